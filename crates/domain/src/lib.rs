@@ -1,0 +1,14 @@
+//! Guanjia's domain: the rules of property customer service, as pure Rust without I/O.
+//!
+//! Storage and HTTP are thin layers around this crate; a rule is found here by its name.
+
+mod code;
+pub mod phone;
+pub mod place;
+pub mod resident;
+pub mod role;
+pub mod taxonomy;
+pub mod ticket;
+pub mod validation;
+
+pub use code::UnknownCode;

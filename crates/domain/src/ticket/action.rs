@@ -1,0 +1,152 @@
+//! The actions that move a ticket, with what each carries. This type is also the HTTP input of
+//! `POST /api/v1/tickets/{id}/actions`, so the contract and the rules share one definition.
+
+use serde::{Deserialize, Serialize};
+
+use super::Visibility;
+use crate::code::code_enum;
+use crate::validation::{FieldErrorCode, Problems, ValidationError};
+
+code_enum! {
+    /// The name of an action, without its payload.
+    pub enum ActionName ("action") {
+        Respond = "respond",
+        Accept = "accept",
+        Dispatch = "dispatch",
+        Arrive = "arrive",
+        Resolve = "resolve",
+        FollowUp = "follow_up",
+        Close = "close",
+        Reopen = "reopen",
+        Suspend = "suspend",
+        Resume = "resume",
+        Escalate = "escalate",
+        Cancel = "cancel",
+        Comment = "comment",
+    }
+}
+
+/// Longest free text an action may carry.
+pub const MAX_ACTION_TEXT: usize = 4000;
+
+/// One action on a ticket, as the API receives it: `{"action": "dispatch", "assignee_id": "…"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    /// First (or further) answer to the resident; takes a new ticket in.
+    Respond { body: Option<String> },
+    /// The desk takes a ticket in (受理), or the assignee accepts a dispatched job (接单).
+    Accept { note: Option<String> },
+    /// Gives the work to a person or a team (派单).
+    Dispatch { assignee_id: Option<String>, team_id: Option<String>, note: Option<String> },
+    /// The technician is on site (到场).
+    Arrive { note: Option<String> },
+    /// The work is done (完成).
+    Resolve { body: Option<String> },
+    /// The resident's rating after the work (回访), 1–5.
+    FollowUp { satisfaction: i64, comment: Option<String> },
+    Close { note: Option<String> },
+    Reopen { reason: Option<String> },
+    /// Waiting on the resident or a third party (挂起): SLA clocks pause.
+    Suspend { reason: String },
+    Resume { note: Option<String> },
+    Escalate { reason: Option<String> },
+    Cancel { reason: String },
+    Comment {
+        body: String,
+        #[serde(default)]
+        visibility: Visibility,
+    },
+}
+
+impl Action {
+    pub fn name(&self) -> ActionName {
+        match self {
+            Action::Respond { .. } => ActionName::Respond,
+            Action::Accept { .. } => ActionName::Accept,
+            Action::Dispatch { .. } => ActionName::Dispatch,
+            Action::Arrive { .. } => ActionName::Arrive,
+            Action::Resolve { .. } => ActionName::Resolve,
+            Action::FollowUp { .. } => ActionName::FollowUp,
+            Action::Close { .. } => ActionName::Close,
+            Action::Reopen { .. } => ActionName::Reopen,
+            Action::Suspend { .. } => ActionName::Suspend,
+            Action::Resume { .. } => ActionName::Resume,
+            Action::Escalate { .. } => ActionName::Escalate,
+            Action::Cancel { .. } => ActionName::Cancel,
+            Action::Comment { .. } => ActionName::Comment,
+        }
+    }
+
+    /// Checks the payload on its own, before any state is looked at.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut problems = Problems::new();
+        match self {
+            Action::Respond { body: text }
+            | Action::Accept { note: text }
+            | Action::Arrive { note: text }
+            | Action::Resolve { body: text }
+            | Action::Close { note: text }
+            | Action::Reopen { reason: text }
+            | Action::Resume { note: text }
+            | Action::Escalate { reason: text } => {
+                problems.optional_text(self.text_field(), text.as_deref(), MAX_ACTION_TEXT)
+            }
+            Action::Dispatch { assignee_id, team_id, note } => {
+                if assignee_id.is_none() && team_id.is_none() {
+                    problems.add("assignee_id", FieldErrorCode::Required);
+                }
+                problems.optional_text("note", note.as_deref(), MAX_ACTION_TEXT);
+            }
+            Action::FollowUp { satisfaction, comment } => {
+                if !(1..=5).contains(satisfaction) {
+                    problems.add("satisfaction", FieldErrorCode::OutOfRange);
+                }
+                problems.optional_text("comment", comment.as_deref(), MAX_ACTION_TEXT);
+            }
+            Action::Suspend { reason } | Action::Cancel { reason } => {
+                problems.text("reason", reason, MAX_ACTION_TEXT)
+            }
+            Action::Comment { body, .. } => problems.text("body", body, MAX_ACTION_TEXT),
+        }
+        problems.into_result(())
+    }
+
+    /// The name of the optional free-text field of the simple actions, for error reports.
+    fn text_field(&self) -> &'static str {
+        match self {
+            Action::Respond { .. } | Action::Resolve { .. } => "body",
+            Action::Reopen { .. } | Action::Escalate { .. } => "reason",
+            _ => "note",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_api_shape() {
+        let action: Action =
+            serde_json_like(r#"{"action":"follow_up","satisfaction":4,"comment":"很好"}"#);
+        assert_eq!(action, Action::FollowUp { satisfaction: 4, comment: Some("很好".into()) });
+        let action: Action = serde_json_like(r#"{"action":"accept"}"#);
+        assert_eq!(action.name(), ActionName::Accept);
+    }
+
+    #[test]
+    fn payload_rules() {
+        assert!(Action::FollowUp { satisfaction: 0, comment: None }.validate().is_err());
+        assert!(Action::FollowUp { satisfaction: 5, comment: None }.validate().is_ok());
+        assert!(Action::Suspend { reason: "  ".into() }.validate().is_err());
+        assert!(Action::Dispatch { assignee_id: None, team_id: None, note: None }.validate().is_err());
+        let long = "长".repeat(MAX_ACTION_TEXT + 1);
+        assert!(Action::Comment { body: long, visibility: Visibility::Internal }.validate().is_err());
+    }
+
+    fn serde_json_like(json: &str) -> Action {
+        serde_json::from_str(json).expect("valid action")
+    }
+}

@@ -1,0 +1,240 @@
+//! The ticket state machine: which role may take which action in which status, and what changes.
+//!
+//! Storage loads a ticket's [`Lifecycle`], calls [`Lifecycle::apply`], and writes back the fields
+//! together with a timeline entry in one transaction. Nothing here does I/O.
+
+use chrono::{DateTime, Utc};
+
+use super::{Action, ActionName, Status, Visibility};
+use crate::role::Role;
+use crate::taxonomy::Kind;
+use crate::validation::ValidationError;
+
+/// Configurable thresholds of the closed loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoopRules {
+    /// A follow-up rating below this reopens the ticket for rectification (整改).
+    pub satisfied_at_least: i64,
+}
+
+impl Default for LoopRules {
+    fn default() -> Self {
+        Self { satisfied_at_least: 3 }
+    }
+}
+
+/// Who is acting, and how they relate to the ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub id: String,
+    pub role: Role,
+}
+
+/// The part of a ticket the state machine reads and writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lifecycle {
+    pub kind: Kind,
+    pub status: Status,
+    /// The status to return to on resume.
+    pub suspended_from: Option<Status>,
+    pub assignee_id: Option<String>,
+    pub team_id: Option<String>,
+    pub first_responded_at: Option<DateTime<Utc>>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub satisfaction: Option<i64>,
+    pub escalation_level: i32,
+    pub reopen_count: i32,
+}
+
+impl Lifecycle {
+    /// A ticket as it is created.
+    pub fn new(kind: Kind) -> Self {
+        Self {
+            kind,
+            status: Status::New,
+            suspended_from: None,
+            assignee_id: None,
+            team_id: None,
+            first_responded_at: None,
+            arrived_at: None,
+            resolved_at: None,
+            closed_at: None,
+            satisfaction: None,
+            escalation_level: 0,
+            reopen_count: 0,
+        }
+    }
+}
+
+/// What an applied action did, for the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub action: ActionName,
+    pub from: Status,
+    pub to: Status,
+    /// Whether the resident sees this entry in their progress timeline.
+    pub visibility: Visibility,
+}
+
+/// Why an action was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LifecycleError {
+    #[error("role {role} may not {action}")]
+    Forbidden { role: Role, action: ActionName },
+    #[error("{action} is not allowed while the ticket is {status}")]
+    InvalidTransition { action: ActionName, status: Status, reason: Option<TransitionBlock> },
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+}
+
+crate::code::code_enum! {
+    /// A rule that blocks a transition the status alone would allow.
+    pub enum TransitionBlock ("transition block") {
+        /// 投诉闭环: a complaint closes only through a follow-up.
+        FollowUpRequired = "follow_up_required",
+        /// A technician acts only on jobs assigned to them.
+        NotAssignee = "not_assignee",
+        /// A resident may withdraw a request only before work starts.
+        WorkStarted = "work_started",
+        /// Only an inquiry may close straight from intake (answered at first contact).
+        NotAnInquiry = "not_an_inquiry",
+    }
+}
+
+/// Whether `role` may ever take `action`, whatever the status. Checked first, so that a role
+/// that can never do something gets 403 rather than 409.
+pub fn role_permits(role: Role, action: ActionName) -> bool {
+    use ActionName::*;
+    match role {
+        Role::Admin | Role::Manager | Role::Supervisor | Role::Agent | Role::Butler => true,
+        Role::Technician => matches!(action, Accept | Arrive | Resolve | Suspend | Resume | Comment),
+        Role::Resident => matches!(action, Comment | Cancel | FollowUp),
+    }
+}
+
+impl Lifecycle {
+    /// The status `action` leads to from here for `actor`, or why it may not be taken.
+    /// A follow-up is reported as leading to `closed`; a low rating reopens instead (see [`apply`]).
+    ///
+    /// [`apply`]: Lifecycle::apply
+    pub fn target(&self, action: ActionName, actor: &Actor) -> Result<Status, LifecycleError> {
+        use ActionName as A;
+        use Status as S;
+        if !role_permits(actor.role, action) {
+            return Err(LifecycleError::Forbidden { role: actor.role, action });
+        }
+        let invalid = |reason| LifecycleError::InvalidTransition { action, status: self.status, reason };
+        if actor.role == Role::Technician && self.assignee_id.as_deref() != Some(actor.id.as_str()) {
+            return Err(invalid(Some(TransitionBlock::NotAssignee)));
+        }
+        let status = self.status;
+        let to = match (action, status) {
+            (A::Comment, _) => Some(status),
+            (A::Respond, S::New) => Some(S::Accepted),
+            (A::Respond, S::Accepted | S::Dispatched | S::InProgress | S::Reopened | S::Suspended) => {
+                Some(status)
+            }
+            (A::Accept, S::New | S::Reopened) if actor.role.is_desk() => Some(S::Accepted),
+            (A::Accept, S::Dispatched) if self.assignee_id.as_deref() == Some(actor.id.as_str()) => {
+                Some(S::InProgress)
+            }
+            (A::Dispatch, S::New | S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => {
+                Some(S::Dispatched)
+            }
+            (A::Arrive, S::Dispatched | S::InProgress) => Some(S::InProgress),
+            (A::Resolve, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => Some(S::Resolved),
+            (A::FollowUp, S::Resolved) => Some(S::Closed),
+            (A::Close, S::Resolved) if self.kind == Kind::Complaint => {
+                return Err(invalid(Some(TransitionBlock::FollowUpRequired)));
+            }
+            (A::Close, S::Resolved) => Some(S::Closed),
+            (A::Close, S::New | S::Accepted) if self.kind == Kind::Inquiry => Some(S::Closed),
+            (A::Close, S::New | S::Accepted) => return Err(invalid(Some(TransitionBlock::NotAnInquiry))),
+            (A::Reopen, S::Resolved | S::Closed) => Some(S::Reopened),
+            (A::Suspend, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => Some(S::Suspended),
+            (A::Resume, S::Suspended) => self.suspended_from,
+            (A::Escalate, s) if !s.is_final() => Some(s),
+            (A::Cancel, S::New | S::Accepted) => Some(S::Cancelled),
+            (A::Cancel, S::Dispatched | S::InProgress | S::Suspended | S::Reopened)
+                if actor.role == Role::Resident =>
+            {
+                return Err(invalid(Some(TransitionBlock::WorkStarted)));
+            }
+            (A::Cancel, S::Dispatched | S::InProgress | S::Suspended | S::Reopened) => Some(S::Cancelled),
+            _ => None,
+        };
+        to.ok_or_else(|| invalid(None))
+    }
+
+    /// Applies `action` by `actor` at `now`, or changes nothing and says why not.
+    pub fn apply(
+        &mut self,
+        action: &Action,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        rules: LoopRules,
+    ) -> Result<Change, LifecycleError> {
+        action.validate()?;
+        let name = action.name();
+        let mut to = self.target(name, actor)?;
+        let from = self.status;
+        let mut visibility = Visibility::Resident;
+        match action {
+            Action::Dispatch { assignee_id, team_id, .. } => {
+                self.assignee_id = assignee_id.clone();
+                self.team_id = team_id.clone();
+            }
+            Action::Arrive { .. } => {
+                self.arrived_at.get_or_insert(now);
+            }
+            Action::Resolve { .. } => {
+                self.resolved_at = Some(now);
+            }
+            Action::FollowUp { satisfaction, .. } => {
+                self.satisfaction = Some(*satisfaction);
+                if *satisfaction < rules.satisfied_at_least {
+                    to = Status::Reopened;
+                }
+            }
+            Action::Suspend { .. } => {
+                self.suspended_from = Some(from);
+            }
+            Action::Resume { .. } => {
+                self.suspended_from = None;
+            }
+            Action::Escalate { .. } => {
+                self.escalation_level += 1;
+                visibility = Visibility::Internal;
+            }
+            Action::Comment { visibility: requested, .. } => {
+                // A resident's words are always theirs to see.
+                visibility =
+                    if actor.role == Role::Resident { Visibility::Resident } else { *requested };
+            }
+            Action::Respond { .. }
+            | Action::Accept { .. }
+            | Action::Close { .. }
+            | Action::Reopen { .. }
+            | Action::Cancel { .. } => {}
+        }
+        if to == Status::Reopened {
+            self.reopen_count += 1;
+            self.resolved_at = None;
+            self.closed_at = None;
+        }
+        if to == Status::Closed {
+            self.closed_at = Some(now);
+        }
+        // 首次响应 is the first thing staff do that the resident sees, whichever action it is.
+        if actor.role.is_staff() && visibility == Visibility::Resident {
+            self.first_responded_at.get_or_insert(now);
+        }
+        self.status = to;
+        Ok(Change { action: name, from, to, visibility })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,308 @@
+use super::*;
+
+/// Every (action, status) pair and what each role gets, for a repair assigned to the technician
+/// and suspended from `dispatched`. Cells: a status code (allowed, leads there), `409` (not in this
+/// status), `403` (never for this role). `desk` stands for admin, manager, supervisor, agent and
+/// butler, each checked on its own.
+const TABLE: &str = "
+action     status      desk        technician  resident
+respond    new         accepted    403         403
+respond    accepted    accepted    403         403
+respond    dispatched  dispatched  403         403
+respond    in_progress in_progress 403         403
+respond    resolved    409         403         403
+respond    closed      409         403         403
+respond    suspended   suspended   403         403
+respond    reopened    reopened    403         403
+respond    cancelled   409         403         403
+accept     new         accepted    409         403
+accept     accepted    409         409         403
+accept     dispatched  409         in_progress 403
+accept     in_progress 409         409         403
+accept     resolved    409         409         403
+accept     closed      409         409         403
+accept     suspended   409         409         403
+accept     reopened    accepted    409         403
+accept     cancelled   409         409         403
+dispatch   new         dispatched  403         403
+dispatch   accepted    dispatched  403         403
+dispatch   dispatched  dispatched  403         403
+dispatch   in_progress dispatched  403         403
+dispatch   resolved    409         403         403
+dispatch   closed      409         403         403
+dispatch   suspended   409         403         403
+dispatch   reopened    dispatched  403         403
+dispatch   cancelled   409         403         403
+arrive     new         409         409         403
+arrive     accepted    409         409         403
+arrive     dispatched  in_progress in_progress 403
+arrive     in_progress in_progress in_progress 403
+arrive     resolved    409         409         403
+arrive     closed      409         409         403
+arrive     suspended   409         409         403
+arrive     reopened    409         409         403
+arrive     cancelled   409         409         403
+resolve    new         409         409         403
+resolve    accepted    resolved    resolved    403
+resolve    dispatched  resolved    resolved    403
+resolve    in_progress resolved    resolved    403
+resolve    resolved    409         409         403
+resolve    closed      409         409         403
+resolve    suspended   409         409         403
+resolve    reopened    resolved    resolved    403
+resolve    cancelled   409         409         403
+follow_up  new         409         403         409
+follow_up  accepted    409         403         409
+follow_up  dispatched  409         403         409
+follow_up  in_progress 409         403         409
+follow_up  resolved    closed      403         closed
+follow_up  closed      409         403         409
+follow_up  suspended   409         403         409
+follow_up  reopened    409         403         409
+follow_up  cancelled   409         403         409
+close      new         409         403         403
+close      accepted    409         403         403
+close      dispatched  409         403         403
+close      in_progress 409         403         403
+close      resolved    closed      403         403
+close      closed      409         403         403
+close      suspended   409         403         403
+close      reopened    409         403         403
+close      cancelled   409         403         403
+reopen     new         409         403         403
+reopen     accepted    409         403         403
+reopen     dispatched  409         403         403
+reopen     in_progress 409         403         403
+reopen     resolved    reopened    403         403
+reopen     closed      reopened    403         403
+reopen     suspended   409         403         403
+reopen     reopened    409         403         403
+reopen     cancelled   409         403         403
+suspend    new         409         409         403
+suspend    accepted    suspended   suspended   403
+suspend    dispatched  suspended   suspended   403
+suspend    in_progress suspended   suspended   403
+suspend    resolved    409         409         403
+suspend    closed      409         409         403
+suspend    suspended   409         409         403
+suspend    reopened    suspended   suspended   403
+suspend    cancelled   409         409         403
+resume     new         409         409         403
+resume     accepted    409         409         403
+resume     dispatched  409         409         403
+resume     in_progress 409         409         403
+resume     resolved    409         409         403
+resume     closed      409         409         403
+resume     suspended   dispatched  dispatched  403
+resume     reopened    409         409         403
+resume     cancelled   409         409         403
+escalate   new         new         403         403
+escalate   accepted    accepted    403         403
+escalate   dispatched  dispatched  403         403
+escalate   in_progress in_progress 403         403
+escalate   resolved    resolved    403         403
+escalate   closed      409         403         403
+escalate   suspended   suspended   403         403
+escalate   reopened    reopened    403         403
+escalate   cancelled   409         403         403
+cancel     new         cancelled   403         cancelled
+cancel     accepted    cancelled   403         cancelled
+cancel     dispatched  cancelled   403         409
+cancel     in_progress cancelled   403         409
+cancel     resolved    409         403         409
+cancel     closed      409         403         409
+cancel     suspended   cancelled   403         409
+cancel     reopened    cancelled   403         409
+cancel     cancelled   409         403         409
+comment    new         new         new         new
+comment    accepted    accepted    accepted    accepted
+comment    dispatched  dispatched  dispatched  dispatched
+comment    in_progress in_progress in_progress in_progress
+comment    resolved    resolved    resolved    resolved
+comment    closed      closed      closed      closed
+comment    suspended   suspended   suspended   suspended
+comment    reopened    reopened    reopened    reopened
+comment    cancelled   cancelled   cancelled   cancelled
+";
+
+const TECH: &str = "tech-1";
+
+fn ticket(kind: Kind, status: Status) -> Lifecycle {
+    Lifecycle {
+        status,
+        suspended_from: (status == Status::Suspended).then_some(Status::Dispatched),
+        assignee_id: Some(TECH.into()),
+        ..Lifecycle::new(kind)
+    }
+}
+
+fn actor(role: Role) -> Actor {
+    let id = if role == Role::Technician { TECH } else { "someone" };
+    Actor { id: id.into(), role }
+}
+
+fn outcome(result: Result<Status, LifecycleError>) -> String {
+    match result {
+        Ok(status) => status.as_str().to_owned(),
+        Err(LifecycleError::Forbidden { .. }) => "403".into(),
+        Err(LifecycleError::InvalidTransition { .. }) => "409".into(),
+        Err(LifecycleError::Validation(e)) => panic!("target() never validates: {e}"),
+    }
+}
+
+#[test]
+fn every_status_action_role_triple_matches_the_table() {
+    let mut checked = std::collections::HashSet::new();
+    for line in TABLE.lines().skip(2).filter(|l| !l.trim().is_empty()) {
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        let [action, status, desk, technician, resident] = cells[..] else { panic!("bad row {line}") };
+        let action: ActionName = action.parse().unwrap();
+        let status: Status = status.parse().unwrap();
+        for role in Role::ALL {
+            let expected = match role {
+                Role::Technician => technician,
+                Role::Resident => resident,
+                _ => desk,
+            };
+            let got = outcome(ticket(Kind::Repair, status).target(action, &actor(*role)));
+            assert_eq!(got, expected, "{role} {action} in {status}");
+            checked.insert((action, status, *role));
+        }
+    }
+    assert_eq!(checked.len(), ActionName::ALL.len() * Status::ALL.len() * Role::ALL.len());
+}
+
+fn action_for(name: ActionName) -> Action {
+    match name {
+        ActionName::Respond => Action::Respond { body: Some("您好，已收到".into()) },
+        ActionName::Accept => Action::Accept { note: None },
+        ActionName::Dispatch => Action::Dispatch { assignee_id: Some(TECH.into()), team_id: None, note: None },
+        ActionName::Arrive => Action::Arrive { note: None },
+        ActionName::Resolve => Action::Resolve { body: None },
+        ActionName::FollowUp => Action::FollowUp { satisfaction: 5, comment: None },
+        ActionName::Close => Action::Close { note: None },
+        ActionName::Reopen => Action::Reopen { reason: None },
+        ActionName::Suspend => Action::Suspend { reason: "等待配件".into() },
+        ActionName::Resume => Action::Resume { note: None },
+        ActionName::Escalate => Action::Escalate { reason: None },
+        ActionName::Cancel => Action::Cancel { reason: "业主已自行处理".into() },
+        ActionName::Comment => Action::Comment { body: "备注".into(), visibility: Visibility::Internal },
+    }
+}
+
+#[test]
+fn apply_agrees_with_target_and_changes_nothing_when_refused() {
+    let now = Utc::now();
+    for role in Role::ALL {
+        for status in Status::ALL {
+            for name in ActionName::ALL {
+                let mut lifecycle = ticket(Kind::Repair, *status);
+                let before = lifecycle.clone();
+                let expected = lifecycle.target(*name, &actor(*role));
+                let applied = lifecycle.apply(&action_for(*name), &actor(*role), now, LoopRules::default());
+                match (expected, applied) {
+                    (Ok(to), Ok(change)) => {
+                        assert_eq!((change.from, change.to), (*status, to));
+                        assert_eq!(lifecycle.status, to);
+                    }
+                    (Err(e), Err(f)) => {
+                        assert_eq!(e, f);
+                        assert_eq!(lifecycle, before, "{role} {name} in {status} changed a refused ticket");
+                    }
+                    (e, f) => panic!("{role} {name} in {status}: target {e:?} but apply {f:?}"),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_complaint_closes_only_through_a_follow_up() {
+    let agent = actor(Role::Agent);
+    let mut complaint = ticket(Kind::Complaint, Status::Resolved);
+    let err = complaint.apply(&Action::Close { note: None }, &agent, Utc::now(), LoopRules::default());
+    assert!(matches!(
+        err,
+        Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::FollowUpRequired), .. })
+    ));
+    let change = complaint
+        .apply(&Action::FollowUp { satisfaction: 4, comment: None }, &agent, Utc::now(), LoopRules::default())
+        .unwrap();
+    assert_eq!(change.to, Status::Closed);
+    assert_eq!(complaint.satisfaction, Some(4));
+    assert!(complaint.closed_at.is_some());
+}
+
+#[test]
+fn an_unsatisfied_follow_up_reopens_for_rectification() {
+    let rules = LoopRules::default();
+    let mut lifecycle = ticket(Kind::Complaint, Status::Resolved);
+    lifecycle.resolved_at = Some(Utc::now());
+    let change = lifecycle
+        .apply(&Action::FollowUp { satisfaction: 2, comment: Some("没修好".into()) }, &actor(Role::Resident), Utc::now(), rules)
+        .unwrap();
+    assert_eq!(change.to, Status::Reopened);
+    assert_eq!(lifecycle.reopen_count, 1);
+    assert_eq!(lifecycle.resolved_at, None);
+    // The threshold is configurable.
+    let mut strict = ticket(Kind::Repair, Status::Resolved);
+    let change = strict
+        .apply(&Action::FollowUp { satisfaction: 3, comment: None }, &actor(Role::Agent), Utc::now(), LoopRules { satisfied_at_least: 4 })
+        .unwrap();
+    assert_eq!(change.to, Status::Reopened);
+}
+
+#[test]
+fn an_inquiry_answered_at_first_contact_closes_at_once() {
+    let mut inquiry = ticket(Kind::Inquiry, Status::New);
+    let change = inquiry.apply(&Action::Close { note: None }, &actor(Role::Agent), Utc::now(), LoopRules::default());
+    assert_eq!(change.map(|c| c.to), Ok(Status::Closed));
+    assert!(inquiry.first_responded_at.is_some(), "closing an answered inquiry is a response");
+}
+
+#[test]
+fn a_technician_acts_only_on_their_own_jobs() {
+    let other = Actor { id: "tech-2".into(), role: Role::Technician };
+    let result = ticket(Kind::Repair, Status::Dispatched).target(ActionName::Accept, &other);
+    assert!(matches!(
+        result,
+        Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::NotAssignee), .. })
+    ));
+}
+
+#[test]
+fn first_response_is_the_first_thing_the_resident_sees_from_staff() {
+    let now = Utc::now();
+    let later = now + chrono::Duration::minutes(5);
+    let mut lifecycle = Lifecycle::new(Kind::Repair);
+    let internal = Action::Comment { body: "内部备注".into(), visibility: Visibility::Internal };
+    lifecycle.apply(&internal, &actor(Role::Agent), now, LoopRules::default()).unwrap();
+    assert_eq!(lifecycle.first_responded_at, None);
+    lifecycle.apply(&action_for(ActionName::Respond), &actor(Role::Agent), now, LoopRules::default()).unwrap();
+    lifecycle.apply(&action_for(ActionName::Respond), &actor(Role::Agent), later, LoopRules::default()).unwrap();
+    assert_eq!(lifecycle.first_responded_at, Some(now));
+}
+
+#[test]
+fn suspend_and_resume_return_to_where_the_ticket_was() {
+    let agent = actor(Role::Agent);
+    let mut lifecycle = ticket(Kind::Repair, Status::InProgress);
+    lifecycle.apply(&action_for(ActionName::Suspend), &agent, Utc::now(), LoopRules::default()).unwrap();
+    assert_eq!(lifecycle.status, Status::Suspended);
+    lifecycle.apply(&action_for(ActionName::Resume), &agent, Utc::now(), LoopRules::default()).unwrap();
+    assert_eq!((lifecycle.status, lifecycle.suspended_from), (Status::InProgress, None));
+}
+
+#[test]
+fn invalid_payloads_are_validation_errors_and_change_nothing() {
+    let mut lifecycle = ticket(Kind::Repair, Status::Resolved);
+    let before = lifecycle.clone();
+    let result = lifecycle.apply(
+        &Action::FollowUp { satisfaction: 9, comment: None },
+        &actor(Role::Agent),
+        Utc::now(),
+        LoopRules::default(),
+    );
+    assert!(matches!(result, Err(LifecycleError::Validation(_))));
+    assert_eq!(lifecycle, before);
+}
