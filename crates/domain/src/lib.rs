@@ -7,6 +7,8 @@ pub mod phone;
 pub mod place;
 pub mod resident;
 pub mod role;
+pub mod setup;
+pub mod sla;
 pub mod taxonomy;
 pub mod ticket;
 pub mod validation;

@@ -28,3 +28,22 @@ pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
 pub fn is_known_time_zone(name: &str) -> bool {
     name.parse::<chrono_tz::Tz>().is_ok()
 }
+
+/// The calendar day of `at` in the time zone `name` (unknown zones fall back to the default).
+pub fn local_date(name: &str, at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    let zone: chrono_tz::Tz = name.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    at.with_timezone(&zone).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_turn_at_local_midnight() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-23T16:30:00Z").unwrap().to_utc();
+        assert_eq!(local_date("Asia/Shanghai", at).to_string(), "2026-11-24");
+        assert_eq!(local_date("Europe/London", at).to_string(), "2026-11-23");
+        assert_eq!(local_date("Nowhere/Else", at).to_string(), "2026-11-24");
+    }
+}

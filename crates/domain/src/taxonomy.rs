@@ -37,6 +37,13 @@ code_enum! {
     }
 }
 
+impl Channel {
+    /// A 12345 government-hotline transfer is a complaint that already went over our heads.
+    pub fn carries_escalation_risk(self) -> bool {
+        self == Channel::Hotline12345
+    }
+}
+
 impl Kind {
     /// Labels shown in the UI, zh-CN then en.
     pub fn labels(self) -> (&'static str, &'static str) {

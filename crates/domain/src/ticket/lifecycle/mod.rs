@@ -46,6 +46,12 @@ pub struct Lifecycle {
     pub satisfaction: Option<i64>,
     pub escalation_level: i32,
     pub reopen_count: i32,
+    /// 首问负责人: set by the first desk member to handle the ticket; never changes after.
+    pub first_contact_owner_id: Option<String>,
+    /// When the current suspension began; SLA clocks are paused since then.
+    pub suspended_at: Option<DateTime<Utc>>,
+    /// Time spent suspended before the current suspension, deducted from SLA clocks.
+    pub paused_seconds: i64,
 }
 
 impl Lifecycle {
@@ -64,6 +70,9 @@ impl Lifecycle {
             satisfaction: None,
             escalation_level: 0,
             reopen_count: 0,
+            first_contact_owner_id: None,
+            suspended_at: None,
+            paused_seconds: 0,
         }
     }
 }
@@ -200,6 +209,7 @@ impl Lifecycle {
             }
             Action::Suspend { .. } => {
                 self.suspended_from = Some(from);
+                self.suspended_at = Some(now);
             }
             Action::Resume { .. } => {
                 self.suspended_from = None;
@@ -218,6 +228,15 @@ impl Lifecycle {
             | Action::Close { .. }
             | Action::Reopen { .. }
             | Action::Cancel { .. } => {}
+        }
+        // Leaving a suspension by any action (resume or cancel) stops the pause.
+        if from == Status::Suspended && to != Status::Suspended
+            && let Some(since) = self.suspended_at.take()
+        {
+            self.paused_seconds += (now - since).num_seconds().max(0);
+        }
+        if actor.role.is_desk() {
+            self.first_contact_owner_id.get_or_insert_with(|| actor.id.clone());
         }
         if to == Status::Reopened {
             self.reopen_count += 1;

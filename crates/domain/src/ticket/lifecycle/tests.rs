@@ -289,8 +289,11 @@ fn suspend_and_resume_return_to_where_the_ticket_was() {
     let mut lifecycle = ticket(Kind::Repair, Status::InProgress);
     lifecycle.apply(&action_for(ActionName::Suspend), &agent, Utc::now(), LoopRules::default()).unwrap();
     assert_eq!(lifecycle.status, Status::Suspended);
-    lifecycle.apply(&action_for(ActionName::Resume), &agent, Utc::now(), LoopRules::default()).unwrap();
+    let later = Utc::now() + chrono::Duration::minutes(90);
+    lifecycle.apply(&action_for(ActionName::Resume), &agent, later, LoopRules::default()).unwrap();
     assert_eq!((lifecycle.status, lifecycle.suspended_from), (Status::InProgress, None));
+    assert!((5399..=5401).contains(&lifecycle.paused_seconds), "{}", lifecycle.paused_seconds);
+    assert_eq!(lifecycle.suspended_at, None);
 }
 
 #[test]
@@ -305,4 +308,15 @@ fn invalid_payloads_are_validation_errors_and_change_nothing() {
     );
     assert!(matches!(result, Err(LifecycleError::Validation(_))));
     assert_eq!(lifecycle, before);
+}
+
+#[test]
+fn the_first_desk_member_to_act_owns_the_ticket_for_good() {
+    let mut lifecycle = Lifecycle::new(Kind::Repair);
+    let first = Actor { id: "agent-a".into(), role: Role::Agent };
+    let second = Actor { id: "agent-b".into(), role: Role::Supervisor };
+    lifecycle.apply(&action_for(ActionName::Accept), &first, Utc::now(), LoopRules::default()).unwrap();
+    lifecycle.apply(&action_for(ActionName::Dispatch), &second, Utc::now(), LoopRules::default()).unwrap();
+    assert_eq!(lifecycle.first_contact_owner_id.as_deref(), Some("agent-a"));
+    assert_eq!(lifecycle.assignee_id.as_deref(), Some(TECH));
 }

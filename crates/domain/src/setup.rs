@@ -1,0 +1,378 @@
+//! The company's set-up as admins enter it: projects, places, residents, staff, categories.
+//! Each input checks itself and becomes a typed value, or lists every problem.
+
+use serde::Deserialize;
+
+use crate::phone::normalize_phone;
+use crate::place::{ProjectKind, RoomKind, DEFAULT_TIME_ZONE, is_known_time_zone};
+use crate::resident::{ResidentRole, ServiceTier, TeamKind};
+use crate::role::Role;
+use crate::taxonomy::{Kind, category_kind};
+use crate::validation::{FieldErrorCode, Problems, ValidationError};
+
+/// Shortest password a staff account may have.
+pub const MIN_PASSWORD: usize = 8;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProjectInput {
+    /// Short ASCII code, unique in the company (e.g. `cuihu`).
+    pub code: String,
+    pub name: String,
+    /// residential (default), commercial, mixed
+    pub kind: Option<String>,
+    /// IANA time zone; default Asia/Shanghai.
+    pub time_zone: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewProject {
+    pub code: String,
+    pub name: String,
+    pub kind: ProjectKind,
+    pub time_zone: String,
+    pub address: Option<String>,
+}
+
+impl ProjectInput {
+    pub fn validate(self) -> Result<NewProject, ValidationError> {
+        let mut p = Problems::new();
+        p.text("code", &self.code, 64);
+        if !self.code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            p.add("code", FieldErrorCode::Invalid);
+        }
+        p.text("name", &self.name, 200);
+        p.optional_text("address", self.address.as_deref(), 500);
+        let kind = match self.kind.as_deref() {
+            Some(code) => p.code("kind", code),
+            None => Some(ProjectKind::Residential),
+        };
+        let time_zone = self.time_zone.unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned());
+        if !is_known_time_zone(&time_zone) {
+            p.add("time_zone", FieldErrorCode::Invalid);
+        }
+        let kind = kind.unwrap_or(ProjectKind::Residential);
+        p.into_result(NewProject {
+            code: self.code.trim().to_owned(),
+            name: self.name.trim().to_owned(),
+            kind,
+            time_zone,
+            address: self.address,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BuildingInput {
+    /// As residents say it: 3栋, B座.
+    pub name: String,
+}
+
+impl BuildingInput {
+    pub fn validate(self) -> Result<String, ValidationError> {
+        let mut p = Problems::new();
+        p.text("name", &self.name, 100);
+        p.into_result(self.name.trim().to_owned())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RoomInput {
+    /// 单元, e.g. 2单元; leave out where the building has none.
+    pub unit: Option<String>,
+    /// 房号 or 铺位: 1502, L2-15, B1-023.
+    pub number: String,
+    /// residential (default), shop, office, parking
+    pub kind: Option<String>,
+    pub floor: Option<i32>,
+    pub area_m2: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRoom {
+    pub unit: String,
+    pub number: String,
+    pub kind: RoomKind,
+    pub floor: Option<i32>,
+    pub area_m2: Option<f64>,
+}
+
+impl RoomInput {
+    pub fn validate(self) -> Result<NewRoom, ValidationError> {
+        let mut p = Problems::new();
+        p.text("number", &self.number, 50);
+        p.optional_text("unit", self.unit.as_deref(), 50);
+        let kind = match self.kind.as_deref() {
+            Some(code) => p.code("kind", code),
+            None => Some(RoomKind::Residential),
+        };
+        if self.floor.is_some_and(|f| !(-10..=300).contains(&f)) {
+            p.add("floor", FieldErrorCode::OutOfRange);
+        }
+        if self.area_m2.is_some_and(|a| !(a.is_finite() && a > 0.0 && a < 1_000_000.0)) {
+            p.add("area_m2", FieldErrorCode::OutOfRange);
+        }
+        p.into_result(NewRoom {
+            unit: self.unit.unwrap_or_default().trim().to_owned(),
+            number: self.number.trim().to_owned(),
+            kind: kind.unwrap_or(RoomKind::Residential),
+            floor: self.floor,
+            area_m2: self.area_m2,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResidentInput {
+    pub name: String,
+    pub phone: String,
+    pub room_id: String,
+    /// owner, family, tenant, merchant
+    pub role: String,
+    /// basic (default) or premium
+    pub tier: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewResident {
+    pub name: String,
+    pub phone: String,
+    pub room_id: String,
+    pub role: ResidentRole,
+    pub tier: ServiceTier,
+}
+
+impl ResidentInput {
+    pub fn validate(self) -> Result<NewResident, ValidationError> {
+        let mut p = Problems::new();
+        p.text("name", &self.name, 100);
+        p.text("room_id", &self.room_id, 64);
+        let phone = normalize_phone(&self.phone);
+        if phone.is_none() {
+            p.add("phone", FieldErrorCode::Invalid);
+        }
+        let role = p.code("role", &self.role);
+        let tier = match self.tier.as_deref() {
+            Some(code) => p.code("tier", code),
+            None => Some(ServiceTier::Basic),
+        };
+        let (Some(phone), Some(role), Some(tier)) = (phone, role, tier) else {
+            return Err(p.into_result(()).expect_err("recorded"));
+        };
+        p.into_result(NewResident { name: self.name.trim().to_owned(), phone, room_id: self.room_id, role, tier })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StaffInput {
+    pub username: String,
+    pub password: String,
+    pub name: String,
+    /// admin, manager, supervisor, agent, butler, technician
+    pub role: String,
+    #[serde(default)]
+    pub project_ids: Vec<String>,
+    /// Category codes this person can handle (technicians).
+    #[serde(default)]
+    pub skills: Vec<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStaff {
+    pub username: String,
+    pub password: String,
+    pub name: String,
+    pub role: Role,
+    pub project_ids: Vec<String>,
+    pub skills: Vec<String>,
+    pub phone: Option<String>,
+}
+
+impl StaffInput {
+    pub fn validate(self) -> Result<NewStaff, ValidationError> {
+        let mut p = Problems::new();
+        let username_ok = (2..=64).contains(&self.username.len())
+            && self.username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        if !username_ok {
+            p.add("username", FieldErrorCode::Invalid);
+        }
+        if self.password.chars().count() < MIN_PASSWORD {
+            p.add("password", FieldErrorCode::TooShort);
+        } else if self.password.len() > 200 {
+            p.add("password", FieldErrorCode::TooLong);
+        }
+        p.text("name", &self.name, 100);
+        let role = p.code::<Role>("role", &self.role).filter(|r| {
+            let staff = r.is_staff();
+            if !staff {
+                p.add("role", FieldErrorCode::Invalid);
+            }
+            staff
+        });
+        if let Some(role) = role
+            && self.project_ids.is_empty()
+            && !role.may_span_company()
+        {
+            p.add("project_ids", FieldErrorCode::Required);
+        }
+        for (i, skill) in self.skills.iter().enumerate() {
+            if category_kind(skill).is_none() {
+                p.add(format!("skills[{i}]"), FieldErrorCode::Invalid);
+            }
+        }
+        let phone = self.phone.as_deref().map(|raw| {
+            let normal = normalize_phone(raw);
+            if normal.is_none() {
+                p.add("phone", FieldErrorCode::Invalid);
+            }
+            normal
+        });
+        let Some(role) = role else { return Err(p.into_result(()).expect_err("recorded")) };
+        p.into_result(NewStaff {
+            username: self.username.to_lowercase(),
+            password: self.password,
+            name: self.name.trim().to_owned(),
+            role,
+            project_ids: self.project_ids,
+            skills: self.skills,
+            phone: phone.flatten(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TeamInput {
+    pub project_id: String,
+    pub name: String,
+    /// engineering, cleaning, security, customer_service, greening, other
+    pub kind: String,
+    #[serde(default)]
+    pub member_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTeam {
+    pub project_id: String,
+    pub name: String,
+    pub kind: TeamKind,
+    pub member_ids: Vec<String>,
+}
+
+impl TeamInput {
+    pub fn validate(self) -> Result<NewTeam, ValidationError> {
+        let mut p = Problems::new();
+        p.text("project_id", &self.project_id, 64);
+        p.text("name", &self.name, 100);
+        let kind = p.code("kind", &self.kind);
+        let Some(kind) = kind else { return Err(p.into_result(()).expect_err("recorded")) };
+        p.into_result(NewTeam { project_id: self.project_id, name: self.name.trim().to_owned(), kind, member_ids: self.member_ids })
+    }
+}
+
+/// Adds a category, or edits the labels and state of one (codes never change once used).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CategoryInput {
+    /// `kind.category`, ASCII.
+    pub code: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCategory {
+    pub code: String,
+    pub kind: Kind,
+    pub label_zh: String,
+    pub label_en: String,
+    pub active: bool,
+}
+
+impl CategoryInput {
+    pub fn validate(self) -> Result<NewCategory, ValidationError> {
+        let mut p = Problems::new();
+        let kind = category_kind(&self.code);
+        if kind.is_none() || self.code.len() > 64 {
+            p.add("code", FieldErrorCode::Invalid);
+        }
+        p.text("label_zh", &self.label_zh, 100);
+        p.text("label_en", &self.label_en, 100);
+        let Some(kind) = kind else { return Err(p.into_result(()).expect_err("recorded")) };
+        p.into_result(NewCategory {
+            code: self.code,
+            kind,
+            label_zh: self.label_zh.trim().to_owned(),
+            label_en: self.label_en.trim().to_owned(),
+            active: self.active.unwrap_or(true),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_need_a_project_unless_company_wide() {
+        let input = |role: &str, projects: Vec<String>| StaffInput {
+            username: "Agent1".into(),
+            password: "correct horse".into(),
+            name: "王芳".into(),
+            role: role.into(),
+            project_ids: projects,
+            skills: vec![],
+            phone: None,
+        };
+        assert!(input("manager", vec![]).validate().is_ok());
+        assert_eq!(input("agent", vec!["p1".into()]).validate().unwrap().username, "agent1");
+        let err = input("agent", vec![]).validate().unwrap_err();
+        assert_eq!(err.0[0].field, "project_ids");
+        assert!(input("resident", vec!["p1".into()]).validate().is_err());
+    }
+
+    #[test]
+    fn residents_need_a_real_phone_and_role() {
+        let err = ResidentInput {
+            name: "李娜".into(),
+            phone: "123".into(),
+            room_id: "r1".into(),
+            role: "landlord".into(),
+            tier: None,
+        }
+        .validate()
+        .unwrap_err();
+        let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["phone", "role"]);
+    }
+
+    #[test]
+    fn rooms_and_projects_have_sensible_defaults() {
+        let room = RoomInput { unit: None, number: " 1502 ".into(), kind: None, floor: Some(15), area_m2: Some(89.5) }
+            .validate()
+            .unwrap();
+        assert_eq!((room.unit.as_str(), room.number.as_str(), room.kind), ("", "1502", RoomKind::Residential));
+        let project = ProjectInput { code: "cuihu".into(), name: "翠湖花园".into(), kind: None, time_zone: None, address: None }
+            .validate()
+            .unwrap();
+        assert_eq!(project.time_zone, "Asia/Shanghai");
+        let bad = ProjectInput { code: "翠湖".into(), name: "翠湖花园".into(), kind: None, time_zone: Some("Mars/Base".into()), address: None }
+            .validate()
+            .unwrap_err();
+        assert_eq!(bad.0.len(), 2);
+    }
+}

@@ -1,0 +1,230 @@
+//! Passwords, logins with lockout, and bearer tokens.
+//!
+//! Tokens are opaque: `COMPANY_ID.SECRET`. Only a SHA-256 of the secret is stored, so a copy of
+//! the database cannot be used to sign in. Failed-login counts live in the database, so a
+//! lockout holds across every node.
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use guanjia_domain::role::Role;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sha2::{Digest, Sha256};
+
+use crate::db::Store;
+use crate::entity::{session, staff};
+use crate::error::{Result, StorageError};
+use crate::principal::{Principal, ProjectScope};
+use crate::staff::StaffMember;
+
+/// Failed logins in a row that lock an account.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+/// How long a locked account refuses logins.
+pub const LOCKOUT: Duration = Duration::minutes(15);
+/// How long a token stays valid.
+pub const SESSION_TTL: Duration = Duration::hours(12);
+
+const SUBJECT_STAFF: &str = "staff";
+const SUBJECT_RESIDENT: &str = "resident";
+
+/// Hashes a password with argon2id off the async threads (it is deliberately slow).
+pub async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|e| StorageError::Hashing(e.to_string()))
+    })
+    .await
+    .map_err(|e| StorageError::Hashing(e.to_string()))?
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A signed-in session: the token to send back, and who it belongs to.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub staff: StaffMember,
+}
+
+fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+fn new_secret() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| StorageError::Hashing(e.to_string()))?;
+    Ok(hex::encode(bytes))
+}
+
+impl Store {
+    /// Checks a staff member's username and password and opens a session.
+    pub async fn login(&self, username: &str, password: &str, now: DateTime<Utc>) -> Result<Login> {
+        let username = username.trim().to_lowercase();
+        let mut matches = staff::Entity::find().filter(staff::Column::Username.eq(&username)).all(&self.db).await?;
+        // The same username in two companies cannot tell which one is meant: refuse both alike.
+        let account = if matches.len() == 1 { matches.pop().filter(|s| s.active) } else { None };
+        let Some(account) = account else {
+            // Spend the same time as a real check, so that timing does not reveal usernames.
+            verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
+            return Err(StorageError::Unauthenticated);
+        };
+        if let Some(until) = account.locked_until.filter(|until| *until > now) {
+            return Err(StorageError::Locked(until));
+        }
+        if !verify_password(password.to_owned(), account.password_hash.clone()).await {
+            return Err(self.record_failed_login(&account, now).await?);
+        }
+        let txn = self.begin_write().await?;
+        staff::Entity::update_many()
+            .col_expr(staff::Column::FailedLogins, Expr::value(0))
+            .col_expr(staff::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(staff::Column::CompanyId.eq(&account.company_id))
+            .filter(staff::Column::Id.eq(&account.id))
+            .exec(&txn)
+            .await?;
+        let (token, expires_at) = open_session(&txn, &account.company_id, SUBJECT_STAFF, &account.id, now).await?;
+        txn.commit().await?;
+        let staff = self.staff_member(&account.company_id, &account.id).await?;
+        Ok(Login { token, expires_at, staff })
+    }
+
+    /// Counts a failed login; the fifth in a row locks the account. Returns the error to report.
+    async fn record_failed_login(&self, account: &staff::Model, now: DateTime<Utc>) -> Result<StorageError> {
+        let txn = self.begin_write().await?;
+        let this_account = || {
+            staff::Entity::update_many()
+                .filter(staff::Column::CompanyId.eq(&account.company_id))
+                .filter(staff::Column::Id.eq(&account.id))
+        };
+        // Increment in SQL, not in memory: concurrent failures on several nodes all count.
+        this_account()
+            .col_expr(staff::Column::FailedLogins, Expr::col(staff::Column::FailedLogins).add(1))
+            .exec(&txn)
+            .await?;
+        let failed = staff::Entity::find_by_id((account.company_id.clone(), account.id.clone()))
+            .one(&txn)
+            .await?
+            .map_or(0, |s| s.failed_logins);
+        let error = if failed >= MAX_FAILED_LOGINS {
+            let until = now + LOCKOUT;
+            this_account()
+                .col_expr(staff::Column::FailedLogins, Expr::value(0))
+                .col_expr(staff::Column::LockedUntil, Expr::value(Some(until)))
+                .exec(&txn)
+                .await?;
+            StorageError::Locked(until)
+        } else {
+            StorageError::Unauthenticated
+        };
+        txn.commit().await?;
+        Ok(error)
+    }
+
+    /// Opens a session for a resident known by their normalised phone.
+    pub async fn open_resident_session(&self, company_id: &str, phone: &str, now: DateTime<Utc>) -> Result<(String, DateTime<Utc>)> {
+        let txn = self.begin_write().await?;
+        let opened = open_session(&txn, company_id, SUBJECT_RESIDENT, phone, now).await?;
+        txn.commit().await?;
+        Ok(opened)
+    }
+
+    /// The principal behind a bearer token, if it is valid now.
+    pub async fn authenticate(&self, token: &str, now: DateTime<Utc>) -> Result<Principal> {
+        let (company_id, secret) = token.split_once('.').ok_or(StorageError::Unauthenticated)?;
+        let found = session::Entity::find_by_id((company_id.to_owned(), secret_hash(secret)))
+            .one(&self.db)
+            .await?
+            .filter(|s| s.revoked_at.is_none() && s.expires_at > now)
+            .ok_or(StorageError::Unauthenticated)?;
+        match found.subject_kind.as_str() {
+            SUBJECT_STAFF => {
+                let member = self.staff_member(company_id, &found.subject_id).await.map_err(|_| StorageError::Unauthenticated)?;
+                if !member.staff.active {
+                    return Err(StorageError::Unauthenticated);
+                }
+                Ok(staff_principal(member))
+            }
+            _ => {
+                let residents = self.residents_by_phone(company_id, &found.subject_id).await?;
+                let first = residents.first().ok_or(StorageError::Unauthenticated)?;
+                Ok(Principal {
+                    company_id: company_id.to_owned(),
+                    id: found.subject_id.clone(),
+                    role: Role::Resident,
+                    name: first.name.clone(),
+                    projects: ProjectScope::Only(vec![]),
+                    households: residents.iter().map(|r| r.household_id.clone()).collect(),
+                })
+            }
+        }
+    }
+
+    /// Revokes a token; later requests with it are unauthenticated.
+    pub async fn logout(&self, token: &str, now: DateTime<Utc>) -> Result<()> {
+        let (company_id, secret) = token.split_once('.').ok_or(StorageError::Unauthenticated)?;
+        let txn = self.begin_write().await?;
+        session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(Some(now)))
+            .filter(session::Column::CompanyId.eq(company_id))
+            .filter(session::Column::TokenHash.eq(secret_hash(secret)))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+/// The principal of a staff member: company-wide roles without projects see every project.
+pub fn staff_principal(member: StaffMember) -> Principal {
+    let role = member.role();
+    let projects = if member.project_ids.is_empty() && role.may_span_company() {
+        ProjectScope::All
+    } else {
+        ProjectScope::Only(member.project_ids)
+    };
+    Principal {
+        company_id: member.staff.company_id,
+        id: member.staff.id,
+        role,
+        name: member.staff.name,
+        projects,
+        households: vec![],
+    }
+}
+
+async fn open_session(
+    db: &impl sea_orm::ConnectionTrait,
+    company_id: &str,
+    subject_kind: &str,
+    subject_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(String, DateTime<Utc>)> {
+    let secret = new_secret()?;
+    let expires_at = now + SESSION_TTL;
+    session::ActiveModel {
+        company_id: Set(company_id.to_owned()),
+        token_hash: Set(secret_hash(&secret)),
+        subject_kind: Set(subject_kind.to_owned()),
+        subject_id: Set(subject_id.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok((format!("{company_id}.{secret}"), expires_at))
+}
+
+/// An argon2id hash of a random password, checked when the username is unknown.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$zS6/hVqw0fvzEaXuixN7vnSsMXvh4MmlGpFHjMq/yzE";

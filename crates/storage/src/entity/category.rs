@@ -1,0 +1,22 @@
+//! 分类: the company's editable category tree (`kind.category` codes).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "categories")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub company_id: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub code: String,
+    pub kind: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub active: bool,
+    pub position: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,18 @@
+//! One module per table; the schema itself is in `migration`.
+
+pub mod audit_entry;
+pub mod building;
+pub mod category;
+pub mod company;
+pub mod counter;
+pub mod household;
+pub mod project;
+pub mod resident;
+pub mod room;
+pub mod session;
+pub mod staff;
+pub mod staff_project;
+pub mod team;
+pub mod team_member;
+pub mod ticket;
+pub mod ticket_event;

@@ -1,0 +1,51 @@
+//! 工单: one request, whatever its kind.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "tickets")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub company_id: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub number: String,
+    pub project_id: String,
+    pub room_id: Option<String>,
+    pub household_id: Option<String>,
+    pub resident_id: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub kind: String,
+    pub category: Option<String>,
+    pub urgency: String,
+    pub status: String,
+    pub suspended_from: Option<String>,
+    pub channel: String,
+    pub title: String,
+    pub description: String,
+    pub first_contact_owner_id: Option<String>,
+    pub assignee_id: Option<String>,
+    pub team_id: Option<String>,
+    pub escalation_level: i32,
+    pub escalation_risk: bool,
+    pub duplicate_of: Option<String>,
+    pub repeat_of: Option<String>,
+    pub satisfaction: Option<i32>,
+    pub reopen_count: i32,
+    pub paused_seconds: i64,
+    pub suspended_at: Option<DateTimeUtc>,
+    pub reported_at: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub first_responded_at: Option<DateTimeUtc>,
+    pub arrived_at: Option<DateTimeUtc>,
+    pub resolved_at: Option<DateTimeUtc>,
+    pub closed_at: Option<DateTimeUtc>,
+    pub created_by: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,37 @@
+//! The storage layer's one error type; the HTTP layer maps each variant once.
+
+use chrono::{DateTime, Utc};
+use guanjia_domain::ticket::LifecycleError;
+use guanjia_domain::validation::{FieldErrorCode, ValidationError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The object does not exist, or the caller may not see it: the two look the same.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    /// Wrong username or password, or a token that is missing, expired or revoked.
+    #[error("not authenticated")]
+    Unauthenticated,
+    /// Too many failed logins; the account accepts none until then.
+    #[error("account locked until {0}")]
+    Locked(DateTime<Utc>),
+    /// The caller may not do this at all.
+    #[error("forbidden")]
+    Forbidden,
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("password hashing: {0}")]
+    Hashing(String),
+}
+
+impl StorageError {
+    pub(crate) fn field(field: &str, code: FieldErrorCode) -> Self {
+        StorageError::Validation(ValidationError::single(field, code))
+    }
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;

@@ -1,0 +1,30 @@
+//! Guanjia's storage: one codebase over SQLite (embedded default) and PostgreSQL.
+//!
+//! Every read is narrowed to a [`Principal`]'s scope and every write runs in one transaction
+//! with its audit or timeline entry. Business rules come from `guanjia-domain`.
+
+mod auth;
+mod company;
+mod db;
+pub mod entity;
+mod error;
+mod migration;
+mod places;
+mod principal;
+mod residents;
+mod staff;
+mod support;
+mod taxonomy;
+mod teams;
+mod tickets;
+
+pub use auth::{Login, MAX_FAILED_LOGINS, LOCKOUT, SESSION_TTL, hash_password, staff_principal};
+pub use company::DEFAULT_COMPANY_CODE;
+pub use db::Store;
+pub use error::{Result, StorageError};
+pub use principal::{Principal, ProjectScope};
+pub use residents::ResidentFilter;
+pub use staff::StaffMember;
+pub use support::{Page, PageRequest, new_id};
+pub use teams::Team;
+pub use tickets::TicketFilter;

@@ -1,0 +1,45 @@
+//! Who is asking, and what they may see. Every query takes a [`Principal`] and narrows to it.
+
+use guanjia_domain::role::Role;
+use guanjia_domain::ticket::Actor;
+
+/// The projects a staff member sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectScope {
+    /// Company-wide admins and managers with no project of their own.
+    All,
+    Only(Vec<String>),
+}
+
+impl ProjectScope {
+    pub fn includes(&self, project_id: &str) -> bool {
+        match self {
+            ProjectScope::All => true,
+            ProjectScope::Only(ids) => ids.iter().any(|id| id == project_id),
+        }
+    }
+}
+
+/// A signed-in user: a staff member, or a resident known by their phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub company_id: String,
+    /// Staff id; for a resident, their normalised phone (one identity across rooms and channels).
+    pub id: String,
+    pub role: Role,
+    pub name: String,
+    pub projects: ProjectScope,
+    /// The households a resident belongs to; empty for staff.
+    pub households: Vec<String>,
+}
+
+impl Principal {
+    pub fn actor(&self) -> Actor {
+        Actor { id: self.id.clone(), role: self.role }
+    }
+
+    /// Whether this principal may see objects of `project_id` at all.
+    pub fn sees_project(&self, project_id: &str) -> bool {
+        self.role.is_staff() && self.projects.includes(project_id)
+    }
+}

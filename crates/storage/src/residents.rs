@@ -1,0 +1,128 @@
+//! Residents and the households they form.
+
+use chrono::{DateTime, Utc};
+use guanjia_domain::setup::NewResident;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use serde_json::json;
+
+use crate::db::Store;
+use crate::entity::{household, resident, room};
+use crate::error::{Result, StorageError};
+use crate::places::taken_or;
+use crate::principal::{Principal, ProjectScope};
+use crate::support::{Audit, Page, PageRequest, new_id};
+
+/// Filters of the resident list.
+#[derive(Debug, Clone, Default)]
+pub struct ResidentFilter {
+    pub project_id: Option<String>,
+    pub room_id: Option<String>,
+    /// A normalised phone number, exact.
+    pub phone: Option<String>,
+    /// Part of a name.
+    pub name: Option<String>,
+}
+
+impl Store {
+    /// Adds a resident to the household of a room, creating the household with its first member.
+    pub async fn create_resident(&self, who: &Principal, input: NewResident, now: DateTime<Utc>) -> Result<resident::Model> {
+        if !who.role.is_desk() {
+            return Err(StorageError::Forbidden);
+        }
+        let room = self.referenced_room(who, &input.room_id, "room_id").await?;
+        let txn = self.begin_write().await?;
+        let household = household_of(&txn, &who.company_id, &room, now).await?;
+        let model = resident::ActiveModel {
+            company_id: Set(who.company_id.clone()),
+            id: Set(new_id()),
+            household_id: Set(household.id.clone()),
+            project_id: Set(room.project_id.clone()),
+            room_id: Set(room.id.clone()),
+            name: Set(input.name),
+            phone: Set(input.phone),
+            role: Set(input.role.as_str().to_owned()),
+            tier: Set(input.tier.as_str().to_owned()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| taken_or(e, "phone"))?;
+        Audit::by(who, "resident", &model.id, "create")
+            .record(&txn, json!({ "room_id": room.id, "name": model.name, "role": model.role }), now)
+            .await?;
+        txn.commit().await?;
+        Ok(model)
+    }
+
+    pub async fn residents(&self, who: &Principal, filter: ResidentFilter, page: PageRequest) -> Result<Page<resident::Model>> {
+        let mut condition = Condition::all().add(resident::Column::CompanyId.eq(&who.company_id));
+        condition = match &who.projects {
+            _ if !who.role.is_staff() => condition.add(resident::Column::HouseholdId.is_in(who.households.clone())),
+            ProjectScope::All => condition,
+            ProjectScope::Only(ids) => condition.add(resident::Column::ProjectId.is_in(ids.clone())),
+        };
+        if let Some(project_id) = filter.project_id {
+            condition = condition.add(resident::Column::ProjectId.eq(project_id));
+        }
+        if let Some(room_id) = filter.room_id {
+            condition = condition.add(resident::Column::RoomId.eq(room_id));
+        }
+        if let Some(phone) = filter.phone {
+            condition = condition.add(resident::Column::Phone.eq(phone));
+        }
+        if let Some(name) = filter.name {
+            condition = condition.add(resident::Column::Name.contains(name));
+        }
+        let query = resident::Entity::find().filter(condition);
+        let total = query.clone().count(&self.db).await?;
+        let items = query
+            .order_by_asc(resident::Column::CreatedAt)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(&self.db)
+            .await?;
+        Ok(page.wrap(items, total))
+    }
+
+    /// A resident the principal may see; otherwise not found.
+    pub async fn resident(&self, who: &Principal, id: &str) -> Result<resident::Model> {
+        let found = resident::Entity::find_by_id((who.company_id.clone(), id.to_owned())).one(&self.db).await?;
+        found
+            .filter(|r| who.sees_project(&r.project_id) || who.households.contains(&r.household_id))
+            .ok_or(StorageError::NotFound("resident"))
+    }
+
+    /// Everyone registered with `phone` in the company: the rooms a caller belongs to.
+    pub async fn residents_by_phone(&self, company_id: &str, phone: &str) -> Result<Vec<resident::Model>> {
+        Ok(resident::Entity::find()
+            .filter(resident::Column::CompanyId.eq(company_id))
+            .filter(resident::Column::Phone.eq(phone))
+            .order_by_asc(resident::Column::CreatedAt)
+            .all(&self.db)
+            .await?)
+    }
+}
+
+/// The household living in `room`, created on first use.
+async fn household_of(db: &impl ConnectionTrait, company_id: &str, room: &room::Model, now: DateTime<Utc>) -> Result<household::Model> {
+    let existing = household::Entity::find()
+        .filter(household::Column::CompanyId.eq(company_id))
+        .filter(household::Column::RoomId.eq(&room.id))
+        .one(db)
+        .await?;
+    if let Some(found) = existing {
+        return Ok(found);
+    }
+    Ok(household::ActiveModel {
+        company_id: Set(company_id.to_owned()),
+        id: Set(new_id()),
+        project_id: Set(room.project_id.clone()),
+        room_id: Set(room.id.clone()),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?)
+}

@@ -1,0 +1,73 @@
+//! Small pieces every repository uses: ids, the audit trail, paging.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+use serde_json::Value;
+
+use crate::entity::audit_entry;
+use crate::error::Result;
+use crate::principal::Principal;
+
+/// A new id: UUID v7, so ids sort by creation time and never collide across nodes.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// A page of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    /// From 1.
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl PageRequest {
+    pub(crate) fn offset(self) -> u64 {
+        (self.page.saturating_sub(1)).saturating_mul(self.per_page)
+    }
+
+    pub(crate) fn wrap<T>(self, items: Vec<T>, total: u64) -> Page<T> {
+        Page { items, total, page: self.page, per_page: self.per_page }
+    }
+}
+
+/// One entry of the audit trail: who changed which object of the company's set-up, and how.
+pub(crate) struct Audit<'a> {
+    pub company_id: &'a str,
+    pub actor: Option<&'a Principal>,
+    pub entity: &'static str,
+    pub entity_id: &'a str,
+    pub action: &'static str,
+}
+
+impl<'a> Audit<'a> {
+    /// An entry for a change made by a signed-in user.
+    pub(crate) fn by(who: &'a Principal, entity: &'static str, entity_id: &'a str, action: &'static str) -> Self {
+        Audit { company_id: &who.company_id, actor: Some(who), entity, entity_id, action }
+    }
+
+    /// Writes the entry; call it inside the transaction that makes the change.
+    pub(crate) async fn record(self, db: &impl ConnectionTrait, details: Value, now: DateTime<Utc>) -> Result<()> {
+        audit_entry::ActiveModel {
+            company_id: Set(self.company_id.to_owned()),
+            id: Set(new_id()),
+            actor_id: Set(self.actor.map(|p| p.id.clone())),
+            entity: Set(self.entity.to_owned()),
+            entity_id: Set(self.entity_id.to_owned()),
+            action: Set(self.action.to_owned()),
+            details: Set(details),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,106 @@
+//! Teams (班组 / 部门) and their members.
+
+use chrono::{DateTime, Utc};
+use guanjia_domain::setup::NewTeam;
+use guanjia_domain::validation::FieldErrorCode;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde_json::json;
+
+use crate::db::Store;
+use crate::entity::{staff, team, team_member};
+use crate::error::{Result, StorageError};
+use crate::places::{require_admin, taken_or};
+use crate::principal::{Principal, ProjectScope};
+use crate::support::{Audit, Page, PageRequest, new_id};
+
+/// A team with its members' ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Team {
+    pub team: team::Model,
+    pub member_ids: Vec<String>,
+}
+
+impl Store {
+    pub async fn create_team(&self, who: &Principal, input: NewTeam, now: DateTime<Utc>) -> Result<Team> {
+        require_admin(who)?;
+        self.project(who, &input.project_id)
+            .await
+            .map_err(|_| StorageError::field("project_id", FieldErrorCode::UnknownReference))?;
+        let known = staff::Entity::find()
+            .filter(staff::Column::CompanyId.eq(&who.company_id))
+            .filter(staff::Column::Id.is_in(input.member_ids.clone()))
+            .count(&self.db)
+            .await?;
+        let distinct: std::collections::HashSet<&String> = input.member_ids.iter().collect();
+        if known as usize != distinct.len() {
+            return Err(StorageError::field("member_ids", FieldErrorCode::UnknownReference));
+        }
+        let txn = self.begin_write().await?;
+        let model = team::ActiveModel {
+            company_id: Set(who.company_id.clone()),
+            id: Set(new_id()),
+            project_id: Set(input.project_id),
+            name: Set(input.name),
+            kind: Set(input.kind.as_str().to_owned()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| taken_or(e, "name"))?;
+        let member_ids: Vec<String> = distinct.into_iter().cloned().collect();
+        if !member_ids.is_empty() {
+            let rows = member_ids.iter().map(|staff_id| team_member::ActiveModel {
+                company_id: Set(who.company_id.clone()),
+                team_id: Set(model.id.clone()),
+                staff_id: Set(staff_id.clone()),
+            });
+            team_member::Entity::insert_many(rows).exec(&txn).await?;
+        }
+        Audit::by(who, "team", &model.id, "create")
+            .record(&txn, json!({ "name": model.name, "kind": model.kind, "member_ids": member_ids }), now)
+            .await?;
+        txn.commit().await?;
+        Ok(Team { team: model, member_ids })
+    }
+
+    pub async fn teams(&self, who: &Principal, project_id: Option<&str>, page: PageRequest) -> Result<Page<Team>> {
+        if !who.role.is_staff() {
+            return Err(StorageError::Forbidden);
+        }
+        let mut condition = Condition::all().add(team::Column::CompanyId.eq(&who.company_id));
+        if let ProjectScope::Only(ids) = &who.projects {
+            condition = condition.add(team::Column::ProjectId.is_in(ids.clone()));
+        }
+        if let Some(project_id) = project_id {
+            condition = condition.add(team::Column::ProjectId.eq(project_id));
+        }
+        let query = team::Entity::find().filter(condition);
+        let total = query.clone().count(&self.db).await?;
+        let teams = query.order_by_asc(team::Column::CreatedAt).offset(page.offset()).limit(page.per_page).all(&self.db).await?;
+        let members = team_member::Entity::find()
+            .filter(team_member::Column::CompanyId.eq(&who.company_id))
+            .filter(team_member::Column::TeamId.is_in(teams.iter().map(|t| t.id.clone())))
+            .all(&self.db)
+            .await?;
+        let items = teams
+            .into_iter()
+            .map(|team| {
+                let member_ids = members.iter().filter(|m| m.team_id == team.id).map(|m| m.staff_id.clone()).collect();
+                Team { team, member_ids }
+            })
+            .collect();
+        Ok(page.wrap(items, total))
+    }
+
+    /// A team of `project_id`, for dispatch: unknown is a 422 on `team_id`.
+    pub(crate) async fn team_of_project(&self, company_id: &str, team_id: &str, project_id: &str) -> Result<team::Model> {
+        team::Entity::find_by_id((company_id.to_owned(), team_id.to_owned()))
+            .one(&self.db)
+            .await?
+            .filter(|t| t.project_id == project_id)
+            .ok_or_else(|| StorageError::field("team_id", FieldErrorCode::UnknownReference))
+    }
+}

@@ -1,0 +1,117 @@
+//! Acting on a ticket: the domain's state machine decides; this writes the result and its
+//! timeline entry in one transaction.
+
+use chrono::{DateTime, Utc};
+use guanjia_domain::role::Role;
+use guanjia_domain::ticket::{Action, Lifecycle, LoopRules, Status};
+use guanjia_domain::validation::FieldErrorCode;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
+
+use super::visible_to;
+use crate::db::Store;
+use crate::entity::{ticket, ticket_event};
+use crate::error::{Result, StorageError};
+use crate::principal::Principal;
+use crate::support::new_id;
+
+impl Store {
+    /// Applies `action` to a ticket the principal can see, or changes nothing and says why not.
+    pub async fn act_on_ticket(
+        &self,
+        who: &Principal,
+        ticket_id: &str,
+        action: Action,
+        rules: LoopRules,
+        now: DateTime<Utc>,
+    ) -> Result<ticket::Model> {
+        action.validate()?;
+        let txn = self.begin_write().await?;
+        let mut find = ticket::Entity::find().filter(visible_to(who)).filter(ticket::Column::Id.eq(ticket_id));
+        // SQLite's IMMEDIATE transaction already holds the write lock; PostgreSQL locks the row.
+        if self.backend() == DbBackend::Postgres {
+            find = find.lock_exclusive();
+        }
+        let current = find.one(&txn).await?.ok_or(StorageError::NotFound("ticket"))?;
+        if let Action::Dispatch { assignee_id, team_id, .. } = &action {
+            if let Some(assignee_id) = assignee_id {
+                self.dispatchable(who, assignee_id, &current.project_id).await?;
+            }
+            if let Some(team_id) = team_id {
+                self.team_of_project(&who.company_id, team_id, &current.project_id).await?;
+            }
+        }
+        let mut lifecycle = lifecycle_of(&current);
+        let change = lifecycle.apply(&action, &who.actor(), now, rules)?;
+        let mut model: ticket::ActiveModel = current.clone().into();
+        model.status = Set(change.to.as_str().to_owned());
+        model.suspended_from = Set(lifecycle.suspended_from.map(|s| s.as_str().to_owned()));
+        model.assignee_id = Set(lifecycle.assignee_id);
+        model.team_id = Set(lifecycle.team_id);
+        model.first_responded_at = Set(lifecycle.first_responded_at);
+        model.arrived_at = Set(lifecycle.arrived_at);
+        model.resolved_at = Set(lifecycle.resolved_at);
+        model.closed_at = Set(lifecycle.closed_at);
+        model.satisfaction = Set(lifecycle.satisfaction.and_then(|s| i32::try_from(s).ok()));
+        model.escalation_level = Set(lifecycle.escalation_level);
+        model.reopen_count = Set(lifecycle.reopen_count);
+        model.first_contact_owner_id = Set(lifecycle.first_contact_owner_id);
+        model.suspended_at = Set(lifecycle.suspended_at);
+        model.paused_seconds = Set(lifecycle.paused_seconds);
+        model.updated_at = Set(now);
+        let updated = model.update(&txn).await?;
+        let details = serde_json::to_value(&action).unwrap_or_default();
+        ticket_event::ActiveModel {
+            company_id: Set(who.company_id.clone()),
+            id: Set(new_id()),
+            ticket_id: Set(updated.id.clone()),
+            actor_id: Set(Some(who.id.clone())),
+            actor_role: Set(who.role.as_str().to_owned()),
+            action: Set(change.action.as_str().to_owned()),
+            from_status: Set(Some(change.from.as_str().to_owned())),
+            to_status: Set(Some(change.to.as_str().to_owned())),
+            visibility: Set(change.visibility.as_str().to_owned()),
+            details: Set(details),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+
+    /// A staff member who may be given work in `project_id`: unknown is a 422 on `assignee_id`.
+    async fn dispatchable(&self, who: &Principal, staff_id: &str, project_id: &str) -> Result<()> {
+        let member = self
+            .staff_member(&who.company_id, staff_id)
+            .await
+            .map_err(|_| StorageError::field("assignee_id", FieldErrorCode::UnknownReference))?;
+        let in_project = member.project_ids.iter().any(|p| p == project_id)
+            || (member.project_ids.is_empty() && member.role().may_span_company());
+        if !member.staff.active || !in_project || member.role() == Role::Resident {
+            return Err(StorageError::field("assignee_id", FieldErrorCode::UnknownReference));
+        }
+        Ok(())
+    }
+}
+
+/// The state machine's view of a stored ticket.
+pub(crate) fn lifecycle_of(t: &ticket::Model) -> Lifecycle {
+    let parse_status = |s: &str| s.parse::<Status>().unwrap_or(Status::New);
+    Lifecycle {
+        kind: t.kind.parse().unwrap_or(guanjia_domain::taxonomy::Kind::Inquiry),
+        status: parse_status(&t.status),
+        suspended_from: t.suspended_from.as_deref().map(parse_status),
+        assignee_id: t.assignee_id.clone(),
+        team_id: t.team_id.clone(),
+        first_responded_at: t.first_responded_at,
+        arrived_at: t.arrived_at,
+        resolved_at: t.resolved_at,
+        closed_at: t.closed_at,
+        satisfaction: t.satisfaction.map(i64::from),
+        escalation_level: t.escalation_level,
+        reopen_count: t.reopen_count,
+        first_contact_owner_id: t.first_contact_owner_id.clone(),
+        suspended_at: t.suspended_at,
+        paused_seconds: t.paused_seconds,
+    }
+}

@@ -1,0 +1,209 @@
+//! Creating a ticket: references checked against stored data, numbered, first timeline entry.
+
+use chrono::{DateTime, Utc};
+use guanjia_domain::place::local_date;
+use guanjia_domain::role::Role;
+use guanjia_domain::ticket::{Lifecycle, Status, TicketDraft, Visibility, number_counter, ticket_number};
+use guanjia_domain::validation::FieldErrorCode;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+use crate::db::Store;
+use crate::entity::{counter, household, project, resident, ticket, ticket_event};
+use crate::error::{Result, StorageError};
+use crate::principal::Principal;
+use crate::support::new_id;
+
+/// Where a ticket is and whose it is, once its references are resolved.
+struct Parties {
+    project: project::Model,
+    room_id: Option<String>,
+    household_id: Option<String>,
+    resident: Option<resident::Model>,
+}
+
+impl Store {
+    pub async fn create_ticket(&self, who: &Principal, draft: TicketDraft, now: DateTime<Utc>) -> Result<ticket::Model> {
+        if !(who.role.is_desk() || who.role == Role::Resident) {
+            return Err(StorageError::Forbidden);
+        }
+        if let Some(category) = &draft.category {
+            self.active_category(&who.company_id, category).await?;
+        }
+        if !draft.attachments.is_empty() {
+            return Err(StorageError::field("attachments", FieldErrorCode::UnknownReference));
+        }
+        let parties = self.parties(who, &draft).await?;
+        let contact_name = draft.contact.as_ref().and_then(|c| c.name.clone());
+        let contact_phone = draft.contact.as_ref().and_then(|c| c.phone.clone());
+        let mut lifecycle = Lifecycle::new(draft.kind);
+        if who.role.is_desk() {
+            lifecycle.first_contact_owner_id = Some(who.id.clone());
+        }
+        let txn = self.begin_write().await?;
+        let day = local_date(&parties.project.time_zone, now);
+        let sequence = next_counter(&txn, &who.company_id, &number_counter(day)).await?;
+        let model = ticket::ActiveModel {
+            company_id: Set(who.company_id.clone()),
+            id: Set(new_id()),
+            number: Set(ticket_number(day, sequence)),
+            project_id: Set(parties.project.id.clone()),
+            room_id: Set(parties.room_id),
+            household_id: Set(parties.household_id),
+            resident_id: Set(parties.resident.as_ref().map(|r| r.id.clone())),
+            contact_name: Set(contact_name.or_else(|| parties.resident.as_ref().map(|r| r.name.clone()))),
+            contact_phone: Set(contact_phone.or_else(|| parties.resident.as_ref().map(|r| r.phone.clone()))),
+            kind: Set(draft.kind.as_str().to_owned()),
+            category: Set(draft.category),
+            urgency: Set(draft.urgency.as_str().to_owned()),
+            status: Set(Status::New.as_str().to_owned()),
+            suspended_from: Set(None),
+            channel: Set(draft.channel.as_str().to_owned()),
+            title: Set(draft.title),
+            description: Set(draft.description),
+            first_contact_owner_id: Set(lifecycle.first_contact_owner_id),
+            assignee_id: Set(None),
+            team_id: Set(None),
+            escalation_level: Set(0),
+            escalation_risk: Set(draft.channel.carries_escalation_risk()),
+            duplicate_of: Set(None),
+            repeat_of: Set(None),
+            satisfaction: Set(None),
+            reopen_count: Set(0),
+            paused_seconds: Set(0),
+            suspended_at: Set(None),
+            reported_at: Set(draft.reported_at),
+            created_at: Set(now),
+            updated_at: Set(now),
+            first_responded_at: Set(None),
+            arrived_at: Set(None),
+            resolved_at: Set(None),
+            closed_at: Set(None),
+            created_by: Set(who.role.is_staff().then(|| who.id.clone())),
+        }
+        .insert(&txn)
+        .await?;
+        ticket_event::ActiveModel {
+            company_id: Set(who.company_id.clone()),
+            id: Set(new_id()),
+            ticket_id: Set(model.id.clone()),
+            actor_id: Set(Some(who.id.clone())),
+            actor_role: Set(who.role.as_str().to_owned()),
+            action: Set("create".to_owned()),
+            from_status: Set(None),
+            to_status: Set(Some(model.status.clone())),
+            visibility: Set(Visibility::Resident.as_str().to_owned()),
+            details: Set(json!({
+                "number": model.number, "kind": model.kind, "category": model.category,
+                "urgency": model.urgency, "channel": model.channel, "title": model.title,
+                "reported_at": model.reported_at,
+            })),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(model)
+    }
+
+    /// Resolves project, room, household and resident of a draft, within the creator's scope.
+    async fn parties(&self, who: &Principal, draft: &TicketDraft) -> Result<Parties> {
+        let unknown = |field: &str| StorageError::field(field, FieldErrorCode::UnknownReference);
+        let project = project::Entity::find_by_id((who.company_id.clone(), draft.project_id.clone()))
+            .one(&self.db)
+            .await?
+            .filter(|p| who.role == Role::Resident || who.sees_project(&p.id))
+            .ok_or_else(|| unknown("project_id"))?;
+        let room = match &draft.room_id {
+            Some(id) => Some(self.referenced_room(who, id, "room_id").await?),
+            None => None,
+        };
+        if room.as_ref().is_some_and(|r| r.project_id != project.id) {
+            return Err(StorageError::field("room_id", FieldErrorCode::Mismatch));
+        }
+        let resident = match (&draft.resident_id, who.role) {
+            (Some(id), _) => {
+                let found = self.resident(who, id).await.map_err(|_| unknown("resident_id"))?;
+                if found.project_id != project.id {
+                    return Err(StorageError::field("resident_id", FieldErrorCode::Mismatch));
+                }
+                Some(found)
+            }
+            (None, Role::Resident) => Some(self.reporting_resident(who, &project, room.as_ref()).await?),
+            (None, _) => self.caller_by_phone(&who.company_id, &project.id, draft).await?,
+        };
+        if who.role == Role::Resident && resident.as_ref().is_none_or(|r| !who.households.contains(&r.household_id)) {
+            return Err(unknown("resident_id"));
+        }
+        let room_id = room.as_ref().map(|r| r.id.clone()).or_else(|| resident.as_ref().map(|r| r.room_id.clone()));
+        let household_id = match (&resident, &room) {
+            (Some(r), _) => Some(r.household_id.clone()),
+            (None, Some(room)) => household_of_room(&self.db, &who.company_id, &room.id).await?,
+            (None, None) => None,
+        };
+        Ok(Parties { project, room_id, household_id, resident })
+    }
+
+    /// A resident reporting for themselves: their registration in the named room, or their only one.
+    async fn reporting_resident(
+        &self,
+        who: &Principal,
+        project: &project::Model,
+        room: Option<&crate::entity::room::Model>,
+    ) -> Result<resident::Model> {
+        let mine: Vec<resident::Model> = self
+            .residents_by_phone(&who.company_id, &who.id)
+            .await?
+            .into_iter()
+            .filter(|r| r.project_id == project.id)
+            .collect();
+        let chosen = match room {
+            Some(room) => mine.into_iter().find(|r| r.room_id == room.id),
+            None if mine.len() == 1 => mine.into_iter().next(),
+            None => return Err(StorageError::field("room_id", FieldErrorCode::Required)),
+        };
+        chosen.ok_or_else(|| StorageError::field("project_id", FieldErrorCode::UnknownReference))
+    }
+
+    /// A caller registered in the project under the contact phone: one identity across channels.
+    async fn caller_by_phone(&self, company_id: &str, project_id: &str, draft: &TicketDraft) -> Result<Option<resident::Model>> {
+        let Some(phone) = draft.contact.as_ref().and_then(|c| c.phone.as_deref()) else { return Ok(None) };
+        let mut matches: Vec<resident::Model> = self
+            .residents_by_phone(company_id, phone)
+            .await?
+            .into_iter()
+            .filter(|r| r.project_id == project_id)
+            .filter(|r| draft.room_id.as_ref().is_none_or(|room| &r.room_id == room))
+            .collect();
+        Ok(if matches.len() == 1 { matches.pop() } else { None })
+    }
+}
+
+async fn household_of_room(db: &impl ConnectionTrait, company_id: &str, room_id: &str) -> Result<Option<String>> {
+    Ok(household::Entity::find()
+        .filter(household::Column::CompanyId.eq(company_id))
+        .filter(household::Column::RoomId.eq(room_id))
+        .one(db)
+        .await?
+        .map(|h| h.id))
+}
+
+/// Increments a per-company counter and returns its new value. The increment happens in SQL
+/// inside the caller's write transaction, so concurrent creators on any node get distinct values.
+async fn next_counter(db: &impl ConnectionTrait, company_id: &str, name: &str) -> Result<i64> {
+    let row = counter::ActiveModel { company_id: Set(company_id.to_owned()), name: Set(name.to_owned()), value: Set(1) };
+    counter::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([counter::Column::CompanyId, counter::Column::Name])
+                .value(counter::Column::Value, Expr::col((counter::Entity, counter::Column::Value)).add(1))
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    let current = counter::Entity::find_by_id((company_id.to_owned(), name.to_owned()))
+        .one(db)
+        .await?
+        .ok_or(StorageError::NotFound("counter"))?;
+    Ok(current.value)
+}

@@ -1,0 +1,28 @@
+//! Tickets: create, read with scope, act, and the timeline.
+
+mod act;
+mod create;
+mod query;
+
+pub use query::TicketFilter;
+
+use guanjia_domain::role::Role;
+use sea_orm::{ColumnTrait, Condition};
+
+use crate::entity::ticket;
+use crate::principal::{Principal, ProjectScope};
+
+/// The tickets a principal may see: residents their households', technicians the jobs given
+/// to them, other staff their projects' (and always the tickets they own from first contact).
+pub(crate) fn visible_to(who: &Principal) -> Condition {
+    let company = Condition::all().add(ticket::Column::CompanyId.eq(&who.company_id));
+    let scope = match (who.role, &who.projects) {
+        (Role::Resident, _) => Condition::all().add(ticket::Column::HouseholdId.is_in(who.households.clone())),
+        (Role::Technician, _) => Condition::all().add(ticket::Column::AssigneeId.eq(&who.id)),
+        (_, ProjectScope::All) => Condition::all(),
+        (_, ProjectScope::Only(ids)) => Condition::any()
+            .add(ticket::Column::ProjectId.is_in(ids.clone()))
+            .add(ticket::Column::FirstContactOwnerId.eq(&who.id)),
+    };
+    company.add(scope)
+}

@@ -1,0 +1,101 @@
+//! Reading tickets and their timelines, always within the reader's scope.
+
+use guanjia_domain::role::Role;
+use guanjia_domain::ticket::Visibility;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::visible_to;
+use crate::db::Store;
+use crate::entity::{ticket, ticket_event};
+use crate::error::{Result, StorageError};
+use crate::principal::Principal;
+use crate::support::{Page, PageRequest};
+
+/// Filters of the ticket list; all optional, combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    pub statuses: Vec<String>,
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    pub urgency: Option<String>,
+    pub channel: Option<String>,
+    pub project_id: Option<String>,
+    pub assignee_id: Option<String>,
+    pub room_id: Option<String>,
+    /// A ticket number, part of a phone number, or words of the title or description.
+    pub q: Option<String>,
+}
+
+impl Store {
+    pub async fn ticket(&self, who: &Principal, id: &str) -> Result<ticket::Model> {
+        ticket::Entity::find()
+            .filter(visible_to(who))
+            .filter(ticket::Column::Id.eq(id))
+            .one(&self.db)
+            .await?
+            .ok_or(StorageError::NotFound("ticket"))
+    }
+
+    pub async fn tickets(&self, who: &Principal, filter: TicketFilter, page: PageRequest) -> Result<Page<ticket::Model>> {
+        let mut condition = visible_to(who);
+        if !filter.statuses.is_empty() {
+            condition = condition.add(ticket::Column::Status.is_in(filter.statuses));
+        }
+        let exact = [
+            (ticket::Column::Kind, filter.kind),
+            (ticket::Column::Category, filter.category),
+            (ticket::Column::Urgency, filter.urgency),
+            (ticket::Column::Channel, filter.channel),
+            (ticket::Column::ProjectId, filter.project_id),
+            (ticket::Column::AssigneeId, filter.assignee_id),
+            (ticket::Column::RoomId, filter.room_id),
+        ];
+        for (column, value) in exact {
+            if let Some(value) = value {
+                condition = condition.add(column.eq(value));
+            }
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            condition = condition.add(search(q));
+        }
+        let query = ticket::Entity::find().filter(condition);
+        let total = query.clone().count(&self.db).await?;
+        let items = query
+            .order_by_desc(ticket::Column::CreatedAt)
+            .order_by_desc(ticket::Column::Id)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(&self.db)
+            .await?;
+        Ok(page.wrap(items, total))
+    }
+
+    /// The timeline of a ticket, oldest first; residents see only what is meant for them.
+    pub async fn ticket_events(&self, who: &Principal, ticket_id: &str) -> Result<Vec<ticket_event::Model>> {
+        self.ticket(who, ticket_id).await?;
+        let mut query = ticket_event::Entity::find()
+            .filter(ticket_event::Column::CompanyId.eq(&who.company_id))
+            .filter(ticket_event::Column::TicketId.eq(ticket_id));
+        if who.role == Role::Resident {
+            query = query.filter(ticket_event::Column::Visibility.eq(Visibility::Resident.as_str()));
+        }
+        Ok(query
+            .order_by_asc(ticket_event::Column::CreatedAt)
+            .order_by_asc(ticket_event::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+}
+
+/// What `q` matches: the number exactly, a phone by its digits, or words in the text.
+fn search(q: &str) -> Condition {
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let mut any = Condition::any()
+        .add(ticket::Column::Number.eq(q.to_uppercase()))
+        .add(ticket::Column::Title.contains(q))
+        .add(ticket::Column::Description.contains(q));
+    if digits.len() >= 4 && digits.len() == q.chars().filter(|c| !c.is_whitespace() && *c != '-').count() {
+        any = any.add(ticket::Column::ContactPhone.contains(&digits));
+    }
+    any
+}
