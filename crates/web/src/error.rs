@@ -1,0 +1,149 @@
+//! The HTTP layer's one error type, mapped once to a status, a stable code and a message in the
+//! caller's language (zh-CN by default, en on request).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use guanjia_domain::ticket::LifecycleError;
+use guanjia_domain::validation::ValidationError;
+use guanjia_storage::StorageError;
+use serde_json::{Value, json};
+
+use crate::i18n::Lang;
+
+/// Declares the error codes with their status and both messages in one table.
+macro_rules! guanjia_codes {
+    ($($variant:ident = $code:literal => ($status:expr, $zh:literal, $en:literal)),+ $(,)?) => {
+        /// Stable, machine-readable error codes of the API.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ErrorCode { $($variant),+ }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code),+ }
+            }
+
+            pub fn status(self) -> StatusCode {
+                match self { $(ErrorCode::$variant => $status),+ }
+            }
+
+            pub fn message(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((ErrorCode::$variant, Lang::Zh) => $zh, (ErrorCode::$variant, Lang::En) => $en,)+
+                }
+            }
+        }
+    };
+}
+
+guanjia_codes! {
+    InvalidRequest = "invalid_request" => (StatusCode::BAD_REQUEST, "请求格式不正确", "The request is malformed"),
+    Unauthenticated = "unauthenticated" => (StatusCode::UNAUTHORIZED, "未登录或登录已失效", "Not signed in, or the session has expired"),
+    InvalidCredentials = "invalid_credentials" => (StatusCode::UNAUTHORIZED, "用户名或密码错误", "Wrong username or password"),
+    AccountLocked = "account_locked" => (StatusCode::LOCKED, "登录失败次数过多，账号已临时锁定", "Too many failed logins: the account is locked for a while"),
+    Forbidden = "forbidden" => (StatusCode::FORBIDDEN, "无权执行此操作", "You may not do this"),
+    NotFound = "not_found" => (StatusCode::NOT_FOUND, "对象不存在", "Not found"),
+    InvalidTransition = "invalid_transition" => (StatusCode::CONFLICT, "工单当前状态不允许此操作", "The ticket's status does not allow this action"),
+    ValidationFailed = "validation_failed" => (StatusCode::UNPROCESSABLE_ENTITY, "输入有误，请检查标出的字段", "Some fields are invalid"),
+    PayloadTooLarge = "payload_too_large" => (StatusCode::PAYLOAD_TOO_LARGE, "请求内容过大", "The request is too large"),
+    MethodNotAllowed = "method_not_allowed" => (StatusCode::METHOD_NOT_ALLOWED, "不支持此请求方法", "Method not allowed"),
+    Unavailable = "unavailable" => (StatusCode::SERVICE_UNAVAILABLE, "服务暂时不可用，请稍后重试", "The service is unavailable; try again shortly"),
+    Internal = "internal" => (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试", "Internal error; try again shortly"),
+}
+
+
+/// An error on its way to the client; rendered by [`crate::i18n::localize`] in the caller's language.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub details: Value,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode) -> Self {
+        Self { code, details: json!({}) }
+    }
+
+    pub fn with_details(code: ErrorCode, details: Value) -> Self {
+        Self { code, details }
+    }
+
+    /// The JSON body in `lang`.
+    pub fn body(&self, lang: Lang) -> Value {
+        json!({ "error": { "code": self.code.as_str(), "message": self.code.message(lang), "details": self.details } })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        // The body is written by the localize middleware, which knows the caller's language.
+        let mut response = self.code.status().into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+impl From<ValidationError> for ApiError {
+    fn from(err: ValidationError) -> Self {
+        let fields: serde_json::Map<String, Value> =
+            err.0.into_iter().map(|e| (e.field, Value::from(e.code.as_str()))).collect();
+        ApiError::with_details(ErrorCode::ValidationFailed, json!({ "fields": fields }))
+    }
+}
+
+impl From<LifecycleError> for ApiError {
+    fn from(err: LifecycleError) -> Self {
+        match err {
+            LifecycleError::Forbidden { role, action } => ApiError::with_details(
+                ErrorCode::Forbidden,
+                json!({ "role": role.as_str(), "action": action.as_str() }),
+            ),
+            LifecycleError::InvalidTransition { action, status, reason } => ApiError::with_details(
+                ErrorCode::InvalidTransition,
+                json!({ "action": action.as_str(), "status": status.as_str(), "reason": reason.map(|r| r.as_str()) }),
+            ),
+            LifecycleError::Validation(v) => v.into(),
+        }
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(err: StorageError) -> Self {
+        match err {
+            StorageError::NotFound(what) => ApiError::with_details(ErrorCode::NotFound, json!({ "object": what })),
+            StorageError::Validation(v) => v.into(),
+            StorageError::Lifecycle(l) => l.into(),
+            StorageError::Unauthenticated => ApiError::new(ErrorCode::Unauthenticated),
+            StorageError::Locked(until) => ApiError::with_details(ErrorCode::AccountLocked, json!({ "locked_until": until })),
+            StorageError::Forbidden => ApiError::new(ErrorCode::Forbidden),
+            StorageError::Database(e) => {
+                tracing::error!(error = %e, "database error");
+                ApiError::new(ErrorCode::Unavailable)
+            }
+            StorageError::Hashing(e) => {
+                tracing::error!(error = %e, "password hashing failed");
+                ApiError::new(ErrorCode::Internal)
+            }
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_speaks_chinese_and_english() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let (zh, en) = (code.message(Lang::Zh), code.message(Lang::En));
+            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{code:?} zh: {zh}");
+            assert!(en.is_ascii() && !en.is_empty(), "{code:?} en: {en}");
+            assert!(seen.insert(code.as_str()), "duplicate code {}", code.as_str());
+            assert!(code.status().is_client_error() || code.status().is_server_error());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! The caller's language, and the middleware that writes error bodies in it.
+
+use axum::extract::Request;
+use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::error::ApiError;
+
+/// The UI languages: Chinese first, English second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// The first language of `Accept-Language` we speak; zh-CN when none.
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        let Some(value) = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else { return Lang::Zh };
+        for tag in value.split(',').map(|t| t.split(';').next().unwrap_or("").trim().to_ascii_lowercase()) {
+            if tag.starts_with("zh") {
+                return Lang::Zh;
+            }
+            if tag.starts_with("en") {
+                return Lang::En;
+            }
+        }
+        Lang::Zh
+    }
+}
+
+/// Renders every [`ApiError`] response body in the language the request asked for.
+pub async fn localize(request: Request, next: Next) -> Response {
+    let lang = Lang::from_headers(request.headers());
+    let mut response = next.run(request).await;
+    if let Some(error) = response.extensions_mut().remove::<ApiError>() {
+        let body = serde_json::to_vec(&error.body(lang)).unwrap_or_default();
+        let status = response.status();
+        response = Response::new(body.into());
+        *response.status_mut() = status;
+        response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lang(value: &str) -> Lang {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT_LANGUAGE, HeaderValue::from_str(value).unwrap());
+        Lang::from_headers(&headers)
+    }
+
+    #[test]
+    fn chinese_unless_english_comes_first() {
+        assert_eq!(lang("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(lang("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
+        assert_eq!(lang("fr-FR, en;q=0.5"), Lang::En);
+        assert_eq!(lang("fr-FR"), Lang::Zh);
+        assert_eq!(Lang::from_headers(&HeaderMap::new()), Lang::Zh);
+    }
+}

@@ -1,0 +1,93 @@
+//! Guanjia's HTTP layer: the v1 JSON API, health, metrics and OpenAPI, over `guanjia-storage`.
+
+mod error;
+mod extract;
+mod i18n;
+mod paging;
+mod routes;
+mod state;
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use guanjia_domain::ticket::LoopRules;
+use guanjia_storage::Store;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tower_http::catch_panic::CatchPanicLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use error::{ApiError, ErrorCode};
+pub use i18n::Lang;
+pub use state::AppState;
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(info(title = "Guanjia (管家) API", version = "1", description = "Customer service for property management."))]
+struct ApiDoc;
+
+/// The process-wide Prometheus recorder (a process may build several apps, e.g. in tests).
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed by an embedding program; ours still renders.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// The OpenAPI document and the routes it describes, built from the same handler annotations.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes::auth::router())
+        .merge(routes::places::router())
+        .merge(routes::residents::router())
+        .merge(routes::staff::router())
+        .merge(routes::taxonomy::router())
+        .merge(routes::tickets::router())
+        .split_for_parts()
+}
+
+/// The whole application over `store`.
+pub fn app(store: Store, rules: LoopRules) -> Router {
+    let (api, openapi) = api();
+    let state = AppState { store, rules, metrics: metrics_handle() };
+    Router::new()
+        .merge(api)
+        .merge(routes::system::router(openapi))
+        .fallback(|| async { ApiError::new(ErrorCode::NotFound) })
+        .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed) })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(record_request))
+        .layer(middleware::from_fn(i18n::localize))
+        .layer(CatchPanicLayer::custom(|_| ApiError::new(ErrorCode::Internal).into_response()))
+        .with_state(state)
+}
+
+/// The OpenAPI document alone, for tools.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+/// Counts requests and their latency per route and status.
+async fn record_request(request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    let labels = [("route", route), ("method", method), ("status", status)];
+    metrics::counter!("guanjia_http_requests_total", &labels).increment(1);
+    metrics::histogram!("guanjia_http_request_seconds", &labels).record(started.elapsed().as_secs_f64());
+    response
+}

@@ -1,0 +1,9 @@
+//! One module per resource; each declares its routes with their OpenAPI description.
+
+pub mod auth;
+pub mod places;
+pub mod residents;
+pub mod staff;
+pub mod system;
+pub mod taxonomy;
+pub mod tickets;

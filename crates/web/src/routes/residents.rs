@@ -1,0 +1,103 @@
+//! Residents.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use guanjia_domain::phone::{mask_phone, normalize_phone};
+use guanjia_domain::setup::ResidentInput;
+use guanjia_storage::ResidentFilter;
+use guanjia_storage::entity::resident;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery, Caller};
+use crate::paging::{PageOf, PageQuery};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create_resident, list_residents)).routes(routes!(get_resident))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResidentView {
+    pub id: String,
+    pub household_id: String,
+    pub project_id: String,
+    pub room_id: String,
+    pub name: String,
+    /// Masked in lists (138****5678).
+    pub phone: String,
+    pub role: String,
+    pub tier: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<resident::Model> for ResidentView {
+    fn from(r: resident::Model) -> Self {
+        ResidentView {
+            id: r.id,
+            household_id: r.household_id,
+            project_id: r.project_id,
+            room_id: r.room_id,
+            name: r.name,
+            phone: r.phone,
+            role: r.role,
+            tier: r.tier,
+            created_at: r.created_at,
+        }
+    }
+}
+
+impl ResidentView {
+    fn listed(r: resident::Model) -> Self {
+        let mut view = Self::from(r);
+        view.phone = mask_phone(&view.phone);
+        view
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ResidentQuery {
+    pub project_id: Option<String>,
+    pub room_id: Option<String>,
+    /// Exact phone number, any common format.
+    pub phone: Option<String>,
+    /// Part of a name.
+    pub name: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// Registers a resident in a room's household.
+#[utoipa::path(post, path = "/api/v1/residents", tag = "residents", request_body = ResidentInput, responses((status = 201, body = ResidentView)))]
+async fn create_resident(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiJson(input): ApiJson<ResidentInput>,
+) -> ApiResult<(StatusCode, axum::Json<ResidentView>)> {
+    let resident = state.store.create_resident(&who, input.validate()?, Utc::now()).await?;
+    Ok((StatusCode::CREATED, axum::Json(resident.into())))
+}
+
+/// Residents in the caller's projects; phones are masked.
+#[utoipa::path(get, path = "/api/v1/residents", tag = "residents", params(ResidentQuery), responses((status = 200, body = PageOf<ResidentView>)))]
+async fn list_residents(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiQuery(query): ApiQuery<ResidentQuery>,
+) -> ApiResult<axum::Json<PageOf<ResidentView>>> {
+    let page = PageQuery { page: query.page, per_page: query.per_page }.request()?;
+    let phone = query.phone.map(|raw| normalize_phone(&raw).unwrap_or(raw));
+    let filter = ResidentFilter { project_id: query.project_id, room_id: query.room_id, phone, name: query.name };
+    let page = state.store.residents(&who, filter, page).await?;
+    Ok(axum::Json(PageOf::from_page(page, ResidentView::listed)))
+}
+
+/// One resident, phone in full.
+#[utoipa::path(get, path = "/api/v1/residents/{id}", tag = "residents", responses((status = 200, body = ResidentView), (status = 404)))]
+async fn get_resident(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<ResidentView>> {
+    Ok(axum::Json(state.store.resident(&who, &id).await?.into()))
+}

@@ -1,0 +1,83 @@
+//! Staff accounts.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use guanjia_domain::phone::mask_phone;
+use guanjia_domain::setup::StaffInput;
+use guanjia_storage::StaffMember;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery, Caller};
+use crate::paging::{PageOf, PageQuery};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create_staff, list_staff))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffView {
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    pub role: String,
+    pub project_ids: Vec<String>,
+    pub skills: Vec<String>,
+    /// Masked in lists.
+    pub phone: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl StaffView {
+    pub fn full(member: StaffMember) -> Self {
+        let skills = member.skills();
+        let s = member.staff;
+        StaffView {
+            id: s.id,
+            username: s.username,
+            name: s.name,
+            role: s.role,
+            project_ids: member.project_ids,
+            skills,
+            phone: s.phone,
+            active: s.active,
+            created_at: s.created_at,
+        }
+    }
+
+    fn listed(member: StaffMember) -> Self {
+        let mut view = Self::full(member);
+        view.phone = view.phone.as_deref().map(mask_phone);
+        view
+    }
+}
+
+/// Creates a staff account (admins only).
+#[utoipa::path(post, path = "/api/v1/staff", tag = "staff", request_body = StaffInput,
+    responses((status = 201, body = StaffView), (status = 422, description = "validation_failed")))]
+async fn create_staff(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiJson(input): ApiJson<StaffInput>,
+) -> ApiResult<(StatusCode, axum::Json<StaffView>)> {
+    let input = input.validate()?;
+    let company_id = who.company_id.clone();
+    let member = state.store.create_staff(Some(&who), &company_id, input, Utc::now()).await?;
+    Ok((StatusCode::CREATED, axum::Json(StaffView::full(member))))
+}
+
+/// Staff who share a project with the caller.
+#[utoipa::path(get, path = "/api/v1/staff", tag = "staff", params(PageQuery), responses((status = 200, body = PageOf<StaffView>)))]
+async fn list_staff(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<axum::Json<PageOf<StaffView>>> {
+    let page = state.store.staff_list(&who, page.request()?).await?;
+    Ok(axum::Json(PageOf::from_page(page, StaffView::listed)))
+}

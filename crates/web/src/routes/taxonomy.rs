@@ -1,0 +1,102 @@
+//! The category tree and teams.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use guanjia_domain::setup::{CategoryInput, TeamInput};
+use guanjia_storage::Team;
+use guanjia_storage::entity::category;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery, Caller};
+use crate::paging::PageOf;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_categories, save_category)).routes(routes!(create_team, list_teams))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryView {
+    pub code: String,
+    pub kind: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub active: bool,
+}
+
+impl From<category::Model> for CategoryView {
+    fn from(c: category::Model) -> Self {
+        CategoryView { code: c.code, kind: c.kind, label_zh: c.label_zh, label_en: c.label_en, active: c.active }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryList {
+    pub items: Vec<CategoryView>,
+}
+
+/// The company's categories (seeded from the default taxonomy).
+#[utoipa::path(get, path = "/api/v1/categories", tag = "taxonomy", responses((status = 200, body = CategoryList)))]
+async fn list_categories(State(state): State<AppState>, Caller(who): Caller) -> ApiResult<axum::Json<CategoryList>> {
+    let items = state.store.categories(&who.company_id).await?.into_iter().map(CategoryView::from).collect();
+    Ok(axum::Json(CategoryList { items }))
+}
+
+/// Adds a category or edits one's labels and state (admins only).
+#[utoipa::path(post, path = "/api/v1/categories", tag = "taxonomy", request_body = CategoryInput, responses((status = 200, body = CategoryView)))]
+async fn save_category(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiJson(input): ApiJson<CategoryInput>,
+) -> ApiResult<axum::Json<CategoryView>> {
+    Ok(axum::Json(state.store.save_category(&who, input.validate()?, Utc::now()).await?.into()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamView {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub kind: String,
+    pub member_ids: Vec<String>,
+}
+
+impl From<Team> for TeamView {
+    fn from(t: Team) -> Self {
+        TeamView { id: t.team.id, project_id: t.team.project_id, name: t.team.name, kind: t.team.kind, member_ids: t.member_ids }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TeamQuery {
+    pub project_id: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// Creates a team of a project (admins only).
+#[utoipa::path(post, path = "/api/v1/teams", tag = "taxonomy", request_body = TeamInput, responses((status = 201, body = TeamView)))]
+async fn create_team(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiJson(input): ApiJson<TeamInput>,
+) -> ApiResult<(StatusCode, axum::Json<TeamView>)> {
+    let team = state.store.create_team(&who, input.validate()?, Utc::now()).await?;
+    Ok((StatusCode::CREATED, axum::Json(team.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/teams", tag = "taxonomy", params(TeamQuery), responses((status = 200, body = PageOf<TeamView>)))]
+async fn list_teams(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiQuery(query): ApiQuery<TeamQuery>,
+) -> ApiResult<axum::Json<PageOf<TeamView>>> {
+    let page = crate::paging::PageQuery { page: query.page, per_page: query.per_page }.request()?;
+    let page = state.store.teams(&who, query.project_id.as_deref(), page).await?;
+    Ok(axum::Json(PageOf::from_page(page, TeamView::from)))
+}

@@ -1,0 +1,281 @@
+//! Tickets: intake, queue, actions, timeline.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use guanjia_domain::phone::mask_phone;
+use guanjia_domain::sla::{ClockFacts, ClockState, deadlines};
+use guanjia_domain::ticket::{Action, Status, TicketInput};
+use guanjia_domain::validation::{FieldErrorCode, ValidationError};
+use guanjia_storage::TicketFilter;
+use guanjia_storage::entity::{ticket, ticket_event};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery, Caller};
+use crate::paging::{PageOf, PageQuery};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_ticket, list_tickets))
+        .routes(routes!(get_ticket))
+        .routes(routes!(act_on_ticket))
+        .routes(routes!(ticket_events))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactView {
+    pub name: Option<String>,
+    /// Masked in lists.
+    pub phone: Option<String>,
+}
+
+/// One SLA clock of a ticket.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadlineView {
+    /// first_response, arrival, resolution, follow_up
+    pub name: String,
+    pub due_at: DateTime<Utc>,
+    /// running, paused, met, breached
+    pub state: String,
+    /// Seconds until due (negative when overdue); null once met or breached.
+    pub remaining_seconds: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketView {
+    pub id: String,
+    /// Human-readable, unique per company: GJ-20261122-0001.
+    pub number: String,
+    pub kind: String,
+    pub category: Option<String>,
+    pub urgency: String,
+    pub status: String,
+    pub channel: String,
+    pub project_id: String,
+    pub room_id: Option<String>,
+    pub household_id: Option<String>,
+    pub resident_id: Option<String>,
+    pub contact: ContactView,
+    pub title: String,
+    pub description: String,
+    pub first_contact_owner_id: Option<String>,
+    pub assignee_id: Option<String>,
+    pub team_id: Option<String>,
+    pub deadlines: Vec<DeadlineView>,
+    pub escalation_risk: bool,
+    pub escalation_level: i32,
+    pub duplicate_of: Option<String>,
+    pub repeat_of: Option<String>,
+    pub satisfaction: Option<i32>,
+    pub reopen_count: i32,
+    pub reported_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub first_responded_at: Option<DateTime<Utc>>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl TicketView {
+    fn new(t: ticket::Model, now: DateTime<Utc>, mask: bool) -> Self {
+        let clocks = clock_facts(&t).map(|facts| deadlines(&facts, now)).unwrap_or_default();
+        let deadlines = clocks
+            .into_iter()
+            .map(|d| {
+                let open = matches!(d.state, ClockState::Running | ClockState::Paused);
+                DeadlineView {
+                    name: d.name.as_str().to_owned(),
+                    due_at: d.due_at,
+                    state: d.state.as_str().to_owned(),
+                    remaining_seconds: open.then(|| (d.due_at - now).num_seconds()),
+                }
+            })
+            .collect();
+        let phone = if mask { t.contact_phone.as_deref().map(mask_phone) } else { t.contact_phone };
+        TicketView {
+            id: t.id,
+            number: t.number,
+            kind: t.kind,
+            category: t.category,
+            urgency: t.urgency,
+            status: t.status,
+            channel: t.channel,
+            project_id: t.project_id,
+            room_id: t.room_id,
+            household_id: t.household_id,
+            resident_id: t.resident_id,
+            contact: ContactView { name: t.contact_name, phone },
+            title: t.title,
+            description: t.description,
+            first_contact_owner_id: t.first_contact_owner_id,
+            assignee_id: t.assignee_id,
+            team_id: t.team_id,
+            deadlines,
+            escalation_risk: t.escalation_risk,
+            escalation_level: t.escalation_level,
+            duplicate_of: t.duplicate_of,
+            repeat_of: t.repeat_of,
+            satisfaction: t.satisfaction,
+            reopen_count: t.reopen_count,
+            reported_at: t.reported_at,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+            first_responded_at: t.first_responded_at,
+            arrived_at: t.arrived_at,
+            resolved_at: t.resolved_at,
+            closed_at: t.closed_at,
+        }
+    }
+}
+
+fn clock_facts(t: &ticket::Model) -> Option<ClockFacts> {
+    Some(ClockFacts {
+        kind: t.kind.parse().ok()?,
+        urgency: t.urgency.parse().ok()?,
+        status: t.status.parse().ok()?,
+        reported_at: t.reported_at,
+        first_responded_at: t.first_responded_at,
+        arrived_at: t.arrived_at,
+        resolved_at: t.resolved_at,
+        closed_at: t.closed_at,
+        suspended_at: t.suspended_at,
+        paused_seconds: t.paused_seconds,
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub id: String,
+    pub ticket_id: String,
+    pub actor_id: Option<String>,
+    pub actor_role: String,
+    /// create, or the action taken.
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    /// internal or resident
+    pub visibility: String,
+    pub details: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<ticket_event::Model> for EventView {
+    fn from(e: ticket_event::Model) -> Self {
+        EventView {
+            id: e.id,
+            ticket_id: e.ticket_id,
+            actor_id: e.actor_id,
+            actor_role: e.actor_role,
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            visibility: e.visibility,
+            details: e.details,
+            created_at: e.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventList {
+    pub items: Vec<EventView>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TicketQuery {
+    /// One status or several, comma-separated.
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    pub urgency: Option<String>,
+    pub channel: Option<String>,
+    pub project_id: Option<String>,
+    pub assignee_id: Option<String>,
+    pub room_id: Option<String>,
+    /// Ticket number, phone number or words of the title and description.
+    pub q: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// Opens a ticket. Kind may be left out when a category is given; urgency defaults to normal.
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = TicketInput,
+    responses((status = 201, body = TicketView), (status = 422, description = "validation_failed")))]
+async fn create_ticket(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiJson(input): ApiJson<TicketInput>,
+) -> ApiResult<(StatusCode, axum::Json<TicketView>)> {
+    let now = Utc::now();
+    let draft = input.validate(now)?;
+    let ticket = state.store.create_ticket(&who, draft, now).await?;
+    metrics::counter!("guanjia_tickets_created_total").increment(1);
+    Ok((StatusCode::CREATED, axum::Json(TicketView::new(ticket, now, false))))
+}
+
+/// The tickets the caller may see, newest first, with filters and search.
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketQuery), responses((status = 200, body = PageOf<TicketView>)))]
+async fn list_tickets(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiQuery(query): ApiQuery<TicketQuery>,
+) -> ApiResult<axum::Json<PageOf<TicketView>>> {
+    let page = PageQuery { page: query.page, per_page: query.per_page }.request()?;
+    let statuses: Vec<String> = query.status.iter().flat_map(|s| s.split(',')).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+    if statuses.iter().any(|s| s.parse::<Status>().is_err()) {
+        return Err(ValidationError::single("status", FieldErrorCode::Invalid).into());
+    }
+    let filter = TicketFilter {
+        statuses,
+        kind: query.kind,
+        category: query.category,
+        urgency: query.urgency,
+        channel: query.channel,
+        project_id: query.project_id,
+        assignee_id: query.assignee_id,
+        room_id: query.room_id,
+        q: query.q,
+    };
+    let now = Utc::now();
+    let page = state.store.tickets(&who, filter, page).await?;
+    Ok(axum::Json(PageOf::from_page(page, |t| TicketView::new(t, now, true))))
+}
+
+/// One ticket; out of scope is 404.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", responses((status = 200, body = TicketView), (status = 404)))]
+async fn get_ticket(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<TicketView>> {
+    let ticket = state.store.ticket(&who, &id).await?;
+    Ok(axum::Json(TicketView::new(ticket, Utc::now(), false)))
+}
+
+/// Moves a ticket: `{"action": "dispatch", "assignee_id": "…"}`. A status that does not allow
+/// the action is 409 `invalid_transition`, and nothing changes.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/actions", tag = "tickets", request_body = Action,
+    responses((status = 200, body = TicketView), (status = 403), (status = 404), (status = 409, description = "invalid_transition"), (status = 422)))]
+async fn act_on_ticket(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(action): ApiJson<Action>,
+) -> ApiResult<axum::Json<TicketView>> {
+    let now = Utc::now();
+    let name = action.name();
+    let ticket = state.store.act_on_ticket(&who, &id, action, state.rules, now).await?;
+    metrics::counter!("guanjia_ticket_actions_total", "action" => name.as_str()).increment(1);
+    Ok(axum::Json(TicketView::new(ticket, now, false)))
+}
+
+/// The timeline: every change, who, when, what. Residents see the entries meant for them.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/events", tag = "tickets", responses((status = 200, body = EventList), (status = 404)))]
+async fn ticket_events(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<EventList>> {
+    let items = state.store.ticket_events(&who, &id).await?.into_iter().map(EventView::from).collect();
+    Ok(axum::Json(EventList { items }))
+}
