@@ -1,0 +1,72 @@
+//! Configuration: defaults, then `guanjia.toml` (or `--config FILE`), then `GUANJIA_*` variables.
+
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://PATH` or `postgres://…`.
+    pub database_url: String,
+    /// Address to listen on; port 0 picks a free one.
+    pub listen: String,
+    /// A follow-up rating below this reopens the ticket.
+    pub satisfied_at_least: i64,
+    /// `tracing` filter, e.g. `info` or `guanjia=debug`.
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://data/guanjia.db".into(),
+            listen: "127.0.0.1:8080".into(),
+            satisfied_at_least: 3,
+            log: "info".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the layers; `file` is `--config`, else `guanjia.toml` in the working directory if present.
+    pub fn load(file: Option<&Path>) -> Result<Config, figment::Error> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None => figment = figment.merge(Toml::file("guanjia.toml")),
+        }
+        // Only our settings: other GUANJIA_* variables (e.g. the tests' own) are not configuration.
+        figment.merge(Env::prefixed("GUANJIA_").only(&["database_url", "listen", "satisfied_at_least", "log"])).extract()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_beats_file_beats_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("guanjia.toml", "listen = \"0.0.0.0:9000\"\nlog = \"debug\"")?;
+            jail.set_env("GUANJIA_LOG", "warn");
+            jail.set_env("GUANJIA_SOMETHING_ELSE", "ignored");
+            let config = Config::load(None)?;
+            assert_eq!(config.listen, "0.0.0.0:9000");
+            assert_eq!(config.log, "warn");
+            assert_eq!(config.database_url, "sqlite://data/guanjia.db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_settings_are_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("custom.toml", "listn = \"0.0.0.0:9000\"")?;
+            assert!(Config::load(Some(Path::new("custom.toml"))).is_err());
+            Ok(())
+        });
+    }
+}

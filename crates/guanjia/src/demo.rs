@@ -1,0 +1,188 @@
+//! Loads the demo company through the same storage calls the API uses, replaying every ticket's
+//! history through the real state machine, so the demo can only contain what the product allows.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, anyhow};
+use chrono::{Duration, Utc};
+use guanjia_demo::{DEMO_PASSWORD, DemoCompany, DemoStep, DemoTicket, demo_company};
+use guanjia_domain::role::Role;
+use guanjia_domain::setup::{NewProject, NewRoom, NewResident, NewStaff, NewTeam};
+use guanjia_domain::ticket::{Action, ContactInput, LoopRules, TicketInput};
+use guanjia_storage::{PageRequest, Principal, ProjectScope, Store, hash_password, staff_principal};
+
+/// Loads the demo company unless it is already there; prints the demo logins either way.
+pub async fn load(store: &Store) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let demo = demo_company(now);
+    let company = store.ensure_company(&demo.code, &demo.name, now).await?;
+    let loader = Principal {
+        company_id: company.id.clone(),
+        id: "demo-loader".into(),
+        role: Role::Admin,
+        name: "demo".into(),
+        projects: ProjectScope::All,
+        households: vec![],
+    };
+    let existing = store.projects(&loader, PageRequest { page: 1, per_page: 1 }).await?;
+    if existing.total == 0 {
+        tracing::info!("loading the demo company {} …", demo.name);
+        Loader { store, loader, keys: HashMap::new() }.run(&demo).await?;
+        tracing::info!("demo company loaded: {} tickets", demo.tickets.len());
+    }
+    let logins: Vec<String> = demo.staff.iter().map(|s| format!("{} ({})", s.username, s.role)).collect();
+    tracing::info!("demo logins, password {DEMO_PASSWORD:?}: {}", logins.join(", "));
+    Ok(())
+}
+
+struct Loader<'a> {
+    store: &'a Store,
+    loader: Principal,
+    /// Demo keys to stored ids.
+    keys: HashMap<String, String>,
+}
+
+impl Loader<'_> {
+    fn id(&self, key: &str) -> anyhow::Result<String> {
+        self.keys.get(key).cloned().ok_or_else(|| anyhow!("demo key {key} was not loaded"))
+    }
+
+    async fn run(&mut self, demo: &DemoCompany) -> anyhow::Result<()> {
+        let start = Utc::now() - Duration::days(61);
+        for project in &demo.projects {
+            let input = NewProject {
+                code: project.code.clone(),
+                name: project.name.clone(),
+                kind: project.kind.parse()?,
+                time_zone: project.time_zone.into(),
+                address: Some(project.address.clone()),
+            };
+            let stored = self.store.create_project(&self.loader, input, start).await?;
+            self.keys.insert(project.key.clone(), stored.id.clone());
+            for building in &project.buildings {
+                let stored_building = self.store.create_building(&self.loader, &stored.id, building.name.clone(), start).await?;
+                for room in &building.rooms {
+                    let input = NewRoom {
+                        unit: room.unit.clone().unwrap_or_default(),
+                        number: room.number.clone(),
+                        kind: room.kind.parse()?,
+                        floor: Some(room.floor),
+                        area_m2: room.area_m2,
+                    };
+                    let stored_room = self.store.create_room(&self.loader, &stored_building.id, input, start).await?;
+                    self.keys.insert(room.key.clone(), stored_room.id.clone());
+                    for resident in &room.residents {
+                        let input = NewResident {
+                            name: resident.name.clone(),
+                            phone: resident.phone.clone(),
+                            room_id: stored_room.id.clone(),
+                            role: resident.role.parse()?,
+                            tier: resident.tier.parse()?,
+                        };
+                        let stored_resident = self.store.create_resident(&self.loader, input, start).await?;
+                        self.keys.insert(resident.key.clone(), stored_resident.id);
+                    }
+                }
+            }
+        }
+        // Every demo account has the same password: hash it once.
+        let password_hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
+        let mut members = HashMap::new();
+        for staff in &demo.staff {
+            let input = NewStaff {
+                username: staff.username.clone(),
+                password: String::new(),
+                name: staff.name.clone(),
+                role: staff.role.parse()?,
+                project_ids: staff.project_keys.iter().map(|k| self.id(k)).collect::<anyhow::Result<_>>()?,
+                skills: staff.skills.clone(),
+                phone: Some(staff.phone.clone()),
+            };
+            let member = self.store.insert_staff(Some(&self.loader), &self.loader.company_id, input, password_hash.clone(), start).await?;
+            self.keys.insert(staff.key.clone(), member.staff.id.clone());
+            members.insert(staff.key.clone(), staff_principal(member));
+        }
+        for team in &demo.teams {
+            let member_ids = demo
+                .staff
+                .iter()
+                .filter(|s| s.team_key.as_deref() == Some(team.key.as_str()))
+                .map(|s| self.id(&s.key))
+                .collect::<anyhow::Result<_>>()?;
+            let input = NewTeam { project_id: self.id(&team.project_key)?, name: team.name.clone(), kind: team.kind.parse()?, member_ids };
+            let stored = self.store.create_team(&self.loader, input, start).await?;
+            self.keys.insert(team.key.clone(), stored.team.id);
+        }
+        for ticket in &demo.tickets {
+            self.ticket(ticket, &members).await.with_context(|| format!("demo ticket {}", ticket.key))?;
+        }
+        Ok(())
+    }
+
+    async fn ticket(&self, ticket: &DemoTicket, members: &HashMap<String, Principal>) -> anyhow::Result<()> {
+        let owner = members.get(&ticket.first_contact_owner_key).ok_or_else(|| anyhow!("unknown owner"))?;
+        let input = TicketInput {
+            project_id: self.id(&ticket.project_key)?,
+            channel: ticket.channel.into(),
+            description: ticket.description.clone(),
+            kind: Some(ticket.kind.into()),
+            category: ticket.category.map(Into::into),
+            urgency: Some(ticket.urgency.into()),
+            room_id: ticket.room_key.as_deref().map(|k| self.id(k)).transpose()?,
+            resident_id: ticket.resident_key.as_deref().map(|k| self.id(k)).transpose()?,
+            contact: ticket.contact.as_ref().map(|c| ContactInput { name: Some(c.name.clone()), phone: Some(c.phone.clone()) }),
+            title: Some(ticket.title.clone()),
+            attachments: vec![],
+            reported_at: None,
+        };
+        let draft = input.validate(ticket.reported_at).map_err(|e| anyhow!("{e}"))?;
+        let created = self.store.create_ticket(owner, draft, ticket.reported_at).await?;
+        for step in &ticket.steps {
+            let actor = match step.actor_key.as_str() {
+                "resident" => Principal {
+                    company_id: self.loader.company_id.clone(),
+                    id: created.contact_phone.clone().unwrap_or_default(),
+                    role: Role::Resident,
+                    name: created.contact_name.clone().unwrap_or_default(),
+                    projects: ProjectScope::Only(vec![]),
+                    households: created.household_id.iter().cloned().collect(),
+                },
+                key => members.get(key).cloned().ok_or_else(|| anyhow!("unknown actor {key}"))?,
+            };
+            let action = self.action(step)?;
+            self.store
+                .act_on_ticket(&actor, &created.id, action, LoopRules::default(), step.at)
+                .await
+                .with_context(|| format!("{} by {} at {}", step.action, step.actor_key, step.at))?;
+        }
+        Ok(())
+    }
+
+    fn action(&self, step: &DemoStep) -> anyhow::Result<Action> {
+        let body = step.body.clone();
+        let reason = step.reason.clone();
+        Ok(match step.action {
+            "respond" => Action::Respond { body },
+            "accept" => Action::Accept { note: body },
+            "dispatch" => Action::Dispatch {
+                assignee_id: step.assignee_key.as_deref().map(|k| self.id(k)).transpose()?,
+                team_id: None,
+                note: body,
+            },
+            "arrive" => Action::Arrive { note: body },
+            "resolve" => Action::Resolve { body },
+            "follow_up" => Action::FollowUp { satisfaction: step.satisfaction.map_or(0, i64::from), comment: body },
+            "close" => Action::Close { note: body },
+            "reopen" => Action::Reopen { reason },
+            "suspend" => Action::Suspend { reason: reason.unwrap_or_default() },
+            "resume" => Action::Resume { note: body },
+            "escalate" => Action::Escalate { reason },
+            "cancel" => Action::Cancel { reason: reason.unwrap_or_default() },
+            "comment" => Action::Comment {
+                body: body.unwrap_or_default(),
+                visibility: step.visibility.unwrap_or("internal").parse()?,
+            },
+            other => return Err(anyhow!("unknown demo action {other}")),
+        })
+    }
+}

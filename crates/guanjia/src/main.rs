@@ -1,0 +1,133 @@
+//! `guanjia`: the one binary. Serves the API, migrates, creates users, loads demo data.
+
+mod bench;
+mod config;
+mod demo;
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use guanjia_domain::setup::StaffInput;
+use guanjia_domain::ticket::LoopRules;
+use guanjia_storage::{DEFAULT_COMPANY_CODE, Store};
+
+use crate::config::Config;
+
+#[derive(Parser)]
+#[command(name = "guanjia", version, about = "Guanjia (管家): customer service for property management")]
+struct Cli {
+    /// Configuration file (default: guanjia.toml in the working directory, if present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Starts the server (migrating the schema first).
+    Serve {
+        /// Loads the demo company first (once; later starts do not duplicate it).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Brings the database schema up to date, and nothing else.
+    Migrate,
+    /// Manages staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Measures ticket creation over HTTP against a running server, with a trivial handler as reference.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Creates a staff account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// admin, manager, supervisor, agent, butler or technician.
+        #[arg(long)]
+        role: String,
+        #[arg(long = "project")]
+        projects: Vec<String>,
+        /// Display name (default: the username).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load(cli.config.as_deref()).context("reading configuration")?;
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Command::Bench(args) => return bench::run(args).await,
+        Command::Serve { demo } => serve(&config, demo).await?,
+        Command::Migrate => {
+            open_store(&config).await?;
+            tracing::info!("schema is up to date");
+        }
+        Command::User { command: UserCommand::Create { username, role, projects, name } } => {
+            let store = open_store(&config).await?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let input = StaffInput {
+                name: name.unwrap_or_else(|| username.clone()),
+                username,
+                password,
+                role,
+                project_ids: projects,
+                skills: vec![],
+                phone: None,
+            };
+            let input = match input.validate() {
+                Ok(valid) => valid,
+                Err(e) => bail!("{e}"),
+            };
+            // An installation with one company (e.g. the demo's) adds to it; an empty one gets one.
+            let mut companies = store.companies().await?;
+            let company = match companies.len() {
+                1 => companies.remove(0),
+                _ => store.ensure_company(DEFAULT_COMPANY_CODE, "默认物业公司", Utc::now()).await?,
+            };
+            let member = store.create_staff(None, &company.id, input, Utc::now()).await?;
+            println!("created {} ({}) id {}", member.staff.username, member.staff.role, member.staff.id);
+        }
+    }
+    Ok(())
+}
+
+/// Connects and migrates: every command works on an up-to-date schema.
+async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let store = Store::connect(&config.database_url).await.context("connecting to the database")?;
+    store.migrate().await.context("migrating the schema")?;
+    Ok(store)
+}
+
+async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    if demo {
+        demo::load(&store).await.context("loading the demo company")?;
+    }
+    let rules = LoopRules { satisfied_at_least: config.satisfied_at_least };
+    let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!("listening on http://{address}");
+    axum::serve(listener, guanjia_web::app(store, rules))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
