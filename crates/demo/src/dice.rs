@@ -9,8 +9,17 @@ pub(crate) fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
+/// A copy of one item of a non-empty slice, uniformly (for phrases and references).
+pub(crate) fn one<T: Copy>(rng: &mut StdRng, items: &[T]) -> T {
+    *pick(rng, items)
+}
+
 /// One item of a non-empty slice, with probability proportional to `weight` (not all zero).
-pub(crate) fn weighted<'a, T>(rng: &mut StdRng, items: &'a [T], weight: impl Fn(&T) -> u32) -> &'a T {
+pub(crate) fn weighted<'a, T>(
+    rng: &mut StdRng,
+    items: &'a [T],
+    weight: impl Fn(&T) -> u32,
+) -> &'a T {
     let total: u32 = items.iter().map(&weight).sum();
     let mut roll = rng.random_range(0..total);
     for item in items {

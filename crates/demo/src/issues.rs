@@ -93,12 +93,23 @@ const fn issue(
     details: &'static [&'static str],
     fix: &'static str,
 ) -> Issue {
-    Issue { category, title, urgency, spot, details, fix, alarm: None }
+    Issue {
+        category,
+        title,
+        urgency,
+        spot,
+        details,
+        fix,
+        alarm: None,
+    }
 }
 
 impl Issue {
     const fn alarmed(self, alarm: &'static str) -> Issue {
-        Issue { alarm: Some(alarm), ..self }
+        Issue {
+            alarm: Some(alarm),
+            ..self
+        }
     }
 }
 
@@ -145,6 +156,7 @@ pub(crate) fn of(category: &str) -> Vec<&'static Issue> {
     ISSUES.iter().filter(|i| i.category == category).collect()
 }
 
+#[rustfmt::skip]
 pub(crate) static ISSUES: &[Issue] = &[
     // ── repair.water 给排水 ──
     issue("repair.water", "卫生间天花板漏水", NORMAL, Spot::Home, &[
@@ -184,7 +196,7 @@ pub(crate) static ISSUES: &[Issue] = &[
         "{bldg}{floor}楼道灯坏了好几天了，晚上黑漆漆的，老人上下楼很危险",
         "{bldg}{floor}的声控灯不亮，拍手跺脚都没反应",
     ], "更换损坏的声控感应灯头，逐层测试楼道照明正常"),
-    issue("repair.electric", "家里跳闸", NORMAL, Spot::Indoor, &[
+    issue("repair.electric", "跳闸断电", NORMAL, Spot::Indoor, &[
         "{room}一开空调就跳闸，插座也没电了",
         "{room}总闸老是跳，推上去一会儿又跳下来",
     ], "检测为空调回路漏电保护器老化，已更换并检查线路绝缘，用电恢复正常"),
@@ -247,7 +259,7 @@ pub(crate) static ISSUES: &[Issue] = &[
         "{gate}人脸识别老是识别不了，每次都要等保安开门",
         "{gate}闸机刷脸要刷好几次才开",
     ], "清洁摄像头并重新同步人脸底库，识别恢复正常"),
-    issue("repair.door_access", "入户门锁坏了", NORMAL, Spot::Indoor, &[
+    issue("repair.door_access", "门锁坏了", NORMAL, Spot::Indoor, &[
         "{room}门锁坏了，钥匙插进去拧不动",
         "{room}的防盗门关不上，锁舌弹不出来",
     ], "更换锁体及锁芯并调试，开关顺畅"),

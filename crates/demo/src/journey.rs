@@ -25,8 +25,20 @@ pub(crate) struct Journey<'r> {
 }
 
 impl<'r> Journey<'r> {
-    pub(crate) fn new(rng: &'r mut StdRng, reported_at: DateTime<Utc>, urgency: &'static str) -> Self {
-        Journey { rng, urgency, at: reported_at, status: "new", suspended_from: "new", assignee: None, steps: Vec::new() }
+    pub(crate) fn new(
+        rng: &'r mut StdRng,
+        reported_at: DateTime<Utc>,
+        urgency: &'static str,
+    ) -> Self {
+        Journey {
+            rng,
+            urgency,
+            at: reported_at,
+            status: "new",
+            suspended_from: "new",
+            assignee: None,
+            steps: Vec::new(),
+        }
     }
 
     pub(crate) fn assignee(&self) -> Option<&str> {
@@ -41,13 +53,17 @@ impl<'r> Journey<'r> {
     /// normal ticket that would fall between 22:00 and 07:00 Beijing time moves to the next
     /// morning (keeping its minutes, so mornings do not all start at the same second).
     pub(crate) fn after(&mut self, lo: i64, hi: i64) -> &mut Self {
-        let mut at = self.at + Duration::minutes(between(self.rng, lo, hi)) + Duration::seconds(between(self.rng, 0, 59));
+        let mut at = self.at
+            + Duration::minutes(between(self.rng, lo, hi))
+            + Duration::seconds(between(self.rng, 0, 59));
         if self.urgency == "normal" {
             let local = at + BEIJING;
             let hour = local.hour();
             if !(7..22).contains(&hour) {
                 let days = if hour >= 22 { 1 } else { 0 };
-                let morning = (local.date_naive() + Duration::days(days)).and_hms_opt(8, 0, 0).expect("valid time");
+                let morning = (local.date_naive() + Duration::days(days))
+                    .and_hms_opt(8, 0, 0)
+                    .expect("valid time");
                 at = morning.and_utc() - BEIJING + Duration::minutes(i64::from(local.minute()));
             }
         }
@@ -72,13 +88,21 @@ impl<'r> Journey<'r> {
 
     /// The first (or a further) answer to the resident; takes a new ticket in.
     pub(crate) fn respond(&mut self, actor: &str, body: String) {
-        let to = if self.status == "new" { "accepted" } else { self.status };
+        let to = if self.status == "new" {
+            "accepted"
+        } else {
+            self.status
+        };
         self.push(actor, "respond", to).body = Some(body);
     }
 
     /// The desk takes a new or reopened ticket in; the assignee accepts a dispatched job.
     pub(crate) fn accept(&mut self, actor: &str) {
-        let to = if self.status == "dispatched" { "in_progress" } else { "accepted" };
+        let to = if self.status == "dispatched" {
+            "in_progress"
+        } else {
+            "accepted"
+        };
         self.push(actor, "accept", to);
     }
 
@@ -99,7 +123,11 @@ impl<'r> Journey<'r> {
 
     /// The rating closes the ticket, or reopens it when below 3.
     pub(crate) fn follow_up(&mut self, actor: &str, satisfaction: u8, body: String) {
-        let to = if satisfaction >= 3 { "closed" } else { "reopened" };
+        let to = if satisfaction >= 3 {
+            "closed"
+        } else {
+            "reopened"
+        };
         let step = self.push(actor, "follow_up", to);
         step.satisfaction = Some(satisfaction);
         step.body = Some(body);
@@ -143,17 +171,26 @@ impl<'r> Journey<'r> {
 /// Squeezes a history into the time that has passed: if its last step would lie after `now`,
 /// the gaps shrink in proportion (keeping at least a minute between steps), and if even that
 /// does not fit, the report moves earlier. Returns the (possibly earlier) report time.
-pub(crate) fn fit(reported_at: DateTime<Utc>, steps: &mut [DemoStep], now: DateTime<Utc>) -> DateTime<Utc> {
-    let Some(last) = steps.last().map(|s| s.at) else { return reported_at };
+pub(crate) fn fit(
+    reported_at: DateTime<Utc>,
+    steps: &mut [DemoStep],
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let Some(last) = steps.last().map(|s| s.at) else {
+        return reported_at;
+    };
     if last <= now {
         return reported_at;
     }
-    let room = (now - reported_at - Duration::minutes(1)).num_seconds().max(0) as f64;
+    let room = (now - reported_at - Duration::minutes(1))
+        .num_seconds()
+        .max(0) as f64;
     let span = (last - reported_at).num_seconds() as f64;
     let mut previous = reported_at;
     for step in steps.iter_mut() {
         let offset = (step.at - reported_at).num_seconds() as f64 * room / span;
-        step.at = (reported_at + Duration::seconds(offset as i64)).max(previous + Duration::minutes(1));
+        step.at =
+            (reported_at + Duration::seconds(offset as i64)).max(previous + Duration::minutes(1));
         previous = step.at;
     }
     let overshoot = previous - now;

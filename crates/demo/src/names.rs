@@ -51,7 +51,11 @@ pub(crate) enum Gender {
 
 impl Gender {
     pub(crate) fn any(rng: &mut StdRng) -> Self {
-        if chance(rng, 0.5) { Gender::Male } else { Gender::Female }
+        if chance(rng, 0.5) {
+            Gender::Male
+        } else {
+            Gender::Female
+        }
     }
 
     pub(crate) fn other(self) -> Self {
@@ -79,7 +83,12 @@ pub(crate) struct Registry {
 
 impl Registry {
     /// A new full name; `surname` keeps a child's family name.
-    pub(crate) fn person(&mut self, rng: &mut StdRng, gender: Gender, surname: Option<&str>) -> String {
+    pub(crate) fn person(
+        &mut self,
+        rng: &mut StdRng,
+        gender: Gender,
+        surname: Option<&str>,
+    ) -> String {
         loop {
             let family = match surname {
                 Some(s) => s,

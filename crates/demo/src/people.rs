@@ -28,7 +28,13 @@ pub(crate) fn settle(projects: &mut [DemoProject], registry: &mut Registry, rng:
                 .map(|(name, role, tier)| {
                     let key = format!("r{next:03}");
                     next += 1;
-                    DemoResident { key, name, phone: registry.phone(rng), role, tier }
+                    DemoResident {
+                        key,
+                        name,
+                        phone: registry.phone(rng),
+                        role,
+                        tier,
+                    }
                 })
                 .collect();
         }
@@ -61,7 +67,11 @@ fn family_home(rng: &mut StdRng, registry: &mut Registry, low_rise: bool) -> Vec
     }
     if family >= 2 {
         let g = Gender::any(rng);
-        household.push((registry.person(rng, g, Some(surname_of(&owner))), "family", tier));
+        household.push((
+            registry.person(rng, g, Some(surname_of(&owner))),
+            "family",
+            tier,
+        ));
     }
     household
 }
@@ -74,7 +84,11 @@ fn office(rng: &mut StdRng, registry: &mut Registry) -> Vec<Member> {
     }
     let tier = tier(rng, 0.3);
     let role = if chance(rng, 0.25) { "owner" } else { "tenant" };
-    let contacts = if role == "tenant" && chance(rng, 0.3) { 2 } else { 1 };
+    let contacts = if role == "tenant" && chance(rng, 0.3) {
+        2
+    } else {
+        1
+    };
     (0..contacts)
         .map(|_| {
             let g = Gender::any(rng);
@@ -102,7 +116,11 @@ fn parking_space(rng: &mut StdRng, registry: &mut Registry) -> Vec<Member> {
 }
 
 fn tier(rng: &mut StdRng, premium: f64) -> &'static str {
-    if chance(rng, premium) { "premium" } else { "basic" }
+    if chance(rng, premium) {
+        "premium"
+    } else {
+        "basic"
+    }
 }
 
 /// Every project has one team of each kind; keys are `p1-engineering` and so on.
@@ -142,18 +160,47 @@ struct Post {
 }
 
 const fn desk(username: &'static str, role: &'static str, project: usize) -> Post {
-    Post { username, role, project: Some(project), team: Some("customer_service"), skills: &[] }
+    Post {
+        username,
+        role,
+        project: Some(project),
+        team: Some("customer_service"),
+        skills: &[],
+    }
 }
 
-const fn field(username: &'static str, project: usize, team: &'static str, skills: &'static [&'static str]) -> Post {
-    Post { username, role: "technician", project: Some(project), team: Some(team), skills }
+const fn field(
+    username: &'static str,
+    project: usize,
+    team: &'static str,
+    skills: &'static [&'static str],
+) -> Post {
+    Post {
+        username,
+        role: "technician",
+        project: Some(project),
+        team: Some(team),
+        skills,
+    }
 }
 
 /// The staff list. Field staff of cleaning, security and greening are "technicians" too: they
 /// are who a sanitation, parking or greening complaint is dispatched to.
 const POSTS: &[Post] = &[
-    Post { username: "admin", role: "admin", project: None, team: None, skills: &[] },
-    Post { username: "manager", role: "manager", project: None, team: None, skills: &[] },
+    Post {
+        username: "admin",
+        role: "admin",
+        project: None,
+        team: None,
+        skills: &[],
+    },
+    Post {
+        username: "manager",
+        role: "manager",
+        project: None,
+        team: None,
+        skills: &[],
+    },
     desk("supervisor1", "supervisor", 0),
     desk("supervisor2", "supervisor", 1),
     desk("agent1", "agent", 0),
@@ -163,24 +210,115 @@ const POSTS: &[Post] = &[
     desk("agent5", "agent", 1),
     desk("butler1", "butler", 0),
     desk("butler2", "butler", 0),
-    field("tech1", 0, "engineering", &["repair.water", "repair.gas", "service.paid_home"]),
-    field("tech2", 0, "engineering", &["repair.electric", "repair.weak_current", "repair.fire_safety"]),
-    field("tech3", 0, "engineering", &["repair.elevator", "repair.door_access"]),
-    field("tech4", 0, "engineering", &["repair.structure", "repair.public_facility", "repair.water", "complaint.repair_quality"]),
-    field("tech5", 0, "engineering", &["repair.hvac", "repair.electric", "service.paid_home"]),
+    field(
+        "tech1",
+        0,
+        "engineering",
+        &["repair.water", "repair.gas", "service.paid_home"],
+    ),
+    field(
+        "tech2",
+        0,
+        "engineering",
+        &[
+            "repair.electric",
+            "repair.weak_current",
+            "repair.fire_safety",
+        ],
+    ),
+    field(
+        "tech3",
+        0,
+        "engineering",
+        &["repair.elevator", "repair.door_access"],
+    ),
+    field(
+        "tech4",
+        0,
+        "engineering",
+        &[
+            "repair.structure",
+            "repair.public_facility",
+            "repair.water",
+            "complaint.repair_quality",
+        ],
+    ),
+    field(
+        "tech5",
+        0,
+        "engineering",
+        &["repair.hvac", "repair.electric", "service.paid_home"],
+    ),
     field("tech6", 0, "cleaning", &["complaint.sanitation"]),
-    field("tech7", 0, "security", &["complaint.security", "complaint.parking", "complaint.noise", "complaint.neighbor", "complaint.renovation", "service.move"]),
+    field(
+        "tech7",
+        0,
+        "security",
+        &[
+            "complaint.security",
+            "complaint.parking",
+            "complaint.noise",
+            "complaint.neighbor",
+            "complaint.renovation",
+            "service.move",
+        ],
+    ),
     field("tech8", 0, "greening", &["complaint.greening"]),
-    field("tech9", 1, "engineering", &["repair.hvac", "repair.electric"]),
-    field("tech10", 1, "engineering", &["repair.water", "repair.gas", "repair.fire_safety"]),
-    field("tech11", 1, "engineering", &["repair.elevator", "repair.door_access", "repair.weak_current"]),
-    field("tech12", 1, "engineering", &["repair.structure", "repair.public_facility", "complaint.repair_quality", "service.paid_home"]),
+    field(
+        "tech9",
+        1,
+        "engineering",
+        &["repair.hvac", "repair.electric"],
+    ),
+    field(
+        "tech10",
+        1,
+        "engineering",
+        &["repair.water", "repair.gas", "repair.fire_safety"],
+    ),
+    field(
+        "tech11",
+        1,
+        "engineering",
+        &[
+            "repair.elevator",
+            "repair.door_access",
+            "repair.weak_current",
+        ],
+    ),
+    field(
+        "tech12",
+        1,
+        "engineering",
+        &[
+            "repair.structure",
+            "repair.public_facility",
+            "complaint.repair_quality",
+            "service.paid_home",
+        ],
+    ),
     field("tech13", 1, "cleaning", &["complaint.sanitation"]),
-    field("tech14", 1, "security", &["complaint.security", "complaint.parking", "complaint.noise", "complaint.neighbor", "complaint.renovation", "service.move"]),
+    field(
+        "tech14",
+        1,
+        "security",
+        &[
+            "complaint.security",
+            "complaint.parking",
+            "complaint.noise",
+            "complaint.neighbor",
+            "complaint.renovation",
+            "service.move",
+        ],
+    ),
     field("tech15", 1, "greening", &["complaint.greening"]),
 ];
 
-pub(crate) fn staff(projects: &[DemoProject], registry: &mut Registry, rng: &mut StdRng) -> Vec<DemoStaff> {
+pub(crate) fn staff(
+    projects: &[DemoProject],
+    registry: &mut Registry,
+    rng: &mut StdRng,
+) -> Vec<DemoStaff> {
     POSTS
         .iter()
         .map(|post| {
@@ -191,7 +329,10 @@ pub(crate) fn staff(projects: &[DemoProject], registry: &mut Registry, rng: &mut
                 username: post.username.into(),
                 name: registry.person(rng, gender, None),
                 role: post.role,
-                team_key: post.team.zip(project_key.as_deref()).map(|(t, p)| team_key(p, t)),
+                team_key: post
+                    .team
+                    .zip(project_key.as_deref())
+                    .map(|(t, p)| team_key(p, t)),
                 project_keys: project_key.into_iter().collect(),
                 skills: post.skills.iter().map(|s| (*s).into()).collect(),
                 phone: registry.phone(rng),
@@ -199,4 +340,3 @@ pub(crate) fn staff(projects: &[DemoProject], registry: &mut Registry, rng: &mut
         })
         .collect()
 }
-

@@ -76,28 +76,56 @@ fn residential_building(rng: &mut StdRng, n: u32) -> DemoBuilding {
     let units = vec!["1单元".to_string(), "2单元".to_string()];
     let mut rooms = Vec::new();
     for (u, unit) in units.iter().enumerate() {
-        let flats = sample(rng, FLATS_PER_UNIT, |rng| (between(rng, 2, top), between(rng, 1, 2)));
+        let flats = sample(rng, FLATS_PER_UNIT, |rng| {
+            (between(rng, 2, top), between(rng, 1, 2))
+        });
         for (floor, flat) in flats {
             let flat = flat + 2 * u as i64;
             let number = format!("{floor}{flat:02}");
             let area = if flat == 1 || flat == 4 { big } else { small };
-            rooms.push(room(&key, Some(unit), number, "residential", floor as i32, area));
+            rooms.push(room(
+                &key,
+                Some(unit),
+                number,
+                "residential",
+                floor as i32,
+                area,
+            ));
         }
     }
-    DemoBuilding { key, name: format!("{n}栋"), units, rooms }
+    DemoBuilding {
+        key,
+        name: format!("{n}栋"),
+        units,
+        rooms,
+    }
 }
 
 /// `A座`: 28 floors, offices from the 5th; `1205` is room 05 of the 12th floor.
 fn office_tower(rng: &mut StdRng) -> DemoBuilding {
     let key = "p2-a".to_string();
-    let rooms = sample(rng, OFFICES, |rng| (between(rng, 5, 28), between(rng, 1, 12)))
-        .into_iter()
-        .map(|(floor, n)| {
-            let area = between(rng, 1200, 6800) as f64 / 10.0;
-            room(&key, None, format!("{floor}{n:02}"), "office", floor as i32, area)
-        })
-        .collect();
-    DemoBuilding { key, name: "A座".into(), units: Vec::new(), rooms }
+    let rooms = sample(rng, OFFICES, |rng| {
+        (between(rng, 5, 28), between(rng, 1, 12))
+    })
+    .into_iter()
+    .map(|(floor, n)| {
+        let area = between(rng, 1200, 6800) as f64 / 10.0;
+        room(
+            &key,
+            None,
+            format!("{floor}{n:02}"),
+            "office",
+            floor as i32,
+            area,
+        )
+    })
+    .collect();
+    DemoBuilding {
+        key,
+        name: "A座".into(),
+        units: Vec::new(),
+        rooms,
+    }
 }
 
 /// `商场`: four floors of shops, `L2-15` being shop 15 on level 2.
@@ -107,24 +135,56 @@ fn mall(rng: &mut StdRng) -> DemoBuilding {
         .into_iter()
         .map(|(floor, n)| {
             let area = between(rng, 300, 3200) as f64 / 10.0;
-            room(&key, None, format!("L{floor}-{n:02}"), "shop", floor as i32, area)
+            room(
+                &key,
+                None,
+                format!("L{floor}-{n:02}"),
+                "shop",
+                floor as i32,
+                area,
+            )
         })
         .collect();
-    DemoBuilding { key, name: "商场".into(), units: Vec::new(), rooms }
+    DemoBuilding {
+        key,
+        name: "商场".into(),
+        units: Vec::new(),
+        rooms,
+    }
 }
 
 /// `停车场`: two basement levels, `B1-023` being space 23 on B1.
 fn car_park(rng: &mut StdRng) -> DemoBuilding {
     let key = "p2-park".to_string();
-    let rooms = sample(rng, PARKING_SPACES, |rng| (between(rng, 1, 2), between(rng, 1, 180)))
-        .into_iter()
-        .map(|(level, n)| room(&key, None, format!("B{level}-{n:03}"), "parking", -(level as i32), 12.5))
-        .collect();
-    DemoBuilding { key, name: "停车场".into(), units: Vec::new(), rooms }
+    let rooms = sample(rng, PARKING_SPACES, |rng| {
+        (between(rng, 1, 2), between(rng, 1, 180))
+    })
+    .into_iter()
+    .map(|(level, n)| {
+        room(
+            &key,
+            None,
+            format!("B{level}-{n:03}"),
+            "parking",
+            -(level as i32),
+            12.5,
+        )
+    })
+    .collect();
+    DemoBuilding {
+        key,
+        name: "停车场".into(),
+        units: Vec::new(),
+        rooms,
+    }
 }
 
 /// `count` distinct positions drawn by `draw`, in order (floor first), so rooms list naturally.
-fn sample(rng: &mut StdRng, count: usize, draw: impl Fn(&mut StdRng) -> (i64, i64)) -> Vec<(i64, i64)> {
+fn sample(
+    rng: &mut StdRng,
+    count: usize,
+    draw: impl Fn(&mut StdRng) -> (i64, i64),
+) -> Vec<(i64, i64)> {
     let mut seen = BTreeSet::new();
     while seen.len() < count {
         seen.insert(draw(rng));
@@ -132,7 +192,14 @@ fn sample(rng: &mut StdRng, count: usize, draw: impl Fn(&mut StdRng) -> (i64, i6
     seen.into_iter().collect()
 }
 
-fn room(building_key: &str, unit: Option<&String>, number: String, kind: &'static str, floor: i32, area: f64) -> DemoRoom {
+fn room(
+    building_key: &str,
+    unit: Option<&String>,
+    number: String,
+    kind: &'static str,
+    floor: i32,
+    area: f64,
+) -> DemoRoom {
     DemoRoom {
         key: format!("{building_key}-{number}"),
         unit: unit.cloned(),

@@ -4,7 +4,7 @@
 //! rectification (整改) after an unsatisfied follow-up.
 
 use crate::DemoStaff;
-use crate::dice::{between, chance, pick, table};
+use crate::dice::{between, chance, one, table};
 use crate::journey::Journey;
 use crate::text::{self, Withdrawal};
 
@@ -23,6 +23,8 @@ pub(crate) struct Facts<'a> {
     pub supervisor: &'a str,
     /// Whether a resident on file reported it (only then may `resident` act).
     pub resident: bool,
+    /// Whether anyone can be called back (a resident or a caller; not a sensor).
+    pub reachable: bool,
     /// Threatens 12345, the media or court, or came from 12345.
     pub high_risk: bool,
     /// Technicians of the project skilled for the category; empty when the desk handles it.
@@ -54,7 +56,12 @@ pub(crate) fn play(j: &mut Journey<'_>, f: &Facts<'_>, target: &str) {
 }
 
 /// Minutes to wait, by urgency: emergencies move in minutes, routine work in hours.
-fn pace(f: &Facts<'_>, emergency: (i64, i64), urgent: (i64, i64), normal: (i64, i64)) -> (i64, i64) {
+fn pace(
+    f: &Facts<'_>,
+    emergency: (i64, i64),
+    urgent: (i64, i64),
+    normal: (i64, i64),
+) -> (i64, i64) {
     match f.urgency {
         "emergency" => emergency,
         "urgent" => urgent,
@@ -81,12 +88,15 @@ fn take_in(j: &mut Journey<'_>, f: &Facts<'_>, at_once: bool) {
     let (lo, hi) = pace(f, (1, 4), (2, 12), if slow { (60, 240) } else { (3, 45) });
     j.after(lo, hi).respond(f.owner, body);
     if f.urgency == "emergency" {
-        j.after(1, 5).escalate(f.owner, text::escalation_reason(true, false));
+        j.after(1, 5)
+            .escalate(f.owner, text::escalation_reason(true, false));
     } else if f.high_risk {
         let hotline = f.channel == "hotline_12345";
-        j.after(5, 40).escalate(f.supervisor, text::escalation_reason(false, hotline));
+        j.after(5, 40)
+            .escalate(f.supervisor, text::escalation_reason(false, hotline));
         if hotline {
-            j.after(2, 20).comment(f.supervisor, text::HOTLINE_NOTE.into(), "internal");
+            j.after(2, 20)
+                .comment(f.supervisor, text::HOTLINE_NOTE.into(), "internal");
         }
     }
 }
@@ -103,20 +113,27 @@ fn withdraw(j: &mut Journey<'_>, f: &Facts<'_>) {
     let stage = between(j.rng, 0, 9);
     let field = !f.techs.is_empty();
     if stage <= 3 {
-        let (actor, who) = if f.resident { (RESIDENT, Withdrawal::Resident) } else { (f.owner, Withdrawal::Desk) };
+        let (actor, who) = if f.resident {
+            (RESIDENT, Withdrawal::Resident)
+        } else {
+            (f.owner, Withdrawal::Desk)
+        };
         let reason = text::cancel_reason(j.rng, who);
         j.after(10, 180).cancel(actor, reason);
         return;
     }
     take_in(j, f, false);
     if stage <= 6 || !field {
-        let (actor, who) =
-            if f.resident && chance(j.rng, 0.5) { (RESIDENT, Withdrawal::Resident) } else { (f.owner, Withdrawal::Desk) };
+        let (actor, who) = if f.resident && chance(j.rng, 0.5) {
+            (RESIDENT, Withdrawal::Resident)
+        } else {
+            (f.owner, Withdrawal::Desk)
+        };
         let reason = text::cancel_reason(j.rng, who);
         j.after(10, 600).cancel(actor, reason);
         return;
     }
-    let tech = *pick(j.rng, &f.techs);
+    let tech = one(j.rng, &f.techs);
     send(j, f, f.owner, tech);
     if stage <= 8 {
         let reason = text::cancel_reason(j.rng, Withdrawal::AfterDispatch);
@@ -134,7 +151,7 @@ fn withdraw(j: &mut Journey<'_>, f: &Facts<'_>) {
 fn send(j: &mut Journey<'_>, f: &Facts<'_>, actor: &str, tech: &DemoStaff) {
     let (lo, hi) = pace(f, (1, 3), (3, 15), (5, 60));
     j.after(lo, hi).dispatch(actor, &tech.key);
-    if chance(j.rng, 0.3) {
+    if f.reachable && chance(j.rng, 0.3) {
         let note = text::dispatch_note(j.rng, &tech.name, f.urgency);
         j.after(1, 5).comment(f.owner, note, "resident");
     }
@@ -142,8 +159,12 @@ fn send(j: &mut Journey<'_>, f: &Facts<'_>, actor: &str, tech: &DemoStaff) {
 
 /// Work done on site by a technician (or a cleaner, a guard, a gardener).
 fn field(j: &mut Journey<'_>, f: &Facts<'_>, target: &str) {
-    let dispatcher = if chance(j.rng, 0.75) { f.owner } else { f.supervisor };
-    let first = *pick(j.rng, &f.techs);
+    let dispatcher = if chance(j.rng, 0.75) {
+        f.owner
+    } else {
+        f.supervisor
+    };
+    let first = one(j.rng, &f.techs);
     send(j, f, dispatcher, first);
     if target == "dispatched" {
         if f.resident && chance(j.rng, 0.25) {
@@ -152,11 +173,20 @@ fn field(j: &mut Journey<'_>, f: &Facts<'_>, target: &str) {
         }
         return;
     }
-    let others: Vec<&DemoStaff> = f.techs.iter().copied().filter(|t| t.key != first.key).collect();
+    let others: Vec<&DemoStaff> = f
+        .techs
+        .iter()
+        .copied()
+        .filter(|t| t.key != first.key)
+        .collect();
     if !others.is_empty() && chance(j.rng, 0.06) {
-        let other = *pick(j.rng, &others);
+        let other = one(j.rng, &others);
         j.after(10, 90).dispatch(f.supervisor, &other.key);
-        j.after(1, 5).comment(f.supervisor, text::reassign_note(&first.name, &other.name), "internal");
+        j.after(1, 5).comment(
+            f.supervisor,
+            text::reassign_note(&first.name, &other.name),
+            "internal",
+        );
     }
     let tech = j.assignee().expect("dispatched").to_string();
     let (lo, hi) = pace(f, (1, 3), (2, 10), (3, 30));
@@ -165,10 +195,15 @@ fn field(j: &mut Journey<'_>, f: &Facts<'_>, target: &str) {
         return;
     }
     let appointment = chance(j.rng, 0.2);
-    let (lo, hi) = pace(f, (5, 15), (15, 50), if appointment { (900, 1500) } else { (30, 240) });
+    let (lo, hi) = pace(
+        f,
+        (5, 15),
+        (15, 50),
+        if appointment { (900, 1500) } else { (30, 240) },
+    );
     j.after(lo, hi).arrive();
     if chance(j.rng, 0.15) {
-        let note = text::tech_note(j.rng);
+        let note = text::tech_note(j.rng, f.kind);
         j.after(5, 30).comment(&tech, note, "internal");
     }
     if target == "in_progress" {
@@ -183,7 +218,7 @@ fn field(j: &mut Journey<'_>, f: &Facts<'_>, target: &str) {
         j.after(1440, 7200).resume(&tech);
     }
     let (lo, hi) = pace(f, (20, 90), (30, 150), (20, 180));
-    let body = text::resolution(j.rng, &f.fix, false);
+    let body = text::resolution(j.rng, f.kind, &f.fix, false);
     j.after(lo, hi).resolve(&tech, body);
     if target == "resolved" {
         return;
@@ -213,8 +248,12 @@ fn desk(j: &mut Journey<'_>, f: &Facts<'_>, target: &str) {
         _ => (60, 2880),
     };
     // Complaints about staff or fees, and suggestions, are decided by the supervisor.
-    let resolver = if matches!(f.kind, "complaint" | "suggestion") { f.supervisor } else { f.owner };
-    let body = if f.kind == "inquiry" { f.fix.clone() } else { text::resolution(j.rng, &f.fix, false) };
+    let resolver = if matches!(f.kind, "complaint" | "suggestion") {
+        f.supervisor
+    } else {
+        f.owner
+    };
+    let body = text::resolution(j.rng, f.kind, &f.fix, false);
     j.after(lo, hi).resolve(resolver, body);
     if target == "resolved" {
         return;
@@ -230,7 +269,7 @@ fn settle(j: &mut Journey<'_>, f: &Facts<'_>, target: &str) {
         _ => 0.0,
     };
     if target == "reopened" || chance(j.rng, rework_rate) {
-        if f.kind == "complaint" || chance(j.rng, 0.5) {
+        if f.kind == "complaint" || (f.reachable && chance(j.rng, 0.5)) {
             // An unsatisfied follow-up reopens the ticket.
             let satisfaction = table(j.rng, &[(2, 6), (1, 4)]);
             rate(j, f, satisfaction);
@@ -248,9 +287,10 @@ fn settle(j: &mut Journey<'_>, f: &Facts<'_>, target: &str) {
     conclude(j, f);
 }
 
-/// Closes a resolved ticket: complaints always through a follow-up (闭环), others often.
+/// Closes a resolved ticket: complaints always through a follow-up (闭环), others often when
+/// there is somebody to ask.
 fn conclude(j: &mut Journey<'_>, f: &Facts<'_>) {
-    if f.kind == "complaint" || chance(j.rng, 0.6) {
+    if f.kind == "complaint" || (f.reachable && chance(j.rng, 0.6)) {
         let satisfaction = table(j.rng, &[(5, 60), (4, 28), (3, 12)]);
         rate(j, f, satisfaction);
     } else {
@@ -270,12 +310,12 @@ fn rate(j: &mut Journey<'_>, f: &Facts<'_>, satisfaction: u8) {
 /// Rectification (整改) of a reopened ticket: the desk takes it back and the work is redone.
 fn rectify(j: &mut Journey<'_>, f: &Facts<'_>) {
     j.after(10, 120).accept(f.owner);
-    let body = text::resolution(j.rng, &f.fix, true);
+    let body = text::resolution(j.rng, f.kind, &f.fix, true);
     if f.techs.is_empty() {
         j.after(240, 1440).resolve(f.supervisor, body);
         return;
     }
-    let tech = *pick(j.rng, &f.techs);
+    let tech = one(j.rng, &f.techs);
     send(j, f, f.supervisor, tech);
     j.after(3, 30).accept(&tech.key);
     j.after(30, 240).arrive();

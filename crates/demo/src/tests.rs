@@ -10,40 +10,108 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::{DemoCompany, DemoStaff, DemoStep, DemoTicket, demo_company};
 
 const TAXONOMY: &[&str] = &[
-    "repair.water", "repair.electric", "repair.gas", "repair.elevator", "repair.door_access",
-    "repair.public_facility", "repair.structure", "repair.fire_safety", "repair.weak_current", "repair.hvac",
-    "complaint.sanitation", "complaint.noise", "complaint.parking", "complaint.security", "complaint.neighbor",
-    "complaint.renovation", "complaint.staff_conduct", "complaint.fee", "complaint.greening",
-    "complaint.repair_quality", "inquiry.fee", "inquiry.parking", "inquiry.renovation", "inquiry.access",
-    "inquiry.delivery", "inquiry.policy", "inquiry.other", "service.renovation_permit", "service.access_card",
-    "service.paid_home", "service.move", "suggestion.general", "praise.general",
+    "repair.water",
+    "repair.electric",
+    "repair.gas",
+    "repair.elevator",
+    "repair.door_access",
+    "repair.public_facility",
+    "repair.structure",
+    "repair.fire_safety",
+    "repair.weak_current",
+    "repair.hvac",
+    "complaint.sanitation",
+    "complaint.noise",
+    "complaint.parking",
+    "complaint.security",
+    "complaint.neighbor",
+    "complaint.renovation",
+    "complaint.staff_conduct",
+    "complaint.fee",
+    "complaint.greening",
+    "complaint.repair_quality",
+    "inquiry.fee",
+    "inquiry.parking",
+    "inquiry.renovation",
+    "inquiry.access",
+    "inquiry.delivery",
+    "inquiry.policy",
+    "inquiry.other",
+    "service.renovation_permit",
+    "service.access_card",
+    "service.paid_home",
+    "service.move",
+    "suggestion.general",
+    "praise.general",
 ];
-const KINDS: &[&str] = &["repair", "complaint", "inquiry", "service", "suggestion", "praise"];
+const KINDS: &[&str] = &[
+    "repair",
+    "complaint",
+    "inquiry",
+    "service",
+    "suggestion",
+    "praise",
+];
 const URGENCIES: &[&str] = &["emergency", "urgent", "normal"];
-const CHANNELS: &[&str] = &["app", "wechat", "phone", "front_desk", "email", "hotline_12345", "iot", "web"];
-const ROLES: &[&str] = &["admin", "manager", "supervisor", "agent", "butler", "technician"];
-const TEAM_KINDS: &[&str] = &["engineering", "cleaning", "security", "customer_service", "greening"];
+const CHANNELS: &[&str] = &[
+    "app",
+    "wechat",
+    "phone",
+    "front_desk",
+    "email",
+    "hotline_12345",
+    "iot",
+    "web",
+];
+const ROLES: &[&str] = &[
+    "admin",
+    "manager",
+    "supervisor",
+    "agent",
+    "butler",
+    "technician",
+];
+const TEAM_KINDS: &[&str] = &[
+    "engineering",
+    "cleaning",
+    "security",
+    "customer_service",
+    "greening",
+];
 const RESIDENT_ROLES: &[&str] = &["owner", "family", "tenant", "merchant"];
 const ROOM_KINDS: &[&str] = &["residential", "shop", "office", "parking"];
 
 /// Two clocks: a Beijing morning and a Beijing night, so nothing depends on the hour.
 fn companies() -> Vec<(DateTime<Utc>, DemoCompany)> {
-    [Utc.with_ymd_and_hms(2026, 11, 24, 2, 30, 0).unwrap(), Utc.with_ymd_and_hms(2027, 3, 1, 17, 45, 12).unwrap()]
-        .into_iter()
-        .map(|now| (now, demo_company(now)))
-        .collect()
+    [
+        Utc.with_ymd_and_hms(2026, 11, 24, 2, 30, 0).unwrap(),
+        Utc.with_ymd_and_hms(2027, 3, 1, 17, 45, 12).unwrap(),
+    ]
+    .into_iter()
+    .map(|now| (now, demo_company(now)))
+    .collect()
 }
 
 fn staff_of<'a>(c: &'a DemoCompany, key: &str) -> &'a DemoStaff {
-    c.staff.iter().find(|s| s.key == key).unwrap_or_else(|| panic!("unknown staff {key}"))
+    c.staff
+        .iter()
+        .find(|s| s.key == key)
+        .unwrap_or_else(|| panic!("unknown staff {key}"))
 }
 
 fn residents(c: &DemoCompany) -> impl Iterator<Item = &crate::DemoResident> {
-    c.projects.iter().flat_map(|p| &p.buildings).flat_map(|b| &b.rooms).flat_map(|r| &r.residents)
+    c.projects
+        .iter()
+        .flat_map(|p| &p.buildings)
+        .flat_map(|b| &b.rooms)
+        .flat_map(|r| &r.residents)
 }
 
 fn steps_text(t: &DemoTicket) -> impl Iterator<Item = &str> {
-    t.steps.iter().flat_map(|s| s.body.iter().chain(&s.reason)).map(String::as_str)
+    t.steps
+        .iter()
+        .flat_map(|s| s.body.iter().chain(&s.reason))
+        .map(String::as_str)
 }
 
 #[test]
@@ -58,11 +126,20 @@ fn sizes_are_realistic() {
     for (_, c) in companies() {
         assert_eq!(c.code, "jincheng");
         assert_eq!(c.projects.len(), 2);
-        let rooms: usize = c.projects.iter().flat_map(|p| &p.buildings).map(|b| b.rooms.len()).sum();
+        let rooms: usize = c
+            .projects
+            .iter()
+            .flat_map(|p| &p.buildings)
+            .map(|b| b.rooms.len())
+            .sum();
         assert!((150..=400).contains(&rooms), "{rooms} rooms");
         let residents = residents(&c).count();
         assert!((180..=230).contains(&residents), "{residents} residents");
-        assert!((450..=550).contains(&c.tickets.len()), "{} tickets", c.tickets.len());
+        assert!(
+            (450..=550).contains(&c.tickets.len()),
+            "{} tickets",
+            c.tickets.len()
+        );
         let residential = &c.projects[0];
         assert_eq!(residential.buildings.len(), 10);
         assert!(residential.buildings.iter().all(|b| b.units.len() == 2));
@@ -81,26 +158,60 @@ fn all(codes: &[&'static str]) -> BTreeSet<&'static str> {
 fn the_whole_vocabulary_is_used() {
     for (_, c) in companies() {
         assert_eq!(set(c.staff.iter().map(|s| s.role).collect()), all(ROLES));
-        assert_eq!(set(c.projects.iter().map(|p| p.kind).collect()), all(&["residential", "commercial"]));
-        let rooms: Vec<_> = c.projects.iter().flat_map(|p| &p.buildings).flat_map(|b| &b.rooms).collect();
+        assert_eq!(
+            set(c.projects.iter().map(|p| p.kind).collect()),
+            all(&["residential", "commercial"])
+        );
+        let rooms: Vec<_> = c
+            .projects
+            .iter()
+            .flat_map(|p| &p.buildings)
+            .flat_map(|b| &b.rooms)
+            .collect();
         assert_eq!(set(rooms.iter().map(|r| r.kind).collect()), all(ROOM_KINDS));
-        assert_eq!(set(residents(&c).map(|r| r.role).collect()), all(RESIDENT_ROLES));
-        assert_eq!(set(residents(&c).map(|r| r.tier).collect()), all(&["basic", "premium"]));
+        assert_eq!(
+            set(residents(&c).map(|r| r.role).collect()),
+            all(RESIDENT_ROLES)
+        );
+        assert_eq!(
+            set(residents(&c).map(|r| r.tier).collect()),
+            all(&["basic", "premium"])
+        );
         assert_eq!(set(c.tickets.iter().map(|t| t.kind).collect()), all(KINDS));
-        assert_eq!(set(c.tickets.iter().filter_map(|t| t.category).collect()), all(TAXONOMY));
-        assert_eq!(set(c.tickets.iter().map(|t| t.urgency).collect()), all(URGENCIES));
-        assert_eq!(set(c.tickets.iter().map(|t| t.channel).collect()), all(CHANNELS));
+        assert_eq!(
+            set(c.tickets.iter().filter_map(|t| t.category).collect()),
+            all(TAXONOMY)
+        );
+        assert_eq!(
+            set(c.tickets.iter().map(|t| t.urgency).collect()),
+            all(URGENCIES)
+        );
+        assert_eq!(
+            set(c.tickets.iter().map(|t| t.channel).collect()),
+            all(CHANNELS)
+        );
         for p in &c.projects {
-            let kinds = set(c.teams.iter().filter(|t| t.project_key == p.key).map(|t| t.kind).collect());
+            let kinds = set(c
+                .teams
+                .iter()
+                .filter(|t| t.project_key == p.key)
+                .map(|t| t.kind)
+                .collect());
             assert_eq!(kinds, all(TEAM_KINDS), "teams of {}", p.key);
             assert!(c.tickets.iter().any(|t| t.project_key == p.key));
         }
         // Repairs lead, emergencies are rare.
         let count = |f: &dyn Fn(&DemoTicket) -> bool| c.tickets.iter().filter(|t| f(t)).count();
         let by_kind: Vec<usize> = KINDS.iter().map(|k| count(&|t| t.kind == *k)).collect();
-        assert!(by_kind[0] > by_kind[1] && by_kind[1] > by_kind[4], "{by_kind:?}");
+        assert!(
+            by_kind[0] > by_kind[1] && by_kind[1] > by_kind[4],
+            "{by_kind:?}"
+        );
         let emergencies = count(&|t| t.urgency == "emergency");
-        assert!((3..=c.tickets.len() / 20).contains(&emergencies), "{emergencies} emergencies");
+        assert!(
+            (3..=c.tickets.len() / 20).contains(&emergencies),
+            "{emergencies} emergencies"
+        );
     }
 }
 
@@ -111,20 +222,44 @@ fn identities_are_unique() {
         assert_eq!(usernames.len(), c.staff.len());
         for s in &c.staff {
             assert_eq!(s.key, s.username);
-            assert!(s.username.bytes().all(|b| b.is_ascii_alphanumeric()), "{}", s.username);
+            assert!(
+                s.username.bytes().all(|b| b.is_ascii_alphanumeric()),
+                "{}",
+                s.username
+            );
         }
-        for name in ["admin", "manager", "supervisor1", "supervisor2", "agent1", "butler1", "tech1"] {
+        for name in [
+            "admin",
+            "manager",
+            "supervisor1",
+            "supervisor2",
+            "agent1",
+            "butler1",
+            "tech1",
+        ] {
             assert!(usernames.contains(&name.to_string()), "{name}");
         }
         let phones: Vec<&String> = residents(&c)
             .map(|r| &r.phone)
             .chain(c.staff.iter().map(|s| &s.phone))
-            .chain(c.tickets.iter().filter_map(|t| t.contact.as_ref()).map(|c| &c.phone))
+            .chain(
+                c.tickets
+                    .iter()
+                    .filter_map(|t| t.contact.as_ref())
+                    .map(|c| &c.phone),
+            )
             .collect();
-        assert_eq!(phones.iter().collect::<HashSet<_>>().len(), phones.len(), "phones are unique");
+        assert_eq!(
+            phones.iter().collect::<HashSet<_>>().len(),
+            phones.len(),
+            "phones are unique"
+        );
         for phone in phones {
             let b = phone.as_bytes();
-            assert!(b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]), "{phone}");
+            assert!(
+                b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]),
+                "{phone}"
+            );
             assert!(b.iter().all(u8::is_ascii_digit), "{phone}");
         }
         let mut keys = HashSet::new();
@@ -140,7 +275,9 @@ fn identities_are_unique() {
                     if let Some(u) = &r.unit {
                         assert!(b.units.contains(u));
                     }
-                    r.residents.iter().for_each(|x| assert!(keys.insert(&x.key), "{}", x.key));
+                    r.residents
+                        .iter()
+                        .for_each(|x| assert!(keys.insert(&x.key), "{}", x.key));
                     let tiers: HashSet<_> = r.residents.iter().map(|x| x.tier).collect();
                     assert!(tiers.len() <= 1, "one tier per household");
                 }
@@ -168,7 +305,12 @@ fn references_are_consistent() {
             assert!(s.skills.iter().all(|k| TAXONOMY.contains(&k.as_str())));
         }
         for p in &c.projects {
-            let of_role = |role| c.staff.iter().filter(|s| s.role == role && s.project_keys.contains(&p.key)).count();
+            let of_role = |role| {
+                c.staff
+                    .iter()
+                    .filter(|s| s.role == role && s.project_keys.contains(&p.key))
+                    .count()
+            };
             assert_eq!(of_role("supervisor"), 1);
             assert!((2..=3).contains(&of_role("agent")));
             assert!(of_role("technician") >= 4);
@@ -177,18 +319,42 @@ fn references_are_consistent() {
             }
         }
         for t in &c.tickets {
-            let project = c.projects.iter().find(|p| p.key == t.project_key).expect("project");
+            let project = c
+                .projects
+                .iter()
+                .find(|p| p.key == t.project_key)
+                .expect("project");
             let rooms: Vec<_> = project.buildings.iter().flat_map(|b| &b.rooms).collect();
             if let Some(room) = &t.room_key {
-                let room = rooms.iter().find(|r| &r.key == room).expect("room of the project");
-                let resident = t.resident_key.as_ref().expect("a room's ticket has its resident");
-                assert!(room.residents.iter().any(|r| &r.key == resident), "{}", t.key);
+                let room = rooms
+                    .iter()
+                    .find(|r| &r.key == room)
+                    .expect("room of the project");
+                let resident = t
+                    .resident_key
+                    .as_ref()
+                    .expect("a room's ticket has its resident");
+                assert!(
+                    room.residents.iter().any(|r| &r.key == resident),
+                    "{}",
+                    t.key
+                );
             }
             if let Some(resident) = &t.resident_key {
-                assert!(rooms.iter().flat_map(|r| &r.residents).any(|r| &r.key == resident));
+                assert!(
+                    rooms
+                        .iter()
+                        .flat_map(|r| &r.residents)
+                        .any(|r| &r.key == resident)
+                );
                 assert!(t.contact.is_none());
             }
-            assert_eq!(t.channel == "iot", t.resident_key.is_none() && t.contact.is_none(), "{}", t.key);
+            assert_eq!(
+                t.channel == "iot",
+                t.resident_key.is_none() && t.contact.is_none(),
+                "{}",
+                t.key
+            );
             let owner = staff_of(&c, &t.first_contact_owner_key);
             assert!(matches!(owner.role, "agent" | "butler"), "{}", t.key);
             assert!(owner.project_keys.contains(&t.project_key));
@@ -200,22 +366,45 @@ fn references_are_consistent() {
 fn times_lie_in_the_window_and_increase() {
     for (now, c) in companies() {
         for t in &c.tickets {
-            assert!(t.reported_at >= now - Duration::days(60) && t.reported_at <= now, "{}", t.key);
+            assert!(
+                t.reported_at >= now - Duration::days(60) && t.reported_at <= now,
+                "{}",
+                t.key
+            );
             let mut last = t.reported_at;
             for s in &t.steps {
                 assert!(s.at > last, "{}: {} not after {}", t.key, s.at, last);
                 last = s.at;
             }
             assert!(last <= now, "{}", t.key);
-            if t.urgency == "emergency" && t.channel != "iot" {
-                let first = t.steps.iter().find(|s| s.action == "respond").expect("emergencies are answered");
-                assert!(first.at - t.reported_at <= Duration::minutes(10), "{} answered late", t.key);
+            if t.urgency == "emergency" {
+                let first = t
+                    .steps
+                    .iter()
+                    .find(|s| s.action == "respond")
+                    .expect("emergencies are answered");
+                assert!(
+                    first.at - t.reported_at <= Duration::minutes(10),
+                    "{} answered late",
+                    t.key
+                );
             }
         }
-        assert!(c.tickets.windows(2).all(|w| w[0].reported_at <= w[1].reported_at));
+        assert!(
+            c.tickets
+                .windows(2)
+                .all(|w| w[0].reported_at <= w[1].reported_at)
+        );
         // Spread over the window, not bunched up.
-        let old = c.tickets.iter().filter(|t| t.reported_at < now - Duration::days(30)).count();
-        assert!(old > c.tickets.len() / 3, "{old} tickets older than 30 days");
+        let old = c
+            .tickets
+            .iter()
+            .filter(|t| t.reported_at < now - Duration::days(30))
+            .count();
+        assert!(
+            old > c.tickets.len() / 3,
+            "{old} tickets older than 30 days"
+        );
     }
 }
 
@@ -227,17 +416,32 @@ fn words_are_filled_in_and_fit() {
                 assert!(TAXONOMY.contains(&category));
                 assert_eq!(category.split('.').next(), Some(t.kind), "{}", t.key);
             }
-            assert!(!t.title.is_empty() && t.title.chars().count() <= 20, "{}: {}", t.key, t.title);
+            assert!(
+                !t.title.is_empty() && t.title.chars().count() <= 20,
+                "{}: {}",
+                t.key,
+                t.title
+            );
             assert!(!t.description.is_empty());
-            for text in [t.title.as_str(), t.description.as_str()].into_iter().chain(steps_text(t)) {
-                assert!(!text.contains('{') && !text.contains('}'), "{}: {text}", t.key);
+            for text in [t.title.as_str(), t.description.as_str()]
+                .into_iter()
+                .chain(steps_text(t))
+            {
+                assert!(
+                    !text.contains('{') && !text.contains('}'),
+                    "{}: {text}",
+                    t.key
+                );
             }
             if t.channel == "hotline_12345" {
                 assert!(t.description.starts_with("【12345"), "{}", t.key);
             }
         }
         let descriptions: HashSet<_> = c.tickets.iter().map(|t| &t.description).collect();
-        assert!(descriptions.len() * 10 >= c.tickets.len() * 9, "descriptions vary");
+        assert!(
+            descriptions.len() * 10 >= c.tickets.len() * 9,
+            "descriptions vary"
+        );
     }
 }
 
@@ -267,7 +471,10 @@ impl Replay<'_> {
             staff.role
         };
         let allowed = match role {
-            "technician" => matches!(s.action, "accept" | "arrive" | "resolve" | "suspend" | "resume" | "comment"),
+            "technician" => matches!(
+                s.action,
+                "accept" | "arrive" | "resolve" | "suspend" | "resume" | "comment"
+            ),
             "resident" => matches!(s.action, "comment" | "cancel" | "follow_up"),
             _ => true,
         };
@@ -290,7 +497,9 @@ impl Replay<'_> {
             }
             "accept" => match status {
                 "new" | "reopened" if role != "technician" => "accepted",
-                "dispatched" if self.assignee.as_deref() == Some(s.actor_key.as_str()) => "in_progress",
+                "dispatched" if self.assignee.as_deref() == Some(s.actor_key.as_str()) => {
+                    "in_progress"
+                }
                 _ => return Err(invalid()),
             },
             "dispatch" => {
@@ -302,7 +511,8 @@ impl Replay<'_> {
                     .iter()
                     .filter(|x| x.role == "technician" && x.project_keys.contains(&t.project_key))
                     .collect();
-                let skilled = |x: &DemoStaff| t.category.is_some_and(|c| x.skills.iter().any(|k| k == c));
+                let skilled =
+                    |x: &DemoStaff| t.category.is_some_and(|c| x.skills.iter().any(|k| k == c));
                 let ok = of_project.iter().any(|x| x.key == tech.key)
                     && (skilled(tech) || !of_project.iter().any(|x| skilled(x)));
                 if !ok {
@@ -364,7 +574,11 @@ impl Replay<'_> {
                 s.reason.as_ref().ok_or("cancel without reason")?;
                 match status {
                     "new" | "accepted" => "cancelled",
-                    "dispatched" | "in_progress" | "suspended" | "reopened" if role != "resident" => "cancelled",
+                    "dispatched" | "in_progress" | "suspended" | "reopened"
+                        if role != "resident" =>
+                    {
+                        "cancelled"
+                    }
                     _ => return Err(invalid()),
                 }
             }
@@ -388,10 +602,20 @@ impl Replay<'_> {
 
 /// Replays a ticket's history, failing the test on the first step the state machine refuses.
 fn final_status(c: &DemoCompany, t: &DemoTicket) -> &'static str {
-    let mut replay = Replay { company: c, ticket: t, status: "new", suspended_from: "new", assignee: None, followed_up: false };
+    let mut replay = Replay {
+        company: c,
+        ticket: t,
+        status: "new",
+        suspended_from: "new",
+        assignee: None,
+        followed_up: false,
+    };
     for (i, s) in t.steps.iter().enumerate() {
         if let Err(e) = replay.step(s) {
-            panic!("{} step {i} ({} by {}): {e}\n{t:#?}", t.key, s.action, s.actor_key);
+            panic!(
+                "{} step {i} ({} by {}): {e}\n{t:#?}",
+                t.key, s.action, s.actor_key
+            );
         }
     }
     replay.status
@@ -408,29 +632,63 @@ fn histories_replay_through_the_state_machine() {
             for s in &t.steps {
                 *actions.entry(s.action).or_default() += 1;
             }
-            let reopened = t.steps.iter().any(|s| s.action == "reopen" || s.satisfaction.is_some_and(|r| r < 3));
+            let reopened = t
+                .steps
+                .iter()
+                .any(|s| s.action == "reopen" || s.satisfaction.is_some_and(|r| r < 3));
             if reopened && status == "closed" {
                 reworked_and_closed += 1;
             }
             if t.category.is_none() {
-                assert_eq!(status, "new", "{}: only new tickets may be unclassified", t.key);
+                assert_eq!(
+                    status, "new",
+                    "{}: only new tickets may be unclassified",
+                    t.key
+                );
             }
             *spread.entry(status).or_default() += 1;
         }
         let n = c.tickets.len() as f64;
         let share = |s: &str| spread.get(s).copied().unwrap_or(0) as f64 / n;
         let expected = [
-            ("new", 0.05), ("accepted", 0.05), ("dispatched", 0.08), ("in_progress", 0.08), ("suspended", 0.03),
-            ("resolved", 0.10), ("reopened", 0.02), ("closed", 0.55), ("cancelled", 0.04),
+            ("new", 0.05),
+            ("accepted", 0.05),
+            ("dispatched", 0.08),
+            ("in_progress", 0.08),
+            ("suspended", 0.03),
+            ("resolved", 0.10),
+            ("reopened", 0.02),
+            ("closed", 0.55),
+            ("cancelled", 0.04),
         ];
         for (status, target) in expected {
             let got = share(status);
-            assert!((got - target).abs() <= target * 0.3 + 0.005, "{status}: {got:.3} (target {target}) {spread:?}");
+            assert!(
+                (got - target).abs() <= target * 0.3 + 0.005,
+                "{status}: {got:.3} (target {target}) {spread:?}"
+            );
         }
-        for action in ["respond", "accept", "dispatch", "arrive", "resolve", "follow_up", "close", "reopen", "suspend", "resume", "escalate", "cancel", "comment"] {
+        for action in [
+            "respond",
+            "accept",
+            "dispatch",
+            "arrive",
+            "resolve",
+            "follow_up",
+            "close",
+            "reopen",
+            "suspend",
+            "resume",
+            "escalate",
+            "cancel",
+            "comment",
+        ] {
             assert!(actions.contains_key(action), "{action} never used");
         }
-        assert!(reworked_and_closed > 0, "some tickets go through rectification");
+        assert!(
+            reworked_and_closed > 0,
+            "some tickets go through rectification"
+        );
     }
 }
 
@@ -449,7 +707,10 @@ fn open_tickets_are_the_recent_ones() {
             v.sort();
             v[v.len() / 2]
         };
-        assert!(median(&mut open) * 2 < median(&mut closed), "open tickets are younger than closed ones");
+        assert!(
+            median(&mut open) * 2 < median(&mut closed),
+            "open tickets are younger than closed ones"
+        );
     }
 }
 
@@ -458,7 +719,9 @@ fn complaints_close_the_loop_and_comments_take_both_visibilities() {
     for (_, c) in companies() {
         let mut visibilities = BTreeSet::new();
         for t in &c.tickets {
-            let closes = t.steps.iter().any(|s| s.action == "close" || (s.action == "follow_up" && s.satisfaction >= Some(3)));
+            let closes = t.steps.iter().any(|s| {
+                s.action == "close" || (s.action == "follow_up" && s.satisfaction >= Some(3))
+            });
             if t.kind == "complaint" && closes {
                 assert!(t.steps.iter().any(|s| s.action == "follow_up"), "{}", t.key);
             }
@@ -469,35 +732,5 @@ fn complaints_close_the_loop_and_comments_take_both_visibilities() {
         assert!(visibilities.contains(&(false, Some("internal"))));
         assert!(visibilities.contains(&(false, Some("resident"))));
         assert!(visibilities.contains(&(true, Some("resident"))));
-    }
-}
-
-#[test]
-#[ignore]
-fn zz_dump() {
-    let now = Utc.with_ymd_and_hms(2026, 11, 24, 2, 30, 0).unwrap();
-    let c = demo_company(now);
-    let mut spread: BTreeMap<&str, usize> = BTreeMap::new();
-    for t in &c.tickets { *spread.entry(final_status(&c, t)).or_default() += 1; }
-    println!("spread {spread:?}");
-    let mut m: BTreeMap<&str, usize> = BTreeMap::new();
-    for t in &c.tickets { *m.entry(t.kind).or_default() += 1; }
-    println!("kinds {m:?}");
-    let mut m: BTreeMap<&str, usize> = BTreeMap::new();
-    for t in &c.tickets { *m.entry(t.channel).or_default() += 1; }
-    println!("channels {m:?}");
-    let mut m: BTreeMap<&str, usize> = BTreeMap::new();
-    for t in &c.tickets { *m.entry(t.urgency).or_default() += 1; }
-    println!("urgency {m:?}");
-    println!("residents {}", residents(&c).count());
-    let mut m: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in residents(&c) { *m.entry(r.role).or_default() += 1; *m.entry(r.tier).or_default() += 1; }
-    println!("roles {m:?}");
-    for s in &c.staff { println!("{} {} {} {:?} {:?}", s.key, s.name, s.role, s.team_key, s.skills); }
-    for t in c.tickets.iter().step_by(23) {
-        println!("\n{} [{}] {} {} {:?} {} | {} | room {:?} res {:?} contact {:?} owner {}", t.key, final_status(&c,t), t.project_key, t.kind, t.category, t.urgency, t.channel, t.room_key, t.resident_key, t.contact, t.first_contact_owner_key);
-        println!("  {} — {}", t.title, t.description);
-        println!("  reported {}", t.reported_at + Duration::hours(8));
-        for s in &t.steps { println!("   {} {} {} {:?} {:?} {:?} {:?} {:?}", s.at + Duration::hours(8), s.actor_key, s.action, s.assignee_key, s.satisfaction, s.body, s.visibility, s.reason); }
     }
 }

@@ -9,13 +9,13 @@
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
 
-use crate::dice::{between, chance, pick};
+use crate::dice::{between, chance, one, pick};
 use crate::issues::Issue;
 
 /// The places and people one ticket talks about; fills the placeholders of `issues`.
-#[derive(Debug, Clone, Default)]
 pub(crate) struct Scene {
     pub project: String,
+    pub residential: bool,
     pub room: String,
     pub tower: String,
     pub bldg: String,
@@ -45,7 +45,11 @@ impl Scene {
 /// Who raised a ticket, as far as its wording is concerned.
 pub(crate) enum Reporter<'a> {
     /// A resident on file, with their `owner|family|tenant|merchant` role.
-    Resident { name: &'a str, role: &'static str, phone: &'a str },
+    Resident {
+        name: &'a str,
+        role: &'static str,
+        phone: &'a str,
+    },
     /// Somebody not on file: a visitor, a passer-by, a 12345 caller.
     Caller { name: &'a str, phone: &'a str },
     /// An IoT device.
@@ -72,7 +76,9 @@ impl Reporter<'_> {
 
     fn phone_tail(&self) -> &str {
         match self {
-            Reporter::Resident { phone, .. } | Reporter::Caller { phone, .. } => &phone[phone.len() - 4..],
+            Reporter::Resident { phone, .. } | Reporter::Caller { phone, .. } => {
+                &phone[phone.len() - 4..]
+            }
             Reporter::Sensor => "0000",
         }
     }
@@ -106,14 +112,21 @@ pub(crate) fn request(
     let detail = scene.fill(template);
     let kind = issue.kind();
     let threat = kind == "complaint" && channel != "hotline_12345" && chance(rng, 0.15);
+    let tone = Tone {
+        urgency: issue.urgency,
+        indoor: issue.spot.room_kinds().is_some(),
+        residential: scene.residential,
+    };
     let description = match channel {
         "iot" => alarm(rng, issue, scene, at),
         "hotline_12345" => hotline(rng, kind, &detail, scene, reporter),
-        "phone" | "front_desk" => call_note(rng, kind, issue.urgency, &detail, channel, reporter, threat),
+        "phone" | "front_desk" => call_note(rng, kind, tone, &detail, channel, reporter, threat),
         "email" => letter(rng, kind, &detail, reporter),
-        _ => message(rng, kind, issue.urgency, &detail, channel, threat),
+        _ => message(rng, kind, tone, &detail, channel, threat),
     };
-    let located = ["{room}", "{tower}", "{bldg}"].iter().any(|t| template.contains(t));
+    let located = ["{room}", "{tower}", "{bldg}"]
+        .iter()
+        .any(|t| template.contains(t));
     let title = if channel == "iot" {
         format!("设备告警：{}", issue.title)
     } else if located && chance(rng, 0.5) {
@@ -121,37 +134,87 @@ pub(crate) fn request(
     } else {
         issue.title.to_string()
     };
-    Request { title, description, high_risk: threat || channel == "hotline_12345" }
+    Request {
+        title,
+        description,
+        high_risk: threat || channel == "hotline_12345",
+    }
+}
+
+/// What shapes the wording besides the issue: how urgent it is, whether it needs a visit to
+/// someone's room ("下午家里有人"), and whether the community's butlers are who people message.
+#[derive(Clone, Copy)]
+struct Tone {
+    urgency: &'static str,
+    indoor: bool,
+    residential: bool,
 }
 
 /// The resident's own words, typed in the app, the web form or WeChat.
-fn message(rng: &mut StdRng, kind: &str, urgency: &str, detail: &str, channel: &str, threat: bool) -> String {
+fn message(
+    rng: &mut StdRng,
+    kind: &str,
+    tone: Tone,
+    detail: &str,
+    channel: &str,
+    threat: bool,
+) -> String {
     let open = if channel == "wechat" {
-        *pick(rng, &["管家你好，", "在吗？", "", "@物业 ", "你好，"])
+        let hello = if tone.residential {
+            "管家你好，"
+        } else {
+            "物业你好，"
+        };
+        one(rng, &[hello, "在吗？", "", "@物业 ", "你好，"])
     } else {
-        *pick(rng, &["", "", "你好，", "您好，", "物业你好，"])
+        one(rng, &["", "", "你好，", "您好，", "物业你好，"])
     };
     match kind {
-        "repair" => format!("{open}{}{}{}", sentence(detail), since(rng), repair_ask(rng, urgency)),
+        "repair" => format!(
+            "{open}{}{}{}",
+            sentence(detail),
+            since(rng),
+            repair_ask(rng, tone)
+        ),
         "complaint" => {
-            let threat = if threat { *pick(rng, THREATS) } else { "" };
-            let emotion = pick(rng, &[
-                "",
-                "已经反映过好几次了，一直没人管。",
-                "交了物业费就是这种服务？",
-                "希望物业重视一下。",
-                "真的受不了了！",
-                "每天都这样，太影响生活了。",
-            ]);
-            let ask = pick(rng, &["请尽快处理并给个答复。", "希望物业尽快解决。", "请给个说法。", "麻烦管一管。"]);
-            format!("{open}{}{}{emotion}{threat}{ask}", sentence(detail), since(rng))
+            let threat = if threat { one(rng, THREATS) } else { "" };
+            let emotion = pick(
+                rng,
+                &[
+                    "",
+                    "已经反映过好几次了，一直没人管。",
+                    "交了物业费就是这种服务？",
+                    "希望物业重视一下。",
+                    "真的受不了了！",
+                    "每天都这样，太影响生活了。",
+                ],
+            );
+            let ask = pick(
+                rng,
+                &[
+                    "请尽快处理并给个答复。",
+                    "希望物业尽快解决。",
+                    "请给个说法。",
+                    "麻烦管一管。",
+                ],
+            );
+            // No "since when": complaints say how long it has been going on themselves.
+            format!("{open}{}{emotion}{threat}{ask}", sentence(detail))
         }
         "inquiry" => {
             let end = pick(rng, &["", "谢谢。", "麻烦回复一下。"]);
             format!("{open}{}{end}", question(detail))
         }
         "service" => {
-            let ask = pick(rng, &["麻烦安排一下，谢谢。", "需要准备什么材料？", "请问什么时候可以办？", ""]);
+            let ask = pick(
+                rng,
+                &[
+                    "麻烦安排一下，谢谢。",
+                    "需要准备什么材料？",
+                    "请问什么时候可以办？",
+                    "",
+                ],
+            );
             format!("{open}{}{ask}", sentence(detail))
         }
         "suggestion" => {
@@ -173,28 +236,50 @@ const THREATS: &[&str] = &[
 ];
 
 fn since(rng: &mut StdRng) -> &'static str {
-    *pick(rng, &[
-        "",
-        "",
-        "从昨天晚上开始的。",
-        "今天早上才发现。",
-        "已经好几天了。",
-        "这两天一直这样。",
-        "刚刚发现的。",
-    ])
+    one(
+        rng,
+        &[
+            "",
+            "",
+            "从昨天晚上开始的。",
+            "今天早上才发现。",
+            "已经好几天了。",
+            "这两天一直这样。",
+            "刚刚发现的。",
+        ],
+    )
 }
 
-fn repair_ask(rng: &mut StdRng, urgency: &str) -> &'static str {
-    match urgency {
-        "emergency" => *pick(rng, &["快派人来！！", "请立刻处理！", "赶紧来人！"]),
-        "urgent" => *pick(rng, &["请尽快处理，很急！", "麻烦马上派人来看看！", "急，已经影响正常生活了，请尽快！"]),
-        _ => *pick(rng, &[
-            "麻烦尽快派师傅来看看。",
-            "请安排师傅上门，下午三点以后有人。",
-            "明天上午有人，麻烦约个时间。",
-            "谢谢！",
-            "麻烦处理一下，谢谢。",
-        ]),
+fn repair_ask(rng: &mut StdRng, tone: Tone) -> &'static str {
+    match tone.urgency {
+        "emergency" => one(rng, &["快派人来！！", "请立刻处理！", "赶紧来人！"]),
+        "urgent" => one(
+            rng,
+            &[
+                "请尽快处理，很急！",
+                "麻烦马上派人来看看！",
+                "急，已经影响正常生活了，请尽快！",
+            ],
+        ),
+        _ if tone.indoor => one(
+            rng,
+            &[
+                "麻烦尽快派师傅来看看。",
+                "请安排师傅上门，下午三点以后有人。",
+                "明天上午有人，麻烦约个时间。",
+                "谢谢！",
+                "麻烦处理一下，谢谢。",
+            ],
+        ),
+        _ => one(
+            rng,
+            &[
+                "麻烦尽快派人来看看。",
+                "请尽快安排维修。",
+                "谢谢！",
+                "麻烦处理一下，谢谢。",
+            ],
+        ),
     }
 }
 
@@ -202,13 +287,17 @@ fn repair_ask(rng: &mut StdRng, urgency: &str) -> &'static str {
 fn call_note(
     rng: &mut StdRng,
     kind: &str,
-    urgency: &str,
+    tone: Tone,
     detail: &str,
     channel: &str,
     reporter: &Reporter<'_>,
     threat: bool,
 ) -> String {
-    let via = if channel == "phone" { "来电" } else { "到服务中心" };
+    let via = if channel == "phone" {
+        "来电"
+    } else {
+        "到服务中心"
+    };
     let verb = match kind {
         "repair" | "complaint" => "反映",
         "inquiry" => "咨询",
@@ -216,40 +305,86 @@ fn call_note(
         "suggestion" => "建议",
         _ => "表扬",
     };
-    let tail = match (kind, urgency) {
+    let tail = match (kind, tone.urgency) {
         ("repair", "emergency" | "urgent") => "情况紧急，要求立即处理。",
-        ("repair", _) => *pick(rng, &[
-            "要求尽快派人维修。",
-            "希望今天能安排上门。",
-            "下午家里有人，希望下午上门。",
-            "已告知工程人员会尽快联系。",
-        ]),
+        ("repair", _) if !tone.indoor => {
+            one(rng, &["要求尽快派人维修。", "已告知工程人员会尽快处理。"])
+        }
+        ("repair", _) => one(
+            rng,
+            &[
+                "要求尽快派人维修。",
+                "希望今天能安排上门。",
+                "下午家里有人，希望下午上门。",
+                "已告知工程人员会尽快联系。",
+            ],
+        ),
         ("complaint", _) if threat => "情绪激动，称如不处理将投诉至12345。",
-        ("complaint", _) => *pick(rng, &["要求物业尽快处理并给予答复。", "情绪较激动，要求给个说法。", "称已多次反映未果。"]),
+        ("complaint", _) => one(
+            rng,
+            &[
+                "要求物业尽快处理并给予答复。",
+                "情绪较激动，要求给个说法。",
+                "称已多次反映未果。",
+            ],
+        ),
         ("suggestion", _) => "请相关部门评估。",
         ("praise", _) => "请转达表扬。",
         _ => "",
     };
-    let body = if kind == "inquiry" { question(detail) } else { sentence(detail) };
+    let body = if kind == "inquiry" {
+        question(detail)
+    } else {
+        sentence(detail)
+    };
     format!("{}{via}{verb}：{body}{tail}", reporter.label())
 }
 
 /// A 12345 government hotline transfer, in its formal style.
-fn hotline(rng: &mut StdRng, kind: &str, detail: &str, scene: &Scene, reporter: &Reporter<'_>) -> String {
-    let head = format!("【12345市民服务热线转办】市民（尾号{}）", reporter.phone_tail());
+fn hotline(
+    rng: &mut StdRng,
+    kind: &str,
+    detail: &str,
+    scene: &Scene,
+    reporter: &Reporter<'_>,
+) -> String {
+    let head = format!(
+        "【12345市民服务热线转办】诉求地址：{}。市民（尾号{}）",
+        scene.project,
+        reporter.phone_tail()
+    );
     if kind == "inquiry" {
-        return format!("{head}来电咨询：{}{}请物业予以答复。", scene.project, question(detail));
+        return format!("{head}来电咨询：{}请物业予以答复。", question(detail));
     }
-    let history = pick(rng, &["", "市民称该问题已持续多日。", "市民称已多次向物业反映未果。"]);
-    let deadline = pick(rng, &["请于24小时内办结并反馈办理结果。", "请于2个工作日内办结并回复市民。"]);
-    format!("{head}来电反映：{}{}{history}市民要求物业尽快处理并回复。{deadline}", scene.project, sentence(detail))
+    let history = pick(
+        rng,
+        &[
+            "",
+            "市民称该问题已持续多日。",
+            "市民称已多次向物业反映未果。",
+        ],
+    );
+    let deadline = pick(
+        rng,
+        &[
+            "请于24小时内办结并反馈办理结果。",
+            "请于2个工作日内办结并回复市民。",
+        ],
+    );
+    format!(
+        "{head}来电反映：{}{history}市民要求物业尽快处理并回复。{deadline}",
+        sentence(detail)
+    )
 }
 
 /// A tenant's or merchant's email.
 fn letter(rng: &mut StdRng, kind: &str, detail: &str, reporter: &Reporter<'_>) -> String {
     let body = match kind {
         "repair" => format!("{}烦请尽快安排工程人员处理，谢谢！", sentence(detail)),
-        "complaint" => format!("{}此事已影响正常办公经营，请贵司尽快处理并书面回复。", sentence(detail)),
+        "complaint" => format!(
+            "{}此事已影响正常办公经营，请贵司尽快处理并书面回复。",
+            sentence(detail)
+        ),
         "inquiry" => format!("想咨询一下：{}盼复，谢谢。", question(detail)),
         "service" => format!("{}请告知办理所需材料和时间，谢谢。", sentence(detail)),
         "suggestion" => format!("{}供贵司参考。", sentence(detail)),
@@ -264,17 +399,36 @@ fn alarm(rng: &mut StdRng, issue: &Issue, scene: &Scene, at: DateTime<Utc>) -> S
     let what = scene.fill(issue.alarm.unwrap_or(issue.title));
     let local = (at + Duration::hours(8)).format("%H:%M");
     let device = between(rng, 1, 9999);
-    format!("【物联网告警】{what}。告警时间：{local}，设备编号：GJ-IOT-{device:04}。请值班人员立即到场核实处理。")
+    format!(
+        "【物联网告警】{what}。告警时间：{local}，设备编号：GJ-IOT-{device:04}。请值班人员立即到场核实处理。"
+    )
 }
 
 /// Ends a clause as a statement, unless it already ends in punctuation.
 fn sentence(s: &str) -> String {
-    if s.ends_with(['。', '！', '？', '!', '?']) { s.to_string() } else { format!("{s}。") }
+    if s.ends_with(['。', '！', '？', '!', '?']) {
+        s.to_string()
+    } else {
+        format!("{s}。")
+    }
 }
 
 /// Ends a clause as a question when it reads like one.
 fn question(s: &str) -> String {
-    let asks = ["吗", "呢", "怎么", "多少", "多久", "哪", "什么", "几", "能不能", "有没有", "可以", "是不是"];
+    let asks = [
+        "吗",
+        "呢",
+        "怎么",
+        "多少",
+        "多久",
+        "哪",
+        "什么",
+        "几",
+        "能不能",
+        "有没有",
+        "可以",
+        "是不是",
+    ];
     if s.ends_with(['。', '！', '？']) {
         s.to_string()
     } else if asks.iter().any(|a| s.contains(a)) {
@@ -288,7 +442,9 @@ fn question(s: &str) -> String {
 pub(crate) fn first_reply(rng: &mut StdRng, kind: &str, category: &str, urgency: &str) -> String {
     if urgency == "emergency" {
         return match category {
-            "repair.gas" => "请立即关闭燃气阀门、打开门窗通风，不要开关任何电器，工程人员马上到场！",
+            "repair.gas" => {
+                "请立即关闭燃气阀门、打开门窗通风，不要开关任何电器，工程人员马上到场！"
+            }
             "repair.elevator" => "请不要惊慌，不要强行扒门，维保人员已出发，预计10分钟内到达！",
             "repair.water" => "收到！工程人员马上到场处理，请注意安全，先把贵重物品移到高处。",
             "repair.electric" => "请远离冒火花的位置，不要触碰，值班电工马上到场断电处理！",
@@ -329,31 +485,50 @@ pub(crate) fn first_reply(rng: &mut StdRng, kind: &str, category: &str, urgency:
 
 /// What an agent says when an inquiry needs checking before it can be answered.
 pub(crate) fn holding_reply(rng: &mut StdRng) -> String {
-    pick(rng, &[
-        "您好，您咨询的问题需要向相关部门核实，稍后给您答复。",
-        "收到，我们确认后尽快回复您。",
-    ])
+    pick(
+        rng,
+        &[
+            "您好，您咨询的问题需要向相关部门核实，稍后给您答复。",
+            "收到，我们确认后尽快回复您。",
+        ],
+    )
     .to_string()
 }
 
-/// The resolution note: what was done, sometimes with how it was checked.
-pub(crate) fn resolution(rng: &mut StdRng, fix: &str, rework: bool) -> String {
-    if rework {
-        return format!("整改完成：{fix}，已请报事人现场确认。");
+/// The resolution note: the answer of an inquiry, the decision on a suggestion or praise, or
+/// what was done, sometimes with how it was checked.
+pub(crate) fn resolution(rng: &mut StdRng, kind: &str, fix: &str, rework: bool) -> String {
+    match kind {
+        "inquiry" => fix.to_string(),
+        "suggestion" | "praise" => format!("{fix}。"),
+        _ if rework => format!("整改完成：{fix}，已请报事人现场确认。"),
+        _ => format!(
+            "{fix}{}",
+            pick(rng, &["。", "，已请报事人确认。", "，现场已拍照留档。"])
+        ),
     }
-    let check = pick(rng, &["。", "，已请报事人确认。", "，现场已拍照留档。"]);
-    format!("{fix}{check}")
 }
 
 /// The follow-up (回访) note, by who gave the rating and how satisfied they were.
 pub(crate) fn follow_up_note(rng: &mut StdRng, by_resident: bool, satisfaction: u8) -> String {
     let lines: &[&str] = match (by_resident, satisfaction) {
-        (false, 5) => &["电话回访：对处理结果非常满意。", "回访时表示师傅很专业，处理及时，非常满意。", "回访确认问题已彻底解决，对物业表示感谢。"],
-        (false, 4) => &["电话回访：基本满意，希望响应速度再快一些。", "回访时表示结果满意，但等待时间有点长。"],
+        (false, 5) => &[
+            "电话回访：对处理结果非常满意。",
+            "回访时表示师傅很专业，处理及时，非常满意。",
+            "回访确认问题已彻底解决，对物业表示感谢。",
+        ],
+        (false, 4) => &[
+            "电话回访：基本满意，希望响应速度再快一些。",
+            "回访时表示结果满意，但等待时间有点长。",
+        ],
         (false, 3) => &["回访时表示问题已解决，但处理时间偏长，评价一般。"],
         (false, 2) => &["回访时反映问题没有彻底解决，要求重新处理。"],
         (false, _) => &["回访时非常不满意，称问题依旧，要求整改并追责。"],
-        (true, 5) => &["处理好了，师傅很专业，谢谢！", "处理很及时，满意。", "解决了，点赞！"],
+        (true, 5) => &[
+            "处理好了，师傅很专业，谢谢！",
+            "处理很及时，满意。",
+            "解决了，点赞！",
+        ],
         (true, 4) => &["解决了，就是等得有点久。", "还不错，下次能快点就更好了。"],
         (true, 3) => &["还行吧，总算弄好了。"],
         (true, 2) => &["没彻底解决，还是老样子。"],
@@ -369,15 +544,23 @@ pub(crate) fn hold_reason(rng: &mut StdRng, category: &str) -> String {
         "repair.gas" => Some("需燃气公司上门处理，已报燃气公司抢修中心，等待对方排期"),
         "repair.structure" => Some("属开发商保修范围，已发函开发商维保单位，等待回复"),
         "repair.water" => Some("需进入楼上住户家中排查，楼上住户出差，约定周末进户"),
+        "service.renovation_permit" => Some("等待报事人补充装修图纸和施工队资质"),
         _ => None,
     };
     if let Some(reason) = specific.filter(|_| chance(rng, 0.6)) {
         return reason.into();
     }
     let general: &[&str] = match category.split('.').next() {
-        Some("repair") => &["等待配件到货", "报事人近期不在家，约定下周上门", "需停水停电作业，待发布通知后施工"],
-        Some("complaint") => &["需协调相关住户和施工单位，已约定面谈时间", "等待调取监控及派出所回复"],
-        _ => &["等待报事人补充材料（身份证明、装修图纸）", "报事人近期不在，约定回来后办理"],
+        Some("repair") => &[
+            "等待配件到货",
+            "报事人近期不在家，约定下周上门",
+            "需停水停电作业，待发布通知后施工",
+        ],
+        Some("complaint") => &[
+            "需协调相关住户和施工单位，已约定面谈时间",
+            "等待调取监控及派出所回复",
+        ],
+        _ => &["报事人近期不在，约定回来后办理", "等待报事人确认办理时间"],
     };
     pick(rng, general).to_string()
 }
@@ -399,14 +582,22 @@ pub(crate) enum Withdrawal {
 
 pub(crate) fn cancel_reason(rng: &mut StdRng, who: Withdrawal) -> String {
     let lines: &[&str] = match who {
-        Withdrawal::Resident => &["问题已经自己解决了，不用来了", "提交错了，取消", "不需要了，谢谢", "家里人已经处理好了"],
+        Withdrawal::Resident => &[
+            "问题已经解决了，不用来了",
+            "提交错了，取消",
+            "不需要了，谢谢",
+            "已经没事了，取消",
+        ],
         Withdrawal::Desk => &[
             "报事人来电表示已自行处理，取消工单",
             "重复工单，同一问题已在其他工单中处理",
             "多次联系报事人均未接通，按规定取消",
             "经核实不属于物业服务范围，已告知报事人联系相关单位",
         ],
-        Withdrawal::AfterDispatch => &["师傅上门前报事人来电取消，称已自行处理", "报事人表示暂时不需要了，改日再报"],
+        Withdrawal::AfterDispatch => &[
+            "师傅上门前报事人来电取消，称已自行处理",
+            "报事人表示暂时不需要了，改日再报",
+        ],
         Withdrawal::AfterHold => &["长期联系不上报事人，经主管同意取消"],
         Withdrawal::FalseAlarm => &["现场核实为设备误报，已复位"],
     };
@@ -440,30 +631,64 @@ pub(crate) fn dispatch_note(rng: &mut StdRng, tech: &str, urgency: &str) -> Stri
 
 /// A note between staff, invisible to the resident.
 pub(crate) fn internal_note(rng: &mut StdRng) -> String {
-    pick(rng, &[
-        "已拍照留档。",
-        "该户近期第二次反映同类问题，请重点关注。",
-        "报事人情绪较激动，沟通时注意话术。",
-        "涉及公共区域，已同步网格管家。",
-        "已电话联系报事人，确认了上门时间。",
-    ])
+    pick(
+        rng,
+        &[
+            "已拍照留档。",
+            "该户近期第二次反映同类问题，请重点关注。",
+            "报事人情绪较激动，沟通时注意话术。",
+            "涉及公共区域，已同步网格管家。",
+            "已电话联系报事人，确认了上门时间。",
+        ],
+    )
     .to_string()
 }
 
-/// A technician's note on the job.
-pub(crate) fn tech_note(rng: &mut StdRng) -> String {
-    pick(rng, &["已到仓库领取配件。", "现场已拍照，等待备件。", "需两人配合作业，已叫上同事。", "已关闭相关阀门和电源，正在处理。"])
-        .to_string()
+/// A note of the field staff on the job: an engineer's on repairs, a guard's or cleaner's on
+/// complaints and services.
+pub(crate) fn tech_note(rng: &mut StdRng, kind: &str) -> String {
+    let lines: &[&str] = if kind == "repair" {
+        &[
+            "已到仓库领取配件。",
+            "现场已拍照，等待备件。",
+            "需两人配合作业，已叫上同事。",
+            "已关闭相关阀门和电源，正在处理。",
+        ]
+    } else {
+        &[
+            "已到现场查看并拍照。",
+            "已与相关人员当面沟通。",
+            "需要同事配合，已联系班组长。",
+        ]
+    };
+    pick(rng, lines).to_string()
 }
 
 /// Something the resident adds while waiting.
 pub(crate) fn resident_note(rng: &mut StdRng) -> String {
-    pick(rng, &["好的，谢谢，下午家里有人。", "师傅大概几点到？", "麻烦快一点，等着用。", "收到，辛苦了。"]).to_string()
+    pick(
+        rng,
+        &[
+            "好的，谢谢，下午家里有人。",
+            "师傅大概几点到？",
+            "麻烦快一点，等着用。",
+            "收到，辛苦了。",
+        ],
+    )
+    .to_string()
 }
 
 /// A resident chasing a ticket nobody has picked up yet.
 pub(crate) fn nudge(rng: &mut StdRng) -> String {
-    pick(rng, &["请问什么时候能处理？", "有人看到吗？麻烦回复一下。", "还没人联系我，请尽快。"]).to_string()
+    pick(
+        rng,
+        &[
+            "请问什么时候能处理？",
+            "有人看到吗？麻烦回复一下。",
+            "还没人联系我，请尽快。",
+        ],
+    )
+    .to_string()
 }
 
 pub(crate) const HOTLINE_NOTE: &str = "12345转办件，须在时限内办结并回复热线平台。";
@@ -474,5 +699,13 @@ pub(crate) fn reassign_note(from: &str, to: &str) -> String {
 
 /// Why a closed ticket comes back (the problem returned).
 pub(crate) fn reopen_reason(rng: &mut StdRng) -> String {
-    pick(rng, &["报事人来电称问题复发，要求重新处理", "回访后报事人再次反映同样问题", "巡检发现问题未彻底解决"]).to_string()
+    pick(
+        rng,
+        &[
+            "报事人来电称问题复发，要求重新处理",
+            "回访后报事人再次反映同样问题",
+            "巡检发现问题未彻底解决",
+        ],
+    )
+    .to_string()
 }

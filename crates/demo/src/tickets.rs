@@ -13,38 +13,45 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use crate::dice::{between, chance, pick, table, weighted};
+use crate::dice::{between, chance, one, pick, table, weighted};
 use crate::issues::{self, CATEGORIES, Issue};
 use crate::journey::{self, BEIJING, Journey};
 use crate::names::{self, Registry};
 use crate::places::{self, Landmarks};
 use crate::story::{self, Facts};
 use crate::text::{self, Reporter, Request, Scene};
-use crate::{DemoBuilding, DemoContact, DemoProject, DemoResident, DemoRoom, DemoStaff, DemoTicket};
+use crate::{
+    DemoBuilding, DemoContact, DemoProject, DemoResident, DemoRoom, DemoStaff, DemoTicket,
+};
 
 const TICKET_COUNT: usize = 500;
 /// Tickets are reported within this many days before `now`.
 const WINDOW_DAYS: i64 = 60;
 
 /// The share of tickets ending in each status. Cancellations are spread over all ages; the
-/// open statuses go to the most recent tickets, in this order; everything else is closed.
+/// open statuses go to the most recent tickets, in this order (the last ones are the backlog
+/// that lingers: rework waiting, and resolved work nobody followed up); everything else is
+/// closed.
 const CANCELLED: f64 = 0.04;
 const OPEN: &[(&str, f64)] = &[
     ("new", 0.05),
     ("accepted", 0.05),
     ("dispatched", 0.08),
     ("in_progress", 0.08),
-    ("resolved", 0.10),
     ("suspended", 0.03),
     ("reopened", 0.02),
+    ("resolved", 0.10),
 ];
 
 /// When people report things (Beijing hour, weight): mornings and evenings, few at night.
+#[rustfmt::skip]
 const HOURS: &[(i64, u32)] = &[
     (0, 1), (1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 2), (7, 4), (8, 7), (9, 9), (10, 9), (11, 9),
     (12, 6), (13, 6), (14, 8), (15, 8), (16, 8), (17, 8), (18, 8), (19, 8), (20, 8), (21, 8), (22, 4), (23, 2),
 ];
 
+/// About 500 tickets reported in the 60 days before `now`, with their histories, keyed
+/// `t0001`… in order of report.
 pub(crate) fn tickets(
     now: DateTime<Utc>,
     projects: &[DemoProject],
@@ -53,17 +60,24 @@ pub(crate) fn tickets(
     rng: &mut StdRng,
 ) -> Vec<DemoTicket> {
     let sites: Vec<Site<'_>> = projects.iter().map(|p| Site::new(p, staff)).collect();
-    let mut drafts: Vec<Draft<'_>> = (0..TICKET_COUNT).map(|i| draft(i, now, &sites, registry, rng)).collect();
+    let mut drafts: Vec<Draft<'_>> = (0..TICKET_COUNT)
+        .map(|i| draft(i, now, &sites, registry, rng))
+        .collect();
     drafts.sort_by_key(|d| d.reported_at);
     let statuses = plan(&drafts, now, rng);
     // A few new tickets are not classified yet, as long as their category shows up elsewhere.
-    let classified: BTreeSet<&str> =
-        drafts.iter().zip(&statuses).filter(|(_, s)| **s != "new").map(|(d, _)| d.issue.category).collect();
+    let classified: BTreeSet<&str> = drafts
+        .iter()
+        .zip(&statuses)
+        .filter(|(_, s)| **s != "new")
+        .map(|(d, _)| d.issue.category)
+        .collect();
     let mut tickets: Vec<DemoTicket> = drafts
         .into_iter()
         .zip(statuses)
         .map(|(d, status)| {
-            let unclassified = status == "new" && classified.contains(d.issue.category) && chance(rng, 0.4);
+            let unclassified =
+                status == "new" && classified.contains(d.issue.category) && chance(rng, 0.4);
             build(d, status, unclassified, now, rng)
         })
         .collect();
@@ -100,14 +114,26 @@ impl<'a> Site<'a> {
             .buildings
             .iter()
             .flat_map(|building| {
-                building
-                    .rooms
-                    .iter()
-                    .flat_map(move |room| room.residents.iter().map(move |resident| Home { building, room, resident }))
+                building.rooms.iter().flat_map(move |room| {
+                    room.residents.iter().map(move |resident| Home {
+                        building,
+                        room,
+                        resident,
+                    })
+                })
             })
             .collect();
-        let members: Vec<&DemoStaff> = staff.iter().filter(|s| s.project_keys.contains(&project.key)).collect();
-        let with_role = |role: &str| members.iter().copied().filter(|s| s.role == role).collect::<Vec<_>>();
+        let members: Vec<&DemoStaff> = staff
+            .iter()
+            .filter(|s| s.project_keys.contains(&project.key))
+            .collect();
+        let with_role = |role: &str| {
+            members
+                .iter()
+                .copied()
+                .filter(|s| s.role == role)
+                .collect::<Vec<_>>()
+        };
         Site {
             project,
             homes,
@@ -121,12 +147,20 @@ impl<'a> Site<'a> {
 
     /// The residents whose room is of one of `kinds`.
     fn homes_in(&self, kinds: &[&str]) -> Vec<Home<'a>> {
-        self.homes.iter().copied().filter(|h| kinds.contains(&h.room.kind)).collect()
+        self.homes
+            .iter()
+            .copied()
+            .filter(|h| kinds.contains(&h.room.kind))
+            .collect()
     }
 
     /// Buildings with common areas people talk about (not the car park, which has its landmarks).
     fn public_buildings(&self) -> Vec<&'a DemoBuilding> {
-        self.project.buildings.iter().filter(|b| b.rooms.iter().all(|r| r.kind != "parking")).collect()
+        self.project
+            .buildings
+            .iter()
+            .filter(|b| b.rooms.iter().all(|r| r.kind != "parking"))
+            .collect()
     }
 }
 
@@ -147,7 +181,12 @@ impl Draft<'_> {
     /// Technicians of the project who can be sent for this category.
     fn technicians(&self) -> Vec<&DemoStaff> {
         let category = self.issue.category;
-        self.site.technicians.iter().copied().filter(|t| t.skills.iter().any(|s| s == category)).collect()
+        self.site
+            .technicians
+            .iter()
+            .copied()
+            .filter(|t| t.skills.iter().any(|s| s == category))
+            .collect()
     }
 
     /// Whether the ticket can plausibly end in `status`.
@@ -165,7 +204,13 @@ impl Draft<'_> {
     }
 }
 
-fn draft<'a>(i: usize, now: DateTime<Utc>, sites: &'a [Site<'a>], registry: &mut Registry, rng: &mut StdRng) -> Draft<'a> {
+fn draft<'a>(
+    i: usize,
+    now: DateTime<Utc>,
+    sites: &'a [Site<'a>],
+    registry: &mut Registry,
+    rng: &mut StdRng,
+) -> Draft<'a> {
     let category = match CATEGORIES.get(i) {
         Some((category, _)) => *category,
         None => table(rng, CATEGORIES),
@@ -176,7 +221,10 @@ fn draft<'a>(i: usize, now: DateTime<Utc>, sites: &'a [Site<'a>], registry: &mut
         _ => 6,
     });
     let site = match issue.spot.project_kind() {
-        Some(kind) => sites.iter().find(|s| s.project.kind == kind).expect("both kinds of project exist"),
+        Some(kind) => sites
+            .iter()
+            .find(|s| s.project.kind == kind)
+            .expect("both kinds of project exist"),
         None if chance(rng, 0.65) => &sites[0],
         None => &sites[1],
     };
@@ -185,19 +233,36 @@ fn draft<'a>(i: usize, now: DateTime<Utc>, sites: &'a [Site<'a>], registry: &mut
     let reported_at = report_time(rng, now, channel);
     let scene = scene(rng, site, home);
     let who = match (&home, &contact) {
-        (Some(h), _) => Reporter::Resident { name: &h.resident.name, role: h.resident.role, phone: &h.resident.phone },
-        (None, Some(c)) => Reporter::Caller { name: &c.name, phone: &c.phone },
+        (Some(h), _) => Reporter::Resident {
+            name: &h.resident.name,
+            role: h.resident.role,
+            phone: &h.resident.phone,
+        },
+        (None, Some(c)) => Reporter::Caller {
+            name: &c.name,
+            phone: &c.phone,
+        },
         (None, None) => Reporter::Sensor,
     };
     let request = text::request(rng, issue, &scene, channel, &who, reported_at);
     let owner = owner(rng, site, channel, home);
     let fix = scene.fill(issue.fix);
-    Draft { issue, site, home, contact, channel, reported_at, request, owner, fix }
+    Draft {
+        issue,
+        site,
+        home,
+        contact,
+        channel,
+        reported_at,
+        request,
+        owner,
+        fix,
+    }
 }
 
 /// IoT for issues a sensor detects; 12345 mostly for complaints; email mostly from offices.
 fn channel(rng: &mut StdRng, issue: &Issue, project_kind: &str) -> &'static str {
-    if issue.alarm.is_some() && chance(rng, 0.35) {
+    if issue.alarm.is_some() && chance(rng, 0.5) {
         return "iot";
     }
     let residential = project_kind == "residential";
@@ -206,15 +271,18 @@ fn channel(rng: &mut StdRng, issue: &Issue, project_kind: &str) -> &'static str 
         "repair" | "inquiry" => 1,
         _ => 0,
     };
-    table(rng, &[
-        ("app", 30),
-        ("wechat", if residential { 25 } else { 12 }),
-        ("phone", 20),
-        ("front_desk", if residential { 10 } else { 16 }),
-        ("web", 5),
-        ("email", if residential { 1 } else { 14 }),
-        ("hotline_12345", hotline),
-    ])
+    table(
+        rng,
+        &[
+            ("app", 30),
+            ("wechat", if residential { 25 } else { 12 }),
+            ("phone", 20),
+            ("front_desk", if residential { 10 } else { 16 }),
+            ("web", 5),
+            ("email", if residential { 1 } else { 14 }),
+            ("hotline_12345", hotline),
+        ],
+    )
 }
 
 /// The resident who reported it (from the right kind of room), or a caller not on file.
@@ -229,22 +297,43 @@ fn reporter<'a>(
         return (None, None);
     }
     if let Some(kinds) = issue.spot.room_kinds() {
-        return (Some(*pick(rng, &site.homes_in(kinds))), None);
+        return (Some(one(rng, &site.homes_in(kinds))), None);
     }
-    let stranger = if channel == "hotline_12345" { 0.3 } else { 0.06 };
+    let stranger = if channel == "hotline_12345" {
+        0.3
+    } else {
+        0.06
+    };
     if chance(rng, stranger) {
         let name = names::caller(rng);
-        return (None, Some(DemoContact { name, phone: registry.phone(rng) }));
+        return (
+            None,
+            Some(DemoContact {
+                name,
+                phone: registry.phone(rng),
+            }),
+        );
     }
-    (Some(*pick(rng, &site.homes_in(&["residential", "office", "shop"]))), None)
+    (
+        Some(one(rng, &site.homes_in(&["residential", "office", "shop"]))),
+        None,
+    )
 }
 
 /// A day in the window and an hour by the daily rhythm (sensors fire at any hour).
 fn report_time(rng: &mut StdRng, now: DateTime<Utc>, channel: &str) -> DateTime<Utc> {
     let day = between(rng, 0, WINDOW_DAYS - 2);
-    let hour = if channel == "iot" { between(rng, 0, 23) } else { table(rng, HOURS) };
+    let hour = if channel == "iot" {
+        between(rng, 0, 23)
+    } else {
+        table(rng, HOURS)
+    };
     let second = between(rng, 0, 3599);
-    let midnight = (now + BEIJING).date_naive().and_time(NaiveTime::MIN).and_utc() - BEIJING;
+    let midnight = (now + BEIJING)
+        .date_naive()
+        .and_time(NaiveTime::MIN)
+        .and_utc()
+        - BEIJING;
     let at = midnight - Duration::days(day) + Duration::hours(hour) + Duration::seconds(second);
     // Later today than now: the same time yesterday (still inside the window, as day <= 58).
     if at > now { at - Duration::days(1) } else { at }
@@ -256,7 +345,7 @@ fn scene(rng: &mut StdRng, site: &Site<'_>, home: Option<Home<'_>>) -> Scene {
     let public = site.public_buildings();
     let building = match home {
         Some(h) if h.room.kind != "parking" => h.building,
-        _ => *pick(rng, &public),
+        _ => one(rng, &public),
     };
     let unit = match home {
         Some(h) if h.room.kind != "parking" => h.room.unit.clone(),
@@ -271,10 +360,24 @@ fn scene(rng: &mut StdRng, site: &Site<'_>, home: Option<Home<'_>>) -> Scene {
     };
     let clerks: Vec<&DemoStaff> = site.agents.iter().chain(&site.butlers).copied().collect();
     let clerk = pick(rng, &clerks);
-    let title = if clerk.role == "butler" { "管家" } else { "客服" };
+    let title = if clerk.role == "butler" {
+        "管家"
+    } else {
+        "客服"
+    };
     Scene {
         project: site.project.name.clone(),
-        room: home.map(|h| format!("{}{}{}", h.building.name, h.room.unit.as_deref().unwrap_or(""), h.room.number)).unwrap_or_default(),
+        residential: site.project.kind == "residential",
+        room: home
+            .map(|h| {
+                format!(
+                    "{}{}{}",
+                    h.building.name,
+                    h.room.unit.as_deref().unwrap_or(""),
+                    h.room.number
+                )
+            })
+            .unwrap_or_default(),
         tower: home.map_or(building, |h| h.building).name.clone(),
         bldg: format!("{}{}", building.name, unit.unwrap_or_default()),
         floor,
@@ -288,19 +391,24 @@ fn scene(rng: &mut StdRng, site: &Site<'_>, home: Option<Home<'_>>) -> Scene {
 
 /// The first-contact owner (首问负责人): in the community, WeChat and often the app reach the
 /// butler of the reporter's building (each butler owns a run of buildings); otherwise an agent.
-fn owner<'a>(rng: &mut StdRng, site: &Site<'a>, channel: &str, home: Option<Home<'a>>) -> &'a DemoStaff {
+fn owner<'a>(
+    rng: &mut StdRng,
+    site: &Site<'a>,
+    channel: &str,
+    home: Option<Home<'a>>,
+) -> &'a DemoStaff {
     let butler_channel = match channel {
         "wechat" => 0.8,
         "app" => 0.4,
         _ => 0.0,
     };
     if site.butlers.is_empty() || !chance(rng, butler_channel) {
-        return *pick(rng, &site.agents);
+        return one(rng, &site.agents);
     }
     let buildings = &site.project.buildings;
     match home.and_then(|h| buildings.iter().position(|b| b.key == h.building.key)) {
         Some(i) => site.butlers[i * site.butlers.len() / buildings.len()],
-        None => *pick(rng, &site.butlers),
+        None => one(rng, &site.butlers),
     }
 }
 
@@ -314,12 +422,39 @@ fn plan(drafts: &[Draft<'_>], now: DateTime<Utc>, rng: &mut StdRng) -> Vec<&'sta
     for &i in cancellable.iter().take(quota(CANCELLED)) {
         status[i] = Some("cancelled");
     }
-    // Recent first, with some noise so that an older ticket may still be open and a recent
-    // one already closed.
-    let mut recent: Vec<(f64, usize)> = (0..n)
-        .map(|i| ((now - drafts[i].reported_at).num_minutes() as f64 * rng.random_range(0.6..1.4), i))
+    // Which tickets are still open: mostly the recent ones, with a wide spread so that some
+    // older work is still pending. Quick cases (a question answered on the phone, a simple
+    // job) are closed within hours whatever their age; the last day's work is still open.
+    let age = |i: usize| (now - drafts[i].reported_at).num_minutes() as f64;
+    let mut by_openness: Vec<(f64, usize)> = (0..n)
+        .map(|i| {
+            // How often a case is quick, and how old it must be to have run its course.
+            let (quick, hours) = match drafts[i].issue.kind() {
+                "inquiry" => (0.6, 6.0),
+                "praise" | "suggestion" => (0.3, 72.0),
+                _ => (0.2, 72.0),
+            };
+            let quick = chance(rng, quick) && age(i) > hours * 60.0;
+            let spread = rng.random_range(-1.0..1.0_f64).exp();
+            let key = match age(i) {
+                _ if quick => f64::INFINITY,
+                a if a < 24.0 * 60.0 => 0.0,
+                a => a * spread,
+            };
+            (key, i)
+        })
         .collect();
-    recent.sort_by(|a, b| a.0.total_cmp(&b.0));
+    by_openness.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let open_count = quota(OPEN.iter().map(|(_, share)| share).sum());
+    let (open, rest) = by_openness.split_at(open_count.min(n));
+    // Among open tickets, the younger ones are less far along. Should the open ones not suit
+    // a status, the next most recent tickets are taken.
+    let mut open: Vec<(f64, usize)> = open
+        .iter()
+        .map(|&(_, i)| (age(i) * rng.random_range(0.8..1.25), i))
+        .collect();
+    open.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let recent: Vec<(f64, usize)> = open.into_iter().chain(rest.iter().copied()).collect();
     for &(open, share) in OPEN {
         let mut left = quota(share);
         for &(_, i) in &recent {
@@ -336,7 +471,13 @@ fn plan(drafts: &[Draft<'_>], now: DateTime<Utc>, rng: &mut StdRng) -> Vec<&'sta
 }
 
 /// Writes the ticket's history and assembles it (its key is set once all are sorted).
-fn build(d: Draft<'_>, status: &str, unclassified: bool, now: DateTime<Utc>, rng: &mut StdRng) -> DemoTicket {
+fn build(
+    d: Draft<'_>,
+    status: &str,
+    unclassified: bool,
+    now: DateTime<Utc>,
+    rng: &mut StdRng,
+) -> DemoTicket {
     let techs = d.technicians();
     let facts = Facts {
         kind: d.issue.kind(),
@@ -346,6 +487,7 @@ fn build(d: Draft<'_>, status: &str, unclassified: bool, now: DateTime<Utc>, rng
         owner: &d.owner.key,
         supervisor: &d.site.supervisor.key,
         resident: d.home.is_some(),
+        reachable: d.home.is_some() || d.contact.is_some(),
         high_risk: d.request.high_risk,
         techs,
         fix: d.fix.clone(),
