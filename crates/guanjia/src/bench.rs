@@ -10,7 +10,6 @@ use chrono::Utc;
 use guanjia_domain::role::Role;
 use guanjia_domain::setup::{NewProject, NewStaff};
 use guanjia_domain::place::ProjectKind;
-use guanjia_domain::ticket::LoopRules;
 use guanjia_storage::{Principal, ProjectScope, Store};
 use serde_json::json;
 
@@ -38,7 +37,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let project_id = fixtures(&store, &username).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, guanjia_web::app(store, LoopRules::default())).await });
+    tokio::spawn(async move { axum::serve(listener, guanjia_web::app(store, guanjia_web::Settings::default())).await });
     let client = reqwest::Client::new();
     let login: serde_json::Value = client
         .post(format!("{base}/api/v1/auth/login"))

@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 use guanjia_domain::setup::StaffInput;
 use guanjia_domain::ticket::LoopRules;
 use guanjia_storage::{DEFAULT_COMPANY_CODE, Store};
+use guanjia_web::Settings;
 
 use crate::config::Config;
 
@@ -120,11 +121,15 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     if demo {
         demo::load(&store).await.context("loading the demo company")?;
     }
-    let rules = LoopRules { satisfied_at_least: config.satisfied_at_least };
+    let settings = Settings {
+        rules: LoopRules { satisfied_at_least: config.satisfied_at_least },
+        // A demo has no SMS gateway: its residents read their sign-in codes from the log.
+        log_sign_in_codes: demo,
+    };
     let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let address = listener.local_addr()?;
     tracing::info!("listening on http://{address}");
-    axum::serve(listener, guanjia_web::app(store, rules))
+    axum::serve(listener, guanjia_web::app(store, settings))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

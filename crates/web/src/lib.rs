@@ -14,7 +14,6 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use guanjia_domain::ticket::LoopRules;
 use guanjia_storage::Store;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -23,7 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use error::{ApiError, ErrorCode};
 pub use i18n::Lang;
-pub use state::AppState;
+pub use state::{AppState, Settings};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -59,9 +58,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 /// The whole application over `store`.
-pub fn app(store: Store, rules: LoopRules) -> Router {
+pub fn app(store: Store, settings: Settings) -> Router {
     let (api, openapi) = api();
-    let state = AppState { store, rules, metrics: metrics_handle() };
+    let state = AppState { store, settings, metrics: metrics_handle() };
     Router::new()
         .merge(api)
         .merge(routes::system::router(openapi))

@@ -4,9 +4,17 @@ use guanjia_domain::ticket::LoopRules;
 use guanjia_storage::Store;
 use metrics_exporter_prometheus::PrometheusHandle;
 
+/// How this server behaves, from configuration.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings {
+    pub rules: LoopRules,
+    /// Writes residents' sign-in codes to the log: for demos, until SMS delivery exists.
+    pub log_sign_in_codes: bool,
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub rules: LoopRules,
+    pub settings: Settings,
     pub metrics: PrometheusHandle,
 }

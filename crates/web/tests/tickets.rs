@@ -16,6 +16,7 @@ on_both_databases!(
     concurrent_creations_all_succeed_with_distinct_numbers,
     logins_lock_after_failures_and_logout_revokes,
     system_endpoints_answer,
+    residents_sign_in_with_a_single_use_code,
 );
 
 async fn create(server: &Server, site: &Site, token: &str, extra: Value) -> Value {
@@ -300,4 +301,34 @@ async fn system_endpoints_answer(server: Server) {
     assert!(metrics.contains("guanjia_http_requests_total"), "{metrics}");
     let (status, body) = server.get(None, "/no/such/page").await;
     assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+}
+
+async fn residents_sign_in_with_a_single_use_code(server: Server) {
+    let site = server.site("otp").await;
+    let phone = &site.residents[1].1;
+    let (status, _) = server.post(None, "/api/v1/auth/resident/code", json!({ "phone": "13900000000" })).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "an unknown phone gets the same answer");
+    let (status, body) = server.post(None, "/api/v1/auth/resident/code", json!({ "phone": "not a phone" })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let issued = server.store.issue_sign_in_code(phone, chrono::Utc::now()).await.unwrap().unwrap();
+    let wrong = if issued.code == "000000" { "111111" } else { "000000" };
+    let (status, body) = server.post(None, "/api/v1/auth/resident/login", json!({ "phone": phone, "code": wrong })).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_credentials")));
+    let (status, body) = server.post(None, "/api/v1/auth/resident/login", json!({ "phone": phone, "code": issued.code })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token = body["token"].as_str().unwrap();
+    let (_, me) = server.get(Some(token), "/api/v1/me").await;
+    assert_eq!(me["role"], "resident");
+    assert_eq!(me["household_ids"].as_array().unwrap().len(), 1);
+    let (status, _) = server.post(None, "/api/v1/auth/resident/login", json!({ "phone": phone, "code": issued.code })).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a code works once");
+    // A resident reports from their own room, and sees it.
+    let (status, ticket) = server
+        .post(Some(token), "/api/v1/tickets", json!({ "project_id": site.project_id, "channel": "app", "kind": "repair", "description": "厨房水龙头一直滴水" }))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{ticket}");
+    assert_eq!(ticket["room_id"], site.rooms[1].as_str());
+    assert_eq!(ticket["first_contact_owner_id"], Value::Null, "the first desk member to handle it will own it");
+    let (status, _) = server.get(Some(token), &format!("/api/v1/tickets/{}", ticket["id"].as_str().unwrap())).await;
+    assert_eq!(status, StatusCode::OK);
 }

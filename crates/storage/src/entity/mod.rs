@@ -10,6 +10,7 @@ pub mod project;
 pub mod resident;
 pub mod room;
 pub mod session;
+pub mod sign_in_code;
 pub mod staff;
 pub mod staff_project;
 pub mod team;

@@ -352,10 +352,29 @@ impl MigrationTrait for Migration {
         manager
             .create_index(Index::create().name("ix_audit_log_company_id_entity_entity_id").table("audit_log").col("company_id").col("entity").col("entity_id").to_owned())
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("sign_in_codes")
+                    .col(ColumnDef::new("company_id").string_len(36).not_null())
+                    .col(ColumnDef::new("phone").string_len(20).not_null())
+                    .col(ColumnDef::new("code_hash").string_len(64).not_null())
+                    .col(ColumnDef::new("attempts").integer().not_null())
+                    .col(ColumnDef::new("expires_at").timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .primary_key(Index::create().col("company_id").col("phone"))
+                    .foreign_key(ForeignKey::create().name("fk_sign_in_codes_companies").from_col("company_id").to_tbl("companies").to_col("id"))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(Index::create().name("ix_sign_in_codes_phone").table("sign_in_codes").col("phone").to_owned())
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table("sign_in_codes").to_owned()).await?;
         manager.drop_table(Table::drop().table("audit_log").to_owned()).await?;
         manager.drop_table(Table::drop().table("ticket_events").to_owned()).await?;
         manager.drop_table(Table::drop().table("tickets").to_owned()).await?;

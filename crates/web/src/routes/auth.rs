@@ -8,13 +8,22 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use guanjia_domain::phone::{mask_phone, normalize_phone};
+use guanjia_domain::validation::{FieldErrorCode, ValidationError};
+use guanjia_storage::{CODE_TTL, StorageError};
+
 use super::staff::StaffView;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::extract::{ApiJson, Caller, bearer_token};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me))
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(request_code))
+        .routes(routes!(resident_login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -36,11 +45,75 @@ pub struct LoginResponse {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, description = "invalid_credentials"), (status = 423, description = "account_locked")))]
 async fn login(State(state): State<AppState>, ApiJson(input): ApiJson<LoginRequest>) -> ApiResult<axum::Json<LoginResponse>> {
-    let login = state.store.login(&input.username, &input.password, Utc::now()).await.map_err(|e| match e {
-        guanjia_storage::StorageError::Unauthenticated => ApiError::new(ErrorCode::InvalidCredentials),
-        other => other.into(),
-    })?;
+    let login = state.store.login(&input.username, &input.password, Utc::now()).await.map_err(credentials)?;
     Ok(axum::Json(LoginResponse { token: login.token, expires_at: login.expires_at, user: StaffView::full(login.staff) }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    /// The resident's mobile number.
+    pub phone: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CodeSent {
+    /// Seconds the code stays valid.
+    pub expires_in: i64,
+}
+
+/// Sends a resident a one-time sign-in code. The answer is the same whether or not the phone is
+/// registered, so that it reveals nobody's address.
+#[utoipa::path(post, path = "/api/v1/auth/resident/code", tag = "auth", request_body = CodeRequest,
+    responses((status = 202, body = CodeSent), (status = 422)))]
+async fn request_code(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<CodeRequest>,
+) -> ApiResult<(StatusCode, axum::Json<CodeSent>)> {
+    let phone = resident_phone(&input.phone)?;
+    if let Some(issued) = state.store.issue_sign_in_code(&phone, Utc::now()).await?
+        && state.settings.log_sign_in_codes
+    {
+        tracing::info!(phone = %mask_phone(&issued.phone), code = %issued.code, "resident sign-in code (demo delivery)");
+    }
+    Ok((StatusCode::ACCEPTED, axum::Json(CodeSent { expires_in: CODE_TTL.num_seconds() })))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentLoginRequest {
+    pub phone: String,
+    pub code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResidentLoginResponse {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Signs a resident in with their phone and the code sent to it (single use, 5 minutes, 5 tries).
+#[utoipa::path(post, path = "/api/v1/auth/resident/login", tag = "auth", request_body = ResidentLoginRequest,
+    responses((status = 200, body = ResidentLoginResponse), (status = 401, description = "invalid_credentials")))]
+async fn resident_login(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<ResidentLoginRequest>,
+) -> ApiResult<axum::Json<ResidentLoginResponse>> {
+    let phone = resident_phone(&input.phone)?;
+    let (token, expires_at) = state.store.sign_in_with_code(&phone, &input.code, Utc::now()).await.map_err(credentials)?;
+    Ok(axum::Json(ResidentLoginResponse { token, expires_at }))
+}
+
+fn resident_phone(raw: &str) -> ApiResult<String> {
+    normalize_phone(raw).ok_or_else(|| ValidationError::single("phone", FieldErrorCode::Invalid).into())
+}
+
+/// A failed sign-in says "wrong credentials", not "not signed in".
+fn credentials(err: StorageError) -> ApiError {
+    match err {
+        StorageError::Unauthenticated => ApiError::new(ErrorCode::InvalidCredentials),
+        other => other.into(),
+    }
 }
 
 /// Revokes the token of this request.

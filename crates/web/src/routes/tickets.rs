@@ -268,7 +268,7 @@ async fn act_on_ticket(
 ) -> ApiResult<axum::Json<TicketView>> {
     let now = Utc::now();
     let name = action.name();
-    let ticket = state.store.act_on_ticket(&who, &id, action, state.rules, now).await?;
+    let ticket = state.store.act_on_ticket(&who, &id, action, state.settings.rules, now).await?;
     metrics::counter!("guanjia_ticket_actions_total", "action" => name.as_str()).increment(1);
     Ok(axum::Json(TicketView::new(ticket, now, false)))
 }
