@@ -49,6 +49,7 @@ fn metrics_handle() -> PrometheusHandle {
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
+        .merge(routes::intake::router())
         .merge(routes::places::router())
         .merge(routes::residents::router())
         .merge(routes::staff::router())
@@ -60,7 +61,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// The whole application over `store`.
 pub fn app(store: Store, settings: Settings) -> Router {
     let (api, openapi) = api();
-    let state = AppState { store, settings, metrics: metrics_handle() };
+    let state = AppState { store, settings, metrics: metrics_handle(), analyzer: std::sync::Arc::new(guanjia_intake::Analyzer::default()) };
     Router::new()
         .merge(api)
         .merge(routes::system::router(openapi))

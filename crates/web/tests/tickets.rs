@@ -17,6 +17,7 @@ on_both_databases!(
     logins_lock_after_failures_and_logout_revokes,
     system_endpoints_answer,
     residents_sign_in_with_a_single_use_code,
+    what_the_caller_leaves_out_is_read_from_the_text,
 );
 
 async fn create(server: &Server, site: &Site, token: &str, extra: Value) -> Value {
@@ -137,10 +138,10 @@ async fn a_complaint_needs_a_follow_up_and_a_low_rating_reopens(server: Server) 
 async fn bad_input_is_rejected_with_named_fields(server: Server) {
     let site = server.site("bad").await;
     let url = "/api/v1/tickets";
-    let (status, body) = server.post(Some(&site.agent), url, json!({ "project_id": site.project_id, "channel": "phone", "description": "电梯坏了" })).await;
+    let (status, body) = server.post(Some(&site.agent), url, json!({ "project_id": site.project_id, "channel": "phone", "kind": "wish", "description": "电梯坏了" })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "validation_failed");
-    assert_eq!(body["error"]["details"]["fields"]["kind"], "required");
+    assert_eq!(body["error"]["details"]["fields"]["kind"], "invalid");
     assert!(body["error"]["message"].as_str().unwrap().contains("输入"), "zh-CN by default: {body}");
     let response = server
         .client
@@ -331,4 +332,29 @@ async fn residents_sign_in_with_a_single_use_code(server: Server) {
     assert_eq!(ticket["first_contact_owner_id"], Value::Null, "the first desk member to handle it will own it");
     let (status, _) = server.get(Some(token), &format!("/api/v1/tickets/{}", ticket["id"].as_str().unwrap())).await;
     assert_eq!(status, StatusCode::OK);
+}
+
+async fn what_the_caller_leaves_out_is_read_from_the_text(server: Server) {
+    let site = server.site("intake").await;
+    let body = json!({ "project_id": site.project_id, "channel": "wechat", "description": "3号楼电梯困人了！有人被关在里面，快来救人" });
+    let ticket = server.ok(&site.agent, "/api/v1/tickets", body, StatusCode::CREATED).await;
+    assert_eq!((ticket["kind"].as_str(), ticket["category"].as_str()), (Some("repair"), Some("repair.elevator")));
+    assert_eq!(ticket["urgency"], "emergency");
+    let (_, events) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{}/events", ticket["id"].as_str().unwrap())).await;
+    assert_eq!(events["items"][0]["details"]["filled_from_text"], json!(["kind", "category", "urgency"]));
+    // What the agent chose stands; a threat to call 12345 is flagged.
+    let body = json!({ "project_id": site.project_id, "channel": "phone", "kind": "complaint", "urgency": "normal",
+        "description": "楼下广场舞天天吵到晚上十点，再不管我就打12345投诉你们" });
+    let ticket = server.ok(&site.agent, "/api/v1/tickets", body, StatusCode::CREATED).await;
+    assert_eq!((ticket["kind"].as_str(), ticket["urgency"].as_str()), (Some("complaint"), Some("normal")));
+    assert_eq!(ticket["category"], "complaint.noise");
+    assert_eq!(ticket["escalation_risk"], true);
+    let (status, analysis) = server
+        .post(Some(&site.agent), "/api/v1/intake/analyze", json!({ "text": "B座12楼男厕所漏水", "channel": "app", "project_id": site.project_id }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{analysis}");
+    assert_eq!(analysis["category"], "repair.water");
+    assert_eq!(analysis["location"]["building"], "B座");
+    let (status, _) = server.post(Some(&site.agent), "/api/v1/intake/analyze", json!({ "text": " " })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -75,9 +75,45 @@ pub struct TicketDraft {
     pub contact: Option<Contact>,
     pub attachments: Vec<String>,
     pub reported_at: DateTime<Utc>,
+    /// Threatens to go over our heads (12345, media, court): flagged at once.
+    pub escalation_risk: bool,
+    /// The fields message understanding filled in, kept so its accuracy can be measured.
+    pub filled_from_text: Vec<&'static str>,
+}
+
+/// What message understanding suggests for a ticket's text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Suggestion {
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    pub urgency: Option<String>,
 }
 
 impl TicketInput {
+    /// Fills kind, category and urgency that the caller left out from `suggestion`, never
+    /// overriding what they chose; returns the fields it filled.
+    pub fn complete(&mut self, suggestion: Suggestion) -> Vec<&'static str> {
+        let mut filled = vec![];
+        let fits_kind = |category: &str, kind: Option<&str>| {
+            kind.is_none_or(|kind| category_kind(category).is_some_and(|k| k.as_str() == kind))
+        };
+        if self.kind.is_none() && self.category.is_none() && suggestion.kind.is_some() {
+            self.kind = suggestion.kind.clone();
+            filled.push("kind");
+        }
+        if self.category.is_none()
+            && let Some(category) = suggestion.category.filter(|c| fits_kind(c, self.kind.as_deref()))
+        {
+            self.category = Some(category);
+            filled.push("category");
+        }
+        if self.urgency.is_none() && suggestion.urgency.is_some() {
+            self.urgency = suggestion.urgency;
+            filled.push("urgency");
+        }
+        filled
+    }
+
     /// Checks every field at once and returns all problems together.
     pub fn validate(self, now: DateTime<Utc>) -> Result<TicketDraft, ValidationError> {
         let mut p = Problems::new();
@@ -160,6 +196,8 @@ impl TicketInput {
             contact,
             attachments: self.attachments,
             reported_at,
+            escalation_risk: channel.carries_escalation_risk(),
+            filled_from_text: vec![],
         })
     }
 }
@@ -227,6 +265,24 @@ mod tests {
         assert_eq!(fields(old), vec![("reported_at".into(), FieldErrorCode::TooOld)]);
         let garbage = TicketInput { reported_at: Some("yesterday".into()), ..input() }.validate(now);
         assert_eq!(fields(garbage), vec![("reported_at".into(), FieldErrorCode::Invalid)]);
+    }
+
+    #[test]
+    fn suggestions_fill_only_what_the_caller_left_out() {
+        let suggestion = Suggestion {
+            kind: Some("repair".into()),
+            category: Some("repair.elevator".into()),
+            urgency: Some("emergency".into()),
+        };
+        let mut blank = TicketInput { kind: None, ..input() };
+        assert_eq!(blank.complete(suggestion.clone()), ["kind", "category", "urgency"]);
+        assert_eq!(blank.validate(Utc::now()).unwrap().category.as_deref(), Some("repair.elevator"));
+        let mut chosen = TicketInput { kind: Some("complaint".into()), urgency: Some("normal".into()), ..input() };
+        assert!(chosen.complete(suggestion.clone()).is_empty(), "a category of another kind is not forced on");
+        assert_eq!(chosen.urgency.as_deref(), Some("normal"));
+        let mut by_category = TicketInput { kind: None, category: Some("complaint.noise".into()), ..input() };
+        assert_eq!(by_category.complete(suggestion), ["urgency"]);
+        assert_eq!(by_category.validate(Utc::now()).unwrap().kind, Kind::Complaint);
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod number;
 mod status;
 
 pub use action::{Action, ActionName, MAX_ACTION_TEXT};
-pub use draft::{Contact, ContactInput, TicketDraft, TicketInput, MAX_DESCRIPTION, MAX_REPORTED_AGE, MAX_TITLE};
+pub use draft::{Contact, ContactInput, Suggestion, TicketDraft, TicketInput, MAX_DESCRIPTION, MAX_REPORTED_AGE, MAX_TITLE};
 pub use lifecycle::{Actor, Change, Lifecycle, LifecycleError, LoopRules, TransitionBlock, role_permits};
 pub use number::{NUMBER_PREFIX, number_counter, ticket_number};
 pub use status::{Status, Visibility};

@@ -66,7 +66,7 @@ impl Store {
             assignee_id: Set(None),
             team_id: Set(None),
             escalation_level: Set(0),
-            escalation_risk: Set(draft.channel.carries_escalation_risk()),
+            escalation_risk: Set(draft.escalation_risk),
             duplicate_of: Set(None),
             repeat_of: Set(None),
             satisfaction: Set(None),
@@ -97,7 +97,8 @@ impl Store {
             details: Set(json!({
                 "number": model.number, "kind": model.kind, "category": model.category,
                 "urgency": model.urgency, "channel": model.channel, "title": model.title,
-                "reported_at": model.reported_at,
+                "reported_at": model.reported_at, "escalation_risk": model.escalation_risk,
+                "filled_from_text": draft.filled_from_text,
             })),
             created_at: Set(now),
         }

@@ -1,6 +1,7 @@
 //! One module per resource; each declares its routes with their OpenAPI description.
 
 pub mod auth;
+pub mod intake;
 pub mod places;
 pub mod residents;
 pub mod staff;

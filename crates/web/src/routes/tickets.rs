@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::sla::{ClockFacts, ClockState, deadlines};
-use guanjia_domain::ticket::{Action, Status, TicketInput};
+use guanjia_domain::ticket::{Action, Status, Suggestion, TicketInput};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::TicketFilter;
 use guanjia_storage::entity::{ticket, ticket_event};
@@ -206,16 +206,25 @@ pub struct TicketQuery {
     pub per_page: Option<u64>,
 }
 
-/// Opens a ticket. Kind may be left out when a category is given; urgency defaults to normal.
+/// Opens a ticket. Kind, category and urgency left out are filled from the text (the timeline's
+/// first entry says which); an escalation risk in the text or a 12345 transfer is flagged.
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = TicketInput,
     responses((status = 201, body = TicketView), (status = 422, description = "validation_failed")))]
 async fn create_ticket(
     State(state): State<AppState>,
     Caller(who): Caller,
-    ApiJson(input): ApiJson<TicketInput>,
+    ApiJson(mut input): ApiJson<TicketInput>,
 ) -> ApiResult<(StatusCode, axum::Json<TicketView>)> {
     let now = Utc::now();
-    let draft = input.validate(now)?;
+    let analysis = state.analyzer.analyze(&input.description, Some(&input.channel));
+    let filled = input.complete(Suggestion {
+        kind: analysis.kind,
+        category: analysis.category,
+        urgency: Some(analysis.urgency),
+    });
+    let mut draft = input.validate(now)?;
+    draft.escalation_risk |= analysis.escalation_risk;
+    draft.filled_from_text = filled;
     let ticket = state.store.create_ticket(&who, draft, now).await?;
     metrics::counter!("guanjia_tickets_created_total").increment(1);
     Ok((StatusCode::CREATED, axum::Json(TicketView::new(ticket, now, false))))
