@@ -3,6 +3,7 @@
 mod bench;
 mod config;
 mod demo;
+mod eval;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -42,6 +43,12 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Evaluates message understanding on the labelled sets shipped in the repository.
+    Eval {
+        /// Also lists the DEV set's mistakes.
+        #[arg(long)]
+        mistakes: bool,
+    },
     /// Measures ticket creation over HTTP against a running server, with a trivial handler as reference.
     Bench(bench::BenchArgs),
 }
@@ -73,6 +80,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     match cli.command {
         Command::Bench(args) => return bench::run(args).await,
+        Command::Eval { mistakes } => eval::run(mistakes),
         Command::Serve { demo } => serve(&config, demo).await?,
         Command::Migrate => {
             open_store(&config).await?;
