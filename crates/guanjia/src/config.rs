@@ -32,18 +32,21 @@ impl Default for Config {
 
 impl Config {
     /// Reads the layers; `file` is `--config`, else `guanjia.toml` in the working directory if present.
-    pub fn load(file: Option<&Path>) -> Result<Config, figment::Error> {
+    pub fn load(file: Option<&Path>) -> Result<Config, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         match file {
             Some(path) => figment = figment.merge(Toml::file_exact(path)),
             None => figment = figment.merge(Toml::file("guanjia.toml")),
         }
         // Only our settings: other GUANJIA_* variables (e.g. the tests' own) are not configuration.
-        figment.merge(Env::prefixed("GUANJIA_").only(&["database_url", "listen", "satisfied_at_least", "log"])).extract()
+        let layered = figment.merge(Env::prefixed("GUANJIA_").only(&["database_url", "listen", "satisfied_at_least", "log"]));
+        layered.extract().map_err(Box::new)
     }
 }
 
 #[cfg(test)]
+// figment's test jail returns its own (large) error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 
@@ -53,7 +56,7 @@ mod tests {
             jail.create_file("guanjia.toml", "listen = \"0.0.0.0:9000\"\nlog = \"debug\"")?;
             jail.set_env("GUANJIA_LOG", "warn");
             jail.set_env("GUANJIA_SOMETHING_ELSE", "ignored");
-            let config = Config::load(None)?;
+            let config = Config::load(None).map_err(|e| *e)?;
             assert_eq!(config.listen, "0.0.0.0:9000");
             assert_eq!(config.log, "warn");
             assert_eq!(config.database_url, "sqlite://data/guanjia.db");
