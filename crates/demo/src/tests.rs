@@ -7,51 +7,10 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
+use guanjia_domain::taxonomy::{DEFAULT_CATEGORIES, Kind};
+
 use crate::{DemoCompany, DemoStaff, DemoStep, DemoTicket, demo_company};
 
-const TAXONOMY: &[&str] = &[
-    "repair.water",
-    "repair.electric",
-    "repair.gas",
-    "repair.elevator",
-    "repair.door_access",
-    "repair.public_facility",
-    "repair.structure",
-    "repair.fire_safety",
-    "repair.weak_current",
-    "repair.hvac",
-    "complaint.sanitation",
-    "complaint.noise",
-    "complaint.parking",
-    "complaint.security",
-    "complaint.neighbor",
-    "complaint.renovation",
-    "complaint.staff_conduct",
-    "complaint.fee",
-    "complaint.greening",
-    "complaint.repair_quality",
-    "inquiry.fee",
-    "inquiry.parking",
-    "inquiry.renovation",
-    "inquiry.access",
-    "inquiry.delivery",
-    "inquiry.policy",
-    "inquiry.other",
-    "service.renovation_permit",
-    "service.access_card",
-    "service.paid_home",
-    "service.move",
-    "suggestion.general",
-    "praise.general",
-];
-const KINDS: &[&str] = &[
-    "repair",
-    "complaint",
-    "inquiry",
-    "service",
-    "suggestion",
-    "praise",
-];
 const URGENCIES: &[&str] = &["emergency", "urgent", "normal"];
 const CHANNELS: &[&str] = &[
     "app",
@@ -177,10 +136,10 @@ fn the_whole_vocabulary_is_used() {
             set(residents(&c).map(|r| r.tier).collect()),
             all(&["basic", "premium"])
         );
-        assert_eq!(set(c.tickets.iter().map(|t| t.kind).collect()), all(KINDS));
+        assert_eq!(set(c.tickets.iter().map(|t| t.kind).collect()), Kind::ALL.iter().map(|k| k.as_str()).collect());
         assert_eq!(
             set(c.tickets.iter().filter_map(|t| t.category).collect()),
-            all(TAXONOMY)
+            DEFAULT_CATEGORIES.iter().map(|c| c.code).collect()
         );
         assert_eq!(
             set(c.tickets.iter().map(|t| t.urgency).collect()),
@@ -202,7 +161,7 @@ fn the_whole_vocabulary_is_used() {
         }
         // Repairs lead, emergencies are rare.
         let count = |f: &dyn Fn(&DemoTicket) -> bool| c.tickets.iter().filter(|t| f(t)).count();
-        let by_kind: Vec<usize> = KINDS.iter().map(|k| count(&|t| t.kind == *k)).collect();
+        let by_kind: Vec<usize> = Kind::ALL.iter().map(|k| count(&|t| t.kind == k.as_str())).collect();
         assert!(
             by_kind[0] > by_kind[1] && by_kind[1] > by_kind[4],
             "{by_kind:?}"
@@ -302,7 +261,7 @@ fn references_are_consistent() {
                 assert!(s.project_keys.contains(&team.project_key));
             }
             assert_eq!(!s.skills.is_empty(), s.role == "technician", "{}", s.key);
-            assert!(s.skills.iter().all(|k| TAXONOMY.contains(&k.as_str())));
+            assert!(s.skills.iter().all(|k| DEFAULT_CATEGORIES.iter().any(|c| c.code == k)));
         }
         for p in &c.projects {
             let of_role = |role| {
@@ -413,7 +372,7 @@ fn words_are_filled_in_and_fit() {
     for (_, c) in companies() {
         for t in &c.tickets {
             if let Some(category) = t.category {
-                assert!(TAXONOMY.contains(&category));
+                assert!(DEFAULT_CATEGORIES.iter().any(|c| c.code == category));
                 assert_eq!(category.split('.').next(), Some(t.kind), "{}", t.key);
             }
             assert!(

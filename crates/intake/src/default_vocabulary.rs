@@ -12,43 +12,6 @@ use crate::vocabulary::{
     CategoryRule, EscalationRule, KeywordGroup, KindCue, Scope, Synonym, UrgencyRule, Vocabulary,
 };
 
-/// Every category code of the default taxonomy (taxonomy.md).
-pub const TAXONOMY_CATEGORIES: [&str; 33] = [
-    "repair.water",
-    "repair.electric",
-    "repair.gas",
-    "repair.elevator",
-    "repair.door_access",
-    "repair.public_facility",
-    "repair.structure",
-    "repair.fire_safety",
-    "repair.weak_current",
-    "repair.hvac",
-    "complaint.sanitation",
-    "complaint.noise",
-    "complaint.parking",
-    "complaint.security",
-    "complaint.neighbor",
-    "complaint.renovation",
-    "complaint.staff_conduct",
-    "complaint.fee",
-    "complaint.greening",
-    "complaint.repair_quality",
-    "inquiry.fee",
-    "inquiry.parking",
-    "inquiry.renovation",
-    "inquiry.access",
-    "inquiry.delivery",
-    "inquiry.policy",
-    "inquiry.other",
-    "service.renovation_permit",
-    "service.access_card",
-    "service.paid_home",
-    "service.move",
-    "suggestion.general",
-    "praise.general",
-];
-
 fn list(words: &[&str]) -> Vec<String> {
     words.iter().map(|word| word.to_string()).collect()
 }

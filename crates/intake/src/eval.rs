@@ -425,7 +425,7 @@ impl fmt::Display for EvalReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::default_vocabulary::TAXONOMY_CATEGORIES;
+    use guanjia_domain::taxonomy::DEFAULT_CATEGORIES;
 
     #[test]
     fn builtin_sets_parse_and_are_large_enough() {
@@ -443,7 +443,7 @@ mod tests {
         ] {
             for message in &set.messages {
                 let category = message.category.as_deref().unwrap_or_default();
-                assert!(TAXONOMY_CATEGORIES.contains(&category), "{}", message.text);
+                assert!(DEFAULT_CATEGORIES.iter().any(|c| c.code == category), "{}", message.text);
                 assert_eq!(
                     message.kind.as_deref(),
                     category.split('.').next(),
@@ -454,7 +454,7 @@ mod tests {
             }
         }
         for set in [builtin_test_set(), builtin_dev_set()] {
-            for code in TAXONOMY_CATEGORIES {
+            for code in DEFAULT_CATEGORIES.iter().map(|c| c.code) {
                 assert!(
                     set.messages
                         .iter()

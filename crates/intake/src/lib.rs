@@ -31,7 +31,6 @@ mod vocabulary;
 
 pub use analysis::{Analysis, Analyzer, Confidence, Evidence};
 pub use bench::mean_analysis_time;
-pub use default_vocabulary::TAXONOMY_CATEGORIES;
 pub use duplicates::{
     DuplicateCandidate, Incident, LINK_THRESHOLD, TicketFacts, duplicate_candidates, duplicate_of,
     group_incidents,

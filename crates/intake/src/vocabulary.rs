@@ -214,7 +214,7 @@ mod tests {
     #[test]
     fn every_taxonomy_category_has_words() {
         let vocabulary = Vocabulary::default();
-        for code in crate::default_vocabulary::TAXONOMY_CATEGORIES {
+        for code in guanjia_domain::taxonomy::DEFAULT_CATEGORIES.iter().map(|c| c.code) {
             let has_words = vocabulary
                 .category(code)
                 .is_some_and(|rule| !rule.keywords.is_empty());
