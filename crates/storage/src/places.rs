@@ -13,12 +13,7 @@ use crate::db::Store;
 use crate::entity::{building, project, room};
 use crate::error::{Result, StorageError};
 use crate::principal::{Principal, ProjectScope};
-use crate::support::{Audit, Page, PageRequest, new_id};
-
-/// Whether a unique constraint refused the write.
-pub(crate) fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
-    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
-}
+use crate::support::{Audit, Page, PageRequest, new_id, require_admin, taken_or};
 
 impl Store {
     pub async fn create_project(&self, who: &Principal, input: NewProject, now: DateTime<Utc>) -> Result<project::Model> {
@@ -169,13 +164,4 @@ impl Store {
             .filter(|r| who.sees_project(&r.project_id) || !who.role.is_staff())
             .ok_or_else(|| StorageError::field(field, FieldErrorCode::UnknownReference))
     }
-}
-
-pub(crate) fn require_admin(who: &Principal) -> Result<()> {
-    if who.role.administers() { Ok(()) } else { Err(StorageError::Forbidden) }
-}
-
-/// A unique-constraint failure becomes "this value is taken" on `field`.
-pub(crate) fn taken_or(err: sea_orm::DbErr, field: &str) -> StorageError {
-    if is_unique_violation(&err) { StorageError::field(field, FieldErrorCode::Taken) } else { err.into() }
 }

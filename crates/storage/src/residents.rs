@@ -11,9 +11,9 @@ use serde_json::json;
 use crate::db::Store;
 use crate::entity::{household, resident, room};
 use crate::error::{Result, StorageError};
-use crate::places::taken_or;
+
 use crate::principal::{Principal, ProjectScope};
-use crate::support::{Audit, Page, PageRequest, new_id};
+use crate::support::{Audit, Page, PageRequest, new_id, taken_or};
 
 /// Filters of the resident list.
 #[derive(Debug, Clone, Default)]

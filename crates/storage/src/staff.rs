@@ -14,9 +14,9 @@ use crate::auth::hash_password;
 use crate::db::Store;
 use crate::entity::{project, staff, staff_project};
 use crate::error::{Result, StorageError};
-use crate::places::{require_admin, taken_or};
+
 use crate::principal::{Principal, ProjectScope};
-use crate::support::{Audit, Page, PageRequest, new_id};
+use crate::support::{Audit, Page, PageRequest, new_id, require_admin, taken_or};
 
 /// A staff member with the projects they belong to.
 #[derive(Debug, Clone, PartialEq)]

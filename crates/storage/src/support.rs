@@ -5,7 +5,9 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 use serde_json::Value;
 
 use crate::entity::audit_entry;
-use crate::error::Result;
+use guanjia_domain::validation::FieldErrorCode;
+
+use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 
 /// A new id: UUID v7, so ids sort by creation time and never collide across nodes.
@@ -70,4 +72,14 @@ impl<'a> Audit<'a> {
         .await?;
         Ok(())
     }
+}
+
+/// Only admins change the company's set-up.
+pub(crate) fn require_admin(who: &Principal) -> Result<()> {
+    if who.role.administers() { Ok(()) } else { Err(StorageError::Forbidden) }
+}
+
+/// A unique-constraint failure becomes "this value is taken" on `field`.
+pub(crate) fn taken_or(err: sea_orm::DbErr, field: &str) -> StorageError {
+    if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) { StorageError::field(field, FieldErrorCode::Taken) } else { err.into() }
 }

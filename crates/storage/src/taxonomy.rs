@@ -9,9 +9,9 @@ use serde_json::json;
 use crate::db::Store;
 use crate::entity::category;
 use crate::error::{Result, StorageError};
-use crate::places::require_admin;
+
 use crate::principal::Principal;
-use crate::support::Audit;
+use crate::support::{Audit, require_admin};
 
 impl Store {
     pub async fn categories(&self, company_id: &str) -> Result<Vec<category::Model>> {

@@ -12,9 +12,9 @@ use serde_json::json;
 use crate::db::Store;
 use crate::entity::{staff, team, team_member};
 use crate::error::{Result, StorageError};
-use crate::places::{require_admin, taken_or};
+
 use crate::principal::{Principal, ProjectScope};
-use crate::support::{Audit, Page, PageRequest, new_id};
+use crate::support::{Audit, Page, PageRequest, new_id, require_admin, taken_or};
 
 /// A team with its members' ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
