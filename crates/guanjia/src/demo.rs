@@ -136,7 +136,7 @@ impl Loader<'_> {
             reported_at: None,
         };
         let draft = input.validate(ticket.reported_at).map_err(|e| anyhow!("{e}"))?;
-        let created = self.store.create_ticket(owner, draft, ticket.reported_at).await?;
+        let created = self.store.create_ticket(owner, draft, None, ticket.reported_at).await?;
         for step in &ticket.steps {
             let actor = match step.actor_key.as_str() {
                 "resident" => Principal {

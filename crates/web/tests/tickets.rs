@@ -18,6 +18,7 @@ on_both_databases!(
     system_endpoints_answer,
     residents_sign_in_with_a_single_use_code,
     what_the_caller_leaves_out_is_read_from_the_text,
+    a_second_report_of_the_same_problem_is_linked_not_dispatched,
 );
 
 async fn create(server: &Server, site: &Site, token: &str, extra: Value) -> Value {
@@ -357,4 +358,24 @@ async fn what_the_caller_leaves_out_is_read_from_the_text(server: Server) {
     assert_eq!(analysis["location"]["building"], "B座");
     let (status, _) = server.post(Some(&site.agent), "/api/v1/intake/analyze", json!({ "text": " " })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn a_second_report_of_the_same_problem_is_linked_not_dispatched(server: Server) {
+    let site = server.site("dups").await;
+    let report = |resident: usize, text: &str| {
+        json!({ "project_id": site.project_id, "channel": "app", "resident_id": site.residents[resident].0, "description": text })
+    };
+    let first = server.ok(&site.agent, "/api/v1/tickets", report(0, "3栋2单元电梯困人了，卡在12楼，快来人"), StatusCode::CREATED).await;
+    assert_eq!(first["duplicate_of"], Value::Null);
+    let second = server.ok(&site.agent, "/api/v1/tickets", report(1, "3栋2单元的电梯卡在12楼了，里面有人"), StatusCode::CREATED).await;
+    assert_eq!(second["duplicate_of"], first["id"], "{second}");
+    let candidate = &second["duplicate_candidates"][0];
+    assert_eq!(candidate["id"], first["id"]);
+    assert!(candidate["score"].as_f64().unwrap() >= 0.75 && !candidate["reason"].as_str().unwrap().is_empty());
+    let (status, body) = server.act(&site.agent, second["id"].as_str().unwrap(), json!({ "action": "dispatch", "assignee_id": site.tech_id })).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["details"]["reason"], "duplicate");
+    // Another problem in the same place is not a duplicate.
+    let other = server.ok(&site.agent, "/api/v1/tickets", report(1, "3栋2单元楼道灯不亮了"), StatusCode::CREATED).await;
+    assert_eq!(other["duplicate_of"], Value::Null, "{other}");
 }

@@ -286,6 +286,8 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("resolved_at").timestamp_with_time_zone().null())
                     .col(ColumnDef::new("closed_at").timestamp_with_time_zone().null())
                     .col(ColumnDef::new("created_by").string_len(36).null())
+                    .col(ColumnDef::new("facts").json().null())
+                    .col(ColumnDef::new("duplicate_candidates").json().null())
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(ForeignKey::create().name("fk_tickets_projects").from_col("company_id").from_col("project_id").to_tbl("projects").to_col("company_id").to_col("id"))
                     .to_owned(),

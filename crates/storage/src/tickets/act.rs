@@ -113,5 +113,6 @@ pub(crate) fn lifecycle_of(t: &ticket::Model) -> Lifecycle {
         first_contact_owner_id: t.first_contact_owner_id.clone(),
         suspended_at: t.suspended_at,
         paused_seconds: t.paused_seconds,
+        duplicate_of: t.duplicate_of.clone(),
     }
 }

@@ -10,7 +10,9 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, 
 use serde_json::json;
 
 use crate::db::Store;
-use crate::entity::{counter, household, project, resident, ticket, ticket_event};
+use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
+
+use crate::entity::{building, counter, household, project, resident, room, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::support::new_id;
@@ -23,8 +25,23 @@ struct Parties {
     resident: Option<resident::Model>,
 }
 
+/// What message understanding read in a new ticket's text, with the vocabulary it read with.
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    pub analysis: &'a Analysis,
+    pub vocabulary: &'a Vocabulary,
+}
+
 impl Store {
-    pub async fn create_ticket(&self, who: &Principal, draft: TicketDraft, now: DateTime<Utc>) -> Result<ticket::Model> {
+    /// Opens a ticket. With a `reading`, its place and problem are kept, and it is linked to the
+    /// open ticket it reports again, if there is one.
+    pub async fn create_ticket(
+        &self,
+        who: &Principal,
+        draft: TicketDraft,
+        reading: Option<Reading<'_>>,
+        now: DateTime<Utc>,
+    ) -> Result<ticket::Model> {
         if !(who.role.is_desk() || who.role == Role::Resident) {
             return Err(StorageError::Forbidden);
         }
@@ -35,6 +52,17 @@ impl Store {
             return Err(StorageError::field("attachments", FieldErrorCode::UnknownReference));
         }
         let parties = self.parties(who, &draft).await?;
+        let id = new_id();
+        let (facts, duplicates) = match reading {
+            Some(reading) => {
+                let home = self.home(&who.company_id, parties.room_id.as_deref()).await?;
+                let facts = TicketFacts::from_analysis(&id, reading.analysis, home.as_ref(), draft.reported_at.timestamp(), true);
+                let found = self.duplicates(&who.company_id, &parties.project.id, &facts, reading.vocabulary).await?;
+                (Some(facts), Some(found))
+            }
+            None => (None, None),
+        };
+        let duplicate_of = duplicates.as_ref().and_then(|d| d.original.clone());
         let contact_name = draft.contact.as_ref().and_then(|c| c.name.clone());
         let contact_phone = draft.contact.as_ref().and_then(|c| c.phone.clone());
         let mut lifecycle = Lifecycle::new(draft.kind);
@@ -46,7 +74,7 @@ impl Store {
         let sequence = next_counter(&txn, &who.company_id, &number_counter(day)).await?;
         let model = ticket::ActiveModel {
             company_id: Set(who.company_id.clone()),
-            id: Set(new_id()),
+            id: Set(id),
             number: Set(ticket_number(day, sequence)),
             project_id: Set(parties.project.id.clone()),
             room_id: Set(parties.room_id),
@@ -67,7 +95,7 @@ impl Store {
             team_id: Set(None),
             escalation_level: Set(0),
             escalation_risk: Set(draft.escalation_risk),
-            duplicate_of: Set(None),
+            duplicate_of: Set(duplicate_of),
             repeat_of: Set(None),
             satisfaction: Set(None),
             reopen_count: Set(0),
@@ -81,6 +109,8 @@ impl Store {
             resolved_at: Set(None),
             closed_at: Set(None),
             created_by: Set(who.role.is_staff().then(|| who.id.clone())),
+            facts: Set(facts.map(|f| json!(f))),
+            duplicate_candidates: Set(duplicates.map(|d| json!(d.candidates))),
         }
         .insert(&txn)
         .await?;
@@ -98,7 +128,7 @@ impl Store {
                 "number": model.number, "kind": model.kind, "category": model.category,
                 "urgency": model.urgency, "channel": model.channel, "title": model.title,
                 "reported_at": model.reported_at, "escalation_risk": model.escalation_risk,
-                "filled_from_text": draft.filled_from_text,
+                "filled_from_text": draft.filled_from_text, "duplicate_of": model.duplicate_of,
             })),
             created_at: Set(now),
         }
@@ -106,6 +136,21 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(model)
+    }
+
+    /// Where the reporter's room is, in the words residents use, to complete a place the text
+    /// leaves half said ("电梯坏了" from 3栋2单元 is about 3栋's lift).
+    async fn home(&self, company_id: &str, room_id: Option<&str>) -> Result<Option<Location>> {
+        let Some(room_id) = room_id else { return Ok(None) };
+        let Some(room) = room::Entity::find_by_id((company_id.to_owned(), room_id.to_owned())).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let building = building::Entity::find_by_id((company_id.to_owned(), room.building_id.clone())).one(&self.db).await?;
+        Ok(Some(Location {
+            building: building.map(|b| b.name),
+            unit: Some(room.unit).filter(|u| !u.is_empty()),
+            room: Some(room.number),
+        }))
     }
 
     /// Resolves project, room, household and resident of a draft, within the creator's scope.
@@ -151,7 +196,7 @@ impl Store {
         &self,
         who: &Principal,
         project: &project::Model,
-        room: Option<&crate::entity::room::Model>,
+        room: Option<&room::Model>,
     ) -> Result<resident::Model> {
         let mine: Vec<resident::Model> = self
             .residents_by_phone(&who.company_id, &who.id)

@@ -2,8 +2,10 @@
 
 mod act;
 mod create;
+mod duplicates;
 mod query;
 
+pub use create::Reading;
 pub use query::TicketFilter;
 
 use guanjia_domain::role::Role;

@@ -7,7 +7,7 @@ use guanjia_domain::phone::mask_phone;
 use guanjia_domain::sla::{ClockFacts, ClockState, deadlines};
 use guanjia_domain::ticket::{Action, Status, Suggestion, TicketInput};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
-use guanjia_storage::TicketFilter;
+use guanjia_storage::{Reading, TicketFilter};
 use guanjia_storage::entity::{ticket, ticket_event};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -46,6 +46,16 @@ pub struct DeadlineView {
     pub remaining_seconds: Option<i64>,
 }
 
+/// Another open ticket that may report the same thing.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DuplicateCandidateView {
+    pub id: String,
+    /// 0–1; from 0.75 the ticket is linked automatically.
+    pub score: f32,
+    /// Why, for the agent.
+    pub reason: String,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TicketView {
     pub id: String,
@@ -70,6 +80,8 @@ pub struct TicketView {
     pub escalation_risk: bool,
     pub escalation_level: i32,
     pub duplicate_of: Option<String>,
+    /// Open tickets that may report the same thing, best first.
+    pub duplicate_candidates: Vec<DuplicateCandidateView>,
     pub repeat_of: Option<String>,
     pub satisfaction: Option<i32>,
     pub reopen_count: i32,
@@ -120,6 +132,7 @@ impl TicketView {
             escalation_risk: t.escalation_risk,
             escalation_level: t.escalation_level,
             duplicate_of: t.duplicate_of,
+            duplicate_candidates: t.duplicate_candidates.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default(),
             repeat_of: t.repeat_of,
             satisfaction: t.satisfaction,
             reopen_count: t.reopen_count,
@@ -218,14 +231,15 @@ async fn create_ticket(
     let now = Utc::now();
     let analysis = state.analyzer.analyze(&input.description, Some(&input.channel));
     let filled = input.complete(Suggestion {
-        kind: analysis.kind,
-        category: analysis.category,
-        urgency: Some(analysis.urgency),
+        kind: analysis.kind.clone(),
+        category: analysis.category.clone(),
+        urgency: Some(analysis.urgency.clone()),
     });
     let mut draft = input.validate(now)?;
     draft.escalation_risk |= analysis.escalation_risk;
     draft.filled_from_text = filled;
-    let ticket = state.store.create_ticket(&who, draft, now).await?;
+    let reading = Reading { analysis: &analysis, vocabulary: state.analyzer.vocabulary() };
+    let ticket = state.store.create_ticket(&who, draft, Some(reading), now).await?;
     metrics::counter!("guanjia_tickets_created_total").increment(1);
     Ok((StatusCode::CREATED, axum::Json(TicketView::new(ticket, now, false))))
 }

@@ -52,6 +52,8 @@ pub struct Lifecycle {
     pub suspended_at: Option<DateTime<Utc>>,
     /// Time spent suspended before the current suspension, deducted from SLA clocks.
     pub paused_seconds: i64,
+    /// The ticket this one reports again; its work happens there.
+    pub duplicate_of: Option<String>,
 }
 
 impl Lifecycle {
@@ -73,6 +75,7 @@ impl Lifecycle {
             first_contact_owner_id: None,
             suspended_at: None,
             paused_seconds: 0,
+            duplicate_of: None,
         }
     }
 }
@@ -109,6 +112,8 @@ crate::code::code_enum! {
         WorkStarted = "work_started",
         /// Only an inquiry may close straight from intake (answered at first contact).
         NotAnInquiry = "not_an_inquiry",
+        /// A duplicate is not dispatched again: the work happens on its original.
+        Duplicate = "duplicate",
     }
 }
 
@@ -148,6 +153,9 @@ impl Lifecycle {
             (A::Accept, S::New | S::Reopened) if actor.role.is_desk() => Some(S::Accepted),
             (A::Accept, S::Dispatched) if self.assignee_id.as_deref() == Some(actor.id.as_str()) => {
                 Some(S::InProgress)
+            }
+            (A::Dispatch, _) if self.duplicate_of.is_some() => {
+                return Err(invalid(Some(TransitionBlock::Duplicate)));
             }
             (A::Dispatch, S::New | S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => {
                 Some(S::Dispatched)

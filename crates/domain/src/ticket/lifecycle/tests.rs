@@ -320,3 +320,13 @@ fn the_first_desk_member_to_act_owns_the_ticket_for_good() {
     assert_eq!(lifecycle.first_contact_owner_id.as_deref(), Some("agent-a"));
     assert_eq!(lifecycle.assignee_id.as_deref(), Some(TECH));
 }
+
+#[test]
+fn a_duplicate_is_not_dispatched_again() {
+    let mut lifecycle = Lifecycle { duplicate_of: Some("original".into()), ..Lifecycle::new(Kind::Repair) };
+    let result = lifecycle.target(ActionName::Dispatch, &actor(Role::Agent));
+    assert!(matches!(result, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::Duplicate), .. })));
+    assert_eq!(lifecycle.target(ActionName::Accept, &actor(Role::Agent)), Ok(Status::Accepted));
+    lifecycle.duplicate_of = None;
+    assert_eq!(lifecycle.target(ActionName::Dispatch, &actor(Role::Agent)), Ok(Status::Dispatched));
+}

@@ -1,0 +1,58 @@
+//! Finding the open tickets that a new one reports again (重复工单): the same place and problem
+//! within the category's time window. The judgement is `guanjia-intake`'s; this reads the
+//! candidates it compares against.
+
+use chrono::Duration;
+use guanjia_domain::ticket::Status;
+use guanjia_intake::{DuplicateCandidate, LINK_THRESHOLD, TicketFacts, Vocabulary, duplicate_candidates};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::db::Store;
+use crate::entity::ticket;
+use crate::error::Result;
+
+/// How many recent open tickets of a project a new one is compared with.
+const MAX_COMPARED: u64 = 500;
+
+/// The candidates for a new ticket, best first, and the one to link when it is sure enough.
+pub(crate) struct Duplicates {
+    pub candidates: Vec<DuplicateCandidate>,
+    pub original: Option<String>,
+}
+
+impl Store {
+    pub(crate) async fn duplicates(
+        &self,
+        company_id: &str,
+        project_id: &str,
+        facts: &TicketFacts,
+        vocabulary: &Vocabulary,
+    ) -> Result<Duplicates> {
+        let widest = vocabulary.categories.iter().map(|c| c.duplicate_window_minutes).max().unwrap_or(0);
+        let since = chrono::DateTime::from_timestamp(facts.reported_at, 0).unwrap_or_default()
+            - Duration::minutes(i64::from(widest.max(720)));
+        let open: Vec<&str> = Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
+        let recent = ticket::Entity::find()
+            .filter(ticket::Column::CompanyId.eq(company_id))
+            .filter(ticket::Column::ProjectId.eq(project_id))
+            .filter(ticket::Column::Status.is_in(open))
+            .filter(ticket::Column::ReportedAt.gte(since))
+            .filter(ticket::Column::Facts.is_not_null())
+            .order_by_desc(ticket::Column::ReportedAt)
+            .limit(MAX_COMPARED)
+            .all(&self.db)
+            .await?;
+        let others: Vec<TicketFacts> = recent
+            .into_iter()
+            .filter_map(|t| {
+                let mut facts: TicketFacts = serde_json::from_value(t.facts?).ok()?;
+                facts.id = t.id;
+                // A duplicate points at its original; compare with originals only.
+                (t.duplicate_of.is_none()).then_some(facts)
+            })
+            .collect();
+        let candidates = duplicate_candidates(facts, &others, vocabulary);
+        let original = candidates.first().filter(|c| c.score >= LINK_THRESHOLD).map(|c| c.id.clone());
+        Ok(Duplicates { candidates, original })
+    }
+}
