@@ -378,4 +378,15 @@ async fn a_second_report_of_the_same_problem_is_linked_not_dispatched(server: Se
     // Another problem in the same place is not a duplicate.
     let other = server.ok(&site.agent, "/api/v1/tickets", report(1, "3栋2单元楼道灯不亮了"), StatusCode::CREATED).await;
     assert_eq!(other["duplicate_of"], Value::Null, "{other}");
+    // Agents correct the machine by hand, and both are in the timeline.
+    let (second_id, other_id) = (second["id"].as_str().unwrap(), other["id"].as_str().unwrap());
+    let (status, body) = server.act(&site.agent, second_id, json!({ "action": "unlink_duplicate", "reason": "不是同一部电梯" })).await;
+    assert_eq!((status, body["duplicate_of"].clone()), (StatusCode::OK, Value::Null), "{body}");
+    let (status, body) = server.act(&site.agent, other_id, json!({ "action": "link_duplicate", "original_id": other_id })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a ticket is not its own duplicate: {body}");
+    let (status, body) = server.act(&site.agent, other_id, json!({ "action": "link_duplicate", "original_id": first["id"] })).await;
+    assert_eq!((status, &body["duplicate_of"]), (StatusCode::OK, &first["id"]), "{body}");
+    let (_, events) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{second_id}/events")).await;
+    let last = events["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["action"].as_str(), last["visibility"].as_str()), (Some("unlink_duplicate"), Some("internal")));
 }

@@ -23,6 +23,8 @@ code_enum! {
         Escalate = "escalate",
         Cancel = "cancel",
         Comment = "comment",
+        LinkDuplicate = "link_duplicate",
+        UnlinkDuplicate = "unlink_duplicate",
     }
 }
 
@@ -58,6 +60,10 @@ pub enum Action {
         #[serde(default)]
         visibility: Visibility,
     },
+    /// Marks this ticket as reporting what `original_id` already reports (重复工单).
+    LinkDuplicate { original_id: String },
+    /// Undoes a duplicate link that was wrong.
+    UnlinkDuplicate { reason: Option<String> },
 }
 
 impl Action {
@@ -76,6 +82,8 @@ impl Action {
             Action::Escalate { .. } => ActionName::Escalate,
             Action::Cancel { .. } => ActionName::Cancel,
             Action::Comment { .. } => ActionName::Comment,
+            Action::LinkDuplicate { .. } => ActionName::LinkDuplicate,
+            Action::UnlinkDuplicate { .. } => ActionName::UnlinkDuplicate,
         }
     }
 
@@ -90,7 +98,8 @@ impl Action {
             | Action::Close { note: text }
             | Action::Reopen { reason: text }
             | Action::Resume { note: text }
-            | Action::Escalate { reason: text } => {
+            | Action::Escalate { reason: text }
+            | Action::UnlinkDuplicate { reason: text } => {
                 problems.optional_text(self.text_field(), text.as_deref(), MAX_ACTION_TEXT)
             }
             Action::Dispatch { assignee_id, team_id, note } => {
@@ -109,6 +118,7 @@ impl Action {
                 problems.text("reason", reason, MAX_ACTION_TEXT)
             }
             Action::Comment { body, .. } => problems.text("body", body, MAX_ACTION_TEXT),
+            Action::LinkDuplicate { original_id } => problems.text("original_id", original_id, 64),
         }
         problems.into_result(())
     }
@@ -117,7 +127,7 @@ impl Action {
     fn text_field(&self) -> &'static str {
         match self {
             Action::Respond { .. } | Action::Resolve { .. } => "body",
-            Action::Reopen { .. } | Action::Escalate { .. } => "reason",
+            Action::Reopen { .. } | Action::Escalate { .. } | Action::UnlinkDuplicate { .. } => "reason",
             _ => "note",
         }
     }

@@ -40,6 +40,9 @@ impl Store {
                 self.team_of_project(&who.company_id, team_id, &current.project_id).await?;
             }
         }
+        if let Action::LinkDuplicate { original_id } = &action {
+            self.check_original(who, &current, original_id).await?;
+        }
         let mut lifecycle = lifecycle_of(&current);
         let change = lifecycle.apply(&action, &who.actor(), now, rules)?;
         let mut model: ticket::ActiveModel = current.clone().into();
@@ -57,6 +60,7 @@ impl Store {
         model.first_contact_owner_id = Set(lifecycle.first_contact_owner_id);
         model.suspended_at = Set(lifecycle.suspended_at);
         model.paused_seconds = Set(lifecycle.paused_seconds);
+        model.duplicate_of = Set(lifecycle.duplicate_of);
         model.updated_at = Set(now);
         let updated = model.update(&txn).await?;
         let details = serde_json::to_value(&action).unwrap_or_default();
@@ -77,6 +81,20 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(updated)
+    }
+
+    /// The ticket a duplicate points at must be another open original of the same project.
+    async fn check_original(&self, who: &Principal, duplicate: &ticket::Model, original_id: &str) -> Result<()> {
+        let field = |code| StorageError::field("original_id", code);
+        let original = self.ticket(who, original_id).await.map_err(|_| field(FieldErrorCode::UnknownReference))?;
+        let is_open = original.status.parse::<Status>().is_ok_and(Status::is_open);
+        if original.id == duplicate.id || original.duplicate_of.is_some() || !is_open {
+            return Err(field(FieldErrorCode::Invalid));
+        }
+        if original.project_id != duplicate.project_id {
+            return Err(field(FieldErrorCode::Mismatch));
+        }
+        Ok(())
     }
 
     /// A staff member who may be given work in `project_id`: unknown is a 422 on `assignee_id`.

@@ -146,6 +146,8 @@ impl Lifecycle {
         let status = self.status;
         let to = match (action, status) {
             (A::Comment, _) => Some(status),
+            (A::LinkDuplicate, s) if s.is_open() => Some(s),
+            (A::UnlinkDuplicate, s) if !s.is_final() && self.duplicate_of.is_some() => Some(s),
             (A::Respond, S::New) => Some(S::Accepted),
             (A::Respond, S::Accepted | S::Dispatched | S::InProgress | S::Reopened | S::Suspended) => {
                 Some(status)
@@ -224,6 +226,14 @@ impl Lifecycle {
             }
             Action::Escalate { .. } => {
                 self.escalation_level += 1;
+                visibility = Visibility::Internal;
+            }
+            Action::LinkDuplicate { original_id } => {
+                self.duplicate_of = Some(original_id.clone());
+                visibility = Visibility::Internal;
+            }
+            Action::UnlinkDuplicate { .. } => {
+                self.duplicate_of = None;
                 visibility = Visibility::Internal;
             }
             Action::Comment { visibility: requested, .. } => {

@@ -1,7 +1,7 @@
 use super::*;
 
 /// Every (action, status) pair and what each role gets, for a repair assigned to the technician
-/// and suspended from `dispatched`. Cells: a status code (allowed, leads there), `409` (not in this
+/// and suspended from `dispatched`, not linked as a duplicate. Cells: a status code (allowed, leads there), `409` (not in this
 /// status), `403` (never for this role). `desk` stands for admin, manager, supervisor, agent and
 /// butler, each checked on its own.
 const TABLE: &str = "
@@ -123,6 +123,24 @@ comment    closed      closed      closed      closed
 comment    suspended   suspended   suspended   suspended
 comment    reopened    reopened    reopened    reopened
 comment    cancelled   cancelled   cancelled   cancelled
+link_duplicate   new         new         403         403
+link_duplicate   accepted    accepted    403         403
+link_duplicate   dispatched  dispatched  403         403
+link_duplicate   in_progress in_progress 403         403
+link_duplicate   resolved    409         403         403
+link_duplicate   closed      409         403         403
+link_duplicate   suspended   suspended   403         403
+link_duplicate   reopened    reopened    403         403
+link_duplicate   cancelled   409         403         403
+unlink_duplicate new         409         403         403
+unlink_duplicate accepted    409         403         403
+unlink_duplicate dispatched  409         403         403
+unlink_duplicate in_progress 409         403         403
+unlink_duplicate resolved    409         403         403
+unlink_duplicate closed      409         403         403
+unlink_duplicate suspended   409         403         403
+unlink_duplicate reopened    409         403         403
+unlink_duplicate cancelled   409         403         403
 ";
 
 const TECH: &str = "tech-1";
@@ -187,6 +205,8 @@ fn action_for(name: ActionName) -> Action {
         ActionName::Escalate => Action::Escalate { reason: None },
         ActionName::Cancel => Action::Cancel { reason: "业主已自行处理".into() },
         ActionName::Comment => Action::Comment { body: "备注".into(), visibility: Visibility::Internal },
+        ActionName::LinkDuplicate => Action::LinkDuplicate { original_id: "original".into() },
+        ActionName::UnlinkDuplicate => Action::UnlinkDuplicate { reason: None },
     }
 }
 
@@ -327,6 +347,10 @@ fn a_duplicate_is_not_dispatched_again() {
     let result = lifecycle.target(ActionName::Dispatch, &actor(Role::Agent));
     assert!(matches!(result, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::Duplicate), .. })));
     assert_eq!(lifecycle.target(ActionName::Accept, &actor(Role::Agent)), Ok(Status::Accepted));
-    lifecycle.duplicate_of = None;
+    let change = lifecycle
+        .apply(&Action::UnlinkDuplicate { reason: Some("不是同一部电梯".into()) }, &actor(Role::Agent), Utc::now(), LoopRules::default())
+        .unwrap();
+    assert_eq!((change.to, change.visibility), (Status::New, Visibility::Internal));
+    assert_eq!(lifecycle.duplicate_of, None);
     assert_eq!(lifecycle.target(ActionName::Dispatch, &actor(Role::Agent)), Ok(Status::Dispatched));
 }
