@@ -350,6 +350,12 @@ async fn what_the_caller_leaves_out_is_read_from_the_text(server: Server) {
     assert_eq!((ticket["kind"].as_str(), ticket["urgency"].as_str()), (Some("complaint"), Some("normal")));
     assert_eq!(ticket["category"], "complaint.noise");
     assert_eq!(ticket["escalation_risk"], true);
+    // A place named in the text is found among the project's rooms when the caller gives none.
+    let body = json!({ "project_id": site.project_id, "channel": "phone", "contact": { "name": "路人", "phone": "13912345678" },
+        "description": "三号楼2单元1602家的空调外机一直滴水到楼下" });
+    let ticket = server.ok(&site.agent, "/api/v1/tickets", body, StatusCode::CREATED).await;
+    assert_eq!(ticket["room_id"], site.rooms[1].as_str(), "{ticket}");
+    assert_eq!(ticket["household_id"], Value::Null, "the place's household does not see a report about it");
     let (status, analysis) = server
         .post(Some(&site.agent), "/api/v1/intake/analyze", json!({ "text": "B座12楼男厕所漏水", "channel": "app", "project_id": site.project_id }))
         .await;

@@ -6,7 +6,7 @@ use guanjia_domain::role::Role;
 use guanjia_domain::ticket::{Lifecycle, Status, TicketDraft, Visibility, number_counter, ticket_number};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
 
 use crate::db::Store;
@@ -51,7 +51,14 @@ impl Store {
         if !draft.attachments.is_empty() {
             return Err(StorageError::field("attachments", FieldErrorCode::UnknownReference));
         }
-        let parties = self.parties(who, &draft).await?;
+        let mut parties = self.parties(who, &draft).await?;
+        if parties.room_id.is_none()
+            && let Some(reading) = reading
+        {
+            // The place only: the household of a room someone else reports about does not get
+            // to see the ticket (it may be a complaint about them).
+            parties.room_id = self.named_room(&who.company_id, &parties.project.id, &reading.analysis.location).await?;
+        }
         let id = new_id();
         let (facts, duplicates) = match reading {
             Some(reading) => {
@@ -151,6 +158,29 @@ impl Store {
             unit: Some(room.unit).filter(|u| !u.is_empty()),
             room: Some(room.number),
         }))
+    }
+
+    /// The project's room that a message names ("3栋2单元1502"), when exactly one fits.
+    async fn named_room(&self, company_id: &str, project_id: &str, place: &Location) -> Result<Option<String>> {
+        let (Some(building_name), Some(number)) = (&place.building, &place.room) else { return Ok(None) };
+        let Some(building) = building::Entity::find()
+            .filter(building::Column::CompanyId.eq(company_id))
+            .filter(building::Column::ProjectId.eq(project_id))
+            .filter(building::Column::Name.eq(building_name))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut rooms = room::Entity::find()
+            .filter(room::Column::CompanyId.eq(company_id))
+            .filter(room::Column::BuildingId.eq(&building.id))
+            .filter(room::Column::Number.eq(number));
+        if let Some(unit) = &place.unit {
+            rooms = rooms.filter(room::Column::Unit.eq(unit));
+        }
+        let mut found = rooms.limit(2).all(&self.db).await?;
+        Ok(if found.len() == 1 { found.pop().map(|r| r.id) } else { None })
     }
 
     /// Resolves project, room, household and resident of a draft, within the creator's scope.
