@@ -18,6 +18,15 @@ pub const LINK_THRESHOLD: f32 = 0.75;
 /// The window for tickets whose category has no rule (or no category at all).
 const DEFAULT_WINDOW_MINUTES: u32 = 720;
 
+/// How far back a new ticket of `category` is compared with others: its category's window, or,
+/// without one, the widest window any comparison may use. Callers fetch candidates this far back.
+pub fn look_back_minutes(category: Option<&str>, vocabulary: &Vocabulary) -> u32 {
+    match category.and_then(|code| vocabulary.category(code)) {
+        Some(rule) => rule.duplicate_window_minutes,
+        None => vocabulary.categories.iter().map(|c| c.duplicate_window_minutes).fold(DEFAULT_WINDOW_MINUTES, u32::max),
+    }
+}
+
 /// What duplicate detection needs to know about a ticket.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketFacts {

@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use guanjia_domain::ticket::Status;
-use guanjia_intake::{DuplicateCandidate, LINK_THRESHOLD, TicketFacts, Vocabulary, duplicate_candidates};
+use guanjia_intake::{DuplicateCandidate, LINK_THRESHOLD, TicketFacts, Vocabulary, duplicate_candidates, look_back_minutes};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::db::Store;
@@ -28,27 +28,32 @@ impl Store {
         facts: &TicketFacts,
         vocabulary: &Vocabulary,
     ) -> Result<Duplicates> {
-        let widest = vocabulary.categories.iter().map(|c| c.duplicate_window_minutes).max().unwrap_or(0);
+        let window = look_back_minutes(facts.category.as_deref(), vocabulary);
         let since = chrono::DateTime::from_timestamp(facts.reported_at, 0).unwrap_or_default()
-            - Duration::minutes(i64::from(widest.max(720)));
+            - Duration::minutes(i64::from(window));
         let open: Vec<&str> = Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
-        let recent = ticket::Entity::find()
+        // Only what the comparison reads, of originals only (a duplicate points at its original).
+        let recent: Vec<(String, Option<serde_json::Value>)> = ticket::Entity::find()
+            .select_only()
+            .column(ticket::Column::Id)
+            .column(ticket::Column::Facts)
             .filter(ticket::Column::CompanyId.eq(company_id))
             .filter(ticket::Column::ProjectId.eq(project_id))
             .filter(ticket::Column::Status.is_in(open))
             .filter(ticket::Column::ReportedAt.gte(since))
             .filter(ticket::Column::Facts.is_not_null())
+            .filter(ticket::Column::DuplicateOf.is_null())
             .order_by_desc(ticket::Column::ReportedAt)
             .limit(MAX_COMPARED)
+            .into_tuple()
             .all(&self.db)
             .await?;
         let others: Vec<TicketFacts> = recent
             .into_iter()
-            .filter_map(|t| {
-                let mut facts: TicketFacts = serde_json::from_value(t.facts?).ok()?;
-                facts.id = t.id;
-                // A duplicate points at its original; compare with originals only.
-                (t.duplicate_of.is_none()).then_some(facts)
+            .filter_map(|(id, facts)| {
+                let mut facts: TicketFacts = serde_json::from_value(facts?).ok()?;
+                facts.id = id;
+                Some(facts)
             })
             .collect();
         let candidates = duplicate_candidates(facts, &others, vocabulary);
