@@ -38,6 +38,7 @@ impl Store {
             .into_iter()
             .map(|r| r.company_id)
             .collect();
+        companies.sort_unstable();
         companies.dedup();
         let [company_id] = companies.as_slice() else { return Ok(None) };
         let mut bytes = [0u8; 4];

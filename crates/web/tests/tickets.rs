@@ -312,7 +312,10 @@ async fn residents_sign_in_with_a_single_use_code(server: Server) {
     assert_eq!(status, StatusCode::ACCEPTED, "an unknown phone gets the same answer");
     let (status, body) = server.post(None, "/api/v1/auth/resident/code", json!({ "phone": "not a phone" })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let issued = server.store.issue_sign_in_code(phone, chrono::Utc::now()).await.unwrap().unwrap();
+    // A resident registered in several rooms is still one identity.
+    let (status, _) = server.post(Some(&server.admin), "/api/v1/residents", json!({ "name": "业主1", "phone": phone, "room_id": site.rooms[0], "role": "family" })).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let issued = server.store.issue_sign_in_code(phone, chrono::Utc::now()).await.unwrap().expect("one company, two rooms");
     let wrong = if issued.code == "000000" { "111111" } else { "000000" };
     let (status, body) = server.post(None, "/api/v1/auth/resident/login", json!({ "phone": phone, "code": wrong })).await;
     assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_credentials")));
@@ -321,12 +324,12 @@ async fn residents_sign_in_with_a_single_use_code(server: Server) {
     let token = body["token"].as_str().unwrap();
     let (_, me) = server.get(Some(token), "/api/v1/me").await;
     assert_eq!(me["role"], "resident");
-    assert_eq!(me["household_ids"].as_array().unwrap().len(), 1);
+    assert_eq!(me["household_ids"].as_array().unwrap().len(), 2);
     let (status, _) = server.post(None, "/api/v1/auth/resident/login", json!({ "phone": phone, "code": issued.code })).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "a code works once");
     // A resident reports from their own room, and sees it.
     let (status, ticket) = server
-        .post(Some(token), "/api/v1/tickets", json!({ "project_id": site.project_id, "channel": "app", "kind": "repair", "description": "厨房水龙头一直滴水" }))
+        .post(Some(token), "/api/v1/tickets", json!({ "project_id": site.project_id, "room_id": site.rooms[1], "channel": "app", "kind": "repair", "description": "厨房水龙头一直滴水" }))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{ticket}");
     assert_eq!(ticket["room_id"], site.rooms[1].as_str());
