@@ -10,7 +10,7 @@ use chrono::Utc;
 use guanjia_domain::role::Role;
 use guanjia_domain::setup::{NewProject, NewStaff};
 use guanjia_domain::place::ProjectKind;
-use guanjia_storage::{Principal, ProjectScope, Store};
+use guanjia_storage::{Principal, Store};
 use serde_json::json;
 
 #[derive(clap::Args)]
@@ -80,14 +80,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
 async fn fixtures(store: &Store, username: &str) -> anyhow::Result<String> {
     let now = Utc::now();
     let company = store.ensure_company("bench", "压测物业", now).await?;
-    let admin = Principal {
-        company_id: company.id.clone(),
-        id: "bench".into(),
-        role: Role::Admin,
-        name: "bench".into(),
-        projects: ProjectScope::All,
-        households: vec![],
-    };
+    let admin = Principal::system(&company.id, "bench");
     let project = NewProject {
         code: username.to_owned(),
         name: "压测小区".into(),

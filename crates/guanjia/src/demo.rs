@@ -6,24 +6,16 @@ use std::collections::HashMap;
 use anyhow::{Context, anyhow};
 use chrono::{Duration, Utc};
 use guanjia_demo::{DEMO_PASSWORD, DemoCompany, DemoStep, DemoTicket, demo_company};
-use guanjia_domain::role::Role;
 use guanjia_domain::setup::{NewProject, NewRoom, NewResident, NewStaff, NewTeam};
 use guanjia_domain::ticket::{Action, ContactInput, LoopRules, TicketInput};
-use guanjia_storage::{PageRequest, Principal, ProjectScope, Store, hash_password, staff_principal};
+use guanjia_storage::{PageRequest, Principal, Store, hash_password, staff_principal};
 
 /// Loads the demo company unless it is already there; prints the demo logins either way.
 pub async fn load(store: &Store) -> anyhow::Result<()> {
     let now = Utc::now();
     let demo = demo_company(now);
     let company = store.ensure_company(&demo.code, &demo.name, now).await?;
-    let loader = Principal {
-        company_id: company.id.clone(),
-        id: "demo-loader".into(),
-        role: Role::Admin,
-        name: "demo".into(),
-        projects: ProjectScope::All,
-        households: vec![],
-    };
+    let loader = Principal::system(&company.id, "demo-loader");
     let existing = store.projects(&loader, PageRequest { page: 1, per_page: 1 }).await?;
     if existing.total == 0 {
         tracing::info!("loading the demo company {} …", demo.name);
@@ -139,14 +131,12 @@ impl Loader<'_> {
         let created = self.store.create_ticket(owner, draft, None, ticket.reported_at).await?;
         for step in &ticket.steps {
             let actor = match step.actor_key.as_str() {
-                "resident" => Principal {
-                    company_id: self.loader.company_id.clone(),
-                    id: created.contact_phone.clone().unwrap_or_default(),
-                    role: Role::Resident,
-                    name: created.contact_name.clone().unwrap_or_default(),
-                    projects: ProjectScope::Only(vec![]),
-                    households: created.household_id.iter().cloned().collect(),
-                },
+                "resident" => Principal::resident(
+                    &self.loader.company_id,
+                    created.contact_phone.as_deref().unwrap_or_default(),
+                    created.contact_name.as_deref().unwrap_or_default(),
+                    created.household_id.iter().cloned().collect(),
+                ),
                 key => members.get(key).cloned().ok_or_else(|| anyhow!("unknown actor {key}"))?,
             };
             let action = self.action(step)?;

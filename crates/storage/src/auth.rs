@@ -8,7 +8,6 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
-use guanjia_domain::role::Role;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
@@ -158,14 +157,8 @@ impl Store {
             _ => {
                 let residents = self.residents_by_phone(company_id, &found.subject_id).await?;
                 let first = residents.first().ok_or(StorageError::Unauthenticated)?;
-                Ok(Principal {
-                    company_id: company_id.to_owned(),
-                    id: found.subject_id.clone(),
-                    role: Role::Resident,
-                    name: first.name.clone(),
-                    projects: ProjectScope::Only(vec![]),
-                    households: residents.iter().map(|r| r.household_id.clone()).collect(),
-                })
+                let households = residents.iter().map(|r| r.household_id.clone()).collect();
+                Ok(Principal::resident(company_id, &found.subject_id, &first.name, households))
             }
         }
     }

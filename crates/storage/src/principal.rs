@@ -34,6 +34,31 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// A resident known by their normalised phone, with the households they belong to.
+    pub fn resident(company_id: &str, phone: &str, name: &str, households: Vec<String>) -> Self {
+        Principal {
+            company_id: company_id.to_owned(),
+            id: phone.to_owned(),
+            role: Role::Resident,
+            name: name.to_owned(),
+            projects: ProjectScope::Only(vec![]),
+            households,
+        }
+    }
+
+    /// The installation itself acting as a company-wide admin (loading demo or bench data);
+    /// `id` names it in the audit trail.
+    pub fn system(company_id: &str, id: &str) -> Self {
+        Principal {
+            company_id: company_id.to_owned(),
+            id: id.to_owned(),
+            role: Role::Admin,
+            name: id.to_owned(),
+            projects: ProjectScope::All,
+            households: vec![],
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         Actor { id: self.id.clone(), role: self.role }
     }

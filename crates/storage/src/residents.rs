@@ -108,12 +108,7 @@ impl Store {
 
 /// The household living in `room`, created on first use.
 async fn household_of(db: &impl ConnectionTrait, company_id: &str, room: &room::Model, now: DateTime<Utc>) -> Result<household::Model> {
-    let existing = household::Entity::find()
-        .filter(household::Column::CompanyId.eq(company_id))
-        .filter(household::Column::RoomId.eq(&room.id))
-        .one(db)
-        .await?;
-    if let Some(found) = existing {
+    if let Some(found) = household_in_room(db, company_id, &room.id).await? {
         return Ok(found);
     }
     Ok(household::ActiveModel {
@@ -125,4 +120,17 @@ async fn household_of(db: &impl ConnectionTrait, company_id: &str, room: &room::
     }
     .insert(db)
     .await?)
+}
+
+/// The household living in a room, if one is registered.
+pub(crate) async fn household_in_room(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    room_id: &str,
+) -> Result<Option<household::Model>> {
+    Ok(household::Entity::find()
+        .filter(household::Column::CompanyId.eq(company_id))
+        .filter(household::Column::RoomId.eq(room_id))
+        .one(db)
+        .await?)
 }

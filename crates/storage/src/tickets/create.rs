@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use guanjia_domain::place::local_date;
 use guanjia_domain::role::Role;
-use guanjia_domain::ticket::{Lifecycle, Status, TicketDraft, Visibility, number_counter, ticket_number};
+use guanjia_domain::ticket::{Status, TicketDraft, Visibility, number_counter, ticket_number};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -12,9 +12,10 @@ use serde_json::json;
 use crate::db::Store;
 use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
-use crate::entity::{building, counter, household, project, resident, room, ticket, ticket_event};
+use crate::entity::{building, counter, project, resident, room, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
+use crate::residents::household_in_room;
 use crate::support::new_id;
 
 /// Where a ticket is and whose it is, once its references are resolved.
@@ -72,10 +73,6 @@ impl Store {
         let duplicate_of = duplicates.as_ref().and_then(|d| d.original.clone());
         let contact_name = draft.contact.as_ref().and_then(|c| c.name.clone());
         let contact_phone = draft.contact.as_ref().and_then(|c| c.phone.clone());
-        let mut lifecycle = Lifecycle::new(draft.kind);
-        if who.role.is_desk() {
-            lifecycle.first_contact_owner_id = Some(who.id.clone());
-        }
         let txn = self.begin_write().await?;
         let day = local_date(&parties.project.time_zone, now);
         let sequence = next_counter(&txn, &who.company_id, &number_counter(day)).await?;
@@ -97,7 +94,9 @@ impl Store {
             channel: Set(draft.channel.as_str().to_owned()),
             title: Set(draft.title),
             description: Set(draft.description),
-            first_contact_owner_id: Set(lifecycle.first_contact_owner_id),
+            // The desk member who takes the call owns it; a resident's own report waits for the
+            // first desk member to handle it (see the lifecycle).
+            first_contact_owner_id: Set(who.role.is_desk().then(|| who.id.clone())),
             assignee_id: Set(None),
             team_id: Set(None),
             escalation_level: Set(0),
@@ -215,7 +214,7 @@ impl Store {
         let room_id = room.as_ref().map(|r| r.id.clone()).or_else(|| resident.as_ref().map(|r| r.room_id.clone()));
         let household_id = match (&resident, &room) {
             (Some(r), _) => Some(r.household_id.clone()),
-            (None, Some(room)) => household_of_room(&self.db, &who.company_id, &room.id).await?,
+            (None, Some(room)) => household_in_room(&self.db, &who.company_id, &room.id).await?.map(|h| h.id),
             (None, None) => None,
         };
         Ok(Parties { project, room_id, household_id, resident })
@@ -254,15 +253,6 @@ impl Store {
             .collect();
         Ok(if matches.len() == 1 { matches.pop() } else { None })
     }
-}
-
-async fn household_of_room(db: &impl ConnectionTrait, company_id: &str, room_id: &str) -> Result<Option<String>> {
-    Ok(household::Entity::find()
-        .filter(household::Column::CompanyId.eq(company_id))
-        .filter(household::Column::RoomId.eq(room_id))
-        .one(db)
-        .await?
-        .map(|h| h.id))
 }
 
 /// Increments a per-company counter and returns its new value. The increment happens in SQL
