@@ -2,6 +2,7 @@
 //!
 //! Storage and HTTP are thin layers around this crate; a rule is found here by its name.
 
+pub mod calendar;
 mod code;
 pub mod phone;
 pub mod place;

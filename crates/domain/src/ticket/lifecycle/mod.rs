@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Action, ActionName, Status, Visibility};
 use crate::role::Role;
+use crate::sla::Pause;
 use crate::taxonomy::Kind;
 use crate::validation::ValidationError;
 
@@ -52,6 +53,8 @@ pub struct Lifecycle {
     pub suspended_at: Option<DateTime<Utc>>,
     /// Time spent suspended before the current suspension, deducted from SLA clocks.
     pub paused_seconds: i64,
+    /// The finished suspensions, so that each SLA clock deducts them in its own business time.
+    pub pauses: Vec<Pause>,
     /// The ticket this one reports again; its work happens there.
     pub duplicate_of: Option<String>,
 }
@@ -75,6 +78,7 @@ impl Lifecycle {
             first_contact_owner_id: None,
             suspended_at: None,
             paused_seconds: 0,
+            pauses: Vec::new(),
             duplicate_of: None,
         }
     }
@@ -252,6 +256,7 @@ impl Lifecycle {
             && let Some(since) = self.suspended_at.take()
         {
             self.paused_seconds += (now - since).num_seconds().max(0);
+            self.pauses.push(Pause { from: since, to: now });
         }
         if actor.role.is_desk() {
             self.first_contact_owner_id.get_or_insert_with(|| actor.id.clone());

@@ -314,6 +314,8 @@ fn suspend_and_resume_return_to_where_the_ticket_was() {
     assert_eq!((lifecycle.status, lifecycle.suspended_from), (Status::InProgress, None));
     assert!((5399..=5401).contains(&lifecycle.paused_seconds), "{}", lifecycle.paused_seconds);
     assert_eq!(lifecycle.suspended_at, None);
+    assert_eq!(lifecycle.pauses.len(), 1, "the pause is kept for the SLA clocks");
+    assert_eq!(lifecycle.pauses[0].to, later);
 }
 
 #[test]

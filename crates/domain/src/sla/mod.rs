@@ -1,0 +1,49 @@
+//! SLA (服务时限): which targets a ticket gets, where each of its clocks stands, and what the
+//! scheduler must do before and after a deadline.
+//!
+//! - [`policy`]: admin-edited policies and the precedence that picks one per clock;
+//! - [`clock`]: business-time clocks that start at `reported_at`, pause while suspended, and are
+//!   met or breached;
+//! - [`schedule`]: early warnings and the escalation ladder, as steps with a firing time;
+//! - [`audience`]: who hears of each step.
+
+pub mod audience;
+pub mod clock;
+pub mod policy;
+pub mod schedule;
+pub mod simulation;
+
+use crate::code::code_enum;
+
+code_enum! {
+    /// The named clocks of a ticket.
+    pub enum ClockName ("clock") {
+        FirstResponse = "first_response",
+        Arrival = "arrival",
+        Resolution = "resolution",
+        FollowUp = "follow_up",
+    }
+}
+
+code_enum! {
+    pub enum ClockState ("clock state") {
+        Running = "running",
+        Paused = "paused",
+        Met = "met",
+        Breached = "breached",
+    }
+}
+
+code_enum! {
+    /// The list filter over clocks: a ticket past an early warning, or past a deadline.
+    pub enum SlaState ("sla state") {
+        Warning = "warning",
+        Breached = "breached",
+    }
+}
+
+pub use audience::{Audience, StaffRef, recipients};
+pub use clock::{Clock, ClockFacts, Pause, clock};
+pub use policy::{Criteria, EscalationStep, Policy, PolicyInput, PolicySpec, Reach, Target, Targets, TicketTraits, choose, default_policies};
+pub use schedule::{Step, StepKind, risk_step, steps};
+pub use simulation::SimulationInput;

@@ -1,0 +1,149 @@
+//! Early warnings (预警) and the escalation ladder (升级) as steps with a firing time.
+//!
+//! Storage keeps one row per (ticket, clock, step) and the scheduler fires each row once. When a
+//! ticket changes, its steps are computed again: a step not fired yet takes its new time, a step
+//! already fired is never fired again, and the steps of a clock that is paused or finished wait
+//! or go away.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::clock::Clock;
+use super::policy::PolicySpec;
+use super::{ClockName, ClockState};
+use crate::calendar::Calendar;
+
+/// What a step does when it fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StepKind {
+    /// A share of the clock's target has passed: tell the people handling it.
+    Warning { percent: u8 },
+    /// A rung of the ladder: the ticket's escalation level rises and the rung's role is told.
+    Escalation { level: u8 },
+}
+
+impl StepKind {
+    /// A stable key, unique per clock: `warning:50`, `escalation:2`.
+    pub fn key(self) -> String {
+        match self {
+            StepKind::Warning { percent } => format!("warning:{percent}"),
+            StepKind::Escalation { level } => format!("escalation:{level}"),
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Self> {
+        let (kind, number) = key.split_once(':')?;
+        let number = number.parse().ok()?;
+        match kind {
+            "warning" => Some(StepKind::Warning { percent: number }),
+            "escalation" => Some(StepKind::Escalation { level: number }),
+            _ => None,
+        }
+    }
+}
+
+/// One step to fire. `clock` is None for the escalation of a ticket flagged with escalation risk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub clock: Option<ClockName>,
+    pub kind: StepKind,
+    pub fire_at: DateTime<Utc>,
+}
+
+/// The steps of a clock that is counting (running, or breached and still open). A paused or
+/// finished clock has none: its pending steps wait or are dropped.
+pub fn steps(clock: &Clock, policy: &PolicySpec, calendar: &Calendar) -> Vec<Step> {
+    if !clock.is_open() || !matches!(clock.state, ClockState::Running | ClockState::Breached) {
+        return Vec::new();
+    }
+    let warnings = policy.warn_at_percent.iter().filter_map(|&percent| {
+        let share = clock.budget * i32::from(percent) / 100;
+        let fire_at = calendar.add(clock.started_at, share + clock.paused)?;
+        Some(Step { clock: Some(clock.name), kind: StepKind::Warning { percent }, fire_at })
+    });
+    let escalations = policy.escalation.iter().map(|rung| Step {
+        clock: Some(clock.name),
+        kind: StepKind::Escalation { level: rung.level },
+        fire_at: clock.due_at + Duration::minutes(i64::from(rung.after_minutes)),
+    });
+    warnings.chain(escalations).collect()
+}
+
+/// A ticket flagged with escalation risk (12345, media, court) goes to level 1 at once.
+pub fn risk_step(now: DateTime<Utc>) -> Step {
+    Step { clock: None, kind: StepKind::Escalation { level: 1 }, fire_at: now }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sla::clock::{ClockFacts, clock};
+    use crate::sla::policy::{Target, default_policies};
+    use crate::taxonomy::Kind;
+    use crate::ticket::Status;
+    use chrono_tz::Asia::Shanghai;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    fn facts() -> ClockFacts {
+        ClockFacts {
+            kind: Kind::Repair,
+            status: Status::New,
+            reported_at: at("2025-11-24T09:30:00Z"),
+            first_responded_at: None,
+            arrived_at: None,
+            resolved_at: None,
+            closed_at: None,
+            suspended_at: None,
+            pauses: vec![],
+        }
+    }
+
+    #[test]
+    fn warnings_fall_at_shares_of_business_time_and_the_ladder_after_the_breach() {
+        let cal = Calendar::china_mainland(Shanghai);
+        let policy = &default_policies("always")[0];
+        let f = facts(); // Monday 17:30 in Beijing
+        let c = clock(ClockName::FirstResponse, &f, Target::Minutes(60), &cal, f.reported_at).unwrap();
+        let list = steps(&c, policy, &cal);
+        let keys: Vec<_> = list.iter().map(|s| (s.kind.key(), s.fire_at)).collect();
+        assert_eq!(
+            keys,
+            [
+                // 30 minutes: 17:30 → 18:00 Monday.
+                ("warning:50".to_owned(), at("2025-11-24T10:00:00Z")),
+                // 48 minutes: the last 18 on Tuesday morning.
+                ("warning:80".to_owned(), at("2025-11-25T01:18:00Z")),
+                ("escalation:1".to_owned(), at("2025-11-25T01:30:00Z")),
+                ("escalation:2".to_owned(), at("2025-11-25T02:30:00Z")),
+                ("escalation:3".to_owned(), at("2025-11-25T05:30:00Z")),
+            ]
+        );
+    }
+
+    #[test]
+    fn paused_and_finished_clocks_have_no_steps() {
+        let cal = Calendar::always_open(Shanghai);
+        let policy = &default_policies("always")[0];
+        let mut f = facts();
+        f.status = Status::Suspended;
+        f.suspended_at = Some(f.reported_at);
+        let paused = clock(ClockName::Resolution, &f, Target::Minutes(60), &cal, f.reported_at).unwrap();
+        assert!(steps(&paused, policy, &cal).is_empty());
+        let mut f = facts();
+        f.first_responded_at = Some(f.reported_at);
+        let met = clock(ClockName::FirstResponse, &f, Target::Minutes(60), &cal, f.reported_at).unwrap();
+        assert!(steps(&met, policy, &cal).is_empty());
+    }
+
+    #[test]
+    fn step_keys_round_trip() {
+        for kind in [StepKind::Warning { percent: 80 }, StepKind::Escalation { level: 3 }] {
+            assert_eq!(StepKind::parse(&kind.key()), Some(kind));
+        }
+        assert_eq!(StepKind::parse("warning"), None);
+        assert_eq!(StepKind::parse("nudge:1"), None);
+        assert_eq!(StepKind::parse("warning:x"), None);
+    }
+}
