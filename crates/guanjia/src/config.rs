@@ -17,6 +17,8 @@ pub struct Config {
     pub satisfied_at_least: i64,
     /// `tracing` filter, e.g. `info` or `guanjia=debug`.
     pub log: String,
+    /// How often this node sweeps for due SLA warnings and escalations, in seconds.
+    pub sla_sweep_seconds: u64,
 }
 
 impl Default for Config {
@@ -26,6 +28,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             satisfied_at_least: 3,
             log: "info".into(),
+            sla_sweep_seconds: 5,
         }
     }
 }
@@ -39,7 +42,7 @@ impl Config {
             None => figment = figment.merge(Toml::file("guanjia.toml")),
         }
         // Only our settings: other GUANJIA_* variables (e.g. the tests' own) are not configuration.
-        let layered = figment.merge(Env::prefixed("GUANJIA_").only(&["database_url", "listen", "satisfied_at_least", "log"]));
+        let layered = figment.merge(Env::prefixed("GUANJIA_").only(&["database_url", "listen", "satisfied_at_least", "log", "sla_sweep_seconds"]));
         layered.extract().map_err(Box::new)
     }
 }

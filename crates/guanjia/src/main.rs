@@ -136,6 +136,10 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     };
     let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let address = listener.local_addr()?;
+    // A name unique to this process, so that leases tell nodes apart.
+    let node = format!("{}-{}-{}", address, std::process::id(), guanjia_storage::new_id());
+    let sweep = std::time::Duration::from_secs(config.sla_sweep_seconds.max(1));
+    guanjia_web::spawn_scheduler(store.clone(), node, sweep);
     tracing::info!("listening on http://{address}");
     axum::serve(listener, guanjia_web::app(store, settings))
         .with_graceful_shutdown(async {

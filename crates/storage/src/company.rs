@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::db::Store;
 use crate::entity::{category, company};
 use crate::error::Result;
+use crate::sla::seed_sla;
 use crate::support::{Audit, new_id};
 
 /// The code of the company an empty installation gets for its first admin.
@@ -44,6 +45,7 @@ impl Store {
             position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
         });
         category::Entity::insert_many(categories).exec(&txn).await?;
+        seed_sla(&txn, &created.id, now).await?;
         let audit = Audit { company_id: &created.id, actor: None, entity: "company", entity_id: &created.id, action: "create" };
         audit.record(&txn, json!({ "code": code, "name": name }), now).await?;
         txn.commit().await?;

@@ -11,6 +11,7 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 
 use crate::migration::Migrator;
+use crate::sla::{ContextCache, seed_sla};
 
 /// How long a SQLite writer waits for another before giving up. Writes are short, so this only
 /// matters under extreme load; it is what keeps "database is locked" from reaching users.
@@ -20,6 +21,8 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
+    /// Each company's SLA configuration, reloaded when its version moves.
+    pub(crate) sla_cache: ContextCache,
 }
 
 impl Store {
@@ -36,12 +39,19 @@ impl Store {
                 "unsupported database URL {url:?}: use sqlite://PATH or postgres://…"
             )));
         };
-        Ok(Self { db })
+        Ok(Self { db, sla_cache: ContextCache::default() })
     }
 
     /// Brings the schema up to date.
-    pub async fn migrate(&self) -> Result<(), DbErr> {
-        Migrator::up(&self.db, None).await
+    pub async fn migrate(&self) -> crate::Result<()> {
+        Migrator::up(&self.db, None).await?;
+        // Companies made before the SLA engine get its calendars and default policies once.
+        for company in self.companies().await? {
+            let txn = self.begin_write().await?;
+            seed_sla(&txn, &company.id, chrono::Utc::now()).await?;
+            txn.commit().await?;
+        }
+        Ok(())
     }
 
     pub fn backend(&self) -> DbBackend {

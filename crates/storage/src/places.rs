@@ -27,6 +27,7 @@ impl Store {
             kind: Set(input.kind.as_str().to_owned()),
             time_zone: Set(input.time_zone),
             address: Set(input.address),
+            calendar_id: Set(None),
             created_at: Set(now),
         }
         .insert(&txn)

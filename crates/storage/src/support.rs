@@ -1,10 +1,11 @@
 //! Small pieces every repository uses: ids, the audit trail, paging.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde_json::Value;
 
-use crate::entity::audit_entry;
+use crate::entity::{audit_entry, counter};
 use guanjia_domain::validation::FieldErrorCode;
 
 use crate::error::{Result, StorageError};
@@ -82,4 +83,23 @@ pub(crate) fn require_admin(who: &Principal) -> Result<()> {
 /// A unique-constraint failure becomes "this value is taken" on `field`.
 pub(crate) fn taken_or(err: sea_orm::DbErr, field: &str) -> StorageError {
     if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) { StorageError::field(field, FieldErrorCode::Taken) } else { err.into() }
+}
+
+/// Increments a per-company counter and returns its new value. The increment happens in SQL
+/// inside the caller's write transaction, so concurrent creators on any node get distinct values.
+pub(crate) async fn next_counter(db: &impl ConnectionTrait, company_id: &str, name: &str) -> Result<i64> {
+    let row = counter::ActiveModel { company_id: Set(company_id.to_owned()), name: Set(name.to_owned()), value: Set(1) };
+    counter::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([counter::Column::CompanyId, counter::Column::Name])
+                .value(counter::Column::Value, Expr::col((counter::Entity, counter::Column::Value)).add(1))
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    let current = counter::Entity::find_by_id((company_id.to_owned(), name.to_owned()))
+        .one(db)
+        .await?
+        .ok_or(StorageError::NotFound("counter"))?;
+    Ok(current.value)
 }

@@ -5,6 +5,7 @@ mod extract;
 mod i18n;
 mod paging;
 mod routes;
+mod scheduler;
 mod state;
 
 use std::sync::OnceLock;
@@ -22,6 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use error::{ApiError, ErrorCode};
 pub use i18n::Lang;
+pub use scheduler::spawn_scheduler;
 pub use state::{AppState, Settings};
 
 /// Largest request body accepted.
@@ -49,6 +51,9 @@ fn metrics_handle() -> PrometheusHandle {
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
+        .merge(routes::calendars::router())
+        .merge(routes::notifications::router())
+        .merge(routes::sla::router())
         .merge(routes::intake::router())
         .merge(routes::places::router())
         .merge(routes::residents::router())

@@ -14,6 +14,8 @@ pub struct Model {
     pub kind: String,
     pub time_zone: String,
     pub address: Option<String>,
+    /// None: the company's default business calendar.
+    pub calendar_id: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -47,6 +47,10 @@ pub struct Model {
     pub facts: Option<Json>,
     /// Open tickets that may report the same thing, best first: `[{id, score, reason}]`.
     pub duplicate_candidates: Option<Json>,
+    /// Finished suspensions `[{from, to}]`, deducted from SLA clocks in business time.
+    pub pauses: Option<Json>,
+    /// The resident's service tier when the ticket was opened; SLA policies may differ by it.
+    pub tier: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

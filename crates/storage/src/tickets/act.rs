@@ -12,6 +12,7 @@ use crate::db::Store;
 use crate::entity::{ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
+use crate::sla::sync_clocks;
 use crate::support::new_id;
 
 impl Store {
@@ -25,6 +26,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ticket::Model> {
         action.validate()?;
+        let ctx = self.sla_context(&who.company_id).await?;
         let txn = self.begin_write().await?;
         let mut find = ticket::Entity::find().filter(visible_to(who)).filter(ticket::Column::Id.eq(ticket_id));
         // SQLite's IMMEDIATE transaction already holds the write lock; PostgreSQL locks the row.
@@ -61,8 +63,10 @@ impl Store {
         model.suspended_at = Set(lifecycle.suspended_at);
         model.paused_seconds = Set(lifecycle.paused_seconds);
         model.duplicate_of = Set(lifecycle.duplicate_of);
+        model.pauses = Set(Some(serde_json::json!(lifecycle.pauses)));
         model.updated_at = Set(now);
         let updated = model.update(&txn).await?;
+        sync_clocks(&txn, &ctx, std::slice::from_ref(&updated), now).await?;
         let details = serde_json::to_value(&action).unwrap_or_default();
         ticket_event::ActiveModel {
             company_id: Set(who.company_id.clone()),
@@ -131,6 +135,7 @@ pub(crate) fn lifecycle_of(t: &ticket::Model) -> Lifecycle {
         first_contact_owner_id: t.first_contact_owner_id.clone(),
         suspended_at: t.suspended_at,
         paused_seconds: t.paused_seconds,
+        pauses: t.pauses.clone().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default(),
         duplicate_of: t.duplicate_of.clone(),
     }
 }

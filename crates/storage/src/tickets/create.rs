@@ -5,18 +5,18 @@ use guanjia_domain::place::local_date;
 use guanjia_domain::role::Role;
 use guanjia_domain::ticket::{Status, TicketDraft, Visibility, number_counter, ticket_number};
 use guanjia_domain::validation::FieldErrorCode;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
 
 use crate::db::Store;
 use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
-use crate::entity::{building, counter, project, resident, room, ticket, ticket_event};
+use crate::entity::{building, project, resident, room, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::residents::household_in_room;
-use crate::support::new_id;
+use crate::sla::sync_clocks;
+use crate::support::{new_id, next_counter};
 
 /// Where a ticket is and whose it is, once its references are resolved.
 struct Parties {
@@ -73,6 +73,7 @@ impl Store {
         let duplicate_of = duplicates.as_ref().and_then(|d| d.original.clone());
         let contact_name = draft.contact.as_ref().and_then(|c| c.name.clone());
         let contact_phone = draft.contact.as_ref().and_then(|c| c.phone.clone());
+        let ctx = self.sla_context(&who.company_id).await?;
         let txn = self.begin_write().await?;
         let day = local_date(&parties.project.time_zone, now);
         let sequence = next_counter(&txn, &who.company_id, &number_counter(day)).await?;
@@ -117,6 +118,8 @@ impl Store {
             created_by: Set(who.role.is_staff().then(|| who.id.clone())),
             facts: Set(facts.map(|f| json!(f))),
             duplicate_candidates: Set(duplicates.map(|d| json!(d.candidates))),
+            pauses: Set(None),
+            tier: Set(parties.resident.as_ref().map(|r| r.tier.clone())),
         }
         .insert(&txn)
         .await?;
@@ -140,6 +143,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        sync_clocks(&txn, &ctx, std::slice::from_ref(&model), now).await?;
         txn.commit().await?;
         Ok(model)
     }
@@ -253,23 +257,4 @@ impl Store {
             .collect();
         Ok(if matches.len() == 1 { matches.pop() } else { None })
     }
-}
-
-/// Increments a per-company counter and returns its new value. The increment happens in SQL
-/// inside the caller's write transaction, so concurrent creators on any node get distinct values.
-async fn next_counter(db: &impl ConnectionTrait, company_id: &str, name: &str) -> Result<i64> {
-    let row = counter::ActiveModel { company_id: Set(company_id.to_owned()), name: Set(name.to_owned()), value: Set(1) };
-    counter::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([counter::Column::CompanyId, counter::Column::Name])
-                .value(counter::Column::Value, Expr::col((counter::Entity, counter::Column::Value)).add(1))
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    let current = counter::Entity::find_by_id((company_id.to_owned(), name.to_owned()))
-        .one(db)
-        .await?
-        .ok_or(StorageError::NotFound("counter"))?;
-    Ok(current.value)
 }

@@ -2,11 +2,14 @@
 
 use guanjia_domain::role::Role;
 use guanjia_domain::ticket::Visibility;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use chrono::{DateTime, Utc};
+use guanjia_domain::sla::{ClockState, SlaState};
+use sea_orm::sea_query::SelectStatement;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 use super::visible_to;
 use crate::db::Store;
-use crate::entity::{ticket, ticket_event};
+use crate::entity::{sla_clock, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::support::{Page, PageRequest};
@@ -24,6 +27,8 @@ pub struct TicketFilter {
     pub room_id: Option<String>,
     /// A ticket number, part of a phone number, or words of the title or description.
     pub q: Option<String>,
+    /// Tickets with an open clock past its first warning, or overdue, as of the given moment.
+    pub sla_state: Option<(SlaState, DateTime<Utc>)>,
 }
 
 impl Store {
@@ -58,6 +63,9 @@ impl Store {
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             condition = condition.add(search(q));
         }
+        if let Some((state, now)) = filter.sla_state {
+            condition = condition.add(ticket::Column::Id.in_subquery(clocks_in(&who.company_id, state, now)));
+        }
         let query = ticket::Entity::find().filter(condition);
         let total = query.clone().count(&self.db).await?;
         let items = query
@@ -85,6 +93,24 @@ impl Store {
             .all(&self.db)
             .await?)
     }
+}
+
+/// The tickets with an open clock in `state` at `now`, from the stored clocks.
+fn clocks_in(company_id: &str, state: SlaState, now: DateTime<Utc>) -> SelectStatement {
+    let running = sla_clock::Column::State.eq(ClockState::Running.as_str());
+    let matching = match state {
+        SlaState::Warning => Condition::all().add(running).add(sla_clock::Column::WarnAt.lte(now)).add(sla_clock::Column::DueAt.gte(now)),
+        SlaState::Breached => Condition::any()
+            .add(sla_clock::Column::State.eq(ClockState::Breached.as_str()))
+            .add(Condition::all().add(running).add(sla_clock::Column::DueAt.lt(now))),
+    };
+    sla_clock::Entity::find()
+        .select_only()
+        .column(sla_clock::Column::TicketId)
+        .filter(sla_clock::Column::CompanyId.eq(company_id))
+        .filter(sla_clock::Column::FinishedAt.is_null())
+        .filter(matching)
+        .into_query()
 }
 
 /// What `q` matches: the number exactly, a phone by its digits, or words in the text.

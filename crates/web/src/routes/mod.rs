@@ -1,9 +1,12 @@
 //! One module per resource; each declares its routes with their OpenAPI description.
 
 pub mod auth;
+pub mod calendars;
 pub mod intake;
+pub mod notifications;
 pub mod places;
 pub mod residents;
+pub mod sla;
 pub mod staff;
 pub mod system;
 pub mod taxonomy;

@@ -30,12 +30,23 @@ pub struct ProjectView {
     pub kind: String,
     pub time_zone: String,
     pub address: Option<String>,
+    /// The business calendar its SLA clocks count; null: the company's default.
+    pub calendar_id: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
 impl From<project::Model> for ProjectView {
     fn from(p: project::Model) -> Self {
-        ProjectView { id: p.id, code: p.code, name: p.name, kind: p.kind, time_zone: p.time_zone, address: p.address, created_at: p.created_at }
+        ProjectView {
+            id: p.id,
+            code: p.code,
+            name: p.name,
+            kind: p.kind,
+            time_zone: p.time_zone,
+            address: p.address,
+            calendar_id: p.calendar_id,
+            created_at: p.created_at,
+        }
     }
 }
 

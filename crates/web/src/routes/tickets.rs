@@ -4,10 +4,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use guanjia_domain::phone::mask_phone;
-use guanjia_domain::sla::{ClockFacts, ClockState, deadlines};
+use guanjia_domain::sla::SlaState;
 use guanjia_domain::ticket::{Action, Status, Suggestion, TicketInput};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
-use guanjia_storage::{Reading, TicketFilter};
+use guanjia_storage::{Reading, SlaContext, TicketClock, TicketFilter};
 use guanjia_storage::entity::{ticket, ticket_event};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -39,11 +39,26 @@ pub struct ContactView {
 pub struct DeadlineView {
     /// first_response, arrival, resolution, follow_up
     pub name: String,
+    /// When it is due; for a paused clock, when it would be due if resumed now.
     pub due_at: DateTime<Utc>,
     /// running, paused, met, breached
     pub state: String,
-    /// Seconds until due (negative when overdue); null once met or breached.
+    /// Business time left in seconds (negative once overdue); null once the clock finished.
     pub remaining_seconds: Option<i64>,
+    /// The SLA policy that set this clock's target.
+    pub policy_id: String,
+}
+
+impl From<TicketClock> for DeadlineView {
+    fn from(tc: TicketClock) -> Self {
+        DeadlineView {
+            name: tc.clock.name.as_str().to_owned(),
+            due_at: tc.clock.due_at,
+            state: tc.clock.state.as_str().to_owned(),
+            remaining_seconds: tc.clock.remaining.map(|r| r.num_seconds()),
+            policy_id: tc.policy_id,
+        }
+    }
 }
 
 /// Another open ticket that may report the same thing.
@@ -95,20 +110,8 @@ pub struct TicketView {
 }
 
 impl TicketView {
-    fn new(t: ticket::Model, now: DateTime<Utc>, mask: bool) -> Self {
-        let clocks = clock_facts(&t).map(|facts| deadlines(&facts, now)).unwrap_or_default();
-        let deadlines = clocks
-            .into_iter()
-            .map(|d| {
-                let open = matches!(d.state, ClockState::Running | ClockState::Paused);
-                DeadlineView {
-                    name: d.name.as_str().to_owned(),
-                    due_at: d.due_at,
-                    state: d.state.as_str().to_owned(),
-                    remaining_seconds: open.then(|| (d.due_at - now).num_seconds()),
-                }
-            })
-            .collect();
+    fn new(t: ticket::Model, sla: &SlaContext, now: DateTime<Utc>, mask: bool) -> Self {
+        let deadlines = sla.clocks(&t, now).into_iter().map(DeadlineView::from).collect();
         let phone = if mask { t.contact_phone.as_deref().map(mask_phone) } else { t.contact_phone };
         TicketView {
             id: t.id,
@@ -145,21 +148,6 @@ impl TicketView {
             closed_at: t.closed_at,
         }
     }
-}
-
-fn clock_facts(t: &ticket::Model) -> Option<ClockFacts> {
-    Some(ClockFacts {
-        kind: t.kind.parse().ok()?,
-        urgency: t.urgency.parse().ok()?,
-        status: t.status.parse().ok()?,
-        reported_at: t.reported_at,
-        first_responded_at: t.first_responded_at,
-        arrived_at: t.arrived_at,
-        resolved_at: t.resolved_at,
-        closed_at: t.closed_at,
-        suspended_at: t.suspended_at,
-        paused_seconds: t.paused_seconds,
-    })
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -215,6 +203,8 @@ pub struct TicketQuery {
     pub room_id: Option<String>,
     /// Ticket number, phone number or words of the title and description.
     pub q: Option<String>,
+    /// warning: an open clock is past its first early warning; breached: an open clock is overdue.
+    pub sla_state: Option<String>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
@@ -241,7 +231,8 @@ async fn create_ticket(
     let reading = Reading { analysis: &analysis, vocabulary: state.analyzer.vocabulary() };
     let ticket = state.store.create_ticket(&who, draft, Some(reading), now).await?;
     metrics::counter!("guanjia_tickets_created_total").increment(1);
-    Ok((StatusCode::CREATED, axum::Json(TicketView::new(ticket, now, false))))
+    let sla = state.store.sla_context(&who.company_id).await?;
+    Ok((StatusCode::CREATED, axum::Json(TicketView::new(ticket, &sla, now, false))))
 }
 
 /// The tickets the caller may see, newest first, with filters and search.
@@ -256,6 +247,11 @@ async fn list_tickets(
     if statuses.iter().any(|s| s.parse::<Status>().is_err()) {
         return Err(ValidationError::single("status", FieldErrorCode::Invalid).into());
     }
+    let sla_state = match query.sla_state.as_deref() {
+        Some(s) => Some(s.parse::<SlaState>().map_err(|_| ValidationError::single("sla_state", FieldErrorCode::Invalid))?),
+        None => None,
+    };
+    let now = Utc::now();
     let filter = TicketFilter {
         statuses,
         kind: query.kind,
@@ -266,17 +262,19 @@ async fn list_tickets(
         assignee_id: query.assignee_id,
         room_id: query.room_id,
         q: query.q,
+        sla_state: sla_state.map(|s| (s, now)),
     };
-    let now = Utc::now();
     let page = state.store.tickets(&who, filter, page).await?;
-    Ok(axum::Json(PageOf::from_page(page, |t| TicketView::new(t, now, true))))
+    let sla = state.store.sla_context(&who.company_id).await?;
+    Ok(axum::Json(PageOf::from_page(page, |t| TicketView::new(t, &sla, now, true))))
 }
 
 /// One ticket; out of scope is 404.
 #[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", responses((status = 200, body = TicketView), (status = 404)))]
 async fn get_ticket(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<TicketView>> {
     let ticket = state.store.ticket(&who, &id).await?;
-    Ok(axum::Json(TicketView::new(ticket, Utc::now(), false)))
+    let sla = state.store.sla_context(&who.company_id).await?;
+    Ok(axum::Json(TicketView::new(ticket, &sla, Utc::now(), false)))
 }
 
 /// Moves a ticket: `{"action": "dispatch", "assignee_id": "…"}`. A status that does not allow
@@ -293,7 +291,8 @@ async fn act_on_ticket(
     let name = action.name();
     let ticket = state.store.act_on_ticket(&who, &id, action, state.settings.rules, now).await?;
     metrics::counter!("guanjia_ticket_actions_total", "action" => name.as_str()).increment(1);
-    Ok(axum::Json(TicketView::new(ticket, now, false)))
+    let sla = state.store.sla_context(&who.company_id).await?;
+    Ok(axum::Json(TicketView::new(ticket, &sla, now, false)))
 }
 
 /// The timeline: every change, who, when, what. Residents see the entries meant for them.

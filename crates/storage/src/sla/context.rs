@@ -1,0 +1,185 @@
+//! What a company's SLA clocks are computed with: its policies, its calendars in each project's
+//! time zone, and which calendar each project uses. Loaded once per configuration version and
+//! shared: every change of a policy, calendar or project calendar bumps the version, so every
+//! node sees the change on its next read.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use guanjia_domain::calendar::{Calendar, Exception, WeeklyHours};
+use guanjia_domain::resident::ServiceTier;
+use guanjia_domain::sla::{Clock, ClockFacts, ClockName, Pause, Policy, Target, TicketTraits, choose, clock};
+use guanjia_domain::ticket::Status;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::calendars::{exception_of, weekly_of};
+use super::policies::policy_of;
+use crate::entity::{calendar, calendar_day, counter, project, sla_policy, ticket};
+use crate::error::Result;
+
+/// The counter bumped by every change that moves deadlines.
+pub(crate) const CONFIG_VERSION: &str = "sla_config";
+
+/// The calendar of the company's default, used by projects that name none.
+pub(crate) const DEFAULT_PRESET: &str = "china_mainland";
+
+/// A clock of a ticket with the policy and calendar it follows.
+#[derive(Debug, Clone)]
+pub struct TicketClock {
+    pub clock: Clock,
+    pub policy_id: String,
+    pub calendar_id: String,
+    pub target: Target,
+}
+
+/// One company's SLA configuration, ready to compute with.
+#[derive(Debug)]
+pub struct SlaContext {
+    pub(crate) policies: Vec<Policy>,
+    /// By (calendar id, time zone).
+    calendars: HashMap<(String, Tz), Calendar>,
+    default_calendar_id: Option<String>,
+    /// Project id → (time zone, its own calendar).
+    projects: HashMap<String, (Tz, Option<String>)>,
+}
+
+impl SlaContext {
+    pub(crate) async fn load(db: &impl ConnectionTrait, company_id: &str) -> Result<Self> {
+        let policies = sla_policy::Entity::find()
+            .filter(sla_policy::Column::CompanyId.eq(company_id))
+            .order_by_asc(sla_policy::Column::CreatedAt)
+            .order_by_asc(sla_policy::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|row| policy_of(&row))
+            .collect();
+        let projects: HashMap<String, (Tz, Option<String>)> = project::Entity::find()
+            .filter(project::Column::CompanyId.eq(company_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, (p.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai), p.calendar_id)))
+            .collect();
+        let rows = calendar::Entity::find().filter(calendar::Column::CompanyId.eq(company_id)).all(db).await?;
+        let days = calendar_day::Entity::find().filter(calendar_day::Column::CompanyId.eq(company_id)).all(db).await?;
+        let mut zones: Vec<Tz> = projects.values().map(|(tz, _)| *tz).collect();
+        zones.sort_by_key(|tz| tz.name());
+        zones.dedup();
+        let mut calendars = HashMap::new();
+        for row in &rows {
+            let exceptions: Vec<Exception> = days.iter().filter(|d| d.calendar_id == row.id).map(exception_of).collect();
+            let weekly = weekly_of(&row.weekly_hours);
+            for &zone in &zones {
+                calendars.insert((row.id.clone(), zone), build(zone, weekly.clone(), &exceptions));
+            }
+        }
+        let default_calendar_id = rows.iter().find(|c| c.preset.as_deref() == Some(DEFAULT_PRESET)).map(|c| c.id.clone());
+        Ok(SlaContext { policies, calendars, default_calendar_id, projects })
+    }
+
+    /// Every clock the ticket has now, each from its own policy and calendar.
+    pub fn clocks(&self, t: &ticket::Model, now: DateTime<Utc>) -> Vec<TicketClock> {
+        let Some((traits, facts)) = facts_of(t) else { return Vec::new() };
+        ClockName::ALL.iter().filter_map(|&name| self.clock_of(name, &traits, &facts, now)).collect()
+    }
+
+    /// The deadlines a ticket with `traits` reported at `start` would get (the follow-up clock as
+    /// if it were resolved at `start`): how an admin checks a policy.
+    pub fn simulate(&self, traits: &TicketTraits, start: DateTime<Utc>) -> Vec<TicketClock> {
+        let open = ClockFacts {
+            kind: traits.kind,
+            status: Status::New,
+            reported_at: start,
+            first_responded_at: None,
+            arrived_at: None,
+            resolved_at: None,
+            closed_at: None,
+            suspended_at: None,
+            pauses: Vec::new(),
+        };
+        let resolved = ClockFacts { status: Status::Resolved, resolved_at: Some(start), ..open.clone() };
+        ClockName::ALL
+            .iter()
+            .filter_map(|&name| {
+                let facts = if name == ClockName::FollowUp { &resolved } else { &open };
+                self.clock_of(name, traits, facts, start)
+            })
+            .collect()
+    }
+
+    fn clock_of(&self, name: ClockName, traits: &TicketTraits, facts: &ClockFacts, now: DateTime<Utc>) -> Option<TicketClock> {
+        let (zone, project_calendar) = self.projects.get(&traits.project_id)?;
+        let (policy, target) = choose(&self.policies, traits, name)?;
+        let calendar_id = policy.spec.calendar_id.clone().or_else(|| project_calendar.clone()).or_else(|| self.default_calendar_id.clone())?;
+        let calendar = self.calendars.get(&(calendar_id.clone(), *zone))?;
+        let clock = clock(name, facts, target, calendar, now)?;
+        Some(TicketClock { clock, policy_id: policy.id.clone(), calendar_id, target })
+    }
+
+    pub fn policy(&self, id: &str) -> Option<&Policy> {
+        self.policies.iter().find(|p| p.id == id)
+    }
+
+    pub(crate) fn calendar(&self, id: &str, project_id: &str) -> Option<&Calendar> {
+        let (zone, _) = self.projects.get(project_id)?;
+        self.calendars.get(&(id.to_owned(), *zone))
+    }
+}
+
+fn build(time_zone: Tz, weekly: WeeklyHours, exceptions: &[Exception]) -> Calendar {
+    Calendar { time_zone, weekly, exceptions: exceptions.iter().map(|e| (e.date, e.clone())).collect() }
+}
+
+/// The policy-matching traits and clock facts of a stored ticket; None for a row the domain
+/// cannot read (never written by this code).
+pub(crate) fn facts_of(t: &ticket::Model) -> Option<(TicketTraits, ClockFacts)> {
+    let kind = t.kind.parse().ok()?;
+    let traits = TicketTraits {
+        project_id: t.project_id.clone(),
+        kind,
+        category: t.category.clone(),
+        urgency: t.urgency.parse().ok()?,
+        tier: t.tier.as_deref().and_then(|s| s.parse().ok()).unwrap_or(ServiceTier::Basic),
+    };
+    let pauses: Vec<Pause> = t.pauses.clone().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default();
+    let facts = ClockFacts {
+        kind,
+        status: t.status.parse().ok()?,
+        reported_at: t.reported_at,
+        first_responded_at: t.first_responded_at,
+        arrived_at: t.arrived_at,
+        resolved_at: t.resolved_at,
+        closed_at: t.closed_at,
+        suspended_at: t.suspended_at,
+        pauses,
+    };
+    Some((traits, facts))
+}
+
+/// Contexts by company, with the configuration version they were loaded at.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ContextCache(Arc<Mutex<HashMap<String, (i64, Arc<SlaContext>)>>>);
+
+impl ContextCache {
+    /// The company's context, loaded again only when its configuration version moved.
+    pub(crate) async fn get(&self, db: &impl ConnectionTrait, company_id: &str) -> Result<Arc<SlaContext>> {
+        let version = config_version(db, company_id).await?;
+        if let Some((at, found)) = self.0.lock().ok().and_then(|m| m.get(company_id).cloned())
+            && at == version
+        {
+            return Ok(found);
+        }
+        let loaded = Arc::new(SlaContext::load(db, company_id).await?);
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(company_id.to_owned(), (version, loaded.clone()));
+        }
+        Ok(loaded)
+    }
+}
+
+async fn config_version(db: &impl ConnectionTrait, company_id: &str) -> Result<i64> {
+    Ok(counter::Entity::find_by_id((company_id.to_owned(), CONFIG_VERSION.to_owned())).one(db).await?.map_or(0, |c| c.value))
+}

@@ -1,0 +1,16 @@
+//! The SLA engine's storage: calendars, policies, each ticket's clocks and scheduler steps, the
+//! sweep that fires them exactly once across nodes, and the notification outbox.
+
+mod calendars;
+mod clocks;
+mod context;
+mod notifications;
+mod policies;
+mod sweep;
+
+pub use context::{SlaContext, TicketClock};
+pub use sweep::LEASE;
+
+pub(crate) use clocks::sync_clocks;
+pub(crate) use context::ContextCache;
+pub(crate) use policies::seed_sla;

@@ -1,0 +1,106 @@
+//! The signed-in staff member's notifications: early warnings, escalations, risk alerts.
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use chrono::{DateTime, Utc};
+use guanjia_storage::entity::notification;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::ApiResult;
+use crate::extract::{ApiQuery, Caller};
+use crate::i18n::Lang;
+use crate::paging::{PageOf, PageQuery};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(my_notifications)).routes(routes!(mark_read))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationView {
+    pub id: String,
+    /// sla_warning, sla_escalation, escalation_risk
+    pub kind: String,
+    pub ticket_id: Option<String>,
+    /// In the caller's language (Accept-Language).
+    pub message: String,
+    /// ticket_number, clock, step, due_at, level.
+    pub details: Value,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl NotificationView {
+    fn new(n: notification::Model, lang: Lang) -> Self {
+        let message = message(&n.kind, &n.details, lang);
+        NotificationView { id: n.id, kind: n.kind, ticket_id: n.ticket_id, message, details: n.details, created_at: n.created_at, read_at: n.read_at }
+    }
+}
+
+fn clock_label(clock: &str, lang: Lang) -> &'static str {
+    match (clock, lang) {
+        ("first_response", Lang::Zh) => "首次响应",
+        ("arrival", Lang::Zh) => "到场",
+        ("resolution", Lang::Zh) => "解决",
+        ("follow_up", Lang::Zh) => "回访",
+        ("first_response", Lang::En) => "first response",
+        ("arrival", Lang::En) => "arrival",
+        ("resolution", Lang::En) => "resolution",
+        ("follow_up", Lang::En) => "follow-up",
+        (_, Lang::Zh) => "时限",
+        (_, Lang::En) => "deadline",
+    }
+}
+
+/// The sentence a person reads, from the notification's kind and details.
+fn message(kind: &str, details: &Value, lang: Lang) -> String {
+    let number = details["ticket_number"].as_str().unwrap_or("");
+    let clock = clock_label(details["clock"].as_str().unwrap_or(""), lang);
+    let step = details["step"].as_str().unwrap_or("");
+    let share = step.strip_prefix("warning:").unwrap_or("");
+    let level = details["level"].as_u64().unwrap_or(1);
+    match (kind, lang) {
+        ("sla_warning", Lang::Zh) => format!("预警：工单 {number} 的{clock}时限已用去 {share}%"),
+        ("sla_warning", Lang::En) => format!("Warning: ticket {number} has used {share}% of its {clock} time"),
+        ("sla_escalation", Lang::Zh) => format!("升级（{level}级）：工单 {number} 的{clock}已超时"),
+        ("sla_escalation", Lang::En) => format!("Escalation level {level}: ticket {number} missed its {clock} deadline"),
+        ("escalation_risk", Lang::Zh) => format!("高风险：工单 {number} 的住户可能投诉至12345、媒体或法院，请立即跟进"),
+        ("escalation_risk", Lang::En) => format!("High risk: the resident of ticket {number} may go to 12345, the media or court; follow up now"),
+        (_, Lang::Zh) => format!("工单 {number} 有新通知"),
+        (_, Lang::En) => format!("News on ticket {number}"),
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationQuery {
+    /// Only those not read yet.
+    pub unread: Option<bool>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// The caller's notifications, newest first (the outbox that WeChat, SMS and e-mail delivery will read).
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications", params(NotificationQuery), responses((status = 200, body = PageOf<NotificationView>)))]
+async fn my_notifications(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<NotificationQuery>,
+) -> ApiResult<axum::Json<PageOf<NotificationView>>> {
+    let page = PageQuery { page: query.page, per_page: query.per_page }.request()?;
+    let lang = Lang::from_headers(&headers);
+    let page = state.store.notifications(&who, query.unread.unwrap_or(false), page).await?;
+    Ok(axum::Json(PageOf::from_page(page, |n| NotificationView::new(n, lang))))
+}
+
+/// Marks one of the caller's notifications read.
+#[utoipa::path(post, path = "/api/v1/me/notifications/{id}/read", tag = "notifications", responses((status = 200, body = NotificationView), (status = 404)))]
+async fn mark_read(State(state): State<AppState>, Caller(who): Caller, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<axum::Json<NotificationView>> {
+    let n = state.store.mark_notification_read(&who, &id, Utc::now()).await?;
+    Ok(axum::Json(NotificationView::new(n, Lang::from_headers(&headers))))
+}

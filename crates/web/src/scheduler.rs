@@ -1,0 +1,35 @@
+//! The background scheduler: every node sweeps for due SLA steps; leases in the database make
+//! each step fire exactly once however many nodes run.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use guanjia_storage::Store;
+
+/// Steps claimed per round; a full round is followed at once by another.
+const BATCH: u64 = 200;
+
+/// Sweeps every `every` until the process ends. `node` names this process in the leases.
+pub fn spawn_scheduler(store: Store, node: String, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            loop {
+                match store.sweep_sla(&node, Utc::now(), BATCH).await {
+                    Ok(fired) => {
+                        metrics::counter!("guanjia_sla_steps_fired_total").increment(fired as u64);
+                        if (fired as u64) < BATCH {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "SLA sweep failed; retrying on the next tick");
+                        break;
+                    }
+                }
+            }
+        }
+    })
+}
