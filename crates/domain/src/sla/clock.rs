@@ -62,6 +62,21 @@ impl Clock {
 }
 
 impl ClockFacts {
+    /// A ticket just reported: nothing has happened to it yet.
+    pub fn reported(kind: Kind, reported_at: DateTime<Utc>) -> Self {
+        ClockFacts {
+            kind,
+            status: Status::New,
+            reported_at,
+            first_responded_at: None,
+            arrived_at: None,
+            resolved_at: None,
+            closed_at: None,
+            suspended_at: None,
+            pauses: Vec::new(),
+        }
+    }
+
     /// When the clock starts and when it finished, or None if the ticket has no such clock now.
     fn span(&self, name: ClockName) -> Option<(DateTime<Utc>, Option<DateTime<Utc>>)> {
         let done = match name {
@@ -138,17 +153,7 @@ mod tests {
     }
 
     fn facts(kind: Kind, reported: &str) -> ClockFacts {
-        ClockFacts {
-            kind,
-            status: Status::New,
-            reported_at: at(reported),
-            first_responded_at: None,
-            arrived_at: None,
-            resolved_at: None,
-            closed_at: None,
-            suspended_at: None,
-            pauses: vec![],
-        }
+        ClockFacts::reported(kind, at(reported))
     }
 
     #[test]

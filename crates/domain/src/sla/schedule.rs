@@ -87,17 +87,7 @@ mod tests {
     }
 
     fn facts() -> ClockFacts {
-        ClockFacts {
-            kind: Kind::Repair,
-            status: Status::New,
-            reported_at: at("2025-11-24T09:30:00Z"),
-            first_responded_at: None,
-            arrived_at: None,
-            resolved_at: None,
-            closed_at: None,
-            suspended_at: None,
-            pauses: vec![],
-        }
+        ClockFacts::reported(Kind::Repair, at("2025-11-24T09:30:00Z"))
     }
 
     #[test]

@@ -15,6 +15,18 @@ fn company_fk(table: &str) -> ForeignKeyCreateStatement {
     ForeignKey::create().name(format!("fk_{table}_companies")).from_col("company_id").to_tbl("companies").to_col("id").to_owned()
 }
 
+/// Per-ticket rows go with their ticket.
+fn ticket_fk(table: &str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_tickets"))
+        .from_col("company_id")
+        .from_col("ticket_id")
+        .to_tbl("tickets")
+        .to_col("company_id")
+        .to_col("id")
+        .to_owned()
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -111,15 +123,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("state").string_len(16).not_null())
                     .col(ColumnDef::new("finished_at").timestamp_with_time_zone().null())
                     .primary_key(Index::create().col("company_id").col("ticket_id").col("name"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_sla_clocks_tickets")
-                            .from_col("company_id")
-                            .from_col("ticket_id")
-                            .to_tbl("tickets")
-                            .to_col("company_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut ticket_fk("sla_clocks"))
                     .to_owned(),
             )
             .await?;
@@ -141,15 +145,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("lease_owner").string_len(64).null())
                     .col(ColumnDef::new("lease_until").timestamp_with_time_zone().null())
                     .primary_key(Index::create().col("company_id").col("ticket_id").col("clock").col("step"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_sla_steps_tickets")
-                            .from_col("company_id")
-                            .from_col("ticket_id")
-                            .to_tbl("tickets")
-                            .to_col("company_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut ticket_fk("sla_steps"))
                     .to_owned(),
             )
             .await?;

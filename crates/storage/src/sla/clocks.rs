@@ -39,8 +39,6 @@ pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tic
         .await?;
     let mut clocks_by_key: HashMap<(&str, &str), &sla_clock::Model> =
         stored_clocks.iter().map(|c| ((c.ticket_id.as_str(), c.name.as_str()), c)).collect();
-    let mut steps_by_key: HashMap<(&str, &str, &str), &sla_step::Model> =
-        stored_steps.iter().map(|s| ((s.ticket_id.as_str(), s.clock.as_str(), s.step.as_str()), s)).collect();
     let mut clock_rows = Vec::new();
     let mut new_steps = Vec::new();
     for t in tickets {
@@ -87,7 +85,6 @@ pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tic
         // Stored steps: fired ones stay as they are; the rest move, wait, or go.
         let mine: Vec<&sla_step::Model> = stored_steps.iter().filter(|s| s.ticket_id == t.id).collect();
         for s in mine {
-            steps_by_key.remove(&(s.ticket_id.as_str(), s.clock.as_str(), s.step.as_str()));
             let key = (s.clock.clone(), s.step.clone());
             let want = wanted.remove(&key);
             if s.fired_at.is_some() {

@@ -16,6 +16,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::calendars::{exception_of, weekly_of};
 use super::policies::policy_of;
+use crate::db::Store;
 use crate::entity::{calendar, calendar_day, counter, project, sla_policy, ticket};
 use crate::error::Result;
 
@@ -89,17 +90,7 @@ impl SlaContext {
     /// The deadlines a ticket with `traits` reported at `start` would get (the follow-up clock as
     /// if it were resolved at `start`): how an admin checks a policy.
     pub fn simulate(&self, traits: &TicketTraits, start: DateTime<Utc>) -> Vec<TicketClock> {
-        let open = ClockFacts {
-            kind: traits.kind,
-            status: Status::New,
-            reported_at: start,
-            first_responded_at: None,
-            arrived_at: None,
-            resolved_at: None,
-            closed_at: None,
-            suspended_at: None,
-            pauses: Vec::new(),
-        };
+        let open = ClockFacts::reported(traits.kind, start);
         let resolved = ClockFacts { status: Status::Resolved, resolved_at: Some(start), ..open.clone() };
         ClockName::ALL
             .iter()
@@ -159,9 +150,19 @@ pub(crate) fn facts_of(t: &ticket::Model) -> Option<(TicketTraits, ClockFacts)> 
     Some((traits, facts))
 }
 
-/// Contexts by company, with the configuration version they were loaded at.
+impl Store {
+    /// The company's SLA configuration, shared until it changes.
+    pub async fn sla_context(&self, company_id: &str) -> Result<Arc<SlaContext>> {
+        self.sla_cache.get(&self.db, company_id).await
+    }
+}
+
+/// A company's context with the configuration version it was loaded at.
+type Versioned = (i64, Arc<SlaContext>);
+
+/// Contexts by company.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct ContextCache(Arc<Mutex<HashMap<String, (i64, Arc<SlaContext>)>>>);
+pub(crate) struct ContextCache(Arc<Mutex<HashMap<String, Versioned>>>);
 
 impl ContextCache {
     /// The company's context, loaded again only when its configuration version moved.

@@ -16,7 +16,6 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, Connec
 use serde_json::json;
 
 use super::clocks::RISK;
-use super::context::SlaContext;
 use crate::db::Store;
 use crate::entity::{notification, sla_clock, sla_step, staff, staff_project, ticket, ticket_event};
 use crate::error::Result;
@@ -166,11 +165,6 @@ impl Store {
         }
         txn.commit().await?;
         Ok(true)
-    }
-
-    /// The company's SLA configuration, shared until it changes.
-    pub async fn sla_context(&self, company_id: &str) -> Result<std::sync::Arc<SlaContext>> {
-        self.sla_cache.get(&self.db, company_id).await
     }
 }
 
