@@ -31,4 +31,4 @@ pub use sign_in_codes::{CODE_TTL, MAX_CODE_ATTEMPTS, SignInCode};
 pub use staff::StaffMember;
 pub use support::{Page, PageRequest, new_id};
 pub use teams::Team;
-pub use tickets::{Reading, TicketFilter};
+pub use tickets::{Reading, TicketFilter, allowed_actions};

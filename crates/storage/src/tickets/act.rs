@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::role::Role;
-use guanjia_domain::ticket::{Action, Lifecycle, LoopRules, Status};
+use guanjia_domain::ticket::{Action, ActionName, Lifecycle, LoopRules, Status};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 
@@ -114,6 +114,14 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The actions `who` may take on the ticket now, in the state machine's order: what a screen
+/// offers as buttons.
+pub fn allowed_actions(who: &Principal, t: &ticket::Model) -> Vec<ActionName> {
+    let lifecycle = lifecycle_of(t);
+    let actor = who.actor();
+    ActionName::ALL.iter().copied().filter(|&a| lifecycle.target(a, &actor).is_ok()).collect()
 }
 
 /// The state machine's view of a stored ticket.

@@ -5,6 +5,7 @@ mod create;
 mod duplicates;
 mod query;
 
+pub use act::allowed_actions;
 pub use create::Reading;
 pub use query::TicketFilter;
 

@@ -7,7 +7,7 @@ use guanjia_domain::phone::mask_phone;
 use guanjia_domain::sla::SlaState;
 use guanjia_domain::ticket::{Action, Status, Suggestion, TicketInput};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
-use guanjia_storage::{Reading, SlaContext, TicketClock, TicketFilter};
+use guanjia_storage::{Principal, Reading, SlaContext, TicketClock, TicketFilter, allowed_actions};
 use guanjia_storage::entity::{ticket, ticket_event};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -92,6 +92,8 @@ pub struct TicketView {
     pub assignee_id: Option<String>,
     pub team_id: Option<String>,
     pub deadlines: Vec<DeadlineView>,
+    /// The actions the caller may take now (what a screen offers as buttons).
+    pub allowed_actions: Vec<String>,
     pub escalation_risk: bool,
     pub escalation_level: i32,
     pub duplicate_of: Option<String>,
@@ -110,8 +112,9 @@ pub struct TicketView {
 }
 
 impl TicketView {
-    fn new(t: ticket::Model, sla: &SlaContext, now: DateTime<Utc>, mask: bool) -> Self {
+    pub fn new(t: ticket::Model, who: &Principal, sla: &SlaContext, now: DateTime<Utc>, mask: bool) -> Self {
         let deadlines = sla.clocks(&t, now).into_iter().map(DeadlineView::from).collect();
+        let allowed_actions = allowed_actions(who, &t).into_iter().map(|a| a.as_str().to_owned()).collect();
         let phone = if mask { t.contact_phone.as_deref().map(mask_phone) } else { t.contact_phone };
         TicketView {
             id: t.id,
@@ -132,6 +135,7 @@ impl TicketView {
             assignee_id: t.assignee_id,
             team_id: t.team_id,
             deadlines,
+            allowed_actions,
             escalation_risk: t.escalation_risk,
             escalation_level: t.escalation_level,
             duplicate_of: t.duplicate_of,
@@ -232,7 +236,7 @@ async fn create_ticket(
     let ticket = state.store.create_ticket(&who, draft, Some(reading), now).await?;
     metrics::counter!("guanjia_tickets_created_total").increment(1);
     let sla = state.store.sla_context(&who.company_id).await?;
-    Ok((StatusCode::CREATED, axum::Json(TicketView::new(ticket, &sla, now, false))))
+    Ok((StatusCode::CREATED, axum::Json(TicketView::new(ticket, &who, &sla, now, false))))
 }
 
 /// The tickets the caller may see, newest first, with filters and search.
@@ -266,7 +270,7 @@ async fn list_tickets(
     };
     let page = state.store.tickets(&who, filter, page).await?;
     let sla = state.store.sla_context(&who.company_id).await?;
-    Ok(axum::Json(PageOf::from_page(page, |t| TicketView::new(t, &sla, now, true))))
+    Ok(axum::Json(PageOf::from_page(page, |t| TicketView::new(t, &who, &sla, now, true))))
 }
 
 /// One ticket; out of scope is 404.
@@ -274,7 +278,7 @@ async fn list_tickets(
 async fn get_ticket(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<TicketView>> {
     let ticket = state.store.ticket(&who, &id).await?;
     let sla = state.store.sla_context(&who.company_id).await?;
-    Ok(axum::Json(TicketView::new(ticket, &sla, Utc::now(), false)))
+    Ok(axum::Json(TicketView::new(ticket, &who, &sla, Utc::now(), false)))
 }
 
 /// Moves a ticket: `{"action": "dispatch", "assignee_id": "…"}`. A status that does not allow
@@ -292,7 +296,7 @@ async fn act_on_ticket(
     let ticket = state.store.act_on_ticket(&who, &id, action, state.settings.rules, now).await?;
     metrics::counter!("guanjia_ticket_actions_total", "action" => name.as_str()).increment(1);
     let sla = state.store.sla_context(&who.company_id).await?;
-    Ok(axum::Json(TicketView::new(ticket, &sla, now, false)))
+    Ok(axum::Json(TicketView::new(ticket, &who, &sla, now, false)))
 }
 
 /// The timeline: every change, who, when, what. Residents see the entries meant for them.
