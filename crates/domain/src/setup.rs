@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use crate::closed_loop::FollowUpPolicy;
 use crate::phone::normalize_phone;
 use crate::place::{ProjectKind, RoomKind, DEFAULT_TIME_ZONE, is_known_time_zone};
 use crate::resident::{ResidentRole, ServiceTier, TeamKind};
@@ -292,6 +293,9 @@ pub struct CategoryInput {
     pub label_zh: String,
     pub label_en: String,
     pub active: Option<bool>,
+    /// Whether staff call back after resolve: always, unless_rated (default) or never.
+    /// Complaints are always followed up whatever this says.
+    pub follow_up_policy: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -301,6 +305,8 @@ pub struct NewCategory {
     pub label_zh: String,
     pub label_en: String,
     pub active: bool,
+    /// None: unchanged (unless_rated for a new category).
+    pub follow_up_policy: Option<FollowUpPolicy>,
 }
 
 impl CategoryInput {
@@ -312,6 +318,7 @@ impl CategoryInput {
         }
         p.text("label_zh", &self.label_zh, 100);
         p.text("label_en", &self.label_en, 100);
+        let follow_up_policy = self.follow_up_policy.as_deref().and_then(|f| p.code("follow_up_policy", f));
         let Some(kind) = kind else { return Err(p.into_result(()).expect_err("recorded")) };
         p.into_result(NewCategory {
             code: self.code,
@@ -319,6 +326,7 @@ impl CategoryInput {
             label_zh: self.label_zh.trim().to_owned(),
             label_en: self.label_en.trim().to_owned(),
             active: self.active.unwrap_or(true),
+            follow_up_policy,
         })
     }
 }

@@ -15,6 +15,8 @@ pub struct Config {
     pub listen: String,
     /// A follow-up rating below this reopens the ticket.
     pub satisfied_at_least: i64,
+    /// A resolved ticket nobody rated closes this many days after resolve (complaints excepted).
+    pub auto_close_days: u32,
     /// `tracing` filter, e.g. `info` or `guanjia=debug`.
     pub log: String,
     /// How often this node sweeps for due SLA warnings and escalations, in seconds.
@@ -27,6 +29,7 @@ impl Default for Config {
             database_url: "sqlite://data/guanjia.db".into(),
             listen: "127.0.0.1:8080".into(),
             satisfied_at_least: 3,
+            auto_close_days: 7,
             log: "info".into(),
             sla_sweep_seconds: 5,
         }
@@ -42,7 +45,7 @@ impl Config {
             None => figment = figment.merge(Toml::file("guanjia.toml")),
         }
         // Only our settings: other GUANJIA_* variables (e.g. the tests' own) are not configuration.
-        let layered = figment.merge(Env::prefixed("GUANJIA_").only(&["database_url", "listen", "satisfied_at_least", "log", "sla_sweep_seconds"]));
+        let layered = figment.merge(Env::prefixed("GUANJIA_").only(&["database_url", "listen", "satisfied_at_least", "auto_close_days", "log", "sla_sweep_seconds"]));
         layered.extract().map_err(Box::new)
     }
 }

@@ -7,7 +7,8 @@ use anyhow::{Context, anyhow};
 use chrono::{Duration, Utc};
 use guanjia_demo::{DEMO_PASSWORD, DemoCompany, DemoStep, DemoTicket, demo_company};
 use guanjia_domain::setup::{NewProject, NewRoom, NewResident, NewStaff, NewTeam};
-use guanjia_domain::ticket::{Action, ContactInput, LoopRules, TicketInput};
+use guanjia_domain::closed_loop::CallOutcome;
+use guanjia_domain::ticket::{Action, ContactInput, TicketInput};
 use guanjia_storage::{PageRequest, Principal, Store, hash_password, staff_principal};
 
 /// Loads the demo company unless it is already there; prints the demo logins either way.
@@ -141,7 +142,7 @@ impl Loader<'_> {
             };
             let action = self.action(step)?;
             self.store
-                .act_on_ticket(&actor, &created.id, action, LoopRules::default(), step.at)
+                .act_on_ticket(&actor, &created.id, action, step.at)
                 .await
                 .with_context(|| format!("{} by {} at {}", step.action, step.actor_key, step.at))?;
         }
@@ -161,7 +162,13 @@ impl Loader<'_> {
             },
             "arrive" => Action::Arrive { note: body },
             "resolve" => Action::Resolve { body },
-            "follow_up" => Action::FollowUp { satisfaction: step.satisfaction.map_or(0, i64::from), comment: body },
+            "follow_up" => Action::FollowUp {
+                outcome: CallOutcome::Reached,
+                satisfaction: step.satisfaction.map(i64::from),
+                timeliness: None,
+                attitude: None,
+                comment: body,
+            },
             "close" => Action::Close { note: body },
             "reopen" => Action::Reopen { reason },
             "suspend" => Action::Suspend { reason: reason.unwrap_or_default() },

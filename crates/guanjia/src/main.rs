@@ -130,7 +130,7 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
         demo::load(&store).await.context("loading the demo company")?;
     }
     let settings = Settings {
-        rules: LoopRules { satisfied_at_least: config.satisfied_at_least },
+        rules: LoopRules { satisfied_at_least: config.satisfied_at_least, auto_close_days: config.auto_close_days },
         // A demo has no SMS gateway: its residents read their sign-in codes from the log.
         log_sign_in_codes: demo,
     };
@@ -139,7 +139,7 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     // A name unique to this process, so that leases tell nodes apart.
     let node = format!("{}-{}-{}", address, std::process::id(), guanjia_storage::new_id());
     let sweep = std::time::Duration::from_secs(config.sla_sweep_seconds.max(1));
-    guanjia_web::spawn_scheduler(store.clone(), node, sweep);
+    guanjia_web::spawn_scheduler(store.clone().with_loop_rules(settings.rules), node, sweep);
     tracing::info!("listening on http://{address}");
     axum::serve(listener, guanjia_web::app(store, settings))
         .with_graceful_shutdown(async {

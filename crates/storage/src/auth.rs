@@ -60,7 +60,7 @@ fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-fn new_secret() -> Result<String> {
+pub(crate) fn new_secret() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| StorageError::Hashing(e.to_string()))?;
     Ok(hex::encode(bytes))

@@ -43,6 +43,7 @@ impl Store {
             label_en: Set(c.label_en.to_owned()),
             active: Set(true),
             position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+            follow_up_policy: Set(None),
         });
         category::Entity::insert_many(categories).exec(&txn).await?;
         seed_sla(&txn, &created.id, now).await?;

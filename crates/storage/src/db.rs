@@ -10,6 +10,8 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
+use guanjia_domain::ticket::LoopRules;
+
 use crate::migration::Migrator;
 use crate::sla::{ContextCache, seed_sla};
 
@@ -23,6 +25,8 @@ pub struct Store {
     pub(crate) db: DatabaseConnection,
     /// Each company's SLA configuration, reloaded when its version moves.
     pub(crate) sla_cache: ContextCache,
+    /// The closed loop's thresholds, from configuration.
+    pub(crate) loop_rules: LoopRules,
 }
 
 impl Store {
@@ -39,7 +43,13 @@ impl Store {
                 "unsupported database URL {url:?}: use sqlite://PATH or postgres://…"
             )));
         };
-        Ok(Self { db, sla_cache: ContextCache::default() })
+        Ok(Self { db, sla_cache: ContextCache::default(), loop_rules: LoopRules::default() })
+    }
+
+    /// The store with the closed loop's thresholds from configuration.
+    pub fn with_loop_rules(mut self, rules: LoopRules) -> Self {
+        self.loop_rules = rules;
+        self
     }
 
     /// Brings the schema up to date.

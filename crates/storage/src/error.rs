@@ -22,6 +22,12 @@ pub enum StorageError {
     /// The caller may not do this at all.
     #[error("forbidden")]
     Forbidden,
+    /// A rating or survey link that was already used.
+    #[error("link already used")]
+    LinkUsed,
+    /// A rating or survey link past its date, or for a resolve that is over.
+    #[error("link expired")]
+    LinkExpired,
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("password hashing: {0}")]

@@ -4,11 +4,13 @@
 //! with its audit or timeline entry. Business rules come from `guanjia-domain`.
 
 mod auth;
+mod closed_loop;
 mod company;
 mod db;
 pub mod entity;
 mod error;
 mod migration;
+mod notify;
 mod places;
 mod principal;
 mod residents;
@@ -21,6 +23,7 @@ mod teams;
 mod tickets;
 
 pub use auth::{Login, MAX_FAILED_LOGINS, LOCKOUT, SESSION_TTL, hash_password, staff_principal};
+pub use closed_loop::RatingLinkInfo;
 pub use company::DEFAULT_COMPANY_CODE;
 pub use db::Store;
 pub use error::{Result, StorageError};
@@ -31,4 +34,4 @@ pub use sign_in_codes::{CODE_TTL, MAX_CODE_ATTEMPTS, SignInCode};
 pub use staff::StaffMember;
 pub use support::{Page, PageRequest, new_id};
 pub use teams::Team;
-pub use tickets::{Reading, TicketFilter, allowed_actions};
+pub use tickets::{Reading, TicketFilter, allowed_actions, follow_up_policy_of};

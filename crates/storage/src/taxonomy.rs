@@ -33,6 +33,9 @@ impl Store {
                 model.label_zh = Set(input.label_zh);
                 model.label_en = Set(input.label_en);
                 model.active = Set(input.active);
+                if let Some(policy) = input.follow_up_policy {
+                    model.follow_up_policy = Set(Some(policy.as_str().to_owned()));
+                }
                 model.update(&txn).await?
             }
             None => {
@@ -45,23 +48,24 @@ impl Store {
                     label_en: Set(input.label_en),
                     active: Set(input.active),
                     position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+                    follow_up_policy: Set(input.follow_up_policy.map(|p| p.as_str().to_owned())),
                 }
                 .insert(&txn)
                 .await?
             }
         };
         Audit::by(who, "category", &saved.code, "save")
-            .record(&txn, json!({ "label_zh": saved.label_zh, "label_en": saved.label_en, "active": saved.active }), now)
+            .record(&txn, json!({ "label_zh": saved.label_zh, "label_en": saved.label_en, "active": saved.active, "follow_up_policy": saved.follow_up_policy }), now)
             .await?;
         txn.commit().await?;
         Ok(saved)
     }
 
     /// Checks that `code` is an active category of the company: unknown is a 422 on `category`.
-    pub(crate) async fn active_category(&self, company_id: &str, code: &str) -> Result<()> {
+    pub(crate) async fn active_category(&self, company_id: &str, code: &str) -> Result<category::Model> {
         let found = category::Entity::find_by_id((company_id.to_owned(), code.to_owned())).one(&self.db).await?;
         match found {
-            Some(c) if c.active => Ok(()),
+            Some(c) if c.active => Ok(c),
             _ => Err(StorageError::field("category", FieldErrorCode::UnknownReference)),
         }
     }

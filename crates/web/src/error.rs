@@ -48,6 +48,8 @@ guanjia_codes! {
     ValidationFailed = "validation_failed" => (StatusCode::UNPROCESSABLE_ENTITY, "输入有误，请检查标出的字段", "Some fields are invalid"),
     PayloadTooLarge = "payload_too_large" => (StatusCode::PAYLOAD_TOO_LARGE, "请求内容过大", "The request is too large"),
     MethodNotAllowed = "method_not_allowed" => (StatusCode::METHOD_NOT_ALLOWED, "不支持此请求方法", "Method not allowed"),
+    LinkUsed = "link_used" => (StatusCode::CONFLICT, "该链接已使用过", "This link has already been used"),
+    LinkExpired = "link_expired" => (StatusCode::GONE, "该链接已失效", "This link has expired"),
     Unavailable = "unavailable" => (StatusCode::SERVICE_UNAVAILABLE, "服务暂时不可用，请稍后重试", "The service is unavailable; try again shortly"),
     Internal = "internal" => (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试", "Internal error; try again shortly"),
 }
@@ -117,6 +119,8 @@ impl From<StorageError> for ApiError {
             StorageError::Unauthenticated => ApiError::new(ErrorCode::Unauthenticated),
             StorageError::Locked(until) => ApiError::with_details(ErrorCode::AccountLocked, json!({ "locked_until": until })),
             StorageError::Forbidden => ApiError::new(ErrorCode::Forbidden),
+            StorageError::LinkUsed => ApiError::new(ErrorCode::LinkUsed),
+            StorageError::LinkExpired => ApiError::new(ErrorCode::LinkExpired),
             StorageError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 ApiError::new(ErrorCode::Unavailable)

@@ -52,6 +52,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
         .merge(routes::calendars::router())
+        .merge(routes::figures::router())
+        .merge(routes::ratings::router())
         .merge(routes::notifications::router())
         .merge(routes::sla::router())
         .merge(routes::intake::router())
@@ -66,6 +68,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// The whole application over `store`.
 pub fn app(store: Store, settings: Settings) -> Router {
     let (api, openapi) = api();
+    let store = store.with_loop_rules(settings.rules);
     let state = AppState { store, settings, metrics: metrics_handle(), analyzer: std::sync::Arc::new(guanjia_intake::Analyzer::default()) };
     Router::new()
         .merge(api)

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::policy::Target;
 use super::{ClockName, ClockState};
 use crate::calendar::Calendar;
+use crate::closed_loop::FollowUpPolicy;
 use crate::taxonomy::Kind;
 use crate::ticket::Status;
 
@@ -34,6 +35,12 @@ pub struct ClockFacts {
     /// When the current suspension began.
     pub suspended_at: Option<DateTime<Utc>>,
     pub pauses: Vec<Pause>,
+    /// The first resolve, kept through rectification.
+    pub first_resolved_at: Option<DateTime<Utc>>,
+    /// The latest reopen for rectification.
+    pub reopened_at: Option<DateTime<Utc>>,
+    /// A ticket that is never called back has no follow-up clock.
+    pub follow_up_policy: FollowUpPolicy,
 }
 
 /// Where one clock stands at a moment.
@@ -74,6 +81,9 @@ impl ClockFacts {
             closed_at: None,
             suspended_at: None,
             pauses: Vec::new(),
+            first_resolved_at: None,
+            reopened_at: None,
+            follow_up_policy: FollowUpPolicy::effective(kind, None),
         }
     }
 
@@ -85,9 +95,16 @@ impl ClockFacts {
             // wait for a technician too.
             ClockName::Arrival if self.kind == Kind::Repair => self.arrived_at.or(self.resolved_at).or(self.closed_at),
             ClockName::Arrival => return None,
-            ClockName::Resolution => self.resolved_at.or(self.closed_at),
+            ClockName::Resolution => self.first_resolved_at.or(self.resolved_at).or(self.closed_at),
             // The follow-up clock starts at resolve and is met when the loop closes.
+            ClockName::FollowUp if self.follow_up_policy == FollowUpPolicy::Never => return None,
             ClockName::FollowUp => return Some((self.resolved_at?, self.closed_at)),
+            // Rectification runs from the reopen to the next resolve (or a close).
+            ClockName::Rectification => {
+                let start = self.reopened_at?;
+                let done = self.resolved_at.filter(|&r| r >= start).or(self.closed_at.filter(|&c| c >= start));
+                return if self.status == Status::Cancelled && done.is_none() { None } else { Some((start, done)) };
+            }
         };
         if self.status == Status::Cancelled && done.is_none() {
             return None;
@@ -223,6 +240,27 @@ mod tests {
         let night = ClockFacts { suspended_at: None, pauses: vec![Pause { from: at("2025-11-24T12:00:00Z"), to: at("2025-11-24T22:00:00Z") }], status: Status::InProgress, ..f.clone() };
         let c = clock(ClockName::Resolution, &night, Target::Minutes(8 * 60), &cal, now).unwrap();
         assert_eq!((c.paused, c.due_at), (Duration::zero(), at("2025-11-24T09:00:00Z")));
+    }
+
+    #[test]
+    fn rectification_has_its_own_clock_and_the_first_resolution_stands() {
+        let cal = Calendar::always_open(Shanghai);
+        let mut f = facts(Kind::Complaint, "2026-11-24T02:00:00Z");
+        f.first_responded_at = Some(f.reported_at);
+        f.first_resolved_at = Some(f.reported_at + Duration::hours(5));
+        f.reopened_at = Some(f.reported_at + Duration::hours(6));
+        f.status = Status::Reopened;
+        let now = f.reported_at + Duration::hours(40);
+        let resolution = clock(ClockName::Resolution, &f, Target::Minutes(24 * 60), &cal, now).unwrap();
+        assert_eq!(resolution.state, ClockState::Met, "the first resolve was in time");
+        let rectification = clock(ClockName::Rectification, &f, Target::Minutes(24 * 60), &cal, now).unwrap();
+        assert_eq!((rectification.started_at, rectification.state), (f.reopened_at.unwrap(), ClockState::Breached));
+        f.resolved_at = Some(f.reported_at + Duration::hours(20));
+        f.status = Status::Resolved;
+        let done = clock(ClockName::Rectification, &f, Target::Minutes(24 * 60), &cal, now).unwrap();
+        assert_eq!(done.state, ClockState::Met);
+        let never = ClockFacts { follow_up_policy: FollowUpPolicy::Never, kind: Kind::Inquiry, ..f };
+        assert!(clock(ClockName::FollowUp, &never, Target::Minutes(60), &cal, now).is_none(), "no call, no clock");
     }
 
     #[test]

@@ -22,6 +22,8 @@ code_enum! {
         Arrival = "arrival",
         Resolution = "resolution",
         FollowUp = "follow_up",
+        /// 整改: from an unsatisfied follow-up's reopen to the work resolved again.
+        Rectification = "rectification",
     }
 }
 
@@ -45,5 +47,5 @@ code_enum! {
 pub use audience::{Audience, StaffRef, recipients};
 pub use clock::{Clock, ClockFacts, Pause, clock};
 pub use policy::{Criteria, EscalationStep, Policy, PolicyInput, PolicySpec, Reach, Target, Targets, TicketTraits, choose, default_policies};
-pub use schedule::{Step, StepKind, risk_step, steps};
+pub use schedule::{Step, StepKind, auto_close_step, risk_step, steps};
 pub use simulation::SimulationInput;

@@ -37,6 +37,8 @@ pub struct Targets {
     pub resolution: Option<Target>,
     /// Starts at resolve.
     pub follow_up: Option<Target>,
+    /// Starts when an unsatisfied follow-up reopens the ticket.
+    pub rectification: Option<Target>,
 }
 
 impl Targets {
@@ -46,6 +48,7 @@ impl Targets {
             ClockName::Arrival => self.arrival,
             ClockName::Resolution => self.resolution,
             ClockName::FollowUp => self.follow_up,
+            ClockName::Rectification => self.rectification,
         }
     }
 }
@@ -186,14 +189,14 @@ pub fn default_policies(always_open_calendar_id: &str) -> Vec<PolicySpec> {
                 first_response: Some(Minutes(15)),
                 arrival: Some(BusinessDays(1)),
                 resolution: Some(BusinessDays(2)),
-                follow_up: None,
+                ..Targets::default()
             },
         ),
         spec(
-            "回访时限（24小时）",
+            "回访与整改时限（24小时）",
             Criteria::default(),
             true,
-            Targets { follow_up: Some(Minutes(24 * 60)), ..Targets::default() },
+            Targets { follow_up: Some(Minutes(24 * 60)), rectification: Some(Minutes(24 * 60)), ..Targets::default() },
         ),
         spec(
             "报修完成时限",
@@ -215,7 +218,7 @@ pub fn default_policies(always_open_calendar_id: &str) -> Vec<PolicySpec> {
                 first_response: Some(Minutes(5)),
                 arrival: Some(Minutes(30)),
                 resolution: Some(Minutes(4 * 60)),
-                follow_up: None,
+                ..Targets::default()
             },
         ),
         spec(
@@ -226,7 +229,7 @@ pub fn default_policies(always_open_calendar_id: &str) -> Vec<PolicySpec> {
                 first_response: Some(Minutes(15)),
                 arrival: Some(Minutes(2 * 60)),
                 resolution: Some(Minutes(24 * 60)),
-                follow_up: None,
+                ..Targets::default()
             },
         ),
     ]
@@ -344,7 +347,7 @@ mod tests {
         assert_eq!(choose(&p, &normal_repair, ClockName::Arrival).unwrap().1, BusinessDays(1));
         assert_eq!(choose(&p, &normal_repair, ClockName::Resolution).unwrap().1, BusinessDays(3));
         let (name, target, calendar) = chosen(&p, &normal_repair, ClockName::FollowUp).unwrap();
-        assert_eq!((name.as_str(), target, calendar.as_deref()), ("回访时限（24小时）", Minutes(1440), Some("always")));
+        assert_eq!((name.as_str(), target, calendar.as_deref()), ("回访与整改时限（24小时）", Minutes(1440), Some("always")));
 
         let emergency = ticket(Kind::Repair, Urgency::Emergency);
         let (_, target, calendar) = chosen(&p, &emergency, ClockName::FirstResponse).unwrap();

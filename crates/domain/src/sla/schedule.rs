@@ -7,7 +7,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::clock::Clock;
+use super::clock::{Clock, ClockFacts};
+use crate::closed_loop::FollowUpPolicy;
+use crate::ticket::Status;
 use super::policy::PolicySpec;
 use super::{ClockName, ClockState};
 use crate::calendar::Calendar;
@@ -19,6 +21,8 @@ pub enum StepKind {
     Warning { percent: u8 },
     /// A rung of the ladder: the ticket's escalation level rises and the rung's role is told.
     Escalation { level: u8 },
+    /// A resolved ticket nobody rated closes on its own.
+    AutoClose,
 }
 
 impl StepKind {
@@ -27,10 +31,14 @@ impl StepKind {
         match self {
             StepKind::Warning { percent } => format!("warning:{percent}"),
             StepKind::Escalation { level } => format!("escalation:{level}"),
+            StepKind::AutoClose => AUTO_CLOSE.to_owned(),
         }
     }
 
     pub fn parse(key: &str) -> Option<Self> {
+        if key == AUTO_CLOSE {
+            return Some(StepKind::AutoClose);
+        }
         let (kind, number) = key.split_once(':')?;
         let number = number.parse().ok()?;
         match kind {
@@ -68,6 +76,17 @@ pub fn steps(clock: &Clock, policy: &PolicySpec, calendar: &Calendar) -> Vec<Ste
     warnings.chain(escalations).collect()
 }
 
+const AUTO_CLOSE: &str = "auto_close";
+
+/// A resolved ticket nobody rated closes `days` after resolve, unless it needs a real follow-up
+/// contact (every complaint, and categories followed up always).
+pub fn auto_close_step(facts: &ClockFacts, days: u32) -> Option<Step> {
+    if facts.status != Status::Resolved || facts.follow_up_policy == FollowUpPolicy::Always {
+        return None;
+    }
+    Some(Step { clock: None, kind: StepKind::AutoClose, fire_at: facts.resolved_at? + Duration::days(i64::from(days)) })
+}
+
 /// A ticket flagged with escalation risk (12345, media, court) goes to level 1 at once.
 pub fn risk_step(now: DateTime<Utc>) -> Step {
     Step { clock: None, kind: StepKind::Escalation { level: 1 }, fire_at: now }
@@ -76,10 +95,9 @@ pub fn risk_step(now: DateTime<Utc>) -> Step {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sla::clock::{ClockFacts, clock};
+    use crate::sla::clock::clock;
     use crate::sla::policy::{Target, default_policies};
     use crate::taxonomy::Kind;
-    use crate::ticket::Status;
     use chrono_tz::Asia::Shanghai;
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -128,8 +146,20 @@ mod tests {
     }
 
     #[test]
+    fn a_resolved_ticket_closes_itself_after_a_week_unless_it_needs_a_call() {
+        let mut f = facts();
+        f.status = Status::Resolved;
+        f.resolved_at = Some(f.reported_at + Duration::hours(2));
+        let step = auto_close_step(&f, 7).unwrap();
+        assert_eq!((step.kind, step.fire_at), (StepKind::AutoClose, f.reported_at + Duration::hours(2) + Duration::days(7)));
+        let complaint = ClockFacts { kind: Kind::Complaint, follow_up_policy: FollowUpPolicy::Always, ..f.clone() };
+        assert_eq!(auto_close_step(&complaint, 7), None);
+        assert_eq!(auto_close_step(&ClockFacts { status: Status::Closed, ..f }, 7), None);
+    }
+
+    #[test]
     fn step_keys_round_trip() {
-        for kind in [StepKind::Warning { percent: 80 }, StepKind::Escalation { level: 3 }] {
+        for kind in [StepKind::Warning { percent: 80 }, StepKind::Escalation { level: 3 }, StepKind::AutoClose] {
             assert_eq!(StepKind::parse(&kind.key()), Some(kind));
         }
         assert_eq!(StepKind::parse("warning"), None);

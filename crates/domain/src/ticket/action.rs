@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::Visibility;
+use crate::closed_loop::CallOutcome;
+use crate::closed_loop::follow_up::score;
 use crate::code::code_enum;
 use crate::validation::{FieldErrorCode, Problems, ValidationError};
 
@@ -25,6 +27,8 @@ code_enum! {
         Comment = "comment",
         LinkDuplicate = "link_duplicate",
         UnlinkDuplicate = "unlink_duplicate",
+        CloseUnreachable = "close_unreachable",
+        Review = "review",
     }
 }
 
@@ -46,8 +50,17 @@ pub enum Action {
     Arrive { note: Option<String> },
     /// The work is done (完成).
     Resolve { body: Option<String> },
-    /// The resident's rating after the work (回访), 1–5.
-    FollowUp { satisfaction: i64, comment: Option<String> },
+    /// The follow-up after the work (回访): a staff call (`outcome` reached, the default, with the
+    /// resident's ratings; or not_reached, without), or the resident's own rating. Ratings 1–5;
+    /// `satisfaction` is the overall one that decides.
+    FollowUp {
+        #[serde(default)]
+        outcome: CallOutcome,
+        satisfaction: Option<i64>,
+        timeliness: Option<i64>,
+        attitude: Option<i64>,
+        comment: Option<String>,
+    },
     Close { note: Option<String> },
     Reopen { reason: Option<String> },
     /// Waiting on the resident or a third party (挂起): SLA clocks pause.
@@ -64,6 +77,10 @@ pub enum Action {
     LinkDuplicate { original_id: String },
     /// Undoes a duplicate link that was wrong.
     UnlinkDuplicate { reason: Option<String> },
+    /// Closes a resolved ticket whose resident could not be reached after the allowed calls.
+    CloseUnreachable { reason: String },
+    /// Ends a suggestion: adopted, or declined with the reason (建议采纳).
+    Review { adopted: bool, reason: Option<String> },
 }
 
 impl Action {
@@ -84,6 +101,8 @@ impl Action {
             Action::Comment { .. } => ActionName::Comment,
             Action::LinkDuplicate { .. } => ActionName::LinkDuplicate,
             Action::UnlinkDuplicate { .. } => ActionName::UnlinkDuplicate,
+            Action::CloseUnreachable { .. } => ActionName::CloseUnreachable,
+            Action::Review { .. } => ActionName::Review,
         }
     }
 
@@ -108,15 +127,24 @@ impl Action {
                 }
                 problems.optional_text("note", note.as_deref(), MAX_ACTION_TEXT);
             }
-            Action::FollowUp { satisfaction, comment } => {
-                if !(1..=5).contains(satisfaction) {
-                    problems.add("satisfaction", FieldErrorCode::OutOfRange);
+            Action::FollowUp { outcome, satisfaction, timeliness, attitude, comment } => {
+                match (outcome, satisfaction) {
+                    (CallOutcome::Reached, None) => problems.add("satisfaction", FieldErrorCode::Required),
+                    (CallOutcome::NotReached, _) if satisfaction.or(*timeliness).or(*attitude).is_some() => {
+                        problems.add("outcome", FieldErrorCode::Mismatch)
+                    }
+                    _ => {}
                 }
+                score(&mut problems, "satisfaction", *satisfaction);
+                score(&mut problems, "timeliness", *timeliness);
+                score(&mut problems, "attitude", *attitude);
                 problems.optional_text("comment", comment.as_deref(), MAX_ACTION_TEXT);
             }
-            Action::Suspend { reason } | Action::Cancel { reason } => {
+            Action::Suspend { reason } | Action::Cancel { reason } | Action::CloseUnreachable { reason } => {
                 problems.text("reason", reason, MAX_ACTION_TEXT)
             }
+            Action::Review { adopted: true, reason } => problems.optional_text("reason", reason.as_deref(), MAX_ACTION_TEXT),
+            Action::Review { adopted: false, reason } => problems.text("reason", reason.as_deref().unwrap_or_default(), MAX_ACTION_TEXT),
             Action::Comment { body, .. } => problems.text("body", body, MAX_ACTION_TEXT),
             Action::LinkDuplicate { original_id } => problems.text("original_id", original_id, 64),
         }
@@ -141,19 +169,30 @@ mod tests {
     fn parses_the_api_shape() {
         let action: Action =
             serde_json_like(r#"{"action":"follow_up","satisfaction":4,"comment":"很好"}"#);
-        assert_eq!(action, Action::FollowUp { satisfaction: 4, comment: Some("很好".into()) });
+        assert_eq!(action, follow_up(Some(4), Some("很好")));
         let action: Action = serde_json_like(r#"{"action":"accept"}"#);
         assert_eq!(action.name(), ActionName::Accept);
     }
 
     #[test]
     fn payload_rules() {
-        assert!(Action::FollowUp { satisfaction: 0, comment: None }.validate().is_err());
-        assert!(Action::FollowUp { satisfaction: 5, comment: None }.validate().is_ok());
+        assert!(follow_up(Some(0), None).validate().is_err());
+        assert!(follow_up(None, None).validate().is_err(), "a call that reached the resident has a rating");
+        assert!(follow_up(Some(5), None).validate().is_ok());
+        let missed = |satisfaction| Action::FollowUp { outcome: CallOutcome::NotReached, satisfaction, timeliness: None, attitude: None, comment: None };
+        assert!(missed(None).validate().is_ok());
+        assert!(missed(Some(3)).validate().is_err(), "nobody answered, so nobody rated");
+        assert!(Action::Review { adopted: false, reason: Some(" ".into()) }.validate().is_err(), "a decline says why");
+        assert!(Action::Review { adopted: true, reason: None }.validate().is_ok());
+        assert!(Action::CloseUnreachable { reason: "三次未接通".into() }.validate().is_ok());
         assert!(Action::Suspend { reason: "  ".into() }.validate().is_err());
         assert!(Action::Dispatch { assignee_id: None, team_id: None, note: None }.validate().is_err());
         let long = "长".repeat(MAX_ACTION_TEXT + 1);
         assert!(Action::Comment { body: long, visibility: Visibility::Internal }.validate().is_err());
+    }
+
+    fn follow_up(satisfaction: Option<i64>, comment: Option<&str>) -> Action {
+        Action::FollowUp { outcome: CallOutcome::Reached, satisfaction, timeliness: None, attitude: None, comment: comment.map(Into::into) }
     }
 
     fn serde_json_like(json: &str) -> Action {

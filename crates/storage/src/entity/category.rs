@@ -14,6 +14,8 @@ pub struct Model {
     pub label_en: String,
     pub active: bool,
     pub position: i32,
+    /// always, unless_rated or never; None: unless_rated.
+    pub follow_up_policy: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

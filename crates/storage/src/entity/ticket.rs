@@ -51,6 +51,21 @@ pub struct Model {
     pub pauses: Option<Json>,
     /// The resident's service tier when the ticket was opened; SLA policies may differ by it.
     pub tier: Option<String>,
+    /// always, unless_rated or never: whether staff must call back after resolve.
+    pub follow_up_policy: Option<String>,
+    /// Who calls back: the first-contact owner, else a butler of the project.
+    pub follow_up_owner_id: Option<String>,
+    /// Calls that did not reach the resident since the last resolve.
+    pub follow_up_attempts: i32,
+    /// reached, rated or unreachable.
+    pub follow_up_result: Option<String>,
+    pub followed_up_at: Option<DateTimeUtc>,
+    pub first_resolved_at: Option<DateTimeUtc>,
+    pub reopened_at: Option<DateTimeUtc>,
+    pub timeliness: Option<i32>,
+    pub attitude: Option<i32>,
+    /// A reviewed suggestion: adopted or declined.
+    pub adopted: Option<bool>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,18 +5,33 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use guanjia_domain::sla::{ClockState, StepKind, risk_step, steps};
+use guanjia_domain::sla::{ClockName, ClockState, StepKind, auto_close_step, risk_step, steps};
 use guanjia_domain::ticket::Status;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::context::SlaContext;
+use super::context::{SlaContext, facts_of};
 use crate::db::Store;
 use crate::entity::{sla_clock, sla_step, ticket};
 use crate::error::Result;
 
 /// The `clock` of the step that escalates a ticket flagged with escalation risk.
 pub(crate) const RISK: &str = "risk";
+
+/// The `clock` of the step that closes a resolved ticket nobody rated.
+const LOOP: &str = "loop";
+
+/// The key under which a clock's steps are stored. The clocks that start again after each
+/// rectification (follow-up, rectification, the auto-close) carry the round, so that a step
+/// fired in an earlier round does not keep the same step of a later one from firing.
+pub(crate) fn step_clock(name: &str, restarts: bool, round: i32) -> String {
+    if restarts && round > 0 { format!("{name}#{round}") } else { name.to_owned() }
+}
+
+/// The clock name of a step's key.
+pub(crate) fn clock_of_step(key: &str) -> &str {
+    key.split('#').next().unwrap_or(key)
+}
 
 /// Open tickets recomputed per transaction when a policy or calendar changes.
 const RECOMPUTE_BATCH: u64 = 500;
@@ -47,6 +62,8 @@ pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tic
         let mut waiting: HashSet<String> = HashSet::new();
         for tc in ctx.clocks(t, now) {
             let name = tc.clock.name.as_str();
+            let restarts = matches!(tc.clock.name, ClockName::FollowUp | ClockName::Rectification);
+            let key = step_clock(name, restarts, t.reopen_count);
             let policy = ctx.policy(&tc.policy_id);
             let calendar = ctx.calendar(&tc.calendar_id, &t.project_id);
             let mut warn_at = None;
@@ -55,11 +72,11 @@ pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tic
                     if matches!(step.kind, StepKind::Warning { .. }) {
                         warn_at = Some(warn_at.map_or(step.fire_at, |w: DateTime<Utc>| w.min(step.fire_at)));
                     }
-                    wanted.insert((name.to_owned(), step.kind.key()), Some(step.fire_at));
+                    wanted.insert((key.clone(), step.kind.key()), Some(step.fire_at));
                 }
             }
             if tc.clock.state == ClockState::Paused {
-                waiting.insert(name.to_owned());
+                waiting.insert(key.clone());
             }
             let row = sla_clock::Model {
                 company_id: t.company_id.clone(),
@@ -81,6 +98,11 @@ pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tic
         if t.escalation_risk {
             let risk = risk_step(t.created_at);
             wanted.insert((RISK.to_owned(), risk.kind.key()), Some(risk.fire_at));
+        }
+        if let Some((_, facts)) = facts_of(t)
+            && let Some(close) = auto_close_step(&facts, ctx.auto_close_days)
+        {
+            wanted.insert((step_clock(LOOP, true, t.reopen_count), close.kind.key()), Some(close.fire_at));
         }
         // Stored steps: fired ones stay as they are; the rest move, wait, or go.
         let mine: Vec<&sla_step::Model> = stored_steps.iter().filter(|s| s.ticket_id == t.id).collect();

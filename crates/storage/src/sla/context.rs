@@ -17,6 +17,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::calendars::{exception_of, weekly_of};
 use super::policies::policy_of;
 use crate::db::Store;
+use crate::tickets::follow_up_policy_of;
 use crate::entity::{calendar, calendar_day, counter, project, sla_policy, ticket};
 use crate::error::Result;
 
@@ -44,10 +45,12 @@ pub struct SlaContext {
     default_calendar_id: Option<String>,
     /// Project id → (time zone, its own calendar).
     projects: HashMap<String, (Tz, Option<String>)>,
+    /// Days after resolve when a ticket nobody rated closes.
+    pub(crate) auto_close_days: u32,
 }
 
 impl SlaContext {
-    pub(crate) async fn load(db: &impl ConnectionTrait, company_id: &str) -> Result<Self> {
+    pub(crate) async fn load(db: &impl ConnectionTrait, company_id: &str, auto_close_days: u32) -> Result<Self> {
         let policies = sla_policy::Entity::find()
             .filter(sla_policy::Column::CompanyId.eq(company_id))
             .order_by_asc(sla_policy::Column::CreatedAt)
@@ -78,7 +81,7 @@ impl SlaContext {
             }
         }
         let default_calendar_id = rows.iter().find(|c| c.preset.as_deref() == Some(DEFAULT_PRESET)).map(|c| c.id.clone());
-        Ok(SlaContext { policies, calendars, default_calendar_id, projects })
+        Ok(SlaContext { policies, calendars, default_calendar_id, projects, auto_close_days })
     }
 
     /// Every clock the ticket has now, each from its own policy and calendar.
@@ -87,15 +90,20 @@ impl SlaContext {
         ClockName::ALL.iter().filter_map(|&name| self.clock_of(name, &traits, &facts, now)).collect()
     }
 
-    /// The deadlines a ticket with `traits` reported at `start` would get (the follow-up clock as
-    /// if it were resolved at `start`): how an admin checks a policy.
+    /// The deadlines a ticket with `traits` reported at `start` would get (the follow-up and
+    /// rectification clocks as if resolved, or reopened, at `start`): how an admin checks a policy.
     pub fn simulate(&self, traits: &TicketTraits, start: DateTime<Utc>) -> Vec<TicketClock> {
         let open = ClockFacts::reported(traits.kind, start);
         let resolved = ClockFacts { status: Status::Resolved, resolved_at: Some(start), ..open.clone() };
+        let reopened = ClockFacts { status: Status::Reopened, reopened_at: Some(start), ..open.clone() };
         ClockName::ALL
             .iter()
             .filter_map(|&name| {
-                let facts = if name == ClockName::FollowUp { &resolved } else { &open };
+                let facts = match name {
+                    ClockName::FollowUp => &resolved,
+                    ClockName::Rectification => &reopened,
+                    _ => &open,
+                };
                 self.clock_of(name, traits, facts, start)
             })
             .collect()
@@ -146,6 +154,9 @@ pub(crate) fn facts_of(t: &ticket::Model) -> Option<(TicketTraits, ClockFacts)> 
         closed_at: t.closed_at,
         suspended_at: t.suspended_at,
         pauses,
+        first_resolved_at: t.first_resolved_at,
+        reopened_at: t.reopened_at,
+        follow_up_policy: follow_up_policy_of(t),
     };
     Some((traits, facts))
 }
@@ -153,7 +164,7 @@ pub(crate) fn facts_of(t: &ticket::Model) -> Option<(TicketTraits, ClockFacts)> 
 impl Store {
     /// The company's SLA configuration, shared until it changes.
     pub async fn sla_context(&self, company_id: &str) -> Result<Arc<SlaContext>> {
-        self.sla_cache.get(&self.db, company_id).await
+        self.sla_cache.get(&self.db, company_id, self.loop_rules.auto_close_days).await
     }
 }
 
@@ -166,14 +177,15 @@ pub(crate) struct ContextCache(Arc<Mutex<HashMap<String, Versioned>>>);
 
 impl ContextCache {
     /// The company's context, loaded again only when its configuration version moved.
-    pub(crate) async fn get(&self, db: &impl ConnectionTrait, company_id: &str) -> Result<Arc<SlaContext>> {
+    pub(crate) async fn get(&self, db: &impl ConnectionTrait, company_id: &str, auto_close_days: u32) -> Result<Arc<SlaContext>> {
         let version = config_version(db, company_id).await?;
         if let Some((at, found)) = self.0.lock().ok().and_then(|m| m.get(company_id).cloned())
             && at == version
+            && found.auto_close_days == auto_close_days
         {
             return Ok(found);
         }
-        let loaded = Arc::new(SlaContext::load(db, company_id).await?);
+        let loaded = Arc::new(SlaContext::load(db, company_id, auto_close_days).await?);
         if let Ok(mut map) = self.0.lock() {
             map.insert(company_id.to_owned(), (version, loaded.clone()));
         }

@@ -8,17 +8,20 @@
 //! every node was down is simply due, and fires on the first sweep after start.
 
 use chrono::{DateTime, Duration, Utc};
-use guanjia_domain::sla::{Audience, ClockName, EscalationStep, Reach, StaffRef, StepKind, recipients};
+use guanjia_domain::sla::{Audience, ClockName, EscalationStep, Reach, StepKind};
 use guanjia_domain::role::Role;
-use guanjia_domain::ticket::Visibility;
+use guanjia_domain::ticket::{Action, Visibility};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
-use super::clocks::RISK;
+use super::clocks::{RISK, clock_of_step};
+use super::context::SlaContext;
 use crate::db::Store;
-use crate::entity::{notification, sla_clock, sla_step, staff, staff_project, ticket, ticket_event};
-use crate::error::Result;
+use crate::entity::{sla_clock, sla_step, ticket, ticket_event};
+use crate::notify::{audience_of, notify};
+use crate::error::{Result, StorageError};
+use crate::principal::Principal;
 use crate::support::new_id;
 
 /// How long a claim holds before another node may take the step over.
@@ -26,6 +29,11 @@ pub const LEASE: Duration = Duration::seconds(60);
 
 /// The actor role written on timeline entries the scheduler makes.
 const SYSTEM: &str = "system";
+
+/// Who closes tickets on the scheduler's behalf, in the timeline.
+const SCHEDULER: &str = "scheduler";
+
+const AUTO_CLOSE_NOTE: &str = "回访期内未评价，系统自动关闭 (closed: not rated within the follow-up period)";
 
 impl Store {
     /// Claims up to `limit` due steps for `node` and fires them. Returns how many fired here.
@@ -96,7 +104,8 @@ impl Store {
             txn.commit().await?;
             return Ok(false);
         };
-        let clock_row = sla_clock::Entity::find_by_id((step.company_id.clone(), step.ticket_id.clone(), step.clock.clone())).one(&txn).await?;
+        let clock = clock_of_step(&step.clock).to_owned();
+        let clock_row = sla_clock::Entity::find_by_id((step.company_id.clone(), step.ticket_id.clone(), clock.clone())).one(&txn).await?;
         let (notice, audience, level) = match kind {
             StepKind::Warning { .. } => (
                 "sla_warning",
@@ -112,12 +121,12 @@ impl Store {
                 let notice = if step.clock == RISK { "escalation_risk" } else { "sla_escalation" };
                 (notice, Audience::Rung { role: rung.notify, reach: rung.reach }, Some(level))
             }
+            StepKind::AutoClose => return self.auto_close(txn, t, &ctx, now).await,
         };
-        let staff = staff_refs(&txn, &t.company_id).await?;
-        let to = recipients(&audience, &t.project_id, &staff);
+        let to = audience_of(&txn, &t.company_id, &t.project_id, &audience).await?;
         let details = json!({
             "ticket_number": t.number,
-            "clock": step.clock.parse::<ClockName>().ok(),
+            "clock": clock.parse::<ClockName>().ok(),
             "step": step.step,
             "due_at": clock_row.as_ref().map(|c| c.due_at),
             "level": level,
@@ -146,25 +155,29 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        let rows: Vec<notification::ActiveModel> = to
-            .iter()
-            .map(|recipient| notification::ActiveModel {
-                company_id: Set(t.company_id.clone()),
-                id: Set(new_id()),
-                recipient_id: Set(recipient.clone()),
-                kind: Set(notice.to_owned()),
-                ticket_id: Set(Some(t.id.clone())),
-                details: Set(details.clone()),
-                created_at: Set(now),
-                read_at: Set(None),
-                delivered_at: Set(None),
-            })
-            .collect();
-        if !rows.is_empty() {
-            notification::Entity::insert_many(rows).exec_without_returning(&txn).await?;
-        }
+        notify(&txn, &t, &to, notice, &details, now).await?;
         txn.commit().await?;
         Ok(true)
+    }
+}
+
+impl Store {
+    /// Closes a resolved ticket nobody rated, as the system. A ticket that moved on meanwhile is
+    /// left as it is; the step is spent either way.
+    async fn auto_close(&self, txn: DatabaseTransaction, t: ticket::Model, ctx: &SlaContext, now: DateTime<Utc>) -> Result<bool> {
+        let system = Principal::system(&t.company_id, SCHEDULER);
+        let close = Action::Close { note: Some(AUTO_CLOSE_NOTE.to_owned()) };
+        match self.apply_in(&txn, &system, t, &close, ctx, now).await {
+            Ok(_) => {
+                txn.commit().await?;
+                Ok(true)
+            }
+            Err(StorageError::Lifecycle(_)) => {
+                txn.commit().await?;
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -174,22 +187,4 @@ fn step_key(s: &sla_step::Model) -> Condition {
         .add(sla_step::Column::TicketId.eq(&s.ticket_id))
         .add(sla_step::Column::Clock.eq(&s.clock))
         .add(sla_step::Column::Step.eq(&s.step))
-}
-
-/// The company's active staff as the audience rules see them.
-async fn staff_refs(db: &impl ConnectionTrait, company_id: &str) -> Result<Vec<StaffRef>> {
-    let people = staff::Entity::find()
-        .filter(staff::Column::CompanyId.eq(company_id))
-        .filter(staff::Column::Active.eq(true))
-        .all(db)
-        .await?;
-    let links = staff_project::Entity::find().filter(staff_project::Column::CompanyId.eq(company_id)).all(db).await?;
-    Ok(people
-        .into_iter()
-        .filter_map(|s| {
-            let role = s.role.parse().ok()?;
-            let project_ids = links.iter().filter(|l| l.staff_id == s.id).map(|l| l.project_id.clone()).collect();
-            Some(StaffRef { id: s.id, role, project_ids })
-        })
-        .collect())
 }

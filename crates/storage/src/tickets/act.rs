@@ -3,28 +3,22 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::role::Role;
-use guanjia_domain::ticket::{Action, ActionName, Lifecycle, LoopRules, Status};
+use guanjia_domain::closed_loop::FollowUpPolicy;
+use guanjia_domain::ticket::{Action, ActionName, Lifecycle, Status};
 use guanjia_domain::validation::FieldErrorCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 
 use super::visible_to;
 use crate::db::Store;
 use crate::entity::{ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
-use crate::sla::sync_clocks;
+use crate::sla::{SlaContext, sync_clocks};
 use crate::support::new_id;
 
 impl Store {
     /// Applies `action` to a ticket the principal can see, or changes nothing and says why not.
-    pub async fn act_on_ticket(
-        &self,
-        who: &Principal,
-        ticket_id: &str,
-        action: Action,
-        rules: LoopRules,
-        now: DateTime<Utc>,
-    ) -> Result<ticket::Model> {
+    pub async fn act_on_ticket(&self, who: &Principal, ticket_id: &str, action: Action, now: DateTime<Utc>) -> Result<ticket::Model> {
         action.validate()?;
         let ctx = self.sla_context(&who.company_id).await?;
         let txn = self.begin_write().await?;
@@ -45,8 +39,26 @@ impl Store {
         if let Action::LinkDuplicate { original_id } = &action {
             self.check_original(who, &current, original_id).await?;
         }
+        let updated = self.apply_in(&txn, who, current, &action, &ctx, now).await?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+
+    /// Applies an action inside the caller's write transaction: the state machine decides, and
+    /// the ticket, its timeline entry, its clocks and what a resolve starts (the follow-up owner,
+    /// the resident's rating link) are written with it.
+    pub(crate) async fn apply_in(
+        &self,
+        txn: &DatabaseTransaction,
+        who: &Principal,
+        current: ticket::Model,
+        action: &Action,
+        ctx: &SlaContext,
+        now: DateTime<Utc>,
+    ) -> Result<ticket::Model> {
         let mut lifecycle = lifecycle_of(&current);
-        let change = lifecycle.apply(&action, &who.actor(), now, rules)?;
+        let change = lifecycle.apply(action, &who.actor(), now, self.loop_rules)?;
+        let resolved = change.action == ActionName::Resolve;
         let mut model: ticket::ActiveModel = current.clone().into();
         model.status = Set(change.to.as_str().to_owned());
         model.suspended_from = Set(lifecycle.suspended_from.map(|s| s.as_str().to_owned()));
@@ -57,17 +69,28 @@ impl Store {
         model.resolved_at = Set(lifecycle.resolved_at);
         model.closed_at = Set(lifecycle.closed_at);
         model.satisfaction = Set(lifecycle.satisfaction.and_then(|s| i32::try_from(s).ok()));
+        model.timeliness = Set(lifecycle.timeliness.and_then(|s| i32::try_from(s).ok()));
+        model.attitude = Set(lifecycle.attitude.and_then(|s| i32::try_from(s).ok()));
         model.escalation_level = Set(lifecycle.escalation_level);
         model.reopen_count = Set(lifecycle.reopen_count);
         model.first_contact_owner_id = Set(lifecycle.first_contact_owner_id);
         model.suspended_at = Set(lifecycle.suspended_at);
         model.paused_seconds = Set(lifecycle.paused_seconds);
-        model.duplicate_of = Set(lifecycle.duplicate_of);
         model.pauses = Set(Some(serde_json::json!(lifecycle.pauses)));
+        model.duplicate_of = Set(lifecycle.duplicate_of);
+        model.follow_up_attempts = Set(lifecycle.follow_up_attempts);
+        model.follow_up_result = Set(lifecycle.follow_up_result.map(|r| r.as_str().to_owned()));
+        model.followed_up_at = Set(lifecycle.followed_up_at);
+        model.first_resolved_at = Set(lifecycle.first_resolved_at);
+        model.reopened_at = Set(lifecycle.reopened_at);
+        model.adopted = Set(lifecycle.adopted);
+        if resolved && lifecycle.follow_up_policy != FollowUpPolicy::Never {
+            model.follow_up_owner_id = Set(self.follow_up_owner(txn, &current).await?);
+        }
         model.updated_at = Set(now);
-        let updated = model.update(&txn).await?;
-        sync_clocks(&txn, &ctx, std::slice::from_ref(&updated), now).await?;
-        let details = serde_json::to_value(&action).unwrap_or_default();
+        let updated = model.update(txn).await?;
+        sync_clocks(txn, ctx, std::slice::from_ref(&updated), now).await?;
+        let details = serde_json::to_value(action).unwrap_or_default();
         ticket_event::ActiveModel {
             company_id: Set(who.company_id.clone()),
             id: Set(new_id()),
@@ -81,9 +104,11 @@ impl Store {
             details: Set(details),
             created_at: Set(now),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
-        txn.commit().await?;
+        if resolved {
+            self.send_rating_link(txn, &updated, now).await?;
+        }
         Ok(updated)
     }
 
@@ -145,5 +170,20 @@ pub(crate) fn lifecycle_of(t: &ticket::Model) -> Lifecycle {
         paused_seconds: t.paused_seconds,
         pauses: t.pauses.clone().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default(),
         duplicate_of: t.duplicate_of.clone(),
+        follow_up_policy: follow_up_policy_of(t),
+        follow_up_attempts: t.follow_up_attempts,
+        follow_up_result: t.follow_up_result.as_deref().and_then(|r| r.parse().ok()),
+        followed_up_at: t.followed_up_at,
+        first_resolved_at: t.first_resolved_at,
+        reopened_at: t.reopened_at,
+        timeliness: t.timeliness.map(i64::from),
+        attitude: t.attitude.map(i64::from),
+        adopted: t.adopted,
     }
+}
+
+/// The follow-up policy a ticket was opened with (complaints are always followed up).
+pub fn follow_up_policy_of(t: &ticket::Model) -> FollowUpPolicy {
+    let kind = t.kind.parse().unwrap_or(guanjia_domain::taxonomy::Kind::Inquiry);
+    FollowUpPolicy::effective(kind, t.follow_up_policy.as_deref().and_then(|p| p.parse().ok()))
 }

@@ -1,7 +1,9 @@
 //! Creating a ticket: references checked against stored data, numbered, first timeline entry.
 
 use chrono::{DateTime, Utc};
+use guanjia_domain::closed_loop::Report;
 use guanjia_domain::place::local_date;
+use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::role::Role;
 use guanjia_domain::ticket::{Status, TicketDraft, Visibility, number_counter, ticket_number};
 use guanjia_domain::validation::FieldErrorCode;
@@ -15,6 +17,7 @@ use crate::entity::{building, project, resident, room, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::residents::household_in_room;
+use crate::notify::{audience_of, notify};
 use crate::sla::sync_clocks;
 use crate::support::{new_id, next_counter};
 
@@ -46,9 +49,10 @@ impl Store {
         if !(who.role.is_desk() || who.role == Role::Resident) {
             return Err(StorageError::Forbidden);
         }
-        if let Some(category) = &draft.category {
-            self.active_category(&who.company_id, category).await?;
-        }
+        let follow_up_policy = match &draft.category {
+            Some(category) => self.active_category(&who.company_id, category).await?.follow_up_policy,
+            None => None,
+        };
         if !draft.attachments.is_empty() {
             return Err(StorageError::field("attachments", FieldErrorCode::UnknownReference));
         }
@@ -71,6 +75,17 @@ impl Store {
             None => (None, None),
         };
         let duplicate_of = duplicates.as_ref().and_then(|d| d.original.clone());
+        let report = Report {
+            id: id.clone(),
+            kind: draft.kind,
+            category: draft.category.clone(),
+            household_id: parties.household_id.clone(),
+            room_id: parties.room_id.clone(),
+            reported_at: draft.reported_at,
+        };
+        let repeat = self.repeats(&who.company_id, &report).await?;
+        // 第三次重复投诉: the third time the same home complains of the same thing is a risk.
+        let escalation_risk = draft.escalation_risk || repeat.earlier >= 2;
         let contact_name = draft.contact.as_ref().and_then(|c| c.name.clone());
         let contact_phone = draft.contact.as_ref().and_then(|c| c.phone.clone());
         let ctx = self.sla_context(&who.company_id).await?;
@@ -101,9 +116,9 @@ impl Store {
             assignee_id: Set(None),
             team_id: Set(None),
             escalation_level: Set(0),
-            escalation_risk: Set(draft.escalation_risk),
+            escalation_risk: Set(escalation_risk),
             duplicate_of: Set(duplicate_of),
-            repeat_of: Set(None),
+            repeat_of: Set(repeat.original.clone()),
             satisfaction: Set(None),
             reopen_count: Set(0),
             paused_seconds: Set(0),
@@ -120,6 +135,16 @@ impl Store {
             duplicate_candidates: Set(duplicates.map(|d| json!(d.candidates))),
             pauses: Set(None),
             tier: Set(parties.resident.as_ref().map(|r| r.tier.clone())),
+            follow_up_policy: Set(follow_up_policy),
+            follow_up_owner_id: Set(None),
+            follow_up_attempts: Set(0),
+            follow_up_result: Set(None),
+            followed_up_at: Set(None),
+            first_resolved_at: Set(None),
+            reopened_at: Set(None),
+            timeliness: Set(None),
+            attitude: Set(None),
+            adopted: Set(None),
         }
         .insert(&txn)
         .await?;
@@ -138,12 +163,19 @@ impl Store {
                 "urgency": model.urgency, "channel": model.channel, "title": model.title,
                 "reported_at": model.reported_at, "escalation_risk": model.escalation_risk,
                 "filled_from_text": draft.filled_from_text, "duplicate_of": model.duplicate_of,
+                "repeat_of": model.repeat_of,
             })),
             created_at: Set(now),
         }
         .insert(&txn)
         .await?;
         sync_clocks(&txn, &ctx, std::slice::from_ref(&model), now).await?;
+        if let Some(original) = &repeat.original {
+            let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
+            let to = audience_of(&txn, &who.company_id, &model.project_id, &supervisors).await?;
+            let details = json!({ "ticket_number": model.number, "repeat_of": original, "earlier": repeat.earlier });
+            notify(&txn, &model, &to, "repeat_complaint", &details, now).await?;
+        }
         txn.commit().await?;
         Ok(model)
     }

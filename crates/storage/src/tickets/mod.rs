@@ -6,6 +6,7 @@ mod duplicates;
 mod query;
 
 pub use act::allowed_actions;
+pub use act::follow_up_policy_of;
 pub use create::Reading;
 pub use query::TicketFilter;
 

@@ -1,7 +1,7 @@
 //! Reading tickets and their timelines, always within the reader's scope.
 
 use guanjia_domain::role::Role;
-use guanjia_domain::ticket::Visibility;
+use guanjia_domain::ticket::{Status, Visibility};
 use chrono::{DateTime, Utc};
 use guanjia_domain::sla::{ClockState, SlaState};
 use sea_orm::sea_query::SelectStatement;
@@ -29,6 +29,8 @@ pub struct TicketFilter {
     pub q: Option<String>,
     /// Tickets with an open clock past its first warning, or overdue, as of the given moment.
     pub sla_state: Option<(SlaState, DateTime<Utc>)>,
+    /// Resolved tickets waiting for this staff member's follow-up call.
+    pub awaiting_follow_up_by: Option<String>,
 }
 
 impl Store {
@@ -62,6 +64,12 @@ impl Store {
         }
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             condition = condition.add(search(q));
+        }
+        if let Some(owner) = filter.awaiting_follow_up_by {
+            condition = condition
+                .add(ticket::Column::FollowUpOwnerId.eq(owner))
+                .add(ticket::Column::Status.eq(Status::Resolved.as_str()))
+                .add(ticket::Column::FollowUpResult.is_null());
         }
         if let Some((state, now)) = filter.sla_state {
             condition = condition.add(ticket::Column::Id.in_subquery(clocks_in(&who.company_id, state, now)));

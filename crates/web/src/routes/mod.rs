@@ -2,9 +2,11 @@
 
 pub mod auth;
 pub mod calendars;
+pub mod figures;
 pub mod intake;
 pub mod notifications;
 pub mod places;
+pub mod ratings;
 pub mod residents;
 pub mod sla;
 pub mod staff;

@@ -26,11 +26,20 @@ pub struct CategoryView {
     pub label_zh: String,
     pub label_en: String,
     pub active: bool,
+    /// always, unless_rated (when null) or never.
+    pub follow_up_policy: Option<String>,
 }
 
 impl From<category::Model> for CategoryView {
     fn from(c: category::Model) -> Self {
-        CategoryView { code: c.code, kind: c.kind, label_zh: c.label_zh, label_en: c.label_en, active: c.active }
+        CategoryView {
+            code: c.code,
+            kind: c.kind,
+            label_zh: c.label_zh,
+            label_en: c.label_en,
+            active: c.active,
+            follow_up_policy: c.follow_up_policy,
+        }
     }
 }
 

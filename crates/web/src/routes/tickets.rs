@@ -7,7 +7,7 @@ use guanjia_domain::phone::mask_phone;
 use guanjia_domain::sla::SlaState;
 use guanjia_domain::ticket::{Action, Status, Suggestion, TicketInput};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
-use guanjia_storage::{Principal, Reading, SlaContext, TicketClock, TicketFilter, allowed_actions};
+use guanjia_storage::{Principal, Reading, SlaContext, TicketClock, TicketFilter, allowed_actions, follow_up_policy_of};
 use guanjia_storage::entity::{ticket, ticket_event};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_ticket))
         .routes(routes!(act_on_ticket))
         .routes(routes!(ticket_events))
+        .routes(routes!(my_follow_ups))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -100,8 +101,26 @@ pub struct TicketView {
     /// Open tickets that may report the same thing, best first.
     pub duplicate_candidates: Vec<DuplicateCandidateView>,
     pub repeat_of: Option<String>,
+    /// The overall rating of the last follow-up, 1–5.
     pub satisfaction: Option<i32>,
+    pub timeliness: Option<i32>,
+    pub attitude: Option<i32>,
     pub reopen_count: i32,
+    /// Who calls back after resolve (the first-contact owner, else a butler of the project).
+    pub follow_up_owner_id: Option<String>,
+    /// always, unless_rated or never (complaints: always).
+    pub follow_up_policy: String,
+    /// Calls that did not reach the resident since the last resolve.
+    pub follow_up_attempts: i32,
+    /// How the last follow-up ended: reached, rated or unreachable.
+    pub follow_up_result: Option<String>,
+    pub followed_up_at: Option<DateTime<Utc>>,
+    /// The first resolve (the resolution clock stops there); later resolves follow rectification.
+    pub first_resolved_at: Option<DateTime<Utc>>,
+    /// The latest reopen for rectification.
+    pub reopened_at: Option<DateTime<Utc>>,
+    /// A reviewed suggestion: adopted (true) or declined.
+    pub adopted: Option<bool>,
     pub reported_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -115,6 +134,7 @@ impl TicketView {
     pub fn new(t: ticket::Model, who: &Principal, sla: &SlaContext, now: DateTime<Utc>, mask: bool) -> Self {
         let deadlines = sla.clocks(&t, now).into_iter().map(DeadlineView::from).collect();
         let allowed_actions = allowed_actions(who, &t).into_iter().map(|a| a.as_str().to_owned()).collect();
+        let follow_up_policy = follow_up_policy_of(&t).as_str().to_owned();
         let phone = if mask { t.contact_phone.as_deref().map(mask_phone) } else { t.contact_phone };
         TicketView {
             id: t.id,
@@ -142,7 +162,17 @@ impl TicketView {
             duplicate_candidates: t.duplicate_candidates.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default(),
             repeat_of: t.repeat_of,
             satisfaction: t.satisfaction,
+            timeliness: t.timeliness,
+            attitude: t.attitude,
             reopen_count: t.reopen_count,
+            follow_up_policy,
+            follow_up_owner_id: t.follow_up_owner_id,
+            follow_up_attempts: t.follow_up_attempts,
+            follow_up_result: t.follow_up_result,
+            followed_up_at: t.followed_up_at,
+            first_resolved_at: t.first_resolved_at,
+            reopened_at: t.reopened_at,
+            adopted: t.adopted,
             reported_at: t.reported_at,
             created_at: t.created_at,
             updated_at: t.updated_at,
@@ -267,6 +297,7 @@ async fn list_tickets(
         room_id: query.room_id,
         q: query.q,
         sla_state: sla_state.map(|s| (s, now)),
+        awaiting_follow_up_by: None,
     };
     let page = state.store.tickets(&who, filter, page).await?;
     let sla = state.store.sla_context(&who.company_id).await?;
@@ -293,7 +324,7 @@ async fn act_on_ticket(
 ) -> ApiResult<axum::Json<TicketView>> {
     let now = Utc::now();
     let name = action.name();
-    let ticket = state.store.act_on_ticket(&who, &id, action, state.settings.rules, now).await?;
+    let ticket = state.store.act_on_ticket(&who, &id, action, now).await?;
     metrics::counter!("guanjia_ticket_actions_total", "action" => name.as_str()).increment(1);
     let sla = state.store.sla_context(&who.company_id).await?;
     Ok(axum::Json(TicketView::new(ticket, &who, &sla, now, false)))
@@ -304,4 +335,16 @@ async fn act_on_ticket(
 async fn ticket_events(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<EventList>> {
     let items = state.store.ticket_events(&who, &id).await?.into_iter().map(EventView::from).collect();
     Ok(axum::Json(EventList { items }))
+}
+
+/// Resolved tickets waiting for the caller's follow-up call (回访任务), oldest resolve first
+/// within the page's order (newest created first, like every ticket list).
+#[utoipa::path(get, path = "/api/v1/me/follow-ups", tag = "closed loop", params(PageQuery), responses((status = 200, body = PageOf<TicketView>)))]
+async fn my_follow_ups(State(state): State<AppState>, Caller(who): Caller, ApiQuery(query): ApiQuery<PageQuery>) -> ApiResult<axum::Json<PageOf<TicketView>>> {
+    let page = query.request()?;
+    let filter = TicketFilter { awaiting_follow_up_by: Some(who.id.clone()), ..TicketFilter::default() };
+    let now = Utc::now();
+    let page = state.store.tickets(&who, filter, page).await?;
+    let sla = state.store.sla_context(&who.company_id).await?;
+    Ok(axum::Json(PageOf::from_page(page, |t| TicketView::new(t, &who, &sla, now, true))))
 }

@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 
 use super::{Action, ActionName, Status, Visibility};
 use crate::role::Role;
+use crate::closed_loop::{AUTO_CLOSE_DAYS, CallOutcome, FollowUpPolicy, FollowUpResult, MAX_FAILED_ATTEMPTS};
 use crate::sla::Pause;
+use crate::validation::FieldErrorCode;
 use crate::taxonomy::Kind;
 use crate::validation::ValidationError;
 
@@ -16,11 +18,13 @@ use crate::validation::ValidationError;
 pub struct LoopRules {
     /// A follow-up rating below this reopens the ticket for rectification (整改).
     pub satisfied_at_least: i64,
+    /// A resolved ticket nobody rated closes this many days after resolve (not complaints).
+    pub auto_close_days: u32,
 }
 
 impl Default for LoopRules {
     fn default() -> Self {
-        Self { satisfied_at_least: 3 }
+        Self { satisfied_at_least: 3, auto_close_days: AUTO_CLOSE_DAYS }
     }
 }
 
@@ -57,6 +61,21 @@ pub struct Lifecycle {
     pub pauses: Vec<Pause>,
     /// The ticket this one reports again; its work happens there.
     pub duplicate_of: Option<String>,
+    /// Whether the ticket needs a staff call back after resolve.
+    pub follow_up_policy: FollowUpPolicy,
+    /// Follow-up calls that did not reach the resident, this resolve.
+    pub follow_up_attempts: i32,
+    /// How the follow-up ended, and when.
+    pub follow_up_result: Option<FollowUpResult>,
+    pub followed_up_at: Option<DateTime<Utc>>,
+    /// The first resolve: the resolution clock stops there, whatever rectification follows.
+    pub first_resolved_at: Option<DateTime<Utc>>,
+    /// The latest reopen: the rectification clock starts there.
+    pub reopened_at: Option<DateTime<Utc>>,
+    pub timeliness: Option<i64>,
+    pub attitude: Option<i64>,
+    /// A reviewed suggestion: adopted or declined.
+    pub adopted: Option<bool>,
 }
 
 impl Lifecycle {
@@ -80,6 +99,15 @@ impl Lifecycle {
             paused_seconds: 0,
             pauses: Vec::new(),
             duplicate_of: None,
+            follow_up_policy: FollowUpPolicy::effective(kind, None),
+            follow_up_attempts: 0,
+            follow_up_result: None,
+            followed_up_at: None,
+            first_resolved_at: None,
+            reopened_at: None,
+            timeliness: None,
+            attitude: None,
+            adopted: None,
         }
     }
 }
@@ -118,6 +146,10 @@ crate::code::code_enum! {
         NotAnInquiry = "not_an_inquiry",
         /// A duplicate is not dispatched again: the work happens on its original.
         Duplicate = "duplicate",
+        /// Closing as unreachable needs the allowed number of failed calls first.
+        TooFewAttempts = "too_few_attempts",
+        /// Only a suggestion is reviewed.
+        NotASuggestion = "not_a_suggestion",
     }
 }
 
@@ -169,6 +201,10 @@ impl Lifecycle {
             (A::Arrive, S::Dispatched | S::InProgress) => Some(S::InProgress),
             (A::Resolve, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => Some(S::Resolved),
             (A::FollowUp, S::Resolved) => Some(S::Closed),
+            (A::CloseUnreachable, S::Resolved) if self.follow_up_attempts >= MAX_FAILED_ATTEMPTS => Some(S::Closed),
+            (A::CloseUnreachable, S::Resolved) => return Err(invalid(Some(TransitionBlock::TooFewAttempts))),
+            (A::Review, _) if self.kind != Kind::Suggestion => return Err(invalid(Some(TransitionBlock::NotASuggestion))),
+            (A::Review, s) if !s.is_final() && s != S::Suspended => Some(S::Closed),
             (A::Close, S::Resolved) if self.kind == Kind::Complaint => {
                 return Err(invalid(Some(TransitionBlock::FollowUpRequired)));
             }
@@ -214,12 +250,44 @@ impl Lifecycle {
             }
             Action::Resolve { .. } => {
                 self.resolved_at = Some(now);
+                self.first_resolved_at.get_or_insert(now);
+                // Each resolve is followed up afresh.
+                self.follow_up_attempts = 0;
+                self.follow_up_result = None;
+                self.followed_up_at = None;
             }
-            Action::FollowUp { satisfaction, .. } => {
-                self.satisfaction = Some(*satisfaction);
-                if *satisfaction < rules.satisfied_at_least {
+            Action::FollowUp { outcome: CallOutcome::NotReached, .. } if actor.role == Role::Resident => {
+                return Err(ValidationError::single("outcome", FieldErrorCode::Invalid).into());
+            }
+            Action::FollowUp { outcome: CallOutcome::NotReached, .. } => {
+                self.follow_up_attempts += 1;
+                to = Status::Resolved;
+                visibility = Visibility::Internal;
+            }
+            Action::FollowUp { outcome: CallOutcome::Reached, satisfaction, timeliness, attitude, .. } => {
+                let satisfaction = satisfaction.unwrap_or_default();
+                let by_resident = actor.role == Role::Resident;
+                self.satisfaction = Some(satisfaction);
+                self.timeliness = *timeliness;
+                self.attitude = *attitude;
+                if satisfaction < rules.satisfied_at_least {
+                    // 整改: back to work, and the rating counts as the follow-up's answer.
                     to = Status::Reopened;
+                } else if by_resident && !self.follow_up_policy.rating_closes() {
+                    // A complaint closes only after staff have called back themselves.
+                    to = Status::Resolved;
                 }
+                if !(by_resident && to == Status::Resolved) {
+                    self.follow_up_result = Some(if by_resident { FollowUpResult::Rated } else { FollowUpResult::Reached });
+                    self.followed_up_at = Some(now);
+                }
+            }
+            Action::CloseUnreachable { .. } => {
+                self.follow_up_result = Some(FollowUpResult::Unreachable);
+                self.followed_up_at = Some(now);
+            }
+            Action::Review { adopted, .. } => {
+                self.adopted = Some(*adopted);
             }
             Action::Suspend { .. } => {
                 self.suspended_from = Some(from);
@@ -263,6 +331,7 @@ impl Lifecycle {
         }
         if to == Status::Reopened {
             self.reopen_count += 1;
+            self.reopened_at = Some(now);
             self.resolved_at = None;
             self.closed_at = None;
         }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::closed_loop::CallOutcome;
 
 /// Every (action, status) pair and what each role gets, for a repair assigned to the technician
 /// and suspended from `dispatched`, not linked as a duplicate. Cells: a status code (allowed, leads there), `409` (not in this
@@ -141,6 +142,24 @@ unlink_duplicate closed      409         403         403
 unlink_duplicate suspended   409         403         403
 unlink_duplicate reopened    409         403         403
 unlink_duplicate cancelled   409         403         403
+close_unreachable new         409         403         403
+close_unreachable accepted    409         403         403
+close_unreachable dispatched  409         403         403
+close_unreachable in_progress 409         403         403
+close_unreachable resolved    409         403         403
+close_unreachable closed      409         403         403
+close_unreachable suspended   409         403         403
+close_unreachable reopened    409         403         403
+close_unreachable cancelled   409         403         403
+review     new         409         403         403
+review     accepted    409         403         403
+review     dispatched  409         403         403
+review     in_progress 409         403         403
+review     resolved    409         403         403
+review     closed      409         403         403
+review     suspended   409         403         403
+review     reopened    409         403         403
+review     cancelled   409         403         403
 ";
 
 const TECH: &str = "tech-1";
@@ -197,7 +216,7 @@ fn action_for(name: ActionName) -> Action {
         ActionName::Dispatch => Action::Dispatch { assignee_id: Some(TECH.into()), team_id: None, note: None },
         ActionName::Arrive => Action::Arrive { note: None },
         ActionName::Resolve => Action::Resolve { body: None },
-        ActionName::FollowUp => Action::FollowUp { satisfaction: 5, comment: None },
+        ActionName::FollowUp => Action::FollowUp { outcome: CallOutcome::Reached, satisfaction: Some(5), timeliness: None, attitude: None, comment: None },
         ActionName::Close => Action::Close { note: None },
         ActionName::Reopen => Action::Reopen { reason: None },
         ActionName::Suspend => Action::Suspend { reason: "等待配件".into() },
@@ -207,6 +226,8 @@ fn action_for(name: ActionName) -> Action {
         ActionName::Comment => Action::Comment { body: "备注".into(), visibility: Visibility::Internal },
         ActionName::LinkDuplicate => Action::LinkDuplicate { original_id: "original".into() },
         ActionName::UnlinkDuplicate => Action::UnlinkDuplicate { reason: None },
+        ActionName::CloseUnreachable => Action::CloseUnreachable { reason: "三次电话未接通".into() },
+        ActionName::Review => Action::Review { adopted: true, reason: None },
     }
 }
 
@@ -246,7 +267,7 @@ fn a_complaint_closes_only_through_a_follow_up() {
         Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::FollowUpRequired), .. })
     ));
     let change = complaint
-        .apply(&Action::FollowUp { satisfaction: 4, comment: None }, &agent, Utc::now(), LoopRules::default())
+        .apply(&Action::FollowUp { outcome: CallOutcome::Reached, satisfaction: Some(4), timeliness: None, attitude: None, comment: None }, &agent, Utc::now(), LoopRules::default())
         .unwrap();
     assert_eq!(change.to, Status::Closed);
     assert_eq!(complaint.satisfaction, Some(4));
@@ -259,7 +280,7 @@ fn an_unsatisfied_follow_up_reopens_for_rectification() {
     let mut lifecycle = ticket(Kind::Complaint, Status::Resolved);
     lifecycle.resolved_at = Some(Utc::now());
     let change = lifecycle
-        .apply(&Action::FollowUp { satisfaction: 2, comment: Some("没修好".into()) }, &actor(Role::Resident), Utc::now(), rules)
+        .apply(&Action::FollowUp { outcome: CallOutcome::Reached, satisfaction: Some(2), timeliness: None, attitude: None, comment: Some("没修好".into()) }, &actor(Role::Resident), Utc::now(), rules)
         .unwrap();
     assert_eq!(change.to, Status::Reopened);
     assert_eq!(lifecycle.reopen_count, 1);
@@ -267,7 +288,7 @@ fn an_unsatisfied_follow_up_reopens_for_rectification() {
     // The threshold is configurable.
     let mut strict = ticket(Kind::Repair, Status::Resolved);
     let change = strict
-        .apply(&Action::FollowUp { satisfaction: 3, comment: None }, &actor(Role::Agent), Utc::now(), LoopRules { satisfied_at_least: 4 })
+        .apply(&Action::FollowUp { outcome: CallOutcome::Reached, satisfaction: Some(3), timeliness: None, attitude: None, comment: None }, &actor(Role::Agent), Utc::now(), LoopRules { satisfied_at_least: 4, ..LoopRules::default() })
         .unwrap();
     assert_eq!(change.to, Status::Reopened);
 }
@@ -323,7 +344,7 @@ fn invalid_payloads_are_validation_errors_and_change_nothing() {
     let mut lifecycle = ticket(Kind::Repair, Status::Resolved);
     let before = lifecycle.clone();
     let result = lifecycle.apply(
-        &Action::FollowUp { satisfaction: 9, comment: None },
+        &Action::FollowUp { outcome: CallOutcome::Reached, satisfaction: Some(9), timeliness: None, attitude: None, comment: None },
         &actor(Role::Agent),
         Utc::now(),
         LoopRules::default(),
@@ -355,4 +376,75 @@ fn a_duplicate_is_not_dispatched_again() {
     assert_eq!((change.to, change.visibility), (Status::New, Visibility::Internal));
     assert_eq!(lifecycle.duplicate_of, None);
     assert_eq!(lifecycle.target(ActionName::Dispatch, &actor(Role::Agent)), Ok(Status::Dispatched));
+}
+
+fn follow_up(outcome: CallOutcome, satisfaction: Option<i64>) -> Action {
+    let rated = satisfaction.is_some();
+    Action::FollowUp { outcome, satisfaction, timeliness: rated.then_some(4), attitude: rated.then_some(5), comment: None }
+}
+
+#[test]
+fn three_unanswered_calls_allow_closing_as_unreachable() {
+    let agent = actor(Role::Agent);
+    let mut lifecycle = ticket(Kind::Repair, Status::Resolved);
+    let close = Action::CloseUnreachable { reason: "三次电话未接通".into() };
+    for attempt in 1..=MAX_FAILED_ATTEMPTS {
+        let refused = lifecycle.apply(&close, &agent, Utc::now(), LoopRules::default()).unwrap_err();
+        assert!(matches!(refused, LifecycleError::InvalidTransition { reason: Some(TransitionBlock::TooFewAttempts), .. }));
+        let change = lifecycle.apply(&follow_up(CallOutcome::NotReached, None), &agent, Utc::now(), LoopRules::default()).unwrap();
+        assert_eq!((change.to, change.visibility, lifecycle.follow_up_attempts), (Status::Resolved, Visibility::Internal, attempt));
+    }
+    lifecycle.apply(&close, &agent, Utc::now(), LoopRules::default()).unwrap();
+    assert_eq!((lifecycle.status, lifecycle.follow_up_result), (Status::Closed, Some(FollowUpResult::Unreachable)));
+    let resident = actor(Role::Resident);
+    let mut other = ticket(Kind::Repair, Status::Resolved);
+    assert!(matches!(
+        other.apply(&follow_up(CallOutcome::NotReached, None), &resident, Utc::now(), LoopRules::default()),
+        Err(LifecycleError::Validation(_))
+    ));
+    assert_eq!(other, ticket(Kind::Repair, Status::Resolved), "refused changes nothing");
+}
+
+#[test]
+fn a_residents_rating_closes_a_repair_but_a_complaint_waits_for_the_call() {
+    let resident = actor(Role::Resident);
+    let mut repair = ticket(Kind::Repair, Status::Resolved);
+    repair.apply(&follow_up(CallOutcome::Reached, Some(5)), &resident, Utc::now(), LoopRules::default()).unwrap();
+    assert_eq!((repair.status, repair.follow_up_result, repair.attitude), (Status::Closed, Some(FollowUpResult::Rated), Some(5)));
+
+    let mut complaint = ticket(Kind::Complaint, Status::Resolved);
+    complaint.apply(&follow_up(CallOutcome::Reached, Some(5)), &resident, Utc::now(), LoopRules::default()).unwrap();
+    assert_eq!((complaint.status, complaint.satisfaction, complaint.follow_up_result), (Status::Resolved, Some(5), None));
+    complaint.apply(&follow_up(CallOutcome::Reached, Some(4)), &actor(Role::Agent), Utc::now(), LoopRules::default()).unwrap();
+    assert_eq!((complaint.status, complaint.follow_up_result), (Status::Closed, Some(FollowUpResult::Reached)));
+
+    // Unsatisfied: rectification, with the reopen time that starts its clock.
+    let mut unhappy = ticket(Kind::Complaint, Status::Resolved);
+    let now = Utc::now();
+    unhappy.apply(&follow_up(CallOutcome::Reached, Some(1)), &resident, now, LoopRules::default()).unwrap();
+    assert_eq!((unhappy.status, unhappy.reopen_count, unhappy.reopened_at), (Status::Reopened, 1, Some(now)));
+}
+
+#[test]
+fn the_first_resolve_is_kept_through_rectification() {
+    let agent = actor(Role::Agent);
+    let mut lifecycle = ticket(Kind::Repair, Status::InProgress);
+    let first = Utc::now();
+    lifecycle.apply(&Action::Resolve { body: None }, &agent, first, LoopRules::default()).unwrap();
+    lifecycle.apply(&follow_up(CallOutcome::Reached, Some(2)), &agent, first, LoopRules::default()).unwrap();
+    let again = first + chrono::Duration::hours(3);
+    lifecycle.apply(&Action::Resolve { body: None }, &agent, again, LoopRules::default()).unwrap();
+    assert_eq!((lifecycle.first_resolved_at, lifecycle.resolved_at), (Some(first), Some(again)));
+}
+
+#[test]
+fn only_suggestions_are_reviewed() {
+    let supervisor = actor(Role::Supervisor);
+    let mut suggestion = ticket(Kind::Suggestion, Status::Accepted);
+    let decline = Action::Review { adopted: false, reason: Some("与消防规定冲突".into()) };
+    suggestion.apply(&decline, &supervisor, Utc::now(), LoopRules::default()).unwrap();
+    assert_eq!((suggestion.status, suggestion.adopted), (Status::Closed, Some(false)));
+    let mut repair = ticket(Kind::Repair, Status::Accepted);
+    let refused = repair.apply(&Action::Review { adopted: true, reason: None }, &supervisor, Utc::now(), LoopRules::default());
+    assert!(matches!(refused, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::NotASuggestion), .. })));
 }

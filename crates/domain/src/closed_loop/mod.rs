@@ -1,0 +1,14 @@
+//! The closed loop (闭环管理): after the work, a follow-up (回访) and a rating; an unsatisfied
+//! rating sends the ticket back for rectification (整改); what is not measured does not improve.
+//!
+//! - [`follow_up`]: who must be called back, and when a ticket may close without a call;
+//! - [`repeat`]: a complaint that comes back;
+//! - [`figures`]: the service figures a manager reads, each defined once.
+
+pub mod figures;
+pub mod follow_up;
+pub mod repeat;
+
+pub use figures::{Figures, TicketOutcome, figures};
+pub use follow_up::{AUTO_CLOSE_DAYS, CallOutcome, FollowUpPolicy, FollowUpResult, MAX_FAILED_ATTEMPTS, Rating};
+pub use repeat::{REPEAT_WINDOW_DAYS, Report, repeats};

@@ -1,0 +1,60 @@
+//! Writing to the notification outbox, and finding who should hear of something.
+
+use chrono::{DateTime, Utc};
+use guanjia_domain::sla::{Audience, StaffRef, recipients};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
+
+use crate::entity::{notification, staff, staff_project, ticket};
+use crate::error::Result;
+use crate::support::new_id;
+
+/// The company's active staff as the audience rules see them.
+pub(crate) async fn staff_refs(db: &impl ConnectionTrait, company_id: &str) -> Result<Vec<StaffRef>> {
+    let people = staff::Entity::find()
+        .filter(staff::Column::CompanyId.eq(company_id))
+        .filter(staff::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    let links = staff_project::Entity::find().filter(staff_project::Column::CompanyId.eq(company_id)).all(db).await?;
+    Ok(people
+        .into_iter()
+        .filter_map(|s| {
+            let role = s.role.parse().ok()?;
+            let project_ids = links.iter().filter(|l| l.staff_id == s.id).map(|l| l.project_id.clone()).collect();
+            Some(StaffRef { id: s.id, role, project_ids })
+        })
+        .collect())
+}
+
+/// The staff of `audience` for a ticket of `project_id`, looked up in the caller's transaction.
+pub(crate) async fn audience_of(db: &impl ConnectionTrait, company_id: &str, project_id: &str, audience: &Audience) -> Result<Vec<String>> {
+    Ok(recipients(audience, project_id, &staff_refs(db, company_id).await?))
+}
+
+/// Puts one notification per recipient into the outbox, in the caller's transaction.
+pub(crate) async fn notify(
+    db: &impl ConnectionTrait,
+    t: &ticket::Model,
+    to: &[String],
+    kind: &str,
+    details: &Value,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if to.is_empty() {
+        return Ok(());
+    }
+    let rows = to.iter().map(|recipient| notification::ActiveModel {
+        company_id: Set(t.company_id.clone()),
+        id: Set(new_id()),
+        recipient_id: Set(recipient.clone()),
+        kind: Set(kind.to_owned()),
+        ticket_id: Set(Some(t.id.clone())),
+        details: Set(details.clone()),
+        created_at: Set(now),
+        read_at: Set(None),
+        delivered_at: Set(None),
+    });
+    notification::Entity::insert_many(rows).exec_without_returning(db).await?;
+    Ok(())
+}
