@@ -23,7 +23,7 @@ mod teams;
 mod tickets;
 
 pub use auth::{Login, MAX_FAILED_LOGINS, LOCKOUT, SESSION_TTL, hash_password, staff_principal};
-pub use closed_loop::RatingLinkInfo;
+pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
 pub use company::DEFAULT_COMPANY_CODE;
 pub use db::Store;
 pub use error::{Result, StorageError};

@@ -32,10 +32,22 @@ pub(crate) async fn audience_of(db: &impl ConnectionTrait, company_id: &str, pro
     Ok(recipients(audience, project_id, &staff_refs(db, company_id).await?))
 }
 
+/// What a notification is about: a ticket, or something of the company's (a survey).
+pub(crate) struct Subject<'a> {
+    pub company_id: &'a str,
+    pub ticket_id: Option<&'a str>,
+}
+
+impl<'a> From<&'a ticket::Model> for Subject<'a> {
+    fn from(t: &'a ticket::Model) -> Self {
+        Subject { company_id: &t.company_id, ticket_id: Some(&t.id) }
+    }
+}
+
 /// Puts one notification per recipient into the outbox, in the caller's transaction.
 pub(crate) async fn notify(
     db: &impl ConnectionTrait,
-    t: &ticket::Model,
+    subject: Subject<'_>,
     to: &[String],
     kind: &str,
     details: &Value,
@@ -45,11 +57,11 @@ pub(crate) async fn notify(
         return Ok(());
     }
     let rows = to.iter().map(|recipient| notification::ActiveModel {
-        company_id: Set(t.company_id.clone()),
+        company_id: Set(subject.company_id.to_owned()),
         id: Set(new_id()),
         recipient_id: Set(recipient.clone()),
         kind: Set(kind.to_owned()),
-        ticket_id: Set(Some(t.id.clone())),
+        ticket_id: Set(subject.ticket_id.map(str::to_owned)),
         details: Set(details.clone()),
         created_at: Set(now),
         read_at: Set(None),

@@ -16,6 +16,8 @@ on_both_databases!(
     repeat_complaints_are_linked_and_the_supervisor_told,
     suggestions_are_adopted_or_declined,
     the_figures_follow_their_definitions,
+    an_nps_campaign_reaches_its_segment_and_counts_each_answer_once,
+    praise_is_credited_to_the_staff_it_names,
 );
 
 async fn ticket(server: &Server, site: &Site, kind: &str, category: &str, description: &str) -> String {
@@ -269,4 +271,100 @@ async fn the_figures_follow_their_definitions(server: Server) {
     let resident = server.resident_token(&site.residents[0].1).await;
     let (status, _) = server.get(Some(&resident), &query(from, to)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn an_nps_campaign_reaches_its_segment_and_counts_each_answer_once(server: Server) {
+    let site = server.site("nps").await;
+    let from = Utc::now() - Duration::hours(1);
+    let closes_at = Utc::now() + Duration::days(14);
+    let campaign = json!({ "name": "四季度业主满意度调查", "project_id": site.project_id, "closes_at": closes_at });
+    let (status, _) = server.post(Some(&site.agent), "/api/v1/nps/campaigns", campaign.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "agents do not run surveys");
+    let created = server.ok(&server.admin, "/api/v1/nps/campaigns", campaign, StatusCode::CREATED).await;
+    assert_eq!(created["invited"], 2, "both residents of the site");
+    let (status, body) = server
+        .post(Some(&server.admin), "/api/v1/nps/campaigns", json!({ "name": "x", "project_id": site.project_id, "tier": "gold", "closes_at": "2020-01-01T00:00:00Z" }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    // Each resident finds the invitation among their notifications and answers once.
+    let mut tokens = vec![];
+    for (_, phone) in &site.residents {
+        let resident = server.resident_token(phone).await;
+        let (_, list) = server.get(Some(&resident), "/api/v1/me/notifications").await;
+        let invitation = list["items"].as_array().unwrap().iter().find(|n| n["kind"] == "nps_survey").expect("an invitation").clone();
+        tokens.push(invitation["details"]["token"].as_str().unwrap().to_owned());
+    }
+    let (status, survey) = server.get(None, &format!("/api/v1/surveys/{}", tokens[0])).await;
+    assert_eq!((status, survey["campaign"].as_str()), (StatusCode::OK, Some("四季度业主满意度调查")));
+    let (status, _) = server.post(None, &format!("/api/v1/surveys/{}", tokens[0]), json!({ "score": 11 })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = server.post(None, &format!("/api/v1/surveys/{}", tokens[0]), json!({ "score": 10, "reason": "管家很负责" })).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = server.post(None, &format!("/api/v1/surveys/{}", tokens[0]), json!({ "score": 0 })).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("link_used")));
+    let (status, _) = server.post(None, &format!("/api/v1/surveys/{}", tokens[1]), json!({ "score": 5 })).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (nonce, _) = tokens[1].split_once('.').unwrap();
+    let (status, _) = server.get(None, &format!("/api/v1/surveys/{nonce}.{}", "ab".repeat(32))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a forged link");
+
+    // One promoter and one detractor: NPS 0, in the campaign and in the period's figures.
+    let (_, list) = server.get(Some(&site.agent), "/api/v1/nps/campaigns").await;
+    let summary = &list["items"][0]["summary"];
+    assert_eq!((summary["responses"].as_u64(), summary["promoters"].as_u64(), summary["detractors"].as_u64()), (Some(2), Some(1), Some(1)));
+    assert_eq!(summary["score"], 0.0);
+    let to = Utc::now() + Duration::hours(1);
+    let path = format!("/api/v1/metrics/service?project_id={}&from={}&to={}", site.project_id, from.format("%Y-%m-%dT%H:%M:%SZ"), to.format("%Y-%m-%dT%H:%M:%SZ"));
+    let (_, f) = server.get(Some(&site.agent), &path).await;
+    assert_eq!((f["nps"]["responses"].as_u64(), f["nps"]["score"].as_f64()), (Some(2), Some(0.0)));
+
+    // After the campaign closes, a link no longer works.
+    let late = server.ok(&server.admin, "/api/v1/nps/campaigns", json!({ "name": "短期调查", "project_id": site.project_id, "closes_at": Utc::now() + Duration::seconds(2) }), StatusCode::CREATED).await;
+    assert_eq!(late["invited"], 2);
+    let resident = server.resident_token(&site.residents[0].1).await;
+    let (_, list) = server.get(Some(&resident), "/api/v1/me/notifications").await;
+    let token = list["items"].as_array().unwrap().iter().find(|n| n["details"]["campaign"] == "短期调查").unwrap()["details"]["token"].as_str().unwrap().to_owned();
+    let refused = server.store.answer_survey(&token, serde_json::from_value(json!({ "score": 9 })).unwrap(), Utc::now() + Duration::minutes(1)).await;
+    assert!(matches!(refused, Err(guanjia_storage::StorageError::LinkExpired)), "{refused:?}");
+}
+
+async fn praise_is_credited_to_the_staff_it_names(server: Server) {
+    let site = server.site("prs").await;
+    let from = Utc::now() - Duration::hours(1);
+    let tech = json!({ "username": "prs-wang", "password": common::PASSWORD, "name": "王建国", "role": "technician", "project_ids": [site.project_id] });
+    let wang = server.ok(&server.admin, "/api/v1/staff", tech, StatusCode::CREATED).await["id"].as_str().unwrap().to_owned();
+    let praise = ticket(&server, &site, "praise", "praise.general", "感谢王师傅半夜上门修好了水管，非常负责！").await;
+    let (status, credited) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{praise}/praise")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(credited["staff_ids"], json!([wang]), "王师傅 is the one technician named 王");
+    let wang_token = server.login("prs-wang").await;
+    let (_, told) = server.get(Some(&wang_token), "/api/v1/me/notifications").await;
+    assert_eq!(told["items"][0]["kind"], "praise");
+
+    // The agent adds the colleague the resident forgot to name; unknown staff are refused.
+    let both = json!({ "staff_ids": [wang, site.agent_id] });
+    let (status, body) = send_put(&server, &site.agent, &format!("/api/v1/tickets/{praise}/praise"), json!({ "staff_ids": ["nobody"] })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = send_put(&server, &site.agent, &format!("/api/v1/tickets/{praise}/praise"), both).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, told) = server.get(Some(&wang_token), "/api/v1/me/notifications").await;
+    assert_eq!(told["total"], 1, "already credited: not told twice");
+    let repair = ticket(&server, &site, "repair", "repair.water", "水管漏水").await;
+    let (status, _) = send_put(&server, &site.agent, &format!("/api/v1/tickets/{repair}/praise"), json!({ "staff_ids": [wang] })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "only praise is credited");
+
+    ticket(&server, &site, "praise", "praise.general", "王建国师傅手艺好").await;
+    let to = Utc::now() + Duration::hours(1);
+    let path = format!("/api/v1/metrics/praise?project_id={}&from={}&to={}", site.project_id, from.format("%Y-%m-%dT%H:%M:%SZ"), to.format("%Y-%m-%dT%H:%M:%SZ"));
+    let (status, counts) = server.get(Some(&site.agent), &path).await;
+    assert_eq!(status, StatusCode::OK, "{counts}");
+    assert_eq!(counts["items"][0], json!({ "staff_id": wang, "name": "王建国", "count": 2 }));
+    assert_eq!(counts["items"][1]["count"], 1);
+}
+
+async fn send_put(server: &Server, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let response = server.client.put(server.url(path)).bearer_auth(token).json(&body).send().await.expect("request");
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
 }

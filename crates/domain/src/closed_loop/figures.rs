@@ -12,10 +12,13 @@
 //! - **one-time resolution rate** (一次性解决率): closed tickets never reopened ÷ closed tickets;
 //! - **reopen rate** (重开率): tickets reopened at least once ÷ tickets resolved at least once;
 //! - **repeat-complaint rate** (重复投诉率): complaints marked as a repeat ÷ complaints;
-//! - **suggestion adoption rate** (建议采纳率): suggestions adopted ÷ suggestions reviewed.
+//! - **suggestion adoption rate** (建议采纳率): suggestions adopted ÷ suggestions reviewed;
+//! - **NPS** (净推荐值): from the survey answers given in the period (not the tickets): promoters
+//!   (9–10) minus detractors (0–6), as a share of all answers, × 100.
 
 use serde::Serialize;
 
+use super::nps::NpsSummary;
 use crate::taxonomy::Kind;
 use crate::ticket::Status;
 
@@ -52,6 +55,7 @@ pub struct Figures {
     pub reopen_rate: Option<f64>,
     pub repeat_complaint_rate: Option<f64>,
     pub suggestion_adoption_rate: Option<f64>,
+    pub nps: NpsSummary,
 }
 
 /// `part` of `whole` that satisfy `test`, as a share.
@@ -64,8 +68,9 @@ fn share<'a>(whole: impl Iterator<Item = &'a TicketOutcome>, test: impl Fn(&Tick
     (n > 0).then(|| yes as f64 / n as f64)
 }
 
-/// The figures of `tickets`; a rating of at least `satisfied_at_least` counts as satisfied.
-pub fn figures(tickets: &[TicketOutcome], satisfied_at_least: i64) -> Figures {
+/// The figures of `tickets` and the period's survey answers; a rating of at least
+/// `satisfied_at_least` counts as satisfied.
+pub fn figures(tickets: &[TicketOutcome], nps: NpsSummary, satisfied_at_least: i64) -> Figures {
     let counted: Vec<&TicketOutcome> = tickets.iter().filter(|t| t.status != Status::Cancelled).collect();
     let complaints = || counted.iter().copied().filter(|t| t.kind == Kind::Complaint);
     let resolved = || counted.iter().copied().filter(|t| t.ever_resolved);
@@ -83,6 +88,7 @@ pub fn figures(tickets: &[TicketOutcome], satisfied_at_least: i64) -> Figures {
         reopen_rate: share(resolved(), |t| t.reopen_count > 0),
         repeat_complaint_rate: share(complaints(), |t| t.repeat),
         suggestion_adoption_rate: share(counted.iter().copied().filter(|t| t.adopted.is_some()), |t| t.adopted == Some(true)),
+        nps,
     }
 }
 
@@ -125,7 +131,7 @@ mod tests {
             TicketOutcome { adopted: Some(false), ..outcome(Kind::Suggestion, Status::Closed) },
             TicketOutcome { adopted: Some(true), ..outcome(Kind::Suggestion, Status::Closed) },
         ];
-        let f = figures(&tickets, 3);
+        let f = figures(&tickets, NpsSummary::default(), 3);
         assert_eq!((f.tickets, f.complaints), (9, 4));
         assert_eq!(f.closed_loop_rate, Some(0.5), "2 of 4 complaints closed after a contact");
         // Resolved at least once: the 4 complaints, the rated repair and 3 suggestions: 8;
@@ -137,7 +143,7 @@ mod tests {
         assert_eq!(f.reopen_rate, Some(1.0 / 8.0));
         assert_eq!(f.repeat_complaint_rate, Some(0.25));
         assert_eq!(f.suggestion_adoption_rate, Some(2.0 / 3.0));
-        let empty = figures(&[], 3);
+        let empty = figures(&[], NpsSummary::default(), 3);
         assert_eq!((empty.closed_loop_rate, empty.csat_average), (None, None));
     }
 }

@@ -3,12 +3,17 @@
 //!
 //! - [`follow_up`]: who must be called back, and when a ticket may close without a call;
 //! - [`repeat`]: a complaint that comes back;
+//! - [`nps`]: survey campaigns and the net promoter score;
+//! - [`praise`]: crediting the staff a resident praises;
 //! - [`figures`]: the service figures a manager reads, each defined once.
 
 pub mod figures;
 pub mod follow_up;
+pub mod nps;
+pub mod praise;
 pub mod repeat;
 
 pub use figures::{Figures, TicketOutcome, figures};
 pub use follow_up::{AUTO_CLOSE_DAYS, CallOutcome, FollowUpPolicy, FollowUpResult, MAX_FAILED_ATTEMPTS, Rating};
+pub use nps::{CampaignInput, NewCampaign, NpsAnswer, NpsSummary, summarize};
 pub use repeat::{REPEAT_WINDOW_DAYS, Report, repeats};

@@ -1,27 +1,22 @@
 //! Rating links (评价链接): a resident rates a resolved ticket without signing in.
 //!
-//! The token is `NONCE.SIGNATURE`: the nonce finds the link, and the HMAC-SHA256 signature, made
-//! with the installation's secret over the company, ticket, resolve round, nonce and expiry,
-//! proves the server issued it for exactly that. The link expires with the rating window and is
-//! spent in the same transaction that applies the rating, so it works once.
+//! The link is signed over the company, ticket, resolve round, nonce and expiry (see `signing`).
+//! It expires with the rating window and is spent in the same transaction that applies the
+//! rating, so it works once.
 
 use chrono::{DateTime, Duration, Utc};
 use guanjia_domain::closed_loop::Rating;
 use guanjia_domain::ticket::Status;
-use hmac::{Hmac, Mac};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
-use sha2::Sha256;
 
-use crate::auth::new_secret;
+use super::signing;
 use crate::db::Store;
-use crate::entity::{installation_secret, rating_link, ticket};
+use crate::entity::{rating_link, ticket};
 use crate::error::{Result, StorageError};
 use crate::notify::notify;
 use crate::principal::Principal;
-
-const SECRET_NAME: &str = "rating_links";
 
 /// What a rating link is for, shown before the resident rates.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,31 +25,19 @@ pub struct RatingLinkInfo {
     pub expires_at: DateTime<Utc>,
 }
 
-/// The installation's signing secret, made once by whichever node needs it first.
-async fn secret(db: &impl ConnectionTrait) -> Result<Vec<u8>> {
-    let row = installation_secret::ActiveModel { name: Set(SECRET_NAME.to_owned()), value: Set(new_secret()?) };
-    installation_secret::Entity::insert(row)
-        .on_conflict(OnConflict::column(installation_secret::Column::Name).do_nothing().to_owned())
-        .exec_without_returning(db)
-        .await?;
-    let stored = installation_secret::Entity::find_by_id(SECRET_NAME.to_owned()).one(db).await?.ok_or(StorageError::NotFound("secret"))?;
-    Ok(stored.value.into_bytes())
-}
-
-fn mac(secret: &[u8], link: &rating_link::Model) -> Result<Hmac<Sha256>> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).map_err(|e| StorageError::Hashing(e.to_string()))?;
-    let claims = format!("rate|{}|{}|{}|{}|{}", link.company_id, link.ticket_id, link.round, link.nonce, link.expires_at.timestamp());
-    mac.update(claims.as_bytes());
-    Ok(mac)
+fn claims(link: &rating_link::Model) -> String {
+    format!("rate|{}|{}|{}|{}|{}", link.company_id, link.ticket_id, link.round, link.nonce, link.expires_at.timestamp())
 }
 
 /// The link a token names, if its signature holds; anything else is "not found".
 async fn verified(db: &impl ConnectionTrait, token: &str) -> Result<rating_link::Model> {
-    let not_found = || StorageError::NotFound("rating link");
-    let (nonce, signature) = token.split_once('.').ok_or_else(not_found)?;
-    let signature = hex::decode(signature).map_err(|_| not_found())?;
-    let link = rating_link::Entity::find().filter(rating_link::Column::Nonce.eq(nonce)).one(db).await?.ok_or_else(not_found)?;
-    mac(&secret(db).await?, &link)?.verify_slice(&signature).map_err(|_| not_found())?;
+    let nonce = signing::nonce_of(token)?;
+    let link = rating_link::Entity::find()
+        .filter(rating_link::Column::Nonce.eq(nonce))
+        .one(db)
+        .await?
+        .ok_or(StorageError::NotFound("link"))?;
+    signing::verify(db, token, &claims(&link)).await?;
     Ok(link)
 }
 
@@ -64,7 +47,7 @@ impl Store {
         let Some(phone) = t.contact_phone.clone() else { return Ok(()) };
         let link = rating_link::ActiveModel {
             company_id: Set(t.company_id.clone()),
-            nonce: Set(new_secret()?[..32].to_owned()),
+            nonce: Set(signing::nonce()?),
             ticket_id: Set(t.id.clone()),
             round: Set(t.reopen_count),
             phone: Set(phone.clone()),
@@ -74,9 +57,9 @@ impl Store {
         }
         .insert(db)
         .await?;
-        let token = format!("{}.{}", link.nonce, hex::encode(mac(&secret(db).await?, &link)?.finalize().into_bytes()));
+        let token = signing::token(db, &link.nonce, &claims(&link)).await?;
         let details = json!({ "ticket_number": t.number, "token": token, "path": format!("/rate/{token}"), "expires_at": link.expires_at });
-        notify(db, t, &[phone], "rating_link", &details, now).await
+        notify(db, t.into(), &[phone], "rating_link", &details, now).await
     }
 
     /// What a link would rate, or why it cannot be used.

@@ -4,6 +4,12 @@
 mod figures;
 mod follow_ups;
 mod links;
+mod nps;
+mod praise;
 mod repeats;
+mod signing;
 
 pub use links::RatingLinkInfo;
+pub use nps::Campaign;
+pub use praise::PraiseCount;
+pub(crate) use praise::credit_named;

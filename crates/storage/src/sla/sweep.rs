@@ -155,7 +155,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        notify(&txn, &t, &to, notice, &details, now).await?;
+        notify(&txn, (&t).into(), &to, notice, &details, now).await?;
         txn.commit().await?;
         Ok(true)
     }

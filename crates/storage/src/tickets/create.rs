@@ -17,6 +17,7 @@ use crate::entity::{building, project, resident, room, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::residents::household_in_room;
+use crate::closed_loop::credit_named;
 use crate::notify::{audience_of, notify};
 use crate::sla::sync_clocks;
 use crate::support::{new_id, next_counter};
@@ -174,8 +175,9 @@ impl Store {
             let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
             let to = audience_of(&txn, &who.company_id, &model.project_id, &supervisors).await?;
             let details = json!({ "ticket_number": model.number, "repeat_of": original, "earlier": repeat.earlier });
-            notify(&txn, &model, &to, "repeat_complaint", &details, now).await?;
+            notify(&txn, (&model).into(), &to, "repeat_complaint", &details, now).await?;
         }
+        credit_named(&txn, &model, now).await?;
         txn.commit().await?;
         Ok(model)
     }
