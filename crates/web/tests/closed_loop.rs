@@ -78,13 +78,18 @@ async fn a_staff_follow_up_records_the_call_and_closes_or_sends_back(server: Ser
     let (_, mine) = server.get(Some(&site.agent), "/api/v1/me/follow-ups").await;
     assert_eq!(mine["total"], 0);
 
-    // A call that reaches an unhappy resident sends the work back (整改) with its own clock.
+    // A call that reaches an unhappy resident sends the work back (整改) with its own clock, and
+    // the supervisor hears of it.
+    server.ok(&server.admin, "/api/v1/staff", common::staff("fu-sup", "supervisor", &site.project_id), StatusCode::CREATED).await;
+    let sup = server.login("fu-sup").await;
     let id = ticket(&server, &site, "repair", "repair.electric", "客厅插座没电").await;
     resolve(&server, &site, &id).await;
     let back = act_ok(&server, &site.agent, &id, json!({ "action": "follow_up", "satisfaction": 2, "timeliness": 1, "attitude": 4, "comment": "还是没电" })).await;
     assert_eq!((back["status"].as_str(), back["reopen_count"].as_i64(), back["timeliness"].as_i64()), (Some("reopened"), Some(1), Some(1)));
     let clocks: Vec<&str> = back["deadlines"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
     assert!(clocks.contains(&"rectification"), "{clocks:?}");
+    let (_, told) = server.get(Some(&sup), "/api/v1/me/notifications").await;
+    assert_eq!((told["total"].as_u64(), told["items"][0]["kind"].as_str()), (Some(1), Some("rectification")));
     let first_resolution = back["deadlines"].as_array().unwrap().iter().find(|d| d["name"] == "resolution").unwrap();
     assert_eq!(first_resolution["state"], "met", "the first resolve stands");
     act_ok(&server, &site.agent, &id, json!({ "action": "resolve", "body": "更换插座" })).await;

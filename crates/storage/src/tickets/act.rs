@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use guanjia_domain::role::Role;
 use guanjia_domain::closed_loop::FollowUpPolicy;
+use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::ticket::{Action, ActionName, Lifecycle, Status};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect};
@@ -13,6 +14,7 @@ use crate::db::Store;
 use crate::entity::{ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
+use crate::notify::{audience_of, notify};
 use crate::sla::{SlaContext, sync_clocks};
 use crate::support::new_id;
 
@@ -108,6 +110,13 @@ impl Store {
         .await?;
         if resolved {
             self.send_rating_link(txn, &updated, now).await?;
+        }
+        if change.action == ActionName::FollowUp && change.to == Status::Reopened {
+            // 整改: an unsatisfied resident is the supervisor's business at once.
+            let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
+            let to = audience_of(txn, &updated.company_id, &updated.project_id, &supervisors).await?;
+            let details = serde_json::json!({ "ticket_number": updated.number, "satisfaction": updated.satisfaction });
+            notify(txn, (&updated).into(), &to, "rectification", &details, now).await?;
         }
         Ok(updated)
     }

@@ -1,4 +1,5 @@
-//! The signed-in staff member's notifications: early warnings, escalations, risk alerts.
+//! The signed-in user's notifications: staff get early warnings, escalations and alerts;
+//! residents get their rating and survey links.
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -22,7 +23,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationView {
     pub id: String,
-    /// sla_warning, sla_escalation, escalation_risk
+    /// sla_warning, sla_escalation, escalation_risk, rectification, repeat_complaint, praise;
+    /// for residents rating_link and nps_survey (`details.token` is the link's token).
     pub kind: String,
     pub ticket_id: Option<String>,
     /// In the caller's language (Accept-Language).
@@ -69,6 +71,16 @@ fn message(kind: &str, details: &Value, lang: Lang) -> String {
         ("sla_escalation", Lang::En) => format!("Escalation level {level}: ticket {number} missed its {clock} deadline"),
         ("escalation_risk", Lang::Zh) => format!("高风险：工单 {number} 的住户可能投诉至12345、媒体或法院，请立即跟进"),
         ("escalation_risk", Lang::En) => format!("High risk: the resident of ticket {number} may go to 12345, the media or court; follow up now"),
+        ("rating_link", Lang::Zh) => format!("您的工单 {number} 已处理完成，请为本次服务评价"),
+        ("rating_link", Lang::En) => format!("Your request {number} is done: please rate our service"),
+        ("rectification", Lang::Zh) => format!("整改：工单 {number} 的业主不满意，已重新打开"),
+        ("rectification", Lang::En) => format!("Rectification: the resident of ticket {number} is not satisfied; it is reopened"),
+        ("repeat_complaint", Lang::Zh) => format!("重复投诉：工单 {number} 是同一住户30天内的再次投诉"),
+        ("repeat_complaint", Lang::En) => format!("Repeat complaint: ticket {number} repeats one from the same home within 30 days"),
+        ("praise", Lang::Zh) => format!("表扬：业主在工单 {number} 中表扬了您"),
+        ("praise", Lang::En) => format!("Praise: a resident praised you in ticket {number}"),
+        ("nps_survey", Lang::Zh) => format!("邀请您参与调查：{}", details["campaign"].as_str().unwrap_or("")),
+        ("nps_survey", Lang::En) => format!("You are invited to a survey: {}", details["campaign"].as_str().unwrap_or("")),
         (_, Lang::Zh) => format!("工单 {number} 有新通知"),
         (_, Lang::En) => format!("News on ticket {number}"),
     }
