@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod closed_loop;
 mod code;
+pub mod dispatch;
 pub mod phone;
 pub mod place;
 pub mod resident;

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::closed_loop::FollowUpPolicy;
+use crate::dispatch::DispatchMode;
 use crate::phone::normalize_phone;
 use crate::place::{ProjectKind, RoomKind, DEFAULT_TIME_ZONE, is_known_time_zone};
 use crate::resident::{ResidentRole, ServiceTier, TeamKind};
@@ -183,7 +184,8 @@ pub struct StaffInput {
     pub role: String,
     #[serde(default)]
     pub project_ids: Vec<String>,
-    /// Category codes this person can handle (technicians).
+    /// Category codes this person can handle (technicians), or a kind for all its categories
+    /// (`repair`: a general handyman, 综合维修).
     #[serde(default)]
     pub skills: Vec<String>,
     pub phone: Option<String>,
@@ -228,7 +230,7 @@ impl StaffInput {
             p.add("project_ids", FieldErrorCode::Required);
         }
         for (i, skill) in self.skills.iter().enumerate() {
-            if category_kind(skill).is_none() {
+            if category_kind(skill).is_none() && skill.parse::<Kind>().is_err() {
                 p.add(format!("skills[{i}]"), FieldErrorCode::Invalid);
             }
         }
@@ -296,6 +298,8 @@ pub struct CategoryInput {
     /// Whether staff call back after resolve: always, unless_rated (default) or never.
     /// Complaints are always followed up whatever this says.
     pub follow_up_policy: Option<String>,
+    /// How its jobs are given out automatically: least_load (default) or round_robin.
+    pub dispatch_mode: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,6 +311,8 @@ pub struct NewCategory {
     pub active: bool,
     /// None: unchanged (unless_rated for a new category).
     pub follow_up_policy: Option<FollowUpPolicy>,
+    /// None: unchanged (least_load for a new category).
+    pub dispatch_mode: Option<DispatchMode>,
 }
 
 impl CategoryInput {
@@ -319,6 +325,7 @@ impl CategoryInput {
         p.text("label_zh", &self.label_zh, 100);
         p.text("label_en", &self.label_en, 100);
         let follow_up_policy = self.follow_up_policy.as_deref().and_then(|f| p.code("follow_up_policy", f));
+        let dispatch_mode = self.dispatch_mode.as_deref().and_then(|m| p.code("dispatch_mode", m));
         let Some(kind) = kind else { return Err(p.into_result(()).expect_err("recorded")) };
         p.into_result(NewCategory {
             code: self.code,
@@ -327,6 +334,7 @@ impl CategoryInput {
             label_en: self.label_en.trim().to_owned(),
             active: self.active.unwrap_or(true),
             follow_up_policy,
+            dispatch_mode,
         })
     }
 }

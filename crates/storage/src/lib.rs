@@ -7,6 +7,7 @@ mod auth;
 mod closed_loop;
 mod company;
 mod db;
+mod dispatch;
 pub mod entity;
 mod error;
 mod migration;
@@ -26,6 +27,7 @@ pub use auth::{Login, MAX_FAILED_LOGINS, LOCKOUT, SESSION_TTL, hash_password, st
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
 pub use company::DEFAULT_COMPANY_CODE;
 pub use db::Store;
+pub use dispatch::Dispatched;
 pub use error::{Result, StorageError};
 pub use principal::{Principal, ProjectScope};
 pub use residents::ResidentFilter;

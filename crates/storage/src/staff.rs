@@ -76,6 +76,7 @@ impl Store {
             failed_logins: Set(0),
             locked_until: Set(None),
             created_at: Set(now),
+            last_assigned_at: Set(None),
         }
         .insert(&txn)
         .await

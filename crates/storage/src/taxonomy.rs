@@ -36,6 +36,9 @@ impl Store {
                 if let Some(policy) = input.follow_up_policy {
                     model.follow_up_policy = Set(Some(policy.as_str().to_owned()));
                 }
+                if let Some(mode) = input.dispatch_mode {
+                    model.dispatch_mode = Set(Some(mode.as_str().to_owned()));
+                }
                 model.update(&txn).await?
             }
             None => {
@@ -49,13 +52,14 @@ impl Store {
                     active: Set(input.active),
                     position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
                     follow_up_policy: Set(input.follow_up_policy.map(|p| p.as_str().to_owned())),
+                    dispatch_mode: Set(input.dispatch_mode.map(|m| m.as_str().to_owned())),
                 }
                 .insert(&txn)
                 .await?
             }
         };
         Audit::by(who, "category", &saved.code, "save")
-            .record(&txn, json!({ "label_zh": saved.label_zh, "label_en": saved.label_en, "active": saved.active, "follow_up_policy": saved.follow_up_policy }), now)
+            .record(&txn, json!({ "label_zh": saved.label_zh, "label_en": saved.label_en, "active": saved.active, "follow_up_policy": saved.follow_up_policy, "dispatch_mode": saved.dispatch_mode }), now)
             .await?;
         txn.commit().await?;
         Ok(saved)

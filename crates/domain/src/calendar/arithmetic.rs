@@ -69,6 +69,11 @@ impl Calendar {
     /// The end of business on the `n`-th business day (workday with hours) strictly after
     /// `start`'s local date: "within 3 business days" (3个工作日内) ends at closing time. `n` = 0
     /// is read as 1. None for an empty calendar, or when `n` is more than 100 years of days.
+    /// Whether `at` falls inside business hours (an on-duty roster is a calendar too).
+    pub fn is_open(&self, at: DateTime<Utc>) -> bool {
+        self.between(at, at + Duration::seconds(1)) > Duration::zero()
+    }
+
     pub fn end_of_business_day(&self, start: DateTime<Utc>, n: u32) -> Option<DateTime<Utc>> {
         if n > LONGEST_DAYS {
             return None;

@@ -76,7 +76,7 @@ impl DayInput {
 }
 
 /// Business hours from their text, recording `invalid` on `field` when any span is wrong.
-fn spans(p: &mut Problems, field: &str, text: &[[String; 2]]) -> Vec<Span> {
+pub(crate) fn spans(p: &mut Problems, field: &str, text: &[[String; 2]]) -> Vec<Span> {
     let parsed: Result<Vec<Span>, _> = text.iter().map(|[start, end]| Span::parse(start, end)).collect();
     match parsed.and_then(|spans| validate_spans(&spans).map(|()| spans)) {
         Ok(spans) => spans,

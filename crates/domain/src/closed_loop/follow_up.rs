@@ -34,15 +34,11 @@ impl FollowUpPolicy {
 
 code_enum! {
     /// How a follow-up call went.
+    #[derive(Default)]
     pub enum CallOutcome ("call outcome") {
+        #[default]
         Reached = "reached",
         NotReached = "not_reached",
-    }
-}
-
-impl Default for CallOutcome {
-    fn default() -> Self {
-        CallOutcome::Reached
     }
 }
 

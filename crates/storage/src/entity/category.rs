@@ -16,6 +16,8 @@ pub struct Model {
     pub position: i32,
     /// always, unless_rated or never; None: unless_rated.
     pub follow_up_policy: Option<String>,
+    /// least_load or round_robin; None: least_load.
+    pub dispatch_mode: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

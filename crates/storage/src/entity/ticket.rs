@@ -66,6 +66,8 @@ pub struct Model {
     pub attitude: Option<i32>,
     /// A reviewed suggestion: adopted or declined.
     pub adopted: Option<bool>,
+    /// Why the last automatic dispatch chose whom it chose (or queued the job).
+    pub dispatch_explanation: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

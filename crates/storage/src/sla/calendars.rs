@@ -42,6 +42,30 @@ pub(crate) fn weekly_json(weekly: &WeeklyHours) -> Value {
     Value::Array(weekly.0.iter().map(|d| hours_json(d)).collect())
 }
 
+/// Dated exceptions kept as one JSON list (a duty roster's): `[{date, is_workday, hours, name}]`.
+pub(crate) fn exceptions_json(list: &[Exception]) -> Value {
+    Value::Array(
+        list.iter()
+            .map(|e| json!({ "date": e.date, "is_workday": e.is_workday, "hours": hours_json(&e.hours), "name": e.name }))
+            .collect(),
+    )
+}
+
+pub(crate) fn exception_of_json(value: &Value) -> Vec<Exception> {
+    let items: Vec<Value> = serde_json::from_value(value.clone()).unwrap_or_default();
+    items
+        .iter()
+        .filter_map(|item| {
+            Some(Exception {
+                date: serde_json::from_value(item["date"].clone()).ok()?,
+                is_workday: item["is_workday"].as_bool()?,
+                hours: spans_of(&item["hours"]),
+                name: item["name"].as_str().unwrap_or_default().to_owned(),
+            })
+        })
+        .collect()
+}
+
 pub(crate) fn exception_of(row: &calendar_day::Model) -> Exception {
     Exception { date: row.date, is_workday: row.is_workday, hours: spans_of(&row.hours), name: row.name.clone() }
 }

@@ -146,6 +146,7 @@ impl Store {
             timeliness: Set(None),
             attitude: Set(None),
             adopted: Set(None),
+            dispatch_explanation: Set(None),
         }
         .insert(&txn)
         .await?;

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod calendars;
+pub mod dispatch;
 pub mod figures;
 pub mod intake;
 pub mod notifications;

@@ -81,6 +81,10 @@ fn message(kind: &str, details: &Value, lang: Lang) -> String {
         ("praise", Lang::En) => format!("Praise: a resident praised you in ticket {number}"),
         ("nps_survey", Lang::Zh) => format!("邀请您参与调查：{}", details["campaign"].as_str().unwrap_or("")),
         ("nps_survey", Lang::En) => format!("You are invited to a survey: {}", details["campaign"].as_str().unwrap_or("")),
+        ("job_assigned", Lang::Zh) => format!("新派单：工单 {number} 已派给您"),
+        ("job_assigned", Lang::En) => format!("New job: ticket {number} is assigned to you"),
+        ("dispatch_queued", Lang::Zh) => format!("待派：工单 {number} 无合适人员，请人工派单"),
+        ("dispatch_queued", Lang::En) => format!("To dispatch: nobody fits ticket {number}; dispatch it by hand"),
         (_, Lang::Zh) => format!("工单 {number} 有新通知"),
         (_, Lang::En) => format!("News on ticket {number}"),
     }

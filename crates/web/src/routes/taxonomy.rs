@@ -28,6 +28,8 @@ pub struct CategoryView {
     pub active: bool,
     /// always, unless_rated (when null) or never.
     pub follow_up_policy: Option<String>,
+    /// least_load (when null) or round_robin.
+    pub dispatch_mode: Option<String>,
 }
 
 impl From<category::Model> for CategoryView {
@@ -39,6 +41,7 @@ impl From<category::Model> for CategoryView {
             label_en: c.label_en,
             active: c.active,
             follow_up_policy: c.follow_up_policy,
+            dispatch_mode: c.dispatch_mode,
         }
     }
 }

@@ -92,6 +92,8 @@ pub struct TicketView {
     pub first_contact_owner_id: Option<String>,
     pub assignee_id: Option<String>,
     pub team_id: Option<String>,
+    /// Why the last automatic dispatch chose whom it chose, or queued the job.
+    pub dispatch_explanation: Option<String>,
     pub deadlines: Vec<DeadlineView>,
     /// The actions the caller may take now (what a screen offers as buttons).
     pub allowed_actions: Vec<String>,
@@ -154,6 +156,7 @@ impl TicketView {
             first_contact_owner_id: t.first_contact_owner_id,
             assignee_id: t.assignee_id,
             team_id: t.team_id,
+            dispatch_explanation: t.dispatch_explanation,
             deadlines,
             allowed_actions,
             escalation_risk: t.escalation_risk,

@@ -1,0 +1,10 @@
+//! Smart dispatch (智能派单): who gets a job, and why.
+//!
+//! The pipeline is pure: storage gathers the candidates (with their rosters, skills and open
+//! work) and writes the decision and its explanation into the timeline.
+
+pub mod input;
+pub mod pipeline;
+
+pub use input::{GridInput, NewGrid, RosterInput, roster_calendar};
+pub use pipeline::{Candidate, DEFAULT_CAPACITY, Decision, DispatchMode, Exclusion, Explanation, Job, decide};

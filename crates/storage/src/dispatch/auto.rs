@@ -1,0 +1,181 @@
+//! Automatic dispatch: the candidates of a job as the pipeline needs them, and its decision
+//! written: an assignment through the state machine, or the dispatcher queue with the
+//! supervisor told. Either way the explanation goes into the timeline and onto the ticket.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use guanjia_domain::dispatch::{Candidate, DEFAULT_CAPACITY, Decision, DispatchMode, Job, decide};
+use guanjia_domain::role::Role;
+use guanjia_domain::sla::{Audience, Reach};
+use guanjia_domain::ticket::{Action, Status, Visibility};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+use serde_json::json;
+
+use super::rosters::on_duty;
+use crate::db::Store;
+use crate::entity::{grid, project, room, staff, staff_project, team_member, ticket, ticket_event};
+use crate::error::{Result, StorageError};
+use crate::notify::{audience_of, notify};
+use crate::principal::Principal;
+use crate::support::new_id;
+
+/// What an automatic dispatch did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dispatched {
+    pub ticket: ticket::Model,
+    /// The explanation, as the timeline shows it.
+    pub explanation: String,
+    /// Whether it was assigned (false: queued for a dispatcher).
+    pub assigned: bool,
+}
+
+/// Statuses in which a job counts as open work for its assignee.
+const OPEN_WORK: [Status; 4] = [Status::Dispatched, Status::InProgress, Status::Suspended, Status::Reopened];
+
+impl Store {
+    /// The active technicians of a project.
+    pub(crate) async fn technicians_of(&self, company_id: &str, project_id: &str) -> Result<Vec<staff::Model>> {
+        let members = staff_project::Entity::find()
+            .select_only()
+            .column(staff_project::Column::StaffId)
+            .filter(staff_project::Column::CompanyId.eq(company_id))
+            .filter(staff_project::Column::ProjectId.eq(project_id))
+            .into_query();
+        Ok(staff::Entity::find()
+            .filter(staff::Column::CompanyId.eq(company_id))
+            .filter(staff::Column::Role.eq(Role::Technician.as_str()))
+            .filter(staff::Column::Active.eq(true))
+            .filter(staff::Column::Id.in_subquery(members))
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The members of the teams of the grids that cover the ticket's place; None when no grid does.
+    async fn grid_members(&self, t: &ticket::Model) -> Result<Option<Vec<String>>> {
+        let building_id = match &t.room_id {
+            Some(room_id) => room::Entity::find_by_id((t.company_id.clone(), room_id.clone())).one(&self.db).await?.map(|r| r.building_id),
+            None => None,
+        };
+        let grids = grid::Entity::find()
+            .filter(grid::Column::CompanyId.eq(&t.company_id))
+            .filter(grid::Column::ProjectId.eq(&t.project_id))
+            .all(&self.db)
+            .await?;
+        let covering: Vec<String> = grids
+            .into_iter()
+            .filter(|g| {
+                let buildings: Vec<String> = serde_json::from_value(g.building_ids.clone()).unwrap_or_default();
+                buildings.is_empty() || building_id.as_ref().is_some_and(|b| buildings.contains(b))
+            })
+            .map(|g| g.team_id)
+            .collect();
+        if covering.is_empty() {
+            return Ok(None);
+        }
+        let members = team_member::Entity::find()
+            .filter(team_member::Column::CompanyId.eq(&t.company_id))
+            .filter(team_member::Column::TeamId.is_in(covering))
+            .all(&self.db)
+            .await?;
+        Ok(Some(members.into_iter().map(|m| m.staff_id).collect()))
+    }
+
+    /// Runs the pipeline for a ticket the caller (desk staff) can see, and writes its decision.
+    pub async fn auto_dispatch(&self, who: &Principal, ticket_id: &str, now: DateTime<Utc>) -> Result<Dispatched> {
+        if !who.role.is_desk() {
+            return Err(StorageError::Forbidden);
+        }
+        let t = self.ticket(who, ticket_id).await?;
+        let project = project::Entity::find_by_id((t.company_id.clone(), t.project_id.clone())).one(&self.db).await?.ok_or(StorageError::NotFound("ticket"))?;
+        let zone: Tz = project.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+        let mode = match &t.category {
+            Some(code) => self.active_category(&t.company_id, code).await?.dispatch_mode.and_then(|m| m.parse().ok()),
+            None => None,
+        };
+        let technicians = self.technicians_of(&t.company_id, &t.project_id).await?;
+        let ids: Vec<String> = technicians.iter().map(|s| s.id.clone()).collect();
+        let duty = on_duty(&self.db, &t.company_id, &ids, zone, now).await?;
+        let grid = self.grid_members(&t).await?;
+        let open_statuses: Vec<&str> = OPEN_WORK.iter().map(|s| s.as_str()).collect();
+        let loads: Vec<(String, i64)> = ticket::Entity::find()
+            .select_only()
+            .column(ticket::Column::AssigneeId)
+            .column_as(ticket::Column::Id.count(), "open")
+            .filter(ticket::Column::CompanyId.eq(&t.company_id))
+            .filter(ticket::Column::AssigneeId.is_in(ids.clone()))
+            .filter(ticket::Column::Status.is_in(open_statuses))
+            .group_by(ticket::Column::AssigneeId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let loads: HashMap<String, i64> = loads.into_iter().collect();
+        let candidates: Vec<Candidate> = technicians
+            .iter()
+            .zip(duty)
+            .map(|(s, on_duty)| Candidate {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                skills: serde_json::from_value(s.skills.clone()).unwrap_or_default(),
+                in_grid: grid.as_ref().is_none_or(|members| members.contains(&s.id)),
+                on_duty,
+                open_jobs: u32::try_from(loads.get(&s.id).copied().unwrap_or_default()).unwrap_or(u32::MAX),
+                last_assigned_at: s.last_assigned_at,
+            })
+            .collect();
+        let job = Job { category: t.category.clone(), mode: mode.unwrap_or(DispatchMode::LeastLoad), capacity: DEFAULT_CAPACITY };
+        let decision = decide(&job, &candidates);
+        let explanation = match &decision {
+            Decision::Assign { explanation, .. } | Decision::Queue { explanation } => explanation.zh(t.category.as_deref()),
+        };
+        let ctx = self.sla_context(&t.company_id).await?;
+        let txn = self.begin_write().await?;
+        let mut find = ticket::Entity::find_by_id((t.company_id.clone(), t.id.clone()));
+        if self.backend() == DbBackend::Postgres {
+            find = find.lock_exclusive();
+        }
+        let current = find.one(&txn).await?.ok_or(StorageError::NotFound("ticket"))?;
+        let mut model: ticket::ActiveModel = current.clone().into();
+        model.dispatch_explanation = Set(Some(explanation.clone()));
+        let current = model.update(&txn).await?;
+        let (ticket, assigned) = match decision {
+            Decision::Assign { staff_id, .. } => {
+                let dispatch = Action::Dispatch { assignee_id: Some(staff_id.clone()), team_id: None, note: Some(explanation.clone()) };
+                let updated = self.apply_in(&txn, who, current, &dispatch, &ctx, now).await?;
+                staff::Entity::update_many()
+                    .col_expr(staff::Column::LastAssignedAt, Expr::value(now))
+                    .filter(staff::Column::CompanyId.eq(&t.company_id))
+                    .filter(staff::Column::Id.eq(&staff_id))
+                    .exec(&txn)
+                    .await?;
+                notify(&txn, (&updated).into(), &[staff_id], "job_assigned", &json!({ "ticket_number": updated.number }), now).await?;
+                (updated, true)
+            }
+            Decision::Queue { .. } => {
+                ticket_event::ActiveModel {
+                    company_id: Set(t.company_id.clone()),
+                    id: Set(new_id()),
+                    ticket_id: Set(t.id.clone()),
+                    actor_id: Set(Some(who.id.clone())),
+                    actor_role: Set(who.role.as_str().to_owned()),
+                    action: Set("dispatch_queued".to_owned()),
+                    from_status: Set(Some(current.status.clone())),
+                    to_status: Set(Some(current.status.clone())),
+                    visibility: Set(Visibility::Internal.as_str().to_owned()),
+                    details: Set(json!({ "explanation": explanation })),
+                    created_at: Set(now),
+                }
+                .insert(&txn)
+                .await?;
+                let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
+                let to = audience_of(&txn, &t.company_id, &t.project_id, &supervisors).await?;
+                notify(&txn, (&current).into(), &to, "dispatch_queued", &json!({ "ticket_number": current.number, "explanation": explanation }), now).await?;
+                (current, false)
+            }
+        };
+        txn.commit().await?;
+        Ok(Dispatched { ticket, explanation, assigned })
+    }
+}

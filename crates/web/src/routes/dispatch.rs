@@ -1,0 +1,113 @@
+//! Dispatch: grids, duty rosters, who is on duty, and automatic dispatch with its explanation.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use guanjia_domain::dispatch::{GridInput, RosterInput};
+use guanjia_storage::entity::grid;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery, Caller};
+use crate::routes::tickets::TicketView;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_grid, list_grids))
+        .routes(routes!(set_roster))
+        .routes(routes!(on_duty))
+        .routes(routes!(auto_dispatch))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GridView {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub team_id: String,
+    /// Empty: the whole project.
+    pub building_ids: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<grid::Model> for GridView {
+    fn from(g: grid::Model) -> Self {
+        GridView {
+            id: g.id,
+            project_id: g.project_id,
+            name: g.name,
+            team_id: g.team_id,
+            building_ids: serde_json::from_value(g.building_ids).unwrap_or_default(),
+            created_at: g.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GridList {
+    pub items: Vec<GridView>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct GridQuery {
+    pub project_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OnDuty {
+    /// Technicians of the project on duty now (those without a roster always are).
+    pub staff_ids: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AutoDispatched {
+    /// true: assigned; false: nobody fits, the job waits in the dispatcher queue (supervisors told).
+    pub assigned: bool,
+    /// Why, as the timeline shows it.
+    pub explanation: String,
+    pub ticket: TicketView,
+}
+
+/// Creates a grid (admins): a response team owns the jobs of some buildings, or of the whole project.
+#[utoipa::path(post, path = "/api/v1/grids", tag = "dispatch", request_body = GridInput, responses((status = 201, body = GridView), (status = 422)))]
+async fn create_grid(State(state): State<AppState>, Caller(who): Caller, ApiJson(input): ApiJson<GridInput>) -> ApiResult<(StatusCode, axum::Json<GridView>)> {
+    let created = state.store.create_grid(&who, input.validate()?, Utc::now()).await?;
+    Ok((StatusCode::CREATED, axum::Json(created.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/grids", tag = "dispatch", params(GridQuery), responses((status = 200, body = GridList)))]
+async fn list_grids(State(state): State<AppState>, Caller(who): Caller, ApiQuery(query): ApiQuery<GridQuery>) -> ApiResult<axum::Json<GridList>> {
+    let items = state.store.grids(&who, query.project_id.as_deref()).await?.into_iter().map(GridView::from).collect();
+    Ok(axum::Json(GridList { items }))
+}
+
+/// Sets a staff member's duty roster (admins, or a supervisor of their project): hours per
+/// weekday and dated exceptions (leave, swapped shifts).
+#[utoipa::path(put, path = "/api/v1/staff/{id}/roster", tag = "dispatch", request_body = RosterInput, responses((status = 200), (status = 422)))]
+async fn set_roster(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>, ApiJson(input): ApiJson<RosterInput>) -> ApiResult<axum::Json<Value>> {
+    let (weekly, exceptions) = input.validate()?;
+    Ok(axum::Json(state.store.set_roster(&who, &id, weekly, exceptions, Utc::now()).await?))
+}
+
+/// Who is on duty now among the project's technicians.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/on-duty", tag = "dispatch", responses((status = 200, body = OnDuty), (status = 404)))]
+async fn on_duty(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<OnDuty>> {
+    Ok(axum::Json(OnDuty { staff_ids: state.store.on_duty_now(&who, &id, Utc::now()).await? }))
+}
+
+/// Dispatches a ticket automatically: candidates are filtered by project, the grid of the
+/// ticket's building, skill for the category, duty roster and capacity, then chosen by the
+/// category's dispatch mode (least_load or round_robin). The explanation goes into the timeline.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/auto-dispatch", tag = "dispatch", responses((status = 200, body = AutoDispatched), (status = 404), (status = 409)))]
+async fn auto_dispatch(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<AutoDispatched>> {
+    let now = Utc::now();
+    let done = state.store.auto_dispatch(&who, &id, now).await?;
+    let sla = state.store.sla_context(&who.company_id).await?;
+    Ok(axum::Json(AutoDispatched { assigned: done.assigned, explanation: done.explanation, ticket: TicketView::new(done.ticket, &who, &sla, now, false) }))
+}

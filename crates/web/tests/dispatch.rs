@@ -1,0 +1,113 @@
+//! Automatic dispatch through the real HTTP API, on SQLite and on PostgreSQL: skills, duty
+//! rosters, load, round-robin, grids, and the dispatcher queue when nobody fits.
+
+mod common;
+
+use common::{PASSWORD, Server, Site};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+on_both_databases!(jobs_go_to_the_right_technician_and_say_why, grids_keep_jobs_with_their_team_or_queue_them);
+
+async fn technician(server: &Server, site: &Site, username: &str, name: &str, skills: &[&str]) -> String {
+    let body = json!({ "username": username, "password": PASSWORD, "name": name, "role": "technician", "project_ids": [site.project_id], "skills": skills });
+    server.ok(&server.admin, "/api/v1/staff", body, StatusCode::CREATED).await["id"].as_str().unwrap().to_owned()
+}
+
+/// A leak reported `days_ago`: days apart, so that no leak is taken for another's duplicate.
+async fn water_leak(server: &Server, site: &Site, days_ago: i64) -> String {
+    let body = json!({
+        "project_id": site.project_id, "channel": "phone", "kind": "repair", "category": "repair.water", "urgency": "normal",
+        "description": "卫生间水管漏水", "resident_id": site.residents[0].0,
+        "reported_at": chrono::Utc::now() - chrono::Duration::days(days_ago),
+    });
+    server.ok(&site.agent, "/api/v1/tickets", body, StatusCode::CREATED).await["id"].as_str().unwrap().to_owned()
+}
+
+async fn auto(server: &Server, token: &str, id: &str) -> Value {
+    server.ok(token, &format!("/api/v1/tickets/{id}/auto-dispatch"), json!({}), StatusCode::OK).await
+}
+
+async fn put(server: &Server, path: &str, body: Value) -> (StatusCode, Value) {
+    let response = server.client.put(server.url(path)).bearer_auth(&server.admin).json(&body).send().await.expect("request");
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn jobs_go_to_the_right_technician_and_say_why(server: Server) {
+    let site = server.site("dsp").await;
+    let electrician = technician(&server, &site, "dsp-elec", "刘电工", &["repair.electric"]).await;
+    let night = technician(&server, &site, "dsp-night", "周师傅", &["repair"]).await;
+    // 周师傅 works nights only, and is on leave every day this week anyway: never on duty now.
+    let off = vec![Vec::<[&str; 2]>::new(); 7];
+    let (status, body) = put(&server, &format!("/api/v1/staff/{night}/roster"), json!({ "weekly_hours": off })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = put(&server, &format!("/api/v1/staff/{night}/roster"), json!({ "weekly_hours": [[["20:00", "08:00"]]] })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, duty) = server.get(Some(&site.agent), &format!("/api/v1/projects/{}/on-duty", site.project_id)).await;
+    let on: Vec<&str> = duty["staff_ids"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(on.contains(&site.tech_id.as_str()) && on.contains(&electrician.as_str()) && !on.contains(&night.as_str()), "{duty}");
+
+    // The only water technician on duty gets the first leak, and the timeline says why.
+    let first = water_leak(&server, &site, 12).await;
+    let done = auto(&server, &site.agent, &first).await;
+    assert_eq!(done["assigned"], true);
+    assert_eq!(done["ticket"]["assignee_id"], site.tech_id.as_str());
+    assert_eq!(done["ticket"]["status"], "dispatched");
+    let why = done["explanation"].as_str().unwrap();
+    assert!(why.starts_with("3 名候选人，1 名符合") && why.contains("刘电工（无此技能）") && why.contains("周师傅（不在班）"), "{why}");
+    assert_eq!(done["ticket"]["dispatch_explanation"], why);
+    let (_, events) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{first}/events")).await;
+    let dispatch = events["items"].as_array().unwrap().iter().find(|e| e["action"] == "dispatch").unwrap().clone();
+    assert_eq!(dispatch["details"]["note"], why);
+    let (_, told) = server.get(Some(&site.tech), "/api/v1/me/notifications").await;
+    assert_eq!(told["items"][0]["kind"], "job_assigned");
+
+    // With a second water technician, least load sends the next leak to the one without work.
+    let second_tech = technician(&server, &site, "dsp-water2", "陈师傅", &["repair.water"]).await;
+    let second = water_leak(&server, &site, 9).await;
+    assert_eq!(auto(&server, &site.agent, &second).await["ticket"]["assignee_id"], second_tech.as_str());
+    // Round robin (set on the category) ignores load: it goes to whoever waited longest.
+    let category = json!({ "code": "repair.water", "label_zh": "给排水", "label_en": "Water", "dispatch_mode": "round_robin" });
+    server.ok(&server.admin, "/api/v1/categories", category, StatusCode::OK).await;
+    let third = water_leak(&server, &site, 6).await;
+    let done = auto(&server, &site.agent, &third).await;
+    assert_eq!(done["ticket"]["assignee_id"], site.tech_id.as_str(), "{}", done["explanation"]);
+    assert!(done["explanation"].as_str().unwrap().contains("轮流派单"));
+    // Only desk staff dispatch.
+    let fourth = water_leak(&server, &site, 3).await;
+    let (status, _) = server.post(Some(&site.tech), &format!("/api/v1/tickets/{fourth}/auto-dispatch"), json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn grids_keep_jobs_with_their_team_or_queue_them(server: Server) {
+    let site = server.site("grd").await;
+    server.ok(&server.admin, "/api/v1/staff", common::staff("grd-sup", "supervisor", &site.project_id), StatusCode::CREATED).await;
+    let sup = server.login("grd-sup").await;
+    let electrician = technician(&server, &site, "grd-elec", "刘电工", &["repair.electric"]).await;
+    let (_, buildings) = server.get(Some(&server.admin), &format!("/api/v1/projects/{}/buildings", site.project_id)).await;
+    let building = buildings["items"][0]["id"].as_str().unwrap().to_owned();
+    let team = json!({ "project_id": site.project_id, "name": "3栋网格组", "kind": "engineering", "member_ids": [electrician] });
+    let team_id = server.ok(&server.admin, "/api/v1/teams", team, StatusCode::CREATED).await["id"].as_str().unwrap().to_owned();
+    let grid = json!({ "project_id": site.project_id, "name": "3栋网格", "team_id": team_id, "building_ids": [building] });
+    let (status, _) = server.post(Some(&site.agent), "/api/v1/grids", grid.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let created = server.ok(&server.admin, "/api/v1/grids", grid, StatusCode::CREATED).await;
+    assert_eq!(created["building_ids"], json!([building]));
+    let (status, _) = server.post(Some(&server.admin), "/api/v1/grids", json!({ "project_id": site.project_id, "name": "x", "team_id": team_id, "building_ids": ["nowhere"] })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The leak is in 3栋, whose grid team has only an electrician: nobody fits, the job waits.
+    let leak = water_leak(&server, &site, 0).await;
+    let done = auto(&server, &site.agent, &leak).await;
+    assert_eq!(done["assigned"], false);
+    assert_eq!(done["ticket"]["status"], "new", "queued, not dispatched");
+    let why = done["explanation"].as_str().unwrap();
+    assert!(why.contains("不在网格") && why.ends_with("无人可派，进入待派队列并通知主管"), "{why}");
+    let (_, told) = server.get(Some(&sup), "/api/v1/me/notifications").await;
+    assert_eq!(told["items"][0]["kind"], "dispatch_queued");
+    let (_, events) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{leak}/events")).await;
+    assert!(events["items"].as_array().unwrap().iter().any(|e| e["action"] == "dispatch_queued"));
+    let (_, grids) = server.get(Some(&site.agent), &format!("/api/v1/grids?project_id={}", site.project_id)).await;
+    assert_eq!(grids["items"].as_array().unwrap().len(), 1);
+}
