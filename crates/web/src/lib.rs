@@ -1,4 +1,5 @@
-//! Guanjia's HTTP layer: the v1 JSON API, health, metrics and OpenAPI, over `guanjia-storage`.
+//! Guanjia's HTTP layer: the v1 JSON API, health, metrics and OpenAPI, and the web pages, over
+//! `guanjia-storage`.
 
 mod error;
 mod extract;
@@ -7,6 +8,7 @@ mod paging;
 mod routes;
 mod scheduler;
 mod state;
+mod ui;
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -52,6 +54,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
         .merge(routes::calendars::router())
+        .merge(routes::dispatch::router())
         .merge(routes::figures::router())
         .merge(routes::praise::router())
         .merge(routes::ratings::router())
@@ -75,6 +78,7 @@ pub fn app(store: Store, settings: Settings) -> Router {
     Router::new()
         .merge(api)
         .merge(routes::system::router(openapi))
+        .merge(ui::router())
         .fallback(|| async { ApiError::new(ErrorCode::NotFound) })
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -1,0 +1,141 @@
+//! The actions of a ticket as forms: which inputs each one shows, and how a posted form becomes
+//! the API's action (`{"action": "suspend", "reason": "…"}`), so the pages and the API share the
+//! same wire format and the same rules.
+
+use guanjia_domain::ticket::{Action, ActionName};
+use guanjia_domain::validation::{FieldErrorCode, ValidationError};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::error::{ApiError, ErrorCode};
+
+/// How an action is asked for on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A button; the shared optional note goes to `field`.
+    Button { field: &'static str },
+    /// A reason that must be given.
+    Reason,
+    Dispatch,
+    FollowUp,
+    Comment,
+    LinkDuplicate,
+    Review,
+}
+
+pub fn shape(action: ActionName) -> Shape {
+    match action {
+        ActionName::Respond | ActionName::Resolve => Shape::Button { field: "body" },
+        ActionName::Accept | ActionName::Arrive | ActionName::Close | ActionName::Resume => Shape::Button { field: "note" },
+        ActionName::Reopen | ActionName::Escalate | ActionName::UnlinkDuplicate => Shape::Button { field: "reason" },
+        ActionName::Suspend | ActionName::Cancel | ActionName::CloseUnreachable => Shape::Reason,
+        ActionName::Dispatch => Shape::Dispatch,
+        ActionName::FollowUp => Shape::FollowUp,
+        ActionName::Comment => Shape::Comment,
+        ActionName::LinkDuplicate => Shape::LinkDuplicate,
+        ActionName::Review => Shape::Review,
+    }
+}
+
+/// Every input any action form has; each action reads its own.
+#[derive(Debug, Default, Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    pub action: String,
+    /// The free text: note, reason, body or comment, depending on the action.
+    pub text: Option<String>,
+    pub assignee_id: Option<String>,
+    pub team_id: Option<String>,
+    pub outcome: Option<String>,
+    pub satisfaction: Option<String>,
+    pub timeliness: Option<String>,
+    pub attitude: Option<String>,
+    pub visibility: Option<String>,
+    /// A duplicate's original, by its number (what an agent can read off another screen).
+    pub original_number: Option<String>,
+    pub adopted: Option<String>,
+}
+
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl ActionForm {
+    pub fn name(&self) -> Result<ActionName, ApiError> {
+        self.action.parse().map_err(|_| ValidationError::single("action", FieldErrorCode::Invalid).into())
+    }
+
+    /// The action; `original_id` is the duplicate's original once its number was looked up.
+    pub fn action(&self, original_id: Option<String>) -> Result<Action, ApiError> {
+        let name = self.name()?;
+        let mut body = Map::new();
+        body.insert("action".into(), json!(name.as_str()));
+        let text = given(&self.text);
+        let mut put = |field: &str, value: Option<Value>| {
+            if let Some(value) = value {
+                body.insert(field.to_owned(), value);
+            }
+        };
+        match shape(name) {
+            Shape::Button { field } => put(field, text.map(Value::from)),
+            // Sent even when empty, so that the rules say it is required.
+            Shape::Reason => put("reason", Some(json!(text.unwrap_or_default()))),
+            Shape::Comment => {
+                put("body", Some(json!(text.unwrap_or_default())));
+                put("visibility", given(&self.visibility).map(Value::from));
+            }
+            Shape::Dispatch => {
+                put("assignee_id", given(&self.assignee_id).map(Value::from));
+                put("team_id", given(&self.team_id).map(Value::from));
+                put("note", text.map(Value::from));
+            }
+            Shape::FollowUp => {
+                put("outcome", given(&self.outcome).map(Value::from));
+                for (field, value) in [("satisfaction", &self.satisfaction), ("timeliness", &self.timeliness), ("attitude", &self.attitude)] {
+                    let rating = given(value).map(|v| v.parse::<i64>().map_err(|_| ValidationError::single(field, FieldErrorCode::Invalid))).transpose()?;
+                    put(field, rating.map(Value::from));
+                }
+                put("comment", text.map(Value::from));
+            }
+            Shape::LinkDuplicate => put("original_id", Some(json!(original_id.unwrap_or_default()))),
+            Shape::Review => {
+                put("adopted", Some(json!(given(&self.adopted) == Some("true"))));
+                put("reason", text.map(Value::from));
+            }
+        }
+        serde_json::from_value(Value::Object(body))
+            .map_err(|e| ApiError::with_details(ErrorCode::InvalidRequest, json!({ "reason": e.to_string() })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(action: &str, text: Option<&str>) -> ActionForm {
+        ActionForm { action: action.into(), text: text.map(Into::into), ..ActionForm::default() }
+    }
+
+    #[test]
+    fn every_action_has_a_form_that_parses() {
+        for &name in ActionName::ALL {
+            let mut input = form(name.as_str(), Some("说明"));
+            input.assignee_id = Some("s1".into());
+            input.satisfaction = Some("4".into());
+            let parsed = input.action(Some("t1".into())).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            assert_eq!(parsed.name(), name);
+        }
+    }
+
+    #[test]
+    fn the_note_goes_where_the_action_keeps_it() {
+        let suspend = form("suspend", None).action(None).unwrap();
+        assert!(suspend.validate().is_err(), "a suspension without a reason is refused by the rules");
+        let accept = form("accept", Some("  ")).action(None).unwrap();
+        assert_eq!(serde_json::to_value(&accept).unwrap(), json!({ "action": "accept", "note": null }));
+        assert!(form("fly", None).action(None).is_err());
+        let mut rated = form("follow_up", None);
+        rated.satisfaction = Some("five".into());
+        assert_eq!(rated.action(None).unwrap_err().code, ErrorCode::ValidationFailed);
+    }
+}

@@ -1,0 +1,68 @@
+//! What every page has around its content: title, navigation, the signed-in user, the language
+//! switch, and the CSRF token its forms and htmx requests carry.
+
+use super::assets;
+use super::session::Session;
+use super::text::{self, Labels};
+use crate::i18n::Lang;
+
+/// The sections of the navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    Workbench,
+    NewTicket,
+    Board,
+    None,
+}
+
+/// A link of the navigation.
+pub struct Link {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+pub struct User {
+    pub name: String,
+    pub role: &'static str,
+}
+
+pub struct Chrome {
+    pub t: &'static Labels,
+    pub title: String,
+    /// Empty before sign-in.
+    pub links: Vec<Link>,
+    pub user: Option<User>,
+    pub csrf: String,
+    /// The other language's link, coming back to this page.
+    pub switch_url: String,
+    pub css: String,
+    pub htmx: String,
+}
+
+impl Chrome {
+    /// A page of a signed-in staff member; `path` is where the language switch comes back to.
+    pub fn signed_in(session: &Session, title: &str, nav: Nav, path: &str) -> Self {
+        let t = text::labels(session.lang);
+        let sections = [(Nav::Workbench, "/", t.nav_workbench), (Nav::NewTicket, "/tickets/new", t.nav_new_ticket), (Nav::Board, "/board", t.nav_board)];
+        let links = sections.into_iter().map(|(section, href, label)| Link { href, label, current: section == nav }).collect();
+        let user = User { name: session.who.name.clone(), role: text::role(session.lang, session.who.role) };
+        Chrome { links, user: Some(user), csrf: session.csrf.clone(), ..Chrome::anonymous(session.lang, title, path) }
+    }
+
+    /// A page before sign-in (or an error page).
+    pub fn anonymous(lang: Lang, title: &str, path: &str) -> Self {
+        let t = text::labels(lang);
+        let next = serde_urlencoded::to_string([("next", path)]).unwrap_or_default();
+        Chrome {
+            t,
+            title: title.to_owned(),
+            links: vec![],
+            user: None,
+            csrf: String::new(),
+            switch_url: format!("/lang/{}?{next}", t.switch_lang_code),
+            css: assets::url("app.css"),
+            htmx: assets::url("htmx.min.js"),
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! The web pages, server-rendered from the same binary as the API: askama templates checked at
+//! compile time, htmx for partial updates, every asset embedded. Chinese first, English on a
+//! switch. Staff sign in with the API's own session tokens, carried in a cookie.
+
+mod action_form;
+mod assets;
+mod caller;
+mod choice;
+mod chrome;
+mod cookies;
+mod csrf;
+mod directory;
+mod error;
+mod intake;
+mod lang;
+mod pages;
+mod queue;
+mod redirect;
+mod rooms;
+mod session;
+mod sla_badge;
+mod text;
+mod time;
+
+#[cfg(test)]
+mod tests;
+
+use axum::routing::{get, post};
+use axum::{Extension, Router, middleware};
+
+use crate::state::AppState;
+
+/// The pages' routes.
+pub fn router() -> Router<AppState> {
+    let signed_in = Router::new()
+        .route("/", get(pages::workbench::page))
+        .route("/board", get(pages::board::page))
+        .route("/tickets/new", get(pages::new_ticket::form).post(pages::new_ticket::create))
+        .route("/tickets/new/caller", get(pages::new_ticket::caller))
+        .route("/tickets/{id}", get(pages::ticket::page))
+        .route("/tickets/{id}/actions", post(pages::ticket::act))
+        .route("/logout", post(pages::login::logout))
+        .route_layer(middleware::from_fn(csrf::require));
+    Router::new()
+        .merge(signed_in)
+        .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route("/lang/{code}", get(lang::switch))
+        .route("/assets/{name}", get(assets::serve))
+        .layer(Extension(rooms::RoomBook::default()))
+}

@@ -1,0 +1,7 @@
+//! One module per screen.
+
+pub mod board;
+pub mod login;
+pub mod new_ticket;
+pub mod ticket;
+pub mod workbench;

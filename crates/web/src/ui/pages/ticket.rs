@@ -1,0 +1,315 @@
+//! 工单详情: the ticket, its deadlines, its timeline and the actions the state machine allows
+//! the staff member now, each a button or a small form that re-renders the ticket (htmx).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Response};
+use axum::{Extension, Form};
+use chrono::Utc;
+use guanjia_domain::role::Role;
+use guanjia_domain::ticket::{ActionName, Visibility};
+use guanjia_domain::validation::{FieldErrorCode, ValidationError};
+use guanjia_storage::entity::{ticket, ticket_event};
+use guanjia_storage::{PageRequest, TicketFilter, allowed_actions};
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::ui::action_form::{ActionForm, Shape, shape};
+use crate::ui::choice::{Choice, choices};
+use crate::ui::chrome::{Chrome, Nav};
+use crate::ui::directory::Directory;
+use crate::ui::error::{Notice, UiError};
+use crate::ui::redirect::{is_htmx, see_other};
+use crate::ui::rooms::RoomBook;
+use crate::ui::session::Session;
+use crate::ui::sla_badge::{self, Badge};
+use crate::ui::text::{self, Labels};
+use crate::ui::time;
+
+const TEAMS: PageRequest = PageRequest { page: 1, per_page: 200 };
+
+pub struct Fact {
+    pub label: &'static str,
+    pub value: String,
+}
+
+pub struct Deadline {
+    pub name: &'static str,
+    pub due: String,
+    pub badge: Badge,
+}
+
+pub struct Entry {
+    pub when: String,
+    pub actor: String,
+    pub what: &'static str,
+    pub transition: Option<String>,
+    pub text: Option<String>,
+    pub extra: Option<String>,
+    pub internal: bool,
+}
+
+pub struct Linked {
+    pub id: String,
+    pub label: String,
+}
+
+pub struct Candidate {
+    pub id: String,
+    pub score: u32,
+    pub reason: String,
+}
+
+pub struct ActionBox {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub shape: Shape,
+    pub primary: bool,
+}
+
+#[derive(Template)]
+#[template(path = "ticket_panel.html")]
+pub struct TicketPanel {
+    t: &'static Labels,
+    csrf: String,
+    id: String,
+    number: String,
+    title: String,
+    description: String,
+    status_code: String,
+    status: &'static str,
+    kind: &'static str,
+    category: Option<String>,
+    urgency_code: String,
+    urgency: &'static str,
+    risk: bool,
+    escalation_level: i32,
+    duplicate_of: Option<Linked>,
+    facts: Vec<Fact>,
+    deadlines: Vec<Deadline>,
+    candidates: Vec<Candidate>,
+    entries: Vec<Entry>,
+    quick: Vec<ActionBox>,
+    forms: Vec<ActionBox>,
+    assignees: Vec<Choice>,
+    teams: Vec<Choice>,
+    /// The follow-up's ratings: (field, label).
+    ratings: [(&'static str, &'static str); 3],
+    notice: Option<Notice>,
+}
+
+#[derive(Template)]
+#[template(path = "ticket.html")]
+struct TicketPage {
+    chrome: Chrome,
+    panel: TicketPanel,
+}
+
+impl TicketPanel {
+    async fn load(state: &AppState, session: &Session, dir: &Directory, id: &str, notice: Option<Notice>) -> Result<Self, UiError> {
+        let (lang, who) = (session.lang, &session.who);
+        let fail = |e| UiError::api(e, lang);
+        let t = state.store.ticket(who, id).await.map_err(fail)?;
+        let original = async {
+            match &t.duplicate_of {
+                Some(original) => state.store.ticket(who, original).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let (events, sla, teams, original) = tokio::try_join!(
+            state.store.ticket_events(who, id),
+            state.store.sla_context(&who.company_id),
+            state.store.teams(who, Some(&t.project_id), TEAMS),
+            original,
+        )
+        .map_err(fail)?;
+        let labels = text::labels(lang);
+        let now = Utc::now();
+        let zone = dir.zone(&t.project_id);
+        let team_names: Vec<(String, String)> = teams.items.into_iter().map(|team| (team.team.id, team.team.name)).collect();
+        let deadlines = sla
+            .clocks(&t, now)
+            .iter()
+            .map(|tc| Deadline { name: text::clock(lang, tc.clock.name), due: time::full(tc.clock.due_at, zone), badge: sla_badge::of_clock(tc, &sla, lang) })
+            .collect();
+        let entries = events.iter().map(|e| entry(e, dir, &team_names, labels, lang, zone)).collect();
+        let (quick, forms) = actions(who, &t, lang);
+        let mut assignees: Vec<_> = dir.staff_of(&t.project_id).collect();
+        assignees.sort_by_key(|s| (s.role() != Role::Technician, s.staff.name.clone()));
+        let assignee_options = assignees.iter().map(|s| {
+            let skills = s.skills().join("、");
+            let role = text::role(lang, s.role());
+            (s.staff.id.as_str(), if skills.is_empty() { format!("{} · {role}", s.staff.name) } else { format!("{} · {role} · {skills}", s.staff.name) })
+        });
+        let assignee_options: Vec<(&str, String)> = assignee_options.collect();
+        Ok(TicketPanel {
+            t: labels,
+            csrf: session.csrf.clone(),
+            facts: facts(&t, dir, labels, lang, zone),
+            deadlines,
+            candidates: candidates(&t),
+            entries,
+            quick,
+            forms,
+            assignees: choices(None, [("", labels.nobody)].into_iter().chain(assignee_options.iter().map(|(id, label)| (*id, label.as_str())))),
+            teams: choices(None, [("", labels.nobody)].into_iter().chain(team_names.iter().map(|(id, name)| (id.as_str(), name.as_str())))),
+            ratings: [("satisfaction", labels.satisfaction), ("timeliness", labels.timeliness), ("attitude", labels.attitude)],
+            notice,
+            duplicate_of: original.map(|o| Linked { id: o.id, label: o.number }),
+            status: t.status.parse().map_or("", |s| text::status(lang, s)),
+            kind: t.kind.parse().map_or("", |k| text::kind(lang, k)),
+            urgency: t.urgency.parse().map_or("", |u| text::urgency(lang, u)),
+            category: dir.category(t.category.as_deref()),
+            risk: t.escalation_risk,
+            escalation_level: t.escalation_level,
+            id: t.id,
+            number: t.number,
+            title: t.title,
+            description: t.description,
+            status_code: t.status,
+            urgency_code: t.urgency,
+        })
+    }
+}
+
+fn facts(t: &ticket::Model, dir: &Directory, labels: &Labels, lang: Lang, zone: chrono_tz::Tz) -> Vec<Fact> {
+    let unknown = || labels.unknown.to_owned();
+    let place = [Some(dir.project_name(&t.project_id)), dir.room(t.room_id.as_deref())].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let contact = [t.contact_name.clone(), t.contact_phone.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let mut facts = vec![
+        Fact { label: labels.project, value: place },
+        Fact { label: labels.contact, value: if contact.is_empty() { unknown() } else { contact } },
+        Fact { label: labels.channel, value: t.channel.parse().map_or_else(|_| t.channel.clone(), |c| text::channel(lang, c).to_owned()) },
+        Fact { label: labels.reported, value: time::full(t.reported_at, zone) },
+        Fact { label: labels.first_contact_owner, value: dir.staff_name(t.first_contact_owner_id.as_deref()).unwrap_or_else(unknown) },
+        Fact { label: labels.assignee, value: dir.staff_name(t.assignee_id.as_deref()).unwrap_or_else(unknown) },
+    ];
+    if let Some(satisfaction) = t.satisfaction {
+        facts.push(Fact { label: labels.satisfaction, value: format!("{satisfaction}{}", labels.stars) });
+    }
+    facts
+}
+
+fn candidates(t: &ticket::Model) -> Vec<Candidate> {
+    let Some(Value::Array(items)) = &t.duplicate_candidates else { return vec![] };
+    items
+        .iter()
+        .filter_map(|c| {
+            Some(Candidate {
+                id: c.get("id")?.as_str()?.to_owned(),
+                score: (c.get("score")?.as_f64()? * 100.0).round() as u32,
+                reason: c.get("reason").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// The allowed actions, split into one-click buttons and those that need a small form.
+fn actions(who: &guanjia_storage::Principal, t: &ticket::Model, lang: Lang) -> (Vec<ActionBox>, Vec<ActionBox>) {
+    let primary = [ActionName::Accept, ActionName::Respond, ActionName::Dispatch, ActionName::Arrive, ActionName::Resolve, ActionName::FollowUp];
+    allowed_actions(who, t)
+        .into_iter()
+        .map(|name| ActionBox { name: name.as_str(), label: text::action(lang, name), shape: shape(name), primary: primary.contains(&name) })
+        .partition(|a| matches!(a.shape, Shape::Button { .. }))
+}
+
+fn entry(e: &ticket_event::Model, dir: &Directory, teams: &[(String, String)], labels: &Labels, lang: Lang, zone: chrono_tz::Tz) -> Entry {
+    let detail = |key: &str| e.details.get(key).and_then(Value::as_str).map(str::trim).filter(|v| !v.is_empty());
+    let actor = dir
+        .staff_name(e.actor_id.as_deref())
+        .or_else(|| e.actor_role.parse().ok().map(|r| text::role(lang, r).to_owned()))
+        .unwrap_or_else(|| labels.system.to_owned());
+    let status = |s: &Option<String>| s.as_deref().and_then(|s| s.parse().ok()).map(|s| text::status(lang, s));
+    let transition = match (status(&e.from_status), status(&e.to_status)) {
+        (Some(from), Some(to)) if from != to => Some(format!("{from} → {to}")),
+        _ => None,
+    };
+    let extra = match e.action.as_str() {
+        "dispatch" => {
+            let team = detail("team_id").and_then(|id| teams.iter().find(|(t, _)| t == id)).map(|(_, name)| name.clone());
+            let person = dir.staff_name(detail("assignee_id"));
+            Some([person, team].into_iter().flatten().collect::<Vec<_>>().join(" · ")).filter(|s| !s.is_empty()).map(|s| format!("→ {s}"))
+        }
+        "follow_up" => match (detail("outcome"), e.details.get("satisfaction").and_then(Value::as_i64)) {
+            (Some("not_reached"), _) => Some(labels.outcome_not_reached.to_owned()),
+            (_, Some(rating)) => Some(format!("{} {rating}{}", labels.satisfaction, labels.stars)),
+            _ => None,
+        },
+        "review" => e.details.get("adopted").and_then(Value::as_bool).map(|a| if a { labels.adopted_yes } else { labels.adopted_no }.to_owned()),
+        "create" => detail("channel").and_then(|c| c.parse().ok()).map(|c| format!("{} · {}", labels.channel, text::channel(lang, c))),
+        _ => None,
+    };
+    Entry {
+        when: time::full(e.created_at, zone),
+        actor,
+        what: text::event(lang, &e.action),
+        transition,
+        text: ["body", "note", "reason", "comment"].into_iter().find_map(detail).map(str::to_owned),
+        extra,
+        internal: e.visibility == Visibility::Internal.as_str(),
+    }
+}
+
+/// `GET /tickets/{id}`.
+pub async fn page(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
+    let dir = Directory::load(&state, &session, &rooms).await?;
+    let panel = TicketPanel::load(&state, &session, &dir, &id, None).await?;
+    let chrome = Chrome::signed_in(&session, &panel.number, Nav::None, &format!("/tickets/{id}"));
+    Ok(Html(TicketPage { chrome, panel }.render()?).into_response())
+}
+
+/// `POST /tickets/{id}/actions`: applies one action; htmx gets the ticket re-rendered, a plain
+/// form a redirect to it. A refusal is shown on the ticket in the user's language.
+pub async fn act(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, UiError> {
+    let htmx = is_htmx(&headers);
+    let outcome = apply(&state, &session, &id, &form).await;
+    if outcome.is_ok() && !htmx {
+        return Ok(see_other(false, &format!("/tickets/{id}")));
+    }
+    let (status, notice) = match &outcome {
+        Ok(()) => (axum::http::StatusCode::OK, None),
+        // htmx swaps only successful answers: the refusal travels in the re-rendered ticket.
+        Err(error) => (if htmx { axum::http::StatusCode::OK } else { error.code.status() }, Some(Notice::of(error, session.lang))),
+    };
+    let dir = Directory::load(&state, &session, &rooms).await?;
+    let panel = TicketPanel::load(&state, &session, &dir, &id, notice).await?;
+    if htmx {
+        return Ok(Html(panel.render()?).into_response());
+    }
+    let chrome = Chrome::signed_in(&session, &panel.number, Nav::None, &format!("/tickets/{id}"));
+    Ok((status, Html(TicketPage { chrome, panel }.render()?)).into_response())
+}
+
+async fn apply(state: &AppState, session: &Session, id: &str, form: &ActionForm) -> Result<(), ApiError> {
+    let original_id = match form.name()? {
+        ActionName::LinkDuplicate => Some(ticket_by_number(state, session, form.original_number.as_deref().unwrap_or_default()).await?),
+        _ => None,
+    };
+    let action = form.action(original_id)?;
+    let name = action.name();
+    state.store.act_on_ticket(&session.who, id, action, Utc::now()).await?;
+    metrics::counter!("guanjia_ticket_actions_total", "action" => name.as_str()).increment(1);
+    Ok(())
+}
+
+/// The id of the ticket with this number, among those the staff member sees.
+async fn ticket_by_number(state: &AppState, session: &Session, number: &str) -> Result<String, ApiError> {
+    let number = number.trim().to_uppercase();
+    let unknown = || ApiError::from(ValidationError::single("original_id", FieldErrorCode::UnknownReference));
+    if number.is_empty() {
+        return Err(unknown());
+    }
+    let filter = TicketFilter { q: Some(number.clone()), statuses: vec![], ..TicketFilter::default() };
+    let found = state.store.tickets(&session.who, filter, PageRequest { page: 1, per_page: 5 }).await?;
+    found.items.into_iter().find(|t| t.number == number).map(|t| t.id).ok_or_else(unknown)
+}

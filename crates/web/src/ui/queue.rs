@@ -1,0 +1,178 @@
+//! The ticket list component: one row per ticket with its SLA badge, as the workbench and the
+//! supervisors' board show it.
+
+use askama::Template;
+use chrono::{DateTime, Utc};
+use guanjia_domain::phone::mask_phone;
+use guanjia_domain::sla::SlaState;
+use guanjia_domain::taxonomy::{Kind, Urgency};
+use guanjia_domain::ticket::Status;
+use guanjia_storage::entity::ticket;
+use guanjia_storage::{PageRequest, SlaContext, TicketFilter};
+use serde::{Deserialize, Serialize};
+
+use super::directory::Directory;
+use super::error::UiError;
+use super::session::Session;
+use super::sla_badge::{self, Badge};
+use super::text::{self, Labels};
+use super::time;
+use crate::i18n::Lang;
+use crate::state::AppState;
+
+/// The workbench's filters, as its form and links carry them.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct QueueQuery {
+    /// `open` (the default), `all`, or one status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla_state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+}
+
+pub const OPEN: &str = "open";
+pub const ALL: &str = "all";
+
+impl QueueQuery {
+    /// The store's filter; a value no select offers is ignored, like a filter not set.
+    pub fn filter(&self, now: DateTime<Utc>) -> TicketFilter {
+        let statuses = match self.status.as_deref().filter(|s| !s.is_empty()).unwrap_or(OPEN) {
+            ALL => vec![],
+            OPEN => Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str().to_owned()).collect(),
+            one => one.parse::<Status>().map(|s| vec![s.as_str().to_owned()]).unwrap_or_default(),
+        };
+        let known = |value: &Option<String>, ok: fn(&str) -> bool| value.clone().filter(|v| ok(v));
+        TicketFilter {
+            statuses,
+            kind: known(&self.kind, |v| v.parse::<Kind>().is_ok()),
+            urgency: known(&self.urgency, |v| v.parse::<Urgency>().is_ok()),
+            q: self.q.clone().filter(|q| !q.trim().is_empty()),
+            sla_state: self.sla_state.as_deref().and_then(|s| s.parse::<SlaState>().ok()).map(|s| (s, now)),
+            ..TicketFilter::default()
+        }
+    }
+
+    pub fn page(&self) -> u64 {
+        self.page.unwrap_or(1).clamp(1, 1_000_000)
+    }
+
+    /// The workbench URL of these filters at `page`, leaving out what is empty.
+    pub fn url(&self, page: u64) -> String {
+        let mut query = self.clone();
+        for value in [&mut query.status, &mut query.kind, &mut query.urgency, &mut query.sla_state, &mut query.q] {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                *value = None;
+            }
+        }
+        query.page = (page > 1).then_some(page);
+        let encoded = serde_urlencoded::to_string(&query).unwrap_or_default();
+        if encoded.is_empty() { "/".to_owned() } else { format!("/?{encoded}") }
+    }
+}
+
+pub struct TicketRow {
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub status_code: String,
+    pub status: &'static str,
+    pub kind: &'static str,
+    pub category: Option<String>,
+    pub urgency_code: String,
+    pub urgency: &'static str,
+    pub project: String,
+    pub room: Option<String>,
+    pub contact: String,
+    pub assignee: Option<String>,
+    pub created: String,
+    pub badge: Option<Badge>,
+    pub risk: bool,
+    pub duplicate: bool,
+}
+
+impl TicketRow {
+    pub fn new(t: ticket::Model, sla: &SlaContext, dir: &Directory, lang: Lang, now: DateTime<Utc>) -> Self {
+        let badge = sla_badge::most_pressing(&sla.clocks(&t, now), sla, lang);
+        let contact = [t.contact_name.clone(), t.contact_phone.as_deref().map(mask_phone)].into_iter().flatten().collect::<Vec<_>>().join(" ");
+        TicketRow {
+            status: t.status.parse().map_or("", |s| text::status(lang, s)),
+            kind: t.kind.parse().map_or("", |k| text::kind(lang, k)),
+            urgency: t.urgency.parse().map_or("", |u| text::urgency(lang, u)),
+            category: dir.category(t.category.as_deref()),
+            project: dir.project_name(&t.project_id),
+            room: dir.room(t.room_id.as_deref()),
+            assignee: dir.staff_name(t.assignee_id.as_deref()),
+            created: time::short(t.created_at, dir.zone(&t.project_id)),
+            badge,
+            contact,
+            risk: t.escalation_risk,
+            duplicate: t.duplicate_of.is_some(),
+            id: t.id,
+            number: t.number,
+            title: t.title,
+            status_code: t.status,
+            urgency_code: t.urgency,
+        }
+    }
+}
+
+/// One list of tickets, with its paging links.
+#[derive(Template)]
+#[template(path = "queue.html")]
+pub struct Queue {
+    pub t: &'static Labels,
+    /// The element id htmx swaps.
+    pub id: &'static str,
+    pub caption: String,
+    pub rows: Vec<TicketRow>,
+    pub total: String,
+    pub pages: Option<Pages>,
+    /// A link to the full list, for lists that show only their first page.
+    pub more: Option<String>,
+}
+
+pub struct Pages {
+    pub current: u64,
+    pub last: u64,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Queue {
+    /// Loads a page of the tickets the staff member sees under `query`.
+    pub async fn load(state: &AppState, session: &Session, dir: &Directory, query: &QueueQuery, per_page: u64) -> Result<Self, UiError> {
+        let now = Utc::now();
+        let request = PageRequest { page: query.page(), per_page };
+        let (page, sla) = tokio::try_join!(
+            state.store.tickets(&session.who, query.filter(now), request),
+            state.store.sla_context(&session.who.company_id),
+        )
+        .map_err(|e| UiError::api(e, session.lang))?;
+        let rows = page.items.into_iter().map(|t| TicketRow::new(t, &sla, dir, session.lang, now)).collect();
+        let last = page.total.div_ceil(per_page).max(1);
+        let current = request.page;
+        let pages = Pages {
+            current,
+            last,
+            previous: (current > 1).then(|| query.url(current - 1)),
+            next: (current < last).then(|| query.url(current + 1)),
+        };
+        Ok(Queue {
+            t: text::labels(session.lang),
+            id: "queue",
+            caption: String::new(),
+            rows,
+            total: text::total(session.lang, page.total),
+            pages: Some(pages),
+            more: None,
+        })
+    }
+}

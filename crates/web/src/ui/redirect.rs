@@ -1,0 +1,55 @@
+//! Sending the browser elsewhere: after a form, to the sign-in page, back where it came from.
+
+use axum::http::header::LOCATION;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// `next` if it is a path of this site, else the workbench: a link must never send a signed-in
+/// user to another site.
+pub fn local_path(next: Option<&str>) -> &str {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        _ => "/",
+    }
+}
+
+/// "See other": the answer to a form that worked. An htmx request is told with `HX-Redirect`,
+/// which makes it load the page instead of swapping a redirect's body into a fragment.
+pub fn see_other(htmx: bool, location: &str) -> Response {
+    let Ok(value) = HeaderValue::from_str(location) else { return StatusCode::BAD_REQUEST.into_response() };
+    if htmx {
+        ([("hx-redirect", value)], StatusCode::OK).into_response()
+    } else {
+        (StatusCode::SEE_OTHER, [(LOCATION, value)]).into_response()
+    }
+}
+
+/// The sign-in page, coming back to `path` afterwards.
+pub fn sign_in_then(path: &str) -> String {
+    if path == "/" {
+        return "/login".to_owned();
+    }
+    let query = serde_urlencoded::to_string([("next", path)]).unwrap_or_default();
+    format!("/login?{query}")
+}
+
+/// Whether htmx sent the request (it wants a fragment, not a page).
+pub fn is_htmx(headers: &HeaderMap) -> bool {
+    headers.contains_key("hx-request")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths() {
+        assert_eq!(local_path(Some("/tickets/1?x=2")), "/tickets/1?x=2");
+        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", ""] {
+            assert_eq!(local_path(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(local_path(None), "/");
+        assert_eq!(sign_in_then("/tickets/1?a=b"), "/login?next=%2Ftickets%2F1%3Fa%3Db");
+        assert_eq!(sign_in_then("/"), "/login");
+    }
+}

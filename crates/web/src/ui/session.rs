@@ -1,0 +1,60 @@
+//! The signed-in staff member of a page, from the session cookie. The cookie holds the same
+//! opaque token the API hands out (stored hashed, expiring, revoked at sign-out), so pages and
+//! API share one session model; only the transport differs.
+
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+use guanjia_storage::{Principal, StorageError};
+
+use super::cookies::{self, SetCookie};
+use super::csrf;
+use super::error::UiError;
+use super::lang::page_lang;
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+
+pub const COOKIE: &str = "gj_session";
+
+/// A staff member signed in through the pages.
+pub struct Session {
+    pub who: Principal,
+    pub lang: Lang,
+    /// For the forms of this page.
+    pub csrf: String,
+    token: String,
+}
+
+impl Session {
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = UiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, UiError> {
+        let lang = page_lang(&parts.headers);
+        let token = cookies::read(&parts.headers, COOKIE).ok_or_else(|| UiError::sign_in(&parts.headers, &parts.uri))?;
+        match state.store.authenticate(token, Utc::now()).await {
+            // Residents have their own mobile pages; these are for staff.
+            Ok(who) if who.role.is_staff() => Ok(Session { who, lang, csrf: csrf::token_for(token), token: token.to_owned() }),
+            Ok(_) | Err(StorageError::Unauthenticated) => Err(UiError::sign_in(&parts.headers, &parts.uri)),
+            Err(other) => Err(UiError::api(ApiError::from(other), lang)),
+        }
+    }
+}
+
+/// The cookie that opens a session: it lives as long as the token.
+pub fn open(headers: &HeaderMap, token: &str, expires_at: DateTime<Utc>) -> axum::http::HeaderValue {
+    let max_age = (expires_at - Utc::now()).num_seconds().max(0);
+    SetCookie { name: COOKIE, value: token, max_age, http_only: true, secure: cookies::over_tls(headers) }.header()
+}
+
+/// The cookie that ends it in the browser.
+pub fn close(headers: &HeaderMap) -> axum::http::HeaderValue {
+    SetCookie { name: COOKIE, value: "", max_age: 0, http_only: true, secure: cookies::over_tls(headers) }.header()
+}

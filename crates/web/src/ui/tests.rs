@@ -1,0 +1,233 @@
+//! The pages over a real store: sessions, CSRF, and that each screen answers as it should.
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::{Request, Response, StatusCode};
+use chrono::Utc;
+use guanjia_domain::place::ProjectKind;
+use guanjia_domain::role::Role;
+use guanjia_domain::setup::{NewProject, NewStaff};
+use guanjia_storage::{Principal, Store};
+use tower::ServiceExt;
+
+use super::csrf;
+
+const PASSWORD: &str = "page-test-password";
+
+/// An app over a fresh SQLite file with one project and an agent in it.
+struct Site {
+    app: Router,
+    folder: std::path::PathBuf,
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.folder);
+    }
+}
+
+impl Site {
+    async fn new() -> Site {
+        let folder = std::env::temp_dir().join(format!("gj_ui_{}", guanjia_storage::new_id()));
+        let store = Store::connect(&format!("sqlite://{}/guanjia.db", folder.display())).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let company = store.ensure_company("ui", "页面测试物业", Utc::now()).await.expect("company");
+        let system = Principal::system(&company.id, "test");
+        let project = NewProject { code: "p1".into(), name: "翠湖花园".into(), kind: ProjectKind::Residential, time_zone: "Asia/Shanghai".into(), address: None };
+        let project = store.create_project(&system, project, Utc::now()).await.expect("project");
+        let agent = NewStaff {
+            username: "agent".into(),
+            password: PASSWORD.into(),
+            name: "客服小王".into(),
+            role: Role::Agent,
+            project_ids: vec![project.id],
+            skills: vec![],
+            phone: None,
+        };
+        store.create_staff(None, &company.id, agent, Utc::now()).await.expect("agent");
+        Site { app: crate::app(store, crate::Settings::default()), folder }
+    }
+
+    async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.app.clone().oneshot(request).await.expect("response")
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post_form(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Response<Body> {
+        let mut request = Request::post(path).header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        let body = serde_urlencoded::to_string(form).unwrap();
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Signs the agent in and returns the session cookie and its CSRF token.
+    async fn sign_in(&self) -> (String, String) {
+        let response = self.post_form("/login", None, &[("username", "agent"), ("password", PASSWORD)]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let cookie = header(&response, SET_COOKIE);
+        let pair = cookie.split(';').next().unwrap().to_owned();
+        let token = pair.split_once('=').unwrap().1.to_owned();
+        (pair, csrf::token_for(&token))
+    }
+}
+
+fn header(response: &Response<Body>, name: axum::http::HeaderName) -> String {
+    response.headers().get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+async fn body(response: Response<Body>) -> String {
+    String::from_utf8(to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap()
+}
+
+#[tokio::test]
+async fn pages_send_strangers_to_the_sign_in_page() {
+    let site = Site::new().await;
+    let response = site.get("/", None).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(header(&response, LOCATION), "/login");
+    let response = site.get("/tickets/new", Some("gj_session=nobody.nothing")).await;
+    assert_eq!(header(&response, LOCATION), "/login?next=%2Ftickets%2Fnew");
+    let htmx = Request::get("/board").header("hx-request", "true").body(Body::empty()).unwrap();
+    assert_eq!(header(&site.send(htmx).await, "hx-redirect".parse().unwrap()), "/login");
+    let login = site.get("/login", None).await;
+    assert_eq!(login.status(), StatusCode::OK);
+    assert!(body(login).await.contains("员工登录"));
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_safe_cookie() {
+    let site = Site::new().await;
+    let wrong = site.post_form("/login", None, &[("username", "agent"), ("password", "wrong-password")]).await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(body(wrong).await.contains("用户名或密码错误"));
+    let response = site.post_form("/login", None, &[("username", "agent"), ("password", PASSWORD), ("next", "/board")]).await;
+    assert_eq!(header(&response, LOCATION), "/board");
+    let cookie = header(&response, SET_COOKIE);
+    assert!(cookie.starts_with("gj_session="), "{cookie}");
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(part), "{cookie} lacks {part}");
+    }
+    assert!(!cookie.contains("Secure"), "plain HTTP cannot keep a Secure cookie");
+    let behind_tls = Request::post("/login")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-forwarded-proto", "https")
+        .body(Body::from(format!("username=agent&password={PASSWORD}&next=https://evil.example")))
+        .unwrap();
+    let response = site.send(behind_tls).await;
+    assert!(header(&response, SET_COOKIE).contains("; Secure"));
+    assert_eq!(header(&response, LOCATION), "/", "never sent off-site");
+    let forged = Request::post("/login")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("host", "guanjia.example")
+        .header("origin", "https://evil.example")
+        .body(Body::from(format!("username=agent&password={PASSWORD}")))
+        .unwrap();
+    assert_eq!(site.send(forged).await.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn every_screen_answers_a_signed_in_agent() {
+    let site = Site::new().await;
+    let (cookie, _) = site.sign_in().await;
+    for (path, expect) in [
+        ("/", "客服工作台"),
+        ("/?status=all&kind=repair&sla_state=breached&q=漏水&page=2", "没有符合条件的工单"),
+        ("/board", "时限预警看板"),
+        ("/tickets/new", "来电登记"),
+        ("/tickets/new/caller?phone=1381234", "号码不完整"),
+        ("/tickets/new/caller?phone=13812345678", "未登记的号码"),
+    ] {
+        let response = site.get(path, Some(&cookie)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(body(response).await.contains(expect), "{path} lacks {expect}");
+    }
+    let fragment = Request::get("/?status=all").header(COOKIE, &cookie).header("hx-request", "true").header("hx-target", "queue");
+    let fragment = body(site.send(fragment.body(Body::empty()).unwrap()).await).await;
+    assert!(fragment.starts_with("<div id=\"queue\"") && !fragment.contains("<html"), "htmx gets the list alone");
+    let missing = site.get("/tickets/0190b5a2-0000-7000-8000-000000000000", Some(&cookie)).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(body(missing).await.contains("对象不存在"), "errors are pages in the user's language");
+}
+
+#[tokio::test]
+async fn posts_need_the_sessions_csrf_token() {
+    let site = Site::new().await;
+    let (cookie, csrf) = site.sign_in().await;
+    let forged = site.post_form("/logout", Some(&cookie), &[]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let wrong = site.post_form("/logout", Some(&cookie), &[("csrf_token", &csrf::token_for("another.session"))]).await;
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let with_header = Request::post("/tickets/new").header(COOKIE, &cookie).header(csrf::HEADER, &csrf);
+    let with_header = with_header.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from("description=")).unwrap();
+    assert_eq!(site.send(with_header).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "the header passes; the empty form does not");
+    let out = site.post_form("/logout", Some(&cookie), &[(csrf::FIELD, &csrf)]).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert!(header(&out, SET_COOKIE).contains("Max-Age=0"));
+    assert_eq!(site.get("/", Some(&cookie)).await.status(), StatusCode::SEE_OTHER, "the token is revoked");
+}
+
+#[tokio::test]
+async fn a_call_becomes_a_ticket_that_moves() {
+    let site = Site::new().await;
+    let (cookie, csrf) = site.sign_in().await;
+    let form = body(site.get("/tickets/new", Some(&cookie)).await).await;
+    let project_id = form.split("<option value=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("a project option").to_owned();
+    let created = site
+        .post_form(
+            "/tickets/new",
+            Some(&cookie),
+            &[(csrf::FIELD, &csrf), ("phone", "13812345678"), ("contact_name", "李女士"), ("project_id", &project_id), ("description", "厨房水管漏水，地上全是水")],
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let ticket = header(&created, LOCATION);
+    assert!(ticket.starts_with("/tickets/"), "{ticket}");
+    let page = body(site.get(&ticket, Some(&cookie)).await).await;
+    assert!(page.contains("待受理") && page.contains("报修") && page.contains("李女士 13812345678"), "kind read from the text");
+    let accepted = site.post_form(&format!("{ticket}/actions"), Some(&cookie), &[(csrf::FIELD, &csrf), ("action", "accept"), ("text", "")]).await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    let refused = Request::post(format!("{ticket}/actions"))
+        .header(COOKIE, &cookie)
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("hx-request", "true")
+        .header(csrf::HEADER, &csrf)
+        .body(Body::from("action=suspend&text="))
+        .unwrap();
+    let refused = site.send(refused).await;
+    assert_eq!(refused.status(), StatusCode::OK, "htmx swaps the ticket with the refusal in it");
+    let panel = body(refused).await;
+    assert!(panel.contains("已受理") && panel.contains("必填"), "the reason is required, said in Chinese");
+    assert!(!panel.contains("<html"));
+}
+
+#[tokio::test]
+async fn english_on_request() {
+    let site = Site::new().await;
+    let (cookie, _) = site.sign_in().await;
+    let switch = site.get("/lang/en?next=/board", Some(&cookie)).await;
+    assert_eq!(header(&switch, LOCATION), "/board");
+    assert!(header(&switch, SET_COOKIE).starts_with("lang=en;"));
+    let english = body(site.get("/", Some(&format!("{cookie}; lang=en"))).await).await;
+    assert!(english.contains("<html lang=\"en\">") && english.contains("Workbench"));
+    let asked = Request::get("/login").header("accept-language", "en-US,en;q=0.9").body(Body::empty()).unwrap();
+    assert!(body(site.send(asked).await).await.contains("Staff sign-in"));
+}
+
+#[tokio::test]
+async fn assets_come_from_the_binary() {
+    let site = Site::new().await;
+    let htmx = site.get("/assets/htmx.min.js", None).await;
+    assert_eq!(htmx.status(), StatusCode::OK);
+    assert!(header(&htmx, CONTENT_TYPE).starts_with("text/javascript"));
+    assert_eq!(site.get("/assets/README.md", None).await.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,381 @@
+//! Every word the pages show, Chinese and English side by side, so that a label is never
+//! translated in one place and forgotten in another.
+
+use chrono::Duration;
+use guanjia_domain::role::Role;
+use guanjia_domain::sla::{ClockName, ClockState};
+use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
+use guanjia_domain::ticket::{ActionName, Status};
+use guanjia_domain::validation::FieldErrorCode;
+
+use crate::i18n::Lang;
+
+/// Declares the fixed labels once with both translations; templates read them as `t.name`.
+macro_rules! labels {
+    ($($key:ident => $zh:literal, $en:literal;)+) => {
+        /// The fixed labels of the pages in one language.
+        pub struct Labels { $(pub $key: &'static str,)+ }
+
+        const ZH: Labels = Labels { $($key: $zh,)+ };
+        const EN: Labels = Labels { $($key: $en,)+ };
+
+        #[cfg(test)]
+        pub(super) fn pairs() -> Vec<(&'static str, &'static str)> {
+            vec![$(($zh, $en)),+]
+        }
+    };
+}
+
+labels! {
+    html_lang => "zh-CN", "en";
+    product => "管家", "Guanjia";
+    product_long => "管家 · 物业客服", "Guanjia · Property service desk";
+    skip_to_content => "跳到正文", "Skip to content";
+    nav_label => "主导航", "Main navigation";
+    nav_workbench => "客服工作台", "Workbench";
+    nav_new_ticket => "来电登记", "New call";
+    nav_board => "预警看板", "SLA board";
+    switch_lang => "English", "中文";
+    switch_lang_code => "en", "zh";
+    sign_out => "退出", "Sign out";
+    sign_in => "登录", "Sign in";
+    sign_in_title => "员工登录", "Staff sign-in";
+    sign_in_hint => "使用工作账号登录。业主请使用手机号登录移动端。", "Sign in with your work account. Residents use the mobile pages.";
+    username => "用户名", "Username";
+    password => "密码", "Password";
+    filters => "筛选", "Filters";
+    search => "搜索", "Search";
+    search_hint => "工单号、电话或关键词", "Ticket number, phone or words";
+    status => "状态", "Status";
+    kind => "类型", "Kind";
+    category => "分类", "Category";
+    urgency => "紧急程度", "Urgency";
+    sla => "时限", "SLA";
+    any => "全部", "All";
+    open_only => "未完结", "Open";
+    sla_warning => "预警", "Warning";
+    sla_breached => "已超时", "Breached";
+    apply => "应用", "Apply";
+    reset => "重置", "Reset";
+    number => "工单号", "Number";
+    title => "摘要", "Summary";
+    project => "项目", "Project";
+    room => "房号", "Room";
+    contact => "联系人", "Contact";
+    assignee => "处理人", "Assignee";
+    reported => "报事时间", "Reported";
+    created => "登记时间", "Logged";
+    no_tickets => "没有符合条件的工单。", "No tickets match.";
+    previous => "上一页", "Previous";
+    next => "下一页", "Next";
+    page_of => "页", "page";
+    total_prefix => "共", "";
+    total_suffix => "条", "tickets";
+    view_all => "查看全部", "View all";
+    escalation_risk => "升级风险", "Escalation risk";
+    duplicate => "重复", "Duplicate";
+    duplicate_of => "重复于", "Duplicate of";
+    board_title => "时限预警看板", "SLA warnings and breaches";
+    board_hint => "每分钟自动刷新。", "Refreshes every minute.";
+    board_warnings => "即将超时（已过预警点）", "Past an early warning";
+    board_breaches => "已超时", "Overdue";
+    new_ticket_title => "来电登记", "Log a call";
+    caller_phone => "来电号码", "Caller's number";
+    caller_phone_hint => "输入号码即可显示住户信息", "Type the number to see the household";
+    caller_card => "来电人信息", "Caller";
+    caller_unknown => "未登记的号码：工单将记录为临时联系人。", "Unregistered number: the ticket keeps it as a contact.";
+    caller_partial => "号码不完整，以下为号码相近的历史工单。", "Number incomplete: past tickets with similar numbers.";
+    caller_typing => "输入至少 7 位数字后显示来电人。", "Type at least 7 digits to look the caller up.";
+    caller_pick => "报事住户", "Reporting resident";
+    household => "同户成员", "Household";
+    recent_tickets => "近期工单", "Recent tickets";
+    none_yet => "暂无", "None";
+    contact_name => "联系人姓名", "Contact name";
+    description => "问题描述", "Description";
+    description_hint => "记录业主原话，类型、分类和紧急程度会自动识别。", "Write what the caller said; kind, category and urgency are read from it.";
+    more_options => "更多选项（可不填）", "More options (optional)";
+    auto_detect => "自动识别", "Detect from text";
+    create_ticket => "提交工单", "Create ticket";
+    tier_premium => "尊享", "Premium";
+    channel => "渠道", "Channel";
+    first_contact_owner => "首问负责人", "First-contact owner";
+    satisfaction => "满意度", "Satisfaction";
+    deadlines => "服务时限", "Deadlines";
+    due => "截止", "Due";
+    no_deadlines => "此工单没有时限。", "No deadlines apply.";
+    candidates => "可能重复", "Possible duplicates";
+    timeline => "处理记录", "Timeline";
+    internal => "内部", "Internal";
+    resident_visible => "业主可见", "Visible to resident";
+    actions => "操作", "Actions";
+    no_actions => "当前状态下您没有可执行的操作。", "There is nothing you can do on this ticket now.";
+    note_optional => "备注（可选）", "Note (optional)";
+    reason_required => "原因（必填）", "Reason (required)";
+    choose_assignee => "选择处理人", "Choose the assignee";
+    choose_team => "或派给班组", "Or a team";
+    nobody => "不指定", "Nobody";
+    comment_body => "内容", "Text";
+    visibility => "可见范围", "Visible to";
+    satisfaction_scale => "1 很不满意 … 5 很满意", "1 very unhappy … 5 very happy";
+    original_number => "原工单编号", "Original ticket number";
+    not_found_title => "出错了", "Something went wrong";
+    back_to_workbench => "返回工作台", "Back to the workbench";
+    csrf_failed => "页面已过期，请刷新后重试。", "This page has expired: reload it and try again.";
+    stars => " 分", "/5";
+    system => "系统", "System";
+    adopted_yes => "采纳", "Adopted";
+    adopted_no => "不采纳", "Declined";
+    outcome => "回访结果", "Call outcome";
+    outcome_reached => "已联系上", "Reached";
+    outcome_not_reached => "未接通", "Not reached";
+    timeliness => "及时性", "Timeliness";
+    attitude => "服务态度", "Attitude";
+    escalation_level => "升级", "Escalated";
+    quick_note => "备注（可选，随下方按钮提交）", "Note (optional, sent with the button you press)";
+    score => "相似度", "Similarity";
+    description_label => "报事内容", "What was reported";
+    unknown => "—", "—";
+}
+
+/// The labels of `lang`.
+pub fn labels(lang: Lang) -> &'static Labels {
+    match lang {
+        Lang::Zh => &ZH,
+        Lang::En => &EN,
+    }
+}
+
+/// Chooses the translation of one vocabulary entry.
+fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+pub fn status(lang: Lang, status: Status) -> &'static str {
+    let (zh, en) = match status {
+        Status::New => ("待受理", "New"),
+        Status::Accepted => ("已受理", "Accepted"),
+        Status::Dispatched => ("已派单", "Dispatched"),
+        Status::InProgress => ("处理中", "In progress"),
+        Status::Resolved => ("待回访", "Resolved"),
+        Status::Closed => ("已关闭", "Closed"),
+        Status::Suspended => ("已挂起", "Suspended"),
+        Status::Reopened => ("整改中", "Reopened"),
+        Status::Cancelled => ("已取消", "Cancelled"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn kind(lang: Lang, kind: Kind) -> &'static str {
+    let (zh, en) = kind.labels();
+    pick(lang, zh, en)
+}
+
+pub fn urgency(lang: Lang, urgency: Urgency) -> &'static str {
+    let (zh, en) = match urgency {
+        Urgency::Emergency => ("紧急", "Emergency"),
+        Urgency::Urgent => ("加急", "Urgent"),
+        Urgency::Normal => ("一般", "Normal"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn channel(lang: Lang, channel: Channel) -> &'static str {
+    let (zh, en) = match channel {
+        Channel::App => ("App", "App"),
+        Channel::Wechat => ("微信", "WeChat"),
+        Channel::Phone => ("电话", "Phone"),
+        Channel::FrontDesk => ("前台", "Front desk"),
+        Channel::Email => ("邮件", "Email"),
+        Channel::Hotline12345 => ("12345转办", "12345 hotline"),
+        Channel::Iot => ("物联网告警", "IoT alarm"),
+        Channel::Web => ("网页", "Web"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn action(lang: Lang, action: ActionName) -> &'static str {
+    let (zh, en) = match action {
+        ActionName::Respond => ("回复业主", "Respond"),
+        ActionName::Accept => ("受理", "Accept"),
+        ActionName::Dispatch => ("派单", "Dispatch"),
+        ActionName::Arrive => ("到场", "Arrived"),
+        ActionName::Resolve => ("完成", "Resolve"),
+        ActionName::FollowUp => ("回访", "Follow up"),
+        ActionName::Close => ("关闭", "Close"),
+        ActionName::Reopen => ("重新打开", "Reopen"),
+        ActionName::Suspend => ("挂起", "Suspend"),
+        ActionName::Resume => ("恢复", "Resume"),
+        ActionName::Escalate => ("升级", "Escalate"),
+        ActionName::Cancel => ("取消工单", "Cancel"),
+        ActionName::Comment => ("备注", "Comment"),
+        ActionName::LinkDuplicate => ("标记重复", "Mark duplicate"),
+        ActionName::UnlinkDuplicate => ("取消重复", "Not a duplicate"),
+        ActionName::CloseUnreachable => ("联系不上，关闭", "Close: unreachable"),
+        ActionName::Review => ("评审建议", "Review suggestion"),
+    };
+    pick(lang, zh, en)
+}
+
+/// Timeline entries that are not actions: creation and the scheduler's warnings and escalations.
+pub fn event(lang: Lang, code: &str) -> &'static str {
+    if let Ok(action) = code.parse::<ActionName>() {
+        return self::action(lang, action);
+    }
+    let (zh, en) = match code {
+        "create" => ("登记", "Logged"),
+        "sla_warning" => ("时限预警", "SLA warning"),
+        "sla_escalation" => ("超时升级", "SLA escalation"),
+        "escalation_risk" => ("风险升级", "Risk escalation"),
+        _ => ("其他", "Other"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn clock(lang: Lang, clock: ClockName) -> &'static str {
+    let (zh, en) = match clock {
+        ClockName::FirstResponse => ("首次响应", "First response"),
+        ClockName::Arrival => ("到场", "Arrival"),
+        ClockName::Resolution => ("解决", "Resolution"),
+        ClockName::FollowUp => ("回访", "Follow-up"),
+        ClockName::Rectification => ("整改", "Rectification"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn clock_state(lang: Lang, state: ClockState) -> &'static str {
+    let (zh, en) = match state {
+        ClockState::Running => ("计时中", "Running"),
+        ClockState::Paused => ("已暂停", "Paused"),
+        ClockState::Met => ("已达成", "Met"),
+        ClockState::Breached => ("已超时", "Breached"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn role(lang: Lang, role: Role) -> &'static str {
+    let (zh, en) = match role {
+        Role::Admin => ("管理员", "Admin"),
+        Role::Manager => ("经理", "Manager"),
+        Role::Supervisor => ("主管", "Supervisor"),
+        Role::Agent => ("客服", "Agent"),
+        Role::Butler => ("管家", "Butler"),
+        Role::Technician => ("维修工", "Technician"),
+        Role::Resident => ("业主", "Resident"),
+    };
+    pick(lang, zh, en)
+}
+
+/// A resident's place in a household: owner, family, tenant, merchant.
+pub fn resident_role(lang: Lang, code: &str) -> &'static str {
+    let (zh, en) = match code {
+        "owner" => ("业主", "Owner"),
+        "family" => ("家属", "Family"),
+        "tenant" => ("租户", "Tenant"),
+        "merchant" => ("商户", "Merchant"),
+        _ => ("住户", "Resident"),
+    };
+    pick(lang, zh, en)
+}
+
+/// The name of an input field in error messages; unknown fields show their code.
+pub fn field(lang: Lang, field: &str) -> String {
+    let (zh, en) = match field {
+        "project_id" => ("项目", "Project"),
+        "description" => ("问题描述", "Description"),
+        "kind" => ("类型", "Kind"),
+        "category" => ("分类", "Category"),
+        "urgency" => ("紧急程度", "Urgency"),
+        "room_id" => ("房号", "Room"),
+        "resident_id" => ("报事住户", "Resident"),
+        "contact.phone" | "phone" => ("电话", "Phone"),
+        "contact.name" => ("联系人姓名", "Contact name"),
+        "assignee_id" => ("处理人", "Assignee"),
+        "team_id" => ("班组", "Team"),
+        "satisfaction" => ("满意度", "Satisfaction"),
+        "reason" | "body" | "note" | "comment" => ("内容", "Text"),
+        "original_id" => ("原工单编号", "Original ticket"),
+        "username" => ("用户名", "Username"),
+        "password" => ("密码", "Password"),
+        other => return other.to_owned(),
+    };
+    pick(lang, zh, en).to_owned()
+}
+
+pub fn field_error(lang: Lang, code: FieldErrorCode) -> &'static str {
+    let (zh, en) = match code {
+        FieldErrorCode::Required => ("必填", "required"),
+        FieldErrorCode::Invalid => ("格式不正确", "invalid"),
+        FieldErrorCode::TooLong => ("太长", "too long"),
+        FieldErrorCode::OutOfRange => ("超出范围", "out of range"),
+        FieldErrorCode::UnknownReference => ("不存在或无权使用", "unknown"),
+        FieldErrorCode::Mismatch => ("与其他字段不一致", "does not match"),
+        FieldErrorCode::InFuture => ("不能晚于现在", "in the future"),
+        FieldErrorCode::TooOld => ("太久以前", "too long ago"),
+        FieldErrorCode::Taken => ("已被使用", "taken"),
+        FieldErrorCode::TooShort => ("太短", "too short"),
+    };
+    pick(lang, zh, en)
+}
+
+/// Business time as people say it, in its two largest units: "1 小时 5 分" / "1 h 5 min".
+pub fn span(lang: Lang, time: Duration) -> String {
+    let minutes = time.num_minutes().abs().max(1);
+    let amounts = [minutes / 1440, minutes / 60 % 24, minutes % 60];
+    let units = match lang {
+        Lang::Zh => ["天", "小时", "分"],
+        Lang::En => ["d", "h", "min"],
+    };
+    let first = amounts.iter().position(|&a| a > 0).unwrap_or(2);
+    (first..units.len().min(first + 2))
+        .filter(|&i| i == first || amounts[i] > 0)
+        .map(|i| format!("{} {}", amounts[i], units[i]))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Time left on a clock, or how far past due it is: "剩 12 分" / "超时 1 小时 5 分".
+pub fn remaining(lang: Lang, left: Duration) -> String {
+    let amount = span(lang, left);
+    match (lang, left < Duration::zero()) {
+        (Lang::Zh, false) => format!("剩 {amount}"),
+        (Lang::Zh, true) => format!("超时 {amount}"),
+        (Lang::En, false) => format!("{amount} left"),
+        (Lang::En, true) => format!("{amount} overdue"),
+    }
+}
+
+/// "共 123 条" / "123 tickets".
+pub fn total(lang: Lang, count: u64) -> String {
+    let t = labels(lang);
+    [t.total_prefix, &count.to_string(), t.total_suffix].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_has_both_languages() {
+        let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for (zh, en) in pairs() {
+            assert!(!zh.is_empty() || en.is_empty(), "a label is missing its Chinese: {en}");
+            // The language switch names the other language in that language.
+            assert!(!chinese(en) || en == "中文", "English label is not English: {en}");
+        }
+    }
+
+    #[test]
+    fn time_reads_like_a_person_says_it() {
+        assert_eq!(remaining(Lang::Zh, Duration::minutes(12)), "剩 12 分");
+        assert_eq!(remaining(Lang::Zh, Duration::minutes(-65)), "超时 1 小时 5 分");
+        assert_eq!(remaining(Lang::Zh, Duration::minutes(120)), "剩 2 小时");
+        assert_eq!(remaining(Lang::Zh, Duration::hours(49)), "剩 2 天 1 小时");
+        assert_eq!(remaining(Lang::En, Duration::seconds(-20)), "1 min overdue");
+        assert_eq!(remaining(Lang::En, Duration::minutes(61)), "1 h 1 min left");
+        assert_eq!(total(Lang::Zh, 3), "共 3 条");
+        assert_eq!(total(Lang::En, 3), "3 tickets");
+    }
+}

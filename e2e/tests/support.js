@@ -1,0 +1,120 @@
+// Starts a fresh `guanjia serve --demo` and Debian's Chromium for the browser tests.
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const PASSWORD = 'guanjia-demo';
+
+/** The binary to test: $GUANJIA_BIN, else a release build, else a debug build. */
+function binary() {
+  const candidates = [
+    process.env.GUANJIA_BIN,
+    path.join(ROOT, 'target', 'release', 'guanjia'),
+    path.join(ROOT, 'target', 'debug', 'guanjia'),
+  ].filter(Boolean);
+  const found = candidates.find((file) => fs.existsSync(file));
+  if (!found) throw new Error(`no guanjia binary: build it or set GUANJIA_BIN (looked at ${candidates.join(', ')})`);
+  return found;
+}
+
+/** Starts the server on a free port with the demo company in a new SQLite file. */
+async function startServer() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guanjia-e2e-'));
+  const child = spawn(binary(), ['serve', '--demo'], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      GUANJIA_DATABASE_URL: `sqlite://${path.join(dir, 'guanjia.db')}`,
+      GUANJIA_LISTEN: '127.0.0.1:0',
+      GUANJIA_LOG: 'info',
+      NO_COLOR: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 120 s:\n${log}`)), 120_000);
+    const read = (chunk) => {
+      log += chunk;
+      const match = log.match(/listening on (http:\/\/[0-9.]+:\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
+  });
+  return {
+    base,
+    stop() {
+      child.kill('SIGINT');
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Chromium with a fresh profile. */
+async function startBrowser() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'guanjia-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    locale: 'zh-CN',
+    viewport: { width: 1366, height: 860 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Calls the JSON API as `username`. */
+async function api(base, username) {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  if (!login.ok) throw new Error(`API login of ${username}: ${login.status}`);
+  const { token } = await login.json();
+  return async (url) => {
+    const response = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+    return response.json();
+  };
+}
+
+/** Saves a screenshot as screenshots/NAME.png: the whole page on a desktop, the screen on a phone. */
+async function screenshot(page, name) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const fullPage = page.viewportSize().width > 600;
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
+}
+
+/** Signs in through the login page. */
+async function signIn(page, base, username) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel(/用户名|Username/).fill(username);
+  await page.getByLabel(/密码|Password/).fill(PASSWORD);
+  await page.getByRole('button', { name: /登录|Sign in/ }).click();
+  await page.waitForURL(`${base}/`);
+}
+
+/** Whether the page is wider than its viewport (something sticks out sideways). */
+async function overflows(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+}
+
+module.exports = { startServer, startBrowser, api, screenshot, signIn, overflows, PASSWORD };
