@@ -18,6 +18,7 @@ on_both_databases!(
     the_figures_follow_their_definitions,
     an_nps_campaign_reaches_its_segment_and_counts_each_answer_once,
     praise_is_credited_to_the_staff_it_names,
+    residents_rate_and_answer_on_small_pages_without_signing_in,
 );
 
 async fn ticket(server: &Server, site: &Site, kind: &str, category: &str, description: &str) -> String {
@@ -372,4 +373,49 @@ async fn send_put(server: &Server, token: &str, path: &str, body: Value) -> (Sta
     let response = server.client.put(server.url(path)).bearer_auth(token).json(&body).send().await.expect("request");
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn page(server: &Server, path: &str, form: Option<&[(&str, &str)]>) -> (StatusCode, String) {
+    let request = match form {
+        Some(fields) => server
+            .client
+            .post(server.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(fields).unwrap()),
+        None => server.client.get(server.url(path)),
+    };
+    let response = request.send().await.expect("request");
+    (response.status(), response.text().await.unwrap_or_default())
+}
+
+async fn residents_rate_and_answer_on_small_pages_without_signing_in(server: Server) {
+    let site = server.site("h5").await;
+    let id = ticket(&server, &site, "repair", "repair.water", "洗手盆下水慢").await;
+    let resolved = resolve(&server, &site, &id).await;
+    let token = rating_token(&server, &site, &id).await;
+    let path = format!("/rate/{token}");
+    let (status, html) = page(&server, &path, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(resolved["number"].as_str().unwrap()) && html.contains("总体满意度"), "{html}");
+    let (_, html) = page(&server, &path, Some(&[("comment", "忘了选分")])).await;
+    assert!(html.contains("role=\"alert\""), "a rating without the overall score is shown again: {html}");
+    let (_, html) = page(&server, &path, Some(&[("overall", "5"), ("attitude", "5"), ("comment", "很快")])).await;
+    assert!(html.contains("感谢您的评价"), "{html}");
+    let (_, after) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{id}")).await;
+    assert_eq!((after["status"].as_str(), after["attitude"].as_i64()), (Some("closed"), Some(5)));
+    let (_, html) = page(&server, &path, Some(&[("overall", "1")])).await;
+    assert!(html.contains("此链接已使用过"), "{html}");
+    let (_, html) = page(&server, "/rate/nonsense", None).await;
+    assert!(html.contains("链接无效"), "{html}");
+
+    let campaign = json!({ "name": "年度调查", "project_id": site.project_id, "closes_at": Utc::now() + Duration::days(7) });
+    server.ok(&server.admin, "/api/v1/nps/campaigns", campaign, StatusCode::CREATED).await;
+    let resident = server.resident_token(&site.residents[0].1).await;
+    let (_, list) = server.get(Some(&resident), "/api/v1/me/notifications").await;
+    let invitation = list["items"].as_array().unwrap().iter().find(|n| n["kind"] == "nps_survey").unwrap().clone();
+    let path = format!("/survey/{}", invitation["details"]["token"].as_str().unwrap());
+    let (_, html) = page(&server, &path, None).await;
+    assert!(html.contains("年度调查") && html.contains("value=\"10\""), "{html}");
+    let (_, html) = page(&server, &path, Some(&[("score", "9"), ("comment", "服务好")])).await;
+    assert!(html.contains("感谢您的反馈"), "{html}");
 }

@@ -45,6 +45,8 @@ pub fn router() -> Router<AppState> {
         .merge(signed_in)
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/lang/{code}", get(lang::switch))
+        .route("/rate/{token}", get(pages::feedback::rate_form).post(pages::feedback::rate))
+        .route("/survey/{token}", get(pages::feedback::survey_form).post(pages::feedback::answer))
         .route("/assets/{name}", get(assets::serve))
         .layer(Extension(rooms::RoomBook::default()))
 }

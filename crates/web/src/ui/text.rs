@@ -135,6 +135,23 @@ labels! {
     score => "相似度", "Similarity";
     description_label => "报事内容", "What was reported";
     unknown => "—", "—";
+    rate_title => "服务评价", "Rate our service";
+    rate_overall => "总体满意度", "Overall";
+    rate_timeliness => "处理及时性", "Timeliness";
+    rate_attitude => "服务态度", "Attitude";
+    rate_comment => "意见或建议（可选）", "Comments (optional)";
+    rate_submit => "提交评价", "Submit";
+    rate_thanks => "感谢您的评价！", "Thank you for your rating!";
+    rate_rework => "很抱歉没有让您满意。我们已安排重新处理，主管会与您联系。", "We are sorry it was not right: the work is reopened and a supervisor will contact you.";
+    survey_title => "满意度调查", "Survey";
+    survey_reason => "原因（可选）", "Why? (optional)";
+    survey_low => "0 = 不可能", "0 = not at all likely";
+    survey_high => "10 = 非常可能", "10 = extremely likely";
+    survey_submit => "提交", "Submit";
+    survey_thanks => "感谢您的反馈！", "Thank you for your answer!";
+    link_used => "此链接已使用过，感谢您的参与。", "This link has already been used. Thank you!";
+    link_expired => "此链接已失效。如需帮助请联系物业服务中心。", "This link has expired. Please contact the service desk if you need help.";
+    link_invalid => "链接无效，请核对短信或微信中的链接。", "This link is not valid: please check the message you received.";
 }
 
 /// The labels of `lang`.
