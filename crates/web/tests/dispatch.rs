@@ -7,7 +7,11 @@ use common::{PASSWORD, Server, Site};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-on_both_databases!(jobs_go_to_the_right_technician_and_say_why, grids_keep_jobs_with_their_team_or_queue_them);
+on_both_databases!(
+    jobs_go_to_the_right_technician_and_say_why,
+    grids_keep_jobs_with_their_team_or_queue_them,
+    jobs_are_transferred_and_returned_and_the_owner_hears_of_each_step,
+);
 
 async fn technician(server: &Server, site: &Site, username: &str, name: &str, skills: &[&str]) -> String {
     let body = json!({ "username": username, "password": PASSWORD, "name": name, "role": "technician", "project_ids": [site.project_id], "skills": skills });
@@ -110,4 +114,36 @@ async fn grids_keep_jobs_with_their_team_or_queue_them(server: Server) {
     assert!(events["items"].as_array().unwrap().iter().any(|e| e["action"] == "dispatch_queued"));
     let (_, grids) = server.get(Some(&site.agent), &format!("/api/v1/grids?project_id={}", site.project_id)).await;
     assert_eq!(grids["items"].as_array().unwrap().len(), 1);
+}
+
+async fn jobs_are_transferred_and_returned_and_the_owner_hears_of_each_step(server: Server) {
+    let site = server.site("xfr").await;
+    server.ok(&server.admin, "/api/v1/staff", common::staff("xfr-sup", "supervisor", &site.project_id), StatusCode::CREATED).await;
+    let sup = server.login("xfr-sup").await;
+    let other = technician(&server, &site, "xfr-other", "吴师傅", &["repair.water"]).await;
+    let other_token = server.login("xfr-other").await;
+    let leak = water_leak(&server, &site, 0).await;
+    let (status, _) = server.act(&site.agent, &leak, json!({ "action": "dispatch", "assignee_id": site.tech_id })).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Transfer (转单) needs a reason, and only a member of the project can take it.
+    let (status, _) = server.act(&site.agent, &leak, json!({ "action": "transfer", "assignee_id": other, "reason": "" })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = server.act(&site.agent, &leak, json!({ "action": "transfer", "assignee_id": "someone-else", "reason": "换人" })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, moved) = server.act(&site.agent, &leak, json!({ "action": "transfer", "assignee_id": other, "reason": "原师傅在处理电梯故障" })).await;
+    assert_eq!((status, moved["assignee_id"].as_str()), (StatusCode::OK, Some(other.as_str())));
+    assert_eq!(moved["first_contact_owner_id"], site.agent_id.as_str(), "reassignment never changes the owner");
+
+    // The new assignee returns it (退单): back in the queue, supervisors and the owner told.
+    let (status, _) = server.act(&site.tech, &leak, json!({ "action": "return", "reason": "不是我的单" })).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the old assignee no longer sees the job");
+    let (status, back) = server.act(&other_token, &leak, json!({ "action": "return", "reason": "需要更换整段管道，需工程部评估" })).await;
+    assert_eq!(status, StatusCode::OK, "{back}");
+    assert_eq!((back["status"].as_str(), back["assignee_id"].as_str()), (Some("accepted"), None));
+    let (_, told) = server.get(Some(&sup), "/api/v1/me/notifications").await;
+    assert_eq!(told["items"][0]["kind"], "dispatch_queued");
+    let (_, owner) = server.get(Some(&site.agent), "/api/v1/me/notifications").await;
+    let steps: Vec<&str> = owner["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "ticket_progress").map(|n| n["details"]["action"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["return"], "the owner hears of what others did (newest first); their own steps are not echoed");
 }

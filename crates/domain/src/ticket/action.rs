@@ -29,6 +29,8 @@ code_enum! {
         UnlinkDuplicate = "unlink_duplicate",
         CloseUnreachable = "close_unreachable",
         Review = "review",
+        Transfer = "transfer",
+        Return = "return",
     }
 }
 
@@ -81,6 +83,10 @@ pub enum Action {
     CloseUnreachable { reason: String },
     /// Ends a suggestion: adopted, or declined with the reason (建议采纳).
     Review { adopted: bool, reason: Option<String> },
+    /// Gives dispatched work to another person or team, with the reason (转单).
+    Transfer { assignee_id: Option<String>, team_id: Option<String>, reason: String },
+    /// The assignee gives the job back, with the reason; it returns to the dispatcher queue (退单).
+    Return { reason: String },
 }
 
 impl Action {
@@ -103,6 +109,8 @@ impl Action {
             Action::UnlinkDuplicate { .. } => ActionName::UnlinkDuplicate,
             Action::CloseUnreachable { .. } => ActionName::CloseUnreachable,
             Action::Review { .. } => ActionName::Review,
+            Action::Transfer { .. } => ActionName::Transfer,
+            Action::Return { .. } => ActionName::Return,
         }
     }
 
@@ -140,8 +148,14 @@ impl Action {
                 score(&mut problems, "attitude", *attitude);
                 problems.optional_text("comment", comment.as_deref(), MAX_ACTION_TEXT);
             }
-            Action::Suspend { reason } | Action::Cancel { reason } | Action::CloseUnreachable { reason } => {
+            Action::Suspend { reason } | Action::Cancel { reason } | Action::CloseUnreachable { reason } | Action::Return { reason } => {
                 problems.text("reason", reason, MAX_ACTION_TEXT)
+            }
+            Action::Transfer { assignee_id, team_id, reason } => {
+                if assignee_id.is_none() && team_id.is_none() {
+                    problems.add("assignee_id", FieldErrorCode::Required);
+                }
+                problems.text("reason", reason, MAX_ACTION_TEXT);
             }
             Action::Review { adopted: true, reason } => problems.optional_text("reason", reason.as_deref(), MAX_ACTION_TEXT),
             Action::Review { adopted: false, reason } => problems.text("reason", reason.as_deref().unwrap_or_default(), MAX_ACTION_TEXT),

@@ -30,7 +30,7 @@ impl Store {
             find = find.lock_exclusive();
         }
         let current = find.one(&txn).await?.ok_or(StorageError::NotFound("ticket"))?;
-        if let Action::Dispatch { assignee_id, team_id, .. } = &action {
+        if let Action::Dispatch { assignee_id, team_id, .. } | Action::Transfer { assignee_id, team_id, .. } = &action {
             if let Some(assignee_id) = assignee_id {
                 self.dispatchable(who, assignee_id, &current.project_id).await?;
             }
@@ -111,6 +111,7 @@ impl Store {
         if resolved {
             self.send_rating_link(txn, &updated, now).await?;
         }
+        self.tell_owner(txn, who, &updated, change.action, now).await?;
         if change.action == ActionName::FollowUp && change.to == Status::Reopened {
             // 整改: an unsatisfied resident is the supervisor's business at once.
             let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
@@ -119,6 +120,25 @@ impl Store {
             notify(txn, (&updated).into(), &to, "rectification", &details, now).await?;
         }
         Ok(updated)
+    }
+
+    /// 首问负责制: the first-contact owner hears of every step of the work on what they own;
+    /// a returned job goes back to the dispatchers, and the supervisors hear of it.
+    async fn tell_owner(&self, txn: &DatabaseTransaction, who: &Principal, t: &ticket::Model, action: ActionName, now: DateTime<Utc>) -> Result<()> {
+        use ActionName as A;
+        if !matches!(action, A::Dispatch | A::Transfer | A::Return | A::Accept | A::Arrive | A::Resolve) {
+            return Ok(());
+        }
+        let details = serde_json::json!({ "ticket_number": t.number, "action": action.as_str(), "by": who.name });
+        if let Some(owner) = t.first_contact_owner_id.as_ref().filter(|owner| **owner != who.id) {
+            notify(txn, t.into(), std::slice::from_ref(owner), "ticket_progress", &details, now).await?;
+        }
+        if action == A::Return {
+            let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
+            let to = audience_of(txn, &t.company_id, &t.project_id, &supervisors).await?;
+            notify(txn, t.into(), &to, "dispatch_queued", &details, now).await?;
+        }
+        Ok(())
     }
 
     /// The ticket a duplicate points at must be another open original of the same project.

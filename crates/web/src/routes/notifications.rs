@@ -85,6 +85,8 @@ fn message(kind: &str, details: &Value, lang: Lang) -> String {
         ("job_assigned", Lang::En) => format!("New job: ticket {number} is assigned to you"),
         ("dispatch_queued", Lang::Zh) => format!("待派：工单 {number} 无合适人员，请人工派单"),
         ("dispatch_queued", Lang::En) => format!("To dispatch: nobody fits ticket {number}; dispatch it by hand"),
+        ("ticket_progress", Lang::Zh) => format!("进展：您首问的工单 {number} 有新动作（{}）", details["action"].as_str().unwrap_or("")),
+        ("ticket_progress", Lang::En) => format!("Progress on ticket {number} you own: {}", details["action"].as_str().unwrap_or("")),
         (_, Lang::Zh) => format!("工单 {number} 有新通知"),
         (_, Lang::En) => format!("News on ticket {number}"),
     }

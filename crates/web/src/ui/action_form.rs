@@ -17,6 +17,8 @@ pub enum Shape {
     /// A reason that must be given.
     Reason,
     Dispatch,
+    /// A new assignee or team, and the reason.
+    Transfer,
     FollowUp,
     Comment,
     LinkDuplicate,
@@ -28,8 +30,9 @@ pub fn shape(action: ActionName) -> Shape {
         ActionName::Respond | ActionName::Resolve => Shape::Button { field: "body" },
         ActionName::Accept | ActionName::Arrive | ActionName::Close | ActionName::Resume => Shape::Button { field: "note" },
         ActionName::Reopen | ActionName::Escalate | ActionName::UnlinkDuplicate => Shape::Button { field: "reason" },
-        ActionName::Suspend | ActionName::Cancel | ActionName::CloseUnreachable => Shape::Reason,
+        ActionName::Suspend | ActionName::Cancel | ActionName::CloseUnreachable | ActionName::Return => Shape::Reason,
         ActionName::Dispatch => Shape::Dispatch,
+        ActionName::Transfer => Shape::Transfer,
         ActionName::FollowUp => Shape::FollowUp,
         ActionName::Comment => Shape::Comment,
         ActionName::LinkDuplicate => Shape::LinkDuplicate,
@@ -84,10 +87,14 @@ impl ActionForm {
                 put("body", Some(json!(text.unwrap_or_default())));
                 put("visibility", given(&self.visibility).map(Value::from));
             }
-            Shape::Dispatch => {
+            Shape::Dispatch | Shape::Transfer => {
                 put("assignee_id", given(&self.assignee_id).map(Value::from));
                 put("team_id", given(&self.team_id).map(Value::from));
-                put("note", text.map(Value::from));
+                if name == ActionName::Transfer {
+                    put("reason", Some(json!(text.unwrap_or_default())));
+                } else {
+                    put("note", text.map(Value::from));
+                }
             }
             Shape::FollowUp => {
                 put("outcome", given(&self.outcome).map(Value::from));

@@ -232,6 +232,8 @@ pub fn action(lang: Lang, action: ActionName) -> &'static str {
         ActionName::UnlinkDuplicate => ("取消重复", "Not a duplicate"),
         ActionName::CloseUnreachable => ("联系不上，关闭", "Close: unreachable"),
         ActionName::Review => ("评审建议", "Review suggestion"),
+        ActionName::Transfer => ("转单", "Transfer"),
+        ActionName::Return => ("退单", "Return job"),
     };
     pick(lang, zh, en)
 }

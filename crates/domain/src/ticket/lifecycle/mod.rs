@@ -150,6 +150,8 @@ crate::code::code_enum! {
         TooFewAttempts = "too_few_attempts",
         /// Only a suggestion is reviewed.
         NotASuggestion = "not_a_suggestion",
+        /// Only work that was given to someone can be transferred or returned.
+        NotDispatched = "not_dispatched",
     }
 }
 
@@ -159,7 +161,7 @@ pub fn role_permits(role: Role, action: ActionName) -> bool {
     use ActionName::*;
     match role {
         Role::Admin | Role::Manager | Role::Supervisor | Role::Agent | Role::Butler => true,
-        Role::Technician => matches!(action, Accept | Arrive | Resolve | Suspend | Resume | Comment),
+        Role::Technician => matches!(action, Accept | Arrive | Resolve | Suspend | Resume | Comment | Return),
         Role::Resident => matches!(action, Comment | Cancel | FollowUp),
     }
 }
@@ -198,6 +200,11 @@ impl Lifecycle {
             (A::Dispatch, S::New | S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => {
                 Some(S::Dispatched)
             }
+            (A::Transfer | A::Return, S::Dispatched | S::InProgress) if self.assignee_id.is_none() && self.team_id.is_none() => {
+                return Err(invalid(Some(TransitionBlock::NotDispatched)));
+            }
+            (A::Transfer, S::Dispatched | S::InProgress) => Some(S::Dispatched),
+            (A::Return, S::Dispatched | S::InProgress) => Some(S::Accepted),
             (A::Arrive, S::Dispatched | S::InProgress) => Some(S::InProgress),
             (A::Resolve, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => Some(S::Resolved),
             (A::FollowUp, S::Resolved) => Some(S::Closed),
@@ -241,9 +248,14 @@ impl Lifecycle {
         let from = self.status;
         let mut visibility = Visibility::Resident;
         match action {
-            Action::Dispatch { assignee_id, team_id, .. } => {
+            Action::Dispatch { assignee_id, team_id, .. } | Action::Transfer { assignee_id, team_id, .. } => {
                 self.assignee_id = assignee_id.clone();
                 self.team_id = team_id.clone();
+            }
+            Action::Return { .. } => {
+                // Back in the dispatcher queue: nobody holds it now.
+                self.assignee_id = None;
+                self.team_id = None;
             }
             Action::Arrive { .. } => {
                 self.arrived_at.get_or_insert(now);

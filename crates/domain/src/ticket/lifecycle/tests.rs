@@ -160,6 +160,24 @@ review     closed      409         403         403
 review     suspended   409         403         403
 review     reopened    409         403         403
 review     cancelled   409         403         403
+transfer   new         409         403         403
+transfer   accepted    409         403         403
+transfer   dispatched  dispatched  403         403
+transfer   in_progress dispatched  403         403
+transfer   resolved    409         403         403
+transfer   closed      409         403         403
+transfer   suspended   409         403         403
+transfer   reopened    409         403         403
+transfer   cancelled   409         403         403
+return     new         409         409         403
+return     accepted    409         409         403
+return     dispatched  accepted    accepted    403
+return     in_progress accepted    accepted    403
+return     resolved    409         409         403
+return     closed      409         409         403
+return     suspended   409         409         403
+return     reopened    409         409         403
+return     cancelled   409         409         403
 ";
 
 const TECH: &str = "tech-1";
@@ -228,6 +246,8 @@ fn action_for(name: ActionName) -> Action {
         ActionName::UnlinkDuplicate => Action::UnlinkDuplicate { reason: None },
         ActionName::CloseUnreachable => Action::CloseUnreachable { reason: "三次电话未接通".into() },
         ActionName::Review => Action::Review { adopted: true, reason: None },
+        ActionName::Transfer => Action::Transfer { assignee_id: Some("tech-2".into()), team_id: None, reason: "原师傅请假".into() },
+        ActionName::Return => Action::Return { reason: "缺少配件，无法处理".into() },
     }
 }
 
@@ -447,4 +467,15 @@ fn only_suggestions_are_reviewed() {
     let mut repair = ticket(Kind::Repair, Status::Accepted);
     let refused = repair.apply(&Action::Review { adopted: true, reason: None }, &supervisor, Utc::now(), LoopRules::default());
     assert!(matches!(refused, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::NotASuggestion), .. })));
+}
+
+#[test]
+fn a_returned_job_goes_back_to_the_queue_and_a_transfer_needs_a_reason() {
+    let mut job = ticket(Kind::Repair, Status::InProgress);
+    let change = job.apply(&Action::Return { reason: "不是水电问题".into() }, &actor(Role::Technician), Utc::now(), LoopRules::default()).unwrap();
+    assert_eq!((change.to, job.assignee_id.clone()), (Status::Accepted, None));
+    let refused = job.target(ActionName::Transfer, &actor(Role::Agent));
+    assert!(matches!(refused, Err(LifecycleError::InvalidTransition { .. })), "nothing left to transfer");
+    let no_reason = Action::Transfer { assignee_id: Some("tech-2".into()), team_id: None, reason: " ".into() };
+    assert!(no_reason.validate().is_err());
 }
