@@ -11,6 +11,7 @@ on_both_databases!(
     jobs_go_to_the_right_technician_and_say_why,
     grids_keep_jobs_with_their_team_or_queue_them,
     jobs_are_transferred_and_returned_and_the_owner_hears_of_each_step,
+    a_job_nobody_accepts_in_time_moves_to_the_next_technician,
 );
 
 async fn technician(server: &Server, site: &Site, username: &str, name: &str, skills: &[&str]) -> String {
@@ -146,4 +147,32 @@ async fn jobs_are_transferred_and_returned_and_the_owner_hears_of_each_step(serv
     let (_, owner) = server.get(Some(&site.agent), "/api/v1/me/notifications").await;
     let steps: Vec<&str> = owner["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "ticket_progress").map(|n| n["details"]["action"].as_str().unwrap()).collect();
     assert_eq!(steps, ["return"], "the owner hears of what others did (newest first); their own steps are not echoed");
+}
+
+async fn a_job_nobody_accepts_in_time_moves_to_the_next_technician(server: Server) {
+    let site = server.site("tmo").await;
+    server.ok(&server.admin, "/api/v1/staff", common::staff("tmo-sup", "supervisor", &site.project_id), StatusCode::CREATED).await;
+    let sup = server.login("tmo-sup").await;
+    let next = technician(&server, &site, "tmo-next", "郑师傅", &["repair.water"]).await;
+    let leak = water_leak(&server, &site, 0).await;
+    let (status, _) = server.act(&site.agent, &leak, json!({ "action": "dispatch", "assignee_id": site.tech_id })).await;
+    assert_eq!(status, StatusCode::OK);
+    let now = chrono::Utc::now();
+    // Nine minutes on the job is still waiting for its technician; at ten it moves on.
+    server.store.sweep_sla("node-a", now + chrono::Duration::minutes(9), 100).await.unwrap();
+    let (_, waiting) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{leak}")).await;
+    assert_eq!(waiting["assignee_id"], site.tech_id.as_str());
+    server.store.sweep_sla("node-a", now + chrono::Duration::minutes(11), 100).await.unwrap();
+    let (_, moved) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{leak}")).await;
+    assert_eq!((moved["assignee_id"].as_str(), moved["status"].as_str()), (Some(next.as_str()), Some("dispatched")));
+    assert!(moved["dispatch_explanation"].as_str().unwrap().starts_with("超时未接单，自动改派"), "{moved}");
+    let (_, told) = server.get(Some(&sup), "/api/v1/me/notifications").await;
+    assert!(told["items"].as_array().unwrap().iter().any(|n| n["kind"] == "assignment_timeout"), "{told}");
+    // The next technician accepts in time: nothing moves again.
+    let next_token = server.login("tmo-next").await;
+    let (status, _) = server.act(&next_token, &leak, json!({ "action": "accept" })).await;
+    assert_eq!(status, StatusCode::OK);
+    server.store.sweep_sla("node-a", now + chrono::Duration::minutes(40), 100).await.unwrap();
+    let (_, kept) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{leak}")).await;
+    assert_eq!((kept["assignee_id"].as_str(), kept["status"].as_str()), (Some(next.as_str()), Some("in_progress")));
 }

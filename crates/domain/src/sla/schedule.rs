@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::clock::{Clock, ClockFacts};
 use crate::closed_loop::FollowUpPolicy;
+use crate::taxonomy::Urgency;
 use crate::ticket::Status;
 use super::policy::PolicySpec;
 use super::{ClockName, ClockState};
@@ -23,6 +24,8 @@ pub enum StepKind {
     Escalation { level: u8 },
     /// A resolved ticket nobody rated closes on its own.
     AutoClose,
+    /// A dispatched job nobody accepted in time goes to the next candidate.
+    AssignmentTimeout,
 }
 
 impl StepKind {
@@ -32,12 +35,15 @@ impl StepKind {
             StepKind::Warning { percent } => format!("warning:{percent}"),
             StepKind::Escalation { level } => format!("escalation:{level}"),
             StepKind::AutoClose => AUTO_CLOSE.to_owned(),
+            StepKind::AssignmentTimeout => ASSIGNMENT_TIMEOUT.to_owned(),
         }
     }
 
     pub fn parse(key: &str) -> Option<Self> {
-        if key == AUTO_CLOSE {
-            return Some(StepKind::AutoClose);
+        match key {
+            AUTO_CLOSE => return Some(StepKind::AutoClose),
+            ASSIGNMENT_TIMEOUT => return Some(StepKind::AssignmentTimeout),
+            _ => {}
         }
         let (kind, number) = key.split_once(':')?;
         let number = number.parse().ok()?;
@@ -77,6 +83,20 @@ pub fn steps(clock: &Clock, policy: &PolicySpec, calendar: &Calendar) -> Vec<Ste
 }
 
 const AUTO_CLOSE: &str = "auto_close";
+const ASSIGNMENT_TIMEOUT: &str = "assignment_timeout";
+
+/// How long a technician has to accept a dispatched job: 3 minutes for an emergency, else 10.
+pub fn acceptance_window(urgency: Urgency) -> Duration {
+    Duration::minutes(if urgency == Urgency::Emergency { 3 } else { 10 })
+}
+
+/// The step that hands a dispatched job on when its assignee does not accept it in time.
+pub fn assignment_timeout_step(status: Status, urgency: Urgency, dispatched_at: Option<DateTime<Utc>>) -> Option<Step> {
+    if status != Status::Dispatched {
+        return None;
+    }
+    Some(Step { clock: None, kind: StepKind::AssignmentTimeout, fire_at: dispatched_at? + acceptance_window(urgency) })
+}
 
 /// A resolved ticket nobody rated closes `days` after resolve, unless it needs a real follow-up
 /// contact (every complaint, and categories followed up always).
@@ -158,8 +178,17 @@ mod tests {
     }
 
     #[test]
+    fn an_unaccepted_job_moves_on_after_its_window() {
+        let at = facts().reported_at;
+        let step = assignment_timeout_step(Status::Dispatched, Urgency::Emergency, Some(at)).unwrap();
+        assert_eq!(step.fire_at, at + Duration::minutes(3));
+        assert_eq!(assignment_timeout_step(Status::Dispatched, Urgency::Normal, Some(at)).unwrap().fire_at, at + Duration::minutes(10));
+        assert_eq!(assignment_timeout_step(Status::InProgress, Urgency::Normal, Some(at)), None, "accepted");
+    }
+
+    #[test]
     fn step_keys_round_trip() {
-        for kind in [StepKind::Warning { percent: 80 }, StepKind::Escalation { level: 3 }, StepKind::AutoClose] {
+        for kind in [StepKind::Warning { percent: 80 }, StepKind::Escalation { level: 3 }, StepKind::AutoClose, StepKind::AssignmentTimeout] {
             assert_eq!(StepKind::parse(&kind.key()), Some(kind));
         }
         assert_eq!(StepKind::parse("warning"), None);

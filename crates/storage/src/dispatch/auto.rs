@@ -11,7 +11,7 @@ use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::ticket::{Action, Status, Visibility};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use serde_json::json;
 
 use super::rosters::on_duty;
@@ -20,6 +20,7 @@ use crate::entity::{grid, project, room, staff, staff_project, team_member, tick
 use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
+use crate::sla::SlaContext;
 use crate::support::new_id;
 
 /// What an automatic dispatch did.
@@ -83,22 +84,20 @@ impl Store {
         Ok(Some(members.into_iter().map(|m| m.staff_id).collect()))
     }
 
-    /// Runs the pipeline for a ticket the caller (desk staff) can see, and writes its decision.
-    pub async fn auto_dispatch(&self, who: &Principal, ticket_id: &str, now: DateTime<Utc>) -> Result<Dispatched> {
-        if !who.role.is_desk() {
-            return Err(StorageError::Forbidden);
-        }
-        let t = self.ticket(who, ticket_id).await?;
+    /// The pipeline's decision for a ticket, leaving out `excluded` (who let it time out), and
+    /// its explanation in words.
+    pub(crate) async fn plan_dispatch(&self, t: &ticket::Model, excluded: &[String], now: DateTime<Utc>) -> Result<(Decision, String)> {
         let project = project::Entity::find_by_id((t.company_id.clone(), t.project_id.clone())).one(&self.db).await?.ok_or(StorageError::NotFound("ticket"))?;
         let zone: Tz = project.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
         let mode = match &t.category {
             Some(code) => self.active_category(&t.company_id, code).await?.dispatch_mode.and_then(|m| m.parse().ok()),
             None => None,
         };
-        let technicians = self.technicians_of(&t.company_id, &t.project_id).await?;
+        let technicians: Vec<staff::Model> =
+            self.technicians_of(&t.company_id, &t.project_id).await?.into_iter().filter(|s| !excluded.contains(&s.id)).collect();
         let ids: Vec<String> = technicians.iter().map(|s| s.id.clone()).collect();
         let duty = on_duty(&self.db, &t.company_id, &ids, zone, now).await?;
-        let grid = self.grid_members(&t).await?;
+        let grid = self.grid_members(t).await?;
         let open_statuses: Vec<&str> = OPEN_WORK.iter().map(|s| s.as_str()).collect();
         let loads: Vec<(String, i64)> = ticket::Entity::find()
             .select_only()
@@ -130,6 +129,16 @@ impl Store {
         let explanation = match &decision {
             Decision::Assign { explanation, .. } | Decision::Queue { explanation } => explanation.zh(t.category.as_deref()),
         };
+        Ok((decision, explanation))
+    }
+
+    /// Runs the pipeline for a ticket the caller (desk staff) can see, and writes its decision.
+    pub async fn auto_dispatch(&self, who: &Principal, ticket_id: &str, now: DateTime<Utc>) -> Result<Dispatched> {
+        if !who.role.is_desk() {
+            return Err(StorageError::Forbidden);
+        }
+        let t = self.ticket(who, ticket_id).await?;
+        let (decision, explanation) = self.plan_dispatch(&t, &[], now).await?;
         let ctx = self.sla_context(&t.company_id).await?;
         let txn = self.begin_write().await?;
         let mut find = ticket::Entity::find_by_id((t.company_id.clone(), t.id.clone()));
@@ -137,27 +146,47 @@ impl Store {
             find = find.lock_exclusive();
         }
         let current = find.one(&txn).await?.ok_or(StorageError::NotFound("ticket"))?;
-        let mut model: ticket::ActiveModel = current.clone().into();
-        model.dispatch_explanation = Set(Some(explanation.clone()));
-        let current = model.update(&txn).await?;
-        let (ticket, assigned) = match decision {
+        let dispatch = |staff_id: String| Action::Dispatch { assignee_id: Some(staff_id), team_id: None, note: Some(explanation.clone()) };
+        let (ticket, assigned) = self.write_decision(&txn, who, current, decision, &explanation, dispatch, &ctx, now).await?;
+        txn.commit().await?;
+        Ok(Dispatched { ticket, explanation, assigned })
+    }
+
+    /// Writes a decision in the caller's transaction: the assignment through the state machine
+    /// (`assign` makes the action: a dispatch, or a transfer after a timeout), or the queue with
+    /// the supervisors told. Returns the ticket and whether it was assigned.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn write_decision(
+        &self,
+        txn: &DatabaseTransaction,
+        who: &Principal,
+        current: ticket::Model,
+        decision: Decision,
+        explanation: &str,
+        assign: impl FnOnce(String) -> Action,
+        ctx: &SlaContext,
+        now: DateTime<Utc>,
+    ) -> Result<(ticket::Model, bool)> {
+        let mut model: ticket::ActiveModel = current.into();
+        model.dispatch_explanation = Set(Some(explanation.to_owned()));
+        let current = model.update(txn).await?;
+        Ok(match decision {
             Decision::Assign { staff_id, .. } => {
-                let dispatch = Action::Dispatch { assignee_id: Some(staff_id.clone()), team_id: None, note: Some(explanation.clone()) };
-                let updated = self.apply_in(&txn, who, current, &dispatch, &ctx, now).await?;
+                let updated = self.apply_in(txn, who, current, &assign(staff_id.clone()), ctx, now).await?;
                 staff::Entity::update_many()
                     .col_expr(staff::Column::LastAssignedAt, Expr::value(now))
-                    .filter(staff::Column::CompanyId.eq(&t.company_id))
+                    .filter(staff::Column::CompanyId.eq(&updated.company_id))
                     .filter(staff::Column::Id.eq(&staff_id))
-                    .exec(&txn)
+                    .exec(txn)
                     .await?;
-                notify(&txn, (&updated).into(), &[staff_id], "job_assigned", &json!({ "ticket_number": updated.number }), now).await?;
+                notify(txn, (&updated).into(), &[staff_id], "job_assigned", &json!({ "ticket_number": updated.number }), now).await?;
                 (updated, true)
             }
             Decision::Queue { .. } => {
                 ticket_event::ActiveModel {
-                    company_id: Set(t.company_id.clone()),
+                    company_id: Set(current.company_id.clone()),
                     id: Set(new_id()),
-                    ticket_id: Set(t.id.clone()),
+                    ticket_id: Set(current.id.clone()),
                     actor_id: Set(Some(who.id.clone())),
                     actor_role: Set(who.role.as_str().to_owned()),
                     action: Set("dispatch_queued".to_owned()),
@@ -167,15 +196,13 @@ impl Store {
                     details: Set(json!({ "explanation": explanation })),
                     created_at: Set(now),
                 }
-                .insert(&txn)
+                .insert(txn)
                 .await?;
                 let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
-                let to = audience_of(&txn, &t.company_id, &t.project_id, &supervisors).await?;
-                notify(&txn, (&current).into(), &to, "dispatch_queued", &json!({ "ticket_number": current.number, "explanation": explanation }), now).await?;
+                let to = audience_of(txn, &current.company_id, &current.project_id, &supervisors).await?;
+                notify(txn, (&current).into(), &to, "dispatch_queued", &json!({ "ticket_number": current.number, "explanation": explanation }), now).await?;
                 (current, false)
             }
-        };
-        txn.commit().await?;
-        Ok(Dispatched { ticket, explanation, assigned })
+        })
     }
 }

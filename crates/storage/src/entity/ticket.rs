@@ -68,6 +68,8 @@ pub struct Model {
     pub adopted: Option<bool>,
     /// Why the last automatic dispatch chose whom it chose (or queued the job).
     pub dispatch_explanation: Option<String>,
+    /// When it was last given to someone: the acceptance window counts from here.
+    pub dispatched_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -137,7 +137,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("company_id").string_len(36).not_null())
                     .col(ColumnDef::new("ticket_id").string_len(36).not_null())
                     // A clock name, or `risk` for the escalation of a flagged ticket.
-                    .col(ColumnDef::new("clock").string_len(32).not_null())
+                    .col(ColumnDef::new("clock").string_len(64).not_null())
                     .col(ColumnDef::new("step").string_len(32).not_null())
                     // Null while the clock is paused and once fired: only due work is indexed by time.
                     .col(ColumnDef::new("fire_at").timestamp_with_time_zone().null())

@@ -65,11 +65,12 @@ impl MigrationTrait for Migration {
         manager.alter_table(Table::alter().table("categories").add_column(ColumnDef::new("dispatch_mode").string_len(16).null()).to_owned()).await?;
         manager.alter_table(Table::alter().table("staff").add_column(ColumnDef::new("last_assigned_at").timestamp_with_time_zone().null()).to_owned()).await?;
         manager.alter_table(Table::alter().table("tickets").add_column(ColumnDef::new("dispatch_explanation").text().null()).to_owned()).await?;
+        manager.alter_table(Table::alter().table("tickets").add_column(ColumnDef::new("dispatched_at").timestamp_with_time_zone().null()).to_owned()).await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (table, column) in [("tickets", "dispatch_explanation"), ("staff", "last_assigned_at"), ("categories", "dispatch_mode")] {
+        for (table, column) in [("tickets", "dispatched_at"), ("tickets", "dispatch_explanation"), ("staff", "last_assigned_at"), ("categories", "dispatch_mode")] {
             manager.alter_table(Table::alter().table(table).drop_column(column).to_owned()).await?;
         }
         for table in ["rosters", "grids"] {

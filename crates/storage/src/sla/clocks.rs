@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use guanjia_domain::sla::{ClockName, ClockState, StepKind, auto_close_step, risk_step, steps};
+use guanjia_domain::sla::{ClockName, ClockState, StepKind, assignment_timeout_step, auto_close_step, risk_step, steps};
 use guanjia_domain::ticket::Status;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -20,6 +20,9 @@ pub(crate) const RISK: &str = "risk";
 
 /// The `clock` of the step that closes a resolved ticket nobody rated.
 const LOOP: &str = "loop";
+
+/// The `clock` of a dispatched job's acceptance window, followed by `#` and the assignee.
+pub(crate) const ASSIGNMENT: &str = "assignment";
 
 /// The key under which a clock's steps are stored. The clocks that start again after each
 /// rectification (follow-up, rectification, the auto-close) carry the round, so that a step
@@ -99,10 +102,14 @@ pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tic
             let risk = risk_step(t.created_at);
             wanted.insert((RISK.to_owned(), risk.kind.key()), Some(risk.fire_at));
         }
-        if let Some((_, facts)) = facts_of(t)
-            && let Some(close) = auto_close_step(&facts, ctx.auto_close_days)
-        {
-            wanted.insert((step_clock(LOOP, true, t.reopen_count), close.kind.key()), Some(close.fire_at));
+        if let Some((traits, facts)) = facts_of(t) {
+            if let Some(close) = auto_close_step(&facts, ctx.auto_close_days) {
+                wanted.insert((step_clock(LOOP, true, t.reopen_count), close.kind.key()), Some(close.fire_at));
+            }
+            // One acceptance window per assignee: a job handed on gets a fresh one.
+            if let (Some(assignee), Some(timeout)) = (&t.assignee_id, assignment_timeout_step(facts.status, traits.urgency, t.dispatched_at)) {
+                wanted.insert((format!("{ASSIGNMENT}#{assignee}"), timeout.kind.key()), Some(timeout.fire_at));
+            }
         }
         // Stored steps: fired ones stay as they are; the rest move, wait, or go.
         let mine: Vec<&sla_step::Model> = stored_steps.iter().filter(|s| s.ticket_id == t.id).collect();

@@ -10,7 +10,7 @@
 use chrono::{DateTime, Duration, Utc};
 use guanjia_domain::sla::{Audience, ClockName, EscalationStep, Reach, StepKind};
 use guanjia_domain::role::Role;
-use guanjia_domain::ticket::{Action, Visibility};
+use guanjia_domain::ticket::{Action, Status, Visibility};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
@@ -32,6 +32,8 @@ const SYSTEM: &str = "system";
 
 /// Who closes tickets on the scheduler's behalf, in the timeline.
 const SCHEDULER: &str = "scheduler";
+
+const TIMEOUT_NOTE: &str = "超时未接单，自动改派";
 
 const AUTO_CLOSE_NOTE: &str = "回访期内未评价，系统自动关闭 (closed: not rated within the follow-up period)";
 
@@ -122,6 +124,7 @@ impl Store {
                 (notice, Audience::Rung { role: rung.notify, reach: rung.reach }, Some(level))
             }
             StepKind::AutoClose => return self.auto_close(txn, t, &ctx, now).await,
+            StepKind::AssignmentTimeout => return self.assignment_timed_out(txn, t, &step.clock, &ctx, now).await,
         };
         let to = audience_of(&txn, &t.company_id, &t.project_id, &audience).await?;
         let details = json!({
@@ -178,6 +181,29 @@ impl Store {
             }
             Err(e) => Err(e),
         }
+    }
+}
+
+impl Store {
+    /// The assignee let the acceptance window pass: the job goes to the next candidate (or waits
+    /// in the queue), and the supervisors are told either way.
+    async fn assignment_timed_out(&self, txn: DatabaseTransaction, t: ticket::Model, key: &str, ctx: &SlaContext, now: DateTime<Utc>) -> Result<bool> {
+        let late = key.split_once('#').map(|(_, assignee)| assignee.to_owned()).unwrap_or_default();
+        if t.status != Status::Dispatched.as_str() || t.assignee_id.as_deref() != Some(late.as_str()) {
+            txn.commit().await?;
+            return Ok(false);
+        }
+        let (decision, explanation) = self.plan_dispatch(&t, std::slice::from_ref(&late), now).await?;
+        let explanation = format!("{TIMEOUT_NOTE}；{explanation}");
+        let system = Principal::system(&t.company_id, SCHEDULER);
+        let transfer = |assignee: String| Action::Transfer { assignee_id: Some(assignee), team_id: None, reason: explanation.clone() };
+        let (updated, _) = self.write_decision(&txn, &system, t, decision, &explanation, transfer, ctx, now).await?;
+        let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
+        let to = audience_of(&txn, &updated.company_id, &updated.project_id, &supervisors).await?;
+        let details = json!({ "ticket_number": updated.number, "late": late, "explanation": explanation });
+        notify(&txn, (&updated).into(), &to, "assignment_timeout", &details, now).await?;
+        txn.commit().await?;
+        Ok(true)
     }
 }
 

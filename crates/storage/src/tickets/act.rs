@@ -86,6 +86,9 @@ impl Store {
         model.first_resolved_at = Set(lifecycle.first_resolved_at);
         model.reopened_at = Set(lifecycle.reopened_at);
         model.adopted = Set(lifecycle.adopted);
+        if matches!(change.action, ActionName::Dispatch | ActionName::Transfer) {
+            model.dispatched_at = Set(Some(now));
+        }
         if resolved && lifecycle.follow_up_policy != FollowUpPolicy::Never {
             model.follow_up_owner_id = Set(self.follow_up_owner(txn, &current).await?);
         }

@@ -147,6 +147,7 @@ impl Store {
             attitude: Set(None),
             adopted: Set(None),
             dispatch_explanation: Set(None),
+            dispatched_at: Set(None),
         }
         .insert(&txn)
         .await?;

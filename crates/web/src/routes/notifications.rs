@@ -87,6 +87,8 @@ fn message(kind: &str, details: &Value, lang: Lang) -> String {
         ("dispatch_queued", Lang::En) => format!("To dispatch: nobody fits ticket {number}; dispatch it by hand"),
         ("ticket_progress", Lang::Zh) => format!("进展：您首问的工单 {number} 有新动作（{}）", details["action"].as_str().unwrap_or("")),
         ("ticket_progress", Lang::En) => format!("Progress on ticket {number} you own: {}", details["action"].as_str().unwrap_or("")),
+        ("assignment_timeout", Lang::Zh) => format!("超时未接单：工单 {number} 已自动改派或待人工派单"),
+        ("assignment_timeout", Lang::En) => format!("Not accepted in time: ticket {number} was handed on, or waits for a dispatcher"),
         (_, Lang::Zh) => format!("工单 {number} 有新通知"),
         (_, Lang::En) => format!("News on ticket {number}"),
     }
