@@ -45,6 +45,7 @@ impl Store {
             position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
             follow_up_policy: Set(None),
             dispatch_mode: Set(None),
+            grab_minutes: Set(None),
         });
         category::Entity::insert_many(categories).exec(&txn).await?;
         seed_sla(&txn, &created.id, now).await?;

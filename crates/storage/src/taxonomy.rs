@@ -53,6 +53,7 @@ impl Store {
                     position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
                     follow_up_policy: Set(input.follow_up_policy.map(|p| p.as_str().to_owned())),
                     dispatch_mode: Set(input.dispatch_mode.map(|m| m.as_str().to_owned())),
+                    grab_minutes: Set(None),
                 }
                 .insert(&txn)
                 .await?

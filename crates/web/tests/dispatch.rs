@@ -12,6 +12,7 @@ on_both_databases!(
     grids_keep_jobs_with_their_team_or_queue_them,
     jobs_are_transferred_and_returned_and_the_owner_hears_of_each_step,
     a_job_nobody_accepts_in_time_moves_to_the_next_technician,
+    grab_offers_a_job_to_all_and_the_first_wins_or_least_load_decides,
 );
 
 async fn technician(server: &Server, site: &Site, username: &str, name: &str, skills: &[&str]) -> String {
@@ -175,4 +176,44 @@ async fn a_job_nobody_accepts_in_time_moves_to_the_next_technician(server: Serve
     server.store.sweep_sla("node-a", now + chrono::Duration::minutes(40), 100).await.unwrap();
     let (_, kept) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{leak}")).await;
     assert_eq!((kept["assignee_id"].as_str(), kept["status"].as_str()), (Some(next.as_str()), Some("in_progress")));
+}
+
+async fn grab_offers_a_job_to_all_and_the_first_wins_or_least_load_decides(server: Server) {
+    let site = server.site("grb").await;
+    let second = technician(&server, &site, "grb-2", "孙师傅", &["repair.water"]).await;
+    let second_token = server.login("grb-2").await;
+    let category = json!({ "code": "repair.water", "label_zh": "给排水", "label_en": "Water", "dispatch_mode": "grab" });
+    server.ok(&server.admin, "/api/v1/categories", category, StatusCode::OK).await;
+
+    // Offered to both water technicians: each sees it; the first to grab it wins.
+    let leak = water_leak(&server, &site, 3).await;
+    let done = auto(&server, &site.agent, &leak).await;
+    assert_eq!((done["assigned"].as_bool(), done["ticket"]["assignee_id"].as_str()), (Some(false), None));
+    assert!(done["explanation"].as_str().unwrap().contains("抢单：已推送给 2 名师傅"), "{}", done["explanation"]);
+    for token in [&site.tech, &second_token] {
+        let (status, _) = server.get(Some(token), &format!("/api/v1/tickets/{leak}")).await;
+        assert_eq!(status, StatusCode::OK, "an offered job is visible to grab");
+        let (_, told) = server.get(Some(token), "/api/v1/me/notifications").await;
+        assert_eq!(told["items"][0]["kind"], "job_offered");
+    }
+    let (status, won) = server.act(&second_token, &leak, json!({ "action": "grab" })).await;
+    assert_eq!((status, won["assignee_id"].as_str(), won["status"].as_str()), (StatusCode::OK, Some(second.as_str()), Some("in_progress")));
+    let (status, _) = server.act(&site.tech, &leak, json!({ "action": "grab" })).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "too late: the offer is gone with the job");
+    let (status, _) = server.act(&site.agent, &leak, json!({ "action": "grab" })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the desk dispatches, it does not grab");
+
+    // Nobody grabs the next one: after the window it goes by least load (the first technician
+    // has no open work; the second has the leak above).
+    let other = water_leak(&server, &site, 0).await;
+    auto(&server, &site.agent, &other).await;
+    server.store.sweep_sla("node-a", chrono::Utc::now() + chrono::Duration::minutes(4), 100).await.unwrap();
+    let (_, waiting) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{other}")).await;
+    assert_eq!(waiting["assignee_id"], Value::Null, "the offer still stands");
+    server.store.sweep_sla("node-a", chrono::Utc::now() + chrono::Duration::minutes(6), 100).await.unwrap();
+    let (_, given) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{other}")).await;
+    assert_eq!((given["assignee_id"].as_str(), given["status"].as_str()), (Some(site.tech_id.as_str()), Some("dispatched")));
+    assert!(given["dispatch_explanation"].as_str().unwrap().starts_with("抢单超时无人接单"), "{given}");
+    let (status, _) = server.get(Some(&second_token), &format!("/api/v1/tickets/{other}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the offer ended");
 }

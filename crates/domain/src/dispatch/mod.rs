@@ -7,4 +7,4 @@ pub mod input;
 pub mod pipeline;
 
 pub use input::{GridInput, NewGrid, RosterInput, roster_calendar};
-pub use pipeline::{Candidate, DEFAULT_CAPACITY, Decision, DispatchMode, Exclusion, Explanation, Job, decide};
+pub use pipeline::{Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Exclusion, Explanation, Job, decide};

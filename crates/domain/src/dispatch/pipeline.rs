@@ -13,8 +13,14 @@ code_enum! {
         LeastLoad = "least_load",
         /// To the eligible technician who was given a job longest ago.
         RoundRobin = "round_robin",
+        /// 抢单: offered to every eligible technician; the first to grab it wins, and if nobody
+        /// does within the category's window it goes by least load.
+        Grab = "grab",
     }
 }
+
+/// Minutes a grab offer stands before the job goes by least load.
+pub const DEFAULT_GRAB_MINUTES: u32 = 5;
 
 /// Open jobs a technician may hold before they are passed over.
 pub const DEFAULT_CAPACITY: u32 = 8;
@@ -65,6 +71,8 @@ pub struct Explanation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Assign { staff_id: String, explanation: Explanation },
+    /// Grab mode: offered to these, the first to grab wins.
+    Offer { staff_ids: Vec<String>, explanation: Explanation },
     /// Nobody fits: the job waits in the dispatcher queue and the supervisor is told.
     Queue { explanation: Explanation },
 }
@@ -104,6 +112,7 @@ pub fn decide(job: &Job, candidates: &[Candidate]) -> Decision {
             (a.open_jobs, a.last_assigned_at, &a.id).cmp(&(b.open_jobs, b.last_assigned_at, &b.id))
         }),
         DispatchMode::RoundRobin => eligible.iter().min_by(|a, b| (a.last_assigned_at, &a.id).cmp(&(b.last_assigned_at, &b.id))),
+        DispatchMode::Grab => None,
     }
     .copied();
     let explanation = Explanation {
@@ -115,6 +124,9 @@ pub fn decide(job: &Job, candidates: &[Candidate]) -> Decision {
     };
     match chosen {
         Some(c) => Decision::Assign { staff_id: c.id.clone(), explanation },
+        None if job.mode == DispatchMode::Grab && !eligible.is_empty() => {
+            Decision::Offer { staff_ids: eligible.iter().map(|c| c.id.clone()).collect(), explanation }
+        }
         None => Decision::Queue { explanation },
     }
 }
@@ -137,6 +149,9 @@ impl Explanation {
             (Some(name), Some((_, open))) => {
                 let rule = if self.mode == DispatchMode::LeastLoad { "待办最少" } else { "轮流派单" };
                 text.push_str(&format!("；派给{name}：技能 {}，在班，待办 {open} 单（{rule}）", category.unwrap_or("—")));
+            }
+            _ if self.mode == DispatchMode::Grab && !self.eligible.is_empty() => {
+                text.push_str(&format!("；抢单：已推送给 {} 名师傅，先接者得，超时无人接单则按待办最少派单", self.eligible.len()));
             }
             _ => text.push_str("；无人可派，进入待派队列并通知主管"),
         }
@@ -182,6 +197,15 @@ mod tests {
         assert_eq!(reasons, [Exclusion::NoSkill, Exclusion::OffDuty, Exclusion::AtCapacity, Exclusion::OutsideGrid]);
         let text = explanation.zh(Some("repair.water"));
         assert!(text.starts_with("6 名候选人，2 名符合") && text.contains("派给李师傅：技能 repair.water，在班，待办 1 单"), "{text}");
+    }
+
+    #[test]
+    fn grab_offers_the_job_to_every_eligible_technician() {
+        let candidates = vec![c("张", &["repair.water"], 2, true), c("李", &["repair.water"], 0, true), c("王", &["repair.gas"], 0, true)];
+        let Decision::Offer { staff_ids, explanation } = decide(&job(DispatchMode::Grab), &candidates) else { panic!("offers") };
+        assert_eq!(staff_ids, ["张", "李"]);
+        assert!(explanation.zh(None).contains("抢单：已推送给 2 名师傅"));
+        assert!(matches!(decide(&job(DispatchMode::Grab), &candidates[2..]), Decision::Queue { .. }), "nobody to offer to");
     }
 
     #[test]

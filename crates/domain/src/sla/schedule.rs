@@ -26,6 +26,8 @@ pub enum StepKind {
     AutoClose,
     /// A dispatched job nobody accepted in time goes to the next candidate.
     AssignmentTimeout,
+    /// A job offered for grabbing that nobody took goes by least load.
+    GrabTimeout,
 }
 
 impl StepKind {
@@ -36,6 +38,7 @@ impl StepKind {
             StepKind::Escalation { level } => format!("escalation:{level}"),
             StepKind::AutoClose => AUTO_CLOSE.to_owned(),
             StepKind::AssignmentTimeout => ASSIGNMENT_TIMEOUT.to_owned(),
+            StepKind::GrabTimeout => GRAB_TIMEOUT.to_owned(),
         }
     }
 
@@ -43,6 +46,7 @@ impl StepKind {
         match key {
             AUTO_CLOSE => return Some(StepKind::AutoClose),
             ASSIGNMENT_TIMEOUT => return Some(StepKind::AssignmentTimeout),
+            GRAB_TIMEOUT => return Some(StepKind::GrabTimeout),
             _ => {}
         }
         let (kind, number) = key.split_once(':')?;
@@ -84,6 +88,7 @@ pub fn steps(clock: &Clock, policy: &PolicySpec, calendar: &Calendar) -> Vec<Ste
 
 const AUTO_CLOSE: &str = "auto_close";
 const ASSIGNMENT_TIMEOUT: &str = "assignment_timeout";
+const GRAB_TIMEOUT: &str = "grab_timeout";
 
 /// How long a technician has to accept a dispatched job: 3 minutes for an emergency, else 10.
 pub fn acceptance_window(urgency: Urgency) -> Duration {
@@ -188,7 +193,7 @@ mod tests {
 
     #[test]
     fn step_keys_round_trip() {
-        for kind in [StepKind::Warning { percent: 80 }, StepKind::Escalation { level: 3 }, StepKind::AutoClose, StepKind::AssignmentTimeout] {
+        for kind in [StepKind::Warning { percent: 80 }, StepKind::Escalation { level: 3 }, StepKind::AutoClose, StepKind::AssignmentTimeout, StepKind::GrabTimeout] {
             assert_eq!(StepKind::parse(&kind.key()), Some(kind));
         }
         assert_eq!(StepKind::parse("warning"), None);

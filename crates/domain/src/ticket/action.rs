@@ -31,6 +31,7 @@ code_enum! {
         Review = "review",
         Transfer = "transfer",
         Return = "return",
+        Grab = "grab",
     }
 }
 
@@ -87,6 +88,8 @@ pub enum Action {
     Transfer { assignee_id: Option<String>, team_id: Option<String>, reason: String },
     /// The assignee gives the job back, with the reason; it returns to the dispatcher queue (退单).
     Return { reason: String },
+    /// A technician takes a job offered to them (抢单): the first one wins.
+    Grab { note: Option<String> },
 }
 
 impl Action {
@@ -111,6 +114,7 @@ impl Action {
             Action::Review { .. } => ActionName::Review,
             Action::Transfer { .. } => ActionName::Transfer,
             Action::Return { .. } => ActionName::Return,
+            Action::Grab { .. } => ActionName::Grab,
         }
     }
 
@@ -126,6 +130,7 @@ impl Action {
             | Action::Reopen { reason: text }
             | Action::Resume { note: text }
             | Action::Escalate { reason: text }
+            | Action::Grab { note: text }
             | Action::UnlinkDuplicate { reason: text } => {
                 problems.optional_text(self.text_field(), text.as_deref(), MAX_ACTION_TEXT)
             }

@@ -4,9 +4,10 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use guanjia_domain::dispatch::{Candidate, DEFAULT_CAPACITY, Decision, DispatchMode, Job, decide};
+use guanjia_domain::dispatch::{Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Job, decide};
+use guanjia_domain::sla::StepKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::ticket::{Action, Status, Visibility};
@@ -16,12 +17,59 @@ use serde_json::json;
 
 use super::rosters::on_duty;
 use crate::db::Store;
-use crate::entity::{grid, project, room, staff, staff_project, team_member, ticket, ticket_event};
+use crate::entity::{dispatch_offer, grid, project, room, sla_step, staff, staff_project, team_member, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::sla::SlaContext;
 use crate::support::new_id;
+
+/// What the pipeline decided for a job, in words, and how long a grab offer stands.
+pub(crate) struct Plan {
+    pub decision: Decision,
+    pub explanation: String,
+    pub grab_minutes: u32,
+}
+
+/// The `clock` of the step that ends a grab offer.
+pub(crate) const GRAB: &str = "grab";
+
+/// The step that gives an ungrabbed job to the least loaded technician; not one of the clocks'
+/// steps, so keeping the clocks in line leaves it alone.
+async fn schedule_grab_fallback(txn: &DatabaseTransaction, t: &ticket::Model, at: DateTime<Utc>) -> Result<()> {
+    let row = sla_step::ActiveModel {
+        company_id: Set(t.company_id.clone()),
+        ticket_id: Set(t.id.clone()),
+        clock: Set(format!("{GRAB}#{}", at.timestamp())),
+        step: Set(StepKind::GrabTimeout.key()),
+        fire_at: Set(Some(at)),
+        fired_at: Set(None),
+        lease_owner: Set(None),
+        lease_until: Set(None),
+    };
+    sla_step::Entity::insert(row).exec_without_returning(txn).await?;
+    Ok(())
+}
+
+/// A timeline entry only staff see, written by the dispatcher.
+async fn internal_event(txn: &DatabaseTransaction, who: &Principal, t: &ticket::Model, action: &str, details: serde_json::Value, now: DateTime<Utc>) -> Result<()> {
+    ticket_event::ActiveModel {
+        company_id: Set(t.company_id.clone()),
+        id: Set(new_id()),
+        ticket_id: Set(t.id.clone()),
+        actor_id: Set(Some(who.id.clone())),
+        actor_role: Set(who.role.as_str().to_owned()),
+        action: Set(action.to_owned()),
+        from_status: Set(Some(t.status.clone())),
+        to_status: Set(Some(t.status.clone())),
+        visibility: Set(Visibility::Internal.as_str().to_owned()),
+        details: Set(details),
+        created_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
 
 /// What an automatic dispatch did.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,15 +132,17 @@ impl Store {
         Ok(Some(members.into_iter().map(|m| m.staff_id).collect()))
     }
 
-    /// The pipeline's decision for a ticket, leaving out `excluded` (who let it time out), and
-    /// its explanation in words.
-    pub(crate) async fn plan_dispatch(&self, t: &ticket::Model, excluded: &[String], now: DateTime<Utc>) -> Result<(Decision, String)> {
+    /// The pipeline's decision for a ticket, leaving out `excluded` (who let it time out), with
+    /// its explanation in words; `mode` overrides the category's (least load after a grab).
+    pub(crate) async fn plan_dispatch(&self, t: &ticket::Model, excluded: &[String], mode: Option<DispatchMode>, now: DateTime<Utc>) -> Result<Plan> {
         let project = project::Entity::find_by_id((t.company_id.clone(), t.project_id.clone())).one(&self.db).await?.ok_or(StorageError::NotFound("ticket"))?;
         let zone: Tz = project.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
-        let mode = match &t.category {
-            Some(code) => self.active_category(&t.company_id, code).await?.dispatch_mode.and_then(|m| m.parse().ok()),
+        let category = match &t.category {
+            Some(code) => Some(self.active_category(&t.company_id, code).await?),
             None => None,
         };
+        let mode = mode.or_else(|| category.as_ref().and_then(|c| c.dispatch_mode.as_deref()).and_then(|m| m.parse().ok()));
+        let grab_minutes = category.and_then(|c| c.grab_minutes).and_then(|m| u32::try_from(m).ok()).unwrap_or(DEFAULT_GRAB_MINUTES);
         let technicians: Vec<staff::Model> =
             self.technicians_of(&t.company_id, &t.project_id).await?.into_iter().filter(|s| !excluded.contains(&s.id)).collect();
         let ids: Vec<String> = technicians.iter().map(|s| s.id.clone()).collect();
@@ -127,9 +177,11 @@ impl Store {
         let job = Job { category: t.category.clone(), mode: mode.unwrap_or(DispatchMode::LeastLoad), capacity: DEFAULT_CAPACITY };
         let decision = decide(&job, &candidates);
         let explanation = match &decision {
-            Decision::Assign { explanation, .. } | Decision::Queue { explanation } => explanation.zh(t.category.as_deref()),
+            Decision::Assign { explanation, .. } | Decision::Offer { explanation, .. } | Decision::Queue { explanation } => {
+                explanation.zh(t.category.as_deref())
+            }
         };
-        Ok((decision, explanation))
+        Ok(Plan { decision, explanation, grab_minutes })
     }
 
     /// Runs the pipeline for a ticket the caller (desk staff) can see, and writes its decision.
@@ -138,7 +190,8 @@ impl Store {
             return Err(StorageError::Forbidden);
         }
         let t = self.ticket(who, ticket_id).await?;
-        let (decision, explanation) = self.plan_dispatch(&t, &[], now).await?;
+        let plan = self.plan_dispatch(&t, &[], None, now).await?;
+        let explanation = plan.explanation.clone();
         let ctx = self.sla_context(&t.company_id).await?;
         let txn = self.begin_write().await?;
         let mut find = ticket::Entity::find_by_id((t.company_id.clone(), t.id.clone()));
@@ -147,30 +200,30 @@ impl Store {
         }
         let current = find.one(&txn).await?.ok_or(StorageError::NotFound("ticket"))?;
         let dispatch = |staff_id: String| Action::Dispatch { assignee_id: Some(staff_id), team_id: None, note: Some(explanation.clone()) };
-        let (ticket, assigned) = self.write_decision(&txn, who, current, decision, &explanation, dispatch, &ctx, now).await?;
+        let (ticket, assigned) = self.write_decision(&txn, who, current, plan, dispatch, &ctx, now).await?;
         txn.commit().await?;
         Ok(Dispatched { ticket, explanation, assigned })
     }
 
-    /// Writes a decision in the caller's transaction: the assignment through the state machine
-    /// (`assign` makes the action: a dispatch, or a transfer after a timeout), or the queue with
-    /// the supervisors told. Returns the ticket and whether it was assigned.
-    #[allow(clippy::too_many_arguments)]
+    /// Writes a plan in the caller's transaction: the assignment through the state machine
+    /// (`assign` makes the action: a dispatch, or a transfer after a timeout), the offers of a
+    /// grab with the step that falls back to least load, or the queue with the supervisors told.
+    /// Returns the ticket and whether it was assigned.
     pub(crate) async fn write_decision(
         &self,
         txn: &DatabaseTransaction,
         who: &Principal,
         current: ticket::Model,
-        decision: Decision,
-        explanation: &str,
+        plan: Plan,
         assign: impl FnOnce(String) -> Action,
         ctx: &SlaContext,
         now: DateTime<Utc>,
     ) -> Result<(ticket::Model, bool)> {
+        let explanation = plan.explanation.as_str();
         let mut model: ticket::ActiveModel = current.into();
         model.dispatch_explanation = Set(Some(explanation.to_owned()));
         let current = model.update(txn).await?;
-        Ok(match decision {
+        Ok(match plan.decision {
             Decision::Assign { staff_id, .. } => {
                 let updated = self.apply_in(txn, who, current, &assign(staff_id.clone()), ctx, now).await?;
                 staff::Entity::update_many()
@@ -182,22 +235,21 @@ impl Store {
                 notify(txn, (&updated).into(), &[staff_id], "job_assigned", &json!({ "ticket_number": updated.number }), now).await?;
                 (updated, true)
             }
-            Decision::Queue { .. } => {
-                ticket_event::ActiveModel {
+            Decision::Offer { staff_ids, .. } => {
+                let offers = staff_ids.iter().map(|id| dispatch_offer::ActiveModel {
                     company_id: Set(current.company_id.clone()),
-                    id: Set(new_id()),
                     ticket_id: Set(current.id.clone()),
-                    actor_id: Set(Some(who.id.clone())),
-                    actor_role: Set(who.role.as_str().to_owned()),
-                    action: Set("dispatch_queued".to_owned()),
-                    from_status: Set(Some(current.status.clone())),
-                    to_status: Set(Some(current.status.clone())),
-                    visibility: Set(Visibility::Internal.as_str().to_owned()),
-                    details: Set(json!({ "explanation": explanation })),
-                    created_at: Set(now),
-                }
-                .insert(txn)
-                .await?;
+                    staff_id: Set(id.clone()),
+                    offered_at: Set(now),
+                });
+                dispatch_offer::Entity::insert_many(offers).exec_without_returning(txn).await?;
+                schedule_grab_fallback(txn, &current, now + Duration::minutes(i64::from(plan.grab_minutes))).await?;
+                internal_event(txn, who, &current, "dispatch_offered", json!({ "explanation": explanation, "offered": staff_ids }), now).await?;
+                notify(txn, (&current).into(), &staff_ids, "job_offered", &json!({ "ticket_number": current.number }), now).await?;
+                (current, false)
+            }
+            Decision::Queue { .. } => {
+                internal_event(txn, who, &current, "dispatch_queued", json!({ "explanation": explanation }), now).await?;
                 let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
                 let to = audience_of(txn, &current.company_id, &current.project_id, &supervisors).await?;
                 notify(txn, (&current).into(), &to, "dispatch_queued", &json!({ "ticket_number": current.number, "explanation": explanation }), now).await?;

@@ -6,3 +6,4 @@ mod grids;
 mod rosters;
 
 pub use auto::Dispatched;
+pub(crate) use auto::GRAB;

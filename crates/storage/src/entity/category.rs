@@ -18,6 +18,8 @@ pub struct Model {
     pub follow_up_policy: Option<String>,
     /// least_load or round_robin; None: least_load.
     pub dispatch_mode: Option<String>,
+    /// Grab mode: minutes an offer stands before least load decides; None: the default 5.
+    pub grab_minutes: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -62,7 +62,32 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("dispatch_offers")
+                    .col(ColumnDef::new("company_id").string_len(36).not_null())
+                    .col(ColumnDef::new("ticket_id").string_len(36).not_null())
+                    .col(ColumnDef::new("staff_id").string_len(36).not_null())
+                    .col(ColumnDef::new("offered_at").timestamp_with_time_zone().not_null())
+                    .primary_key(Index::create().col("company_id").col("ticket_id").col("staff_id"))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_dispatch_offers_tickets")
+                            .from_col("company_id")
+                            .from_col("ticket_id")
+                            .to_tbl("tickets")
+                            .to_col("company_id")
+                            .to_col("id"),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(Index::create().name("ix_dispatch_offers_company_id_staff_id").table("dispatch_offers").col("company_id").col("staff_id").to_owned())
+            .await?;
         manager.alter_table(Table::alter().table("categories").add_column(ColumnDef::new("dispatch_mode").string_len(16).null()).to_owned()).await?;
+        manager.alter_table(Table::alter().table("categories").add_column(ColumnDef::new("grab_minutes").integer().null()).to_owned()).await?;
         manager.alter_table(Table::alter().table("staff").add_column(ColumnDef::new("last_assigned_at").timestamp_with_time_zone().null()).to_owned()).await?;
         manager.alter_table(Table::alter().table("tickets").add_column(ColumnDef::new("dispatch_explanation").text().null()).to_owned()).await?;
         manager.alter_table(Table::alter().table("tickets").add_column(ColumnDef::new("dispatched_at").timestamp_with_time_zone().null()).to_owned()).await?;
@@ -70,10 +95,10 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (table, column) in [("tickets", "dispatched_at"), ("tickets", "dispatch_explanation"), ("staff", "last_assigned_at"), ("categories", "dispatch_mode")] {
+        for (table, column) in [("tickets", "dispatched_at"), ("tickets", "dispatch_explanation"), ("staff", "last_assigned_at"), ("categories", "grab_minutes"), ("categories", "dispatch_mode")] {
             manager.alter_table(Table::alter().table(table).drop_column(column).to_owned()).await?;
         }
-        for table in ["rosters", "grids"] {
+        for table in ["dispatch_offers", "rosters", "grids"] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())

@@ -11,6 +11,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::context::{SlaContext, facts_of};
+use crate::dispatch::GRAB;
 use crate::db::Store;
 use crate::entity::{sla_clock, sla_step, ticket};
 use crate::error::Result;
@@ -116,7 +117,8 @@ pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tic
         for s in mine {
             let key = (s.clock.clone(), s.step.clone());
             let want = wanted.remove(&key);
-            if s.fired_at.is_some() {
+            // Fired steps are history; a grab's fallback is the dispatcher's, not a clock's.
+            if s.fired_at.is_some() || clock_of_step(&s.clock) == GRAB {
                 continue;
             }
             let target = match want {

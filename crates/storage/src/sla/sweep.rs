@@ -8,6 +8,7 @@
 //! every node was down is simply due, and fires on the first sweep after start.
 
 use chrono::{DateTime, Duration, Utc};
+use guanjia_domain::dispatch::DispatchMode;
 use guanjia_domain::sla::{Audience, ClockName, EscalationStep, Reach, StepKind};
 use guanjia_domain::role::Role;
 use guanjia_domain::ticket::{Action, Status, Visibility};
@@ -18,7 +19,7 @@ use serde_json::json;
 use super::clocks::{RISK, clock_of_step};
 use super::context::SlaContext;
 use crate::db::Store;
-use crate::entity::{sla_clock, sla_step, ticket, ticket_event};
+use crate::entity::{dispatch_offer, sla_clock, sla_step, ticket, ticket_event};
 use crate::notify::{audience_of, notify};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
@@ -34,6 +35,8 @@ const SYSTEM: &str = "system";
 const SCHEDULER: &str = "scheduler";
 
 const TIMEOUT_NOTE: &str = "超时未接单，自动改派";
+
+const GRAB_NOTE: &str = "抢单超时无人接单，按待办最少派单";
 
 const AUTO_CLOSE_NOTE: &str = "回访期内未评价，系统自动关闭 (closed: not rated within the follow-up period)";
 
@@ -125,6 +128,7 @@ impl Store {
             }
             StepKind::AutoClose => return self.auto_close(txn, t, &ctx, now).await,
             StepKind::AssignmentTimeout => return self.assignment_timed_out(txn, t, &step.clock, &ctx, now).await,
+            StepKind::GrabTimeout => return self.grab_timed_out(txn, t, &ctx, now).await,
         };
         let to = audience_of(&txn, &t.company_id, &t.project_id, &audience).await?;
         let details = json!({
@@ -193,15 +197,39 @@ impl Store {
             txn.commit().await?;
             return Ok(false);
         }
-        let (decision, explanation) = self.plan_dispatch(&t, std::slice::from_ref(&late), now).await?;
-        let explanation = format!("{TIMEOUT_NOTE}；{explanation}");
+        let mut plan = self.plan_dispatch(&t, std::slice::from_ref(&late), None, now).await?;
+        plan.explanation = format!("{TIMEOUT_NOTE}；{}", plan.explanation);
+        let explanation = plan.explanation.clone();
         let system = Principal::system(&t.company_id, SCHEDULER);
         let transfer = |assignee: String| Action::Transfer { assignee_id: Some(assignee), team_id: None, reason: explanation.clone() };
-        let (updated, _) = self.write_decision(&txn, &system, t, decision, &explanation, transfer, ctx, now).await?;
+        let (updated, _) = self.write_decision(&txn, &system, t, plan, transfer, ctx, now).await?;
         let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
         let to = audience_of(&txn, &updated.company_id, &updated.project_id, &supervisors).await?;
         let details = json!({ "ticket_number": updated.number, "late": late, "explanation": explanation });
         notify(&txn, (&updated).into(), &to, "assignment_timeout", &details, now).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+}
+
+impl Store {
+    /// Nobody grabbed the offered job in time: the offers end and least load decides.
+    async fn grab_timed_out(&self, txn: DatabaseTransaction, t: ticket::Model, ctx: &SlaContext, now: DateTime<Utc>) -> Result<bool> {
+        let offered = dispatch_offer::Entity::delete_many()
+            .filter(dispatch_offer::Column::CompanyId.eq(&t.company_id))
+            .filter(dispatch_offer::Column::TicketId.eq(&t.id))
+            .exec(&txn)
+            .await?;
+        if t.assignee_id.is_some() || offered.rows_affected == 0 {
+            txn.commit().await?;
+            return Ok(false);
+        }
+        let mut plan = self.plan_dispatch(&t, &[], Some(DispatchMode::LeastLoad), now).await?;
+        plan.explanation = format!("{GRAB_NOTE}；{}", plan.explanation);
+        let note = plan.explanation.clone();
+        let system = Principal::system(&t.company_id, SCHEDULER);
+        let dispatch = |assignee: String| Action::Dispatch { assignee_id: Some(assignee), team_id: None, note: Some(note.clone()) };
+        self.write_decision(&txn, &system, t, plan, dispatch, ctx, now).await?;
         txn.commit().await?;
         Ok(true)
     }

@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransacti
 
 use super::visible_to;
 use crate::db::Store;
-use crate::entity::{ticket, ticket_event};
+use crate::entity::{dispatch_offer, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::notify::{audience_of, notify};
@@ -86,8 +86,14 @@ impl Store {
         model.first_resolved_at = Set(lifecycle.first_resolved_at);
         model.reopened_at = Set(lifecycle.reopened_at);
         model.adopted = Set(lifecycle.adopted);
-        if matches!(change.action, ActionName::Dispatch | ActionName::Transfer) {
+        if matches!(change.action, ActionName::Dispatch | ActionName::Transfer | ActionName::Grab) {
             model.dispatched_at = Set(Some(now));
+            // Someone has the job now: whatever was offered for grabbing is taken.
+            dispatch_offer::Entity::delete_many()
+                .filter(dispatch_offer::Column::CompanyId.eq(&current.company_id))
+                .filter(dispatch_offer::Column::TicketId.eq(&current.id))
+                .exec(txn)
+                .await?;
         }
         if resolved && lifecycle.follow_up_policy != FollowUpPolicy::Never {
             model.follow_up_owner_id = Set(self.follow_up_owner(txn, &current).await?);

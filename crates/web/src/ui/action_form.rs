@@ -28,7 +28,7 @@ pub enum Shape {
 pub fn shape(action: ActionName) -> Shape {
     match action {
         ActionName::Respond | ActionName::Resolve => Shape::Button { field: "body" },
-        ActionName::Accept | ActionName::Arrive | ActionName::Close | ActionName::Resume => Shape::Button { field: "note" },
+        ActionName::Accept | ActionName::Arrive | ActionName::Close | ActionName::Resume | ActionName::Grab => Shape::Button { field: "note" },
         ActionName::Reopen | ActionName::Escalate | ActionName::UnlinkDuplicate => Shape::Button { field: "reason" },
         ActionName::Suspend | ActionName::Cancel | ActionName::CloseUnreachable | ActionName::Return => Shape::Reason,
         ActionName::Dispatch => Shape::Dispatch,

@@ -234,6 +234,7 @@ pub fn action(lang: Lang, action: ActionName) -> &'static str {
         ActionName::Review => ("评审建议", "Review suggestion"),
         ActionName::Transfer => ("转单", "Transfer"),
         ActionName::Return => ("退单", "Return job"),
+        ActionName::Grab => ("抢单", "Grab job"),
     };
     pick(lang, zh, en)
 }

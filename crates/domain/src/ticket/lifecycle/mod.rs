@@ -160,8 +160,9 @@ crate::code::code_enum! {
 pub fn role_permits(role: Role, action: ActionName) -> bool {
     use ActionName::*;
     match role {
-        Role::Admin | Role::Manager | Role::Supervisor | Role::Agent | Role::Butler => true,
-        Role::Technician => matches!(action, Accept | Arrive | Resolve | Suspend | Resume | Comment | Return),
+        // Grabbing is how a technician answers an offer; the desk dispatches instead.
+        Role::Admin | Role::Manager | Role::Supervisor | Role::Agent | Role::Butler => action != Grab,
+        Role::Technician => matches!(action, Accept | Arrive | Resolve | Suspend | Resume | Comment | Return | Grab),
         Role::Resident => matches!(action, Comment | Cancel | FollowUp),
     }
 }
@@ -178,7 +179,7 @@ impl Lifecycle {
             return Err(LifecycleError::Forbidden { role: actor.role, action });
         }
         let invalid = |reason| LifecycleError::InvalidTransition { action, status: self.status, reason };
-        if actor.role == Role::Technician && self.assignee_id.as_deref() != Some(actor.id.as_str()) {
+        if actor.role == Role::Technician && action != ActionName::Grab && self.assignee_id.as_deref() != Some(actor.id.as_str()) {
             return Err(invalid(Some(TransitionBlock::NotAssignee)));
         }
         let status = self.status;
@@ -200,6 +201,7 @@ impl Lifecycle {
             (A::Dispatch, S::New | S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => {
                 Some(S::Dispatched)
             }
+            (A::Grab, S::New | S::Accepted) if self.assignee_id.is_none() => Some(S::InProgress),
             (A::Transfer | A::Return, S::Dispatched | S::InProgress) if self.assignee_id.is_none() && self.team_id.is_none() => {
                 return Err(invalid(Some(TransitionBlock::NotDispatched)));
             }
@@ -251,6 +253,10 @@ impl Lifecycle {
             Action::Dispatch { assignee_id, team_id, .. } | Action::Transfer { assignee_id, team_id, .. } => {
                 self.assignee_id = assignee_id.clone();
                 self.team_id = team_id.clone();
+            }
+            Action::Grab { .. } => {
+                self.assignee_id = Some(actor.id.clone());
+                self.team_id = None;
             }
             Action::Return { .. } => {
                 // Back in the dispatcher queue: nobody holds it now.

@@ -178,6 +178,15 @@ return     closed      409         409         403
 return     suspended   409         409         403
 return     reopened    409         409         403
 return     cancelled   409         409         403
+grab       new         403         409         403
+grab       accepted    403         409         403
+grab       dispatched  403         409         403
+grab       in_progress 403         409         403
+grab       resolved    403         409         403
+grab       closed      403         409         403
+grab       suspended   403         409         403
+grab       reopened    403         409         403
+grab       cancelled   403         409         403
 ";
 
 const TECH: &str = "tech-1";
@@ -248,6 +257,7 @@ fn action_for(name: ActionName) -> Action {
         ActionName::Review => Action::Review { adopted: true, reason: None },
         ActionName::Transfer => Action::Transfer { assignee_id: Some("tech-2".into()), team_id: None, reason: "原师傅请假".into() },
         ActionName::Return => Action::Return { reason: "缺少配件，无法处理".into() },
+        ActionName::Grab => Action::Grab { note: None },
     }
 }
 
@@ -478,4 +488,14 @@ fn a_returned_job_goes_back_to_the_queue_and_a_transfer_needs_a_reason() {
     assert!(matches!(refused, Err(LifecycleError::InvalidTransition { .. })), "nothing left to transfer");
     let no_reason = Action::Transfer { assignee_id: Some("tech-2".into()), team_id: None, reason: " ".into() };
     assert!(no_reason.validate().is_err());
+}
+
+#[test]
+fn a_technician_grabs_an_unassigned_job_once() {
+    let mut job = Lifecycle { status: Status::Accepted, ..Lifecycle::new(Kind::Repair) };
+    let change = job.apply(&Action::Grab { note: None }, &actor(Role::Technician), Utc::now(), LoopRules::default()).unwrap();
+    assert_eq!((change.to, job.assignee_id.as_deref()), (Status::InProgress, Some(TECH)));
+    let other = Actor { id: "tech-2".into(), role: Role::Technician };
+    assert!(job.target(ActionName::Grab, &other).is_err(), "the first one wins");
+    assert!(matches!(job.target(ActionName::Grab, &actor(Role::Agent)), Err(LifecycleError::Forbidden { .. })));
 }
