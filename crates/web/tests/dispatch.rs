@@ -13,6 +13,7 @@ on_both_databases!(
     jobs_are_transferred_and_returned_and_the_owner_hears_of_each_step,
     a_job_nobody_accepts_in_time_moves_to_the_next_technician,
     grab_offers_a_job_to_all_and_the_first_wins_or_least_load_decides,
+    a_ticket_waits_for_its_collaboration_subtasks,
 );
 
 async fn technician(server: &Server, site: &Site, username: &str, name: &str, skills: &[&str]) -> String {
@@ -216,4 +217,43 @@ async fn grab_offers_a_job_to_all_and_the_first_wins_or_least_load_decides(serve
     assert!(given["dispatch_explanation"].as_str().unwrap().starts_with("抢单超时无人接单"), "{given}");
     let (status, _) = server.get(Some(&second_token), &format!("/api/v1/tickets/{other}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "the offer ended");
+}
+
+async fn a_ticket_waits_for_its_collaboration_subtasks(server: Server) {
+    let site = server.site("sub").await;
+    let cleaner = json!({ "username": "sub-clean", "password": PASSWORD, "name": "保洁刘阿姨", "role": "technician", "project_ids": [site.project_id], "skills": [] });
+    let cleaner_id = server.ok(&server.admin, "/api/v1/staff", cleaner, StatusCode::CREATED).await["id"].as_str().unwrap().to_owned();
+    let cleaner_token = server.login("sub-clean").await;
+    let leak = water_leak(&server, &site, 0).await;
+    server.act(&site.agent, &leak, json!({ "action": "dispatch", "assignee_id": site.tech_id })).await;
+    server.act(&site.tech, &leak, json!({ "action": "accept" })).await;
+
+    let path = format!("/api/v1/tickets/{leak}/subtasks");
+    let (status, _) = server.post(Some(&site.agent), &path, json!({ "title": "" })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = server.post(Some(&site.tech), &path, json!({ "title": "清理积水", "assignee_id": cleaner_id })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the desk asks other teams");
+    let sub = server.ok(&site.agent, &path, json!({ "title": "清理楼道积水", "assignee_id": cleaner_id }), StatusCode::CREATED).await;
+    let (_, told) = server.get(Some(&cleaner_token), "/api/v1/me/notifications").await;
+    assert_eq!(told["items"][0]["kind"], "subtask_assigned");
+    let (status, _) = server.get(Some(&cleaner_token), &format!("/api/v1/tickets/{leak}")).await;
+    assert_eq!(status, StatusCode::OK, "a helper sees the ticket they help on");
+
+    // The technician cannot resolve while the cleaning is open.
+    let (status, body) = server.act(&site.tech, &leak, json!({ "action": "resolve" })).await;
+    assert_eq!((status, body["error"]["details"]["reason"].as_str()), (StatusCode::CONFLICT, Some("open_subtasks")));
+    let done_path = format!("/api/v1/subtasks/{}/complete", sub["id"].as_str().unwrap());
+    let (status, _) = server.post(Some(&site.tech), &done_path, json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not theirs to finish");
+    let done = server.ok(&cleaner_token, &done_path, json!({ "note": "已清理干净" }), StatusCode::OK).await;
+    assert_eq!(done["status"], "done");
+    let (status, _) = server.post(Some(&cleaner_token), &done_path, json!({})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "done once");
+    let (status, resolved) = server.act(&site.tech, &leak, json!({ "action": "resolve", "body": "已更换水管" })).await;
+    assert_eq!((status, resolved["open_subtasks"].as_i64()), (StatusCode::OK, Some(0)));
+    let (_, list) = server.get(Some(&site.agent), &path).await;
+    assert_eq!(list["items"][0]["done_by"], cleaner_id.as_str());
+    let (_, events) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{leak}/events")).await;
+    let actions: Vec<&str> = events["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert!(actions.contains(&"subtask_created") && actions.contains(&"subtask_done"), "{actions:?}");
 }

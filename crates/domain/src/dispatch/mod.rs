@@ -5,6 +5,8 @@
 
 pub mod input;
 pub mod pipeline;
+pub mod subtask;
 
+pub use subtask::{NewSubtask, SubtaskInput};
 pub use input::{GridInput, NewGrid, RosterInput, roster_calendar};
 pub use pipeline::{Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Exclusion, Explanation, Job, decide};

@@ -4,6 +4,7 @@
 mod auto;
 mod grids;
 mod rosters;
+mod subtasks;
 
 pub use auto::Dispatched;
 pub(crate) use auto::GRAB;

@@ -28,6 +28,7 @@ pub mod sla_policy;
 pub mod sla_step;
 pub mod staff;
 pub mod staff_project;
+pub mod subtask;
 pub mod team;
 pub mod team_member;
 pub mod ticket;

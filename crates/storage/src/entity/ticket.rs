@@ -70,6 +70,8 @@ pub struct Model {
     pub dispatch_explanation: Option<String>,
     /// When it was last given to someone: the acceptance window counts from here.
     pub dispatched_at: Option<DateTimeUtc>,
+    /// Collaboration sub-tasks not done yet.
+    pub open_subtasks: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -217,6 +217,7 @@ pub(crate) fn lifecycle_of(t: &ticket::Model) -> Lifecycle {
         timeliness: t.timeliness.map(i64::from),
         attitude: t.attitude.map(i64::from),
         adopted: t.adopted,
+        open_subtasks: t.open_subtasks,
     }
 }
 

@@ -148,6 +148,7 @@ impl Store {
             adopted: Set(None),
             dispatch_explanation: Set(None),
             dispatched_at: Set(None),
+            open_subtasks: Set(0),
         }
         .insert(&txn)
         .await?;

@@ -13,7 +13,7 @@ pub use query::TicketFilter;
 use guanjia_domain::role::Role;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
-use crate::entity::{dispatch_offer, ticket};
+use crate::entity::{dispatch_offer, subtask, ticket};
 use crate::principal::{Principal, ProjectScope};
 
 /// The tickets a principal may see: residents their households', technicians the jobs given
@@ -22,7 +22,7 @@ pub(crate) fn visible_to(who: &Principal) -> Condition {
     let company = Condition::all().add(ticket::Column::CompanyId.eq(&who.company_id));
     let scope = match (who.role, &who.projects) {
         (Role::Resident, _) => Condition::all().add(ticket::Column::HouseholdId.is_in(who.households.clone())),
-        // A technician sees their jobs, and the jobs offered to them to grab.
+        // A technician sees their jobs, the jobs offered to them to grab, and those they help on.
         (Role::Technician, _) => {
             let offered = dispatch_offer::Entity::find()
                 .select_only()
@@ -30,7 +30,16 @@ pub(crate) fn visible_to(who: &Principal) -> Condition {
                 .filter(dispatch_offer::Column::CompanyId.eq(&who.company_id))
                 .filter(dispatch_offer::Column::StaffId.eq(&who.id))
                 .into_query();
-            Condition::any().add(ticket::Column::AssigneeId.eq(&who.id)).add(ticket::Column::Id.in_subquery(offered))
+            let helping = subtask::Entity::find()
+                .select_only()
+                .column(subtask::Column::TicketId)
+                .filter(subtask::Column::CompanyId.eq(&who.company_id))
+                .filter(subtask::Column::AssigneeId.eq(&who.id))
+                .into_query();
+            Condition::any()
+                .add(ticket::Column::AssigneeId.eq(&who.id))
+                .add(ticket::Column::Id.in_subquery(offered))
+                .add(ticket::Column::Id.in_subquery(helping))
         }
         (_, ProjectScope::All) => Condition::all(),
         (_, ProjectScope::Only(ids)) => Condition::any()

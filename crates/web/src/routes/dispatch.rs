@@ -3,8 +3,8 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use guanjia_domain::dispatch::{GridInput, RosterInput};
-use guanjia_storage::entity::grid;
+use guanjia_domain::dispatch::{GridInput, RosterInput, SubtaskInput};
+use guanjia_storage::entity::{grid, subtask};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -21,6 +21,53 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_roster))
         .routes(routes!(on_duty))
         .routes(routes!(auto_dispatch))
+        .routes(routes!(create_subtask, list_subtasks))
+        .routes(routes!(complete_subtask))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubtaskView {
+    pub id: String,
+    pub ticket_id: String,
+    pub title: String,
+    pub team_id: Option<String>,
+    pub assignee_id: Option<String>,
+    /// open or done
+    pub status: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub done_by: Option<String>,
+    pub done_at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+}
+
+impl From<subtask::Model> for SubtaskView {
+    fn from(s: subtask::Model) -> Self {
+        SubtaskView {
+            id: s.id,
+            ticket_id: s.ticket_id,
+            title: s.title,
+            team_id: s.team_id,
+            assignee_id: s.assignee_id,
+            status: s.status,
+            created_by: s.created_by,
+            created_at: s.created_at,
+            done_by: s.done_by,
+            done_at: s.done_at,
+            note: s.note,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubtaskList {
+    pub items: Vec<SubtaskView>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteSubtask {
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -110,4 +157,27 @@ async fn auto_dispatch(State(state): State<AppState>, Caller(who): Caller, Path(
     let done = state.store.auto_dispatch(&who, &id, now).await?;
     let sla = state.store.sla_context(&who.company_id).await?;
     Ok(axum::Json(AutoDispatched { assigned: done.assigned, explanation: done.explanation, ticket: TicketView::new(done.ticket, &who, &sla, now, false) }))
+}
+
+/// Asks another team or person to do part of the ticket (协办, desk staff); the ticket cannot be
+/// resolved while it is open.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/subtasks", tag = "dispatch", request_body = SubtaskInput, responses((status = 201, body = SubtaskView), (status = 422)))]
+async fn create_subtask(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>, ApiJson(input): ApiJson<SubtaskInput>) -> ApiResult<(StatusCode, axum::Json<SubtaskView>)> {
+    let created = state.store.create_subtask(&who, &id, input.validate()?, Utc::now()).await?;
+    Ok((StatusCode::CREATED, axum::Json(created.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/subtasks", tag = "dispatch", responses((status = 200, body = SubtaskList), (status = 404)))]
+async fn list_subtasks(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<SubtaskList>> {
+    let items = state.store.subtasks(&who, &id).await?.into_iter().map(SubtaskView::from).collect();
+    Ok(axum::Json(SubtaskList { items }))
+}
+
+/// Marks a sub-task done (its assignee, a member of its team, or desk staff).
+#[utoipa::path(post, path = "/api/v1/subtasks/{id}/complete", tag = "dispatch", request_body = CompleteSubtask, responses((status = 200, body = SubtaskView), (status = 403), (status = 422)))]
+async fn complete_subtask(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>, ApiJson(input): ApiJson<CompleteSubtask>) -> ApiResult<axum::Json<SubtaskView>> {
+    if input.note.as_ref().is_some_and(|n| n.chars().count() > guanjia_domain::ticket::MAX_ACTION_TEXT) {
+        return Err(guanjia_domain::validation::ValidationError::single("note", guanjia_domain::validation::FieldErrorCode::TooLong).into());
+    }
+    Ok(axum::Json(state.store.complete_subtask(&who, &id, input.note, Utc::now()).await?.into()))
 }

@@ -89,6 +89,10 @@ fn message(kind: &str, details: &Value, lang: Lang) -> String {
         ("ticket_progress", Lang::En) => format!("Progress on ticket {number} you own: {}", details["action"].as_str().unwrap_or("")),
         ("assignment_timeout", Lang::Zh) => format!("超时未接单：工单 {number} 已自动改派或待人工派单"),
         ("assignment_timeout", Lang::En) => format!("Not accepted in time: ticket {number} was handed on, or waits for a dispatcher"),
+        ("subtask_assigned", Lang::Zh) => format!("协办：工单 {number} 请协助“{}”", details["title"].as_str().unwrap_or("")),
+        ("subtask_assigned", Lang::En) => format!("Help needed on ticket {number}: {}", details["title"].as_str().unwrap_or("")),
+        ("job_offered", Lang::Zh) => format!("可抢单：工单 {number}，先接者得"),
+        ("job_offered", Lang::En) => format!("Job on offer: ticket {number}, first to grab it wins"),
         (_, Lang::Zh) => format!("工单 {number} 有新通知"),
         (_, Lang::En) => format!("News on ticket {number}"),
     }

@@ -94,6 +94,8 @@ pub struct TicketView {
     pub team_id: Option<String>,
     /// Why the last automatic dispatch chose whom it chose, or queued the job.
     pub dispatch_explanation: Option<String>,
+    /// Collaboration sub-tasks (协办) still open: the ticket is not resolved before they are done.
+    pub open_subtasks: i32,
     pub deadlines: Vec<DeadlineView>,
     /// The actions the caller may take now (what a screen offers as buttons).
     pub allowed_actions: Vec<String>,
@@ -157,6 +159,7 @@ impl TicketView {
             assignee_id: t.assignee_id,
             team_id: t.team_id,
             dispatch_explanation: t.dispatch_explanation,
+            open_subtasks: t.open_subtasks,
             deadlines,
             allowed_actions,
             escalation_risk: t.escalation_risk,

@@ -76,6 +76,8 @@ pub struct Lifecycle {
     pub attitude: Option<i64>,
     /// A reviewed suggestion: adopted or declined.
     pub adopted: Option<bool>,
+    /// Collaboration sub-tasks (协办) not done yet: the ticket is not resolved before they are.
+    pub open_subtasks: i32,
 }
 
 impl Lifecycle {
@@ -108,6 +110,7 @@ impl Lifecycle {
             timeliness: None,
             attitude: None,
             adopted: None,
+            open_subtasks: 0,
         }
     }
 }
@@ -152,6 +155,8 @@ crate::code::code_enum! {
         NotASuggestion = "not_a_suggestion",
         /// Only work that was given to someone can be transferred or returned.
         NotDispatched = "not_dispatched",
+        /// Another team's sub-task (协办) is still open.
+        OpenSubtasks = "open_subtasks",
     }
 }
 
@@ -208,6 +213,9 @@ impl Lifecycle {
             (A::Transfer, S::Dispatched | S::InProgress) => Some(S::Dispatched),
             (A::Return, S::Dispatched | S::InProgress) => Some(S::Accepted),
             (A::Arrive, S::Dispatched | S::InProgress) => Some(S::InProgress),
+            (A::Resolve, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) if self.open_subtasks > 0 => {
+                return Err(invalid(Some(TransitionBlock::OpenSubtasks)));
+            }
             (A::Resolve, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => Some(S::Resolved),
             (A::FollowUp, S::Resolved) => Some(S::Closed),
             (A::CloseUnreachable, S::Resolved) if self.follow_up_attempts >= MAX_FAILED_ATTEMPTS => Some(S::Closed),

@@ -499,3 +499,12 @@ fn a_technician_grabs_an_unassigned_job_once() {
     assert!(job.target(ActionName::Grab, &other).is_err(), "the first one wins");
     assert!(matches!(job.target(ActionName::Grab, &actor(Role::Agent)), Err(LifecycleError::Forbidden { .. })));
 }
+
+#[test]
+fn an_open_subtask_keeps_the_ticket_from_resolving() {
+    let mut job = Lifecycle { open_subtasks: 1, ..ticket(Kind::Repair, Status::InProgress) };
+    let refused = job.apply(&Action::Resolve { body: None }, &actor(Role::Technician), Utc::now(), LoopRules::default());
+    assert!(matches!(refused, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::OpenSubtasks), .. })));
+    job.open_subtasks = 0;
+    assert!(job.apply(&Action::Resolve { body: None }, &actor(Role::Technician), Utc::now(), LoopRules::default()).is_ok());
+}
