@@ -160,8 +160,8 @@ impl Loader<'_> {
                 team_id: None,
                 note: body,
             },
-            "arrive" => Action::Arrive { note: body },
-            "resolve" => Action::Resolve { body },
+            "arrive" => Action::Arrive { note: body, location: None },
+            "resolve" => Action::Resolve { body, materials: vec![], charges: vec![] },
             "follow_up" => Action::FollowUp {
                 outcome: CallOutcome::Reached,
                 satisfaction: step.satisfaction.map(i64::from),

@@ -14,6 +14,7 @@ on_both_databases!(
     a_job_nobody_accepts_in_time_moves_to_the_next_technician,
     grab_offers_a_job_to_all_and_the_first_wins_or_least_load_decides,
     a_ticket_waits_for_its_collaboration_subtasks,
+    field_work_records_the_visit_the_materials_and_a_bill_the_resident_confirms,
 );
 
 async fn technician(server: &Server, site: &Site, username: &str, name: &str, skills: &[&str]) -> String {
@@ -256,4 +257,57 @@ async fn a_ticket_waits_for_its_collaboration_subtasks(server: Server) {
     let (_, events) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{leak}/events")).await;
     let actions: Vec<&str> = events["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert!(actions.contains(&"subtask_created") && actions.contains(&"subtask_done"), "{actions:?}");
+}
+
+async fn field_work_records_the_visit_the_materials_and_a_bill_the_resident_confirms(server: Server) {
+    let site = server.site("fld").await;
+    server.ok(&server.admin, "/api/v1/staff", common::staff("fld-sup", "supervisor", &site.project_id), StatusCode::CREATED).await;
+    let sup = server.login("fld-sup").await;
+    let item = json!({ "project_id": site.project_id, "name": "更换水龙头", "unit": "个", "price": 80 });
+    let (status, _) = server.post(Some(&site.agent), "/api/v1/price-items", item.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let faucet = server.ok(&server.admin, "/api/v1/price-items", item, StatusCode::CREATED).await["id"].as_str().unwrap().to_owned();
+    let (status, _) = server.post(Some(&server.admin), "/api/v1/price-items", json!({ "project_id": site.project_id, "name": "x", "unit": "次", "price": 12.345 })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no fractions of a fen");
+    let (_, list) = server.get(Some(&site.agent), &format!("/api/v1/projects/{}/price-items", site.project_id)).await;
+    assert_eq!(list["items"][0]["price_cents"], 8000);
+
+    let leak = water_leak(&server, &site, 0).await;
+    server.act(&site.agent, &leak, json!({ "action": "dispatch", "assignee_id": site.tech_id })).await;
+    server.act(&site.tech, &leak, json!({ "action": "accept" })).await;
+    let (status, _) = server.act(&site.tech, &leak, json!({ "action": "arrive", "location": { "latitude": 120.0, "longitude": 30.0 } })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "latitude and longitude the wrong way round");
+    let (status, _) = server.act(&site.tech, &leak, json!({ "action": "arrive", "location": { "latitude": 30.2741, "longitude": 120.1551 } })).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // A bill with an unknown item is refused and the job stays open.
+    let materials = json!([{ "name": "PPR管", "quantity": 1.5, "unit": "米" }, { "name": "生料带", "quantity": 1, "unit": "卷" }]);
+    let (status, body) = server
+        .act(&site.tech, &leak, json!({ "action": "resolve", "body": "更换水龙头两个", "materials": materials, "charges": [{ "price_item_id": "nope", "quantity": 1 }] }))
+        .await;
+    assert_eq!((status, body["error"]["details"]["fields"]["charges.0.price_item_id"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_reference")));
+    let (_, open) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{leak}")).await;
+    assert_eq!(open["status"], "in_progress");
+    let charges = json!([{ "price_item_id": faucet, "quantity": 2 }]);
+    let (status, done) = server.act(&site.tech, &leak, json!({ "action": "resolve", "body": "更换水龙头两个", "materials": materials, "charges": charges })).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!((done["charge_total_cents"].as_i64(), done["charge_status"].as_str()), (Some(16000), Some("pending")));
+    let (_, bill) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{leak}/charges")).await;
+    assert_eq!((bill["total_cents"].as_i64(), bill["items"][0]["name"].as_str()), (Some(16000), Some("更换水龙头")));
+    let (_, events) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{leak}/events")).await;
+    let arrive = events["items"].as_array().unwrap().iter().find(|e| e["action"] == "arrive").unwrap().clone();
+    assert_eq!(arrive["details"]["location"]["latitude"], 30.2741);
+    let resolve = events["items"].as_array().unwrap().iter().find(|e| e["action"] == "resolve").unwrap().clone();
+    assert_eq!(resolve["details"]["materials"][0]["name"], "PPR管");
+
+    // The resident sees the bill and disputes it: the supervisor is told; it cannot be answered twice.
+    let resident = server.resident_token(&site.residents[0].1).await;
+    let (_, told) = server.get(Some(&resident), "/api/v1/me/notifications").await;
+    assert!(told["items"].as_array().unwrap().iter().any(|n| n["kind"] == "charges_to_confirm"), "{told}");
+    let (status, disputed) = server.act(&resident, &leak, json!({ "action": "confirm_charges", "accepted": false, "note": "只换了一个" })).await;
+    assert_eq!((status, disputed["charge_status"].as_str()), (StatusCode::OK, Some("disputed")));
+    let (_, sup_told) = server.get(Some(&sup), "/api/v1/me/notifications").await;
+    assert_eq!(sup_told["items"][0]["kind"], "charges_disputed");
+    let (status, body) = server.act(&resident, &leak, json!({ "action": "confirm_charges", "accepted": true })).await;
+    assert_eq!((status, body["error"]["details"]["reason"].as_str()), (StatusCode::CONFLICT, Some("no_charges")));
 }

@@ -3,10 +3,12 @@
 //! The pipeline is pure: storage gathers the candidates (with their rosters, skills and open
 //! work) and writes the decision and its explanation into the timeline.
 
+pub mod field_work;
 pub mod input;
 pub mod pipeline;
 pub mod subtask;
 
+pub use field_work::{ChargeLine, GeoPoint, Material, NewPriceItem, PriceItemInput, amount};
 pub use subtask::{NewSubtask, SubtaskInput};
 pub use input::{GridInput, NewGrid, RosterInput, roster_calendar};
 pub use pipeline::{Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Exclusion, Explanation, Job, decide};

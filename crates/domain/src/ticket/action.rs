@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::Visibility;
 use crate::closed_loop::CallOutcome;
 use crate::closed_loop::follow_up::score;
+use crate::dispatch::field_work::{ChargeLine, GeoPoint, Material, check_location, check_work};
 use crate::code::code_enum;
 use crate::validation::{FieldErrorCode, Problems, ValidationError};
 
@@ -32,6 +33,7 @@ code_enum! {
         Transfer = "transfer",
         Return = "return",
         Grab = "grab",
+        ConfirmCharges = "confirm_charges",
     }
 }
 
@@ -39,7 +41,7 @@ code_enum! {
 pub const MAX_ACTION_TEXT: usize = 4000;
 
 /// One action on a ticket, as the API receives it: `{"action": "dispatch", "assignee_id": "…"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
@@ -49,10 +51,17 @@ pub enum Action {
     Accept { note: Option<String> },
     /// Gives the work to a person or a team (派单).
     Dispatch { assignee_id: Option<String>, team_id: Option<String>, note: Option<String> },
-    /// The technician is on site (到场).
-    Arrive { note: Option<String> },
-    /// The work is done (完成).
-    Resolve { body: Option<String> },
+    /// The technician is on site (到场), optionally with where they checked in.
+    Arrive { note: Option<String>, location: Option<GeoPoint> },
+    /// The work is done (完成): what was done (`body`), the materials used, and for a paid
+    /// service the items of the project's price list, which the resident then confirms.
+    Resolve {
+        body: Option<String>,
+        #[serde(default)]
+        materials: Vec<Material>,
+        #[serde(default)]
+        charges: Vec<ChargeLine>,
+    },
     /// The follow-up after the work (回访): a staff call (`outcome` reached, the default, with the
     /// resident's ratings; or not_reached, without), or the resident's own rating. Ratings 1–5;
     /// `satisfaction` is the overall one that decides.
@@ -90,6 +99,8 @@ pub enum Action {
     Return { reason: String },
     /// A technician takes a job offered to them (抢单): the first one wins.
     Grab { note: Option<String> },
+    /// The resident accepts (or disputes) the bill of a paid service.
+    ConfirmCharges { accepted: bool, note: Option<String> },
 }
 
 impl Action {
@@ -115,6 +126,7 @@ impl Action {
             Action::Transfer { .. } => ActionName::Transfer,
             Action::Return { .. } => ActionName::Return,
             Action::Grab { .. } => ActionName::Grab,
+            Action::ConfirmCharges { .. } => ActionName::ConfirmCharges,
         }
     }
 
@@ -122,10 +134,17 @@ impl Action {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut problems = Problems::new();
         match self {
+            Action::Arrive { note, location } => {
+                problems.optional_text("note", note.as_deref(), MAX_ACTION_TEXT);
+                check_location(&mut problems, location.as_ref());
+            }
+            Action::Resolve { body, materials, charges } => {
+                problems.optional_text("body", body.as_deref(), MAX_ACTION_TEXT);
+                check_work(&mut problems, materials, charges);
+            }
+            Action::ConfirmCharges { note, .. } => problems.optional_text("note", note.as_deref(), MAX_ACTION_TEXT),
             Action::Respond { body: text }
             | Action::Accept { note: text }
-            | Action::Arrive { note: text }
-            | Action::Resolve { body: text }
             | Action::Close { note: text }
             | Action::Reopen { reason: text }
             | Action::Resume { note: text }
@@ -173,7 +192,7 @@ impl Action {
     /// The name of the optional free-text field of the simple actions, for error reports.
     fn text_field(&self) -> &'static str {
         match self {
-            Action::Respond { .. } | Action::Resolve { .. } => "body",
+            Action::Respond { .. } => "body",
             Action::Reopen { .. } | Action::Escalate { .. } | Action::UnlinkDuplicate { .. } => "reason",
             _ => "note",
         }

@@ -2,9 +2,11 @@
 //! candidates for the domain's pipeline and writes its decision.
 
 mod auto;
+mod field_work;
 mod grids;
 mod rosters;
 mod subtasks;
 
 pub use auto::Dispatched;
 pub(crate) use auto::GRAB;
+pub(crate) use field_work::{PENDING, settle_bill, write_bill};

@@ -72,6 +72,10 @@ pub struct Model {
     pub dispatched_at: Option<DateTimeUtc>,
     /// Collaboration sub-tasks not done yet.
     pub open_subtasks: i32,
+    /// A paid service's bill, in fen.
+    pub charge_total_cents: Option<i64>,
+    /// pending (for the resident to confirm), accepted or disputed.
+    pub charge_status: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

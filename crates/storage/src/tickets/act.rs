@@ -15,6 +15,7 @@ use crate::entity::{dispatch_offer, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::notify::{audience_of, notify};
+use crate::dispatch::{PENDING, settle_bill, write_bill};
 use crate::sla::{SlaContext, sync_clocks};
 use crate::support::new_id;
 
@@ -41,7 +42,17 @@ impl Store {
         if let Action::LinkDuplicate { original_id } = &action {
             self.check_original(who, &current, original_id).await?;
         }
-        let updated = self.apply_in(&txn, who, current, &action, &ctx, now).await?;
+        let bill = match &action {
+            Action::Resolve { charges, .. } if !charges.is_empty() => Some(self.bill(&current, charges).await?),
+            _ => None,
+        };
+        let mut updated = self.apply_in(&txn, who, current, &action, &ctx, now).await?;
+        if let Some(bill) = bill {
+            updated = write_bill(&txn, updated, bill, now).await?;
+        }
+        if let Action::ConfirmCharges { accepted, .. } = &action {
+            updated = settle_bill(&txn, updated, *accepted, now).await?;
+        }
         txn.commit().await?;
         Ok(updated)
     }
@@ -218,6 +229,7 @@ pub(crate) fn lifecycle_of(t: &ticket::Model) -> Lifecycle {
         attitude: t.attitude.map(i64::from),
         adopted: t.adopted,
         open_subtasks: t.open_subtasks,
+        charges_pending: t.charge_status.as_deref() == Some(PENDING),
     }
 }
 

@@ -149,6 +149,8 @@ impl Store {
             dispatch_explanation: Set(None),
             dispatched_at: Set(None),
             open_subtasks: Set(0),
+            charge_total_cents: Set(None),
+            charge_status: Set(None),
         }
         .insert(&txn)
         .await?;

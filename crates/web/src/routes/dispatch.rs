@@ -3,8 +3,8 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use guanjia_domain::dispatch::{GridInput, RosterInput, SubtaskInput};
-use guanjia_storage::entity::{grid, subtask};
+use guanjia_domain::dispatch::{GridInput, PriceItemInput, RosterInput, SubtaskInput};
+use guanjia_storage::entity::{grid, price_item, subtask};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -23,6 +23,47 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auto_dispatch))
         .routes(routes!(create_subtask, list_subtasks))
         .routes(routes!(complete_subtask))
+        .routes(routes!(create_price_item))
+        .routes(routes!(list_price_items))
+        .routes(routes!(ticket_charges))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PriceItemView {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub unit: String,
+    /// 分 (fen).
+    pub price_cents: i64,
+    pub active: bool,
+}
+
+impl From<price_item::Model> for PriceItemView {
+    fn from(p: price_item::Model) -> Self {
+        PriceItemView { id: p.id, project_id: p.project_id, name: p.name, unit: p.unit, price_cents: p.price_cents, active: p.active }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PriceItemList {
+    pub items: Vec<PriceItemView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChargeView {
+    pub price_item_id: String,
+    pub name: String,
+    pub unit: String,
+    pub unit_price_cents: i64,
+    pub quantity: i32,
+    pub amount_cents: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Bill {
+    pub items: Vec<ChargeView>,
+    pub total_cents: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -180,4 +221,31 @@ async fn complete_subtask(State(state): State<AppState>, Caller(who): Caller, Pa
         return Err(guanjia_domain::validation::ValidationError::single("note", guanjia_domain::validation::FieldErrorCode::TooLong).into());
     }
     Ok(axum::Json(state.store.complete_subtask(&who, &id, input.note, Utc::now()).await?.into()))
+}
+
+/// Adds a paid service to a project's price list (admins); the price in yuan, at most two decimals.
+#[utoipa::path(post, path = "/api/v1/price-items", tag = "dispatch", request_body = PriceItemInput, responses((status = 201, body = PriceItemView), (status = 422)))]
+async fn create_price_item(State(state): State<AppState>, Caller(who): Caller, ApiJson(input): ApiJson<PriceItemInput>) -> ApiResult<(StatusCode, axum::Json<PriceItemView>)> {
+    let created = state.store.create_price_item(&who, input.validate()?, Utc::now()).await?;
+    Ok((StatusCode::CREATED, axum::Json(created.into())))
+}
+
+/// A project's price list (价目表).
+#[utoipa::path(get, path = "/api/v1/projects/{id}/price-items", tag = "dispatch", responses((status = 200, body = PriceItemList), (status = 404)))]
+async fn list_price_items(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<PriceItemList>> {
+    let items = state.store.price_items(&who, &id).await?.into_iter().map(PriceItemView::from).collect();
+    Ok(axum::Json(PriceItemList { items }))
+}
+
+/// A paid job's bill, with the prices it was made with; the resident confirms it with the
+/// `confirm_charges` action.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/charges", tag = "dispatch", responses((status = 200, body = Bill), (status = 404)))]
+async fn ticket_charges(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<Bill>> {
+    let lines = state.store.charges(&who, &id).await?;
+    let total_cents = lines.iter().map(|l| l.amount_cents).sum();
+    let items = lines
+        .into_iter()
+        .map(|l| ChargeView { price_item_id: l.price_item_id, name: l.name, unit: l.unit, unit_price_cents: l.unit_price_cents, quantity: l.quantity, amount_cents: l.amount_cents })
+        .collect();
+    Ok(axum::Json(Bill { items, total_cents }))
 }

@@ -93,6 +93,10 @@ fn message(kind: &str, details: &Value, lang: Lang) -> String {
         ("subtask_assigned", Lang::En) => format!("Help needed on ticket {number}: {}", details["title"].as_str().unwrap_or("")),
         ("job_offered", Lang::Zh) => format!("可抢单：工单 {number}，先接者得"),
         ("job_offered", Lang::En) => format!("Job on offer: ticket {number}, first to grab it wins"),
+        ("charges_to_confirm", Lang::Zh) => format!("收费确认：工单 {number} 的有偿服务合计 {:.2} 元，请确认", details["total_cents"].as_f64().unwrap_or(0.0) / 100.0),
+        ("charges_to_confirm", Lang::En) => format!("Please confirm: the paid service of ticket {number} comes to ¥{:.2}", details["total_cents"].as_f64().unwrap_or(0.0) / 100.0),
+        ("charges_disputed", Lang::Zh) => format!("收费争议：工单 {number} 的业主对收费有异议"),
+        ("charges_disputed", Lang::En) => format!("Disputed bill: the resident of ticket {number} disputes the charges"),
         (_, Lang::Zh) => format!("工单 {number} 有新通知"),
         (_, Lang::En) => format!("News on ticket {number}"),
     }

@@ -96,6 +96,9 @@ pub struct TicketView {
     pub dispatch_explanation: Option<String>,
     /// Collaboration sub-tasks (协办) still open: the ticket is not resolved before they are done.
     pub open_subtasks: i32,
+    /// A paid service's bill in fen (分), and whether the resident confirmed it: pending, accepted, disputed.
+    pub charge_total_cents: Option<i64>,
+    pub charge_status: Option<String>,
     pub deadlines: Vec<DeadlineView>,
     /// The actions the caller may take now (what a screen offers as buttons).
     pub allowed_actions: Vec<String>,
@@ -160,6 +163,8 @@ impl TicketView {
             team_id: t.team_id,
             dispatch_explanation: t.dispatch_explanation,
             open_subtasks: t.open_subtasks,
+            charge_total_cents: t.charge_total_cents,
+            charge_status: t.charge_status,
             deadlines,
             allowed_actions,
             escalation_risk: t.escalation_risk,

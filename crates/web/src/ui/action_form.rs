@@ -28,7 +28,9 @@ pub enum Shape {
 pub fn shape(action: ActionName) -> Shape {
     match action {
         ActionName::Respond | ActionName::Resolve => Shape::Button { field: "body" },
-        ActionName::Accept | ActionName::Arrive | ActionName::Close | ActionName::Resume | ActionName::Grab => Shape::Button { field: "note" },
+        ActionName::Accept | ActionName::Arrive | ActionName::Close | ActionName::Resume | ActionName::Grab | ActionName::ConfirmCharges => {
+            Shape::Button { field: "note" }
+        }
         ActionName::Reopen | ActionName::Escalate | ActionName::UnlinkDuplicate => Shape::Button { field: "reason" },
         ActionName::Suspend | ActionName::Cancel | ActionName::CloseUnreachable | ActionName::Return => Shape::Reason,
         ActionName::Dispatch => Shape::Dispatch,
@@ -79,6 +81,10 @@ impl ActionForm {
                 body.insert(field.to_owned(), value);
             }
         };
+        if name == ActionName::ConfirmCharges {
+            // At the desk, on the resident's word; a dispute comes from the resident themselves.
+            put("accepted", Some(json!(true)));
+        }
         match shape(name) {
             Shape::Button { field } => put(field, text.map(Value::from)),
             // Sent even when empty, so that the rules say it is required.

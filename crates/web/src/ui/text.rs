@@ -235,6 +235,7 @@ pub fn action(lang: Lang, action: ActionName) -> &'static str {
         ActionName::Transfer => ("转单", "Transfer"),
         ActionName::Return => ("退单", "Return job"),
         ActionName::Grab => ("抢单", "Grab job"),
+        ActionName::ConfirmCharges => ("业主确认收费", "Resident confirms the bill"),
     };
     pick(lang, zh, en)
 }

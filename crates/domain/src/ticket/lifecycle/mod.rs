@@ -78,6 +78,8 @@ pub struct Lifecycle {
     pub adopted: Option<bool>,
     /// Collaboration sub-tasks (协办) not done yet: the ticket is not resolved before they are.
     pub open_subtasks: i32,
+    /// A paid service's bill waits for the resident's confirmation.
+    pub charges_pending: bool,
 }
 
 impl Lifecycle {
@@ -111,6 +113,7 @@ impl Lifecycle {
             attitude: None,
             adopted: None,
             open_subtasks: 0,
+            charges_pending: false,
         }
     }
 }
@@ -157,6 +160,8 @@ crate::code::code_enum! {
         NotDispatched = "not_dispatched",
         /// Another team's sub-task (协办) is still open.
         OpenSubtasks = "open_subtasks",
+        /// There is no bill waiting for confirmation.
+        NoCharges = "no_charges",
     }
 }
 
@@ -168,7 +173,7 @@ pub fn role_permits(role: Role, action: ActionName) -> bool {
         // Grabbing is how a technician answers an offer; the desk dispatches instead.
         Role::Admin | Role::Manager | Role::Supervisor | Role::Agent | Role::Butler => action != Grab,
         Role::Technician => matches!(action, Accept | Arrive | Resolve | Suspend | Resume | Comment | Return | Grab),
-        Role::Resident => matches!(action, Comment | Cancel | FollowUp),
+        Role::Resident => matches!(action, Comment | Cancel | FollowUp | ConfirmCharges),
     }
 }
 
@@ -207,6 +212,8 @@ impl Lifecycle {
                 Some(S::Dispatched)
             }
             (A::Grab, S::New | S::Accepted) if self.assignee_id.is_none() => Some(S::InProgress),
+            (A::ConfirmCharges, S::Resolved | S::Closed) if self.charges_pending => Some(status),
+            (A::ConfirmCharges, _) => return Err(invalid(Some(TransitionBlock::NoCharges))),
             (A::Transfer | A::Return, S::Dispatched | S::InProgress) if self.assignee_id.is_none() && self.team_id.is_none() => {
                 return Err(invalid(Some(TransitionBlock::NotDispatched)));
             }
@@ -261,6 +268,9 @@ impl Lifecycle {
             Action::Dispatch { assignee_id, team_id, .. } | Action::Transfer { assignee_id, team_id, .. } => {
                 self.assignee_id = assignee_id.clone();
                 self.team_id = team_id.clone();
+            }
+            Action::ConfirmCharges { .. } => {
+                self.charges_pending = false;
             }
             Action::Grab { .. } => {
                 self.assignee_id = Some(actor.id.clone());

@@ -187,6 +187,15 @@ grab       closed      403         409         403
 grab       suspended   403         409         403
 grab       reopened    403         409         403
 grab       cancelled   403         409         403
+confirm_charges new         409         403         409
+confirm_charges accepted    409         403         409
+confirm_charges dispatched  409         403         409
+confirm_charges in_progress 409         403         409
+confirm_charges resolved    409         403         409
+confirm_charges closed      409         403         409
+confirm_charges suspended   409         403         409
+confirm_charges reopened    409         403         409
+confirm_charges cancelled   409         403         409
 ";
 
 const TECH: &str = "tech-1";
@@ -241,8 +250,8 @@ fn action_for(name: ActionName) -> Action {
         ActionName::Respond => Action::Respond { body: Some("您好，已收到".into()) },
         ActionName::Accept => Action::Accept { note: None },
         ActionName::Dispatch => Action::Dispatch { assignee_id: Some(TECH.into()), team_id: None, note: None },
-        ActionName::Arrive => Action::Arrive { note: None },
-        ActionName::Resolve => Action::Resolve { body: None },
+        ActionName::Arrive => Action::Arrive { note: None, location: None },
+        ActionName::Resolve => Action::Resolve { body: None, materials: vec![], charges: vec![] },
         ActionName::FollowUp => Action::FollowUp { outcome: CallOutcome::Reached, satisfaction: Some(5), timeliness: None, attitude: None, comment: None },
         ActionName::Close => Action::Close { note: None },
         ActionName::Reopen => Action::Reopen { reason: None },
@@ -258,6 +267,7 @@ fn action_for(name: ActionName) -> Action {
         ActionName::Transfer => Action::Transfer { assignee_id: Some("tech-2".into()), team_id: None, reason: "原师傅请假".into() },
         ActionName::Return => Action::Return { reason: "缺少配件，无法处理".into() },
         ActionName::Grab => Action::Grab { note: None },
+        ActionName::ConfirmCharges => Action::ConfirmCharges { accepted: true, note: None },
     }
 }
 
@@ -460,10 +470,10 @@ fn the_first_resolve_is_kept_through_rectification() {
     let agent = actor(Role::Agent);
     let mut lifecycle = ticket(Kind::Repair, Status::InProgress);
     let first = Utc::now();
-    lifecycle.apply(&Action::Resolve { body: None }, &agent, first, LoopRules::default()).unwrap();
+    lifecycle.apply(&Action::Resolve { body: None, materials: vec![], charges: vec![] }, &agent, first, LoopRules::default()).unwrap();
     lifecycle.apply(&follow_up(CallOutcome::Reached, Some(2)), &agent, first, LoopRules::default()).unwrap();
     let again = first + chrono::Duration::hours(3);
-    lifecycle.apply(&Action::Resolve { body: None }, &agent, again, LoopRules::default()).unwrap();
+    lifecycle.apply(&Action::Resolve { body: None, materials: vec![], charges: vec![] }, &agent, again, LoopRules::default()).unwrap();
     assert_eq!((lifecycle.first_resolved_at, lifecycle.resolved_at), (Some(first), Some(again)));
 }
 
@@ -503,8 +513,8 @@ fn a_technician_grabs_an_unassigned_job_once() {
 #[test]
 fn an_open_subtask_keeps_the_ticket_from_resolving() {
     let mut job = Lifecycle { open_subtasks: 1, ..ticket(Kind::Repair, Status::InProgress) };
-    let refused = job.apply(&Action::Resolve { body: None }, &actor(Role::Technician), Utc::now(), LoopRules::default());
+    let refused = job.apply(&Action::Resolve { body: None, materials: vec![], charges: vec![] }, &actor(Role::Technician), Utc::now(), LoopRules::default());
     assert!(matches!(refused, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::OpenSubtasks), .. })));
     job.open_subtasks = 0;
-    assert!(job.apply(&Action::Resolve { body: None }, &actor(Role::Technician), Utc::now(), LoopRules::default()).is_ok());
+    assert!(job.apply(&Action::Resolve { body: None, materials: vec![], charges: vec![] }, &actor(Role::Technician), Utc::now(), LoopRules::default()).is_ok());
 }
