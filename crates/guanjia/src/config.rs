@@ -21,6 +21,8 @@ pub struct Config {
     pub log: String,
     /// How often this node sweeps for due SLA warnings and escalations, in seconds.
     pub sla_sweep_seconds: u64,
+    /// Where uploaded photos are kept (shared storage when several nodes serve).
+    pub files_dir: String,
 }
 
 impl Default for Config {
@@ -32,6 +34,7 @@ impl Default for Config {
             auto_close_days: 7,
             log: "info".into(),
             sla_sweep_seconds: 5,
+            files_dir: guanjia_storage::DEFAULT_FILES_DIR.into(),
         }
     }
 }
@@ -45,7 +48,7 @@ impl Config {
             None => figment = figment.merge(Toml::file("guanjia.toml")),
         }
         // Only our settings: other GUANJIA_* variables (e.g. the tests' own) are not configuration.
-        let layered = figment.merge(Env::prefixed("GUANJIA_").only(&["database_url", "listen", "satisfied_at_least", "auto_close_days", "log", "sla_sweep_seconds"]));
+        let layered = figment.merge(Env::prefixed("GUANJIA_").only(&["database_url", "listen", "satisfied_at_least", "auto_close_days", "log", "sla_sweep_seconds", "files_dir"]));
         layered.extract().map_err(Box::new)
     }
 }

@@ -125,7 +125,7 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
 }
 
 async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
-    let store = open_store(config).await?;
+    let store = open_store(config).await?.with_files_dir(&config.files_dir);
     if demo {
         demo::load(&store).await.context("loading the demo company")?;
     }

@@ -19,6 +19,9 @@ use crate::sla::{ContextCache, seed_sla};
 /// matters under extreme load; it is what keeps "database is locked" from reaching users.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Where uploaded files go unless configured: beside the default SQLite database.
+pub const DEFAULT_FILES_DIR: &str = "data/files";
+
 /// The database behind Guanjia, whichever it is.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -27,6 +30,8 @@ pub struct Store {
     pub(crate) sla_cache: ContextCache,
     /// The closed loop's thresholds, from configuration.
     pub(crate) loop_rules: LoopRules,
+    /// Where uploaded files (photos) are kept.
+    pub(crate) files_dir: std::path::PathBuf,
 }
 
 impl Store {
@@ -43,12 +48,18 @@ impl Store {
                 "unsupported database URL {url:?}: use sqlite://PATH or postgres://…"
             )));
         };
-        Ok(Self { db, sla_cache: ContextCache::default(), loop_rules: LoopRules::default() })
+        Ok(Self { db, sla_cache: ContextCache::default(), loop_rules: LoopRules::default(), files_dir: DEFAULT_FILES_DIR.into() })
     }
 
     /// The store with the closed loop's thresholds from configuration.
     pub fn with_loop_rules(mut self, rules: LoopRules) -> Self {
         self.loop_rules = rules;
+        self
+    }
+
+    /// The store keeping uploaded files under `dir`.
+    pub fn with_files_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.files_dir = dir.into();
         self
     }
 

@@ -28,6 +28,9 @@ pub enum StorageError {
     /// A rating or survey link past its date, or for a resolve that is over.
     #[error("link expired")]
     LinkExpired,
+    /// Reading or writing an uploaded file failed.
+    #[error("files: {0}")]
+    Files(String),
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("password hashing: {0}")]

@@ -125,6 +125,10 @@ impl From<StorageError> for ApiError {
                 tracing::error!(error = %e, "database error");
                 ApiError::new(ErrorCode::Unavailable)
             }
+            StorageError::Files(e) => {
+                tracing::error!(error = %e, "file storage failed");
+                ApiError::new(ErrorCode::Unavailable)
+            }
             StorageError::Hashing(e) => {
                 tracing::error!(error = %e, "password hashing failed");
                 ApiError::new(ErrorCode::Internal)

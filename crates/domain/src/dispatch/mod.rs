@@ -5,6 +5,7 @@
 
 pub mod field_work;
 pub mod input;
+pub mod photo;
 pub mod pipeline;
 pub mod subtask;
 

@@ -21,7 +21,6 @@ use crate::entity::{dispatch_offer, grid, project, room, sla_step, staff, staff_
 use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
-use crate::sla::SlaContext;
 use crate::support::new_id;
 
 /// What the pipeline decided for a job, in words, and how long a grab offer stands.
@@ -192,7 +191,6 @@ impl Store {
         let t = self.ticket(who, ticket_id).await?;
         let plan = self.plan_dispatch(&t, &[], None, now).await?;
         let explanation = plan.explanation.clone();
-        let ctx = self.sla_context(&t.company_id).await?;
         let txn = self.begin_write().await?;
         let mut find = ticket::Entity::find_by_id((t.company_id.clone(), t.id.clone()));
         if self.backend() == DbBackend::Postgres {
@@ -200,7 +198,7 @@ impl Store {
         }
         let current = find.one(&txn).await?.ok_or(StorageError::NotFound("ticket"))?;
         let dispatch = |staff_id: String| Action::Dispatch { assignee_id: Some(staff_id), team_id: None, note: Some(explanation.clone()) };
-        let (ticket, assigned) = self.write_decision(&txn, who, current, plan, dispatch, &ctx, now).await?;
+        let (ticket, assigned) = self.write_decision(&txn, who, current, plan, dispatch, now).await?;
         txn.commit().await?;
         Ok(Dispatched { ticket, explanation, assigned })
     }
@@ -216,16 +214,16 @@ impl Store {
         current: ticket::Model,
         plan: Plan,
         assign: impl FnOnce(String) -> Action,
-        ctx: &SlaContext,
         now: DateTime<Utc>,
     ) -> Result<(ticket::Model, bool)> {
+        let ctx = self.sla_context(&current.company_id).await?;
         let explanation = plan.explanation.as_str();
         let mut model: ticket::ActiveModel = current.into();
         model.dispatch_explanation = Set(Some(explanation.to_owned()));
         let current = model.update(txn).await?;
         Ok(match plan.decision {
             Decision::Assign { staff_id, .. } => {
-                let updated = self.apply_in(txn, who, current, &assign(staff_id.clone()), ctx, now).await?;
+                let updated = self.apply_in(txn, who, current, &assign(staff_id.clone()), &ctx, now).await?;
                 staff::Entity::update_many()
                     .col_expr(staff::Column::LastAssignedAt, Expr::value(now))
                     .filter(staff::Column::CompanyId.eq(&updated.company_id))

@@ -4,6 +4,7 @@
 mod auto;
 mod field_work;
 mod grids;
+mod photos;
 mod rosters;
 mod subtasks;
 

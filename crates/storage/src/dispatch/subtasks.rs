@@ -76,7 +76,7 @@ impl Store {
                 .filter(team_member::Column::TeamId.eq(team_id))
                 .all(&self.db)
                 .await?;
-            told.extend(members.into_iter().map(|m| m.staff_id).filter(|id| !input.assignee_id.as_ref().is_some_and(|a| a == id)));
+            told.extend(members.into_iter().map(|m| m.staff_id).filter(|id| input.assignee_id.as_ref().is_none_or(|a| a != id)));
         }
         let txn = self.begin_write().await?;
         let created = subtask::ActiveModel {

@@ -15,6 +15,7 @@ pub mod notification;
 pub mod nps_campaign;
 pub mod nps_invitation;
 pub mod nps_response;
+pub mod photo;
 pub mod praise_credit;
 pub mod price_item;
 pub mod project;

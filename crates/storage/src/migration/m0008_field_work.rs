@@ -1,4 +1,5 @@
-//! Paid services (有偿服务): each project's price list, and the bill of a job.
+//! Field work: each project's price list and the bill of a paid job (有偿服务), and the photos
+//! of the work (their files live under the data directory).
 
 use sea_orm_migration::prelude::*;
 
@@ -65,6 +66,33 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("photos")
+                    .col(ColumnDef::new("company_id").string_len(36).not_null())
+                    .col(ColumnDef::new("id").string_len(36).not_null())
+                    .col(ColumnDef::new("ticket_id").string_len(36).not_null())
+                    .col(ColumnDef::new("content_type").string_len(32).not_null())
+                    .col(ColumnDef::new("size").big_integer().not_null())
+                    .col(ColumnDef::new("width").integer().not_null())
+                    .col(ColumnDef::new("height").integer().not_null())
+                    .col(ColumnDef::new("uploaded_by").string_len(36).not_null())
+                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .primary_key(Index::create().col("company_id").col("id"))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_photos_tickets")
+                            .from_col("company_id")
+                            .from_col("ticket_id")
+                            .to_tbl("tickets")
+                            .to_col("company_id")
+                            .to_col("id"),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager.create_index(Index::create().name("ix_photos_company_id_ticket_id").table("photos").col("company_id").col("ticket_id").to_owned()).await?;
         manager.alter_table(Table::alter().table("tickets").add_column(ColumnDef::new("charge_total_cents").big_integer().null()).to_owned()).await?;
         // pending, accepted or disputed.
         manager.alter_table(Table::alter().table("tickets").add_column(ColumnDef::new("charge_status").string_len(16).null()).to_owned()).await
@@ -74,7 +102,7 @@ impl MigrationTrait for Migration {
         for column in ["charge_status", "charge_total_cents"] {
             manager.alter_table(Table::alter().table("tickets").drop_column(column).to_owned()).await?;
         }
-        for table in ["ticket_charges", "price_items"] {
+        for table in ["photos", "ticket_charges", "price_items"] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())

@@ -127,8 +127,8 @@ impl Store {
                 (notice, Audience::Rung { role: rung.notify, reach: rung.reach }, Some(level))
             }
             StepKind::AutoClose => return self.auto_close(txn, t, &ctx, now).await,
-            StepKind::AssignmentTimeout => return self.assignment_timed_out(txn, t, &step.clock, &ctx, now).await,
-            StepKind::GrabTimeout => return self.grab_timed_out(txn, t, &ctx, now).await,
+            StepKind::AssignmentTimeout => return self.assignment_timed_out(txn, t, &step.clock, now).await,
+            StepKind::GrabTimeout => return self.grab_timed_out(txn, t, now).await,
         };
         let to = audience_of(&txn, &t.company_id, &t.project_id, &audience).await?;
         let details = json!({
@@ -191,7 +191,7 @@ impl Store {
 impl Store {
     /// The assignee let the acceptance window pass: the job goes to the next candidate (or waits
     /// in the queue), and the supervisors are told either way.
-    async fn assignment_timed_out(&self, txn: DatabaseTransaction, t: ticket::Model, key: &str, ctx: &SlaContext, now: DateTime<Utc>) -> Result<bool> {
+    async fn assignment_timed_out(&self, txn: DatabaseTransaction, t: ticket::Model, key: &str, now: DateTime<Utc>) -> Result<bool> {
         let late = key.split_once('#').map(|(_, assignee)| assignee.to_owned()).unwrap_or_default();
         if t.status != Status::Dispatched.as_str() || t.assignee_id.as_deref() != Some(late.as_str()) {
             txn.commit().await?;
@@ -202,7 +202,7 @@ impl Store {
         let explanation = plan.explanation.clone();
         let system = Principal::system(&t.company_id, SCHEDULER);
         let transfer = |assignee: String| Action::Transfer { assignee_id: Some(assignee), team_id: None, reason: explanation.clone() };
-        let (updated, _) = self.write_decision(&txn, &system, t, plan, transfer, ctx, now).await?;
+        let (updated, _) = self.write_decision(&txn, &system, t, plan, transfer, now).await?;
         let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
         let to = audience_of(&txn, &updated.company_id, &updated.project_id, &supervisors).await?;
         let details = json!({ "ticket_number": updated.number, "late": late, "explanation": explanation });
@@ -214,7 +214,7 @@ impl Store {
 
 impl Store {
     /// Nobody grabbed the offered job in time: the offers end and least load decides.
-    async fn grab_timed_out(&self, txn: DatabaseTransaction, t: ticket::Model, ctx: &SlaContext, now: DateTime<Utc>) -> Result<bool> {
+    async fn grab_timed_out(&self, txn: DatabaseTransaction, t: ticket::Model, now: DateTime<Utc>) -> Result<bool> {
         let offered = dispatch_offer::Entity::delete_many()
             .filter(dispatch_offer::Column::CompanyId.eq(&t.company_id))
             .filter(dispatch_offer::Column::TicketId.eq(&t.id))
@@ -229,7 +229,7 @@ impl Store {
         let note = plan.explanation.clone();
         let system = Principal::system(&t.company_id, SCHEDULER);
         let dispatch = |assignee: String| Action::Dispatch { assignee_id: Some(assignee), team_id: None, note: Some(note.clone()) };
-        self.write_decision(&txn, &system, t, plan, dispatch, ctx, now).await?;
+        self.write_decision(&txn, &system, t, plan, dispatch, now).await?;
         txn.commit().await?;
         Ok(true)
     }

@@ -6,6 +6,7 @@ pub mod dispatch;
 pub mod figures;
 pub mod intake;
 pub mod notifications;
+pub mod photos;
 pub mod places;
 pub mod praise;
 pub mod ratings;

@@ -101,7 +101,8 @@ use sea_orm::ConnectionTrait;
 impl Server {
     pub async fn start(db: Db) -> Option<Server> {
         let (url, folder) = database(db).await?;
-        let store = Store::connect(&url).await.expect("connect");
+        let files = std::env::temp_dir().join(format!("{}-files", unique_name()));
+        let store = Store::connect(&url).await.expect("connect").with_files_dir(&files);
         store.migrate().await.expect("migrate");
         let company = store.ensure_company("test", "测试物业", Utc::now()).await.expect("company");
         let admin = NewStaff {

@@ -1,0 +1,168 @@
+//! Photos of the work: checked by their content, decoded within limits, thumbnailed, kept under
+//! the files directory, and recorded with a timeline entry. A bad upload changes nothing.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use guanjia_domain::dispatch::photo::{MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS, MAX_PHOTOS_PER_TICKET, PhotoType, THUMBNAIL_EDGE, sniff};
+use guanjia_domain::ticket::{Status, Visibility};
+use guanjia_domain::validation::FieldErrorCode;
+use image::{ImageFormat, ImageReader, Limits};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+
+use crate::db::Store;
+use crate::entity::{photo, ticket, ticket_event};
+use crate::error::{Result, StorageError};
+use crate::principal::Principal;
+use crate::support::new_id;
+
+fn bad_file(code: FieldErrorCode) -> StorageError {
+    StorageError::field("file", code)
+}
+
+/// A checked, decoded photo: its type, size in pixels, and its thumbnail as JPEG.
+struct Checked {
+    kind: PhotoType,
+    width: u32,
+    height: u32,
+    thumbnail: Vec<u8>,
+}
+
+/// Decodes the photo within limits and makes its thumbnail (CPU work, off the async threads).
+fn check(bytes: &[u8]) -> Result<Checked> {
+    let kind = sniff(bytes).ok_or_else(|| bad_file(FieldErrorCode::Invalid))?;
+    let format = match kind {
+        PhotoType::Jpeg => ImageFormat::Jpeg,
+        PhotoType::Png => ImageFormat::Png,
+        PhotoType::Webp => ImageFormat::WebP,
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(MAX_PHOTO_PIXELS * 4);
+    reader.limits(limits);
+    let (width, height) = reader.into_dimensions().map_err(|_| bad_file(FieldErrorCode::Invalid))?;
+    if u64::from(width) * u64::from(height) > MAX_PHOTO_PIXELS {
+        return Err(bad_file(FieldErrorCode::TooLong));
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(MAX_PHOTO_PIXELS * 4);
+    reader.limits(limits);
+    let picture = reader.decode().map_err(|_| bad_file(FieldErrorCode::Invalid))?;
+    let mut thumbnail = Vec::new();
+    picture
+        .thumbnail(THUMBNAIL_EDGE, THUMBNAIL_EDGE)
+        .to_rgb8()
+        .write_to(&mut Cursor::new(&mut thumbnail), ImageFormat::Jpeg)
+        .map_err(|e| StorageError::Files(e.to_string()))?;
+    Ok(Checked { kind, width, height, thumbnail })
+}
+
+fn paths(dir: &Path, p: &photo::Model, kind: PhotoType) -> (PathBuf, PathBuf) {
+    let folder = dir.join(&p.company_id).join(&p.ticket_id);
+    (folder.join(format!("{}.{}", p.id, kind.extension())), folder.join(format!("{}.thumb.jpg", p.id)))
+}
+
+impl Store {
+    /// Adds a photo to a ticket the caller can see (not a cancelled or closed one).
+    pub async fn add_photo(&self, who: &Principal, ticket_id: &str, bytes: Vec<u8>, now: DateTime<Utc>) -> Result<photo::Model> {
+        let t = self.ticket(who, ticket_id).await?;
+        if t.status.parse::<Status>().is_ok_and(Status::is_final) {
+            return Err(StorageError::field("ticket", FieldErrorCode::Invalid));
+        }
+        if bytes.len() > MAX_PHOTO_BYTES {
+            return Err(bad_file(FieldErrorCode::TooLong));
+        }
+        let count = photo::Entity::find()
+            .filter(photo::Column::CompanyId.eq(&t.company_id))
+            .filter(photo::Column::TicketId.eq(&t.id))
+            .count(&self.db)
+            .await?;
+        if count >= MAX_PHOTOS_PER_TICKET {
+            return Err(bad_file(FieldErrorCode::OutOfRange));
+        }
+        let size = bytes.len();
+        let (bytes, checked) = tokio::task::spawn_blocking(move || check(&bytes).map(|c| (bytes, c)))
+            .await
+            .map_err(|e| StorageError::Files(e.to_string()))??;
+        let model = photo::Model {
+            company_id: t.company_id.clone(),
+            id: new_id(),
+            ticket_id: t.id.clone(),
+            content_type: checked.kind.as_str().to_owned(),
+            size: i64::try_from(size).unwrap_or(i64::MAX),
+            width: i32::try_from(checked.width).unwrap_or(i32::MAX),
+            height: i32::try_from(checked.height).unwrap_or(i32::MAX),
+            uploaded_by: who.id.clone(),
+            created_at: now,
+        };
+        let (original, thumbnail) = paths(&self.files_dir, &model, checked.kind);
+        let files = (original.clone(), thumbnail.clone());
+        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            if let Some(folder) = original.parent() {
+                std::fs::create_dir_all(folder)?;
+            }
+            std::fs::write(&original, &bytes)?;
+            std::fs::write(&thumbnail, &checked.thumbnail)
+        })
+        .await
+        .map_err(|e| StorageError::Files(e.to_string()))?
+        .map_err(|e| StorageError::Files(e.to_string()))?;
+        let recorded = self.record_photo(who, &t, model, now).await;
+        if recorded.is_err() {
+            // Nothing half-kept: without its row the file would be an orphan.
+            let _ = std::fs::remove_file(&files.0);
+            let _ = std::fs::remove_file(&files.1);
+        }
+        recorded
+    }
+
+    async fn record_photo(&self, who: &Principal, t: &ticket::Model, model: photo::Model, now: DateTime<Utc>) -> Result<photo::Model> {
+        let txn = self.begin_write().await?;
+        let saved = photo::ActiveModel::from(model).insert(&txn).await?;
+        ticket_event::ActiveModel {
+            company_id: Set(t.company_id.clone()),
+            id: Set(new_id()),
+            ticket_id: Set(t.id.clone()),
+            actor_id: Set(Some(who.id.clone())),
+            actor_role: Set(who.role.as_str().to_owned()),
+            action: Set("photo".to_owned()),
+            from_status: Set(Some(t.status.clone())),
+            to_status: Set(Some(t.status.clone())),
+            visibility: Set(Visibility::Resident.as_str().to_owned()),
+            details: Set(json!({ "photo_id": saved.id, "content_type": saved.content_type, "width": saved.width, "height": saved.height })),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    /// The photos of a ticket the caller can see, oldest first.
+    pub async fn photos(&self, who: &Principal, ticket_id: &str) -> Result<Vec<photo::Model>> {
+        let t = self.ticket(who, ticket_id).await?;
+        Ok(photo::Entity::find()
+            .filter(photo::Column::CompanyId.eq(&t.company_id))
+            .filter(photo::Column::TicketId.eq(&t.id))
+            .order_by_asc(photo::Column::CreatedAt)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// A photo's bytes (or its thumbnail's) and content type, if the caller can see its ticket.
+    pub async fn photo_file(&self, who: &Principal, photo_id: &str, thumbnail: bool) -> Result<(String, Vec<u8>)> {
+        let p = photo::Entity::find_by_id((who.company_id.clone(), photo_id.to_owned())).one(&self.db).await?.ok_or(StorageError::NotFound("photo"))?;
+        self.ticket(who, &p.ticket_id).await.map_err(|_| StorageError::NotFound("photo"))?;
+        let kind: PhotoType = p.content_type.parse().map_err(|_| StorageError::NotFound("photo"))?;
+        let (original, small) = paths(&self.files_dir, &p, kind);
+        let (path, content_type) = if thumbnail { (small, PhotoType::Jpeg.as_str().to_owned()) } else { (original, p.content_type) };
+        let bytes = tokio::task::spawn_blocking(move || std::fs::read(path))
+            .await
+            .map_err(|e| StorageError::Files(e.to_string()))?
+            .map_err(|e| StorageError::Files(e.to_string()))?;
+        Ok((content_type, bytes))
+    }
+}
