@@ -80,7 +80,7 @@ async function startBrowser() {
   };
 }
 
-/** Calls the JSON API as `username`. */
+/** Calls the JSON API as `username`: `get(url)`, and `get.post(url, body)`. */
 async function api(base, username) {
   const login = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
@@ -89,11 +89,22 @@ async function api(base, username) {
   });
   if (!login.ok) throw new Error(`API login of ${username}: ${login.status}`);
   const { token } = await login.json();
-  return async (url) => {
+  const get = async (url) => {
     const response = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } });
     if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
     return response.json();
   };
+  // `get.post(url, body)`: the same caller writing.
+  get.post = async (url, body) => {
+    const response = await fetch(`${base}${url}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  return get;
 }
 
 /** Saves a screenshot as screenshots/NAME.png: the whole page on a desktop, the screen on a phone. */
@@ -103,13 +114,13 @@ async function screenshot(page, name) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
-/** Signs in through the login page. */
-async function signIn(page, base, username) {
+/** Signs in through the login page; `landing` is where the role starts its day. */
+async function signIn(page, base, username, landing = '/') {
   await page.goto(`${base}/login`);
   await page.getByLabel(/用户名|Username/).fill(username);
   await page.getByLabel(/密码|Password/).fill(PASSWORD);
   await page.getByRole('button', { name: /登录|Sign in/ }).click();
-  await page.waitForURL(`${base}/`);
+  await page.waitForURL(`${base}${landing}`);
 }
 
 /** Whether the page is wider than its viewport (something sticks out sideways). */

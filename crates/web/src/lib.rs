@@ -56,6 +56,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::calendars::router())
         .merge(routes::dispatch::router())
         .merge(routes::figures::router())
+        .merge(routes::photos::router())
         .merge(routes::praise::router())
         .merge(routes::ratings::router())
         .merge(routes::surveys::router())

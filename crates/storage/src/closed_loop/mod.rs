@@ -9,6 +9,7 @@ mod praise;
 mod repeats;
 mod signing;
 
+pub(crate) use figures::figures_projects;
 pub use links::RatingLinkInfo;
 pub use nps::Campaign;
 pub use praise::PraiseCount;

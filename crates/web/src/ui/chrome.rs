@@ -5,6 +5,7 @@ use super::assets;
 use super::session::Session;
 use super::text::{self, Labels};
 use crate::i18n::Lang;
+use guanjia_domain::role::Role;
 
 /// The sections of the navigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,6 +13,9 @@ pub enum Nav {
     Workbench,
     NewTicket,
     Board,
+    Dashboard,
+    Import,
+    Jobs,
     None,
 }
 
@@ -40,12 +44,39 @@ pub struct Chrome {
     pub htmx: String,
 }
 
+/// The sections each role works in; a technician's day is their jobs.
+fn sections(role: Role) -> &'static [Nav] {
+    match role {
+        Role::Technician => &[Nav::Jobs],
+        Role::Admin => &[Nav::Workbench, Nav::NewTicket, Nav::Board, Nav::Dashboard, Nav::Import],
+        Role::Manager | Role::Supervisor => &[Nav::Workbench, Nav::NewTicket, Nav::Board, Nav::Dashboard],
+        Role::Agent | Role::Butler | Role::Resident => &[Nav::Workbench, Nav::NewTicket, Nav::Board],
+    }
+}
+
+impl Nav {
+    fn link(self, t: &Labels) -> (&'static str, &'static str) {
+        match self {
+            Nav::Workbench => ("/", t.nav_workbench),
+            Nav::NewTicket => ("/tickets/new", t.nav_new_ticket),
+            Nav::Board => ("/board", t.nav_board),
+            Nav::Dashboard => ("/dashboard", t.nav_dashboard),
+            Nav::Import => ("/admin/import", t.nav_import),
+            Nav::Jobs => ("/jobs", t.nav_jobs),
+            Nav::None => ("/", t.nav_workbench),
+        }
+    }
+}
+
 impl Chrome {
     /// A page of a signed-in staff member; `path` is where the language switch comes back to.
     pub fn signed_in(session: &Session, title: &str, nav: Nav, path: &str) -> Self {
         let t = text::labels(session.lang);
-        let sections = [(Nav::Workbench, "/", t.nav_workbench), (Nav::NewTicket, "/tickets/new", t.nav_new_ticket), (Nav::Board, "/board", t.nav_board)];
-        let links = sections.into_iter().map(|(section, href, label)| Link { href, label, current: section == nav }).collect();
+        let links = sections(session.who.role).iter().map(|&section| {
+            let (href, label) = section.link(t);
+            Link { href, label, current: section == nav }
+        });
+        let links = links.collect();
         let user = User { name: session.who.name.clone(), role: text::role(session.lang, session.who.role) };
         Chrome { links, user: Some(user), csrf: session.csrf.clone(), ..Chrome::anonymous(session.lang, title, path) }
     }

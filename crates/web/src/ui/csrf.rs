@@ -1,11 +1,11 @@
 //! Cross-site request forgery: every POST of a signed-in page carries a token that only our own
 //! pages know, derived from the session token (so nothing more is stored). Forms send it in a
-//! hidden field, htmx requests in a header (`hx-headers` on `<body>`).
+//! hidden field (also in file uploads), htmx requests in a header (`hx-headers` on `<body>`).
 
-use axum::body::{Body, to_bytes};
-use axum::extract::Request;
-use axum::http::header::{HOST, ORIGIN};
-use axum::http::{HeaderMap, Method};
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN};
+use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -46,14 +46,29 @@ pub async fn require(request: Request, next: Next) -> Response {
     }
     // A plain form: read the body to find the field, then hand the same bytes on.
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else { return UiError::Csrf(lang).into_response() };
-    let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-        .ok()
-        .and_then(|pairs| pairs.into_iter().find(|(key, _)| key == FIELD).map(|(_, value)| value));
+    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else { return UiError::TooLarge(lang).into_response() };
+    let sent = match parts.headers.get(CONTENT_TYPE).filter(|t| t.as_bytes().starts_with(b"multipart/form-data")) {
+        Some(content_type) => multipart_field(content_type.clone(), bytes.clone()).await,
+        None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|pairs| pairs.into_iter().find(|(key, _)| key == FIELD).map(|(_, value)| value)),
+    };
     if !sent.is_some_and(|sent| same(&sent, &expected)) {
         return UiError::Csrf(lang).into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// The token field of a form that uploads files (its other parts are left for the handler).
+async fn multipart_field(content_type: HeaderValue, bytes: Bytes) -> Option<String> {
+    let request = Request::builder().header(CONTENT_TYPE, content_type).body(Body::from(bytes)).ok()?;
+    let mut form = Multipart::from_request(request, &()).await.ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// The sign-in form has no session yet: it only accepts posts from our own pages, which

@@ -17,6 +17,8 @@ pub enum UiError {
     SignIn { then: String, htmx: bool },
     /// A POST without this session's CSRF token.
     Csrf(Lang),
+    /// A form or file larger than the server accepts.
+    TooLarge(Lang),
     /// The store or the rules refused.
     Api { error: ApiError, lang: Lang },
     Render(askama::Error),
@@ -80,6 +82,10 @@ impl IntoResponse for UiError {
             UiError::Csrf(lang) => {
                 let message = text::labels(lang).csrf_failed.to_owned();
                 (StatusCode::FORBIDDEN, lang, Notice { message, fields: vec![] })
+            }
+            UiError::TooLarge(lang) => {
+                let message = text::labels(lang).too_large.to_owned();
+                (StatusCode::PAYLOAD_TOO_LARGE, lang, Notice { message, fields: vec![] })
             }
             UiError::Api { error, lang } => (error.code.status(), lang, Notice::of(&error, lang)),
             UiError::Render(err) => {

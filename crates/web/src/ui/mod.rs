@@ -11,13 +11,17 @@ mod cookies;
 mod csrf;
 mod directory;
 mod error;
+mod import_template;
 mod intake;
+mod json_island;
 mod lang;
 mod pages;
+mod place_rows;
 mod queue;
 mod redirect;
 mod rooms;
 mod session;
+mod sheet;
 mod sla_badge;
 mod text;
 mod time;
@@ -35,6 +39,12 @@ pub fn router() -> Router<AppState> {
     let signed_in = Router::new()
         .route("/", get(pages::workbench::page))
         .route("/board", get(pages::board::page))
+        .route("/dashboard", get(pages::dashboard::page))
+        .route("/admin/import", get(pages::import::form).post(pages::import::upload))
+        .route("/admin/import/template", get(pages::import::template))
+        .route("/jobs", get(pages::jobs::list))
+        .route("/jobs/{id}", get(pages::jobs::page))
+        .route("/jobs/{id}/actions", post(pages::jobs::act))
         .route("/tickets/new", get(pages::new_ticket::form).post(pages::new_ticket::create))
         .route("/tickets/new/caller", get(pages::new_ticket::caller))
         .route("/tickets/{id}", get(pages::ticket::page))

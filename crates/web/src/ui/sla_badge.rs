@@ -39,6 +39,13 @@ pub struct Badge {
     left: Duration,
 }
 
+impl Badge {
+    /// How hard the clock presses: by tone, then by time left; smaller is more pressing.
+    pub fn pressure(&self) -> (Tone, Duration) {
+        (self.tone, self.left)
+    }
+}
+
 /// The badge of one clock.
 pub fn of_clock(tc: &TicketClock, sla: &SlaContext, lang: Lang) -> Badge {
     let clock = &tc.clock;
@@ -60,7 +67,7 @@ pub fn of_clock(tc: &TicketClock, sla: &SlaContext, lang: Lang) -> Badge {
 
 /// The badge of a ticket in a list: its most pressing open clock, None when all are finished.
 pub fn most_pressing(clocks: &[TicketClock], sla: &SlaContext, lang: Lang) -> Option<Badge> {
-    clocks.iter().filter(|tc| tc.clock.is_open()).map(|tc| of_clock(tc, sla, lang)).min_by_key(|b| (b.tone, b.left))
+    clocks.iter().filter(|tc| tc.clock.is_open()).map(|tc| of_clock(tc, sla, lang)).min_by_key(Badge::pressure)
 }
 
 /// A running clock is past its first warning once that share of its business time is used.

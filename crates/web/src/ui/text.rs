@@ -152,6 +152,68 @@ labels! {
     link_used => "此链接已使用过，感谢您的参与。", "This link has already been used. Thank you!";
     link_expired => "此链接已失效。如需帮助请联系物业服务中心。", "This link has expired. Please contact the service desk if you need help.";
     link_invalid => "链接无效，请核对短信或微信中的链接。", "This link is not valid: please check the message you received.";
+    nav_dashboard => "服务看板", "Dashboard";
+    nav_import => "导入房屋与住户", "Import rooms & residents";
+    nav_jobs => "我的工单", "My jobs";
+    dashboard_title => "服务看板", "Service dashboard";
+    period => "统计周期", "Period";
+    all_projects => "全部项目", "All projects";
+    dashboard_hint => "按报事时间统计所选周期内的工单（已取消的除外）；未完结工单为当前数量。", "Tickets reported in the period, cancelled ones left out; open tickets are counted as of now.";
+    chart_intake => "每日报事量", "Tickets reported per day";
+    chart_open => "未完结工单（按状态）", "Open tickets by status";
+    chart_sla => "时限达成率（按时限）", "SLA compliance by clock";
+    chart_csat => "满意度周趋势", "Satisfaction by week";
+    chart_projects => "各项目对比", "By project";
+    fig_reported => "报事量", "Reported";
+    fig_open => "未完结", "Open now";
+    fig_sla => "时限达成率", "SLA met";
+    fig_first_response => "平均首次响应", "Avg. first response";
+    fig_csat => "平均满意度", "Avg. satisfaction";
+    fig_closed_loop => "投诉闭环率", "Complaints closed after follow-up";
+    fig_one_time => "一次性解决率", "Resolved first time";
+    fig_follow_up => "回访覆盖率", "Follow-up coverage";
+    fig_reopen => "重开率", "Reopen rate";
+    fig_repeat => "重复投诉率", "Repeat complaints";
+    fig_adoption => "建议采纳率", "Suggestions adopted";
+    fig_nps => "净推荐值", "NPS";
+    day => "日期", "Date";
+    week_of => "周（自周一）", "Week of";
+    count => "数量", "Count";
+    ratings => "评价数", "Ratings";
+    met_of_finished => "达成 / 已结束", "Met / finished";
+    data_table => "数据表", "Data table";
+    import_title => "导入房屋与住户", "Import rooms and residents";
+    import_hint => "上传 Excel 工作簿 (.xlsx，不超过 1 MB)。按列名识别，中英文均可：楼栋、单元、房号、类型、面积、业主姓名、电话、身份、服务等级；楼栋和房号必填。先检查，无误后导入；有任何问题都不会导入，已存在的房屋和住户会跳过。", "Upload an Excel workbook (.xlsx, at most 1 MB). Columns are found by their header, in Chinese or English: building, unit, room, type, area, name, phone, role, tier; building and room are required. Check it first, then import: nothing is imported while any row has a problem, and rooms and residents already there are skipped.";
+    import_file => "Excel 文件 (.xlsx)", "Excel file (.xlsx)";
+    import_template => "下载模板", "Download the template";
+    import_check => "检查文件", "Check the file";
+    import_run => "导入", "Import";
+    import_ready => "检查通过。导入将会：", "The file is fine. Importing it will:";
+    import_done => "导入完成：", "Imported:";
+    import_refused => "未导入任何数据。请按下表修改文件后重新上传：", "Nothing was imported. Fix these in the file and upload it again:";
+    import_nothing => "文件中没有房屋数据（只有表头）。", "The file has no rooms (only the header).";
+    buildings_created => "新建楼栋", "New buildings";
+    rooms_created => "新建房屋", "New rooms";
+    rooms_existing => "已存在的房屋（跳过）", "Rooms already there (skipped)";
+    residents_created => "新增住户", "New residents";
+    residents_existing => "已存在的住户（跳过）", "Residents already there (skipped)";
+    row => "行", "Row";
+    column => "列", "Column";
+    problem => "问题", "Problem";
+    header_row => "表头", "Header";
+    not_xlsx => "这不是 .xlsx 文件。请在 Excel 或 WPS 中“另存为” Excel 工作簿 (.xlsx) 后再上传。", "This is not an .xlsx file: save it as an Excel workbook (.xlsx) and upload it again.";
+    unreadable => "无法读取此文件，可能已损坏或设置了密码。", "The file cannot be read: it may be damaged or password-protected.";
+    empty_file => "文件中没有数据。", "The file has no data.";
+    too_many_rows => "超过 20000 行，请拆分成几个文件分别导入。", "More than 20,000 rows: split the file and import the parts.";
+    too_large => "上传的内容超过 1 MB，请把文件拆分后分别上传。", "The upload is larger than 1 MB: split the file and upload the parts.";
+    no_file => "请选择要上传的文件。", "Choose a file to upload.";
+    column_missing => "缺少此列", "this column is missing";
+    not_a_number => "应为数字（平方米）", "must be a number (m²)";
+    one_of => "应为：", "must be one of: ";
+    jobs_title => "我的工单", "My jobs";
+    no_jobs => "目前没有派给您的工单。", "No jobs for you right now.";
+    back_to_jobs => "返回我的工单", "Back to my jobs";
+    call => "拨打", "Call";
 }
 
 /// The labels of `lang`.
@@ -365,6 +427,35 @@ pub fn remaining(lang: Lang, left: Duration) -> String {
         (Lang::Zh, true) => format!("超时 {amount}"),
         (Lang::En, false) => format!("{amount} left"),
         (Lang::En, true) => format!("{amount} overdue"),
+    }
+}
+
+/// "近 30 天" / "Last 30 days".
+pub fn last_days(lang: Lang, days: u32) -> String {
+    match lang {
+        Lang::Zh => format!("近 {days} 天"),
+        Lang::En => format!("Last {days} days"),
+    }
+}
+
+/// A share as a percentage, or the "unknown" dash when there was nothing to count.
+pub fn percent(lang: Lang, share: Option<f64>) -> String {
+    share.map_or_else(|| labels(lang).unknown.to_owned(), |s| format!("{:.1}%", s * 100.0))
+}
+
+/// What is wrong with a cell of an imported file.
+pub fn import_fault(lang: Lang, column: super::place_rows::Column, fault: &super::place_rows::Fault, whole_file: bool) -> String {
+    use super::place_rows::Fault;
+    let t = labels(lang);
+    match fault {
+        Fault::Rule(guanjia_domain::validation::FieldErrorCode::Required) if whole_file => t.column_missing.to_owned(),
+        Fault::Rule(code) => field_error(lang, *code).to_owned(),
+        Fault::NotAChoice => format!("{}{}", t.one_of, column.choices(lang).collect::<Vec<_>>().join(if lang == Lang::Zh { "、" } else { ", " })),
+        Fault::NotANumber => t.not_a_number.to_owned(),
+        Fault::PhoneTaken { registered_name } => match lang {
+            Lang::Zh => format!("该房间已用此号码登记了住户“{registered_name}”"),
+            Lang::En => format!("this room already has this phone, registered to {registered_name}"),
+        },
     }
 }
 

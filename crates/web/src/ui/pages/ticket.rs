@@ -1,5 +1,6 @@
 //! 工单详情: the ticket, its deadlines, its timeline and the actions the state machine allows
-//! the staff member now, each a button or a small form that re-renders the ticket (htmx).
+//! the staff member now, each a button or a small form that re-renders the ticket (htmx). The
+//! same panel is a technician's job page, framed for a phone.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -70,10 +71,38 @@ pub struct ActionBox {
     pub primary: bool,
 }
 
+/// Where a ticket is shown: the desk's ticket page, or a technician's job page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Desk,
+    Job,
+}
+
+impl View {
+    /// The path the ticket's page and actions live under.
+    fn base(self) -> &'static str {
+        match self {
+            View::Desk => "/tickets",
+            View::Job => "/jobs",
+        }
+    }
+
+    fn nav(self) -> Nav {
+        match self {
+            View::Desk => Nav::None,
+            View::Job => Nav::Jobs,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "ticket_panel.html")]
 pub struct TicketPanel {
     t: &'static Labels,
+    view: View,
+    base: &'static str,
+    /// The contact's number, to call from a phone.
+    phone: Option<String>,
     csrf: String,
     id: String,
     number: String,
@@ -109,7 +138,7 @@ struct TicketPage {
 }
 
 impl TicketPanel {
-    async fn load(state: &AppState, session: &Session, dir: &Directory, id: &str, notice: Option<Notice>) -> Result<Self, UiError> {
+    async fn load(state: &AppState, session: &Session, dir: &Directory, view: View, id: &str, notice: Option<Notice>) -> Result<Self, UiError> {
         let (lang, who) = (session.lang, &session.who);
         let fail = |e| UiError::api(e, lang);
         let t = state.store.ticket(who, id).await.map_err(fail)?;
@@ -147,6 +176,9 @@ impl TicketPanel {
         let assignee_options: Vec<(&str, String)> = assignee_options.collect();
         Ok(TicketPanel {
             t: labels,
+            view,
+            base: view.base(),
+            phone: t.contact_phone.clone(),
             csrf: session.csrf.clone(),
             facts: facts(&t, dir, labels, lang, zone),
             deadlines,
@@ -255,14 +287,26 @@ fn entry(e: &ticket_event::Model, dir: &Directory, teams: &[(String, String)], l
 
 /// `GET /tickets/{id}`.
 pub async fn page(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
-    let dir = Directory::load(&state, &session, &rooms).await?;
-    let panel = TicketPanel::load(&state, &session, &dir, &id, None).await?;
-    let chrome = Chrome::signed_in(&session, &panel.number, Nav::None, &format!("/tickets/{id}"));
+    show(&state, &rooms, &session, View::Desk, &id).await
+}
+
+/// The whole page of a ticket in `view`.
+pub async fn show(state: &AppState, rooms: &RoomBook, session: &Session, view: View, id: &str) -> Result<Response, UiError> {
+    let dir = Directory::load(state, session, rooms).await?;
+    let panel = TicketPanel::load(state, session, &dir, view, id, None).await?;
+    let chrome = Chrome::signed_in(session, &panel.number, view.nav(), &format!("{}/{id}", view.base()));
     Ok(Html(TicketPage { chrome, panel }.render()?).into_response())
 }
 
-/// `POST /tickets/{id}/actions`: applies one action; htmx gets the ticket re-rendered, a plain
-/// form a redirect to it. A refusal is shown on the ticket in the user's language.
+/// What an action post carries, for the desk's page and the job page alike.
+pub struct ActionPost {
+    pub session: Session,
+    pub htmx: bool,
+    pub id: String,
+    pub form: ActionForm,
+}
+
+/// `POST /tickets/{id}/actions`.
 pub async fn act(
     State(state): State<AppState>,
     Extension(rooms): Extension<RoomBook>,
@@ -271,22 +315,29 @@ pub async fn act(
     Path(id): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, UiError> {
-    let htmx = is_htmx(&headers);
-    let outcome = apply(&state, &session, &id, &form).await;
+    act_in(&state, &rooms, View::Desk, ActionPost { session, htmx: is_htmx(&headers), id, form }).await
+}
+
+/// Applies one action; htmx gets the ticket re-rendered, a plain form a redirect to it. A
+/// refusal is shown on the ticket in the user's language.
+pub async fn act_in(state: &AppState, rooms: &RoomBook, view: View, post: ActionPost) -> Result<Response, UiError> {
+    let ActionPost { session, htmx, id, form } = post;
+    let outcome = apply(state, &session, &id, &form).await;
+    let here = format!("{}/{id}", view.base());
     if outcome.is_ok() && !htmx {
-        return Ok(see_other(false, &format!("/tickets/{id}")));
+        return Ok(see_other(false, &here));
     }
     let (status, notice) = match &outcome {
         Ok(()) => (axum::http::StatusCode::OK, None),
         // htmx swaps only successful answers: the refusal travels in the re-rendered ticket.
         Err(error) => (if htmx { axum::http::StatusCode::OK } else { error.code.status() }, Some(Notice::of(error, session.lang))),
     };
-    let dir = Directory::load(&state, &session, &rooms).await?;
-    let panel = TicketPanel::load(&state, &session, &dir, &id, notice).await?;
+    let dir = Directory::load(state, &session, rooms).await?;
+    let panel = TicketPanel::load(state, &session, &dir, view, &id, notice).await?;
     if htmx {
         return Ok(Html(panel.render()?).into_response());
     }
-    let chrome = Chrome::signed_in(&session, &panel.number, Nav::None, &format!("/tickets/{id}"));
+    let chrome = Chrome::signed_in(&session, &panel.number, view.nav(), &here);
     Ok((status, Html(TicketPage { chrome, panel }.render()?)).into_response())
 }
 

@@ -7,6 +7,7 @@ use axum::extract::{OriginalUri, Query, State};
 use axum::http::HeaderMap;
 use axum::http::header::VARY;
 use axum::response::{Html, IntoResponse, Response};
+use guanjia_domain::role::Role;
 use guanjia_domain::taxonomy::{Kind, Urgency};
 use guanjia_domain::ticket::Status;
 
@@ -17,6 +18,7 @@ use crate::ui::directory::Directory;
 use crate::ui::error::UiError;
 use crate::ui::queue::{ALL, OPEN, Queue, QueueQuery};
 use crate::ui::rooms::RoomBook;
+use crate::ui::redirect::{is_htmx, see_other};
 use crate::ui::session::Session;
 use crate::ui::text;
 
@@ -40,6 +42,10 @@ pub async fn page(
     OriginalUri(uri): OriginalUri,
     Query(query): Query<QueueQuery>,
 ) -> Result<Response, UiError> {
+    // A technician's day is their jobs, where signing in (and the brand link) brings them.
+    if session.who.role == Role::Technician {
+        return Ok(see_other(is_htmx(&headers), "/jobs"));
+    }
     let dir = Directory::load(&state, &session, &rooms).await?;
     let queue = Queue::load(&state, &session, &dir, &query, PER_PAGE).await?;
     let vary = [(VARY, "HX-Request, HX-Target")];
