@@ -1,6 +1,7 @@
 //! `guanjia`: the one binary. Serves the API, migrates, creates users, loads demo data.
 
 mod bench;
+mod bench_dispatch;
 mod config;
 mod demo;
 mod eval;
@@ -51,6 +52,8 @@ enum Command {
     },
     /// Measures ticket creation over HTTP against a running server, with a trivial handler as reference.
     Bench(bench::BenchArgs),
+    /// Measures one automatic dispatch decision among many technicians and open jobs, against a reference.
+    BenchDispatch(bench_dispatch::BenchDispatchArgs),
 }
 
 #[derive(Subcommand)]
@@ -80,6 +83,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     match cli.command {
         Command::Bench(args) => return bench::run(args).await,
+        Command::BenchDispatch(args) => return bench_dispatch::run(args).await,
         Command::Eval { mistakes } => eval::run(mistakes),
         Command::Serve { demo } => serve(&config, demo).await?,
         Command::Migrate => {

@@ -7,16 +7,16 @@ use guanjia_domain::closed_loop::praise::{Named, named_in};
 use guanjia_domain::taxonomy::Kind;
 use guanjia_domain::ticket::Visibility;
 use guanjia_domain::validation::FieldErrorCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use super::figures::{figures_projects, reported_between};
 use crate::db::Store;
-use crate::entity::{praise_credit, staff, ticket, ticket_event};
+use crate::entity::{praise_credit, staff, ticket};
 use crate::error::{Result, StorageError};
 use crate::notify::{notify, staff_refs};
 use crate::principal::Principal;
-use crate::support::new_id;
+use crate::tickets::timeline;
 
 /// How many times each staff member was praised.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,21 +121,7 @@ impl Store {
         let added: Vec<String> = wanted.iter().filter(|id| !before.contains(id)).cloned().collect();
         record(&txn, &t, &kept, "agent", now).await?;
         credit(&txn, &t, &added, "agent", now).await?;
-        ticket_event::ActiveModel {
-            company_id: Set(t.company_id.clone()),
-            id: Set(new_id()),
-            ticket_id: Set(t.id.clone()),
-            actor_id: Set(Some(who.id.clone())),
-            actor_role: Set(who.role.as_str().to_owned()),
-            action: Set("credit_praise".to_owned()),
-            from_status: Set(Some(t.status.clone())),
-            to_status: Set(Some(t.status.clone())),
-            visibility: Set(Visibility::Internal.as_str().to_owned()),
-            details: Set(json!({ "staff_ids": wanted, "before": before })),
-            created_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
+        timeline::record(&txn, who, &t, "credit_praise", Visibility::Internal, json!({ "staff_ids": wanted, "before": before }), now).await?;
         txn.commit().await?;
         Ok(wanted)
     }

@@ -17,11 +17,11 @@ use serde_json::json;
 
 use super::rosters::on_duty;
 use crate::db::Store;
-use crate::entity::{dispatch_offer, grid, project, room, sla_step, staff, staff_project, team_member, ticket, ticket_event};
+use crate::entity::{dispatch_offer, grid, project, room, sla_step, staff, staff_project, team_member, ticket};
 use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
-use crate::support::new_id;
+use crate::tickets::timeline;
 
 /// What the pipeline decided for a job, in words, and how long a grab offer stands.
 pub(crate) struct Plan {
@@ -47,26 +47,6 @@ async fn schedule_grab_fallback(txn: &DatabaseTransaction, t: &ticket::Model, at
         lease_until: Set(None),
     };
     sla_step::Entity::insert(row).exec_without_returning(txn).await?;
-    Ok(())
-}
-
-/// A timeline entry only staff see, written by the dispatcher.
-async fn internal_event(txn: &DatabaseTransaction, who: &Principal, t: &ticket::Model, action: &str, details: serde_json::Value, now: DateTime<Utc>) -> Result<()> {
-    ticket_event::ActiveModel {
-        company_id: Set(t.company_id.clone()),
-        id: Set(new_id()),
-        ticket_id: Set(t.id.clone()),
-        actor_id: Set(Some(who.id.clone())),
-        actor_role: Set(who.role.as_str().to_owned()),
-        action: Set(action.to_owned()),
-        from_status: Set(Some(t.status.clone())),
-        to_status: Set(Some(t.status.clone())),
-        visibility: Set(Visibility::Internal.as_str().to_owned()),
-        details: Set(details),
-        created_at: Set(now),
-    }
-    .insert(txn)
-    .await?;
     Ok(())
 }
 
@@ -242,12 +222,12 @@ impl Store {
                 });
                 dispatch_offer::Entity::insert_many(offers).exec_without_returning(txn).await?;
                 schedule_grab_fallback(txn, &current, now + Duration::minutes(i64::from(plan.grab_minutes))).await?;
-                internal_event(txn, who, &current, "dispatch_offered", json!({ "explanation": explanation, "offered": staff_ids }), now).await?;
+                timeline::record(txn, who, &current, "dispatch_offered", Visibility::Internal, json!({ "explanation": explanation, "offered": staff_ids }), now).await?;
                 notify(txn, (&current).into(), &staff_ids, "job_offered", &json!({ "ticket_number": current.number }), now).await?;
                 (current, false)
             }
             Decision::Queue { .. } => {
-                internal_event(txn, who, &current, "dispatch_queued", json!({ "explanation": explanation }), now).await?;
+                timeline::record(txn, who, &current, "dispatch_queued", Visibility::Internal, json!({ "explanation": explanation }), now).await?;
                 let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
                 let to = audience_of(txn, &current.company_id, &current.project_id, &supervisors).await?;
                 notify(txn, (&current).into(), &to, "dispatch_queued", &json!({ "ticket_number": current.number, "explanation": explanation }), now).await?;

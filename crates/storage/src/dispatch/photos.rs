@@ -9,14 +9,15 @@ use guanjia_domain::dispatch::photo::{MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS, MAX_PHO
 use guanjia_domain::ticket::{Status, Visibility};
 use guanjia_domain::validation::FieldErrorCode;
 use image::{ImageFormat, ImageReader, Limits};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use crate::db::Store;
-use crate::entity::{photo, ticket, ticket_event};
+use crate::entity::{photo, ticket};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::support::new_id;
+use crate::tickets::timeline;
 
 fn bad_file(code: FieldErrorCode) -> StorageError {
     StorageError::field("file", code)
@@ -122,21 +123,8 @@ impl Store {
     async fn record_photo(&self, who: &Principal, t: &ticket::Model, model: photo::Model, now: DateTime<Utc>) -> Result<photo::Model> {
         let txn = self.begin_write().await?;
         let saved = photo::ActiveModel::from(model).insert(&txn).await?;
-        ticket_event::ActiveModel {
-            company_id: Set(t.company_id.clone()),
-            id: Set(new_id()),
-            ticket_id: Set(t.id.clone()),
-            actor_id: Set(Some(who.id.clone())),
-            actor_role: Set(who.role.as_str().to_owned()),
-            action: Set("photo".to_owned()),
-            from_status: Set(Some(t.status.clone())),
-            to_status: Set(Some(t.status.clone())),
-            visibility: Set(Visibility::Resident.as_str().to_owned()),
-            details: Set(json!({ "photo_id": saved.id, "content_type": saved.content_type, "width": saved.width, "height": saved.height })),
-            created_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
+        let details = json!({ "photo_id": saved.id, "content_type": saved.content_type, "width": saved.width, "height": saved.height });
+        timeline::record(&txn, who, t, "photo", Visibility::Resident, details, now).await?;
         txn.commit().await?;
         Ok(saved)
     }

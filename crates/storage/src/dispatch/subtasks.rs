@@ -11,33 +11,15 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransacti
 use serde_json::json;
 
 use crate::db::Store;
-use crate::entity::{subtask, team_member, ticket, ticket_event};
+use crate::entity::{subtask, team_member, ticket};
 use crate::error::{Result, StorageError};
 use crate::notify::notify;
 use crate::principal::Principal;
 use crate::support::new_id;
+use crate::tickets::timeline;
 
 const OPEN: &str = "open";
 const DONE: &str = "done";
-
-async fn event(txn: &DatabaseTransaction, who: &Principal, t: &ticket::Model, action: &str, details: serde_json::Value, now: DateTime<Utc>) -> Result<()> {
-    ticket_event::ActiveModel {
-        company_id: Set(t.company_id.clone()),
-        id: Set(new_id()),
-        ticket_id: Set(t.id.clone()),
-        actor_id: Set(Some(who.id.clone())),
-        actor_role: Set(who.role.as_str().to_owned()),
-        action: Set(action.to_owned()),
-        from_status: Set(Some(t.status.clone())),
-        to_status: Set(Some(t.status.clone())),
-        visibility: Set(Visibility::Internal.as_str().to_owned()),
-        details: Set(details),
-        created_at: Set(now),
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
-}
 
 /// Moves the ticket's count of open sub-tasks by `by`, in SQL, so concurrent changes add up.
 async fn count_open(txn: &DatabaseTransaction, t: &ticket::Model, by: i32) -> Result<()> {
@@ -97,7 +79,7 @@ impl Store {
         .await?;
         count_open(&txn, &t, 1).await?;
         let details = json!({ "subtask_id": created.id, "title": created.title, "team_id": created.team_id, "assignee_id": created.assignee_id });
-        event(&txn, who, &t, "subtask_created", details, now).await?;
+        timeline::record(&txn, who, &t, "subtask_created", Visibility::Internal, details, now).await?;
         notify(&txn, (&t).into(), &told, "subtask_assigned", &json!({ "ticket_number": t.number, "title": created.title }), now).await?;
         txn.commit().await?;
         Ok(created)
@@ -140,7 +122,7 @@ impl Store {
             return Err(StorageError::field("subtask", FieldErrorCode::Invalid));
         }
         count_open(&txn, &t, -1).await?;
-        event(&txn, who, &t, "subtask_done", json!({ "subtask_id": subtask_id, "title": found.title, "note": note }), now).await?;
+        timeline::record(&txn, who, &t, "subtask_done", Visibility::Internal, json!({ "subtask_id": subtask_id, "title": found.title, "note": note }), now).await?;
         let updated = subtask::Entity::find_by_id((who.company_id.clone(), subtask_id.to_owned())).one(&txn).await?.ok_or(StorageError::NotFound("subtask"))?;
         txn.commit().await?;
         Ok(updated)

@@ -4,6 +4,7 @@ mod act;
 mod create;
 mod duplicates;
 mod query;
+pub(crate) mod timeline;
 
 pub use act::allowed_actions;
 pub use act::follow_up_policy_of;
