@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_dispatch;
+mod bench_sla;
 mod config;
 mod demo;
 mod eval;
@@ -52,6 +53,8 @@ enum Command {
     },
     /// Measures ticket creation over HTTP against a running server, with a trivial handler as reference.
     Bench(bench::BenchArgs),
+    /// Measures the SLA engine at scale: recomputing deadlines, and the scheduler's sweep, each against a reference.
+    BenchSla(bench_sla::BenchSlaArgs),
     /// Measures one automatic dispatch decision among many technicians and open jobs, against a reference.
     BenchDispatch(bench_dispatch::BenchDispatchArgs),
 }
@@ -83,6 +86,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     match cli.command {
         Command::Bench(args) => return bench::run(args).await,
+        Command::BenchSla(args) => return bench_sla::run(args).await,
         Command::BenchDispatch(args) => return bench_dispatch::run(args).await,
         Command::Eval { mistakes } => eval::run(mistakes),
         Command::Serve { demo } => serve(&config, demo).await?,
