@@ -144,8 +144,8 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     };
     let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let address = listener.local_addr()?;
-    // A name unique to this process, so that leases tell nodes apart.
-    let node = format!("{}-{}-{}", address, std::process::id(), guanjia_storage::new_id());
+    // A name unique to this process (pid and a UUID: within the lease column for any address).
+    let node = format!("{}-{}", std::process::id(), guanjia_storage::new_id());
     let sweep = std::time::Duration::from_secs(config.sla_sweep_seconds.max(1));
     guanjia_web::spawn_scheduler(store.clone().with_loop_rules(settings.rules), node, sweep);
     tracing::info!("listening on http://{address}");
