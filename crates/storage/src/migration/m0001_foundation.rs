@@ -3,6 +3,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use super::{company_fk, tenant_fk};
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -43,7 +45,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("address").string_len(500).null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(ForeignKey::create().name("fk_projects_companies").from_col("company_id").to_tbl("companies").to_col("id"))
+                    .foreign_key(&mut company_fk("projects"))
                     .to_owned(),
             )
             .await?;
@@ -60,7 +62,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("name").string_len(100).not_null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(ForeignKey::create().name("fk_buildings_projects").from_col("company_id").from_col("project_id").to_tbl("projects").to_col("company_id").to_col("id"))
+                    .foreign_key(&mut tenant_fk("buildings", "project_id", "projects"))
                     .to_owned(),
             )
             .await?;
@@ -82,7 +84,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("area_m2").double().null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(ForeignKey::create().name("fk_rooms_buildings").from_col("company_id").from_col("building_id").to_tbl("buildings").to_col("company_id").to_col("id"))
+                    .foreign_key(&mut tenant_fk("rooms", "building_id", "buildings"))
                     .to_owned(),
             )
             .await?;
@@ -99,7 +101,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("room_id").string_len(36).not_null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(ForeignKey::create().name("fk_households_rooms").from_col("company_id").from_col("room_id").to_tbl("rooms").to_col("company_id").to_col("id"))
+                    .foreign_key(&mut tenant_fk("households", "room_id", "rooms"))
                     .to_owned(),
             )
             .await?;
@@ -121,7 +123,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("tier").string_len(32).not_null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(ForeignKey::create().name("fk_residents_households").from_col("company_id").from_col("household_id").to_tbl("households").to_col("company_id").to_col("id"))
+                    .foreign_key(&mut tenant_fk("residents", "household_id", "households"))
                     .to_owned(),
             )
             .await?;
@@ -148,7 +150,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("locked_until").timestamp_with_time_zone().null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(ForeignKey::create().name("fk_staff_companies").from_col("company_id").to_tbl("companies").to_col("id"))
+                    .foreign_key(&mut company_fk("staff"))
                     .to_owned(),
             )
             .await?;
@@ -166,8 +168,8 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("staff_id").string_len(36).not_null())
                     .col(ColumnDef::new("project_id").string_len(36).not_null())
                     .primary_key(Index::create().col("company_id").col("staff_id").col("project_id"))
-                    .foreign_key(ForeignKey::create().name("fk_staff_projects_staff").from_col("company_id").from_col("staff_id").to_tbl("staff").to_col("company_id").to_col("id"))
-                    .foreign_key(ForeignKey::create().name("fk_staff_projects_projects").from_col("company_id").from_col("project_id").to_tbl("projects").to_col("company_id").to_col("id"))
+                    .foreign_key(&mut tenant_fk("staff_projects", "staff_id", "staff"))
+                    .foreign_key(&mut tenant_fk("staff_projects", "project_id", "projects"))
                     .to_owned(),
             )
             .await?;
@@ -182,7 +184,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("kind").string_len(32).not_null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(ForeignKey::create().name("fk_teams_projects").from_col("company_id").from_col("project_id").to_tbl("projects").to_col("company_id").to_col("id"))
+                    .foreign_key(&mut tenant_fk("teams", "project_id", "projects"))
                     .to_owned(),
             )
             .await?;
@@ -197,8 +199,8 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("team_id").string_len(36).not_null())
                     .col(ColumnDef::new("staff_id").string_len(36).not_null())
                     .primary_key(Index::create().col("company_id").col("team_id").col("staff_id"))
-                    .foreign_key(ForeignKey::create().name("fk_team_members_teams").from_col("company_id").from_col("team_id").to_tbl("teams").to_col("company_id").to_col("id"))
-                    .foreign_key(ForeignKey::create().name("fk_team_members_staff").from_col("company_id").from_col("staff_id").to_tbl("staff").to_col("company_id").to_col("id"))
+                    .foreign_key(&mut tenant_fk("team_members", "team_id", "teams"))
+                    .foreign_key(&mut tenant_fk("team_members", "staff_id", "staff"))
                     .to_owned(),
             )
             .await?;
@@ -214,7 +216,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("active").boolean().not_null())
                     .col(ColumnDef::new("position").integer().not_null())
                     .primary_key(Index::create().col("company_id").col("code"))
-                    .foreign_key(ForeignKey::create().name("fk_categories_companies").from_col("company_id").to_tbl("companies").to_col("id"))
+                    .foreign_key(&mut company_fk("categories"))
                     .to_owned(),
             )
             .await?;
@@ -230,7 +232,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("expires_at").timestamp_with_time_zone().not_null())
                     .col(ColumnDef::new("revoked_at").timestamp_with_time_zone().null())
                     .primary_key(Index::create().col("company_id").col("token_hash"))
-                    .foreign_key(ForeignKey::create().name("fk_sessions_companies").from_col("company_id").to_tbl("companies").to_col("id"))
+                    .foreign_key(&mut company_fk("sessions"))
                     .to_owned(),
             )
             .await?;
@@ -242,7 +244,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("name").string_len(64).not_null())
                     .col(ColumnDef::new("value").big_integer().not_null())
                     .primary_key(Index::create().col("company_id").col("name"))
-                    .foreign_key(ForeignKey::create().name("fk_counters_companies").from_col("company_id").to_tbl("companies").to_col("id"))
+                    .foreign_key(&mut company_fk("counters"))
                     .to_owned(),
             )
             .await?;
@@ -289,7 +291,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("facts").json().null())
                     .col(ColumnDef::new("duplicate_candidates").json().null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(ForeignKey::create().name("fk_tickets_projects").from_col("company_id").from_col("project_id").to_tbl("projects").to_col("company_id").to_col("id"))
+                    .foreign_key(&mut tenant_fk("tickets", "project_id", "projects"))
                     .to_owned(),
             )
             .await?;
@@ -327,7 +329,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("details").json().not_null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(ForeignKey::create().name("fk_ticket_events_tickets").from_col("company_id").from_col("ticket_id").to_tbl("tickets").to_col("company_id").to_col("id"))
+                    .foreign_key(&mut tenant_fk("ticket_events", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;
@@ -347,7 +349,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("details").json().not_null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(ForeignKey::create().name("fk_audit_log_companies").from_col("company_id").to_tbl("companies").to_col("id"))
+                    .foreign_key(&mut company_fk("audit_log"))
                     .to_owned(),
             )
             .await?;
@@ -365,7 +367,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("expires_at").timestamp_with_time_zone().not_null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("phone"))
-                    .foreign_key(ForeignKey::create().name("fk_sign_in_codes_companies").from_col("company_id").to_tbl("companies").to_col("id"))
+                    .foreign_key(&mut company_fk("sign_in_codes"))
                     .to_owned(),
             )
             .await?;

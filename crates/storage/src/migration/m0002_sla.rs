@@ -3,28 +3,14 @@
 
 use sea_orm_migration::prelude::*;
 
+use super::{company_fk, tenant_fk};
+
 pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m0002_sla"
     }
-}
-
-fn company_fk(table: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create().name(format!("fk_{table}_companies")).from_col("company_id").to_tbl("companies").to_col("id").to_owned()
-}
-
-/// Per-ticket rows go with their ticket.
-fn ticket_fk(table: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_tickets"))
-        .from_col("company_id")
-        .from_col("ticket_id")
-        .to_tbl("tickets")
-        .to_col("company_id")
-        .to_col("id")
-        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -61,15 +47,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("hours").json().not_null())
                     .col(ColumnDef::new("name").string_len(100).not_null())
                     .primary_key(Index::create().col("company_id").col("calendar_id").col("date"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_calendar_days_calendars")
-                            .from_col("company_id")
-                            .from_col("calendar_id")
-                            .to_tbl("calendars")
-                            .to_col("company_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("calendar_days", "calendar_id", "calendars"))
                     .to_owned(),
             )
             .await?;
@@ -123,7 +101,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("state").string_len(16).not_null())
                     .col(ColumnDef::new("finished_at").timestamp_with_time_zone().null())
                     .primary_key(Index::create().col("company_id").col("ticket_id").col("name"))
-                    .foreign_key(&mut ticket_fk("sla_clocks"))
+                    .foreign_key(&mut tenant_fk("sla_clocks", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;
@@ -145,7 +123,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("lease_owner").string_len(64).null())
                     .col(ColumnDef::new("lease_until").timestamp_with_time_zone().null())
                     .primary_key(Index::create().col("company_id").col("ticket_id").col("clock").col("step"))
-                    .foreign_key(&mut ticket_fk("sla_steps"))
+                    .foreign_key(&mut tenant_fk("sla_steps", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;

@@ -3,6 +3,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use super::tenant_fk;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -69,15 +71,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("used_at").timestamp_with_time_zone().null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("nonce"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_rating_links_tickets")
-                            .from_col("company_id")
-                            .from_col("ticket_id")
-                            .to_tbl("tickets")
-                            .to_col("company_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("rating_links", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;

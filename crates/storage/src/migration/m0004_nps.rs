@@ -2,24 +2,14 @@
 
 use sea_orm_migration::prelude::*;
 
+use super::tenant_fk;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m0004_nps"
     }
-}
-
-/// Rows that belong to a campaign go with it.
-fn campaign_fk(table: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_nps_campaigns"))
-        .from_col("company_id")
-        .from_col("campaign_id")
-        .to_tbl("nps_campaigns")
-        .to_col("company_id")
-        .to_col("id")
-        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -41,15 +31,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("created_by").string_len(36).not_null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_nps_campaigns_projects")
-                            .from_col("company_id")
-                            .from_col("project_id")
-                            .to_tbl("projects")
-                            .to_col("company_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("nps_campaigns", "project_id", "projects"))
                     .to_owned(),
             )
             .await?;
@@ -63,7 +45,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("phone").string_len(20).not_null())
                     .col(ColumnDef::new("used_at").timestamp_with_time_zone().null())
                     .primary_key(Index::create().col("company_id").col("nonce"))
-                    .foreign_key(&mut campaign_fk("nps_invitations"))
+                    .foreign_key(&mut tenant_fk("nps_invitations", "campaign_id", "nps_campaigns"))
                     .to_owned(),
             )
             .await?;
@@ -80,7 +62,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("reason").text().null())
                     .col(ColumnDef::new("answered_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(&mut campaign_fk("nps_responses"))
+                    .foreign_key(&mut tenant_fk("nps_responses", "campaign_id", "nps_campaigns"))
                     .to_owned(),
             )
             .await?;

@@ -2,6 +2,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use super::tenant_fk;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -24,15 +26,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("source").string_len(16).not_null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("ticket_id").col("staff_id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_praise_credits_tickets")
-                            .from_col("company_id")
-                            .from_col("ticket_id")
-                            .to_tbl("tickets")
-                            .to_col("company_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("praise_credits", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;

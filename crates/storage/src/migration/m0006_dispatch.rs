@@ -3,6 +3,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use super::tenant_fk;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -27,15 +29,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("building_ids").json().not_null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_grids_projects")
-                            .from_col("company_id")
-                            .from_col("project_id")
-                            .to_tbl("projects")
-                            .to_col("company_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("grids", "project_id", "projects"))
                     .to_owned(),
             )
             .await?;
@@ -50,15 +44,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("exceptions").json().not_null())
                     .col(ColumnDef::new("updated_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("staff_id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_rosters_staff")
-                            .from_col("company_id")
-                            .from_col("staff_id")
-                            .to_tbl("staff")
-                            .to_col("company_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("rosters", "staff_id", "staff"))
                     .to_owned(),
             )
             .await?;
@@ -71,15 +57,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("staff_id").string_len(36).not_null())
                     .col(ColumnDef::new("offered_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("ticket_id").col("staff_id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_dispatch_offers_tickets")
-                            .from_col("company_id")
-                            .from_col("ticket_id")
-                            .to_tbl("tickets")
-                            .to_col("company_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("dispatch_offers", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;

@@ -2,6 +2,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use super::tenant_fk;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -31,15 +33,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("done_at").timestamp_with_time_zone().null())
                     .col(ColumnDef::new("note").text().null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_subtasks_tickets")
-                            .from_col("company_id")
-                            .from_col("ticket_id")
-                            .to_tbl("tickets")
-                            .to_col("company_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("subtasks", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;

@@ -3,6 +3,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use super::tenant_fk;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -27,15 +29,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("active").boolean().not_null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_price_items_projects")
-                            .from_col("company_id")
-                            .from_col("project_id")
-                            .to_tbl("projects")
-                            .to_col("company_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("price_items", "project_id", "projects"))
                     .to_owned(),
             )
             .await?;
@@ -54,15 +48,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("quantity").integer().not_null())
                     .col(ColumnDef::new("amount_cents").big_integer().not_null())
                     .primary_key(Index::create().col("company_id").col("ticket_id").col("line"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_ticket_charges_tickets")
-                            .from_col("company_id")
-                            .from_col("ticket_id")
-                            .to_tbl("tickets")
-                            .to_col("company_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("ticket_charges", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;
@@ -80,15 +66,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("uploaded_by").string_len(36).not_null())
                     .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_photos_tickets")
-                            .from_col("company_id")
-                            .from_col("ticket_id")
-                            .to_tbl("tickets")
-                            .to_col("company_id")
-                            .to_col("id"),
-                    )
+                    .foreign_key(&mut tenant_fk("photos", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;

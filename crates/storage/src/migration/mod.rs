@@ -11,6 +11,24 @@ mod m0006_dispatch;
 mod m0007_subtasks;
 mod m0008_field_work;
 
+/// A tenant table's reference to its company.
+fn company_fk(table: &str) -> ForeignKeyCreateStatement {
+    ForeignKey::create().name(format!("fk_{table}_companies")).from_col("company_id").to_tbl("companies").to_col("id").to_owned()
+}
+
+/// A tenant table's reference to another row of the same company: the key pairs the company with
+/// the id, so a row can never point into another company.
+fn tenant_fk(table: &str, column: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{to}"))
+        .from_col("company_id")
+        .from_col(column)
+        .to_tbl(to)
+        .to_col("company_id")
+        .to_col("id")
+        .to_owned()
+}
+
 pub struct Migrator;
 
 #[async_trait::async_trait]
