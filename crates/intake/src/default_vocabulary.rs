@@ -177,6 +177,8 @@ fn categories() -> Vec<CategoryRule> {
     use Scope::*;
     [
         category("repair.water", 720, Room)
+            .words(3.0, &["冒脏水", "粪水", "什么时候来水", "什么时候有水", "返臭"])
+            .words(1.5, &["脏水"])
             .tag(
                 "water.leak",
                 3.0,
@@ -271,6 +273,8 @@ fn categories() -> Vec<CategoryRule> {
             )
             .words(0.5, &["厨房", "水"]),
         category("repair.electric", 720, Room)
+            .words(3.0, &["铜线", "电线皮", "线头"])
+            .words(2.0, &["开关", "线路"])
             .tag(
                 "power.outage",
                 3.0,
@@ -355,6 +359,8 @@ fn categories() -> Vec<CategoryRule> {
             // 楼梯 and 滑梯 are stairs and slides: listed so their 梯 is not taken for a lift.
             .words(0.0, &["楼梯", "滑梯"]),
         category("repair.door_access", 720, Unit)
+            .words(3.0, &["卷帘门", "推拉窗", "玻璃门"])
+            .words(2.0, &["拉不下来", "锁不上", "滑轮"])
             .tag(
                 "door_access",
                 3.0,
@@ -413,6 +419,8 @@ fn categories() -> Vec<CategoryRule> {
             .tag("pavilion", 3.0, &["凉亭", "亭子", "长廊"])
             .words(1.5, &["公共设施", "花园", "车棚"]),
         category("repair.structure", 1440, Room)
+            .words(4.0, &["吊顶掉", "掉下来一大块", "楼板"])
+            .words(1.5, &["墙面"])
             .tag("crack", 3.0, &["开裂", "裂缝", "裂了"])
             .tag(
                 "seepage",
@@ -499,6 +507,7 @@ fn categories() -> Vec<CategoryRule> {
             .tag("ac.drip", 3.0, &["出风口", "空调漏水"])
             .tag("ac", 3.0, &["空调", "中央空调", "冷气"]),
         category("complaint.sanitation", 1440, Building)
+            .words(3.0, &["保洁", "没人扫", "不扫", "不拖", "臭气熏天", "味道太大"])
             .tag(
                 "garbage",
                 3.0,
@@ -590,6 +599,8 @@ fn categories() -> Vec<CategoryRule> {
             .tag("guard", 3.0, &["保安", "门岗", "巡逻", "不登记", "治安"])
             .words(1.0, &["安全"]),
         category("complaint.neighbor", 1440, Unit)
+            .words(3.0, &["拒不赔偿", "不肯赔", "堆放"])
+            .words(1.5, &["赔偿"])
             .tag(
                 "throwing",
                 4.0,
@@ -631,6 +642,7 @@ fn categories() -> Vec<CategoryRule> {
             .words(3.0, &["切割"])
             .words(1.0, &["施工", "周末", "中午"]),
         category("complaint.staff_conduct", 1440, Project)
+            .words(4.0, &["爱答不理", "说话太冲", "态度恶劣"])
             .tag(
                 "staff",
                 3.0,
@@ -714,6 +726,8 @@ fn categories() -> Vec<CategoryRule> {
             )
             .words(1.5, &["草"]),
         category("complaint.repair_quality", 1440, Room)
+            .words(6.0, &["刚修的", "刚修好", "才修的", "刚修完", "到现在都没来", "没人来修", "多次报修"])
+            .words(4.0, &["都没来", "还没来", "修的什么", "报修一个", "报修一周", "报修两", "报修好几", "报修半个", "报修快", "报修都"])
             .words(
                 6.0,
                 &[
@@ -768,6 +782,7 @@ fn categories() -> Vec<CategoryRule> {
             )
             .words(2.0, &["物业费", "费用"]),
         category("inquiry.parking", 1440, Room)
+            .words(4.0, &["访客的车", "访客车"])
             .words(
                 3.0,
                 &["月卡", "访客车辆", "车位", "访客停车", "停车", "车能开进"],
@@ -939,6 +954,12 @@ fn kind_cues() -> Vec<KindCue> {
                 "怎么突然",
                 "烂了",
                 "断了",
+                "拉不下来",
+                "锁不上",
+                "推不动",
+                "转不动",
+                "刷不出来",
+                "不走字",
                 "破了",
                 "松了",
                 "裂了",
@@ -1223,7 +1244,7 @@ fn urgency_rules() -> Vec<UrgencyRule> {
     let lift = &["电梯", "梯"];
     let gas = &["燃气", "煤气", "天然气", "液化气"];
     // A complaint about a past repair is not a report that the thing is down now.
-    let past_repair = &["修了又", "修好没", "修完", "报修未果", "修了三次", "又修"];
+    let past_repair = &["修了又", "修好没", "修完", "报修未果", "修了三次", "又修", "刚修", "才修"];
     vec![
         rule(
             Emergency,
@@ -1264,6 +1285,9 @@ fn urgency_rules() -> Vec<UrgencyRule> {
                 "烧着",
                 "点着了",
                 "烧焦",
+                "焦糊",
+                "糊味",
+                "焦味",
             ],
         ),
         rule(
@@ -1325,6 +1349,8 @@ fn urgency_rules() -> Vec<UrgencyRule> {
                 "里面有人",
                 "在里面",
                 "困住",
+                "困了",
+                "困着",
             ],
         )
         .about(lift),
@@ -1340,9 +1366,12 @@ fn urgency_rules() -> Vec<UrgencyRule> {
                 "火花",
                 "冒火",
                 "打火",
+                "露在外面",
+                "露出来",
+                "破皮",
             ],
         )
-        .about(&["电", "线"]),
+        .about(&["电", "线", "插座", "开关"]),
         rule(
             Emergency,
             "falling objects",
@@ -1381,7 +1410,7 @@ fn urgency_rules() -> Vec<UrgencyRule> {
         rule(
             Urgent,
             "no water",
-            &["停水", "没水", "没有水", "断水", "不出水", "没来水"],
+            &["停水", "没水", "没有水", "断水", "不出水", "没来水", "什么时候来水", "什么时候有水"],
         ),
         rule(
             Urgent,
@@ -1422,14 +1451,16 @@ fn urgency_rules() -> Vec<UrgencyRule> {
                 "刷不开",
                 "不识别",
                 "没反应",
+                "关不上",
+                "锁不上",
             ],
         )
-        .about(&["门禁", "闸机"])
+        .about(&["门禁", "闸机", "单元门", "楼栋门"])
         .unless(past_repair),
         rule(
             Urgent,
             "sewage backing up",
-            &["反水", "返水", "冒出来", "外溢"],
+            &["反水", "返水", "冒出来", "外溢", "冒脏水", "冒污水", "粪水", "冒到", "往上冒", "倒灌", "漫出来"],
         ),
         rule(Urgent, "vehicles cannot leave", &["抬不起来", "出不去"]).about(&["道闸", "闸"]),
         rule(
@@ -1553,6 +1584,11 @@ fn escalation_rules() -> Vec<EscalationRule> {
                 "好多次",
                 "一次又一次",
                 "又双叒叕",
+                "好几遍",
+                "十几遍",
+                "几十遍",
+                "十几次",
+                "几十次",
             ],
         ),
     ]
