@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::classify::Classifier;
+use crate::danger::{DANGER, DANGER_THRESHOLD};
 use crate::location::{Location, find_place};
 use crate::normalize::Normalizer;
 use crate::risk::RiskMatcher;
@@ -94,6 +95,7 @@ impl Analyzer {
 
     /// Analyses one message. `channel` is a glossary channel code (app, wechat, hotline_12345, …).
     pub fn analyze(&self, text: &str, channel: Option<&str>) -> Analysis {
+        let danger = DANGER.judge(text);
         let text = self.normalizer.normalize(text);
         let classification = self.classifier.classify(&text);
         let dissatisfied = classification
@@ -112,6 +114,18 @@ impl Analyzer {
                     classification.kind.as_deref().unwrap_or_default()
                 );
             }
+        }
+        if urgency.urgency < Urgency::Emergency && danger.probability > DANGER_THRESHOLD {
+            urgency.urgency = Urgency::Emergency;
+            urgency.confidence = 0.6;
+            urgency.evidence = vec![Evidence {
+                field: "urgency".into(),
+                words: danger.pairs,
+                note: format!(
+                    "worded like the emergencies among the labelled examples (probability {:.2}): treated as one, to be safe",
+                    danger.probability
+                ),
+            }];
         }
         let risk = self.risk.assess(&text, channel, dissatisfied);
         let place = find_place(&text);
@@ -213,6 +227,15 @@ mod tests {
         ] {
             assert_eq!(analyze(text).urgency, "emergency", "{text}");
         }
+    }
+
+    #[test]
+    fn unknown_danger_wording_is_raised_with_its_evidence() {
+        let analysis = analyze("地下室的电闸箱噼里啪啦冒蓝光");
+        assert_eq!(analysis.urgency, "emergency");
+        let urgency = analysis.evidence.iter().find(|item| item.field == "urgency").unwrap();
+        assert!(urgency.note.contains("labelled examples") && !urgency.words.is_empty());
+        assert_eq!(analyze("电梯里的广告屏不亮了").urgency, "normal");
     }
 
     #[test]

@@ -177,6 +177,7 @@ fn categories() -> Vec<CategoryRule> {
     use Scope::*;
     [
         category("repair.water", 720, Room)
+            .words(3.0, &["被水泡", "泡在水里", "灌了", "水位"])
             .words(3.0, &["冒脏水", "粪水", "什么时候来水", "什么时候有水", "返臭"])
             .words(1.5, &["脏水"])
             .tag(
@@ -359,6 +360,7 @@ fn categories() -> Vec<CategoryRule> {
             // 楼梯 and 滑梯 are stairs and slides: listed so their 梯 is not taken for a lift.
             .words(0.0, &["楼梯", "滑梯"]),
         category("repair.door_access", 720, Unit)
+            .words(1.0, &["玻璃"])
             .words(3.0, &["卷帘门", "推拉窗", "玻璃门"])
             .words(2.0, &["拉不下来", "锁不上", "滑轮"])
             .tag(
@@ -397,6 +399,7 @@ fn categories() -> Vec<CategoryRule> {
             )
             .tag("window", 2.5, &["窗户", "玻璃碎", "窗"]),
         category("repair.public_facility", 1440, Project)
+            .words(3.0, &["广告牌", "招牌", "指示牌"])
             .tag("street_light", 3.0, &["路灯", "路灯杆"])
             .tag("barrier", 3.0, &["道闸", "抬不起来", "落杆", "抬杆"])
             .tag("charger", 4.0, &["充电桩"])
@@ -419,6 +422,7 @@ fn categories() -> Vec<CategoryRule> {
             .tag("pavilion", 3.0, &["凉亭", "亭子", "长廊"])
             .words(1.5, &["公共设施", "花园", "车棚"]),
         category("repair.structure", 1440, Room)
+            .words(2.0, &["返潮", "发霉"])
             .words(4.0, &["吊顶掉", "掉下来一大块", "楼板"])
             .words(1.5, &["墙面"])
             .tag("crack", 3.0, &["开裂", "裂缝", "裂了"])
@@ -456,6 +460,8 @@ fn categories() -> Vec<CategoryRule> {
             .words(2.0, &["墙体", "外墙", "瓷砖"])
             .words(0.5, &["墙", "天花板", "吊顶"]),
         category("repair.fire_safety", 120, Building)
+            .words(4.0, &["消防管道", "消防管"])
+            .words(4.5, &["烧起来", "冒火", "火星", "火很大", "焦味", "烧黑", "火光"])
             .tag(
                 "fire",
                 4.5,
@@ -1288,6 +1294,12 @@ fn urgency_rules() -> Vec<UrgencyRule> {
                 "焦糊",
                 "糊味",
                 "焦味",
+                "冒火",
+                "火星",
+                "火光",
+                "火很大",
+                "烧黑",
+                "烧了起来",
             ],
         ),
         rule(
@@ -1330,6 +1342,10 @@ fn urgency_rules() -> Vec<UrgencyRule> {
                 "到脚踝",
                 "水流到",
                 "流到一楼",
+                "水位",
+                "被水泡",
+                "灌了",
+                "没过",
             ],
         ),
         rule(
@@ -1351,6 +1367,15 @@ fn urgency_rules() -> Vec<UrgencyRule> {
                 "困住",
                 "困了",
                 "困着",
+                "夹住",
+                "急坠",
+                "下坠",
+                "坠梯",
+                "溜梯",
+                "冲顶",
+                "蹲底",
+                "往下掉",
+                "摔倒",
             ],
         )
         .about(lift),
@@ -1369,6 +1394,14 @@ fn urgency_rules() -> Vec<UrgencyRule> {
                 "露在外面",
                 "露出来",
                 "破皮",
+                "带电",
+                "电倒",
+                "电麻",
+                "被电",
+                "麻手",
+                "掉在地上",
+                "掉地上",
+                "垂下来",
             ],
         )
         .about(&["电", "线", "插座", "开关"]),
@@ -1400,12 +1433,20 @@ fn urgency_rules() -> Vec<UrgencyRule> {
                 "砸凹",
                 "掉落",
                 "坠下",
+                "掉下去",
+                "快掉了",
+                "要掉了",
+                "刮下来",
+                "刮倒",
+                "吹倒",
+                "塌了",
+                "倒塌",
             ],
         ),
         rule(
             Emergency,
             "a crime in progress",
-            &["撬车", "撬门", "撬锁", "抢劫", "正在偷"],
+            &["撬车", "撬门", "撬锁", "抢劫", "正在偷", "小偷正在", "有个小偷", "有小偷在", "撬开", "砸车窗", "偷东西", "在撬", "在偷", "在砸"],
         ),
         rule(
             Urgent,

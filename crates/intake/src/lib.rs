@@ -18,6 +18,7 @@
 mod analysis;
 mod bench;
 mod classify;
+mod danger;
 mod default_vocabulary;
 mod duplicates;
 mod eval;

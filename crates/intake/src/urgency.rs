@@ -25,8 +25,9 @@ impl Urgency {
     }
 }
 
-/// Words that, written right before a trigger, say it is not happening (没冒烟, 不漏气).
-const NEGATIONS: [&str; 5] = ["没有", "没", "不", "未", "无"];
+/// Words that, written right before a trigger, say it is not happening (没冒烟, 不漏气, 没闻到味道)
+/// or only might (万一着火怎么跑).
+const NEGATIONS: [&str; 14] = ["没有", "没", "不", "未", "无", "没有闻到", "没闻到", "闻不到", "没看到", "万一", "如果", "要是", "以防", "防止"];
 
 /// The decided urgency with its evidence.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,6 +165,7 @@ mod tests {
             Urgency::Normal
         );
         assert_eq!(matcher().assess("有没有冒烟").urgency, Urgency::Emergency);
+        assert_eq!(matcher().assess("万一冒烟怎么跑").urgency, Urgency::Normal);
     }
 
     #[test]
