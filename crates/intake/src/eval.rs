@@ -105,10 +105,14 @@ pub fn builtin_test_set() -> EvalSet {
 }
 
 /// Messages paraphrased from real residents' public complaints (news reports, forum posts, hotline
-/// replies), labelled before the analyser first ran on them and never tuned against; no duplicate
-/// scenarios. The least author-biased estimate we have (eval/README.md).
+/// replies) and duplicate scenarios written after the duplicate rules, each labelled before the
+/// analyser first ran on it and never tuned against. The least author-biased estimate we have
+/// (eval/README.md).
 pub fn builtin_external_set() -> EvalSet {
-    builtin(include_str!("../eval/external_messages.jsonl"), "")
+    builtin(
+        include_str!("../eval/external_messages.jsonl"),
+        include_str!("../eval/external_duplicates.jsonl"),
+    )
 }
 
 /// The development set the vocabulary was tuned on.
