@@ -24,6 +24,9 @@ pub struct Analysis {
     pub location: Location,
     /// The lift named ("1号梯", "左梯"), so duplicates about different lifts stay apart.
     pub lift: Option<String>,
+    /// The gate named ("东门"), so reports about the barriers or lights of different gates stay apart.
+    #[serde(default)]
+    pub gate: Option<String>,
     /// Problem tags of the words seen (`lift.stopped`, `water.leak`): the message's signature for
     /// duplicate detection.
     pub problems: Vec<String>,
@@ -150,6 +153,7 @@ impl Analyzer {
             escalation_risk: risk.at_risk,
             location: place.location,
             lift: place.lift,
+            gate: place.gate,
             problems: classification.problems,
             confidence: Confidence {
                 kind: classification.kind_confidence,

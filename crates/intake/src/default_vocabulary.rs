@@ -285,6 +285,9 @@ fn categories() -> Vec<CategoryRule> {
                     "断电",
                     "没有电",
                     "什么时候来电",
+                    "电都没有",
+                    "一点电",
+                    "全黑了",
                     "总闸",
                     "供电",
                 ],
@@ -401,7 +404,7 @@ fn categories() -> Vec<CategoryRule> {
         category("repair.public_facility", 1440, Project)
             .words(3.0, &["广告牌", "招牌", "指示牌"])
             .tag("street_light", 3.0, &["路灯", "路灯杆"])
-            .tag("barrier", 3.0, &["道闸", "抬不起来", "落杆", "抬杆"])
+            .tag("barrier", 3.0, &["道闸", "抬不起来", "落杆", "抬杆", "杆子", "栏杆不抬"])
             .tag("charger", 4.0, &["充电桩"])
             .tag(
                 "playground",

@@ -36,6 +36,9 @@ pub struct TicketFacts {
     pub location: Location,
     /// The lift named ("1号梯", "左梯"), if any.
     pub lift: Option<String>,
+    /// The gate named ("东门"), if any.
+    #[serde(default)]
+    pub gate: Option<String>,
     /// Problem tags from the analysis (`lift.stopped`, `water.leak`).
     pub problems: Vec<String>,
     /// Unix seconds.
@@ -63,6 +66,7 @@ impl TicketFacts {
             category: analysis.category.clone(),
             location,
             lift: analysis.lift.clone(),
+            gate: analysis.gate.clone(),
             problems: analysis.problems.clone(),
             reported_at,
             open,
@@ -319,7 +323,10 @@ fn same_place(new: &TicketFacts, old: &TicketFacts, scope: Scope) -> Option<Plac
     let unit = level(a.unit.as_deref(), b.unit.as_deref(), exact);
     let room = |equal: fn(&str, &str) -> bool| level(a.room.as_deref(), b.room.as_deref(), equal);
     let lift = level(new.lift.as_deref(), old.lift.as_deref(), exact);
+    let gate = level(new.gate.as_deref(), old.gate.as_deref(), exact);
     let levels: Vec<Level> = match scope {
+        // Across an estate only the gate can tell two places apart, when both name one.
+        Scope::Project if gate == Level::Different => vec![gate],
         Scope::Project => Vec::new(),
         // A shop has a code but no building: the code stands for it.
         Scope::Building if building == Level::Unknown => vec![room(|x, y| x == y)],
@@ -388,6 +395,7 @@ mod tests {
                 room: field(place.2),
             },
             lift: lift.map(str::to_owned),
+            gate: None,
             problems: problems.iter().map(|tag| tag.to_string()).collect(),
             reported_at: minute * 60,
             open: true,
@@ -396,6 +404,20 @@ mod tests {
 
     fn linked(new: &TicketFacts, old: &TicketFacts) -> bool {
         duplicate_of(new, std::slice::from_ref(old), &Vocabulary::default()).is_some()
+    }
+
+    #[test]
+    fn the_barriers_of_two_gates_are_two_problems() {
+        const BARRIER: &str = "repair.public_facility";
+        let at_gate = |id: &str, gate: Option<&str>, minute: i64| TicketFacts {
+            gate: gate.map(str::to_owned),
+            ..ticket(id, BARRIER, ("", "", ""), None, &["barrier"], minute)
+        };
+        let east = at_gate("a", Some("东门"), 0);
+        assert!(linked(&at_gate("b", Some("东门"), 10), &east));
+        assert!(!linked(&at_gate("c", Some("西门"), 15), &east));
+        // A gate named on one side only is no evidence either way.
+        assert!(linked(&at_gate("d", None, 20), &east));
     }
 
     const LIFT: &str = "repair.elevator";

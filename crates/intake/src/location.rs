@@ -51,6 +51,8 @@ pub struct Place {
     pub location: Location,
     /// The lift named, canonical: "1号梯", "左梯", "货梯".
     pub lift: Option<String>,
+    /// The gate named, canonical: "东门".
+    pub gate: Option<String>,
     pub words: Vec<String>,
 }
 
@@ -100,10 +102,12 @@ static NUMBERED_LIFT: LazyLock<Regex> =
     LazyLock::new(|| pattern(&format!(r"({NUM})\s*号\s*(?:电梯|客梯|货梯|梯)")));
 static SIDE_LIFT: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"(左|右|东|西|南|北|中间)(?:边|侧|面|手边)?\s*(?:那|这)?\s*(?:一)?(?:部|台|个)?\s*(?:的)?\s*(?:电梯|扶梯|客梯|梯)",
+        r"(左|右|东|西|南|北|中间)(?:边|侧|面|手边|门|入口)?\s*(?:那|这)?\s*(?:一)?(?:部|台|个)?\s*(?:的)?\s*(?:自动)?(?:电梯|扶梯|客梯|梯)",
     )
 });
 static CARGO_LIFT: LazyLock<Regex> = LazyLock::new(|| pattern("货梯"));
+/// A gate of the estate or mall by its side: 东门, 北大门, 南侧门. Not 门禁, 门口 alone.
+static GATE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(东|西|南|北)(?:大|侧)?门"));
 
 /// The earliest mention wins for each field: residents name the place of the problem first and
 /// their own home (楼上1602漏水到我家1502) after it.
@@ -226,9 +230,15 @@ pub fn find_place(text: &str) -> Place {
         room: room.take(&mut words),
     };
     let lift = find_lift(text, &mut words);
+    let gate = GATE.captures(text).and_then(|captures| {
+        let (side, whole) = (captures.get(1)?, captures.get(0)?);
+        words.push(whole.as_str().to_owned());
+        Some(format!("{}门", side.as_str()))
+    });
     Place {
         location,
         lift,
+        gate,
         words,
     }
 }
@@ -390,6 +400,17 @@ mod tests {
         assert_eq!(lift("1号梯困人").as_deref(), Some("1号梯"));
         assert_eq!(lift("东侧的扶梯停了").as_deref(), Some("东梯"));
         assert_eq!(lift("电梯坏了"), None);
+        assert_eq!(lift("商场北门扶梯停了").as_deref(), Some("北梯"));
+        assert_eq!(lift("北边的自动扶梯不动了").as_deref(), Some("北梯"));
+    }
+
+    #[test]
+    fn gates() {
+        let gate = |text: &str| find_place(text).gate;
+        assert_eq!(gate("东门道闸抬不起来").as_deref(), Some("东门"));
+        assert_eq!(gate("北大门的路灯不亮").as_deref(), Some("北门"));
+        assert_eq!(gate("单元门禁坏了"), None);
+        assert_eq!(gate("门口有垃圾"), None);
     }
 
     #[test]
