@@ -101,10 +101,13 @@ impl Analyzer {
         let danger = DANGER.judge(text);
         let text = self.normalizer.normalize(text);
         let classification = self.classifier.classify(&text);
-        let dissatisfied = classification
-            .kind
-            .as_deref()
-            .is_none_or(|kind| !CONTENT_KINDS.contains(&kind));
+        // A message of unknown words may well be a threat: only a recognised question, suggestion
+        // or praise is taken as content.
+        let dissatisfied = classification.guessed
+            || classification
+                .kind
+                .as_deref()
+                .is_none_or(|kind| !CONTENT_KINDS.contains(&kind));
         let mut urgency = self.urgency.assess(&text);
         // A question about an announced outage, or thanks for a fixed one, is no outage in
         // progress. Emergencies are never lowered: safety first.

@@ -19,6 +19,8 @@ pub struct Classification {
     pub category_confidence: f32,
     /// Problem tags of every keyword seen, for duplicate detection.
     pub problems: Vec<String>,
+    /// No word of any list was seen: the kind is only a guess.
+    pub guessed: bool,
     pub evidence: Vec<Evidence>,
 }
 
@@ -203,6 +205,7 @@ impl Classifier {
             kind_confidence,
             category_confidence,
             problems,
+            guessed: false,
             evidence,
         }
     }
@@ -230,6 +233,7 @@ impl Classifier {
             kind_confidence: 0.3,
             category_confidence: 0.3,
             problems,
+            guessed: true,
             evidence,
         }
     }

@@ -1520,7 +1520,7 @@ fn escalation_rules() -> Vec<EscalationRule> {
     vec![
         escalation(
             "threatens the 12345 / mayor's hotline",
-            false,
+            true,
             &[
                 "12345",
                 "市长热线",
@@ -1562,11 +1562,12 @@ fn escalation_rules() -> Vec<EscalationRule> {
                 "上访",
                 "政府",
                 "城管",
+            "消费者协会", "价格举报", "举报电话",
             ],
         ),
         escalation(
             "threatens media or short-video exposure",
-            false,
+            true,
             &[
                 "媒体",
                 "曝光",
@@ -1577,7 +1578,7 @@ fn escalation_rules() -> Vec<EscalationRule> {
                 "电视台",
                 "记者",
                 "报社",
-            ],
+            "拍了视频", "发到网上", "上网发帖", "发帖", "评评理", ],
         ),
         escalation("threatens to post online", true, &["网上", "朋友圈"]),
         escalation(
@@ -1607,12 +1608,12 @@ fn escalation_rules() -> Vec<EscalationRule> {
                 "不缴",
                 "拒绝缴纳",
                 "拒付",
-            ],
+            "别想收", "不会再交", "不再交", "一分钱都不交", "休想", ],
         ),
         escalation(
             "brings in the owners' committee",
             true,
-            &["业委会", "业主大会"],
+            &["业委会", "业主大会", "联名", "集体投诉", "罢免"],
         ),
         escalation(
             "a repeated problem",
@@ -1633,7 +1634,7 @@ fn escalation_rules() -> Vec<EscalationRule> {
                 "几十遍",
                 "十几次",
                 "几十次",
-            ],
+            "好多回", "好几回", "无数遍", "三天两头", ],
         ),
     ]
 }

@@ -10,10 +10,10 @@ use crate::numerals::parse_number;
 use crate::phrases::{PhraseSet, TooLarge};
 use crate::vocabulary::{EscalationRule, Vocabulary};
 
-/// A count of times: 第三次, 三次了, 十几次, 4回.
+/// A count of times: 第三次, 三次了, 十几次, 4回, 五遍.
 static REPEAT: LazyLock<Regex> = LazyLock::new(|| {
     // A constant pattern, checked by this file's tests.
-    Regex::new(r"([0-9]{1,4}|[零一二两三四五六七八九十百几]{1,5})\s*(?:次|回)")
+    Regex::new(r"([0-9]{1,4}|[零一二两三四五六七八九十百几]{1,5})\s*(?:次|回|遍|趟)")
         .expect("repeat pattern compiles")
 });
 
