@@ -1,14 +1,17 @@
 //! Residents sign in with their phone and a one-time code: no password to forget, and the phone
-//! is the one identity a resident has across rooms and channels.
+//! is the one identity a resident has across rooms and channels. The code is delivered through
+//! the notification outbox (kind `sign_in_code`), like every other message to a resident.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::db::Store;
 use crate::entity::{resident, sign_in_code};
 use crate::error::{Result, StorageError};
+use crate::notify::{Subject, notify};
 
 /// How long a code is good for.
 pub const CODE_TTL: Duration = Duration::minutes(5);
@@ -28,8 +31,9 @@ fn code_hash(company_id: &str, phone: &str, code: &str) -> String {
 }
 
 impl Store {
-    /// Issues a fresh six-digit code for a registered phone, replacing any earlier one. `None`
-    /// when the phone is not a resident's (callers answer alike, so as not to reveal who lives where).
+    /// Issues a fresh six-digit code for a registered phone, replacing any earlier one, and puts
+    /// it in the outbox for the phone in the same transaction. `None` when the phone is not a
+    /// resident's (callers answer alike, so as not to reveal who lives where).
     pub async fn issue_sign_in_code(&self, phone: &str, now: DateTime<Utc>) -> Result<Option<SignInCode>> {
         let mut companies: Vec<String> = resident::Entity::find()
             .filter(resident::Column::Phone.eq(phone))
@@ -66,6 +70,8 @@ impl Store {
             )
             .exec_without_returning(&txn)
             .await?;
+        let details = json!({ "code": code, "expires_at": now + CODE_TTL });
+        notify(&txn, Subject { company_id, ticket_id: None }, &[phone.to_owned()], "sign_in_code", &details, now).await?;
         txn.commit().await?;
         Ok(Some(SignInCode { company_id: company_id.clone(), phone: phone.to_owned(), code }))
     }

@@ -9,5 +9,6 @@ mod rosters;
 mod subtasks;
 
 pub use auto::Dispatched;
+pub use photos::{CheckedPhoto, check_photo};
 pub(crate) use auto::GRAB;
 pub(crate) use field_work::{PENDING, settle_bill, write_bill};

@@ -66,15 +66,42 @@ fn paths(dir: &Path, p: &photo::Model, kind: PhotoType) -> (PathBuf, PathBuf) {
     (folder.join(format!("{}.{}", p.id, kind.extension())), folder.join(format!("{}.thumb.jpg", p.id)))
 }
 
+/// A photo checked by its content and decoded within limits, ready to be kept: a form can check
+/// all its photos before it changes anything.
+pub struct CheckedPhoto {
+    bytes: Vec<u8>,
+    checked: Checked,
+}
+
+/// Checks a photo's size and content and makes its thumbnail (CPU work, off the async threads).
+pub async fn check_photo(bytes: Vec<u8>) -> Result<CheckedPhoto> {
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(bad_file(FieldErrorCode::TooLong));
+    }
+    tokio::task::spawn_blocking(move || check(&bytes).map(|checked| CheckedPhoto { bytes, checked }))
+        .await
+        .map_err(|e| StorageError::Files(e.to_string()))?
+}
+
 impl Store {
     /// Adds a photo to a ticket the caller can see (not a cancelled or closed one).
     pub async fn add_photo(&self, who: &Principal, ticket_id: &str, bytes: Vec<u8>, now: DateTime<Utc>) -> Result<photo::Model> {
+        let t = self.photo_ticket(who, ticket_id).await?;
+        let photo = check_photo(bytes).await?;
+        self.keep_photo(who, &t, photo, now).await
+    }
+
+    /// Adds a photo checked beforehand with [`check_photo`], on the same terms as [`Store::add_photo`].
+    pub async fn add_checked_photo(&self, who: &Principal, ticket_id: &str, photo: CheckedPhoto, now: DateTime<Utc>) -> Result<photo::Model> {
+        let t = self.photo_ticket(who, ticket_id).await?;
+        self.keep_photo(who, &t, photo, now).await
+    }
+
+    /// The ticket a photo is for, if it may have one more.
+    async fn photo_ticket(&self, who: &Principal, ticket_id: &str) -> Result<ticket::Model> {
         let t = self.ticket(who, ticket_id).await?;
         if t.status.parse::<Status>().is_ok_and(Status::is_final) {
             return Err(StorageError::field("ticket", FieldErrorCode::Invalid));
-        }
-        if bytes.len() > MAX_PHOTO_BYTES {
-            return Err(bad_file(FieldErrorCode::TooLong));
         }
         let count = photo::Entity::find()
             .filter(photo::Column::CompanyId.eq(&t.company_id))
@@ -84,16 +111,19 @@ impl Store {
         if count >= MAX_PHOTOS_PER_TICKET {
             return Err(bad_file(FieldErrorCode::OutOfRange));
         }
-        let size = bytes.len();
-        let (bytes, checked) = tokio::task::spawn_blocking(move || check(&bytes).map(|c| (bytes, c)))
-            .await
-            .map_err(|e| StorageError::Files(e.to_string()))??;
+        Ok(t)
+    }
+
+    /// Writes the files and records the photo; without its row a file would be an orphan, so a
+    /// failed record removes them.
+    async fn keep_photo(&self, who: &Principal, t: &ticket::Model, photo: CheckedPhoto, now: DateTime<Utc>) -> Result<photo::Model> {
+        let CheckedPhoto { bytes, checked } = photo;
         let model = photo::Model {
             company_id: t.company_id.clone(),
             id: new_id(),
             ticket_id: t.id.clone(),
             content_type: checked.kind.as_str().to_owned(),
-            size: i64::try_from(size).unwrap_or(i64::MAX),
+            size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
             width: i32::try_from(checked.width).unwrap_or(i32::MAX),
             height: i32::try_from(checked.height).unwrap_or(i32::MAX),
             uploaded_by: who.id.clone(),
@@ -111,9 +141,8 @@ impl Store {
         .await
         .map_err(|e| StorageError::Files(e.to_string()))?
         .map_err(|e| StorageError::Files(e.to_string()))?;
-        let recorded = self.record_photo(who, &t, model, now).await;
+        let recorded = self.record_photo(who, t, model, now).await;
         if recorded.is_err() {
-            // Nothing half-kept: without its row the file would be an orphan.
             let _ = std::fs::remove_file(&files.0);
             let _ = std::fs::remove_file(&files.1);
         }

@@ -70,13 +70,21 @@ async fn request_code(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<CodeRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<CodeSent>)> {
-    let phone = resident_phone(&input.phone)?;
+    send_sign_in_code(&state, &input.phone).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(CodeSent { expires_in: CODE_TTL.num_seconds() })))
+}
+
+/// Sends a code to a registered phone through the notification outbox, and in demo mode writes it
+/// to the server log as well; silent about phones nobody registered. The API and the resident
+/// pages both sign in this way.
+pub(crate) async fn send_sign_in_code(state: &AppState, raw_phone: &str) -> ApiResult<()> {
+    let phone = resident_phone(raw_phone)?;
     if let Some(issued) = state.store.issue_sign_in_code(&phone, Utc::now()).await?
         && state.settings.log_sign_in_codes
     {
         tracing::info!(phone = %mask_phone(&issued.phone), code = %issued.code, "resident sign-in code (demo delivery)");
     }
-    Ok((StatusCode::ACCEPTED, axum::Json(CodeSent { expires_in: CODE_TTL.num_seconds() })))
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -99,9 +107,14 @@ async fn resident_login(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<ResidentLoginRequest>,
 ) -> ApiResult<axum::Json<ResidentLoginResponse>> {
-    let phone = resident_phone(&input.phone)?;
-    let (token, expires_at) = state.store.sign_in_with_code(&phone, &input.code, Utc::now()).await.map_err(credentials)?;
+    let (token, expires_at) = resident_session(&state, &input.phone, &input.code).await?;
     Ok(axum::Json(ResidentLoginResponse { token, expires_at }))
+}
+
+/// Opens a resident's session with their phone and its code: the token and when it expires.
+pub(crate) async fn resident_session(state: &AppState, raw_phone: &str, code: &str) -> ApiResult<(String, DateTime<Utc>)> {
+    let phone = resident_phone(raw_phone)?;
+    state.store.sign_in_with_code(&phone, code, Utc::now()).await.map_err(credentials)
 }
 
 fn resident_phone(raw: &str) -> ApiResult<String> {

@@ -24,7 +24,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct NotificationView {
     pub id: String,
     /// sla_warning, sla_escalation, escalation_risk, rectification, repeat_complaint, praise;
-    /// for residents rating_link and nps_survey (`details.token` is the link's token).
+    /// for residents rating_link and nps_survey (`details.token` is the link's token), and
+    /// sign_in_code (`details.code`, for SMS delivery).
     pub kind: String,
     pub ticket_id: Option<String>,
     /// In the caller's language (Accept-Language).
@@ -95,6 +96,8 @@ fn message(kind: &str, details: &Value, lang: Lang) -> String {
         ("job_offered", Lang::En) => format!("Job on offer: ticket {number}, first to grab it wins"),
         ("charges_to_confirm", Lang::Zh) => format!("收费确认：工单 {number} 的有偿服务合计 {:.2} 元，请确认", details["total_cents"].as_f64().unwrap_or(0.0) / 100.0),
         ("charges_to_confirm", Lang::En) => format!("Please confirm: the paid service of ticket {number} comes to ¥{:.2}", details["total_cents"].as_f64().unwrap_or(0.0) / 100.0),
+        ("sign_in_code", Lang::Zh) => format!("您的登录验证码是 {}，5 分钟内有效，请勿告诉他人", details["code"].as_str().unwrap_or("")),
+        ("sign_in_code", Lang::En) => format!("Your sign-in code is {}. It works for 5 minutes; never share it", details["code"].as_str().unwrap_or("")),
         ("charges_disputed", Lang::Zh) => format!("收费争议：工单 {number} 的业主对收费有异议"),
         ("charges_disputed", Lang::En) => format!("Disputed bill: the resident of ticket {number} disputes the charges"),
         (_, Lang::Zh) => format!("工单 {number} 有新通知"),

@@ -86,7 +86,8 @@ async fn list_photos(State(state): State<AppState>, Caller(who): Caller, Path(id
     Ok(axum::Json(PhotoList { items }))
 }
 
-async fn image(state: &AppState, who: &guanjia_storage::Principal, id: &str, thumbnail: bool) -> ApiResult<Response> {
+/// A photo's file as a response, for the API and the pages alike.
+pub(crate) async fn image(state: &AppState, who: &guanjia_storage::Principal, id: &str, thumbnail: bool) -> ApiResult<Response> {
     let (content_type, bytes) = state.store.photo_file(who, id, thumbnail).await?;
     Ok(([(CONTENT_TYPE, content_type), (CACHE_CONTROL, "private, max-age=86400".to_owned())], bytes).into_response())
 }

@@ -16,6 +16,9 @@ pub enum Nav {
     Dashboard,
     Import,
     Jobs,
+    /// A resident's own requests, and reporting a new one.
+    MyRequests,
+    Report,
     None,
 }
 
@@ -50,7 +53,8 @@ fn sections(role: Role) -> &'static [Nav] {
         Role::Technician => &[Nav::Jobs],
         Role::Admin => &[Nav::Workbench, Nav::NewTicket, Nav::Board, Nav::Dashboard, Nav::Import],
         Role::Manager | Role::Supervisor => &[Nav::Workbench, Nav::NewTicket, Nav::Board, Nav::Dashboard],
-        Role::Agent | Role::Butler | Role::Resident => &[Nav::Workbench, Nav::NewTicket, Nav::Board],
+        Role::Agent | Role::Butler => &[Nav::Workbench, Nav::NewTicket, Nav::Board],
+        Role::Resident => &[Nav::MyRequests, Nav::Report],
     }
 }
 
@@ -63,6 +67,8 @@ impl Nav {
             Nav::Dashboard => ("/dashboard", t.nav_dashboard),
             Nav::Import => ("/admin/import", t.nav_import),
             Nav::Jobs => ("/jobs", t.nav_jobs),
+            Nav::MyRequests => ("/h5", t.h5_nav_requests),
+            Nav::Report => ("/h5/report", t.h5_nav_report),
             Nav::None => ("/", t.nav_workbench),
         }
     }

@@ -32,6 +32,10 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The most a form with photos may carry: a few phone pictures and its fields. Other forms stay
+/// within the server's usual limit.
+pub const MAX_UPLOAD_BYTES: usize = 3 * guanjia_domain::dispatch::photo::MAX_PHOTO_BYTES + 64 * 1024;
+
 /// Middleware over the signed-in pages: a POST without the session's token is refused.
 pub async fn require(request: Request, next: Next) -> Response {
     if request.method() != Method::POST {
@@ -44,10 +48,13 @@ pub async fn require(request: Request, next: Next) -> Response {
     if request.headers().get(HEADER).and_then(|v| v.to_str().ok()).is_some_and(|sent| same(sent, &expected)) {
         return next.run(request).await;
     }
-    // A plain form: read the body to find the field, then hand the same bytes on.
+    // A plain form: read the body to find the field, then hand the same bytes on (the route's
+    // own limit still applies when its handler reads them).
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else { return UiError::TooLarge(lang).into_response() };
-    let sent = match parts.headers.get(CONTENT_TYPE).filter(|t| t.as_bytes().starts_with(b"multipart/form-data")) {
+    let multipart = parts.headers.get(CONTENT_TYPE).filter(|t| t.as_bytes().starts_with(b"multipart/form-data"));
+    let limit = if multipart.is_some() { MAX_UPLOAD_BYTES } else { MAX_BODY_BYTES };
+    let Ok(bytes) = to_bytes(body, limit).await else { return UiError::TooLarge(lang).into_response() };
+    let sent = match multipart {
         Some(content_type) => multipart_field(content_type.clone(), bytes.clone()).await,
         None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()

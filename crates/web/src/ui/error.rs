@@ -6,7 +6,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::Value;
 
 use super::chrome::Chrome;
-use super::redirect::{is_htmx, see_other, sign_in_then};
+use super::redirect::{is_htmx, see_other, sign_in_page, sign_in_then};
 use super::text;
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::Lang;
@@ -77,7 +77,7 @@ impl IntoResponse for UiError {
         let (status, lang, notice) = match self {
             UiError::SignIn { then, htmx } => {
                 // A fragment cannot come back to itself: htmx reloads the whole page instead.
-                return see_other(htmx, &if htmx { "/login".to_owned() } else { sign_in_then(&then) });
+                return see_other(htmx, &if htmx { sign_in_page(&then).to_owned() } else { sign_in_then(&then) });
             }
             UiError::Csrf(lang) => {
                 let message = text::labels(lang).csrf_failed.to_owned();

@@ -53,6 +53,8 @@ pub fn router() -> Router<AppState> {
         .route_layer(middleware::from_fn(csrf::require));
     Router::new()
         .merge(signed_in)
+        .merge(pages::job_work::router())
+        .merge(pages::h5::router())
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/lang/{code}", get(lang::switch))
         .route("/rate/{token}", get(pages::feedback::rate_form).post(pages::feedback::rate))

@@ -24,13 +24,22 @@ pub fn see_other(htmx: bool, location: &str) -> Response {
     }
 }
 
+/// Where residents sign in: their pages live under `/h5`.
+pub const RESIDENT_SIGN_IN: &str = "/h5/login";
+
+/// The sign-in page for `path`: the residents' own for their pages, the staff's for the rest.
+pub fn sign_in_page(path: &str) -> &'static str {
+    if path == "/h5" || path.starts_with("/h5/") { RESIDENT_SIGN_IN } else { "/login" }
+}
+
 /// The sign-in page, coming back to `path` afterwards.
 pub fn sign_in_then(path: &str) -> String {
-    if path == "/" {
-        return "/login".to_owned();
+    let page = sign_in_page(path);
+    if path == "/" || path == "/h5" {
+        return page.to_owned();
     }
     let query = serde_urlencoded::to_string([("next", path)]).unwrap_or_default();
-    format!("/login?{query}")
+    format!("{page}?{query}")
 }
 
 /// Whether htmx sent the request (it wants a fragment, not a page).
@@ -51,5 +60,8 @@ mod tests {
         assert_eq!(local_path(None), "/");
         assert_eq!(sign_in_then("/tickets/1?a=b"), "/login?next=%2Ftickets%2F1%3Fa%3Db");
         assert_eq!(sign_in_then("/"), "/login");
+        assert_eq!(sign_in_then("/h5"), "/h5/login");
+        assert_eq!(sign_in_then("/h5/requests/1"), "/h5/login?next=%2Fh5%2Frequests%2F1");
+        assert_eq!(sign_in_then("/h5x"), "/login?next=%2Fh5x");
     }
 }

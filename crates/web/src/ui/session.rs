@@ -18,7 +18,7 @@ use crate::state::AppState;
 
 pub const COOKIE: &str = "gj_session";
 
-/// A staff member signed in through the pages.
+/// A staff member signed in through the pages (or, as [`SignedIn`], anyone with a session).
 pub struct Session {
     pub who: Principal,
     pub lang: Lang,
@@ -33,17 +33,32 @@ impl Session {
     }
 }
 
-impl FromRequestParts<AppState> for Session {
+/// Whoever the session cookie belongs to, staff or resident: staff pages take [`Session`], the
+/// residents' pages their own extractor, and both are built on this one.
+pub struct SignedIn(pub Session);
+
+impl FromRequestParts<AppState> for SignedIn {
     type Rejection = UiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, UiError> {
         let lang = page_lang(&parts.headers);
         let token = cookies::read(&parts.headers, COOKIE).ok_or_else(|| UiError::sign_in(&parts.headers, &parts.uri))?;
         match state.store.authenticate(token, Utc::now()).await {
-            // Residents have their own mobile pages; these are for staff.
-            Ok(who) if who.role.is_staff() => Ok(Session { who, lang, csrf: csrf::token_for(token), token: token.to_owned() }),
-            Ok(_) | Err(StorageError::Unauthenticated) => Err(UiError::sign_in(&parts.headers, &parts.uri)),
+            Ok(who) => Ok(SignedIn(Session { who, lang, csrf: csrf::token_for(token), token: token.to_owned() })),
+            Err(StorageError::Unauthenticated) => Err(UiError::sign_in(&parts.headers, &parts.uri)),
             Err(other) => Err(UiError::api(ApiError::from(other), lang)),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = UiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, UiError> {
+        match SignedIn::from_request_parts(parts, state).await? {
+            // Residents have their own mobile pages; these are for staff.
+            SignedIn(session) if session.who.role.is_staff() => Ok(session),
+            SignedIn(_) => Err(UiError::sign_in(&parts.headers, &parts.uri)),
         }
     }
 }

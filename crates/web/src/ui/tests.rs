@@ -13,12 +13,12 @@ use tower::ServiceExt;
 
 use super::csrf;
 
-const PASSWORD: &str = "page-test-password";
+pub(super) const PASSWORD: &str = "page-test-password";
 
 /// An app over a fresh SQLite file with one project and an agent in it.
-struct Site {
-    app: Router,
-    folder: std::path::PathBuf,
+pub(super) struct Site {
+    pub(super) app: Router,
+    pub(super) folder: std::path::PathBuf,
 }
 
 impl Drop for Site {
@@ -28,7 +28,7 @@ impl Drop for Site {
 }
 
 impl Site {
-    async fn new() -> Site {
+    pub(super) async fn new() -> Site {
         let folder = std::env::temp_dir().join(format!("gj_ui_{}", guanjia_storage::new_id()));
         let store = Store::connect(&format!("sqlite://{}/guanjia.db", folder.display())).await.expect("connect");
         store.migrate().await.expect("migrate");
@@ -49,11 +49,11 @@ impl Site {
         Site { app: crate::app(store, crate::Settings::default()), folder }
     }
 
-    async fn send(&self, request: Request<Body>) -> Response<Body> {
+    pub(super) async fn send(&self, request: Request<Body>) -> Response<Body> {
         self.app.clone().oneshot(request).await.expect("response")
     }
 
-    async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
+    pub(super) async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
         let mut request = Request::get(path);
         if let Some(cookie) = cookie {
             request = request.header(COOKIE, cookie);
@@ -61,7 +61,7 @@ impl Site {
         self.send(request.body(Body::empty()).unwrap()).await
     }
 
-    async fn post_form(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Response<Body> {
+    pub(super) async fn post_form(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Response<Body> {
         let mut request = Request::post(path).header(CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(cookie) = cookie {
             request = request.header(COOKIE, cookie);
@@ -71,7 +71,7 @@ impl Site {
     }
 
     /// Signs the agent in and returns the session cookie and its CSRF token.
-    async fn sign_in(&self) -> (String, String) {
+    pub(super) async fn sign_in(&self) -> (String, String) {
         let response = self.post_form("/login", None, &[("username", "agent"), ("password", PASSWORD)]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let cookie = header(&response, SET_COOKIE);
@@ -81,11 +81,11 @@ impl Site {
     }
 }
 
-fn header(response: &Response<Body>, name: axum::http::HeaderName) -> String {
+pub(super) fn header(response: &Response<Body>, name: axum::http::HeaderName) -> String {
     response.headers().get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
 }
 
-async fn body(response: Response<Body>) -> String {
+pub(super) async fn body(response: Response<Body>) -> String {
     String::from_utf8(to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap()
 }
 

@@ -214,6 +214,58 @@ labels! {
     no_jobs => "目前没有派给您的工单。", "No jobs for you right now.";
     back_to_jobs => "返回我的工单", "Back to my jobs";
     call => "拨打", "Call";
+    // Resident pages (H5)
+    h5_nav_requests => "我的报事", "My requests";
+    h5_nav_report => "我要报事", "Report a problem";
+    h5_sign_in_title => "业主登录", "Resident sign-in";
+    h5_sign_in_hint => "输入在物业登记的手机号，我们会发送 6 位验证码。", "Enter the mobile number registered with the property office; we send you a 6-digit code.";
+    h5_phone => "手机号", "Mobile number";
+    h5_send_code => "获取验证码", "Send me a code";
+    h5_code_sent => "如果该号码已在物业登记，验证码已发送，5 分钟内有效。", "If this number is registered, a code is on its way. It works for 5 minutes.";
+    h5_code => "验证码", "Code";
+    h5_code_hint => "短信中的 6 位数字", "The 6 digits in the text message";
+    h5_code_again => "没收到？重新获取", "Nothing came? Send another";
+    h5_code_wrong => "验证码错误或已过期，请重新输入或重新获取。", "The code is wrong or has expired: type it again or ask for a new one.";
+    h5_phone_invalid => "请输入正确的 11 位手机号。", "Enter a valid 11-digit mobile number.";
+    h5_staff_link => "物业员工请从这里登录", "Property staff sign in here";
+    h5_requests_title => "我的报事", "My requests";
+    h5_no_requests => "您还没有报事记录。遇到问题可以随时在这里报给物业。", "No requests yet. Whenever something needs fixing, report it here.";
+    h5_to_rate => "待评价", "Please rate";
+    h5_back => "返回我的报事", "Back to my requests";
+    h5_report_title => "我要报事", "Report a problem";
+    h5_room => "房屋", "Home";
+    h5_choose_room => "请选择房屋", "Choose the home";
+    h5_description_hint => "说明什么问题、在哪个位置，例如“卫生间天花板漏水”。", "Say what is wrong and where, e.g. “water dripping from the bathroom ceiling”.";
+    h5_photos => "照片", "Photos";
+    h5_photos_hint => "可直接拍照，JPEG、PNG 或 WebP，每张不超过 10 MB，每次最多", "Take them with the camera: JPEG, PNG or WebP, 10 MB each, at most this many at once:";
+    h5_report_submit => "提交报事", "Send the report";
+    h5_no_photos => "暂无照片。", "No photos yet.";
+    h5_add_photos => "补充照片", "Add photos";
+    h5_upload => "上传照片", "Upload photos";
+    h5_progress => "处理进度", "Progress";
+    h5_me => "我", "Me";
+    h5_rate_title => "评价本次服务", "Rate our service";
+    h5_rate_hint => "问题已处理完成，请为本次服务打分（1–5 分）。不满意我们会重新处理。", "The work is done: please rate it from 1 to 5. If you are not satisfied we will work on it again.";
+    bill_title => "有偿服务收费", "Paid service";
+    bill_total => "合计", "Total";
+    bill_pending => "待业主确认", "Waiting for the resident";
+    bill_accepted => "已确认", "Confirmed";
+    bill_disputed => "有异议", "Disputed";
+    h5_charges_confirm => "确认收费", "Confirm the bill";
+    h5_charges_dispute => "有异议", "Dispute it";
+    work_photo => "拍照上传", "Take a photo";
+    work_photo_hint => "照片会出现在处理记录中，业主可见。", "The photo goes into the timeline, visible to the resident.";
+    work_photo_submit => "上传照片", "Upload the photo";
+    work_record_title => "完工登记", "Finish the job";
+    work_done => "处理情况", "What was done";
+    work_materials => "使用材料（可选）", "Materials used (optional)";
+    work_material_name => "材料名称", "Material";
+    work_material_quantity => "数量", "Quantity";
+    work_material_unit => "单位", "Unit";
+    work_paid => "有偿服务", "Paid services";
+    work_paid_hint => "按本项目价目表收费，数量填 0 表示不收取；业主确认后生效。", "Billed from the project's price list; leave 0 for items not used. The resident confirms the bill.";
+    work_no_price_list => "本项目未设置价目表，无有偿服务项目。", "This project has no price list: nothing to bill.";
+    work_submit => "完工并提交记录", "Finish and record the work";
 }
 
 /// The labels of `lang`.
@@ -382,6 +434,10 @@ pub fn field(lang: Lang, field: &str) -> String {
         "original_id" => ("原工单编号", "Original ticket"),
         "username" => ("用户名", "Username"),
         "password" => ("密码", "Password"),
+        "file" => ("文件", "File"),
+        "overall" => ("总体满意度", "Overall"),
+        charge if charge.starts_with("charges") => ("有偿服务", "Paid services"),
+        material if material.starts_with("materials") => ("使用材料", "Materials"),
         other => return other.to_owned(),
     };
     pick(lang, zh, en).to_owned()

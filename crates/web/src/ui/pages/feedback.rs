@@ -22,12 +22,19 @@ use crate::ui::lang::page_lang;
 use crate::ui::text::{self, Labels};
 
 /// One row of choices: 1–5 stars, or 0–10.
-struct Scale {
-    name: &'static str,
-    label: &'static str,
-    values: Vec<i64>,
-    required: bool,
-    hint: String,
+pub struct Scale {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub values: Vec<i64>,
+    pub required: bool,
+    pub hint: String,
+}
+
+/// A rating's rows of stars: overall (which decides), timeliness and attitude. Residents rate
+/// from a link or from their own request page alike.
+pub fn rating_scales(t: &Labels) -> Vec<Scale> {
+    let stars = |name, label, required| Scale { name, label, values: (1..=5).collect(), required, hint: String::new() };
+    vec![stars("overall", t.rate_overall, true), stars("timeliness", t.rate_timeliness, false), stars("attitude", t.rate_attitude, false)]
 }
 
 #[derive(Template)]
@@ -57,13 +64,12 @@ fn lapsed(t: &Labels, error: &StorageError) -> Option<String> {
 
 fn rating_page(lang: Lang, token: &str, subject: String) -> FeedbackPage {
     let t = text::labels(lang);
-    let stars = |name, label, required| Scale { name, label, values: (1..=5).collect(), required, hint: String::new() };
     FeedbackPage {
         chrome: Chrome::anonymous(lang, t.rate_title, &format!("/rate/{token}")),
         heading: t.rate_title,
         subject,
         action: format!("/rate/{token}"),
-        scales: vec![stars("overall", t.rate_overall, true), stars("timeliness", t.rate_timeliness, false), stars("attitude", t.rate_attitude, false)],
+        scales: rating_scales(t),
         comment_label: t.rate_comment,
         submit: t.rate_submit,
         notice: None,
@@ -119,7 +125,7 @@ pub struct RatingForm {
 }
 
 impl RatingForm {
-    fn rating(self) -> Result<Rating, ValidationError> {
+    pub fn rating(self) -> Result<Rating, ValidationError> {
         let overall = score("overall", self.overall.as_deref())?.ok_or_else(|| ValidationError::single("overall", FieldErrorCode::Required))?;
         Ok(Rating {
             overall,

@@ -17,6 +17,7 @@ use crate::ui::action_form::ActionForm;
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::directory::Directory;
 use crate::ui::error::UiError;
+use crate::ui::pages::job_work;
 use crate::ui::pages::ticket::{self, ActionPost, View};
 use crate::ui::queue::TicketRow;
 use crate::ui::redirect::is_htmx;
@@ -58,9 +59,9 @@ pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<Roo
     Ok(Html(JobsPage { chrome, jobs }.render()?).into_response())
 }
 
-/// `GET /jobs/{id}`.
+/// `GET /jobs/{id}`: the ticket framed as a job, with its photos and finish form below.
 pub async fn page(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
-    ticket::show(&state, &rooms, &session, View::Job, &id).await
+    job_work::page(&state, &rooms, &session, &id).await
 }
 
 /// `POST /jobs/{id}/actions`: the ticket's own actions, answered with the job page.

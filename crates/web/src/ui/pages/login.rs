@@ -16,8 +16,8 @@ use crate::state::AppState;
 use crate::ui::chrome::Chrome;
 use crate::ui::error::{Notice, UiError};
 use crate::ui::lang::page_lang;
-use crate::ui::redirect::{local_path, see_other};
-use crate::ui::session::{self, Session};
+use crate::ui::redirect::{RESIDENT_SIGN_IN, local_path, see_other};
+use crate::ui::session::{self, SignedIn};
 use crate::ui::text;
 
 #[derive(Template)]
@@ -81,10 +81,11 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, Form(inpu
     }
 }
 
-/// `POST /logout`: revokes the token and forgets the cookie.
-pub async fn logout(State(state): State<AppState>, session: Session, headers: HeaderMap) -> Result<Response, UiError> {
+/// `POST /logout`: revokes the token and forgets the cookie; a resident goes back to their own
+/// sign-in page.
+pub async fn logout(State(state): State<AppState>, SignedIn(session): SignedIn, headers: HeaderMap) -> Result<Response, UiError> {
     state.store.logout(session.token(), Utc::now()).await.map_err(|e| UiError::api(e, session.lang))?;
-    let mut response = see_other(false, "/login");
+    let mut response = see_other(false, if session.who.role.is_staff() { "/login" } else { RESIDENT_SIGN_IN });
     response.headers_mut().insert(SET_COOKIE, session::close(&headers));
     Ok(response)
 }

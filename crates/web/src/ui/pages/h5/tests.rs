@@ -1,0 +1,300 @@
+//! The residents' pages and the job page's work over a real store: sign-in by code from the
+//! outbox, who may open what, a report with a photo, the bill, the rating.
+
+use axum::body::Body;
+use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::{Request, StatusCode};
+use chrono::Utc;
+use guanjia_domain::dispatch::NewPriceItem;
+use guanjia_domain::place::RoomKind;
+use guanjia_domain::resident::{ResidentRole, ServiceTier};
+use guanjia_domain::role::Role;
+use guanjia_domain::setup::{NewResident, NewRoom, NewStaff};
+use guanjia_storage::{PageRequest, Principal, Store};
+
+use crate::ui::csrf;
+use crate::ui::tests::{PASSWORD, Site, body, header};
+
+const LI: &str = "13800000001";
+const WANG: &str = "13800000002";
+
+/// The page-test site with a building, two households (李女士 and 王先生), a technician and a
+/// price list.
+struct Estate {
+    site: Site,
+    store: Store,
+    company_id: String,
+    price_item: String,
+}
+
+impl Estate {
+    async fn new() -> Estate {
+        let site = Site::new().await;
+        let store = Store::connect(&format!("sqlite://{}/guanjia.db", site.folder.display())).await.expect("connect");
+        let now = Utc::now();
+        let company = store.ensure_company("ui", "页面测试物业", now).await.expect("company");
+        let system = Principal::system(&company.id, "test");
+        let project = store.projects(&system, PageRequest { page: 1, per_page: 10 }).await.expect("projects").items.remove(0);
+        let building = store.create_building(&system, &project.id, "3栋".into(), now).await.expect("building");
+        for (number, name, phone) in [("1502", "李女士", LI), ("801", "王先生", WANG)] {
+            let room = NewRoom { unit: "1单元".into(), number: number.into(), kind: RoomKind::Residential, floor: None, area_m2: None };
+            let room = store.create_room(&system, &building.id, room, now).await.expect("room");
+            let resident = NewResident { name: name.into(), phone: phone.into(), room_id: room.id, role: ResidentRole::Owner, tier: ServiceTier::Basic };
+            store.create_resident(&system, resident, now).await.expect("resident");
+        }
+        let technician = NewStaff {
+            username: "tech".into(),
+            password: PASSWORD.into(),
+            name: "张师傅".into(),
+            role: Role::Technician,
+            project_ids: vec![project.id.clone()],
+            skills: vec![],
+            phone: None,
+        };
+        store.create_staff(None, &company.id, technician, now).await.expect("technician");
+        let item = NewPriceItem { project_id: project.id, name: "更换角阀".into(), unit: "个".into(), price_cents: 8000, active: true };
+        let price_item = store.create_price_item(&system, item, now).await.expect("price item").id;
+        Estate { site, store, company_id: company.id, price_item }
+    }
+
+    /// Signs a resident in through the pages, reading the code from the outbox as SMS would.
+    async fn resident(&self, phone: &str) -> (String, String) {
+        let sent = self.site.post_form("/h5/login/code", None, &[("phone", phone)]).await;
+        assert_eq!(sent.status(), StatusCode::OK);
+        assert!(body(sent).await.contains("验证码已发送"));
+        let code = self.code_sent_to(phone).await;
+        let response = self.site.post_form("/h5/login", None, &[("phone", phone), ("code", &code)]).await;
+        assert_eq!((response.status(), header(&response, LOCATION)), (StatusCode::SEE_OTHER, "/h5".to_owned()));
+        cookie_and_token(&response)
+    }
+
+    async fn code_sent_to(&self, phone: &str) -> String {
+        let who = Principal::resident(&self.company_id, phone, "", vec![]);
+        let outbox = self.store.notifications(&who, false, PageRequest { page: 1, per_page: 10 }).await.expect("outbox");
+        let sent = outbox.items.iter().find(|n| n.kind == "sign_in_code").expect("the code went through the outbox");
+        sent.details["code"].as_str().expect("a code").to_owned()
+    }
+
+    async fn staff(&self, username: &str) -> (String, String) {
+        let response = self.site.post_form("/login", None, &[("username", username), ("password", PASSWORD)]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        cookie_and_token(&response)
+    }
+
+    async fn post_multipart(&self, path: &str, cookie: &str, fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> axum::http::Response<Body> {
+        const BOUNDARY: &str = "gj-test-boundary";
+        let mut bytes = Vec::new();
+        for (name, value) in fields {
+            bytes.extend(format!("--{BOUNDARY}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").into_bytes());
+        }
+        for (name, file) in files {
+            bytes.extend(format!("--{BOUNDARY}\r\ncontent-disposition: form-data; name=\"{name}\"; filename=\"p.png\"\r\ncontent-type: image/png\r\n\r\n").into_bytes());
+            bytes.extend(file);
+            bytes.extend(b"\r\n");
+        }
+        bytes.extend(format!("--{BOUNDARY}--\r\n").into_bytes());
+        let request = Request::post(path).header(COOKIE, cookie).header(CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"));
+        self.site.send(request.body(Body::from(bytes)).unwrap()).await
+    }
+
+    /// A report by the resident of `cookie`: the request's path.
+    async fn report(&self, (cookie, csrf): &(String, String), description: &str) -> String {
+        let fields = [(csrf::FIELD, csrf.as_str()), ("description", description)];
+        let response = self.post_multipart("/h5/report", cookie, &fields, &[("photos", png())]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", body(response).await);
+        header(&response, LOCATION)
+    }
+}
+
+fn cookie_and_token(response: &axum::http::Response<Body>) -> (String, String) {
+    let pair = header(response, SET_COOKIE).split(';').next().unwrap().to_owned();
+    let token = pair.split_once('=').unwrap().1.to_owned();
+    (pair, csrf::token_for(&token))
+}
+
+fn png() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::RgbImage::from_pixel(40, 30, image::Rgb([40, 90, 160])).write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
+    bytes
+}
+
+#[tokio::test]
+async fn residents_sign_in_with_the_code_the_outbox_carries() {
+    let estate = Estate::new().await;
+    let site = &estate.site;
+    let stranger = site.get("/h5/requests/abc", None).await;
+    assert_eq!(header(&stranger, LOCATION), "/h5/login?next=%2Fh5%2Frequests%2Fabc");
+    assert_eq!(header(&site.get("/h5", None).await, LOCATION), "/h5/login");
+    let form = body(site.get("/h5/login", None).await).await;
+    assert!(form.contains("业主登录") && form.contains("type=\"tel\""), "{form}");
+
+    let bad = site.post_form("/h5/login/code", None, &[("phone", "12345")]).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(bad).await.contains("请输入正确的 11 位手机号"));
+    // A number nobody registered gets the same answer, and nothing is sent.
+    let unknown = site.post_form("/h5/login/code", None, &[("phone", "13900009999")]).await;
+    assert_eq!(unknown.status(), StatusCode::OK);
+    assert!(body(unknown).await.contains("验证码已发送"));
+
+    site.post_form("/h5/login/code", None, &[("phone", LI)]).await;
+    let code = estate.code_sent_to(LI).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = site.post_form("/h5/login", None, &[("phone", LI), ("code", wrong)]).await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(body(refused).await.contains("验证码错误或已过期"));
+    let forged = Request::post("/h5/login")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("host", "guanjia.example")
+        .header("origin", "https://evil.example")
+        .body(Body::from(format!("phone={LI}&code={code}")))
+        .unwrap();
+    assert_eq!(site.send(forged).await.status(), StatusCode::FORBIDDEN);
+    let signed_in = site.post_form("/h5/login", None, &[("phone", LI), ("code", &code), ("next", "/h5/report")]).await;
+    assert_eq!(header(&signed_in, LOCATION), "/h5/report");
+    let (cookie, _) = cookie_and_token(&signed_in);
+    let list = body(site.get("/h5", Some(&cookie)).await).await;
+    assert!(list.contains("我的报事") && list.contains("您还没有报事记录") && list.contains("李女士"), "{list}");
+    let again = site.post_form("/h5/login", None, &[("phone", LI), ("code", &code)]).await;
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED, "a code works once");
+}
+
+#[tokio::test]
+async fn staff_and_residents_keep_to_their_own_pages() {
+    let estate = Estate::new().await;
+    let site = &estate.site;
+    let (agent, _) = estate.staff("agent").await;
+    let (resident, csrf) = estate.resident(LI).await;
+    for path in ["/h5", "/h5/report", "/h5/requests/abc"] {
+        let response = site.get(path, Some(&agent)).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        assert!(header(&response, LOCATION).starts_with("/h5/login"), "staff are refused on {path}");
+    }
+    for (path, to) in [("/", "/login"), ("/jobs", "/login?next=%2Fjobs"), ("/tickets/new", "/login?next=%2Ftickets%2Fnew")] {
+        assert_eq!(header(&site.get(path, Some(&resident)).await, LOCATION), to, "residents are refused on {path}");
+    }
+    let posted = site.post_form("/tickets/new", Some(&resident), &[(csrf::FIELD, &csrf), ("description", "漏水")]).await;
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER, "nor may they post there");
+    // Signing out from the phone ends the session and comes back to the residents' sign-in.
+    let out = site.post_form("/logout", Some(&resident), &[(csrf::FIELD, &csrf)]).await;
+    assert_eq!(header(&out, LOCATION), "/h5/login");
+    assert_eq!(header(&site.get("/h5", Some(&resident)).await, LOCATION), "/h5/login");
+}
+
+#[tokio::test]
+async fn a_report_with_a_photo_is_seen_by_its_household_alone() {
+    let estate = Estate::new().await;
+    let site = &estate.site;
+    let li = estate.resident(LI).await;
+    let form = body(site.get("/h5/report", Some(&li.0)).await).await;
+    assert!(form.contains("3栋1单元1502") && form.contains("capture=\"environment\"") && form.contains("<optgroup"), "{form}");
+
+    let without_token = estate.post_multipart("/h5/report", &li.0, &[("description", "厨房漏水")], &[]).await;
+    assert_eq!(without_token.status(), StatusCode::FORBIDDEN);
+    let bad_photo = [(csrf::FIELD, li.1.as_str()), ("description", "厨房漏水")];
+    let refused = estate.post_multipart("/h5/report", &li.0, &bad_photo, &[("photos", b"not a photo at all".to_vec())]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(page.contains("文件") && page.contains("格式不正确") && page.contains("厨房漏水"), "said, and what was typed kept: {page}");
+    let empty = estate.post_multipart("/h5/report", &li.0, &[(csrf::FIELD, li.1.as_str())], &[]).await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(empty).await.contains("问题描述"));
+    assert!(body(site.get("/h5", Some(&li.0)).await).await.contains("您还没有报事记录"), "nothing was opened");
+
+    let request = estate.report(&li, "卫生间天花板漏水，滴到地板上了").await;
+    assert!(request.starts_with("/h5/requests/"), "{request}");
+    let page = body(site.get(&request, Some(&li.0)).await).await;
+    assert!(page.contains("报修") && page.contains("待受理") && page.contains("3栋1单元1502"), "{page}");
+    let thumbnail = page.split("src=\"/h5/photos/").nth(1).and_then(|rest| rest.split('"').next()).expect("a thumbnail").to_owned();
+    let image = site.get(&format!("/h5/photos/{thumbnail}"), Some(&li.0)).await;
+    assert_eq!((image.status(), header(&image, CONTENT_TYPE)), (StatusCode::OK, "image/jpeg".to_owned()));
+    assert!(body(site.get("/h5", Some(&li.0)).await).await.contains("卫生间天花板漏水"));
+
+    // The desk writes an internal note and a word for the resident: only the latter shows.
+    let id = request.trim_start_matches("/h5/requests/");
+    let (agent, agent_csrf) = estate.staff("agent").await;
+    for (text, visibility) in [("内部备注：业主脾气急", "internal"), ("维修师傅下午两点到", "resident")] {
+        let form = [(csrf::FIELD, agent_csrf.as_str()), ("action", "comment"), ("text", text), ("visibility", visibility)];
+        assert_eq!(site.post_form(&format!("/tickets/{id}/actions"), Some(&agent), &form).await.status(), StatusCode::SEE_OTHER);
+    }
+    let page = body(site.get(&request, Some(&li.0)).await).await;
+    assert!(page.contains("维修师傅下午两点到") && !page.contains("业主脾气急"), "{page}");
+
+    // Another household: not found, photos included, and not in their list.
+    let wang = estate.resident(WANG).await;
+    let other = site.get(&request, Some(&wang.0)).await;
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    assert!(body(other).await.contains("对象不存在"));
+    assert_eq!(site.get(&format!("/h5/photos/{thumbnail}"), Some(&wang.0)).await.status(), StatusCode::NOT_FOUND);
+    assert!(!body(site.get("/h5", Some(&wang.0)).await).await.contains("卫生间天花板漏水"));
+    let rate = site.post_form(&format!("{request}/rate"), Some(&wang.0), &[(csrf::FIELD, &wang.1), ("overall", "1")]).await;
+    assert_eq!(rate.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_technician_bills_from_the_price_list_and_the_resident_confirms_and_rates() {
+    let estate = Estate::new().await;
+    let site = &estate.site;
+    let li = estate.resident(LI).await;
+    let request = estate.report(&li, "厨房角阀漏水").await;
+    let id = request.trim_start_matches("/h5/requests/").to_owned();
+    let (agent, agent_csrf) = estate.staff("agent").await;
+    let desk = format!("/tickets/{id}/actions");
+    assert_eq!(site.post_form(&desk, Some(&agent), &[(csrf::FIELD, &agent_csrf), ("action", "accept")]).await.status(), StatusCode::SEE_OTHER);
+    let panel = body(site.get(&format!("/tickets/{id}"), Some(&agent)).await).await;
+    let tech_id = panel.split("<option value=\"").find(|o| o.contains("张师傅")).and_then(|o| o.split('"').next()).expect("the technician").to_owned();
+    let dispatch = [(csrf::FIELD, agent_csrf.as_str()), ("action", "dispatch"), ("assignee_id", tech_id.as_str())];
+    assert_eq!(site.post_form(&desk, Some(&agent), &dispatch).await.status(), StatusCode::SEE_OTHER);
+
+    let (tech, tech_csrf) = estate.staff("tech").await;
+    let job = format!("/jobs/{id}");
+    for action in ["accept", "arrive"] {
+        let response = site.post_form(&format!("{job}/actions"), Some(&tech), &[(csrf::FIELD, &tech_csrf), ("action", action)]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{action}");
+    }
+    let page = body(site.get(&job, Some(&tech)).await).await;
+    assert!(page.contains("id=\"ticket\"") && page.contains("id=\"job-work\"") && page.contains("完工登记"), "panel and work: {page}");
+    assert!(page.contains("更换角阀") && page.contains("¥80.00") && page.contains("capture=\"environment\""));
+    let fragment = body(site.get(&format!("{job}/work"), Some(&tech)).await).await;
+    assert!(fragment.starts_with("<div id=\"job-work\"") && !fragment.contains("<html"));
+
+    let bad = estate.post_multipart(&format!("{job}/photos"), &tech, &[(csrf::FIELD, &tech_csrf)], &[("photos", b"GIF89a".to_vec())]).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(bad).await.contains("文件：格式不正确"), "a bad photo is refused on the job page");
+    let photo = estate.post_multipart(&format!("{job}/photos"), &tech, &[(csrf::FIELD, &tech_csrf)], &[("photos", png())]).await;
+    assert_eq!((photo.status(), header(&photo, LOCATION)), (StatusCode::SEE_OTHER, job.clone()));
+    let quantity = format!("qty:{}", estate.price_item);
+    let refused = site.post_form(&format!("{job}/work"), Some(&tech), &[(csrf::FIELD, &tech_csrf), ("body", "更换角阀"), (&quantity, "两个")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(page.contains("有偿服务：格式不正确") && page.contains("处理中"), "refused and unchanged: {page}");
+    let without_token = site.post_form(&format!("{job}/work"), Some(&tech), &[("body", "更换角阀")]).await;
+    assert_eq!(without_token.status(), StatusCode::FORBIDDEN);
+    let work = [
+        (csrf::FIELD, tech_csrf.as_str()),
+        ("body", "更换了厨房角阀"),
+        ("material_name", "角阀"),
+        ("material_quantity", "2"),
+        ("material_unit", "个"),
+        (quantity.as_str(), "2"),
+    ];
+    assert_eq!(site.post_form(&format!("{job}/work"), Some(&tech), &work).await.status(), StatusCode::SEE_OTHER);
+    let page = body(site.get(&job, Some(&tech)).await).await;
+    assert!(page.contains("¥160.00") && page.contains("待业主确认") && !page.contains("完工登记"), "{page}");
+
+    // The resident sees the progress, the work photo and the bill, confirms it and rates.
+    assert!(body(site.get("/h5", Some(&li.0)).await).await.contains("待评价"));
+    let page = body(site.get(&request, Some(&li.0)).await).await;
+    assert!(page.contains("更换了厨房角阀") && page.contains("¥160.00") && page.contains("确认收费") && page.contains("评价本次服务"), "{page}");
+    assert_eq!(page.matches("src=\"/h5/photos/").count(), 4, "two photos, each in the gallery and the timeline");
+    let confirmed = site.post_form(&format!("{request}/charges"), Some(&li.0), &[(csrf::FIELD, &li.1), ("accepted", "true")]).await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+    let unrated = site.post_form(&format!("{request}/rate"), Some(&li.0), &[(csrf::FIELD, &li.1), ("comment", "很好")]).await;
+    assert_eq!(unrated.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(unrated).await.contains("总体满意度：必填"));
+    let forged = site.post_form(&format!("{request}/rate"), Some(&li.0), &[("overall", "5")]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let rated = site.post_form(&format!("{request}/rate"), Some(&li.0), &[(csrf::FIELD, &li.1), ("overall", "5"), ("attitude", "5"), ("comment", "张师傅很细心")]).await;
+    assert_eq!(rated.status(), StatusCode::SEE_OTHER);
+    let page = body(site.get(&request, Some(&li.0)).await).await;
+    assert!(page.contains("已关闭") && page.contains("满意度 5") && page.contains("已确认") && !page.contains("评价本次服务"), "{page}");
+}
