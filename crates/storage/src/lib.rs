@@ -30,7 +30,7 @@ pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
 pub use company::DEFAULT_COMPANY_CODE;
 pub use dashboard::{Compliance, Dashboard, DashboardQuery, Mean, ProjectFigures};
 pub use db::{DEFAULT_FILES_DIR, Store};
-pub use dispatch::{CheckedPhoto, Dispatched, check_photo};
+pub use dispatch::{CheckedPhoto, Dispatched, Load, check_photo};
 pub use error::{Result, StorageError};
 pub use import::{ImportReport, PhoneConflict, PlaceRow, ResidentRow};
 pub use principal::{Principal, ProjectScope};

@@ -133,6 +133,24 @@ impl Store {
         Ok(self.with_projects(vec![row]).await?.remove(0))
     }
 
+    /// Lets a staff member sign in and be given work again, or stops it (admins only): an
+    /// inactive account's sessions stop working at once and it is never dispatched to. Admins
+    /// cannot deactivate themselves.
+    pub async fn set_staff_active(&self, who: &Principal, id: &str, active: bool, now: DateTime<Utc>) -> Result<StaffMember> {
+        require_admin(who)?;
+        if who.id == id && !active {
+            return Err(StorageError::field("active", FieldErrorCode::Invalid));
+        }
+        let member = self.staff_member(&who.company_id, id).await?;
+        let txn = self.begin_write().await?;
+        let mut row: staff::ActiveModel = member.staff.into();
+        row.active = Set(active);
+        let updated = row.update(&txn).await?;
+        Audit::by(who, "staff", id, if active { "activate" } else { "deactivate" }).record(&txn, json!({ "active": active }), now).await?;
+        txn.commit().await?;
+        Ok(StaffMember { staff: updated, project_ids: member.project_ids })
+    }
+
     async fn with_projects(&self, rows: Vec<staff::Model>) -> Result<Vec<StaffMember>> {
         let Some(first) = rows.first() else { return Ok(vec![]) };
         let links = staff_project::Entity::find()

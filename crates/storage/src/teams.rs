@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use guanjia_domain::setup::NewTeam;
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -29,15 +29,7 @@ impl Store {
         self.project(who, &input.project_id)
             .await
             .map_err(|_| StorageError::field("project_id", FieldErrorCode::UnknownReference))?;
-        let known = staff::Entity::find()
-            .filter(staff::Column::CompanyId.eq(&who.company_id))
-            .filter(staff::Column::Id.is_in(input.member_ids.clone()))
-            .count(&self.db)
-            .await?;
-        let distinct: std::collections::HashSet<&String> = input.member_ids.iter().collect();
-        if known as usize != distinct.len() {
-            return Err(StorageError::field("member_ids", FieldErrorCode::UnknownReference));
-        }
+        let member_ids = self.known_staff(&who.company_id, &input.member_ids).await?;
         let txn = self.begin_write().await?;
         let model = team::ActiveModel {
             company_id: Set(who.company_id.clone()),
@@ -50,20 +42,52 @@ impl Store {
         .insert(&txn)
         .await
         .map_err(|e| taken_or(e, "name"))?;
-        let member_ids: Vec<String> = distinct.into_iter().cloned().collect();
-        if !member_ids.is_empty() {
-            let rows = member_ids.iter().map(|staff_id| team_member::ActiveModel {
-                company_id: Set(who.company_id.clone()),
-                team_id: Set(model.id.clone()),
-                staff_id: Set(staff_id.clone()),
-            });
-            team_member::Entity::insert_many(rows).exec(&txn).await?;
-        }
+        add_members(&txn, &who.company_id, &model.id, &member_ids).await?;
         Audit::by(who, "team", &model.id, "create")
             .record(&txn, json!({ "name": model.name, "kind": model.kind, "member_ids": member_ids }), now)
             .await?;
         txn.commit().await?;
         Ok(Team { team: model, member_ids })
+    }
+
+    /// Replaces a team's members (admins only).
+    pub async fn set_team_members(&self, who: &Principal, team_id: &str, member_ids: &[String], now: DateTime<Utc>) -> Result<Team> {
+        require_admin(who)?;
+        let team = team::Entity::find_by_id((who.company_id.clone(), team_id.to_owned()))
+            .one(&self.db)
+            .await?
+            .filter(|t| who.sees_project(&t.project_id))
+            .ok_or(StorageError::NotFound("team"))?;
+        let member_ids = self.known_staff(&who.company_id, member_ids).await?;
+        let txn = self.begin_write().await?;
+        team_member::Entity::delete_many()
+            .filter(team_member::Column::CompanyId.eq(&who.company_id))
+            .filter(team_member::Column::TeamId.eq(&team.id))
+            .exec(&txn)
+            .await?;
+        add_members(&txn, &who.company_id, &team.id, &member_ids).await?;
+        Audit::by(who, "team", &team.id, "set_members").record(&txn, json!({ "member_ids": member_ids }), now).await?;
+        txn.commit().await?;
+        Ok(Team { team, member_ids })
+    }
+
+    /// The distinct ids of `ids`, all of them staff of the company; else 422 on `member_ids`.
+    async fn known_staff(&self, company_id: &str, ids: &[String]) -> Result<Vec<String>> {
+        let known = staff::Entity::find()
+            .filter(staff::Column::CompanyId.eq(company_id))
+            .filter(staff::Column::Id.is_in(ids.to_vec()))
+            .count(&self.db)
+            .await?;
+        let mut distinct: Vec<String> = Vec::new();
+        for id in ids {
+            if !distinct.contains(id) {
+                distinct.push(id.clone());
+            }
+        }
+        if known as usize != distinct.len() {
+            return Err(StorageError::field("member_ids", FieldErrorCode::UnknownReference));
+        }
+        Ok(distinct)
     }
 
     pub async fn teams(&self, who: &Principal, project_id: Option<&str>, page: PageRequest) -> Result<Page<Team>> {
@@ -103,4 +127,17 @@ impl Store {
             .filter(|t| t.project_id == project_id)
             .ok_or_else(|| StorageError::field("team_id", FieldErrorCode::UnknownReference))
     }
+}
+
+async fn add_members(db: &impl ConnectionTrait, company_id: &str, team_id: &str, member_ids: &[String]) -> Result<()> {
+    if member_ids.is_empty() {
+        return Ok(());
+    }
+    let rows = member_ids.iter().map(|staff_id| team_member::ActiveModel {
+        company_id: Set(company_id.to_owned()),
+        team_id: Set(team_id.to_owned()),
+        staff_id: Set(staff_id.clone()),
+    });
+    team_member::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
 }

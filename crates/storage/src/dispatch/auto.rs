@@ -2,19 +2,18 @@
 //! written: an assignment through the state machine, or the dispatcher queue with the
 //! supervisor told. Either way the explanation goes into the timeline and onto the ticket.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use guanjia_domain::dispatch::{Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Job, decide};
 use guanjia_domain::sla::StepKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
-use guanjia_domain::ticket::{Action, Status, Visibility};
+use guanjia_domain::ticket::{Action, Visibility};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use serde_json::json;
 
+use super::load::open_jobs;
 use super::rosters::on_duty;
 use crate::db::Store;
 use crate::entity::{dispatch_offer, grid, project, room, sla_step, staff, staff_project, team_member, ticket};
@@ -59,9 +58,6 @@ pub struct Dispatched {
     /// Whether it was assigned (false: queued for a dispatcher).
     pub assigned: bool,
 }
-
-/// Statuses in which a job counts as open work for its assignee.
-const OPEN_WORK: [Status; 4] = [Status::Dispatched, Status::InProgress, Status::Suspended, Status::Reopened];
 
 impl Store {
     /// The active technicians of a project.
@@ -127,19 +123,7 @@ impl Store {
         let ids: Vec<String> = technicians.iter().map(|s| s.id.clone()).collect();
         let duty = on_duty(&self.db, &t.company_id, &ids, zone, now).await?;
         let grid = self.grid_members(t).await?;
-        let open_statuses: Vec<&str> = OPEN_WORK.iter().map(|s| s.as_str()).collect();
-        let loads: Vec<(String, i64)> = ticket::Entity::find()
-            .select_only()
-            .column(ticket::Column::AssigneeId)
-            .column_as(ticket::Column::Id.count(), "open")
-            .filter(ticket::Column::CompanyId.eq(&t.company_id))
-            .filter(ticket::Column::AssigneeId.is_in(ids.clone()))
-            .filter(ticket::Column::Status.is_in(open_statuses))
-            .group_by(ticket::Column::AssigneeId)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let loads: HashMap<String, i64> = loads.into_iter().collect();
+        let loads = open_jobs(&self.db, &t.company_id, &ids).await?;
         let candidates: Vec<Candidate> = technicians
             .iter()
             .zip(duty)
@@ -149,7 +133,7 @@ impl Store {
                 skills: serde_json::from_value(s.skills.clone()).unwrap_or_default(),
                 in_grid: grid.as_ref().is_none_or(|members| members.contains(&s.id)),
                 on_duty,
-                open_jobs: u32::try_from(loads.get(&s.id).copied().unwrap_or_default()).unwrap_or(u32::MAX),
+                open_jobs: loads.get(&s.id).copied().unwrap_or_default(),
                 last_assigned_at: s.last_assigned_at,
             })
             .collect();

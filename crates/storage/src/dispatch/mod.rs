@@ -4,11 +4,13 @@
 mod auto;
 mod field_work;
 mod grids;
+mod load;
 mod photos;
 mod rosters;
 mod subtasks;
 
 pub use auto::Dispatched;
+pub use load::Load;
 pub use photos::{CheckedPhoto, check_photo};
 pub(crate) use auto::GRAB;
 pub(crate) use field_work::{PENDING, settle_bill, write_bill};

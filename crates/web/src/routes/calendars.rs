@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use guanjia_domain::calendar::input::{CalendarInput, DayInput, HoursText, hours_text};
 use guanjia_domain::calendar::{CalendarError, Day, csv, ics};
 use guanjia_domain::validation::{FieldErrorCode, Problems, ValidationError};
+use guanjia_storage::Principal;
 use guanjia_storage::entity::calendar;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -238,9 +239,14 @@ async fn export_calendar(
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<FormatQuery>,
 ) -> ApiResult<Response> {
-    let format = format(&query)?;
-    let calendar = state.store.calendar(&who, &id).await?;
-    let exceptions = state.store.exceptions(&who, &id).await?;
+    export(&state, &who, &id, &query).await
+}
+
+/// The exceptions file of a calendar, for the API and the pages alike.
+pub(crate) async fn export(state: &AppState, who: &Principal, id: &str, query: &FormatQuery) -> ApiResult<Response> {
+    let format = format(query)?;
+    let calendar = state.store.calendar(who, id).await?;
+    let exceptions = state.store.exceptions(who, id).await?;
     let (body, content_type, extension) = match format {
         Format::Csv => (csv::export(&exceptions), "text/csv; charset=utf-8", "csv"),
         Format::Ics => (ics::export(&calendar.name, &exceptions), "text/calendar; charset=utf-8", "ics"),
@@ -260,13 +266,17 @@ async fn import_calendar(
     ApiQuery(query): ApiQuery<FormatQuery>,
     body: String,
 ) -> ApiResult<axum::Json<ImportResult>> {
-    let parsed = match format(&query)? {
-        Format::Csv => csv::import(&body),
-        Format::Ics => ics::import(&body),
+    Ok(axum::Json(ImportResult { imported: import(&state, &who, &id, &query, &body).await? }))
+}
+
+/// Writes the days of an exceptions file into a calendar; the number written.
+pub(crate) async fn import(state: &AppState, who: &Principal, id: &str, query: &FormatQuery, body: &str) -> ApiResult<usize> {
+    let parsed = match format(query)? {
+        Format::Csv => csv::import(body),
+        Format::Ics => ics::import(body),
     };
     let days = parsed.map_err(import_error)?;
-    let imported = state.store.put_calendar_days(&who, &id, days, query.replace.unwrap_or(false), Utc::now()).await?;
-    Ok(axum::Json(ImportResult { imported }))
+    Ok(state.store.put_calendar_days(who, id, days, query.replace.unwrap_or(false), Utc::now()).await?)
 }
 
 fn import_error(e: CalendarError) -> ApiError {

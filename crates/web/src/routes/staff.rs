@@ -1,12 +1,12 @@
 //! Staff accounts.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::setup::StaffInput;
 use guanjia_storage::StaffMember;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -16,7 +16,7 @@ use crate::paging::{PageOf, PageQuery};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_staff, list_staff))
+    OpenApiRouter::new().routes(routes!(create_staff, list_staff)).routes(routes!(set_active))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -80,4 +80,23 @@ async fn list_staff(
 ) -> ApiResult<axum::Json<PageOf<StaffView>>> {
     let page = state.store.staff_list(&who, page.request()?).await?;
     Ok(axum::Json(PageOf::from_page(page, StaffView::listed)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActiveInput {
+    pub active: bool,
+}
+
+/// Deactivates a staff account or activates it again (admins only; not their own): an inactive
+/// account cannot sign in, its sessions stop at once, and it is not dispatched to.
+#[utoipa::path(put, path = "/api/v1/staff/{id}/active", tag = "staff", request_body = ActiveInput,
+    responses((status = 200, body = StaffView), (status = 403), (status = 404), (status = 422)))]
+async fn set_active(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ActiveInput>,
+) -> ApiResult<axum::Json<StaffView>> {
+    Ok(axum::Json(StaffView::full(state.store.set_staff_active(&who, &id, input.active, Utc::now()).await?)))
 }

@@ -1,6 +1,6 @@
 //! The category tree and teams.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
 use guanjia_domain::setup::{CategoryInput, TeamInput};
@@ -16,7 +16,7 @@ use crate::paging::PageOf;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_categories, save_category)).routes(routes!(create_team, list_teams))
+    OpenApiRouter::new().routes(routes!(list_categories, save_category)).routes(routes!(create_team, list_teams)).routes(routes!(set_team_members))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -111,4 +111,22 @@ async fn list_teams(
     let page = crate::paging::PageQuery { page: query.page, per_page: query.per_page }.request()?;
     let page = state.store.teams(&who, query.project_id.as_deref(), page).await?;
     Ok(axum::Json(PageOf::from_page(page, TeamView::from)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembersInput {
+    pub member_ids: Vec<String>,
+}
+
+/// Replaces a team's members (admins only).
+#[utoipa::path(put, path = "/api/v1/teams/{id}/members", tag = "taxonomy", request_body = MembersInput,
+    responses((status = 200, body = TeamView), (status = 404), (status = 422)))]
+async fn set_team_members(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<MembersInput>,
+) -> ApiResult<axum::Json<TeamView>> {
+    Ok(axum::Json(state.store.set_team_members(&who, &id, &input.member_ids, Utc::now()).await?.into()))
 }
