@@ -122,31 +122,73 @@ pub struct EscalationRule {
     pub only_when_dissatisfied: bool,
 }
 
-/// A vocabulary the analyser cannot use.
+/// A vocabulary the analyser cannot use, with where in it the fault is (`categories[3].code`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VocabularyError {
     /// A category code that is not `kind.category` with a known kind.
-    BadCategoryCode(String),
+    BadCategoryCode { at: String, code: String },
     /// A kind cue or fallback naming an unknown kind, or a fallback category of another kind.
-    BadKind(String),
+    BadKind { at: String, kind: String },
+    /// A value the analyser cannot work with (an empty word, a weight that is no positive number,
+    /// a category listed twice, a window of no minutes …).
+    Invalid { at: String, reason: &'static str },
     /// A word list too large to compile.
     TooLarge(String),
+}
+
+impl VocabularyError {
+    /// Where in the vocabulary the fault is, as a path of its JSON form.
+    pub fn at(&self) -> &str {
+        match self {
+            VocabularyError::BadCategoryCode { at, .. } | VocabularyError::BadKind { at, .. } | VocabularyError::Invalid { at, .. } => at,
+            VocabularyError::TooLarge(_) => "",
+        }
+    }
 }
 
 impl std::fmt::Display for VocabularyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            VocabularyError::BadCategoryCode(code) => write!(
-                f,
-                "category code {code:?} is not kind.category with a known kind"
-            ),
-            VocabularyError::BadKind(kind) => write!(f, "unknown kind {kind:?}"),
+            VocabularyError::BadCategoryCode { at, code } => {
+                write!(f, "{at}: category code {code:?} is not kind.category with a known kind")
+            }
+            VocabularyError::BadKind { at, kind } => write!(f, "{at}: unknown kind {kind:?}"),
+            VocabularyError::Invalid { at, reason } => write!(f, "{at}: {reason}"),
             VocabularyError::TooLarge(reason) => write!(f, "word list too large: {reason}"),
         }
     }
 }
 
 impl std::error::Error for VocabularyError {}
+
+/// Longest duplicate window a category may have: thirty days.
+pub const MAX_WINDOW_MINUTES: u32 = 30 * 24 * 60;
+
+/// Largest weight a word group may carry.
+const MAX_WEIGHT: f32 = 100.0;
+
+fn invalid(at: String, reason: &'static str) -> VocabularyError {
+    VocabularyError::Invalid { at, reason }
+}
+
+/// Every word is something to find: not blank.
+fn check_words(at: &str, words: &[String]) -> Result<(), VocabularyError> {
+    if words.is_empty() {
+        return Err(invalid(format!("{at}.words"), "a word list needs at least one word"));
+    }
+    match words.iter().position(|word| word.trim().is_empty()) {
+        Some(i) => Err(invalid(format!("{at}.words[{i}]"), "a word must not be blank")),
+        None => Ok(()),
+    }
+}
+
+fn check_weight(at: &str, weight: f32) -> Result<(), VocabularyError> {
+    if weight.is_finite() && (0.0..=MAX_WEIGHT).contains(&weight) {
+        Ok(())
+    } else {
+        Err(invalid(format!("{at}.weight"), "a weight is a number from 0 to 100 (0: a word that only hides a shorter one)"))
+    }
+}
 
 /// The kind of a category code (`repair.water` → `repair`), when it has a known one.
 pub fn kind_of(code: &str) -> Option<&str> {
@@ -155,21 +197,53 @@ pub fn kind_of(code: &str) -> Option<&str> {
 }
 
 impl Vocabulary {
-    /// Checks what the analyser relies on: category prefixes are known kinds, cues name known kinds.
+    /// Checks what the analyser relies on: category prefixes are known kinds, cues name known
+    /// kinds, every word list has words and every weight and window is usable. The first fault
+    /// found is reported with where it is.
     pub fn check(&self) -> Result<(), VocabularyError> {
-        for rule in &self.categories {
-            kind_of(&rule.code)
-                .ok_or_else(|| VocabularyError::BadCategoryCode(rule.code.clone()))?;
-        }
-        for cue in &self.kind_cues {
-            if !KINDS.contains(&cue.kind.as_str()) {
-                return Err(VocabularyError::BadKind(cue.kind.clone()));
+        for (i, synonym) in self.synonyms.iter().enumerate() {
+            if synonym.from.trim().is_empty() {
+                return Err(invalid(format!("synonyms[{i}].from"), "a synonym rewrites a word that is not blank"));
             }
+        }
+        for (i, rule) in self.categories.iter().enumerate() {
+            let at = format!("categories[{i}]");
+            if kind_of(&rule.code).is_none() {
+                return Err(VocabularyError::BadCategoryCode { at: format!("{at}.code"), code: rule.code.clone() });
+            }
+            if self.categories[..i].iter().any(|earlier| earlier.code == rule.code) {
+                return Err(invalid(format!("{at}.code"), "a category is listed once"));
+            }
+            if rule.duplicate_window_minutes == 0 || rule.duplicate_window_minutes > MAX_WINDOW_MINUTES {
+                return Err(invalid(format!("{at}.duplicate_window_minutes"), "a duplicate window is 1 minute to 30 days"));
+            }
+            for (j, group) in rule.keywords.iter().enumerate() {
+                let at = format!("{at}.keywords[{j}]");
+                check_weight(&at, group.weight)?;
+                check_words(&at, &group.words)?;
+            }
+        }
+        for (i, cue) in self.kind_cues.iter().enumerate() {
+            let at = format!("kind_cues[{i}]");
+            if !KINDS.contains(&cue.kind.as_str()) {
+                return Err(VocabularyError::BadKind { at: format!("{at}.kind"), kind: cue.kind.clone() });
+            }
+            check_weight(&at, cue.weight)?;
+            check_words(&at, &cue.words)?;
         }
         for (kind, category) in &self.fallback_categories {
             if kind_of(category) != Some(kind.as_str()) {
-                return Err(VocabularyError::BadKind(format!("{kind} → {category}")));
+                return Err(VocabularyError::BadKind { at: format!("fallback_categories.{kind}"), kind: format!("{kind} → {category}") });
             }
+        }
+        for (i, rule) in self.urgency_rules.iter().enumerate() {
+            check_words(&format!("urgency_rules[{i}]"), &rule.words)?;
+        }
+        for (i, rule) in self.escalation_rules.iter().enumerate() {
+            check_words(&format!("escalation_rules[{i}]"), &rule.words)?;
+        }
+        if self.repeat_threshold < 2 {
+            return Err(invalid("repeat_threshold".into(), "a repeat is the second report or later"));
         }
         Ok(())
     }
@@ -205,10 +279,25 @@ mod tests {
     fn check_rejects_a_category_of_an_unknown_kind() {
         let mut vocabulary = Vocabulary::default();
         vocabulary.categories[0].code = "broken.water".into();
-        assert!(matches!(
-            vocabulary.check(),
-            Err(VocabularyError::BadCategoryCode(_))
-        ));
+        let error = vocabulary.check().unwrap_err();
+        assert!(matches!(error, VocabularyError::BadCategoryCode { .. }));
+        assert_eq!(error.at(), "categories[0].code");
+    }
+
+    #[test]
+    fn check_names_where_an_unusable_value_is() {
+        let broken = |edit: fn(&mut Vocabulary)| {
+            let mut vocabulary = Vocabulary::default();
+            edit(&mut vocabulary);
+            vocabulary.check().unwrap_err().at().to_owned()
+        };
+        assert_eq!(broken(|v| v.categories[1].keywords[0].words.push(" ".into())), format!("categories[1].keywords[0].words[{}]", Vocabulary::default().categories[1].keywords[0].words.len()));
+        assert_eq!(broken(|v| v.categories[2].keywords[0].weight = f32::NAN), "categories[2].keywords[0].weight");
+        assert_eq!(broken(|v| v.categories[0].duplicate_window_minutes = 0), "categories[0].duplicate_window_minutes");
+        assert_eq!(broken(|v| { let first = v.categories[0].clone(); v.categories.push(first) }), format!("categories[{}].code", Vocabulary::default().categories.len()));
+        assert_eq!(broken(|v| v.urgency_rules[0].words.clear()), "urgency_rules[0].words");
+        assert_eq!(broken(|v| v.repeat_threshold = 1), "repeat_threshold");
+        assert_eq!(broken(|v| v.kind_cues[0].kind = "gossip".into()), "kind_cues[0].kind");
     }
 
     #[test]
