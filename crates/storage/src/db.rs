@@ -14,6 +14,7 @@ use guanjia_domain::ticket::LoopRules;
 
 use crate::migration::Migrator;
 use crate::sla::{ContextCache, seed_sla};
+use crate::versioned::VersionedCache;
 
 /// How long a SQLite writer waits for another before giving up. Writes are short, so this only
 /// matters under extreme load; it is what keeps "database is locked" from reaching users.
@@ -28,6 +29,8 @@ pub struct Store {
     pub(crate) db: DatabaseConnection,
     /// Each company's SLA configuration, reloaded when its version moves.
     pub(crate) sla_cache: ContextCache,
+    /// Each company's compiled vocabulary for message understanding, reloaded when it changes.
+    pub(crate) analyzers: VersionedCache<guanjia_intake::Analyzer>,
     /// The closed loop's thresholds, from configuration.
     pub(crate) loop_rules: LoopRules,
     /// Where uploaded files (photos) are kept.
@@ -48,7 +51,7 @@ impl Store {
                 "unsupported database URL {url:?}: use sqlite://PATH or postgres://…"
             )));
         };
-        Ok(Self { db, sla_cache: ContextCache::default(), loop_rules: LoopRules::default(), files_dir: DEFAULT_FILES_DIR.into() })
+        Ok(Self { db, sla_cache: ContextCache::default(), analyzers: VersionedCache::default(), loop_rules: LoopRules::default(), files_dir: DEFAULT_FILES_DIR.into() })
     }
 
     /// The store with the closed loop's thresholds from configuration.

@@ -31,6 +31,9 @@ pub enum StorageError {
     /// Reading or writing an uploaded file failed.
     #[error("files: {0}")]
     Files(String),
+    /// A vocabulary for message understanding that the analyser cannot use.
+    #[error(transparent)]
+    Vocabulary(#[from] guanjia_intake::VocabularyError),
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("password hashing: {0}")]

@@ -121,6 +121,11 @@ impl From<StorageError> for ApiError {
             StorageError::Forbidden => ApiError::new(ErrorCode::Forbidden),
             StorageError::LinkUsed => ApiError::new(ErrorCode::LinkUsed),
             StorageError::LinkExpired => ApiError::new(ErrorCode::LinkExpired),
+            // Where in the vocabulary the fault is, as a field path of the request, and why.
+            StorageError::Vocabulary(e) => ApiError::with_details(
+                ErrorCode::ValidationFailed,
+                json!({ "fields": { format!("vocabulary.{}", e.at()).trim_end_matches('.'): "invalid" }, "reason": e.to_string() }),
+            ),
             StorageError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 ApiError::new(ErrorCode::Unavailable)

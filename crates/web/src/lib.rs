@@ -63,6 +63,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::notifications::router())
         .merge(routes::sla::router())
         .merge(routes::intake::router())
+        .merge(routes::incidents::router())
         .merge(routes::places::router())
         .merge(routes::residents::router())
         .merge(routes::staff::router())
@@ -75,7 +76,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn app(store: Store, settings: Settings) -> Router {
     let (api, openapi) = api();
     let store = store.with_loop_rules(settings.rules);
-    let state = AppState { store, settings, metrics: metrics_handle(), analyzer: std::sync::Arc::new(guanjia_intake::Analyzer::default()) };
+    let state = AppState { store, settings, metrics: metrics_handle() };
     Router::new()
         .merge(api)
         .merge(routes::system::router(openapi))

@@ -1,9 +1,6 @@
 //! What every handler shares.
 
-use std::sync::Arc;
-
 use guanjia_domain::ticket::LoopRules;
-use guanjia_intake::Analyzer;
 use guanjia_storage::Store;
 use metrics_exporter_prometheus::PrometheusHandle;
 
@@ -20,6 +17,4 @@ pub struct AppState {
     pub store: Store,
     pub settings: Settings,
     pub metrics: PrometheusHandle,
-    /// Message understanding, compiled once at start.
-    pub analyzer: Arc<Analyzer>,
 }

@@ -46,7 +46,7 @@ async fn a_repair_goes_round_the_closed_loop(server: Server) {
     let clocks: Vec<&str> = ticket["deadlines"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
     assert_eq!(clocks, ["first_response", "arrival", "resolution"]);
     let offered: Vec<&str> = ticket["allowed_actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
-    assert_eq!(offered, ["respond", "accept", "dispatch", "escalate", "cancel", "comment", "link_duplicate"]);
+    assert_eq!(offered, ["respond", "accept", "dispatch", "escalate", "cancel", "comment", "link_duplicate", "reclassify"]);
 
     let steps = [
         (&site.agent, json!({ "action": "accept" }), "accepted"),

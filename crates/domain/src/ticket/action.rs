@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Visibility;
+use super::reclassify::Reclassification;
 use crate::closed_loop::CallOutcome;
 use crate::closed_loop::follow_up::score;
 use crate::dispatch::field_work::{ChargeLine, GeoPoint, Material, check_location, check_work};
@@ -34,6 +35,7 @@ code_enum! {
         Return = "return",
         Grab = "grab",
         ConfirmCharges = "confirm_charges",
+        Reclassify = "reclassify",
     }
 }
 
@@ -101,6 +103,10 @@ pub enum Action {
     Grab { note: Option<String> },
     /// The resident accepts (or disputes) the bill of a paid service.
     ConfirmCharges { accepted: bool, note: Option<String> },
+    /// The desk corrects what the ticket is: its kind, category or urgency (a category of another
+    /// kind brings its kind along). Deadlines follow; a value read from the text and changed here
+    /// is recorded as a correction of message understanding.
+    Reclassify { kind: Option<String>, category: Option<String>, urgency: Option<String>, reason: Option<String> },
 }
 
 impl Action {
@@ -127,6 +133,7 @@ impl Action {
             Action::Return { .. } => ActionName::Return,
             Action::Grab { .. } => ActionName::Grab,
             Action::ConfirmCharges { .. } => ActionName::ConfirmCharges,
+            Action::Reclassify { .. } => ActionName::Reclassify,
         }
     }
 
@@ -185,6 +192,10 @@ impl Action {
             Action::Review { adopted: false, reason } => problems.text("reason", reason.as_deref().unwrap_or_default(), MAX_ACTION_TEXT),
             Action::Comment { body, .. } => problems.text("body", body, MAX_ACTION_TEXT),
             Action::LinkDuplicate { original_id } => problems.text("original_id", original_id, 64),
+            Action::Reclassify { kind, category, urgency, reason } => {
+                Reclassification::check(&mut problems, kind.as_deref(), category.as_deref(), urgency.as_deref());
+                problems.optional_text("reason", reason.as_deref(), MAX_ACTION_TEXT);
+            }
         }
         problems.into_result(())
     }

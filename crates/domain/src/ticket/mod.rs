@@ -2,11 +2,15 @@
 
 mod action;
 mod draft;
+mod following;
 mod lifecycle;
 mod number;
+mod reclassify;
 mod status;
 
 pub use action::{Action, ActionName, MAX_ACTION_TEXT};
+pub use following::{Following, Progress, follow_original};
+pub use reclassify::{CORRECTABLE, Classification, Correction, CorrectionCount, FieldAccuracy, IntakeAccuracy, Reclassification, correction, intake_accuracy};
 pub use draft::{Contact, ContactInput, Suggestion, TicketDraft, TicketInput, MAX_DESCRIPTION, MAX_REPORTED_AGE, MAX_TITLE};
 pub use lifecycle::{Actor, Change, Lifecycle, LifecycleError, LoopRules, TransitionBlock, role_permits};
 pub use number::{NUMBER_PREFIX, number_counter, ticket_number};

@@ -9,7 +9,7 @@ mod praise;
 mod repeats;
 mod signing;
 
-pub(crate) use figures::figures_projects;
+pub(crate) use figures::{figures_projects, reported_between};
 pub use links::RatingLinkInfo;
 pub use nps::Campaign;
 pub use praise::PraiseCount;

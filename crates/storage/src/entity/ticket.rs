@@ -76,6 +76,10 @@ pub struct Model {
     pub charge_total_cents: Option<i64>,
     /// pending (for the resident to confirm), accepted or disputed.
     pub charge_status: Option<String>,
+    /// The incident (one outage, many tickets) this ticket is part of.
+    pub incident_id: Option<String>,
+    /// The fields message understanding filled in at creation: `["kind", "category", "urgency"]`.
+    pub filled_from_text: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,7 +4,7 @@
 //! node sees the change on its next read.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -18,8 +18,9 @@ use super::calendars::{exception_of, weekly_of};
 use super::policies::policy_of;
 use crate::db::Store;
 use crate::tickets::follow_up_policy_of;
-use crate::entity::{calendar, calendar_day, counter, project, sla_policy, ticket};
+use crate::entity::{calendar, calendar_day, project, sla_policy, ticket};
 use crate::error::Result;
+use crate::versioned::{VersionedCache, version_of};
 
 /// The counter bumped by every change that moves deadlines.
 pub(crate) const CONFIG_VERSION: &str = "sla_config";
@@ -168,31 +169,21 @@ impl Store {
     }
 }
 
-/// A company's context with the configuration version it was loaded at.
-type Versioned = (i64, Arc<SlaContext>);
-
-/// Contexts by company.
+/// Contexts by company, each with the configuration version it was loaded at.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct ContextCache(Arc<Mutex<HashMap<String, Versioned>>>);
+pub(crate) struct ContextCache(VersionedCache<SlaContext>);
 
 impl ContextCache {
     /// The company's context, loaded again only when its configuration version moved.
     pub(crate) async fn get(&self, db: &impl ConnectionTrait, company_id: &str, auto_close_days: u32) -> Result<Arc<SlaContext>> {
-        let version = config_version(db, company_id).await?;
-        if let Some((at, found)) = self.0.lock().ok().and_then(|m| m.get(company_id).cloned())
-            && at == version
+        let version = version_of(db, company_id, CONFIG_VERSION).await?;
+        if let Some(found) = self.0.fresh(company_id, version)
             && found.auto_close_days == auto_close_days
         {
             return Ok(found);
         }
         let loaded = Arc::new(SlaContext::load(db, company_id, auto_close_days).await?);
-        if let Ok(mut map) = self.0.lock() {
-            map.insert(company_id.to_owned(), (version, loaded.clone()));
-        }
+        self.0.keep(company_id, version, loaded.clone());
         Ok(loaded)
     }
-}
-
-async fn config_version(db: &impl ConnectionTrait, company_id: &str) -> Result<i64> {
-    Ok(counter::Entity::find_by_id((company_id.to_owned(), CONFIG_VERSION.to_owned())).one(db).await?.map_or(0, |c| c.value))
 }

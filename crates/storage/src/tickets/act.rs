@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use guanjia_domain::role::Role;
 use guanjia_domain::closed_loop::FollowUpPolicy;
 use guanjia_domain::sla::{Audience, Reach};
-use guanjia_domain::ticket::{Action, ActionName, Lifecycle, Status};
+use guanjia_domain::ticket::{Action, ActionName, Change, Lifecycle, Status};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 
@@ -59,7 +59,7 @@ impl Store {
 
     /// Applies an action inside the caller's write transaction: the state machine decides, and
     /// the ticket, its timeline entry, its clocks and what a resolve starts (the follow-up owner,
-    /// the resident's rating link) are written with it.
+    /// the resident's rating link) are written with it; its duplicates follow it.
     pub(crate) async fn apply_in(
         &self,
         txn: &DatabaseTransaction,
@@ -69,6 +69,21 @@ impl Store {
         ctx: &SlaContext,
         now: DateTime<Utc>,
     ) -> Result<ticket::Model> {
+        let (updated, change) = self.apply_one(txn, who, current, action, ctx, now).await?;
+        self.follow_original(txn, who, &updated, &change, ctx, now).await?;
+        Ok(updated)
+    }
+
+    /// [`Store::apply_in`] for this ticket alone.
+    pub(crate) async fn apply_one(
+        &self,
+        txn: &DatabaseTransaction,
+        who: &Principal,
+        current: ticket::Model,
+        action: &Action,
+        ctx: &SlaContext,
+        now: DateTime<Utc>,
+    ) -> Result<(ticket::Model, Change)> {
         let mut lifecycle = lifecycle_of(&current);
         let change = lifecycle.apply(action, &who.actor(), now, self.loop_rules)?;
         let resolved = change.action == ActionName::Resolve;
@@ -109,6 +124,9 @@ impl Store {
         if resolved && lifecycle.follow_up_policy != FollowUpPolicy::Never {
             model.follow_up_owner_id = Set(self.follow_up_owner(txn, &current).await?);
         }
+        if let Action::Reclassify { kind, category, urgency, reason } = action {
+            self.reclassify(txn, who, &current, [kind, category, urgency], reason.as_deref(), &mut model, now).await?;
+        }
         model.updated_at = Set(now);
         let updated = model.update(txn).await?;
         sync_clocks(txn, ctx, std::slice::from_ref(&updated), now).await?;
@@ -139,7 +157,9 @@ impl Store {
             let details = serde_json::json!({ "ticket_number": updated.number, "satisfaction": updated.satisfaction });
             notify(txn, (&updated).into(), &to, "rectification", &details, now).await?;
         }
-        Ok(updated)
+        let mut updated = updated;
+        updated.incident_id = self.incident_follows(txn, &current, &updated, action, &change, now).await?;
+        Ok((updated, change))
     }
 
     /// 首问负责制: the first-contact owner hears of every step of the work on what they own;

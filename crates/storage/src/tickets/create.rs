@@ -18,6 +18,7 @@ use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::residents::household_in_room;
 use crate::closed_loop::credit_named;
+use crate::incidents::{counted_in, incident_of_original};
 use crate::notify::{audience_of, notify};
 use crate::sla::sync_clocks;
 use crate::support::{new_id, next_counter};
@@ -93,6 +94,11 @@ impl Store {
         let txn = self.begin_write().await?;
         let day = local_date(&parties.project.time_zone, now);
         let sequence = next_counter(&txn, &who.company_id, &number_counter(day)).await?;
+        // A duplicate joins its original's incident (formed around the original the first time).
+        let incident_id = match &duplicate_of {
+            Some(original) => Some(incident_of_original(&txn, &who.company_id, original, now).await?),
+            None => None,
+        };
         let model = ticket::ActiveModel {
             company_id: Set(who.company_id.clone()),
             id: Set(id),
@@ -151,9 +157,12 @@ impl Store {
             open_subtasks: Set(0),
             charge_total_cents: Set(None),
             charge_status: Set(None),
+            incident_id: Set(incident_id),
+            filled_from_text: Set(Some(json!(draft.filled_from_text))),
         }
         .insert(&txn)
         .await?;
+        counted_in(&txn, &model, now).await?;
         ticket_event::ActiveModel {
             company_id: Set(who.company_id.clone()),
             id: Set(new_id()),

@@ -3,7 +3,9 @@
 mod act;
 mod create;
 mod duplicates;
+mod following;
 mod query;
+mod reclassify;
 pub(crate) mod timeline;
 
 pub use act::allowed_actions;

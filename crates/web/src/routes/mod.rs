@@ -4,6 +4,7 @@ pub mod auth;
 pub mod calendars;
 pub mod dispatch;
 pub mod figures;
+pub mod incidents;
 pub mod intake;
 pub mod notifications;
 pub mod photos;

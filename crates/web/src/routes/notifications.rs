@@ -58,6 +58,26 @@ fn clock_label(clock: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// A step of an original ticket, for its duplicates' residents.
+fn progress_label(progress: &str, lang: Lang) -> &'static str {
+    match (progress, lang) {
+        ("dispatched", Lang::Zh) => "已派单",
+        ("arrived", Lang::Zh) => "维修人员已到场",
+        ("in_progress", Lang::Zh) => "正在处理",
+        ("resolved", Lang::Zh) => "已处理完成",
+        ("closed", Lang::Zh) => "已关闭",
+        ("cancelled", Lang::Zh) => "已取消，您的工单将单独处理",
+        ("dispatched", Lang::En) => "dispatched",
+        ("arrived", Lang::En) => "being worked on: the technician has arrived",
+        ("in_progress", Lang::En) => "in progress",
+        ("resolved", Lang::En) => "resolved",
+        ("closed", Lang::En) => "closed",
+        ("cancelled", Lang::En) => "cancelled; yours will be handled on its own",
+        (_, Lang::Zh) => "有新进展",
+        (_, Lang::En) => "moving on",
+    }
+}
+
 /// The sentence a person reads, from the notification's kind and details.
 fn message(kind: &str, details: &Value, lang: Lang) -> String {
     let number = details["ticket_number"].as_str().unwrap_or("");
@@ -98,6 +118,8 @@ fn message(kind: &str, details: &Value, lang: Lang) -> String {
         ("charges_to_confirm", Lang::En) => format!("Please confirm: the paid service of ticket {number} comes to ¥{:.2}", details["total_cents"].as_f64().unwrap_or(0.0) / 100.0),
         ("sign_in_code", Lang::Zh) => format!("您的登录验证码是 {}，5 分钟内有效，请勿告诉他人", details["code"].as_str().unwrap_or("")),
         ("sign_in_code", Lang::En) => format!("Your sign-in code is {}. It works for 5 minutes; never share it", details["code"].as_str().unwrap_or("")),
+        ("original_progress", Lang::Zh) => format!("您的工单 {number} 与工单 {} 反映的是同一问题：该工单{}", details["original_number"].as_str().unwrap_or(""), progress_label(details["progress"].as_str().unwrap_or(""), lang)),
+        ("original_progress", Lang::En) => format!("Your request {number} reports the same problem as ticket {}, which is now {}", details["original_number"].as_str().unwrap_or(""), progress_label(details["progress"].as_str().unwrap_or(""), lang)),
         ("charges_disputed", Lang::Zh) => format!("收费争议：工单 {number} 的业主对收费有异议"),
         ("charges_disputed", Lang::En) => format!("Disputed bill: the resident of ticket {number} disputes the charges"),
         (_, Lang::Zh) => format!("工单 {number} 有新通知"),

@@ -105,6 +105,8 @@ pub struct TicketView {
     pub escalation_risk: bool,
     pub escalation_level: i32,
     pub duplicate_of: Option<String>,
+    /// The incident (one outage, many tickets) this ticket is part of.
+    pub incident_id: Option<String>,
     /// Open tickets that may report the same thing, best first.
     pub duplicate_candidates: Vec<DuplicateCandidateView>,
     pub repeat_of: Option<String>,
@@ -170,6 +172,7 @@ impl TicketView {
             escalation_risk: t.escalation_risk,
             escalation_level: t.escalation_level,
             duplicate_of: t.duplicate_of,
+            incident_id: t.incident_id,
             duplicate_candidates: t.duplicate_candidates.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default(),
             repeat_of: t.repeat_of,
             satisfaction: t.satisfaction,
@@ -264,7 +267,8 @@ async fn create_ticket(
     ApiJson(mut input): ApiJson<TicketInput>,
 ) -> ApiResult<(StatusCode, axum::Json<TicketView>)> {
     let now = Utc::now();
-    let analysis = state.analyzer.analyze(&input.description, Some(&input.channel));
+    let analyzer = state.store.analyzer(&who.company_id).await?;
+    let analysis = analyzer.analyze(&input.description, Some(&input.channel));
     let filled = input.complete(Suggestion {
         kind: analysis.kind.clone(),
         category: analysis.category.clone(),
@@ -273,7 +277,7 @@ async fn create_ticket(
     let mut draft = input.validate(now)?;
     draft.escalation_risk |= analysis.escalation_risk;
     draft.filled_from_text = filled;
-    let reading = Reading { analysis: &analysis, vocabulary: state.analyzer.vocabulary() };
+    let reading = Reading { analysis: &analysis, vocabulary: analyzer.vocabulary() };
     let ticket = state.store.create_ticket(&who, draft, Some(reading), now).await?;
     metrics::counter!("guanjia_tickets_created_total").increment(1);
     let sla = state.store.sla_context(&who.company_id).await?;

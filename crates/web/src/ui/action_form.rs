@@ -31,7 +31,7 @@ pub fn shape(action: ActionName) -> Shape {
         ActionName::Accept | ActionName::Arrive | ActionName::Close | ActionName::Resume | ActionName::Grab | ActionName::ConfirmCharges => {
             Shape::Button { field: "note" }
         }
-        ActionName::Reopen | ActionName::Escalate | ActionName::UnlinkDuplicate => Shape::Button { field: "reason" },
+        ActionName::Reopen | ActionName::Escalate | ActionName::UnlinkDuplicate | ActionName::Reclassify => Shape::Button { field: "reason" },
         ActionName::Suspend | ActionName::Cancel | ActionName::CloseUnreachable | ActionName::Return => Shape::Reason,
         ActionName::Dispatch => Shape::Dispatch,
         ActionName::Transfer => Shape::Transfer,

@@ -10,7 +10,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub async fn open_ticket(state: &AppState, who: &Principal, mut input: TicketInput, now: DateTime<Utc>) -> Result<ticket::Model, ApiError> {
-    let analysis = state.analyzer.analyze(&input.description, Some(&input.channel));
+    let analyzer = state.store.analyzer(&who.company_id).await?;
+    let analysis = analyzer.analyze(&input.description, Some(&input.channel));
     let filled = input.complete(Suggestion {
         kind: analysis.kind.clone(),
         category: analysis.category.clone(),
@@ -19,7 +20,7 @@ pub async fn open_ticket(state: &AppState, who: &Principal, mut input: TicketInp
     let mut draft = input.validate(now)?;
     draft.escalation_risk |= analysis.escalation_risk;
     draft.filled_from_text = filled;
-    let reading = Reading { analysis: &analysis, vocabulary: state.analyzer.vocabulary() };
+    let reading = Reading { analysis: &analysis, vocabulary: analyzer.vocabulary() };
     let ticket = state.store.create_ticket(who, draft, Some(reading), now).await?;
     metrics::counter!("guanjia_tickets_created_total").increment(1);
     Ok(ticket)

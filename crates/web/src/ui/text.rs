@@ -350,6 +350,7 @@ pub fn action(lang: Lang, action: ActionName) -> &'static str {
         ActionName::Return => ("退单", "Return job"),
         ActionName::Grab => ("抢单", "Grab job"),
         ActionName::ConfirmCharges => ("业主确认收费", "Resident confirms the bill"),
+        ActionName::Reclassify => ("改分类", "Reclassify"),
     };
     pick(lang, zh, en)
 }

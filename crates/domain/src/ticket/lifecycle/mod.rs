@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::reclassify::Reclassification;
 use super::{Action, ActionName, Status, Visibility};
 use crate::role::Role;
 use crate::closed_loop::{AUTO_CLOSE_DAYS, CallOutcome, FollowUpPolicy, FollowUpResult, MAX_FAILED_ATTEMPTS};
@@ -196,6 +197,7 @@ impl Lifecycle {
         let to = match (action, status) {
             (A::Comment, _) => Some(status),
             (A::LinkDuplicate, s) if s.is_open() => Some(s),
+            (A::Reclassify, s) if !s.is_final() => Some(s),
             (A::UnlinkDuplicate, s) if !s.is_final() && self.duplicate_of.is_some() => Some(s),
             (A::Respond, S::New) => Some(S::Accepted),
             (A::Respond, S::Accepted | S::Dispatched | S::InProgress | S::Reopened | S::Suspended) => {
@@ -342,6 +344,16 @@ impl Lifecycle {
             }
             Action::UnlinkDuplicate { .. } => {
                 self.duplicate_of = None;
+                visibility = Visibility::Internal;
+            }
+            Action::Reclassify { kind, category, urgency, .. } => {
+                // The codes passed `validate` above; category and urgency are not the state
+                // machine's, the kind is (a complaint closes only through a follow-up).
+                let mut problems = crate::validation::Problems::new();
+                if let Some(request) = Reclassification::check(&mut problems, kind.as_deref(), category.as_deref(), urgency.as_deref()) {
+                    self.kind = request.kind_after(self.kind);
+                    self.follow_up_policy = FollowUpPolicy::effective(self.kind, Some(self.follow_up_policy));
+                }
                 visibility = Visibility::Internal;
             }
             Action::Comment { visibility: requested, .. } => {

@@ -196,6 +196,15 @@ confirm_charges closed      409         403         409
 confirm_charges suspended   409         403         409
 confirm_charges reopened    409         403         409
 confirm_charges cancelled   409         403         409
+reclassify new         new         403         403
+reclassify accepted    accepted    403         403
+reclassify dispatched  dispatched  403         403
+reclassify in_progress in_progress 403         403
+reclassify resolved    resolved    403         403
+reclassify closed      409         403         403
+reclassify suspended   suspended   403         403
+reclassify reopened    reopened    403         403
+reclassify cancelled   409         403         403
 ";
 
 const TECH: &str = "tech-1";
@@ -268,6 +277,7 @@ fn action_for(name: ActionName) -> Action {
         ActionName::Return => Action::Return { reason: "缺少配件，无法处理".into() },
         ActionName::Grab => Action::Grab { note: None },
         ActionName::ConfirmCharges => Action::ConfirmCharges { accepted: true, note: None },
+        ActionName::Reclassify => Action::Reclassify { kind: None, category: Some("repair.electric".into()), urgency: Some("urgent".into()), reason: None },
     }
 }
 
@@ -517,4 +527,19 @@ fn an_open_subtask_keeps_the_ticket_from_resolving() {
     assert!(matches!(refused, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::OpenSubtasks), .. })));
     job.open_subtasks = 0;
     assert!(job.apply(&Action::Resolve { body: None, materials: vec![], charges: vec![] }, &actor(Role::Technician), Utc::now(), LoopRules::default()).is_ok());
+}
+
+#[test]
+fn reclassifying_to_a_complaint_brings_the_complaint_rules() {
+    let agent = actor(Role::Agent);
+    let mut lifecycle = ticket(Kind::Repair, Status::Resolved);
+    let to_complaint = Action::Reclassify { kind: None, category: Some("complaint.repair_quality".into()), urgency: None, reason: Some("其实是投诉".into()) };
+    let change = lifecycle.apply(&to_complaint, &agent, Utc::now(), LoopRules::default()).unwrap();
+    assert_eq!((change.to, change.visibility, lifecycle.kind), (Status::Resolved, Visibility::Internal, Kind::Complaint));
+    assert!(matches!(
+        lifecycle.target(ActionName::Close, &agent),
+        Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::FollowUpRequired), .. })
+    ));
+    let refused = lifecycle.apply(&Action::Reclassify { kind: Some("repair".into()), category: Some("complaint.noise".into()), urgency: None, reason: None }, &agent, Utc::now(), LoopRules::default());
+    assert!(matches!(refused, Err(LifecycleError::Validation(_))));
 }
