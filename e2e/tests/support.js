@@ -54,6 +54,8 @@ async function startServer() {
   });
   return {
     base,
+    /** Everything the server wrote so far (in demo mode, residents' sign-in codes too). */
+    log: () => log,
     stop() {
       child.kill('SIGINT');
       fs.rmSync(dir, { recursive: true, force: true });

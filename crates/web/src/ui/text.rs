@@ -365,6 +365,7 @@ pub fn event(lang: Lang, code: &str) -> &'static str {
         "sla_warning" => ("时限预警", "SLA warning"),
         "sla_escalation" => ("超时升级", "SLA escalation"),
         "escalation_risk" => ("风险升级", "Risk escalation"),
+        "photo" => ("上传照片", "Photo added"),
         _ => ("其他", "Other"),
     };
     pick(lang, zh, en)

@@ -1,0 +1,234 @@
+// The whole chain on real screens: a resident signs in on a 375-px phone with the code the demo
+// server writes to its log, reports a leak with a photo; an agent accepts and dispatches it at the
+// desk; the technician accepts, arrives, adds a photo and finishes with a paid item on the phone;
+// the resident follows the progress, confirms the bill and rates; the agent sees it closed.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, startBrowser, api, screenshot, signIn, overflows } = require('./support');
+
+const PHONE = { width: 375, height: 760 };
+const DESKTOP = { width: 1366, height: 860 };
+const CODE_LINE = /resident sign-in code \(demo delivery\).*?code=(\d{6})/g;
+
+test('resident report → dispatch → field work with a photo → rating', { timeout: 240_000 }, async (t) => {
+  const server = await startServer();
+  const browser = await browserWithErrors();
+  t.after(async () => {
+    await browser.close();
+    server.stop();
+  });
+  const { base } = server;
+  const { page, errors } = browser;
+
+  // A demo resident living in a project tech1 works in, and a price list there.
+  const admin = await api(base, 'admin');
+  const tech = await (await api(base, 'tech1'))('/api/v1/me');
+  const projectId = tech.project_ids[0];
+  const residents = await admin(`/api/v1/residents?project_id=${projectId}&per_page=5`);
+  const resident = await admin(`/api/v1/residents/${residents.items[0].id}`);
+  assert.match(resident.phone, /^1\d{10}$/);
+  await admin.post('/api/v1/price-items', { project_id: projectId, name: '更换角阀', unit: '个', price: 80 });
+
+  /** The newest code the server logged after `seen` codes, waiting for it to be written. */
+  async function codeAfter(seen) {
+    for (let i = 0; i < 50; i += 1) {
+      const codes = [...server.log().matchAll(CODE_LINE)].map((m) => m[1]);
+      if (codes.length > seen) return codes[codes.length - 1];
+      await page.waitForTimeout(100);
+    }
+    throw new Error('no sign-in code in the server log');
+  }
+  const codesSoFar = () => [...server.log().matchAll(CODE_LINE)].length;
+
+  /** The resident signs in on the phone: number, code from the log, their list. */
+  async function residentSignsIn(screenshotName) {
+    await browser.context.clearCookies();
+    await page.setViewportSize(PHONE);
+    await page.goto(`${base}/h5`);
+    await page.waitForURL(/\/h5\/login$/);
+    assert.equal(await page.locator('h1').innerText(), '业主登录');
+    await page.getByLabel('手机号').fill(resident.phone);
+    const seen = codesSoFar();
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.locator('.sent[role=status]').waitFor();
+    assert.match(await page.locator('.sent').innerText(), /验证码已发送/);
+    const code = await codeAfter(seen);
+    assert.equal(await overflows(page), false, 'the sign-in page fits a phone');
+    if (screenshotName) await screenshot(page, screenshotName);
+    await page.getByLabel('验证码').fill(code);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.waitForURL(`${base}/h5`);
+    assert.match(await page.locator('h1').innerText(), /我的报事/);
+  }
+
+  let requestUrl;
+  let ticketId;
+  let number;
+  await t.test('the resident signs in on a phone with the code from the server log', async () => {
+    await residentSignsIn('h5-login-phone');
+    assert.match(await page.locator('.top').innerText(), new RegExp(resident.name));
+    assert.equal(await overflows(page), false);
+  });
+
+  await t.test('reports a leak with a photo from the camera', async () => {
+    await page.getByRole('link', { name: '我要报事' }).first().click();
+    await page.waitForURL(/\/h5\/report$/);
+    const home = page.getByLabel('房屋');
+    await home.selectOption(resident.id);
+    await page.getByLabel('类型').selectOption({ label: '报修' });
+    await page.getByLabel('分类').selectOption({ label: '给排水' });
+    await page.getByLabel('问题描述').fill('卫生间天花板漏水，水滴到地板上了，麻烦尽快来看看');
+    const camera = page.getByLabel('照片');
+    assert.equal(await camera.getAttribute('capture'), 'environment');
+    assert.equal(await camera.getAttribute('accept'), 'image/*');
+    await camera.setInputFiles({ name: 'leak.jpg', mimeType: 'image/jpeg', buffer: await photo(page) });
+    assert.equal(await overflows(page), false, 'the report form fits a phone');
+    await screenshot(page, 'h5-report-phone');
+    await page.getByRole('button', { name: '提交报事' }).click();
+    await page.waitForURL(/\/h5\/requests\/[0-9a-f-]{36}$/);
+    requestUrl = page.url();
+    ticketId = requestUrl.split('/').pop();
+    const head = await page.locator('.ticket-head').innerText();
+    assert.match(head, /待受理/);
+    assert.match(head, /报修 · 给排水/);
+    number = (await page.locator('.ticket-head .number').innerText()).trim();
+    const thumbnail = page.locator('ul.photos img').first();
+    await thumbnail.waitFor();
+    assert.ok(await thumbnail.evaluate((img) => img.complete && img.naturalWidth > 0), 'the photo shows');
+    assert.match(await page.locator('.timeline').innerText(), /登记/);
+    assert.equal(await overflows(page), false);
+    await screenshot(page, 'h5-request-new-phone');
+  });
+
+  await t.test('an agent accepts and dispatches it from the ticket page', async () => {
+    await browser.context.clearCookies();
+    await page.setViewportSize(DESKTOP);
+    await signIn(page, base, 'agent1');
+    await page.getByLabel('搜索').fill(number);
+    await page.getByLabel('搜索').press('Enter');
+    const row = page.locator('table.tickets tbody tr', { hasText: number });
+    await row.waitFor();
+    assert.match(await row.innerText(), /卫生间天花板漏水/);
+    await row.getByRole('link', { name: number }).click();
+    await page.waitForURL(new RegExp(`/tickets/${ticketId}$`));
+    assert.match(await page.locator('.timeline').innerText(), /上传照片/, 'the resident\'s photo is in the timeline');
+    await page.locator('.actions button[value=accept]').click();
+    await page.locator('.ticket-head .status', { hasText: '已受理' }).waitFor();
+    const comment = page.locator('details.action', { has: page.locator('input[value=comment]') });
+    if (!(await comment.evaluate((d) => d.open))) await comment.locator('summary').click();
+    await comment.getByLabel('内容').fill('内部：楼上 1602 可能是漏点');
+    await comment.getByRole('button', { name: '备注' }).click();
+    await page.locator('.timeline li.internal', { hasText: '1602' }).waitFor();
+    const dispatch = page.locator('details.action', { has: page.locator('input[value=dispatch]') });
+    await dispatch.getByLabel('选择处理人').selectOption(tech.id);
+    await dispatch.getByRole('button', { name: '派单' }).click();
+    await page.locator('.ticket-head .status', { hasText: '已派单' }).waitFor();
+    assert.match(await page.locator('.timeline').innerText(), new RegExp(`→ ${tech.name}`));
+    await screenshot(page, 'chain-ticket-desktop');
+  });
+
+  await t.test('the technician accepts, arrives, adds a photo and finishes with a paid item', async () => {
+    await browser.context.clearCookies();
+    await page.setViewportSize(PHONE);
+    await signIn(page, base, 'tech1', '/jobs');
+    await page.locator('.job-card', { hasText: number }).click();
+    await page.waitForURL(new RegExp(`/jobs/${ticketId}$`));
+    await page.locator('.actions button[value=accept]').click();
+    await page.locator('.ticket-head .status', { hasText: '处理中' }).waitFor();
+    await page.locator('.actions button[value=arrive]').click();
+    await page.locator('.timeline', { hasText: '到场' }).waitFor();
+    // The work section follows the panel's swaps: the finish form is there once arrived.
+    await page.locator('#job-work .work-record').waitFor();
+
+    const photos = page.locator('.timeline li', { hasText: '上传照片' });
+    const before = await photos.count();
+    const camera = page.locator('#work-photo');
+    assert.equal(await camera.getAttribute('capture'), 'environment');
+    assert.equal(await camera.getAttribute('accept'), 'image/*');
+    await camera.setInputFiles({ name: 'fixed.jpg', mimeType: 'image/jpeg', buffer: await photo(page) });
+    await page.getByRole('button', { name: '上传照片' }).click();
+    // The photo is kept and the job page comes back with it in the timeline.
+    await photos.nth(before).waitFor();
+    assert.equal(page.url(), `${base}/jobs/${ticketId}`);
+    assert.equal(await overflows(page), false, 'the job page fits a phone');
+    await screenshot(page, 'job-photo-phone');
+
+    await page.getByLabel('处理情况').fill('更换了卫生间吊顶内的角阀，已试水无渗漏');
+    await page.getByLabel('材料名称 1').fill('角阀');
+    await page.getByLabel('数量 1').fill('1');
+    await page.getByLabel('单位 1').fill('个');
+    await page.getByLabel(/更换角阀/).fill('1');
+    await screenshot(page, 'job-finish-phone');
+    await page.getByRole('button', { name: '完工并提交记录' }).click();
+    await page.locator('.ticket-head .status', { hasText: '待回访' }).waitFor();
+    const bill = await page.locator('#job-work .bill').innerText();
+    assert.match(bill, /更换角阀/);
+    assert.match(bill, /¥80\.00/);
+    assert.match(bill, /待业主确认/);
+    assert.equal(await overflows(page), false);
+    await screenshot(page, 'job-done-phone');
+  });
+
+  await t.test('the resident follows the progress, confirms the bill and rates', async () => {
+    await residentSignsIn();
+    const card = page.locator('.job-card', { hasText: number });
+    assert.match(await card.innerText(), /待回访/);
+    assert.match(await card.innerText(), /待评价/);
+    assert.equal(await overflows(page), false);
+    await screenshot(page, 'h5-requests-phone');
+    await card.click();
+    await page.waitForURL(requestUrl);
+    const progress = await page.locator('.timeline.progress').innerText();
+    for (const step of [/登记/, /受理/, /派单/, /到场/, /上传照片/, /已试水无渗漏/]) assert.match(progress, step);
+    assert.doesNotMatch(await page.locator('main').innerText(), /1602/, 'internal notes stay internal');
+    assert.equal(await page.locator('ul.photos img').count(), 2, 'the report\'s photo and the technician\'s');
+    assert.match(await page.locator('.bill').innerText(), /¥80\.00/);
+    assert.equal(await overflows(page), false);
+    await screenshot(page, 'h5-request-phone');
+
+    await page.getByRole('button', { name: '确认收费' }).click();
+    await page.locator('.bill .tag', { hasText: '已确认' }).waitFor();
+    await page.getByRole('button', { name: '提交评价' }).click();
+    // Overall is required: the browser keeps the form until it is chosen.
+    assert.equal(page.url(), requestUrl);
+    await page.getByRole('group', { name: '总体满意度' }).getByLabel('5').check();
+    await page.getByRole('group', { name: '服务态度' }).getByLabel('5').check();
+    await page.getByLabel('意见或建议（可选）').fill('师傅很细心，谢谢');
+    await screenshot(page, 'h5-rate-phone');
+    await page.getByRole('button', { name: '提交评价' }).click();
+    await page.locator('.ticket-head .status', { hasText: '已关闭' }).waitFor();
+    assert.match(await page.locator('.ticket-head').innerText(), /满意度 5/);
+    assert.equal(await page.getByRole('button', { name: '提交评价' }).count(), 0, 'rated once');
+    await screenshot(page, 'h5-rated-phone');
+  });
+
+  await t.test('the agent sees the request closed with its rating', async () => {
+    await browser.context.clearCookies();
+    await page.setViewportSize(DESKTOP);
+    await signIn(page, base, 'agent1');
+    await page.goto(`${base}/tickets/${ticketId}`);
+    assert.match(await page.locator('.ticket-head').innerText(), /已关闭/);
+    assert.match(await page.locator('.facts').innerText(), /满意度\s+5 分/);
+    assert.match(await page.locator('.timeline').innerText(), /师傅很细心/);
+    await screenshot(page, 'chain-closed-desktop');
+    assert.deepEqual(errors, [], 'no script errors');
+  });
+});
+
+/** Chromium with one page whose script errors are collected. */
+async function browserWithErrors() {
+  const browser = await startBrowser();
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/favicon/.test(message.location().url)) errors.push(`${message.text()} ${message.location().url}`);
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { ...browser, page, errors };
+}
+
+/** A camera picture stand-in: a real JPEG, made by the browser from what it shows. */
+async function photo(page) {
+  return page.screenshot({ type: 'jpeg', quality: 70, clip: { x: 0, y: 0, width: 320, height: 240 } });
+}
