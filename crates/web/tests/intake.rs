@@ -87,34 +87,18 @@ async fn a_duplicate_follows_its_original_and_closes_with_it(server: Server) {
         "{body}"
     );
 
-    act_ok(
-        &server,
-        &site.agent,
-        id(&original),
-        json!({ "action": "accept" }),
-    )
-    .await;
-    act_ok(
-        &server,
-        &site.agent,
-        id(&original),
-        json!({ "action": "dispatch", "assignee_id": site.tech_id }),
-    )
-    .await;
-    act_ok(
-        &server,
-        &site.tech,
-        id(&original),
-        json!({ "action": "accept" }),
-    )
-    .await;
-    act_ok(
-        &server,
-        &site.tech,
-        id(&original),
-        json!({ "action": "arrive" }),
-    )
-    .await;
+    let steps = [
+        (&site.agent, json!({ "action": "accept" })),
+        (
+            &site.agent,
+            json!({ "action": "dispatch", "assignee_id": site.tech_id }),
+        ),
+        (&site.tech, json!({ "action": "accept" })),
+        (&site.tech, json!({ "action": "arrive" })),
+    ];
+    for (token, action) in steps {
+        act_ok(&server, token, id(&original), action).await;
+    }
     assert_eq!(
         ticket(&server, &site.agent, id(&duplicate)).await["status"],
         "new",
