@@ -14,6 +14,7 @@ on_both_databases!(
     incidents_gathered_by_hand_close_with_their_tickets,
     a_reclassification_is_recorded_as_a_correction_and_counted,
     admins_tune_the_vocabulary_and_preview_its_effect,
+    a_cancelled_original_lets_its_duplicates_go,
 );
 
 async fn report(server: &Server, site: &Site, resident: usize, text: &str) -> Value {
@@ -73,7 +74,24 @@ async fn a_duplicate_follows_its_original_and_closes_with_it(server: Server) {
         ticket(&server, &site.agent, id(&original)).await["incident_id"],
         incident_id.as_str()
     );
-    // Unlinking stops the following and takes it out of the incident.
+    // Linked by hand, a ticket joins the incident too; unlinking stops the following and takes
+    // it out again.
+    let body = act_ok(
+        &server,
+        &site.agent,
+        id(&unlinked),
+        json!({ "action": "unlink_duplicate", "reason": "先取消" }),
+    )
+    .await;
+    assert_eq!(body["incident_id"], Value::Null, "{body}");
+    let body = act_ok(
+        &server,
+        &site.agent,
+        id(&unlinked),
+        json!({ "action": "link_duplicate", "original_id": original["id"] }),
+    )
+    .await;
+    assert_eq!(body["incident_id"], incident_id.as_str(), "{body}");
     let body = act_ok(
         &server,
         &site.agent,
@@ -605,4 +623,39 @@ async fn admins_tune_the_vocabulary_and_preview_its_effect(server: Server) {
     ] {
         assert!(openapi["paths"].get(path).is_some(), "{path} is documented");
     }
+}
+
+async fn a_cancelled_original_lets_its_duplicates_go(server: Server) {
+    let site = server.site("let-go").await;
+    let original = report(&server, &site, 0, "3栋2单元电梯困人了，卡在12楼，快来人").await;
+    let duplicate = report(&server, &site, 1, "3栋2单元的电梯卡在12楼了，里面有人").await;
+    assert_eq!(duplicate["duplicate_of"], original["id"], "{duplicate}");
+    act_ok(
+        &server,
+        &site.agent,
+        id(&original),
+        json!({ "action": "cancel", "reason": "误报" }),
+    )
+    .await;
+    let after = ticket(&server, &site.agent, id(&duplicate)).await;
+    assert_eq!(
+        (&after["duplicate_of"], after["status"].as_str()),
+        (&Value::Null, Some("new")),
+        "handled on its own now: {after}"
+    );
+    assert_eq!(
+        told(&server, &site.agent, id(&duplicate)).await,
+        ["cancelled"]
+    );
+    let body = act_ok(
+        &server,
+        &site.agent,
+        id(&duplicate),
+        json!({ "action": "dispatch", "assignee_id": site.tech_id }),
+    )
+    .await;
+    assert_eq!(
+        body["status"], "dispatched",
+        "no longer a duplicate, so it is dispatched"
+    );
 }
