@@ -156,6 +156,13 @@ async fn residents_sign_in_with_the_code_the_outbox_carries() {
     assert!(list.contains("我的报事") && list.contains("您还没有报事记录") && list.contains("李女士"), "{list}");
     let again = site.post_form("/h5/login", None, &[("phone", LI), ("code", &code)]).await;
     assert_eq!(again.status(), StatusCode::UNAUTHORIZED, "a code works once");
+    assert!(list.contains("class=\"brand\" href=\"/h5\""), "the brand leads home to their requests");
+    let switch = site.get("/lang/en?next=/h5", Some(&cookie)).await;
+    assert_eq!(header(&switch, LOCATION), "/h5");
+    let english = body(site.get("/h5", Some(&format!("{cookie}; lang=en"))).await).await;
+    assert!(english.contains("<html lang=\"en\">") && english.contains("No requests yet") && english.contains("Report a problem"), "{english}");
+    let english = body(site.get("/h5/login", Some("lang=en")).await).await;
+    assert!(english.contains("Resident sign-in") && english.contains("Send me a code"));
 }
 
 #[tokio::test]
