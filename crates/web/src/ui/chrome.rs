@@ -16,6 +16,8 @@ pub enum Nav {
     Dashboard,
     Import,
     Jobs,
+    Team,
+    Admin,
     /// A resident's own requests, and reporting a new one.
     MyRequests,
     Report,
@@ -51,8 +53,8 @@ pub struct Chrome {
 fn sections(role: Role) -> &'static [Nav] {
     match role {
         Role::Technician => &[Nav::Jobs],
-        Role::Admin => &[Nav::Workbench, Nav::NewTicket, Nav::Board, Nav::Dashboard, Nav::Import],
-        Role::Manager | Role::Supervisor => &[Nav::Workbench, Nav::NewTicket, Nav::Board, Nav::Dashboard],
+        Role::Admin => &[Nav::Workbench, Nav::NewTicket, Nav::Board, Nav::Team, Nav::Dashboard, Nav::Import, Nav::Admin],
+        Role::Manager | Role::Supervisor => &[Nav::Workbench, Nav::NewTicket, Nav::Board, Nav::Team, Nav::Dashboard],
         Role::Agent | Role::Butler => &[Nav::Workbench, Nav::NewTicket, Nav::Board],
         Role::Resident => &[Nav::MyRequests, Nav::Report],
     }
@@ -67,6 +69,8 @@ impl Nav {
             Nav::Dashboard => ("/dashboard", t.nav_dashboard),
             Nav::Import => ("/admin/import", t.nav_import),
             Nav::Jobs => ("/jobs", t.nav_jobs),
+            Nav::Team => ("/team", t.nav_team),
+            Nav::Admin => ("/admin", t.nav_admin),
             Nav::MyRequests => ("/h5", t.h5_nav_requests),
             Nav::Report => ("/h5/report", t.h5_nav_report),
             Nav::None => ("/", t.nav_workbench),

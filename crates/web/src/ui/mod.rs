@@ -29,6 +29,7 @@ mod time;
 #[cfg(test)]
 mod tests;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::{Extension, Router, middleware};
 
@@ -49,6 +50,30 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/new/caller", get(pages::new_ticket::caller))
         .route("/tickets/{id}", get(pages::ticket::page))
         .route("/tickets/{id}/actions", post(pages::ticket::act))
+        .route("/tickets/{id}/photos", post(pages::ticket::upload).layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)))
+        .route("/photos/{id}", get(pages::ticket::photo))
+        .route("/photos/{id}/thumbnail", get(pages::ticket::thumbnail))
+        .route("/team", get(pages::team::page))
+        .route("/admin", get(pages::admin::landing))
+        .route("/admin/calendars", get(pages::admin::calendars::list).post(pages::admin::calendars::create))
+        .route("/admin/calendars/{id}", get(pages::admin::calendars::page).post(pages::admin::calendars::update))
+        .route("/admin/calendars/{id}/days", post(pages::admin::calendars::put_day))
+        .route("/admin/calendars/{id}/days/{date}/remove", post(pages::admin::calendars::remove_day))
+        .route("/admin/calendars/{id}/import", post(pages::admin::calendars::import))
+        .route("/admin/calendars/{id}/export", get(pages::admin::calendars::export))
+        .route("/admin/policies", get(pages::admin::policies::list).post(pages::admin::policies::create))
+        .route("/admin/policies/{id}", get(pages::admin::policies::edit).post(pages::admin::policies::update))
+        .route("/admin/categories", get(pages::admin::categories::list).post(pages::admin::categories::save))
+        .route("/admin/teams", get(pages::admin::teams::list).post(pages::admin::teams::create_team))
+        .route("/admin/teams/{id}/members", post(pages::admin::teams::set_members))
+        .route("/admin/grids", post(pages::admin::teams::create_grid))
+        .route("/admin/staff", get(pages::admin::staff::list).post(pages::admin::staff::create))
+        .route("/admin/staff/{id}/active", post(pages::admin::staff::set_active))
+        .route("/admin/residents", get(pages::admin::residents::list).post(pages::admin::residents::create))
+        .route("/admin/projects", get(pages::admin::places::projects).post(pages::admin::places::create_project))
+        .route("/admin/projects/{id}", get(pages::admin::places::project).post(pages::admin::places::create_building))
+        .route("/admin/buildings/{id}", get(pages::admin::places::building).post(pages::admin::places::create_room))
+        .route("/team/reassign", post(pages::team::reassign))
         .route("/logout", post(pages::login::logout))
         .route_layer(middleware::from_fn(csrf::require));
     Router::new()

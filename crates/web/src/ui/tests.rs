@@ -18,6 +18,8 @@ pub(super) const PASSWORD: &str = "page-test-password";
 /// An app over a fresh SQLite file with one project and an agent in it.
 pub(super) struct Site {
     pub(super) app: Router,
+    /// The site's store, for tests to set up what the pages cannot.
+    pub(super) store: Store,
     pub(super) folder: std::path::PathBuf,
 }
 
@@ -30,7 +32,7 @@ impl Drop for Site {
 impl Site {
     pub(super) async fn new() -> Site {
         let folder = std::env::temp_dir().join(format!("gj_ui_{}", guanjia_storage::new_id()));
-        let store = Store::connect(&format!("sqlite://{}/guanjia.db", folder.display())).await.expect("connect");
+        let store = Store::connect(&format!("sqlite://{}/guanjia.db", folder.display())).await.expect("connect").with_files_dir(folder.join("files"));
         store.migrate().await.expect("migrate");
         let company = store.ensure_company("ui", "页面测试物业", Utc::now()).await.expect("company");
         let system = Principal::system(&company.id, "test");
@@ -46,7 +48,7 @@ impl Site {
             phone: None,
         };
         store.create_staff(None, &company.id, agent, Utc::now()).await.expect("agent");
-        Site { app: crate::app(store, crate::Settings::default()), folder }
+        Site { app: crate::app(store.clone(), crate::Settings::default()), store, folder }
     }
 
     pub(super) async fn send(&self, request: Request<Body>) -> Response<Body> {

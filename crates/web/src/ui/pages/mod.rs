@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod bill;
+pub mod admin;
 pub mod board;
 pub mod dashboard;
 pub mod feedback;
@@ -11,5 +12,6 @@ pub mod jobs;
 pub mod login;
 pub mod photo_form;
 pub mod new_ticket;
+pub mod team;
 pub mod ticket;
 pub mod workbench;

@@ -1,28 +1,31 @@
 //! 工单详情: the ticket, its deadlines, its timeline and the actions the state machine allows
 //! the staff member now, each a button or a small form that re-renders the ticket (htmx). The
-//! same panel is a technician's job page, framed for a phone.
+//! same panel is a technician's job page, framed for a phone. Photos show as thumbnails opening
+//! the picture, served with the API's access checks; desk staff add one from the page.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Form};
 use chrono::Utc;
 use guanjia_domain::role::Role;
-use guanjia_domain::ticket::{ActionName, Visibility};
+use guanjia_domain::ticket::{ActionName, Status, Visibility};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
-use guanjia_storage::entity::{ticket, ticket_event};
+use guanjia_storage::entity::{photo, ticket, ticket_event};
 use guanjia_storage::{PageRequest, TicketFilter, allowed_actions};
 use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::routes::photos;
 use crate::state::AppState;
 use crate::ui::action_form::{ActionForm, Shape, shape};
 use crate::ui::choice::{Choice, choices};
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::directory::Directory;
 use crate::ui::error::{Notice, UiError};
+use crate::ui::pages::photo_form::add_posted_photos;
 use crate::ui::redirect::{is_htmx, see_other};
 use crate::ui::rooms::RoomBook;
 use crate::ui::session::Session;
@@ -62,6 +65,13 @@ pub struct Candidate {
     pub id: String,
     pub score: u32,
     pub reason: String,
+}
+
+/// A photo of the ticket: its thumbnail opens the picture.
+pub struct Photo {
+    pub id: String,
+    pub by: Option<String>,
+    pub when: String,
 }
 
 pub struct ActionBox {
@@ -121,6 +131,9 @@ pub struct TicketPanel {
     deadlines: Vec<Deadline>,
     candidates: Vec<Candidate>,
     entries: Vec<Entry>,
+    photos: Vec<Photo>,
+    /// Whether the page offers to add a photo (the desk's page, on a ticket still open to work).
+    upload: bool,
     quick: Vec<ActionBox>,
     forms: Vec<ActionBox>,
     assignees: Vec<Choice>,
@@ -148,8 +161,9 @@ impl TicketPanel {
                 None => Ok(None),
             }
         };
-        let (events, sla, teams, original) = tokio::try_join!(
+        let (events, photos, sla, teams, original) = tokio::try_join!(
             state.store.ticket_events(who, id),
+            state.store.photos(who, id),
             state.store.sla_context(&who.company_id),
             state.store.teams(who, Some(&t.project_id), TEAMS),
             original,
@@ -165,6 +179,8 @@ impl TicketPanel {
             .map(|tc| Deadline { name: text::clock(lang, tc.clock.name), due: time::full(tc.clock.due_at, zone), badge: sla_badge::of_clock(tc, &sla, lang) })
             .collect();
         let entries = events.iter().map(|e| entry(e, dir, &team_names, labels, lang, zone)).collect();
+        let photos = photos.iter().map(|p| photo_of(p, dir, zone)).collect();
+        let upload = view == View::Desk && !t.status.parse::<Status>().is_ok_and(Status::is_final);
         let (quick, forms) = actions(who, &t, lang);
         let mut assignees: Vec<_> = dir.staff_of(&t.project_id).collect();
         assignees.sort_by_key(|s| (s.role() != Role::Technician, s.staff.name.clone()));
@@ -184,6 +200,8 @@ impl TicketPanel {
             deadlines,
             candidates: candidates(&t),
             entries,
+            photos,
+            upload,
             quick,
             forms,
             assignees: choices(None, [("", labels.nobody)].into_iter().chain(assignee_options.iter().map(|(id, label)| (*id, label.as_str())))),
@@ -248,6 +266,10 @@ fn actions(who: &guanjia_storage::Principal, t: &ticket::Model, lang: Lang) -> (
         .partition(|a| matches!(a.shape, Shape::Button { .. }))
 }
 
+fn photo_of(p: &photo::Model, dir: &Directory, zone: chrono_tz::Tz) -> Photo {
+    Photo { id: p.id.clone(), by: dir.staff_name(Some(&p.uploaded_by)), when: time::full(p.created_at, zone) }
+}
+
 fn entry(e: &ticket_event::Model, dir: &Directory, teams: &[(String, String)], labels: &Labels, lang: Lang, zone: chrono_tz::Tz) -> Entry {
     let detail = |key: &str| e.details.get(key).and_then(Value::as_str).map(str::trim).filter(|v| !v.is_empty());
     let actor = dir
@@ -260,7 +282,7 @@ fn entry(e: &ticket_event::Model, dir: &Directory, teams: &[(String, String)], l
         _ => None,
     };
     let extra = match e.action.as_str() {
-        "dispatch" => {
+        "dispatch" | "transfer" => {
             let team = detail("team_id").and_then(|id| teams.iter().find(|(t, _)| t == id)).map(|(_, name)| name.clone());
             let person = dir.staff_name(detail("assignee_id"));
             Some([person, team].into_iter().flatten().collect::<Vec<_>>().join(" · ")).filter(|s| !s.is_empty()).map(|s| format!("→ {s}"))
@@ -321,8 +343,13 @@ pub async fn act(
 /// Applies one action; htmx gets the ticket re-rendered, a plain form a redirect to it. A
 /// refusal is shown on the ticket in the user's language.
 pub async fn act_in(state: &AppState, rooms: &RoomBook, view: View, post: ActionPost) -> Result<Response, UiError> {
-    let ActionPost { session, htmx, id, form } = post;
-    let outcome = apply(state, &session, &id, &form).await;
+    let outcome = apply(state, &post.session, &post.id, &post.form).await;
+    answer(state, rooms, view, (post.session, post.htmx, post.id), outcome).await
+}
+
+/// What a post on the ticket gets: after a plain form that worked, a redirect to the ticket;
+/// otherwise the ticket again (htmx: the panel alone), with the refusal on it.
+async fn answer(state: &AppState, rooms: &RoomBook, view: View, (session, htmx, id): (Session, bool, String), outcome: Result<(), ApiError>) -> Result<Response, UiError> {
     let here = format!("{}/{id}", view.base());
     if outcome.is_ok() && !htmx {
         return Ok(see_other(false, &here));
@@ -341,7 +368,42 @@ pub async fn act_in(state: &AppState, rooms: &RoomBook, view: View, post: Action
     Ok((status, Html(TicketPage { chrome, panel }.render()?)).into_response())
 }
 
-async fn apply(state: &AppState, session: &Session, id: &str, form: &ActionForm) -> Result<(), ApiError> {
+/// `POST /tickets/{id}/photos`: photos from the form, checked and kept by the same store calls
+/// as the API's upload (a bad file changes nothing).
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Multipart,
+) -> Result<Response, UiError> {
+    upload_in(&state, &rooms, View::Desk, (session, is_htmx(&headers), id), form).await
+}
+
+/// Adds the uploaded photos to the ticket (all checked before any is kept) and answers like an
+/// action.
+pub async fn upload_in(state: &AppState, rooms: &RoomBook, view: View, post: (Session, bool, String), form: Multipart) -> Result<Response, UiError> {
+    let outcome = add_posted_photos(state, &post.0.who, &post.2, form).await;
+    answer(state, rooms, view, post, outcome).await
+}
+
+/// `GET /photos/{id}`: a photo of a ticket the staff member may see (404 otherwise).
+pub async fn photo(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
+    image(&state, &session, &id, false).await
+}
+
+/// `GET /photos/{id}/thumbnail`.
+pub async fn thumbnail(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
+    image(&state, &session, &id, true).await
+}
+
+async fn image(state: &AppState, session: &Session, id: &str, thumbnail: bool) -> Result<Response, UiError> {
+    photos::image(state, &session.who, id, thumbnail).await.map_err(|e| UiError::api(e, session.lang))
+}
+
+/// Applies one action of the form to the ticket, as the API's action endpoint does.
+pub(crate) async fn apply(state: &AppState, session: &Session, id: &str, form: &ActionForm) -> Result<(), ApiError> {
     let original_id = match form.name()? {
         ActionName::LinkDuplicate => Some(ticket_by_number(state, session, form.original_number.as_deref().unwrap_or_default()).await?),
         _ => None,

@@ -1,0 +1,192 @@
+//! 系统管理: the company's set-up for admins, one screen per thing they keep: projects with their
+//! buildings and rooms, residents, staff, teams and grids, categories, SLA policies and
+//! calendars. Each screen lists (a page at a time) and adds through the same store calls as the
+//! API, so the same rules, scope and audit trail apply; a refused form comes back filled in,
+//! with each field's problem beside it, and changes nothing.
+
+pub mod calendars;
+pub mod categories;
+pub mod places;
+pub mod policies;
+pub mod residents;
+pub mod staff;
+pub mod teams;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use guanjia_storage::Page;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{ApiError, ErrorCode};
+use crate::i18n::Lang;
+use crate::ui::chrome::{Chrome, Nav};
+use crate::ui::error::{Notice, UiError};
+use crate::ui::queue::Pages;
+use crate::ui::session::Session;
+use crate::ui::text::{self, Labels};
+
+/// Rows per page of an admin list.
+pub const PER_PAGE: u64 = 30;
+
+/// Only admins change the company's set-up; the store says so too, but the page should not even
+/// offer the forms.
+pub fn admin_only(session: &Session) -> Result<(), UiError> {
+    if session.who.role.administers() { Ok(()) } else { Err(UiError::api(ApiError::new(ErrorCode::Forbidden), session.lang)) }
+}
+
+/// A refused form: the notice above it, and each field's problem beside the field.
+#[derive(Default)]
+pub struct Faults {
+    pub notice: Option<Notice>,
+    by_field: HashMap<String, &'static str>,
+}
+
+impl Faults {
+    pub fn of(error: &ApiError, lang: Lang) -> Self {
+        let by_field = match error.details.get("fields") {
+            Some(Value::Object(fields)) => fields
+                .iter()
+                .filter_map(|(field, code)| Some((field.clone(), text::field_error(lang, code.as_str()?.parse().ok()?))))
+                .collect(),
+            _ => HashMap::new(),
+        };
+        Faults { notice: Some(Notice::of(error, lang)), by_field }
+    }
+
+    /// Why `field` was refused, if it was.
+    pub fn at(&self, field: &str) -> Option<&'static str> {
+        self.by_field.get(field).copied()
+    }
+}
+
+/// `?page=…` of a list.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageParam {
+    pub page: Option<u64>,
+}
+
+impl PageParam {
+    pub fn request(&self) -> guanjia_storage::PageRequest {
+        guanjia_storage::PageRequest { page: self.page.unwrap_or(1).clamp(1, 1_000_000), per_page: PER_PAGE }
+    }
+}
+
+/// The paging links of a list whose page `n` is at `url(n)`.
+pub fn pages<T>(page: &Page<T>, url: impl Fn(u64) -> String) -> Pages {
+    let last = page.total.div_ceil(page.per_page.max(1)).max(1);
+    let current = page.page;
+    Pages { current, last, previous: (current > 1).then(|| url(current - 1)), next: (current < last).then(|| url(current + 1)) }
+}
+
+/// "共 12 条" / "12 entries".
+pub fn count(lang: Lang, n: u64) -> String {
+    let t = text::labels(lang);
+    [t.total_prefix, &n.to_string(), t.entries].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ")
+}
+
+/// `path` with `?page=n` (or `&page=n` when it has a query already), the first page without.
+pub fn page_url(path: &str, n: u64) -> String {
+    match (n, path.contains('?')) {
+        (1, _) => path.to_owned(),
+        (_, true) => format!("{path}&page={n}"),
+        (_, false) => format!("{path}?page={n}"),
+    }
+}
+
+/// The page; a refused form's page carries the refusal's status.
+pub fn render(page: impl Template, error: Option<&ApiError>) -> Result<Response, UiError> {
+    let status = error.map_or(axum::http::StatusCode::OK, |e| e.code.status());
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// A form that worked: to the page that shows what it made.
+pub fn done(location: &str) -> Result<Response, UiError> {
+    Ok(crate::ui::redirect::see_other(false, location))
+}
+
+/// A screen of the landing page.
+pub struct Screen {
+    pub href: &'static str,
+    pub title: &'static str,
+    pub hint: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct Landing {
+    chrome: Chrome,
+    t: &'static Labels,
+    screens: Vec<Screen>,
+}
+
+/// `GET /admin`.
+pub async fn landing(session: Session) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let t = text::labels(session.lang);
+    let screen = |href, title, hint| Screen { href, title, hint };
+    let screens = vec![
+        screen("/admin/projects", t.admin_projects, t.admin_projects_hint),
+        screen("/admin/residents", t.admin_residents, t.admin_residents_hint),
+        screen("/admin/import", t.nav_import, t.admin_import_hint),
+        screen("/admin/staff", t.admin_staff, t.admin_staff_hint),
+        screen("/admin/teams", t.admin_teams, t.admin_teams_hint),
+        screen("/admin/categories", t.admin_categories, t.admin_categories_hint),
+        screen("/admin/policies", t.admin_policies, t.admin_policies_hint),
+        screen("/admin/calendars", t.admin_calendars, t.admin_calendars_hint),
+    ];
+    let chrome = Chrome::signed_in(&session, t.nav_admin, Nav::Admin, "/admin");
+    Ok(Html(Landing { chrome, t, screens }.render()?).into_response())
+}
+
+/// A posted form as its pairs, for forms with repeated names (checkboxes).
+#[derive(Debug, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    /// A form filled in beforehand (an edit form).
+    pub fn of<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> Self {
+        Fields(pairs.into_iter().map(|(name, value)| (name.to_owned(), value)).collect())
+    }
+
+    /// The first value of `name`, trimmed; empty when absent.
+    pub fn one(&self, name: &str) -> String {
+        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.trim().to_owned()).unwrap_or_default()
+    }
+
+    /// The first value of `name` as typed (a password).
+    pub fn raw(&self, name: &str) -> String {
+        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone()).unwrap_or_default()
+    }
+
+    /// The value of `name` when it is not empty.
+    pub fn given(&self, name: &str) -> Option<String> {
+        Some(self.one(name)).filter(|v| !v.is_empty())
+    }
+
+    /// Every non-empty value of `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(key, value)| key == name && !value.trim().is_empty()).map(|(_, value)| value.trim().to_owned()).collect()
+    }
+
+    /// Whether a checkbox named `name` was ticked.
+    pub fn ticked(&self, name: &str) -> bool {
+        self.0.iter().any(|(key, _)| key == name)
+    }
+}
+
+/// A number typed in a form: none when empty, a refusal of `field` when not a number.
+pub fn number<T: std::str::FromStr>(fields: &Fields, field: &str) -> Result<Option<T>, ApiError> {
+    match fields.given(field) {
+        None => Ok(None),
+        Some(text) => text.parse().map(Some).map_err(|_| {
+            guanjia_domain::validation::ValidationError::single(field, guanjia_domain::validation::FieldErrorCode::Invalid).into()
+        }),
+    }
+}

@@ -1,0 +1,150 @@
+//! 住户: the residents of the admin's projects, found by name or phone (shown masked, as the API
+//! lists them), and registered one at a time in a room chosen from its building's page.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::{Extension, Form};
+use chrono::Utc;
+use guanjia_domain::phone::{mask_phone, normalize_phone};
+use guanjia_domain::resident::{ResidentRole, ServiceTier};
+use guanjia_domain::setup::ResidentInput;
+use guanjia_storage::ResidentFilter;
+use serde::{Deserialize, Serialize};
+
+use super::{Faults, Fields, admin_only, done, pages, render};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::ui::choice::{Choice, choices};
+use crate::ui::chrome::{Chrome, Nav};
+use crate::ui::directory::Directory;
+use crate::ui::error::UiError;
+use crate::ui::place_rows::Column;
+use crate::ui::queue::Pages;
+use crate::ui::rooms::RoomBook;
+use crate::ui::session::Session;
+use crate::ui::text::{self, Labels};
+
+/// The list's search and where the form registers.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Search {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+}
+
+impl Search {
+    fn url(&self, page: u64) -> String {
+        let mut query = self.clone();
+        for value in [&mut query.q, &mut query.project_id, &mut query.room_id] {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                *value = None;
+            }
+        }
+        query.page = (page > 1).then_some(page);
+        let encoded = serde_urlencoded::to_string(&query).unwrap_or_default();
+        if encoded.is_empty() { "/admin/residents".to_owned() } else { format!("/admin/residents?{encoded}") }
+    }
+
+    /// The store's filter: a phone number finds by phone, other words by name.
+    fn filter(&self) -> ResidentFilter {
+        let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        let phone = q.and_then(normalize_phone);
+        let known = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+        ResidentFilter { project_id: known(&self.project_id), room_id: known(&self.room_id), name: q.filter(|_| phone.is_none()).map(str::to_owned), phone }
+    }
+}
+
+pub struct ResidentRow {
+    pub name: String,
+    pub phone: String,
+    pub project: String,
+    pub room: String,
+    pub role: &'static str,
+    pub tier: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "admin_residents.html")]
+struct ResidentsPage {
+    chrome: Chrome,
+    t: &'static Labels,
+    q: String,
+    projects: Vec<Choice>,
+    residents: Vec<ResidentRow>,
+    total: String,
+    pages: Pages,
+    /// The room the form registers in: (id, label).
+    room: Option<(String, String)>,
+    roles: Vec<Choice>,
+    tiers: Vec<Choice>,
+    form: Fields,
+    faults: Faults,
+}
+
+impl ResidentsPage {
+    async fn load(state: &AppState, session: &Session, rooms: &RoomBook, search: &Search, form: Fields, faults: Faults) -> Result<Self, UiError> {
+        let lang = session.lang;
+        let t = text::labels(lang);
+        let dir = Directory::load(state, session, rooms).await?;
+        let request = guanjia_storage::PageRequest { page: search.page.unwrap_or(1).clamp(1, 1_000_000), per_page: super::PER_PAGE };
+        let list = state.store.residents(&session.who, search.filter(), request).await.map_err(|e| UiError::api(e, lang))?;
+        let room = search.room_id.clone().filter(|r| !r.is_empty()).map(|id| {
+            let label = dir.room(Some(&id)).unwrap_or_default();
+            (id, label)
+        });
+        let row = |r: guanjia_storage::entity::resident::Model| ResidentRow {
+            phone: mask_phone(&r.phone),
+            project: dir.project_name(&r.project_id),
+            room: dir.room(Some(&r.room_id)).unwrap_or_default(),
+            role: Column::Role.label(lang, &r.role),
+            tier: Column::Tier.label(lang, &r.tier),
+            name: r.name,
+        };
+        let (role, tier) = (form.given("role"), form.given("tier"));
+        Ok(ResidentsPage {
+            chrome: Chrome::signed_in(session, t.admin_residents, Nav::Admin, &search.url(1)),
+            t,
+            q: search.q.clone().unwrap_or_default(),
+            projects: choices(search.project_id.as_deref().or(Some("")), [("", t.all_projects)].into_iter().chain(dir.projects.iter().map(|p| (p.id.as_str(), p.name.as_str())))),
+            total: super::count(lang, list.total),
+            pages: pages(&list, |n| search.url(n)),
+            residents: list.items.into_iter().map(row).collect(),
+            room,
+            roles: choices(role.as_deref(), ResidentRole::ALL.iter().map(|r| (r.as_str(), Column::Role.label(lang, r.as_str())))),
+            tiers: choices(tier.as_deref(), ServiceTier::ALL.iter().map(|r| (r.as_str(), Column::Tier.label(lang, r.as_str())))),
+            form,
+            faults,
+        })
+    }
+}
+
+/// `GET /admin/residents[?q=…&project_id=…&room_id=…&page=…]`.
+pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Query(search): Query<Search>) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    render(ResidentsPage::load(&state, &session, &rooms, &search, Fields::default(), Faults::default()).await?, None)
+}
+
+/// `POST /admin/residents`: registers a resident in the form's room; back to the room's residents.
+pub async fn create(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Form(form): Form<Fields>) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let room_id = form.one("room_id");
+    let input = ResidentInput { name: form.one("name"), phone: form.one("phone"), room_id: room_id.clone(), role: form.one("role"), tier: form.given("tier") };
+    let created = match input.validate() {
+        Ok(input) => state.store.create_resident(&session.who, input, Utc::now()).await.map_err(ApiError::from),
+        Err(error) => Err(error.into()),
+    };
+    let search = Search { room_id: Some(room_id), ..Search::default() };
+    match created {
+        Ok(_) => done(&search.url(1)),
+        Err(error) => {
+            let faults = Faults::of(&error, session.lang);
+            render(ResidentsPage::load(&state, &session, &rooms, &search, form, faults).await?, Some(&error))
+        }
+    }
+}

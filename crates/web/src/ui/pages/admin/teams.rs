@@ -1,0 +1,205 @@
+//! 班组与网格: a project's teams with their members, and its grids (网格): which team owns the
+//! jobs of which buildings. Admins add teams and grids and change who is in a team.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::{Extension, Form};
+use chrono::Utc;
+use guanjia_domain::dispatch::GridInput;
+use guanjia_domain::resident::TeamKind;
+use guanjia_domain::setup::TeamInput;
+use guanjia_storage::PageRequest;
+use serde::{Deserialize, Serialize};
+
+use super::{Faults, Fields, admin_only, done, render};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::ui::choice::{Choice, choices};
+use crate::ui::chrome::{Chrome, Nav};
+use crate::ui::directory::Directory;
+use crate::ui::error::UiError;
+use crate::ui::rooms::RoomBook;
+use crate::ui::session::Session;
+use crate::ui::text::{self, Labels};
+
+/// A project has a handful of teams and a few dozen buildings: one page each.
+const ALL: PageRequest = PageRequest { page: 1, per_page: 500 };
+
+fn team_kind(t: &Labels, kind: TeamKind) -> &'static str {
+    match kind {
+        TeamKind::Engineering => t.team_engineering,
+        TeamKind::Cleaning => t.team_cleaning,
+        TeamKind::Security => t.team_security,
+        TeamKind::CustomerService => t.team_customer_service,
+        TeamKind::Greening => t.team_greening,
+        TeamKind::Other => t.team_other,
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ProjectParam {
+    pub project_id: Option<String>,
+}
+
+pub struct TeamRow {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub members: String,
+    /// The project's staff, the members ticked: the form that changes them.
+    pub choices: Vec<Choice>,
+}
+
+pub struct GridRow {
+    pub name: String,
+    pub team: String,
+    pub buildings: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_teams.html")]
+struct TeamsPage {
+    chrome: Chrome,
+    t: &'static Labels,
+    project_id: String,
+    projects: Vec<Choice>,
+    teams: Vec<TeamRow>,
+    grids: Vec<GridRow>,
+    kinds: Vec<Choice>,
+    /// The project's staff, for a new team.
+    staff: Vec<Choice>,
+    team_choices: Vec<Choice>,
+    buildings: Vec<Choice>,
+    /// Which form was refused: `team`, `grid` or a team's id.
+    failed: String,
+    form: Fields,
+    faults: Faults,
+}
+
+impl TeamsPage {
+    async fn load(state: &AppState, session: &Session, rooms: &RoomBook, project: &ProjectParam, form: Fields, failed: &str, faults: Faults) -> Result<Self, UiError> {
+        let lang = session.lang;
+        let t = text::labels(lang);
+        let fail = |e| UiError::api(e, lang);
+        let dir = Directory::load(state, session, rooms).await?;
+        let project_id = project.project_id.clone().filter(|p| !p.is_empty()).or_else(|| dir.projects.first().map(|p| p.id.clone())).unwrap_or_default();
+        let (teams, grids, buildings) = tokio::try_join!(
+            state.store.teams(&session.who, Some(&project_id), ALL),
+            state.store.grids(&session.who, Some(&project_id)),
+            state.store.buildings(&session.who, &project_id, ALL),
+        )
+        .map_err(fail)?;
+        let staff: Vec<(String, String)> = dir.staff_of(&project_id).map(|s| (s.staff.id.clone(), format!("{} · {}", s.staff.name, text::role(lang, s.role())))).collect();
+        let typed = form.all("member_ids");
+        let ticked = |chosen: &[String]| -> Vec<Choice> {
+            staff.iter().map(|(id, label)| Choice { value: id.clone(), label: label.clone(), selected: chosen.contains(id) }).collect()
+        };
+        let name_of = |id: &String| dir.staff_name(Some(id)).unwrap_or_else(|| id.clone());
+        let team_rows = teams
+            .items
+            .iter()
+            .map(|team| TeamRow {
+                id: team.team.id.clone(),
+                name: team.team.name.clone(),
+                kind: team.team.kind.parse().map_or("", |k| team_kind(t, k)),
+                members: team.member_ids.iter().map(name_of).collect::<Vec<_>>().join("、"),
+                choices: ticked(if failed == team.team.id { &typed } else { &team.member_ids }),
+            })
+            .collect();
+        let building_name = |id: &String| buildings.items.iter().find(|b| &b.id == id).map_or_else(|| id.clone(), |b| b.name.clone());
+        let grid_rows = grids
+            .iter()
+            .map(|g| {
+                let ids: Vec<String> = serde_json::from_value(g.building_ids.clone()).unwrap_or_default();
+                GridRow {
+                    name: g.name.clone(),
+                    team: teams.items.iter().find(|team| team.team.id == g.team_id).map(|team| team.team.name.clone()).unwrap_or_default(),
+                    buildings: if ids.is_empty() { t.whole_project.to_owned() } else { ids.iter().map(building_name).collect::<Vec<_>>().join("、") },
+                }
+            })
+            .collect();
+        let (kind, team) = (form.given("kind"), form.given("team_id"));
+        let chosen_buildings = form.all("building_ids");
+        Ok(TeamsPage {
+            chrome: Chrome::signed_in(session, t.admin_teams, Nav::Admin, &format!("/admin/teams?project_id={project_id}")),
+            t,
+            projects: choices(Some(&project_id), dir.projects.iter().map(|p| (p.id.as_str(), p.name.as_str()))),
+            teams: team_rows,
+            grids: grid_rows,
+            kinds: choices(kind.as_deref(), TeamKind::ALL.iter().map(|k| (k.as_str(), team_kind(t, *k)))),
+            staff: ticked(if failed == "team" { &typed } else { &[] }),
+            team_choices: choices(team.as_deref(), teams.items.iter().map(|team| (team.team.id.as_str(), team.team.name.as_str()))),
+            buildings: buildings.items.iter().map(|b| Choice { value: b.id.clone(), label: b.name.clone(), selected: chosen_buildings.contains(&b.id) }).collect(),
+            failed: failed.to_owned(),
+            project_id,
+            form,
+            faults,
+        })
+    }
+}
+
+impl TeamsPage {
+    /// What was typed in `field` of the form `which`, if that form came back.
+    fn value(&self, which: &str, field: &str) -> String {
+        if self.failed == which { self.form.one(field) } else { String::new() }
+    }
+
+    /// Why `field` of the form `which` was refused.
+    fn why(&self, which: &str, field: &str) -> Option<&'static str> {
+        if self.failed == which { self.faults.at(field) } else { None }
+    }
+}
+
+/// `GET /admin/teams[?project_id=…]`.
+pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Query(project): Query<ProjectParam>) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    render(TeamsPage::load(&state, &session, &rooms, &project, Fields::default(), "", Faults::default()).await?, None)
+}
+
+/// After a form: the project's teams again, or the page with the refusal at the form (`failed`).
+async fn after(state: &AppState, session: &Session, rooms: &RoomBook, form: Fields, failed: &str, outcome: Result<(), ApiError>) -> Result<Response, UiError> {
+    let project = ProjectParam { project_id: form.given("project_id") };
+    match outcome {
+        Ok(()) => done(&format!("/admin/teams?{}", serde_urlencoded::to_string(&project).unwrap_or_default())),
+        Err(error) => {
+            let faults = Faults::of(&error, session.lang);
+            render(TeamsPage::load(state, session, rooms, &project, form, failed, faults).await?, Some(&error))
+        }
+    }
+}
+
+/// `POST /admin/teams`: adds a team with its first members.
+pub async fn create_team(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Form(form): Form<Fields>) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let input = TeamInput { project_id: form.one("project_id"), name: form.one("name"), kind: form.one("kind"), member_ids: form.all("member_ids") };
+    let outcome = match input.validate() {
+        Ok(input) => state.store.create_team(&session.who, input, Utc::now()).await.map(drop).map_err(ApiError::from),
+        Err(error) => Err(error.into()),
+    };
+    after(&state, &session, &rooms, form, "team", outcome).await
+}
+
+/// `POST /admin/teams/{id}/members`: who is in the team now.
+pub async fn set_members(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<Fields>,
+) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let outcome = state.store.set_team_members(&session.who, &id, &form.all("member_ids"), Utc::now()).await.map(drop).map_err(ApiError::from);
+    after(&state, &session, &rooms, form, &id, outcome).await
+}
+
+/// `POST /admin/grids`: a team owns the jobs of some buildings (none ticked: the whole project).
+pub async fn create_grid(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Form(form): Form<Fields>) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let input = GridInput { project_id: form.one("project_id"), name: form.one("name"), team_id: form.one("team_id"), building_ids: Some(form.all("building_ids")) };
+    let outcome = match input.validate() {
+        Ok(input) => state.store.create_grid(&session.who, input, Utc::now()).await.map(drop).map_err(ApiError::from),
+        Err(error) => Err(error.into()),
+    };
+    after(&state, &session, &rooms, form, "grid", outcome).await
+}

@@ -1,0 +1,236 @@
+//! The admin, team and attachment pages over a real store: who may open them, that their forms
+//! need the CSRF token, that a refused form changes nothing, and that what works is kept.
+
+use axum::body::Body;
+use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::{Request, StatusCode};
+use chrono::Utc;
+use guanjia_domain::role::Role;
+use guanjia_domain::setup::NewStaff;
+use guanjia_storage::{PageRequest, Principal, StaffMember};
+
+use crate::ui::csrf;
+use crate::ui::tests::{PASSWORD, Site, body, header};
+
+const ALL: PageRequest = PageRequest { page: 1, per_page: 100 };
+
+impl Site {
+    /// The system's own principal over the test company, to read what the pages changed.
+    async fn system(&self) -> Principal {
+        let company = self.store.ensure_company("ui", "页面测试物业", Utc::now()).await.expect("company");
+        Principal::system(&company.id, "test")
+    }
+
+    async fn project_id(&self) -> String {
+        self.store.projects(&self.system().await, ALL).await.expect("projects").items[0].id.clone()
+    }
+
+    /// A staff member of the test project (admins: of the whole company).
+    async fn hire(&self, username: &str, name: &str, role: Role) -> StaffMember {
+        let system = self.system().await;
+        let member = NewStaff {
+            username: username.into(),
+            password: PASSWORD.into(),
+            name: name.into(),
+            role,
+            project_ids: if role.may_span_company() { vec![] } else { vec![self.project_id().await] },
+            skills: vec!["repair".into()],
+            phone: None,
+        };
+        self.store.create_staff(None, &system.company_id, member, Utc::now()).await.expect("staff")
+    }
+
+    /// Signs `username` in: the session cookie and its CSRF token.
+    async fn sign_in_as(&self, username: &str) -> (String, String) {
+        let response = self.post_form("/login", None, &[("username", username), ("password", PASSWORD)]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{username} signs in");
+        let pair = header(&response, SET_COOKIE).split(';').next().unwrap().to_owned();
+        let token = pair.split_once('=').unwrap().1.to_owned();
+        (pair, csrf::token_for(&token))
+    }
+
+    async fn assignee_of(&self, ticket_id: &str) -> Option<String> {
+        self.store.ticket(&self.system().await, ticket_id).await.expect("ticket").assignee_id
+    }
+
+    /// A ticket logged by the agent from a call; its page's path.
+    async fn call_in(&self, agent: &(String, String), description: &str) -> String {
+        let project_id = self.project_id().await;
+        let form = [(csrf::FIELD, agent.1.as_str()), ("phone", "13812345678"), ("project_id", &project_id), ("description", description)];
+        let created = self.post_form("/tickets/new", Some(&agent.0), &form).await;
+        assert_eq!(created.status(), StatusCode::SEE_OTHER);
+        header(&created, LOCATION)
+    }
+}
+
+#[tokio::test]
+async fn only_admins_open_the_admin_pages_and_only_overseers_the_team_page() {
+    let site = Site::new().await;
+    let agent = site.sign_in_as("agent").await;
+    for path in ["/admin", "/admin/projects", "/admin/residents", "/admin/staff", "/admin/teams", "/admin/categories", "/admin/policies", "/admin/calendars", "/team"] {
+        let response = site.get(path, Some(&agent.0)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        assert!(body(response).await.contains("无权执行此操作"), "{path} says why in Chinese");
+    }
+    let home = body(site.get("/", Some(&agent.0)).await).await;
+    assert!(!home.contains("href=\"/admin\"") && !home.contains("href=\"/team\""), "no links to what an agent cannot open");
+    let posted = site.post_form("/admin/projects", Some(&agent.0), &[(csrf::FIELD, &agent.1), ("code", "x1"), ("name", "新项目")]).await;
+    assert_eq!(posted.status(), StatusCode::FORBIDDEN);
+    assert_eq!(site.store.projects(&site.system().await, ALL).await.unwrap().total, 1, "nothing made");
+
+    site.hire("admin", "管理员老周", Role::Admin).await;
+    site.hire("super", "主管老李", Role::Supervisor).await;
+    let admin = site.sign_in_as("admin").await;
+    for (path, expect) in [
+        ("/admin", "员工"),
+        ("/admin/projects", "翠湖花园"),
+        ("/admin/residents", "登记住户"),
+        ("/admin/staff", "客服小王"),
+        ("/admin/teams", "新建班组"),
+        ("/admin/categories", "repair.water"),
+        ("/admin/policies", "新增服务时限"),
+        ("/admin/calendars", "中国大陆法定节假日"),
+        ("/team", "人员负荷"),
+    ] {
+        let response = site.get(path, Some(&admin.0)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(body(response).await.contains(expect), "{path} shows {expect}");
+    }
+    let supervisor = site.sign_in_as("super").await;
+    assert_eq!(site.get("/team", Some(&supervisor.0)).await.status(), StatusCode::OK);
+    assert_eq!(site.get("/admin/staff", Some(&supervisor.0)).await.status(), StatusCode::FORBIDDEN);
+    let elsewhere = site.get("/team?project_id=0190b5a2-0000-7000-8000-000000000000", Some(&supervisor.0)).await;
+    assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND, "a project outside theirs is not there");
+}
+
+#[tokio::test]
+async fn admin_forms_need_the_token_and_a_refused_form_changes_nothing() {
+    let site = Site::new().await;
+    site.hire("admin", "管理员老周", Role::Admin).await;
+    let (cookie, token) = site.sign_in_as("admin").await;
+    let system = site.system().await;
+    let forged = site.post_form("/admin/projects", Some(&cookie), &[("code", "lake"), ("name", "湖畔")]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+
+    let refused = site.post_form("/admin/projects", Some(&cookie), &[(csrf::FIELD, &token), ("code", "湖畔"), ("name", " "), ("address", "滨湖路 8 号")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(page.contains("编码：格式不正确") && page.contains("名称：必填"), "each field's problem, translated");
+    assert!(page.contains("id=\"e-code\" class=\"field-error\">格式不正确") && page.contains("aria-invalid=\"true\""), "beside its field");
+    assert!(page.contains("value=\"滨湖路 8 号\""), "what was typed stays");
+    assert_eq!(site.store.projects(&system, ALL).await.unwrap().total, 1, "nothing made");
+
+    let staff_before = site.store.staff_list(&system, ALL).await.unwrap().total;
+    let refused = site.post_form("/admin/staff", Some(&cookie), &[(csrf::FIELD, &token), ("name", "赵师傅"), ("username", "zhao"), ("password", "short"), ("role", "technician")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(page.contains("密码：太短") && page.contains("所属项目：必填"));
+    assert_eq!(site.store.staff_list(&system, ALL).await.unwrap().total, staff_before);
+
+    let made = site.post_form("/admin/projects", Some(&cookie), &[(csrf::FIELD, &token), ("code", "lake"), ("name", "湖畔"), ("kind", "mixed")]).await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let project = header(&made, LOCATION);
+    let building = site.post_form(&project, Some(&cookie), &[(csrf::FIELD, &token), ("name", "1栋")]).await;
+    let building = header(&building, LOCATION);
+    assert!(building.starts_with("/admin/buildings/"), "{building}");
+    let bad_room = site.post_form(&building, Some(&cookie), &[(csrf::FIELD, &token), ("number", "101"), ("floor", "一楼")]).await;
+    assert_eq!(bad_room.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(bad_room).await.contains("楼层：格式不正确"));
+    let room = site.post_form(&building, Some(&cookie), &[(csrf::FIELD, &token), ("number", "101"), ("floor", "1"), ("area_m2", "88.5")]).await;
+    assert_eq!(room.status(), StatusCode::SEE_OTHER);
+    let rooms = body(site.get(&building, Some(&cookie)).await).await;
+    assert!(rooms.contains("<th scope=\"row\">101</th>") && rooms.contains("88.5"));
+
+    let policy = site.store.sla_policies(&system).await.unwrap().remove(0);
+    let edited = site
+        .post_form(
+            &format!("/admin/policies/{}", policy.id),
+            Some(&cookie),
+            &[(csrf::FIELD, &token), ("name", "标准时限（修订）"), ("targets.first_response", "20"), ("unit.first_response", "minutes"), ("warn_at_percent", "50,80"), ("active", "true")],
+        )
+        .await;
+    assert_eq!(edited.status(), StatusCode::SEE_OTHER);
+    let after = site.store.sla_policy(&system, &policy.id).await.unwrap();
+    assert_eq!(after.name, "标准时限（修订）");
+    assert_eq!(after.escalation, policy.escalation, "the escalation ladder is kept");
+    let refused = site.post_form(&format!("/admin/policies/{}", policy.id), Some(&cookie), &[(csrf::FIELD, &token), ("name", "无时限"), ("active", "true")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(refused).await.contains("时限目标：必填"));
+    assert_eq!(site.store.sla_policy(&system, &policy.id).await.unwrap().name, "标准时限（修订）");
+}
+
+#[tokio::test]
+async fn a_supervisor_reassigns_a_job_on_the_team_page() {
+    let site = Site::new().await;
+    let agent = site.sign_in_as("agent").await;
+    site.hire("super", "主管老李", Role::Supervisor).await;
+    let first = site.hire("tech_a", "维修甲", Role::Technician).await;
+    let second = site.hire("tech_b", "维修乙", Role::Technician).await;
+    let ticket = site.call_in(&agent, "厨房水管漏水，地上全是水").await;
+    let id = ticket.trim_start_matches("/tickets/").to_owned();
+    for (action, assignee) in [("accept", ""), ("dispatch", first.staff.id.as_str())] {
+        let done = site.post_form(&format!("{ticket}/actions"), Some(&agent.0), &[(csrf::FIELD, &agent.1), ("action", action), ("assignee_id", assignee), ("text", "")]).await;
+        assert_eq!(done.status(), StatusCode::SEE_OTHER, "{action}");
+    }
+    let (cookie, token) = site.sign_in_as("super").await;
+    let page = body(site.get("/team", Some(&cookie)).await).await;
+    assert!(page.contains("维修甲") && page.contains("维修乙") && page.contains("value=\"transfer\""), "the load and the transfer form");
+
+    let form = |reason: &'static str| [(csrf::FIELD, token.clone()), ("ticket_id", id.clone()), ("action", "transfer".into()), ("assignee_id", second.staff.id.clone()), ("text", reason.into())];
+    let without = form("");
+    let without: Vec<(&str, &str)> = without.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = site.post_form("/team/reassign", Some(&cookie), &without).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(refused).await.contains("内容：必填"), "a transfer needs its reason");
+    assert_eq!(site.assignee_of(&id).await, Some(first.staff.id.clone()), "still the first technician's");
+
+    let with = form("维修甲今天请假");
+    let with: Vec<(&str, &str)> = with.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let moved = site.post_form("/team/reassign", Some(&cookie), &with).await;
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    assert!(header(&moved, LOCATION).starts_with("/team?"));
+    assert_eq!(site.assignee_of(&id).await, Some(second.staff.id.clone()));
+    let timeline = body(site.get(&ticket, Some(&cookie)).await).await;
+    assert!(timeline.contains("转单") && timeline.contains("维修甲今天请假"));
+}
+
+/// A form with one file, as a browser sends it.
+fn upload(path: &str, (cookie, token): &(String, String), file: &[u8]) -> Request<Body> {
+    let boundary = "gjboundary7MA4YWxkTrZu0gW";
+    let mut bytes = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").into_bytes();
+    bytes.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"leak.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes());
+    bytes.extend(file);
+    bytes.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(path).header(COOKIE, cookie).header(CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(bytes)).unwrap()
+}
+
+#[tokio::test]
+async fn staff_add_a_photo_to_a_ticket_and_see_its_thumbnail() {
+    let site = Site::new().await;
+    let agent = site.sign_in_as("agent").await;
+    let ticket = site.call_in(&agent, "楼道灯不亮，拍了照片").await;
+    let page = body(site.get(&ticket, Some(&agent.0)).await).await;
+    assert!(page.contains("暂无照片") && page.contains("name=\"photos\" type=\"file\""));
+
+    let refused = site.send(upload(&format!("{ticket}/photos"), &agent, b"not a picture")).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(refused).await.contains("文件：格式不正确"));
+    let no_token = site.send(upload(&format!("{ticket}/photos"), &(agent.0.clone(), "forged".into()), b"x")).await;
+    assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
+
+    let mut png = Vec::new();
+    image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let added = site.send(upload(&format!("{ticket}/photos"), &agent, &png)).await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let page = body(site.get(&ticket, Some(&agent.0)).await).await;
+    let photo = page.split("src=\"/photos/").nth(1).and_then(|rest| rest.split('/').next()).expect("a thumbnail").to_owned();
+    assert!(page.contains("上传照片"), "in the timeline");
+    let thumbnail = site.get(&format!("/photos/{photo}/thumbnail"), Some(&agent.0)).await;
+    assert_eq!(thumbnail.status(), StatusCode::OK);
+    assert_eq!(header(&thumbnail, CONTENT_TYPE), "image/jpeg");
+    let full = site.get(&format!("/photos/{photo}"), Some(&agent.0)).await;
+    assert_eq!(header(&full, CONTENT_TYPE), "image/png");
+    assert_eq!(site.get(&format!("/photos/{photo}"), None).await.status(), StatusCode::SEE_OTHER, "strangers sign in first");
+}
