@@ -11,7 +11,6 @@ use guanjia_domain::taxonomy::{Channel, Kind};
 use guanjia_domain::ticket::TicketInput;
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 
-use crate::ui::pages::photo_form::{MAX_PER_FORM, Posted};
 use super::{Mine, ResidentSession};
 use crate::error::ApiError;
 use crate::i18n::Lang;
@@ -20,6 +19,7 @@ use crate::ui::choice::{Choice, choices};
 use crate::ui::chrome::Nav;
 use crate::ui::error::{Notice, UiError};
 use crate::ui::intake::open_ticket;
+use crate::ui::pages::photo_form::{MAX_PER_FORM, Posted};
 use crate::ui::redirect::see_other;
 use crate::ui::rooms::RoomBook;
 use crate::ui::text::{self, Labels};

@@ -15,7 +15,6 @@ use guanjia_storage::{PageRequest, TicketFilter, allowed_actions};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::ui::pages::photo_form::{MAX_PER_FORM, add_posted_photos};
 use super::{Mine, ResidentSession};
 use crate::error::ApiError;
 use crate::i18n::Lang;
@@ -24,6 +23,7 @@ use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::error::{Notice, UiError};
 use crate::ui::pages::bill::Bill;
 use crate::ui::pages::feedback::{RatingForm, Scale, rating_scales};
+use crate::ui::pages::photo_form::{MAX_PER_FORM, add_posted_photos};
 use crate::ui::redirect::see_other;
 use crate::ui::rooms::RoomBook;
 use crate::ui::text::{self, Labels};
