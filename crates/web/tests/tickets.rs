@@ -327,6 +327,11 @@ async fn residents_sign_in_with_a_single_use_code(server: Server) {
     let (_, me) = server.get(Some(token), "/api/v1/me").await;
     assert_eq!(me["role"], "resident");
     assert_eq!(me["household_ids"].as_array().unwrap().len(), 2);
+    // The code went to the phone through the outbox, where SMS delivery reads it.
+    let (_, told) = server.get(Some(token), "/api/v1/me/notifications").await;
+    let sent = told["items"].as_array().unwrap().iter().find(|n| n["kind"] == "sign_in_code").expect("the code in the outbox").clone();
+    assert_eq!(sent["details"]["code"], issued.code.as_str());
+    assert!(sent["message"].as_str().unwrap().contains(&issued.code), "{sent}");
     let (status, _) = server.post(None, "/api/v1/auth/resident/login", json!({ "phone": phone, "code": issued.code })).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "a code works once");
     // A resident reports from their own room, and sees it.
