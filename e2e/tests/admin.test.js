@@ -4,19 +4,10 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, startBrowser, api, screenshot, signIn, overflows } = require('./support');
+const { startServer, startBrowser, api, screenshot, bothSizes, signIn, overflows } = require('./support');
 
 const PHONE = { width: 375, height: 760 };
 const DESKTOP = { width: 1366, height: 860 };
-
-/** Screenshots of the current page on a desktop and on a 375-px phone, where nothing may stick out. */
-async function bothSizes(page, name) {
-  await screenshot(page, `${name}-desktop`);
-  await page.setViewportSize(PHONE);
-  assert.equal(await overflows(page), false, `${name} is wider than a phone`);
-  await screenshot(page, `${name}-phone`);
-  await page.setViewportSize(DESKTOP);
-}
 
 test('admin set-up, supervisor reassignment, ticket photos', { timeout: 240_000 }, async (t) => {
   const server = await startServer();

@@ -4,22 +4,11 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { startServer, startBrowser, api, screenshot, signIn, overflows } = require('./support');
+const { startServer, startBrowser, api, screenshot, bothSizes, signIn, overflows } = require('./support');
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const PHONE = { width: 375, height: 760 };
 const DESKTOP = { width: 1366, height: 860 };
-
-/** Screenshots of the current page on a desktop and on a 375-px phone, where nothing may stick out. */
-async function bothSizes(page, name) {
-  await screenshot(page, `${name}-desktop`);
-  await page.setViewportSize(PHONE);
-  // Charts redraw for the new width a moment after the resize.
-  await page.waitForTimeout(300);
-  assert.equal(await overflows(page), false, `${name} is wider than a phone`);
-  await screenshot(page, `${name}-phone`);
-  await page.setViewportSize(DESKTOP);
-}
 
 test('admin import, manager dashboard, technician jobs', { timeout: 150_000 }, async (t) => {
   const server = await startServer();

@@ -116,6 +116,18 @@ async function screenshot(page, name) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
+/** Screenshots of the current page on a desktop and on a 375-px phone, where nothing may stick out. */
+async function bothSizes(page, name) {
+  const desktop = page.viewportSize();
+  await screenshot(page, `${name}-desktop`);
+  await page.setViewportSize({ width: 375, height: 760 });
+  // Charts redraw for the new width a moment after the resize.
+  await page.waitForTimeout(300);
+  if (await overflows(page)) throw new Error(`${name} is wider than a phone`);
+  await screenshot(page, `${name}-phone`);
+  await page.setViewportSize(desktop);
+}
+
 /** Signs in through the login page; `landing` is where the role starts its day. */
 async function signIn(page, base, username, landing = '/') {
   await page.goto(`${base}/login`);
@@ -130,4 +142,4 @@ async function overflows(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 }
 
-module.exports = { startServer, startBrowser, api, screenshot, signIn, overflows, PASSWORD };
+module.exports = { startServer, startBrowser, api, screenshot, bothSizes, signIn, overflows, PASSWORD };

@@ -13,7 +13,7 @@ use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::Page;
 use guanjia_storage::entity::calendar;
 
-use super::{Faults, Fields, PageParam, admin_only, done, page_url, pages, render};
+use super::{Faults, Fields, PageParam, admin_only, answer, page_url, pages, render};
 use crate::error::{ApiError, ErrorCode};
 use crate::routes::calendars::{self as api, FormatQuery};
 use crate::state::AppState;
@@ -138,13 +138,7 @@ pub async fn create(State(state): State<AppState>, session: Session, Form(form):
         Ok(input) => state.store.create_calendar(&session.who, input, Utc::now()).await.map_err(ApiError::from),
         Err(error) => Err(error.into()),
     };
-    match created {
-        Ok(c) => done(&format!("/admin/calendars/{}", c.id)),
-        Err(error) => {
-            let faults = Faults::of(&error, session.lang);
-            render(calendars_page(&state, &session, form, faults).await?, Some(&error))
-        }
-    }
+    answer(session.lang, created, |c| format!("/admin/calendars/{}", c.id), async |faults| calendars_page(&state, &session, form, faults).await).await
 }
 
 /// Dated exceptions per page.
@@ -194,13 +188,10 @@ pub async fn page(State(state): State<AppState>, session: Session, Path(id): Pat
 
 /// After a form on the calendar: back to it, or it again with the refusal at the form.
 async fn after(state: &AppState, session: &Session, id: &str, failed: &'static str, form: Fields, outcome: Result<(), ApiError>) -> Result<Response, UiError> {
-    match outcome {
-        Ok(()) => done(&format!("/admin/calendars/{id}")),
-        Err(error) => {
-            let faults = Faults::of(&error, session.lang);
-            render(calendar_page(state, session, id, &PageParam::default(), failed, form, faults).await?, Some(&error))
-        }
-    }
+    answer(session.lang, outcome, |()| format!("/admin/calendars/{id}"), async |faults| {
+        calendar_page(state, session, id, &PageParam::default(), failed, form, faults).await
+    })
+    .await
 }
 
 /// `POST /admin/calendars/{id}`: its name and weekly hours.

@@ -13,7 +13,7 @@ use guanjia_domain::setup::CategoryInput;
 use guanjia_storage::entity::category;
 use serde::Deserialize;
 
-use super::{Faults, Fields, admin_only, done, render};
+use super::{Faults, Fields, admin_only, answer, render};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::choice::{Choice, choices};
@@ -131,11 +131,5 @@ pub async fn save(State(state): State<AppState>, session: Session, Form(form): F
         Ok(input) => state.store.save_category(&session.who, input, Utc::now()).await.map_err(ApiError::from),
         Err(error) => Err(error.into()),
     };
-    match saved {
-        Ok(c) => done(&format!("/admin/categories#c-{}", c.code)),
-        Err(error) => {
-            let faults = Faults::of(&error, session.lang);
-            render(CategoriesPage::load(&state, &session, form, faults).await?, Some(&error))
-        }
-    }
+    answer(session.lang, saved, |c| format!("/admin/categories#c-{}", c.code), async |faults| CategoriesPage::load(&state, &session, form, faults).await).await
 }

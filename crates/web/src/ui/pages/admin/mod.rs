@@ -110,6 +110,20 @@ pub fn done(location: &str) -> Result<Response, UiError> {
     Ok(crate::ui::redirect::see_other(false, location))
 }
 
+/// After a form: to `then(made)` when it worked; else the page again as `page(faults)` makes it,
+/// with the refusal on it and its status.
+pub async fn answer<T, P: Template>(
+    lang: Lang,
+    outcome: Result<T, ApiError>,
+    then: impl FnOnce(T) -> String,
+    page: impl AsyncFnOnce(Faults) -> Result<P, UiError>,
+) -> Result<Response, UiError> {
+    match outcome {
+        Ok(made) => done(&then(made)),
+        Err(error) => render(page(Faults::of(&error, lang)).await?, Some(&error)),
+    }
+}
+
 /// A screen of the landing page.
 pub struct Screen {
     pub href: &'static str,

@@ -11,7 +11,7 @@ use guanjia_domain::place::{ProjectKind, RoomKind};
 use guanjia_domain::setup::{BuildingInput, ProjectInput, RoomInput};
 use guanjia_storage::entity::{building, project, room};
 
-use super::{Faults, Fields, PageParam, admin_only, done, number, page_url, pages, render};
+use super::{Faults, Fields, PageParam, admin_only, answer, number, page_url, pages, render};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -83,13 +83,7 @@ pub async fn create_project(State(state): State<AppState>, session: Session, For
         Ok(input) => state.store.create_project(&session.who, input, Utc::now()).await.map_err(ApiError::from),
         Err(error) => Err(error.into()),
     };
-    match created {
-        Ok(project) => done(&format!("/admin/projects/{}", project.id)),
-        Err(error) => {
-            let faults = Faults::of(&error, session.lang);
-            render(ProjectsPage::load(&state, &session, &PageParam::default(), form, faults).await?, Some(&error))
-        }
-    }
+    answer(session.lang, created, |project| format!("/admin/projects/{}", project.id), async |faults| ProjectsPage::load(&state, &session, &PageParam::default(), form, faults).await).await
 }
 
 #[derive(Template)]
@@ -138,13 +132,7 @@ pub async fn create_building(State(state): State<AppState>, session: Session, Pa
         Ok(name) => state.store.create_building(&session.who, &id, name, Utc::now()).await.map_err(ApiError::from),
         Err(error) => Err(error.into()),
     };
-    match created {
-        Ok(building) => done(&format!("/admin/buildings/{}", building.id)),
-        Err(error) => {
-            let faults = Faults::of(&error, session.lang);
-            render(ProjectPage::load(&state, &session, &id, &PageParam::default(), form, faults).await?, Some(&error))
-        }
-    }
+    answer(session.lang, created, |building| format!("/admin/buildings/{}", building.id), async |faults| ProjectPage::load(&state, &session, &id, &PageParam::default(), form, faults).await).await
 }
 
 /// A room as its row shows it.
@@ -221,11 +209,5 @@ pub async fn create_room(State(state): State<AppState>, session: Session, Path(i
         };
         Ok::<_, ApiError>(state.store.create_room(&session.who, &id, input.validate()?, Utc::now()).await?)
     };
-    match created.await {
-        Ok(_) => done(&format!("/admin/buildings/{id}")),
-        Err(error) => {
-            let faults = Faults::of(&error, session.lang);
-            render(BuildingPage::load(&state, &session, &id, &PageParam::default(), form, faults).await?, Some(&error))
-        }
-    }
+    answer(session.lang, created.await, |_| format!("/admin/buildings/{id}"), async |faults| BuildingPage::load(&state, &session, &id, &PageParam::default(), form, faults).await).await
 }

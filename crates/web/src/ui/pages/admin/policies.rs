@@ -13,7 +13,7 @@ use guanjia_domain::taxonomy::{Kind, Urgency};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::entity::sla_policy;
 
-use super::{Faults, Fields, admin_only, done, render};
+use super::{Faults, Fields, admin_only, answer, render};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -238,13 +238,7 @@ pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<Roo
 pub async fn create(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Form(form): Form<Fields>) -> Result<Response, UiError> {
     admin_only(&session)?;
     let created = async { Ok::<_, ApiError>(state.store.create_sla_policy(&session.who, input(&form, None)?.validate()?, Utc::now()).await?) };
-    match created.await {
-        Ok(p) => done(&format!("/admin/policies#p-{}", p.id)),
-        Err(error) => {
-            let faults = Faults::of(&error, session.lang);
-            render(PoliciesPage::load(&state, &session, &rooms, None, form, faults).await?, Some(&error))
-        }
-    }
+    answer(session.lang, created.await, |p| format!("/admin/policies#p-{}", p.id), async |faults| PoliciesPage::load(&state, &session, &rooms, None, form, faults).await).await
 }
 
 /// `GET /admin/policies/{id}`: the list and the policy's form, filled in.
@@ -268,11 +262,5 @@ pub async fn update(
         let escalation: Vec<EscalationStep> = serde_json::from_value(current.escalation).unwrap_or_default();
         Ok::<_, ApiError>(state.store.update_sla_policy(&session.who, &id, input(&form, Some(escalation))?.validate()?, Utc::now()).await?)
     };
-    match saved.await {
-        Ok(p) => done(&format!("/admin/policies#p-{}", p.id)),
-        Err(error) => {
-            let faults = Faults::of(&error, session.lang);
-            render(PoliciesPage::load(&state, &session, &rooms, Some(id), form, faults).await?, Some(&error))
-        }
-    }
+    answer(session.lang, saved.await, |p| format!("/admin/policies#p-{}", p.id), async |faults| PoliciesPage::load(&state, &session, &rooms, Some(id), form, faults).await).await
 }

@@ -12,7 +12,7 @@ use guanjia_domain::setup::ResidentInput;
 use guanjia_storage::ResidentFilter;
 use serde::{Deserialize, Serialize};
 
-use super::{Faults, Fields, admin_only, done, pages, render};
+use super::{Faults, Fields, admin_only, answer, pages, render};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::choice::{Choice, choices};
@@ -140,11 +140,5 @@ pub async fn create(State(state): State<AppState>, Extension(rooms): Extension<R
         Err(error) => Err(error.into()),
     };
     let search = Search { room_id: Some(room_id), ..Search::default() };
-    match created {
-        Ok(_) => done(&search.url(1)),
-        Err(error) => {
-            let faults = Faults::of(&error, session.lang);
-            render(ResidentsPage::load(&state, &session, &rooms, &search, form, faults).await?, Some(&error))
-        }
-    }
+    answer(session.lang, created, |_| search.url(1), async |faults| ResidentsPage::load(&state, &session, &rooms, &search, form, faults).await).await
 }

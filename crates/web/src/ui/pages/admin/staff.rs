@@ -12,7 +12,7 @@ use guanjia_domain::setup::StaffInput;
 use guanjia_domain::taxonomy::Kind;
 use guanjia_storage::StaffMember;
 
-use super::{Faults, Fields, PageParam, admin_only, done, page_url, pages, render};
+use super::{Faults, Fields, PageParam, admin_only, answer, page_url, pages, render};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::choice::{Choice, choices};
@@ -119,22 +119,13 @@ pub async fn create(State(state): State<AppState>, Extension(rooms): Extension<R
         skills: form.all("skills"),
         phone: form.given("phone"),
     };
-    let created = match input.validate() {
-        Ok(input) => state.store.create_staff(Some(&session.who), &session.who.company_id, input, Utc::now()).await.map_err(ApiError::from),
-        Err(error) => Err(error.into()),
+    let created = async {
+        state.store.create_staff(Some(&session.who), &session.who.company_id, input.validate()?, Utc::now()).await?;
+        // The newest account is on the last page.
+        let total = state.store.staff_list(&session.who, guanjia_storage::PageRequest { page: 1, per_page: 1 }).await?.total;
+        Ok::<_, ApiError>(page_url("/admin/staff", total.div_ceil(super::PER_PAGE).max(1)))
     };
-    match created {
-        Ok(_) => {
-            // The newest account is on the last page.
-            let one = guanjia_storage::PageRequest { page: 1, per_page: 1 };
-            let total = state.store.staff_list(&session.who, one).await.map_err(|e| UiError::api(e, session.lang))?.total;
-            done(&page_url("/admin/staff", total.div_ceil(super::PER_PAGE).max(1)))
-        }
-        Err(error) => {
-            let faults = Faults::of(&error, session.lang);
-            render(StaffPage::load(&state, &session, &rooms, &PageParam::default(), form, faults).await?, Some(&error))
-        }
-    }
+    answer(session.lang, created.await, |location| location, async |faults| StaffPage::load(&state, &session, &rooms, &PageParam::default(), form, faults).await).await
 }
 
 /// `POST /admin/staff/{id}/active`: deactivates (`active=false`) or reactivates an account.
@@ -147,12 +138,7 @@ pub async fn set_active(
 ) -> Result<Response, UiError> {
     admin_only(&session)?;
     let page = PageParam { page: form.given("page").and_then(|p| p.parse().ok()) };
-    match state.store.set_staff_active(&session.who, &id, form.one("active") == "true", Utc::now()).await {
-        Ok(_) => done(&page_url("/admin/staff", page.page.unwrap_or(1))),
-        Err(error) => {
-            let error = ApiError::from(error);
-            let faults = Faults::of(&error, session.lang);
-            render(StaffPage::load(&state, &session, &rooms, &page, Fields::default(), faults).await?, Some(&error))
-        }
-    }
+    let saved = state.store.set_staff_active(&session.who, &id, form.one("active") == "true", Utc::now()).await.map_err(ApiError::from);
+    let back = page_url("/admin/staff", page.page.unwrap_or(1));
+    answer(session.lang, saved, |_| back, async |faults| StaffPage::load(&state, &session, &rooms, &page, Fields::default(), faults).await).await
 }

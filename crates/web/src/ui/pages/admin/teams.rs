@@ -12,7 +12,7 @@ use guanjia_domain::setup::TeamInput;
 use guanjia_storage::PageRequest;
 use serde::{Deserialize, Serialize};
 
-use super::{Faults, Fields, admin_only, done, render};
+use super::{Faults, Fields, admin_only, answer, render};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::choice::{Choice, choices};
@@ -160,13 +160,8 @@ pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<Roo
 /// After a form: the project's teams again, or the page with the refusal at the form (`failed`).
 async fn after(state: &AppState, session: &Session, rooms: &RoomBook, form: Fields, failed: &str, outcome: Result<(), ApiError>) -> Result<Response, UiError> {
     let project = ProjectParam { project_id: form.given("project_id") };
-    match outcome {
-        Ok(()) => done(&format!("/admin/teams?{}", serde_urlencoded::to_string(&project).unwrap_or_default())),
-        Err(error) => {
-            let faults = Faults::of(&error, session.lang);
-            render(TeamsPage::load(state, session, rooms, &project, form, failed, faults).await?, Some(&error))
-        }
-    }
+    let back = format!("/admin/teams?{}", serde_urlencoded::to_string(&project).unwrap_or_default());
+    answer(session.lang, outcome, |()| back, async |faults| TeamsPage::load(state, session, rooms, &project, form, failed, faults).await).await
 }
 
 /// `POST /admin/teams`: adds a team with its first members.
