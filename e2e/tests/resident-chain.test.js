@@ -131,13 +131,20 @@ test('resident report → dispatch → field work with a photo → rating', { ti
   await t.test('the technician accepts, arrives, adds a photo and finishes with a paid item', async () => {
     await browser.context.clearCookies();
     await page.setViewportSize(PHONE);
+    // The phone lets the page know where it is: the arrival records the check-in position.
+    await browser.context.grantPermissions(['geolocation'], { origin: base });
+    await browser.context.setGeolocation({ latitude: 30.2741, longitude: 120.1551 });
     await signIn(page, base, 'tech1', '/jobs');
     await page.locator('.job-card', { hasText: number }).click();
     await page.waitForURL(new RegExp(`/jobs/${ticketId}$`));
     await page.locator('.actions button[value=accept]').click();
     await page.locator('.ticket-head .status', { hasText: '处理中' }).waitFor();
+    assert.match(await page.locator('#job-work .checkin-hint').innerText(), /定位/);
     await page.locator('.actions button[value=arrive]').click();
     await page.locator('.timeline', { hasText: '到场' }).waitFor();
+    const events = await (await api(base, 'tech1'))(`/api/v1/tickets/${ticketId}/events`);
+    const arrival = events.items.find((e) => e.action === 'arrive');
+    assert.deepEqual(arrival.details.location, { latitude: 30.2741, longitude: 120.1551 });
     // The work section follows the panel's swaps: the finish form is there once arrived.
     await page.locator('#job-work .work-record').waitFor();
 

@@ -59,6 +59,9 @@ pub struct ActionForm {
     /// A duplicate's original, by its number (what an agent can read off another screen).
     pub original_number: Option<String>,
     pub adopted: Option<String>,
+    /// Where a technician checked in on arrival, when their phone told the page (WGS-84 degrees).
+    pub latitude: Option<String>,
+    pub longitude: Option<String>,
 }
 
 fn given(value: &Option<String>) -> Option<&str> {
@@ -66,6 +69,15 @@ fn given(value: &Option<String>) -> Option<&str> {
 }
 
 impl ActionForm {
+    /// The check-in position, when both coordinates came; the rules check their range.
+    fn location(&self) -> Result<Option<Value>, ValidationError> {
+        let degrees = |value: &Option<String>| given(value).map(|v| v.parse::<f64>().map_err(|_| ValidationError::single("location", FieldErrorCode::Invalid))).transpose();
+        Ok(match (degrees(&self.latitude)?, degrees(&self.longitude)?) {
+            (Some(latitude), Some(longitude)) => Some(json!({ "latitude": latitude, "longitude": longitude })),
+            _ => None,
+        })
+    }
+
     pub fn name(&self) -> Result<ActionName, ApiError> {
         self.action.parse().map_err(|_| ValidationError::single("action", FieldErrorCode::Invalid).into())
     }
@@ -84,6 +96,9 @@ impl ActionForm {
         if name == ActionName::ConfirmCharges {
             // At the desk, on the resident's word; a dispute comes from the resident themselves.
             put("accepted", Some(json!(true)));
+        }
+        if name == ActionName::Arrive {
+            put("location", self.location()?);
         }
         match shape(name) {
             Shape::Button { field } => put(field, text.map(Value::from)),
@@ -150,5 +165,13 @@ mod tests {
         let mut rated = form("follow_up", None);
         rated.satisfaction = Some("five".into());
         assert_eq!(rated.action(None).unwrap_err().code, ErrorCode::ValidationFailed);
+        let mut arrived = form("arrive", None);
+        (arrived.latitude, arrived.longitude) = (Some("30.274100".into()), Some("120.155100".into()));
+        let located = serde_json::to_value(arrived.action(None).unwrap()).unwrap();
+        assert_eq!(located["location"], json!({ "latitude": 30.2741, "longitude": 120.1551 }));
+        arrived.longitude = Some("东经".into());
+        assert_eq!(arrived.action(None).unwrap_err().code, ErrorCode::ValidationFailed);
+        arrived.longitude = Some("200".into());
+        assert!(arrived.action(None).unwrap().validate().is_err(), "the rules check the range");
     }
 }

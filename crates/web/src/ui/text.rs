@@ -266,6 +266,7 @@ labels! {
     work_paid_hint => "按本项目价目表收费，数量填 0 表示不收取；业主确认后生效。", "Billed from the project's price list; leave 0 for items not used. The resident confirms the bill.";
     work_no_price_list => "本项目未设置价目表，无有偿服务项目。", "This project has no price list: nothing to bill.";
     work_submit => "完工并提交记录", "Finish and record the work";
+    work_checkin_hint => "点“到场”时会请求手机定位，记录签到位置；不允许定位也可以到场。", "Pressing Arrive asks the phone for its position to record the check-in; you can arrive without it.";
     // Admin and supervisor pages
     attachments => "附件", "Attachments";
     no_attachments => "暂无照片。", "No photos yet.";

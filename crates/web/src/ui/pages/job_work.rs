@@ -20,7 +20,7 @@ use guanjia_storage::allowed_actions;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::csrf;
+use crate::ui::{assets, csrf};
 use crate::ui::error::{Notice, UiError};
 use crate::ui::pages::bill::{Bill, money};
 use crate::ui::pages::ticket::{self, View};
@@ -74,6 +74,9 @@ pub struct WorkSection {
     csrf: String,
     /// Photos may still be added (the ticket is not closed or cancelled).
     upload: bool,
+    /// The technician may check in now: the page asks the phone where (see `checkin.js`).
+    arrive: bool,
+    checkin_js: String,
     /// The technician may finish now.
     finish: bool,
     max_photos: usize,
@@ -96,6 +99,7 @@ impl WorkSection {
             .filter(|p| p.active)
             .map(|p| PaidItem { quantity: typed_quantity(&p.id), price: money(p.price_cents), id: p.id, name: p.name, unit: p.unit })
             .collect();
+        let allowed = allowed_actions(who, &t);
         let mut materials = typed.materials;
         materials.resize_with(MATERIAL_ROWS.max(materials.len()), MaterialRow::default);
         Ok(WorkSection {
@@ -103,7 +107,9 @@ impl WorkSection {
             id: t.id.clone(),
             csrf: session.csrf.clone(),
             upload: !t.status.parse::<Status>().is_ok_and(Status::is_final),
-            finish: allowed_actions(who, &t).contains(&ActionName::Resolve),
+            arrive: allowed.contains(&ActionName::Arrive),
+            checkin_js: assets::url("checkin.js"),
+            finish: allowed.contains(&ActionName::Resolve),
             max_photos: MAX_PER_FORM,
             body: typed.body,
             materials,

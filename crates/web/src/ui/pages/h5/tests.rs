@@ -254,10 +254,16 @@ async fn the_technician_bills_from_the_price_list_and_the_resident_confirms_and_
 
     let (tech, tech_csrf) = estate.staff("tech").await;
     let job = format!("/jobs/{id}");
-    for action in ["accept", "arrive"] {
-        let response = site.post_form(&format!("{job}/actions"), Some(&tech), &[(csrf::FIELD, &tech_csrf), ("action", action)]).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{action}");
-    }
+    let accepted = site.post_form(&format!("{job}/actions"), Some(&tech), &[(csrf::FIELD, &tech_csrf), ("action", "accept")]).await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    let page = body(site.get(&job, Some(&tech)).await).await;
+    assert!(page.contains("请求手机定位") && page.contains("/assets/checkin.js?v="), "the arrival asks for the position: {page}");
+    // The page adds where the phone is to the arrival.
+    let arrive = [(csrf::FIELD, tech_csrf.as_str()), ("action", "arrive"), ("latitude", "30.274100"), ("longitude", "120.155100")];
+    assert_eq!(site.post_form(&format!("{job}/actions"), Some(&tech), &arrive).await.status(), StatusCode::SEE_OTHER);
+    let events = estate.store.ticket_events(&Principal::system(&estate.company_id, "test"), &id).await.expect("events");
+    let arrival = events.iter().find(|e| e.action == "arrive").expect("arrived");
+    assert_eq!(arrival.details["location"], serde_json::json!({ "latitude": 30.2741, "longitude": 120.1551 }));
     let page = body(site.get(&job, Some(&tech)).await).await;
     assert!(page.contains("id=\"ticket\"") && page.contains("id=\"job-work\"") && page.contains("完工登记"), "panel and work: {page}");
     assert!(page.contains("更换角阀") && page.contains("¥80.00") && page.contains("capture=\"environment\""));
