@@ -14,6 +14,7 @@ use crate::db::Store;
 use crate::entity::roster;
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
+use crate::staff::StaffMember;
 use crate::sla::{exception_of_json, exceptions_json, weekly_json, weekly_of};
 use crate::support::Audit;
 
@@ -36,13 +37,7 @@ pub(crate) async fn on_duty(db: &impl ConnectionTrait, company_id: &str, staff_i
 impl Store {
     /// Sets a staff member's roster (admins and supervisors of a shared project).
     pub async fn set_roster(&self, who: &Principal, staff_id: &str, weekly: WeeklyHours, exceptions: Vec<Exception>, now: DateTime<Utc>) -> Result<Value> {
-        if !(who.role.administers() || who.role == Role::Supervisor) {
-            return Err(StorageError::Forbidden);
-        }
-        let member = self.staff_member(&who.company_id, staff_id).await?;
-        if who.role == Role::Supervisor && !member.project_ids.iter().any(|p| who.sees_project(p)) {
-            return Err(StorageError::NotFound("staff"));
-        }
+        self.rostered(who, staff_id).await?;
         let row = roster::ActiveModel {
             company_id: Set(who.company_id.clone()),
             staff_id: Set(staff_id.to_owned()),
@@ -63,6 +58,26 @@ impl Store {
         Audit::by(who, "roster", staff_id, "set").record(&txn, view.clone(), now).await?;
         txn.commit().await?;
         Ok(view)
+    }
+
+    /// A staff member whose roster `who` keeps: admins any, supervisors those of their projects.
+    async fn rostered(&self, who: &Principal, staff_id: &str) -> Result<StaffMember> {
+        if !(who.role.administers() || who.role == Role::Supervisor) {
+            return Err(StorageError::Forbidden);
+        }
+        let member = self.staff_member(&who.company_id, staff_id).await?;
+        if who.role == Role::Supervisor && !member.project_ids.iter().any(|p| who.sees_project(p)) {
+            return Err(StorageError::NotFound("staff"));
+        }
+        Ok(member)
+    }
+
+    /// A staff member and their roster: weekly hours and dated exceptions, or none when they
+    /// have no roster (and so are always on duty). For those who may set it.
+    pub async fn roster(&self, who: &Principal, staff_id: &str) -> Result<(StaffMember, Option<(WeeklyHours, Vec<Exception>)>)> {
+        let member = self.rostered(who, staff_id).await?;
+        let row = roster::Entity::find_by_id((who.company_id.clone(), staff_id.to_owned())).one(&self.db).await?;
+        Ok((member, row.map(|r| (weekly_of(&r.weekly_hours), exception_of_json(&r.exceptions)))))
     }
 
     /// The technicians of a project on duty at `at` ("who is on duty now").

@@ -423,6 +423,15 @@ labels! {
     import_exceptions_hint => "CSV（date,is_workday,name,hours）或 iCalendar (.ics) 文件；文件有误时不会导入任何内容。", "A CSV (date,is_workday,name,hours) or iCalendar (.ics) file; nothing is imported from a file with a mistake.";
     exceptions_file => "文件（.csv 或 .ics）", "File (.csv or .ics)";
     replace_exceptions => "替换现有的节假日", "Replace the existing days";
+    roster => "排班", "Duty roster";
+    roster_hint => "自动派单只派给在岗人员；节假日和请假在右侧添加。", "Automatic dispatch only picks those on duty; add leave and holiday duty on the right.";
+    no_roster => "尚未排班：此人全天在岗。保存工作时间或添加一天即开始排班。", "No roster yet: always on duty. Save duty hours or add a day to start one.";
+    roster_days => "请假与调班", "Leave and swapped shifts";
+    add_roster_day => "添加请假或调班", "Add leave or a swapped shift";
+    roster_day_name => "事由（如 年假、替班）", "Reason (e.g. annual leave, covering)";
+    roster_day_hours => "在岗时间（在岗时可填，如 20:00-24:00；留空即全天）", "Hours on duty (e.g. 20:00-24:00; empty: the whole day)";
+    duty_hours => "每周在岗时间", "Weekly duty hours";
+    duty_hours_hint => "每天填写时段，如 08:00-12:00, 13:00-17:00；夜班分两段填，如 20:00-24:00 和次日 00:00-08:00；留空即休息。", "Spans per day, e.g. 08:00-12:00, 13:00-17:00; a night shift is two spans (20:00-24:00, then 00:00-08:00 the next day); empty is a day off.";
 }
 
 /// The labels of `lang`.

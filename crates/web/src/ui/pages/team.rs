@@ -55,6 +55,7 @@ impl TeamQuery {
 
 /// A technician's row of the load table.
 pub struct Person {
+    pub id: String,
     pub name: String,
     pub teams: String,
     pub on_duty: bool,
@@ -89,6 +90,8 @@ struct TeamPage {
     projects: Vec<Choice>,
     project_id: String,
     people: Vec<Person>,
+    /// Whether the viewer keeps rosters (admins and supervisors; managers watch).
+    rosters: bool,
     teams: Vec<TeamRow>,
     jobs: Vec<Job>,
     total: String,
@@ -138,6 +141,7 @@ impl TeamPage {
         let people = loads
             .iter()
             .map(|l: &Load| Person {
+                id: l.staff.id.clone(),
                 name: l.staff.name.clone(),
                 teams: l.team_ids.iter().filter_map(team_name).collect::<Vec<_>>().join("、"),
                 on_duty: l.on_duty,
@@ -184,6 +188,7 @@ impl TeamPage {
             t,
             projects: choices(Some(&project_id), dir.projects.iter().map(|p| (p.id.as_str(), p.name.as_str()))),
             people,
+            rosters: matches!(who.role, Role::Admin | Role::Supervisor),
             teams: team_rows,
             jobs,
             total: text::total(lang, total),

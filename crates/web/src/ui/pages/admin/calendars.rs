@@ -24,7 +24,7 @@ use crate::ui::session::Session;
 use crate::ui::text::{self, Labels};
 
 /// Hours as an admin types them: "09:00-12:00, 13:00-18:00"; empty is a day off.
-fn parse_hours(field: &str, typed: &str) -> Result<HoursText, ApiError> {
+pub fn parse_hours(field: &str, typed: &str) -> Result<HoursText, ApiError> {
     typed
         .split([',', '，', ';', '；'])
         .map(str::trim)
@@ -37,7 +37,7 @@ fn parse_hours(field: &str, typed: &str) -> Result<HoursText, ApiError> {
 }
 
 /// Hours as the form shows them.
-fn show_hours(hours: &HoursText) -> String {
+pub fn show_hours(hours: &HoursText) -> String {
     hours.iter().map(|[start, end]| format!("{start}-{end}")).collect::<Vec<_>>().join(", ")
 }
 
@@ -61,7 +61,7 @@ struct CalendarsPage {
     faults: Faults,
 }
 
-/// A weekday's row of the hours form.
+/// A weekday's row of an hours form (a calendar's or a roster's).
 pub struct WeekdayField {
     pub index: usize,
     pub label: &'static str,
@@ -103,7 +103,28 @@ impl CalendarPage {
     }
 }
 
-fn weekdays(t: &Labels) -> [&'static str; 7] {
+/// The rows of an hours form: the hours kept, or what was typed (and why it was refused).
+pub fn week_fields(t: &Labels, kept: &[HoursText], typed: Option<(&Fields, &Faults)>) -> Vec<WeekdayField> {
+    weekdays(t)
+        .into_iter()
+        .enumerate()
+        .map(|(index, label)| {
+            let field = format!("weekly_hours.{index}");
+            match typed {
+                Some((form, faults)) => WeekdayField { index, label, hours: form.one(&field), why: faults.at(&field) },
+                None => WeekdayField { index, label, hours: kept.get(index).map(show_hours).unwrap_or_default(), why: None },
+            }
+        })
+        .collect()
+}
+
+/// The seven days' hours as typed in an hours form.
+pub fn typed_week(form: &Fields) -> Result<Vec<HoursText>, ApiError> {
+    (0..7).map(|i| parse_hours(&format!("weekly_hours.{i}"), &form.one(&format!("weekly_hours.{i}")))).collect()
+}
+
+/// Monday first, as weekly hours are kept.
+pub fn weekdays(t: &Labels) -> [&'static str; 7] {
     [t.monday, t.tuesday, t.wednesday, t.thursday, t.friday, t.saturday, t.sunday]
 }
 
@@ -148,16 +169,7 @@ async fn calendar_page(state: &AppState, session: &Session, id: &str, page: &Pag
     let t = text::labels(session.lang);
     let fail = |e| UiError::api(e, session.lang);
     let (model, exceptions) = tokio::try_join!(state.store.calendar(&session.who, id), state.store.exceptions(&session.who, id)).map_err(fail)?;
-    let stored = weekly_text(&model);
-    let week = weekdays(t)
-        .into_iter()
-        .enumerate()
-        .map(|(index, label)| {
-            let field = format!("weekly_hours.{index}");
-            let hours = if failed == "hours" { form.one(&field) } else { stored.get(index).map(show_hours).unwrap_or_default() };
-            WeekdayField { index, label, hours, why: if failed == "hours" { faults.at(&field) } else { None } }
-        })
-        .collect();
+    let week = week_fields(t, &weekly_text(&model), (failed == "hours").then_some((&form, &faults)));
     let day = |e: Exception| DayRow { date: e.date.to_string(), workday: e.is_workday, hours: show_hours(&hours_text(&e.hours)), name: e.name };
     // The latest first: what is coming matters more than what was.
     let total = exceptions.len();
@@ -198,8 +210,7 @@ async fn after(state: &AppState, session: &Session, id: &str, failed: &'static s
 pub async fn update(State(state): State<AppState>, session: Session, Path(id): Path<String>, Form(form): Form<Fields>) -> Result<Response, UiError> {
     admin_only(&session)?;
     let saved = async {
-        let weekly = (0..7).map(|i| parse_hours(&format!("weekly_hours.{i}"), &form.one(&format!("weekly_hours.{i}")))).collect::<Result<Vec<_>, _>>()?;
-        let input = CalendarInput { name: form.one("name"), weekly_hours: Some(weekly) }.validate()?;
+        let input = CalendarInput { name: form.one("name"), weekly_hours: Some(typed_week(&form)?) }.validate()?;
         state.store.update_calendar(&session.who, &id, input, Utc::now()).await?;
         Ok::<_, ApiError>(())
     };

@@ -9,6 +9,7 @@ pub mod categories;
 pub mod places;
 pub mod policies;
 pub mod residents;
+pub mod roster;
 pub mod staff;
 pub mod teams;
 

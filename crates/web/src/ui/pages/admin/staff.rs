@@ -35,6 +35,8 @@ pub struct StaffRow {
     pub active: bool,
     /// Not the admin's own account, which they cannot deactivate.
     pub other: bool,
+    /// Field staff, who have a duty roster.
+    pub technician: bool,
 }
 
 #[derive(Template)]
@@ -76,6 +78,7 @@ impl StaffPage {
                 phone: m.staff.phone.as_deref().map(mask_phone).unwrap_or_default(),
                 active: m.staff.active,
                 other: m.staff.id != session.who.id,
+                technician: m.role() == Role::Technician,
                 id: m.staff.id,
                 name: m.staff.name,
                 username: m.staff.username,

@@ -234,3 +234,48 @@ async fn staff_add_a_photo_to_a_ticket_and_see_its_thumbnail() {
     assert_eq!(header(&full, CONTENT_TYPE), "image/png");
     assert_eq!(site.get(&format!("/photos/{photo}"), None).await.status(), StatusCode::SEE_OTHER, "strangers sign in first");
 }
+
+#[tokio::test]
+async fn a_supervisor_keeps_a_technicians_roster_and_the_team_page_follows() {
+    let site = Site::new().await;
+    site.hire("super", "主管老李", Role::Supervisor).await;
+    let tech = site.hire("tech_a", "维修甲", Role::Technician).await;
+    let (cookie, token) = site.sign_in_as("super").await;
+    let roster = format!("/admin/staff/{}/roster", tech.staff.id);
+    let page = body(site.get(&roster, Some(&cookie)).await).await;
+    assert!(page.contains("尚未排班"), "without a roster, always on duty");
+    let team = body(site.get("/team", Some(&cookie)).await).await;
+    assert!(team.contains(&format!("href=\"{roster}\"")) && team.contains("在岗"));
+
+    let mut week: Vec<(String, String)> = (0..7).map(|i| (format!("weekly_hours.{i}"), "08:00-12:00, 13:00-17:00".to_owned())).collect();
+    week[6].1 = "25:00-26:00".into();
+    let form = |week: &[(String, String)]| -> Vec<(String, String)> { [(csrf::FIELD.to_owned(), token.clone())].into_iter().chain(week.iter().cloned()).collect() };
+    let sent = form(&week);
+    let refused = site.post_form(&roster, Some(&cookie), &sent.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(page.contains("工作时间：格式不正确") && page.contains("id=\"e-week-6\""), "the day at fault is marked");
+    assert!(site.store.roster(&site.system().await, &tech.staff.id).await.unwrap().1.is_none(), "nothing kept");
+
+    week[6].1 = String::new();
+    let sent = form(&week);
+    let saved = site.post_form(&roster, Some(&cookie), &sent.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive().to_string();
+    let leave = [(csrf::FIELD, token.as_str()), ("date", &today), ("name", "年假"), ("is_workday", "false")];
+    let saved = site.post_form(&format!("{roster}/days"), Some(&cookie), &leave).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let (_, kept) = site.store.roster(&site.system().await, &tech.staff.id).await.unwrap();
+    let (weekly, days) = kept.expect("a roster");
+    assert_eq!(weekly.0[0].len(), 2, "two spans on Monday");
+    assert!(weekly.0[6].is_empty(), "Sunday off");
+    assert_eq!((days.len(), days[0].name.as_str(), days[0].is_workday), (1, "年假", false));
+    let team = body(site.get("/team", Some(&cookie)).await).await;
+    assert!(team.contains("不在岗"), "on leave today: off duty");
+
+    let removed = site.post_form(&format!("{roster}/days/{today}/remove"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    assert!(site.store.roster(&site.system().await, &tech.staff.id).await.unwrap().1.unwrap().1.is_empty());
+    let agent = site.sign_in_as("agent").await;
+    assert_eq!(site.get(&roster, Some(&agent.0)).await.status(), StatusCode::FORBIDDEN);
+}
