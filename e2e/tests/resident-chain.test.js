@@ -159,6 +159,11 @@ test('resident report → dispatch → field work with a photo → rating', { ti
     await photos.nth(before).waitFor();
     assert.equal(page.url(), `${base}/jobs/${ticketId}`);
     assert.equal(await overflows(page), false, 'the job page fits a phone');
+    const thumbnails = page.locator('#ticket img[src*="/thumbnail"]');
+    assert.equal(await thumbnails.count(), 2, 'the resident\'s photo and the one just taken');
+    await thumbnails.last().scrollIntoViewIfNeeded();
+    // The thumbnail loads lazily, once scrolled to.
+    await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await thumbnails.last().elementHandle());
     await screenshot(page, 'job-photo-phone');
 
     await page.getByLabel('处理情况').fill('更换了卫生间吊顶内的角阀，已试水无渗漏');
@@ -174,6 +179,7 @@ test('resident report → dispatch → field work with a photo → rating', { ti
     assert.match(bill, /¥80\.00/);
     assert.match(bill, /待业主确认/);
     assert.equal(await overflows(page), false);
+    await page.locator('#job-work .bill').scrollIntoViewIfNeeded();
     await screenshot(page, 'job-done-phone');
   });
 
