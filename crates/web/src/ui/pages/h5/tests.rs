@@ -30,7 +30,7 @@ struct Estate {
 impl Estate {
     async fn new() -> Estate {
         let site = Site::new().await;
-        let store = Store::connect(&format!("sqlite://{}/guanjia.db", site.folder.display())).await.expect("connect");
+        let store = site.store.clone();
         let now = Utc::now();
         let company = store.ensure_company("ui", "页面测试物业", now).await.expect("company");
         let system = Principal::system(&company.id, "test");
