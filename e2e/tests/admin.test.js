@@ -1,13 +1,12 @@
 // The back office's set-up and the supervisor's day: an admin adds a project, a building and a
 // room (after a refused form), a staff member, a team, edits an SLA policy and a calendar's
-// holiday; a supervisor reassigns a job on the team page; an agent adds a photo to a ticket.
+// holiday; a supervisor reassigns a job on the team page and gives a technician a day off; an
+// agent adds a photo to a ticket.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, startBrowser, api, screenshot, bothSizes, signIn, overflows } = require('./support');
+const { startServer, startBrowser, api, screenshot, bothSizes, watchErrors, signIn, overflows, PHONE, DESKTOP } = require('./support');
 
-const PHONE = { width: 375, height: 760 };
-const DESKTOP = { width: 1366, height: 860 };
 
 test('admin set-up, supervisor reassignment, ticket photos', { timeout: 240_000 }, async (t) => {
   const server = await startServer();
@@ -18,11 +17,7 @@ test('admin set-up, supervisor reassignment, ticket photos', { timeout: 240_000 
   });
   const { base } = server;
   const page = await browser.context.newPage();
-  const errors = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/favicon/.test(message.location().url)) errors.push(`${message.text()} ${message.location().url}`);
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
+  const errors = watchErrors(page);
   const admin = await api(base, 'admin');
   const staff = (await admin('/api/v1/staff?per_page=200')).items;
   const byUsername = (username) => staff.find((s) => s.username === username);
@@ -100,7 +95,7 @@ test('admin set-up, supervisor reassignment, ticket photos', { timeout: 240_000 
     await form.getByRole('button', { name: '添加' }).click();
     const row = page.locator('table.staff tbody tr', { hasText: 'zhaojg' });
     await row.waitFor();
-    assert.match(await row.innerText(), /赵建国\s+zhaojg\s+维修工\s+湖畔花园\s+给排水\s+139\*\*\*\*5678\s+在职/);
+    assert.match(await row.innerText(), /赵建国 排班\s+zhaojg\s+维修工\s+湖畔花园\s+给排水\s+139\*\*\*\*5678\s+在职/);
     await bothSizes(page, 'admin-staff');
 
     await row.getByRole('button', { name: /停用/ }).click();
@@ -203,6 +198,23 @@ test('admin set-up, supervisor reassignment, ticket photos', { timeout: 240_000 
     assert.equal(await overflows(page), false, 'the team page fits a phone');
     await screenshot(page, 'team-phone');
     await page.setViewportSize(DESKTOP);
+  });
+
+  await t.test('the supervisor gives a technician a day off on their roster', async () => {
+    const tech4 = byUsername('tech4');
+    await page.goto(`${base}/team`);
+    await page.getByRole('link', { name: `${tech4.name} 排班` }).click();
+    await page.waitForURL(new RegExp(`/admin/staff/${tech4.id}/roster$`));
+    assert.match(await page.locator('main').innerText(), /尚未排班/);
+    const form = page.locator('form[action$="/roster/days"]');
+    await form.getByLabel('日期').fill('2027-01-04');
+    await form.getByLabel(/事由/).fill('年假');
+    await form.getByLabel('不在岗').check();
+    await form.getByRole('button', { name: '保存' }).click();
+    const row = page.locator('table.days tbody tr', { hasText: '2027-01-04' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /年假\s+不在岗/);
+    await bothSizes(page, 'admin-roster');
   });
 
   await t.test('an agent adds a photo on the ticket page and sees its thumbnail', async () => {

@@ -4,11 +4,9 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { startServer, startBrowser, api, screenshot, bothSizes, signIn, overflows } = require('./support');
+const { startServer, startBrowser, api, screenshot, bothSizes, watchErrors, signIn, overflows, PHONE, DESKTOP } = require('./support');
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
-const PHONE = { width: 375, height: 760 };
-const DESKTOP = { width: 1366, height: 860 };
 
 test('admin import, manager dashboard, technician jobs', { timeout: 150_000 }, async (t) => {
   const server = await startServer();
@@ -19,12 +17,7 @@ test('admin import, manager dashboard, technician jobs', { timeout: 150_000 }, a
   });
   const { base } = server;
   const page = await browser.context.newPage();
-  const errors = [];
-  // The browser's own favicon request is no error of ours.
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/favicon/.test(message.location().url)) errors.push(`${message.text()} ${message.location().url}`);
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
+  const errors = watchErrors(page);
   const admin = await api(base, 'admin');
 
   await t.test('an admin downloads the template and is shown every problem of a bad file', async () => {

@@ -10,6 +10,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PASSWORD = 'guanjia-demo';
+const PHONE = { width: 375, height: 760 };
+const DESKTOP = { width: 1366, height: 860 };
 
 /** The binary to test: $GUANJIA_BIN, else a release build, else a debug build. */
 function binary() {
@@ -70,7 +72,7 @@ async function startBrowser() {
     executablePath: CHROMIUM,
     headless: true,
     locale: 'zh-CN',
-    viewport: { width: 1366, height: 860 },
+    viewport: DESKTOP,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return {
@@ -116,11 +118,21 @@ async function screenshot(page, name) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
+/** The page's script errors and failed loads, as they come (the browser's favicon request aside). */
+function watchErrors(page) {
+  const errors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/favicon/.test(message.location().url)) errors.push(`${message.text()} ${message.location().url}`);
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
 /** Screenshots of the current page on a desktop and on a 375-px phone, where nothing may stick out. */
 async function bothSizes(page, name) {
   const desktop = page.viewportSize();
   await screenshot(page, `${name}-desktop`);
-  await page.setViewportSize({ width: 375, height: 760 });
+  await page.setViewportSize(PHONE);
   // Charts redraw for the new width a moment after the resize.
   await page.waitForTimeout(300);
   if (await overflows(page)) throw new Error(`${name} is wider than a phone`);
@@ -142,4 +154,4 @@ async function overflows(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 }
 
-module.exports = { startServer, startBrowser, api, screenshot, bothSizes, signIn, overflows, PASSWORD };
+module.exports = { startServer, startBrowser, api, screenshot, bothSizes, watchErrors, signIn, overflows, PHONE, DESKTOP, PASSWORD };

@@ -13,7 +13,7 @@ use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::Page;
 use guanjia_storage::entity::calendar;
 
-use super::{Faults, Fields, PageParam, admin_only, answer, page_url, pages, render};
+use super::{Faults, Fields, PageParam, Refused, admin_only, answer, page_url, pages, render};
 use crate::error::{ApiError, ErrorCode};
 use crate::routes::calendars::{self as api, FormatQuery};
 use crate::state::AppState;
@@ -69,11 +69,26 @@ pub struct WeekdayField {
     pub why: Option<&'static str>,
 }
 
+/// A dated day of a calendar or a roster: a workday (on duty) or not.
 pub struct DayRow {
     pub date: String,
     pub name: String,
     pub workday: bool,
     pub hours: String,
+}
+
+impl DayRow {
+    pub fn of(e: &Exception) -> Self {
+        DayRow { date: e.date.to_string(), name: e.name.clone(), workday: e.is_workday, hours: show_hours(&hours_text(&e.hours)) }
+    }
+}
+
+/// The dated day of a day form (date, workday or not, hours on a workday, name).
+pub fn typed_day(form: &Fields) -> Result<Exception, ApiError> {
+    let date = NaiveDate::parse_from_str(&form.one("date"), "%Y-%m-%d").map_err(|_| ValidationError::single("date", FieldErrorCode::Invalid))?;
+    let is_workday = form.one("is_workday") == "true";
+    let hours = if is_workday { Some(parse_hours("hours", &form.one("hours"))?) } else { None };
+    Ok(DayInput { is_workday, hours, name: form.one("name") }.validate(date)?)
 }
 
 #[derive(Template)]
@@ -87,20 +102,10 @@ struct CalendarPage {
     days: Vec<DayRow>,
     total: String,
     pages: Pages,
-    /// Which form came back refused: `hours`, `day` or `import`.
-    failed: &'static str,
-    form: Fields,
-    faults: Faults,
-}
-
-impl CalendarPage {
-    fn value(&self, which: &str, field: &str) -> String {
-        if self.failed == which { self.form.one(field) } else { String::new() }
-    }
-
-    fn why(&self, which: &str, field: &str) -> Option<&'static str> {
-        if self.failed == which { self.faults.at(field) } else { None }
-    }
+    /// Where the dated days are added and removed.
+    days_base: String,
+    /// The form refused, if one was: `hours`, `day` or `import`.
+    refused: Refused,
 }
 
 /// The rows of an hours form: the hours kept, or what was typed (and why it was refused).
@@ -165,43 +170,41 @@ pub async fn create(State(state): State<AppState>, session: Session, Form(form):
 /// Dated exceptions per page.
 const DAYS_PER_PAGE: usize = 50;
 
-async fn calendar_page(state: &AppState, session: &Session, id: &str, page: &PageParam, failed: &'static str, form: Fields, faults: Faults) -> Result<CalendarPage, UiError> {
+async fn calendar_page(state: &AppState, session: &Session, id: &str, page: &PageParam, refused: Refused) -> Result<CalendarPage, UiError> {
     let t = text::labels(session.lang);
     let fail = |e| UiError::api(e, session.lang);
     let (model, exceptions) = tokio::try_join!(state.store.calendar(&session.who, id), state.store.exceptions(&session.who, id)).map_err(fail)?;
-    let week = week_fields(t, &weekly_text(&model), (failed == "hours").then_some((&form, &faults)));
-    let day = |e: Exception| DayRow { date: e.date.to_string(), workday: e.is_workday, hours: show_hours(&hours_text(&e.hours)), name: e.name };
+    let week = week_fields(t, &weekly_text(&model), refused.is("hours").then_some((&refused.form, &refused.faults)));
     // The latest first: what is coming matters more than what was.
     let total = exceptions.len();
     let current = usize::try_from(page.page.unwrap_or(1)).unwrap_or(1).clamp(1, total.div_ceil(DAYS_PER_PAGE).max(1));
-    let days: Vec<DayRow> = exceptions.into_iter().rev().skip((current - 1) * DAYS_PER_PAGE).take(DAYS_PER_PAGE).map(day).collect();
+    let days: Vec<DayRow> = exceptions.into_iter().rev().skip((current - 1) * DAYS_PER_PAGE).take(DAYS_PER_PAGE).map(|e| DayRow::of(&e)).collect();
     let listed = Page { items: Vec::<()>::new(), total: total as u64, page: current as u64, per_page: DAYS_PER_PAGE as u64 };
     let here = format!("/admin/calendars/{id}");
     Ok(CalendarPage {
         chrome: Chrome::signed_in(session, &model.name, Nav::Admin, &here),
         t,
         id: model.id,
-        name: if failed == "hours" { form.one("name") } else { model.name },
+        name: if refused.is("hours") { refused.form.one("name") } else { model.name },
         week,
         days,
         total: super::count(session.lang, total as u64),
         pages: pages(&listed, |n| page_url(&here, n)),
-        failed,
-        form,
-        faults,
+        days_base: format!("{here}/days"),
+        refused,
     })
 }
 
 /// `GET /admin/calendars/{id}`: its hours, its dated exceptions, import and export.
 pub async fn page(State(state): State<AppState>, session: Session, Path(id): Path<String>, Query(page): Query<PageParam>) -> Result<Response, UiError> {
     admin_only(&session)?;
-    render(calendar_page(&state, &session, &id, &page, "", Fields::default(), Faults::default()).await?, None)
+    render(calendar_page(&state, &session, &id, &page, Refused::default()).await?, None)
 }
 
 /// After a form on the calendar: back to it, or it again with the refusal at the form.
 async fn after(state: &AppState, session: &Session, id: &str, failed: &'static str, form: Fields, outcome: Result<(), ApiError>) -> Result<Response, UiError> {
     answer(session.lang, outcome, |()| format!("/admin/calendars/{id}"), async |faults| {
-        calendar_page(state, session, id, &PageParam::default(), failed, form, faults).await
+        calendar_page(state, session, id, &PageParam::default(), Refused::new(failed, form, faults)).await
     })
     .await
 }
@@ -222,10 +225,7 @@ pub async fn update(State(state): State<AppState>, session: Session, Path(id): P
 pub async fn put_day(State(state): State<AppState>, session: Session, Path(id): Path<String>, Form(form): Form<Fields>) -> Result<Response, UiError> {
     admin_only(&session)?;
     let saved = async {
-        let date = NaiveDate::parse_from_str(&form.one("date"), "%Y-%m-%d").map_err(|_| ValidationError::single("date", FieldErrorCode::Invalid))?;
-        let is_workday = form.one("is_workday") == "true";
-        let hours = if is_workday { Some(parse_hours("hours", &form.one("hours"))?) } else { None };
-        let exception = DayInput { is_workday, hours, name: form.one("name") }.validate(date)?;
+        let exception = typed_day(&form)?;
         state.store.put_calendar_days(&session.who, &id, vec![exception], false, Utc::now()).await?;
         Ok::<_, ApiError>(())
     };

@@ -66,6 +66,36 @@ impl Faults {
     }
 }
 
+/// A page with several forms, of which one came back refused: which one, what was typed in
+/// it, and why; the other forms show empty.
+#[derive(Default)]
+pub struct Refused {
+    pub which: String,
+    pub form: Fields,
+    pub faults: Faults,
+}
+
+impl Refused {
+    pub fn new(which: &str, form: Fields, faults: Faults) -> Self {
+        Refused { which: which.to_owned(), form, faults }
+    }
+
+    /// Whether the form `which` came back.
+    pub fn is(&self, which: &str) -> bool {
+        self.faults.notice.is_some() && self.which == which
+    }
+
+    /// What was typed in `field` of the form `which`, if it came back.
+    pub fn value(&self, which: &str, field: &str) -> String {
+        if self.is(which) { self.form.one(field) } else { String::new() }
+    }
+
+    /// Why `field` of the form `which` was refused.
+    pub fn why(&self, which: &str, field: &str) -> Option<&'static str> {
+        if self.is(which) { self.faults.at(field) } else { None }
+    }
+}
+
 /// `?page=…` of a list.
 #[derive(Debug, Default, Deserialize)]
 pub struct PageParam {

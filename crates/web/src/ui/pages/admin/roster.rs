@@ -7,15 +7,14 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use guanjia_domain::calendar::input::{DayInput, HoursText, hours_text};
 use guanjia_domain::calendar::{Exception, WeeklyHours};
 use guanjia_domain::dispatch::{RosterDay, RosterInput};
 use guanjia_domain::role::Role;
-use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 
-use super::calendars::{WeekdayField, parse_hours, show_hours, typed_week, week_fields};
-use super::{Faults, Fields, answer, render};
+use super::calendars::{DayRow, WeekdayField, typed_day, typed_week, week_fields};
+use super::{Fields, Refused, answer, render};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 use crate::ui::chrome::{Chrome, Nav};
@@ -44,13 +43,6 @@ fn day_of(e: &Exception) -> RosterDay {
     RosterDay { date: e.date, day: DayInput { is_workday: e.is_workday, hours: Some(hours_text(&e.hours)), name: e.name.clone() } }
 }
 
-pub struct DutyDay {
-    pub date: String,
-    pub name: String,
-    pub on_duty: bool,
-    pub hours: String,
-}
-
 #[derive(Template)]
 #[template(path = "admin_roster.html")]
 struct RosterPage {
@@ -60,40 +52,33 @@ struct RosterPage {
     name: String,
     /// Whether a roster is kept (else: always on duty).
     kept: bool,
+    /// An admin (who comes from the staff list; a supervisor from the team page).
+    admin: bool,
     week: Vec<WeekdayField>,
-    days: Vec<DutyDay>,
-    /// Which form came back refused: `hours` or `day`.
-    failed: &'static str,
-    form: Fields,
-    faults: Faults,
+    days: Vec<DayRow>,
+    /// Where the dated days are added and removed.
+    days_base: String,
+    /// The form refused, if one was: `hours` or `day`.
+    refused: Refused,
 }
 
 impl RosterPage {
-    fn value(&self, which: &str, field: &str) -> String {
-        if self.failed == which { self.form.one(field) } else { String::new() }
-    }
-
-    fn why(&self, which: &str, field: &str) -> Option<&'static str> {
-        if self.failed == which { self.faults.at(field) } else { None }
-    }
-
-    async fn load(state: &AppState, session: &Session, id: &str, failed: &'static str, form: Fields, faults: Faults) -> Result<Self, UiError> {
+    async fn load(state: &AppState, session: &Session, id: &str, refused: Refused) -> Result<Self, UiError> {
         let t = text::labels(session.lang);
         let (member, kept) = state.store.roster(&session.who, id).await.map_err(|e| UiError::api(e, session.lang))?;
         let here = format!("/admin/staff/{id}/roster");
         let (weekly, exceptions) = as_text(kept.clone());
-        let day = |e: &Exception| DutyDay { date: e.date.to_string(), name: e.name.clone(), on_duty: e.is_workday, hours: show_hours(&hours_text(&e.hours)) };
         Ok(RosterPage {
-            chrome: Chrome::signed_in(session, &format!("{} · {}", member.staff.name, t.roster), Nav::Admin, &here),
+            chrome: Chrome::signed_in(session, &format!("{} · {}", member.staff.name, t.roster), if session.who.role.administers() { Nav::Admin } else { Nav::Team }, &here),
             t,
             id: member.staff.id.clone(),
             name: member.staff.name,
             kept: kept.is_some(),
-            week: week_fields(t, &weekly, (failed == "hours").then_some((&form, &faults))),
-            days: exceptions.iter().rev().map(day).collect(),
-            failed,
-            form,
-            faults,
+            admin: session.who.role.administers(),
+            week: week_fields(t, &weekly, refused.is("hours").then_some((&refused.form, &refused.faults))),
+            days: exceptions.iter().rev().map(DayRow::of).collect(),
+            days_base: format!("{here}/days"),
+            refused,
         })
     }
 }
@@ -101,7 +86,7 @@ impl RosterPage {
 /// `GET /admin/staff/{id}/roster`.
 pub async fn page(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
     keeper(&session)?;
-    render(RosterPage::load(&state, &session, &id, "", Fields::default(), Faults::default()).await?, None)
+    render(RosterPage::load(&state, &session, &id, Refused::default()).await?, None)
 }
 
 /// Sets the roster as the API's `PUT /api/v1/staff/{id}/roster` does, from what is kept changed by `change`.
@@ -117,7 +102,7 @@ async fn save(state: &AppState, session: &Session, id: &str, change: impl FnOnce
 
 /// After a form: back to the roster, or it again with the refusal at the form.
 async fn after(state: &AppState, session: &Session, id: &str, failed: &'static str, form: Fields, outcome: Result<(), ApiError>) -> Result<Response, UiError> {
-    answer(session.lang, outcome, |()| format!("/admin/staff/{id}/roster"), async |faults| RosterPage::load(state, session, id, failed, form, faults).await).await
+    answer(session.lang, outcome, |()| format!("/admin/staff/{id}/roster"), async |faults| RosterPage::load(state, session, id, Refused::new(failed, form, faults)).await).await
 }
 
 /// `POST /admin/staff/{id}/roster`: the weekly hours (the dated exceptions kept).
@@ -135,10 +120,8 @@ pub async fn set_week(State(state): State<AppState>, session: Session, Path(id):
 pub async fn put_day(State(state): State<AppState>, session: Session, Path(id): Path<String>, Form(form): Form<Fields>) -> Result<Response, UiError> {
     keeper(&session)?;
     let outcome = save(&state, &session, &id, |_, exceptions| {
-        let date = NaiveDate::parse_from_str(&form.one("date"), "%Y-%m-%d").map_err(|_| ValidationError::single("date", FieldErrorCode::Invalid))?;
-        let on_duty = form.one("is_workday") == "true";
-        let hours = if on_duty { Some(parse_hours("hours", &form.one("hours"))?) } else { None };
-        let day = DayInput { is_workday: on_duty, hours, name: form.one("name") }.validate(date)?;
+        let day = typed_day(&form)?;
+        let date = day.date;
         exceptions.retain(|e| e.date != date);
         exceptions.push(day);
         exceptions.sort_by_key(|e| e.date);

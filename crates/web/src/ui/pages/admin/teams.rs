@@ -12,7 +12,7 @@ use guanjia_domain::setup::TeamInput;
 use guanjia_storage::PageRequest;
 use serde::{Deserialize, Serialize};
 
-use super::{Faults, Fields, admin_only, answer, render};
+use super::{Fields, Refused, admin_only, answer, render};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::choice::{Choice, choices};
@@ -71,14 +71,13 @@ struct TeamsPage {
     staff: Vec<Choice>,
     team_choices: Vec<Choice>,
     buildings: Vec<Choice>,
-    /// Which form was refused: `team`, `grid` or a team's id.
-    failed: String,
-    form: Fields,
-    faults: Faults,
+    /// The form refused, if one was: `team`, `grid` or a team's id.
+    refused: Refused,
 }
 
 impl TeamsPage {
-    async fn load(state: &AppState, session: &Session, rooms: &RoomBook, project: &ProjectParam, form: Fields, failed: &str, faults: Faults) -> Result<Self, UiError> {
+    async fn load(state: &AppState, session: &Session, rooms: &RoomBook, project: &ProjectParam, refused: Refused) -> Result<Self, UiError> {
+        let form = &refused.form;
         let lang = session.lang;
         let t = text::labels(lang);
         let fail = |e| UiError::api(e, lang);
@@ -104,7 +103,7 @@ impl TeamsPage {
                 name: team.team.name.clone(),
                 kind: team.team.kind.parse().map_or("", |k| team_kind(t, k)),
                 members: team.member_ids.iter().map(name_of).collect::<Vec<_>>().join("、"),
-                choices: ticked(if failed == team.team.id { &typed } else { &team.member_ids }),
+                choices: ticked(if refused.is(&team.team.id) { &typed } else { &team.member_ids }),
             })
             .collect();
         let building_name = |id: &String| buildings.items.iter().find(|b| &b.id == id).map_or_else(|| id.clone(), |b| b.name.clone());
@@ -128,40 +127,26 @@ impl TeamsPage {
             teams: team_rows,
             grids: grid_rows,
             kinds: choices(kind.as_deref(), TeamKind::ALL.iter().map(|k| (k.as_str(), team_kind(t, *k)))),
-            staff: ticked(if failed == "team" { &typed } else { &[] }),
+            staff: ticked(if refused.is("team") { &typed } else { &[] }),
             team_choices: choices(team.as_deref(), teams.items.iter().map(|team| (team.team.id.as_str(), team.team.name.as_str()))),
             buildings: buildings.items.iter().map(|b| Choice { value: b.id.clone(), label: b.name.clone(), selected: chosen_buildings.contains(&b.id) }).collect(),
-            failed: failed.to_owned(),
             project_id,
-            form,
-            faults,
+            refused,
         })
-    }
-}
-
-impl TeamsPage {
-    /// What was typed in `field` of the form `which`, if that form came back.
-    fn value(&self, which: &str, field: &str) -> String {
-        if self.failed == which { self.form.one(field) } else { String::new() }
-    }
-
-    /// Why `field` of the form `which` was refused.
-    fn why(&self, which: &str, field: &str) -> Option<&'static str> {
-        if self.failed == which { self.faults.at(field) } else { None }
     }
 }
 
 /// `GET /admin/teams[?project_id=…]`.
 pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Query(project): Query<ProjectParam>) -> Result<Response, UiError> {
     admin_only(&session)?;
-    render(TeamsPage::load(&state, &session, &rooms, &project, Fields::default(), "", Faults::default()).await?, None)
+    render(TeamsPage::load(&state, &session, &rooms, &project, Refused::default()).await?, None)
 }
 
 /// After a form: the project's teams again, or the page with the refusal at the form (`failed`).
 async fn after(state: &AppState, session: &Session, rooms: &RoomBook, form: Fields, failed: &str, outcome: Result<(), ApiError>) -> Result<Response, UiError> {
     let project = ProjectParam { project_id: form.given("project_id") };
     let back = format!("/admin/teams?{}", serde_urlencoded::to_string(&project).unwrap_or_default());
-    answer(session.lang, outcome, |()| back, async |faults| TeamsPage::load(state, session, rooms, &project, form, failed, faults).await).await
+    answer(session.lang, outcome, |()| back, async |faults| TeamsPage::load(state, session, rooms, &project, Refused::new(failed, form, faults)).await).await
 }
 
 /// `POST /admin/teams`: adds a team with its first members.
