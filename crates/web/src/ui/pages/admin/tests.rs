@@ -195,10 +195,15 @@ async fn a_supervisor_reassigns_a_job_on_the_team_page() {
 }
 
 /// A form with one file, as a browser sends it.
-fn upload(path: &str, (cookie, token): &(String, String), file: &[u8]) -> Request<Body> {
+fn upload(path: &str, session: &(String, String), file: &[u8]) -> Request<Body> {
+    upload_as(path, session, ("photos", "leak.png"), file)
+}
+
+/// A form with one file in `field`, named `name`.
+fn upload_as(path: &str, (cookie, token): &(String, String), (field, name): (&str, &str), file: &[u8]) -> Request<Body> {
     let boundary = "gjboundary7MA4YWxkTrZu0gW";
     let mut bytes = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").into_bytes();
-    bytes.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"leak.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes());
+    bytes.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
     bytes.extend(file);
     bytes.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
     Request::post(path).header(COOKIE, cookie).header(CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(bytes)).unwrap()
@@ -278,4 +283,40 @@ async fn a_supervisor_keeps_a_technicians_roster_and_the_team_page_follows() {
     assert!(site.store.roster(&site.system().await, &tech.staff.id).await.unwrap().1.unwrap().1.is_empty());
     let agent = site.sign_in_as("agent").await;
     assert_eq!(site.get(&roster, Some(&agent.0)).await.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_calendar_imports_a_good_file_and_a_bad_one_changes_nothing_and_categories_go_out_of_use() {
+    let site = Site::new().await;
+    site.hire("admin", "管理员老周", Role::Admin).await;
+    let admin = site.sign_in_as("admin").await;
+    let system = site.system().await;
+    let made = site.post_form("/admin/calendars", Some(&admin.0), &[(csrf::FIELD, &admin.1), ("name", "商场客服")]).await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let calendar = header(&made, LOCATION);
+    let id = calendar.trim_start_matches("/admin/calendars/").to_owned();
+
+    let bad = "date,is_workday,name,hours\n2027-02-10,false,春节,\n2027-13-01,false,不存在的日子,\n";
+    let refused = site.send(upload_as(&format!("{calendar}/import"), &admin, ("file", "holidays.csv"), bad.as_bytes())).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(refused).await.contains("文件：格式不正确"));
+    assert!(site.store.exceptions(&system, &id).await.unwrap().is_empty(), "nothing of a bad file is kept");
+
+    let good = "date,is_workday,name,hours\n2027-02-10,false,春节,\n2027-02-14,true,春节调休上班,\n";
+    let imported = site.send(upload_as(&format!("{calendar}/import"), &admin, ("file", "holidays.csv"), good.as_bytes())).await;
+    assert_eq!(imported.status(), StatusCode::SEE_OTHER);
+    let page = body(site.get(&calendar, Some(&admin.0)).await).await;
+    assert!(page.contains("春节调休上班") && page.contains("2027-02-10"));
+    let exported = site.get(&format!("{calendar}/export?format=ics"), Some(&admin.0)).await;
+    assert!(header(&exported, CONTENT_TYPE).starts_with("text/calendar"));
+    assert!(body(exported).await.contains("春节调休上班"));
+
+    let off = site.post_form("/admin/categories", Some(&admin.0), &[(csrf::FIELD, &admin.1), ("code", "repair.water"), ("label_zh", "给排水"), ("label_en", "Plumbing")]).await;
+    assert_eq!(off.status(), StatusCode::SEE_OTHER);
+    let water = site.store.categories(&system.company_id).await.unwrap().into_iter().find(|c| c.code == "repair.water").unwrap();
+    assert!(!water.active, "an unticked box takes it out of use");
+    let refused = site.post_form("/admin/categories", Some(&admin.0), &[(csrf::FIELD, &admin.1), ("code", "plumbing"), ("label_zh", "水"), ("label_en", "Water")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(refused).await.contains("编码：格式不正确"));
+    assert!(site.store.categories(&system.company_id).await.unwrap().iter().all(|c| c.code != "plumbing"));
 }
