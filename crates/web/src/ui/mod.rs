@@ -76,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/projects", get(pages::admin::places::projects).post(pages::admin::places::create_project))
         .route("/admin/projects/{id}", get(pages::admin::places::project).post(pages::admin::places::create_building))
         .route("/admin/buildings/{id}", get(pages::admin::places::building).post(pages::admin::places::create_room))
+        .route("/admin/projects/{id}/calendar", post(pages::admin::places::set_calendar))
         .route("/team/reassign", post(pages::team::reassign))
         .route("/logout", post(pages::login::logout))
         .route_layer(middleware::from_fn(csrf::require));

@@ -432,6 +432,8 @@ labels! {
     roster_day_hours => "在岗时间（在岗时可填，如 20:00-24:00；留空即全天）", "Hours on duty (e.g. 20:00-24:00; empty: the whole day)";
     duty_hours => "每周在岗时间", "Weekly duty hours";
     duty_hours_hint => "每天填写时段，如 08:00-12:00, 13:00-17:00；夜班分两段填，如 20:00-24:00 和次日 00:00-08:00；留空即休息。", "Spans per day, e.g. 08:00-12:00, 13:00-17:00; a night shift is two spans (20:00-24:00, then 00:00-08:00 the next day); empty is a day off.";
+    company_calendar => "公司默认日历", "The company's default calendar";
+    project_calendar_title => "服务时限按此日历计时", "SLA clocks count on";
 }
 
 /// The labels of `lang`.

@@ -95,6 +95,8 @@ struct ProjectPage {
     kind: &'static str,
     buildings: Vec<building::Model>,
     pages: Pages,
+    /// The calendar its SLA clocks count on: the company's default (empty) or one of them.
+    calendars: Vec<Choice>,
     form: Fields,
     faults: Faults,
 }
@@ -103,15 +105,19 @@ impl ProjectPage {
     async fn load(state: &AppState, session: &Session, id: &str, page: &PageParam, form: Fields, faults: Faults) -> Result<Self, UiError> {
         let t = text::labels(session.lang);
         let fail = |e| UiError::api(e, session.lang);
-        let project = state.store.project(&session.who, id).await.map_err(fail)?;
-        let list = state.store.buildings(&session.who, id, page.request()).await.map_err(fail)?;
+        let (project, list, calendars) =
+            tokio::try_join!(state.store.project(&session.who, id), state.store.buildings(&session.who, id, page.request()), state.store.calendars(&session.who))
+                .map_err(fail)?;
         let here = format!("/admin/projects/{id}");
+        let default = [("", t.company_calendar)].into_iter();
+        let calendars = choices(project.calendar_id.as_deref().or(Some("")), default.chain(calendars.iter().map(|c| (c.id.as_str(), c.name.as_str()))));
         Ok(ProjectPage {
             chrome: Chrome::signed_in(session, &project.name, Nav::Admin, &here),
             t,
             kind: project.kind.parse().map_or("", |k| project_kind(t, k)),
             pages: pages(&list, |n| page_url(&here, n)),
             buildings: list.items,
+            calendars,
             project,
             form,
             faults,
@@ -133,6 +139,17 @@ pub async fn create_building(State(state): State<AppState>, session: Session, Pa
         Err(error) => Err(error.into()),
     };
     answer(session.lang, created, |building| format!("/admin/buildings/{}", building.id), async |faults| ProjectPage::load(&state, &session, &id, &PageParam::default(), form, faults).await).await
+}
+
+/// `POST /admin/projects/{id}/calendar`: the calendar the project's SLA clocks count on; open
+/// tickets' deadlines follow, as with the API.
+pub async fn set_calendar(State(state): State<AppState>, session: Session, Path(id): Path<String>, Form(form): Form<Fields>) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let saved = state.store.set_project_calendar(&session.who, &id, form.given("calendar_id"), Utc::now()).await.map_err(ApiError::from);
+    answer(session.lang, saved, |p| format!("/admin/projects/{}", p.id), async |faults| {
+        ProjectPage::load(&state, &session, &id, &PageParam::default(), Fields::default(), faults).await
+    })
+    .await
 }
 
 /// A room as its row shows it.

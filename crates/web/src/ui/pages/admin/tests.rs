@@ -286,7 +286,7 @@ async fn a_supervisor_keeps_a_technicians_roster_and_the_team_page_follows() {
 }
 
 #[tokio::test]
-async fn a_calendar_imports_a_good_file_and_a_bad_one_changes_nothing_and_categories_go_out_of_use() {
+async fn calendars_import_and_serve_projects_and_categories_go_out_of_use() {
     let site = Site::new().await;
     site.hire("admin", "管理员老周", Role::Admin).await;
     let admin = site.sign_in_as("admin").await;
@@ -319,4 +319,17 @@ async fn a_calendar_imports_a_good_file_and_a_bad_one_changes_nothing_and_catego
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body(refused).await.contains("编码：格式不正确"));
     assert!(site.store.categories(&system.company_id).await.unwrap().iter().all(|c| c.code != "plumbing"));
+
+    let project = site.project_id().await;
+    let chosen = site.post_form(&format!("/admin/projects/{project}/calendar"), Some(&admin.0), &[(csrf::FIELD, &admin.1), ("calendar_id", &id)]).await;
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+    assert_eq!(site.store.project(&system, &project).await.unwrap().calendar_id.as_deref(), Some(id.as_str()));
+    let page = body(site.get(&format!("/admin/projects/{project}"), Some(&admin.0)).await).await;
+    assert!(page.contains(&format!("<option value=\"{id}\" selected>商场客服</option>")));
+    let unknown = site.post_form(&format!("/admin/projects/{project}/calendar"), Some(&admin.0), &[(csrf::FIELD, &admin.1), ("calendar_id", "nope")]).await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(unknown).await.contains("工作日历：不存在或无权使用"));
+    let back = site.post_form(&format!("/admin/projects/{project}/calendar"), Some(&admin.0), &[(csrf::FIELD, &admin.1), ("calendar_id", "")]).await;
+    assert_eq!(back.status(), StatusCode::SEE_OTHER);
+    assert_eq!(site.store.project(&system, &project).await.unwrap().calendar_id, None, "the company's default again");
 }
