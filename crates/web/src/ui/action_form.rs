@@ -23,6 +23,8 @@ pub enum Shape {
     Comment,
     LinkDuplicate,
     Review,
+    /// Kind, category and urgency to correct, each kept when left on "unchanged".
+    Reclassify,
 }
 
 pub fn shape(action: ActionName) -> Shape {
@@ -31,7 +33,8 @@ pub fn shape(action: ActionName) -> Shape {
         ActionName::Accept | ActionName::Arrive | ActionName::Close | ActionName::Resume | ActionName::Grab | ActionName::ConfirmCharges => {
             Shape::Button { field: "note" }
         }
-        ActionName::Reopen | ActionName::Escalate | ActionName::UnlinkDuplicate | ActionName::Reclassify => Shape::Button { field: "reason" },
+        ActionName::Reopen | ActionName::Escalate | ActionName::UnlinkDuplicate => Shape::Button { field: "reason" },
+        ActionName::Reclassify => Shape::Reclassify,
         ActionName::Suspend | ActionName::Cancel | ActionName::CloseUnreachable | ActionName::Return => Shape::Reason,
         ActionName::Dispatch => Shape::Dispatch,
         ActionName::Transfer => Shape::Transfer,
@@ -59,6 +62,10 @@ pub struct ActionForm {
     /// A duplicate's original, by its number (what an agent can read off another screen).
     pub original_number: Option<String>,
     pub adopted: Option<String>,
+    /// A correction of what the ticket is (taxonomy codes); empty keeps the current one.
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    pub urgency: Option<String>,
     /// Where a technician checked in on arrival, when their phone told the page (WGS-84 degrees).
     pub latitude: Option<String>,
     pub longitude: Option<String>,
@@ -130,6 +137,12 @@ impl ActionForm {
                 put("adopted", Some(json!(given(&self.adopted) == Some("true"))));
                 put("reason", text.map(Value::from));
             }
+            Shape::Reclassify => {
+                for (field, value) in [("kind", &self.kind), ("category", &self.category), ("urgency", &self.urgency)] {
+                    put(field, given(value).map(Value::from));
+                }
+                put("reason", text.map(Value::from));
+            }
         }
         serde_json::from_value(Value::Object(body))
             .map_err(|e| ApiError::with_details(ErrorCode::InvalidRequest, json!({ "reason": e.to_string() })))
@@ -171,6 +184,12 @@ mod tests {
         assert_eq!(located["location"], json!({ "latitude": 30.2741, "longitude": 120.1551 }));
         arrived.longitude = Some("东经".into());
         assert_eq!(arrived.action(None).unwrap_err().code, ErrorCode::ValidationFailed);
+        let mut corrected = form("reclassify", Some("住户说是楼上漏下来的"));
+        (corrected.category, corrected.urgency) = (Some("complaint.neighbor".into()), Some(" ".into()));
+        assert_eq!(
+            serde_json::to_value(corrected.action(None).unwrap()).unwrap(),
+            json!({ "action": "reclassify", "kind": null, "category": "complaint.neighbor", "urgency": null, "reason": "住户说是楼上漏下来的" })
+        );
         arrived.longitude = Some("200".into());
         assert!(arrived.action(None).unwrap().validate().is_err(), "the rules check the range");
     }

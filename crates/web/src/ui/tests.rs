@@ -213,6 +213,30 @@ async fn a_call_becomes_a_ticket_that_moves() {
 }
 
 #[tokio::test]
+async fn an_agent_corrects_what_the_text_said() {
+    let site = Site::new().await;
+    let (cookie, csrf) = site.sign_in().await;
+    let form = body(site.get("/tickets/new", Some(&cookie)).await).await;
+    let project_id = form.split("<option value=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("a project option").to_owned();
+    let fields = [(csrf::FIELD, csrf.as_str()), ("phone", "13812345678"), ("project_id", &project_id), ("description", "厨房水管爆了，水喷得到处都是")];
+    let created = site.post_form("/tickets/new", Some(&cookie), &fields).await;
+    let ticket = header(&created, LOCATION);
+    let page = body(site.get(&ticket, Some(&cookie)).await).await;
+    assert!(page.contains("紧急") && page.contains("name=\"urgency\"") && page.contains("不变"), "read as an emergency, with the form to correct it");
+
+    let mismatch = [(csrf::FIELD, csrf.as_str()), ("action", "reclassify"), ("kind", "repair"), ("category", "complaint.noise"), ("urgency", ""), ("text", "")];
+    let refused = site.post_form(&format!("{ticket}/actions"), Some(&cookie), &mismatch).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(refused).await.contains("与其他字段不一致"), "the kind and category disagree, said beside them");
+
+    let correction = [(csrf::FIELD, csrf.as_str()), ("action", "reclassify"), ("kind", ""), ("category", ""), ("urgency", "urgent"), ("text", "住户说只是渗水")];
+    let corrected = site.post_form(&format!("{ticket}/actions"), Some(&cookie), &correction).await;
+    assert_eq!(corrected.status(), StatusCode::SEE_OTHER);
+    let page = body(site.get(&ticket, Some(&cookie)).await).await;
+    assert!(page.contains("加急") && page.contains("住户说只是渗水") && page.contains("给排水"), "urgency corrected, the category kept, the reason in the timeline");
+}
+
+#[tokio::test]
 async fn english_on_request() {
     let site = Site::new().await;
     let (cookie, _) = site.sign_in().await;

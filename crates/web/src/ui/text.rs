@@ -110,6 +110,7 @@ labels! {
     actions => "操作", "Actions";
     no_actions => "当前状态下您没有可执行的操作。", "There is nothing you can do on this ticket now.";
     note_optional => "备注（可选）", "Note (optional)";
+    unchanged => "不变", "Unchanged";
     reason_required => "原因（必填）", "Reason (required)";
     choose_assignee => "选择处理人", "Choose the assignee";
     choose_team => "或派给班组", "Or a team";

@@ -6,7 +6,6 @@
 //! ticket allows now.
 
 use askama::Template;
-use axum::body::to_bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -120,18 +119,10 @@ impl WorkSection {
     }
 }
 
-/// The job page: the ticket's panel as `ticket` renders it for a job, then this section inside
-/// the same `<main>`. (`ticket` hands out whole pages only, so the section is put in before
-/// `</main>`.)
+/// The job page: the ticket's panel as `ticket` renders it for a job, then this section.
 async fn job_page(state: &AppState, rooms: &RoomBook, session: &Session, section: WorkSection, status: StatusCode) -> Result<Response, UiError> {
-    let work = section.render()?;
-    let page = ticket::show(state, rooms, session, View::Job, &section.id).await?;
-    let html = to_bytes(page.into_body(), usize::MAX).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
-    let html = match html.rfind("</main>") {
-        Some(end) => format!("{}{work}\n{}", &html[..end], &html[end..]),
-        None => html,
-    };
-    Ok((status, Html(html)).into_response())
+    let page = ticket::show(state, rooms, session, View::Job, &section.id, section.render()?).await?;
+    Ok((status, page).into_response())
 }
 
 /// `GET /jobs/{id}`.

@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Form};
 use chrono::Utc;
 use guanjia_domain::role::Role;
+use guanjia_domain::taxonomy::{Kind, Urgency};
 use guanjia_domain::ticket::{ActionName, Status, Visibility};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::entity::{photo, ticket, ticket_event};
@@ -138,6 +139,10 @@ pub struct TicketPanel {
     forms: Vec<ActionBox>,
     assignees: Vec<Choice>,
     teams: Vec<Choice>,
+    /// What a correction may choose (first: unchanged).
+    kinds: Vec<Choice>,
+    categories: Vec<Choice>,
+    urgencies: Vec<Choice>,
     /// The follow-up's ratings: (field, label).
     ratings: [(&'static str, &'static str); 3],
     notice: Option<Notice>,
@@ -148,6 +153,8 @@ pub struct TicketPanel {
 struct TicketPage {
     chrome: Chrome,
     panel: TicketPanel,
+    /// What the view adds below the panel (a technician's work on a job page).
+    extra: String,
 }
 
 impl TicketPanel {
@@ -206,6 +213,9 @@ impl TicketPanel {
             forms,
             assignees: choices(None, [("", labels.nobody)].into_iter().chain(assignee_options.iter().map(|(id, label)| (*id, label.as_str())))),
             teams: choices(None, [("", labels.nobody)].into_iter().chain(team_names.iter().map(|(id, name)| (id.as_str(), name.as_str())))),
+            kinds: choices(None, [("", labels.unchanged)].into_iter().chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k))))),
+            categories: choices(None, [("", labels.unchanged)].into_iter().chain(dir.categories.iter().map(|c| (c.code.as_str(), c.label.as_str())))),
+            urgencies: choices(None, [("", labels.unchanged)].into_iter().chain(Urgency::ALL.iter().map(|u| (u.as_str(), text::urgency(lang, *u))))),
             ratings: [("satisfaction", labels.satisfaction), ("timeliness", labels.timeliness), ("attitude", labels.attitude)],
             notice,
             duplicate_of: original.map(|o| Linked { id: o.id, label: o.number }),
@@ -309,15 +319,15 @@ fn entry(e: &ticket_event::Model, dir: &Directory, teams: &[(String, String)], l
 
 /// `GET /tickets/{id}`.
 pub async fn page(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
-    show(&state, &rooms, &session, View::Desk, &id).await
+    show(&state, &rooms, &session, View::Desk, &id, String::new()).await
 }
 
-/// The whole page of a ticket in `view`.
-pub async fn show(state: &AppState, rooms: &RoomBook, session: &Session, view: View, id: &str) -> Result<Response, UiError> {
+/// The whole page of a ticket in `view`, with `extra` (rendered HTML) below its panel.
+pub async fn show(state: &AppState, rooms: &RoomBook, session: &Session, view: View, id: &str, extra: String) -> Result<Response, UiError> {
     let dir = Directory::load(state, session, rooms).await?;
     let panel = TicketPanel::load(state, session, &dir, view, id, None).await?;
     let chrome = Chrome::signed_in(session, &panel.number, view.nav(), &format!("{}/{id}", view.base()));
-    Ok(Html(TicketPage { chrome, panel }.render()?).into_response())
+    Ok(Html(TicketPage { chrome, panel, extra }.render()?).into_response())
 }
 
 /// What an action post carries, for the desk's page and the job page alike.
@@ -365,7 +375,7 @@ async fn answer(state: &AppState, rooms: &RoomBook, view: View, (session, htmx, 
         return Ok(Html(panel.render()?).into_response());
     }
     let chrome = Chrome::signed_in(&session, &panel.number, view.nav(), &here);
-    Ok((status, Html(TicketPage { chrome, panel }.render()?)).into_response())
+    Ok((status, Html(TicketPage { chrome, panel, extra: String::new() }.render()?)).into_response())
 }
 
 /// `POST /tickets/{id}/photos`: photos from the form, checked and kept by the same store calls
