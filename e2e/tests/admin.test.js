@@ -5,16 +5,11 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, startBrowser, api, screenshot, bothSizes, watchErrors, signIn, overflows, PHONE, DESKTOP } = require('./support');
+const { start, api, screenshot, bothSizes, watchErrors, signIn, overflows, PHONE, DESKTOP } = require('./support');
 
 
 test('admin set-up, supervisor reassignment, ticket photos', { timeout: 240_000 }, async (t) => {
-  const server = await startServer();
-  const browser = await startBrowser();
-  t.after(async () => {
-    await browser.close();
-    server.stop();
-  });
+  const { server, browser } = await start(t);
   const { base } = server;
   const page = await browser.context.newPage();
   const errors = watchErrors(page);

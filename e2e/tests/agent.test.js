@@ -3,15 +3,10 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, startBrowser, api, screenshot, signIn, overflows } = require('./support');
+const { start, api, screenshot, signIn, overflows } = require('./support');
 
 test('agent workbench, phone call, ticket actions', { timeout: 170_000 }, async (t) => {
-  const server = await startServer();
-  const browser = await startBrowser();
-  t.after(async () => {
-    await browser.close();
-    server.stop();
-  });
+  const { server, browser } = await start(t);
   const { base } = server;
   const page = await browser.context.newPage();
 

@@ -4,17 +4,12 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { startServer, startBrowser, api, screenshot, bothSizes, watchErrors, signIn, overflows, PHONE, DESKTOP } = require('./support');
+const { start, api, screenshot, bothSizes, watchErrors, signIn, overflows, PHONE, DESKTOP } = require('./support');
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
 test('admin import, manager dashboard, technician jobs', { timeout: 150_000 }, async (t) => {
-  const server = await startServer();
-  const browser = await startBrowser();
-  t.after(async () => {
-    await browser.close();
-    server.stop();
-  });
+  const { server, browser } = await start(t);
   const { base } = server;
   const page = await browser.context.newPage();
   const errors = watchErrors(page);

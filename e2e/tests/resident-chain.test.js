@@ -5,21 +5,15 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, startBrowser, api, screenshot, signIn, overflows } = require('./support');
+const { start, api, screenshot, signIn, overflows, watchErrors, PHONE, DESKTOP } = require('./support');
 
-const PHONE = { width: 375, height: 760 };
-const DESKTOP = { width: 1366, height: 860 };
 const CODE_LINE = /resident sign-in code \(demo delivery\).*?code=(\d{6})/g;
 
 test('resident report → dispatch → field work with a photo → rating', { timeout: 240_000 }, async (t) => {
-  const server = await startServer();
-  const browser = await browserWithErrors();
-  t.after(async () => {
-    await browser.close();
-    server.stop();
-  });
+  const { server, browser } = await start(t);
+  const page = await browser.context.newPage();
+  const errors = watchErrors(page);
   const { base } = server;
-  const { page, errors } = browser;
 
   // A demo resident living in a project tech1 works in, and a price list there.
   const admin = await api(base, 'admin');
@@ -228,18 +222,6 @@ test('resident report → dispatch → field work with a photo → rating', { ti
     assert.deepEqual(errors, [], 'no script errors');
   });
 });
-
-/** Chromium with one page whose script errors are collected. */
-async function browserWithErrors() {
-  const browser = await startBrowser();
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/favicon/.test(message.location().url)) errors.push(`${message.text()} ${message.location().url}`);
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return { ...browser, page, errors };
-}
 
 /** A camera picture stand-in: a real JPEG, made by the browser from what it shows. */
 async function photo(page) {

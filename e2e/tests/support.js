@@ -128,6 +128,17 @@ function watchErrors(page) {
   return errors;
 }
 
+/** A fresh demo server and browser for one test file, both stopped when the test ends. */
+async function start(t) {
+  const server = await startServer();
+  const browser = await startBrowser();
+  t.after(async () => {
+    await browser.close();
+    server.stop();
+  });
+  return { server, browser };
+}
+
 /** Screenshots of the current page on a desktop and on a 375-px phone, where nothing may stick out. */
 async function bothSizes(page, name) {
   const desktop = page.viewportSize();
@@ -154,4 +165,4 @@ async function overflows(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 }
 
-module.exports = { startServer, startBrowser, api, screenshot, bothSizes, watchErrors, signIn, overflows, PHONE, DESKTOP, PASSWORD };
+module.exports = { start, startServer, startBrowser, api, screenshot, bothSizes, watchErrors, signIn, overflows, PHONE, DESKTOP, PASSWORD };
