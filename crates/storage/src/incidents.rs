@@ -3,10 +3,11 @@
 //! tickets into one by hand. An incident is closed while all its tickets are closed or cancelled.
 
 use chrono::{DateTime, Utc};
-use guanjia_domain::ticket::{Action, Change, Status};
+use guanjia_domain::ticket::{Action, Change, Status, Visibility};
 use guanjia_domain::validation::FieldErrorCode;
 use guanjia_intake::TicketFacts;
 use sea_orm::sea_query::{Expr, ExprTrait};
+use serde_json::json;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -16,8 +17,8 @@ use crate::db::Store;
 use crate::entity::{incident, ticket};
 use crate::error::{Result, StorageError};
 use crate::principal::{Principal, ProjectScope};
-use crate::support::{Page, PageRequest, new_id};
-use crate::tickets::visible_to;
+use crate::support::{Audit, Page, PageRequest, new_id};
+use crate::tickets::{timeline, visible_to};
 
 /// Tickets gathered into an incident by hand.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,11 +255,15 @@ impl Store {
         }
         let txn = self.begin_write().await?;
         let opened = open_around(&txn, first, input.title, Some(who.id.clone()), now).await?;
+        let details = json!({ "incident_id": opened.id, "title": opened.title });
         for t in &tickets {
             leave(&txn, t, now).await?;
             join(&txn, t, &opened.id).await?;
+            timeline::record(&txn, who, t, "join_incident", Visibility::Internal, details.clone(), now).await?;
         }
         settle(&txn, &who.company_id, &opened.id, now).await?;
+        let ids: Vec<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
+        Audit::by(who, "incident", &opened.id, "create").record(&txn, json!({ "title": opened.title, "ticket_ids": ids }), now).await?;
         txn.commit().await?;
         Ok(opened)
     }

@@ -271,6 +271,16 @@ async fn incidents_gathered_by_hand_close_with_their_tickets(server: Server) {
         ticket(&server, &site.agent, id(&first)).await["incident_id"],
         incident_id
     );
+    for gathered in [&first, &second] {
+        let (_, events) = server
+            .get(Some(&site.agent), &format!("/api/v1/tickets/{}/events", id(gathered)))
+            .await;
+        let joined = events["items"].as_array().unwrap().iter().find(|e| e["action"] == "join_incident");
+        assert!(
+            joined.is_some_and(|e| e["details"]["incident_id"] == incident_id && e["visibility"] == "internal"),
+            "each gathered ticket's timeline says so: {events}"
+        );
+    }
     let (status, body) = server
         .post(
             Some(&site.agent),

@@ -535,6 +535,13 @@ pub fn event(lang: Lang, code: &str) -> &'static str {
         "sla_escalation" => ("超时升级", "SLA escalation"),
         "escalation_risk" => ("风险升级", "Risk escalation"),
         "photo" => ("上传照片", "Photo added"),
+        "dispatch_offered" => ("抢单邀请", "Offered to grab"),
+        "dispatch_queued" => ("待派单", "Queued for dispatch"),
+        "subtask_created" => ("协办任务", "Sub-task added"),
+        "subtask_done" => ("协办完成", "Sub-task done"),
+        "credit_praise" => ("表扬记功", "Praise credited"),
+        "original_progress" => ("原工单进展", "Original ticket's progress"),
+        "join_incident" => ("归入事件", "Joined an incident"),
         _ => ("其他", "Other"),
     };
     pick(lang, zh, en)
