@@ -22,9 +22,9 @@ test('admin set-up, supervisor reassignment, ticket photos', { timeout: 240_000 
     await page.getByRole('link', { name: '系统管理' }).click();
     await page.waitForURL(/\/admin$/);
     const cards = page.locator('.admin-cards a');
-    assert.equal(await cards.count(), 8);
+    assert.equal(await cards.count(), 9);
     const titles = await page.locator('.admin-cards strong').allInnerTexts();
-    for (const title of ['项目与房屋', '住户', '导入房屋与住户', '员工', '班组与网格', '报事分类', '服务时限', '工作日历']) assert.ok(titles.includes(title), title);
+    for (const title of ['项目与房屋', '住户', '导入房屋与住户', '员工', '班组与网格', '报事分类', '服务时限', '工作日历', '智能识别词库']) assert.ok(titles.includes(title), title);
     await bothSizes(page, 'admin');
   });
 
@@ -155,6 +155,20 @@ test('admin set-up, supervisor reassignment, ticket photos', { timeout: 240_000 
     const exported = await page.request.get(`${base}${href}`);
     assert.equal(exported.status(), 200);
     assert.match(await exported.text(), /2027-03-15,false,公司年会/);
+  });
+
+  await t.test('the vocabulary page reads a message before anything is saved', async () => {
+    await page.goto(`${base}/admin`);
+    await page.getByRole('link', { name: '智能识别词库' }).click();
+    await page.waitForURL(/\/admin\/vocabulary$/);
+    assert.match(await page.locator('textarea#vocabulary').inputValue(), /"repair\.elevator"/);
+    await page.getByLabel('问题描述').fill('5栋2单元电梯困人了，快来');
+    await page.getByRole('button', { name: '用上面的词库试读' }).click();
+    const urgency = page.locator('table.grid tr', { hasText: '紧急程度' });
+    await urgency.waitFor();
+    assert.match(await urgency.innerText(), /紧急\s+紧急/, 'the edited and the current vocabulary read it alike');
+    assert.match(await page.locator('ul.evidence').innerText(), /困人/);
+    await bothSizes(page, 'admin-vocabulary');
   });
 
   let job;

@@ -105,10 +105,13 @@ pub struct VocabularyInput {
 
 /// A vocabulary from a request: one that does not even have the vocabulary's shape is a 422 on
 /// `vocabulary` with the reason, like one the analyser cannot use.
-fn vocabulary_of(value: Value) -> Result<Vocabulary, ApiError> {
-    serde_json::from_value(value).map_err(|e| {
-        ApiError::with_details(ErrorCode::ValidationFailed, json!({ "fields": { "vocabulary": FieldErrorCode::Invalid.as_str() }, "reason": e.to_string() }))
-    })
+pub(crate) fn vocabulary_of(value: Value) -> Result<Vocabulary, ApiError> {
+    serde_json::from_value(value).map_err(|e| unusable_vocabulary(&e))
+}
+
+/// A vocabulary refused before the analyser saw it (not JSON, or not the vocabulary's shape).
+pub(crate) fn unusable_vocabulary(reason: &impl std::fmt::Display) -> ApiError {
+    ApiError::with_details(ErrorCode::ValidationFailed, json!({ "fields": { "vocabulary": FieldErrorCode::Invalid.as_str() }, "reason": reason.to_string() }))
 }
 
 /// The company's vocabulary (the built-in one until an admin stores their own). Staff only.
@@ -176,15 +179,20 @@ async fn preview(State(state): State<AppState>, Caller(who): Caller, ApiJson(inp
     }
     let request = AnalyzeRequest { text: input.text, channel: input.channel, project_id: input.project_id };
     request.check(&who)?;
+    let proposed = input.vocabulary.map(vocabulary_of).transpose()?;
+    Ok(axum::Json(compare(&state, &who, &request.text, request.channel.as_deref(), proposed).await?))
+}
+
+/// A message read under `proposed` (the stored vocabulary when none) next to the stored one.
+pub(crate) async fn compare(state: &AppState, who: &Principal, text: &str, channel: Option<&str>, proposed: Option<Vocabulary>) -> Result<PreviewView, ApiError> {
     let stored = state.store.analyzer(&who.company_id).await?;
-    let proposed = match input.vocabulary {
-        Some(value) => std::sync::Arc::new(Analyzer::try_new(vocabulary_of(value)?).map_err(guanjia_storage::StorageError::from)?),
+    let proposed = match proposed {
+        Some(vocabulary) => std::sync::Arc::new(Analyzer::try_new(vocabulary).map_err(guanjia_storage::StorageError::from)?),
         None => stored.clone(),
     };
-    let channel = request.channel.as_deref();
-    let (proposed, current) = (proposed.analyze(&request.text, channel), stored.analyze(&request.text, channel));
+    let (proposed, current) = (proposed.analyze(text, channel), stored.analyze(text, channel));
     let changed = changed(&proposed, &current);
-    Ok(axum::Json(PreviewView { proposed, current, changed }))
+    Ok(PreviewView { proposed, current, changed })
 }
 
 /// How often the desk kept what was read from the text, over the tickets reported in the period

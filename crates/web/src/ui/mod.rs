@@ -61,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/calendars/{id}/days/{date}/remove", post(pages::admin::calendars::remove_day))
         .route("/admin/calendars/{id}/import", post(pages::admin::calendars::import))
         .route("/admin/calendars/{id}/export", get(pages::admin::calendars::export))
+        .route("/admin/vocabulary", get(pages::admin::vocabulary::page).post(pages::admin::vocabulary::post))
         .route("/admin/policies", get(pages::admin::policies::list).post(pages::admin::policies::create))
         .route("/admin/policies/{id}", get(pages::admin::policies::edit).post(pages::admin::policies::update))
         .route("/admin/categories", get(pages::admin::categories::list).post(pages::admin::categories::save))

@@ -1,8 +1,8 @@
 //! 系统管理: the company's set-up for admins, one screen per thing they keep: projects with their
-//! buildings and rooms, residents, staff, teams and grids, categories, SLA policies and
-//! calendars. Each screen lists (a page at a time) and adds through the same store calls as the
-//! API, so the same rules, scope and audit trail apply; a refused form comes back filled in,
-//! with each field's problem beside it, and changes nothing.
+//! buildings and rooms, residents, staff, teams and grids, categories, SLA policies, calendars
+//! and the vocabulary messages are read with. Each screen lists (a page at a time) and adds
+//! through the same store calls as the API, so the same rules, scope and audit trail apply; a
+//! refused form comes back filled in, with each field's problem beside it, and changes nothing.
 
 pub mod calendars;
 pub mod categories;
@@ -12,6 +12,7 @@ pub mod residents;
 pub mod roster;
 pub mod staff;
 pub mod teams;
+pub mod vocabulary;
 
 #[cfg(test)]
 mod tests;
@@ -184,6 +185,7 @@ pub async fn landing(session: Session) -> Result<Response, UiError> {
         screen("/admin/categories", t.admin_categories, t.admin_categories_hint),
         screen("/admin/policies", t.admin_policies, t.admin_policies_hint),
         screen("/admin/calendars", t.admin_calendars, t.admin_calendars_hint),
+        screen("/admin/vocabulary", t.admin_vocabulary, t.admin_vocabulary_hint),
     ];
     let chrome = Chrome::signed_in(&session, t.nav_admin, Nav::Admin, "/admin");
     Ok(Html(Landing { chrome, t, screens }.render()?).into_response())

@@ -67,7 +67,7 @@ impl Site {
 async fn only_admins_open_the_admin_pages_and_only_overseers_the_team_page() {
     let site = Site::new().await;
     let agent = site.sign_in_as("agent").await;
-    for path in ["/admin", "/admin/projects", "/admin/residents", "/admin/staff", "/admin/teams", "/admin/categories", "/admin/policies", "/admin/calendars", "/team"] {
+    for path in ["/admin", "/admin/projects", "/admin/residents", "/admin/staff", "/admin/teams", "/admin/categories", "/admin/policies", "/admin/calendars", "/admin/vocabulary", "/team"] {
         let response = site.get(path, Some(&agent.0)).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
         assert!(body(response).await.contains("无权执行此操作"), "{path} says why in Chinese");
@@ -90,6 +90,7 @@ async fn only_admins_open_the_admin_pages_and_only_overseers_the_team_page() {
         ("/admin/categories", "repair.water"),
         ("/admin/policies", "新增服务时限"),
         ("/admin/calendars", "中国大陆法定节假日"),
+        ("/admin/vocabulary", "系统内置词库"),
         ("/team", "人员负荷"),
     ] {
         let response = site.get(path, Some(&admin.0)).await;
@@ -332,4 +333,37 @@ async fn calendars_import_and_serve_projects_and_categories_go_out_of_use() {
     let back = site.post_form(&format!("/admin/projects/{project}/calendar"), Some(&admin.0), &[(csrf::FIELD, &admin.1), ("calendar_id", "")]).await;
     assert_eq!(back.status(), StatusCode::SEE_OTHER);
     assert_eq!(site.store.project(&system, &project).await.unwrap().calendar_id, None, "the company's default again");
+}
+
+#[tokio::test]
+async fn an_admin_tries_a_vocabulary_before_saving_it() {
+    let site = Site::new().await;
+    site.hire("admin", "管理员老周", Role::Admin).await;
+    let admin = site.sign_in_as("admin").await;
+    let system = site.system().await;
+    let page = body(site.get("/admin/vocabulary", Some(&admin.0)).await).await;
+    assert!(page.contains("版本 0") && page.contains("repair.elevator"), "the built-in vocabulary, as JSON");
+
+    let mut vocabulary = guanjia_intake::Vocabulary::default();
+    let lifts = vocabulary.categories.iter_mut().find(|c| c.code == "repair.elevator").expect("lifts");
+    lifts.keywords.push(guanjia_intake::KeywordGroup { weight: 5.0, problem: Some("lift".into()), words: vec!["升降机".into()] });
+    let edited = serde_json::to_string_pretty(&vocabulary).unwrap();
+    let tried = [(csrf::FIELD, admin.1.as_str()), ("vocabulary", &edited), ("text", "3栋的升降机不动了"), ("channel", "wechat"), ("intent", "try")];
+    let response = site.post_form("/admin/vocabulary", Some(&admin.0), &tried).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = body(response).await;
+    assert!(page.contains("有变化") && page.contains("<td>repair.elevator</td>") && page.contains("升降机"), "the edited reading beside the current one");
+    assert_eq!(site.store.vocabulary(&system).await.unwrap().version, 0, "trying saves nothing");
+
+    let broken = [(csrf::FIELD, admin.1.as_str()), ("vocabulary", "{\"synonyms\": ["), ("text", ""), ("intent", "save")];
+    let refused = site.post_form("/admin/vocabulary", Some(&admin.0), &broken).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(refused).await.contains("原因："), "why it was refused");
+    assert_eq!(site.store.vocabulary(&system).await.unwrap().version, 0, "a refused vocabulary changes nothing");
+
+    let saved = site.post_form("/admin/vocabulary", Some(&admin.0), &[(csrf::FIELD, admin.1.as_str()), ("vocabulary", &edited), ("intent", "save")]).await;
+    assert_eq!(header(&saved, LOCATION), "/admin/vocabulary?saved=1");
+    let stored = site.store.vocabulary(&system).await.unwrap();
+    assert_eq!((stored.version, stored.built_in), (1, false));
+    assert!(body(site.get("/admin/vocabulary?saved=1", Some(&admin.0)).await).await.contains("词库已保存"));
 }
