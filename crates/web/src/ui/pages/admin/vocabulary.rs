@@ -23,6 +23,9 @@ use crate::ui::error::UiError;
 use crate::ui::session::Session;
 use crate::ui::text::{self, Labels};
 
+/// How one field of a reading is shown.
+type ReadField = fn(&Analysis, crate::i18n::Lang) -> String;
+
 /// One field of a message's reading, under the edited vocabulary and under the one in use.
 pub struct Reading {
     pub label: &'static str,
@@ -140,7 +143,7 @@ pub async fn post(State(state): State<AppState>, session: Session, Form(posted):
 impl VocabularyPage {
     fn with(mut self, preview: &PreviewView, lang: crate::i18n::Lang) -> Self {
         let t = self.t;
-        let fields: [(&str, &'static str, fn(&Analysis, crate::i18n::Lang) -> String); 5] = [
+        let fields: [(&str, &'static str, ReadField); 5] = [
             ("kind", t.kind, |a, lang| a.kind.as_deref().and_then(|k| k.parse::<Kind>().ok()).map_or_else(String::new, |k| text::kind(lang, k).to_owned())),
             ("category", t.category, |a, _| a.category.clone().unwrap_or_default()),
             ("urgency", t.urgency, |a, lang| a.urgency.parse::<Urgency>().map_or_else(|_| a.urgency.clone(), |u| text::urgency(lang, u).to_owned())),
