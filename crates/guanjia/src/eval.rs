@@ -10,7 +10,7 @@ pub fn run(mistakes: bool) {
     let sets = [
         ("DEV (tuned on)", builtin_dev_set()),
         ("TEST (held out; the tests enforce the targets here)", builtin_test_set()),
-        ("EXTERNAL (held out, paraphrased real complaints)", builtin_external_set()),
+        ("EXTERNAL (held out, written after the rules in other styles; see eval/README.md)", builtin_external_set()),
     ];
     for (name, set) in &sets {
         let report = evaluate(&analyzer, &set.messages, &set.duplicates);
