@@ -105,9 +105,9 @@ pub fn builtin_test_set() -> EvalSet {
 }
 
 /// Messages paraphrased from real residents' public complaints (news reports, forum posts, hotline
-/// replies) and duplicate scenarios written after the duplicate rules, each labelled before the
-/// analyser first ran on it and never tuned against. The least author-biased estimate we have
-/// (eval/README.md).
+/// replies) and later batches in other styles, with duplicate scenarios written after the
+/// duplicate rules; each part labelled before the analyser first ran on it (eval/README.md says
+/// which parts were looked at afterwards). The least author-biased estimate we have.
 pub fn builtin_external_set() -> EvalSet {
     builtin(
         include_str!("../eval/external_messages.jsonl"),
