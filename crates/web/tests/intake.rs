@@ -434,26 +434,8 @@ async fn a_reclassification_is_recorded_as_a_correction_and_counted(server: Serv
         "{body}"
     );
 
-    let (status, figures) = server
-        .get(
-            Some(&site.agent),
-            &format!(
-                "/api/v1/metrics/intake?project_id={}&{}",
-                site.project_id,
-                period()
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{figures}");
-    let field = |name: &str| {
-        figures["fields"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["field"] == name)
-            .unwrap()
-            .clone()
-    };
+    let figures = intake_figures(&server, &site).await;
+    let field = |name: &str| field_of(&figures, name);
     assert_eq!(
         (
             field("category")["filled"].as_u64(),
@@ -482,24 +464,21 @@ async fn a_reclassification_is_recorded_as_a_correction_and_counted(server: Serv
         json!({ "action": "reclassify", "category": "repair.water" }),
     )
     .await;
-    let (_, figures) = server
-        .get(
-            Some(&site.agent),
-            &format!(
-                "/api/v1/metrics/intake?project_id={}&{}",
-                site.project_id,
-                period()
-            ),
-        )
-        .await;
-    let category = figures["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["field"] == "category")
-        .unwrap()
-        .clone();
-    assert_eq!(category["corrected"].as_u64(), Some(0), "{figures}");
+    let figures = intake_figures(&server, &site).await;
+    assert_eq!(field_of(&figures, "category")["corrected"].as_u64(), Some(0), "{figures}");
+}
+
+/// The project's intake accuracy over the test's period, as the agent reads it.
+async fn intake_figures(server: &Server, site: &Site) -> Value {
+    let path = format!("/api/v1/metrics/intake?project_id={}&{}", site.project_id, period());
+    let (status, figures) = server.get(Some(&site.agent), &path).await;
+    assert_eq!(status, StatusCode::OK, "{figures}");
+    figures
+}
+
+/// One field's line of the intake figures.
+fn field_of(figures: &Value, name: &str) -> Value {
+    figures["fields"].as_array().unwrap().iter().find(|f| f["field"] == name).unwrap().clone()
 }
 
 async fn admins_tune_the_vocabulary_and_preview_its_effect(server: Server) {
