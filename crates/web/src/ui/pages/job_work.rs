@@ -147,12 +147,18 @@ pub async fn upload(
 ) -> Result<Response, UiError> {
     match add_posted_photos(&state, &session.who, &id, form).await {
         Ok(()) => Ok(see_other(false, &format!("/jobs/{id}"))),
-        Err(error) => refused(&state, &rooms, &session, &id, Typed::default(), error).await,
+        Err(error) => refused(&state, &rooms, &session, &id, error).await,
     }
 }
 
 /// The job page again with the refusal in the work section, and what was typed.
-async fn refused(state: &AppState, rooms: &RoomBook, session: &Session, id: &str, typed: Typed, error: ApiError) -> Result<Response, UiError> {
+/// The job page again after a refused post, the refusal above the work section.
+pub async fn refused(state: &AppState, rooms: &RoomBook, session: &Session, id: &str, error: ApiError) -> Result<Response, UiError> {
+    refused_with(state, rooms, session, id, Typed::default(), error).await
+}
+
+/// The job page again after a refused finish or photo, with what was typed.
+async fn refused_with(state: &AppState, rooms: &RoomBook, session: &Session, id: &str, typed: Typed, error: ApiError) -> Result<Response, UiError> {
     let notice = Notice::of(&error, session.lang);
     let section = WorkSection::load(state, session, id, typed, Some(notice)).await?;
     job_page(state, rooms, session, section, error.code.status()).await
@@ -230,7 +236,7 @@ pub async fn finish(
             metrics::counter!("guanjia_ticket_actions_total", "action" => ActionName::Resolve.as_str()).increment(1);
             Ok(see_other(false, &format!("/jobs/{id}")))
         }
-        Err(error) => refused(&state, &rooms, &session, &id, typed, error).await,
+        Err(error) => refused_with(&state, &rooms, &session, &id, typed, error).await,
     }
 }
 

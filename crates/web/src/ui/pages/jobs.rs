@@ -20,7 +20,7 @@ use crate::ui::error::UiError;
 use crate::ui::pages::job_work;
 use crate::ui::pages::ticket::{self, ActionPost, View};
 use crate::ui::queue::TicketRow;
-use crate::ui::redirect::is_htmx;
+use crate::ui::redirect::{is_htmx, see_other};
 use crate::ui::rooms::RoomBook;
 use crate::ui::session::Session;
 use crate::ui::sla_badge::Badge;
@@ -73,5 +73,12 @@ pub async fn act(
     Path(id): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, UiError> {
-    ticket::act_in(&state, &rooms, View::Job, ActionPost { session, htmx: is_htmx(&headers), id, form }).await
+    if is_htmx(&headers) {
+        return ticket::act_in(&state, &rooms, View::Job, ActionPost { session, htmx: true, id, form }).await;
+    }
+    // Without scripts the whole job page comes back, with the refusal above its work section.
+    match ticket::apply(&state, &session, &id, &form).await {
+        Ok(()) => Ok(see_other(false, &format!("/jobs/{id}"))),
+        Err(error) => job_work::refused(&state, &rooms, &session, &id, error).await,
+    }
 }

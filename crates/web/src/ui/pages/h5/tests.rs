@@ -256,6 +256,10 @@ async fn the_technician_bills_from_the_price_list_and_the_resident_confirms_and_
     let job = format!("/jobs/{id}");
     let accepted = site.post_form(&format!("{job}/actions"), Some(&tech), &[(csrf::FIELD, &tech_csrf), ("action", "accept")]).await;
     assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    let again = site.post_form(&format!("{job}/actions"), Some(&tech), &[(csrf::FIELD, &tech_csrf), ("action", "accept")]).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let page = body(again).await;
+    assert!(page.contains("工单当前状态不允许此操作") && page.contains("id=\"job-work\""), "a refusal without scripts keeps the whole job page: {page}");
     let page = body(site.get(&job, Some(&tech)).await).await;
     assert!(page.contains("请求手机定位") && page.contains("/assets/checkin.js?v="), "the arrival asks for the position: {page}");
     // The page adds where the phone is to the arrival.
