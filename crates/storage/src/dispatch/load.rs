@@ -1,12 +1,13 @@
-//! Team load (班组负荷): each technician's open jobs in a project and whether they are on duty
-//! now, for the supervisors' page, counted as automatic dispatch weighs them; and the escalated
-//! tickets a supervisor must look at.
+//! Team load (班组负荷): each technician's open jobs in a project (counted as automatic dispatch
+//! weighs them), how many are late, and whether they are on duty now, for the supervisors' page;
+//! and the escalated tickets a supervisor must look at.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use guanjia_domain::role::Role;
+use guanjia_domain::sla::SlaState;
 use guanjia_domain::ticket::Status;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -16,7 +17,7 @@ use crate::entity::{staff, team, team_member, ticket};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::support::{Page, PageRequest};
-use crate::tickets::visible_to;
+use crate::tickets::{clocks_in, visible_to};
 
 /// Statuses in which a job counts as open work for its assignee.
 pub(crate) const OPEN_WORK: [Status; 4] = [Status::Dispatched, Status::InProgress, Status::Suspended, Status::Reopened];
@@ -38,6 +39,25 @@ pub(crate) async fn open_jobs(db: &impl ConnectionTrait, company_id: &str, ids: 
     Ok(loads.into_iter().map(|(id, open)| (id, u32::try_from(open).unwrap_or(u32::MAX))).collect())
 }
 
+/// How many of each of `ids`'s open tickets in a project have a clock in `state` at `now`.
+async fn late_jobs(db: &impl ConnectionTrait, company_id: &str, project_id: &str, ids: &[String], state: SlaState, now: DateTime<Utc>) -> Result<HashMap<String, u32>> {
+    let open: Vec<&str> = Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
+    let late: Vec<(String, i64)> = ticket::Entity::find()
+        .select_only()
+        .column(ticket::Column::AssigneeId)
+        .column_as(ticket::Column::Id.count(), "late")
+        .filter(ticket::Column::CompanyId.eq(company_id))
+        .filter(ticket::Column::ProjectId.eq(project_id))
+        .filter(ticket::Column::AssigneeId.is_in(ids.to_vec()))
+        .filter(ticket::Column::Status.is_in(open))
+        .filter(ticket::Column::Id.in_subquery(clocks_in(company_id, state, now)))
+        .group_by(ticket::Column::AssigneeId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(late.into_iter().map(|(id, n)| (id, u32::try_from(n).unwrap_or(u32::MAX))).collect())
+}
+
 /// A technician's load in a project.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Load {
@@ -46,6 +66,9 @@ pub struct Load {
     pub team_ids: Vec<String>,
     pub on_duty: bool,
     pub open_jobs: u32,
+    /// Their open jobs in the project past an early warning, and past a deadline.
+    pub warning: u32,
+    pub breached: u32,
 }
 
 /// Supervisors, managers and admins watch the teams' load.
@@ -64,6 +87,8 @@ impl Store {
         let ids: Vec<String> = technicians.iter().map(|s| s.id.clone()).collect();
         let duty = on_duty(&self.db, &who.company_id, &ids, zone, at).await?;
         let open = open_jobs(&self.db, &who.company_id, &ids).await?;
+        let warning = late_jobs(&self.db, &who.company_id, project_id, &ids, SlaState::Warning, at).await?;
+        let breached = late_jobs(&self.db, &who.company_id, project_id, &ids, SlaState::Breached, at).await?;
         let teams: Vec<String> = team::Entity::find()
             .select_only()
             .column(team::Column::Id)
@@ -84,6 +109,8 @@ impl Store {
             .map(|(staff, on_duty)| Load {
                 team_ids: members.iter().filter(|m| m.staff_id == staff.id).map(|m| m.team_id.clone()).collect(),
                 open_jobs: open.get(&staff.id).copied().unwrap_or_default(),
+                warning: warning.get(&staff.id).copied().unwrap_or_default(),
+                breached: breached.get(&staff.id).copied().unwrap_or_default(),
                 on_duty,
                 staff,
             })

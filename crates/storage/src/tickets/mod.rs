@@ -12,6 +12,7 @@ pub use act::allowed_actions;
 pub use act::follow_up_policy_of;
 pub use create::Reading;
 pub use query::TicketFilter;
+pub(crate) use query::clocks_in;
 
 use guanjia_domain::role::Role;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};

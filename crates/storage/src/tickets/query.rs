@@ -104,7 +104,7 @@ impl Store {
 }
 
 /// The tickets with an open clock in `state` at `now`, from the stored clocks.
-fn clocks_in(company_id: &str, state: SlaState, now: DateTime<Utc>) -> SelectStatement {
+pub(crate) fn clocks_in(company_id: &str, state: SlaState, now: DateTime<Utc>) -> SelectStatement {
     let running = sla_clock::Column::State.eq(ClockState::Running.as_str());
     let matching = match state {
         SlaState::Warning => Condition::all().add(running).add(sla_clock::Column::WarnAt.lte(now)).add(sla_clock::Column::DueAt.gte(now)),

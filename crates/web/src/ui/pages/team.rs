@@ -10,7 +10,6 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Form};
 use chrono::Utc;
 use guanjia_domain::role::Role;
-use guanjia_domain::sla::SlaState;
 use guanjia_domain::ticket::{ActionName, Status};
 use guanjia_storage::{Load, PageRequest, TicketFilter, allowed_actions};
 use serde::{Deserialize, Serialize};
@@ -31,8 +30,6 @@ use crate::ui::text::{self, Labels};
 
 /// Open jobs per page.
 const PER_PAGE: u64 = 20;
-/// Late jobs counted per technician: more than any one person should carry.
-const LATE: PageRequest = PageRequest { page: 1, per_page: 500 };
 /// The most escalated shown; the total says how many there are.
 const ESCALATIONS: PageRequest = PageRequest { page: 1, per_page: 20 };
 const TEAMS: PageRequest = PageRequest { page: 1, per_page: 200 };
@@ -60,8 +57,8 @@ pub struct Person {
     pub teams: String,
     pub on_duty: bool,
     pub open_jobs: u32,
-    pub warning: usize,
-    pub breached: usize,
+    pub warning: u32,
+    pub breached: u32,
 }
 
 /// A team's row: its members' load added up.
@@ -125,18 +122,14 @@ impl TeamPage {
         let now = Utc::now();
         let page = query.page.unwrap_or(1).clamp(1, 1_000_000);
         let open = TicketFilter { statuses: open_statuses(), project_id: Some(project_id.clone()), ..TicketFilter::default() };
-        let late = |state: SlaState| TicketFilter { sla_state: Some((state, now)), ..open.clone() };
-        let (loads, jobs, warning, breached, escalated, teams, sla) = tokio::try_join!(
+        let (loads, jobs, escalated, teams, sla) = tokio::try_join!(
             state.store.team_load(who, &project_id, now),
             state.store.tickets(who, open.clone(), PageRequest { page, per_page: PER_PAGE }),
-            state.store.tickets(who, late(SlaState::Warning), LATE),
-            state.store.tickets(who, late(SlaState::Breached), LATE),
             state.store.escalations(who, Some(&project_id), ESCALATIONS),
             state.store.teams(who, Some(&project_id), TEAMS),
             state.store.sla_context(&who.company_id),
         )
         .map_err(fail)?;
-        let count = |list: &[guanjia_storage::entity::ticket::Model], id: &str| list.iter().filter(|t| t.assignee_id.as_deref() == Some(id)).count();
         let team_name = |id: &String| teams.items.iter().find(|team| &team.team.id == id).map(|team| team.team.name.clone());
         let people = loads
             .iter()
@@ -146,8 +139,8 @@ impl TeamPage {
                 teams: l.team_ids.iter().filter_map(team_name).collect::<Vec<_>>().join("、"),
                 on_duty: l.on_duty,
                 open_jobs: l.open_jobs,
-                warning: count(&warning.items, &l.staff.id),
-                breached: count(&breached.items, &l.staff.id),
+                warning: l.warning,
+                breached: l.breached,
             })
             .collect();
         let team_rows = teams

@@ -176,6 +176,11 @@ async fn a_supervisor_reassigns_a_job_on_the_team_page() {
     let (cookie, token) = site.sign_in_as("super").await;
     let page = body(site.get("/team", Some(&cookie)).await).await;
     assert!(page.contains("维修甲") && page.contains("维修乙") && page.contains("value=\"transfer\""), "the load and the transfer form");
+    // Three days on, nobody having arrived, the job is late: counted exactly, for its technician.
+    let later = Utc::now() + chrono::Duration::days(3);
+    let loads = site.store.team_load(&site.system().await, &site.project_id().await, later).await.expect("load");
+    let late = |id: &str| loads.iter().find(|l| l.staff.id == id).map(|l| (l.open_jobs, l.breached)).expect("a technician of the project");
+    assert_eq!((late(&first.staff.id), late(&second.staff.id)), ((1, 1), (0, 0)));
 
     let form = |reason: &'static str| [(csrf::FIELD, token.clone()), ("ticket_id", id.clone()), ("action", "transfer".into()), ("assignee_id", second.staff.id.clone()), ("text", reason.into())];
     let without = form("");
