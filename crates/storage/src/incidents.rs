@@ -72,21 +72,20 @@ async fn settle(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let finished = [Status::Closed.as_str(), Status::Cancelled.as_str()];
-    let open = ticket::Entity::find()
+    // One open ticket is enough to know: an outage's incident may gather thousands.
+    let any_open: Option<String> = ticket::Entity::find()
+        .select_only()
+        .column(ticket::Column::Id)
         .filter(ticket::Column::CompanyId.eq(company_id))
         .filter(ticket::Column::IncidentId.eq(incident_id))
         .filter(ticket::Column::Status.is_not_in(finished))
-        .count(db)
+        .limit(1)
+        .into_tuple()
+        .one(db)
         .await?;
-    let closed_at = if open == 0 {
-        Expr::value(Some(now))
-    } else {
-        Expr::value(Option::<DateTime<Utc>>::None)
-    };
-    let still = if open == 0 {
-        incident::Column::ClosedAt.is_null()
-    } else {
-        incident::Column::ClosedAt.is_not_null()
+    let (closed_at, still) = match any_open {
+        None => (Expr::value(Some(now)), incident::Column::ClosedAt.is_null()),
+        Some(_) => (Expr::value(Option::<DateTime<Utc>>::None), incident::Column::ClosedAt.is_not_null()),
     };
     incident::Entity::update_many()
         .col_expr(incident::Column::ClosedAt, closed_at)
