@@ -97,9 +97,8 @@ impl Analyzer {
     }
 
     /// Analyses one message. `channel` is a glossary channel code (app, wechat, hotline_12345, …).
-    pub fn analyze(&self, text: &str, channel: Option<&str>) -> Analysis {
-        let danger = DANGER.judge(text);
-        let text = self.normalizer.normalize(text);
+    pub fn analyze(&self, message: &str, channel: Option<&str>) -> Analysis {
+        let text = self.normalizer.normalize(message);
         let classification = self.classifier.classify(&text);
         // A message of unknown words may well be a threat: only a recognised question, suggestion
         // or praise is taken as content.
@@ -121,7 +120,12 @@ impl Analyzer {
                 );
             }
         }
-        if urgency.urgency < Urgency::Emergency && danger.probability > DANGER_THRESHOLD {
+        // The second opinion is asked only when the rules saw no emergency; it reads the message
+        // as written, as it learned from.
+        if urgency.urgency < Urgency::Emergency
+            && let danger = DANGER.judge(message)
+            && danger.probability > DANGER_THRESHOLD
+        {
             urgency.urgency = Urgency::Emergency;
             urgency.confidence = 0.6;
             urgency.evidence = vec![Evidence {
