@@ -25,6 +25,7 @@ mod sheet;
 mod sla_badge;
 mod text;
 mod time;
+mod timeline;
 
 #[cfg(test)]
 mod tests;

@@ -31,6 +31,7 @@ use crate::ui::redirect::{is_htmx, see_other};
 use crate::ui::rooms::RoomBook;
 use crate::ui::session::Session;
 use crate::ui::sla_badge::{self, Badge};
+use crate::ui::timeline;
 use crate::ui::text::{self, Labels};
 use crate::ui::time;
 
@@ -281,13 +282,12 @@ fn photo_of(p: &photo::Model, dir: &Directory, zone: chrono_tz::Tz) -> Photo {
 }
 
 fn entry(e: &ticket_event::Model, dir: &Directory, teams: &[(String, String)], labels: &Labels, lang: Lang, zone: chrono_tz::Tz) -> Entry {
-    let detail = |key: &str| e.details.get(key).and_then(Value::as_str).map(str::trim).filter(|v| !v.is_empty());
+    let detail = |key: &str| timeline::detail(e, key);
     let actor = dir
         .staff_name(e.actor_id.as_deref())
         .or_else(|| e.actor_role.parse().ok().map(|r| text::role(lang, r).to_owned()))
         .unwrap_or_else(|| labels.system.to_owned());
-    let status = |s: &Option<String>| s.as_deref().and_then(|s| s.parse().ok()).map(|s| text::status(lang, s));
-    let transition = match (status(&e.from_status), status(&e.to_status)) {
+    let transition = match timeline::statuses(e, lang) {
         (Some(from), Some(to)) if from != to => Some(format!("{from} → {to}")),
         _ => None,
     };
@@ -311,7 +311,7 @@ fn entry(e: &ticket_event::Model, dir: &Directory, teams: &[(String, String)], l
         actor,
         what: text::event(lang, &e.action),
         transition,
-        text: ["body", "note", "reason", "comment"].into_iter().find_map(detail).map(str::to_owned),
+        text: timeline::said(e),
         extra,
         internal: e.visibility == Visibility::Internal.as_str(),
     }

@@ -13,7 +13,6 @@ use guanjia_domain::ticket::{Action, ActionName, Status};
 use guanjia_storage::entity::{category, ticket, ticket_event};
 use guanjia_storage::{PageRequest, TicketFilter, allowed_actions};
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::{Mine, ResidentSession};
 use crate::error::ApiError;
@@ -28,6 +27,7 @@ use crate::ui::redirect::see_other;
 use crate::ui::rooms::RoomBook;
 use crate::ui::text::{self, Labels};
 use crate::ui::time;
+use crate::ui::timeline;
 
 /// More than a household reports in years; the list is not paged.
 const MOST: PageRequest = PageRequest { page: 1, per_page: 100 };
@@ -143,9 +143,7 @@ struct RequestPage {
 
 fn step(e: &ticket_event::Model, me: &str, lang: Lang, zone: chrono_tz::Tz) -> Step {
     let t = text::labels(lang);
-    let detail = |key: &str| e.details.get(key).and_then(Value::as_str).map(str::trim).filter(|v| !v.is_empty());
-    let status = |s: &Option<String>| s.as_deref().and_then(|s| s.parse().ok()).map(|s| text::status(lang, s));
-    let transition = match (status(&e.from_status), status(&e.to_status)) {
+    let transition = match timeline::statuses(e, lang) {
         (Some(from), Some(to)) if from != to => Some(format!("{from} → {to}")),
         (None, Some(to)) => Some(to.to_owned()),
         _ => None,
@@ -159,9 +157,9 @@ fn step(e: &ticket_event::Model, me: &str, lang: Lang, zone: chrono_tz::Tz) -> S
         when: time::full(e.created_at, zone),
         what: text::event(lang, &e.action),
         transition,
-        text: ["body", "note", "reason", "comment"].into_iter().find_map(detail).map(str::to_owned),
+        text: timeline::said(e),
         by,
-        photo_id: (e.action == "photo").then(|| detail("photo_id").map(str::to_owned)).flatten(),
+        photo_id: (e.action == "photo").then(|| timeline::detail(e, "photo_id").map(str::to_owned)).flatten(),
     }
 }
 

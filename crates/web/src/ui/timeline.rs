@@ -1,0 +1,23 @@
+//! What a timeline entry says, read alike on the desk's ticket page and the residents' pages.
+
+use guanjia_storage::entity::ticket_event;
+use serde_json::Value;
+
+use super::text;
+use crate::i18n::Lang;
+
+/// A text detail of the entry, when it says something.
+pub fn detail<'a>(e: &'a ticket_event::Model, key: &str) -> Option<&'a str> {
+    e.details.get(key).and_then(Value::as_str).map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// The statuses the entry moved from and to, named in `lang`.
+pub fn statuses(e: &ticket_event::Model, lang: Lang) -> (Option<&'static str>, Option<&'static str>) {
+    let status = |s: &Option<String>| s.as_deref().and_then(|s| s.parse().ok()).map(|s| text::status(lang, s));
+    (status(&e.from_status), status(&e.to_status))
+}
+
+/// The words the action carried: its body, note, reason or comment.
+pub fn said(e: &ticket_event::Model) -> Option<String> {
+    ["body", "note", "reason", "comment"].into_iter().find_map(|key| detail(e, key)).map(str::to_owned)
+}
