@@ -133,7 +133,7 @@ impl Store {
             .add(ticket::Column::ReportedAt.gte(query.from))
             .add(ticket::Column::ReportedAt.lt(query.to))
             .add(ticket::Column::Status.ne(Status::Cancelled.as_str()));
-        let open: Vec<&str> = Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
+        let open = Status::open_codes();
 
         let reported = ticket::Entity::find()
             .select_only()

@@ -23,6 +23,11 @@ impl Status {
         !matches!(self, Status::Resolved | Status::Closed | Status::Cancelled)
     }
 
+    /// The codes of the open statuses, for queries that select open tickets.
+    pub fn open_codes() -> Vec<&'static str> {
+        Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect()
+    }
+
     /// Final statuses: nothing but comments (and a reopen of a closed ticket) happens after.
     pub fn is_final(self) -> bool {
         matches!(self, Status::Closed | Status::Cancelled)

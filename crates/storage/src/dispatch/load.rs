@@ -41,7 +41,7 @@ pub(crate) async fn open_jobs(db: &impl ConnectionTrait, company_id: &str, ids: 
 
 /// How many of each of `ids`'s open tickets in a project have a clock in `state` at `now`.
 async fn late_jobs(db: &impl ConnectionTrait, company_id: &str, project_id: &str, ids: &[String], state: SlaState, now: DateTime<Utc>) -> Result<HashMap<String, u32>> {
-    let open: Vec<&str> = Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
+    let open = Status::open_codes();
     let late: Vec<(String, i64)> = ticket::Entity::find()
         .select_only()
         .column(ticket::Column::AssigneeId)

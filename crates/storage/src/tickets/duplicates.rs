@@ -31,7 +31,7 @@ impl Store {
         let window = look_back_minutes(facts.category.as_deref(), vocabulary);
         let since = chrono::DateTime::from_timestamp(facts.reported_at, 0).unwrap_or_default()
             - Duration::minutes(i64::from(window));
-        let open: Vec<&str> = Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
+        let open = Status::open_codes();
         // Only what the comparison reads, of originals only (a duplicate points at its original).
         let recent: Vec<(String, Option<serde_json::Value>)> = ticket::Entity::find()
             .select_only()

@@ -46,7 +46,7 @@ impl QueueQuery {
     pub fn filter(&self, now: DateTime<Utc>) -> TicketFilter {
         let statuses = match self.status.as_deref().filter(|s| !s.is_empty()).unwrap_or(OPEN) {
             ALL => vec![],
-            OPEN => Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str().to_owned()).collect(),
+            OPEN => Status::open_codes().into_iter().map(str::to_owned).collect(),
             one => one.parse::<Status>().map(|s| vec![s.as_str().to_owned()]).unwrap_or_default(),
         };
         let known = |value: &Option<String>, ok: fn(&str) -> bool| value.clone().filter(|v| ok(v));

@@ -109,10 +109,6 @@ fn overseer(session: &Session) -> Result<(), UiError> {
     }
 }
 
-fn open_statuses() -> Vec<String> {
-    Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str().to_owned()).collect()
-}
-
 impl TeamPage {
     async fn load(state: &AppState, session: &Session, dir: &Directory, query: &TeamQuery, notice: Option<Notice>) -> Result<Self, UiError> {
         let (lang, who) = (session.lang, &session.who);
@@ -121,7 +117,7 @@ impl TeamPage {
         let project_id = query.project_id.clone().filter(|p| !p.is_empty()).or_else(|| dir.projects.first().map(|p| p.id.clone())).unwrap_or_default();
         let now = Utc::now();
         let page = query.page.unwrap_or(1).clamp(1, 1_000_000);
-        let open = TicketFilter { statuses: open_statuses(), project_id: Some(project_id.clone()), ..TicketFilter::default() };
+        let open = TicketFilter { statuses: Status::open_codes().into_iter().map(str::to_owned).collect(), project_id: Some(project_id.clone()), ..TicketFilter::default() };
         let (loads, jobs, escalated, teams, sla) = tokio::try_join!(
             state.store.team_load(who, &project_id, now),
             state.store.tickets(who, open.clone(), PageRequest { page, per_page: PER_PAGE }),
