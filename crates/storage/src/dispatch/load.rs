@@ -22,40 +22,37 @@ use crate::tickets::{clocks_in, visible_to};
 /// Statuses in which a job counts as open work for its assignee.
 pub(crate) const OPEN_WORK: [Status; 4] = [Status::Dispatched, Status::InProgress, Status::Suspended, Status::Reopened];
 
-/// How many open jobs each of `ids` carries (those without any are left out).
-pub(crate) async fn open_jobs(db: &impl ConnectionTrait, company_id: &str, ids: &[String]) -> Result<HashMap<String, u32>> {
-    let open_statuses: Vec<&str> = OPEN_WORK.iter().map(|s| s.as_str()).collect();
-    let loads: Vec<(String, i64)> = ticket::Entity::find()
+/// How many of a company's tickets matching `which` each assignee has (those without any are
+/// left out).
+async fn per_assignee(db: &impl ConnectionTrait, company_id: &str, which: Condition) -> Result<HashMap<String, u32>> {
+    let counts: Vec<(String, i64)> = ticket::Entity::find()
         .select_only()
         .column(ticket::Column::AssigneeId)
-        .column_as(ticket::Column::Id.count(), "open")
+        .column_as(ticket::Column::Id.count(), "jobs")
         .filter(ticket::Column::CompanyId.eq(company_id))
-        .filter(ticket::Column::AssigneeId.is_in(ids.to_vec()))
-        .filter(ticket::Column::Status.is_in(open_statuses))
+        .filter(which)
         .group_by(ticket::Column::AssigneeId)
         .into_tuple()
         .all(db)
         .await?;
-    Ok(loads.into_iter().map(|(id, open)| (id, u32::try_from(open).unwrap_or(u32::MAX))).collect())
+    Ok(counts.into_iter().map(|(id, n)| (id, u32::try_from(n).unwrap_or(u32::MAX))).collect())
+}
+
+/// How many open jobs each of `ids` carries (those without any are left out).
+pub(crate) async fn open_jobs(db: &impl ConnectionTrait, company_id: &str, ids: &[String]) -> Result<HashMap<String, u32>> {
+    let open_statuses: Vec<&str> = OPEN_WORK.iter().map(|s| s.as_str()).collect();
+    let which = Condition::all().add(ticket::Column::AssigneeId.is_in(ids.to_vec())).add(ticket::Column::Status.is_in(open_statuses));
+    per_assignee(db, company_id, which).await
 }
 
 /// How many of each of `ids`'s open tickets in a project have a clock in `state` at `now`.
 async fn late_jobs(db: &impl ConnectionTrait, company_id: &str, project_id: &str, ids: &[String], state: SlaState, now: DateTime<Utc>) -> Result<HashMap<String, u32>> {
-    let open = Status::open_codes();
-    let late: Vec<(String, i64)> = ticket::Entity::find()
-        .select_only()
-        .column(ticket::Column::AssigneeId)
-        .column_as(ticket::Column::Id.count(), "late")
-        .filter(ticket::Column::CompanyId.eq(company_id))
-        .filter(ticket::Column::ProjectId.eq(project_id))
-        .filter(ticket::Column::AssigneeId.is_in(ids.to_vec()))
-        .filter(ticket::Column::Status.is_in(open))
-        .filter(ticket::Column::Id.in_subquery(clocks_in(company_id, state, now)))
-        .group_by(ticket::Column::AssigneeId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(late.into_iter().map(|(id, n)| (id, u32::try_from(n).unwrap_or(u32::MAX))).collect())
+    let which = Condition::all()
+        .add(ticket::Column::ProjectId.eq(project_id))
+        .add(ticket::Column::AssigneeId.is_in(ids.to_vec()))
+        .add(ticket::Column::Status.is_in(Status::open_codes()))
+        .add(ticket::Column::Id.in_subquery(clocks_in(company_id, state, now)));
+    per_assignee(db, company_id, which).await
 }
 
 /// A technician's load in a project.
