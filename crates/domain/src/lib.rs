@@ -11,6 +11,7 @@ pub mod place;
 pub mod resident;
 pub mod role;
 pub mod setup;
+pub mod sign_in_throttle;
 pub mod sla;
 pub mod taxonomy;
 pub mod ticket;

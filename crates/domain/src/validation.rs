@@ -22,7 +22,15 @@ crate::code::code_enum! {
         TooOld = "too_old",
         Taken = "taken",
         TooShort = "too_short",
+        ControlCharacters = "control_characters",
     }
+}
+
+/// Whether `text` holds a control character other than tab, line feed and carriage return: such
+/// characters are never typed by a person, break PostgreSQL (NUL) and hide text from reviewers,
+/// so every text input refuses them.
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
 /// Collects every problem of an input, so a caller sees all of them in one answer.
@@ -81,5 +89,20 @@ pub struct ValidationError(pub Vec<FieldError>);
 impl ValidationError {
     pub fn single(field: impl Into<String>, code: FieldErrorCode) -> Self {
         Self(vec![FieldError { field: field.into(), code }])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_but_not_line_breaks() {
+        assert!(has_control_characters("a\0b"));
+        assert!(has_control_characters("\u{7f}"));
+        assert!(has_control_characters("\u{85}"));
+        assert!(has_control_characters("\u{1b}[31m"));
+        assert!(!has_control_characters("三楼\t漏水\r\n请尽快"));
+        assert!(!has_control_characters(""));
     }
 }

@@ -23,6 +23,8 @@ pub struct Config {
     pub sla_sweep_seconds: u64,
     /// Where uploaded photos are kept (shared storage when several nodes serve).
     pub files_dir: String,
+    /// Behind a reverse proxy that appends the client's address to `X-Forwarded-For`.
+    pub behind_proxy: bool,
 }
 
 impl Default for Config {
@@ -35,6 +37,7 @@ impl Default for Config {
             log: "info".into(),
             sla_sweep_seconds: 5,
             files_dir: guanjia_storage::DEFAULT_FILES_DIR.into(),
+            behind_proxy: false,
         }
     }
 }
@@ -48,7 +51,7 @@ impl Config {
             None => figment = figment.merge(Toml::file("guanjia.toml")),
         }
         // Only our settings: other GUANJIA_* variables (e.g. the tests' own) are not configuration.
-        let layered = figment.merge(Env::prefixed("GUANJIA_").only(&["database_url", "listen", "satisfied_at_least", "auto_close_days", "log", "sla_sweep_seconds", "files_dir"]));
+        let layered = figment.merge(Env::prefixed("GUANJIA_").only(&["database_url", "listen", "satisfied_at_least", "auto_close_days", "log", "sla_sweep_seconds", "files_dir", "behind_proxy"]));
         layered.extract().map_err(Box::new)
     }
 }

@@ -141,6 +141,7 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
         rules: LoopRules { satisfied_at_least: config.satisfied_at_least, auto_close_days: config.auto_close_days },
         // A demo has no SMS gateway: its residents read their sign-in codes from the log.
         log_sign_in_codes: demo,
+        behind_proxy: config.behind_proxy,
     };
     let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let address = listener.local_addr()?;
@@ -148,8 +149,11 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     let node = format!("{}-{}", std::process::id(), guanjia_storage::new_id());
     let sweep = std::time::Duration::from_secs(config.sla_sweep_seconds.max(1));
     guanjia_web::spawn_scheduler(store.clone().with_loop_rules(settings.rules), node, sweep);
+    guanjia_web::spawn_housekeeping(store.clone());
     tracing::info!("listening on http://{address}");
-    axum::serve(listener, guanjia_web::app(store, settings))
+    // With each connection's peer address: the sign-in throttle counts by it.
+    let app = guanjia_web::app(store, settings).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -1,14 +1,15 @@
-//! Passwords, logins with lockout, and bearer tokens.
+//! Passwords, logins, and bearer tokens.
 //!
 //! Tokens are opaque: `COMPANY_ID.SECRET`. Only a SHA-256 of the secret is stored, so a copy of
-//! the database cannot be used to sign in. Failed-login counts live in the database, so a
-//! lockout holds across every node.
+//! the database cannot be used to sign in. Guesses are counted in the database, so the throttle
+//! holds across every node.
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use guanjia_domain::sign_in_throttle::Throttle;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
@@ -16,12 +17,9 @@ use crate::db::Store;
 use crate::entity::{session, staff};
 use crate::error::{Result, StorageError};
 use crate::principal::{Principal, ProjectScope};
+use crate::sign_in_throttle::{Counted, key};
 use crate::staff::StaffMember;
 
-/// Failed logins in a row that lock an account.
-pub const MAX_FAILED_LOGINS: i32 = 5;
-/// How long a locked account refuses logins.
-pub const LOCKOUT: Duration = Duration::minutes(15);
 /// How long a token stays valid.
 pub const SESSION_TTL: Duration = Duration::hours(12);
 
@@ -67,9 +65,22 @@ pub(crate) fn new_secret() -> Result<String> {
 }
 
 impl Store {
-    /// Checks a staff member's username and password and opens a session.
-    pub async fn login(&self, username: &str, password: &str, now: DateTime<Utc>) -> Result<Login> {
+    /// Checks a staff member's username and password and opens a session. `client` is the
+    /// address the request came from. The guess is counted before it is compared (see
+    /// [`guanjia_domain::sign_in_throttle`]); unknown and inactive accounts are counted and
+    /// answered exactly like wrong passwords.
+    pub async fn login(&self, username: &str, password: &str, client: &str, now: DateTime<Utc>) -> Result<Login> {
         let username = username.trim().to_lowercase();
+        let account_key = key("staff", &[&username, client]);
+        let client_key = key("client", &[client]);
+        self.count_guess(
+            &[
+                Counted { key: account_key.clone(), throttle: &Throttle::STAFF_ACCOUNT },
+                Counted { key: client_key.clone(), throttle: &Throttle::CLIENT },
+            ],
+            now,
+        )
+        .await?;
         let mut matches = staff::Entity::find().filter(staff::Column::Username.eq(&username)).all(&self.db).await?;
         // The same username in two companies cannot tell which one is meant: refuse both alike.
         let account = if matches.len() == 1 { matches.pop().filter(|s| s.active) } else { None };
@@ -78,56 +89,15 @@ impl Store {
             verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
             return Err(StorageError::Unauthenticated);
         };
-        if let Some(until) = account.locked_until.filter(|until| *until > now) {
-            return Err(StorageError::Locked(until));
-        }
         if !verify_password(password.to_owned(), account.password_hash.clone()).await {
-            return Err(self.record_failed_login(&account, now).await?);
+            return Err(StorageError::Unauthenticated);
         }
+        self.guess_was_right(&account_key, &client_key).await?;
         let txn = self.begin_write().await?;
-        staff::Entity::update_many()
-            .col_expr(staff::Column::FailedLogins, Expr::value(0))
-            .col_expr(staff::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(staff::Column::CompanyId.eq(&account.company_id))
-            .filter(staff::Column::Id.eq(&account.id))
-            .exec(&txn)
-            .await?;
         let (token, expires_at) = open_session(&txn, &account.company_id, SUBJECT_STAFF, &account.id, now).await?;
         txn.commit().await?;
         let staff = self.staff_member(&account.company_id, &account.id).await?;
         Ok(Login { token, expires_at, staff })
-    }
-
-    /// Counts a failed login; the fifth in a row locks the account. Returns the error to report.
-    async fn record_failed_login(&self, account: &staff::Model, now: DateTime<Utc>) -> Result<StorageError> {
-        let txn = self.begin_write().await?;
-        let this_account = || {
-            staff::Entity::update_many()
-                .filter(staff::Column::CompanyId.eq(&account.company_id))
-                .filter(staff::Column::Id.eq(&account.id))
-        };
-        // Increment in SQL, not in memory: concurrent failures on several nodes all count.
-        this_account()
-            .col_expr(staff::Column::FailedLogins, Expr::col(staff::Column::FailedLogins).add(1))
-            .exec(&txn)
-            .await?;
-        let failed = staff::Entity::find_by_id((account.company_id.clone(), account.id.clone()))
-            .one(&txn)
-            .await?
-            .map_or(0, |s| s.failed_logins);
-        let error = if failed >= MAX_FAILED_LOGINS {
-            let until = now + LOCKOUT;
-            this_account()
-                .col_expr(staff::Column::FailedLogins, Expr::value(0))
-                .col_expr(staff::Column::LockedUntil, Expr::value(Some(until)))
-                .exec(&txn)
-                .await?;
-            StorageError::Locked(until)
-        } else {
-            StorageError::Unauthenticated
-        };
-        txn.commit().await?;
-        Ok(error)
     }
 
     /// Opens a session for a resident known by their normalised phone.

@@ -16,9 +16,9 @@ pub enum StorageError {
     /// Wrong username or password, or a token that is missing, expired or revoked.
     #[error("not authenticated")]
     Unauthenticated,
-    /// Too many failed logins; the account accepts none until then.
-    #[error("account locked until {0}")]
-    Locked(DateTime<Utc>),
+    /// Too many sign-in attempts or code requests: none is taken until then.
+    #[error("too many attempts; wait until {0}")]
+    Throttled(DateTime<Utc>),
     /// The caller may not do this at all.
     #[error("forbidden")]
     Forbidden,

@@ -19,6 +19,7 @@ mod places;
 mod principal;
 mod residents;
 mod sign_in_codes;
+mod sign_in_throttle;
 mod sla;
 mod staff;
 mod support;
@@ -28,7 +29,7 @@ mod tickets;
 mod versioned;
 mod vocabulary;
 
-pub use auth::{Login, MAX_FAILED_LOGINS, LOCKOUT, SESSION_TTL, hash_password, staff_principal};
+pub use auth::{Login, SESSION_TTL, hash_password, staff_principal};
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
 pub use company::DEFAULT_COMPANY_CODE;
 pub use dashboard::{Compliance, Dashboard, DashboardQuery, Mean, ProjectFigures};

@@ -13,7 +13,7 @@ use crate::entity::{household, resident, room};
 use crate::error::{Result, StorageError};
 
 use crate::principal::{Principal, ProjectScope};
-use crate::support::{Audit, Page, PageRequest, new_id, taken_or};
+use crate::support::{Audit, Page, PageRequest, contains_literally, new_id, taken_or};
 
 /// Filters of the resident list.
 #[derive(Debug, Clone, Default)]
@@ -74,7 +74,7 @@ impl Store {
             condition = condition.add(resident::Column::Phone.eq(phone));
         }
         if let Some(name) = filter.name {
-            condition = condition.add(resident::Column::Name.contains(name));
+            condition = condition.add(contains_literally(resident::Column::Name, &name));
         }
         let query = resident::Entity::find().filter(condition);
         let total = query.clone().count(&self.db).await?;

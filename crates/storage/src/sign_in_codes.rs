@@ -12,6 +12,8 @@ use crate::db::Store;
 use crate::entity::{resident, sign_in_code};
 use crate::error::{Result, StorageError};
 use crate::notify::{Subject, notify};
+use crate::sign_in_throttle::{Counted, key};
+use guanjia_domain::sign_in_throttle::{CODE_REQUESTS_PER_CLIENT, CODE_REQUESTS_PER_PHONE, Throttle};
 
 /// How long a code is good for.
 pub const CODE_TTL: Duration = Duration::minutes(5);
@@ -33,8 +35,15 @@ fn code_hash(company_id: &str, phone: &str, code: &str) -> String {
 impl Store {
     /// Issues a fresh six-digit code for a registered phone, replacing any earlier one, and puts
     /// it in the outbox for the phone in the same transaction. `None` when the phone is not a
-    /// resident's (callers answer alike, so as not to reveal who lives where).
-    pub async fn issue_sign_in_code(&self, phone: &str, now: DateTime<Utc>) -> Result<Option<SignInCode>> {
+    /// resident's (callers answer alike, so as not to reveal who lives where). Requests are
+    /// limited per phone and per client address, registered or not: past a limit the answer is
+    /// [`StorageError::Throttled`] and no message is sent.
+    pub async fn issue_sign_in_code(&self, phone: &str, client: &str, now: DateTime<Utc>) -> Result<Option<SignInCode>> {
+        self.count_code_request(
+            &[(key("code-request", &[phone]), CODE_REQUESTS_PER_PHONE), (key("code-request-client", &[client]), CODE_REQUESTS_PER_CLIENT)],
+            now,
+        )
+        .await?;
         let mut companies: Vec<String> = resident::Entity::find()
             .filter(resident::Column::Phone.eq(phone))
             .all(&self.db)
@@ -77,8 +86,19 @@ impl Store {
     }
 
     /// Exchanges a phone and its code for a session token. A code works once; five wrong
-    /// guesses or five minutes end it.
-    pub async fn sign_in_with_code(&self, phone: &str, code: &str, now: DateTime<Utc>) -> Result<(String, DateTime<Utc>)> {
+    /// guesses or five minutes end it. Guesses are counted per phone across codes and per client
+    /// address before they are compared, so a new code does not buy new guesses.
+    pub async fn sign_in_with_code(&self, phone: &str, code: &str, client: &str, now: DateTime<Utc>) -> Result<(String, DateTime<Utc>)> {
+        let phone_key = key("code", &[phone]);
+        let client_key = key("client", &[client]);
+        self.count_guess(
+            &[
+                Counted { key: phone_key.clone(), throttle: &Throttle::CODE_GUESSES },
+                Counted { key: client_key.clone(), throttle: &Throttle::CLIENT },
+            ],
+            now,
+        )
+        .await?;
         let found = sign_in_code::Entity::find()
             .filter(sign_in_code::Column::Phone.eq(phone))
             .one(&self.db)
@@ -107,6 +127,7 @@ impl Store {
             return Err(StorageError::Unauthenticated);
         }
         txn.commit().await?;
+        self.guess_was_right(&phone_key, &client_key).await?;
         self.open_resident_session(&found.company_id, phone, now).await
     }
 }

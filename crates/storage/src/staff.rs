@@ -73,8 +73,6 @@ impl Store {
             phone: Set(input.phone),
             skills: Set(json!(input.skills)),
             active: Set(true),
-            failed_logins: Set(0),
-            locked_until: Set(None),
             created_at: Set(now),
             last_assigned_at: Set(None),
         }

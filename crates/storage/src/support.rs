@@ -1,8 +1,8 @@
 //! Small pieces every repository uses: ids, the audit trail, paging.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, OnConflict};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait};
 use serde_json::Value;
 
 use crate::entity::{audit_entry, counter};
@@ -75,6 +75,22 @@ impl<'a> Audit<'a> {
     }
 }
 
+/// `column` contains `text` as typed: `%` and `_` in a search are characters, not wildcards.
+pub(crate) fn contains_literally(column: impl ColumnTrait, text: &str) -> Expr {
+    Expr::col(column.as_column_ref()).like(LikeExpr::new(format!("%{}%", escape_like(text))).escape('\\'))
+}
+
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 /// Only admins change the company's set-up.
 pub(crate) fn require_admin(who: &Principal) -> Result<()> {
     if who.role.administers() { Ok(()) } else { Err(StorageError::Forbidden) }
@@ -102,4 +118,15 @@ pub(crate) async fn next_counter(db: &impl ConnectionTrait, company_id: &str, na
         .await?
         .ok_or(StorageError::NotFound("counter"))?;
     Ok(current.value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_are_escaped() {
+        assert_eq!(escape_like("100%_a\\b"), "100\\%\\_a\\\\b");
+        assert_eq!(escape_like("三楼漏水"), "三楼漏水");
+    }
 }

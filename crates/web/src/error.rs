@@ -2,6 +2,7 @@
 //! caller's language (zh-CN by default, en on request).
 
 use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
 use axum::response::{IntoResponse, Response};
 use guanjia_domain::ticket::LifecycleError;
 use guanjia_domain::validation::ValidationError;
@@ -41,7 +42,7 @@ guanjia_codes! {
     InvalidRequest = "invalid_request" => (StatusCode::BAD_REQUEST, "请求格式不正确", "The request is malformed"),
     Unauthenticated = "unauthenticated" => (StatusCode::UNAUTHORIZED, "未登录或登录已失效", "Not signed in, or the session has expired"),
     InvalidCredentials = "invalid_credentials" => (StatusCode::UNAUTHORIZED, "用户名或密码错误", "Wrong username or password"),
-    AccountLocked = "account_locked" => (StatusCode::LOCKED, "登录失败次数过多，账号已临时锁定", "Too many failed logins: the account is locked for a while"),
+    TooManyAttempts = "too_many_attempts" => (StatusCode::TOO_MANY_REQUESTS, "尝试次数过多，请稍后再试", "Too many attempts; try again later"),
     Forbidden = "forbidden" => (StatusCode::FORBIDDEN, "无权执行此操作", "You may not do this"),
     NotFound = "not_found" => (StatusCode::NOT_FOUND, "对象不存在", "Not found"),
     InvalidTransition = "invalid_transition" => (StatusCode::CONFLICT, "工单当前状态不允许此操作", "The ticket's status does not allow this action"),
@@ -81,6 +82,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         // The body is written by the localize middleware, which knows the caller's language.
         let mut response = self.code.status().into_response();
+        if let Some(seconds) = self.details.get("retry_after_seconds").and_then(Value::as_i64) {
+            response.headers_mut().insert(RETRY_AFTER, seconds.into());
+        }
         response.extensions_mut().insert(self);
         response
     }
@@ -117,7 +121,10 @@ impl From<StorageError> for ApiError {
             StorageError::Validation(v) => v.into(),
             StorageError::Lifecycle(l) => l.into(),
             StorageError::Unauthenticated => ApiError::new(ErrorCode::Unauthenticated),
-            StorageError::Locked(until) => ApiError::with_details(ErrorCode::AccountLocked, json!({ "locked_until": until })),
+            StorageError::Throttled(until) => {
+                let seconds = (until - chrono::Utc::now()).num_seconds().max(1);
+                ApiError::with_details(ErrorCode::TooManyAttempts, json!({ "retry_after_seconds": seconds, "retry_at": until }))
+            }
             StorageError::Forbidden => ApiError::new(ErrorCode::Forbidden),
             StorageError::LinkUsed => ApiError::new(ErrorCode::LinkUsed),
             StorageError::LinkExpired => ApiError::new(ErrorCode::LinkExpired),

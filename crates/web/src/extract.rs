@@ -1,7 +1,9 @@
 //! Request extractors whose failures are API errors: JSON bodies, query strings, the caller.
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
@@ -55,6 +57,27 @@ impl FromRequestParts<AppState> for Caller {
         let token = bearer_token(&parts.headers).ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         let principal = state.store.authenticate(token, chrono::Utc::now()).await?;
         Ok(Caller(principal))
+    }
+}
+
+/// The address a request came from, for the sign-in throttle: the connection's peer, or behind a
+/// reverse proxy (`behind_proxy`) the address the proxy appended last to `X-Forwarded-For` (the
+/// ones before it are the client's word, which anyone can forge). "unknown" when the server was
+/// started without connection information.
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let forwarded = || {
+            let value = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).last()?;
+            let last = value.rsplit(',').next()?.trim();
+            last.parse::<IpAddr>().ok()
+        };
+        let peer = || parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+        let address = if state.settings.behind_proxy { forwarded().or_else(peer) } else { peer() };
+        Ok(ClientAddr(address.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())))
     }
 }
 

@@ -1,7 +1,7 @@
 //! The caller's language, and the middleware that writes error bodies in it.
 
 use axum::extract::Request;
-use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE};
+use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -37,10 +37,11 @@ pub async fn localize(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     if let Some(error) = response.extensions_mut().remove::<ApiError>() {
         let body = serde_json::to_vec(&error.body(lang)).unwrap_or_default();
-        let status = response.status();
-        response = Response::new(body.into());
-        *response.status_mut() = status;
-        response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        // The status and headers (such as `Retry-After`) stay; the body and its type are ours.
+        let (mut parts, _) = response.into_parts();
+        parts.headers.remove(CONTENT_LENGTH);
+        parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        response = Response::from_parts(parts, body.into());
     }
     response
 }

@@ -3,10 +3,13 @@
 
 mod error;
 mod extract;
+mod housekeeping;
 mod i18n;
+mod input_guard;
 mod paging;
 mod routes;
 mod scheduler;
+mod security_headers;
 mod state;
 mod ui;
 
@@ -25,6 +28,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use error::{ApiError, ErrorCode};
 pub use i18n::Lang;
+pub use housekeeping::spawn_housekeeping;
 pub use scheduler::spawn_scheduler;
 pub use state::{AppState, Settings};
 
@@ -84,9 +88,11 @@ pub fn app(store: Store, settings: Settings) -> Router {
         .fallback(|| async { ApiError::new(ErrorCode::NotFound) })
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(input_guard::refuse_unreadable_input))
         .layer(middleware::from_fn(record_request))
         .layer(middleware::from_fn(i18n::localize))
         .layer(CatchPanicLayer::custom(|_| ApiError::new(ErrorCode::Internal).into_response()))
+        .layer(middleware::from_fn(security_headers::add))
         .with_state(state)
 }
 

@@ -15,8 +15,42 @@ code_enum! {
 /// The largest photo accepted: a phone camera's, not a RAW file's.
 pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
 
-/// The largest picture decoded, in pixels, so a tiny file cannot expand into gigabytes.
+/// How a photo is decoded, which decides the memory it takes: a tiny file can describe a huge
+/// picture, so the pixels allowed depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoding {
+    /// A sequential JPEG (what phone cameras write) is decoded straight at 1/2, 1/4 or 1/8 of its
+    /// size, enough for the thumbnail: its memory stays small whatever its size.
+    Scaled,
+    /// PNG, WebP and progressive JPEG are decoded whole: 4 bytes (PNG, WebP) or 6 (progressive
+    /// JPEG's coefficients) per pixel.
+    Whole,
+}
+
+impl Decoding {
+    /// The largest picture accepted, in pixels.
+    pub fn max_pixels(self) -> u64 {
+        match self {
+            Decoding::Scaled => MAX_PHOTO_PIXELS,
+            Decoding::Whole => 16_000_000,
+        }
+    }
+
+    /// Whether a picture of `width` × `height` may be decoded this way.
+    pub fn allows(self, width: u32, height: u32) -> bool {
+        u64::from(width) * u64::from(height) <= self.max_pixels()
+    }
+}
+
+/// The largest camera photo accepted, in pixels (a 48-megapixel phone's full-size shot fits).
 pub const MAX_PHOTO_PIXELS: u64 = 50_000_000;
+
+/// The most memory one decoding may take; with [`CONCURRENT_DECODES`] this bounds what photos
+/// cost the server however many arrive at once.
+pub const DECODER_MEMORY: u64 = 128 * 1024 * 1024;
+
+/// Photos decoded at the same time; the others wait their turn.
+pub const CONCURRENT_DECODES: usize = 2;
 
 /// The longest edge of a thumbnail.
 pub const THUMBNAIL_EDGE: u32 = 320;
@@ -48,6 +82,15 @@ impl PhotoType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_decoding_allows_fewer_pixels() {
+        assert!(Decoding::Scaled.allows(7000, 7000));
+        assert!(!Decoding::Whole.allows(7000, 7000), "a PNG bomb");
+        assert!(Decoding::Whole.allows(4032, 3024), "a 12-megapixel photo");
+        assert!(!Decoding::Scaled.allows(10_000, 5001));
+        assert!(Decoding::Whole.max_pixels() * 6 <= DECODER_MEMORY, "a progressive JPEG's coefficients fit");
+    }
 
     #[test]
     fn only_real_photos_are_recognised() {

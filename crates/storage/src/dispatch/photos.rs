@@ -5,12 +5,15 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use guanjia_domain::dispatch::photo::{MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS, MAX_PHOTOS_PER_TICKET, PhotoType, THUMBNAIL_EDGE, sniff};
+use guanjia_domain::dispatch::photo::{
+    CONCURRENT_DECODES, DECODER_MEMORY, Decoding, MAX_PHOTO_BYTES, MAX_PHOTOS_PER_TICKET, PhotoType, THUMBNAIL_EDGE, sniff,
+};
 use guanjia_domain::ticket::{Status, Visibility};
 use guanjia_domain::validation::FieldErrorCode;
-use image::{ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::json;
+use tokio::sync::Semaphore;
 
 use crate::db::Store;
 use crate::entity::{photo, ticket};
@@ -34,24 +37,11 @@ struct Checked {
 /// Decodes the photo within limits and makes its thumbnail (CPU work, off the async threads).
 fn check(bytes: &[u8]) -> Result<Checked> {
     let kind = sniff(bytes).ok_or_else(|| bad_file(FieldErrorCode::Invalid))?;
-    let format = match kind {
-        PhotoType::Jpeg => ImageFormat::Jpeg,
-        PhotoType::Png => ImageFormat::Png,
-        PhotoType::Webp => ImageFormat::WebP,
+    let (width, height, picture) = match kind {
+        PhotoType::Jpeg => decode_jpeg(bytes)?,
+        PhotoType::Png => decode_whole(bytes, ImageFormat::Png)?,
+        PhotoType::Webp => decode_whole(bytes, ImageFormat::WebP)?,
     };
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_alloc = Some(MAX_PHOTO_PIXELS * 4);
-    reader.limits(limits);
-    let (width, height) = reader.into_dimensions().map_err(|_| bad_file(FieldErrorCode::Invalid))?;
-    if u64::from(width) * u64::from(height) > MAX_PHOTO_PIXELS {
-        return Err(bad_file(FieldErrorCode::TooLong));
-    }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_alloc = Some(MAX_PHOTO_PIXELS * 4);
-    reader.limits(limits);
-    let picture = reader.decode().map_err(|_| bad_file(FieldErrorCode::Invalid))?;
     let mut thumbnail = Vec::new();
     picture
         .thumbnail(THUMBNAIL_EDGE, THUMBNAIL_EDGE)
@@ -59,6 +49,51 @@ fn check(bytes: &[u8]) -> Result<Checked> {
         .write_to(&mut Cursor::new(&mut thumbnail), ImageFormat::Jpeg)
         .map_err(|e| StorageError::Files(e.to_string()))?;
     Ok(Checked { kind, width, height, thumbnail })
+}
+
+/// A JPEG's size and its picture, decoded at the smallest scale that still covers a thumbnail
+/// when it is sequential; a progressive one is decoded whole, so within the smaller limit.
+fn decode_jpeg(bytes: &[u8]) -> Result<(u32, u32, DynamicImage)> {
+    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    decoder.set_max_decoding_buffer_size(usize::try_from(DECODER_MEMORY).unwrap_or(usize::MAX));
+    decoder.read_info().map_err(|_| bad_file(FieldErrorCode::Invalid))?;
+    let info = decoder.info().ok_or_else(|| bad_file(FieldErrorCode::Invalid))?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    let decoding = match info.coding_process {
+        jpeg_decoder::CodingProcess::DctSequential => Decoding::Scaled,
+        _ => Decoding::Whole,
+    };
+    if !decoding.allows(width, height) {
+        return Err(bad_file(FieldErrorCode::TooLong));
+    }
+    let edge = u16::try_from(THUMBNAIL_EDGE).unwrap_or(u16::MAX);
+    let (scaled_width, scaled_height) = decoder.scale(edge, edge).map_err(|_| bad_file(FieldErrorCode::Invalid))?;
+    let pixels = decoder.decode().map_err(|_| bad_file(FieldErrorCode::Invalid))?;
+    let (w, h) = (u32::from(scaled_width), u32::from(scaled_height));
+    let picture = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => image::RgbImage::from_raw(w, h, pixels).map(DynamicImage::ImageRgb8),
+        jpeg_decoder::PixelFormat::L8 => image::GrayImage::from_raw(w, h, pixels).map(DynamicImage::ImageLuma8),
+        // Print shops' CMYK and 16-bit medical greys are not photos of a repair.
+        jpeg_decoder::PixelFormat::CMYK32 | jpeg_decoder::PixelFormat::L16 => None,
+    };
+    Ok((width, height, picture.ok_or_else(|| bad_file(FieldErrorCode::Invalid))?))
+}
+
+/// A PNG or WebP, read whole within the limits for whole decoding.
+fn decode_whole(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32, DynamicImage)> {
+    let reader = || {
+        let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+        let mut limits = Limits::default();
+        limits.max_alloc = Some(DECODER_MEMORY);
+        reader.limits(limits);
+        reader
+    };
+    let (width, height) = reader().into_dimensions().map_err(|_| bad_file(FieldErrorCode::Invalid))?;
+    if !Decoding::Whole.allows(width, height) {
+        return Err(bad_file(FieldErrorCode::TooLong));
+    }
+    let picture = reader().decode().map_err(|_| bad_file(FieldErrorCode::Invalid))?;
+    Ok((width, height, picture))
 }
 
 fn paths(dir: &Path, p: &photo::Model, kind: PhotoType) -> (PathBuf, PathBuf) {
@@ -73,14 +108,18 @@ pub struct CheckedPhoto {
     checked: Checked,
 }
 
-/// Checks a photo's size and content and makes its thumbnail (CPU work, off the async threads).
+/// Checks a photo's size and content and makes its thumbnail (CPU work, off the async threads),
+/// at most [`CONCURRENT_DECODES`] at a time in this process.
 pub async fn check_photo(bytes: Vec<u8>) -> Result<CheckedPhoto> {
+    static DECODING: Semaphore = Semaphore::const_new(CONCURRENT_DECODES);
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(bad_file(FieldErrorCode::TooLong));
     }
+    let _turn = DECODING.acquire().await.map_err(|e| StorageError::Files(e.to_string()))?;
+    // A decoder that panics on a crafted file has refused it.
     tokio::task::spawn_blocking(move || check(&bytes).map(|checked| CheckedPhoto { bytes, checked }))
         .await
-        .map_err(|e| StorageError::Files(e.to_string()))?
+        .map_err(|_| bad_file(FieldErrorCode::Invalid))?
 }
 
 impl Store {

@@ -28,6 +28,8 @@ pub mod room;
 pub mod roster;
 pub mod session;
 pub mod sign_in_code;
+pub mod sign_in_code_request;
+pub mod sign_in_throttle;
 pub mod sla_clock;
 pub mod sla_policy;
 pub mod sla_step;

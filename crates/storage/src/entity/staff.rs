@@ -16,8 +16,6 @@ pub struct Model {
     pub phone: Option<String>,
     pub skills: Json,
     pub active: bool,
-    pub failed_logins: i32,
-    pub locked_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     /// The last time a job was dispatched to them (round-robin reads it).
     pub last_assigned_at: Option<DateTimeUtc>,

@@ -12,7 +12,7 @@ use crate::db::Store;
 use crate::entity::{sla_clock, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
-use crate::support::{Page, PageRequest};
+use crate::support::{Page, PageRequest, contains_literally};
 
 /// Filters of the ticket list; all optional, combined with AND.
 #[derive(Debug, Clone, Default)]
@@ -126,10 +126,10 @@ fn search(q: &str) -> Condition {
     let digits: String = q.chars().filter(char::is_ascii_digit).collect();
     let mut any = Condition::any()
         .add(ticket::Column::Number.eq(q.to_uppercase()))
-        .add(ticket::Column::Title.contains(q))
-        .add(ticket::Column::Description.contains(q));
+        .add(contains_literally(ticket::Column::Title, q))
+        .add(contains_literally(ticket::Column::Description, q));
     if digits.len() >= 4 && digits.len() == q.chars().filter(|c| !c.is_whitespace() && *c != '-').count() {
-        any = any.add(ticket::Column::ContactPhone.contains(&digits));
+        any = any.add(contains_literally(ticket::Column::ContactPhone, &digits));
     }
     any
 }

@@ -14,7 +14,7 @@ use guanjia_storage::{CODE_TTL, StorageError};
 
 use super::staff::StaffView;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::extract::{ApiJson, Caller, bearer_token};
+use crate::extract::{ApiJson, Caller, ClientAddr, bearer_token};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -41,11 +41,18 @@ pub struct LoginResponse {
     pub user: StaffView,
 }
 
-/// Signs a staff member in. Five failed attempts in a row lock the account for 15 minutes.
+/// Signs a staff member in. After five failed attempts from one address for one username each
+/// further attempt waits longer (15 s, doubling up to 15 minutes), answered with 429 and
+/// `Retry-After`; unknown usernames are answered alike.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, description = "invalid_credentials"), (status = 423, description = "account_locked")))]
-async fn login(State(state): State<AppState>, ApiJson(input): ApiJson<LoginRequest>) -> ApiResult<axum::Json<LoginResponse>> {
-    let login = state.store.login(&input.username, &input.password, Utc::now()).await.map_err(credentials)?;
+    responses((status = 200, body = LoginResponse), (status = 400, description = "invalid_request"), (status = 401, description = "invalid_credentials"),
+        (status = 422, description = "validation_failed"), (status = 429, description = "too_many_attempts")))]
+async fn login(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    ApiJson(input): ApiJson<LoginRequest>,
+) -> ApiResult<axum::Json<LoginResponse>> {
+    let login = state.store.login(&input.username, &input.password, &client, Utc::now()).await.map_err(credentials)?;
     Ok(axum::Json(LoginResponse { token: login.token, expires_at: login.expires_at, user: StaffView::full(login.staff) }))
 }
 
@@ -63,23 +70,26 @@ pub struct CodeSent {
 }
 
 /// Sends a resident a one-time sign-in code. The answer is the same whether or not the phone is
-/// registered, so that it reveals nobody's address.
+/// registered, so that it reveals nobody's address. At most one a minute, five an hour and ten a
+/// day per phone (and a limit per client address): beyond, 429 with `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/auth/resident/code", tag = "auth", request_body = CodeRequest,
-    responses((status = 202, body = CodeSent), (status = 422)))]
+    responses((status = 202, body = CodeSent), (status = 400, description = "invalid_request"), (status = 422, description = "validation_failed"),
+        (status = 429, description = "too_many_attempts")))]
 async fn request_code(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     ApiJson(input): ApiJson<CodeRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<CodeSent>)> {
-    send_sign_in_code(&state, &input.phone).await?;
+    send_sign_in_code(&state, &input.phone, &client).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(CodeSent { expires_in: CODE_TTL.num_seconds() })))
 }
 
 /// Sends a code to a registered phone through the notification outbox, and in demo mode writes it
 /// to the server log as well; silent about phones nobody registered. The API and the resident
 /// pages both sign in this way.
-pub(crate) async fn send_sign_in_code(state: &AppState, raw_phone: &str) -> ApiResult<()> {
+pub(crate) async fn send_sign_in_code(state: &AppState, raw_phone: &str, client: &str) -> ApiResult<()> {
     let phone = resident_phone(raw_phone)?;
-    if let Some(issued) = state.store.issue_sign_in_code(&phone, Utc::now()).await?
+    if let Some(issued) = state.store.issue_sign_in_code(&phone, client, Utc::now()).await?
         && state.settings.log_sign_in_codes
     {
         tracing::info!(phone = %mask_phone(&issued.phone), code = %issued.code, "resident sign-in code (demo delivery)");
@@ -101,20 +111,24 @@ pub struct ResidentLoginResponse {
 }
 
 /// Signs a resident in with their phone and the code sent to it (single use, 5 minutes, 5 tries).
+/// Wrong codes count per phone across codes: after five, 15 minutes' wait, doubling with each
+/// further failure (429 with `Retry-After`).
 #[utoipa::path(post, path = "/api/v1/auth/resident/login", tag = "auth", request_body = ResidentLoginRequest,
-    responses((status = 200, body = ResidentLoginResponse), (status = 401, description = "invalid_credentials")))]
+    responses((status = 200, body = ResidentLoginResponse), (status = 400, description = "invalid_request"), (status = 401, description = "invalid_credentials"),
+        (status = 422, description = "validation_failed"), (status = 429, description = "too_many_attempts")))]
 async fn resident_login(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     ApiJson(input): ApiJson<ResidentLoginRequest>,
 ) -> ApiResult<axum::Json<ResidentLoginResponse>> {
-    let (token, expires_at) = resident_session(&state, &input.phone, &input.code).await?;
+    let (token, expires_at) = resident_session(&state, &input.phone, &input.code, &client).await?;
     Ok(axum::Json(ResidentLoginResponse { token, expires_at }))
 }
 
 /// Opens a resident's session with their phone and its code: the token and when it expires.
-pub(crate) async fn resident_session(state: &AppState, raw_phone: &str, code: &str) -> ApiResult<(String, DateTime<Utc>)> {
+pub(crate) async fn resident_session(state: &AppState, raw_phone: &str, code: &str, client: &str) -> ApiResult<(String, DateTime<Utc>)> {
     let phone = resident_phone(raw_phone)?;
-    state.store.sign_in_with_code(&phone, code, Utc::now()).await.map_err(credentials)
+    state.store.sign_in_with_code(&phone, code, client, Utc::now()).await.map_err(credentials)
 }
 
 fn resident_phone(raw: &str) -> ApiResult<String> {

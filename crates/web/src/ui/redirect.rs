@@ -5,10 +5,18 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// `next` if it is a path of this site, else the workbench: a link must never send a signed-in
-/// user to another site.
+/// user to another site. Browsers drop tabs and line breaks inside a URL and read a backslash as `/`,
+/// so `/\t/evil.example` would become `//evil.example`: a path with any of them, or any space or
+/// control character, is refused rather than cleaned.
 pub fn local_path(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
+            path
+        }
         _ => "/",
     }
 }
@@ -54,7 +62,7 @@ mod tests {
     #[test]
     fn only_local_paths() {
         assert_eq!(local_path(Some("/tickets/1?x=2")), "/tickets/1?x=2");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", ""] {
+        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "", "/\t/evil.example", "/\n/evil.example", "/ /evil.example", "/\u{0}/x"] {
             assert_eq!(local_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(local_path(None), "/");

@@ -680,6 +680,7 @@ pub fn field_error(lang: Lang, code: FieldErrorCode) -> &'static str {
         FieldErrorCode::TooOld => ("太久以前", "too long ago"),
         FieldErrorCode::Taken => ("已被使用", "taken"),
         FieldErrorCode::TooShort => ("太短", "too short"),
+        FieldErrorCode::ControlCharacters => ("含有不可见的控制字符", "contains invisible control characters"),
     };
     pick(lang, zh, en)
 }

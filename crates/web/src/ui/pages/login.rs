@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::Lang;
+use crate::extract::ClientAddr;
 use crate::state::AppState;
 use crate::ui::chrome::Chrome;
 use crate::ui::error::{Notice, UiError};
@@ -55,13 +56,18 @@ pub struct Credentials {
 }
 
 /// `POST /login`: opens a session and sets its cookie.
-pub async fn submit(State(state): State<AppState>, headers: HeaderMap, Form(input): Form<Credentials>) -> Result<Response, UiError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(input): Form<Credentials>,
+) -> Result<Response, UiError> {
     let lang = page_lang(&headers);
     if !crate::ui::csrf::same_origin(&headers) {
         return Err(UiError::Csrf(lang));
     }
     let next = local_path(input.next.as_deref()).to_owned();
-    match state.store.login(&input.username, &input.password, Utc::now()).await {
+    match state.store.login(&input.username, &input.password, &client, Utc::now()).await {
         Ok(login) => {
             let mut response = see_other(false, &next);
             response.headers_mut().insert(SET_COOKIE, session::open(&headers, &login.token, login.expires_at));

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::error::ErrorCode;
 use crate::i18n::Lang;
 use crate::routes::auth::{resident_session, send_sign_in_code};
+use crate::extract::ClientAddr;
 use crate::state::AppState;
 use crate::ui::chrome::Chrome;
 use crate::ui::csrf::same_origin;
@@ -76,19 +77,30 @@ pub struct PhoneForm {
 }
 
 /// `POST /h5/login/code`: sends a code and asks for it.
-pub async fn send_code(State(state): State<AppState>, headers: HeaderMap, Form(input): Form<PhoneForm>) -> Result<Response, UiError> {
+pub async fn send_code(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(input): Form<PhoneForm>,
+) -> Result<Response, UiError> {
     let lang = page_lang(&headers);
     if !same_origin(&headers) {
         return Err(UiError::Csrf(lang));
     }
     let mut page = LoginPage::new(lang, input.phone.trim().to_owned(), after_sign_in(input.next.as_deref()));
-    match send_sign_in_code(&state, &page.phone).await {
+    match send_sign_in_code(&state, &page.phone, &client).await {
         Ok(()) => {
             page.code_step = true;
             page.answer(StatusCode::OK)
         }
         Err(error) if error.code == ErrorCode::ValidationFailed => {
             page.notice = Some(notice(page.t.h5_phone_invalid));
+            page.answer(error.code.status())
+        }
+        Err(error) if error.code == ErrorCode::TooManyAttempts => {
+            // A code sent a moment ago is still good: ask for it.
+            page.code_step = true;
+            page.notice = Some(Notice::of(&error, lang));
             page.answer(error.code.status())
         }
         Err(error) => Err(UiError::api(error, lang)),
@@ -105,23 +117,31 @@ pub struct CodeForm {
 }
 
 /// `POST /h5/login`: opens the resident's session and sets its cookie.
-pub async fn submit(State(state): State<AppState>, headers: HeaderMap, Form(input): Form<CodeForm>) -> Result<Response, UiError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(input): Form<CodeForm>,
+) -> Result<Response, UiError> {
     let lang = page_lang(&headers);
     if !same_origin(&headers) {
         return Err(UiError::Csrf(lang));
     }
     let next = after_sign_in(input.next.as_deref());
-    match resident_session(&state, &input.phone, &input.code).await {
+    match resident_session(&state, &input.phone, &input.code, &client).await {
         Ok((token, expires_at)) => {
             let mut response = see_other(false, &next);
             response.headers_mut().insert(SET_COOKIE, session::open(&headers, &token, expires_at));
             Ok(response)
         }
-        Err(error) if matches!(error.code, ErrorCode::InvalidCredentials | ErrorCode::ValidationFailed) => {
+        Err(error) if matches!(error.code, ErrorCode::InvalidCredentials | ErrorCode::ValidationFailed | ErrorCode::TooManyAttempts) => {
             let mut page = LoginPage::new(lang, input.phone.trim().to_owned(), next);
-            page.code_step = error.code == ErrorCode::InvalidCredentials;
-            let said = if page.code_step { page.t.h5_code_wrong } else { page.t.h5_phone_invalid };
-            page.notice = Some(notice(said));
+            page.code_step = error.code != ErrorCode::ValidationFailed;
+            page.notice = Some(match error.code {
+                ErrorCode::InvalidCredentials => notice(page.t.h5_code_wrong),
+                ErrorCode::TooManyAttempts => Notice::of(&error, lang),
+                _ => notice(page.t.h5_phone_invalid),
+            });
             page.answer(error.code.status())
         }
         Err(error) => Err(UiError::api(error, lang)),
