@@ -89,9 +89,10 @@ pub fn app(store: Store, settings: Settings) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(input_guard::refuse_unreadable_input))
+        // Inside the layers below, so a panic is counted and answered with the JSON error too.
+        .layer(CatchPanicLayer::custom(|_| ApiError::new(ErrorCode::Internal).into_response()))
         .layer(middleware::from_fn(record_request))
         .layer(middleware::from_fn(i18n::localize))
-        .layer(CatchPanicLayer::custom(|_| ApiError::new(ErrorCode::Internal).into_response()))
         .layer(middleware::from_fn(security_headers::add))
         .with_state(state)
 }
