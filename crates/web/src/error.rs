@@ -167,3 +167,34 @@ mod tests {
         }
     }
 }
+
+/// Documents the error answer on every operation of `openapi`, as the `default` response: any
+/// status an operation does not list itself (400 for a malformed request, 401, 404, 422, 429,
+/// 503 …) carries this body, with one of the stable codes.
+pub fn document_errors(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+    let error = ObjectBuilder::new()
+        .property(
+            "code",
+            ObjectBuilder::new().schema_type(Type::String).enum_values(Some(ErrorCode::ALL.iter().map(|c| c.as_str()))),
+        )
+        .required("code")
+        .property("message", ObjectBuilder::new().schema_type(Type::String).description(Some("In the caller's language (Accept-Language).")))
+        .required("message")
+        .property("details", ObjectBuilder::new().schema_type(Type::Object).description(Some("e.g. `fields`: field → reason code")))
+        .required("details");
+    let body = ObjectBuilder::new().property("error", error).required("error");
+    openapi.components.get_or_insert_with(Default::default).schemas.insert("ErrorBody".to_owned(), RefOr::T(body.into()));
+    let answer = ResponseBuilder::new()
+        .description("An error: the status and a stable code say what went wrong")
+        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+        .build();
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            operation.responses.responses.entry("default".to_owned()).or_insert_with(|| RefOr::T(answer.clone()));
+        }
+    }
+}

@@ -55,7 +55,7 @@ fn metrics_handle() -> PrometheusHandle {
 
 /// The OpenAPI document and the routes it describes, built from the same handler annotations.
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
         .merge(routes::calendars::router())
         .merge(routes::dispatch::router())
@@ -73,7 +73,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::staff::router())
         .merge(routes::taxonomy::router())
         .merge(routes::tickets::router())
-        .split_for_parts()
+        .split_for_parts();
+    error::document_errors(&mut openapi);
+    (router, openapi)
 }
 
 /// The whole application over `store`.

@@ -44,6 +44,16 @@ pub struct PageOf<T> {
 }
 
 impl<T> PageOf<T> {
+    /// A page of a list read whole: a company's calendars, policies, grids or campaigns, tens
+    /// rather than thousands, paged like every other list.
+    pub fn of_all(all: Vec<T>, request: PageRequest) -> Self {
+        let total = all.len() as u64;
+        let skip = usize::try_from(request.page.saturating_sub(1).saturating_mul(request.per_page)).unwrap_or(usize::MAX);
+        let take = usize::try_from(request.per_page).unwrap_or(usize::MAX);
+        let items = all.into_iter().skip(skip).take(take).collect();
+        PageOf { items, total, page: request.page, per_page: request.per_page }
+    }
+
     pub fn from_page<S>(page: Page<S>, view: impl FnMut(S) -> T) -> Self {
         PageOf { items: page.items.into_iter().map(view).collect(), total: page.total, page: page.page, per_page: page.per_page }
     }

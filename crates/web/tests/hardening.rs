@@ -18,6 +18,7 @@ on_both_databases!(
     search_wildcards_are_characters,
     answers_carry_security_headers_and_stay_on_the_site,
     photo_bombs_are_refused_before_they_are_decoded,
+    the_openapi_document_says_what_the_server_answers,
 );
 
 /// The status, the error code and the `Retry-After` header of a sign-in.
@@ -269,4 +270,42 @@ async fn photo_bombs_are_refused_before_they_are_decoded(server: Server) {
     let thumb = server.client.get(server.url(saved["thumbnail_url"].as_str().unwrap())).bearer_auth(&site.agent).send().await.unwrap();
     let small = image::load_from_memory(&thumb.bytes().await.unwrap()).unwrap();
     assert_eq!((small.width(), small.height()), (320, 240));
+}
+
+async fn the_openapi_document_says_what_the_server_answers(server: Server) {
+    let (_, doc) = server.get(None, "/api/openapi.json").await;
+    let schemas = &doc["components"]["schemas"];
+    // Codes as they travel, not the Rust names of the variants.
+    assert_eq!(schemas["Role"]["enum"], json!(["admin", "manager", "supervisor", "agent", "butler", "technician", "resident"]), "{}", schemas["Role"]);
+    for (name, schema) in schemas.as_object().unwrap() {
+        if let Some(values) = schema["enum"].as_array() {
+            assert!(values.iter().all(|v| v.as_str().is_some_and(|v| !v.chars().any(|c| c.is_ascii_uppercase()))), "{name}: {values:?}");
+        }
+    }
+    // Every operation documents the error answer it may give.
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            operations += 1;
+            assert_eq!(operation["responses"]["default"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody", "{method} {path}");
+        }
+    }
+    assert!(operations > 50, "{operations}");
+    let codes = &schemas["ErrorBody"]["properties"]["error"]["properties"]["code"]["enum"];
+    assert!(codes.as_array().unwrap().contains(&json!("too_many_attempts")), "{codes}");
+    // The small lists are paged like every other.
+    let _site = server.site("lst").await;
+    for path in ["/api/v1/calendars", "/api/v1/sla/policies", "/api/v1/grids", "/api/v1/nps/campaigns"] {
+        let (status, list) = server.get(Some(&server.admin), &format!("{path}?per_page=1")).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {list}");
+        assert_eq!((list["page"].as_u64(), list["per_page"].as_u64()), (Some(1), Some(1)), "{path}: {list}");
+        assert!(list["total"].as_u64().is_some() && list["items"].as_array().unwrap().len() <= 1, "{path}: {list}");
+        let documented = &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        let name = documented["$ref"].as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_owned();
+        assert!(schemas[&name]["required"].as_array().is_some_and(|r| r.contains(&json!("total"))), "{path}: {documented}");
+    }
+    let (_, calendars) = server.get(Some(&server.admin), "/api/v1/calendars").await;
+    assert_eq!(calendars["total"], 2, "{calendars}");
+    let export = &doc["paths"]["/api/v1/calendars/{id}/export"]["get"]["responses"]["200"]["content"];
+    assert!(export.get("text/csv").is_some() && export.get("text/calendar").is_some(), "{export}");
 }

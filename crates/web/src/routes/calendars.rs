@@ -16,6 +16,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::paging::{PageOf, PageQuery};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::extract::{ApiJson, ApiQuery, Caller};
 use crate::routes::places::ProjectView;
@@ -59,11 +60,6 @@ impl From<calendar::Model> for CalendarView {
             updated_at: c.updated_at,
         }
     }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CalendarList {
-    pub items: Vec<CalendarView>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -146,10 +142,14 @@ fn format(query: &FormatQuery) -> ApiResult<Format> {
 }
 
 /// The company's calendars: "中国大陆法定节假日" (the default) and "7×24小时" come seeded.
-#[utoipa::path(get, path = "/api/v1/calendars", tag = "sla", responses((status = 200, body = CalendarList)))]
-async fn list_calendars(State(state): State<AppState>, Caller(who): Caller) -> ApiResult<axum::Json<CalendarList>> {
-    let items = state.store.calendars(&who).await?.into_iter().map(CalendarView::from).collect();
-    Ok(axum::Json(CalendarList { items }))
+#[utoipa::path(get, path = "/api/v1/calendars", tag = "sla", params(PageQuery), responses((status = 200, body = PageOf<CalendarView>)))]
+async fn list_calendars(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<axum::Json<PageOf<CalendarView>>> {
+    let all = state.store.calendars(&who).await?.into_iter().map(CalendarView::from).collect();
+    Ok(axum::Json(PageOf::of_all(all, page.request()?)))
 }
 
 /// Creates a calendar (admins only); dated exceptions are added with PUT …/days/{date} or an import.
@@ -232,7 +232,8 @@ async fn remove_day(State(state): State<AppState>, Caller(who): Caller, Path((id
 
 /// The calendar's dated exceptions as a file: `?format=csv` (date,is_workday,name,hours) or `ics`.
 #[utoipa::path(get, path = "/api/v1/calendars/{id}/export", tag = "sla", params(FormatQuery),
-    responses((status = 200, description = "text/csv or text/calendar", content_type = "text/plain")))]
+    responses((status = 200, description = "The exceptions as CSV (`format=csv`) or iCalendar (`format=ics`)",
+        content((String = "text/csv"), (String = "text/calendar")))))]
 async fn export_calendar(
     State(state): State<AppState>,
     Caller(who): Caller,

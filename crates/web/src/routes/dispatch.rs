@@ -10,6 +10,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::paging::{PageOf, PageQuery};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, Caller};
 use crate::routes::tickets::TicketView;
@@ -135,16 +136,15 @@ impl From<grid::Model> for GridView {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct GridList {
-    pub items: Vec<GridView>,
-}
-
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct GridQuery {
     pub project_id: Option<String>,
+    /// From 1 (default 1).
+    pub page: Option<u64>,
+    /// 1–200 (default 50).
+    pub per_page: Option<u64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -169,10 +169,15 @@ async fn create_grid(State(state): State<AppState>, Caller(who): Caller, ApiJson
     Ok((StatusCode::CREATED, axum::Json(created.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/grids", tag = "dispatch", params(GridQuery), responses((status = 200, body = GridList)))]
-async fn list_grids(State(state): State<AppState>, Caller(who): Caller, ApiQuery(query): ApiQuery<GridQuery>) -> ApiResult<axum::Json<GridList>> {
-    let items = state.store.grids(&who, query.project_id.as_deref()).await?.into_iter().map(GridView::from).collect();
-    Ok(axum::Json(GridList { items }))
+#[utoipa::path(get, path = "/api/v1/grids", tag = "dispatch", params(GridQuery), responses((status = 200, body = PageOf<GridView>)))]
+async fn list_grids(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiQuery(query): ApiQuery<GridQuery>,
+) -> ApiResult<axum::Json<PageOf<GridView>>> {
+    let page = PageQuery { page: query.page, per_page: query.per_page }.request()?;
+    let all = state.store.grids(&who, query.project_id.as_deref()).await?.into_iter().map(GridView::from).collect();
+    Ok(axum::Json(PageOf::of_all(all, page)))
 }
 
 /// Sets a staff member's duty roster (admins, or a supervisor of their project): hours per

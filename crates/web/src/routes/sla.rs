@@ -10,8 +10,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::paging::{PageOf, PageQuery};
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, Caller};
+use crate::extract::{ApiJson, ApiQuery, Caller};
 use crate::routes::tickets::DeadlineView;
 use crate::state::AppState;
 
@@ -62,11 +63,6 @@ impl From<sla_policy::Model> for PolicyView {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PolicyList {
-    pub items: Vec<PolicyView>,
-}
-
 /// One clock a simulated ticket would get.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SimulatedDeadline {
@@ -86,10 +82,14 @@ pub struct Simulation {
 /// The company's policies, oldest first. Each clock of a ticket takes the most specific matching
 /// active policy that sets it; precedence: project, urgency, category, kind, service tier; the
 /// older of equals wins.
-#[utoipa::path(get, path = "/api/v1/sla/policies", tag = "sla", responses((status = 200, body = PolicyList)))]
-async fn list_policies(State(state): State<AppState>, Caller(who): Caller) -> ApiResult<axum::Json<PolicyList>> {
-    let items = state.store.sla_policies(&who).await?.into_iter().map(PolicyView::from).collect();
-    Ok(axum::Json(PolicyList { items }))
+#[utoipa::path(get, path = "/api/v1/sla/policies", tag = "sla", params(PageQuery), responses((status = 200, body = PageOf<PolicyView>)))]
+async fn list_policies(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<axum::Json<PageOf<PolicyView>>> {
+    let all = state.store.sla_policies(&who).await?.into_iter().map(PolicyView::from).collect();
+    Ok(axum::Json(PageOf::of_all(all, page.request()?)))
 }
 
 /// Adds a policy (admins only); open tickets' deadlines are recomputed.

@@ -9,8 +9,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::paging::{PageOf, PageQuery};
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, Caller};
+use crate::extract::{ApiJson, ApiQuery, Caller};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -50,11 +51,6 @@ impl From<Campaign> for CampaignView {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CampaignList {
-    pub items: Vec<CampaignView>,
-}
-
 /// What a survey link asks.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SurveyView {
@@ -64,10 +60,14 @@ pub struct SurveyView {
 }
 
 /// The campaigns of the projects the caller sees, newest first, each with its score.
-#[utoipa::path(get, path = "/api/v1/nps/campaigns", tag = "closed loop", responses((status = 200, body = CampaignList)))]
-async fn list_campaigns(State(state): State<AppState>, Caller(who): Caller) -> ApiResult<axum::Json<CampaignList>> {
-    let items = state.store.nps_campaigns(&who).await?.into_iter().map(CampaignView::from).collect();
-    Ok(axum::Json(CampaignList { items }))
+#[utoipa::path(get, path = "/api/v1/nps/campaigns", tag = "closed loop", params(PageQuery), responses((status = 200, body = PageOf<CampaignView>)))]
+async fn list_campaigns(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<axum::Json<PageOf<CampaignView>>> {
+    let all = state.store.nps_campaigns(&who).await?.into_iter().map(CampaignView::from).collect();
+    Ok(axum::Json(PageOf::of_all(all, page.request()?)))
 }
 
 /// Starts a campaign (admins and managers): each resident of the project, building or tier is
