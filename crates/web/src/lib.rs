@@ -9,6 +9,7 @@ mod routes;
 mod scheduler;
 mod state;
 mod ui;
+mod words;
 
 use std::sync::OnceLock;
 use std::time::Instant;

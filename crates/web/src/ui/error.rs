@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
-use serde_json::Value;
 
 use super::chrome::Chrome;
 use super::redirect::{is_htmx, see_other, sign_in_page, sign_in_then};
@@ -51,17 +50,11 @@ pub struct Notice {
 impl Notice {
     pub fn of(error: &ApiError, lang: Lang) -> Self {
         let colon = if lang == Lang::Zh { "：" } else { ": " };
-        let fields = match error.details.get("fields") {
-            Some(Value::Object(fields)) => fields
-                .iter()
-                .map(|(field, code)| {
-                    let why = code.as_str().and_then(|c| c.parse().ok()).map_or("", |c| text::field_error(lang, c));
-                    format!("{}{colon}{why}", text::field(lang, field))
-                })
-                .collect(),
-            _ => vec![],
-        };
-        Notice { message: error.code.message(lang).to_owned(), fields }
+        let fields = crate::words::field_problems(lang, &error.details)
+            .into_iter()
+            .map(|(field, why)| format!("{}{colon}{why}", text::field(lang, &field)))
+            .collect();
+        Notice { message: error.message(lang), fields }
     }
 }
 

@@ -669,19 +669,7 @@ pub fn field(lang: Lang, field: &str) -> String {
 }
 
 pub fn field_error(lang: Lang, code: FieldErrorCode) -> &'static str {
-    let (zh, en) = match code {
-        FieldErrorCode::Required => ("必填", "required"),
-        FieldErrorCode::Invalid => ("格式不正确", "invalid"),
-        FieldErrorCode::TooLong => ("太长", "too long"),
-        FieldErrorCode::OutOfRange => ("超出范围", "out of range"),
-        FieldErrorCode::UnknownReference => ("不存在或无权使用", "unknown"),
-        FieldErrorCode::Mismatch => ("与其他字段不一致", "does not match"),
-        FieldErrorCode::InFuture => ("不能晚于现在", "in the future"),
-        FieldErrorCode::TooOld => ("太久以前", "too long ago"),
-        FieldErrorCode::Taken => ("已被使用", "taken"),
-        FieldErrorCode::TooShort => ("太短", "too short"),
-    };
-    pick(lang, zh, en)
+    crate::words::field_error(lang, code)
 }
 
 /// Business time as people say it, in its two largest units: "1 小时 5 分" / "1 h 5 min".

@@ -23,7 +23,6 @@ use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 use guanjia_storage::Page;
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::Lang;
@@ -46,24 +45,18 @@ pub fn admin_only(session: &Session) -> Result<(), UiError> {
 #[derive(Default)]
 pub struct Faults {
     pub notice: Option<Notice>,
-    by_field: HashMap<String, &'static str>,
+    by_field: HashMap<String, String>,
 }
 
 impl Faults {
     pub fn of(error: &ApiError, lang: Lang) -> Self {
-        let by_field = match error.details.get("fields") {
-            Some(Value::Object(fields)) => fields
-                .iter()
-                .filter_map(|(field, code)| Some((field.clone(), text::field_error(lang, code.as_str()?.parse().ok()?))))
-                .collect(),
-            _ => HashMap::new(),
-        };
+        let by_field = crate::words::field_problems(lang, &error.details).into_iter().collect();
         Faults { notice: Some(Notice::of(error, lang)), by_field }
     }
 
-    /// Why `field` was refused, if it was.
-    pub fn at(&self, field: &str) -> Option<&'static str> {
-        self.by_field.get(field).copied()
+    /// Why `field` was refused, and what it accepts, if it was.
+    pub fn at(&self, field: &str) -> Option<String> {
+        self.by_field.get(field).cloned()
     }
 }
 
@@ -92,7 +85,7 @@ impl Refused {
     }
 
     /// Why `field` of the form `which` was refused.
-    pub fn why(&self, which: &str, field: &str) -> Option<&'static str> {
+    pub fn why(&self, which: &str, field: &str) -> Option<String> {
         if self.is(which) { self.faults.at(field) } else { None }
     }
 }
