@@ -90,10 +90,46 @@ impl Refused {
     }
 }
 
-/// `?page=…` of a list.
+/// `?page=…` of a list, and `done=…` after a form that worked.
 #[derive(Debug, Default, Deserialize)]
 pub struct PageParam {
     pub page: Option<u64>,
+    pub done: Option<Done>,
+}
+
+/// What the form before did, said once on the page it led to: every action gets an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Done {
+    Saved,
+    Deleted,
+    Password,
+}
+
+impl Done {
+    pub fn words(self, t: &Labels) -> &'static str {
+        match self {
+            Done::Saved => t.done_saved,
+            Done::Deleted => t.done_deleted,
+            Done::Password => t.done_password,
+        }
+    }
+
+    /// `path` with `done=…` added.
+    pub fn at(self, path: &str) -> String {
+        let code = match self {
+            Done::Saved => "saved",
+            Done::Deleted => "deleted",
+            Done::Password => "password",
+        };
+        format!("{path}{}done={code}", if path.contains('?') { '&' } else { '?' })
+    }
+}
+
+/// `GET /admin/…` of nothing we have: the error page in the reader's language, not the API's JSON.
+pub async fn unknown(session: Session) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    Err(UiError::api(ApiError::new(ErrorCode::NotFound), session.lang))
 }
 
 impl PageParam {
