@@ -498,4 +498,43 @@ mod tests {
             .unwrap_err();
         assert_eq!(bad.0.len(), 2);
     }
+
+    #[test]
+    fn a_refused_field_carries_what_its_rule_allows() {
+        let bad = ProjectInput { code: "翠 湖".into(), name: "x".repeat(201), kind: None, time_zone: None, address: None }.validate().unwrap_err();
+        let allowed: Vec<_> = bad.0.iter().map(|e| (e.field.as_str(), e.code, e.allowed)).collect();
+        assert_eq!(
+            allowed,
+            [
+                ("code", FieldErrorCode::Invalid, Some(Allowed::Code { min: 1, max: MAX_CODE })),
+                ("name", FieldErrorCode::TooLong, Some(Allowed::Length { min: 1, max: 200 })),
+            ]
+        );
+        let room = RoomInput { unit: None, number: "1".into(), kind: None, floor: Some(301), area_m2: Some(-1.0) }.validate().unwrap_err();
+        assert_eq!(room.0[0].allowed, Some(Allowed::Range { min: -10, max: 300 }));
+        assert_eq!(room.0[1].allowed, Some(Allowed::Positive { max: 1_000_000 }));
+        let password = PasswordInput { password: "short".into() }.validate().unwrap_err();
+        assert_eq!((password.0[0].code, password.0[0].allowed), (FieldErrorCode::TooShort, Some(Allowed::Length { min: MIN_PASSWORD, max: MAX_PASSWORD })));
+    }
+
+    #[test]
+    fn an_edited_staff_member_follows_the_rules_of_a_new_one() {
+        let edit = |role: &str, projects: Vec<String>, phone: Option<&str>| StaffEditInput {
+            name: " 张师傅 ".into(),
+            role: role.into(),
+            project_ids: projects,
+            skills: vec!["repair".into()],
+            phone: phone.map(str::to_owned),
+        };
+        let profile = edit("supervisor", vec!["p1".into(), "p1".into()], Some("")).validate().unwrap();
+        assert_eq!((profile.name.as_str(), profile.role, profile.project_ids, profile.phone), ("张师傅", Role::Supervisor, vec!["p1".to_owned()], None), "an empty phone clears it; projects once each");
+        let err = edit("agent", vec![], Some("123")).validate().unwrap_err();
+        let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["project_ids", "phone"]);
+        assert!(edit("resident", vec!["p1".into()], None).validate().is_err(), "residents are not staff");
+        let team = TeamEditInput { name: " 工程部 ".into(), kind: "engineering".into() }.validate().unwrap();
+        assert_eq!(team, TeamEdit { name: "工程部".into(), kind: TeamKind::Engineering });
+        assert!(TeamEditInput { name: "".into(), kind: "plumbing".into() }.validate().is_err());
+    }
 }
+

@@ -388,7 +388,7 @@ async fn an_admin_edits_a_project_and_a_staff_members_role_and_a_refused_edit_ke
     let refused = site.post_form(&edit, Some(&cookie), &[(csrf::FIELD, &token), ("code", "翠 湖"), ("name", "翠湖花园二期")]).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = body(refused).await;
-    assert!(page.contains("id=\"e-code\" class=\"field-error\">格式不正确，只能用字母、数字、- 和 _，1–64 位"), "beside the field, saying what is allowed");
+    assert!(page.contains("id=\"e-edit-code\" class=\"field-error\">格式不正确，只能用字母、数字、- 和 _，1–64 位"), "beside the field, saying what is allowed");
     assert!(page.contains("value=\"翠 湖\"") && page.contains("value=\"翠湖花园二期\""), "what was typed stays");
     assert_eq!(site.store.project(&system, &project_id).await.unwrap().name, "翠湖花园", "a refusal changes nothing");
 
