@@ -471,3 +471,30 @@ async fn a_wrong_admin_address_answers_the_error_page_in_the_readers_language() 
     let page = body(site.get("/admin/nonsense", Some(&english)).await).await;
     assert!(page.contains("Not found") && !page.contains("\"error\""), "in English for an English reader");
 }
+
+#[tokio::test]
+async fn a_team_is_renamed_and_deleted_on_the_teams_page() {
+    let site = Site::new().await;
+    site.hire("admin", "管理员老周", Role::Admin).await;
+    let (cookie, token) = site.sign_in_as("admin").await;
+    let system = site.system().await;
+    let project_id = site.project_id().await;
+    let made = site.post_form("/admin/teams", Some(&cookie), &[(csrf::FIELD, &token), ("project_id", &project_id), ("name", "维修班"), ("kind", "engineering")]).await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let team = site.store.teams(&system, Some(&project_id), ALL).await.unwrap().items.remove(0);
+    let edit = format!("/admin/teams/{}/edit", team.team.id);
+
+    let refused = site.post_form(&edit, Some(&cookie), &[(csrf::FIELD, &token), ("project_id", &project_id), ("name", "工程部"), ("kind", "plumbing")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(page.contains("类型：格式不正确") && page.contains("value=\"工程部\""), "the refusal, with what was typed");
+    let saved = site.post_form(&edit, Some(&cookie), &[(csrf::FIELD, &token), ("project_id", &project_id), ("name", "工程部"), ("kind", "engineering")]).await;
+    let back = header(&saved, LOCATION);
+    assert_eq!(back, format!("/admin/teams?project_id={project_id}&done=saved"));
+    let page = body(site.get(&back, Some(&cookie)).await).await;
+    assert!(page.contains("已保存") && page.contains("<strong>工程部</strong>"));
+
+    let gone = site.post_form(&format!("/admin/teams/{}/delete", team.team.id), Some(&cookie), &[(csrf::FIELD, &token), ("project_id", &project_id)]).await;
+    assert_eq!(header(&gone, LOCATION), format!("/admin/teams?project_id={project_id}&done=deleted"));
+    assert_eq!(site.store.teams(&system, Some(&project_id), ALL).await.unwrap().total, 0);
+}
