@@ -155,6 +155,21 @@ async fn places_are_edited_and_deleted_only_while_unused(server: Server) {
     assert_eq!(delete(&server, &server.admin, &format!("/api/v1/rooms/{}", empty["id"].as_str().unwrap())).await.0, StatusCode::NO_CONTENT);
     assert_eq!(delete(&server, &server.admin, "/api/v1/rooms/0190b5a2-0000-7000-8000-000000000000").await.0, StatusCode::NOT_FOUND);
 
+    let (_, doc) = server.get(None, "/api/openapi.json").await;
+    for (path, method) in [
+        ("/api/v1/projects/{id}", "put"),
+        ("/api/v1/projects/{id}", "delete"),
+        ("/api/v1/buildings/{id}", "put"),
+        ("/api/v1/rooms/{id}", "delete"),
+        ("/api/v1/residents/{id}", "put"),
+        ("/api/v1/staff/{id}", "put"),
+        ("/api/v1/staff/{id}/password", "post"),
+        ("/api/v1/teams/{id}", "delete"),
+        ("/api/v1/grids/{id}", "put"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");
+    }
+
     let lonely = server.ok(&server.admin, "/api/v1/projects", json!({ "code": "plc-empty", "name": "空项目" }), StatusCode::CREATED).await;
     let lonely = format!("/api/v1/projects/{}", lonely["id"].as_str().unwrap());
     assert_eq!(delete(&server, &server.admin, &lonely).await.0, StatusCode::NO_CONTENT);
