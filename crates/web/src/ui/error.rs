@@ -49,12 +49,16 @@ pub struct Notice {
 
 impl Notice {
     pub fn of(error: &ApiError, lang: Lang) -> Self {
-        let colon = if lang == Lang::Zh { "：" } else { ": " };
         let fields = crate::words::field_problems(lang, &error.details)
             .into_iter()
-            .map(|(field, why)| format!("{}{colon}{why}", text::field(lang, &field)))
+            .map(|(field, why)| Notice::line(lang, &text::field(lang, &field), &why))
             .collect();
         Notice { message: error.message(lang), fields }
+    }
+
+    /// One refused field as the notice lists it: "编码：格式不正确…".
+    pub fn line(lang: Lang, label: &str, why: &str) -> String {
+        format!("{label}{}{why}", if lang == Lang::Zh { "：" } else { ": " })
     }
 }
 

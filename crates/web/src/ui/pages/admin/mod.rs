@@ -54,6 +54,18 @@ impl Faults {
         Faults { notice: Some(Notice::of(error, lang)), by_field }
     }
 
+    /// The same refusal on a form about a person: its `name` is listed as 姓名, as it is labelled.
+    pub fn person(mut self, lang: Lang) -> Self {
+        if let (Some(notice), Some(why)) = (self.notice.as_mut(), self.by_field.get("name")) {
+            let generic = Notice::line(lang, &text::field(lang, "name"), why);
+            let person = Notice::line(lang, text::labels(lang).person_name, why);
+            for line in notice.fields.iter_mut().filter(|line| **line == generic) {
+                *line = person.clone();
+            }
+        }
+        self
+    }
+
     /// Why `field` was refused, and what it accepts, if it was.
     pub fn at(&self, field: &str) -> Option<String> {
         self.by_field.get(field).cloned()

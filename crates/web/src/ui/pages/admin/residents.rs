@@ -155,7 +155,7 @@ pub async fn create(State(state): State<AppState>, Extension(rooms): Extension<R
         Err(error) => Err(error.into()),
     };
     let search = Search { room_id: Some(room_id), ..Search::default() };
-    answer(session.lang, created, |_| search.url(1), async |faults| ResidentsPage::load(&state, &session, &rooms, &search, form, faults).await).await
+    answer(session.lang, created, |_| search.url(1), async |faults| ResidentsPage::load(&state, &session, &rooms, &search, form, faults.person(session.lang)).await).await
 }
 
 #[derive(Template)]
@@ -223,7 +223,7 @@ pub async fn update(State(state): State<AppState>, session: Session, Path(id): P
     match saved {
         Ok(r) => done(&Done::Saved.at(&Search { room_id: Some(r.room_id), ..Search::default() }.url(1))),
         Err(error) => {
-            let faults = Faults::of(&error, session.lang);
+            let faults = Faults::of(&error, session.lang).person(session.lang);
             render(EditPage::load(&state, &session, &id, Some((form, faults))).await?, Some(&error))
         }
     }

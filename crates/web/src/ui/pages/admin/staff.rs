@@ -133,7 +133,7 @@ pub async fn create(State(state): State<AppState>, Extension(rooms): Extension<R
         let total = state.store.staff_list(&session.who, guanjia_storage::PageRequest { page: 1, per_page: 1 }).await?.total;
         Ok::<_, ApiError>(page_url("/admin/staff", total.div_ceil(super::PER_PAGE).max(1)))
     };
-    answer(session.lang, created.await, |location| location, async |faults| StaffPage::load(&state, &session, &rooms, &PageParam::default(), form, faults).await).await
+    answer(session.lang, created.await, |location| location, async |faults| StaffPage::load(&state, &session, &rooms, &PageParam::default(), form, faults.person(session.lang)).await).await
 }
 
 /// `POST /admin/staff/{id}/active`: deactivates (`active=false`) or reactivates an account.
@@ -219,7 +219,7 @@ pub async fn update(State(state): State<AppState>, Extension(rooms): Extension<R
     match saved {
         Ok(m) => done(&Done::Saved.at(&format!("/admin/staff/{}", m.staff.id))),
         Err(error) => {
-            let faults = Faults::of(&error, session.lang);
+            let faults = Faults::of(&error, session.lang).person(session.lang);
             render(EditPage::load(&state, &session, &rooms, &id, Some((form, faults)), Faults::default(), None).await?, Some(&error))
         }
     }
@@ -235,7 +235,7 @@ pub async fn set_password(State(state): State<AppState>, Extension(rooms): Exten
     match saved {
         Ok(()) => done(&Done::Password.at(&format!("/admin/staff/{id}"))),
         Err(error) => {
-            let faults = Faults::of(&error, session.lang);
+            let faults = Faults::of(&error, session.lang).person(session.lang);
             render(EditPage::load(&state, &session, &rooms, &id, None, faults, None).await?, Some(&error))
         }
     }
@@ -247,7 +247,7 @@ pub async fn delete(State(state): State<AppState>, Extension(rooms): Extension<R
     match state.store.delete_staff(&session.who, &id, Utc::now()).await.map_err(ApiError::from) {
         Ok(()) => done(&Done::Deleted.at("/admin/staff")),
         Err(error) => {
-            let faults = Faults::of(&error, session.lang);
+            let faults = Faults::of(&error, session.lang).person(session.lang);
             render(EditPage::load(&state, &session, &rooms, &id, None, faults, None).await?, Some(&error))
         }
     }

@@ -402,6 +402,10 @@ async fn an_admin_edits_a_project_and_a_staff_members_role_and_a_refused_edit_ke
     let staff_page = format!("/admin/staff/{}", tech.staff.id);
     let page = body(site.get(&staff_page, Some(&cookie)).await).await;
     assert!(page.contains("value=\"张师傅\"") && page.contains(">姓名<"), "a person's name is labelled 姓名");
+    let refused = site.post_form(&staff_page, Some(&cookie), &[(csrf::FIELD, &token), ("name", " "), ("role", "supervisor"), ("project_ids", &project_id)]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(page.contains("<li>姓名：必填，最多 100 个字</li>") && !page.contains("名称：必填"), "the notice names the field as its label does");
     let saved = site.post_form(&staff_page, Some(&cookie), &[(csrf::FIELD, &token), ("name", "张师傅"), ("role", "supervisor"), ("project_ids", &project_id)]).await;
     assert_eq!(header(&saved, LOCATION), format!("{staff_page}?done=saved"));
     assert_eq!(site.store.staff_member(&system.company_id, &tech.staff.id).await.unwrap().role(), Role::Supervisor);
