@@ -472,7 +472,7 @@ labels! {
     done_saved => "已保存。", "Saved.";
     done_deleted => "已删除。", "Deleted.";
     done_password => "密码已重置，此人已在所有设备上退出。", "Password reset: every session of the account has ended.";
-    room_without_residents => "这间房屋还没有登记住户。", "Nobody is registered in this room yet.";
+    room_without_residents => "还没有登记住户。", "has nobody registered yet.";
     setup_first => "先完成基础设置", "Set up first";
     setup_first_hint => "还没有任何项目。按以下顺序设置后，即可开始受理工单：", "There are no projects yet. Set these up, in this order, to start taking tickets:";
     setup_project => "新建项目", "Create a project";

@@ -439,7 +439,7 @@ async fn deletes_are_refused_while_in_use_and_a_new_admin_is_told_what_to_set_up
     let rooms = site.store.rooms(&system, building_id, ALL).await.unwrap();
     let room_page = format!("/admin/rooms/{}", rooms.items[0].id);
     let page = body(site.get(&format!("/admin/residents?room_id={}", rooms.items[0].id), Some(&cookie)).await).await;
-    assert!(page.contains("9栋0101：这间房屋还没有登记住户"), "an empty room's page names the room");
+    assert!(page.contains("9栋0101 还没有登记住户。"), "an empty room's page names the room");
     let deleted = site.post_form(&format!("{room_page}/delete"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
     assert_eq!(header(&deleted, LOCATION), format!("{building}?done=deleted"));
     let deleted = site.post_form(&format!("{building}/delete"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
