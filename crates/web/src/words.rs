@@ -80,23 +80,24 @@ pub fn dependents(lang: Lang, details: &Value) -> Option<String> {
         .iter()
         .filter_map(|(what, n)| {
             let n = n.as_u64()?;
-            let (zh, en) = match what.as_str() {
-                "buildings" => ("栋楼", "buildings"),
-                "rooms" => ("间房屋", "rooms"),
-                "residents" => ("位住户", "residents"),
-                "tickets" => ("张工单", "tickets"),
-                "teams" => ("个班组", "teams"),
-                "grids" => ("个网格", "grids"),
-                "staff" => ("名员工", "staff"),
-                "price_items" => ("项收费标准", "price items"),
-                "incidents" => ("个事件", "incidents"),
-                "nps_campaigns" => ("次满意度调查", "surveys"),
-                "sla_policies" => ("条时限标准", "SLA policies"),
-                "timeline_entries" => ("条工单记录", "timeline entries"),
-                "subtasks" => ("个协办任务", "sub-tasks"),
-                "praise" => ("条表扬", "praise credits"),
-                _ => ("项相关数据", "related records"),
+            let (zh, one, many) = match what.as_str() {
+                "buildings" => ("栋楼", "building", "buildings"),
+                "rooms" => ("间房屋", "room", "rooms"),
+                "residents" => ("位住户", "resident", "residents"),
+                "tickets" => ("张工单", "ticket", "tickets"),
+                "teams" => ("个班组", "team", "teams"),
+                "grids" => ("个网格", "grid", "grids"),
+                "staff" => ("名员工", "staff member", "staff"),
+                "price_items" => ("项收费标准", "price item", "price items"),
+                "incidents" => ("个事件", "incident", "incidents"),
+                "nps_campaigns" => ("次满意度调查", "survey", "surveys"),
+                "sla_policies" => ("条时限标准", "SLA policy", "SLA policies"),
+                "timeline_entries" => ("条工单记录", "timeline entry", "timeline entries"),
+                "subtasks" => ("个协办任务", "sub-task", "sub-tasks"),
+                "praise" => ("条表扬", "praise credit", "praise credits"),
+                _ => ("项相关数据", "related record", "related records"),
             };
+            let en = if n == 1 { one } else { many };
             Some(if lang == Lang::Zh { format!("{n} {zh}") } else { format!("{n} {en}") })
         })
         .collect();
@@ -128,6 +129,6 @@ mod tests {
         let zh = dependents(Lang::Zh, &details).unwrap();
         assert!(zh.contains("2 间房屋") && zh.contains("1 个网格") && zh.contains('、'), "{zh}");
         let en = dependents(Lang::En, &details).unwrap();
-        assert!(en.contains("2 rooms") && en.contains("1 grids"), "{en}");
+        assert!(en.contains("2 rooms") && en.contains("1 grid") && !en.contains("1 grids"), "{en}");
     }
 }
