@@ -1,5 +1,6 @@
 // The back office's set-up and the supervisor's day: an admin adds a project, a building and a
-// room (after a refused form), a staff member, a team, edits an SLA policy and a calendar's
+// room (after a refused form), a staff member, a team, edits the project and the staff member's
+// role (after a refused edit), deletes an unused building, edits an SLA policy and a calendar's
 // holiday; a supervisor reassigns a job on the team page and gives a technician a day off; an
 // agent adds a photo to a ticket.
 
@@ -40,7 +41,7 @@ test('admin set-up, supervisor reassignment, ticket photos', { timeout: 240_000 
     const notice = page.locator('.notice[role=alert]');
     await notice.waitFor();
     assert.match(await notice.innerText(), /编码：格式不正确/);
-    assert.equal(await page.locator('#e-code').innerText(), '格式不正确', 'the problem is beside its field');
+    assert.match(await page.locator('#e-code').innerText(), /^格式不正确，只能用字母、数字/, 'the problem is beside its field, saying what is allowed');
     assert.equal(await form.getByLabel('编码', { exact: true }).getAttribute('aria-invalid'), 'true');
     assert.equal(await form.getByLabel('地址').inputValue(), '滨湖路 8 号', 'what was typed stays');
     assert.equal(await page.locator('table.grid', { hasText: '湖畔花园' }).count(), 0, 'nothing was made');
@@ -80,7 +81,7 @@ test('admin set-up, supervisor reassignment, ticket photos', { timeout: 240_000 
     await page.getByRole('link', { name: /^员工/ }).click();
     await page.waitForURL(/\/admin\/staff$/);
     const form = page.locator('form[action="/admin/staff"]');
-    await form.getByLabel('名称', { exact: true }).fill('赵建国');
+    await form.getByLabel('姓名', { exact: true }).fill('赵建国');
     await form.getByLabel('用户名').fill('zhaojg');
     await form.getByLabel(/初始密码/).fill('zhao-password-1');
     await form.getByLabel('电话').fill('13912345678');
@@ -97,6 +98,57 @@ test('admin set-up, supervisor reassignment, ticket photos', { timeout: 240_000 
     await page.locator('table.staff tbody tr', { hasText: 'zhaojg' }).locator('.badge', { hasText: '已停用' }).waitFor();
     const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'zhaojg', password: 'zhao-password-1' }) });
     assert.equal(login.status, 401, 'a deactivated account cannot sign in');
+  });
+
+  await t.test('the project and a staff member\'s role are edited, a refused edit shows where, an unused building is deleted', async () => {
+    await page.goto(`${base}/admin/projects/${projectId}`);
+    const form = page.locator(`form[action="/admin/projects/${projectId}/edit"]`);
+    assert.equal(await form.getByLabel('名称', { exact: true }).inputValue(), '湖畔花园', 'the edit form holds the project as it is');
+    await form.getByLabel('编码', { exact: true }).fill('湖 畔');
+    await form.getByLabel('名称', { exact: true }).fill('湖畔花园一期');
+    await form.getByRole('button', { name: '保存修改' }).click();
+    await page.locator('.notice[role=alert]').waitFor();
+    assert.match(await page.locator('#e-edit-code').innerText(), /^格式不正确，只能用字母、数字、- 和 _，1–64 位$/);
+    assert.equal(await form.getByLabel('编码', { exact: true }).getAttribute('aria-invalid'), 'true');
+    assert.equal(await form.getByLabel('名称', { exact: true }).inputValue(), '湖畔花园一期', 'what was typed stays');
+    assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'f-edit-code', 'the first problem has the cursor');
+    assert.ok((await admin('/api/v1/projects?per_page=200')).items.some((p) => p.name === '湖畔花园'), 'a refused edit changes nothing');
+    await bothSizes(page, 'admin-edit');
+    assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), []);
+    errors.length = 0;
+
+    await form.getByLabel('编码', { exact: true }).fill('hupan');
+    await form.getByRole('button', { name: '保存修改' }).click();
+    await page.waitForURL(/done=saved$/);
+    assert.equal(await page.locator('.done').innerText(), '已保存。');
+    assert.match(await page.locator('h1').innerText(), /湖畔花园一期/);
+    assert.ok((await admin('/api/v1/projects?per_page=200')).items.some((p) => p.code === 'hupan' && p.name === '湖畔花园一期'));
+
+    await page.getByLabel(/楼栋名称/).fill('2栋');
+    await page.getByRole('button', { name: '添加' }).click();
+    await page.waitForURL(/\/admin\/buildings\/[0-9a-f-]{36}$/);
+    await page.locator('details.delete summary').click();
+    await page.getByRole('button', { name: '确认删除 2栋' }).click();
+    await page.waitForURL(new RegExp(`/admin/projects/${projectId}\\?done=deleted$`));
+    assert.equal(await page.locator('.done').innerText(), '已删除。');
+    assert.deepEqual(await page.locator('ul.buildings li').allInnerTexts(), ['1栋'], 'the unused building is gone');
+    await page.getByRole('link', { name: '1栋' }).click();
+    await page.locator('details.delete summary').click();
+    await page.getByRole('button', { name: '确认删除 1栋' }).click();
+    assert.match(await page.locator('.notice[role=alert]').innerText(), /不能删除：1 间房屋/, 'one with a room stays, and says why');
+    errors.length = 0;
+
+    const zhao = (await admin('/api/v1/staff?per_page=200')).items.find((s) => s.username === 'zhaojg');
+    await page.goto(`${base}/admin/staff`);
+    await page.getByRole('link', { name: '编辑 赵建国' }).click();
+    await page.waitForURL(new RegExp(`/admin/staff/${zhao.id}$`));
+    const staffForm = page.locator(`form[action="/admin/staff/${zhao.id}"]`);
+    assert.equal(await staffForm.getByLabel('姓名', { exact: true }).inputValue(), '赵建国');
+    await staffForm.getByLabel('角色').selectOption('supervisor');
+    await staffForm.getByRole('button', { name: '保存修改' }).click();
+    await page.waitForURL(/done=saved$/);
+    assert.equal(await page.locator('.done').innerText(), '已保存。');
+    assert.equal((await admin('/api/v1/staff?per_page=200')).items.find((s) => s.id === zhao.id).role, 'supervisor');
   });
 
   await t.test('a team is made with its members', async () => {

@@ -10,10 +10,14 @@ use crate::place::{ProjectKind, RoomKind, DEFAULT_TIME_ZONE, is_known_time_zone}
 use crate::resident::{ResidentRole, ServiceTier, TeamKind};
 use crate::role::Role;
 use crate::taxonomy::{Kind, category_kind};
-use crate::validation::{FieldErrorCode, Problems, ValidationError};
+use crate::validation::{Allowed, FieldErrorCode, Problems, ValidationError};
 
 /// Shortest password a staff account may have.
 pub const MIN_PASSWORD: usize = 8;
+/// Longest password (in bytes) a staff account may have.
+pub const MAX_PASSWORD: usize = 200;
+/// Longest project code.
+pub const MAX_CODE: usize = 64;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -41,9 +45,13 @@ pub struct NewProject {
 impl ProjectInput {
     pub fn validate(self) -> Result<NewProject, ValidationError> {
         let mut p = Problems::new();
-        p.text("code", &self.code, 64);
-        if !self.code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            p.add("code", FieldErrorCode::Invalid);
+        let rule = Allowed::Code { min: 1, max: MAX_CODE };
+        if self.code.trim().is_empty() {
+            p.refuse("code", FieldErrorCode::Required, rule);
+        } else if self.code.trim().len() > MAX_CODE {
+            p.refuse("code", FieldErrorCode::TooLong, rule);
+        } else if !self.code.trim().bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            p.refuse("code", FieldErrorCode::Invalid, rule);
         }
         p.text("name", &self.name, 200);
         p.optional_text("address", self.address.as_deref(), 500);
@@ -53,7 +61,7 @@ impl ProjectInput {
         };
         let time_zone = self.time_zone.unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned());
         if !is_known_time_zone(&time_zone) {
-            p.add("time_zone", FieldErrorCode::Invalid);
+            p.refuse("time_zone", FieldErrorCode::Invalid, Allowed::TimeZone);
         }
         let kind = kind.unwrap_or(ProjectKind::Residential);
         p.into_result(NewProject {
@@ -115,10 +123,10 @@ impl RoomInput {
             None => Some(RoomKind::Residential),
         };
         if self.floor.is_some_and(|f| !(-10..=300).contains(&f)) {
-            p.add("floor", FieldErrorCode::OutOfRange);
+            p.refuse("floor", FieldErrorCode::OutOfRange, Allowed::Range { min: -10, max: 300 });
         }
         if self.area_m2.is_some_and(|a| !(a.is_finite() && a > 0.0 && a < 1_000_000.0)) {
-            p.add("area_m2", FieldErrorCode::OutOfRange);
+            p.refuse("area_m2", FieldErrorCode::OutOfRange, Allowed::Positive { max: 1_000_000 });
         }
         p.into_result(NewRoom {
             unit: self.unit.unwrap_or_default().trim().to_owned(),
@@ -159,7 +167,7 @@ impl ResidentInput {
         p.text("room_id", &self.room_id, 64);
         let phone = normalize_phone(&self.phone);
         if phone.is_none() {
-            p.add("phone", FieldErrorCode::Invalid);
+            p.refuse("phone", FieldErrorCode::Invalid, Allowed::Phone);
         }
         let role = p.code("role", &self.role);
         let tier = match self.tier.as_deref() {
@@ -208,13 +216,69 @@ impl StaffInput {
         let username_ok = (2..=64).contains(&self.username.len())
             && self.username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
         if !username_ok {
-            p.add("username", FieldErrorCode::Invalid);
+            p.refuse("username", FieldErrorCode::Invalid, Allowed::Username { min: 2, max: 64 });
         }
-        if self.password.chars().count() < MIN_PASSWORD {
-            p.add("password", FieldErrorCode::TooShort);
-        } else if self.password.len() > 200 {
-            p.add("password", FieldErrorCode::TooLong);
-        }
+        check_password(&mut p, &self.password);
+        let profile = StaffEditInput { name: self.name, role: self.role, project_ids: self.project_ids, skills: self.skills, phone: self.phone }.check(&mut p);
+        let Some(profile) = profile else { return Err(p.into_result(()).expect_err("recorded")) };
+        p.into_result(NewStaff {
+            username: self.username.to_lowercase(),
+            password: self.password,
+            name: profile.name,
+            role: profile.role,
+            project_ids: profile.project_ids,
+            skills: profile.skills,
+            phone: profile.phone,
+        })
+    }
+}
+
+/// A password an admin gives: at least [`MIN_PASSWORD`] characters, at most [`MAX_PASSWORD`] bytes.
+fn check_password(p: &mut Problems, password: &str) {
+    let rule = Allowed::Length { min: MIN_PASSWORD, max: MAX_PASSWORD };
+    if password.chars().count() < MIN_PASSWORD {
+        p.refuse("password", FieldErrorCode::TooShort, rule);
+    } else if password.len() > MAX_PASSWORD {
+        p.refuse("password", FieldErrorCode::TooLong, rule);
+    }
+}
+
+/// What an admin changes of a staff member: everything but the username and the password.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StaffEditInput {
+    pub name: String,
+    /// admin, manager, supervisor, agent, butler, technician
+    pub role: String,
+    #[serde(default)]
+    pub project_ids: Vec<String>,
+    /// Category codes, or a kind for all its categories.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    pub phone: Option<String>,
+}
+
+/// A staff member's name, role, projects, skills and phone, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffProfile {
+    pub name: String,
+    pub role: Role,
+    pub project_ids: Vec<String>,
+    pub skills: Vec<String>,
+    pub phone: Option<String>,
+}
+
+impl StaffEditInput {
+    pub fn validate(self) -> Result<StaffProfile, ValidationError> {
+        let mut p = Problems::new();
+        let profile = self.check(&mut p);
+        let Some(profile) = profile else { return Err(p.into_result(()).expect_err("recorded")) };
+        p.into_result(profile)
+    }
+
+    /// The rules a new account and an edited one share; None when the role is unusable.
+    fn check(self, p: &mut Problems) -> Option<StaffProfile> {
         p.text("name", &self.name, 100);
         let role = p.code::<Role>("role", &self.role).filter(|r| {
             let staff = r.is_staff();
@@ -234,23 +298,36 @@ impl StaffInput {
                 p.add(format!("skills[{i}]"), FieldErrorCode::Invalid);
             }
         }
-        let phone = self.phone.as_deref().map(|raw| {
+        let phone = self.phone.as_deref().filter(|raw| !raw.trim().is_empty()).map(|raw| {
             let normal = normalize_phone(raw);
             if normal.is_none() {
-                p.add("phone", FieldErrorCode::Invalid);
+                p.refuse("phone", FieldErrorCode::Invalid, Allowed::Phone);
             }
             normal
         });
-        let Some(role) = role else { return Err(p.into_result(()).expect_err("recorded")) };
-        p.into_result(NewStaff {
-            username: self.username.to_lowercase(),
-            password: self.password,
-            name: self.name.trim().to_owned(),
-            role,
-            project_ids: self.project_ids,
-            skills: self.skills,
-            phone: phone.flatten(),
-        })
+        let mut project_ids: Vec<String> = Vec::new();
+        for id in self.project_ids {
+            if !project_ids.contains(&id) {
+                project_ids.push(id);
+            }
+        }
+        Some(StaffProfile { name: self.name.trim().to_owned(), role: role?, project_ids, skills: self.skills, phone: phone.flatten() })
+    }
+}
+
+/// A new password an admin sets for a staff member.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordInput {
+    pub password: String,
+}
+
+impl PasswordInput {
+    pub fn validate(self) -> Result<String, ValidationError> {
+        let mut p = Problems::new();
+        check_password(&mut p, &self.password);
+        p.into_result(self.password)
     }
 }
 
@@ -278,10 +355,40 @@ impl TeamInput {
     pub fn validate(self) -> Result<NewTeam, ValidationError> {
         let mut p = Problems::new();
         p.text("project_id", &self.project_id, 64);
+        let edit = TeamEditInput { name: self.name, kind: self.kind }.check(&mut p);
+        let Some(edit) = edit else { return Err(p.into_result(()).expect_err("recorded")) };
+        p.into_result(NewTeam { project_id: self.project_id, name: edit.name, kind: edit.kind, member_ids: self.member_ids })
+    }
+}
+
+/// What an admin changes of a team: its name and kind (members have their own call).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TeamEditInput {
+    pub name: String,
+    /// engineering, cleaning, security, customer_service, greening, other
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamEdit {
+    pub name: String,
+    pub kind: TeamKind,
+}
+
+impl TeamEditInput {
+    pub fn validate(self) -> Result<TeamEdit, ValidationError> {
+        let mut p = Problems::new();
+        let edit = self.check(&mut p);
+        let Some(edit) = edit else { return Err(p.into_result(()).expect_err("recorded")) };
+        p.into_result(edit)
+    }
+
+    fn check(self, p: &mut Problems) -> Option<TeamEdit> {
         p.text("name", &self.name, 100);
-        let kind = p.code("kind", &self.kind);
-        let Some(kind) = kind else { return Err(p.into_result(()).expect_err("recorded")) };
-        p.into_result(NewTeam { project_id: self.project_id, name: self.name.trim().to_owned(), kind, member_ids: self.member_ids })
+        let kind = p.code("kind", &self.kind)?;
+        Some(TeamEdit { name: self.name.trim().to_owned(), kind })
     }
 }
 
@@ -391,4 +498,43 @@ mod tests {
             .unwrap_err();
         assert_eq!(bad.0.len(), 2);
     }
+
+    #[test]
+    fn a_refused_field_carries_what_its_rule_allows() {
+        let bad = ProjectInput { code: "翠 湖".into(), name: "x".repeat(201), kind: None, time_zone: None, address: None }.validate().unwrap_err();
+        let allowed: Vec<_> = bad.0.iter().map(|e| (e.field.as_str(), e.code, e.allowed)).collect();
+        assert_eq!(
+            allowed,
+            [
+                ("code", FieldErrorCode::Invalid, Some(Allowed::Code { min: 1, max: MAX_CODE })),
+                ("name", FieldErrorCode::TooLong, Some(Allowed::Length { min: 1, max: 200 })),
+            ]
+        );
+        let room = RoomInput { unit: None, number: "1".into(), kind: None, floor: Some(301), area_m2: Some(-1.0) }.validate().unwrap_err();
+        assert_eq!(room.0[0].allowed, Some(Allowed::Range { min: -10, max: 300 }));
+        assert_eq!(room.0[1].allowed, Some(Allowed::Positive { max: 1_000_000 }));
+        let password = PasswordInput { password: "short".into() }.validate().unwrap_err();
+        assert_eq!((password.0[0].code, password.0[0].allowed), (FieldErrorCode::TooShort, Some(Allowed::Length { min: MIN_PASSWORD, max: MAX_PASSWORD })));
+    }
+
+    #[test]
+    fn an_edited_staff_member_follows_the_rules_of_a_new_one() {
+        let edit = |role: &str, projects: Vec<String>, phone: Option<&str>| StaffEditInput {
+            name: " 张师傅 ".into(),
+            role: role.into(),
+            project_ids: projects,
+            skills: vec!["repair".into()],
+            phone: phone.map(str::to_owned),
+        };
+        let profile = edit("supervisor", vec!["p1".into(), "p1".into()], Some("")).validate().unwrap();
+        assert_eq!((profile.name.as_str(), profile.role, profile.project_ids, profile.phone), ("张师傅", Role::Supervisor, vec!["p1".to_owned()], None), "an empty phone clears it; projects once each");
+        let err = edit("agent", vec![], Some("123")).validate().unwrap_err();
+        let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["project_ids", "phone"]);
+        assert!(edit("resident", vec!["p1".into()], None).validate().is_err(), "residents are not staff");
+        let team = TeamEditInput { name: " 工程部 ".into(), kind: "engineering".into() }.validate().unwrap();
+        assert_eq!(team, TeamEdit { name: "工程部".into(), kind: TeamKind::Engineering });
+        assert!(TeamEditInput { name: "".into(), kind: "plumbing".into() }.validate().is_err());
+    }
 }
+

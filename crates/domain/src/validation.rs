@@ -1,12 +1,35 @@
 //! Field-level validation results, shared by every input the domain checks.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// Why one field was rejected; `code` is stable and machine-readable.
+/// Why one field was rejected; `code` is stable and machine-readable, `allowed` (when the rule
+/// has one) says what the field accepts, so a person can put it right.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: String,
     pub code: FieldErrorCode,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Allowed>,
+}
+
+/// What a field accepts, as facts (the HTTP layer and the pages word them in zh-CN and en).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Allowed {
+    /// Any text of `min` to `max` characters.
+    Length { min: usize, max: usize },
+    /// A code: ASCII letters, digits, `-` and `_`, `min` to `max` characters.
+    Code { min: usize, max: usize },
+    /// A username: ASCII letters, digits, `.`, `-` and `_`, `min` to `max` characters.
+    Username { min: usize, max: usize },
+    /// A whole number from `min` to `max`.
+    Range { min: i64, max: i64 },
+    /// A number above zero and below `max`.
+    Positive { max: i64 },
+    /// A mobile (11 digits, starting with 1) or landline number of mainland China.
+    Phone,
+    /// An IANA time zone such as Asia/Shanghai.
+    TimeZone,
 }
 
 crate::code::code_enum! {
@@ -43,22 +66,28 @@ impl Problems {
     }
 
     pub fn add(&mut self, field: impl Into<String>, code: FieldErrorCode) {
-        self.0.push(FieldError { field: field.into(), code });
+        self.0.push(FieldError { field: field.into(), code, allowed: None });
+    }
+
+    /// Records a problem of a field whose rule says what it accepts.
+    pub fn refuse(&mut self, field: impl Into<String>, code: FieldErrorCode, allowed: Allowed) {
+        self.0.push(FieldError { field: field.into(), code, allowed: Some(allowed) });
     }
 
     /// Checks a required text: present, not blank, at most `max` characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) {
+        let allowed = Allowed::Length { min: 1, max };
         if value.trim().is_empty() {
-            self.add(field, FieldErrorCode::Required);
+            self.refuse(field, FieldErrorCode::Required, allowed);
         } else if value.chars().count() > max {
-            self.add(field, FieldErrorCode::TooLong);
+            self.refuse(field, FieldErrorCode::TooLong, allowed);
         }
     }
 
     /// Checks an optional text: when present, at most `max` characters.
     pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) {
         if value.is_some_and(|v| v.chars().count() > max) {
-            self.add(field, FieldErrorCode::TooLong);
+            self.refuse(field, FieldErrorCode::TooLong, Allowed::Length { min: 0, max });
         }
     }
 
@@ -88,7 +117,7 @@ pub struct ValidationError(pub Vec<FieldError>);
 
 impl ValidationError {
     pub fn single(field: impl Into<String>, code: FieldErrorCode) -> Self {
-        Self(vec![FieldError { field: field.into(), code }])
+        Self(vec![FieldError { field: field.into(), code, allowed: None }])
     }
 }
 

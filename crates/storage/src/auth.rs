@@ -23,7 +23,7 @@ use crate::staff::StaffMember;
 /// How long a token stays valid.
 pub const SESSION_TTL: Duration = Duration::hours(12);
 
-const SUBJECT_STAFF: &str = "staff";
+pub(crate) const SUBJECT_STAFF: &str = "staff";
 const SUBJECT_RESIDENT: &str = "resident";
 
 /// Hashes a password with argon2id off the async threads (it is deliberately slow).

@@ -28,6 +28,9 @@ pub enum StorageError {
     /// A rating or survey link past its date, or for a resolve that is over.
     #[error("link expired")]
     LinkExpired,
+    /// Other records depend on the object, so it cannot be deleted: what they are, and how many.
+    #[error("in use: {0:?}")]
+    InUse(Vec<(&'static str, u64)>),
     /// Reading or writing an uploaded file failed.
     #[error("files: {0}")]
     Files(String),

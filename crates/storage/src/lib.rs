@@ -3,6 +3,7 @@
 //! Every read is narrowed to a [`Principal`]'s scope and every write runs in one transaction
 //! with its audit or timeline entry. Business rules come from `guanjia-domain`.
 
+mod audit;
 mod auth;
 mod closed_loop;
 mod company;

@@ -9,11 +9,11 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::db::Store;
-use crate::entity::{household, resident, room};
+use crate::entity::{household, resident, room, ticket};
 use crate::error::{Result, StorageError};
 
 use crate::principal::{Principal, ProjectScope};
-use crate::support::{Audit, Page, PageRequest, contains_literally, new_id, taken_or};
+use crate::support::{Audit, Page, PageRequest, changes, contains_literally, in_use_or, new_id, require_admin, taken_or, unused};
 
 /// Filters of the resident list.
 #[derive(Debug, Clone, Default)]
@@ -95,6 +95,47 @@ impl Store {
             .ok_or(StorageError::NotFound("resident"))
     }
 
+    /// Corrects a resident's name, phone, role or tier, or moves them to another room's household
+    /// (admins only). Their past tickets keep the room they named.
+    pub async fn update_resident(&self, who: &Principal, id: &str, input: NewResident, now: DateTime<Utc>) -> Result<resident::Model> {
+        require_admin(who)?;
+        let current = self.resident(who, id).await?;
+        let room = self.referenced_room(who, &input.room_id, "room_id").await?;
+        let before = resident_facts(&current);
+        let txn = self.begin_write().await?;
+        let household = household_of(&txn, &who.company_id, &room, now).await?;
+        let mut model: resident::ActiveModel = current.into();
+        model.household_id = Set(household.id);
+        model.project_id = Set(room.project_id.clone());
+        model.room_id = Set(room.id.clone());
+        model.name = Set(input.name);
+        model.phone = Set(input.phone);
+        model.role = Set(input.role.as_str().to_owned());
+        model.tier = Set(input.tier.as_str().to_owned());
+        let updated = model.update(&txn).await.map_err(|e| taken_or(e, "phone"))?;
+        Audit::by(who, "resident", id, "update").record(&txn, changes(before, resident_facts(&updated)), now).await?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+
+    /// Removes a resident registered by mistake (admins only); one who has
+    /// reported anything stays, as their tickets name them.
+    pub async fn delete_resident(&self, who: &Principal, id: &str, now: DateTime<Utc>) -> Result<()> {
+        require_admin(who)?;
+        let current = self.resident(who, id).await?;
+        let txn = self.begin_write().await?;
+        let tickets = ticket::Entity::find()
+            .filter(ticket::Column::CompanyId.eq(&who.company_id))
+            .filter(ticket::Column::ResidentId.eq(id))
+            .count(&txn)
+            .await?;
+        unused(vec![("tickets", tickets)])?;
+        resident::Entity::delete_by_id((who.company_id.clone(), id.to_owned())).exec(&txn).await.map_err(in_use_or)?;
+        Audit::by(who, "resident", id, "delete").record(&txn, json!({ "room_id": current.room_id, "name": current.name }), now).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// Everyone registered with `phone` in the company: the rooms a caller belongs to.
     pub async fn residents_by_phone(&self, company_id: &str, phone: &str) -> Result<Vec<resident::Model>> {
         Ok(resident::Entity::find()
@@ -133,4 +174,8 @@ pub(crate) async fn household_in_room(
         .filter(household::Column::RoomId.eq(room_id))
         .one(db)
         .await?)
+}
+
+fn resident_facts(r: &resident::Model) -> serde_json::Value {
+    json!({ "room_id": r.room_id, "name": r.name, "phone": r.phone, "role": r.role, "tier": r.tier })
 }

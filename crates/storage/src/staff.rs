@@ -2,21 +2,26 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::role::Role;
-use guanjia_domain::setup::NewStaff;
+use guanjia_domain::setup::{NewStaff, StaffProfile};
 use guanjia_domain::validation::FieldErrorCode;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use serde_json::json;
 
-use crate::auth::hash_password;
+use crate::auth::{SUBJECT_STAFF, hash_password};
 use crate::db::Store;
-use crate::entity::{project, staff, staff_project};
+use crate::entity::{
+    dispatch_offer, notification, praise_credit, project, roster, session, staff, staff_project, subtask, team_member, ticket,
+    ticket_event,
+};
 use crate::error::{Result, StorageError};
 
 use crate::principal::{Principal, ProjectScope};
-use crate::support::{Audit, Page, PageRequest, new_id, require_admin, taken_or};
+use crate::sla::bump_config;
+use crate::support::{Audit, Page, PageRequest, changes, in_use_or, new_id, require_admin, taken_or, unused};
 
 /// A staff member with the projects they belong to.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,14 +84,7 @@ impl Store {
         .insert(&txn)
         .await
         .map_err(|e| taken_or(e, "username"))?;
-        if !input.project_ids.is_empty() {
-            let links = input.project_ids.iter().map(|project_id| staff_project::ActiveModel {
-                company_id: Set(company_id.to_owned()),
-                staff_id: Set(model.id.clone()),
-                project_id: Set(project_id.clone()),
-            });
-            staff_project::Entity::insert_many(links).exec(&txn).await?;
-        }
+        link_projects(&txn, company_id, &model.id, &input.project_ids).await?;
         let audit = Audit { company_id, actor: who, entity: "staff", entity_id: &model.id, action: "create" };
         audit
             .record(&txn, json!({ "username": model.username, "role": model.role, "project_ids": input.project_ids }), now)
@@ -149,6 +147,108 @@ impl Store {
         Ok(StaffMember { staff: updated, project_ids: member.project_ids })
     }
 
+    /// Changes a staff member's name, role, projects, skills and phone (admins only; an admin
+    /// cannot take the admin role from themselves). Who is told of escalations and who is
+    /// dispatched to follow at once: every node reloads the company's configuration.
+    pub async fn update_staff(&self, who: &Principal, id: &str, input: StaffProfile, now: DateTime<Utc>) -> Result<StaffMember> {
+        require_admin(who)?;
+        if who.id == id && !input.role.administers() {
+            return Err(StorageError::field("role", FieldErrorCode::Invalid));
+        }
+        let member = self.staff_member(&who.company_id, id).await?;
+        let before = staff_facts(&member);
+        let txn = self.begin_write().await?;
+        check_projects(&txn, &who.company_id, &input.project_ids).await?;
+        let mut row: staff::ActiveModel = member.staff.into();
+        row.name = Set(input.name);
+        row.role = Set(input.role.as_str().to_owned());
+        row.phone = Set(input.phone);
+        row.skills = Set(json!(input.skills));
+        let updated = row.update(&txn).await?;
+        staff_project::Entity::delete_many()
+            .filter(staff_project::Column::CompanyId.eq(&who.company_id))
+            .filter(staff_project::Column::StaffId.eq(id))
+            .exec(&txn)
+            .await?;
+        link_projects(&txn, &who.company_id, id, &input.project_ids).await?;
+        let after = StaffMember { staff: updated, project_ids: input.project_ids };
+        bump_config(&txn, &who.company_id).await?;
+        Audit::by(who, "staff", id, "update").record(&txn, changes(before, staff_facts(&after)), now).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// Sets a new password for a staff member (admins only): every session of the account ends
+    /// at once.
+    pub async fn set_staff_password(&self, who: &Principal, id: &str, password: String, now: DateTime<Utc>) -> Result<()> {
+        require_admin(who)?;
+        let member = self.staff_member(&who.company_id, id).await?;
+        let password_hash = hash_password(password).await?;
+        let txn = self.begin_write().await?;
+        let mut row: staff::ActiveModel = member.staff.into();
+        row.password_hash = Set(password_hash);
+        row.update(&txn).await?;
+        let ended = session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(Some(now)))
+            .filter(session::Column::CompanyId.eq(&who.company_id))
+            .filter(session::Column::SubjectKind.eq(SUBJECT_STAFF))
+            .filter(session::Column::SubjectId.eq(id))
+            .filter(session::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
+        Audit::by(who, "staff", id, "set_password").record(&txn, json!({ "sessions_ended": ended.rows_affected }), now).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes a staff account made by mistake (admins only; not their own). One with history
+    /// (tickets they took, handled or were offered, timeline entries, sub-tasks, praise) stays,
+    /// to be deactivated instead, so the record of who did what is kept.
+    pub async fn delete_staff(&self, who: &Principal, id: &str, now: DateTime<Utc>) -> Result<()> {
+        require_admin(who)?;
+        if who.id == id {
+            return Err(StorageError::Forbidden);
+        }
+        let member = self.staff_member(&who.company_id, id).await?;
+        let company = &who.company_id;
+        let txn = self.begin_write().await?;
+        let tickets = ticket::Entity::find()
+            .filter(ticket::Column::CompanyId.eq(company))
+            .filter(
+                Condition::any()
+                    .add(ticket::Column::AssigneeId.eq(id))
+                    .add(ticket::Column::FirstContactOwnerId.eq(id))
+                    .add(ticket::Column::CreatedBy.eq(id))
+                    .add(ticket::Column::FollowUpOwnerId.eq(id)),
+            )
+            .count(&txn)
+            .await?;
+        let offers = dispatch_offer::Entity::find().filter(dispatch_offer::Column::CompanyId.eq(company)).filter(dispatch_offer::Column::StaffId.eq(id)).count(&txn).await?;
+        let events = ticket_event::Entity::find().filter(ticket_event::Column::CompanyId.eq(company)).filter(ticket_event::Column::ActorId.eq(id)).count(&txn).await?;
+        let subtasks = subtask::Entity::find()
+            .filter(subtask::Column::CompanyId.eq(company))
+            .filter(Condition::any().add(subtask::Column::AssigneeId.eq(id)).add(subtask::Column::CreatedBy.eq(id)).add(subtask::Column::DoneBy.eq(id)))
+            .count(&txn)
+            .await?;
+        let praise = praise_credit::Entity::find().filter(praise_credit::Column::CompanyId.eq(company)).filter(praise_credit::Column::StaffId.eq(id)).count(&txn).await?;
+        unused(vec![("tickets", tickets + offers), ("timeline_entries", events), ("subtasks", subtasks), ("praise", praise)])?;
+        session::Entity::delete_many()
+            .filter(session::Column::CompanyId.eq(company))
+            .filter(session::Column::SubjectKind.eq(SUBJECT_STAFF))
+            .filter(session::Column::SubjectId.eq(id))
+            .exec(&txn)
+            .await?;
+        notification::Entity::delete_many().filter(notification::Column::CompanyId.eq(company)).filter(notification::Column::RecipientId.eq(id)).exec(&txn).await?;
+        roster::Entity::delete_many().filter(roster::Column::CompanyId.eq(company)).filter(roster::Column::StaffId.eq(id)).exec(&txn).await?;
+        team_member::Entity::delete_many().filter(team_member::Column::CompanyId.eq(company)).filter(team_member::Column::StaffId.eq(id)).exec(&txn).await?;
+        staff_project::Entity::delete_many().filter(staff_project::Column::CompanyId.eq(company)).filter(staff_project::Column::StaffId.eq(id)).exec(&txn).await?;
+        staff::Entity::delete_by_id((company.clone(), id.to_owned())).exec(&txn).await.map_err(in_use_or)?;
+        bump_config(&txn, company).await?;
+        Audit::by(who, "staff", id, "delete").record(&txn, json!({ "username": member.staff.username, "name": member.staff.name }), now).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     async fn with_projects(&self, rows: Vec<staff::Model>) -> Result<Vec<StaffMember>> {
         let Some(first) = rows.first() else { return Ok(vec![]) };
         let links = staff_project::Entity::find()
@@ -182,4 +282,22 @@ async fn check_projects(db: &impl ConnectionTrait, company_id: &str, ids: &[Stri
         return Err(StorageError::field("project_ids", FieldErrorCode::UnknownReference));
     }
     Ok(())
+}
+
+/// Makes a staff member a member of each project.
+async fn link_projects(db: &impl ConnectionTrait, company_id: &str, staff_id: &str, project_ids: &[String]) -> Result<()> {
+    if project_ids.is_empty() {
+        return Ok(());
+    }
+    let links = project_ids.iter().map(|project_id| staff_project::ActiveModel {
+        company_id: Set(company_id.to_owned()),
+        staff_id: Set(staff_id.to_owned()),
+        project_id: Set(project_id.clone()),
+    });
+    staff_project::Entity::insert_many(links).exec(db).await?;
+    Ok(())
+}
+
+fn staff_facts(m: &StaffMember) -> serde_json::Value {
+    json!({ "name": m.staff.name, "role": m.staff.role, "project_ids": m.project_ids, "skills": m.staff.skills, "phone": m.staff.phone })
 }

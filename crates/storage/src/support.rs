@@ -101,6 +101,31 @@ pub(crate) fn taken_or(err: sea_orm::DbErr, field: &str) -> StorageError {
     if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) { StorageError::field(field, FieldErrorCode::Taken) } else { err.into() }
 }
 
+/// Refuses a deletion while anything depends on the object: `counts` names each kind of
+/// dependent (`rooms`, `tickets`) with how many there are.
+pub(crate) fn unused(counts: Vec<(&'static str, u64)>) -> Result<()> {
+    let used: Vec<_> = counts.into_iter().filter(|(_, n)| *n > 0).collect();
+    if used.is_empty() { Ok(()) } else { Err(StorageError::InUse(used)) }
+}
+
+/// A foreign-key failure on delete (a dependent the checks before did not count) is "in use" too.
+pub(crate) fn in_use_or(err: sea_orm::DbErr) -> StorageError {
+    if matches!(err.sql_err(), Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))) { StorageError::InUse(vec![]) } else { err.into() }
+}
+
+/// What an edit changed, for the audit trail: each field whose value moved, from and to.
+pub(crate) fn changes(before: Value, after: Value) -> Value {
+    let (Value::Object(before), Value::Object(after)) = (before, after) else { return Value::Null };
+    let moved: serde_json::Map<String, Value> = after
+        .into_iter()
+        .filter_map(|(field, to)| {
+            let from = before.get(&field).cloned().unwrap_or(Value::Null);
+            (from != to).then(|| (field, serde_json::json!({ "from": from, "to": to })))
+        })
+        .collect();
+    Value::Object(moved)
+}
+
 /// Increments a per-company counter and returns its new value. The increment happens in SQL
 /// inside the caller's write transaction, so concurrent creators on any node get distinct values.
 pub(crate) async fn next_counter(db: &impl ConnectionTrait, company_id: &str, name: &str) -> Result<i64> {

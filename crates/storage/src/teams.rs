@@ -1,7 +1,7 @@
 //! Teams (班组 / 部门) and their members.
 
 use chrono::{DateTime, Utc};
-use guanjia_domain::setup::NewTeam;
+use guanjia_domain::setup::{NewTeam, TeamEdit};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -10,11 +10,12 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::db::Store;
-use crate::entity::{staff, team, team_member};
+use crate::entity::{grid, staff, subtask, team, team_member, ticket};
 use crate::error::{Result, StorageError};
 
 use crate::principal::{Principal, ProjectScope};
-use crate::support::{Audit, Page, PageRequest, new_id, require_admin, taken_or};
+use crate::sla::bump_config;
+use crate::support::{Audit, Page, PageRequest, changes, in_use_or, new_id, require_admin, taken_or, unused};
 
 /// A team with its members' ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,11 +54,7 @@ impl Store {
     /// Replaces a team's members (admins only).
     pub async fn set_team_members(&self, who: &Principal, team_id: &str, member_ids: &[String], now: DateTime<Utc>) -> Result<Team> {
         require_admin(who)?;
-        let team = team::Entity::find_by_id((who.company_id.clone(), team_id.to_owned()))
-            .one(&self.db)
-            .await?
-            .filter(|t| who.sees_project(&t.project_id))
-            .ok_or(StorageError::NotFound("team"))?;
+        let team = self.team(who, team_id).await?;
         let member_ids = self.known_staff(&who.company_id, member_ids).await?;
         let txn = self.begin_write().await?;
         team_member::Entity::delete_many()
@@ -69,6 +66,58 @@ impl Store {
         Audit::by(who, "team", &team.id, "set_members").record(&txn, json!({ "member_ids": member_ids }), now).await?;
         txn.commit().await?;
         Ok(Team { team, member_ids })
+    }
+
+    /// A team of a project the principal sees; otherwise not found.
+    pub async fn team(&self, who: &Principal, id: &str) -> Result<team::Model> {
+        team::Entity::find_by_id((who.company_id.clone(), id.to_owned()))
+            .one(&self.db)
+            .await?
+            .filter(|t| who.sees_project(&t.project_id))
+            .ok_or(StorageError::NotFound("team"))
+    }
+
+    /// Renames a team or changes its kind (admins only); it stays in its project.
+    pub async fn update_team(&self, who: &Principal, id: &str, input: TeamEdit, now: DateTime<Utc>) -> Result<Team> {
+        require_admin(who)?;
+        let current = self.team(who, id).await?;
+        let before = json!({ "name": current.name, "kind": current.kind });
+        let txn = self.begin_write().await?;
+        let mut model: team::ActiveModel = current.into();
+        model.name = Set(input.name);
+        model.kind = Set(input.kind.as_str().to_owned());
+        let updated = model.update(&txn).await.map_err(|e| taken_or(e, "name"))?;
+        bump_config(&txn, &who.company_id).await?;
+        Audit::by(who, "team", id, "update").record(&txn, changes(before, json!({ "name": updated.name, "kind": updated.kind })), now).await?;
+        let member_ids = team_member::Entity::find()
+            .filter(team_member::Column::CompanyId.eq(&who.company_id))
+            .filter(team_member::Column::TeamId.eq(id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|m| m.staff_id)
+            .collect();
+        txn.commit().await?;
+        Ok(Team { team: updated, member_ids })
+    }
+
+    /// Deletes a team no grid, ticket or sub-task names (admins only); its members stay staff.
+    pub async fn delete_team(&self, who: &Principal, id: &str, now: DateTime<Utc>) -> Result<()> {
+        require_admin(who)?;
+        let current = self.team(who, id).await?;
+        let company = &who.company_id;
+        let txn = self.begin_write().await?;
+        unused(vec![
+            ("grids", grid::Entity::find().filter(grid::Column::CompanyId.eq(company)).filter(grid::Column::TeamId.eq(id)).count(&txn).await?),
+            ("tickets", ticket::Entity::find().filter(ticket::Column::CompanyId.eq(company)).filter(ticket::Column::TeamId.eq(id)).count(&txn).await?),
+            ("subtasks", subtask::Entity::find().filter(subtask::Column::CompanyId.eq(company)).filter(subtask::Column::TeamId.eq(id)).count(&txn).await?),
+        ])?;
+        team_member::Entity::delete_many().filter(team_member::Column::CompanyId.eq(company)).filter(team_member::Column::TeamId.eq(id)).exec(&txn).await?;
+        team::Entity::delete_by_id((company.clone(), id.to_owned())).exec(&txn).await.map_err(in_use_or)?;
+        bump_config(&txn, company).await?;
+        Audit::by(who, "team", id, "delete").record(&txn, json!({ "project_id": current.project_id, "name": current.name }), now).await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// The distinct ids of `ids`, all of them staff of the company; else 422 on `member_ids`.

@@ -49,6 +49,7 @@ guanjia_codes! {
     ValidationFailed = "validation_failed" => (StatusCode::UNPROCESSABLE_ENTITY, "输入有误，请检查标出的字段", "Some fields are invalid"),
     PayloadTooLarge = "payload_too_large" => (StatusCode::PAYLOAD_TOO_LARGE, "请求内容过大", "The request is too large"),
     MethodNotAllowed = "method_not_allowed" => (StatusCode::METHOD_NOT_ALLOWED, "不支持此请求方法", "Method not allowed"),
+    InUse = "in_use" => (StatusCode::CONFLICT, "仍有数据依赖它，不能删除", "Other records depend on it, so it cannot be deleted"),
     LinkUsed = "link_used" => (StatusCode::CONFLICT, "该链接已使用过", "This link has already been used"),
     LinkExpired = "link_expired" => (StatusCode::GONE, "该链接已失效", "This link has expired"),
     Unavailable = "unavailable" => (StatusCode::SERVICE_UNAVAILABLE, "服务暂时不可用，请稍后重试", "The service is unavailable; try again shortly"),
@@ -72,9 +73,22 @@ impl ApiError {
         Self { code, details }
     }
 
-    /// The JSON body in `lang`.
+    /// The JSON body in `lang`. A refused field whose rule is known gets words saying what it
+    /// accepts (`details.messages`); a refused deletion says what depends on the object.
     pub fn body(&self, lang: Lang) -> Value {
-        json!({ "error": { "code": self.code.as_str(), "message": self.code.message(lang), "details": self.details } })
+        let mut details = self.details.clone();
+        if let Some(messages) = crate::words::field_messages(lang, &details) {
+            details["messages"] = messages;
+        }
+        json!({ "error": { "code": self.code.as_str(), "message": self.message(lang), "details": details } })
+    }
+
+    /// The message in `lang`, with what depends on the object for `in_use`.
+    pub fn message(&self, lang: Lang) -> String {
+        match crate::words::dependents(lang, &self.details) {
+            Some(what) if self.code == ErrorCode::InUse => format!("{}{}{what}", self.code.message(lang), if lang == Lang::Zh { "：" } else { ": " }),
+            _ => self.code.message(lang).to_owned(),
+        }
     }
 }
 
@@ -92,9 +106,12 @@ impl IntoResponse for ApiError {
 
 impl From<ValidationError> for ApiError {
     fn from(err: ValidationError) -> Self {
+        let allowed: serde_json::Map<String, Value> =
+            err.0.iter().filter_map(|e| Some((e.field.clone(), serde_json::to_value(e.allowed?).ok()?))).collect();
         let fields: serde_json::Map<String, Value> =
             err.0.into_iter().map(|e| (e.field, Value::from(e.code.as_str()))).collect();
-        ApiError::with_details(ErrorCode::ValidationFailed, json!({ "fields": fields }))
+        let details = if allowed.is_empty() { json!({ "fields": fields }) } else { json!({ "fields": fields, "allowed": allowed }) };
+        ApiError::with_details(ErrorCode::ValidationFailed, details)
     }
 }
 
@@ -126,6 +143,10 @@ impl From<StorageError> for ApiError {
                 ApiError::with_details(ErrorCode::TooManyAttempts, json!({ "retry_after_seconds": seconds, "retry_at": until }))
             }
             StorageError::Forbidden => ApiError::new(ErrorCode::Forbidden),
+            StorageError::InUse(counts) => {
+                let dependents: serde_json::Map<String, Value> = counts.into_iter().map(|(what, n)| (what.to_owned(), Value::from(n))).collect();
+                ApiError::with_details(ErrorCode::InUse, json!({ "dependents": dependents }))
+            }
             StorageError::LinkUsed => ApiError::new(ErrorCode::LinkUsed),
             StorageError::LinkExpired => ApiError::new(ErrorCode::LinkExpired),
             // Where in the vocabulary the fault is, as a field path of the request, and why.

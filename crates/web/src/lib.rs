@@ -12,6 +12,7 @@ mod scheduler;
 mod security_headers;
 mod state;
 mod ui;
+mod words;
 
 use std::sync::OnceLock;
 use std::time::Instant;

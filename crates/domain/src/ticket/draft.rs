@@ -228,7 +228,7 @@ mod tests {
     }
 
     fn fields(result: Result<TicketDraft, ValidationError>) -> Vec<(String, FieldErrorCode)> {
-        result.unwrap_err().0.into_iter().map(|FieldError { field, code }| (field, code)).collect()
+        result.unwrap_err().0.into_iter().map(|FieldError { field, code, .. }| (field, code)).collect()
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod sweep;
 pub use context::{SlaContext, TicketClock};
 pub use sweep::LEASE;
 
+pub(crate) use calendars::bump_config;
 pub(crate) use calendars::{exception_of_json, exceptions_json, weekly_json, weekly_of};
 pub(crate) use clocks::sync_clocks;
 pub(crate) use context::ContextCache;

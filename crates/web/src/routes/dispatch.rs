@@ -19,6 +19,7 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_grid, list_grids))
+        .routes(routes!(update_grid, delete_grid))
         .routes(routes!(set_roster))
         .routes(routes!(on_duty))
         .routes(routes!(auto_dispatch))
@@ -178,6 +179,21 @@ async fn list_grids(
     let page = PageQuery { page: query.page, per_page: query.per_page }.request()?;
     let all = state.store.grids(&who, query.project_id.as_deref()).await?.into_iter().map(GridView::from).collect();
     Ok(axum::Json(PageOf::of_all(all, page)))
+}
+
+/// Changes a grid's name, team or buildings (admins only; it stays in its project), checked as a
+/// new one is.
+#[utoipa::path(put, path = "/api/v1/grids/{id}", tag = "dispatch", request_body = GridInput,
+    responses((status = 200, body = GridView), (status = 403), (status = 404), (status = 422)))]
+async fn update_grid(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>, ApiJson(input): ApiJson<GridInput>) -> ApiResult<axum::Json<GridView>> {
+    Ok(axum::Json(state.store.update_grid(&who, &id, input.validate()?, Utc::now()).await?.into()))
+}
+
+/// Deletes a grid (admins only): nothing depends on one.
+#[utoipa::path(delete, path = "/api/v1/grids/{id}", tag = "dispatch", responses((status = 204), (status = 403), (status = 404)))]
+async fn delete_grid(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    state.store.delete_grid(&who, &id, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Sets a staff member's duty roster (admins, or a supervisor of their project): hours per

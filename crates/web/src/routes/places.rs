@@ -17,9 +17,11 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_project, list_projects))
-        .routes(routes!(get_project))
+        .routes(routes!(get_project, update_project, delete_project))
         .routes(routes!(create_building, list_buildings))
+        .routes(routes!(update_building, delete_building))
         .routes(routes!(create_room, list_rooms))
+        .routes(routes!(update_room, delete_room))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -164,4 +166,66 @@ async fn list_rooms(
 ) -> ApiResult<axum::Json<PageOf<RoomView>>> {
     let page = state.store.rooms(&who, &building_id, page.request()?).await?;
     Ok(axum::Json(PageOf::from_page(page, RoomView::from)))
+}
+
+/// Changes a project's code, name, kind, time zone or address (admins only), checked as a new
+/// one is; open tickets' deadlines follow a new time zone.
+#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "places", request_body = ProjectInput,
+    responses((status = 200, body = ProjectView), (status = 403), (status = 404), (status = 422)))]
+async fn update_project(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ProjectInput>,
+) -> ApiResult<axum::Json<ProjectView>> {
+    Ok(axum::Json(state.store.update_project(&who, &id, input.validate()?, Utc::now()).await?.into()))
+}
+
+/// Deletes a project nothing belongs to yet (admins only); otherwise 409 `in_use` with what
+/// depends on it in `details.dependents`.
+#[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "places",
+    responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in_use")))]
+async fn delete_project(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    state.store.delete_project(&who, &id, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Renames a building (admins only).
+#[utoipa::path(put, path = "/api/v1/buildings/{id}", tag = "places", request_body = BuildingInput,
+    responses((status = 200, body = BuildingView), (status = 403), (status = 404), (status = 422)))]
+async fn update_building(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<BuildingInput>,
+) -> ApiResult<axum::Json<BuildingView>> {
+    Ok(axum::Json(state.store.update_building(&who, &id, input.validate()?, Utc::now()).await?.into()))
+}
+
+/// Deletes a building without rooms that no grid names (admins only); otherwise 409 `in_use`.
+#[utoipa::path(delete, path = "/api/v1/buildings/{id}", tag = "places",
+    responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in_use")))]
+async fn delete_building(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    state.store.delete_building(&who, &id, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes a room's unit, number, kind, floor or area (admins only).
+#[utoipa::path(put, path = "/api/v1/rooms/{id}", tag = "places", request_body = RoomInput,
+    responses((status = 200, body = RoomView), (status = 403), (status = 404), (status = 422)))]
+async fn update_room(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<RoomInput>,
+) -> ApiResult<axum::Json<RoomView>> {
+    Ok(axum::Json(state.store.update_room(&who, &id, input.validate()?, Utc::now()).await?.into()))
+}
+
+/// Deletes a room nobody lives in and no ticket names (admins only); otherwise 409 `in_use`.
+#[utoipa::path(delete, path = "/api/v1/rooms/{id}", tag = "places",
+    responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in_use")))]
+async fn delete_room(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    state.store.delete_room(&who, &id, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -17,7 +17,7 @@ use crate::paging::{PageOf, PageQuery};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_resident, list_residents)).routes(routes!(get_resident))
+    OpenApiRouter::new().routes(routes!(create_resident, list_residents)).routes(routes!(get_resident, update_resident, delete_resident))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -100,4 +100,24 @@ async fn list_residents(
 #[utoipa::path(get, path = "/api/v1/residents/{id}", tag = "residents", responses((status = 200, body = ResidentView), (status = 404)))]
 async fn get_resident(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<ResidentView>> {
     Ok(axum::Json(state.store.resident(&who, &id).await?.into()))
+}
+
+/// Corrects a resident or moves them to another room (admins only), checked as a new one is.
+#[utoipa::path(put, path = "/api/v1/residents/{id}", tag = "residents", request_body = ResidentInput,
+    responses((status = 200, body = ResidentView), (status = 403), (status = 404), (status = 422)))]
+async fn update_resident(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ResidentInput>,
+) -> ApiResult<axum::Json<ResidentView>> {
+    Ok(axum::Json(state.store.update_resident(&who, &id, input.validate()?, Utc::now()).await?.into()))
+}
+
+/// Removes a resident who never reported anything (admins only); otherwise 409 `in_use`.
+#[utoipa::path(delete, path = "/api/v1/residents/{id}", tag = "residents",
+    responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in_use")))]
+async fn delete_resident(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    state.store.delete_resident(&who, &id, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use guanjia_domain::phone::mask_phone;
-use guanjia_domain::setup::StaffInput;
+use guanjia_domain::setup::{PasswordInput, StaffEditInput, StaffInput};
 use guanjia_storage::StaffMember;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,7 +16,11 @@ use crate::paging::{PageOf, PageQuery};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_staff, list_staff)).routes(routes!(set_active))
+    OpenApiRouter::new()
+        .routes(routes!(create_staff, list_staff))
+        .routes(routes!(set_active))
+        .routes(routes!(update_staff, delete_staff))
+        .routes(routes!(set_password))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -99,4 +103,40 @@ async fn set_active(
     ApiJson(input): ApiJson<ActiveInput>,
 ) -> ApiResult<axum::Json<StaffView>> {
     Ok(axum::Json(StaffView::full(state.store.set_staff_active(&who, &id, input.active, Utc::now()).await?)))
+}
+
+/// Changes a staff member's name, role, projects, skills and phone (admins only; an admin keeps
+/// their own admin role). Dispatch and escalation follow at once.
+#[utoipa::path(put, path = "/api/v1/staff/{id}", tag = "staff", request_body = StaffEditInput,
+    responses((status = 200, body = StaffView), (status = 403), (status = 404), (status = 422)))]
+async fn update_staff(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<StaffEditInput>,
+) -> ApiResult<axum::Json<StaffView>> {
+    Ok(axum::Json(StaffView::full(state.store.update_staff(&who, &id, input.validate()?, Utc::now()).await?)))
+}
+
+/// Deletes an account made by mistake (admins only, not their own). One with history (tickets,
+/// timeline entries, sub-tasks, praise) is 409 `in_use`: deactivate it instead
+/// (`PUT /api/v1/staff/{id}/active`).
+#[utoipa::path(delete, path = "/api/v1/staff/{id}", tag = "staff",
+    responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in_use")))]
+async fn delete_staff(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    state.store.delete_staff(&who, &id, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets a new password (admins only): the account's sessions end at once.
+#[utoipa::path(post, path = "/api/v1/staff/{id}/password", tag = "staff", request_body = PasswordInput,
+    responses((status = 204), (status = 403), (status = 404), (status = 422)))]
+async fn set_password(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<PasswordInput>,
+) -> ApiResult<StatusCode> {
+    state.store.set_staff_password(&who, &id, input.validate()?, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
-use guanjia_domain::setup::{CategoryInput, TeamInput};
+use guanjia_domain::setup::{CategoryInput, TeamEditInput, TeamInput};
 use guanjia_storage::Team;
 use guanjia_storage::entity::category;
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,7 @@ use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_categories, save_category)).routes(routes!(create_team, list_teams)).routes(routes!(set_team_members))
+        .routes(routes!(update_team, delete_team))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -129,4 +130,24 @@ async fn set_team_members(
     ApiJson(input): ApiJson<MembersInput>,
 ) -> ApiResult<axum::Json<TeamView>> {
     Ok(axum::Json(state.store.set_team_members(&who, &id, &input.member_ids, Utc::now()).await?.into()))
+}
+
+/// Renames a team or changes its kind (admins only).
+#[utoipa::path(put, path = "/api/v1/teams/{id}", tag = "taxonomy", request_body = TeamEditInput,
+    responses((status = 200, body = TeamView), (status = 403), (status = 404), (status = 422)))]
+async fn update_team(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<TeamEditInput>,
+) -> ApiResult<axum::Json<TeamView>> {
+    Ok(axum::Json(state.store.update_team(&who, &id, input.validate()?, Utc::now()).await?.into()))
+}
+
+/// Deletes a team no grid, ticket or sub-task names (admins only); otherwise 409 `in_use`.
+#[utoipa::path(delete, path = "/api/v1/teams/{id}", tag = "taxonomy",
+    responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in_use")))]
+async fn delete_team(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    state.store.delete_team(&who, &id, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

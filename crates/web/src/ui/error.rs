@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
-use serde_json::Value;
 
 use super::chrome::Chrome;
 use super::redirect::{is_htmx, see_other, sign_in_page, sign_in_then};
@@ -50,18 +49,16 @@ pub struct Notice {
 
 impl Notice {
     pub fn of(error: &ApiError, lang: Lang) -> Self {
-        let colon = if lang == Lang::Zh { "：" } else { ": " };
-        let fields = match error.details.get("fields") {
-            Some(Value::Object(fields)) => fields
-                .iter()
-                .map(|(field, code)| {
-                    let why = code.as_str().and_then(|c| c.parse().ok()).map_or("", |c| text::field_error(lang, c));
-                    format!("{}{colon}{why}", text::field(lang, field))
-                })
-                .collect(),
-            _ => vec![],
-        };
-        Notice { message: error.code.message(lang).to_owned(), fields }
+        let fields = crate::words::field_problems(lang, &error.details)
+            .into_iter()
+            .map(|(field, why)| Notice::line(lang, &text::field(lang, &field), &why))
+            .collect();
+        Notice { message: error.message(lang), fields }
+    }
+
+    /// One refused field as the notice lists it: "编码：格式不正确…".
+    pub fn line(lang: Lang, label: &str, why: &str) -> String {
+        format!("{label}{}{why}", if lang == Lang::Zh { "：" } else { ": " })
     }
 }
 

@@ -452,6 +452,33 @@ labels! {
     duty_hours_hint => "每天填写时段，如 08:00-12:00, 13:00-17:00；夜班分两段填，如 20:00-24:00 和次日 00:00-08:00；留空即休息。", "Spans per day, e.g. 08:00-12:00, 13:00-17:00; a night shift is two spans (20:00-24:00, then 00:00-08:00 the next day); empty is a day off.";
     company_calendar => "公司默认日历", "The company's default calendar";
     project_calendar_title => "服务时限按此日历计时", "SLA clocks count on";
+    person_name => "姓名", "Full name";
+    save_changes => "保存修改", "Save changes";
+    edit_project => "修改项目信息", "Edit the project";
+    edit_building => "修改楼栋", "Edit the building";
+    edit_room => "修改房屋信息", "Edit the room";
+    edit_staff => "修改员工信息", "Edit the staff member";
+    edit_resident => "修改住户信息", "Edit the resident";
+    delete => "删除", "Delete";
+    delete_confirm => "确认删除", "Yes, delete";
+    delete_project_hint => "只能删除还没有楼栋、员工、班组和工单的项目，删除后不能恢复。", "Only a project without buildings, staff, teams or tickets can be deleted; this cannot be undone.";
+    delete_building_hint => "只能删除没有房屋、也未划入网格的楼栋，删除后不能恢复。", "Only a building without rooms that no grid names can be deleted; this cannot be undone.";
+    delete_room_hint => "只能删除没有住户和工单的房屋，删除后不能恢复。", "Only a room without residents or tickets can be deleted; this cannot be undone.";
+    delete_staff_hint => "有工单记录的员工不能删除，请改为停用。", "Staff with ticket history cannot be deleted: deactivate them instead.";
+    delete_resident_hint => "报过事的住户不能删除。", "A resident who has reported anything cannot be deleted.";
+    reset_password => "重置密码", "Reset the password";
+    new_password => "新密码", "New password";
+    reset_password_hint => "保存后此人所有已登录的设备立即退出，需用新密码重新登录。", "Every session of the account ends at once; they sign in again with the new password.";
+    done_saved => "已保存。", "Saved.";
+    done_deleted => "已删除。", "Deleted.";
+    done_password => "密码已重置，此人已在所有设备上退出。", "Password reset: every session of the account has ended.";
+    room_without_residents => "还没有登记住户。", "has nobody registered yet.";
+    setup_first => "先完成基础设置", "Set up first";
+    setup_first_hint => "还没有任何项目。按以下顺序设置后，即可开始受理工单：", "There are no projects yet. Set these up, in this order, to start taking tickets:";
+    setup_project => "新建项目", "Create a project";
+    setup_places => "在项目中添加楼栋和房屋", "Add its buildings and rooms";
+    setup_residents => "导入住户（Excel）", "Import the residents (Excel)";
+    setup_staff => "添加员工并分配项目", "Add staff and give them projects";
 }
 
 /// The labels of `lang`.
@@ -669,20 +696,7 @@ pub fn field(lang: Lang, field: &str) -> String {
 }
 
 pub fn field_error(lang: Lang, code: FieldErrorCode) -> &'static str {
-    let (zh, en) = match code {
-        FieldErrorCode::Required => ("必填", "required"),
-        FieldErrorCode::Invalid => ("格式不正确", "invalid"),
-        FieldErrorCode::TooLong => ("太长", "too long"),
-        FieldErrorCode::OutOfRange => ("超出范围", "out of range"),
-        FieldErrorCode::UnknownReference => ("不存在或无权使用", "unknown"),
-        FieldErrorCode::Mismatch => ("与其他字段不一致", "does not match"),
-        FieldErrorCode::InFuture => ("不能晚于现在", "in the future"),
-        FieldErrorCode::TooOld => ("太久以前", "too long ago"),
-        FieldErrorCode::Taken => ("已被使用", "taken"),
-        FieldErrorCode::TooShort => ("太短", "too short"),
-        FieldErrorCode::ControlCharacters => ("含有不可见的控制字符", "contains invisible control characters"),
-    };
-    pick(lang, zh, en)
+    crate::words::field_error(lang, code)
 }
 
 /// Business time as people say it, in its two largest units: "1 小时 5 分" / "1 h 5 min".

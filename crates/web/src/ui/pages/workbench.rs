@@ -31,6 +31,8 @@ struct Workbench {
     selects: Vec<Select>,
     q: String,
     queue: Queue,
+    /// A new admin's company has no project yet: the page says what to set up first.
+    setup_first: bool,
 }
 
 /// `GET /`: the whole page, or only the list when htmx asks for it.
@@ -55,7 +57,9 @@ pub async fn page(
     let lang = session.lang;
     let t = text::labels(lang);
     let status = query.status.as_deref().filter(|s| !s.is_empty()).unwrap_or(OPEN);
+    let setup_first = session.who.role.administers() && dir.projects.is_empty();
     let page = Workbench {
+        setup_first,
         chrome: Chrome::signed_in(&session, t.nav_workbench, Nav::Workbench, uri.path_and_query().map_or("/", |p| p.as_str())),
         selects: vec![
             Select {

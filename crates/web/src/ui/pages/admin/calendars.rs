@@ -66,7 +66,7 @@ pub struct WeekdayField {
     pub index: usize,
     pub label: &'static str,
     pub hours: String,
-    pub why: Option<&'static str>,
+    pub why: Option<String>,
 }
 
 /// A dated day of a calendar or a roster: a workday (on duty) or not.

@@ -23,7 +23,6 @@ use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 use guanjia_storage::Page;
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::Lang;
@@ -46,24 +45,30 @@ pub fn admin_only(session: &Session) -> Result<(), UiError> {
 #[derive(Default)]
 pub struct Faults {
     pub notice: Option<Notice>,
-    by_field: HashMap<String, &'static str>,
+    by_field: HashMap<String, String>,
 }
 
 impl Faults {
     pub fn of(error: &ApiError, lang: Lang) -> Self {
-        let by_field = match error.details.get("fields") {
-            Some(Value::Object(fields)) => fields
-                .iter()
-                .filter_map(|(field, code)| Some((field.clone(), text::field_error(lang, code.as_str()?.parse().ok()?))))
-                .collect(),
-            _ => HashMap::new(),
-        };
+        let by_field = crate::words::field_problems(lang, &error.details).into_iter().collect();
         Faults { notice: Some(Notice::of(error, lang)), by_field }
     }
 
-    /// Why `field` was refused, if it was.
-    pub fn at(&self, field: &str) -> Option<&'static str> {
-        self.by_field.get(field).copied()
+    /// The same refusal on a form about a person: its `name` is listed as 姓名, as it is labelled.
+    pub fn person(mut self, lang: Lang) -> Self {
+        if let (Some(notice), Some(why)) = (self.notice.as_mut(), self.by_field.get("name")) {
+            let generic = Notice::line(lang, &text::field(lang, "name"), why);
+            let person = Notice::line(lang, text::labels(lang).person_name, why);
+            for line in notice.fields.iter_mut().filter(|line| **line == generic) {
+                *line = person.clone();
+            }
+        }
+        self
+    }
+
+    /// Why `field` was refused, and what it accepts, if it was.
+    pub fn at(&self, field: &str) -> Option<String> {
+        self.by_field.get(field).cloned()
     }
 }
 
@@ -92,15 +97,51 @@ impl Refused {
     }
 
     /// Why `field` of the form `which` was refused.
-    pub fn why(&self, which: &str, field: &str) -> Option<&'static str> {
+    pub fn why(&self, which: &str, field: &str) -> Option<String> {
         if self.is(which) { self.faults.at(field) } else { None }
     }
 }
 
-/// `?page=…` of a list.
+/// `?page=…` of a list, and `done=…` after a form that worked.
 #[derive(Debug, Default, Deserialize)]
 pub struct PageParam {
     pub page: Option<u64>,
+    pub done: Option<Done>,
+}
+
+/// What the form before did, said once on the page it led to: every action gets an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Done {
+    Saved,
+    Deleted,
+    Password,
+}
+
+impl Done {
+    pub fn words(self, t: &Labels) -> &'static str {
+        match self {
+            Done::Saved => t.done_saved,
+            Done::Deleted => t.done_deleted,
+            Done::Password => t.done_password,
+        }
+    }
+
+    /// `path` with `done=…` added.
+    pub fn at(self, path: &str) -> String {
+        let code = match self {
+            Done::Saved => "saved",
+            Done::Deleted => "deleted",
+            Done::Password => "password",
+        };
+        format!("{path}{}done={code}", if path.contains('?') { '&' } else { '?' })
+    }
+}
+
+/// `GET /admin/…` of nothing we have: the error page in the reader's language, not the API's JSON.
+pub async fn unknown(session: Session) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    Err(UiError::api(ApiError::new(ErrorCode::NotFound), session.lang))
 }
 
 impl PageParam {

@@ -125,7 +125,7 @@ pub struct ClockField {
     pub label: &'static str,
     pub amount: String,
     pub units: Vec<Choice>,
-    pub why: Option<&'static str>,
+    pub why: Option<String>,
 }
 
 pub struct PolicyRow {

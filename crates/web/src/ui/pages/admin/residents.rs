@@ -1,8 +1,9 @@
 //! 住户: the residents of the admin's projects, found by name or phone (shown masked, as the API
-//! lists them), and registered one at a time in a room chosen from its building's page.
+//! lists them), registered one at a time in a room chosen from its building's page, corrected
+//! or moved within the building, and removed when registered by mistake.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::{Extension, Form};
 use chrono::Utc;
@@ -12,7 +13,7 @@ use guanjia_domain::setup::ResidentInput;
 use guanjia_storage::ResidentFilter;
 use serde::{Deserialize, Serialize};
 
-use super::{Faults, Fields, admin_only, answer, pages, render};
+use super::{Done, Faults, Fields, PageParam, admin_only, answer, done, pages, render};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::choice::{Choice, choices};
@@ -36,6 +37,8 @@ pub struct Search {
     pub room_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
+    #[serde(default, skip_serializing)]
+    pub done: Option<Done>,
 }
 
 impl Search {
@@ -61,6 +64,7 @@ impl Search {
 }
 
 pub struct ResidentRow {
+    pub id: String,
     pub name: String,
     pub phone: String,
     pub project: String,
@@ -85,6 +89,15 @@ struct ResidentsPage {
     tiers: Vec<Choice>,
     form: Fields,
     faults: Faults,
+    done: Option<&'static str>,
+}
+
+/// "3栋2单元1502", from the store: the directory's labels may not know a room added a moment ago.
+async fn room_label(state: &AppState, session: &Session, room_id: &str) -> Result<String, UiError> {
+    let fail = |e| UiError::api(e, session.lang);
+    let room = state.store.room(&session.who, room_id).await.map_err(fail)?;
+    let building = state.store.building(&session.who, &room.building_id).await.map_err(fail)?;
+    Ok(format!("{}{}{}", building.name, room.unit, room.number))
 }
 
 impl ResidentsPage {
@@ -94,11 +107,12 @@ impl ResidentsPage {
         let dir = Directory::load(state, session, rooms).await?;
         let request = guanjia_storage::PageRequest { page: search.page.unwrap_or(1).clamp(1, 1_000_000), per_page: super::PER_PAGE };
         let list = state.store.residents(&session.who, search.filter(), request).await.map_err(|e| UiError::api(e, lang))?;
-        let room = search.room_id.clone().filter(|r| !r.is_empty()).map(|id| {
-            let label = dir.room(Some(&id)).unwrap_or_default();
-            (id, label)
-        });
+        let room = match search.room_id.clone().filter(|r| !r.is_empty()) {
+            Some(id) => Some((room_label(state, session, &id).await?, id)).map(|(label, id)| (id, label)),
+            None => None,
+        };
         let row = |r: guanjia_storage::entity::resident::Model| ResidentRow {
+            id: r.id.clone(),
             phone: mask_phone(&r.phone),
             project: dir.project_name(&r.project_id),
             room: dir.room(Some(&r.room_id)).unwrap_or_default(),
@@ -120,6 +134,7 @@ impl ResidentsPage {
             tiers: choices(tier.as_deref(), ServiceTier::ALL.iter().map(|r| (r.as_str(), Column::Tier.label(lang, r.as_str())))),
             form,
             faults,
+            done: search.done.map(|d| d.words(t)),
         })
     }
 }
@@ -140,5 +155,89 @@ pub async fn create(State(state): State<AppState>, Extension(rooms): Extension<R
         Err(error) => Err(error.into()),
     };
     let search = Search { room_id: Some(room_id), ..Search::default() };
-    answer(session.lang, created, |_| search.url(1), async |faults| ResidentsPage::load(&state, &session, &rooms, &search, form, faults).await).await
+    answer(session.lang, created, |_| search.url(1), async |faults| ResidentsPage::load(&state, &session, &rooms, &search, form, faults.person(session.lang)).await).await
+}
+
+#[derive(Template)]
+#[template(path = "admin_resident.html")]
+struct EditPage {
+    chrome: Chrome,
+    t: &'static Labels,
+    resident: guanjia_storage::entity::resident::Model,
+    /// The rooms of the resident's building, theirs chosen.
+    room_choices: Vec<Choice>,
+    roles: Vec<Choice>,
+    tiers: Vec<Choice>,
+    form: Fields,
+    faults: Faults,
+}
+
+impl EditPage {
+    async fn load(state: &AppState, session: &Session, id: &str, edit: Option<(Fields, Faults)>) -> Result<Self, UiError> {
+        let lang = session.lang;
+        let t = text::labels(lang);
+        let fail = |e| UiError::api(e, lang);
+        let resident = state.store.resident(&session.who, id).await.map_err(fail)?;
+        let room = state.store.room(&session.who, &resident.room_id).await.map_err(fail)?;
+        let all = guanjia_storage::PageRequest { page: 1, per_page: 10_000 };
+        let rooms = state.store.rooms(&session.who, &room.building_id, all).await.map_err(fail)?.items;
+        let (form, faults) = edit.unwrap_or_else(|| {
+            let filled = Fields::of([
+                ("name", resident.name.clone()),
+                ("phone", resident.phone.clone()),
+                ("room_id", resident.room_id.clone()),
+                ("role", resident.role.clone()),
+                ("tier", resident.tier.clone()),
+            ]);
+            (filled, Faults::default())
+        });
+        let (room_id, role, tier) = (form.given("room_id"), form.given("role"), form.given("tier"));
+        let labels: Vec<(String, String)> = rooms.into_iter().map(|r| (r.id, format!("{}{}", r.unit, r.number))).collect();
+        Ok(EditPage {
+            chrome: Chrome::signed_in(session, &resident.name, Nav::Admin, &format!("/admin/residents/{id}")),
+            t,
+            room_choices: choices(room_id.as_deref(), labels.iter().map(|(id, label)| (id.as_str(), label.as_str()))),
+            roles: choices(role.as_deref(), ResidentRole::ALL.iter().map(|r| (r.as_str(), Column::Role.label(lang, r.as_str())))),
+            tiers: choices(tier.as_deref(), ServiceTier::ALL.iter().map(|r| (r.as_str(), Column::Tier.label(lang, r.as_str())))),
+            resident,
+            form,
+            faults,
+        })
+    }
+}
+
+/// `GET /admin/residents/{id}`: the resident's edit form and delete.
+pub async fn edit(State(state): State<AppState>, session: Session, Path(id): Path<String>, Query(_page): Query<PageParam>) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    render(EditPage::load(&state, &session, &id, None).await?, None)
+}
+
+/// `POST /admin/residents/{id}`: corrects the resident; back to their room's residents.
+pub async fn update(State(state): State<AppState>, session: Session, Path(id): Path<String>, Form(form): Form<Fields>) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let input = ResidentInput { name: form.one("name"), phone: form.one("phone"), room_id: form.one("room_id"), role: form.one("role"), tier: form.given("tier") };
+    let saved = match input.validate() {
+        Ok(input) => state.store.update_resident(&session.who, &id, input, Utc::now()).await.map_err(ApiError::from),
+        Err(error) => Err(error.into()),
+    };
+    match saved {
+        Ok(r) => done(&Done::Saved.at(&Search { room_id: Some(r.room_id), ..Search::default() }.url(1))),
+        Err(error) => {
+            let faults = Faults::of(&error, session.lang).person(session.lang);
+            render(EditPage::load(&state, &session, &id, Some((form, faults))).await?, Some(&error))
+        }
+    }
+}
+
+/// `POST /admin/residents/{id}/delete`: removes a resident who never reported; back to the room.
+pub async fn delete(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let resident = state.store.resident(&session.who, &id).await.map_err(|e| UiError::api(e, session.lang))?;
+    match state.store.delete_resident(&session.who, &id, Utc::now()).await.map_err(ApiError::from) {
+        Ok(()) => done(&Done::Deleted.at(&Search { room_id: Some(resident.room_id), ..Search::default() }.url(1))),
+        Err(error) => {
+            let page = EditPage::load(&state, &session, &id, None).await?;
+            render(EditPage { faults: Faults::of(&error, session.lang), ..page }, Some(&error))
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! 班组与网格: a project's teams with their members, and its grids (网格): which team owns the
-//! jobs of which buildings. Admins add teams and grids and change who is in a team.
+//! jobs of which buildings. Admins add teams and grids, change who is in a team, rename a team or
+//! change its kind, change a grid, and delete either when nothing depends on it.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -8,11 +9,11 @@ use axum::{Extension, Form};
 use chrono::Utc;
 use guanjia_domain::dispatch::GridInput;
 use guanjia_domain::resident::TeamKind;
-use guanjia_domain::setup::TeamInput;
+use guanjia_domain::setup::{TeamEditInput, TeamInput};
 use guanjia_storage::PageRequest;
 use serde::{Deserialize, Serialize};
 
-use super::{Fields, Refused, admin_only, answer, render};
+use super::{Done, Fields, Refused, admin_only, answer, render};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::choice::{Choice, choices};
@@ -40,6 +41,8 @@ fn team_kind(t: &Labels, kind: TeamKind) -> &'static str {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ProjectParam {
     pub project_id: Option<String>,
+    #[serde(default, skip_serializing)]
+    pub done: Option<Done>,
 }
 
 pub struct TeamRow {
@@ -49,12 +52,23 @@ pub struct TeamRow {
     pub members: String,
     /// The project's staff, the members ticked: the form that changes them.
     pub choices: Vec<Choice>,
+    /// The edit form: which refusal is its (`edit-{id}`), its name and kind as they are or typed.
+    pub edit: String,
+    pub typed_name: String,
+    pub kinds: Vec<Choice>,
 }
 
 pub struct GridRow {
+    pub id: String,
     pub name: String,
     pub team: String,
     pub buildings: String,
+    /// The edit form: which refusal is its (`grid-{id}`), the name, team and buildings as they are
+    /// or typed.
+    pub edit: String,
+    pub typed_name: String,
+    pub team_choices: Vec<Choice>,
+    pub building_choices: Vec<Choice>,
 }
 
 #[derive(Template)]
@@ -71,8 +85,10 @@ struct TeamsPage {
     staff: Vec<Choice>,
     team_choices: Vec<Choice>,
     buildings: Vec<Choice>,
-    /// The form refused, if one was: `team`, `grid` or a team's id.
+    /// The form refused, if one was: `team`, `grid`, a team's id (its members), `edit-{team id}`
+    /// or `grid-{grid id}`.
     refused: Refused,
+    done: Option<&'static str>,
 }
 
 impl TeamsPage {
@@ -98,12 +114,19 @@ impl TeamsPage {
         let team_rows = teams
             .items
             .iter()
-            .map(|team| TeamRow {
-                id: team.team.id.clone(),
-                name: team.team.name.clone(),
-                kind: team.team.kind.parse().map_or("", |k| team_kind(t, k)),
-                members: team.member_ids.iter().map(name_of).collect::<Vec<_>>().join("、"),
-                choices: ticked(if refused.is(&team.team.id) { &typed } else { &team.member_ids }),
+            .map(|team| {
+                let edit = format!("edit-{}", team.team.id);
+                let (typed_name, kind) = if refused.is(&edit) { (form.one("name"), form.one("kind")) } else { (team.team.name.clone(), team.team.kind.clone()) };
+                TeamRow {
+                    id: team.team.id.clone(),
+                    name: team.team.name.clone(),
+                    kind: team.team.kind.parse().map_or("", |k| team_kind(t, k)),
+                    members: team.member_ids.iter().map(name_of).collect::<Vec<_>>().join("、"),
+                    choices: ticked(if refused.is(&team.team.id) { &typed } else { &team.member_ids }),
+                    kinds: choices(Some(&kind), TeamKind::ALL.iter().map(|k| (k.as_str(), team_kind(t, *k)))),
+                    edit,
+                    typed_name,
+                }
             })
             .collect();
         let building_name = |id: &String| buildings.items.iter().find(|b| &b.id == id).map_or_else(|| id.clone(), |b| b.name.clone());
@@ -111,7 +134,18 @@ impl TeamsPage {
             .iter()
             .map(|g| {
                 let ids: Vec<String> = serde_json::from_value(g.building_ids.clone()).unwrap_or_default();
+                let edit = format!("grid-{}", g.id);
+                let (typed_name, team_id, chosen) = if refused.is(&edit) {
+                    (form.one("name"), form.one("team_id"), form.all("building_ids"))
+                } else {
+                    (g.name.clone(), g.team_id.clone(), ids.clone())
+                };
                 GridRow {
+                    id: g.id.clone(),
+                    edit,
+                    typed_name,
+                    team_choices: choices(Some(&team_id), teams.items.iter().map(|team| (team.team.id.as_str(), team.team.name.as_str()))),
+                    building_choices: buildings.items.iter().map(|b| Choice { value: b.id.clone(), label: b.name.clone(), selected: chosen.contains(&b.id) }).collect(),
                     name: g.name.clone(),
                     team: teams.items.iter().find(|team| team.team.id == g.team_id).map(|team| team.team.name.clone()).unwrap_or_default(),
                     buildings: if ids.is_empty() { t.whole_project.to_owned() } else { ids.iter().map(building_name).collect::<Vec<_>>().join("、") },
@@ -132,6 +166,7 @@ impl TeamsPage {
             buildings: buildings.items.iter().map(|b| Choice { value: b.id.clone(), label: b.name.clone(), selected: chosen_buildings.contains(&b.id) }).collect(),
             project_id,
             refused,
+            done: project.done.map(|d| d.words(t)),
         })
     }
 }
@@ -142,10 +177,10 @@ pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<Roo
     render(TeamsPage::load(&state, &session, &rooms, &project, Refused::default()).await?, None)
 }
 
-/// After a form: the project's teams again, or the page with the refusal at the form (`failed`).
-async fn after(state: &AppState, session: &Session, rooms: &RoomBook, form: Fields, failed: &str, outcome: Result<(), ApiError>) -> Result<Response, UiError> {
-    let project = ProjectParam { project_id: form.given("project_id") };
-    let back = format!("/admin/teams?{}", serde_urlencoded::to_string(&project).unwrap_or_default());
+/// After a form: the project's teams again, saying what was `did`, or the page with the refusal at the form (`failed`).
+async fn after(state: &AppState, session: &Session, rooms: &RoomBook, form: Fields, failed: &str, did: Done, outcome: Result<(), ApiError>) -> Result<Response, UiError> {
+    let project = ProjectParam { project_id: form.given("project_id"), done: None };
+    let back = did.at(&format!("/admin/teams?{}", serde_urlencoded::to_string(&project).unwrap_or_default()));
     answer(session.lang, outcome, |()| back, async |faults| TeamsPage::load(state, session, rooms, &project, Refused::new(failed, form, faults)).await).await
 }
 
@@ -157,7 +192,7 @@ pub async fn create_team(State(state): State<AppState>, Extension(rooms): Extens
         Ok(input) => state.store.create_team(&session.who, input, Utc::now()).await.map(drop).map_err(ApiError::from),
         Err(error) => Err(error.into()),
     };
-    after(&state, &session, &rooms, form, "team", outcome).await
+    after(&state, &session, &rooms, form, "team", Done::Saved, outcome).await
 }
 
 /// `POST /admin/teams/{id}/members`: who is in the team now.
@@ -170,7 +205,7 @@ pub async fn set_members(
 ) -> Result<Response, UiError> {
     admin_only(&session)?;
     let outcome = state.store.set_team_members(&session.who, &id, &form.all("member_ids"), Utc::now()).await.map(drop).map_err(ApiError::from);
-    after(&state, &session, &rooms, form, &id, outcome).await
+    after(&state, &session, &rooms, form, &id, Done::Saved, outcome).await
 }
 
 /// `POST /admin/grids`: a team owns the jobs of some buildings (none ticked: the whole project).
@@ -181,5 +216,40 @@ pub async fn create_grid(State(state): State<AppState>, Extension(rooms): Extens
         Ok(input) => state.store.create_grid(&session.who, input, Utc::now()).await.map(drop).map_err(ApiError::from),
         Err(error) => Err(error.into()),
     };
-    after(&state, &session, &rooms, form, "grid", outcome).await
+    after(&state, &session, &rooms, form, "grid", Done::Saved, outcome).await
+}
+
+/// `POST /admin/teams/{id}/edit`: renames a team or changes its kind.
+pub async fn update_team(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Path(id): Path<String>, Form(form): Form<Fields>) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let outcome = match (TeamEditInput { name: form.one("name"), kind: form.one("kind") }).validate() {
+        Ok(input) => state.store.update_team(&session.who, &id, input, Utc::now()).await.map(drop).map_err(ApiError::from),
+        Err(error) => Err(error.into()),
+    };
+    after(&state, &session, &rooms, form, &format!("edit-{id}"), Done::Saved, outcome).await
+}
+
+/// `POST /admin/teams/{id}/delete`: deletes a team no grid, ticket or sub-task names.
+pub async fn delete_team(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Path(id): Path<String>, Form(form): Form<Fields>) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let outcome = state.store.delete_team(&session.who, &id, Utc::now()).await.map_err(ApiError::from);
+    after(&state, &session, &rooms, form, &format!("edit-{id}"), Done::Deleted, outcome).await
+}
+
+/// `POST /admin/grids/{id}/edit`: changes a grid's name, team or buildings.
+pub async fn update_grid(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Path(id): Path<String>, Form(form): Form<Fields>) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let input = GridInput { project_id: form.one("project_id"), name: form.one("name"), team_id: form.one("team_id"), building_ids: Some(form.all("building_ids")) };
+    let outcome = match input.validate() {
+        Ok(input) => state.store.update_grid(&session.who, &id, input, Utc::now()).await.map(drop).map_err(ApiError::from),
+        Err(error) => Err(error.into()),
+    };
+    after(&state, &session, &rooms, form, &format!("grid-{id}"), Done::Saved, outcome).await
+}
+
+/// `POST /admin/grids/{id}/delete`: deletes a grid.
+pub async fn delete_grid(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Path(id): Path<String>, Form(form): Form<Fields>) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let outcome = state.store.delete_grid(&session.who, &id, Utc::now()).await.map_err(ApiError::from);
+    after(&state, &session, &rooms, form, &format!("grid-{id}"), Done::Deleted, outcome).await
 }

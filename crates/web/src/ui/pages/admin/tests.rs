@@ -140,7 +140,7 @@ async fn admin_forms_need_the_token_and_a_refused_form_changes_nothing() {
     let room = site.post_form(&building, Some(&cookie), &[(csrf::FIELD, &token), ("number", "101"), ("floor", "1"), ("area_m2", "88.5")]).await;
     assert_eq!(room.status(), StatusCode::SEE_OTHER);
     let rooms = body(site.get(&building, Some(&cookie)).await).await;
-    assert!(rooms.contains("<th scope=\"row\">101</th>") && rooms.contains("88.5"));
+    assert!(rooms.contains(">101</a></th>") && rooms.contains("88.5"));
 
     let policy = site.store.sla_policies(&system).await.unwrap().remove(0);
     let edited = site
@@ -371,4 +371,134 @@ async fn an_admin_tries_a_vocabulary_before_saving_it() {
     let stored = site.store.vocabulary(&system).await.unwrap();
     assert_eq!((stored.version, stored.built_in), (1, false));
     assert!(body(site.get("/admin/vocabulary?saved=1", Some(&admin.0)).await).await.contains("词库已保存"));
+}
+
+#[tokio::test]
+async fn an_admin_edits_a_project_and_a_staff_members_role_and_a_refused_edit_keeps_what_was_typed() {
+    let site = Site::new().await;
+    site.hire("admin", "管理员老周", Role::Admin).await;
+    let tech = site.hire("tech", "张师傅", Role::Technician).await;
+    let (cookie, token) = site.sign_in_as("admin").await;
+    let system = site.system().await;
+    let project_id = site.project_id().await;
+    let page = body(site.get(&format!("/admin/projects/{project_id}"), Some(&cookie)).await).await;
+    assert!(page.contains("修改项目信息") && page.contains("value=\"翠湖花园\"") && page.contains("value=\"p1\""), "the edit form holds the project as it is");
+
+    let edit = format!("/admin/projects/{project_id}/edit");
+    let refused = site.post_form(&edit, Some(&cookie), &[(csrf::FIELD, &token), ("code", "翠 湖"), ("name", "翠湖花园二期")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(page.contains("id=\"e-edit-code\" class=\"field-error\">格式不正确，只能用字母、数字、- 和 _，1–64 位"), "beside the field, saying what is allowed");
+    assert!(page.contains("value=\"翠 湖\"") && page.contains("value=\"翠湖花园二期\""), "what was typed stays");
+    assert_eq!(site.store.project(&system, &project_id).await.unwrap().name, "翠湖花园", "a refusal changes nothing");
+
+    let saved = site.post_form(&edit, Some(&cookie), &[(csrf::FIELD, &token), ("code", "p1"), ("name", "翠湖花园二期"), ("kind", "mixed"), ("time_zone", "Asia/Shanghai")]).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let back = header(&saved, LOCATION);
+    assert_eq!(back, format!("/admin/projects/{project_id}?done=saved"));
+    assert!(body(site.get(&back, Some(&cookie)).await).await.contains("已保存"), "the page says it worked");
+    assert_eq!(site.store.project(&system, &project_id).await.unwrap().name, "翠湖花园二期");
+
+    let staff_page = format!("/admin/staff/{}", tech.staff.id);
+    let page = body(site.get(&staff_page, Some(&cookie)).await).await;
+    assert!(page.contains("value=\"张师傅\"") && page.contains(">姓名<"), "a person's name is labelled 姓名");
+    let refused = site.post_form(&staff_page, Some(&cookie), &[(csrf::FIELD, &token), ("name", " "), ("role", "supervisor"), ("project_ids", &project_id)]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(page.contains("<li>姓名：必填，最多 100 个字</li>") && !page.contains("名称：必填"), "the notice names the field as its label does");
+    let saved = site.post_form(&staff_page, Some(&cookie), &[(csrf::FIELD, &token), ("name", "张师傅"), ("role", "supervisor"), ("project_ids", &project_id)]).await;
+    assert_eq!(header(&saved, LOCATION), format!("{staff_page}?done=saved"));
+    assert_eq!(site.store.staff_member(&system.company_id, &tech.staff.id).await.unwrap().role(), Role::Supervisor);
+
+    let password = format!("{staff_page}/password");
+    let refused = site.post_form(&password, Some(&cookie), &[(csrf::FIELD, &token), ("password", "short")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(refused).await.contains("密码：太短，8–200 个字符"));
+    let reset = site.post_form(&password, Some(&cookie), &[(csrf::FIELD, &token), ("password", "brand-new-pass")]).await;
+    assert_eq!(header(&reset, LOCATION), format!("{staff_page}?done=password"));
+    let login = site.post_form("/login", None, &[("username", "tech"), ("password", "brand-new-pass")]).await;
+    assert_eq!(login.status(), StatusCode::SEE_OTHER, "signs in with the new password");
+}
+
+#[tokio::test]
+async fn deletes_are_refused_while_in_use_and_a_new_admin_is_told_what_to_set_up_first() {
+    let site = Site::new().await;
+    site.hire("admin", "管理员老周", Role::Admin).await;
+    let (cookie, token) = site.sign_in_as("admin").await;
+    let system = site.system().await;
+    let project_id = site.project_id().await;
+    let made = site.post_form(&format!("/admin/projects/{project_id}"), Some(&cookie), &[(csrf::FIELD, &token), ("name", "9栋")]).await;
+    let building = header(&made, LOCATION);
+    let room = site.post_form(&building, Some(&cookie), &[(csrf::FIELD, &token), ("number", "0101")]).await;
+    assert_eq!(room.status(), StatusCode::SEE_OTHER);
+
+    let refused = site.post_form(&format!("{building}/delete"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(body(refused).await.contains("仍有数据依赖它，不能删除：1 间房屋"), "says what depends on it");
+    let building_id = building.rsplit('/').next().unwrap();
+    let rooms = site.store.rooms(&system, building_id, ALL).await.unwrap();
+    let room_page = format!("/admin/rooms/{}", rooms.items[0].id);
+    let page = body(site.get(&format!("/admin/residents?room_id={}", rooms.items[0].id), Some(&cookie)).await).await;
+    assert!(page.contains("9栋0101 还没有登记住户。"), "an empty room's page names the room");
+    let deleted = site.post_form(&format!("{room_page}/delete"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
+    assert_eq!(header(&deleted, LOCATION), format!("{building}?done=deleted"));
+    let deleted = site.post_form(&format!("{building}/delete"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
+    let back = header(&deleted, LOCATION);
+    assert_eq!(back, format!("/admin/projects/{project_id}?done=deleted"));
+    assert!(body(site.get(&back, Some(&cookie)).await).await.contains("已删除"));
+
+    let refused = site.post_form(&format!("/admin/projects/{project_id}/delete"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(body(refused).await.contains("1 名员工"), "the agent still belongs to it");
+    let agent = site.store.staff_list(&system, ALL).await.unwrap().items.into_iter().find(|m| m.staff.username == "agent").unwrap();
+    let gone = site.post_form(&format!("/admin/staff/{}/delete", agent.staff.id), Some(&cookie), &[(csrf::FIELD, &token)]).await;
+    assert_eq!(header(&gone, LOCATION), "/admin/staff?done=deleted");
+    let gone = site.post_form(&format!("/admin/projects/{project_id}/delete"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
+    assert_eq!(header(&gone, LOCATION), "/admin/projects?done=deleted");
+
+    let home = body(site.get("/", Some(&cookie)).await).await;
+    assert!(home.contains("先完成基础设置") && home.contains("href=\"/admin/projects\"") && home.contains("href=\"/admin/import\"") && home.contains("href=\"/admin/staff\""), "what to set up first, with links");
+}
+
+#[tokio::test]
+async fn a_wrong_admin_address_answers_the_error_page_in_the_readers_language() {
+    let site = Site::new().await;
+    site.hire("admin", "管理员老周", Role::Admin).await;
+    let (cookie, _) = site.sign_in_as("admin").await;
+    for path in ["/admin/nonsense", "/admin/projects/nonexistent", "/admin/staff/nonexistent", "/admin/rooms/nonexistent"] {
+        let response = site.get(path, Some(&cookie)).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(header(&response, CONTENT_TYPE).starts_with("text/html"), "{path} is a page, not JSON");
+        assert!(body(response).await.contains("对象不存在"), "{path}");
+    }
+    let english = format!("{cookie}; lang=en");
+    let page = body(site.get("/admin/nonsense", Some(&english)).await).await;
+    assert!(page.contains("Not found") && !page.contains("\"error\""), "in English for an English reader");
+}
+
+#[tokio::test]
+async fn a_team_is_renamed_and_deleted_on_the_teams_page() {
+    let site = Site::new().await;
+    site.hire("admin", "管理员老周", Role::Admin).await;
+    let (cookie, token) = site.sign_in_as("admin").await;
+    let system = site.system().await;
+    let project_id = site.project_id().await;
+    let made = site.post_form("/admin/teams", Some(&cookie), &[(csrf::FIELD, &token), ("project_id", &project_id), ("name", "维修班"), ("kind", "engineering")]).await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let team = site.store.teams(&system, Some(&project_id), ALL).await.unwrap().items.remove(0);
+    let edit = format!("/admin/teams/{}/edit", team.team.id);
+
+    let refused = site.post_form(&edit, Some(&cookie), &[(csrf::FIELD, &token), ("project_id", &project_id), ("name", "工程部"), ("kind", "plumbing")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(page.contains("类型：格式不正确") && page.contains("value=\"工程部\""), "the refusal, with what was typed");
+    let saved = site.post_form(&edit, Some(&cookie), &[(csrf::FIELD, &token), ("project_id", &project_id), ("name", "工程部"), ("kind", "engineering")]).await;
+    let back = header(&saved, LOCATION);
+    assert_eq!(back, format!("/admin/teams?project_id={project_id}&done=saved"));
+    let page = body(site.get(&back, Some(&cookie)).await).await;
+    assert!(page.contains("已保存") && page.contains("<strong>工程部</strong>"));
+
+    let gone = site.post_form(&format!("/admin/teams/{}/delete", team.team.id), Some(&cookie), &[(csrf::FIELD, &token), ("project_id", &project_id)]).await;
+    assert_eq!(header(&gone, LOCATION), format!("/admin/teams?project_id={project_id}&done=deleted"));
+    assert_eq!(site.store.teams(&system, Some(&project_id), ALL).await.unwrap().total, 0);
 }
