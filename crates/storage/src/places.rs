@@ -13,6 +13,7 @@ use crate::db::Store;
 use crate::entity::{building, project, room};
 use crate::error::{Result, StorageError};
 use crate::principal::{Principal, ProjectScope};
+use crate::sla::bump_config;
 use crate::support::{Audit, Page, PageRequest, new_id, require_admin, taken_or};
 
 impl Store {
@@ -33,6 +34,8 @@ impl Store {
         .insert(&txn)
         .await
         .map_err(|e| taken_or(e, "code"))?;
+        // A project's tickets get deadlines only once the SLA configuration knows the project.
+        bump_config(&txn, &who.company_id).await?;
         Audit::by(who, "project", &model.id, "create").record(&txn, json!({ "code": model.code, "name": model.name }), now).await?;
         txn.commit().await?;
         Ok(model)
