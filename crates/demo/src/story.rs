@@ -298,10 +298,11 @@ fn conclude(j: &mut Journey<'_>, f: &Facts<'_>) {
     }
 }
 
-/// The follow-up (回访): a call by the owner, or the resident's own rating in the app.
+/// The follow-up (回访): a call by the owner, or the resident's own rating in the app. A
+/// complaint is always called back (a resident's own rating leaves it waiting for the call).
 fn rate(j: &mut Journey<'_>, f: &Facts<'_>, satisfaction: u8) {
     let online = matches!(f.channel, "app" | "wechat" | "web");
-    let by_resident = f.resident && online && chance(j.rng, 0.4);
+    let by_resident = f.kind != "complaint" && f.resident && online && chance(j.rng, 0.4);
     let actor = if by_resident { RESIDENT } else { f.owner };
     let note = text::follow_up_note(j.rng, by_resident, satisfaction);
     j.after(120, 2880).follow_up(actor, satisfaction, note);
