@@ -20,6 +20,7 @@ on_both_databases!(
     a_saturday_call_is_answered_within_fifteen_minutes,
     a_company_on_the_former_default_is_moved_to_round_the_clock_first_response,
     warnings_and_escalations_record_clock_lateness_level_and_recipients,
+    a_loaded_history_is_settled_not_fired_in_a_burst,
 );
 
 async fn send(server: &Server, method: reqwest::Method, token: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
@@ -476,4 +477,22 @@ async fn warnings_and_escalations_record_clock_lateness_level_and_recipients(ser
     // Reported 90 minutes ago with 15 to answer: 75 minutes late when it fired.
     let late = details["late_seconds"].as_i64().unwrap();
     assert!((75 * 60 - 5..=75 * 60 + 5).contains(&late), "{details}");
+}
+
+/// A history replayed in one go (the demo) passed warnings and escalations nobody was there to
+/// send: settled at load, the first sweep sends none of them, and the steps still ahead fire.
+async fn a_loaded_history_is_settled_not_fired_in_a_burst(server: Server) {
+    let site = server.site("settle").await;
+    round_the_clock(&server, &site).await;
+    let now = Utc::now();
+    // Two hours late: both warnings and levels 1 and 2 are past; level 3 is two hours ahead.
+    let ticket = inquiry(&server, &site, now - Duration::hours(2), "上个月的水费单在哪里看？").await;
+    let loader = guanjia_storage::Principal::system(&server.company_id, "demo-loader");
+    assert_eq!(server.store.settle_past_steps(&loader, now).await.unwrap(), 4);
+    assert_eq!(server.store.sweep_sla("node-a", now, 100).await.unwrap(), 0, "nothing stale is sent");
+    assert!(notifications(&server, &site.agent).await.is_empty());
+    assert_eq!(server.store.sweep_sla("node-a", now + Duration::hours(3), 100).await.unwrap(), 1, "level 3 still fires");
+    assert_eq!(timeline_actions(&server, &site.agent, ticket["id"].as_str().unwrap()).await.iter().filter(|a| *a == "sla_escalation").count(), 1);
+    let agent = server.store.authenticate(&site.agent, now).await.unwrap();
+    assert!(server.store.settle_past_steps(&agent, now).await.is_err(), "only the system or an admin settles");
 }
