@@ -7,7 +7,9 @@ use guanjia_domain::calendar::Calendar;
 use guanjia_domain::closed_loop::CallOutcome;
 use guanjia_domain::resident::ServiceTier;
 use guanjia_domain::role::Role;
-use guanjia_domain::sla::{ClockFacts, ClockName, Policy, TicketTraits, choose, clock, default_policies};
+use guanjia_domain::sla::{
+    ClockFacts, ClockName, Policy, TicketTraits, choose, clock, default_policies,
+};
 use guanjia_domain::ticket::{Action, Actor, Lifecycle, LoopRules};
 
 use crate::{DemoCompany, DemoStep, DemoTicket, demo_company};
@@ -25,9 +27,20 @@ fn action(step: &DemoStep) -> Action {
     match step.action {
         "respond" => Action::Respond { body },
         "accept" => Action::Accept { note: body },
-        "dispatch" => Action::Dispatch { assignee_id: step.assignee_key.clone(), team_id: None, note: body },
-        "arrive" => Action::Arrive { note: body, location: None },
-        "resolve" => Action::Resolve { body, materials: vec![], charges: vec![] },
+        "dispatch" => Action::Dispatch {
+            assignee_id: step.assignee_key.clone(),
+            team_id: None,
+            note: body,
+        },
+        "arrive" => Action::Arrive {
+            note: body,
+            location: None,
+        },
+        "resolve" => Action::Resolve {
+            body,
+            materials: vec![],
+            charges: vec![],
+        },
         "follow_up" => Action::FollowUp {
             outcome: CallOutcome::Reached,
             satisfaction: step.satisfaction.map(i64::from),
@@ -36,12 +49,23 @@ fn action(step: &DemoStep) -> Action {
             comment: body,
         },
         "close" => Action::Close { note: body },
-        "reopen" => Action::Reopen { reason: step.reason.clone() },
-        "suspend" => Action::Suspend { reason: step.reason.clone().unwrap_or_default() },
+        "reopen" => Action::Reopen {
+            reason: step.reason.clone(),
+        },
+        "suspend" => Action::Suspend {
+            reason: step.reason.clone().unwrap_or_default(),
+        },
         "resume" => Action::Resume { note: body },
-        "escalate" => Action::Escalate { reason: step.reason.clone() },
-        "cancel" => Action::Cancel { reason: step.reason.clone().unwrap_or_default() },
-        "comment" => Action::Comment { body: body.unwrap_or_default(), visibility: step.visibility.unwrap_or("internal").parse().unwrap() },
+        "escalate" => Action::Escalate {
+            reason: step.reason.clone(),
+        },
+        "cancel" => Action::Cancel {
+            reason: step.reason.clone().unwrap_or_default(),
+        },
+        "comment" => Action::Comment {
+            body: body.unwrap_or_default(),
+            visibility: step.visibility.unwrap_or("internal").parse().unwrap(),
+        },
         other => panic!("unknown demo action {other}"),
     }
 }
@@ -51,21 +75,49 @@ fn replay(c: &DemoCompany, t: &DemoTicket) -> Lifecycle {
     let mut lifecycle = Lifecycle::new(t.kind.parse().unwrap());
     for step in &t.steps {
         let actor = match step.actor_key.as_str() {
-            "resident" => Actor { id: "resident".into(), role: Role::Resident },
-            key => Actor { id: key.into(), role: c.staff.iter().find(|s| s.key == key).unwrap().role.parse().unwrap() },
+            "resident" => Actor {
+                id: "resident".into(),
+                role: Role::Resident,
+            },
+            key => Actor {
+                id: key.into(),
+                role: c
+                    .staff
+                    .iter()
+                    .find(|s| s.key == key)
+                    .unwrap()
+                    .role
+                    .parse()
+                    .unwrap(),
+            },
         };
-        lifecycle.apply(&action(step), &actor, step.at, LoopRules::default()).unwrap_or_else(|e| panic!("{}: {e}", t.key));
+        lifecycle
+            .apply(&action(step), &actor, step.at, LoopRules::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", t.key));
     }
     lifecycle
 }
 
-fn standing(c: &DemoCompany, t: &DemoTicket, policies: &[Policy], now: DateTime<Utc>) -> Option<Standing> {
+fn standing(
+    c: &DemoCompany,
+    t: &DemoTicket,
+    policies: &[Policy],
+    now: DateTime<Utc>,
+) -> Option<Standing> {
     let lifecycle = replay(c, t);
     if lifecycle.status.is_final() {
         return None;
     }
-    let tier = c.projects.iter().flat_map(|p| &p.buildings).flat_map(|b| &b.rooms).flat_map(|r| &r.residents);
-    let tier = tier.clone().find(|r| Some(&r.key) == t.resident_key.as_ref()).map_or("basic", |r| r.tier);
+    let tier = c
+        .projects
+        .iter()
+        .flat_map(|p| &p.buildings)
+        .flat_map(|b| &b.rooms)
+        .flat_map(|r| &r.residents);
+    let tier = tier
+        .clone()
+        .find(|r| Some(&r.key) == t.resident_key.as_ref())
+        .map_or("basic", |r| r.tier);
     let traits = TicketTraits {
         project_id: t.project_key.clone(),
         kind: t.kind.parse().unwrap(),
@@ -91,10 +143,20 @@ fn standing(c: &DemoCompany, t: &DemoTicket, policies: &[Policy], now: DateTime<
     let (business, always) = (Calendar::china_mainland(zone), Calendar::always_open(zone));
     let mut worst = Standing::OnTime;
     for &name in ClockName::ALL.iter() {
-        let Some((policy, target)) = choose(policies, &traits, name) else { continue };
-        let calendar = if policy.spec.calendar_id.is_some() { &always } else { &business };
-        let Some(clock) = clock(name, &facts, target, calendar, now) else { continue };
-        let (Some(left), true) = (clock.remaining, clock.is_open()) else { continue };
+        let Some((policy, target)) = choose(policies, &traits, name) else {
+            continue;
+        };
+        let calendar = if policy.spec.calendar_id.is_some() {
+            &always
+        } else {
+            &business
+        };
+        let Some(clock) = clock(name, &facts, target, calendar, now) else {
+            continue;
+        };
+        let (Some(left), true) = (clock.remaining, clock.is_open()) else {
+            continue;
+        };
         let first_warning = i32::from(policy.spec.warn_at_percent.first().copied().unwrap_or(100));
         let here = if left < chrono::Duration::zero() {
             Standing::Late
@@ -110,19 +172,45 @@ fn standing(c: &DemoCompany, t: &DemoTicket, policies: &[Policy], now: DateTime<
 
 #[test]
 fn most_open_tickets_are_on_time_a_few_warned_a_few_late() {
-    let policies: Vec<Policy> = default_policies("always").into_iter().enumerate().map(|(i, spec)| Policy { id: format!("p{i}"), spec }).collect();
+    let policies: Vec<Policy> = default_policies("always")
+        .into_iter()
+        .enumerate()
+        .map(|(i, spec)| Policy {
+            id: format!("p{i}"),
+            spec,
+        })
+        .collect();
     // A Beijing morning and a Beijing night, as the other demo tests.
     for now in ["2026-11-24T02:30:00Z", "2027-03-01T17:45:12Z"] {
         let now: DateTime<Utc> = now.parse().unwrap();
         let c = demo_company(now);
-        let open: Vec<Standing> = c.tickets.iter().filter_map(|t| standing(&c, t, &policies, now)).collect();
+        let open: Vec<Standing> = c
+            .tickets
+            .iter()
+            .filter_map(|t| standing(&c, t, &policies, now))
+            .collect();
         let count = |s: Standing| open.iter().filter(|o| **o == s).count();
-        let (on_time, warned, late) = (count(Standing::OnTime), count(Standing::Warned), count(Standing::Late));
-        let summary = format!("{now}: {} open, {on_time} on time, {warned} warned, {late} late", open.len());
+        let (on_time, warned, late) = (
+            count(Standing::OnTime),
+            count(Standing::Warned),
+            count(Standing::Late),
+        );
+        let summary = format!(
+            "{now}: {} open, {on_time} on time, {warned} warned, {late} late",
+            open.len()
+        );
         assert!(open.len() >= 20, "{summary}");
-        assert!(on_time * 2 > open.len(), "most open tickets are on time: {summary}");
-        assert!(warned >= 1 && late >= 1, "a few warned, a few late: {summary}");
-        assert!(late * 3 < open.len(), "late ones are the exception: {summary}");
+        assert!(
+            on_time * 2 > open.len(),
+            "most open tickets are on time: {summary}"
+        );
+        assert!(
+            warned >= 1 && late >= 1,
+            "a few warned, a few late: {summary}"
+        );
+        assert!(
+            late * 3 < open.len(),
+            "late ones are the exception: {summary}"
+        );
     }
 }
-
