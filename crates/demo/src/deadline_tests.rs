@@ -113,9 +113,7 @@ fn standing(
         .iter()
         .flat_map(|p| &p.buildings)
         .flat_map(|b| &b.rooms)
-        .flat_map(|r| &r.residents);
-    let tier = tier
-        .clone()
+        .flat_map(|r| &r.residents)
         .find(|r| Some(&r.key) == t.resident_key.as_ref())
         .map_or("basic", |r| r.tier);
     let traits = TicketTraits {
