@@ -49,6 +49,14 @@ impl<'r> Journey<'r> {
         self.steps
     }
 
+    /// Moves on by `lo`–`hi` minutes whatever the hour: the desk's hotline never sleeps.
+    pub(crate) fn around_the_clock(&mut self, lo: i64, hi: i64) -> &mut Self {
+        self.at = self.at
+            + Duration::minutes(between(self.rng, lo, hi))
+            + Duration::seconds(between(self.rng, 0, 59));
+        self
+    }
+
     /// Moves the clock `lo..=hi` minutes on. Routine work waits for the morning: a step of a
     /// normal ticket that would fall between 22:00 and 07:00 Beijing time moves to the next
     /// morning (keeping its minutes, so mornings do not all start at the same second).

@@ -28,6 +28,9 @@ mod tickets;
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+mod deadline_tests;
+
 /// The password of every demo staff account, so a demo can log in as any role.
 pub const DEMO_PASSWORD: &str = "guanjia-demo";
 

@@ -84,9 +84,10 @@ fn take_in(j: &mut Journey<'_>, f: &Facts<'_>, at_once: bool) {
         "inquiry" => text::holding_reply(j.rng),
         _ => text::first_reply(j.rng, f.kind, f.category, f.urgency),
     };
+    // The hotline answers round the clock, mostly within the 15 minutes of the default policy.
     let slow = chance(j.rng, 0.15);
-    let (lo, hi) = pace(f, (1, 4), (2, 12), if slow { (60, 240) } else { (3, 45) });
-    j.after(lo, hi).respond(f.owner, body);
+    let (lo, hi) = pace(f, (1, 4), (2, 12), if slow { (20, 90) } else { (2, 14) });
+    j.around_the_clock(lo, hi).respond(f.owner, body);
     if f.urgency == "emergency" {
         j.after(1, 5)
             .escalate(f.owner, text::escalation_reason(true, false));
@@ -298,10 +299,11 @@ fn conclude(j: &mut Journey<'_>, f: &Facts<'_>) {
     }
 }
 
-/// The follow-up (回访): a call by the owner, or the resident's own rating in the app.
+/// The follow-up (回访): a call by the owner, or the resident's own rating in the app. A
+/// complaint is always called back (a resident's own rating leaves it waiting for the call).
 fn rate(j: &mut Journey<'_>, f: &Facts<'_>, satisfaction: u8) {
     let online = matches!(f.channel, "app" | "wechat" | "web");
-    let by_resident = f.resident && online && chance(j.rng, 0.4);
+    let by_resident = f.kind != "complaint" && f.resident && online && chance(j.rng, 0.4);
     let actor = if by_resident { RESIDENT } else { f.owner };
     let note = text::follow_up_note(j.rng, by_resident, satisfaction);
     j.after(120, 2880).follow_up(actor, satisfaction, note);

@@ -610,14 +610,14 @@ fn histories_replay_through_the_state_machine() {
         let n = c.tickets.len() as f64;
         let share = |s: &str| spread.get(s).copied().unwrap_or(0) as f64 / n;
         let expected = [
-            ("new", 0.05),
-            ("accepted", 0.05),
-            ("dispatched", 0.08),
-            ("in_progress", 0.08),
-            ("suspended", 0.03),
-            ("resolved", 0.10),
-            ("reopened", 0.02),
-            ("closed", 0.55),
+            ("new", 0.004),
+            ("accepted", 0.004),
+            ("dispatched", 0.008),
+            ("in_progress", 0.008),
+            ("suspended", 0.008),
+            ("resolved", 0.012),
+            ("reopened", 0.002),
+            ("closed", 0.914),
             ("cancelled", 0.04),
         ];
         for (status, target) in expected {

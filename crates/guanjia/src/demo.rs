@@ -109,6 +109,9 @@ impl Loader<'_> {
         for ticket in &demo.tickets {
             self.ticket(ticket, &members).await.with_context(|| format!("demo ticket {}", ticket.key))?;
         }
+        // The history was replayed with no scheduler watching: the warnings and escalations it
+        // passed are settled, not fired all at once on the first sweep.
+        self.store.settle_past_steps(&self.loader, Utc::now()).await?;
         Ok(())
     }
 

@@ -29,17 +29,22 @@ pub struct DashboardQuery {
     pub zone: Tz,
 }
 
-/// Finished SLA clocks: how many met their deadline.
+/// SLA clocks of the period's tickets: the finished ones and how many met their deadline, and
+/// those still open but already past due, which can no longer be met.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Compliance {
     pub met: u64,
     pub finished: u64,
+    /// Not finished, and past due at the end of the period.
+    pub open_late: u64,
 }
 
 impl Compliance {
-    /// The share met, 0–1; None when no clock finished.
+    /// The share met among the clocks decided: finished, or open and late. 0–1; None when none
+    /// is decided. Leaving late open clocks out would praise a desk for work it has not done.
     pub fn share(self) -> Option<f64> {
-        (self.finished > 0).then(|| self.met as f64 / self.finished as f64)
+        let decided = self.finished + self.open_late;
+        (decided > 0).then(|| self.met as f64 / decided as f64)
     }
 
     fn add(&mut self, met: bool, count: u64) {
@@ -87,7 +92,8 @@ pub struct Dashboard {
     pub reported_by_day: Vec<(NaiveDate, u64)>,
     /// Open tickets now by status, in the lifecycle's order; statuses with none left out.
     pub open_by_status: Vec<(Status, u64)>,
-    /// Per clock name (`first_response`, `arrival`, …), in the order the clocks run.
+    /// Per clock name (`first_response`, `arrival`, …), in the order the clocks run: finished and
+    /// met, and open and late.
     pub sla_by_clock: Vec<(String, Compliance)>,
     /// The period's weeks (from Monday) with the ratings of the tickets reported in them.
     pub csat_by_week: Vec<(NaiveDate, Mean)>,
@@ -152,6 +158,7 @@ impl Store {
             .group_by(ticket::Column::Status)
             .into_tuple::<(String, String, i64)>()
             .all(&self.db);
+        let (late_scope, late_period) = (scope.clone(), period.clone());
         let clocks = sla_clock::Entity::find()
             .select_only()
             .column(ticket::Column::ProjectId)
@@ -166,13 +173,27 @@ impl Store {
             .group_by(sla_clock::Column::State)
             .into_tuple::<Clocks>()
             .all(&self.db);
-        let (reported, open_now, clocks) = tokio::try_join!(reported, open_now, clocks)?;
-        Ok(tally(query, &reported, &open_now, &clocks))
+        let late = sla_clock::Entity::find()
+            .select_only()
+            .column(ticket::Column::ProjectId)
+            .column(sla_clock::Column::Name)
+            .column_as(Expr::col((sla_clock::Entity, sla_clock::Column::TicketId)).count(), "n")
+            .join(JoinType::InnerJoin, clock_ticket())
+            .filter(late_scope)
+            .filter(late_period)
+            .filter(sla_clock::Column::FinishedAt.is_null())
+            .filter(sla_clock::Column::DueAt.lt(query.to))
+            .group_by(ticket::Column::ProjectId)
+            .group_by(sla_clock::Column::Name)
+            .into_tuple::<(String, String, i64)>()
+            .all(&self.db);
+        let (reported, open_now, clocks, late) = tokio::try_join!(reported, open_now, clocks, late)?;
+        Ok(tally(query, &reported, &open_now, &clocks, &late))
     }
 }
 
 /// Buckets and sums the rows read.
-fn tally(query: &DashboardQuery, reported: &[Reported], open_now: &[(String, String, i64)], clocks: &[Clocks]) -> Dashboard {
+fn tally(query: &DashboardQuery, reported: &[Reported], open_now: &[(String, String, i64)], clocks: &[Clocks], late: &[(String, String, i64)]) -> Dashboard {
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
     let local = |at: DateTime<Utc>| at.with_timezone(&query.zone).date_naive();
     let (first_day, last_day) = (local(query.from), local(query.to - Duration::seconds(1)));
@@ -213,6 +234,11 @@ fn tally(query: &DashboardQuery, reported: &[Reported], open_now: &[(String, Str
         by_clock.entry(name.clone()).or_default().add(met, count(*n));
         projects.entry(project.clone()).or_default().sla.add(met, count(*n));
         total.sla.add(met, count(*n));
+    }
+    for (project, name, n) in late {
+        by_clock.entry(name.clone()).or_default().open_late += count(*n);
+        projects.entry(project.clone()).or_default().sla.open_late += count(*n);
+        total.sla.open_late += count(*n);
     }
     Dashboard {
         reported_by_day: by_day.into_iter().collect(),

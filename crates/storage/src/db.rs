@@ -13,7 +13,7 @@ use sea_orm_migration::MigratorTrait;
 use guanjia_domain::ticket::LoopRules;
 
 use crate::migration::Migrator;
-use crate::sla::{ContextCache, seed_sla};
+use crate::sla::{ContextCache, move_first_response_default, seed_sla};
 use crate::versioned::VersionedCache;
 
 /// How long a SQLite writer waits for another before giving up. Writes are short, so this only
@@ -72,8 +72,13 @@ impl Store {
         // Companies made before the SLA engine get its calendars and default policies once.
         for company in self.companies().await? {
             let txn = self.begin_write().await?;
-            seed_sla(&txn, &company.id, chrono::Utc::now()).await?;
+            let now = chrono::Utc::now();
+            seed_sla(&txn, &company.id, now).await?;
+            let moved = move_first_response_default(&txn, &company.id, now).await?;
             txn.commit().await?;
+            if moved {
+                self.recompute_clocks(&company.id, now).await?;
+            }
         }
         Ok(())
     }

@@ -37,6 +37,8 @@ impl Store {
         .insert(&txn)
         .await
         .map_err(|e| taken_or(e, "code"))?;
+        // A project's tickets get deadlines only once the SLA configuration knows the project.
+        bump_config(&txn, &who.company_id).await?;
         Audit::by(who, "project", &model.id, "create").record(&txn, json!({ "code": model.code, "name": model.name }), now).await?;
         txn.commit().await?;
         Ok(model)

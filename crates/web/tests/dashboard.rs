@@ -9,7 +9,7 @@ use guanjia_storage::{DashboardQuery, Principal, StorageError};
 use reqwest::StatusCode;
 use serde_json::json;
 
-on_both_databases!(the_dashboard_counts_what_happened, the_dashboard_is_for_managers);
+on_both_databases!(the_dashboard_counts_what_happened, the_dashboard_is_for_managers, open_late_clocks_count_beside_the_met_ones);
 
 async fn the_dashboard_counts_what_happened(server: Server) {
     let site = server.site("dash").await;
@@ -52,4 +52,26 @@ async fn the_dashboard_is_for_managers(server: Server) {
     let query = DashboardQuery { project_id: None, from: now - Duration::days(7), to: now, zone: chrono_tz::Asia::Shanghai };
     let agent = server.store.authenticate(&site.agent, now).await.unwrap();
     assert!(matches!(server.store.dashboard(&agent, &query).await, Err(StorageError::Forbidden)));
+}
+
+/// An open ticket already past its deadline is shown beside the finished clocks and counts
+/// against compliance: a desk that answers nobody is not 100% on time.
+async fn open_late_clocks_count_beside_the_met_ones(server: Server) {
+    let site = server.site("dash3").await;
+    let now = Utc::now();
+    let ticket = |text: &str, reported_at| {
+        json!({ "project_id": site.project_id, "channel": "phone", "description": text, "kind": "inquiry", "category": "inquiry.fee", "urgency": "normal", "reported_at": reported_at })
+    };
+    server.ok(&site.agent, "/api/v1/tickets", ticket("物业费怎么交", now - Duration::hours(2)), StatusCode::CREATED).await;
+    let answered = server.ok(&site.agent, "/api/v1/tickets", ticket("停车费怎么交", now), StatusCode::CREATED).await;
+    let (status, body) = server.act(&site.agent, answered["id"].as_str().unwrap(), json!({ "action": "respond", "body": "可在小程序缴费" })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let manager = Principal::system(&server.company_id, "dashboard-test");
+    let query = DashboardQuery { project_id: Some(site.project_id.clone()), from: now - Duration::days(7), to: Utc::now(), zone: chrono_tz::Asia::Shanghai };
+    let data = server.store.dashboard(&manager, &query).await.unwrap();
+    let first_response = data.sla_by_clock.iter().find(|(name, _)| name == "first_response").map(|(_, c)| *c).unwrap();
+    assert_eq!((first_response.met, first_response.finished, first_response.open_late), (1, 1, 1));
+    assert_eq!(first_response.share(), Some(0.5));
+    assert_eq!(data.total.sla.open_late, 1, "the inquiries' resolution is not due yet");
 }

@@ -16,6 +16,11 @@ on_both_databases!(
     the_scheduler_warns_and_escalates_each_step_exactly_once,
     a_flagged_ticket_reaches_the_supervisor_at_once,
     suspension_pauses_the_clocks,
+    a_project_made_while_serving_gets_deadlines_at_once,
+    a_saturday_call_is_answered_within_fifteen_minutes,
+    a_company_on_the_former_default_is_moved_to_round_the_clock_first_response,
+    warnings_and_escalations_record_clock_lateness_level_and_recipients,
+    a_loaded_history_is_settled_not_fired_in_a_burst,
 );
 
 async fn send(server: &Server, method: reqwest::Method, token: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
@@ -147,17 +152,19 @@ async fn policies_are_simulated_edited_and_checked(server: Server) {
     let site = server.site("pol").await;
     let (status, list) = server.get(Some(&site.agent), "/api/v1/sla/policies").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(list["items"].as_array().unwrap().len(), 6);
+    assert_eq!(list["items"].as_array().unwrap().len(), 7);
     let always = calendar_id(&server, "always_open").await;
 
-    // Friday 2025-11-28 17:50 in Beijing: a normal repair's first response is due Monday 09:05;
-    // an emergency's five minutes later, round the clock.
+    // Friday 2025-11-28 17:50 in Beijing: a normal repair's first response is due at 18:05, round
+    // the clock as a hotline answers; its arrival counts business days. An emergency's first
+    // response is due five minutes later.
     let simulate = |urgency: &str, tier: &str| {
         json!({ "project_id": site.project_id, "kind": "repair", "category": "repair.water", "urgency": urgency, "tier": tier, "start_at": "2025-11-28T09:50:00Z" })
     };
     let body = server.ok(&site.agent, "/api/v1/sla/simulate", simulate("normal", "basic"), StatusCode::OK).await;
     let first = deadline(&body, "first_response");
-    assert_eq!(at(&first["due_at"]), "2025-12-01T01:05:00Z".parse::<DateTime<Utc>>().unwrap(), "{body}");
+    assert_eq!(at(&first["due_at"]), "2025-11-28T10:05:00Z".parse::<DateTime<Utc>>().unwrap(), "{body}");
+    assert_eq!(first["calendar_id"], always.as_str());
     assert_eq!(at(&deadline(&body, "arrival")["due_at"]), "2025-12-01T10:00:00Z".parse::<DateTime<Utc>>().unwrap(), "next business day");
     assert_eq!(deadline(&body, "follow_up")["calendar_id"], always.as_str());
     let emergency = server.ok(&site.agent, "/api/v1/sla/simulate", simulate("emergency", "basic"), StatusCode::OK).await;
@@ -176,7 +183,8 @@ async fn policies_are_simulated_edited_and_checked(server: Server) {
     assert_eq!(created["escalation"].as_array().unwrap().len(), 3, "the default ladder");
     let premium = server.ok(&site.agent, "/api/v1/sla/simulate", simulate("normal", "premium"), StatusCode::OK).await;
     assert_eq!(deadline(&premium, "first_response")["policy_id"], id);
-    // Ten minutes end exactly at Friday's closing time.
+    // A policy naming no calendar counts the project's: ten minutes end exactly at Friday's
+    // closing time.
     assert_eq!(at(&deadline(&premium, "first_response")["due_at"]), "2025-11-28T10:00:00Z".parse::<DateTime<Utc>>().unwrap());
     let basic = server.ok(&site.agent, "/api/v1/sla/simulate", simulate("normal", "basic"), StatusCode::OK).await;
     assert_ne!(deadline(&basic, "first_response")["policy_id"], id);
@@ -205,7 +213,7 @@ async fn policies_are_simulated_edited_and_checked(server: Server) {
     let (status, _) = server.post(Some(&site.agent), "/api/v1/sla/simulate", json!({ "project_id": "other", "kind": "repair", "urgency": "normal" })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (_, after) = server.get(Some(&site.agent), "/api/v1/sla/policies").await;
-    assert_eq!(after["items"].as_array().unwrap().len(), 7, "the refused policies were not stored");
+    assert_eq!(after["items"].as_array().unwrap().len(), 8, "the refused policies were not stored");
 }
 
 /// Puts the site's project on the 24×7 calendar, so that deadlines are wall-clock arithmetic
@@ -371,4 +379,120 @@ async fn suspension_pauses_the_clocks(server: Server) {
     assert_eq!(clock["state"], "running");
     assert!(at(&clock["due_at"]) >= before + Duration::seconds(1), "the paused second moved the due time");
     assert!((clock["remaining_seconds"].as_i64().unwrap() - remaining).abs() <= 1, "no time was used while paused");
+}
+
+/// The SLA configuration is shared until it changes: a project created after it was loaded must
+/// reach it at once, not after a restart.
+async fn a_project_made_while_serving_gets_deadlines_at_once(server: Server) {
+    let first = server.site("old").await;
+    let simulate = |project_id: &str| json!({ "project_id": project_id, "kind": "repair", "urgency": "normal", "start_at": "2025-11-28T01:00:00Z" });
+    let body = server.ok(&first.agent, "/api/v1/sla/simulate", simulate(&first.project_id), StatusCode::OK).await;
+    assert!(!body["deadlines"].as_array().unwrap().is_empty(), "{body}");
+
+    let second = server.site("new").await;
+    let body = server.ok(&second.agent, "/api/v1/sla/simulate", simulate(&second.project_id), StatusCode::OK).await;
+    assert!(deadline(&body, "first_response")["due_at"].is_string(), "{body}");
+    let ticket = inquiry(&server, &second, Utc::now(), "新项目的物业费怎么交？").await;
+    let names: Vec<&str> = ticket["deadlines"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["first_response", "resolution"], "{ticket}");
+}
+
+/// The most recent Saturday 10:00 in Beijing at least an hour ago.
+fn last_saturday_morning(now: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::{Datelike, TimeZone, Weekday};
+    let beijing = chrono_tz::Asia::Shanghai;
+    let mut day = now.with_timezone(&beijing).date_naive();
+    loop {
+        let morning = beijing.from_local_datetime(&day.and_hms_opt(10, 0, 0).unwrap()).unwrap().to_utc();
+        if day.weekday() == Weekday::Sat && morning <= now - Duration::hours(1) {
+            return morning;
+        }
+        day = day.pred_opt().unwrap();
+    }
+}
+
+/// First response runs round the clock by default, so a Saturday call is late a quarter of an
+/// hour later, like its resolution clock, instead of showing minutes left on Monday.
+async fn a_saturday_call_is_answered_within_fifteen_minutes(server: Server) {
+    let site = server.site("sat").await;
+    let saturday = last_saturday_morning(Utc::now());
+    let ticket = inquiry(&server, &site, saturday, "周六打电话问物业费").await;
+    let first = deadline(&ticket, "first_response");
+    assert_eq!(at(&first["due_at"]), saturday + Duration::minutes(15), "{ticket}");
+    assert_eq!(first["state"], "breached");
+}
+
+/// A company seeded before first response ran round the clock, its standard policy as seeded,
+/// is moved when the schema is brought up to date; once only.
+async fn a_company_on_the_former_default_is_moved_to_round_the_clock_first_response(server: Server) {
+    let site = server.site("former").await;
+    let (_, list) = server.get(Some(&server.admin), "/api/v1/sla/policies").await;
+    let standard = list["items"].as_array().unwrap().iter().find(|p| p["name"] == "标准时限").unwrap().clone();
+    let round_the_clock = list["items"].as_array().unwrap().iter().find(|p| p["name"] == "首次响应（7×24）").unwrap().clone();
+    // Put the company back as the former seeding left it: first response on the business
+    // calendar in the standard policy, no round-the-clock one.
+    let former = json!({ "name": "标准时限", "targets": { "first_response": { "minutes": 15 }, "arrival": { "business_days": 1 }, "resolution": { "business_days": 2 } } });
+    for (policy, body) in [(&standard, former), (&round_the_clock, json!({ "name": "首次响应（7×24）", "targets": { "first_response": { "minutes": 15 } }, "active": false }))] {
+        let path = format!("/api/v1/sla/policies/{}", policy["id"].as_str().unwrap());
+        let (status, body) = send(&server, reqwest::Method::PUT, &server.admin, &path, Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let friday_evening = json!({ "project_id": site.project_id, "kind": "inquiry", "urgency": "normal", "start_at": "2025-11-28T09:50:00Z" });
+    let before = server.ok(&site.agent, "/api/v1/sla/simulate", friday_evening.clone(), StatusCode::OK).await;
+    assert_eq!(at(&deadline(&before, "first_response")["due_at"]), "2025-12-01T01:05:00Z".parse::<DateTime<Utc>>().unwrap(), "Monday, on office hours");
+
+    server.store.migrate().await.unwrap();
+    server.store.migrate().await.unwrap();
+    let after = server.ok(&site.agent, "/api/v1/sla/simulate", friday_evening, StatusCode::OK).await;
+    assert_eq!(at(&deadline(&after, "first_response")["due_at"]), "2025-11-28T10:05:00Z".parse::<DateTime<Utc>>().unwrap(), "{after}");
+    let (_, list) = server.get(Some(&server.admin), "/api/v1/sla/policies").await;
+    let names: Vec<&str> = list["items"].as_array().unwrap().iter().filter(|p| p["active"] == true).map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names.iter().filter(|n| **n == "首次响应（7×24）").count(), 1, "{names:?}");
+    let standard = list["items"].as_array().unwrap().iter().find(|p| p["id"] == standard["id"]).unwrap();
+    assert!(standard["targets"]["first_response"].is_null(), "{standard}");
+}
+
+/// The timeline's warning and escalation entries keep the facts a reader needs: which clock, how
+/// far along or how late, which level, and who was told.
+async fn warnings_and_escalations_record_clock_lateness_level_and_recipients(server: Server) {
+    let site = server.site("facts").await;
+    round_the_clock(&server, &site).await;
+    let supervisor = server.ok(&server.admin, "/api/v1/staff", common::staff("facts-sup", "supervisor", &site.project_id), StatusCode::CREATED).await;
+    let now = Utc::now();
+    let ticket = inquiry(&server, &site, now - Duration::minutes(90), "物业费发票抬头怎么改？").await;
+    let id = ticket["id"].as_str().unwrap();
+    server.store.sweep_sla("node-a", now, 100).await.unwrap();
+    let (_, events) = server.get(Some(&site.agent), &format!("/api/v1/tickets/{id}/events")).await;
+    let entries: Vec<&Value> = events["items"].as_array().unwrap().iter().filter(|e| e["action"].as_str().unwrap().starts_with("sla_")).collect();
+    let warnings: Vec<&&Value> = entries.iter().filter(|e| e["action"] == "sla_warning").collect();
+    let mut shares: Vec<u64> = warnings.iter().map(|e| e["details"]["percent"].as_u64().unwrap()).collect();
+    shares.sort_unstable();
+    assert_eq!(shares, [50, 80], "{entries:?}");
+    assert!(warnings.iter().all(|e| e["details"]["clock"] == "first_response" && e["details"]["recipients"] == json!([site.agent_id])), "{warnings:?}");
+    let escalation = entries.iter().find(|e| e["action"] == "sla_escalation" && e["details"]["level"] == 1).expect("level 1 at the breach");
+    let details = &escalation["details"];
+    assert_eq!(details["clock"], "first_response");
+    assert_eq!(details["recipients"], json!([supervisor["id"]]));
+    assert_eq!(details["recipient_role"], "supervisor");
+    // Reported 90 minutes ago with 15 to answer: 75 minutes late when it fired.
+    let late = details["late_seconds"].as_i64().unwrap();
+    assert!((75 * 60 - 5..=75 * 60 + 5).contains(&late), "{details}");
+}
+
+/// A history replayed in one go (the demo) passed warnings and escalations nobody was there to
+/// send: settled at load, the first sweep sends none of them, and the steps still ahead fire.
+async fn a_loaded_history_is_settled_not_fired_in_a_burst(server: Server) {
+    let site = server.site("settle").await;
+    round_the_clock(&server, &site).await;
+    let now = Utc::now();
+    // Two hours late: both warnings and levels 1 and 2 are past; level 3 is two hours ahead.
+    let ticket = inquiry(&server, &site, now - Duration::hours(2), "上个月的水费单在哪里看？").await;
+    let loader = guanjia_storage::Principal::system(&server.company_id, "demo-loader");
+    assert_eq!(server.store.settle_past_steps(&loader, now).await.unwrap(), 4);
+    assert_eq!(server.store.sweep_sla("node-a", now, 100).await.unwrap(), 0, "nothing stale is sent");
+    assert!(notifications(&server, &site.agent).await.is_empty());
+    assert_eq!(server.store.sweep_sla("node-a", now + Duration::hours(3), 100).await.unwrap(), 1, "level 3 still fires");
+    assert_eq!(timeline_actions(&server, &site.agent, ticket["id"].as_str().unwrap()).await.iter().filter(|a| *a == "sla_escalation").count(), 1);
+    let agent = server.store.authenticate(&site.agent, now).await.unwrap();
+    assert!(server.store.settle_past_steps(&agent, now).await.is_err(), "only the system or an admin settles");
 }

@@ -166,32 +166,60 @@ pub fn default_escalation() -> Vec<EscalationStep> {
     ]
 }
 
-/// The product's defaults, seeded for every company and editable afterwards. Emergencies,
-/// urgent work, complaints' 24-hour promise and follow-up run round the clock
-/// (`always_open_calendar_id`); the rest counts the project's business calendar.
-pub fn default_policies(always_open_calendar_id: &str) -> Vec<PolicySpec> {
-    use Target::{BusinessDays, Minutes};
-    let spec = |name: &str, criteria: Criteria, always_open: bool, targets: Targets| PolicySpec {
+/// A seeded default with the product's warnings and ladder, counting `calendar_id` (None: the
+/// project's calendar).
+fn seeded(name: &str, criteria: Criteria, calendar_id: Option<&str>, targets: Targets) -> PolicySpec {
+    PolicySpec {
         name: name.to_owned(),
         criteria,
-        calendar_id: always_open.then(|| always_open_calendar_id.to_owned()),
+        calendar_id: calendar_id.map(str::to_owned),
         targets,
         warn_at_percent: DEFAULT_WARNINGS.to_vec(),
         escalation: default_escalation(),
         active: true,
+    }
+}
+
+/// The name of the seeded first-response default.
+pub const FIRST_RESPONSE_DEFAULT: &str = "首次响应（7×24）";
+
+/// The first-response default: 15 minutes round the clock, as a hotline answers. It counted
+/// office hours once, so a Saturday call showed minutes left on Monday next to resolution
+/// clocks already overdue.
+pub fn first_response_default(always_open_calendar_id: &str) -> PolicySpec {
+    let targets = Targets { first_response: Some(Target::Minutes(15)), ..Targets::default() };
+    seeded(FIRST_RESPONSE_DEFAULT, Criteria::default(), Some(always_open_calendar_id), targets)
+}
+
+/// The business-calendar default: arrival by the next business day, resolution in two.
+fn standard_default(first_response: Option<Target>) -> PolicySpec {
+    use Target::BusinessDays;
+    let targets = Targets { first_response, arrival: Some(BusinessDays(1)), resolution: Some(BusinessDays(2)), ..Targets::default() };
+    seeded("标准时限", Criteria::default(), None, targets)
+}
+
+/// The business-calendar default as companies were seeded before first response ran round the
+/// clock; a company still holding exactly this is moved to the current defaults at migration.
+pub fn former_standard_default() -> PolicySpec {
+    standard_default(Some(Target::Minutes(15)))
+}
+
+/// The business-calendar default as seeded now, without first response.
+pub fn standard_default_now() -> PolicySpec {
+    standard_default(None)
+}
+
+/// The product's defaults, seeded for every company and editable afterwards. First response,
+/// emergencies, urgent work, complaints' 24-hour promise and follow-up run round the clock
+/// (`always_open_calendar_id`); the rest counts the project's business calendar.
+pub fn default_policies(always_open_calendar_id: &str) -> Vec<PolicySpec> {
+    use Target::{BusinessDays, Minutes};
+    let spec = |name: &str, criteria: Criteria, always_open: bool, targets: Targets| {
+        seeded(name, criteria, always_open.then_some(always_open_calendar_id), targets)
     };
     vec![
-        spec(
-            "标准时限",
-            Criteria::default(),
-            false,
-            Targets {
-                first_response: Some(Minutes(15)),
-                arrival: Some(BusinessDays(1)),
-                resolution: Some(BusinessDays(2)),
-                ..Targets::default()
-            },
-        ),
+        standard_default_now(),
+        first_response_default(always_open_calendar_id),
         spec(
             "回访与整改时限（24小时）",
             Criteria::default(),
@@ -343,7 +371,8 @@ mod tests {
         use Target::*;
         let p = defaults();
         let normal_repair = ticket(Kind::Repair, Urgency::Normal);
-        assert_eq!(choose(&p, &normal_repair, ClockName::FirstResponse).unwrap().1, Minutes(15));
+        let (name, target, calendar) = chosen(&p, &normal_repair, ClockName::FirstResponse).unwrap();
+        assert_eq!((name.as_str(), target, calendar.as_deref()), (FIRST_RESPONSE_DEFAULT, Minutes(15), Some("always")), "a hotline answers round the clock");
         assert_eq!(choose(&p, &normal_repair, ClockName::Arrival).unwrap().1, BusinessDays(1));
         assert_eq!(choose(&p, &normal_repair, ClockName::Resolution).unwrap().1, BusinessDays(3));
         let (name, target, calendar) = chosen(&p, &normal_repair, ClockName::FollowUp).unwrap();

@@ -9,12 +9,12 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
-use super::context::CONFIG_VERSION;
+use super::context::bump_config;
 use crate::db::Store;
 use crate::entity::{calendar, calendar_day, project};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
-use crate::support::{Audit, new_id, next_counter, require_admin, taken_or};
+use crate::support::{Audit, new_id, require_admin, taken_or};
 
 /// The seeded calendars' names and presets.
 pub(crate) const CHINA_MAINLAND: (&str, &str) = ("中国大陆法定节假日", "china_mainland");
@@ -79,11 +79,6 @@ fn day_row(company_id: &str, calendar_id: &str, e: &Exception) -> calendar_day::
         hours: Set(hours_json(&e.hours)),
         name: Set(e.name.clone()),
     }
-}
-
-/// Moves deadlines: every node reloads the company's SLA configuration on its next read.
-pub(crate) async fn bump_config(db: &impl ConnectionTrait, company_id: &str) -> Result<()> {
-    next_counter(db, company_id, CONFIG_VERSION).await.map(|_| ())
 }
 
 /// Inserts or replaces dated exceptions, in chunks the databases' parameter limits allow.
@@ -185,6 +180,7 @@ impl Store {
         let txn = self.begin_write().await?;
         let calendar = Calendar { time_zone: chrono_tz::Asia::Shanghai, weekly: input.weekly, exceptions: Default::default() };
         let model = insert_calendar(&txn, &who.company_id, &input.name, None, &calendar, now).await?;
+        bump_config(&txn, &who.company_id).await?;
         Audit::by(who, "calendar", &model.id, "create").record(&txn, json!({ "name": model.name, "weekly_hours": model.weekly_hours }), now).await?;
         txn.commit().await?;
         Ok(model)

@@ -20,10 +20,18 @@ use crate::db::Store;
 use crate::tickets::follow_up_policy_of;
 use crate::entity::{calendar, calendar_day, project, sla_policy, ticket};
 use crate::error::Result;
+use crate::support::next_counter;
 use crate::versioned::{VersionedCache, version_of};
 
 /// The counter bumped by every change that moves deadlines.
 pub(crate) const CONFIG_VERSION: &str = "sla_config";
+
+/// Moves deadlines: every node reloads the company's SLA configuration on its next read. Every
+/// change of what [`SlaContext::load`] reads (policies, calendars and their days, projects and
+/// their calendars) calls this in its own transaction, or the change stays invisible to clocks.
+pub(crate) async fn bump_config(db: &impl ConnectionTrait, company_id: &str) -> Result<()> {
+    next_counter(db, company_id, CONFIG_VERSION).await.map(|_| ())
+}
 
 /// The calendar of the company's default, used by projects that name none.
 pub(crate) const DEFAULT_PRESET: &str = "china_mainland";
@@ -44,6 +52,8 @@ pub struct SlaContext {
     /// By (calendar id, time zone).
     calendars: HashMap<(String, Tz), Calendar>,
     default_calendar_id: Option<String>,
+    /// Calendar id → its name, for saying which calendar a clock counts on.
+    calendar_names: HashMap<String, String>,
     /// Project id → (time zone, its own calendar).
     projects: HashMap<String, (Tz, Option<String>)>,
     /// Days after resolve when a ticket nobody rated closes.
@@ -82,7 +92,8 @@ impl SlaContext {
             }
         }
         let default_calendar_id = rows.iter().find(|c| c.preset.as_deref() == Some(DEFAULT_PRESET)).map(|c| c.id.clone());
-        Ok(SlaContext { policies, calendars, default_calendar_id, projects, auto_close_days })
+        let calendar_names = rows.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
+        Ok(SlaContext { policies, calendars, default_calendar_id, calendar_names, projects, auto_close_days })
     }
 
     /// Every clock the ticket has now, each from its own policy and calendar.
@@ -121,6 +132,11 @@ impl SlaContext {
 
     pub fn policy(&self, id: &str) -> Option<&Policy> {
         self.policies.iter().find(|p| p.id == id)
+    }
+
+    /// The name of a calendar clocks count on.
+    pub fn calendar_name(&self, id: &str) -> Option<&str> {
+        self.calendar_names.get(id).map(String::as_str)
     }
 
     pub(crate) fn calendar(&self, id: &str, project_id: &str) -> Option<&Calendar> {

@@ -6,13 +6,13 @@ mod clocks;
 mod context;
 mod notifications;
 mod policies;
+mod settle;
 mod sweep;
 
 pub use context::{SlaContext, TicketClock};
 pub use sweep::LEASE;
 
-pub(crate) use calendars::bump_config;
 pub(crate) use calendars::{exception_of_json, exceptions_json, weekly_json, weekly_of};
 pub(crate) use clocks::sync_clocks;
-pub(crate) use context::ContextCache;
-pub(crate) use policies::seed_sla;
+pub(crate) use context::{ContextCache, bump_config};
+pub(crate) use policies::{move_first_response_default, seed_sla};

@@ -2,13 +2,13 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::calendar::Calendar;
-use guanjia_domain::sla::{Criteria, Policy, PolicySpec, TicketTraits, default_policies};
+use guanjia_domain::sla::{Criteria, Policy, PolicySpec, TicketTraits, default_policies, first_response_default, former_standard_default, standard_default_now};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
-use super::calendars::{ALWAYS_OPEN, CHINA_MAINLAND, bump_config, insert_calendar};
-use super::context::TicketClock;
+use super::calendars::{ALWAYS_OPEN, CHINA_MAINLAND, insert_calendar};
+use super::context::{TicketClock, bump_config};
 use crate::db::Store;
 use crate::entity::{calendar, project, sla_policy};
 use crate::error::{Result, StorageError};
@@ -87,6 +87,34 @@ pub(crate) async fn seed_sla(db: &impl ConnectionTrait, company_id: &str, now: D
         insert_policy(db, company_id, spec, now + chrono::Duration::microseconds(i as i64)).await?;
     }
     Ok(())
+}
+
+/// Moves a company still holding the former seeded default (first response counted on the
+/// business calendar) to today's defaults, inside the caller's transaction: the standard policy
+/// loses its first response, and a round-the-clock first-response policy takes its place in the
+/// tie-break order. A policy an admin changed is left alone. Returns whether it moved; a second
+/// run finds nothing to move.
+pub(crate) async fn move_first_response_default(db: &impl ConnectionTrait, company_id: &str, now: DateTime<Utc>) -> Result<bool> {
+    let rows = sla_policy::Entity::find().filter(sla_policy::Column::CompanyId.eq(company_id)).all(db).await?;
+    let former = former_standard_default();
+    let Some(standard) = rows.into_iter().find(|row| policy_of(row).is_some_and(|p| p.spec == former)) else { return Ok(false) };
+    let always_open = calendar::Entity::find()
+        .filter(calendar::Column::CompanyId.eq(company_id))
+        .filter(calendar::Column::Preset.eq(ALWAYS_OPEN.1))
+        .one(db)
+        .await?;
+    let Some(always_open) = always_open else { return Ok(false) };
+    let mut model: sla_policy::ActiveModel = standard.clone().into();
+    fill(&mut model, &standard_default_now());
+    model.updated_at = Set(now);
+    model.update(db).await?;
+    // The standard policy's creation time keeps the new one ahead of any catch-all an admin added.
+    let round_the_clock = insert_policy(db, company_id, &first_response_default(&always_open.id), standard.created_at).await?;
+    bump_config(db, company_id).await?;
+    let audit = |entity_id, action| Audit { company_id, actor: None, entity: "sla_policy", entity_id, action };
+    audit(&standard.id, "update").record(db, json!({ "targets": standard_default_now().targets }), now).await?;
+    audit(&round_the_clock.id, "create").record(db, audit_details(&round_the_clock), now).await?;
+    Ok(true)
 }
 
 impl Store {

@@ -111,10 +111,11 @@ impl Store {
         };
         let clock = clock_of_step(&step.clock).to_owned();
         let clock_row = sla_clock::Entity::find_by_id((step.company_id.clone(), step.ticket_id.clone(), clock.clone())).one(&txn).await?;
-        let (notice, audience, level) = match kind {
+        let (notice, audience, level, role) = match kind {
             StepKind::Warning { .. } => (
                 "sla_warning",
                 Audience::Handlers { assignee_id: t.assignee_id.clone(), owner_id: t.first_contact_owner_id.clone() },
+                None,
                 None,
             ),
             StepKind::Escalation { level } => {
@@ -124,20 +125,35 @@ impl Store {
                     .and_then(|p| p.spec.escalation.iter().find(|r| r.level == level).copied())
                     .unwrap_or(EscalationStep { level, after_minutes: 0, notify: Role::Supervisor, reach: Reach::Project });
                 let notice = if step.clock == RISK { "escalation_risk" } else { "sla_escalation" };
-                (notice, Audience::Rung { role: rung.notify, reach: rung.reach }, Some(level))
+                (notice, Audience::Rung { role: rung.notify, reach: rung.reach }, Some(level), Some(rung.notify))
             }
             StepKind::AutoClose => return self.auto_close(txn, t, &ctx, now).await,
             StepKind::AssignmentTimeout => return self.assignment_timed_out(txn, t, &step.clock, now).await,
             StepKind::GrabTimeout => return self.grab_timed_out(txn, t, now).await,
         };
         let to = audience_of(&txn, &t.company_id, &t.project_id, &audience).await?;
+        let clock_name = clock.parse::<ClockName>().ok();
+        // How far past due the clock is now, in the business time its badge counts.
+        let late_seconds = clock_name
+            .and_then(|name| ctx.clocks(&t, now).into_iter().find(|tc| tc.clock.name == name))
+            .and_then(|tc| tc.clock.remaining)
+            .map(|left| -left.num_seconds())
+            .filter(|late| *late > 0);
+        let percent = match kind {
+            StepKind::Warning { percent } => Some(percent),
+            _ => None,
+        };
         let details = json!({
             "ticket_number": t.number,
-            "clock": clock.parse::<ClockName>().ok(),
+            "clock": clock_name,
             "step": step.step,
             "due_at": clock_row.as_ref().map(|c| c.due_at),
+            "percent": percent,
+            "late_seconds": late_seconds,
             "level": level,
             "recipients": to,
+            // The rung's role: how the timeline names recipients its reader cannot see.
+            "recipient_role": role,
         });
         if let Some(level) = level {
             let level = i32::from(level);

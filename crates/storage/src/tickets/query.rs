@@ -4,8 +4,8 @@ use guanjia_domain::role::Role;
 use guanjia_domain::ticket::{Status, Visibility};
 use chrono::{DateTime, Utc};
 use guanjia_domain::sla::{ClockState, SlaState};
-use sea_orm::sea_query::SelectStatement;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::sea_query::{Expr, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 use super::visible_to;
 use crate::db::Store;
@@ -73,9 +73,17 @@ impl Store {
         }
         if let Some((state, now)) = filter.sla_state {
             condition = condition.add(ticket::Column::Id.in_subquery(clocks_in(&who.company_id, state, now)));
+            if state == SlaState::Warning {
+                // About to be late, not late already: an overdue ticket is listed as breached.
+                condition = condition.add(ticket::Column::Id.not_in_subquery(clocks_in(&who.company_id, SlaState::Breached, now)));
+            }
         }
-        let query = ticket::Entity::find().filter(condition);
+        let mut query = ticket::Entity::find().filter(condition);
         let total = query.clone().count(&self.db).await?;
+        if filter.sla_state.is_some() {
+            // Tickets at risk come by lateness: the most overdue, then the nearest due, first.
+            query = query.order_by(earliest_open_due(), Order::Asc);
+        }
         let items = query
             .order_by_desc(ticket::Column::CreatedAt)
             .order_by_desc(ticket::Column::Id)
@@ -119,6 +127,16 @@ pub(crate) fn clocks_in(company_id: &str, state: SlaState, now: DateTime<Utc>) -
         .filter(sla_clock::Column::FinishedAt.is_null())
         .filter(matching)
         .into_query()
+}
+
+/// The ticket's earliest due time among its clocks still counting (running, or overdue and
+/// unfinished); paused and finished clocks press on nobody.
+fn earliest_open_due() -> Expr {
+    let (running, breached) = (ClockState::Running.as_str(), ClockState::Breached.as_str());
+    Expr::cust(format!(
+        "(SELECT MIN(c.due_at) FROM sla_clocks c WHERE c.company_id = tickets.company_id AND c.ticket_id = tickets.id \
+         AND c.finished_at IS NULL AND c.state IN ('{running}', '{breached}'))"
+    ))
 }
 
 /// What `q` matches: the number exactly, a phone by its digits, or words in the text.

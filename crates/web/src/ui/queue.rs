@@ -151,12 +151,19 @@ impl Queue {
     pub async fn load(state: &AppState, session: &Session, dir: &Directory, query: &QueueQuery, per_page: u64) -> Result<Self, UiError> {
         let now = Utc::now();
         let request = PageRequest { page: query.page(), per_page };
+        let filter = query.filter(now);
+        let by_lateness = filter.sla_state.is_some();
         let (page, sla) = tokio::try_join!(
-            state.store.tickets(&session.who, query.filter(now), request),
+            state.store.tickets(&session.who, filter, request),
             state.store.sla_context(&session.who.company_id),
         )
         .map_err(|e| UiError::api(e, session.lang))?;
-        let rows = page.items.into_iter().map(|t| TicketRow::new(t, &sla, dir, session.lang, now)).collect();
+        let mut rows: Vec<TicketRow> = page.items.into_iter().map(|t| TicketRow::new(t, &sla, dir, session.lang, now)).collect();
+        if by_lateness {
+            // The store orders by due time; the badges count business time, so the page orders
+            // by the badge too, and the most overdue badge is never shown below a lesser one.
+            rows.sort_by_cached_key(|row| (row.badge.is_none(), row.badge.as_ref().map(Badge::pressure)));
+        }
         let last = page.total.div_ceil(per_page).max(1);
         let current = request.page;
         let pages = Pages {

@@ -257,3 +257,46 @@ async fn assets_come_from_the_binary() {
     assert!(header(&htmx, CONTENT_TYPE).starts_with("text/javascript"));
     assert_eq!(site.get("/assets/README.md", None).await.status(), StatusCode::NOT_FOUND);
 }
+
+/// Opens an inquiry from a call through the page, as the agent; returns the ticket page's path.
+async fn call_in(site: &Site, cookie: &str, csrf: &str, description: &str) -> String {
+    let form = body(site.get("/tickets/new", Some(cookie)).await).await;
+    let project_id = form.split("<option value=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("a project option").to_owned();
+    let fields = [(csrf::FIELD, csrf), ("phone", "13812345678"), ("project_id", &project_id), ("kind", "inquiry"), ("description", description)];
+    let created = site.post_form("/tickets/new", Some(cookie), &fields).await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    header(&created, LOCATION)
+}
+
+/// The `<li>` items of the ticket page's deadlines.
+fn deadline_items(page: &str) -> Vec<String> {
+    let list = page.split("<ul class=\"deadlines\">").nth(1).and_then(|rest| rest.split("</ul>").next()).unwrap_or_default();
+    list.split("<li>").skip(1).map(|item| item.split("</li>").next().unwrap_or_default().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn each_deadline_says_which_calendar_it_counts_on() {
+    let site = Site::new().await;
+    let (cookie, csrf) = site.sign_in().await;
+    let ticket = call_in(&site, &cookie, &csrf, "请问物业费怎么交").await;
+    let items = deadline_items(&body(site.get(&ticket, Some(&cookie)).await).await);
+    let item = |clock: &str| items.iter().find(|i| i.contains(clock)).unwrap_or_else(|| panic!("{clock} in {items:?}")).clone();
+    // A hotline answers round the clock; an inquiry is resolved in business days.
+    assert!(item("首次响应").contains("计时日历 7×24小时"), "{items:?}");
+    assert!(item("解决").contains("计时日历 中国大陆法定节假日"), "{items:?}");
+}
+
+#[tokio::test]
+async fn warnings_and_escalations_say_which_clock_how_late_and_whom() {
+    let site = Site::new().await;
+    let (cookie, csrf) = site.sign_in().await;
+    let ticket = call_in(&site, &cookie, &csrf, "请问发票抬头怎么改").await;
+    // An hour and a half on, nobody has answered: both warnings and two rungs are due.
+    site.store.sweep_sla("node", Utc::now() + chrono::Duration::minutes(90), 100).await.expect("sweep");
+    let page = body(site.get(&ticket, Some(&cookie)).await).await;
+    assert!(page.contains("首次响应时限已用 50%，已提醒 客服小王"), "{page}");
+    assert!(page.contains("首次响应时限已用 80%，已提醒 客服小王"));
+    // Nobody above the agent works here yet: the page says so rather than naming nobody.
+    assert!(page.contains("首次响应时限超时 1 小时 15 分，升级至第 1 级：无人可通知"));
+    assert!(page.contains("升级至第 2 级"));
+}

@@ -479,6 +479,8 @@ labels! {
     setup_places => "在项目中添加楼栋和房屋", "Add its buildings and rooms";
     setup_residents => "导入住户（Excel）", "Import the residents (Excel)";
     setup_staff => "添加员工并分配项目", "Add staff and give them projects";
+    counts_on => "计时日历", "Counts on";
+    open_late => "未结束已超时", "Open and late";
 }
 
 /// The labels of `lang`.
@@ -755,6 +757,43 @@ pub fn import_fault(lang: Lang, column: super::place_rows::Column, fault: &super
     }
 }
 
+/// A warning or escalation on the timeline, with the names of those told:
+/// "首次响应时限已用 80%，已提醒 张主管" / "解决时限超时 1 小时 20 分，升级至第 2 级：李经理".
+/// Recipients the reader cannot see (a company-wide manager) are counted under the rung's role.
+pub fn sla_notice(lang: Lang, notice: &super::timeline::SlaNotice, names: &[String]) -> String {
+    let mut told: Vec<String> = names.to_vec();
+    let unseen = notice.told.len().saturating_sub(names.len());
+    if unseen > 0 {
+        let role = notice.role.map_or(pick(lang, "同事", "colleague"), |r| self::role(lang, r));
+        told.push(match lang {
+            Lang::Zh => format!("{role} {unseen} 人"),
+            Lang::En => format!("{unseen} × {role}"),
+        });
+    }
+    let told = match (told.is_empty(), lang) {
+        (true, Lang::Zh) => "无人可通知".to_owned(),
+        (true, Lang::En) => "nobody to tell".to_owned(),
+        (false, Lang::Zh) => told.join("、"),
+        (false, Lang::En) => told.join(", "),
+    };
+    let clock = notice.clock.map(|c| self::clock(lang, c));
+    let late = notice.late.map(|late| span(lang, late));
+    match (lang, notice.level, clock) {
+        (Lang::Zh, None, clock) => format!("{}时限已用 {}%，已提醒 {told}", clock.unwrap_or_default(), notice.percent.unwrap_or_default()),
+        (Lang::En, None, clock) => format!("{}: {}% of the time used; told {told}", clock.unwrap_or("Deadline"), notice.percent.unwrap_or_default()),
+        (Lang::Zh, Some(level), None) => format!("升级至第 {level} 级：{told}"),
+        (Lang::En, Some(level), None) => format!("Escalated to level {level}: {told}"),
+        (Lang::Zh, Some(level), Some(clock)) => match late {
+            Some(late) => format!("{clock}时限超时 {late}，升级至第 {level} 级：{told}"),
+            None => format!("{clock}时限已超时，升级至第 {level} 级：{told}"),
+        },
+        (Lang::En, Some(level), Some(clock)) => match late {
+            Some(late) => format!("{clock} {late} overdue; escalated to level {level}: {told}"),
+            None => format!("{clock} overdue; escalated to level {level}: {told}"),
+        },
+    }
+}
+
 /// "共 123 条" / "123 tickets".
 pub fn total(lang: Lang, count: u64) -> String {
     let t = labels(lang);
@@ -785,5 +824,25 @@ mod tests {
         assert_eq!(remaining(Lang::En, Duration::minutes(61)), "1 h 1 min left");
         assert_eq!(total(Lang::Zh, 3), "共 3 条");
         assert_eq!(total(Lang::En, 3), "3 tickets");
+    }
+
+    #[test]
+    fn a_warning_or_escalation_names_its_clock_lateness_level_and_people() {
+        use super::super::timeline::SlaNotice;
+        let warning = SlaNotice { clock: Some(ClockName::FirstResponse), percent: Some(80), late: None, level: None, told: vec!["s1".into()], role: None };
+        assert_eq!(sla_notice(Lang::Zh, &warning, &["张主管".into()]), "首次响应时限已用 80%，已提醒 张主管");
+        assert_eq!(sla_notice(Lang::En, &warning, &["张主管".into()]), "First response: 80% of the time used; told 张主管");
+        let escalation = SlaNotice {
+            clock: Some(ClockName::Resolution),
+            percent: None,
+            late: Some(Duration::minutes(80)),
+            level: Some(2),
+            told: vec!["m1".into(), "m2".into(), "m3".into()],
+            role: Some(Role::Manager),
+        };
+        assert_eq!(sla_notice(Lang::Zh, &escalation, &["李经理".into(), "王经理".into()]), "解决时限超时 1 小时 20 分，升级至第 2 级：李经理、王经理、经理 1 人");
+        assert_eq!(sla_notice(Lang::En, &SlaNotice { told: vec![], ..escalation }, &[]), "Resolution 1 h 20 min overdue; escalated to level 2: nobody to tell");
+        let risk = SlaNotice { clock: None, percent: None, late: None, level: Some(1), told: vec!["s1".into()], role: Some(Role::Supervisor) };
+        assert_eq!(sla_notice(Lang::Zh, &risk, &["张主管".into()]), "升级至第 1 级：张主管");
     }
 }

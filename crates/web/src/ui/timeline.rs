@@ -1,5 +1,8 @@
 //! What a timeline entry says, read alike on the desk's ticket page and the residents' pages.
 
+use chrono::Duration;
+use guanjia_domain::role::Role;
+use guanjia_domain::sla::{ClockName, StepKind};
 use guanjia_storage::entity::ticket_event;
 use serde_json::Value;
 
@@ -20,4 +23,41 @@ pub fn statuses(e: &ticket_event::Model, lang: Lang) -> (Option<&'static str>, O
 /// The words the action carried: its body, note, reason or comment.
 pub fn said(e: &ticket_event::Model) -> Option<String> {
     ["body", "note", "reason", "comment"].into_iter().find_map(|key| detail(e, key)).map(str::to_owned)
+}
+
+/// What the scheduler recorded when it warned or escalated: the clock, how far along (a warning's
+/// share used) or how late, the level reached, and who was told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlaNotice {
+    /// None for an escalation on risk, which follows no clock.
+    pub clock: Option<ClockName>,
+    pub percent: Option<u8>,
+    pub late: Option<Duration>,
+    pub level: Option<u8>,
+    /// The recipients' staff ids.
+    pub told: Vec<String>,
+    /// The role an escalation's rung told.
+    pub role: Option<Role>,
+}
+
+/// The facts of a warning or escalation entry; None for any other entry. Entries written before
+/// the share and lateness were stored still give the share, from the step's key.
+pub fn sla_notice(e: &ticket_event::Model) -> Option<SlaNotice> {
+    if !matches!(e.action.as_str(), "sla_warning" | "sla_escalation" | "escalation_risk") {
+        return None;
+    }
+    let d = &e.details;
+    let step = detail(e, "step").and_then(StepKind::parse);
+    let number = |key: &str| d.get(key).and_then(Value::as_u64).and_then(|n| u8::try_from(n).ok());
+    Some(SlaNotice {
+        clock: detail(e, "clock").and_then(|c| c.parse().ok()),
+        percent: number("percent").or(match step {
+            Some(StepKind::Warning { percent }) => Some(percent),
+            _ => None,
+        }),
+        late: d.get("late_seconds").and_then(Value::as_i64).filter(|s| *s > 0).map(Duration::seconds),
+        level: number("level"),
+        role: detail(e, "recipient_role").and_then(|r| r.parse().ok()),
+        told: d.get("recipients").and_then(Value::as_array).map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default(),
+    })
 }

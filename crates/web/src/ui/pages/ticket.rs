@@ -46,6 +46,8 @@ pub struct Deadline {
     pub name: &'static str,
     pub due: String,
     pub badge: Badge,
+    /// The calendar the clock counts on: office hours and round the clock read differently.
+    pub calendar: String,
 }
 
 pub struct Entry {
@@ -184,7 +186,12 @@ impl TicketPanel {
         let deadlines = sla
             .clocks(&t, now)
             .iter()
-            .map(|tc| Deadline { name: text::clock(lang, tc.clock.name), due: time::full(tc.clock.due_at, zone), badge: sla_badge::of_clock(tc, &sla, lang) })
+            .map(|tc| Deadline {
+                name: text::clock(lang, tc.clock.name),
+                due: time::full(tc.clock.due_at, zone),
+                badge: sla_badge::of_clock(tc, &sla, lang),
+                calendar: sla.calendar_name(&tc.calendar_id).unwrap_or_default().to_owned(),
+            })
             .collect();
         let entries = events.iter().map(|e| entry(e, dir, &team_names, labels, lang, zone)).collect();
         let photos = photos.iter().map(|p| photo_of(p, dir, zone)).collect();
@@ -304,7 +311,10 @@ fn entry(e: &ticket_event::Model, dir: &Directory, teams: &[(String, String)], l
         },
         "review" => e.details.get("adopted").and_then(Value::as_bool).map(|a| if a { labels.adopted_yes } else { labels.adopted_no }.to_owned()),
         "create" => detail("channel").and_then(|c| c.parse().ok()).map(|c| format!("{} · {}", labels.channel, text::channel(lang, c))),
-        _ => None,
+        _ => timeline::sla_notice(e).map(|notice| {
+            let names: Vec<String> = notice.told.iter().filter_map(|id| dir.staff_name(Some(id))).collect();
+            text::sla_notice(lang, &notice, &names)
+        }),
     };
     Entry {
         when: time::full(e.created_at, zone),
