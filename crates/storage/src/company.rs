@@ -32,6 +32,8 @@ impl Store {
             name: Set(name.to_owned()),
             time_zone: Set(DEFAULT_TIME_ZONE.to_owned()),
             created_at: Set(now),
+            display_name: Set(None),
+            logo: Set(None),
         }
         .insert(&txn)
         .await?;

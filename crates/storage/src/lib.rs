@@ -6,6 +6,7 @@
 mod auth;
 mod closed_loop;
 mod company;
+mod company_settings;
 mod dashboard;
 mod db;
 mod dispatch;
@@ -31,6 +32,7 @@ mod vocabulary;
 pub use auth::{Login, MAX_FAILED_LOGINS, LOCKOUT, SESSION_TTL, hash_password, staff_principal};
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
 pub use company::DEFAULT_COMPANY_CODE;
+pub use company_settings::MAX_DISPLAY_NAME;
 pub use dashboard::{Compliance, Dashboard, DashboardQuery, Mean, ProjectFigures};
 pub use db::{DEFAULT_FILES_DIR, Store};
 pub use dispatch::{CheckedPhoto, Dispatched, Load, check_photo};
