@@ -73,7 +73,23 @@ impl ApiError {
 
     /// The JSON body in `lang`.
     pub fn body(&self, lang: Lang) -> Value {
-        json!({ "error": { "code": self.code.as_str(), "message": self.code.message(lang), "details": self.details } })
+        json!({ "error": { "code": self.code.as_str(), "message": self.message(lang), "details": self.details } })
+    }
+
+    /// The message in `lang`: the code's own, or, for a refusal a person can act on, its reason.
+    pub fn message(&self, lang: Lang) -> &'static str {
+        let reason = self.details.get("reason").and_then(Value::as_str);
+        let said = match (self.code, reason) {
+            (ErrorCode::InvalidTransition, Some("already_rated")) => Some(("本次服务已经评价过，不能重复评价；整改完成后可再次评价", "This work was already rated; a new rating is possible after rectification")),
+            (ErrorCode::InvalidTransition, Some("chased_recently")) => Some(("一小时内已催办过，请稍后再催", "This request was chased less than an hour ago; try again later")),
+            (ErrorCode::InvalidTransition, Some("already_on_site")) => Some(("本次上门已登记到场，无需重复到场", "Arrival on this visit is already recorded")),
+            _ => None,
+        };
+        match (said, lang) {
+            (Some((zh, _)), Lang::Zh) => zh,
+            (Some((_, en)), _) => en,
+            (None, _) => self.code.message(lang),
+        }
     }
 }
 

@@ -69,6 +69,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::staff::router())
         .merge(routes::taxonomy::router())
         .merge(routes::tickets::router())
+        .merge(routes::company::router())
         .split_for_parts()
 }
 

@@ -61,7 +61,7 @@ impl Notice {
                 .collect(),
             _ => vec![],
         };
-        Notice { message: error.code.message(lang).to_owned(), fields }
+        Notice { message: error.message(lang).to_owned(), fields }
     }
 }
 

@@ -21,3 +21,19 @@ pub fn statuses(e: &ticket_event::Model, lang: Lang) -> (Option<&'static str>, O
 pub fn said(e: &ticket_event::Model) -> Option<String> {
     ["body", "note", "reason", "comment"].into_iter().find_map(|key| detail(e, key)).map(str::to_owned)
 }
+
+/// The materials used, from each resolve entry's `materials`: "角阀 × 1 个", in the order used.
+pub fn materials(events: &[ticket_event::Model]) -> Vec<String> {
+    events
+        .iter()
+        .filter(|e| e.action == "resolve")
+        .filter_map(|e| e.details.get("materials").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|m| {
+            let name = m.get("name")?.as_str()?;
+            let quantity = m.get("quantity")?.as_f64()?;
+            let unit = m.get("unit").and_then(Value::as_str).unwrap_or_default();
+            Some(format!("{name} × {quantity} {unit}").trim_end().to_owned())
+        })
+        .collect()
+}
