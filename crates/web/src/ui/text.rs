@@ -712,6 +712,8 @@ pub fn field(lang: Lang, field: &str) -> String {
         "overall" => ("总体满意度", "Overall"),
         charge if charge.starts_with("charges") => ("有偿服务", "Paid services"),
         material if material.starts_with("materials") => ("使用材料", "Materials"),
+        "confirm" => ("确认完工", "Confirm the finish"),
+        "display_name" => ("对住户显示的名称", "Name residents see"),
         // `skills[0]`, `weekly_hours.2`: the field they belong to.
         other => match other.split_once(['[', '.']) {
             Some((base, _)) if !base.is_empty() => return self::field(lang, base),
