@@ -48,6 +48,7 @@ impl Store {
             follow_up_policy: Set(None),
             dispatch_mode: Set(None),
             grab_minutes: Set(None),
+            min_photos: Set(None),
         });
         category::Entity::insert_many(categories).exec(&txn).await?;
         seed_sla(&txn, &created.id, now).await?;

@@ -15,6 +15,7 @@ on_both_databases!(
     a_resolution_is_rated_once,
     a_resident_chases_at_most_once_an_hour_and_the_people_on_it_hear,
     admins_set_the_name_and_logo_residents_see,
+    a_category_may_ask_for_photos_of_the_work,
 );
 
 async fn ticket(server: &Server, site: &Site, kind: &str, category: &str, description: &str) -> String {
@@ -202,4 +203,23 @@ async fn admins_set_the_name_and_logo_residents_see(server: Server) {
     assert!(picture.width() <= 320, "kept shrunk like a thumbnail");
     let (_, seen) = server.get(Some(&resident), "/api/v1/company").await;
     assert_eq!(seen["display_name"], "锦程物业");
+}
+
+async fn a_category_may_ask_for_photos_of_the_work(server: Server) {
+    let site = server.site("pho").await;
+    let category = json!({ "code": "repair.water", "label_zh": "给排水", "label_en": "Plumbing", "min_photos": 1 });
+    let (status, saved) = server.post(Some(&server.admin), "/api/v1/categories", category).await;
+    assert!(status.is_success(), "{saved}");
+    assert_eq!(saved["min_photos"], 1);
+    let (status, body) = server.post(Some(&server.admin), "/api/v1/categories", json!({ "code": "repair.water", "label_zh": "给排水", "label_en": "Plumbing", "min_photos": 11 })).await;
+    assert_eq!((status, body["error"]["details"]["fields"]["min_photos"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("out_of_range")));
+
+    let id = job(&server, &site, "洗手盆下水管漏水").await;
+    let finish = json!({ "action": "resolve", "body": "更换下水管" });
+    let (status, refused) = server.act(&site.tech, &id, finish.clone()).await;
+    assert_eq!((status, refused["error"]["details"]["fields"]["photos"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("required")), "{refused}");
+    let upload = server.client.post(server.url(&format!("/api/v1/tickets/{id}/photos"))).bearer_auth(&site.tech).body(png()).send().await.unwrap();
+    assert_eq!(upload.status(), StatusCode::CREATED);
+    let done = act_ok(&server, &site.tech, &id, finish).await;
+    assert_eq!(done["status"], "resolved");
 }

@@ -7,11 +7,12 @@ use guanjia_domain::closed_loop::FollowUpPolicy;
 use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::ticket::{Action, ActionName, ActionRequest, Change, Lifecycle, Status};
 use guanjia_domain::validation::FieldErrorCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect};
+use guanjia_domain::dispatch::check_finish_photos;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 
 use super::visible_to;
 use crate::db::Store;
-use crate::entity::{dispatch_offer, ticket, ticket_event};
+use crate::entity::{category, dispatch_offer, photo, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::notify::{audience_of, notify};
@@ -48,6 +49,9 @@ impl Store {
             Action::Resolve { charges, .. } if !charges.is_empty() => Some(self.bill(&current, charges).await?),
             _ => None,
         };
+        if matches!(action, Action::Resolve { .. }) && who.role == Role::Technician {
+            self.finish_has_its_photos(&txn, &current).await?;
+        }
         let mut updated = self.apply_in(&txn, who, current, &action, tell_resident, &ctx, now).await?;
         if let Some(bill) = bill {
             updated = write_bill(&txn, updated, bill, now).await?;
@@ -192,6 +196,17 @@ impl Store {
             notify(txn, t.into(), &to, "dispatch_queued", &details, now).await?;
         }
         Ok(())
+    }
+
+    /// A technician's finish shows the work with the photos its category asks for.
+    async fn finish_has_its_photos(&self, txn: &DatabaseTransaction, t: &ticket::Model) -> Result<()> {
+        let Some(code) = &t.category else { return Ok(()) };
+        let required = category::Entity::find_by_id((t.company_id.clone(), code.clone())).one(txn).await?.and_then(|c| c.min_photos).unwrap_or(0);
+        if required == 0 {
+            return Ok(());
+        }
+        let have = photo::Entity::find().filter(photo::Column::CompanyId.eq(&t.company_id)).filter(photo::Column::TicketId.eq(&t.id)).count(txn).await?;
+        Ok(check_finish_photos(required, have)?)
     }
 
     /// 催单: whoever owns the ticket and whoever holds the job hear the resident's chase; with

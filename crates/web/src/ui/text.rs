@@ -454,6 +454,7 @@ labels! {
     work_done_required => "处理情况（必填，业主评价前会看到完工记录）", "What was done (required)";
     work_confirm => "我已完成现场工作，确认完工（提交后将请业主评价）", "The work on site is done: finish the job (the resident is then asked to rate it)";
     materials_used => "使用材料", "Materials used";
+    work_min_photos => "本类工单完工前需上传的现场照片（张）：", "Photos of the work this category needs before the finish:";
     h5_cancel_title => "取消报事", "Cancel this request";
     h5_cancel_hint => "师傅上门前可以取消。请说明原因。", "You can cancel until the work starts. Please say why.";
     h5_cancel_reason => "取消原因", "Why cancel";
@@ -713,6 +714,8 @@ pub fn field(lang: Lang, field: &str) -> String {
         charge if charge.starts_with("charges") => ("有偿服务", "Paid services"),
         material if material.starts_with("materials") => ("使用材料", "Materials"),
         "confirm" => ("确认完工", "Confirm the finish"),
+        "photos" => ("完工照片（本类工单要求的数量）", "Photos of the work (as many as the category asks)"),
+        "min_photos" => ("完工照片数量", "Photos required"),
         "display_name" => ("对住户显示的名称", "Name residents see"),
         // `skills[0]`, `weekly_hours.2`: the field they belong to.
         other => match other.split_once(['[', '.']) {

@@ -84,6 +84,8 @@ pub struct WorkSection {
     finish: bool,
     /// The photo field's whole hint: how many, which formats, how large.
     photo_limits: String,
+    /// Photos of the work the category asks for before the finish.
+    min_photos: i32,
     body: String,
     tell_resident: bool,
     materials: Vec<MaterialRow>,
@@ -97,7 +99,9 @@ impl WorkSection {
         let (lang, who) = (session.lang, &session.who);
         let fail = |e| UiError::api(e, lang);
         let t = state.store.ticket(who, id).await.map_err(fail)?;
-        let (price_list, charges) = tokio::try_join!(state.store.price_items(who, &t.project_id), state.store.charges(who, id)).map_err(fail)?;
+        let (price_list, charges, categories) =
+            tokio::try_join!(state.store.price_items(who, &t.project_id), state.store.charges(who, id), state.store.categories(&who.company_id)).map_err(fail)?;
+        let min_photos = categories.iter().find(|c| Some(&c.code) == t.category.as_ref()).and_then(|c| c.min_photos).unwrap_or(0);
         let typed_quantity = |item: &str| typed.quantities.iter().find(|(id, _)| id == item).map_or_else(|| "0".to_owned(), |(_, q)| q.clone());
         let items = price_list
             .into_iter()
@@ -116,6 +120,7 @@ impl WorkSection {
             checkin_js: assets::url("checkin.js"),
             finish: allowed.contains(&ActionName::Resolve),
             photo_limits: photo_form::limits(lang),
+            min_photos,
             body: typed.body,
             tell_resident: typed.tell_resident,
             materials,
