@@ -85,6 +85,8 @@ async fn staff_notes_stay_internal_unless_told_to_the_resident(server: Server) {
     let site = server.site("say").await;
     let id = ticket(&server, &site, "repair", "repair.water", "卫生间天花板漏水").await;
     act_ok(&server, &site.agent, &id, json!({ "action": "accept", "note": "师傅下午两点上门", "tell_resident": true })).await;
+    let auto = server.ok(&site.agent, &format!("/api/v1/tickets/{id}/auto-dispatch"), json!({}), StatusCode::OK).await;
+    assert!(auto.to_string().contains("名候选人"), "the desk reads why: {auto}");
     act_ok(&server, &site.agent, &id, json!({ "action": "dispatch", "assignee_id": site.tech_id, "note": "此户脾气急，注意沟通" })).await;
     act_ok(&server, &site.agent, &id, json!({ "action": "comment", "body": "内部备注：楼上1702可能是漏点" })).await;
     act_ok(&server, &site.tech, &id, json!({ "action": "accept" })).await;
@@ -92,16 +94,18 @@ async fn staff_notes_stay_internal_unless_told_to_the_resident(server: Server) {
     act_ok(&server, &site.tech, &id, json!({ "action": "resolve", "body": "楼上防水层破损，已临时封堵", "materials": [{ "name": "防水胶", "quantity": 2, "unit": "支" }] })).await;
 
     let resident = server.resident_token(&site.residents[0].1).await;
+    let (_, theirs) = server.get(Some(&resident), &format!("/api/v1/tickets/{id}")).await;
+    assert_eq!(theirs["dispatch_explanation"], Value::Null, "the dispatcher's reasons stay with staff");
     let seen = events(&server, &resident, &id).await;
     let everything = serde_json::to_string(&seen).unwrap();
     assert!(seen.iter().all(|e| e["visibility"] == "resident"), "no internal entries: {everything}");
-    for internal in ["此户脾气急", "内部备注", "防水层破损", "assignee_id", "latitude"] {
+    for internal in ["此户脾气急", "内部备注", "防水层破损", "assignee_id", "latitude", "名候选人"] {
         assert!(!everything.contains(internal), "{internal} reached the resident: {everything}");
     }
     assert!(everything.contains("师傅下午两点上门"), "a note told to the resident reaches them");
     assert!(everything.contains("防水胶"), "the materials used are the resident's to know");
     let progress: Vec<&str> = seen.iter().filter_map(|e| e["progress"].as_str()).collect();
-    assert_eq!(progress, ["submitted", "received", "arranging", "technician_accepted", "technician_arrived", "done"]);
+    assert_eq!(progress, ["submitted", "received", "arranging", "arranging", "technician_accepted", "technician_arrived", "done"]);
     // Staff still read all of it.
     let desk = serde_json::to_string(&events(&server, &site.agent, &id).await).unwrap();
     assert!(desk.contains("此户脾气急") && desk.contains("防水层破损") && desk.contains("内部备注"));

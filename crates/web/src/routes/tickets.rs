@@ -163,7 +163,8 @@ impl TicketView {
             first_contact_owner_id: t.first_contact_owner_id,
             assignee_id: t.assignee_id,
             team_id: t.team_id,
-            dispatch_explanation: t.dispatch_explanation,
+            // Why the dispatcher chose whom it chose names staff and their load: not for residents.
+            dispatch_explanation: t.dispatch_explanation.filter(|_| who.role != guanjia_domain::role::Role::Resident),
             open_subtasks: t.open_subtasks,
             charge_total_cents: t.charge_total_cents,
             charge_status: t.charge_status,
