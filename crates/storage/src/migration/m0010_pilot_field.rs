@@ -46,13 +46,23 @@ impl MigrationTrait for Migration {
         // The logo as checked and shrunk like a photo's thumbnail: a small JPEG kept in the row.
         add(manager, "companies", ColumnDef::new(logo).binary().null()).await?;
         // Photos of the work a technician's finish needs in this category (none when null).
-        add(manager, "categories", ColumnDef::new("min_photos").integer().null()).await?;
+        add(
+            manager,
+            "categories",
+            ColumnDef::new("min_photos").integer().null(),
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .alter_table(Table::alter().table("categories").drop_column("min_photos").to_owned())
+            .alter_table(
+                Table::alter()
+                    .table("categories")
+                    .drop_column("min_photos")
+                    .to_owned(),
+            )
             .await?;
         for column in TICKET_COLUMNS {
             manager
