@@ -107,8 +107,11 @@ test('admin import, manager dashboard, technician jobs', { timeout: 150_000 }, a
     await page.locator('.actions button[value=arrive]').click();
     await page.locator('.timeline', { hasText: '到场' }).waitFor();
     await screenshot(page, 'job-phone');
-    await page.locator('#quick-text').fill('更换了消防管接头，已试压无渗漏');
-    await page.locator('.actions button[value=resolve]').click();
+    // The job is finished only through the finish form, with the work done and a confirmation.
+    assert.equal(await page.locator('.actions button[value=resolve]').count(), 0);
+    await page.locator('#work-body').fill('更换了消防管接头，已试压无渗漏');
+    await page.locator('#job-work input[name=confirm]').check();
+    await page.getByRole('button', { name: '完工并提交记录' }).click();
     await page.locator('.ticket-head .status', { hasText: '待回访' }).waitFor();
     assert.match(await page.locator('.timeline').innerText(), /已试压无渗漏/);
     assert.equal(await overflows(page), false);

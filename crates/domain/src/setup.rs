@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use crate::closed_loop::FollowUpPolicy;
 use crate::dispatch::DispatchMode;
+use crate::dispatch::field_work::MAX_REQUIRED_PHOTOS;
 use crate::phone::normalize_phone;
 use crate::place::{ProjectKind, RoomKind, DEFAULT_TIME_ZONE, is_known_time_zone};
 use crate::resident::{ResidentRole, ServiceTier, TeamKind};
@@ -407,6 +408,9 @@ pub struct CategoryInput {
     pub follow_up_policy: Option<String>,
     /// How its jobs are given out automatically: least_load (default) or round_robin.
     pub dispatch_mode: Option<String>,
+    /// Photos of the work a technician's finish needs, 0–10 (null: unchanged; none for a new one).
+    #[serde(default)]
+    pub min_photos: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -420,6 +424,8 @@ pub struct NewCategory {
     pub follow_up_policy: Option<FollowUpPolicy>,
     /// None: unchanged (least_load for a new category).
     pub dispatch_mode: Option<DispatchMode>,
+    /// None: unchanged (none required for a new category).
+    pub min_photos: Option<i32>,
 }
 
 impl CategoryInput {
@@ -433,6 +439,9 @@ impl CategoryInput {
         p.text("label_en", &self.label_en, 100);
         let follow_up_policy = self.follow_up_policy.as_deref().and_then(|f| p.code("follow_up_policy", f));
         let dispatch_mode = self.dispatch_mode.as_deref().and_then(|m| p.code("dispatch_mode", m));
+        if self.min_photos.is_some_and(|n| !(0..=MAX_REQUIRED_PHOTOS).contains(&n)) {
+            p.add("min_photos", FieldErrorCode::OutOfRange);
+        }
         let Some(kind) = kind else { return Err(p.into_result(()).expect_err("recorded")) };
         p.into_result(NewCategory {
             code: self.code,
@@ -442,6 +451,7 @@ impl CategoryInput {
             active: self.active.unwrap_or(true),
             follow_up_policy,
             dispatch_mode,
+            min_photos: self.min_photos.and_then(|n| i32::try_from(n).ok()),
         })
     }
 }

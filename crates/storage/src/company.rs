@@ -32,6 +32,8 @@ impl Store {
             name: Set(name.to_owned()),
             time_zone: Set(DEFAULT_TIME_ZONE.to_owned()),
             created_at: Set(now),
+            display_name: Set(None),
+            logo: Set(None),
         }
         .insert(&txn)
         .await?;
@@ -46,6 +48,7 @@ impl Store {
             follow_up_policy: Set(None),
             dispatch_mode: Set(None),
             grab_minutes: Set(None),
+            min_photos: Set(None),
         });
         category::Entity::insert_many(categories).exec(&txn).await?;
         seed_sla(&txn, &created.id, now).await?;

@@ -39,6 +39,9 @@ impl Store {
                 if let Some(mode) = input.dispatch_mode {
                     model.dispatch_mode = Set(Some(mode.as_str().to_owned()));
                 }
+                if let Some(min_photos) = input.min_photos {
+                    model.min_photos = Set(Some(min_photos));
+                }
                 model.update(&txn).await?
             }
             None => {
@@ -54,13 +57,14 @@ impl Store {
                     follow_up_policy: Set(input.follow_up_policy.map(|p| p.as_str().to_owned())),
                     dispatch_mode: Set(input.dispatch_mode.map(|m| m.as_str().to_owned())),
                     grab_minutes: Set(None),
+                    min_photos: Set(input.min_photos),
                 }
                 .insert(&txn)
                 .await?
             }
         };
         Audit::by(who, "category", &saved.code, "save")
-            .record(&txn, json!({ "label_zh": saved.label_zh, "label_en": saved.label_en, "active": saved.active, "follow_up_policy": saved.follow_up_policy, "dispatch_mode": saved.dispatch_mode }), now)
+            .record(&txn, json!({ "label_zh": saved.label_zh, "label_en": saved.label_en, "active": saved.active, "follow_up_policy": saved.follow_up_policy, "dispatch_mode": saved.dispatch_mode, "min_photos": saved.min_photos }), now)
             .await?;
         txn.commit().await?;
         Ok(saved)

@@ -83,8 +83,19 @@ impl ApiError {
         json!({ "error": { "code": self.code.as_str(), "message": self.message(lang), "details": details } })
     }
 
-    /// The message in `lang`, with what depends on the object for `in_use`.
+    /// The message in `lang`: for a refusal a person can act on, its reason; for `in_use`, what
+    /// depends on the object; else the code's own.
     pub fn message(&self, lang: Lang) -> String {
+        let reason = self.details.get("reason").and_then(Value::as_str);
+        let said = match (self.code, reason) {
+            (ErrorCode::InvalidTransition, Some("already_rated")) => Some(("本次服务已经评价过，不能重复评价；整改完成后可再次评价", "This work was already rated; a new rating is possible after rectification")),
+            (ErrorCode::InvalidTransition, Some("chased_recently")) => Some(("一小时内已催办过，请稍后再催", "This request was chased less than an hour ago; try again later")),
+            (ErrorCode::InvalidTransition, Some("already_on_site")) => Some(("本次上门已登记到场，无需重复到场", "Arrival on this visit is already recorded")),
+            _ => None,
+        };
+        if let Some((zh, en)) = said {
+            return if lang == Lang::Zh { zh } else { en }.to_owned();
+        }
         match crate::words::dependents(lang, &self.details) {
             Some(what) if self.code == ErrorCode::InUse => format!("{}{}{what}", self.code.message(lang), if lang == Lang::Zh { "：" } else { ": " }),
             _ => self.code.message(lang).to_owned(),

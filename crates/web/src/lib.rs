@@ -74,6 +74,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::staff::router())
         .merge(routes::taxonomy::router())
         .merge(routes::tickets::router())
+        .merge(routes::company::router())
         .split_for_parts();
     error::document_errors(&mut openapi);
     (router, openapi)

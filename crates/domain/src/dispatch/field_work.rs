@@ -37,6 +37,30 @@ pub struct ChargeLine {
 /// The most lines a job may list.
 pub const MAX_LINES: usize = 50;
 
+/// The most photos a category may require of a finish (the form takes a few at a time).
+pub const MAX_REQUIRED_PHOTOS: i64 = 10;
+
+/// A technician's finish shows the work as the category asks: at least `required` photos on
+/// the ticket. Fewer is a 422 on `photos`.
+pub fn check_finish_photos(required: i32, have: u64) -> Result<(), ValidationError> {
+    if have < u64::try_from(required).unwrap_or(0) {
+        return Err(ValidationError::single("photos", FieldErrorCode::Required));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod finish_photo_tests {
+    use super::*;
+
+    #[test]
+    fn a_finish_has_the_photos_its_category_asks_for() {
+        assert!(check_finish_photos(0, 0).is_ok());
+        assert_eq!(check_finish_photos(2, 1).unwrap_err().0[0].field, "photos");
+        assert!(check_finish_photos(2, 2).is_ok());
+    }
+}
+
 pub(crate) fn check_location(p: &mut Problems, location: Option<&GeoPoint>) {
     if let Some(g) = location
         && !((-90.0..=90.0).contains(&g.latitude) && (-180.0..=180.0).contains(&g.longitude))

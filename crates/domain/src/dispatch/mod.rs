@@ -9,7 +9,7 @@ pub mod photo;
 pub mod pipeline;
 pub mod subtask;
 
-pub use field_work::{ChargeLine, GeoPoint, Material, NewPriceItem, PriceItemInput, amount};
+pub use field_work::{ChargeLine, GeoPoint, MAX_REQUIRED_PHOTOS, Material, NewPriceItem, PriceItemInput, amount, check_finish_photos};
 pub use subtask::{NewSubtask, SubtaskInput};
 pub use input::{GridInput, NewGrid, RosterDay, RosterInput, roster_calendar};
 pub use pipeline::{Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Exclusion, Explanation, Job, decide};

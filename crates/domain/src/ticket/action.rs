@@ -36,6 +36,7 @@ code_enum! {
         Grab = "grab",
         ConfirmCharges = "confirm_charges",
         Reclassify = "reclassify",
+        Chase = "chase",
     }
 }
 
@@ -107,6 +108,28 @@ pub enum Action {
     /// kind brings its kind along). Deadlines follow; a value read from the text and changed here
     /// is recorded as a correction of message understanding.
     Reclassify { kind: Option<String>, category: Option<String>, urgency: Option<String>, reason: Option<String> },
+    /// The resident (or the desk on their behalf) asks for the work to hurry (催单): recorded on
+    /// the timeline and told to whoever owns and holds the ticket, at most once an hour.
+    Chase { note: Option<String> },
+}
+
+/// An action as asked for, and whether the words it carries (note, reason, work done) are told to
+/// the resident (告知住户): staff notes are internal unless told. `{"action": "dispatch",
+/// "assignee_id": "…", "note": "…", "tell_resident": true}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionRequest {
+    #[serde(flatten)]
+    pub action: Action,
+    /// Shows the words this action carries to the resident too; internal otherwise.
+    #[serde(default)]
+    pub tell_resident: bool,
+}
+
+impl From<Action> for ActionRequest {
+    fn from(action: Action) -> Self {
+        ActionRequest { action, tell_resident: false }
+    }
 }
 
 impl Action {
@@ -134,6 +157,7 @@ impl Action {
             Action::Grab { .. } => ActionName::Grab,
             Action::ConfirmCharges { .. } => ActionName::ConfirmCharges,
             Action::Reclassify { .. } => ActionName::Reclassify,
+            Action::Chase { .. } => ActionName::Chase,
         }
     }
 
@@ -157,6 +181,7 @@ impl Action {
             | Action::Resume { note: text }
             | Action::Escalate { reason: text }
             | Action::Grab { note: text }
+            | Action::Chase { note: text }
             | Action::UnlinkDuplicate { reason: text } => {
                 problems.optional_text(self.text_field(), text.as_deref(), MAX_ACTION_TEXT)
             }
@@ -242,6 +267,17 @@ mod tests {
 
     fn follow_up(satisfaction: Option<i64>, comment: Option<&str>) -> Action {
         Action::FollowUp { outcome: CallOutcome::Reached, satisfaction, timeliness: None, attitude: None, comment: comment.map(Into::into) }
+    }
+
+    #[test]
+    fn a_request_tells_the_resident_only_when_asked_and_still_refuses_unknown_fields() {
+        let told: ActionRequest = serde_json::from_str(r#"{"action":"dispatch","assignee_id":"s1","note":"师傅十点到","tell_resident":true}"#).unwrap();
+        assert!(told.tell_resident);
+        assert_eq!(told.action, Action::Dispatch { assignee_id: Some("s1".into()), team_id: None, note: Some("师傅十点到".into()) });
+        let quiet: ActionRequest = serde_json::from_str(r#"{"action":"resolve","body":"换了角阀","materials":[{"name":"角阀","quantity":1.5}]}"#).unwrap();
+        assert!(!quiet.tell_resident);
+        assert!(serde_json::from_str::<ActionRequest>(r#"{"action":"accept","colour":"red"}"#).is_err());
+        assert!(serde_json::from_str::<ActionRequest>(r#"{"tell_resident":true}"#).is_err());
     }
 
     fn serde_json_like(json: &str) -> Action {

@@ -3,15 +3,17 @@
 mod action;
 mod draft;
 mod following;
+mod for_resident;
 mod lifecycle;
 mod number;
 mod reclassify;
 mod status;
 
-pub use action::{Action, ActionName, MAX_ACTION_TEXT};
+pub use action::{Action, ActionName, ActionRequest, MAX_ACTION_TEXT};
+pub use for_resident::{RESIDENT_FACTS, ResidentStep, step_now, step_of_entry, words_for_resident};
 pub use following::{Following, Progress, follow_original};
 pub use reclassify::{CORRECTABLE, Classification, Correction, CorrectionCount, FieldAccuracy, IntakeAccuracy, Reclassification, correction, intake_accuracy};
 pub use draft::{Contact, ContactInput, Suggestion, TicketDraft, TicketInput, MAX_DESCRIPTION, MAX_REPORTED_AGE, MAX_TITLE};
-pub use lifecycle::{Actor, Change, Lifecycle, LifecycleError, LoopRules, TransitionBlock, role_permits};
+pub use lifecycle::{CHASE_INTERVAL_MINUTES, Actor, Change, Lifecycle, LifecycleError, LoopRules, TransitionBlock, role_permits};
 pub use number::{NUMBER_PREFIX, number_counter, ticket_number};
 pub use status::{Status, Visibility};

@@ -93,7 +93,7 @@ impl Store {
         let current = find.one(&txn).await?.ok_or(StorageError::NotFound("rating link"))?;
         let households = current.household_id.iter().cloned().collect();
         let resident = Principal::resident(&link.company_id, &link.phone, current.contact_name.as_deref().unwrap_or_default(), households);
-        let updated = self.apply_in(&txn, &resident, current, &rating.into_action(), &ctx, now).await?;
+        let updated = self.apply_in(&txn, &resident, current, &rating.into_action(), false, &ctx, now).await?;
         txn.commit().await?;
         Ok(updated)
     }
@@ -112,6 +112,10 @@ async fn usable(db: &impl ConnectionTrait, link: &rating_link::Model, now: DateT
     let current_round = ticket.reopen_count == link.round && ticket.status == Status::Resolved.as_str();
     if now > link.expires_at || !current_round {
         return Err(StorageError::LinkExpired);
+    }
+    // One rating per resolution: rated already (on their request page), the link is spent too.
+    if ticket.rated_at.is_some() {
+        return Err(StorageError::LinkUsed);
     }
     Ok(ticket)
 }

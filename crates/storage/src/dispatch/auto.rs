@@ -187,7 +187,7 @@ impl Store {
         let current = model.update(txn).await?;
         Ok(match plan.decision {
             Decision::Assign { staff_id, .. } => {
-                let updated = self.apply_in(txn, who, current, &assign(staff_id.clone()), &ctx, now).await?;
+                let updated = self.apply_in(txn, who, current, &assign(staff_id.clone()), false, &ctx, now).await?;
                 staff::Entity::update_many()
                     .col_expr(staff::Column::LastAssignedAt, Expr::value(now))
                     .filter(staff::Column::CompanyId.eq(&updated.company_id))

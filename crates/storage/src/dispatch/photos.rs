@@ -108,6 +108,13 @@ pub struct CheckedPhoto {
     checked: Checked,
 }
 
+impl CheckedPhoto {
+    /// The photo shrunk to a JPEG of at most the thumbnail's edge.
+    pub(crate) fn thumbnail(&self) -> &[u8] {
+        &self.checked.thumbnail
+    }
+}
+
 /// Checks a photo's size and content and makes its thumbnail (CPU work, off the async threads),
 /// at most [`CONCURRENT_DECODES`] at a time in this process.
 pub async fn check_photo(bytes: Vec<u8>) -> Result<CheckedPhoto> {

@@ -20,6 +20,8 @@ pub struct Model {
     pub dispatch_mode: Option<String>,
     /// Grab mode: minutes an offer stands before least load decides; None: the default 5.
     pub grab_minutes: Option<i32>,
+    /// Photos of the work a technician's finish needs (none when null).
+    pub min_photos: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

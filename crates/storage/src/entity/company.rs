@@ -11,6 +11,10 @@ pub struct Model {
     pub name: String,
     pub time_zone: String,
     pub created_at: DateTimeUtc,
+    /// The name residents see on their pages (the legal `name` otherwise).
+    pub display_name: Option<String>,
+    /// The logo residents see: a checked image shrunk to a JPEG thumbnail.
+    pub logo: Option<Vec<u8>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -80,6 +80,12 @@ pub struct Model {
     pub incident_id: Option<String>,
     /// The fields message understanding filled in at creation: `["kind", "category", "urgency"]`.
     pub filled_from_text: Option<Json>,
+    /// When whoever holds the job checked in on this visit (cleared when the job changes hands).
+    pub on_site_at: Option<DateTimeUtc>,
+    /// When the resident rated the current resolve (cleared by the next resolve).
+    pub rated_at: Option<DateTimeUtc>,
+    /// The latest chase (催单) by the resident.
+    pub chased_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -190,7 +190,7 @@ impl Store {
     async fn auto_close(&self, txn: DatabaseTransaction, t: ticket::Model, ctx: &SlaContext, now: DateTime<Utc>) -> Result<bool> {
         let system = Principal::system(&t.company_id, SCHEDULER);
         let close = Action::Close { note: Some(AUTO_CLOSE_NOTE.to_owned()) };
-        match self.apply_in(&txn, &system, t, &close, ctx, now).await {
+        match self.apply_in(&txn, &system, t, &close, false, ctx, now).await {
             Ok(_) => {
                 txn.commit().await?;
                 Ok(true)

@@ -5,13 +5,14 @@ use chrono::{DateTime, Utc};
 use guanjia_domain::role::Role;
 use guanjia_domain::closed_loop::FollowUpPolicy;
 use guanjia_domain::sla::{Audience, Reach};
-use guanjia_domain::ticket::{Action, ActionName, Change, Lifecycle, Status};
+use guanjia_domain::ticket::{Action, ActionName, ActionRequest, Change, Lifecycle, Status};
 use guanjia_domain::validation::FieldErrorCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect};
+use guanjia_domain::dispatch::check_finish_photos;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 
 use super::visible_to;
 use crate::db::Store;
-use crate::entity::{dispatch_offer, ticket, ticket_event};
+use crate::entity::{category, dispatch_offer, photo, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::notify::{audience_of, notify};
@@ -21,7 +22,9 @@ use crate::support::new_id;
 
 impl Store {
     /// Applies `action` to a ticket the principal can see, or changes nothing and says why not.
-    pub async fn act_on_ticket(&self, who: &Principal, ticket_id: &str, action: Action, now: DateTime<Utc>) -> Result<ticket::Model> {
+    /// The words it carries reach the resident only when the request says so (告知住户).
+    pub async fn act_on_ticket(&self, who: &Principal, ticket_id: &str, request: impl Into<ActionRequest>, now: DateTime<Utc>) -> Result<ticket::Model> {
+        let ActionRequest { action, tell_resident } = request.into();
         action.validate()?;
         let ctx = self.sla_context(&who.company_id).await?;
         let txn = self.begin_write().await?;
@@ -46,7 +49,10 @@ impl Store {
             Action::Resolve { charges, .. } if !charges.is_empty() => Some(self.bill(&current, charges).await?),
             _ => None,
         };
-        let mut updated = self.apply_in(&txn, who, current, &action, &ctx, now).await?;
+        if matches!(action, Action::Resolve { .. }) && who.role == Role::Technician {
+            self.finish_has_its_photos(&txn, &current).await?;
+        }
+        let mut updated = self.apply_in(&txn, who, current, &action, tell_resident, &ctx, now).await?;
         if let Some(bill) = bill {
             updated = write_bill(&txn, updated, bill, now).await?;
         }
@@ -59,28 +65,33 @@ impl Store {
 
     /// Applies an action inside the caller's write transaction: the state machine decides, and
     /// the ticket, its timeline entry, its clocks and what a resolve starts (the follow-up owner,
-    /// the resident's rating link) are written with it; its duplicates follow it.
+    /// the resident's rating link) are written with it; its duplicates follow it. `tell_resident`:
+    /// the words the action carries are for the resident too.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn apply_in(
         &self,
         txn: &DatabaseTransaction,
         who: &Principal,
         current: ticket::Model,
         action: &Action,
+        tell_resident: bool,
         ctx: &SlaContext,
         now: DateTime<Utc>,
     ) -> Result<ticket::Model> {
-        let (updated, change) = self.apply_one(txn, who, current, action, ctx, now).await?;
+        let (updated, change) = self.apply_one(txn, who, current, action, tell_resident, ctx, now).await?;
         self.follow_original(txn, who, &updated, &change, ctx, now).await?;
         Ok(updated)
     }
 
     /// [`Store::apply_in`] for this ticket alone.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn apply_one(
         &self,
         txn: &DatabaseTransaction,
         who: &Principal,
         current: ticket::Model,
         action: &Action,
+        tell_resident: bool,
         ctx: &SlaContext,
         now: DateTime<Utc>,
     ) -> Result<(ticket::Model, Change)> {
@@ -112,6 +123,9 @@ impl Store {
         model.first_resolved_at = Set(lifecycle.first_resolved_at);
         model.reopened_at = Set(lifecycle.reopened_at);
         model.adopted = Set(lifecycle.adopted);
+        model.on_site_at = Set(lifecycle.on_site_at);
+        model.rated_at = Set(lifecycle.rated_at);
+        model.chased_at = Set(lifecycle.chased_at);
         if matches!(change.action, ActionName::Dispatch | ActionName::Transfer | ActionName::Grab) {
             model.dispatched_at = Set(Some(now));
             // Someone has the job now: whatever was offered for grabbing is taken.
@@ -130,7 +144,7 @@ impl Store {
         model.updated_at = Set(now);
         let updated = model.update(txn).await?;
         sync_clocks(txn, ctx, std::slice::from_ref(&updated), now).await?;
-        let details = serde_json::to_value(action).unwrap_or_default();
+        let details = serde_json::to_value(ActionRequest { action: action.clone(), tell_resident }).unwrap_or_default();
         ticket_event::ActiveModel {
             company_id: Set(who.company_id.clone()),
             id: Set(new_id()),
@@ -166,10 +180,13 @@ impl Store {
     /// a returned job goes back to the dispatchers, and the supervisors hear of it.
     async fn tell_owner(&self, txn: &DatabaseTransaction, who: &Principal, t: &ticket::Model, action: ActionName, now: DateTime<Utc>) -> Result<()> {
         use ActionName as A;
-        if !matches!(action, A::Dispatch | A::Transfer | A::Return | A::Accept | A::Arrive | A::Resolve) {
+        if !matches!(action, A::Dispatch | A::Transfer | A::Return | A::Accept | A::Arrive | A::Resolve | A::Chase) {
             return Ok(());
         }
         let details = serde_json::json!({ "ticket_number": t.number, "action": action.as_str(), "by": who.name });
+        if action == A::Chase {
+            return self.tell_chase(txn, t, &details, now).await;
+        }
         if let Some(owner) = t.first_contact_owner_id.as_ref().filter(|owner| **owner != who.id) {
             notify(txn, t.into(), std::slice::from_ref(owner), "ticket_progress", &details, now).await?;
         }
@@ -179,6 +196,29 @@ impl Store {
             notify(txn, t.into(), &to, "dispatch_queued", &details, now).await?;
         }
         Ok(())
+    }
+
+    /// A technician's finish shows the work with the photos its category asks for.
+    async fn finish_has_its_photos(&self, txn: &DatabaseTransaction, t: &ticket::Model) -> Result<()> {
+        let Some(code) = &t.category else { return Ok(()) };
+        let required = category::Entity::find_by_id((t.company_id.clone(), code.clone())).one(txn).await?.and_then(|c| c.min_photos).unwrap_or(0);
+        if required == 0 {
+            return Ok(());
+        }
+        let have = photo::Entity::find().filter(photo::Column::CompanyId.eq(&t.company_id)).filter(photo::Column::TicketId.eq(&t.id)).count(txn).await?;
+        Ok(check_finish_photos(required, have)?)
+    }
+
+    /// 催单: whoever owns the ticket and whoever holds the job hear the resident's chase; with
+    /// nobody on it yet, the project's supervisors do.
+    async fn tell_chase(&self, txn: &DatabaseTransaction, t: &ticket::Model, details: &serde_json::Value, now: DateTime<Utc>) -> Result<()> {
+        let mut to: Vec<String> = t.first_contact_owner_id.iter().chain(t.assignee_id.iter()).cloned().collect();
+        to.dedup();
+        if to.is_empty() {
+            let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
+            to = audience_of(txn, &t.company_id, &t.project_id, &supervisors).await?;
+        }
+        notify(txn, t.into(), &to, "chase", details, now).await
     }
 
     /// The ticket a duplicate points at must be another open original of the same project.
@@ -250,6 +290,9 @@ pub(crate) fn lifecycle_of(t: &ticket::Model) -> Lifecycle {
         adopted: t.adopted,
         open_subtasks: t.open_subtasks,
         charges_pending: t.charge_status.as_deref() == Some(PENDING),
+        on_site_at: t.on_site_at,
+        rated_at: t.rated_at,
+        chased_at: t.chased_at,
     }
 }
 

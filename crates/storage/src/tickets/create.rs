@@ -159,6 +159,9 @@ impl Store {
             charge_status: Set(None),
             incident_id: Set(incident_id),
             filled_from_text: Set(Some(json!(draft.filled_from_text))),
+            on_site_at: Set(None),
+            rated_at: Set(None),
+            chased_at: Set(None),
         }
         .insert(&txn)
         .await?;

@@ -7,7 +7,7 @@ use guanjia_domain::sla::{ClockState, SlaState};
 use sea_orm::sea_query::{Expr, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
-use super::visible_to;
+use super::{timeline, visible_to};
 use crate::db::Store;
 use crate::entity::{sla_clock, ticket, ticket_event};
 use crate::error::{Result, StorageError};
@@ -100,14 +100,12 @@ impl Store {
         let mut query = ticket_event::Entity::find()
             .filter(ticket_event::Column::CompanyId.eq(&who.company_id))
             .filter(ticket_event::Column::TicketId.eq(ticket_id));
-        if who.role == Role::Resident {
+        let for_resident = who.role == Role::Resident;
+        if for_resident {
             query = query.filter(ticket_event::Column::Visibility.eq(Visibility::Resident.as_str()));
         }
-        Ok(query
-            .order_by_asc(ticket_event::Column::CreatedAt)
-            .order_by_asc(ticket_event::Column::Id)
-            .all(&self.db)
-            .await?)
+        let events = query.order_by_asc(ticket_event::Column::CreatedAt).order_by_asc(ticket_event::Column::Id).all(&self.db).await?;
+        Ok(if for_resident { events.into_iter().map(timeline::for_resident).collect() } else { events })
     }
 }
 

@@ -18,3 +18,4 @@ pub mod surveys;
 pub mod system;
 pub mod taxonomy;
 pub mod tickets;
+pub mod company;

@@ -31,6 +31,8 @@ pub struct CategoryView {
     pub follow_up_policy: Option<String>,
     /// least_load (when null) or round_robin.
     pub dispatch_mode: Option<String>,
+    /// Photos of the work a technician's finish needs (none when null).
+    pub min_photos: Option<i32>,
 }
 
 impl From<category::Model> for CategoryView {
@@ -43,6 +45,7 @@ impl From<category::Model> for CategoryView {
             active: c.active,
             follow_up_policy: c.follow_up_policy,
             dispatch_mode: c.dispatch_mode,
+            min_photos: c.min_photos,
         }
     }
 }

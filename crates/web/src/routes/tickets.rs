@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::sla::SlaState;
-use guanjia_domain::ticket::{Action, Status, Suggestion, TicketInput};
+use guanjia_domain::ticket::{ActionRequest, Status, Suggestion, TicketInput, step_of_entry};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::{Principal, Reading, SlaContext, TicketClock, TicketFilter, allowed_actions, follow_up_policy_of};
 use guanjia_storage::entity::{ticket, ticket_event};
@@ -163,7 +163,8 @@ impl TicketView {
             first_contact_owner_id: t.first_contact_owner_id,
             assignee_id: t.assignee_id,
             team_id: t.team_id,
-            dispatch_explanation: t.dispatch_explanation,
+            // Why the dispatcher chose whom it chose names staff and their load: not for residents.
+            dispatch_explanation: t.dispatch_explanation.filter(|_| who.role != guanjia_domain::role::Role::Resident),
             open_subtasks: t.open_subtasks,
             charge_total_cents: t.charge_total_cents,
             charge_status: t.charge_status,
@@ -212,11 +213,18 @@ pub struct EventView {
     pub visibility: String,
     pub details: Value,
     pub created_at: DateTime<Utc>,
+    /// The step in a resident's words: submitted, received, arranging, technician_accepted,
+    /// technician_arrived, paused, resumed, done, rated, redoing, closed, cancelled, reply,
+    /// added_information, chased, photo, bill or update.
+    pub progress: String,
 }
 
 impl From<ticket_event::Model> for EventView {
     fn from(e: ticket_event::Model) -> Self {
+        let role = e.actor_role.parse().unwrap_or(guanjia_domain::role::Role::Admin);
+        let progress = step_of_entry(&e.action, role, e.to_status.as_deref().and_then(|s| s.parse().ok())).as_str().to_owned();
         EventView {
+            progress,
             id: e.id,
             ticket_id: e.ticket_id,
             actor_id: e.actor_id,
@@ -328,18 +336,21 @@ async fn get_ticket(State(state): State<AppState>, Caller(who): Caller, Path(id)
 }
 
 /// Moves a ticket: `{"action": "dispatch", "assignee_id": "…"}`. A status that does not allow
-/// the action is 409 `invalid_transition`, and nothing changes.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/actions", tag = "tickets", request_body = Action,
+/// the action is 409 `invalid_transition`, and nothing changes (`details.reason` says why when a
+/// rule beyond the status refused it: `already_rated`, `already_on_site`, `chased_recently`, …).
+/// Notes, reasons and the work done are internal unless `tell_resident` is true. A technician's
+/// `resolve` needs the work done in `body`.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/actions", tag = "tickets", request_body = ActionRequest,
     responses((status = 200, body = TicketView), (status = 403), (status = 404), (status = 409, description = "invalid_transition"), (status = 422)))]
 async fn act_on_ticket(
     State(state): State<AppState>,
     Caller(who): Caller,
     Path(id): Path<String>,
-    ApiJson(action): ApiJson<Action>,
+    ApiJson(request): ApiJson<ActionRequest>,
 ) -> ApiResult<axum::Json<TicketView>> {
     let now = Utc::now();
-    let name = action.name();
-    let ticket = state.store.act_on_ticket(&who, &id, action, now).await?;
+    let name = request.action.name();
+    let ticket = state.store.act_on_ticket(&who, &id, request, now).await?;
     metrics::counter!("guanjia_ticket_actions_total", "action" => name.as_str()).increment(1);
     let sla = state.store.sla_context(&who.company_id).await?;
     Ok(axum::Json(TicketView::new(ticket, &who, &sla, now, false)))

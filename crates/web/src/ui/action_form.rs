@@ -2,7 +2,7 @@
 //! the API's action (`{"action": "suspend", "reason": "…"}`), so the pages and the API share the
 //! same wire format and the same rules.
 
-use guanjia_domain::ticket::{Action, ActionName};
+use guanjia_domain::ticket::{Action, ActionName, ActionRequest};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -30,7 +30,7 @@ pub enum Shape {
 pub fn shape(action: ActionName) -> Shape {
     match action {
         ActionName::Respond | ActionName::Resolve => Shape::Button { field: "body" },
-        ActionName::Accept | ActionName::Arrive | ActionName::Close | ActionName::Resume | ActionName::Grab | ActionName::ConfirmCharges => {
+        ActionName::Accept | ActionName::Arrive | ActionName::Close | ActionName::Resume | ActionName::Grab | ActionName::ConfirmCharges | ActionName::Chase => {
             Shape::Button { field: "note" }
         }
         ActionName::Reopen | ActionName::Escalate | ActionName::UnlinkDuplicate => Shape::Button { field: "reason" },
@@ -69,6 +69,8 @@ pub struct ActionForm {
     /// Where a technician checked in on arrival, when their phone told the page (WGS-84 degrees).
     pub latitude: Option<String>,
     pub longitude: Option<String>,
+    /// 告知住户: ticked, the note or reason is for the resident too; otherwise it stays internal.
+    pub tell_resident: Option<String>,
 }
 
 fn given(value: &Option<String>) -> Option<&str> {
@@ -87,6 +89,11 @@ impl ActionForm {
 
     pub fn name(&self) -> Result<ActionName, ApiError> {
         self.action.parse().map_err(|_| ValidationError::single("action", FieldErrorCode::Invalid).into())
+    }
+
+    /// The action as asked for, with whether its words are told to the resident.
+    pub fn request(&self, original_id: Option<String>) -> Result<ActionRequest, ApiError> {
+        Ok(ActionRequest { action: self.action(original_id)?, tell_resident: given(&self.tell_resident).is_some() })
     }
 
     /// The action; `original_id` is the duplicate's original once its number was looked up.
@@ -192,5 +199,14 @@ mod tests {
         );
         arrived.longitude = Some("200".into());
         assert!(arrived.action(None).unwrap().validate().is_err(), "the rules check the range");
+    }
+
+    #[test]
+    fn notes_stay_internal_unless_the_box_is_ticked() {
+        let mut dispatch = form("dispatch", Some("师傅十点到"));
+        dispatch.assignee_id = Some("s1".into());
+        assert!(!dispatch.request(None).unwrap().tell_resident);
+        dispatch.tell_resident = Some("on".into());
+        assert!(dispatch.request(None).unwrap().tell_resident);
     }
 }

@@ -36,6 +36,13 @@ pub struct User {
     pub role: &'static str,
 }
 
+/// The property company as residents know it, shown instead of the product's name.
+pub struct Brand {
+    pub name: String,
+    /// Where its logo is served, when it has one.
+    pub logo: Option<&'static str>,
+}
+
 pub struct Chrome {
     pub t: &'static Labels,
     pub title: String,
@@ -47,6 +54,8 @@ pub struct Chrome {
     pub switch_url: String,
     pub css: String,
     pub htmx: String,
+    /// The property company's name and logo on the residents' pages; the product's elsewhere.
+    pub brand: Option<Brand>,
 }
 
 /// The sections each role works in; a technician's day is their jobs.
@@ -104,6 +113,7 @@ impl Chrome {
             switch_url: format!("/lang/{}?{next}", t.switch_lang_code),
             css: assets::url("app.css"),
             htmx: assets::url("htmx.min.js"),
+            brand: None,
         }
     }
 }

@@ -5,7 +5,7 @@ use chrono::Duration;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockName, ClockState};
 use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
-use guanjia_domain::ticket::{ActionName, Status};
+use guanjia_domain::ticket::{ActionName, ResidentStep, Status};
 use guanjia_domain::validation::FieldErrorCode;
 
 use crate::i18n::Lang;
@@ -231,14 +231,12 @@ labels! {
     h5_staff_link => "物业员工请从这里登录", "Property staff sign in here";
     h5_requests_title => "我的报事", "My requests";
     h5_no_requests => "您还没有报事记录。遇到问题可以随时在这里报给物业。", "No requests yet. Whenever something needs fixing, report it here.";
-    h5_to_rate => "待评价", "Please rate";
     h5_back => "返回我的报事", "Back to my requests";
     h5_report_title => "我要报事", "Report a problem";
     h5_room => "房屋", "Home";
     h5_choose_room => "请选择房屋", "Choose the home";
     h5_description_hint => "说明什么问题、在哪个位置，例如“卫生间天花板漏水”。", "Say what is wrong and where, e.g. “water dripping from the bathroom ceiling”.";
     h5_photos => "照片", "Photos";
-    h5_photos_hint => "可直接拍照，JPEG、PNG 或 WebP，每张不超过 10 MB，每次最多", "Take them with the camera: JPEG, PNG or WebP, 10 MB each, at most this many at once:";
     h5_report_submit => "提交报事", "Send the report";
     h5_no_photos => "暂无照片。", "No photos yet.";
     h5_add_photos => "补充照片", "Add photos";
@@ -258,7 +256,6 @@ labels! {
     work_photo_hint => "照片会出现在处理记录中，业主可见。", "The photo goes into the timeline, visible to the resident.";
     work_photo_submit => "上传照片", "Upload the photo";
     work_record_title => "完工登记", "Finish the job";
-    work_done => "处理情况", "What was done";
     work_materials => "使用材料（可选）", "Materials used (optional)";
     work_material_name => "材料名称", "Material";
     work_material_quantity => "数量", "Quantity";
@@ -481,6 +478,27 @@ labels! {
     setup_staff => "添加员工并分配项目", "Add staff and give them projects";
     counts_on => "计时日历", "Counts on";
     open_late => "未结束已超时", "Open and late";
+    tell_resident => "告知住户", "Tell the resident";
+    tell_resident_hint => "不勾选时，这段文字仅员工可见。", "Unticked, these words stay with staff.";
+    work_done_required => "处理情况（必填，业主评价前会看到完工记录）", "What was done (required)";
+    work_confirm => "我已完成现场工作，确认完工（提交后将请业主评价）", "The work on site is done: finish the job (the resident is then asked to rate it)";
+    materials_used => "使用材料", "Materials used";
+    work_min_photos => "本类工单完工前需上传的现场照片（张）：", "Photos of the work this category needs before the finish:";
+    h5_cancel_title => "取消报事", "Cancel this request";
+    h5_cancel_hint => "师傅上门前可以取消。请说明原因。", "You can cancel until the work starts. Please say why.";
+    h5_cancel_reason => "取消原因", "Why cancel";
+    h5_cancel_submit => "确认取消", "Cancel the request";
+    h5_add_info_title => "追加说明", "Add information";
+    h5_add_info_hint => "补充的说明物业和师傅都能看到。", "The property office and the technician see what you add.";
+    h5_add_info_submit => "提交说明", "Add it";
+    h5_chase_title => "催一下", "Chase it";
+    h5_chase_hint => "催单会提醒负责的客服和师傅，每小时可催一次。", "A chase reminds the agent and the technician; once an hour.";
+    h5_chase_submit => "催单", "Chase";
+    h5_expect_response => "预计响应时间", "Expected response by";
+    h5_expect_arrival => "预计上门时间", "Technician expected by";
+    h5_expect_done => "预计完成时间", "Expected done by";
+    h5_your_rating => "您的评价", "Your rating";
+    h5_rated_thanks => "感谢您的评价。", "Thank you for your rating.";
 }
 
 /// The labels of `lang`.
@@ -566,6 +584,42 @@ pub fn action(lang: Lang, action: ActionName) -> &'static str {
         ActionName::Grab => ("抢单", "Grab job"),
         ActionName::ConfirmCharges => ("业主确认收费", "Resident confirms the bill"),
         ActionName::Reclassify => ("改分类", "Reclassify"),
+        ActionName::Chase => ("催单", "Chase"),
+    };
+    pick(lang, zh, en)
+}
+
+/// What a photo upload takes, all of it: how many at once and per request, which formats, how large.
+pub fn photo_limits(lang: Lang, at_once: usize, per_ticket: u64, max_mib: usize) -> String {
+    match lang {
+        Lang::Zh => format!("每次最多 {at_once} 张，每单共 {per_ticket} 张；支持 JPEG、PNG、WebP 格式，单张不超过 {max_mib} MB。"),
+        Lang::En => format!("Up to {at_once} photos at once and {per_ticket} per request; JPEG, PNG or WebP, {max_mib} MB each."),
+    }
+}
+
+/// A step of the work in a resident's words (see `ResidentStep`).
+pub fn resident_step(lang: Lang, step: ResidentStep) -> &'static str {
+    use ResidentStep as R;
+    let (zh, en) = match step {
+        R::Submitted => ("已提交", "Submitted"),
+        R::Received => ("已受理", "Received"),
+        R::Arranging => ("正在安排师傅", "Finding a technician"),
+        R::TechnicianAccepted => ("师傅已接单", "Technician assigned"),
+        R::TechnicianArrived => ("师傅已到场", "Technician on site"),
+        R::Paused => ("暂停处理", "On hold"),
+        R::Resumed => ("继续处理", "Work resumed"),
+        R::Done => ("已完成", "Done"),
+        R::PleaseRate => ("请评价", "Please rate"),
+        R::Rated => ("已评价", "Rated"),
+        R::Redoing => ("重新处理", "Being redone"),
+        R::Closed => ("已办结", "Closed"),
+        R::Cancelled => ("已取消", "Cancelled"),
+        R::Reply => ("物业回复", "Reply from the office"),
+        R::AddedInformation => ("追加说明", "Information added"),
+        R::Chased => ("已催单", "Chased"),
+        R::Photo => ("照片", "Photo"),
+        R::Bill => ("费用确认", "Bill answered"),
+        R::Update => ("进展更新", "Update"),
     };
     pick(lang, zh, en)
 }
@@ -688,6 +742,10 @@ pub fn field(lang: Lang, field: &str) -> String {
         "overall" => ("总体满意度", "Overall"),
         charge if charge.starts_with("charges") => ("有偿服务", "Paid services"),
         material if material.starts_with("materials") => ("使用材料", "Materials"),
+        "confirm" => ("确认完工", "Confirm the finish"),
+        "photos" => ("完工照片（本类工单要求的数量）", "Photos of the work (as many as the category asks)"),
+        "min_photos" => ("完工照片数量", "Photos required"),
+        "display_name" => ("对住户显示的名称", "Name residents see"),
         // `skills[0]`, `weekly_hours.2`: the field they belong to.
         other => match other.split_once(['[', '.']) {
             Some((base, _)) if !base.is_empty() => return self::field(lang, base),

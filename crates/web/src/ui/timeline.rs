@@ -61,3 +61,19 @@ pub fn sla_notice(e: &ticket_event::Model) -> Option<SlaNotice> {
         told: d.get("recipients").and_then(Value::as_array).map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default(),
     })
 }
+
+/// The materials used, from each resolve entry's `materials`: "角阀 × 1 个", in the order used.
+pub fn materials(events: &[ticket_event::Model]) -> Vec<String> {
+    events
+        .iter()
+        .filter(|e| e.action == "resolve")
+        .filter_map(|e| e.details.get("materials").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|m| {
+            let name = m.get("name")?.as_str()?;
+            let quantity = m.get("quantity")?.as_f64()?;
+            let unit = m.get("unit").and_then(Value::as_str).unwrap_or_default();
+            Some(format!("{name} × {quantity} {unit}").trim_end().to_owned())
+        })
+        .collect()
+}

@@ -81,7 +81,17 @@ pub struct Lifecycle {
     pub open_subtasks: i32,
     /// A paid service's bill waits for the resident's confirmation.
     pub charges_pending: bool,
+    /// When whoever holds the job now checked in on site: one arrival per visit. A new hand
+    /// (dispatch, transfer, return, grab) or a rectification starts a new visit.
+    pub on_site_at: Option<DateTime<Utc>>,
+    /// When the resident rated the current resolve: one rating per resolution.
+    pub rated_at: Option<DateTime<Utc>>,
+    /// The latest chase (催单), which holds back the next one for [`CHASE_INTERVAL_MINUTES`].
+    pub chased_at: Option<DateTime<Utc>>,
 }
+
+/// A chase (催单) tells the people on the ticket at most once in this many minutes.
+pub const CHASE_INTERVAL_MINUTES: i64 = 60;
 
 impl Lifecycle {
     /// A ticket as it is created.
@@ -115,6 +125,9 @@ impl Lifecycle {
             adopted: None,
             open_subtasks: 0,
             charges_pending: false,
+            on_site_at: None,
+            rated_at: None,
+            chased_at: None,
         }
     }
 }
@@ -163,6 +176,12 @@ crate::code::code_enum! {
         OpenSubtasks = "open_subtasks",
         /// There is no bill waiting for confirmation.
         NoCharges = "no_charges",
+        /// The technician already checked in on this visit.
+        AlreadyOnSite = "already_on_site",
+        /// The resident already rated this resolve; a new one comes after rectification.
+        AlreadyRated = "already_rated",
+        /// The ticket was chased less than an hour ago.
+        ChasedRecently = "chased_recently",
     }
 }
 
@@ -171,10 +190,11 @@ crate::code::code_enum! {
 pub fn role_permits(role: Role, action: ActionName) -> bool {
     use ActionName::*;
     match role {
-        // Grabbing is how a technician answers an offer; the desk dispatches instead.
-        Role::Admin | Role::Manager | Role::Supervisor | Role::Agent | Role::Butler => action != Grab,
+        // Grabbing is how a technician answers an offer; the desk dispatches instead. A chase is
+        // the resident's own push; the desk acts instead of chasing.
+        Role::Admin | Role::Manager | Role::Supervisor | Role::Agent | Role::Butler => !matches!(action, Grab | Chase),
         Role::Technician => matches!(action, Accept | Arrive | Resolve | Suspend | Resume | Comment | Return | Grab),
-        Role::Resident => matches!(action, Comment | Cancel | FollowUp | ConfirmCharges),
+        Role::Resident => matches!(action, Comment | Cancel | FollowUp | ConfirmCharges | Chase),
     }
 }
 
@@ -221,12 +241,19 @@ impl Lifecycle {
             }
             (A::Transfer, S::Dispatched | S::InProgress) => Some(S::Dispatched),
             (A::Return, S::Dispatched | S::InProgress) => Some(S::Accepted),
+            (A::Arrive, S::Dispatched | S::InProgress) if self.on_site_at.is_some() => {
+                return Err(invalid(Some(TransitionBlock::AlreadyOnSite)));
+            }
             (A::Arrive, S::Dispatched | S::InProgress) => Some(S::InProgress),
             (A::Resolve, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) if self.open_subtasks > 0 => {
                 return Err(invalid(Some(TransitionBlock::OpenSubtasks)));
             }
             (A::Resolve, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => Some(S::Resolved),
+            (A::FollowUp, S::Resolved) if actor.role == Role::Resident && self.rated_at.is_some() => {
+                return Err(invalid(Some(TransitionBlock::AlreadyRated)));
+            }
             (A::FollowUp, S::Resolved) => Some(S::Closed),
+            (A::Chase, s) if s.is_open() => Some(s),
             (A::CloseUnreachable, S::Resolved) if self.follow_up_attempts >= MAX_FAILED_ATTEMPTS => Some(S::Closed),
             (A::CloseUnreachable, S::Resolved) => return Err(invalid(Some(TransitionBlock::TooFewAttempts))),
             (A::Review, _) if self.kind != Kind::Suggestion => return Err(invalid(Some(TransitionBlock::NotASuggestion))),
@@ -265,11 +292,27 @@ impl Lifecycle {
         let name = action.name();
         let mut to = self.target(name, actor)?;
         let from = self.status;
+        if let Action::Resolve { body, .. } = action
+            && actor.role == Role::Technician
+            && body.as_deref().is_none_or(|b| b.trim().is_empty())
+        {
+            // The technician's record of the work is what the resident is asked to rate.
+            return Err(ValidationError::single("body", FieldErrorCode::Required).into());
+        }
+        if name == ActionName::Chase
+            && self.chased_at.is_some_and(|at| now - at < chrono::Duration::minutes(CHASE_INTERVAL_MINUTES))
+        {
+            return Err(LifecycleError::InvalidTransition { action: name, status: from, reason: Some(TransitionBlock::ChasedRecently) });
+        }
         let mut visibility = Visibility::Resident;
         match action {
             Action::Dispatch { assignee_id, team_id, .. } | Action::Transfer { assignee_id, team_id, .. } => {
                 self.assignee_id = assignee_id.clone();
                 self.team_id = team_id.clone();
+                self.on_site_at = None;
+            }
+            Action::Chase { .. } => {
+                self.chased_at = Some(now);
             }
             Action::ConfirmCharges { .. } => {
                 self.charges_pending = false;
@@ -277,17 +320,22 @@ impl Lifecycle {
             Action::Grab { .. } => {
                 self.assignee_id = Some(actor.id.clone());
                 self.team_id = None;
+                self.on_site_at = None;
             }
             Action::Return { .. } => {
                 // Back in the dispatcher queue: nobody holds it now.
                 self.assignee_id = None;
                 self.team_id = None;
+                self.on_site_at = None;
             }
             Action::Arrive { .. } => {
                 self.arrived_at.get_or_insert(now);
+                self.on_site_at = Some(now);
             }
             Action::Resolve { .. } => {
                 self.resolved_at = Some(now);
+                // A new resolution is rated afresh.
+                self.rated_at = None;
                 self.first_resolved_at.get_or_insert(now);
                 // Each resolve is followed up afresh.
                 self.follow_up_attempts = 0;
@@ -305,6 +353,9 @@ impl Lifecycle {
             Action::FollowUp { outcome: CallOutcome::Reached, satisfaction, timeliness, attitude, .. } => {
                 let satisfaction = satisfaction.unwrap_or_default();
                 let by_resident = actor.role == Role::Resident;
+                if by_resident {
+                    self.rated_at = Some(now);
+                }
                 self.satisfaction = Some(satisfaction);
                 self.timeliness = *timeliness;
                 self.attitude = *attitude;
@@ -378,6 +429,8 @@ impl Lifecycle {
             self.first_contact_owner_id.get_or_insert_with(|| actor.id.clone());
         }
         if to == Status::Reopened {
+            // Rectification is a new visit.
+            self.on_site_at = None;
             self.reopen_count += 1;
             self.reopened_at = Some(now);
             self.resolved_at = None;

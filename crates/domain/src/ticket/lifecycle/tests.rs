@@ -205,6 +205,15 @@ reclassify closed      409         403         403
 reclassify suspended   suspended   403         403
 reclassify reopened    reopened    403         403
 reclassify cancelled   409         403         403
+chase      new         403         403         new
+chase      accepted    403         403         accepted
+chase      dispatched  403         403         dispatched
+chase      in_progress 403         403         in_progress
+chase      resolved    403         403         409
+chase      closed      403         403         409
+chase      suspended   403         403         suspended
+chase      reopened    403         403         reopened
+chase      cancelled   403         403         409
 ";
 
 const TECH: &str = "tech-1";
@@ -260,7 +269,7 @@ fn action_for(name: ActionName) -> Action {
         ActionName::Accept => Action::Accept { note: None },
         ActionName::Dispatch => Action::Dispatch { assignee_id: Some(TECH.into()), team_id: None, note: None },
         ActionName::Arrive => Action::Arrive { note: None, location: None },
-        ActionName::Resolve => Action::Resolve { body: None, materials: vec![], charges: vec![] },
+        ActionName::Resolve => Action::Resolve { body: Some("更换了角阀".into()), materials: vec![], charges: vec![] },
         ActionName::FollowUp => Action::FollowUp { outcome: CallOutcome::Reached, satisfaction: Some(5), timeliness: None, attitude: None, comment: None },
         ActionName::Close => Action::Close { note: None },
         ActionName::Reopen => Action::Reopen { reason: None },
@@ -278,6 +287,7 @@ fn action_for(name: ActionName) -> Action {
         ActionName::Grab => Action::Grab { note: None },
         ActionName::ConfirmCharges => Action::ConfirmCharges { accepted: true, note: None },
         ActionName::Reclassify => Action::Reclassify { kind: None, category: Some("repair.electric".into()), urgency: Some("urgent".into()), reason: None },
+        ActionName::Chase => Action::Chase { note: Some("师傅什么时候来？".into()) },
     }
 }
 
@@ -526,7 +536,7 @@ fn an_open_subtask_keeps_the_ticket_from_resolving() {
     let refused = job.apply(&Action::Resolve { body: None, materials: vec![], charges: vec![] }, &actor(Role::Technician), Utc::now(), LoopRules::default());
     assert!(matches!(refused, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::OpenSubtasks), .. })));
     job.open_subtasks = 0;
-    assert!(job.apply(&Action::Resolve { body: None, materials: vec![], charges: vec![] }, &actor(Role::Technician), Utc::now(), LoopRules::default()).is_ok());
+    assert!(job.apply(&action_for(ActionName::Resolve), &actor(Role::Technician), Utc::now(), LoopRules::default()).is_ok());
 }
 
 #[test]
@@ -542,4 +552,74 @@ fn reclassifying_to_a_complaint_brings_the_complaint_rules() {
     ));
     let refused = lifecycle.apply(&Action::Reclassify { kind: Some("repair".into()), category: Some("complaint.noise".into()), urgency: None, reason: None }, &agent, Utc::now(), LoopRules::default());
     assert!(matches!(refused, Err(LifecycleError::Validation(_))));
+}
+
+#[test]
+fn a_technician_arrives_once_per_visit() {
+    let technician = actor(Role::Technician);
+    let mut job = ticket(Kind::Repair, Status::Dispatched);
+    job.apply(&action_for(ActionName::Arrive), &technician, Utc::now(), LoopRules::default()).unwrap();
+    assert!(matches!(
+        job.target(ActionName::Arrive, &technician),
+        Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::AlreadyOnSite), .. })
+    ));
+    let before = job.clone();
+    assert!(job.apply(&action_for(ActionName::Arrive), &technician, Utc::now(), LoopRules::default()).is_err());
+    assert_eq!(job, before, "a second arrival records nothing");
+    // Another hand, another visit; the first arrival stays for the arrival clock.
+    let first = job.arrived_at;
+    job.apply(&action_for(ActionName::Dispatch), &actor(Role::Supervisor), Utc::now(), LoopRules::default()).unwrap();
+    assert_eq!(job.target(ActionName::Arrive, &technician), Ok(Status::InProgress));
+    assert_eq!(job.arrived_at, first);
+}
+
+#[test]
+fn a_technician_resolves_only_with_the_work_done() {
+    let technician = actor(Role::Technician);
+    let mut job = ticket(Kind::Repair, Status::InProgress);
+    for body in [None, Some("  ".to_owned())] {
+        let refused = job.apply(&Action::Resolve { body, materials: vec![], charges: vec![] }, &technician, Utc::now(), LoopRules::default());
+        let Err(LifecycleError::Validation(problems)) = refused else { panic!("a resolve without the work done: {refused:?}") };
+        assert_eq!(problems.0[0].field, "body");
+    }
+    assert_eq!(job.status, Status::InProgress);
+    job.apply(&action_for(ActionName::Resolve), &technician, Utc::now(), LoopRules::default()).unwrap();
+    assert_eq!(job.status, Status::Resolved);
+}
+
+#[test]
+fn one_rating_per_resolution() {
+    let resident = actor(Role::Resident);
+    let now = Utc::now();
+    let mut complaint = ticket(Kind::Complaint, Status::Resolved);
+    complaint.apply(&follow_up(CallOutcome::Reached, Some(5)), &resident, now, LoopRules::default()).unwrap();
+    assert_eq!((complaint.status, complaint.rated_at), (Status::Resolved, Some(now)), "a complaint waits for the call");
+    let before = complaint.clone();
+    let again = complaint.apply(&follow_up(CallOutcome::Reached, Some(1)), &resident, now, LoopRules::default());
+    assert!(matches!(again, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::AlreadyRated), .. })));
+    assert_eq!(complaint, before, "the second rating neither reopens nor changes the first");
+    // The staff call still closes it.
+    assert_eq!(complaint.target(ActionName::FollowUp, &actor(Role::Agent)), Ok(Status::Closed));
+
+    // After rectification and a new resolve, the new work is rated afresh.
+    let mut repair = ticket(Kind::Repair, Status::Resolved);
+    repair.apply(&follow_up(CallOutcome::Reached, Some(1)), &resident, now, LoopRules::default()).unwrap();
+    assert_eq!(repair.status, Status::Reopened);
+    repair.apply(&action_for(ActionName::Resolve), &actor(Role::Agent), now, LoopRules::default()).unwrap();
+    assert_eq!(repair.rated_at, None);
+    assert_eq!(repair.target(ActionName::FollowUp, &resident), Ok(Status::Closed));
+}
+
+#[test]
+fn a_chase_is_recorded_at_most_once_an_hour() {
+    let resident = actor(Role::Resident);
+    let now = Utc::now();
+    let mut job = ticket(Kind::Repair, Status::Dispatched);
+    let change = job.apply(&action_for(ActionName::Chase), &resident, now, LoopRules::default()).unwrap();
+    assert_eq!((change.to, change.visibility, job.chased_at), (Status::Dispatched, Visibility::Resident, Some(now)));
+    let soon = now + chrono::Duration::minutes(CHASE_INTERVAL_MINUTES - 1);
+    let refused = job.apply(&action_for(ActionName::Chase), &resident, soon, LoopRules::default());
+    assert!(matches!(refused, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::ChasedRecently), .. })));
+    let later = now + chrono::Duration::minutes(CHASE_INTERVAL_MINUTES);
+    assert!(job.apply(&action_for(ActionName::Chase), &resident, later, LoopRules::default()).is_ok());
 }

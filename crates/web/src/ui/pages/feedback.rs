@@ -28,12 +28,14 @@ pub struct Scale {
     pub values: Vec<i64>,
     pub required: bool,
     pub hint: String,
+    /// Tappable stars (radio inputs drawn as stars; they work without scripts), not numbers.
+    pub stars: bool,
 }
 
 /// A rating's rows of stars: overall (which decides), timeliness and attitude. Residents rate
 /// from a link or from their own request page alike.
 pub fn rating_scales(t: &Labels) -> Vec<Scale> {
-    let stars = |name, label, required| Scale { name, label, values: (1..=5).collect(), required, hint: String::new() };
+    let stars = |name, label, required| Scale { name, label, values: (1..=5).collect(), required, hint: String::new(), stars: true };
     vec![stars("overall", t.rate_overall, true), stars("timeliness", t.rate_timeliness, false), stars("attitude", t.rate_attitude, false)]
 }
 
@@ -79,7 +81,7 @@ fn rating_page(lang: Lang, token: &str, subject: String) -> FeedbackPage {
 
 fn survey_page(lang: Lang, token: &str, subject: String) -> FeedbackPage {
     let t = text::labels(lang);
-    let scale = Scale { name: "score", label: t.survey_title, values: (0..=10).collect(), required: true, hint: format!("{}；{}", t.survey_low, t.survey_high) };
+    let scale = Scale { name: "score", label: t.survey_title, values: (0..=10).collect(), required: true, hint: format!("{}；{}", t.survey_low, t.survey_high), stars: false };
     FeedbackPage {
         chrome: Chrome::anonymous(lang, t.survey_title, &format!("/survey/{token}")),
         heading: t.survey_title,

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form, Router, middleware};
 use chrono::Utc;
 use guanjia_domain::dispatch::{ChargeLine, Material};
-use guanjia_domain::ticket::{Action, ActionName, Status};
+use guanjia_domain::ticket::{Action, ActionName, ActionRequest, Status};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::allowed_actions;
 
@@ -23,7 +23,7 @@ use crate::ui::{assets, csrf};
 use crate::ui::error::{Notice, UiError};
 use crate::ui::pages::bill::{Bill, money};
 use crate::ui::pages::ticket::{self, View};
-use crate::ui::pages::photo_form::{MAX_PER_FORM, add_posted_photos};
+use crate::ui::pages::photo_form::{self, add_posted_photos};
 use crate::ui::redirect::see_other;
 use crate::ui::rooms::RoomBook;
 use crate::ui::session::Session;
@@ -63,6 +63,10 @@ pub struct Typed {
     materials: Vec<MaterialRow>,
     /// (price item id, quantity as typed).
     quantities: Vec<(String, String)>,
+    /// 告知住户: the work done is for the resident to read too.
+    tell_resident: bool,
+    /// The technician ticked that the work is done: the finish is never one tap.
+    confirmed: bool,
 }
 
 #[derive(Template)]
@@ -78,8 +82,12 @@ pub struct WorkSection {
     checkin_js: String,
     /// The technician may finish now.
     finish: bool,
-    max_photos: usize,
+    /// The photo field's whole hint: how many, which formats, how large.
+    photo_limits: String,
+    /// Photos of the work the category asks for before the finish.
+    min_photos: i32,
     body: String,
+    tell_resident: bool,
     materials: Vec<MaterialRow>,
     items: Vec<PaidItem>,
     bill: Option<Bill>,
@@ -91,7 +99,9 @@ impl WorkSection {
         let (lang, who) = (session.lang, &session.who);
         let fail = |e| UiError::api(e, lang);
         let t = state.store.ticket(who, id).await.map_err(fail)?;
-        let (price_list, charges) = tokio::try_join!(state.store.price_items(who, &t.project_id), state.store.charges(who, id)).map_err(fail)?;
+        let (price_list, charges, categories) =
+            tokio::try_join!(state.store.price_items(who, &t.project_id), state.store.charges(who, id), state.store.categories(&who.company_id)).map_err(fail)?;
+        let min_photos = categories.iter().find(|c| Some(&c.code) == t.category.as_ref()).and_then(|c| c.min_photos).unwrap_or(0);
         let typed_quantity = |item: &str| typed.quantities.iter().find(|(id, _)| id == item).map_or_else(|| "0".to_owned(), |(_, q)| q.clone());
         let items = price_list
             .into_iter()
@@ -109,8 +119,10 @@ impl WorkSection {
             arrive: allowed.contains(&ActionName::Arrive),
             checkin_js: assets::url("checkin.js"),
             finish: allowed.contains(&ActionName::Resolve),
-            max_photos: MAX_PER_FORM,
+            photo_limits: photo_form::limits(lang),
+            min_photos,
             body: typed.body,
+            tell_resident: typed.tell_resident,
             materials,
             items,
             bill: Bill::of(charges, t.charge_status.as_deref(), lang),
@@ -173,6 +185,8 @@ impl Typed {
         for (key, value) in fields {
             match key.as_str() {
                 "body" => typed.body = value,
+                "tell_resident" => typed.tell_resident = !value.is_empty(),
+                "confirm" => typed.confirmed = !value.is_empty(),
                 "material_name" => names.push(value),
                 "material_quantity" => quantities.push(value),
                 "material_unit" => units.push(value),
@@ -191,7 +205,16 @@ impl Typed {
         typed
     }
 
-    /// The resolve this form asks for; the rules check the rest when it is applied.
+    /// The resolve this form asks for, once confirmed; the rules check the rest (a technician's
+    /// resolve needs the work done) when it is applied.
+    fn request(&self) -> Result<ActionRequest, ValidationError> {
+        if !self.confirmed {
+            return Err(ValidationError::single("confirm", FieldErrorCode::Required));
+        }
+        Ok(ActionRequest { action: self.action()?, tell_resident: self.tell_resident })
+    }
+
+    /// The resolve the form's fields make.
     fn action(&self) -> Result<Action, ValidationError> {
         let mut materials = vec![];
         for row in self.materials.iter().filter(|m| !(m.name.trim().is_empty() && m.quantity.trim().is_empty())) {
@@ -226,8 +249,8 @@ pub async fn finish(
 ) -> Result<Response, UiError> {
     let typed = Typed::read(fields);
     let outcome = async {
-        let action = typed.action()?;
-        state.store.act_on_ticket(&session.who, &id, action, Utc::now()).await?;
+        let request = typed.request()?;
+        state.store.act_on_ticket(&session.who, &id, request, Utc::now()).await?;
         Ok::<_, ApiError>(())
     }
     .await;
@@ -274,5 +297,15 @@ mod tests {
         assert_eq!(bad.0[0].field, "charges.0.quantity");
         let bad = Typed::read(fields(&[("material_name", "PPR管"), ("material_quantity", "")])).action().unwrap_err();
         assert_eq!(bad.0[0].field, "materials.0.quantity");
+    }
+
+    #[test]
+    fn the_finish_needs_its_confirmation_and_tells_the_resident_only_when_ticked() {
+        let unconfirmed = Typed::read(fields(&[("body", "更换了角阀")])).request().unwrap_err();
+        assert_eq!(unconfirmed.0[0].field, "confirm");
+        let confirmed = Typed::read(fields(&[("body", "更换了角阀"), ("confirm", "true")])).request().unwrap();
+        assert!(!confirmed.tell_resident);
+        let told = Typed::read(fields(&[("body", "更换了角阀"), ("confirm", "true"), ("tell_resident", "true")])).request().unwrap();
+        assert!(told.tell_resident);
     }
 }

@@ -17,6 +17,13 @@ pub const FIELD: &str = "photos";
 /// The most photos one form takes (the store allows more on a ticket, added a few at a time).
 pub const MAX_PER_FORM: usize = 3;
 
+/// The whole hint of a photo field, in `lang`: how many at once and per ticket, which formats,
+/// how large each may be.
+pub fn limits(lang: crate::i18n::Lang) -> String {
+    use guanjia_domain::dispatch::photo::{MAX_PHOTO_BYTES, MAX_PHOTOS_PER_TICKET};
+    crate::ui::text::photo_limits(lang, MAX_PER_FORM, MAX_PHOTOS_PER_TICKET, MAX_PHOTO_BYTES / (1024 * 1024))
+}
+
 /// A posted form with photos: its text fields, and the photos chosen.
 #[derive(Default)]
 pub struct Posted {

@@ -146,6 +146,8 @@ pub struct TicketPanel {
     kinds: Vec<Choice>,
     categories: Vec<Choice>,
     urgencies: Vec<Choice>,
+    /// The materials used, from every resolve: "角阀 × 1 个".
+    materials: Vec<String>,
     /// The follow-up's ratings: (field, label).
     ratings: [(&'static str, &'static str); 3],
     notice: Option<Notice>,
@@ -196,7 +198,8 @@ impl TicketPanel {
         let entries = events.iter().map(|e| entry(e, dir, &team_names, labels, lang, zone)).collect();
         let photos = photos.iter().map(|p| photo_of(p, dir, zone)).collect();
         let upload = view == View::Desk && !t.status.parse::<Status>().is_ok_and(Status::is_final);
-        let (quick, forms) = actions(who, &t, lang);
+        let (quick, forms) = actions(who, &t, lang, view);
+        let materials = timeline::materials(&events);
         let mut assignees: Vec<_> = dir.staff_of(&t.project_id).collect();
         assignees.sort_by_key(|s| (s.role() != Role::Technician, s.staff.name.clone()));
         let assignee_options = assignees.iter().map(|s| {
@@ -219,6 +222,7 @@ impl TicketPanel {
             upload,
             quick,
             forms,
+            materials,
             assignees: choices(None, [("", labels.nobody)].into_iter().chain(assignee_options.iter().map(|(id, label)| (*id, label.as_str())))),
             teams: choices(None, [("", labels.nobody)].into_iter().chain(team_names.iter().map(|(id, name)| (id.as_str(), name.as_str())))),
             kinds: choices(None, [("", labels.unchanged)].into_iter().chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k))))),
@@ -275,11 +279,14 @@ fn candidates(t: &ticket::Model) -> Vec<Candidate> {
         .collect()
 }
 
-/// The allowed actions, split into one-click buttons and those that need a small form.
-fn actions(who: &guanjia_storage::Principal, t: &ticket::Model, lang: Lang) -> (Vec<ActionBox>, Vec<ActionBox>) {
+/// The allowed actions, split into one-click buttons and those that need a small form. On a job
+/// page the work is finished only through the finish form below the panel, with the work done
+/// and a confirmation, never by one tap.
+fn actions(who: &guanjia_storage::Principal, t: &ticket::Model, lang: Lang, view: View) -> (Vec<ActionBox>, Vec<ActionBox>) {
     let primary = [ActionName::Accept, ActionName::Respond, ActionName::Dispatch, ActionName::Arrive, ActionName::Resolve, ActionName::FollowUp];
     allowed_actions(who, t)
         .into_iter()
+        .filter(|&name| !(view == View::Job && name == ActionName::Resolve))
         .map(|name| ActionBox { name: name.as_str(), label: text::action(lang, name), shape: shape(name), primary: primary.contains(&name) })
         .partition(|a| matches!(a.shape, Shape::Button { .. }))
 }
@@ -428,9 +435,9 @@ pub(crate) async fn apply(state: &AppState, session: &Session, id: &str, form: &
         ActionName::LinkDuplicate => Some(ticket_by_number(state, session, form.original_number.as_deref().unwrap_or_default()).await?),
         _ => None,
     };
-    let action = form.action(original_id)?;
-    let name = action.name();
-    state.store.act_on_ticket(&session.who, id, action, Utc::now()).await?;
+    let request = form.request(original_id)?;
+    let name = request.action.name();
+    state.store.act_on_ticket(&session.who, id, request, Utc::now()).await?;
     metrics::counter!("guanjia_ticket_actions_total", "action" => name.as_str()).increment(1);
     Ok(())
 }

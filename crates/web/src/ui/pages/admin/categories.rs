@@ -126,6 +126,8 @@ pub async fn save(State(state): State<AppState>, session: Session, Form(form): F
         active: Some(form.ticked("active")),
         follow_up_policy: form.given("follow_up_policy"),
         dispatch_mode: form.given("dispatch_mode"),
+        // Kept as it is: set through the API.
+        min_photos: None,
     };
     let saved = match input.validate() {
         Ok(input) => state.store.save_category(&session.who, input, Utc::now()).await.map_err(ApiError::from),

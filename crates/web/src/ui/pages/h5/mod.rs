@@ -21,7 +21,7 @@ use guanjia_domain::role::Role;
 use guanjia_storage::{PageRequest, Principal};
 
 use crate::state::AppState;
-use crate::ui::chrome::{Chrome, Nav};
+use crate::ui::chrome::{Brand, Chrome, Nav};
 use crate::ui::csrf;
 use crate::ui::error::UiError;
 use crate::ui::rooms::RoomBook;
@@ -35,6 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/h5/requests/{id}", get(requests::page))
         .route("/h5/requests/{id}/rate", post(requests::rate))
         .route("/h5/requests/{id}/charges", post(requests::charges))
+        .route("/h5/requests/{id}/cancel", post(requests::cancel))
+        .route("/h5/requests/{id}/comments", post(requests::add_information))
+        .route("/h5/requests/{id}/chase", post(requests::chase))
+        .route("/h5/logo", get(photos::logo))
         .route("/h5/requests/{id}/photos", post(requests::add_photos).layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)))
         .route("/h5/photos/{id}", get(photos::full))
         .route("/h5/photos/{id}/thumbnail", get(photos::thumbnail))
@@ -82,6 +86,8 @@ pub struct Home {
 pub struct Mine {
     pub homes: Vec<Home>,
     zones: Vec<(String, Tz)>,
+    /// The property company's name for residents, and whether it has a logo.
+    company: (String, bool),
 }
 
 impl Mine {
@@ -90,10 +96,11 @@ impl Mine {
         let fail = |e| UiError::api(e, session.0.lang);
         // Names only: a resident may not list projects, but may read where they live.
         let reader = Principal::system(&who.company_id, "web-pages");
-        let (registrations, projects, room_labels) = tokio::try_join!(
+        let (registrations, projects, room_labels, company) = tokio::try_join!(
             state.store.residents_by_phone(&who.company_id, &who.id),
             state.store.projects(&reader, PageRequest { page: 1, per_page: 1000 }),
             rooms.labels(&state.store, &who.company_id),
+            state.store.company_settings(who),
         )
         .map_err(fail)?;
         let homes = registrations
@@ -106,7 +113,14 @@ impl Mine {
             })
             .collect();
         let zones = projects.items.into_iter().map(|p| (p.id, p.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai))).collect();
-        Ok(Mine { homes, zones })
+        let company = (company.display_name.unwrap_or(company.name), company.logo.is_some());
+        Ok(Mine { homes, zones, company })
+    }
+
+    /// The page's frame with the property company's name and logo instead of the product's.
+    pub fn brand(&self, chrome: Chrome) -> Chrome {
+        let (name, logo) = &self.company;
+        Chrome { brand: Some(Brand { name: name.clone(), logo: logo.then_some("/h5/logo") }), ..chrome }
     }
 
     /// The time zone of a project's site.

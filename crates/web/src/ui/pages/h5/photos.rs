@@ -1,4 +1,5 @@
-//! Photos on the residents' pages, served back to the resident with the store's access checks.
+//! Pictures on the residents' pages, served back with the store's access checks: photos of their
+//! requests, and their property company's logo.
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -20,4 +21,9 @@ pub async fn thumbnail(State(state): State<AppState>, session: ResidentSession, 
 
 async fn image(state: &AppState, session: &ResidentSession, id: &str, thumbnail: bool) -> Result<Response, UiError> {
     routes::photos::image(state, session.who(), id, thumbnail).await.map_err(|e| UiError::api(e, session.0.lang))
+}
+
+/// `GET /h5/logo`: the property company's logo for the top of the residents' pages.
+pub async fn logo(State(state): State<AppState>, session: ResidentSession) -> Result<Response, UiError> {
+    routes::company::logo(&state, session.who()).await.map_err(|e| UiError::api(e, session.0.lang))
 }

@@ -19,7 +19,7 @@ use crate::ui::choice::{Choice, choices};
 use crate::ui::chrome::Nav;
 use crate::ui::error::{Notice, UiError};
 use crate::ui::intake::open_ticket;
-use crate::ui::pages::photo_form::{MAX_PER_FORM, Posted};
+use crate::ui::pages::photo_form::{self, Posted};
 use crate::ui::redirect::see_other;
 use crate::ui::rooms::RoomBook;
 use crate::ui::text::{self, Labels};
@@ -39,7 +39,8 @@ struct ReportPage {
     kinds: Vec<Choice>,
     categories: Vec<Group>,
     description: String,
-    max_photos: usize,
+    /// The photo field's whole hint: how many, which formats, how large.
+    photo_limits: String,
     notice: Option<Notice>,
 }
 
@@ -69,13 +70,13 @@ impl ReportPage {
             .filter(|group| !group.options.is_empty())
             .collect();
         Ok(ReportPage {
-            chrome: session.chrome(t.h5_report_title, Nav::Report, "/h5/report"),
+            chrome: mine.brand(session.chrome(t.h5_report_title, Nav::Report, "/h5/report")),
             t,
             homes: choices(home, [("", t.h5_choose_room)].into_iter().chain(mine.homes.iter().map(|h| (h.resident_id.as_str(), h.label.as_str())))),
             kinds: choices(kept.kind.as_deref(), [auto].into_iter().chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k))))),
             categories,
             description: kept.description,
-            max_photos: MAX_PER_FORM,
+            photo_limits: photo_form::limits(lang),
             notice,
         })
     }

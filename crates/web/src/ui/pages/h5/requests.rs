@@ -9,7 +9,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Form};
 use chrono::Utc;
 use guanjia_domain::role::Role;
-use guanjia_domain::ticket::{Action, ActionName, Status};
+use guanjia_domain::sla::{ClockName, ClockState};
+use guanjia_domain::ticket::{Action, ActionName, ResidentStep, Status, step_now, step_of_entry};
 use guanjia_storage::entity::{category, ticket, ticket_event};
 use guanjia_storage::{PageRequest, TicketFilter, allowed_actions};
 use serde::Deserialize;
@@ -22,7 +23,7 @@ use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::error::{Notice, UiError};
 use crate::ui::pages::bill::Bill;
 use crate::ui::pages::feedback::{RatingForm, Scale, rating_scales};
-use crate::ui::pages::photo_form::{MAX_PER_FORM, add_posted_photos};
+use crate::ui::pages::photo_form::{self, add_posted_photos};
 use crate::ui::redirect::see_other;
 use crate::ui::rooms::RoomBook;
 use crate::ui::text::{self, Labels};
@@ -43,8 +44,6 @@ pub struct Row {
     pub what: String,
     pub room: Option<String>,
     pub reported: String,
-    /// Done and waiting for the resident's rating.
-    pub to_rate: bool,
 }
 
 #[derive(Template)]
@@ -65,8 +64,11 @@ fn what(t: &ticket::Model, categories: &[category::Model], lang: Lang) -> String
     }
 }
 
-fn status(t: &ticket::Model, lang: Lang) -> &'static str {
-    t.status.parse().map_or("", |s| text::status(lang, s))
+/// Where the request stands, in the resident's words (已受理, 师傅已到场, 请评价 …), never the
+/// desk's workflow status.
+fn progress(t: &ticket::Model, may_rate: bool) -> ResidentStep {
+    let status = t.status.parse().unwrap_or(Status::New);
+    step_now(status, t.on_site_at.is_some(), may_rate, t.rated_at.is_some())
 }
 
 /// `GET /h5`.
@@ -82,20 +84,20 @@ pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<Roo
     let rows = page
         .items
         .into_iter()
-        .map(|t| Row {
-            to_rate: allowed_actions(who, &t).contains(&ActionName::FollowUp),
-            status: status(&t, lang),
+        .map(|t| (progress(&t, allowed_actions(who, &t).contains(&ActionName::FollowUp)), t))
+        .map(|(step, t)| Row {
+            status_code: step.as_str().to_owned(),
+            status: text::resident_step(lang, step),
             what: what(&t, &categories, lang),
             room: mine.room(t.room_id.as_deref()),
             reported: time::short(t.reported_at, mine.zone(&t.project_id)),
             id: t.id,
             number: t.number,
             title: t.title,
-            status_code: t.status,
         })
         .collect();
     let t = text::labels(lang);
-    let chrome = session.chrome(t.h5_requests_title, Nav::MyRequests, "/h5");
+    let chrome = mine.brand(session.chrome(t.h5_requests_title, Nav::MyRequests, "/h5"));
     Ok(Html(ListPage { chrome, t, rows }.render()?).into_response())
 }
 
@@ -103,7 +105,6 @@ pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<Roo
 pub struct Step {
     pub when: String,
     pub what: &'static str,
-    pub transition: Option<String>,
     pub text: Option<String>,
     /// Who did it: "我", or the staff member's role.
     pub by: &'static str,
@@ -129,7 +130,16 @@ struct RequestPage {
     what: String,
     room: Option<String>,
     reported: String,
-    satisfaction: Option<i32>,
+    /// The rating given, as stars, once there is nothing left to rate: shown instead of the form.
+    rating: Option<Stars>,
+    /// "预计上门时间 12-06 15:00": the next deadline the resident waits on.
+    expected: Option<String>,
+    /// The materials used: "角阀 × 1 个".
+    materials: Vec<String>,
+    /// What the resident may still do.
+    cancel: bool,
+    add_information: bool,
+    chase: bool,
     photos: Vec<Photo>,
     steps: Vec<Step>,
     bill: Option<Bill>,
@@ -137,30 +147,62 @@ struct RequestPage {
     scales: Vec<Scale>,
     confirm_charges: bool,
     add_photos: bool,
-    max_photos: usize,
+    /// The photo field's whole hint: how many, which formats, how large.
+    photo_limits: String,
     notice: Option<Notice>,
 }
 
+/// An entry as the resident reads it: the step in their words; the words only when the store
+/// left them in (their own, an answer, or a note staff marked for them).
 fn step(e: &ticket_event::Model, me: &str, lang: Lang, zone: chrono_tz::Tz) -> Step {
     let t = text::labels(lang);
-    let transition = match timeline::statuses(e, lang) {
-        (Some(from), Some(to)) if from != to => Some(format!("{from} → {to}")),
-        (None, Some(to)) => Some(to.to_owned()),
-        _ => None,
-    };
-    let by = match e.actor_role.parse::<Role>() {
+    let role = e.actor_role.parse::<Role>();
+    let to = e.to_status.as_deref().and_then(|s| s.parse().ok());
+    let what = text::resident_step(lang, step_of_entry(&e.action, *role.as_ref().unwrap_or(&Role::Admin), to));
+    let by = match role {
         _ if e.actor_id.as_deref() == Some(me) => t.h5_me,
         Ok(role) => text::role(lang, role),
         Err(_) => t.system,
     };
     Step {
         when: time::full(e.created_at, zone),
-        what: text::event(lang, &e.action),
-        transition,
+        what,
         text: timeline::said(e),
         by,
         photo_id: (e.action == "photo").then(|| timeline::detail(e, "photo_id").map(str::to_owned)).flatten(),
     }
+}
+
+/// The rating given, as five stars with the filled ones first.
+pub struct Stars {
+    pub score: i32,
+    pub filled: String,
+    pub empty: String,
+}
+
+impl Stars {
+    fn of(score: i32) -> Self {
+        let score = score.clamp(1, 5);
+        Stars { score, filled: "★".repeat(score as usize), empty: "☆".repeat(5 - score as usize) }
+    }
+}
+
+/// The next deadline the resident waits on (a response, the technician's arrival, the work
+/// done), in their words: "预计上门时间 12-06 15:00".
+fn expected(clocks: &[guanjia_storage::TicketClock], lang: Lang, zone: chrono_tz::Tz) -> Option<String> {
+    let t = text::labels(lang);
+    clocks
+        .iter()
+        .filter(|tc| matches!(tc.clock.state, ClockState::Running | ClockState::Paused))
+        .find_map(|tc| {
+            let label = match tc.clock.name {
+                ClockName::FirstResponse => t.h5_expect_response,
+                ClockName::Arrival => t.h5_expect_arrival,
+                ClockName::Resolution | ClockName::Rectification => t.h5_expect_done,
+                ClockName::FollowUp => return None,
+            };
+            Some(format!("{label} {}", time::full(tc.clock.due_at, zone)))
+        })
 }
 
 /// The page of one request, with a refusal on it when a form on it was refused.
@@ -170,38 +212,46 @@ async fn show(state: &AppState, rooms: &RoomBook, session: &ResidentSession, id:
     let fail = |e| UiError::api(e, lang);
     // The store answers 404 for a request of another household, before anything else is read.
     let t = state.store.ticket(who, id).await.map_err(fail)?;
-    let (mine, events, photos, charges, categories) = tokio::try_join!(
+    let (mine, events, photos, charges, categories, sla) = tokio::try_join!(
         Mine::load(state, rooms, session),
         async { state.store.ticket_events(who, id).await.map_err(fail) },
         async { state.store.photos(who, id).await.map_err(fail) },
         async { state.store.charges(who, id).await.map_err(fail) },
         async { state.store.categories(&who.company_id).await.map_err(fail) },
+        async { state.store.sla_context(&who.company_id).await.map_err(fail) },
     )?;
     let labels = text::labels(lang);
     let zone = mine.zone(&t.project_id);
     let allowed = allowed_actions(who, &t);
     let open = t.status.parse::<Status>().is_ok_and(|s| !s.is_final());
+    let may_rate = allowed.contains(&ActionName::FollowUp);
+    let step_now = progress(&t, may_rate);
     let page = RequestPage {
-        chrome: session.chrome(&t.number, Nav::MyRequests, &format!("/h5/requests/{id}")),
+        chrome: mine.brand(session.chrome(&t.number, Nav::MyRequests, &format!("/h5/requests/{id}"))),
         t: labels,
-        status: status(&t, lang),
+        status: text::resident_step(lang, step_now),
         what: what(&t, &categories, lang),
         room: mine.room(t.room_id.as_deref()),
         reported: time::full(t.reported_at, zone),
-        satisfaction: t.satisfaction,
+        rating: t.satisfaction.filter(|_| !may_rate).map(Stars::of),
+        expected: expected(&sla.clocks(&t, Utc::now()), lang, zone),
+        materials: timeline::materials(&events),
+        cancel: allowed.contains(&ActionName::Cancel),
+        add_information: open && allowed.contains(&ActionName::Comment),
+        chase: allowed.contains(&ActionName::Chase),
         photos: photos.iter().map(|p| Photo { id: p.id.clone(), when: time::full(p.created_at, zone) }).collect(),
         steps: events.iter().map(|e| step(e, &who.id, lang, zone)).collect(),
-        scales: if allowed.contains(&ActionName::FollowUp) { rating_scales(labels) } else { vec![] },
+        scales: if may_rate { rating_scales(labels) } else { vec![] },
         confirm_charges: allowed.contains(&ActionName::ConfirmCharges) && t.charge_status.as_deref() == Some("pending"),
         add_photos: open,
-        max_photos: MAX_PER_FORM,
+        photo_limits: photo_form::limits(lang),
         notice,
         bill: Bill::of(charges, t.charge_status.as_deref(), lang),
         id: t.id,
         number: t.number,
         title: t.title,
         description: t.description,
-        status_code: t.status,
+        status_code: step_now.as_str().to_owned(),
     };
     Ok((code, Html(page.render()?)).into_response())
 }
@@ -253,12 +303,7 @@ pub async fn charges(
     Form(form): Form<ChargesForm>,
 ) -> Result<Response, UiError> {
     let action = Action::ConfirmCharges { accepted: form.accepted == "true", note: form.note.filter(|n| !n.trim().is_empty()) };
-    let outcome = async {
-        action.validate()?;
-        state.store.act_on_ticket(session.who(), &id, action, Utc::now()).await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
+    let outcome = act(&state, &session, &id, action).await;
     answer(&state, &rooms, &session, &id, outcome).await
 }
 
@@ -272,4 +317,56 @@ pub async fn add_photos(
 ) -> Result<Response, UiError> {
     let outcome = add_posted_photos(&state, session.who(), &id, form).await;
     answer(&state, &rooms, &session, &id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct WordsForm {
+    #[serde(default)]
+    text: String,
+}
+
+/// `POST /h5/requests/{id}/cancel`: the resident withdraws the request, with why, while the
+/// lifecycle lets them (before the work starts).
+pub async fn cancel(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: ResidentSession,
+    Path(id): Path<String>,
+    Form(form): Form<WordsForm>,
+) -> Result<Response, UiError> {
+    let action = Action::Cancel { reason: form.text.trim().to_owned() };
+    let outcome = act(&state, &session, &id, action).await;
+    answer(&state, &rooms, &session, &id, outcome).await
+}
+
+/// `POST /h5/requests/{id}/comments`: 追加说明, words the resident adds for the office and the
+/// technician (a resident's comment is always theirs to see too).
+pub async fn add_information(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: ResidentSession,
+    Path(id): Path<String>,
+    Form(form): Form<WordsForm>,
+) -> Result<Response, UiError> {
+    let action = Action::Comment { body: form.text.trim().to_owned(), visibility: guanjia_domain::ticket::Visibility::Resident };
+    let outcome = act(&state, &session, &id, action).await;
+    answer(&state, &rooms, &session, &id, outcome).await
+}
+
+/// `POST /h5/requests/{id}/chase`: 催单, told to whoever owns and holds the request, once an hour.
+pub async fn chase(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: ResidentSession,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
+    let outcome = act(&state, &session, &id, Action::Chase { note: None }).await;
+    answer(&state, &rooms, &session, &id, outcome).await
+}
+
+/// One of the resident's actions through the store, as the API applies it.
+async fn act(state: &AppState, session: &ResidentSession, id: &str, action: Action) -> Result<(), ApiError> {
+    action.validate()?;
+    state.store.act_on_ticket(session.who(), id, action, Utc::now()).await?;
+    Ok(())
 }

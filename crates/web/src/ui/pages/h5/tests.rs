@@ -210,7 +210,7 @@ async fn a_report_with_a_photo_is_seen_by_its_household_alone() {
     let request = estate.report(&li, "卫生间天花板漏水，滴到地板上了").await;
     assert!(request.starts_with("/h5/requests/"), "{request}");
     let page = body(site.get(&request, Some(&li.0)).await).await;
-    assert!(page.contains("报修") && page.contains("待受理") && page.contains("3栋1单元1502"), "{page}");
+    assert!(page.contains("报修") && page.contains("已提交") && page.contains("3栋1单元1502"), "{page}");
     let thumbnail = page.split("src=\"/h5/photos/").nth(1).and_then(|rest| rest.split('"').next()).expect("a thumbnail").to_owned();
     let image = site.get(&format!("/h5/photos/{thumbnail}"), Some(&li.0)).await;
     assert_eq!((image.status(), header(&image, CONTENT_TYPE)), (StatusCode::OK, "image/jpeg".to_owned()));
@@ -280,7 +280,7 @@ async fn the_technician_bills_from_the_price_list_and_the_resident_confirms_and_
     let photo = estate.post_multipart(&format!("{job}/photos"), &tech, &[(csrf::FIELD, &tech_csrf)], &[("photos", png())]).await;
     assert_eq!((photo.status(), header(&photo, LOCATION)), (StatusCode::SEE_OTHER, job.clone()));
     let quantity = format!("qty:{}", estate.price_item);
-    let refused = site.post_form(&format!("{job}/work"), Some(&tech), &[(csrf::FIELD, &tech_csrf), ("body", "更换角阀"), (&quantity, "两个")]).await;
+    let refused = site.post_form(&format!("{job}/work"), Some(&tech), &[(csrf::FIELD, &tech_csrf), ("body", "更换角阀"), ("confirm", "true"), (&quantity, "两个")]).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = body(refused).await;
     assert!(page.contains("有偿服务：格式不正确") && page.contains("处理中"), "refused and unchanged: {page}");
@@ -293,15 +293,18 @@ async fn the_technician_bills_from_the_price_list_and_the_resident_confirms_and_
         ("material_quantity", "2"),
         ("material_unit", "个"),
         (quantity.as_str(), "2"),
+        ("tell_resident", "true"),
+        ("confirm", "true"),
     ];
     assert_eq!(site.post_form(&format!("{job}/work"), Some(&tech), &work).await.status(), StatusCode::SEE_OTHER);
     let page = body(site.get(&job, Some(&tech)).await).await;
     assert!(page.contains("¥160.00") && page.contains("待业主确认") && !page.contains("完工登记"), "{page}");
 
     // The resident sees the progress, the work photo and the bill, confirms it and rates.
-    assert!(body(site.get("/h5", Some(&li.0)).await).await.contains("待评价"));
+    assert!(body(site.get("/h5", Some(&li.0)).await).await.contains("请评价"));
     let page = body(site.get(&request, Some(&li.0)).await).await;
     assert!(page.contains("更换了厨房角阀") && page.contains("¥160.00") && page.contains("确认收费") && page.contains("评价本次服务"), "{page}");
+    assert!(page.contains("使用材料") && page.contains("角阀 × 2 个"), "the materials used: {page}");
     assert_eq!(page.matches("src=\"/h5/photos/").count(), 4, "two photos, each in the gallery and the timeline");
     let confirmed = site.post_form(&format!("{request}/charges"), Some(&li.0), &[(csrf::FIELD, &li.1), ("accepted", "true")]).await;
     assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
@@ -313,5 +316,132 @@ async fn the_technician_bills_from_the_price_list_and_the_resident_confirms_and_
     let rated = site.post_form(&format!("{request}/rate"), Some(&li.0), &[(csrf::FIELD, &li.1), ("overall", "5"), ("attitude", "5"), ("comment", "张师傅很细心")]).await;
     assert_eq!(rated.status(), StatusCode::SEE_OTHER);
     let page = body(site.get(&request, Some(&li.0)).await).await;
-    assert!(page.contains("已关闭") && page.contains("满意度 5") && page.contains("已确认") && !page.contains("评价本次服务"), "{page}");
+    assert!(page.contains("已办结") && page.contains("★★★★★") && page.contains("您的评价") && page.contains("已确认") && !page.contains("评价本次服务"), "{page}");
+    assert!(!body(site.get("/h5", Some(&li.0)).await).await.contains("请评价"), "nothing left to rate");
+}
+
+/// The job's technician signed in, with the request `id` dispatched to them and accepted.
+async fn dispatched_and_accepted(estate: &Estate, id: &str, note: &str) -> (String, String) {
+    let site = &estate.site;
+    let (agent, agent_csrf) = estate.staff("agent").await;
+    let desk = format!("/tickets/{id}/actions");
+    assert_eq!(site.post_form(&desk, Some(&agent), &[(csrf::FIELD, &agent_csrf), ("action", "accept")]).await.status(), StatusCode::SEE_OTHER);
+    let panel = body(site.get(&format!("/tickets/{id}"), Some(&agent)).await).await;
+    assert!(panel.contains("告知住户"), "staff forms offer to tell the resident: {panel}");
+    let tech_id = panel.split("<option value=\"").find(|o| o.contains("张师傅")).and_then(|o| o.split('"').next()).expect("the technician").to_owned();
+    let dispatch = [(csrf::FIELD, agent_csrf.as_str()), ("action", "dispatch"), ("assignee_id", tech_id.as_str()), ("text", note)];
+    assert_eq!(site.post_form(&desk, Some(&agent), &dispatch).await.status(), StatusCode::SEE_OTHER);
+    let (tech, tech_csrf) = estate.staff("tech").await;
+    let accepted = site.post_form(&format!("/jobs/{id}/actions"), Some(&tech), &[(csrf::FIELD, &tech_csrf), ("action", "accept")]).await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    (tech, tech_csrf)
+}
+
+#[tokio::test]
+async fn the_job_is_finished_only_through_the_confirmed_form_with_the_work_done() {
+    let estate = Estate::new().await;
+    let site = &estate.site;
+    let li = estate.resident(LI).await;
+    let request = estate.report(&li, "热水器不出热水").await;
+    let id = request.trim_start_matches("/h5/requests/").to_owned();
+    let (tech, tech_csrf) = dispatched_and_accepted(&estate, &id, "").await;
+    let job = format!("/jobs/{id}");
+    let page = body(site.get(&job, Some(&tech)).await).await;
+    assert!(!page.contains("name=\"action\" value=\"resolve\""), "no one-tap finish on the phone: {page}");
+    assert!(page.contains("name=\"confirm\"") && page.contains("确认完工"), "the finish asks for a confirmation: {page}");
+    assert!(page.contains("每单共 30 张") && page.contains("10 MB"), "the photo hint says it all: {page}");
+    let arrive = [(csrf::FIELD, tech_csrf.as_str()), ("action", "arrive")];
+    assert_eq!(site.post_form(&format!("{job}/actions"), Some(&tech), &arrive).await.status(), StatusCode::SEE_OTHER);
+    let page = body(site.get(&job, Some(&tech)).await).await;
+    assert!(!page.contains("name=\"action\" value=\"arrive\""), "arrive is gone once on site: {page}");
+
+    let unconfirmed = site.post_form(&format!("{job}/work"), Some(&tech), &[(csrf::FIELD, &tech_csrf), ("body", "更换温控器")]).await;
+    assert_eq!(unconfirmed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(unconfirmed).await.contains("确认完工：必填"));
+    let empty = site.post_form(&format!("{job}/work"), Some(&tech), &[(csrf::FIELD, &tech_csrf), ("body", " "), ("confirm", "true")]).await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(empty).await;
+    assert!(page.contains("内容：必填") && page.contains("完工登记"), "refused, the form is still there: {page}");
+    let done = [(csrf::FIELD, tech_csrf.as_str()), ("body", "更换温控器"), ("material_name", "温控器"), ("material_quantity", "1"), ("material_unit", "个"), ("confirm", "true")];
+    assert_eq!(site.post_form(&format!("{job}/work"), Some(&tech), &done).await.status(), StatusCode::SEE_OTHER);
+    let page = body(site.get(&job, Some(&tech)).await).await;
+    assert!(page.contains("使用材料") && page.contains("温控器 × 1 个"), "the materials on the job page: {page}");
+    let resident_page = body(site.get(&request, Some(&li.0)).await).await;
+    assert!(resident_page.contains("温控器 × 1 个") && !resident_page.contains("更换温控器"), "the work note stays internal unless told: {resident_page}");
+}
+
+#[tokio::test]
+async fn residents_read_the_work_in_their_words_and_act_on_their_request() {
+    let estate = Estate::new().await;
+    let site = &estate.site;
+    let li = estate.resident(LI).await;
+    let request = estate.report(&li, "卫生间下水道堵了").await;
+    let id = request.trim_start_matches("/h5/requests/").to_owned();
+    let page = body(site.get(&request, Some(&li.0)).await).await;
+    assert!(page.contains("取消报事") && page.contains("预计响应时间"), "before work starts: cancel, and when to expect an answer: {page}");
+    let (tech, tech_csrf) = dispatched_and_accepted(&estate, &id, "内部：该户欠物业费").await;
+    let arrive = [(csrf::FIELD, tech_csrf.as_str()), ("action", "arrive")];
+    assert_eq!(site.post_form(&format!("/jobs/{id}/actions"), Some(&tech), &arrive).await.status(), StatusCode::SEE_OTHER);
+
+    let page = body(site.get(&request, Some(&li.0)).await).await;
+    for words in ["已受理", "正在安排师傅", "师傅已接单", "师傅已到场"] {
+        assert!(page.contains(words), "{words}: {page}");
+    }
+    for workflow in ["已派单", "处理中", "待回访", "该户欠物业费", "取消报事"] {
+        assert!(!page.contains(workflow), "{workflow} reached the resident: {page}");
+    }
+    let list = body(site.get("/h5", Some(&li.0)).await).await;
+    assert!(list.contains("师傅已到场") && !list.contains("处理中"), "{list}");
+
+    let added = site.post_form(&format!("{request}/comments"), Some(&li.0), &[(csrf::FIELD, &li.1), ("text", "家里下午三点后有人")]).await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let chased = site.post_form(&format!("{request}/chase"), Some(&li.0), &[(csrf::FIELD, &li.1)]).await;
+    assert_eq!(chased.status(), StatusCode::SEE_OTHER);
+    let page = body(site.get(&request, Some(&li.0)).await).await;
+    assert!(page.contains("追加说明") && page.contains("家里下午三点后有人") && page.contains("已催单"), "{page}");
+    let again = site.post_form(&format!("{request}/chase"), Some(&li.0), &[(csrf::FIELD, &li.1)]).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert!(body(again).await.contains("一小时内已催办过"));
+    let tech_page = body(site.get(&format!("/jobs/{id}"), Some(&tech)).await).await;
+    assert!(tech_page.contains("家里下午三点后有人"), "the technician reads what the resident added");
+
+    // Another request, not started yet, the resident withdraws.
+    let other = estate.report(&li, "楼道灯不亮").await;
+    let refused = site.post_form(&format!("{other}/cancel"), Some(&li.0), &[(csrf::FIELD, &li.1), ("text", " ")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let cancelled = site.post_form(&format!("{other}/cancel"), Some(&li.0), &[(csrf::FIELD, &li.1), ("text", "灯已经自己好了")]).await;
+    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    let page = body(site.get(&other, Some(&li.0)).await).await;
+    assert!(page.contains("已取消") && page.contains("灯已经自己好了") && !page.contains("取消报事"), "{page}");
+}
+
+#[tokio::test]
+async fn residents_see_their_property_company_and_rate_with_stars_once() {
+    let estate = Estate::new().await;
+    let site = &estate.site;
+    let company = estate.store.companies().await.expect("companies").into_iter().find(|c| c.id == estate.company_id).expect("company");
+    let admin = Principal::system(&company.id, "admin");
+    estate.store.set_company_display_name(&admin, Some("翠湖物业服务中心".into()), Utc::now()).await.expect("named");
+    estate.store.set_company_logo(&admin, png(), Utc::now()).await.expect("logo");
+    let li = estate.resident(LI).await;
+    let list = body(site.get("/h5", Some(&li.0)).await).await;
+    assert!(list.contains("翠湖物业服务中心") && list.contains("src=\"/h5/logo\"") && !list.contains("管家 · 物业客服"), "{list}");
+    let logo = site.get("/h5/logo", Some(&li.0)).await;
+    assert_eq!((logo.status(), header(&logo, CONTENT_TYPE)), (StatusCode::OK, "image/jpeg".to_owned()));
+
+    let request = estate.report(&li, "门口地砖松动").await;
+    let id = request.trim_start_matches("/h5/requests/").to_owned();
+    let (agent, agent_csrf) = estate.staff("agent").await;
+    for action in ["accept", "resolve"] {
+        let form = [(csrf::FIELD, agent_csrf.as_str()), ("action", action)];
+        assert_eq!(site.post_form(&format!("/tickets/{id}/actions"), Some(&agent), &form).await.status(), StatusCode::SEE_OTHER);
+    }
+    let page = body(site.get(&request, Some(&li.0)).await).await;
+    assert!(page.contains("请评价") && page.contains("class=\"scale stars\"") && page.contains("type=\"radio\" name=\"overall\" value=\"5\""), "stars to tap: {page}");
+    let rated = site.post_form(&format!("{request}/rate"), Some(&li.0), &[(csrf::FIELD, &li.1), ("overall", "4")]).await;
+    assert_eq!(rated.status(), StatusCode::SEE_OTHER);
+    let page = body(site.get(&request, Some(&li.0)).await).await;
+    assert!(page.contains("<span class=\"on\">★★★★</span><span class=\"off\">☆</span>") && !page.contains("评价本次服务"), "the rating given instead of the form: {page}");
+    let again = site.post_form(&format!("{request}/rate"), Some(&li.0), &[(csrf::FIELD, &li.1), ("overall", "1")]).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT, "one rating per resolution");
 }
