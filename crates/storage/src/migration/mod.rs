@@ -11,6 +11,7 @@ mod m0006_dispatch;
 mod m0007_subtasks;
 mod m0008_field_work;
 mod m0009_incidents;
+mod m0010_notification_bell;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -35,6 +36,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_sla::Migration), Box::new(m0003_closed_loop::Migration), Box::new(m0004_nps::Migration), Box::new(m0005_praise::Migration), Box::new(m0006_dispatch::Migration), Box::new(m0007_subtasks::Migration), Box::new(m0008_field_work::Migration), Box::new(m0009_incidents::Migration)]
+        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_sla::Migration), Box::new(m0003_closed_loop::Migration), Box::new(m0004_nps::Migration), Box::new(m0005_praise::Migration), Box::new(m0006_dispatch::Migration), Box::new(m0007_subtasks::Migration), Box::new(m0008_field_work::Migration), Box::new(m0009_incidents::Migration), Box::new(m0010_notification_bell::Migration)]
     }
 }

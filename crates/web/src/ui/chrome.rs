@@ -1,6 +1,8 @@
 //! What every page has around its content: title, navigation, the signed-in user, the language
 //! switch, and the CSRF token its forms and htmx requests carry.
 
+use askama::Template;
+
 use super::assets;
 use super::session::Session;
 use super::text::{self, Labels};
@@ -47,6 +49,25 @@ pub struct Chrome {
     pub switch_url: String,
     pub css: String,
     pub htmx: String,
+    /// The notification bell of a staff page.
+    pub bell: Option<BellCount>,
+    /// The bell's script (the sound and vibration of a new job).
+    pub bell_js: String,
+}
+
+/// The bell's unread count: on every staff page, and alone when htmx polls it.
+#[derive(Template)]
+#[template(path = "bell_count.html")]
+pub struct BellCount {
+    pub t: &'static Labels,
+    pub unread: u64,
+    pub new_jobs: u64,
+}
+
+impl BellCount {
+    pub fn of(session: &Session) -> Self {
+        BellCount { t: text::labels(session.lang), unread: session.unread.all, new_jobs: session.unread.new_jobs }
+    }
 }
 
 /// The sections each role works in; a technician's day is their jobs.
@@ -88,7 +109,8 @@ impl Chrome {
         });
         let links = links.collect();
         let user = User { name: session.who.name.clone(), role: text::role(session.lang, session.who.role) };
-        Chrome { links, user: Some(user), csrf: session.csrf.clone(), ..Chrome::anonymous(session.lang, title, path) }
+        let bell = session.who.role.is_staff().then(|| BellCount::of(session));
+        Chrome { links, user: Some(user), csrf: session.csrf.clone(), bell, ..Chrome::anonymous(session.lang, title, path) }
     }
 
     /// A page before sign-in (or an error page).
@@ -104,6 +126,8 @@ impl Chrome {
             switch_url: format!("/lang/{}?{next}", t.switch_lang_code),
             css: assets::url("app.css"),
             htmx: assets::url("htmx.min.js"),
+            bell: None,
+            bell_js: assets::url("bell.js"),
         }
     }
 }

@@ -452,6 +452,19 @@ labels! {
     duty_hours_hint => "每天填写时段，如 08:00-12:00, 13:00-17:00；夜班分两段填，如 20:00-24:00 和次日 00:00-08:00；留空即休息。", "Spans per day, e.g. 08:00-12:00, 13:00-17:00; a night shift is two spans (20:00-24:00, then 00:00-08:00 the next day); empty is a day off.";
     company_calendar => "公司默认日历", "The company's default calendar";
     project_calendar_title => "服务时限按此日历计时", "SLA clocks count on";
+    colon => "：", ": ";
+    notifications => "通知", "Notifications";
+    unread_count => "条未读", "unread";
+    mark_all_read => "全部标为已读", "Mark all read";
+    no_notifications => "没有通知。", "No notifications.";
+    all_notifications => "查看全部通知", "All notifications";
+    mine => "我的", "Mine";
+    new_job => "新派单", "New job";
+    skill => "技能", "Skill";
+    no_skill => "无此技能", "no such skill";
+    in_grid => "本网格", "in the grid";
+    outside_grid => "不在网格", "outside the grid";
+    at_capacity => "工单已满", "at capacity";
 }
 
 /// The labels of `lang`.
