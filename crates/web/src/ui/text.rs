@@ -489,10 +489,11 @@ pub fn status(lang: Lang, status: Status) -> &'static str {
         Status::Accepted => ("已受理", "Accepted"),
         Status::Dispatched => ("已派单", "Dispatched"),
         Status::InProgress => ("处理中", "In progress"),
-        Status::Resolved => ("待回访", "Resolved"),
+        // The same words in both languages: resolved work waits for its follow-up call.
+        Status::Resolved => ("待回访", "Awaiting follow-up"),
         Status::Closed => ("已关闭", "Closed"),
         Status::Suspended => ("已挂起", "Suspended"),
-        Status::Reopened => ("整改中", "Reopened"),
+        Status::Reopened => ("整改中", "Under rectification"),
         Status::Cancelled => ("已取消", "Cancelled"),
     };
     pick(lang, zh, en)
@@ -783,5 +784,11 @@ mod tests {
         assert_eq!(remaining(Lang::En, Duration::minutes(61)), "1 h 1 min left");
         assert_eq!(total(Lang::Zh, 3), "共 3 条");
         assert_eq!(total(Lang::En, 3), "3 tickets");
+    }
+
+    #[test]
+    fn english_status_words_say_what_the_chinese_say() {
+        assert_eq!((status(Lang::Zh, Status::Resolved), status(Lang::En, Status::Resolved)), ("待回访", "Awaiting follow-up"));
+        assert_eq!((status(Lang::Zh, Status::Reopened), status(Lang::En, Status::Reopened)), ("整改中", "Under rectification"));
     }
 }
