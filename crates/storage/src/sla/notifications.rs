@@ -1,7 +1,7 @@
 //! Reading the notification outbox: each staff member sees their own.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::{Asterisk, Expr, Func};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::db::Store;
@@ -21,12 +21,13 @@ pub struct Unread {
 }
 
 impl Store {
-    /// The caller's unread notifications, counted in one query over one index.
+    /// The caller's unread notifications, counted in one query over one index alone (COUNT(*),
+    /// not of a column the index lacks).
     pub async fn unread(&self, who: &Principal) -> Result<Unread> {
         let jobs = Expr::case(notification::Column::Kind.is_in(NEW_JOB_KINDS), 1).finally(0);
         let counts: Option<(i64, Option<i64>)> = notification::Entity::find()
             .select_only()
-            .column_as(notification::Column::Id.count(), "all")
+            .column_as(Expr::from(Func::count(Expr::col(Asterisk))), "all")
             .column_as(Expr::from(Func::sum(jobs)), "new_jobs")
             .filter(notification::Column::CompanyId.eq(&who.company_id))
             .filter(notification::Column::RecipientId.eq(&who.id))
