@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::code::code_enum;
+use crate::taxonomy::Kind;
 
 code_enum! {
     /// How a category's jobs are given out.
@@ -17,6 +18,12 @@ code_enum! {
         /// does within the category's window it goes by least load.
         Grab = "grab",
     }
+}
+
+/// Field work (现场作业): what technicians do on site, repairs and paid in-home services; the
+/// dispatch lists offer technicians for it, and the desk's people for the rest.
+pub fn is_field_work(kind: Kind, category: Option<&str>) -> bool {
+    kind == Kind::Repair || category == Some("service.paid_home")
 }
 
 /// Minutes a grab offer stands before the job goes by least load.
@@ -77,17 +84,20 @@ pub enum Decision {
     Queue { explanation: Explanation },
 }
 
-fn has_skill(skills: &[String], category: Option<&str>) -> bool {
-    let Some(category) = category else { return true };
+/// The skill of `skills` that covers `category`: the category's own code, or its kind for all its
+/// categories. A job without a category needs no skill (`Some("")`).
+fn matching_skill<'a>(skills: &'a [String], category: Option<&str>) -> Option<&'a str> {
+    let Some(category) = category else { return Some("") };
     let kind = category.split('.').next().unwrap_or(category);
-    skills.iter().any(|s| s == category || s == kind)
+    skills.iter().find(|s| *s == category).or_else(|| skills.iter().find(|s| *s == kind)).map(String::as_str)
 }
 
+/// The pipeline's filters in their order: skill, grid, duty, then load.
 fn exclusion(c: &Candidate, job: &Job) -> Option<Exclusion> {
-    if !c.in_grid {
-        Some(Exclusion::OutsideGrid)
-    } else if !has_skill(&c.skills, job.category.as_deref()) {
+    if matching_skill(&c.skills, job.category.as_deref()).is_none() {
         Some(Exclusion::NoSkill)
+    } else if !c.in_grid {
+        Some(Exclusion::OutsideGrid)
     } else if !c.on_duty {
         Some(Exclusion::OffDuty)
     } else if c.open_jobs >= job.capacity {
@@ -97,24 +107,80 @@ fn exclusion(c: &Candidate, job: &Job) -> Option<Exclusion> {
     }
 }
 
-/// Decides who gets `job` among `candidates`.
-pub fn decide(job: &Job, candidates: &[Candidate]) -> Decision {
-    let mut eligible = Vec::new();
-    let mut excluded = Vec::new();
-    for c in candidates {
-        match exclusion(c, job) {
-            Some(why) => excluded.push((c.name.clone(), why)),
-            None => eligible.push(c),
+impl Exclusion {
+    /// The code the API shows.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Exclusion::OutsideGrid => "outside_grid",
+            Exclusion::NoSkill => "no_skill",
+            Exclusion::OffDuty => "off_duty",
+            Exclusion::AtCapacity => "at_capacity",
         }
     }
-    let chosen = match job.mode {
-        DispatchMode::LeastLoad => eligible.iter().min_by(|a, b| {
-            (a.open_jobs, a.last_assigned_at, &a.id).cmp(&(b.open_jobs, b.last_assigned_at, &b.id))
-        }),
-        DispatchMode::RoundRobin => eligible.iter().min_by(|a, b| (a.last_assigned_at, &a.id).cmp(&(b.last_assigned_at, &b.id))),
-        DispatchMode::Grab => None,
+
+    /// How far down the pipeline a candidate came before this stopped them: who failed later
+    /// ranks above who failed earlier.
+    fn stage(self) -> u8 {
+        match self {
+            Exclusion::NoSkill => 0,
+            Exclusion::OutsideGrid => 1,
+            Exclusion::OffDuty => 2,
+            Exclusion::AtCapacity => 3,
+        }
     }
-    .copied();
+}
+
+/// One candidate as the pipeline judged them, with the facts behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ranked {
+    pub id: String,
+    pub name: String,
+    /// None: eligible.
+    pub exclusion: Option<Exclusion>,
+    /// The skill that covers the job's category (a category code or a kind); None without one,
+    /// and also for a job without a category, which needs none.
+    pub skill: Option<String>,
+    pub in_grid: bool,
+    pub on_duty: bool,
+    pub open_jobs: u32,
+}
+
+/// Every candidate, best first: the eligible in the order the job's mode chooses them (least
+/// load, or who waited longest; grab offers go by load too), then those passed over, the ones
+/// who came furthest through the filters first. Automatic dispatch takes the first eligible, and
+/// the dispatch lists show the same order, so people and the machine never disagree.
+pub fn rank(job: &Job, candidates: &[Candidate]) -> Vec<Ranked> {
+    let mut judged: Vec<(&Candidate, Option<Exclusion>)> = candidates.iter().map(|c| (c, exclusion(c, job))).collect();
+    judged.sort_by(|(a, why_a), (b, why_b)| {
+        let stage = |why: &Option<Exclusion>| std::cmp::Reverse(why.map_or(u8::MAX, Exclusion::stage));
+        let order = |c: &Candidate| match job.mode {
+            DispatchMode::RoundRobin => (0, c.last_assigned_at),
+            DispatchMode::LeastLoad | DispatchMode::Grab => (c.open_jobs, c.last_assigned_at),
+        };
+        (stage(why_a), order(a), &a.id).cmp(&(stage(why_b), order(b), &b.id))
+    });
+    judged
+        .into_iter()
+        .map(|(c, exclusion)| Ranked {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            exclusion,
+            skill: matching_skill(&c.skills, job.category.as_deref()).filter(|s| !s.is_empty()).map(str::to_owned),
+            in_grid: c.in_grid,
+            on_duty: c.on_duty,
+            open_jobs: c.open_jobs,
+        })
+        .collect()
+}
+
+/// Decides who gets `job` among `candidates`: the first of the ranking, or, for a grab, every
+/// eligible one.
+pub fn decide(job: &Job, candidates: &[Candidate]) -> Decision {
+    let ranked = rank(job, candidates);
+    // The explanation keeps the order the candidates came in, as the timeline always showed it.
+    let eligible: Vec<&Candidate> = candidates.iter().filter(|c| exclusion(c, job).is_none()).collect();
+    let excluded = candidates.iter().filter_map(|c| exclusion(c, job).map(|why| (c.name.clone(), why))).collect();
+    let chosen = ranked.first().filter(|r| r.exclusion.is_none() && job.mode != DispatchMode::Grab);
     let explanation = Explanation {
         considered: candidates.len(),
         eligible: eligible.iter().map(|c| (c.name.clone(), c.open_jobs)).collect(),
@@ -195,8 +261,34 @@ mod tests {
         assert_eq!(explanation.eligible, [("张师傅".to_owned(), 2), ("李师傅".to_owned(), 1)]);
         let reasons: Vec<Exclusion> = explanation.excluded.iter().map(|(_, e)| *e).collect();
         assert_eq!(reasons, [Exclusion::NoSkill, Exclusion::OffDuty, Exclusion::AtCapacity, Exclusion::OutsideGrid]);
+        let ranked: Vec<String> = rank(&job(DispatchMode::LeastLoad), &candidates).into_iter().map(|r| r.id).collect();
+        assert_eq!(ranked, ["李", "张", "钱", "赵", "孙", "王"], "eligible by load, then who came furthest through the filters");
         let text = explanation.zh(Some("repair.water"));
         assert!(text.starts_with("6 名候选人，2 名符合") && text.contains("派给李师傅：技能 repair.water，在班，待办 1 单"), "{text}");
+    }
+
+    #[test]
+    fn a_gas_job_ranks_the_gas_technician_first_and_says_who_lacks_the_skill() {
+        let gas = Job { category: Some("repair.gas".into()), mode: DispatchMode::LeastLoad, capacity: 8 };
+        let greening = Candidate { in_grid: true, ..c("绿化", &["service.greening"], 0, true) };
+        let candidates = [greening, c("燃气", &["repair.gas"], 2, true), c("综合", &["repair"], 5, false)];
+        let ranked = rank(&gas, &candidates);
+        let summary: Vec<(&str, Option<Exclusion>, Option<&str>)> = ranked.iter().map(|r| (r.id.as_str(), r.exclusion, r.skill.as_deref())).collect();
+        assert_eq!(
+            summary,
+            [("燃气", None, Some("repair.gas")), ("综合", Some(Exclusion::OffDuty), Some("repair")), ("绿化", Some(Exclusion::NoSkill), None)]
+        );
+        assert!(matches!(decide(&gas, &candidates), Decision::Assign { staff_id, .. } if staff_id == "燃气"), "dispatch takes the ranking's first");
+        let any = Job { category: None, ..gas };
+        assert!(rank(&any, &candidates).iter().all(|r| r.skill.is_none() && r.exclusion != Some(Exclusion::NoSkill)), "no category needs no skill");
+    }
+
+    #[test]
+    fn repairs_and_paid_home_services_are_field_work() {
+        assert!(is_field_work(Kind::Repair, Some("repair.gas")));
+        assert!(is_field_work(Kind::Service, Some("service.paid_home")));
+        assert!(!is_field_work(Kind::Complaint, Some("complaint.noise")));
+        assert!(!is_field_work(Kind::Service, Some("service.move")));
     }
 
     #[test]

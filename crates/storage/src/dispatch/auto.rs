@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use guanjia_domain::dispatch::{Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Job, decide};
+use guanjia_domain::dispatch::{Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Job, Ranked, decide, rank};
 use guanjia_domain::sla::StepKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
@@ -47,6 +47,14 @@ async fn schedule_grab_fallback(txn: &DatabaseTransaction, t: &ticket::Model, at
     };
     sla_step::Entity::insert(row).exec_without_returning(txn).await?;
     Ok(())
+}
+
+/// Who could take a job, best first, as automatic dispatch would see them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    pub category: Option<String>,
+    pub mode: DispatchMode,
+    pub candidates: Vec<Ranked>,
 }
 
 /// What an automatic dispatch did.
@@ -107,9 +115,10 @@ impl Store {
         Ok(Some(members.into_iter().map(|m| m.staff_id).collect()))
     }
 
-    /// The pipeline's decision for a ticket, leaving out `excluded` (who let it time out), with
-    /// its explanation in words; `mode` overrides the category's (least load after a grab).
-    pub(crate) async fn plan_dispatch(&self, t: &ticket::Model, excluded: &[String], mode: Option<DispatchMode>, now: DateTime<Utc>) -> Result<Plan> {
+    /// The job and its candidates as the pipeline reads them, leaving out `excluded` (who let
+    /// it time out); `mode` overrides the category's (least load after a grab). Also the minutes
+    /// a grab offer stands.
+    async fn job_and_candidates(&self, t: &ticket::Model, excluded: &[String], mode: Option<DispatchMode>, now: DateTime<Utc>) -> Result<(Job, Vec<Candidate>, u32)> {
         let project = project::Entity::find_by_id((t.company_id.clone(), t.project_id.clone())).one(&self.db).await?.ok_or(StorageError::NotFound("ticket"))?;
         let zone: Tz = project.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
         let category = match &t.category {
@@ -138,6 +147,13 @@ impl Store {
             })
             .collect();
         let job = Job { category: t.category.clone(), mode: mode.unwrap_or(DispatchMode::LeastLoad), capacity: DEFAULT_CAPACITY };
+        Ok((job, candidates, grab_minutes))
+    }
+
+    /// The pipeline's decision for a ticket, leaving out `excluded` (who let it time out), with
+    /// its explanation in words; `mode` overrides the category's (least load after a grab).
+    pub(crate) async fn plan_dispatch(&self, t: &ticket::Model, excluded: &[String], mode: Option<DispatchMode>, now: DateTime<Utc>) -> Result<Plan> {
+        let (job, candidates, grab_minutes) = self.job_and_candidates(t, excluded, mode, now).await?;
         let decision = decide(&job, &candidates);
         let explanation = match &decision {
             Decision::Assign { explanation, .. } | Decision::Offer { explanation, .. } | Decision::Queue { explanation } => {
@@ -145,6 +161,17 @@ impl Store {
             }
         };
         Ok(Plan { decision, explanation, grab_minutes })
+    }
+
+    /// The project's technicians for a ticket the caller (desk staff) can see, ranked as
+    /// automatic dispatch would choose among them now, each with the facts of the judgement.
+    pub async fn dispatch_candidates(&self, who: &Principal, ticket_id: &str, now: DateTime<Utc>) -> Result<Ranking> {
+        if !who.role.is_desk() {
+            return Err(StorageError::Forbidden);
+        }
+        let t = self.ticket(who, ticket_id).await?;
+        let (job, candidates, _) = self.job_and_candidates(&t, &[], None, now).await?;
+        Ok(Ranking { category: job.category.clone(), mode: job.mode, candidates: rank(&job, &candidates) })
     }
 
     /// Runs the pipeline for a ticket the caller (desk staff) can see, and writes its decision.
@@ -194,7 +221,6 @@ impl Store {
                     .filter(staff::Column::Id.eq(&staff_id))
                     .exec(txn)
                     .await?;
-                notify(txn, (&updated).into(), &[staff_id], "job_assigned", &json!({ "ticket_number": updated.number }), now).await?;
                 (updated, true)
             }
             Decision::Offer { staff_ids, .. } => {

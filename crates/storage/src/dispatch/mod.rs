@@ -9,7 +9,7 @@ mod photos;
 mod rosters;
 mod subtasks;
 
-pub use auto::Dispatched;
+pub use auto::{Dispatched, Ranking};
 pub use load::Load;
 pub use photos::{CheckedPhoto, check_photo};
 pub(crate) use auto::GRAB;

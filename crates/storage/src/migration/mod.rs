@@ -13,6 +13,7 @@ mod m0008_field_work;
 mod m0009_incidents;
 mod m0010_sign_in_throttles;
 mod m0011_pilot_field;
+mod m0012_notification_bell;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -37,6 +38,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_sla::Migration), Box::new(m0003_closed_loop::Migration), Box::new(m0004_nps::Migration), Box::new(m0005_praise::Migration), Box::new(m0006_dispatch::Migration), Box::new(m0007_subtasks::Migration), Box::new(m0008_field_work::Migration), Box::new(m0009_incidents::Migration), Box::new(m0010_sign_in_throttles::Migration), Box::new(m0011_pilot_field::Migration)]
+        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_sla::Migration), Box::new(m0003_closed_loop::Migration), Box::new(m0004_nps::Migration), Box::new(m0005_praise::Migration), Box::new(m0006_dispatch::Migration), Box::new(m0007_subtasks::Migration), Box::new(m0008_field_work::Migration), Box::new(m0009_incidents::Migration), Box::new(m0010_sign_in_throttles::Migration), Box::new(m0011_pilot_field::Migration), Box::new(m0012_notification_bell::Migration)]
     }
 }

@@ -10,6 +10,7 @@ mod settle;
 mod sweep;
 
 pub use context::{SlaContext, TicketClock};
+pub use notifications::{NEW_JOB_KINDS, Unread};
 pub use sweep::LEASE;
 
 pub(crate) use calendars::{exception_of_json, exceptions_json, weekly_json, weekly_of};

@@ -164,6 +164,7 @@ impl Store {
             self.send_rating_link(txn, &updated, now).await?;
         }
         self.tell_owner(txn, who, &updated, change.action, now).await?;
+        tell_assignee(txn, who, &current, &updated, now).await?;
         if change.action == ActionName::FollowUp && change.to == Status::Reopened {
             // 整改: an unsatisfied resident is the supervisor's business at once.
             let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
@@ -300,4 +301,16 @@ pub(crate) fn lifecycle_of(t: &ticket::Model) -> Lifecycle {
 pub fn follow_up_policy_of(t: &ticket::Model) -> FollowUpPolicy {
     let kind = t.kind.parse().unwrap_or(guanjia_domain::taxonomy::Kind::Inquiry);
     FollowUpPolicy::effective(kind, t.follow_up_policy.as_deref().and_then(|p| p.parse().ok()))
+}
+
+/// Whoever a job was just given to hears of it at once (their bell, and later their phone),
+/// whether a person or the pipeline gave it; not someone who took it themselves.
+async fn tell_assignee(txn: &DatabaseTransaction, who: &Principal, before: &ticket::Model, after: &ticket::Model, now: DateTime<Utc>) -> Result<()> {
+    match after.assignee_id.as_ref() {
+        Some(assignee) if *assignee != who.id && before.assignee_id.as_ref() != Some(assignee) => {
+            let details = serde_json::json!({ "ticket_number": after.number });
+            notify(txn, after.into(), std::slice::from_ref(assignee), "job_assigned", &details, now).await
+        }
+        _ => Ok(()),
+    }
 }

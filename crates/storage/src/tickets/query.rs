@@ -31,6 +31,8 @@ pub struct TicketFilter {
     pub sla_state: Option<(SlaState, DateTime<Utc>)>,
     /// Resolved tickets waiting for this staff member's follow-up call.
     pub awaiting_follow_up_by: Option<String>,
+    /// 我的: tickets this staff member owns from first contact or is assigned.
+    pub mine_of: Option<String>,
 }
 
 impl Store {
@@ -70,6 +72,9 @@ impl Store {
                 .add(ticket::Column::FollowUpOwnerId.eq(owner))
                 .add(ticket::Column::Status.eq(Status::Resolved.as_str()))
                 .add(ticket::Column::FollowUpResult.is_null());
+        }
+        if let Some(me) = filter.mine_of {
+            condition = condition.add(Condition::any().add(ticket::Column::FirstContactOwnerId.eq(me.clone())).add(ticket::Column::AssigneeId.eq(me)));
         }
         if let Some((state, now)) = filter.sla_state {
             condition = condition.add(ticket::Column::Id.in_subquery(clocks_in(&who.company_id, state, now)));

@@ -23,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_roster))
         .routes(routes!(on_duty))
         .routes(routes!(auto_dispatch))
+        .routes(routes!(dispatch_candidates))
         .routes(routes!(create_subtask, list_subtasks))
         .routes(routes!(complete_subtask))
         .routes(routes!(create_price_item))
@@ -219,6 +220,55 @@ async fn auto_dispatch(State(state): State<AppState>, Caller(who): Caller, Path(
     let done = state.store.auto_dispatch(&who, &id, now).await?;
     let sla = state.store.sla_context(&who.company_id).await?;
     Ok(axum::Json(AutoDispatched { assigned: done.assigned, explanation: done.explanation, ticket: TicketView::new(done.ticket, &who, &sla, now, false) }))
+}
+
+/// One technician as the dispatch pipeline judged them for a job: facts, which a screen puts
+/// into words.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CandidateView {
+    pub staff_id: String,
+    pub name: String,
+    /// Whether automatic dispatch could give them the job now.
+    pub eligible: bool,
+    /// Why not: no_skill, outside_grid, off_duty or at_capacity (the pipeline's filters in order).
+    pub exclusion: Option<String>,
+    /// The skill that covers the job's category (a category code, or a kind for all its categories).
+    pub skill: Option<String>,
+    /// A member of the team whose grid covers the job's place (true when no grid covers it).
+    pub in_grid: bool,
+    pub on_duty: bool,
+    pub open_jobs: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CandidateList {
+    pub category: Option<String>,
+    /// The category's dispatch mode: least_load, round_robin or grab.
+    pub mode: String,
+    /// Best first; automatic dispatch takes the first eligible one.
+    pub items: Vec<CandidateView>,
+}
+
+/// The project's technicians for a job, ranked as automatic dispatch would choose among them now
+/// (skill, grid, duty, then load), each with the reasons. Desk staff.
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/candidates", tag = "dispatch", responses((status = 200, body = CandidateList), (status = 403), (status = 404)))]
+async fn dispatch_candidates(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<CandidateList>> {
+    let ranking = state.store.dispatch_candidates(&who, &id, Utc::now()).await?;
+    let items = ranking
+        .candidates
+        .into_iter()
+        .map(|c| CandidateView {
+            staff_id: c.id,
+            name: c.name,
+            eligible: c.exclusion.is_none(),
+            exclusion: c.exclusion.map(|e| e.as_str().to_owned()),
+            skill: c.skill,
+            in_grid: c.in_grid,
+            on_duty: c.on_duty,
+            open_jobs: c.open_jobs,
+        })
+        .collect();
+    Ok(axum::Json(CandidateList { category: ranking.category, mode: ranking.mode.as_str().to_owned(), items }))
 }
 
 /// Asks another team or person to do part of the ticket (协办, desk staff); the ticket cannot be

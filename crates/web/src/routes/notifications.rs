@@ -4,6 +4,8 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
+use guanjia_domain::ticket::ActionName;
+use guanjia_storage::Unread;
 use guanjia_storage::entity::notification;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,7 +19,7 @@ use crate::paging::{PageOf, PageQuery};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(my_notifications)).routes(routes!(mark_read))
+    OpenApiRouter::new().routes(routes!(my_notifications)).routes(routes!(mark_read)).routes(routes!(unread_count)).routes(routes!(mark_all_read))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -37,7 +39,7 @@ pub struct NotificationView {
 }
 
 impl NotificationView {
-    fn new(n: notification::Model, lang: Lang) -> Self {
+    pub(crate) fn new(n: notification::Model, lang: Lang) -> Self {
         let message = message(&n.kind, &n.details, lang);
         NotificationView { id: n.id, kind: n.kind, ticket_id: n.ticket_id, message, details: n.details, created_at: n.created_at, read_at: n.read_at }
     }
@@ -78,8 +80,14 @@ fn progress_label(progress: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// The words of an action a notification names ("dispatch" → 派单).
+fn action_label(details: &Value, lang: Lang) -> &str {
+    let code = details["action"].as_str().unwrap_or("");
+    code.parse::<ActionName>().map_or(code, |action| crate::ui::text::action(lang, action))
+}
+
 /// The sentence a person reads, from the notification's kind and details.
-fn message(kind: &str, details: &Value, lang: Lang) -> String {
+pub(crate) fn message(kind: &str, details: &Value, lang: Lang) -> String {
     let number = details["ticket_number"].as_str().unwrap_or("");
     let clock = clock_label(details["clock"].as_str().unwrap_or(""), lang);
     let step = details["step"].as_str().unwrap_or("");
@@ -106,8 +114,8 @@ fn message(kind: &str, details: &Value, lang: Lang) -> String {
         ("job_assigned", Lang::En) => format!("New job: ticket {number} is assigned to you"),
         ("dispatch_queued", Lang::Zh) => format!("待派：工单 {number} 无合适人员，请人工派单"),
         ("dispatch_queued", Lang::En) => format!("To dispatch: nobody fits ticket {number}; dispatch it by hand"),
-        ("ticket_progress", Lang::Zh) => format!("进展：您首问的工单 {number} 有新动作（{}）", details["action"].as_str().unwrap_or("")),
-        ("ticket_progress", Lang::En) => format!("Progress on ticket {number} you own: {}", details["action"].as_str().unwrap_or("")),
+        ("ticket_progress", Lang::Zh) => format!("进展：您首问的工单 {number} 有新动作（{}）", action_label(details, lang)),
+        ("ticket_progress", Lang::En) => format!("Progress on ticket {number} you own: {}", action_label(details, lang)),
         ("assignment_timeout", Lang::Zh) => format!("超时未接单：工单 {number} 已自动改派或待人工派单"),
         ("assignment_timeout", Lang::En) => format!("Not accepted in time: ticket {number} was handed on, or waits for a dispatcher"),
         ("subtask_assigned", Lang::Zh) => format!("协办：工单 {number} 请协助“{}”", details["title"].as_str().unwrap_or("")),
@@ -156,4 +164,36 @@ async fn my_notifications(
 async fn mark_read(State(state): State<AppState>, Caller(who): Caller, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<axum::Json<NotificationView>> {
     let n = state.store.mark_notification_read(&who, &id, Utc::now()).await?;
     Ok(axum::Json(NotificationView::new(n, Lang::from_headers(&headers))))
+}
+
+/// What the notification bell shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnreadCount {
+    pub unread: u64,
+    /// Unread notifications of a new job: dispatched to the caller (job_assigned) or offered to grab (job_offered).
+    pub new_jobs: u64,
+}
+
+impl From<Unread> for UnreadCount {
+    fn from(u: Unread) -> Self {
+        UnreadCount { unread: u.all, new_jobs: u.new_jobs }
+    }
+}
+
+/// How many of the caller's notifications are unread (one indexed count: cheap to poll).
+#[utoipa::path(get, path = "/api/v1/me/notifications/unread-count", tag = "notifications", responses((status = 200, body = UnreadCount)))]
+async fn unread_count(State(state): State<AppState>, Caller(who): Caller) -> ApiResult<axum::Json<UnreadCount>> {
+    Ok(axum::Json(state.store.unread(&who).await?.into()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MarkedRead {
+    /// How many were unread and are now read.
+    pub marked: u64,
+}
+
+/// Marks every unread notification of the caller read.
+#[utoipa::path(post, path = "/api/v1/me/notifications/read", tag = "notifications", responses((status = 200, body = MarkedRead)))]
+async fn mark_all_read(State(state): State<AppState>, Caller(who): Caller) -> ApiResult<axum::Json<MarkedRead>> {
+    Ok(axum::Json(MarkedRead { marked: state.store.mark_all_notifications_read(&who, Utc::now()).await? }))
 }

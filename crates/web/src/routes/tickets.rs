@@ -261,6 +261,8 @@ pub struct TicketQuery {
     pub q: Option<String>,
     /// warning: an open clock is past its first early warning; breached: an open clock is overdue.
     pub sla_state: Option<String>,
+    /// true: only the caller's own tickets (我的): those they own from first contact or are assigned.
+    pub mine: Option<bool>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
@@ -321,6 +323,7 @@ async fn list_tickets(
         q: query.q,
         sla_state: sla_state.map(|s| (s, now)),
         awaiting_follow_up_by: None,
+        mine_of: query.mine.unwrap_or(false).then(|| who.id.clone()),
     };
     let page = state.store.tickets(&who, filter, page).await?;
     let sla = state.store.sla_context(&who.company_id).await?;

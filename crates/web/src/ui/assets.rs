@@ -20,6 +20,7 @@ fn content_type(name: &str) -> Option<&'static str> {
         "css" => "text/css; charset=utf-8",
         "svg" => "image/svg+xml",
         "png" => "image/png",
+        "ico" => "image/x-icon",
         "woff2" => "font/woff2",
         _ => return None,
     })
@@ -55,13 +56,18 @@ pub async fn serve(Path(name): Path<String>, Query(query): Query<Versioned>, hea
     ([(CONTENT_TYPE, kind.to_owned()), (ETAG, etag), (CACHE_CONTROL, cache.to_owned())], file.data).into_response()
 }
 
+/// `GET /favicon.ico`: where browsers and bookmarks look for the site's icon.
+pub async fn favicon(headers: HeaderMap) -> Response {
+    serve(Path("favicon.ico".to_owned()), Query(Versioned { v: None }), headers).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_pages_assets_are_embedded() {
-        for name in ["htmx.min.js", "app.css"] {
+        for name in ["htmx.min.js", "app.css", "bell.js", "favicon.ico"] {
             assert!(Assets::get(name).is_some(), "{name} is not embedded");
             assert!(content_type(name).is_some());
             assert!(url(name).len() > format!("/assets/{name}?v=").len());

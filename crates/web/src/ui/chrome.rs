@@ -1,6 +1,8 @@
 //! What every page has around its content: title, navigation, the signed-in user, the language
 //! switch, and the CSRF token its forms and htmx requests carry.
 
+use askama::Template;
+
 use super::assets;
 use super::session::Session;
 use super::text::{self, Labels};
@@ -56,6 +58,25 @@ pub struct Chrome {
     pub htmx: String,
     /// The property company's name and logo on the residents' pages; the product's elsewhere.
     pub brand: Option<Brand>,
+    /// The notification bell of a staff page.
+    pub bell: Option<BellCount>,
+    /// The bell's script (the sound and vibration of a new job).
+    pub bell_js: String,
+}
+
+/// The bell's unread count: on every staff page, and alone when htmx polls it.
+#[derive(Template)]
+#[template(path = "bell_count.html")]
+pub struct BellCount {
+    pub t: &'static Labels,
+    pub unread: u64,
+    pub new_jobs: u64,
+}
+
+impl BellCount {
+    pub fn of(session: &Session) -> Self {
+        BellCount { t: text::labels(session.lang), unread: session.unread.all, new_jobs: session.unread.new_jobs }
+    }
 }
 
 /// The sections each role works in; a technician's day is their jobs.
@@ -97,7 +118,8 @@ impl Chrome {
         });
         let links = links.collect();
         let user = User { name: session.who.name.clone(), role: text::role(session.lang, session.who.role) };
-        Chrome { links, user: Some(user), csrf: session.csrf.clone(), ..Chrome::anonymous(session.lang, title, path) }
+        let bell = session.who.role.is_staff().then(|| BellCount::of(session));
+        Chrome { links, user: Some(user), csrf: session.csrf.clone(), bell, ..Chrome::anonymous(session.lang, title, path) }
     }
 
     /// A page before sign-in (or an error page).
@@ -114,6 +136,8 @@ impl Chrome {
             css: assets::url("app.css"),
             htmx: assets::url("htmx.min.js"),
             brand: None,
+            bell: None,
+            bell_js: assets::url("bell.js"),
         }
     }
 }

@@ -5,6 +5,7 @@
 mod action_form;
 mod assets;
 mod caller;
+mod candidates;
 mod choice;
 mod chrome;
 mod cookies;
@@ -23,7 +24,7 @@ mod rooms;
 mod session;
 mod sheet;
 mod sla_badge;
-mod text;
+pub(crate) mod text;
 mod time;
 mod timeline;
 
@@ -97,6 +98,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/{*rest}", get(pages::admin::unknown))
         .route("/team/reassign", post(pages::team::reassign))
         .route("/logout", post(pages::login::logout))
+        .route("/notifications", get(pages::notifications::page))
+        .route("/notifications/count", get(pages::notifications::count))
+        .route("/notifications/read-all", post(pages::notifications::read_all))
+        .route("/notifications/{id}/open", post(pages::notifications::open))
         .route_layer(middleware::from_fn(csrf::require));
     Router::new()
         .merge(signed_in)
@@ -107,5 +112,6 @@ pub fn router() -> Router<AppState> {
         .route("/rate/{token}", get(pages::feedback::rate_form).post(pages::feedback::rate))
         .route("/survey/{token}", get(pages::feedback::survey_form).post(pages::feedback::answer))
         .route("/assets/{name}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .layer(Extension(rooms::RoomBook::default()))
 }

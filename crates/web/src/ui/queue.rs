@@ -34,6 +34,9 @@ pub struct QueueQuery {
     pub sla_state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
+    /// `true`: 我的, only the tickets the staff member owns from first contact or is assigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mine: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
 }
@@ -42,8 +45,13 @@ pub const OPEN: &str = "open";
 pub const ALL: &str = "all";
 
 impl QueueQuery {
-    /// The store's filter; a value no select offers is ignored, like a filter not set.
-    pub fn filter(&self, now: DateTime<Utc>) -> TicketFilter {
+    pub fn mine(&self) -> bool {
+        self.mine.as_deref() == Some("true")
+    }
+
+    /// The store's filter for staff member `me`; a value no select offers is ignored, like a
+    /// filter not set.
+    pub fn filter(&self, me: &str, now: DateTime<Utc>) -> TicketFilter {
         let statuses = match self.status.as_deref().filter(|s| !s.is_empty()).unwrap_or(OPEN) {
             ALL => vec![],
             OPEN => Status::open_codes().into_iter().map(str::to_owned).collect(),
@@ -56,6 +64,7 @@ impl QueueQuery {
             urgency: known(&self.urgency, |v| v.parse::<Urgency>().is_ok()),
             q: self.q.clone().filter(|q| !q.trim().is_empty()),
             sla_state: self.sla_state.as_deref().and_then(|s| s.parse::<SlaState>().ok()).map(|s| (s, now)),
+            mine_of: self.mine().then(|| me.to_owned()),
             ..TicketFilter::default()
         }
     }
@@ -67,7 +76,7 @@ impl QueueQuery {
     /// The workbench URL of these filters at `page`, leaving out what is empty.
     pub fn url(&self, page: u64) -> String {
         let mut query = self.clone();
-        for value in [&mut query.status, &mut query.kind, &mut query.urgency, &mut query.sla_state, &mut query.q] {
+        for value in [&mut query.status, &mut query.kind, &mut query.urgency, &mut query.sla_state, &mut query.q, &mut query.mine] {
             if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
                 *value = None;
             }
@@ -151,7 +160,7 @@ impl Queue {
     pub async fn load(state: &AppState, session: &Session, dir: &Directory, query: &QueueQuery, per_page: u64) -> Result<Self, UiError> {
         let now = Utc::now();
         let request = PageRequest { page: query.page(), per_page };
-        let filter = query.filter(now);
+        let filter = query.filter(&session.who.id, now);
         let by_lateness = filter.sla_state.is_some();
         let (page, sla) = tokio::try_join!(
             state.store.tickets(&session.who, filter, request),

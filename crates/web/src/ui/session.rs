@@ -6,7 +6,7 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
-use guanjia_storage::{Principal, StorageError};
+use guanjia_storage::{Principal, StorageError, Unread};
 
 use super::cookies::{self, SetCookie};
 use super::csrf;
@@ -24,6 +24,8 @@ pub struct Session {
     pub lang: Lang,
     /// For the forms of this page.
     pub csrf: String,
+    /// What the bell shows on a staff page (nothing is counted for residents).
+    pub unread: Unread,
     token: String,
 }
 
@@ -44,7 +46,7 @@ impl FromRequestParts<AppState> for SignedIn {
         let lang = page_lang(&parts.headers);
         let token = cookies::read(&parts.headers, COOKIE).ok_or_else(|| UiError::sign_in(&parts.headers, &parts.uri))?;
         match state.store.authenticate(token, Utc::now()).await {
-            Ok(who) => Ok(SignedIn(Session { who, lang, csrf: csrf::token_for(token), token: token.to_owned() })),
+            Ok(who) => Ok(SignedIn(Session { who, lang, csrf: csrf::token_for(token), unread: Unread::default(), token: token.to_owned() })),
             Err(StorageError::Unauthenticated) => Err(UiError::sign_in(&parts.headers, &parts.uri)),
             Err(other) => Err(UiError::api(ApiError::from(other), lang)),
         }
@@ -57,7 +59,11 @@ impl FromRequestParts<AppState> for Session {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, UiError> {
         match SignedIn::from_request_parts(parts, state).await? {
             // Residents have their own mobile pages; these are for staff.
-            SignedIn(session) if session.who.role.is_staff() => Ok(session),
+            SignedIn(mut session) if session.who.role.is_staff() => {
+                // One indexed count, so that every staff page's bell starts right.
+                session.unread = state.store.unread(&session.who).await.map_err(|e| UiError::api(ApiError::from(e), session.lang))?;
+                Ok(session)
+            }
             SignedIn(_) => Err(UiError::sign_in(&parts.headers, &parts.uri)),
         }
     }

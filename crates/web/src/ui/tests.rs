@@ -300,3 +300,160 @@ async fn warnings_and_escalations_say_which_clock_how_late_and_whom() {
     assert!(page.contains("首次响应时限超时 1 小时 15 分，升级至第 1 级：无人可通知"));
     assert!(page.contains("升级至第 2 级"));
 }
+
+/// The pilot's desk: an admin and two technicians (a gas fitter and a gardener) beside the
+/// agent, and a gas leak the agent logged.
+struct Desk {
+    site: Site,
+    agent: (String, String),
+    admin: String,
+    fitter: String,
+    fitter_id: String,
+    ticket: String,
+}
+
+impl Desk {
+    async fn new() -> Desk {
+        let site = Site::new().await;
+        let company = site.store.ensure_company("ui", "页面测试物业", Utc::now()).await.expect("company");
+        let system = Principal::system(&company.id, "test");
+        let project = site.store.projects(&system, guanjia_storage::PageRequest { page: 1, per_page: 10 }).await.expect("projects").items.remove(0);
+        let mut ids = vec![];
+        for (username, name, role, skills) in [("admin", "系统管理员", Role::Admin, vec![]), ("fitter", "燃气张师傅", Role::Technician, vec!["repair.gas"]), ("gardener", "绿化老周", Role::Technician, vec!["complaint.greening"])] {
+            let input = NewStaff {
+                username: username.into(),
+                password: PASSWORD.into(),
+                name: name.into(),
+                role,
+                project_ids: vec![project.id.clone()],
+                skills: skills.into_iter().map(str::to_owned).collect(),
+                phone: None,
+            };
+            ids.push(site.store.create_staff(None, &company.id, input, Utc::now()).await.expect("staff").staff.id);
+        }
+        let agent = site.sign_in().await;
+        let fields = [
+            (csrf::FIELD, agent.1.as_str()),
+            ("phone", "13812345678"),
+            ("project_id", &project.id),
+            ("kind", "repair"),
+            ("category", "repair.gas"),
+            ("urgency", "urgent"),
+            ("description", "厨房有燃气味"),
+        ];
+        let created = site.post_form("/tickets/new", Some(&agent.0), &fields).await;
+        assert_eq!(created.status(), StatusCode::SEE_OTHER);
+        let ticket = header(&created, LOCATION);
+        let admin = site.sign_in_as("admin").await.0;
+        let fitter = site.sign_in_as("fitter").await.0;
+        Desk { agent, admin, fitter, fitter_id: ids[1].clone(), ticket, site }
+    }
+}
+
+/// The ids of the elements of a page: each `id="…"` attribute (not `data-id`, not JSON).
+fn element_ids(page: &str) -> Vec<&str> {
+    page.match_indices("id=\"")
+        .filter(|(at, _)| page[..*at].ends_with(char::is_whitespace))
+        .filter_map(|(at, found)| page[at + found.len()..].split('"').next())
+        .collect()
+}
+
+/// The main pages an admin has, and a technician's.
+fn main_pages(desk: &Desk) -> Vec<(String, &str)> {
+    let mut pages: Vec<(String, &str)> = [
+        "/", "/?mine=true", "/board", "/tickets/new", "/team", "/dashboard", "/admin/import", "/admin", "/admin/calendars", "/admin/vocabulary",
+        "/admin/policies", "/admin/categories", "/admin/teams", "/admin/staff", "/admin/residents", "/admin/projects", "/notifications",
+    ]
+    .into_iter()
+    .map(|path| (path.to_owned(), desk.admin.as_str()))
+    .collect();
+    pages.push((desk.ticket.clone(), desk.admin.as_str()));
+    pages.push(("/jobs".to_owned(), desk.fitter.as_str()));
+    pages
+}
+
+#[tokio::test]
+async fn every_staff_page_rings_the_bell_with_its_unread_count() {
+    let desk = Desk::new().await;
+    let (agent, csrf) = (&desk.agent.0, desk.agent.1.as_str());
+    for (path, cookie) in main_pages(&desk) {
+        let page = body(desk.site.get(&path, Some(cookie)).await).await;
+        assert!(page.contains("id=\"bell-count\"") && page.contains("data-unread=\"0\""), "{path} has the bell at zero");
+    }
+    let dispatch = [(csrf::FIELD, csrf), ("action", "dispatch"), ("assignee_id", desk.fitter_id.as_str()), ("team_id", ""), ("text", "")];
+    let dispatched = desk.site.post_form(&format!("{}/actions", desk.ticket), Some(agent), &dispatch).await;
+    assert_eq!(dispatched.status(), StatusCode::SEE_OTHER);
+
+    let jobs = body(desk.site.get("/jobs", Some(&desk.fitter)).await).await;
+    assert!(jobs.contains("data-unread=\"1\" data-new-jobs=\"1\""), "the technician's bell counts the new job");
+    assert!(jobs.contains("class=\"tag new\""), "and the job is marked new on top of the list");
+    let count = body(desk.site.get("/notifications/count", Some(&desk.fitter)).await).await;
+    assert!(count.starts_with("<span id=\"bell-count\"") && count.contains(">1<") && !count.contains("<html"), "polled alone: {count}");
+    let list = Request::get("/notifications").header(COOKIE, &desk.fitter).header("hx-request", "true").body(Body::empty()).unwrap();
+    let list = body(desk.site.send(list).await).await;
+    assert!(list.contains("新派单：工单 GJ-") && list.contains("已派给您") && !list.contains("<html"), "the panel in words: {list}");
+    let open = list.split("action=\"/notifications/").filter_map(|rest| rest.split('"').next()).find(|path| path.ends_with("/open")).expect("a notification to open").to_owned();
+    let fitter_csrf = csrf::token_for(desk.fitter.split_once('=').unwrap().1);
+    let opened = desk.site.post_form(&format!("/notifications/{open}"), Some(&desk.fitter), &[(csrf::FIELD, &fitter_csrf)]).await;
+    let ticket_id = desk.ticket.trim_start_matches("/tickets/");
+    assert_eq!(header(&opened, LOCATION), format!("/jobs/{ticket_id}"), "opening it goes to the job");
+    let count = body(desk.site.get("/notifications/count", Some(&desk.fitter)).await).await;
+    assert!(count.contains("data-unread=\"0\""), "and marks it read: {count}");
+
+    // The agent owns the ticket: told of the acceptance; "mark all read" clears the bell.
+    let accepted = desk.site.post_form(&format!("/jobs/{ticket_id}/actions"), Some(&desk.fitter), &[(csrf::FIELD, &fitter_csrf), ("action", "accept")]).await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    let english = body(desk.site.get("/notifications", Some(&format!("{agent}; lang=en"))).await).await;
+    assert!(english.contains("you own: Accept") && english.contains("data-unread=\"1\""), "in the reader's language");
+    let all_read = desk.site.post_form("/notifications/read-all", Some(agent), &[(csrf::FIELD, csrf)]).await;
+    assert_eq!(header(&all_read, LOCATION), "/notifications");
+    assert!(body(desk.site.get("/", Some(agent)).await).await.contains("data-unread=\"0\""));
+}
+
+#[tokio::test]
+async fn english_pages_use_english_colons_and_no_page_repeats_an_id() {
+    let desk = Desk::new().await;
+    for (path, cookie) in main_pages(&desk) {
+        for lang in ["zh", "en"] {
+            let response = desk.site.get(&path, Some(&format!("{cookie}; lang={lang}"))).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            let page = body(response).await;
+            let mut ids = element_ids(&page);
+            assert!(ids.len() > 3, "{path}: ids found");
+            ids.sort_unstable();
+            let repeated: Vec<&&str> = ids.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
+            assert!(repeated.is_empty(), "{path} ({lang}) repeats ids {repeated:?}");
+            if lang == "en" {
+                assert!(!page.contains('：'), "{path} in English has a full-width colon near {:?}", page.find('：').map(|at| &page[at.saturating_sub(80)..at]));
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn dispatch_offers_technicians_in_the_pipelines_order_with_skills_by_name() {
+    let desk = Desk::new().await;
+    let page = body(desk.site.get(&desk.ticket, Some(&desk.admin)).await).await;
+    let select = page.split("name=\"assignee_id\">").nth(1).and_then(|rest| rest.split("</select>").next()).expect("the dispatch form's assignees");
+    let options: Vec<&str> = select.split("<option").skip(1).collect();
+    assert!(options[0].contains("value=\"\""), "nobody chosen first");
+    assert!(options[1].contains("燃气张师傅 · ✓ 技能 燃气 · 本网格 · 在岗 · 在办 0"), "the gas fitter first, and why: {select}");
+    assert!(options[2].contains("绿化老周 · ✗ 无此技能"), "the gardener marked without the skill: {select}");
+    assert!(!select.contains("客服小王") && !select.contains("系统管理员") && !select.contains("repair."), "technicians only, skills by name: {select}");
+    let team = body(desk.site.get("/team", Some(&desk.admin)).await).await;
+    let first = team.split("name=\"assignee_id\" required>").nth(1).and_then(|rest| rest.split("</select>").next()).expect("a reassign form");
+    let fitter = first.find("燃气张师傅 · ✓").expect("the fitter offered");
+    assert!(first.find("绿化老周 · ✗ 无此技能").is_some_and(|gardener| fitter < gardener), "/team ranks the same way: {first}");
+}
+
+#[tokio::test]
+async fn the_favicon_is_served_and_linked() {
+    let site = Site::new().await;
+    let icon = site.get("/favicon.ico", None).await;
+    assert_eq!(icon.status(), StatusCode::OK);
+    assert_eq!(header(&icon, CONTENT_TYPE), "image/x-icon");
+    let bytes = to_bytes(icon.into_body(), usize::MAX).await.unwrap();
+    assert_eq!(&bytes[..4], &[0, 0, 1, 0], "an icon file");
+    let login = body(site.get("/login", None).await).await;
+    assert!(login.contains("<link rel=\"icon\" href=\"/favicon.ico\""));
+}

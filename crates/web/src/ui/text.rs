@@ -499,6 +499,19 @@ labels! {
     h5_expect_done => "预计完成时间", "Expected done by";
     h5_your_rating => "您的评价", "Your rating";
     h5_rated_thanks => "感谢您的评价。", "Thank you for your rating.";
+    colon => "：", ": ";
+    notifications => "通知", "Notifications";
+    unread_count => "条未读", "unread";
+    mark_all_read => "全部标为已读", "Mark all read";
+    no_notifications => "没有通知。", "No notifications.";
+    all_notifications => "查看全部通知", "All notifications";
+    mine => "我的", "Mine";
+    new_job => "新派单", "New job";
+    skill => "技能", "Skill";
+    no_skill => "无此技能", "no such skill";
+    in_grid => "本网格", "in the grid";
+    outside_grid => "不在网格", "outside the grid";
+    at_capacity => "工单已满", "at capacity";
 }
 
 /// The labels of `lang`.
@@ -523,10 +536,11 @@ pub fn status(lang: Lang, status: Status) -> &'static str {
         Status::Accepted => ("已受理", "Accepted"),
         Status::Dispatched => ("已派单", "Dispatched"),
         Status::InProgress => ("处理中", "In progress"),
-        Status::Resolved => ("待回访", "Resolved"),
+        // The same words in both languages: resolved work waits for its follow-up call.
+        Status::Resolved => ("待回访", "Awaiting follow-up"),
         Status::Closed => ("已关闭", "Closed"),
         Status::Suspended => ("已挂起", "Suspended"),
-        Status::Reopened => ("整改中", "Reopened"),
+        Status::Reopened => ("整改中", "Under rectification"),
         Status::Cancelled => ("已取消", "Cancelled"),
     };
     pick(lang, zh, en)
@@ -902,5 +916,11 @@ mod tests {
         assert_eq!(sla_notice(Lang::En, &SlaNotice { told: vec![], ..escalation }, &[]), "Resolution 1 h 20 min overdue; escalated to level 2: nobody to tell");
         let risk = SlaNotice { clock: None, percent: None, late: None, level: Some(1), told: vec!["s1".into()], role: Some(Role::Supervisor) };
         assert_eq!(sla_notice(Lang::Zh, &risk, &["张主管".into()]), "升级至第 1 级：张主管");
+    }
+
+    #[test]
+    fn english_status_words_say_what_the_chinese_say() {
+        assert_eq!((status(Lang::Zh, Status::Resolved), status(Lang::En, Status::Resolved)), ("待回访", "Awaiting follow-up"));
+        assert_eq!((status(Lang::Zh, Status::Reopened), status(Lang::En, Status::Reopened)), ("整改中", "Under rectification"));
     }
 }

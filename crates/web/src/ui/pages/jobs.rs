@@ -51,10 +51,12 @@ pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<Roo
     )?;
     let now = Utc::now();
     let mut jobs: Vec<TicketRow> = page.items.into_iter().map(|t| TicketRow::new(t, &sla, &dir, lang, now)).collect();
-    // The deadline that presses most, then the more urgent; a job without an open clock last.
+    // New jobs (dispatched, not yet accepted) on top, for the technician to take them; then the
+    // deadline that presses most, then the more urgent; a job without an open clock last.
     let urgency = |code: &str| Urgency::ALL.iter().position(|u| u.as_str() == code).unwrap_or(usize::MAX);
     let pressure = |job: &TicketRow| job.badge.as_ref().map(Badge::pressure);
-    jobs.sort_by_cached_key(|job| (pressure(job).is_none(), pressure(job), urgency(&job.urgency_code)));
+    let new = |job: &TicketRow| job.status_code == Status::Dispatched.as_str();
+    jobs.sort_by_cached_key(|job| (!new(job), pressure(job).is_none(), pressure(job), urgency(&job.urgency_code)));
     let chrome = Chrome::signed_in(&session, text::labels(lang).jobs_title, Nav::Jobs, "/jobs");
     Ok(Html(JobsPage { chrome, jobs }.render()?).into_response())
 }

@@ -10,6 +10,7 @@ pub mod import;
 pub mod job_work;
 pub mod jobs;
 pub mod login;
+pub mod notifications;
 pub mod photo_form;
 pub mod new_ticket;
 pub mod team;

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 use crate::ui::action_form::ActionForm;
+use crate::ui::candidates;
 use crate::ui::choice::{Choice, choices};
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::directory::Directory;
@@ -77,6 +78,8 @@ pub struct Job {
     pub action_label: &'static str,
     /// A transfer needs its reason.
     pub transfer: bool,
+    /// The project's technicians for this job, in the dispatch pipeline's order with its reasons.
+    pub candidates: Vec<Choice>,
 }
 
 #[derive(Template)]
@@ -95,8 +98,6 @@ struct TeamPage {
     pages: Pages,
     escalations: Vec<TicketRow>,
     escalations_total: String,
-    /// The technicians a job can go to.
-    technicians: Vec<Choice>,
     notice: Option<Notice>,
 }
 
@@ -154,24 +155,24 @@ impl TeamPage {
             .collect();
         let row = |t| TicketRow::new(t, &sla, dir, lang, now);
         let (total, last) = (jobs.total, jobs.total.div_ceil(PER_PAGE).max(1));
-        let jobs = jobs
-            .items
-            .into_iter()
-            .map(|job| {
-                let action = reassign_action(who, &job);
-                Job {
-                    action: action.map(ActionName::as_str),
-                    action_label: action.map_or("", |a| text::action(lang, a)),
-                    transfer: action == Some(ActionName::Transfer),
-                    row: row(job),
-                }
-            })
-            .collect();
-        let technicians = loads.iter().map(|l| {
-            let duty = if l.on_duty { t.on_duty } else { t.off_duty };
-            (l.staff.id.as_str(), format!("{} · {} {} · {duty}", l.staff.name, t.open_jobs, l.open_jobs))
-        });
-        let technicians: Vec<(&str, String)> = technicians.collect();
+        let mut rows = Vec::with_capacity(jobs.items.len());
+        for job in jobs.items {
+            let action = reassign_action(who, &job);
+            // Ranked for each job: a gas leak and a hedge want different people.
+            let candidates = match action {
+                Some(_) => state.store.dispatch_candidates(who, &job.id, now).await.map_err(fail)?.candidates,
+                None => vec![],
+            };
+            let options: Vec<(String, String)> = candidates.iter().map(|r| (r.id.clone(), candidates::option_label(r, dir, lang))).collect();
+            rows.push(Job {
+                action: action.map(ActionName::as_str),
+                action_label: action.map_or("", |a| text::action(lang, a)),
+                transfer: action == Some(ActionName::Transfer),
+                candidates: choices(None, options.iter().map(|(id, label)| (id.as_str(), label.as_str()))),
+                row: row(job),
+            });
+        }
+        let jobs = rows;
         Ok(TeamPage {
             chrome: Chrome::signed_in(session, t.team_title, Nav::Team, &query.url(page)),
             t,
@@ -189,7 +190,6 @@ impl TeamPage {
             },
             escalations_total: text::total(lang, escalated.total),
             escalations: escalated.items.into_iter().map(row).collect(),
-            technicians: choices(None, technicians.iter().map(|(id, label)| (*id, label.as_str()))),
             project_id,
             notice,
         })

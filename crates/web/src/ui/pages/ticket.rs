@@ -9,7 +9,6 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Form};
 use chrono::Utc;
-use guanjia_domain::role::Role;
 use guanjia_domain::taxonomy::{Kind, Urgency};
 use guanjia_domain::ticket::{ActionName, Status, Visibility};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
@@ -22,6 +21,7 @@ use crate::i18n::Lang;
 use crate::routes::photos;
 use crate::state::AppState;
 use crate::ui::action_form::{ActionForm, Shape, shape};
+use crate::ui::candidates;
 use crate::ui::choice::{Choice, choices};
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::directory::Directory;
@@ -200,14 +200,8 @@ impl TicketPanel {
         let upload = view == View::Desk && !t.status.parse::<Status>().is_ok_and(Status::is_final);
         let (quick, forms) = actions(who, &t, lang, view);
         let materials = timeline::materials(&events);
-        let mut assignees: Vec<_> = dir.staff_of(&t.project_id).collect();
-        assignees.sort_by_key(|s| (s.role() != Role::Technician, s.staff.name.clone()));
-        let assignee_options = assignees.iter().map(|s| {
-            let skills = s.skills().join("、");
-            let role = text::role(lang, s.role());
-            (s.staff.id.as_str(), if skills.is_empty() { format!("{} · {role}", s.staff.name) } else { format!("{} · {role} · {skills}", s.staff.name) })
-        });
-        let assignee_options: Vec<(&str, String)> = assignee_options.collect();
+        let assigns = forms.iter().any(|f| matches!(f.shape, Shape::Dispatch | Shape::Transfer));
+        let assignee_options = if assigns { candidates::assignee_options(state, session, dir, &t).await? } else { vec![] };
         Ok(TicketPanel {
             t: labels,
             view,
@@ -223,7 +217,7 @@ impl TicketPanel {
             quick,
             forms,
             materials,
-            assignees: choices(None, [("", labels.nobody)].into_iter().chain(assignee_options.iter().map(|(id, label)| (*id, label.as_str())))),
+            assignees: choices(None, [("", labels.nobody)].into_iter().chain(assignee_options.iter().map(|(id, label)| (id.as_str(), label.as_str())))),
             teams: choices(None, [("", labels.nobody)].into_iter().chain(team_names.iter().map(|(id, name)| (id.as_str(), name.as_str())))),
             kinds: choices(None, [("", labels.unchanged)].into_iter().chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k))))),
             categories: choices(None, [("", labels.unchanged)].into_iter().chain(dir.categories.iter().map(|c| (c.code.as_str(), c.label.as_str())))),

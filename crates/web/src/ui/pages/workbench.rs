@@ -30,6 +30,8 @@ struct Workbench {
     chrome: Chrome,
     selects: Vec<Select>,
     q: String,
+    /// 我的 is ticked.
+    mine: bool,
     queue: Queue,
     /// A new admin's company has no project yet: the page says what to set up first.
     setup_first: bool,
@@ -90,6 +92,7 @@ pub async fn page(
             },
         ],
         q: query.q.clone().unwrap_or_default(),
+        mine: query.mine(),
         queue,
     };
     Ok((vary, Html(page.render()?)).into_response())

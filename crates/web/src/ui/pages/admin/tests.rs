@@ -41,7 +41,7 @@ impl Site {
     }
 
     /// Signs `username` in: the session cookie and its CSRF token.
-    async fn sign_in_as(&self, username: &str) -> (String, String) {
+    pub(in crate::ui) async fn sign_in_as(&self, username: &str) -> (String, String) {
         let response = self.post_form("/login", None, &[("username", username), ("password", PASSWORD)]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{username} signs in");
         let pair = header(&response, SET_COOKIE).split(';').next().unwrap().to_owned();
