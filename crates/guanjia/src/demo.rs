@@ -112,6 +112,8 @@ impl Loader<'_> {
         // The history was replayed with no scheduler watching: the warnings and escalations it
         // passed are settled, not fired all at once on the first sweep.
         self.store.settle_past_steps(&self.loader, Utc::now()).await?;
+        // Thousands of rows just arrived: the planner learns of them now, not minutes later.
+        self.store.analyze().await?;
         Ok(())
     }
 

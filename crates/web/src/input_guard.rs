@@ -98,11 +98,12 @@ fn decode(part: &[u8]) -> Option<String> {
     percent_decode_str(text).decode_utf8().ok().map(|t| t.into_owned())
 }
 
-/// The path (`materials[0].name`) of the first string or key with a control character.
+/// The path (`materials.0.name`, as the domain names fields) of the first string or key with a
+/// control character.
 fn first_control_characters(value: &Value, at: String) -> Option<String> {
     match value {
         Value::String(text) => has_control_characters(text).then_some(at),
-        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| first_control_characters(item, format!("{at}[{i}]"))),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| first_control_characters(item, if at.is_empty() { i.to_string() } else { format!("{at}.{i}") })),
         Value::Object(fields) => fields.iter().find_map(|(key, item)| {
             let path = if at.is_empty() { printable(key) } else { format!("{at}.{}", printable(key)) };
             if has_control_characters(key) { Some(path) } else { first_control_characters(item, path) }
@@ -135,7 +136,7 @@ mod tests {
     #[test]
     fn names_the_field_with_a_control_character() {
         let body = json!({ "description": "漏水", "materials": [{ "name": "ok" }, { "name": "a\u{0}b" }] });
-        assert_eq!(first_control_characters(&body, String::new()).as_deref(), Some("materials[1].name"));
+        assert_eq!(first_control_characters(&body, String::new()).as_deref(), Some("materials.1.name"));
         assert_eq!(first_control_characters(&json!({ "text": "三楼\n漏水\t" }), String::new()), None);
         assert_eq!(field_of(check_pairs(b"username=ad%00min&password=x")).as_deref(), Some("username"));
         assert_eq!(field_of(check_pairs(b"q=%1B%5B31m")).as_deref(), Some("q"));

@@ -140,7 +140,7 @@ async fn control_characters_are_refused_and_change_nothing(server: Server) {
     let (status, body) = server
         .post(Some(&site.agent), "/api/v1/tickets/x/actions", json!({ "action": "resolve", "materials": [{ "name": "角阀\u{0}", "quantity": 1, "unit": "个" }] }))
         .await;
-    assert_eq!((status, &body["error"]["details"]["fields"]["materials[0].name"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("control_characters")), "{body}");
+    assert_eq!((status, &body["error"]["details"]["fields"]["materials.0.name"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("control_characters")), "{body}");
     let (_, list) = server.get(Some(&site.agent), "/api/v1/tickets").await;
     assert_eq!(list["total"], 0, "nothing was created");
     // Line breaks and tabs are what people type.

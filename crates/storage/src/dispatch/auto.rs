@@ -19,6 +19,7 @@ use crate::db::Store;
 use crate::entity::{dispatch_offer, grid, project, room, sla_step, staff, staff_project, team_member, ticket};
 use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
+use crate::sla::SlaContext;
 use crate::principal::Principal;
 use crate::tickets::timeline;
 
@@ -182,6 +183,7 @@ impl Store {
         let t = self.ticket(who, ticket_id).await?;
         let plan = self.plan_dispatch(&t, &[], None, now).await?;
         let explanation = plan.explanation.clone();
+        let ctx = self.sla_context(&t.company_id).await?;
         let txn = self.begin_write().await?;
         let mut find = ticket::Entity::find_by_id((t.company_id.clone(), t.id.clone()));
         if self.backend() == DbBackend::Postgres {
@@ -189,7 +191,7 @@ impl Store {
         }
         let current = find.one(&txn).await?.ok_or(StorageError::NotFound("ticket"))?;
         let dispatch = |staff_id: String| Action::Dispatch { assignee_id: Some(staff_id), team_id: None, note: Some(explanation.clone()) };
-        let (ticket, assigned) = self.write_decision(&txn, who, current, plan, dispatch, now).await?;
+        let (ticket, assigned) = self.write_decision(&txn, who, current, plan, dispatch, &ctx, now).await?;
         txn.commit().await?;
         Ok(Dispatched { ticket, explanation, assigned })
     }
@@ -197,7 +199,10 @@ impl Store {
     /// Writes a plan in the caller's transaction: the assignment through the state machine
     /// (`assign` makes the action: a dispatch, or a transfer after a timeout), the offers of a
     /// grab with the step that falls back to least load, or the queue with the supervisors told.
-    /// Returns the ticket and whether it was assigned.
+    /// Returns the ticket and whether it was assigned. Everything it reads comes through `txn`
+    /// or was read before it began (`plan`, `ctx`): waiting for another connection while holding
+    /// the write lock would freeze every writer on SQLite.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn write_decision(
         &self,
         txn: &DatabaseTransaction,
@@ -205,16 +210,16 @@ impl Store {
         current: ticket::Model,
         plan: Plan,
         assign: impl FnOnce(String) -> Action,
+        ctx: &SlaContext,
         now: DateTime<Utc>,
     ) -> Result<(ticket::Model, bool)> {
-        let ctx = self.sla_context(&current.company_id).await?;
         let explanation = plan.explanation.as_str();
         let mut model: ticket::ActiveModel = current.into();
         model.dispatch_explanation = Set(Some(explanation.to_owned()));
         let current = model.update(txn).await?;
         Ok(match plan.decision {
             Decision::Assign { staff_id, .. } => {
-                let updated = self.apply_in(txn, who, current, &assign(staff_id.clone()), false, &ctx, now).await?;
+                let updated = self.apply_in(txn, who, current, &assign(staff_id.clone()), false, ctx, now).await?;
                 staff::Entity::update_many()
                     .col_expr(staff::Column::LastAssignedAt, Expr::value(now))
                     .filter(staff::Column::CompanyId.eq(&updated.company_id))

@@ -19,6 +19,7 @@ use serde_json::json;
 use super::clocks::{RISK, clock_of_step};
 use super::context::SlaContext;
 use crate::db::Store;
+use crate::dispatch::Plan;
 use crate::entity::{dispatch_offer, sla_clock, sla_step, ticket, ticket_event};
 use crate::notify::{audience_of, notify};
 use crate::error::{Result, StorageError};
@@ -84,7 +85,14 @@ impl Store {
 
     /// Fires one claimed step, or does nothing if it moved, went, or fired elsewhere meanwhile.
     async fn fire_step(&self, node: &str, step: &sla_step::Model, now: DateTime<Utc>) -> Result<bool> {
+        // Everything read through the pool is read before the write transaction begins: waiting
+        // for another connection while holding SQLite's write lock would freeze every writer.
         let ctx = self.sla_context(&step.company_id).await?;
+        let replan = match StepKind::parse(&step.step) {
+            Some(StepKind::AssignmentTimeout) => self.plan_ahead(step, &[late_assignee(&step.clock)], None, now).await?,
+            Some(StepKind::GrabTimeout) => self.plan_ahead(step, &[], Some(DispatchMode::LeastLoad), now).await?,
+            _ => None,
+        };
         let txn = self.begin_write().await?;
         let mine = sla_step::Entity::update_many()
             .col_expr(sla_step::Column::FiredAt, Expr::value(now))
@@ -128,8 +136,8 @@ impl Store {
                 (notice, Audience::Rung { role: rung.notify, reach: rung.reach }, Some(level), Some(rung.notify))
             }
             StepKind::AutoClose => return self.auto_close(txn, t, &ctx, now).await,
-            StepKind::AssignmentTimeout => return self.assignment_timed_out(txn, t, &step.clock, now).await,
-            StepKind::GrabTimeout => return self.grab_timed_out(txn, t, now).await,
+            StepKind::AssignmentTimeout => return self.assignment_timed_out(txn, t, &step.clock, replan, &ctx, now).await,
+            StepKind::GrabTimeout => return self.grab_timed_out(txn, t, replan, &ctx, now).await,
         };
         let to = audience_of(&txn, &t.company_id, &t.project_id, &audience).await?;
         let clock_name = clock.parse::<ClockName>().ok();
@@ -204,21 +212,44 @@ impl Store {
     }
 }
 
+/// Who let the acceptance window pass: the step's key is `assignment#STAFF_ID`.
+fn late_assignee(key: &str) -> String {
+    key.split_once('#').map(|(_, assignee)| assignee.to_owned()).unwrap_or_default()
+}
+
 impl Store {
+    /// The dispatch a timed-out step will write, planned from the ticket as it is before the
+    /// step's transaction begins (which checks again that the ticket still waits); None when the
+    /// ticket is gone.
+    async fn plan_ahead(&self, step: &sla_step::Model, excluded: &[String], mode: Option<DispatchMode>, now: DateTime<Utc>) -> Result<Option<Plan>> {
+        let found = ticket::Entity::find_by_id((step.company_id.clone(), step.ticket_id.clone())).one(&self.db).await?;
+        match found {
+            Some(t) => Ok(Some(self.plan_dispatch(&t, excluded, mode, now).await?)),
+            None => Ok(None),
+        }
+    }
+
     /// The assignee let the acceptance window pass: the job goes to the next candidate (or waits
     /// in the queue), and the supervisors are told either way.
-    async fn assignment_timed_out(&self, txn: DatabaseTransaction, t: ticket::Model, key: &str, now: DateTime<Utc>) -> Result<bool> {
-        let late = key.split_once('#').map(|(_, assignee)| assignee.to_owned()).unwrap_or_default();
-        if t.status != Status::Dispatched.as_str() || t.assignee_id.as_deref() != Some(late.as_str()) {
+    async fn assignment_timed_out(
+        &self,
+        txn: DatabaseTransaction,
+        t: ticket::Model,
+        key: &str,
+        plan: Option<Plan>,
+        ctx: &SlaContext,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let late = late_assignee(key);
+        let Some(mut plan) = plan.filter(|_| t.status == Status::Dispatched.as_str() && t.assignee_id.as_deref() == Some(late.as_str())) else {
             txn.commit().await?;
             return Ok(false);
-        }
-        let mut plan = self.plan_dispatch(&t, std::slice::from_ref(&late), None, now).await?;
+        };
         plan.explanation = format!("{TIMEOUT_NOTE}；{}", plan.explanation);
         let explanation = plan.explanation.clone();
         let system = Principal::system(&t.company_id, SCHEDULER);
         let transfer = |assignee: String| Action::Transfer { assignee_id: Some(assignee), team_id: None, reason: explanation.clone() };
-        let (updated, _) = self.write_decision(&txn, &system, t, plan, transfer, now).await?;
+        let (updated, _) = self.write_decision(&txn, &system, t, plan, transfer, ctx, now).await?;
         let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
         let to = audience_of(&txn, &updated.company_id, &updated.project_id, &supervisors).await?;
         let details = json!({ "ticket_number": updated.number, "late": late, "explanation": explanation });
@@ -230,22 +261,21 @@ impl Store {
 
 impl Store {
     /// Nobody grabbed the offered job in time: the offers end and least load decides.
-    async fn grab_timed_out(&self, txn: DatabaseTransaction, t: ticket::Model, now: DateTime<Utc>) -> Result<bool> {
+    async fn grab_timed_out(&self, txn: DatabaseTransaction, t: ticket::Model, plan: Option<Plan>, ctx: &SlaContext, now: DateTime<Utc>) -> Result<bool> {
         let offered = dispatch_offer::Entity::delete_many()
             .filter(dispatch_offer::Column::CompanyId.eq(&t.company_id))
             .filter(dispatch_offer::Column::TicketId.eq(&t.id))
             .exec(&txn)
             .await?;
-        if t.assignee_id.is_some() || offered.rows_affected == 0 {
+        let Some(mut plan) = plan.filter(|_| t.assignee_id.is_none() && offered.rows_affected > 0) else {
             txn.commit().await?;
             return Ok(false);
-        }
-        let mut plan = self.plan_dispatch(&t, &[], Some(DispatchMode::LeastLoad), now).await?;
+        };
         plan.explanation = format!("{GRAB_NOTE}；{}", plan.explanation);
         let note = plan.explanation.clone();
         let system = Principal::system(&t.company_id, SCHEDULER);
         let dispatch = |assignee: String| Action::Dispatch { assignee_id: Some(assignee), team_id: None, note: Some(note.clone()) };
-        self.write_decision(&txn, &system, t, plan, dispatch, now).await?;
+        self.write_decision(&txn, &system, t, plan, dispatch, ctx, now).await?;
         txn.commit().await?;
         Ok(true)
     }

@@ -754,8 +754,7 @@ pub fn field(lang: Lang, field: &str) -> String {
         "hours" | "weekly_hours" => ("工作时间", "Business hours"),
         "active" => ("状态", "State"),
         "overall" => ("总体满意度", "Overall"),
-        charge if charge.starts_with("charges") => ("有偿服务", "Paid services"),
-        material if material.starts_with("materials") => ("使用材料", "Materials"),
+        listed if listed.starts_with("charges") || listed.starts_with("materials") => return list_row(lang, listed),
         "confirm" => ("确认完工", "Confirm the finish"),
         "photos" => ("完工照片（本类工单要求的数量）", "Photos of the work (as many as the category asks)"),
         "min_photos" => ("完工照片数量", "Photos required"),
@@ -767,6 +766,30 @@ pub fn field(lang: Lang, field: &str) -> String {
         },
     };
     pick(lang, zh, en).to_owned()
+}
+
+/// A row of the finish form's materials or paid services, named by its number as the form shows
+/// it: `materials.1.quantity` is "使用材料第 2 行的数量" / "Materials, row 2, quantity".
+fn list_row(lang: Lang, field: &str) -> String {
+    let mut parts = field.split('.');
+    let list = match parts.next() {
+        Some("charges") => pick(lang, "有偿服务", "Paid services"),
+        _ => pick(lang, "使用材料", "Materials"),
+    };
+    let Some(row) = parts.next().and_then(|i| i.parse::<usize>().ok()) else { return list.to_owned() };
+    let column = match parts.next() {
+        Some("name") => pick(lang, "名称", "name"),
+        Some("quantity") => pick(lang, "数量", "quantity"),
+        Some("unit") => pick(lang, "单位", "unit"),
+        Some("price_item_id") => pick(lang, "收费项目", "item"),
+        _ => "",
+    };
+    match (lang, column.is_empty()) {
+        (Lang::Zh, true) => format!("{list}第 {} 行", row + 1),
+        (Lang::Zh, false) => format!("{list}第 {} 行的{column}", row + 1),
+        (_, true) => format!("{list}, row {}", row + 1),
+        (_, false) => format!("{list}, row {}, {column}", row + 1),
+    }
 }
 
 pub fn field_error(lang: Lang, code: FieldErrorCode) -> &'static str {
@@ -916,6 +939,14 @@ mod tests {
         assert_eq!(sla_notice(Lang::En, &SlaNotice { told: vec![], ..escalation }, &[]), "Resolution 1 h 20 min overdue; escalated to level 2: nobody to tell");
         let risk = SlaNotice { clock: None, percent: None, late: None, level: Some(1), told: vec!["s1".into()], role: Some(Role::Supervisor) };
         assert_eq!(sla_notice(Lang::Zh, &risk, &["张主管".into()]), "升级至第 1 级：张主管");
+    }
+
+    #[test]
+    fn a_refused_row_of_the_finish_form_is_named_by_its_number() {
+        assert_eq!(field(Lang::Zh, "materials.1.quantity"), "使用材料第 2 行的数量");
+        assert_eq!(field(Lang::En, "charges.0.price_item_id"), "Paid services, row 1, item");
+        assert_eq!(field(Lang::Zh, "materials"), "使用材料");
+        assert_eq!(field(Lang::En, "materials.2"), "Materials, row 3");
     }
 
     #[test]

@@ -383,7 +383,9 @@ async fn answer(state: &AppState, rooms: &RoomBook, view: View, (session, htmx, 
     let dir = Directory::load(state, &session, rooms).await?;
     let panel = TicketPanel::load(state, &session, &dir, view, &id, notice).await?;
     if htmx {
-        return Ok(Html(panel.render()?).into_response());
+        // The job page's work section reloads on this event (an event filter in the page would
+        // need `eval`, which the Content-Security-Policy forbids).
+        return Ok(([("hx-trigger-after-settle", "ticket-changed")], Html(panel.render()?)).into_response());
     }
     let chrome = Chrome::signed_in(&session, &panel.number, view.nav(), &here);
     Ok((status, Html(TicketPage { chrome, panel, extra: String::new() }.render()?)).into_response())
