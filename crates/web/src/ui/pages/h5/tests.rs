@@ -283,7 +283,7 @@ async fn the_technician_bills_from_the_price_list_and_the_resident_confirms_and_
     let refused = site.post_form(&format!("{job}/work"), Some(&tech), &[(csrf::FIELD, &tech_csrf), ("body", "更换角阀"), ("confirm", "true"), (&quantity, "两个")]).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = body(refused).await;
-    assert!(page.contains("有偿服务：格式不正确") && page.contains("处理中"), "refused and unchanged: {page}");
+    assert!(page.contains("有偿服务第 1 行的数量：格式不正确") && page.contains("处理中"), "refused, naming the row, and unchanged: {page}");
     let without_token = site.post_form(&format!("{job}/work"), Some(&tech), &[("body", "更换角阀")]).await;
     assert_eq!(without_token.status(), StatusCode::FORBIDDEN);
     let work = [
