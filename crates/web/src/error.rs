@@ -183,23 +183,6 @@ impl From<StorageError> for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_code_speaks_chinese_and_english() {
-        let mut seen = std::collections::HashSet::new();
-        for code in ErrorCode::ALL {
-            let (zh, en) = (code.message(Lang::Zh), code.message(Lang::En));
-            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{code:?} zh: {zh}");
-            assert!(en.is_ascii() && !en.is_empty(), "{code:?} en: {en}");
-            assert!(seen.insert(code.as_str()), "duplicate code {}", code.as_str());
-            assert!(code.status().is_client_error() || code.status().is_server_error());
-        }
-    }
-}
-
 /// Documents the error answer on every operation of `openapi`, as the `default` response: any
 /// status an operation does not list itself (400 for a malformed request, 401, 404, 422, 429,
 /// 503 …) carries this body, with one of the stable codes.
@@ -227,6 +210,23 @@ pub fn document_errors(openapi: &mut utoipa::openapi::OpenApi) {
         let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for operation in operations.into_iter().flatten() {
             operation.responses.responses.entry("default".to_owned()).or_insert_with(|| RefOr::T(answer.clone()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_speaks_chinese_and_english() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let (zh, en) = (code.message(Lang::Zh), code.message(Lang::En));
+            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{code:?} zh: {zh}");
+            assert!(en.is_ascii() && !en.is_empty(), "{code:?} en: {en}");
+            assert!(seen.insert(code.as_str()), "duplicate code {}", code.as_str());
+            assert!(code.status().is_client_error() || code.status().is_server_error());
         }
     }
 }

@@ -71,7 +71,7 @@ impl FromRequestParts<AppState> for ClientAddr {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let forwarded = || {
-            let value = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).last()?;
+            let value = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).next_back()?;
             let last = value.rsplit(',').next()?.trim();
             last.parse::<IpAddr>().ok()
         };

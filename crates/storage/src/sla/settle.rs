@@ -22,7 +22,7 @@ impl Store {
         require_admin(who)?;
         let txn = self.begin_write().await?;
         let settled = sla_step::Entity::update_many()
-            .col_expr(sla_step::Column::FiredAt, Expr::col(sla_step::Column::FireAt).into())
+            .col_expr(sla_step::Column::FiredAt, Expr::col(sla_step::Column::FireAt))
             .col_expr(sla_step::Column::FireAt, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(sla_step::Column::LeaseOwner, Expr::value(Option::<String>::None))
             .col_expr(sla_step::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
