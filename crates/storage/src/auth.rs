@@ -17,7 +17,7 @@ use crate::db::Store;
 use crate::entity::{session, staff};
 use crate::error::{Result, StorageError};
 use crate::principal::{Principal, ProjectScope};
-use crate::sign_in_throttle::{Counted, key};
+use crate::sign_in_throttle::{Counted, guess_was_right, key};
 use crate::staff::StaffMember;
 
 /// How long a token stays valid.
@@ -92,20 +92,12 @@ impl Store {
         if !verify_password(password.to_owned(), account.password_hash.clone()).await {
             return Err(StorageError::Unauthenticated);
         }
-        self.guess_was_right(&account_key, &client_key).await?;
         let txn = self.begin_write().await?;
+        guess_was_right(&txn, &account_key, &client_key).await?;
         let (token, expires_at) = open_session(&txn, &account.company_id, SUBJECT_STAFF, &account.id, now).await?;
         txn.commit().await?;
         let staff = self.staff_member(&account.company_id, &account.id).await?;
         Ok(Login { token, expires_at, staff })
-    }
-
-    /// Opens a session for a resident known by their normalised phone.
-    pub async fn open_resident_session(&self, company_id: &str, phone: &str, now: DateTime<Utc>) -> Result<(String, DateTime<Utc>)> {
-        let txn = self.begin_write().await?;
-        let opened = open_session(&txn, company_id, SUBJECT_RESIDENT, phone, now).await?;
-        txn.commit().await?;
-        Ok(opened)
     }
 
     /// The principal behind a bearer token, if it is valid now.
@@ -164,6 +156,16 @@ pub fn staff_principal(member: StaffMember) -> Principal {
         projects,
         households: vec![],
     }
+}
+
+/// Opens a session for a resident known by their normalised phone, in the caller's transaction.
+pub(crate) async fn open_resident_session(
+    db: &impl sea_orm::ConnectionTrait,
+    company_id: &str,
+    phone: &str,
+    now: DateTime<Utc>,
+) -> Result<(String, DateTime<Utc>)> {
+    open_session(db, company_id, SUBJECT_RESIDENT, phone, now).await
 }
 
 async fn open_session(

@@ -12,7 +12,8 @@ use crate::db::Store;
 use crate::entity::{resident, sign_in_code};
 use crate::error::{Result, StorageError};
 use crate::notify::{Subject, notify};
-use crate::sign_in_throttle::{Counted, key};
+use crate::auth::open_resident_session;
+use crate::sign_in_throttle::{Counted, guess_was_right, key};
 use guanjia_domain::sign_in_throttle::{CODE_REQUESTS_PER_CLIENT, CODE_REQUESTS_PER_PHONE, Throttle};
 
 /// How long a code is good for.
@@ -126,8 +127,9 @@ impl Store {
         if deleted.rows_affected != 1 {
             return Err(StorageError::Unauthenticated);
         }
+        guess_was_right(&txn, &phone_key, &client_key).await?;
+        let opened = open_resident_session(&txn, &found.company_id, phone, now).await?;
         txn.commit().await?;
-        self.guess_was_right(&phone_key, &client_key).await?;
-        self.open_resident_session(&found.company_id, phone, now).await
+        Ok(opened)
     }
 }

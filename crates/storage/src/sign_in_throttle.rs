@@ -46,21 +46,6 @@ impl Store {
         Ok(())
     }
 
-    /// Takes back the guess counted under `forget` (it was right: start over) and under `undo`
-    /// (one right guess does not count against the address).
-    pub(crate) async fn guess_was_right(&self, forget: &str, undo: &str) -> Result<()> {
-        let txn = self.begin_write().await?;
-        sign_in_throttle::Entity::delete_by_id(forget.to_owned()).exec(&txn).await?;
-        sign_in_throttle::Entity::update_many()
-            .col_expr(sign_in_throttle::Column::Failures, Expr::col(sign_in_throttle::Column::Failures).sub(1))
-            .filter(sign_in_throttle::Column::Key.eq(undo))
-            .filter(sign_in_throttle::Column::Failures.gt(0))
-            .exec(&txn)
-            .await?;
-        txn.commit().await?;
-        Ok(())
-    }
-
     /// Records a request for a sign-in code under each key, or refuses it (recording nothing)
     /// when a key has used up a window.
     pub(crate) async fn count_code_request(&self, keys: &[(String, &[Window])], now: DateTime<Utc>) -> Result<()> {
@@ -109,6 +94,20 @@ impl Store {
         txn.commit().await?;
         Ok(())
     }
+}
+
+/// Takes back the guess counted under `forget` (it was right: start over) and under `undo` (one
+/// right guess does not count against the address), in the caller's transaction that opens the
+/// session.
+pub(crate) async fn guess_was_right(db: &impl ConnectionTrait, forget: &str, undo: &str) -> Result<()> {
+    sign_in_throttle::Entity::delete_by_id(forget.to_owned()).exec(db).await?;
+    sign_in_throttle::Entity::update_many()
+        .col_expr(sign_in_throttle::Column::Failures, Expr::col(sign_in_throttle::Column::Failures).sub(1))
+        .filter(sign_in_throttle::Column::Key.eq(undo))
+        .filter(sign_in_throttle::Column::Failures.gt(0))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Counts under one key. The row is locked first (on PostgreSQL until commit; on SQLite the whole
