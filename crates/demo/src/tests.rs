@@ -136,7 +136,10 @@ fn the_whole_vocabulary_is_used() {
             set(residents(&c).map(|r| r.tier).collect()),
             all(&["basic", "premium"])
         );
-        assert_eq!(set(c.tickets.iter().map(|t| t.kind).collect()), Kind::ALL.iter().map(|k| k.as_str()).collect());
+        assert_eq!(
+            set(c.tickets.iter().map(|t| t.kind).collect()),
+            Kind::ALL.iter().map(|k| k.as_str()).collect()
+        );
         assert_eq!(
             set(c.tickets.iter().filter_map(|t| t.category).collect()),
             DEFAULT_CATEGORIES.iter().map(|c| c.code).collect()
@@ -161,7 +164,10 @@ fn the_whole_vocabulary_is_used() {
         }
         // Repairs lead, emergencies are rare.
         let count = |f: &dyn Fn(&DemoTicket) -> bool| c.tickets.iter().filter(|t| f(t)).count();
-        let by_kind: Vec<usize> = Kind::ALL.iter().map(|k| count(&|t| t.kind == k.as_str())).collect();
+        let by_kind: Vec<usize> = Kind::ALL
+            .iter()
+            .map(|k| count(&|t| t.kind == k.as_str()))
+            .collect();
         assert!(
             by_kind[0] > by_kind[1] && by_kind[1] > by_kind[4],
             "{by_kind:?}"
@@ -261,7 +267,11 @@ fn references_are_consistent() {
                 assert!(s.project_keys.contains(&team.project_key));
             }
             assert_eq!(!s.skills.is_empty(), s.role == "technician", "{}", s.key);
-            assert!(s.skills.iter().all(|k| DEFAULT_CATEGORIES.iter().any(|c| c.code == k)));
+            assert!(
+                s.skills
+                    .iter()
+                    .all(|k| DEFAULT_CATEGORIES.iter().any(|c| c.code == k))
+            );
         }
         for p in &c.projects {
             let of_role = |role| {

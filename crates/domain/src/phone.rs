@@ -15,7 +15,13 @@ pub fn normalize_phone(input: &str) -> Option<String> {
     }
     let national = digits
         .strip_prefix("0086")
-        .or_else(|| if input.trim_start().starts_with('+') { digits.strip_prefix("86") } else { None })
+        .or_else(|| {
+            if input.trim_start().starts_with('+') {
+                digits.strip_prefix("86")
+            } else {
+                None
+            }
+        })
         .unwrap_or(&digits);
     let bytes = national.as_bytes();
     let mobile = bytes.len() == 11 && bytes[0] == b'1' && (b'3'..=b'9').contains(&bytes[1]);
@@ -41,16 +47,39 @@ mod tests {
 
     #[test]
     fn mobiles_and_landlines_normalise() {
-        assert_eq!(normalize_phone("138 1234 5678").as_deref(), Some("13812345678"));
-        assert_eq!(normalize_phone("+86 138-1234-5678").as_deref(), Some("13812345678"));
-        assert_eq!(normalize_phone("0086 13812345678").as_deref(), Some("13812345678"));
-        assert_eq!(normalize_phone("(0755) 2345-6789").as_deref(), Some("075523456789"));
-        assert_eq!(normalize_phone("021-12345678").as_deref(), Some("02112345678"));
+        assert_eq!(
+            normalize_phone("138 1234 5678").as_deref(),
+            Some("13812345678")
+        );
+        assert_eq!(
+            normalize_phone("+86 138-1234-5678").as_deref(),
+            Some("13812345678")
+        );
+        assert_eq!(
+            normalize_phone("0086 13812345678").as_deref(),
+            Some("13812345678")
+        );
+        assert_eq!(
+            normalize_phone("(0755) 2345-6789").as_deref(),
+            Some("075523456789")
+        );
+        assert_eq!(
+            normalize_phone("021-12345678").as_deref(),
+            Some("02112345678")
+        );
     }
 
     #[test]
     fn other_strings_are_not_phones() {
-        for bad in ["", "12345", "12812345678", "1381234567a", "138123456789", "电话13812345678", "+8613"] {
+        for bad in [
+            "",
+            "12345",
+            "12812345678",
+            "1381234567a",
+            "138123456789",
+            "电话13812345678",
+            "+8613",
+        ] {
             assert_eq!(normalize_phone(bad), None, "{bad}");
         }
     }

@@ -41,7 +41,9 @@ mod tests {
 
     #[test]
     fn days_turn_at_local_midnight() {
-        let at = chrono::DateTime::parse_from_rfc3339("2026-11-23T16:30:00Z").unwrap().to_utc();
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-23T16:30:00Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(local_date("Asia/Shanghai", at).to_string(), "2026-11-24");
         assert_eq!(local_date("Europe/London", at).to_string(), "2026-11-23");
         assert_eq!(local_date("Nowhere/Else", at).to_string(), "2026-11-24");

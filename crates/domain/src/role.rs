@@ -32,7 +32,10 @@ impl Role {
 
     /// Desk roles run the whole closed loop: accept, dispatch, follow up, close.
     pub fn is_desk(self) -> bool {
-        matches!(self, Role::Admin | Role::Manager | Role::Supervisor | Role::Agent | Role::Butler)
+        matches!(
+            self,
+            Role::Admin | Role::Manager | Role::Supervisor | Role::Agent | Role::Butler
+        )
     }
 
     /// Company-wide roles may be given no project and then see all of them.

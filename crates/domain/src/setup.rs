@@ -7,7 +7,7 @@ use crate::closed_loop::FollowUpPolicy;
 use crate::dispatch::DispatchMode;
 use crate::dispatch::field_work::MAX_REQUIRED_PHOTOS;
 use crate::phone::normalize_phone;
-use crate::place::{ProjectKind, RoomKind, DEFAULT_TIME_ZONE, is_known_time_zone};
+use crate::place::{DEFAULT_TIME_ZONE, ProjectKind, RoomKind, is_known_time_zone};
 use crate::resident::{ResidentRole, ServiceTier, TeamKind};
 use crate::role::Role;
 use crate::taxonomy::{Kind, category_kind};
@@ -46,12 +46,20 @@ pub struct NewProject {
 impl ProjectInput {
     pub fn validate(self) -> Result<NewProject, ValidationError> {
         let mut p = Problems::new();
-        let rule = Allowed::Code { min: 1, max: MAX_CODE };
+        let rule = Allowed::Code {
+            min: 1,
+            max: MAX_CODE,
+        };
         if self.code.trim().is_empty() {
             p.refuse("code", FieldErrorCode::Required, rule);
         } else if self.code.trim().len() > MAX_CODE {
             p.refuse("code", FieldErrorCode::TooLong, rule);
-        } else if !self.code.trim().bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        } else if !self
+            .code
+            .trim()
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
             p.refuse("code", FieldErrorCode::Invalid, rule);
         }
         p.text("name", &self.name, 200);
@@ -60,7 +68,9 @@ impl ProjectInput {
             Some(code) => p.code("kind", code),
             None => Some(ProjectKind::Residential),
         };
-        let time_zone = self.time_zone.unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned());
+        let time_zone = self
+            .time_zone
+            .unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned());
         if !is_known_time_zone(&time_zone) {
             p.refuse("time_zone", FieldErrorCode::Invalid, Allowed::TimeZone);
         }
@@ -124,10 +134,21 @@ impl RoomInput {
             None => Some(RoomKind::Residential),
         };
         if self.floor.is_some_and(|f| !(-10..=300).contains(&f)) {
-            p.refuse("floor", FieldErrorCode::OutOfRange, Allowed::Range { min: -10, max: 300 });
+            p.refuse(
+                "floor",
+                FieldErrorCode::OutOfRange,
+                Allowed::Range { min: -10, max: 300 },
+            );
         }
-        if self.area_m2.is_some_and(|a| !(a.is_finite() && a > 0.0 && a < 1_000_000.0)) {
-            p.refuse("area_m2", FieldErrorCode::OutOfRange, Allowed::Positive { max: 1_000_000 });
+        if self
+            .area_m2
+            .is_some_and(|a| !(a.is_finite() && a > 0.0 && a < 1_000_000.0))
+        {
+            p.refuse(
+                "area_m2",
+                FieldErrorCode::OutOfRange,
+                Allowed::Positive { max: 1_000_000 },
+            );
         }
         p.into_result(NewRoom {
             unit: self.unit.unwrap_or_default().trim().to_owned(),
@@ -178,7 +199,13 @@ impl ResidentInput {
         let (Some(phone), Some(role), Some(tier)) = (phone, role, tier) else {
             return Err(p.into_result(()).expect_err("recorded"));
         };
-        p.into_result(NewResident { name: self.name.trim().to_owned(), phone, room_id: self.room_id, role, tier })
+        p.into_result(NewResident {
+            name: self.name.trim().to_owned(),
+            phone,
+            room_id: self.room_id,
+            role,
+            tier,
+        })
     }
 }
 
@@ -215,13 +242,29 @@ impl StaffInput {
     pub fn validate(self) -> Result<NewStaff, ValidationError> {
         let mut p = Problems::new();
         let username_ok = (2..=64).contains(&self.username.len())
-            && self.username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+            && self
+                .username
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
         if !username_ok {
-            p.refuse("username", FieldErrorCode::Invalid, Allowed::Username { min: 2, max: 64 });
+            p.refuse(
+                "username",
+                FieldErrorCode::Invalid,
+                Allowed::Username { min: 2, max: 64 },
+            );
         }
         check_password(&mut p, &self.password);
-        let profile = StaffEditInput { name: self.name, role: self.role, project_ids: self.project_ids, skills: self.skills, phone: self.phone }.check(&mut p);
-        let Some(profile) = profile else { return Err(p.into_result(()).expect_err("recorded")) };
+        let profile = StaffEditInput {
+            name: self.name,
+            role: self.role,
+            project_ids: self.project_ids,
+            skills: self.skills,
+            phone: self.phone,
+        }
+        .check(&mut p);
+        let Some(profile) = profile else {
+            return Err(p.into_result(()).expect_err("recorded"));
+        };
         p.into_result(NewStaff {
             username: self.username.to_lowercase(),
             password: self.password,
@@ -236,7 +279,10 @@ impl StaffInput {
 
 /// A password an admin gives: at least [`MIN_PASSWORD`] characters, at most [`MAX_PASSWORD`] bytes.
 fn check_password(p: &mut Problems, password: &str) {
-    let rule = Allowed::Length { min: MIN_PASSWORD, max: MAX_PASSWORD };
+    let rule = Allowed::Length {
+        min: MIN_PASSWORD,
+        max: MAX_PASSWORD,
+    };
     if password.chars().count() < MIN_PASSWORD {
         p.refuse("password", FieldErrorCode::TooShort, rule);
     } else if password.len() > MAX_PASSWORD {
@@ -274,7 +320,9 @@ impl StaffEditInput {
     pub fn validate(self) -> Result<StaffProfile, ValidationError> {
         let mut p = Problems::new();
         let profile = self.check(&mut p);
-        let Some(profile) = profile else { return Err(p.into_result(()).expect_err("recorded")) };
+        let Some(profile) = profile else {
+            return Err(p.into_result(()).expect_err("recorded"));
+        };
         p.into_result(profile)
     }
 
@@ -299,20 +347,30 @@ impl StaffEditInput {
                 p.add(format!("skills[{i}]"), FieldErrorCode::Invalid);
             }
         }
-        let phone = self.phone.as_deref().filter(|raw| !raw.trim().is_empty()).map(|raw| {
-            let normal = normalize_phone(raw);
-            if normal.is_none() {
-                p.refuse("phone", FieldErrorCode::Invalid, Allowed::Phone);
-            }
-            normal
-        });
+        let phone = self
+            .phone
+            .as_deref()
+            .filter(|raw| !raw.trim().is_empty())
+            .map(|raw| {
+                let normal = normalize_phone(raw);
+                if normal.is_none() {
+                    p.refuse("phone", FieldErrorCode::Invalid, Allowed::Phone);
+                }
+                normal
+            });
         let mut project_ids: Vec<String> = Vec::new();
         for id in self.project_ids {
             if !project_ids.contains(&id) {
                 project_ids.push(id);
             }
         }
-        Some(StaffProfile { name: self.name.trim().to_owned(), role: role?, project_ids, skills: self.skills, phone: phone.flatten() })
+        Some(StaffProfile {
+            name: self.name.trim().to_owned(),
+            role: role?,
+            project_ids,
+            skills: self.skills,
+            phone: phone.flatten(),
+        })
     }
 }
 
@@ -356,9 +414,20 @@ impl TeamInput {
     pub fn validate(self) -> Result<NewTeam, ValidationError> {
         let mut p = Problems::new();
         p.text("project_id", &self.project_id, 64);
-        let edit = TeamEditInput { name: self.name, kind: self.kind }.check(&mut p);
-        let Some(edit) = edit else { return Err(p.into_result(()).expect_err("recorded")) };
-        p.into_result(NewTeam { project_id: self.project_id, name: edit.name, kind: edit.kind, member_ids: self.member_ids })
+        let edit = TeamEditInput {
+            name: self.name,
+            kind: self.kind,
+        }
+        .check(&mut p);
+        let Some(edit) = edit else {
+            return Err(p.into_result(()).expect_err("recorded"));
+        };
+        p.into_result(NewTeam {
+            project_id: self.project_id,
+            name: edit.name,
+            kind: edit.kind,
+            member_ids: self.member_ids,
+        })
     }
 }
 
@@ -382,14 +451,19 @@ impl TeamEditInput {
     pub fn validate(self) -> Result<TeamEdit, ValidationError> {
         let mut p = Problems::new();
         let edit = self.check(&mut p);
-        let Some(edit) = edit else { return Err(p.into_result(()).expect_err("recorded")) };
+        let Some(edit) = edit else {
+            return Err(p.into_result(()).expect_err("recorded"));
+        };
         p.into_result(edit)
     }
 
     fn check(self, p: &mut Problems) -> Option<TeamEdit> {
         p.text("name", &self.name, 100);
         let kind = p.code("kind", &self.kind)?;
-        Some(TeamEdit { name: self.name.trim().to_owned(), kind })
+        Some(TeamEdit {
+            name: self.name.trim().to_owned(),
+            kind,
+        })
     }
 }
 
@@ -437,12 +511,23 @@ impl CategoryInput {
         }
         p.text("label_zh", &self.label_zh, 100);
         p.text("label_en", &self.label_en, 100);
-        let follow_up_policy = self.follow_up_policy.as_deref().and_then(|f| p.code("follow_up_policy", f));
-        let dispatch_mode = self.dispatch_mode.as_deref().and_then(|m| p.code("dispatch_mode", m));
-        if self.min_photos.is_some_and(|n| !(0..=MAX_REQUIRED_PHOTOS).contains(&n)) {
+        let follow_up_policy = self
+            .follow_up_policy
+            .as_deref()
+            .and_then(|f| p.code("follow_up_policy", f));
+        let dispatch_mode = self
+            .dispatch_mode
+            .as_deref()
+            .and_then(|m| p.code("dispatch_mode", m));
+        if self
+            .min_photos
+            .is_some_and(|n| !(0..=MAX_REQUIRED_PHOTOS).contains(&n))
+        {
             p.add("min_photos", FieldErrorCode::OutOfRange);
         }
-        let Some(kind) = kind else { return Err(p.into_result(()).expect_err("recorded")) };
+        let Some(kind) = kind else {
+            return Err(p.into_result(()).expect_err("recorded"));
+        };
         p.into_result(NewCategory {
             code: self.code,
             kind,
@@ -472,7 +557,13 @@ mod tests {
             phone: None,
         };
         assert!(input("manager", vec![]).validate().is_ok());
-        assert_eq!(input("agent", vec!["p1".into()]).validate().unwrap().username, "agent1");
+        assert_eq!(
+            input("agent", vec!["p1".into()])
+                .validate()
+                .unwrap()
+                .username,
+            "agent1"
+        );
         let err = input("agent", vec![]).validate().unwrap_err();
         assert_eq!(err.0[0].field, "project_ids");
         assert!(input("resident", vec!["p1".into()]).validate().is_err());
@@ -495,36 +586,107 @@ mod tests {
 
     #[test]
     fn rooms_and_projects_have_sensible_defaults() {
-        let room = RoomInput { unit: None, number: " 1502 ".into(), kind: None, floor: Some(15), area_m2: Some(89.5) }
-            .validate()
-            .unwrap();
-        assert_eq!((room.unit.as_str(), room.number.as_str(), room.kind), ("", "1502", RoomKind::Residential));
-        let project = ProjectInput { code: "cuihu".into(), name: "翠湖花园".into(), kind: None, time_zone: None, address: None }
-            .validate()
-            .unwrap();
+        let room = RoomInput {
+            unit: None,
+            number: " 1502 ".into(),
+            kind: None,
+            floor: Some(15),
+            area_m2: Some(89.5),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(
+            (room.unit.as_str(), room.number.as_str(), room.kind),
+            ("", "1502", RoomKind::Residential)
+        );
+        let project = ProjectInput {
+            code: "cuihu".into(),
+            name: "翠湖花园".into(),
+            kind: None,
+            time_zone: None,
+            address: None,
+        }
+        .validate()
+        .unwrap();
         assert_eq!(project.time_zone, "Asia/Shanghai");
-        let bad = ProjectInput { code: "翠湖".into(), name: "翠湖花园".into(), kind: None, time_zone: Some("Mars/Base".into()), address: None }
-            .validate()
-            .unwrap_err();
+        let bad = ProjectInput {
+            code: "翠湖".into(),
+            name: "翠湖花园".into(),
+            kind: None,
+            time_zone: Some("Mars/Base".into()),
+            address: None,
+        }
+        .validate()
+        .unwrap_err();
         assert_eq!(bad.0.len(), 2);
     }
 
     #[test]
     fn a_refused_field_carries_what_its_rule_allows() {
-        let bad = ProjectInput { code: "翠 湖".into(), name: "x".repeat(201), kind: None, time_zone: None, address: None }.validate().unwrap_err();
-        let allowed: Vec<_> = bad.0.iter().map(|e| (e.field.as_str(), e.code, e.allowed)).collect();
+        let bad = ProjectInput {
+            code: "翠 湖".into(),
+            name: "x".repeat(201),
+            kind: None,
+            time_zone: None,
+            address: None,
+        }
+        .validate()
+        .unwrap_err();
+        let allowed: Vec<_> = bad
+            .0
+            .iter()
+            .map(|e| (e.field.as_str(), e.code, e.allowed))
+            .collect();
         assert_eq!(
             allowed,
             [
-                ("code", FieldErrorCode::Invalid, Some(Allowed::Code { min: 1, max: MAX_CODE })),
-                ("name", FieldErrorCode::TooLong, Some(Allowed::Length { min: 1, max: 200 })),
+                (
+                    "code",
+                    FieldErrorCode::Invalid,
+                    Some(Allowed::Code {
+                        min: 1,
+                        max: MAX_CODE
+                    })
+                ),
+                (
+                    "name",
+                    FieldErrorCode::TooLong,
+                    Some(Allowed::Length { min: 1, max: 200 })
+                ),
             ]
         );
-        let room = RoomInput { unit: None, number: "1".into(), kind: None, floor: Some(301), area_m2: Some(-1.0) }.validate().unwrap_err();
-        assert_eq!(room.0[0].allowed, Some(Allowed::Range { min: -10, max: 300 }));
-        assert_eq!(room.0[1].allowed, Some(Allowed::Positive { max: 1_000_000 }));
-        let password = PasswordInput { password: "short".into() }.validate().unwrap_err();
-        assert_eq!((password.0[0].code, password.0[0].allowed), (FieldErrorCode::TooShort, Some(Allowed::Length { min: MIN_PASSWORD, max: MAX_PASSWORD })));
+        let room = RoomInput {
+            unit: None,
+            number: "1".into(),
+            kind: None,
+            floor: Some(301),
+            area_m2: Some(-1.0),
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(
+            room.0[0].allowed,
+            Some(Allowed::Range { min: -10, max: 300 })
+        );
+        assert_eq!(
+            room.0[1].allowed,
+            Some(Allowed::Positive { max: 1_000_000 })
+        );
+        let password = PasswordInput {
+            password: "short".into(),
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(
+            (password.0[0].code, password.0[0].allowed),
+            (
+                FieldErrorCode::TooShort,
+                Some(Allowed::Length {
+                    min: MIN_PASSWORD,
+                    max: MAX_PASSWORD
+                })
+            )
+        );
     }
 
     #[test]
@@ -536,15 +698,48 @@ mod tests {
             skills: vec!["repair".into()],
             phone: phone.map(str::to_owned),
         };
-        let profile = edit("supervisor", vec!["p1".into(), "p1".into()], Some("")).validate().unwrap();
-        assert_eq!((profile.name.as_str(), profile.role, profile.project_ids, profile.phone), ("张师傅", Role::Supervisor, vec!["p1".to_owned()], None), "an empty phone clears it; projects once each");
+        let profile = edit("supervisor", vec!["p1".into(), "p1".into()], Some(""))
+            .validate()
+            .unwrap();
+        assert_eq!(
+            (
+                profile.name.as_str(),
+                profile.role,
+                profile.project_ids,
+                profile.phone
+            ),
+            ("张师傅", Role::Supervisor, vec!["p1".to_owned()], None),
+            "an empty phone clears it; projects once each"
+        );
         let err = edit("agent", vec![], Some("123")).validate().unwrap_err();
         let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["project_ids", "phone"]);
-        assert!(edit("resident", vec!["p1".into()], None).validate().is_err(), "residents are not staff");
-        let team = TeamEditInput { name: " 工程部 ".into(), kind: "engineering".into() }.validate().unwrap();
-        assert_eq!(team, TeamEdit { name: "工程部".into(), kind: TeamKind::Engineering });
-        assert!(TeamEditInput { name: "".into(), kind: "plumbing".into() }.validate().is_err());
+        assert!(
+            edit("resident", vec!["p1".into()], None)
+                .validate()
+                .is_err(),
+            "residents are not staff"
+        );
+        let team = TeamEditInput {
+            name: " 工程部 ".into(),
+            kind: "engineering".into(),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(
+            team,
+            TeamEdit {
+                name: "工程部".into(),
+                kind: TeamKind::Engineering
+            }
+        );
+        assert!(
+            TeamEditInput {
+                name: "".into(),
+                kind: "plumbing".into()
+            }
+            .validate()
+            .is_err()
+        );
     }
 }
-

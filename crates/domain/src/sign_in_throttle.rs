@@ -52,7 +52,9 @@ impl Throttle {
 
     /// How long the next guess must wait after `failures` counted ones.
     pub fn wait_after(&self, failures: u32) -> Duration {
-        let Some(beyond) = failures.checked_sub(self.free) else { return Duration::zero() };
+        let Some(beyond) = failures.checked_sub(self.free) else {
+            return Duration::zero();
+        };
         let factor = 1i64.checked_shl(beyond.min(40)).unwrap_or(i64::MAX);
         let wait = self.first_wait.num_seconds().saturating_mul(factor);
         Duration::seconds(wait.min(self.longest_wait.num_seconds()))
@@ -60,7 +62,12 @@ impl Throttle {
 
     /// The failures to count now: the earlier ones, unless they are old enough to forget, plus
     /// this one.
-    pub fn count_with(&self, earlier: u32, last_failure_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> u32 {
+    pub fn count_with(
+        &self,
+        earlier: u32,
+        last_failure_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> u32 {
         let remembered = match last_failure_at {
             Some(at) if now - at < MEMORY => earlier,
             _ => 0,
@@ -78,28 +85,54 @@ pub struct Window {
 
 /// Sign-in code requests per phone: one a minute, five an hour, ten a day.
 pub const CODE_REQUESTS_PER_PHONE: &[Window] = &[
-    Window { window: Duration::minutes(1), count: 1 },
-    Window { window: Duration::hours(1), count: 5 },
-    Window { window: Duration::hours(24), count: 10 },
+    Window {
+        window: Duration::minutes(1),
+        count: 1,
+    },
+    Window {
+        window: Duration::hours(1),
+        count: 5,
+    },
+    Window {
+        window: Duration::hours(24),
+        count: 10,
+    },
 ];
 
 /// Sign-in code requests per client address, whatever the phones: generous, as a carrier's
 /// address may carry a whole estate, yet a bound on how many messages one address can cause.
 pub const CODE_REQUESTS_PER_CLIENT: &[Window] = &[
-    Window { window: Duration::minutes(1), count: 20 },
-    Window { window: Duration::hours(1), count: 200 },
-    Window { window: Duration::hours(24), count: 1000 },
+    Window {
+        window: Duration::minutes(1),
+        count: 20,
+    },
+    Window {
+        window: Duration::hours(1),
+        count: 200,
+    },
+    Window {
+        window: Duration::hours(24),
+        count: 1000,
+    },
 ];
 
 /// When the next request is allowed, given the earlier requests' times (any order); `None` when
 /// it is allowed now.
-pub fn next_request_at(limits: &[Window], earlier: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let mut newest_first: Vec<DateTime<Utc>> = earlier.iter().copied().filter(|at| *at <= now).collect();
+pub fn next_request_at(
+    limits: &[Window],
+    earlier: &[DateTime<Utc>],
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let mut newest_first: Vec<DateTime<Utc>> =
+        earlier.iter().copied().filter(|at| *at <= now).collect();
     newest_first.sort_unstable_by(|a, b| b.cmp(a));
     limits
         .iter()
         .filter_map(|limit| {
-            let inside: Vec<&DateTime<Utc>> = newest_first.iter().take_while(|at| now - **at < limit.window).collect();
+            let inside: Vec<&DateTime<Utc>> = newest_first
+                .iter()
+                .take_while(|at| now - **at < limit.window)
+                .collect();
             // The request that must age out of the window first is the count-th newest.
             (inside.len() >= limit.count).then(|| *inside[limit.count - 1] + limit.window)
         })

@@ -77,8 +77,14 @@ impl DefaultCategory {
 pub fn category_kind(code: &str) -> Option<Kind> {
     let (prefix, rest) = code.split_once('.')?;
     let well_formed = !rest.is_empty()
-        && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if well_formed { prefix.parse().ok() } else { None }
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if well_formed {
+        prefix.parse().ok()
+    } else {
+        None
+    }
 }
 
 /// The categories a fresh installation ships with. Codes are stable; labels are editable.
@@ -87,7 +93,11 @@ pub const DEFAULT_CATEGORIES: &[DefaultCategory] = &[
     c("repair.electric", "电气照明", "Electrical and lighting"),
     c("repair.gas", "燃气", "Gas"),
     c("repair.elevator", "电梯", "Elevator"),
-    c("repair.door_access", "门禁门窗", "Doors, windows and access"),
+    c(
+        "repair.door_access",
+        "门禁门窗",
+        "Doors, windows and access",
+    ),
     c("repair.public_facility", "公共设施", "Public facilities"),
     c("repair.structure", "房屋本体", "Building structure"),
     c("repair.fire_safety", "消防设施", "Fire safety"),
@@ -119,7 +129,11 @@ pub const DEFAULT_CATEGORIES: &[DefaultCategory] = &[
 ];
 
 const fn c(code: &'static str, label_zh: &'static str, label_en: &'static str) -> DefaultCategory {
-    DefaultCategory { code, label_zh, label_en }
+    DefaultCategory {
+        code,
+        label_zh,
+        label_en,
+    }
 }
 
 #[cfg(test)]
@@ -134,7 +148,10 @@ mod tests {
             assert!(seen.insert(category.code), "duplicate {}", category.code);
         }
         for kind in Kind::ALL {
-            assert!(DEFAULT_CATEGORIES.iter().any(|c| c.kind() == *kind), "{kind} has no category");
+            assert!(
+                DEFAULT_CATEGORIES.iter().any(|c| c.kind() == *kind),
+                "{kind} has no category"
+            );
         }
     }
 

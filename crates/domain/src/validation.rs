@@ -53,7 +53,8 @@ crate::code::code_enum! {
 /// characters are never typed by a person, break PostgreSQL (NUL) and hide text from reviewers,
 /// so every text input refuses them.
 pub fn has_control_characters(text: &str) -> bool {
-    text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
 /// Collects every problem of an input, so a caller sees all of them in one answer.
@@ -66,12 +67,20 @@ impl Problems {
     }
 
     pub fn add(&mut self, field: impl Into<String>, code: FieldErrorCode) {
-        self.0.push(FieldError { field: field.into(), code, allowed: None });
+        self.0.push(FieldError {
+            field: field.into(),
+            code,
+            allowed: None,
+        });
     }
 
     /// Records a problem of a field whose rule says what it accepts.
     pub fn refuse(&mut self, field: impl Into<String>, code: FieldErrorCode, allowed: Allowed) {
-        self.0.push(FieldError { field: field.into(), code, allowed: Some(allowed) });
+        self.0.push(FieldError {
+            field: field.into(),
+            code,
+            allowed: Some(allowed),
+        });
     }
 
     /// Checks a required text: present, not blank, at most `max` characters.
@@ -87,7 +96,11 @@ impl Problems {
     /// Checks an optional text: when present, at most `max` characters.
     pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) {
         if value.is_some_and(|v| v.chars().count() > max) {
-            self.refuse(field, FieldErrorCode::TooLong, Allowed::Length { min: 0, max });
+            self.refuse(
+                field,
+                FieldErrorCode::TooLong,
+                Allowed::Length { min: 0, max },
+            );
         }
     }
 
@@ -106,7 +119,11 @@ impl Problems {
 
     /// `Ok(value)` when nothing was found, else every problem.
     pub fn into_result<T>(self, value: T) -> Result<T, ValidationError> {
-        if self.0.is_empty() { Ok(value) } else { Err(ValidationError(self.0)) }
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(ValidationError(self.0))
+        }
     }
 }
 
@@ -117,7 +134,11 @@ pub struct ValidationError(pub Vec<FieldError>);
 
 impl ValidationError {
     pub fn single(field: impl Into<String>, code: FieldErrorCode) -> Self {
-        Self(vec![FieldError { field: field.into(), code, allowed: None }])
+        Self(vec![FieldError {
+            field: field.into(),
+            code,
+            allowed: None,
+        }])
     }
 }
 

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::Utc;
+use guanjia_domain::place::ProjectKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::setup::{NewProject, NewStaff};
-use guanjia_domain::place::ProjectKind;
 use guanjia_storage::{Principal, Store};
 use serde_json::json;
 
@@ -30,14 +30,23 @@ const PASSWORD: &str = "bench-password";
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let folder = std::env::temp_dir().join(format!("guanjia-bench-{}", std::process::id()));
-    let url = args.database_url.clone().unwrap_or_else(|| format!("sqlite://{}/bench.db", folder.display()));
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}/bench.db", folder.display()));
     let store = Store::connect(&url).await?;
     store.migrate().await?;
     let username = format!("bench{}", std::process::id());
     let project_id = fixtures(&store, &username).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, guanjia_web::app(store, guanjia_web::Settings::default())).await });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            guanjia_web::app(store, guanjia_web::Settings::default()),
+        )
+        .await
+    });
     let client = reqwest::Client::new();
     let login: serde_json::Value = client
         .post(format!("{base}/api/v1/auth/login"))
@@ -48,12 +57,21 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         .await?;
     let token = login["token"].as_str().context("login failed")?.to_owned();
     let duration = Duration::from_secs(args.seconds);
-    println!("database: {url}\nclients: {}, {} s per phase", args.clients, args.seconds);
+    println!(
+        "database: {url}\nclients: {}, {} s per phase",
+        args.clients, args.seconds
+    );
     let reference = phase(args.clients, duration, {
         let (client, base) = (client.clone(), base.clone());
         move |_| {
             let request = client.get(format!("{base}/healthz"));
-            async move { request.send().await.map(|r| r.status().is_success()).unwrap_or(false) }
+            async move {
+                request
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false)
+            }
         }
     })
     .await;
@@ -69,7 +87,10 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     })
     .await;
     created.print("POST /api/v1/tickets");
-    println!("ratio: ticket creation runs at {:.3} of the reference rate", created.rate() / reference.rate());
+    println!(
+        "ratio: ticket creation runs at {:.3} of the reference rate",
+        created.rate() / reference.rate()
+    );
     if args.database_url.is_none() {
         let _ = std::fs::remove_dir_all(&folder);
     }
@@ -98,7 +119,9 @@ async fn fixtures(store: &Store, username: &str) -> anyhow::Result<String> {
         skills: vec![],
         phone: None,
     };
-    store.create_staff(Some(&admin), &company.id, agent, now).await?;
+    store
+        .create_staff(Some(&admin), &company.id, agent, now)
+        .await?;
     Ok(project.id)
 }
 
@@ -145,13 +168,21 @@ where
             let (mut ok, mut failed, mut n) = (Vec::new(), 0usize, client * 1_000_000);
             while started.elapsed() < duration {
                 let sent = Instant::now();
-                if request(n).await { ok.push(sent.elapsed()) } else { failed += 1 }
+                if request(n).await {
+                    ok.push(sent.elapsed())
+                } else {
+                    failed += 1
+                }
                 n += 1;
             }
             (ok, failed)
         }));
     }
-    let mut outcome = Outcome { latencies: Vec::new(), failures: 0, elapsed: Duration::ZERO };
+    let mut outcome = Outcome {
+        latencies: Vec::new(),
+        failures: 0,
+        elapsed: Duration::ZERO,
+    };
     for task in tasks {
         if let Ok((ok, failed)) = task.await {
             outcome.latencies.extend(ok);

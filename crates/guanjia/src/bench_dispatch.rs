@@ -17,7 +17,9 @@ use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
 use guanjia_domain::ticket::{Status, ticket_number};
 use guanjia_storage::entity::ticket;
 use guanjia_storage::{Principal, Store, hash_password};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, Database, DbBackend, EntityTrait, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, Database, DbBackend, EntityTrait, TransactionTrait,
+};
 
 #[derive(clap::Args)]
 pub struct BenchDispatchArgs {
@@ -40,14 +42,26 @@ const TIME_ZONE: &str = "Asia/Shanghai";
 const INSERT_ROWS: usize = 500;
 
 pub async fn run(args: BenchDispatchArgs) -> anyhow::Result<()> {
-    let folder = std::env::temp_dir().join(format!("guanjia-bench-dispatch-{}", std::process::id()));
-    let url = args.database_url.clone().unwrap_or_else(|| format!("sqlite://{}/bench.db", folder.display()));
+    let folder =
+        std::env::temp_dir().join(format!("guanjia-bench-dispatch-{}", std::process::id()));
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}/bench.db", folder.display()));
     let store = Store::connect(&url).await.context("connecting")?;
     store.migrate().await?;
     let now = Utc::now();
-    let company = store.ensure_company("bench-dispatch", "派单压测物业", now).await?;
+    let company = store
+        .ensure_company("bench-dispatch", "派单压测物业", now)
+        .await?;
     let admin = Principal::system(&company.id, "bench-dispatch");
-    let project = NewProject { code: "bench-dispatch".into(), name: "派单压测小区".into(), kind: ProjectKind::Residential, time_zone: TIME_ZONE.into(), address: None };
+    let project = NewProject {
+        code: "bench-dispatch".into(),
+        name: "派单压测小区".into(),
+        kind: ProjectKind::Residential,
+        time_zone: TIME_ZONE.into(),
+        address: None,
+    };
     let project = store.create_project(&admin, project, now).await?;
     let hash = hash_password("bench-dispatch-password".into()).await?;
     let mut technicians = Vec::with_capacity(args.technicians);
@@ -61,32 +75,39 @@ pub async fn run(args: BenchDispatchArgs) -> anyhow::Result<()> {
             skills: vec!["repair.water".into(), "repair.electric".into()],
             phone: None,
         };
-        technicians.push(store.insert_staff(None, &company.id, staff, hash.clone(), now).await?.staff.id);
+        technicians.push(
+            store
+                .insert_staff(None, &company.id, staff, hash.clone(), now)
+                .await?
+                .staff
+                .id,
+        );
     }
     // A second connection for the bulk load, which the Store's API does not offer.
     let db = Database::connect(&url).await?;
-    let job = |n: usize, id: String, assignee: Option<String>, status: Status| ticket::ActiveModel {
-        company_id: Set(company.id.clone()),
-        id: Set(id),
-        number: Set(ticket_number(local_date(TIME_ZONE, now), n as i64 + 1)),
-        project_id: Set(project.id.clone()),
-        kind: Set(Kind::Repair.as_str().to_owned()),
-        category: Set(Some("repair.water".into())),
-        urgency: Set(Urgency::Normal.as_str().to_owned()),
-        status: Set(status.as_str().to_owned()),
-        channel: Set(Channel::Phone.as_str().to_owned()),
-        title: Set("厨房水管漏水".into()),
-        description: Set("厨房水管漏水，请尽快派人维修".into()),
-        assignee_id: Set(assignee),
-        escalation_level: Set(0),
-        escalation_risk: Set(false),
-        reopen_count: Set(0),
-        paused_seconds: Set(0),
-        reported_at: Set(now),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    let job =
+        |n: usize, id: String, assignee: Option<String>, status: Status| ticket::ActiveModel {
+            company_id: Set(company.id.clone()),
+            id: Set(id),
+            number: Set(ticket_number(local_date(TIME_ZONE, now), n as i64 + 1)),
+            project_id: Set(project.id.clone()),
+            kind: Set(Kind::Repair.as_str().to_owned()),
+            category: Set(Some("repair.water".into())),
+            urgency: Set(Urgency::Normal.as_str().to_owned()),
+            status: Set(status.as_str().to_owned()),
+            channel: Set(Channel::Phone.as_str().to_owned()),
+            title: Set("厨房水管漏水".into()),
+            description: Set("厨房水管漏水，请尽快派人维修".into()),
+            assignee_id: Set(assignee),
+            escalation_level: Set(0),
+            escalation_risk: Set(false),
+            reopen_count: Set(0),
+            paused_seconds: Set(0),
+            reported_at: Set(now),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
     let loading = Instant::now();
     for from in (0..args.tickets).step_by(INSERT_ROWS) {
         let txn = db.begin().await?;
@@ -94,21 +115,49 @@ pub async fn run(args: BenchDispatchArgs) -> anyhow::Result<()> {
             let (lap, who) = (n / technicians.len(), n % technicians.len());
             // Technician k holds k % 8 jobs, so loads differ and least load has a choice.
             if lap < who % 8 {
-                job(n, guanjia_storage::new_id(), Some(technicians[who].clone()), Status::InProgress)
+                job(
+                    n,
+                    guanjia_storage::new_id(),
+                    Some(technicians[who].clone()),
+                    Status::InProgress,
+                )
             } else {
-                job(n, guanjia_storage::new_id(), None, if n % 3 == 0 { Status::Resolved } else { Status::New })
+                job(
+                    n,
+                    guanjia_storage::new_id(),
+                    None,
+                    if n % 3 == 0 {
+                        Status::Resolved
+                    } else {
+                        Status::New
+                    },
+                )
             }
         });
-        ticket::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+        ticket::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
         txn.commit().await?;
     }
-    let ids: Vec<String> = (0..args.samples).map(|_| guanjia_storage::new_id()).collect();
-    let waiting = ids.iter().enumerate().map(|(n, id)| job(args.tickets + n, id.clone(), None, Status::Accepted));
-    ticket::Entity::insert_many(waiting).exec_without_returning(&db).await?;
+    let ids: Vec<String> = (0..args.samples)
+        .map(|_| guanjia_storage::new_id())
+        .collect();
+    let waiting = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| job(args.tickets + n, id.clone(), None, Status::Accepted));
+    ticket::Entity::insert_many(waiting)
+        .exec_without_returning(&db)
+        .await?;
     if db.get_database_backend() == DbBackend::Postgres {
         db.execute_unprepared("VACUUM ANALYZE").await?;
     }
-    println!("database: {url}\n{} technicians, {} open tickets loaded in {:.1} s", args.technicians, args.tickets, loading.elapsed().as_secs_f64());
+    println!(
+        "database: {url}\n{} technicians, {} open tickets loaded in {:.1} s",
+        args.technicians,
+        args.tickets,
+        loading.elapsed().as_secs_f64()
+    );
 
     let mut reads = Vec::with_capacity(ids.len());
     let mut decisions = Vec::with_capacity(ids.len());
@@ -122,9 +171,19 @@ pub async fn run(args: BenchDispatchArgs) -> anyhow::Result<()> {
         anyhow::ensure!(done.assigned, "a decision assigns: {}", done.explanation);
     }
     let (read, decision) = (median(&mut reads), median(&mut decisions));
-    println!("reference: read one ticket by id     median {:>8.3} ms", ms(read));
-    println!("auto-dispatch decision (incl. write) median {:>8.3} ms   p95 {:>8.3} ms", ms(decision), ms(percentile(&mut decisions, 0.95)));
-    println!("ratio decision / reference: {:.1}", decision.as_secs_f64() / read.as_secs_f64().max(1e-9));
+    println!(
+        "reference: read one ticket by id     median {:>8.3} ms",
+        ms(read)
+    );
+    println!(
+        "auto-dispatch decision (incl. write) median {:>8.3} ms   p95 {:>8.3} ms",
+        ms(decision),
+        ms(percentile(&mut decisions, 0.95))
+    );
+    println!(
+        "ratio decision / reference: {:.1}",
+        decision.as_secs_f64() / read.as_secs_f64().max(1e-9)
+    );
     if args.database_url.is_none() {
         let _ = std::fs::remove_dir_all(&folder);
     }

@@ -23,7 +23,10 @@ use guanjia_domain::ticket::{Status, ticket_number};
 use guanjia_storage::entity::{sla_clock, sla_step, ticket};
 use guanjia_storage::{Principal, Store};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
 
 #[derive(clap::Args)]
 pub struct BenchSlaArgs {
@@ -67,34 +70,120 @@ const CHANGED_RESOLUTION_DAYS: u32 = 3;
 
 /// A property desk's usual mix: kind, category, urgency, title, description.
 const MIX: [(Kind, &str, Urgency, &str, &str); 10] = [
-    (Kind::Repair, "repair.water", Urgency::Normal, "厨房水管漏水", "3栋2单元1502室厨房水管漏水，请尽快派人维修"),
-    (Kind::Repair, "repair.electric", Urgency::Normal, "楼道灯不亮", "5栋1单元12楼楼道灯不亮，晚上回家看不见"),
-    (Kind::Repair, "repair.elevator", Urgency::Urgent, "电梯异响", "2栋1号电梯运行时有异响，请尽快检查"),
-    (Kind::Repair, "repair.water", Urgency::Emergency, "水管爆裂", "地下车库B区水管爆裂，水流很大"),
-    (Kind::Repair, "repair.door_access", Urgency::Normal, "单元门禁失灵", "7栋单元门禁刷卡没反应"),
-    (Kind::Complaint, "complaint.noise", Urgency::Normal, "夜间装修噪音", "楼上晚上十点后还在装修，噪音很大"),
-    (Kind::Complaint, "complaint.parking", Urgency::Normal, "车位被占", "我的固定车位被别人的车占了"),
-    (Kind::Inquiry, "inquiry.fee", Urgency::Normal, "物业费缴纳", "物业费可以在哪里缴纳？能开发票吗？"),
-    (Kind::Inquiry, "inquiry.delivery", Urgency::Normal, "快递代收", "快递放在哪里领取？"),
-    (Kind::Service, "service.access_card", Urgency::Normal, "办理门禁卡", "想给家里老人再办一张门禁卡"),
+    (
+        Kind::Repair,
+        "repair.water",
+        Urgency::Normal,
+        "厨房水管漏水",
+        "3栋2单元1502室厨房水管漏水，请尽快派人维修",
+    ),
+    (
+        Kind::Repair,
+        "repair.electric",
+        Urgency::Normal,
+        "楼道灯不亮",
+        "5栋1单元12楼楼道灯不亮，晚上回家看不见",
+    ),
+    (
+        Kind::Repair,
+        "repair.elevator",
+        Urgency::Urgent,
+        "电梯异响",
+        "2栋1号电梯运行时有异响，请尽快检查",
+    ),
+    (
+        Kind::Repair,
+        "repair.water",
+        Urgency::Emergency,
+        "水管爆裂",
+        "地下车库B区水管爆裂，水流很大",
+    ),
+    (
+        Kind::Repair,
+        "repair.door_access",
+        Urgency::Normal,
+        "单元门禁失灵",
+        "7栋单元门禁刷卡没反应",
+    ),
+    (
+        Kind::Complaint,
+        "complaint.noise",
+        Urgency::Normal,
+        "夜间装修噪音",
+        "楼上晚上十点后还在装修，噪音很大",
+    ),
+    (
+        Kind::Complaint,
+        "complaint.parking",
+        Urgency::Normal,
+        "车位被占",
+        "我的固定车位被别人的车占了",
+    ),
+    (
+        Kind::Inquiry,
+        "inquiry.fee",
+        Urgency::Normal,
+        "物业费缴纳",
+        "物业费可以在哪里缴纳？能开发票吗？",
+    ),
+    (
+        Kind::Inquiry,
+        "inquiry.delivery",
+        Urgency::Normal,
+        "快递代收",
+        "快递放在哪里领取？",
+    ),
+    (
+        Kind::Service,
+        "service.access_card",
+        Urgency::Normal,
+        "办理门禁卡",
+        "想给家里老人再办一张门禁卡",
+    ),
 ];
 
 /// Open statuses, new ones twice as common as the others.
-const STATUSES: [Status; 6] = [Status::New, Status::New, Status::Accepted, Status::Dispatched, Status::InProgress, Status::Resolved];
-const CHANNELS: [Channel; 4] = [Channel::Phone, Channel::Wechat, Channel::App, Channel::FrontDesk];
+const STATUSES: [Status; 6] = [
+    Status::New,
+    Status::New,
+    Status::Accepted,
+    Status::Dispatched,
+    Status::InProgress,
+    Status::Resolved,
+];
+const CHANNELS: [Channel; 4] = [
+    Channel::Phone,
+    Channel::Wechat,
+    Channel::App,
+    Channel::FrontDesk,
+];
 
 pub async fn run(args: BenchSlaArgs) -> anyhow::Result<()> {
-    ensure!(args.tickets > 0 && args.sweep_tickets >= args.tickets, "--sweep-tickets must be at least --tickets (> 0)");
-    ensure!(args.fire > 0 && args.sweeps > 0, "--fire and --sweeps must be positive");
+    ensure!(
+        args.tickets > 0 && args.sweep_tickets >= args.tickets,
+        "--sweep-tickets must be at least --tickets (> 0)"
+    );
+    ensure!(
+        args.fire > 0 && args.sweeps > 0,
+        "--fire and --sweeps must be positive"
+    );
     let folder = std::env::temp_dir().join(format!("guanjia-bench-sla-{}", std::process::id()));
-    let url = args.database_url.clone().unwrap_or_else(|| format!("sqlite://{}/bench.db", folder.display()));
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}/bench.db", folder.display()));
     let store = Store::connect(&url).await?;
     store.migrate().await?;
     // The bulk load goes around the Store, which offers no way to write tickets in bulk.
     let mut options = sea_orm::ConnectOptions::new(url.as_str());
     options.sqlx_logging(false);
-    let db = sea_orm::Database::connect(options).await.context("connecting for the bulk load")?;
-    ensure!(ticket::Entity::find().count(&db).await? == 0, "bench-sla needs an empty database");
+    let db = sea_orm::Database::connect(options)
+        .await
+        .context("connecting for the bulk load")?;
+    ensure!(
+        ticket::Entity::find().count(&db).await? == 0,
+        "bench-sla needs an empty database"
+    );
     let site = Site::create(&store).await?;
     println!("database: {url}");
     let bench = Bench { store, db, site };
@@ -121,7 +210,10 @@ impl Bench {
         let (store, db, company_id) = (&self.store, &self.db, &self.site.company_id);
         let now = Utc::now();
         let loaded = load_tickets(db, &self.site, 0, tickets, now).await?;
-        println!("loaded {tickets} open tickets in {:.1} s", loaded.as_secs_f64());
+        println!(
+            "loaded {tickets} open tickets in {:.1} s",
+            loaded.as_secs_f64()
+        );
         settle(db).await?;
         let started = Instant::now();
         let read = read_open(db, company_id).await?;
@@ -130,8 +222,14 @@ impl Bench {
         let started = Instant::now();
         let visited = store.recompute_clocks(company_id, now).await?;
         let first_time = started.elapsed();
-        ensure!(visited == tickets as u64, "recomputed {visited} of {tickets} tickets");
-        let (clocks, steps) = (sla_clock::Entity::find().count(db).await?, sla_step::Entity::find().count(db).await?);
+        ensure!(
+            visited == tickets as u64,
+            "recomputed {visited} of {tickets} tickets"
+        );
+        let (clocks, steps) = (
+            sla_clock::Entity::find().count(db).await?,
+            sla_step::Entity::find().count(db).await?,
+        );
         settle(db).await?;
         let started = Instant::now();
         store.recompute_clocks(company_id, now).await?;
@@ -141,8 +239,15 @@ impl Bench {
         let change_time = started.elapsed();
 
         let rate = |d: Duration| tickets as f64 / d.as_secs_f64();
-        println!("\n(a) recompute the deadlines of {tickets} open tickets (batches of {READ_BATCH})");
-        println!("  {:<42} {:>8.2} s {:>9.0} tickets/s", "reference: read the same rows", read_time.as_secs_f64(), rate(read_time));
+        println!(
+            "\n(a) recompute the deadlines of {tickets} open tickets (batches of {READ_BATCH})"
+        );
+        println!(
+            "  {:<42} {:>8.2} s {:>9.0} tickets/s",
+            "reference: read the same rows",
+            read_time.as_secs_f64(),
+            rate(read_time)
+        );
         let rows = [
             ("recompute (creates clocks and steps)", first_time),
             ("recompute again (nothing to change)", again_time),
@@ -157,8 +262,13 @@ impl Bench {
                 time.as_secs_f64() / read_time.as_secs_f64()
             );
         }
-        println!("  created {clocks} clocks and {steps} steps ({:.1} steps per ticket)", steps as f64 / tickets as f64);
-        println!("  policy change: the standard policy answers in {CHANGED_RESPONSE_MINUTES} minutes instead of 15 and resolves in {CHANGED_RESOLUTION_DAYS} business days instead of 2");
+        println!(
+            "  created {clocks} clocks and {steps} steps ({:.1} steps per ticket)",
+            steps as f64 / tickets as f64
+        );
+        println!(
+            "  policy change: the standard policy answers in {CHANGED_RESPONSE_MINUTES} minutes instead of 15 and resolves in {CHANGED_RESOLUTION_DAYS} business days instead of 2"
+        );
         Ok(())
     }
 
@@ -166,15 +276,29 @@ impl Bench {
     /// open ticket's clocks follow at once.
     async fn change_standard_policy(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
         let admin = Principal::system(&self.site.company_id, "bench-sla");
-        let always_open = self.store.calendars(&admin).await?.into_iter().find(|c| c.preset.as_deref() == Some("always_open")).context("the seeded 24×7 calendar")?;
+        let always_open = self
+            .store
+            .calendars(&admin)
+            .await?
+            .into_iter()
+            .find(|c| c.preset.as_deref() == Some("always_open"))
+            .context("the seeded 24×7 calendar")?;
         let mut spec = default_policies(&always_open.id)
             .into_iter()
             .find(|p| p.criteria == Criteria::default() && p.calendar_id.is_none())
             .context("the standard policy among the defaults")?;
-        let stored = self.store.sla_policies(&admin).await?.into_iter().find(|p| p.name == spec.name).context("the standard policy")?;
+        let stored = self
+            .store
+            .sla_policies(&admin)
+            .await?
+            .into_iter()
+            .find(|p| p.name == spec.name)
+            .context("the standard policy")?;
         spec.targets.first_response = Some(Target::Minutes(CHANGED_RESPONSE_MINUTES));
         spec.targets.resolution = Some(Target::BusinessDays(CHANGED_RESOLUTION_DAYS));
-        self.store.update_sla_policy(&admin, &stored.id, spec, now).await?;
+        self.store
+            .update_sla_policy(&admin, &stored.id, spec, now)
+            .await?;
         Ok(())
     }
 
@@ -190,23 +314,39 @@ impl Bench {
             let started = Instant::now();
             store.recompute_clocks(&self.site.company_id, now).await?;
             let made = started.elapsed();
-            println!("\nloaded {more} more open tickets in {:.1} s; their clocks and steps by recompute in {:.1} s", loaded.as_secs_f64(), made.as_secs_f64());
+            println!(
+                "\nloaded {more} more open tickets in {:.1} s; their clocks and steps by recompute in {:.1} s",
+                loaded.as_secs_f64(),
+                made.as_secs_f64()
+            );
         }
         // Steady state: what fell due before now has fired on earlier sweeps.
         let marked = sla_step::Entity::update_many()
             .col_expr(sla_step::Column::FiredAt, Expr::value(now))
-            .col_expr(sla_step::Column::FireAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(
+                sla_step::Column::FireAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
             .filter(sla_step::Column::FireAt.lte(now))
             .exec(db)
             .await?
             .rows_affected;
         settle(db).await?;
         let steps = sla_step::Entity::find().count(db).await?;
-        let pending = sla_step::Entity::find().filter(sla_step::Column::FireAt.is_not_null()).count(db).await?;
-        let next_day = sla_step::Entity::find().filter(sla_step::Column::FireAt.lte(now + chrono::Duration::days(1))).count(db).await?;
+        let pending = sla_step::Entity::find()
+            .filter(sla_step::Column::FireAt.is_not_null())
+            .count(db)
+            .await?;
+        let next_day = sla_step::Entity::find()
+            .filter(sla_step::Column::FireAt.lte(now + chrono::Duration::days(1)))
+            .count(db)
+            .await?;
 
         // Taken in turns, so that the reference meets the same caches and background work.
-        let (mut pings, mut idle) = (Vec::with_capacity(args.sweeps), Vec::with_capacity(args.sweeps));
+        let (mut pings, mut idle) = (
+            Vec::with_capacity(args.sweeps),
+            Vec::with_capacity(args.sweeps),
+        );
         for _ in 0..args.sweeps {
             let started = Instant::now();
             ensure!(store.ping().await, "the database does not answer");
@@ -238,14 +378,27 @@ impl Bench {
             }
         }
         let firing = started.elapsed();
-        ensure!(fired >= args.fire, "fired {fired} of {} due steps", args.fire);
+        ensure!(
+            fired >= args.fire,
+            "fired {fired} of {} due steps",
+            args.fire
+        );
 
         let ping = Stats::of(&mut pings);
         let idle = Stats::of(&mut idle);
         let in_pings = |seconds: f64| seconds / ping.mean.as_secs_f64();
         let per_step = firing.as_secs_f64() / fired as f64;
-        println!("\n(b) sweep among {} open tickets: {steps} steps, {marked} marked fired as due before now, {pending} pending", args.sweep_tickets);
-        println!("  {:<36} {:>5} × mean {:>8.3} ms  p95 {:>8.3} ms", "reference: ping", args.sweeps, ping.mean_ms(), ping.p95_ms());
+        println!(
+            "\n(b) sweep among {} open tickets: {steps} steps, {marked} marked fired as due before now, {pending} pending",
+            args.sweep_tickets
+        );
+        println!(
+            "  {:<36} {:>5} × mean {:>8.3} ms  p95 {:>8.3} ms",
+            "reference: ping",
+            args.sweeps,
+            ping.mean_ms(),
+            ping.p95_ms()
+        );
         println!(
             "  {:<36} {:>5} × mean {:>8.3} ms  p95 {:>8.3} ms   ratio {:.1} pings",
             "sweep, nothing due",
@@ -277,7 +430,10 @@ impl Bench {
             cost / 60.0 * 100.0,
             in_pings(cost)
         );
-        println!("    of which idle sweeps {idle_cost:.4} s ({:.0} pings)", in_pings(idle_cost));
+        println!(
+            "    of which idle sweeps {idle_cost:.4} s ({:.0} pings)",
+            in_pings(idle_cost)
+        );
         Ok(())
     }
 }
@@ -293,7 +449,10 @@ impl Stats {
         samples.sort();
         let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
         let index = ((samples.len() as f64 * 0.95).ceil() as usize).saturating_sub(1);
-        Stats { mean, p95: samples[index] }
+        Stats {
+            mean,
+            p95: samples[index],
+        }
     }
 
     fn mean_ms(&self) -> f64 {
@@ -318,7 +477,9 @@ struct Site {
 impl Site {
     async fn create(store: &Store) -> anyhow::Result<Site> {
         let now = Utc::now();
-        let company = store.ensure_company("bench-sla", "时限压测物业", now).await?;
+        let company = store
+            .ensure_company("bench-sla", "时限压测物业", now)
+            .await?;
         let admin = Principal::system(&company.id, "bench-sla");
         let project = NewProject {
             code: "bench-sla".into(),
@@ -330,8 +491,17 @@ impl Site {
         let project = store.create_project(&admin, project, now).await?;
         let mut ids = Vec::new();
         // The audiences of warnings and of each rung of the default ladder.
-        for (username, role) in [("sla-agent", Role::Agent), ("sla-tech", Role::Technician), ("sla-supervisor", Role::Supervisor), ("sla-manager", Role::Manager)] {
-            let project_ids = if role == Role::Manager { vec![] } else { vec![project.id.clone()] };
+        for (username, role) in [
+            ("sla-agent", Role::Agent),
+            ("sla-tech", Role::Technician),
+            ("sla-supervisor", Role::Supervisor),
+            ("sla-manager", Role::Manager),
+        ] {
+            let project_ids = if role == Role::Manager {
+                vec![]
+            } else {
+                vec![project.id.clone()]
+            };
             let staff = NewStaff {
                 username: username.into(),
                 password: "bench-sla-password".into(),
@@ -341,9 +511,20 @@ impl Site {
                 skills: vec![],
                 phone: None,
             };
-            ids.push(store.create_staff(Some(&admin), &company.id, staff, now).await?.staff.id);
+            ids.push(
+                store
+                    .create_staff(Some(&admin), &company.id, staff, now)
+                    .await?
+                    .staff
+                    .id,
+            );
         }
-        Ok(Site { company_id: company.id, project_id: project.id, agent_id: ids.remove(0), technician_id: ids.remove(0) })
+        Ok(Site {
+            company_id: company.id,
+            project_id: project.id,
+            agent_id: ids.remove(0),
+            technician_id: ids.remove(0),
+        })
     }
 
     /// The `n`th ticket: kinds, statuses and channels rotate; reporting times spread evenly over
@@ -354,17 +535,28 @@ impl Site {
         let reported_at = now - chrono::Duration::seconds((n as i64 * 7919 + 13) % SPREAD_SECONDS);
         let after = |minutes: i64| (reported_at + chrono::Duration::minutes(minutes)).min(now);
         let handled = status != Status::New;
-        let on_site = matches!(status, Status::Dispatched | Status::InProgress | Status::Resolved);
+        let on_site = matches!(
+            status,
+            Status::Dispatched | Status::InProgress | Status::Resolved
+        );
         let first_responded_at = handled.then(|| after(10));
-        let arrived_at = (kind == Kind::Repair && matches!(status, Status::InProgress | Status::Resolved)).then(|| after(90));
+        let arrived_at = (kind == Kind::Repair
+            && matches!(status, Status::InProgress | Status::Resolved))
+        .then(|| after(90));
         let resolved_at = (status == Status::Resolved).then(|| after(240));
-        let updated_at = resolved_at.or(arrived_at).or(first_responded_at).unwrap_or(reported_at);
+        let updated_at = resolved_at
+            .or(arrived_at)
+            .or(first_responded_at)
+            .unwrap_or(reported_at);
         // Left out: what a phone call from an unregistered caller has none of (room, household,
         // resident, team, links to other tickets, pauses, rating), so NULL or the column default.
         ticket::ActiveModel {
             company_id: Set(self.company_id.clone()),
             id: Set(guanjia_storage::new_id()),
-            number: Set(ticket_number(local_date(TIME_ZONE, reported_at), n as i64 + 1)),
+            number: Set(ticket_number(
+                local_date(TIME_ZONE, reported_at),
+                n as i64 + 1,
+            )),
             project_id: Set(self.project_id.clone()),
             contact_name: Set(Some(format!("业主{}", n % 997))),
             contact_phone: Set(Some(format!("138{:08}", n % 100_000_000))),
@@ -405,14 +597,22 @@ async fn settle(db: &DatabaseConnection) -> anyhow::Result<()> {
 }
 
 /// Inserts tickets `first..first + count`; returns how long it took.
-async fn load_tickets(db: &DatabaseConnection, site: &Site, first: usize, count: usize, now: DateTime<Utc>) -> anyhow::Result<Duration> {
+async fn load_tickets(
+    db: &DatabaseConnection,
+    site: &Site,
+    first: usize,
+    count: usize,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Duration> {
     let started = Instant::now();
     let end = first + count;
     for from in (first..end).step_by(LOAD_ROWS) {
         let txn = db.begin().await?;
         for chunk in (from..(from + LOAD_ROWS).min(end)).step_by(INSERT_ROWS) {
             let rows = (chunk..(chunk + INSERT_ROWS).min(end)).map(|n| site.ticket(n, now));
-            ticket::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+            ticket::Entity::insert_many(rows)
+                .exec_without_returning(&txn)
+                .await?;
         }
         txn.commit().await?;
     }
@@ -421,7 +621,11 @@ async fn load_tickets(db: &DatabaseConnection, site: &Site, first: usize, count:
 
 /// Reads every open ticket of the company as the recompute does: in id order, batch by batch.
 async fn read_open(db: &DatabaseConnection, company_id: &str) -> anyhow::Result<usize> {
-    let open: Vec<&str> = Status::ALL.iter().filter(|s| !s.is_final()).map(|s| s.as_str()).collect();
+    let open: Vec<&str> = Status::ALL
+        .iter()
+        .filter(|s| !s.is_final())
+        .map(|s| s.as_str())
+        .collect();
     let mut after = String::new();
     let mut read = 0;
     loop {
@@ -433,7 +637,9 @@ async fn read_open(db: &DatabaseConnection, company_id: &str) -> anyhow::Result<
             .limit(READ_BATCH)
             .all(db)
             .await?;
-        let Some(last) = batch.last() else { return Ok(read) };
+        let Some(last) = batch.last() else {
+            return Ok(read);
+        };
         after = last.id.clone();
         read += batch.len();
     }

@@ -51,7 +51,16 @@ impl Config {
             None => figment = figment.merge(Toml::file("guanjia.toml")),
         }
         // Only our settings: other GUANJIA_* variables (e.g. the tests' own) are not configuration.
-        let layered = figment.merge(Env::prefixed("GUANJIA_").only(&["database_url", "listen", "satisfied_at_least", "auto_close_days", "log", "sla_sweep_seconds", "files_dir", "behind_proxy"]));
+        let layered = figment.merge(Env::prefixed("GUANJIA_").only(&[
+            "database_url",
+            "listen",
+            "satisfied_at_least",
+            "auto_close_days",
+            "log",
+            "sla_sweep_seconds",
+            "files_dir",
+            "behind_proxy",
+        ]));
         layered.extract().map_err(Box::new)
     }
 }

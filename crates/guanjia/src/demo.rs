@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use anyhow::{Context, anyhow};
 use chrono::{Duration, Utc};
 use guanjia_demo::{DEMO_PASSWORD, DemoCompany, DemoStep, DemoTicket, demo_company};
-use guanjia_domain::setup::{NewProject, NewRoom, NewResident, NewStaff, NewTeam};
 use guanjia_domain::closed_loop::CallOutcome;
+use guanjia_domain::setup::{NewProject, NewResident, NewRoom, NewStaff, NewTeam};
 use guanjia_domain::ticket::{Action, ContactInput, TicketInput};
 use guanjia_storage::{PageRequest, Principal, Store, hash_password, staff_principal};
 
@@ -17,14 +17,35 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     let demo = demo_company(now);
     let company = store.ensure_company(&demo.code, &demo.name, now).await?;
     let loader = Principal::system(&company.id, "demo-loader");
-    let existing = store.projects(&loader, PageRequest { page: 1, per_page: 1 }).await?;
+    let existing = store
+        .projects(
+            &loader,
+            PageRequest {
+                page: 1,
+                per_page: 1,
+            },
+        )
+        .await?;
     if existing.total == 0 {
         tracing::info!("loading the demo company {} …", demo.name);
-        Loader { store, loader, keys: HashMap::new() }.run(&demo).await?;
+        Loader {
+            store,
+            loader,
+            keys: HashMap::new(),
+        }
+        .run(&demo)
+        .await?;
         tracing::info!("demo company loaded: {} tickets", demo.tickets.len());
     }
-    let logins: Vec<String> = demo.staff.iter().map(|s| format!("{} ({})", s.username, s.role)).collect();
-    tracing::info!("demo logins, password {DEMO_PASSWORD:?}: {}", logins.join(", "));
+    let logins: Vec<String> = demo
+        .staff
+        .iter()
+        .map(|s| format!("{} ({})", s.username, s.role))
+        .collect();
+    tracing::info!(
+        "demo logins, password {DEMO_PASSWORD:?}: {}",
+        logins.join(", ")
+    );
     Ok(())
 }
 
@@ -37,7 +58,10 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn id(&self, key: &str) -> anyhow::Result<String> {
-        self.keys.get(key).cloned().ok_or_else(|| anyhow!("demo key {key} was not loaded"))
+        self.keys
+            .get(key)
+            .cloned()
+            .ok_or_else(|| anyhow!("demo key {key} was not loaded"))
     }
 
     async fn run(&mut self, demo: &DemoCompany) -> anyhow::Result<()> {
@@ -50,10 +74,16 @@ impl Loader<'_> {
                 time_zone: project.time_zone.into(),
                 address: Some(project.address.clone()),
             };
-            let stored = self.store.create_project(&self.loader, input, start).await?;
+            let stored = self
+                .store
+                .create_project(&self.loader, input, start)
+                .await?;
             self.keys.insert(project.key.clone(), stored.id.clone());
             for building in &project.buildings {
-                let stored_building = self.store.create_building(&self.loader, &stored.id, building.name.clone(), start).await?;
+                let stored_building = self
+                    .store
+                    .create_building(&self.loader, &stored.id, building.name.clone(), start)
+                    .await?;
                 for room in &building.rooms {
                     let input = NewRoom {
                         unit: room.unit.clone().unwrap_or_default(),
@@ -62,7 +92,10 @@ impl Loader<'_> {
                         floor: Some(room.floor),
                         area_m2: room.area_m2,
                     };
-                    let stored_room = self.store.create_room(&self.loader, &stored_building.id, input, start).await?;
+                    let stored_room = self
+                        .store
+                        .create_room(&self.loader, &stored_building.id, input, start)
+                        .await?;
                     self.keys.insert(room.key.clone(), stored_room.id.clone());
                     for resident in &room.residents {
                         let input = NewResident {
@@ -72,7 +105,10 @@ impl Loader<'_> {
                             role: resident.role.parse()?,
                             tier: resident.tier.parse()?,
                         };
-                        let stored_resident = self.store.create_resident(&self.loader, input, start).await?;
+                        let stored_resident = self
+                            .store
+                            .create_resident(&self.loader, input, start)
+                            .await?;
                         self.keys.insert(resident.key.clone(), stored_resident.id);
                     }
                 }
@@ -87,11 +123,24 @@ impl Loader<'_> {
                 password: String::new(),
                 name: staff.name.clone(),
                 role: staff.role.parse()?,
-                project_ids: staff.project_keys.iter().map(|k| self.id(k)).collect::<anyhow::Result<_>>()?,
+                project_ids: staff
+                    .project_keys
+                    .iter()
+                    .map(|k| self.id(k))
+                    .collect::<anyhow::Result<_>>()?,
                 skills: staff.skills.clone(),
                 phone: Some(staff.phone.clone()),
             };
-            let member = self.store.insert_staff(Some(&self.loader), &self.loader.company_id, input, password_hash.clone(), start).await?;
+            let member = self
+                .store
+                .insert_staff(
+                    Some(&self.loader),
+                    &self.loader.company_id,
+                    input,
+                    password_hash.clone(),
+                    start,
+                )
+                .await?;
             self.keys.insert(staff.key.clone(), member.staff.id.clone());
             members.insert(staff.key.clone(), staff_principal(member));
         }
@@ -102,23 +151,38 @@ impl Loader<'_> {
                 .filter(|s| s.team_key.as_deref() == Some(team.key.as_str()))
                 .map(|s| self.id(&s.key))
                 .collect::<anyhow::Result<_>>()?;
-            let input = NewTeam { project_id: self.id(&team.project_key)?, name: team.name.clone(), kind: team.kind.parse()?, member_ids };
+            let input = NewTeam {
+                project_id: self.id(&team.project_key)?,
+                name: team.name.clone(),
+                kind: team.kind.parse()?,
+                member_ids,
+            };
             let stored = self.store.create_team(&self.loader, input, start).await?;
             self.keys.insert(team.key.clone(), stored.team.id);
         }
         for ticket in &demo.tickets {
-            self.ticket(ticket, &members).await.with_context(|| format!("demo ticket {}", ticket.key))?;
+            self.ticket(ticket, &members)
+                .await
+                .with_context(|| format!("demo ticket {}", ticket.key))?;
         }
         // The history was replayed with no scheduler watching: the warnings and escalations it
         // passed are settled, not fired all at once on the first sweep.
-        self.store.settle_past_steps(&self.loader, Utc::now()).await?;
+        self.store
+            .settle_past_steps(&self.loader, Utc::now())
+            .await?;
         // Thousands of rows just arrived: the planner learns of them now, not minutes later.
         self.store.analyze().await?;
         Ok(())
     }
 
-    async fn ticket(&self, ticket: &DemoTicket, members: &HashMap<String, Principal>) -> anyhow::Result<()> {
-        let owner = members.get(&ticket.first_contact_owner_key).ok_or_else(|| anyhow!("unknown owner"))?;
+    async fn ticket(
+        &self,
+        ticket: &DemoTicket,
+        members: &HashMap<String, Principal>,
+    ) -> anyhow::Result<()> {
+        let owner = members
+            .get(&ticket.first_contact_owner_key)
+            .ok_or_else(|| anyhow!("unknown owner"))?;
         let input = TicketInput {
             project_id: self.id(&ticket.project_key)?,
             channel: ticket.channel.into(),
@@ -127,14 +191,26 @@ impl Loader<'_> {
             category: ticket.category.map(Into::into),
             urgency: Some(ticket.urgency.into()),
             room_id: ticket.room_key.as_deref().map(|k| self.id(k)).transpose()?,
-            resident_id: ticket.resident_key.as_deref().map(|k| self.id(k)).transpose()?,
-            contact: ticket.contact.as_ref().map(|c| ContactInput { name: Some(c.name.clone()), phone: Some(c.phone.clone()) }),
+            resident_id: ticket
+                .resident_key
+                .as_deref()
+                .map(|k| self.id(k))
+                .transpose()?,
+            contact: ticket.contact.as_ref().map(|c| ContactInput {
+                name: Some(c.name.clone()),
+                phone: Some(c.phone.clone()),
+            }),
             title: Some(ticket.title.clone()),
             attachments: vec![],
             reported_at: None,
         };
-        let draft = input.validate(ticket.reported_at).map_err(|e| anyhow!("{e}"))?;
-        let created = self.store.create_ticket(owner, draft, None, ticket.reported_at).await?;
+        let draft = input
+            .validate(ticket.reported_at)
+            .map_err(|e| anyhow!("{e}"))?;
+        let created = self
+            .store
+            .create_ticket(owner, draft, None, ticket.reported_at)
+            .await?;
         for step in &ticket.steps {
             let actor = match step.actor_key.as_str() {
                 "resident" => Principal::resident(
@@ -143,7 +219,10 @@ impl Loader<'_> {
                     created.contact_name.as_deref().unwrap_or_default(),
                     created.household_id.iter().cloned().collect(),
                 ),
-                key => members.get(key).cloned().ok_or_else(|| anyhow!("unknown actor {key}"))?,
+                key => members
+                    .get(key)
+                    .cloned()
+                    .ok_or_else(|| anyhow!("unknown actor {key}"))?,
             };
             let action = self.action(step)?;
             self.store
@@ -161,12 +240,23 @@ impl Loader<'_> {
             "respond" => Action::Respond { body },
             "accept" => Action::Accept { note: body },
             "dispatch" => Action::Dispatch {
-                assignee_id: step.assignee_key.as_deref().map(|k| self.id(k)).transpose()?,
+                assignee_id: step
+                    .assignee_key
+                    .as_deref()
+                    .map(|k| self.id(k))
+                    .transpose()?,
                 team_id: None,
                 note: body,
             },
-            "arrive" => Action::Arrive { note: body, location: None },
-            "resolve" => Action::Resolve { body, materials: vec![], charges: vec![] },
+            "arrive" => Action::Arrive {
+                note: body,
+                location: None,
+            },
+            "resolve" => Action::Resolve {
+                body,
+                materials: vec![],
+                charges: vec![],
+            },
             "follow_up" => Action::FollowUp {
                 outcome: CallOutcome::Reached,
                 satisfaction: step.satisfaction.map(i64::from),
@@ -176,10 +266,14 @@ impl Loader<'_> {
             },
             "close" => Action::Close { note: body },
             "reopen" => Action::Reopen { reason },
-            "suspend" => Action::Suspend { reason: reason.unwrap_or_default() },
+            "suspend" => Action::Suspend {
+                reason: reason.unwrap_or_default(),
+            },
             "resume" => Action::Resume { note: body },
             "escalate" => Action::Escalate { reason },
-            "cancel" => Action::Cancel { reason: reason.unwrap_or_default() },
+            "cancel" => Action::Cancel {
+                reason: reason.unwrap_or_default(),
+            },
             "comment" => Action::Comment {
                 body: body.unwrap_or_default(),
                 visibility: step.visibility.unwrap_or("internal").parse()?,

@@ -21,7 +21,11 @@ use guanjia_web::Settings;
 use crate::config::Config;
 
 #[derive(Parser)]
-#[command(name = "guanjia", version, about = "Guanjia (管家): customer service for property management")]
+#[command(
+    name = "guanjia",
+    version,
+    about = "Guanjia (管家): customer service for property management"
+)]
 struct Cli {
     /// Configuration file (default: guanjia.toml in the working directory, if present).
     #[arg(long, global = true)]
@@ -81,7 +85,9 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::load(cli.config.as_deref()).context("reading configuration")?;
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     match cli.command {
@@ -94,10 +100,20 @@ async fn main() -> anyhow::Result<()> {
             open_store(&config).await?;
             tracing::info!("schema is up to date");
         }
-        Command::User { command: UserCommand::Create { username, role, projects, name } } => {
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    role,
+                    projects,
+                    name,
+                },
+        } => {
             let store = open_store(&config).await?;
             let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']).to_owned();
             let input = StaffInput {
                 name: name.unwrap_or_else(|| username.clone()),
@@ -116,10 +132,19 @@ async fn main() -> anyhow::Result<()> {
             let mut companies = store.companies().await?;
             let company = match companies.len() {
                 1 => companies.remove(0),
-                _ => store.ensure_company(DEFAULT_COMPANY_CODE, "默认物业公司", Utc::now()).await?,
+                _ => {
+                    store
+                        .ensure_company(DEFAULT_COMPANY_CODE, "默认物业公司", Utc::now())
+                        .await?
+                }
             };
-            let member = store.create_staff(None, &company.id, input, Utc::now()).await?;
-            println!("created {} ({}) id {}", member.staff.username, member.staff.role, member.staff.id);
+            let member = store
+                .create_staff(None, &company.id, input, Utc::now())
+                .await?;
+            println!(
+                "created {} ({}) id {}",
+                member.staff.username, member.staff.role, member.staff.id
+            );
         }
     }
     Ok(())
@@ -127,7 +152,9 @@ async fn main() -> anyhow::Result<()> {
 
 /// Connects and migrates: every command works on an up-to-date schema.
 async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    let store = Store::connect(&config.database_url).await.context("connecting to the database")?;
+    let store = Store::connect(&config.database_url)
+        .await
+        .context("connecting to the database")?;
     store.migrate().await.context("migrating the schema")?;
     Ok(store)
 }
@@ -135,15 +162,22 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
 async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     let store = open_store(config).await?.with_files_dir(&config.files_dir);
     if demo {
-        demo::load(&store).await.context("loading the demo company")?;
+        demo::load(&store)
+            .await
+            .context("loading the demo company")?;
     }
     let settings = Settings {
-        rules: LoopRules { satisfied_at_least: config.satisfied_at_least, auto_close_days: config.auto_close_days },
+        rules: LoopRules {
+            satisfied_at_least: config.satisfied_at_least,
+            auto_close_days: config.auto_close_days,
+        },
         // A demo has no SMS gateway: its residents read their sign-in codes from the log.
         log_sign_in_codes: demo,
         behind_proxy: config.behind_proxy,
     };
-    let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
     let address = listener.local_addr()?;
     // A name unique to this process (pid and a UUID: within the lease column for any address).
     let node = format!("{}-{}", std::process::id(), guanjia_storage::new_id());
@@ -152,7 +186,8 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     guanjia_web::spawn_housekeeping(store.clone());
     tracing::info!("listening on http://{address}");
     // With each connection's peer address: the sign-in throttle counts by it.
-    let app = guanjia_web::app(store, settings).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = guanjia_web::app(store, settings)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -13,19 +13,30 @@ fn binary() -> Command {
 /// A database URL for this test run, or `None` to skip (PostgreSQL without a server, locally).
 fn database(postgres: bool, name: &str) -> Option<String> {
     if !postgres {
-        let folder = std::env::temp_dir().join(format!("guanjia-cli-{name}-{}", std::process::id()));
+        let folder =
+            std::env::temp_dir().join(format!("guanjia-cli-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
         return Some(format!("sqlite://{}/guanjia.db", folder.display()));
     }
     let Ok(admin) = std::env::var("GUANJIA_TEST_POSTGRES_URL") else {
-        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CI=true but GUANJIA_TEST_POSTGRES_URL is not set");
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "CI=true but GUANJIA_TEST_POSTGRES_URL is not set"
+        );
         eprintln!("note: GUANJIA_TEST_POSTGRES_URL is not set; skipping the PostgreSQL run");
         return None;
     };
     let db = format!("gj_cli_{name}_{}", std::process::id());
-    let status = Command::new("psql").arg(&admin).args(["-qc", &format!("DROP DATABASE IF EXISTS {db}; ")]).status();
+    let status = Command::new("psql")
+        .arg(&admin)
+        .args(["-qc", &format!("DROP DATABASE IF EXISTS {db}; ")])
+        .status();
     assert!(status.is_ok_and(|s| s.success()), "psql drop");
-    let status = Command::new("psql").arg(&admin).args(["-qc", &format!("CREATE DATABASE {db}")]).status();
+    let status = Command::new("psql")
+        .arg(&admin)
+        .args(["-qc", &format!("CREATE DATABASE {db}")])
+        .status();
     assert!(status.is_ok_and(|s| s.success()), "psql create");
     let (base, _) = admin.rsplit_once('/').unwrap();
     Some(format!("{base}/{db}"))
@@ -46,15 +57,26 @@ impl Drop for Running {
 /// Starts `guanjia serve [--demo]` on port 0 and waits for its `listening on` line.
 fn serve(url: &str, demo: bool) -> Running {
     let mut command = binary();
-    command.arg("serve").env("GUANJIA_DATABASE_URL", url).env("GUANJIA_LISTEN", "127.0.0.1:0").env("GUANJIA_LOG", "info");
+    command
+        .arg("serve")
+        .env("GUANJIA_DATABASE_URL", url)
+        .env("GUANJIA_LISTEN", "127.0.0.1:0")
+        .env("GUANJIA_LOG", "info");
     if demo {
         command.arg("--demo");
     }
-    let mut child = command.stderr(Stdio::piped()).stdout(Stdio::null()).spawn().expect("start guanjia");
+    let mut child = command
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start guanjia");
     let stderr = child.stderr.take().unwrap();
     let mut lines = BufReader::new(stderr).lines();
     let base = loop {
-        let line = lines.next().expect("guanjia exited before listening").expect("read log");
+        let line = lines
+            .next()
+            .expect("guanjia exited before listening")
+            .expect("read log");
         if let Some(at) = line.find("listening on http://") {
             break line[at + "listening on ".len()..].trim().to_owned();
         }
@@ -74,15 +96,28 @@ async fn login(base: &str, username: &str, password: &str) -> String {
         .json()
         .await
         .unwrap();
-    response["token"].as_str().unwrap_or_else(|| panic!("login {username}: {response}")).to_owned()
+    response["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("login {username}: {response}"))
+        .to_owned()
 }
 
 async fn get(base: &str, token: &str, path: &str) -> Value {
-    reqwest::Client::new().get(format!("{base}{path}")).bearer_auth(token).send().await.unwrap().json().await.unwrap()
+    reqwest::Client::new()
+        .get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 async fn demo_loads_once_and_reads_like_a_real_company(postgres: bool) {
-    let Some(url) = database(postgres, "demo") else { return };
+    let Some(url) = database(postgres, "demo") else {
+        return;
+    };
     let mut counts = vec![];
     for _ in 0..2 {
         let server = serve(&url, true);
@@ -90,16 +125,30 @@ async fn demo_loads_once_and_reads_like_a_real_company(postgres: bool) {
         let tickets = get(&server.base, &admin, "/api/v1/tickets?per_page=200").await;
         let projects = get(&server.base, &admin, "/api/v1/projects").await;
         let residents = get(&server.base, &admin, "/api/v1/residents?per_page=1").await;
-        counts.push((tickets["total"].as_u64().unwrap(), projects["total"].as_u64().unwrap(), residents["total"].as_u64().unwrap()));
-        let statuses: std::collections::HashSet<&str> =
-            tickets["items"].as_array().unwrap().iter().map(|t| t["status"].as_str().unwrap()).collect();
-        assert!(statuses.len() >= 5, "the demo spans many statuses: {statuses:?}");
+        counts.push((
+            tickets["total"].as_u64().unwrap(),
+            projects["total"].as_u64().unwrap(),
+            residents["total"].as_u64().unwrap(),
+        ));
+        let statuses: std::collections::HashSet<&str> = tickets["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["status"].as_str().unwrap())
+            .collect();
+        assert!(
+            statuses.len() >= 5,
+            "the demo spans many statuses: {statuses:?}"
+        );
         // Every role can sign in with the printed password.
         for username in ["manager", "supervisor1", "agent1", "butler1", "tech1"] {
             login(&server.base, username, guanjia_demo::DEMO_PASSWORD).await;
         }
     }
-    assert_eq!(counts[0], counts[1], "a second start does not duplicate the demo");
+    assert_eq!(
+        counts[0], counts[1],
+        "a second start does not duplicate the demo"
+    );
     let (tickets, projects, residents) = counts[0];
     assert!((450..=550).contains(&tickets), "{tickets} tickets");
     assert_eq!(projects, 2);
@@ -107,8 +156,14 @@ async fn demo_loads_once_and_reads_like_a_real_company(postgres: bool) {
 }
 
 async fn the_first_admin_comes_from_the_command_line(postgres: bool) {
-    let Some(url) = database(postgres, "user") else { return };
-    let status = binary().arg("migrate").env("GUANJIA_DATABASE_URL", &url).status().unwrap();
+    let Some(url) = database(postgres, "user") else {
+        return;
+    };
+    let status = binary()
+        .arg("migrate")
+        .env("GUANJIA_DATABASE_URL", &url)
+        .status()
+        .unwrap();
     assert!(status.success());
     let mut create = binary()
         .args(["user", "create", "--username", "boss", "--role", "admin"])
@@ -117,16 +172,28 @@ async fn the_first_admin_comes_from_the_command_line(postgres: bool) {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    create.stdin.take().unwrap().write_all(b"a-long-secret\n").unwrap();
+    create
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a-long-secret\n")
+        .unwrap();
     let output = create.wait_with_output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     let weak = binary()
         .args(["user", "create", "--username", "weak", "--role", "agent"])
         .env("GUANJIA_DATABASE_URL", &url)
         .stdin(Stdio::piped())
         .output()
         .unwrap();
-    assert!(!weak.status.success(), "a short password and no project are refused");
+    assert!(
+        !weak.status.success(),
+        "a short password and no project are refused"
+    );
     let server = serve(&url, false);
     let token = login(&server.base, "boss", "a-long-secret").await;
     let me = get(&server.base, &token, "/api/v1/me").await;

@@ -14,7 +14,10 @@ use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
 use guanjia_domain::ticket::TicketDraft;
 use guanjia_storage::entity::{notification, sla_step, ticket, ticket_event};
 use guanjia_storage::{Principal, Store, staff_principal};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    TransactionTrait,
+};
 
 /// Enough tickets that each node's first claim (200 steps) leaves work for the other.
 const TICKETS: usize = 150;
@@ -33,13 +36,24 @@ type StepKey = (String, String, String);
 /// A fresh database on the PostgreSQL test server, or `None` to skip (no server, locally).
 async fn database() -> Option<String> {
     let Ok(admin) = std::env::var("GUANJIA_TEST_POSTGRES_URL") else {
-        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CI=true but GUANJIA_TEST_POSTGRES_URL is not set");
-        eprintln!("note: GUANJIA_TEST_POSTGRES_URL is not set; skipping the two-node test (it needs PostgreSQL)");
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "CI=true but GUANJIA_TEST_POSTGRES_URL is not set"
+        );
+        eprintln!(
+            "note: GUANJIA_TEST_POSTGRES_URL is not set; skipping the two-node test (it needs PostgreSQL)"
+        );
         return None;
     };
     let name = format!("gj_nodes_{}", guanjia_storage::new_id().replace('-', ""));
-    let server = sea_orm::Database::connect(&admin).await.expect("connect to the PostgreSQL test server");
-    server.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create the test database");
+    let server = sea_orm::Database::connect(&admin)
+        .await
+        .expect("connect to the PostgreSQL test server");
+    server
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create the test database");
     let (base, _) = admin.rsplit_once('/').expect("URL with a database name");
     Some(format!("{base}/{name}"))
 }
@@ -71,7 +85,10 @@ fn serve(url: &str) -> Node {
         .expect("start guanjia");
     let mut lines = BufReader::new(child.stderr.take().expect("piped stderr")).lines();
     let base = loop {
-        let line = lines.next().expect("guanjia exited before listening").expect("read log");
+        let line = lines
+            .next()
+            .expect("guanjia exited before listening")
+            .expect("read log");
         if let Some(at) = line.find("listening on http://") {
             break line[at + "listening on ".len()..].trim().to_owned();
         }
@@ -84,7 +101,12 @@ fn serve(url: &str) -> Node {
 impl Node {
     /// How many steps this process fired, from its Prometheus counter.
     async fn fired(&self) -> u64 {
-        let text = reqwest::get(format!("{}/metrics", self.base)).await.expect("GET /metrics").text().await.expect("metrics body");
+        let text = reqwest::get(format!("{}/metrics", self.base))
+            .await
+            .expect("GET /metrics")
+            .text()
+            .await
+            .expect("metrics body");
         text.lines()
             .find_map(|line| line.strip_prefix("guanjia_sla_steps_fired_total "))
             .map_or(0, |value| value.trim().parse().expect("a counter value"))
@@ -117,7 +139,14 @@ struct Company {
     admin_id: String,
 }
 
-async fn staff(store: &Store, company_id: &str, admin: Option<&Principal>, username: &str, role: Role, project_ids: Vec<String>) -> Principal {
+async fn staff(
+    store: &Store,
+    company_id: &str,
+    admin: Option<&Principal>,
+    username: &str,
+    role: Role,
+    project_ids: Vec<String>,
+) -> Principal {
     let input = NewStaff {
         username: username.into(),
         password: "nodes-password-1".into(),
@@ -127,13 +156,21 @@ async fn staff(store: &Store, company_id: &str, admin: Option<&Principal>, usern
         skills: vec![],
         phone: None,
     };
-    staff_principal(store.create_staff(admin, company_id, input, Utc::now()).await.expect(username))
+    staff_principal(
+        store
+            .create_staff(admin, company_id, input, Utc::now())
+            .await
+            .expect(username),
+    )
 }
 
 /// A company with a project on the 24×7 calendar (so that deadlines are wall-clock arithmetic
 /// whatever the time of day), its agent and supervisor, and a company-wide manager.
 async fn company(store: &Store) -> Company {
-    let company = store.ensure_company("nodes", "双节点物业", Utc::now()).await.expect("company");
+    let company = store
+        .ensure_company("nodes", "双节点物业", Utc::now())
+        .await
+        .expect("company");
     let admin = staff(store, &company.id, None, "admin", Role::Admin, vec![]).await;
     let project = NewProject {
         code: "nodes".into(),
@@ -142,13 +179,56 @@ async fn company(store: &Store) -> Company {
         time_zone: "Asia/Shanghai".into(),
         address: None,
     };
-    let project = store.create_project(&admin, project, Utc::now()).await.expect("project");
-    let always_open = store.calendars(&admin).await.expect("calendars").into_iter().find(|c| c.preset.as_deref() == Some("always_open")).expect("the seeded 24×7 calendar");
-    store.set_project_calendar(&admin, &project.id, Some(always_open.id), Utc::now()).await.expect("project calendar");
-    let agent = staff(store, &company.id, Some(&admin), "agent", Role::Agent, vec![project.id.clone()]).await;
-    let supervisor = staff(store, &company.id, Some(&admin), "supervisor", Role::Supervisor, vec![project.id.clone()]).await;
-    let manager = staff(store, &company.id, Some(&admin), "manager", Role::Manager, vec![]).await;
-    Company { id: company.id, project_id: project.id, agent, supervisor_id: supervisor.id, manager_id: manager.id, admin_id: admin.id }
+    let project = store
+        .create_project(&admin, project, Utc::now())
+        .await
+        .expect("project");
+    let always_open = store
+        .calendars(&admin)
+        .await
+        .expect("calendars")
+        .into_iter()
+        .find(|c| c.preset.as_deref() == Some("always_open"))
+        .expect("the seeded 24×7 calendar");
+    store
+        .set_project_calendar(&admin, &project.id, Some(always_open.id), Utc::now())
+        .await
+        .expect("project calendar");
+    let agent = staff(
+        store,
+        &company.id,
+        Some(&admin),
+        "agent",
+        Role::Agent,
+        vec![project.id.clone()],
+    )
+    .await;
+    let supervisor = staff(
+        store,
+        &company.id,
+        Some(&admin),
+        "supervisor",
+        Role::Supervisor,
+        vec![project.id.clone()],
+    )
+    .await;
+    let manager = staff(
+        store,
+        &company.id,
+        Some(&admin),
+        "manager",
+        Role::Manager,
+        vec![],
+    )
+    .await;
+    Company {
+        id: company.id,
+        project_id: project.id,
+        agent,
+        supervisor_id: supervisor.id,
+        manager_id: manager.id,
+        admin_id: admin.id,
+    }
 }
 
 /// Creates `count` inquiries reported two hours ago, as the agent; returns their ids.
@@ -172,13 +252,23 @@ async fn late_inquiries(store: &Store, company: &Company, count: usize) -> Vec<S
             escalation_risk: false,
             filled_from_text: vec![],
         };
-        ids.push(store.create_ticket(&company.agent, draft, None, now).await.expect("ticket").id);
+        ids.push(
+            store
+                .create_ticket(&company.agent, draft, None, now)
+                .await
+                .expect("ticket")
+                .id,
+        );
     }
     ids
 }
 
 /// The steps due now, checked to be exactly the four expected of each of `tickets`.
-async fn due_steps(db: &DatabaseConnection, company: &Company, tickets: &[String]) -> HashSet<StepKey> {
+async fn due_steps(
+    db: &DatabaseConnection,
+    company: &Company,
+    tickets: &[String],
+) -> HashSet<StepKey> {
     let due: HashSet<StepKey> = sla_step::Entity::find()
         .filter(sla_step::Column::CompanyId.eq(&company.id))
         .filter(sla_step::Column::FireAt.lte(Utc::now()))
@@ -188,9 +278,19 @@ async fn due_steps(db: &DatabaseConnection, company: &Company, tickets: &[String
         .into_iter()
         .map(|s| (s.ticket_id, s.clock, s.step))
         .collect();
-    let expected: HashSet<StepKey> =
-        tickets.iter().flat_map(|t| DUE.iter().map(move |step| (t.clone(), CLOCK.to_owned(), (*step).to_owned()))).collect();
-    assert_eq!(due.len(), expected.len(), "each ticket has exactly {} due steps", DUE.len());
+    let expected: HashSet<StepKey> = tickets
+        .iter()
+        .flat_map(|t| {
+            DUE.iter()
+                .map(move |step| (t.clone(), CLOCK.to_owned(), (*step).to_owned()))
+        })
+        .collect();
+    assert_eq!(
+        due.len(),
+        expected.len(),
+        "each ticket has exactly {} due steps",
+        DUE.len()
+    );
     assert_eq!(due, expected);
     due
 }
@@ -212,35 +312,65 @@ async fn wait_until_fired(db: &DatabaseConnection, company: &Company, expected: 
         if fired >= expected as u64 {
             return;
         }
-        assert!(started.elapsed() < PATIENCE, "only {fired} of {expected} steps fired within {PATIENCE:?}");
+        assert!(
+            started.elapsed() < PATIENCE,
+            "only {fired} of {expected} steps fired within {PATIENCE:?}"
+        );
         tokio::time::sleep(StdDuration::from_millis(200)).await;
     }
 }
 
 /// Each due step fired once: its row is fired and unleased, the timeline has one entry for it,
 /// and its one audience got one notification; nothing else fired or was told.
-async fn assert_fired_exactly_once(db: &DatabaseConnection, company: &Company, due: &HashSet<StepKey>) {
-    let steps = sla_step::Entity::find().filter(sla_step::Column::CompanyId.eq(&company.id)).all(db).await.expect("read steps");
-    let fired: HashSet<StepKey> =
-        steps.iter().filter(|s| s.fired_at.is_some()).map(|s| (s.ticket_id.clone(), s.clock.clone(), s.step.clone())).collect();
+async fn assert_fired_exactly_once(
+    db: &DatabaseConnection,
+    company: &Company,
+    due: &HashSet<StepKey>,
+) {
+    let steps = sla_step::Entity::find()
+        .filter(sla_step::Column::CompanyId.eq(&company.id))
+        .all(db)
+        .await
+        .expect("read steps");
+    let fired: HashSet<StepKey> = steps
+        .iter()
+        .filter(|s| s.fired_at.is_some())
+        .map(|s| (s.ticket_id.clone(), s.clock.clone(), s.step.clone()))
+        .collect();
     assert_eq!(&fired, due, "exactly the due steps fired");
-    let leased: Vec<&sla_step::Model> = steps.iter().filter(|s| s.lease_owner.is_some() || s.lease_until.is_some()).collect();
+    let leased: Vec<&sla_step::Model> = steps
+        .iter()
+        .filter(|s| s.lease_owner.is_some() || s.lease_until.is_some())
+        .collect();
     assert!(leased.is_empty(), "steps left leased: {leased:?}");
 
     let events = ticket_event::Entity::find()
         .filter(ticket_event::Column::CompanyId.eq(&company.id))
-        .filter(ticket_event::Column::Action.is_in(["sla_warning", "sla_escalation", "escalation_risk"]))
+        .filter(ticket_event::Column::Action.is_in([
+            "sla_warning",
+            "sla_escalation",
+            "escalation_risk",
+        ]))
         .all(db)
         .await
         .expect("read timeline");
     let mut per_step: BTreeMap<StepKey, usize> = BTreeMap::new();
     for e in &events {
         let field = |name: &str| e.details[name].as_str().unwrap_or_default().to_owned();
-        *per_step.entry((e.ticket_id.clone(), field("clock"), field("step"))).or_default() += 1;
+        *per_step
+            .entry((e.ticket_id.clone(), field("clock"), field("step")))
+            .or_default() += 1;
     }
     let twice: Vec<_> = per_step.iter().filter(|(_, n)| **n != 1).collect();
-    assert!(twice.is_empty(), "steps on the timeline more than once: {twice:?}");
-    assert_eq!(per_step.keys().cloned().collect::<HashSet<_>>(), *due, "one timeline entry per due step");
+    assert!(
+        twice.is_empty(),
+        "steps on the timeline more than once: {twice:?}"
+    );
+    assert_eq!(
+        per_step.keys().cloned().collect::<HashSet<_>>(),
+        *due,
+        "one timeline entry per due step"
+    );
 
     // Warnings go to the agent who took the call, level 1 to the project's supervisor, level 2
     // to the manager (none in the project: the company-wide one).
@@ -249,15 +379,29 @@ async fn assert_fired_exactly_once(db: &DatabaseConnection, company: &Company, d
         "escalation:2" => company.manager_id.clone(),
         _ => company.agent.id.clone(),
     };
-    let expected: BTreeMap<(String, String, String), usize> = due.iter().map(|(t, _, step)| ((audience(step), t.clone(), step.clone()), 1)).collect();
-    let notices = notification::Entity::find().filter(notification::Column::CompanyId.eq(&company.id)).all(db).await.expect("read notifications");
+    let expected: BTreeMap<(String, String, String), usize> = due
+        .iter()
+        .map(|(t, _, step)| ((audience(step), t.clone(), step.clone()), 1))
+        .collect();
+    let notices = notification::Entity::find()
+        .filter(notification::Column::CompanyId.eq(&company.id))
+        .all(db)
+        .await
+        .expect("read notifications");
     let mut told: BTreeMap<(String, String, String), usize> = BTreeMap::new();
     for n in notices {
         let step = n.details["step"].as_str().unwrap_or_default().to_owned();
-        *told.entry((n.recipient_id, n.ticket_id.unwrap_or_default(), step)).or_default() += 1;
+        *told
+            .entry((n.recipient_id, n.ticket_id.unwrap_or_default(), step))
+            .or_default() += 1;
     }
     assert_eq!(told, expected, "one notification per step, to its audience");
-    let per_recipient = |id: &str| told.iter().filter(|((r, _, _), _)| r == id).map(|(_, n)| n).sum::<usize>();
+    let per_recipient = |id: &str| {
+        told.iter()
+            .filter(|((r, _, _), _)| r == id)
+            .map(|(_, n)| n)
+            .sum::<usize>()
+    };
     let tickets = due.len() / DUE.len();
     assert_eq!(per_recipient(&company.agent.id), 2 * tickets);
     assert_eq!(per_recipient(&company.supervisor_id), tickets);
@@ -272,7 +416,10 @@ async fn assert_fired_exactly_once(db: &DatabaseConnection, company: &Company, d
         .into_iter()
         .map(|t| t.escalation_level)
         .collect();
-    assert!(levels.iter().all(|&l| l == 2), "every ticket climbed to level 2: {levels:?}");
+    assert!(
+        levels.iter().all(|&l| l == 2),
+        "every ticket climbed to level 2: {levels:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -290,7 +437,9 @@ async fn two_server_processes_fire_each_step_exactly_once() {
     // at the same time: the claim's row locks need a ROW SHARE lock on the table, which an
     // EXCLUSIVE lock holds back (plain reads still pass).
     let gate = db.begin().await.expect("begin");
-    gate.execute_unprepared("LOCK TABLE sla_steps IN EXCLUSIVE MODE").await.expect("lock sla_steps");
+    gate.execute_unprepared("LOCK TABLE sla_steps IN EXCLUSIVE MODE")
+        .await
+        .expect("lock sla_steps");
     let nodes = [serve(&url), serve(&url)];
     let started = Instant::now();
     loop {
@@ -307,15 +456,25 @@ async fn two_server_processes_fire_each_step_exactly_once() {
         if waiting == 2 {
             break;
         }
-        assert!(started.elapsed() < PATIENCE, "both nodes should reach their first sweep ({waiting} waiting)");
+        assert!(
+            started.elapsed() < PATIENCE,
+            "both nodes should reach their first sweep ({waiting} waiting)"
+        );
         tokio::time::sleep(StdDuration::from_millis(50)).await;
     }
     gate.commit().await.expect("open the gate");
     wait_until_fired(&db, &company, due.len()).await;
     let by_node = fired_by(&nodes, due.len()).await;
     drop(nodes);
-    assert_eq!(by_node.iter().sum::<u64>(), due.len() as u64, "fired per node: {by_node:?}");
-    assert!(by_node.iter().all(|&n| n > 0), "both nodes took part: {by_node:?}");
+    assert_eq!(
+        by_node.iter().sum::<u64>(),
+        due.len() as u64,
+        "fired per node: {by_node:?}"
+    );
+    assert!(
+        by_node.iter().all(|&n| n > 0),
+        "both nodes took part: {by_node:?}"
+    );
     assert_fired_exactly_once(&db, &company, &due).await;
 
     // Steps that fall due while no server runs fire as soon as one starts.
@@ -324,7 +483,11 @@ async fn two_server_processes_fire_each_step_exactly_once() {
     due.extend(missed_due);
     let node = [serve(&url)];
     wait_until_fired(&db, &company, due.len()).await;
-    assert_eq!(fired_by(&node, MISSED * DUE.len()).await, [(MISSED * DUE.len()) as u64], "the restarted node fired only the missed steps");
+    assert_eq!(
+        fired_by(&node, MISSED * DUE.len()).await,
+        [(MISSED * DUE.len()) as u64],
+        "the restarted node fired only the missed steps"
+    );
     drop(node);
     assert_fired_exactly_once(&db, &company, &due).await;
 }

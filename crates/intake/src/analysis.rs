@@ -244,7 +244,11 @@ mod tests {
     fn unknown_danger_wording_is_raised_with_its_evidence() {
         let analysis = analyze("地下室的电闸箱噼里啪啦冒蓝光");
         assert_eq!(analysis.urgency, "emergency");
-        let urgency = analysis.evidence.iter().find(|item| item.field == "urgency").unwrap();
+        let urgency = analysis
+            .evidence
+            .iter()
+            .find(|item| item.field == "urgency")
+            .unwrap();
         assert!(urgency.note.contains("labelled examples") && !urgency.words.is_empty());
         assert_eq!(analyze("电梯里的广告屏不亮了").urgency, "normal");
     }

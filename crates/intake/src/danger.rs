@@ -43,13 +43,20 @@ pub struct DangerModel {
 /// The model learned from the shipped examples, once per process.
 pub static DANGER: LazyLock<DangerModel> = LazyLock::new(|| {
     let examples: Vec<LabelledMessage> = parse_jsonl(EXAMPLES).expect("built-in examples parse");
-    DangerModel::learn(examples.iter().map(|m| (m.text.as_str(), m.urgency == "emergency")))
+    DangerModel::learn(
+        examples
+            .iter()
+            .map(|m| (m.text.as_str(), m.urgency == "emergency")),
+    )
 });
 
 impl DangerModel {
     /// Learns from (text, is an emergency) pairs.
     pub fn learn<'a>(examples: impl IntoIterator<Item = (&'a str, bool)>) -> Self {
-        let mut model = DangerModel { pairs: HashMap::new(), messages: [0, 0] };
+        let mut model = DangerModel {
+            pairs: HashMap::new(),
+            messages: [0, 0],
+        };
         for (text, danger) in examples {
             let class = usize::from(!danger);
             model.messages[class] += 1;
@@ -64,12 +71,17 @@ impl DangerModel {
     pub fn judge(&self, text: &str) -> DangerOpinion {
         let total = f64::from(self.messages[0] + self.messages[1]);
         if self.messages.contains(&0) {
-            return DangerOpinion { probability: 0.0, pairs: Vec::new() };
+            return DangerOpinion {
+                probability: 0.0,
+                pairs: Vec::new(),
+            };
         }
         let likelihood = |count: u32, class: usize| {
-            ((f64::from(count) + SMOOTHING) / (f64::from(self.messages[class]) + 2.0 * SMOOTHING)).ln()
+            ((f64::from(count) + SMOOTHING) / (f64::from(self.messages[class]) + 2.0 * SMOOTHING))
+                .ln()
         };
-        let mut log_odds = (f64::from(self.messages[0]) / total).ln() - (f64::from(self.messages[1]) / total).ln();
+        let mut log_odds =
+            (f64::from(self.messages[0]) / total).ln() - (f64::from(self.messages[1]) / total).ln();
         let mut weights: Vec<(f64, (char, char))> = Vec::new();
         for pair in pairs(text) {
             if let Some(&[danger, other]) = self.pairs.get(&pair) {
@@ -85,7 +97,10 @@ impl DangerModel {
             .take(EVIDENCE_PAIRS)
             .map(|(_, (a, b))| [a, b].iter().collect())
             .collect();
-        DangerOpinion { probability: 1.0 / (1.0 + (-log_odds).exp()), pairs }
+        DangerOpinion {
+            probability: 1.0 / (1.0 + (-log_odds).exp()),
+            pairs,
+        }
     }
 }
 
@@ -119,7 +134,31 @@ fn pairs(text: &str) -> Vec<(char, char)> {
 }
 
 fn is_separator(c: char) -> bool {
-    matches!(c, '，' | '。' | '！' | '？' | '!' | '?' | ',' | '.' | '、' | '；' | ';' | '：' | ':' | '“' | '”' | '"' | '（' | '）' | '(' | ')' | '…' | '~' | '～')
+    matches!(
+        c,
+        '，' | '。'
+            | '！'
+            | '？'
+            | '!'
+            | '?'
+            | ','
+            | '.'
+            | '、'
+            | '；'
+            | ';'
+            | '：'
+            | ':'
+            | '“'
+            | '”'
+            | '"'
+            | '（'
+            | '）'
+            | '('
+            | ')'
+            | '…'
+            | '~'
+            | '～'
+    )
 }
 
 #[cfg(test)]
@@ -128,7 +167,10 @@ mod tests {
 
     #[test]
     fn pairs_stay_within_runs_and_fold_numbers() {
-        assert_eq!(pairs("冒烟了，3栋"), vec![('冒', '烟'), ('烟', '了'), ('0', '栋')]);
+        assert_eq!(
+            pairs("冒烟了，3栋"),
+            vec![('冒', '烟'), ('烟', '了'), ('0', '栋')]
+        );
         assert_eq!(pairs("1502房"), vec![('0', '房')]);
         assert_eq!(pairs("wifi断"), vec![('a', '断')]);
     }
@@ -143,7 +185,10 @@ mod tests {
         ]);
         let smoke = model.judge("车库冒烟");
         let light = model.judge("车库灯不亮");
-        assert!(smoke.probability > 0.5 && light.probability < 0.5, "{smoke:?} {light:?}");
+        assert!(
+            smoke.probability > 0.5 && light.probability < 0.5,
+            "{smoke:?} {light:?}"
+        );
         assert_eq!(smoke.pairs, vec!["冒烟".to_owned()]);
     }
 

@@ -178,7 +178,10 @@ fn categories() -> Vec<CategoryRule> {
     [
         category("repair.water", 720, Room)
             .words(3.0, &["被水泡", "泡在水里", "灌了", "水位"])
-            .words(3.0, &["冒脏水", "粪水", "什么时候来水", "什么时候有水", "返臭"])
+            .words(
+                3.0,
+                &["冒脏水", "粪水", "什么时候来水", "什么时候有水", "返臭"],
+            )
             .words(1.5, &["脏水"])
             .tag(
                 "water.leak",
@@ -404,7 +407,11 @@ fn categories() -> Vec<CategoryRule> {
         category("repair.public_facility", 1440, Project)
             .words(3.0, &["广告牌", "招牌", "指示牌"])
             .tag("street_light", 3.0, &["路灯", "路灯杆"])
-            .tag("barrier", 3.0, &["道闸", "抬不起来", "落杆", "抬杆", "杆子", "栏杆不抬"])
+            .tag(
+                "barrier",
+                3.0,
+                &["道闸", "抬不起来", "落杆", "抬杆", "杆子", "栏杆不抬"],
+            )
             .tag("charger", 4.0, &["充电桩"])
             .tag(
                 "playground",
@@ -464,7 +471,10 @@ fn categories() -> Vec<CategoryRule> {
             .words(0.5, &["墙", "天花板", "吊顶"]),
         category("repair.fire_safety", 120, Building)
             .words(4.0, &["消防管道", "消防管"])
-            .words(4.5, &["烧起来", "冒火", "火星", "火很大", "焦味", "烧黑", "火光"])
+            .words(
+                4.5,
+                &["烧起来", "冒火", "火星", "火很大", "焦味", "烧黑", "火光"],
+            )
             .tag(
                 "fire",
                 4.5,
@@ -516,7 +526,10 @@ fn categories() -> Vec<CategoryRule> {
             .tag("ac.drip", 3.0, &["出风口", "空调漏水"])
             .tag("ac", 3.0, &["空调", "中央空调", "冷气"]),
         category("complaint.sanitation", 1440, Building)
-            .words(3.0, &["保洁", "没人扫", "不扫", "不拖", "臭气熏天", "味道太大"])
+            .words(
+                3.0,
+                &["保洁", "没人扫", "不扫", "不拖", "臭气熏天", "味道太大"],
+            )
             .tag(
                 "garbage",
                 3.0,
@@ -735,8 +748,33 @@ fn categories() -> Vec<CategoryRule> {
             )
             .words(1.5, &["草"]),
         category("complaint.repair_quality", 1440, Room)
-            .words(6.0, &["刚修的", "刚修好", "才修的", "刚修完", "到现在都没来", "没人来修", "多次报修"])
-            .words(4.0, &["都没来", "还没来", "修的什么", "报修一个", "报修一周", "报修两", "报修好几", "报修半个", "报修快", "报修都"])
+            .words(
+                6.0,
+                &[
+                    "刚修的",
+                    "刚修好",
+                    "才修的",
+                    "刚修完",
+                    "到现在都没来",
+                    "没人来修",
+                    "多次报修",
+                ],
+            )
+            .words(
+                4.0,
+                &[
+                    "都没来",
+                    "还没来",
+                    "修的什么",
+                    "报修一个",
+                    "报修一周",
+                    "报修两",
+                    "报修好几",
+                    "报修半个",
+                    "报修快",
+                    "报修都",
+                ],
+            )
             .words(
                 6.0,
                 &[
@@ -1253,7 +1291,16 @@ fn urgency_rules() -> Vec<UrgencyRule> {
     let lift = &["电梯", "梯"];
     let gas = &["燃气", "煤气", "天然气", "液化气"];
     // A complaint about a past repair is not a report that the thing is down now.
-    let past_repair = &["修了又", "修好没", "修完", "报修未果", "修了三次", "又修", "刚修", "才修"];
+    let past_repair = &[
+        "修了又",
+        "修好没",
+        "修完",
+        "报修未果",
+        "修了三次",
+        "又修",
+        "刚修",
+        "才修",
+    ];
     vec![
         rule(
             Emergency,
@@ -1449,12 +1496,36 @@ fn urgency_rules() -> Vec<UrgencyRule> {
         rule(
             Emergency,
             "a crime in progress",
-            &["撬车", "撬门", "撬锁", "抢劫", "正在偷", "小偷正在", "有个小偷", "有小偷在", "撬开", "砸车窗", "偷东西", "在撬", "在偷", "在砸"],
+            &[
+                "撬车",
+                "撬门",
+                "撬锁",
+                "抢劫",
+                "正在偷",
+                "小偷正在",
+                "有个小偷",
+                "有小偷在",
+                "撬开",
+                "砸车窗",
+                "偷东西",
+                "在撬",
+                "在偷",
+                "在砸",
+            ],
         ),
         rule(
             Urgent,
             "no water",
-            &["停水", "没水", "没有水", "断水", "不出水", "没来水", "什么时候来水", "什么时候有水"],
+            &[
+                "停水",
+                "没水",
+                "没有水",
+                "断水",
+                "不出水",
+                "没来水",
+                "什么时候来水",
+                "什么时候有水",
+            ],
         ),
         rule(
             Urgent,
@@ -1504,7 +1575,19 @@ fn urgency_rules() -> Vec<UrgencyRule> {
         rule(
             Urgent,
             "sewage backing up",
-            &["反水", "返水", "冒出来", "外溢", "冒脏水", "冒污水", "粪水", "冒到", "往上冒", "倒灌", "漫出来"],
+            &[
+                "反水",
+                "返水",
+                "冒出来",
+                "外溢",
+                "冒脏水",
+                "冒污水",
+                "粪水",
+                "冒到",
+                "往上冒",
+                "倒灌",
+                "漫出来",
+            ],
         ),
         rule(Urgent, "vehicles cannot leave", &["抬不起来", "出不去"]).about(&["道闸", "闸"]),
         rule(
@@ -1562,7 +1645,9 @@ fn escalation_rules() -> Vec<EscalationRule> {
                 "上访",
                 "政府",
                 "城管",
-            "消费者协会", "价格举报", "举报电话",
+                "消费者协会",
+                "价格举报",
+                "举报电话",
             ],
         ),
         escalation(
@@ -1578,7 +1663,12 @@ fn escalation_rules() -> Vec<EscalationRule> {
                 "电视台",
                 "记者",
                 "报社",
-            "拍了视频", "发到网上", "上网发帖", "发帖", "评评理", ],
+                "拍了视频",
+                "发到网上",
+                "上网发帖",
+                "发帖",
+                "评评理",
+            ],
         ),
         escalation("threatens to post online", true, &["网上", "朋友圈"]),
         escalation(
@@ -1608,7 +1698,12 @@ fn escalation_rules() -> Vec<EscalationRule> {
                 "不缴",
                 "拒绝缴纳",
                 "拒付",
-            "别想收", "不会再交", "不再交", "一分钱都不交", "休想", ],
+                "别想收",
+                "不会再交",
+                "不再交",
+                "一分钱都不交",
+                "休想",
+            ],
         ),
         escalation(
             "brings in the owners' committee",
@@ -1634,7 +1729,11 @@ fn escalation_rules() -> Vec<EscalationRule> {
                 "几十遍",
                 "十几次",
                 "几十次",
-            "好多回", "好几回", "无数遍", "三天两头", ],
+                "好多回",
+                "好几回",
+                "无数遍",
+                "三天两头",
+            ],
         ),
     ]
 }

@@ -23,7 +23,11 @@ const DEFAULT_WINDOW_MINUTES: u32 = 720;
 pub fn look_back_minutes(category: Option<&str>, vocabulary: &Vocabulary) -> u32 {
     match category.and_then(|code| vocabulary.category(code)) {
         Some(rule) => rule.duplicate_window_minutes,
-        None => vocabulary.categories.iter().map(|c| c.duplicate_window_minutes).fold(DEFAULT_WINDOW_MINUTES, u32::max),
+        None => vocabulary
+            .categories
+            .iter()
+            .map(|c| c.duplicate_window_minutes)
+            .fold(DEFAULT_WINDOW_MINUTES, u32::max),
     }
 }
 

@@ -447,7 +447,11 @@ mod tests {
         ] {
             for message in &set.messages {
                 let category = message.category.as_deref().unwrap_or_default();
-                assert!(DEFAULT_CATEGORIES.iter().any(|c| c.code == category), "{}", message.text);
+                assert!(
+                    DEFAULT_CATEGORIES.iter().any(|c| c.code == category),
+                    "{}",
+                    message.text
+                );
                 assert_eq!(
                     message.kind.as_deref(),
                     category.split('.').next(),

@@ -27,7 +27,22 @@ impl Urgency {
 
 /// Words that, written right before a trigger, say it is not happening (没冒烟, 不漏气, 没闻到味道)
 /// or only might (万一着火怎么跑).
-const NEGATIONS: [&str; 14] = ["没有", "没", "不", "未", "无", "没有闻到", "没闻到", "闻不到", "没看到", "万一", "如果", "要是", "以防", "防止"];
+const NEGATIONS: [&str; 14] = [
+    "没有",
+    "没",
+    "不",
+    "未",
+    "无",
+    "没有闻到",
+    "没闻到",
+    "闻不到",
+    "没看到",
+    "万一",
+    "如果",
+    "要是",
+    "以防",
+    "防止",
+];
 
 /// The decided urgency with its evidence.
 #[derive(Debug, Clone, PartialEq)]

@@ -140,7 +140,9 @@ impl VocabularyError {
     /// Where in the vocabulary the fault is, as a path of its JSON form.
     pub fn at(&self) -> &str {
         match self {
-            VocabularyError::BadCategoryCode { at, .. } | VocabularyError::BadKind { at, .. } | VocabularyError::Invalid { at, .. } => at,
+            VocabularyError::BadCategoryCode { at, .. }
+            | VocabularyError::BadKind { at, .. }
+            | VocabularyError::Invalid { at, .. } => at,
             VocabularyError::TooLarge(_) => "",
         }
     }
@@ -150,7 +152,10 @@ impl std::fmt::Display for VocabularyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             VocabularyError::BadCategoryCode { at, code } => {
-                write!(f, "{at}: category code {code:?} is not kind.category with a known kind")
+                write!(
+                    f,
+                    "{at}: category code {code:?} is not kind.category with a known kind"
+                )
             }
             VocabularyError::BadKind { at, kind } => write!(f, "{at}: unknown kind {kind:?}"),
             VocabularyError::Invalid { at, reason } => write!(f, "{at}: {reason}"),
@@ -174,10 +179,16 @@ fn invalid(at: String, reason: &'static str) -> VocabularyError {
 /// Every word is something to find: not blank.
 fn check_words(at: &str, words: &[String]) -> Result<(), VocabularyError> {
     if words.is_empty() {
-        return Err(invalid(format!("{at}.words"), "a word list needs at least one word"));
+        return Err(invalid(
+            format!("{at}.words"),
+            "a word list needs at least one word",
+        ));
     }
     match words.iter().position(|word| word.trim().is_empty()) {
-        Some(i) => Err(invalid(format!("{at}.words[{i}]"), "a word must not be blank")),
+        Some(i) => Err(invalid(
+            format!("{at}.words[{i}]"),
+            "a word must not be blank",
+        )),
         None => Ok(()),
     }
 }
@@ -186,7 +197,10 @@ fn check_weight(at: &str, weight: f32) -> Result<(), VocabularyError> {
     if weight.is_finite() && (0.0..=MAX_WEIGHT).contains(&weight) {
         Ok(())
     } else {
-        Err(invalid(format!("{at}.weight"), "a weight is a number from 0 to 100 (0: a word that only hides a shorter one)"))
+        Err(invalid(
+            format!("{at}.weight"),
+            "a weight is a number from 0 to 100 (0: a word that only hides a shorter one)",
+        ))
     }
 }
 
@@ -203,19 +217,33 @@ impl Vocabulary {
     pub fn check(&self) -> Result<(), VocabularyError> {
         for (i, synonym) in self.synonyms.iter().enumerate() {
             if synonym.from.trim().is_empty() {
-                return Err(invalid(format!("synonyms[{i}].from"), "a synonym rewrites a word that is not blank"));
+                return Err(invalid(
+                    format!("synonyms[{i}].from"),
+                    "a synonym rewrites a word that is not blank",
+                ));
             }
         }
         for (i, rule) in self.categories.iter().enumerate() {
             let at = format!("categories[{i}]");
             if kind_of(&rule.code).is_none() {
-                return Err(VocabularyError::BadCategoryCode { at: format!("{at}.code"), code: rule.code.clone() });
+                return Err(VocabularyError::BadCategoryCode {
+                    at: format!("{at}.code"),
+                    code: rule.code.clone(),
+                });
             }
-            if self.categories[..i].iter().any(|earlier| earlier.code == rule.code) {
+            if self.categories[..i]
+                .iter()
+                .any(|earlier| earlier.code == rule.code)
+            {
                 return Err(invalid(format!("{at}.code"), "a category is listed once"));
             }
-            if rule.duplicate_window_minutes == 0 || rule.duplicate_window_minutes > MAX_WINDOW_MINUTES {
-                return Err(invalid(format!("{at}.duplicate_window_minutes"), "a duplicate window is 1 minute to 30 days"));
+            if rule.duplicate_window_minutes == 0
+                || rule.duplicate_window_minutes > MAX_WINDOW_MINUTES
+            {
+                return Err(invalid(
+                    format!("{at}.duplicate_window_minutes"),
+                    "a duplicate window is 1 minute to 30 days",
+                ));
             }
             for (j, group) in rule.keywords.iter().enumerate() {
                 let at = format!("{at}.keywords[{j}]");
@@ -226,14 +254,20 @@ impl Vocabulary {
         for (i, cue) in self.kind_cues.iter().enumerate() {
             let at = format!("kind_cues[{i}]");
             if !KINDS.contains(&cue.kind.as_str()) {
-                return Err(VocabularyError::BadKind { at: format!("{at}.kind"), kind: cue.kind.clone() });
+                return Err(VocabularyError::BadKind {
+                    at: format!("{at}.kind"),
+                    kind: cue.kind.clone(),
+                });
             }
             check_weight(&at, cue.weight)?;
             check_words(&at, &cue.words)?;
         }
         for (kind, category) in &self.fallback_categories {
             if kind_of(category) != Some(kind.as_str()) {
-                return Err(VocabularyError::BadKind { at: format!("fallback_categories.{kind}"), kind: format!("{kind} → {category}") });
+                return Err(VocabularyError::BadKind {
+                    at: format!("fallback_categories.{kind}"),
+                    kind: format!("{kind} → {category}"),
+                });
             }
         }
         for (i, rule) in self.urgency_rules.iter().enumerate() {
@@ -243,7 +277,10 @@ impl Vocabulary {
             check_words(&format!("escalation_rules[{i}]"), &rule.words)?;
         }
         if self.repeat_threshold < 2 {
-            return Err(invalid("repeat_threshold".into(), "a repeat is the second report or later"));
+            return Err(invalid(
+                "repeat_threshold".into(),
+                "a repeat is the second report or later",
+            ));
         }
         Ok(())
     }
@@ -291,19 +328,49 @@ mod tests {
             edit(&mut vocabulary);
             vocabulary.check().unwrap_err().at().to_owned()
         };
-        assert_eq!(broken(|v| v.categories[1].keywords[0].words.push(" ".into())), format!("categories[1].keywords[0].words[{}]", Vocabulary::default().categories[1].keywords[0].words.len()));
-        assert_eq!(broken(|v| v.categories[2].keywords[0].weight = f32::NAN), "categories[2].keywords[0].weight");
-        assert_eq!(broken(|v| v.categories[0].duplicate_window_minutes = 0), "categories[0].duplicate_window_minutes");
-        assert_eq!(broken(|v| { let first = v.categories[0].clone(); v.categories.push(first) }), format!("categories[{}].code", Vocabulary::default().categories.len()));
-        assert_eq!(broken(|v| v.urgency_rules[0].words.clear()), "urgency_rules[0].words");
+        assert_eq!(
+            broken(|v| v.categories[1].keywords[0].words.push(" ".into())),
+            format!(
+                "categories[1].keywords[0].words[{}]",
+                Vocabulary::default().categories[1].keywords[0].words.len()
+            )
+        );
+        assert_eq!(
+            broken(|v| v.categories[2].keywords[0].weight = f32::NAN),
+            "categories[2].keywords[0].weight"
+        );
+        assert_eq!(
+            broken(|v| v.categories[0].duplicate_window_minutes = 0),
+            "categories[0].duplicate_window_minutes"
+        );
+        assert_eq!(
+            broken(|v| {
+                let first = v.categories[0].clone();
+                v.categories.push(first)
+            }),
+            format!(
+                "categories[{}].code",
+                Vocabulary::default().categories.len()
+            )
+        );
+        assert_eq!(
+            broken(|v| v.urgency_rules[0].words.clear()),
+            "urgency_rules[0].words"
+        );
         assert_eq!(broken(|v| v.repeat_threshold = 1), "repeat_threshold");
-        assert_eq!(broken(|v| v.kind_cues[0].kind = "gossip".into()), "kind_cues[0].kind");
+        assert_eq!(
+            broken(|v| v.kind_cues[0].kind = "gossip".into()),
+            "kind_cues[0].kind"
+        );
     }
 
     #[test]
     fn every_taxonomy_category_has_words() {
         let vocabulary = Vocabulary::default();
-        for code in guanjia_domain::taxonomy::DEFAULT_CATEGORIES.iter().map(|c| c.code) {
+        for code in guanjia_domain::taxonomy::DEFAULT_CATEGORIES
+            .iter()
+            .map(|c| c.code)
+        {
             let has_words = vocabulary
                 .category(code)
                 .is_some_and(|rule| !rule.keywords.is_empty());

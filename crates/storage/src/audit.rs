@@ -11,7 +11,12 @@ use crate::support::require_admin;
 impl Store {
     /// The entries of one object of the company's set-up (`entity` as the trail names it:
     /// `project`, `staff`, …), oldest first.
-    pub async fn audit_trail(&self, who: &Principal, entity: &str, entity_id: &str) -> Result<Vec<audit_entry::Model>> {
+    pub async fn audit_trail(
+        &self,
+        who: &Principal,
+        entity: &str,
+        entity_id: &str,
+    ) -> Result<Vec<audit_entry::Model>> {
         require_admin(who)?;
         Ok(audit_entry::Entity::find()
             .filter(audit_entry::Column::CompanyId.eq(&who.company_id))

@@ -4,9 +4,9 @@
 //! the database cannot be used to sign in. Guesses are counted in the database, so the throttle
 //! holds across every node.
 
+use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use guanjia_domain::sign_in_throttle::Throttle;
 use sea_orm::sea_query::Expr;
@@ -40,7 +40,11 @@ pub async fn hash_password(password: String) -> Result<String> {
 
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
     })
     .await
     .unwrap_or(false)
@@ -69,21 +73,40 @@ impl Store {
     /// address the request came from. The guess is counted before it is compared (see
     /// [`guanjia_domain::sign_in_throttle`]); unknown and inactive accounts are counted and
     /// answered exactly like wrong passwords.
-    pub async fn login(&self, username: &str, password: &str, client: &str, now: DateTime<Utc>) -> Result<Login> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Login> {
         let username = username.trim().to_lowercase();
         let account_key = key("staff", &[&username, client]);
         let client_key = key("client", &[client]);
         self.count_guess(
             &[
-                Counted { key: account_key.clone(), throttle: &Throttle::STAFF_ACCOUNT },
-                Counted { key: client_key.clone(), throttle: &Throttle::CLIENT },
+                Counted {
+                    key: account_key.clone(),
+                    throttle: &Throttle::STAFF_ACCOUNT,
+                },
+                Counted {
+                    key: client_key.clone(),
+                    throttle: &Throttle::CLIENT,
+                },
             ],
             now,
         )
         .await?;
-        let mut matches = staff::Entity::find().filter(staff::Column::Username.eq(&username)).all(&self.db).await?;
+        let mut matches = staff::Entity::find()
+            .filter(staff::Column::Username.eq(&username))
+            .all(&self.db)
+            .await?;
         // The same username in two companies cannot tell which one is meant: refuse both alike.
-        let account = if matches.len() == 1 { matches.pop().filter(|s| s.active) } else { None };
+        let account = if matches.len() == 1 {
+            matches.pop().filter(|s| s.active)
+        } else {
+            None
+        };
         let Some(account) = account else {
             // Spend the same time as a real check, so that timing does not reveal usernames.
             verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
@@ -94,10 +117,15 @@ impl Store {
         }
         let txn = self.begin_write().await?;
         guess_was_right(&txn, &account_key, &client_key).await?;
-        let (token, expires_at) = open_session(&txn, &account.company_id, SUBJECT_STAFF, &account.id, now).await?;
+        let (token, expires_at) =
+            open_session(&txn, &account.company_id, SUBJECT_STAFF, &account.id, now).await?;
         txn.commit().await?;
         let staff = self.staff_member(&account.company_id, &account.id).await?;
-        Ok(Login { token, expires_at, staff })
+        Ok(Login {
+            token,
+            expires_at,
+            staff,
+        })
     }
 
     /// The principal behind a bearer token, if it is valid now.
@@ -110,17 +138,27 @@ impl Store {
             .ok_or(StorageError::Unauthenticated)?;
         match found.subject_kind.as_str() {
             SUBJECT_STAFF => {
-                let member = self.staff_member(company_id, &found.subject_id).await.map_err(|_| StorageError::Unauthenticated)?;
+                let member = self
+                    .staff_member(company_id, &found.subject_id)
+                    .await
+                    .map_err(|_| StorageError::Unauthenticated)?;
                 if !member.staff.active {
                     return Err(StorageError::Unauthenticated);
                 }
                 Ok(staff_principal(member))
             }
             _ => {
-                let residents = self.residents_by_phone(company_id, &found.subject_id).await?;
+                let residents = self
+                    .residents_by_phone(company_id, &found.subject_id)
+                    .await?;
                 let first = residents.first().ok_or(StorageError::Unauthenticated)?;
                 let households = residents.iter().map(|r| r.household_id.clone()).collect();
-                Ok(Principal::resident(company_id, &found.subject_id, &first.name, households))
+                Ok(Principal::resident(
+                    company_id,
+                    &found.subject_id,
+                    &first.name,
+                    households,
+                ))
             }
         }
     }

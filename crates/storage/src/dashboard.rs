@@ -11,7 +11,9 @@ use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockName, ClockState};
 use guanjia_domain::ticket::Status;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef,
+};
 
 use crate::closed_loop::figures_projects;
 use crate::db::Store;
@@ -143,7 +145,12 @@ impl Store {
 
         let reported = ticket::Entity::find()
             .select_only()
-            .columns([ticket::Column::ProjectId, ticket::Column::ReportedAt, ticket::Column::FirstRespondedAt, ticket::Column::Satisfaction])
+            .columns([
+                ticket::Column::ProjectId,
+                ticket::Column::ReportedAt,
+                ticket::Column::FirstRespondedAt,
+                ticket::Column::Satisfaction,
+            ])
             .filter(scope.clone())
             .filter(period.clone())
             .into_tuple::<Reported>()
@@ -163,7 +170,10 @@ impl Store {
             .select_only()
             .column(ticket::Column::ProjectId)
             .columns([sla_clock::Column::Name, sla_clock::Column::State])
-            .column_as(Expr::col((sla_clock::Entity, sla_clock::Column::TicketId)).count(), "n")
+            .column_as(
+                Expr::col((sla_clock::Entity, sla_clock::Column::TicketId)).count(),
+                "n",
+            )
             .join(JoinType::InnerJoin, clock_ticket())
             .filter(scope)
             .filter(period)
@@ -177,7 +187,10 @@ impl Store {
             .select_only()
             .column(ticket::Column::ProjectId)
             .column(sla_clock::Column::Name)
-            .column_as(Expr::col((sla_clock::Entity, sla_clock::Column::TicketId)).count(), "n")
+            .column_as(
+                Expr::col((sla_clock::Entity, sla_clock::Column::TicketId)).count(),
+                "n",
+            )
             .join(JoinType::InnerJoin, clock_ticket())
             .filter(late_scope)
             .filter(late_period)
@@ -187,20 +200,35 @@ impl Store {
             .group_by(sla_clock::Column::Name)
             .into_tuple::<(String, String, i64)>()
             .all(&self.db);
-        let (reported, open_now, clocks, late) = tokio::try_join!(reported, open_now, clocks, late)?;
+        let (reported, open_now, clocks, late) =
+            tokio::try_join!(reported, open_now, clocks, late)?;
         Ok(tally(query, &reported, &open_now, &clocks, &late))
     }
 }
 
 /// Buckets and sums the rows read.
-fn tally(query: &DashboardQuery, reported: &[Reported], open_now: &[(String, String, i64)], clocks: &[Clocks], late: &[(String, String, i64)]) -> Dashboard {
+fn tally(
+    query: &DashboardQuery,
+    reported: &[Reported],
+    open_now: &[(String, String, i64)],
+    clocks: &[Clocks],
+    late: &[(String, String, i64)],
+) -> Dashboard {
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
     let local = |at: DateTime<Utc>| at.with_timezone(&query.zone).date_naive();
     let (first_day, last_day) = (local(query.from), local(query.to - Duration::seconds(1)));
-    let monday = |day: NaiveDate| day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
+    let monday =
+        |day: NaiveDate| day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
 
-    let mut by_day: BTreeMap<NaiveDate, u64> = first_day.iter_days().take_while(|d| *d <= last_day).map(|d| (d, 0)).collect();
-    let mut by_week: BTreeMap<NaiveDate, Mean> = by_day.keys().map(|d| (monday(*d), Mean::default())).collect();
+    let mut by_day: BTreeMap<NaiveDate, u64> = first_day
+        .iter_days()
+        .take_while(|d| *d <= last_day)
+        .map(|d| (d, 0))
+        .collect();
+    let mut by_week: BTreeMap<NaiveDate, Mean> = by_day
+        .keys()
+        .map(|d| (monday(*d), Mean::default()))
+        .collect();
     let mut projects: BTreeMap<String, ProjectFigures> = BTreeMap::new();
     let mut total = ProjectFigures::default();
     for (project, reported_at, responded_at, satisfaction) in reported {
@@ -210,20 +238,30 @@ fn tally(query: &DashboardQuery, reported: &[Reported], open_now: &[(String, Str
         for figures in [&mut total, line] {
             figures.reported += 1;
             if let Some(responded) = responded_at {
-                figures.first_response_seconds.add(Ord::max((*responded - *reported_at).num_seconds(), 0) as f64);
+                figures
+                    .first_response_seconds
+                    .add(Ord::max((*responded - *reported_at).num_seconds(), 0) as f64);
             }
             if let Some(rating) = satisfaction {
                 figures.csat.add(f64::from(*rating));
             }
         }
         if let Some(rating) = satisfaction {
-            by_week.entry(monday(day)).or_default().add(f64::from(*rating));
+            by_week
+                .entry(monday(day))
+                .or_default()
+                .add(f64::from(*rating));
         }
     }
     let mut by_status: BTreeMap<usize, (Status, u64)> = BTreeMap::new();
     for (project, status, n) in open_now {
-        let Ok(status) = status.parse::<Status>() else { continue };
-        let order = Status::ALL.iter().position(|s| *s == status).unwrap_or(usize::MAX);
+        let Ok(status) = status.parse::<Status>() else {
+            continue;
+        };
+        let order = Status::ALL
+            .iter()
+            .position(|s| *s == status)
+            .unwrap_or(usize::MAX);
         by_status.entry(order).or_insert((status, 0)).1 += count(*n);
         projects.entry(project.clone()).or_default().open += count(*n);
         total.open += count(*n);
@@ -231,8 +269,15 @@ fn tally(query: &DashboardQuery, reported: &[Reported], open_now: &[(String, Str
     let mut by_clock: BTreeMap<String, Compliance> = BTreeMap::new();
     for (project, name, state, n) in clocks {
         let met = *state == ClockState::Met.as_str();
-        by_clock.entry(name.clone()).or_default().add(met, count(*n));
-        projects.entry(project.clone()).or_default().sla.add(met, count(*n));
+        by_clock
+            .entry(name.clone())
+            .or_default()
+            .add(met, count(*n));
+        projects
+            .entry(project.clone())
+            .or_default()
+            .sla
+            .add(met, count(*n));
         total.sla.add(met, count(*n));
     }
     for (project, name, n) in late {

@@ -3,10 +3,12 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqlxSqliteConnector, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqlxSqliteConnector, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
@@ -44,14 +46,23 @@ impl Store {
             connect_sqlite(path).await?
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut options = ConnectOptions::new(url);
-            options.max_connections(32).min_connections(1).sqlx_logging(false);
+            options
+                .max_connections(32)
+                .min_connections(1)
+                .sqlx_logging(false);
             Database::connect(options).await?
         } else {
             return Err(DbErr::Custom(format!(
                 "unsupported database URL {url:?}: use sqlite://PATH or postgres://…"
             )));
         };
-        Ok(Self { db, sla_cache: ContextCache::default(), analyzers: VersionedCache::default(), loop_rules: LoopRules::default(), files_dir: DEFAULT_FILES_DIR.into() })
+        Ok(Self {
+            db,
+            sla_cache: ContextCache::default(),
+            analyzers: VersionedCache::default(),
+            loop_rules: LoopRules::default(),
+            files_dir: DEFAULT_FILES_DIR.into(),
+        })
     }
 
     /// The store with the closed loop's thresholds from configuration.
@@ -116,7 +127,9 @@ impl Store {
 
 async fn connect_sqlite(path: &str) -> Result<DatabaseConnection, DbErr> {
     if path != ":memory:"
-        && let Some(folder) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
+        && let Some(folder) = std::path::Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
     {
         std::fs::create_dir_all(folder)
             .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", folder.display())))?;

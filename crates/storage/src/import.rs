@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use guanjia_domain::resident::{ResidentRole, ServiceTier};
 use guanjia_domain::setup::NewRoom;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde_json::json;
 
 use crate::db::Store;
@@ -83,7 +85,12 @@ async fn known(db: &impl ConnectionTrait, company_id: &str, project_id: &str) ->
         .await?;
     let rooms = room::Entity::find()
         .select_only()
-        .columns([room::Column::BuildingId, room::Column::Unit, room::Column::Number, room::Column::Id])
+        .columns([
+            room::Column::BuildingId,
+            room::Column::Unit,
+            room::Column::Number,
+            room::Column::Id,
+        ])
         .filter(room::Column::CompanyId.eq(company_id))
         .filter(room::Column::ProjectId.eq(project_id))
         .into_tuple::<(String, String, String, String)>()
@@ -99,7 +106,11 @@ async fn known(db: &impl ConnectionTrait, company_id: &str, project_id: &str) ->
         .await?;
     let residents = resident::Entity::find()
         .select_only()
-        .columns([resident::Column::HouseholdId, resident::Column::Phone, resident::Column::Name])
+        .columns([
+            resident::Column::HouseholdId,
+            resident::Column::Phone,
+            resident::Column::Name,
+        ])
         .filter(resident::Column::CompanyId.eq(company_id))
         .filter(resident::Column::ProjectId.eq(project_id))
         .into_tuple::<(String, String, String)>()
@@ -107,7 +118,10 @@ async fn known(db: &impl ConnectionTrait, company_id: &str, project_id: &str) ->
         .await?;
     Ok(Known {
         buildings: buildings.into_iter().collect(),
-        rooms: rooms.into_iter().map(|(b, u, n, id)| ((b, u, n), id)).collect(),
+        rooms: rooms
+            .into_iter()
+            .map(|(b, u, n, id)| ((b, u, n), id))
+            .collect(),
         households: households.into_iter().collect(),
         residents: residents.into_iter().map(|(h, p, n)| ((h, p), n)).collect(),
     })
@@ -123,7 +137,9 @@ where
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
-        <A::Entity as EntityTrait>::insert_many(chunk).exec_without_returning(db).await?;
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(())
 }
@@ -141,7 +157,13 @@ struct Plan {
 
 impl Plan {
     /// Goes through the rows in order, so a later row sees what an earlier one creates.
-    fn of(mut known: Known, rows: &[PlaceRow], company_id: &str, project_id: &str, now: DateTime<Utc>) -> Plan {
+    fn of(
+        mut known: Known,
+        rows: &[PlaceRow],
+        company_id: &str,
+        project_id: &str,
+        now: DateTime<Utc>,
+    ) -> Plan {
         let mut plan = Plan::default();
         let report = &mut plan.report;
         for row in rows {
@@ -156,13 +178,21 @@ impl Plan {
                         name: Set(row.building.clone()),
                         created_at: Set(now),
                     });
-                    plan.audits.push(("building", id.clone(), json!({ "project_id": project_id, "name": row.building })));
+                    plan.audits.push((
+                        "building",
+                        id.clone(),
+                        json!({ "project_id": project_id, "name": row.building }),
+                    ));
                     known.buildings.insert(row.building.clone(), id.clone());
                     report.buildings_created += 1;
                     id
                 }
             };
-            let key = (building_id.clone(), row.room.unit.clone(), row.room.number.clone());
+            let key = (
+                building_id.clone(),
+                row.room.unit.clone(),
+                row.room.number.clone(),
+            );
             let room_id = match known.rooms.get(&key) {
                 Some(id) => {
                     report.rooms_existing += 1;
@@ -188,7 +218,9 @@ impl Plan {
                     id
                 }
             };
-            let Some(person) = &row.resident else { continue };
+            let Some(person) = &row.resident else {
+                continue;
+            };
             let household_id = known.households.entry(room_id.clone()).or_insert_with(|| {
                 let id = new_id();
                 plan.households.push(household::ActiveModel {
@@ -203,7 +235,10 @@ impl Plan {
             let member = (household_id.clone(), person.phone.clone());
             match known.residents.get(&member) {
                 Some(name) if *name == person.name => report.residents_existing += 1,
-                Some(name) => report.conflicts.push(PhoneConflict { line: row.line, registered_name: name.clone() }),
+                Some(name) => report.conflicts.push(PhoneConflict {
+                    line: row.line,
+                    registered_name: name.clone(),
+                }),
                 None => {
                     let id = new_id();
                     plan.residents.push(resident::ActiveModel {
@@ -231,17 +266,37 @@ impl Plan {
 impl Store {
     /// Imports `rows` into a project, or with `dry_run` only says what importing would do.
     /// Nothing is written when any row conflicts.
-    pub async fn import_places(&self, who: &Principal, project_id: &str, rows: &[PlaceRow], dry_run: bool, now: DateTime<Utc>) -> Result<ImportReport> {
+    pub async fn import_places(
+        &self,
+        who: &Principal,
+        project_id: &str,
+        rows: &[PlaceRow],
+        dry_run: bool,
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport> {
         require_admin(who)?;
         self.project(who, project_id).await?;
         let company_id = who.company_id.as_str();
         if dry_run {
-            return Ok(Plan::of(known(&self.db, company_id, project_id).await?, rows, company_id, project_id, now).report);
+            return Ok(Plan::of(
+                known(&self.db, company_id, project_id).await?,
+                rows,
+                company_id,
+                project_id,
+                now,
+            )
+            .report);
         }
         // What exists is read inside the writing transaction, so a concurrent import cannot
         // slip a duplicate in between.
         let txn = self.begin_write().await?;
-        let plan = Plan::of(known(&txn, company_id, project_id).await?, rows, company_id, project_id, now);
+        let plan = Plan::of(
+            known(&txn, company_id, project_id).await?,
+            rows,
+            company_id,
+            project_id,
+            now,
+        );
         let mut report = plan.report;
         if !report.conflicts.is_empty() {
             txn.rollback().await?;
@@ -253,7 +308,9 @@ impl Store {
         insert_all(&txn, plan.households).await?;
         insert_all(&txn, plan.residents).await?;
         for (entity, id, details) in plan.audits {
-            Audit::by(who, entity, &id, "import").record(&txn, details, now).await?;
+            Audit::by(who, entity, &id, "import")
+                .record(&txn, details, now)
+                .await?;
         }
         txn.commit().await?;
         report.committed = true;

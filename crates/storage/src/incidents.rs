@@ -7,11 +7,11 @@ use guanjia_domain::ticket::{Action, Change, Status, Visibility};
 use guanjia_domain::validation::FieldErrorCode;
 use guanjia_intake::TicketFacts;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use serde_json::json;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
+use serde_json::json;
 
 use crate::db::Store;
 use crate::entity::{incident, ticket};
@@ -85,7 +85,10 @@ async fn settle(
         .await?;
     let (closed_at, still) = match any_open {
         None => (Expr::value(Some(now)), incident::Column::ClosedAt.is_null()),
-        Some(_) => (Expr::value(Option::<DateTime<Utc>>::None), incident::Column::ClosedAt.is_not_null()),
+        Some(_) => (
+            Expr::value(Option::<DateTime<Utc>>::None),
+            incident::Column::ClosedAt.is_not_null(),
+        ),
     };
     incident::Entity::update_many()
         .col_expr(incident::Column::ClosedAt, closed_at)
@@ -258,11 +261,26 @@ impl Store {
         for t in &tickets {
             leave(&txn, t, now).await?;
             join(&txn, t, &opened.id).await?;
-            timeline::record(&txn, who, t, "join_incident", Visibility::Internal, details.clone(), now).await?;
+            timeline::record(
+                &txn,
+                who,
+                t,
+                "join_incident",
+                Visibility::Internal,
+                details.clone(),
+                now,
+            )
+            .await?;
         }
         settle(&txn, &who.company_id, &opened.id, now).await?;
         let ids: Vec<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
-        Audit::by(who, "incident", &opened.id, "create").record(&txn, json!({ "title": opened.title, "ticket_ids": ids }), now).await?;
+        Audit::by(who, "incident", &opened.id, "create")
+            .record(
+                &txn,
+                json!({ "title": opened.title, "ticket_ids": ids }),
+                now,
+            )
+            .await?;
         txn.commit().await?;
         Ok(opened)
     }

@@ -10,26 +10,49 @@ use crate::error::Result;
 use crate::support::new_id;
 
 /// The company's active staff as the audience rules see them.
-pub(crate) async fn staff_refs(db: &impl ConnectionTrait, company_id: &str) -> Result<Vec<StaffRef>> {
+pub(crate) async fn staff_refs(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+) -> Result<Vec<StaffRef>> {
     let people = staff::Entity::find()
         .filter(staff::Column::CompanyId.eq(company_id))
         .filter(staff::Column::Active.eq(true))
         .all(db)
         .await?;
-    let links = staff_project::Entity::find().filter(staff_project::Column::CompanyId.eq(company_id)).all(db).await?;
+    let links = staff_project::Entity::find()
+        .filter(staff_project::Column::CompanyId.eq(company_id))
+        .all(db)
+        .await?;
     Ok(people
         .into_iter()
         .filter_map(|s| {
             let role = s.role.parse().ok()?;
-            let project_ids = links.iter().filter(|l| l.staff_id == s.id).map(|l| l.project_id.clone()).collect();
-            Some(StaffRef { id: s.id, role, project_ids })
+            let project_ids = links
+                .iter()
+                .filter(|l| l.staff_id == s.id)
+                .map(|l| l.project_id.clone())
+                .collect();
+            Some(StaffRef {
+                id: s.id,
+                role,
+                project_ids,
+            })
         })
         .collect())
 }
 
 /// The staff of `audience` for a ticket of `project_id`, looked up in the caller's transaction.
-pub(crate) async fn audience_of(db: &impl ConnectionTrait, company_id: &str, project_id: &str, audience: &Audience) -> Result<Vec<String>> {
-    Ok(recipients(audience, project_id, &staff_refs(db, company_id).await?))
+pub(crate) async fn audience_of(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    project_id: &str,
+    audience: &Audience,
+) -> Result<Vec<String>> {
+    Ok(recipients(
+        audience,
+        project_id,
+        &staff_refs(db, company_id).await?,
+    ))
 }
 
 /// What a notification is about: a ticket, or something of the company's (a survey).
@@ -40,7 +63,10 @@ pub(crate) struct Subject<'a> {
 
 impl<'a> From<&'a ticket::Model> for Subject<'a> {
     fn from(t: &'a ticket::Model) -> Self {
-        Subject { company_id: &t.company_id, ticket_id: Some(&t.id) }
+        Subject {
+            company_id: &t.company_id,
+            ticket_id: Some(&t.id),
+        }
     }
 }
 
@@ -67,6 +93,8 @@ pub(crate) async fn notify(
         read_at: Set(None),
         delivered_at: Set(None),
     });
-    notification::Entity::insert_many(rows).exec_without_returning(db).await?;
+    notification::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }

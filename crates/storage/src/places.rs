@@ -4,23 +4,30 @@ use chrono::{DateTime, Utc};
 use guanjia_domain::setup::{NewProject, NewRoom};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
 use crate::db::Store;
 use crate::entity::{
-    building, grid, household, incident, nps_campaign, price_item, project, resident, room, sla_policy, staff_project, team,
-    ticket,
+    building, grid, household, incident, nps_campaign, price_item, project, resident, room,
+    sla_policy, staff_project, team, ticket,
 };
 use crate::error::{Result, StorageError};
 use crate::principal::{Principal, ProjectScope};
 use crate::sla::bump_config;
-use crate::support::{Audit, Page, PageRequest, changes, in_use_or, new_id, require_admin, taken_or, unused};
+use crate::support::{
+    Audit, Page, PageRequest, changes, in_use_or, new_id, require_admin, taken_or, unused,
+};
 
 impl Store {
-    pub async fn create_project(&self, who: &Principal, input: NewProject, now: DateTime<Utc>) -> Result<project::Model> {
+    pub async fn create_project(
+        &self,
+        who: &Principal,
+        input: NewProject,
+        now: DateTime<Utc>,
+    ) -> Result<project::Model> {
         require_admin(who)?;
         let txn = self.begin_write().await?;
         let model = project::ActiveModel {
@@ -39,13 +46,20 @@ impl Store {
         .map_err(|e| taken_or(e, "code"))?;
         // A project's tickets get deadlines only once the SLA configuration knows the project.
         bump_config(&txn, &who.company_id).await?;
-        Audit::by(who, "project", &model.id, "create").record(&txn, json!({ "code": model.code, "name": model.name }), now).await?;
+        Audit::by(who, "project", &model.id, "create")
+            .record(&txn, json!({ "code": model.code, "name": model.name }), now)
+            .await?;
         txn.commit().await?;
         Ok(model)
     }
 
-    pub async fn projects(&self, who: &Principal, page: PageRequest) -> Result<Page<project::Model>> {
-        let mut query = project::Entity::find().filter(project::Column::CompanyId.eq(&who.company_id));
+    pub async fn projects(
+        &self,
+        who: &Principal,
+        page: PageRequest,
+    ) -> Result<Page<project::Model>> {
+        let mut query =
+            project::Entity::find().filter(project::Column::CompanyId.eq(&who.company_id));
         query = match &who.projects {
             _ if !who.role.is_staff() => return Ok(page.wrap(vec![], 0)),
             ProjectScope::All => query,
@@ -93,13 +107,22 @@ impl Store {
         .await
         .map_err(|e| taken_or(e, "name"))?;
         Audit::by(who, "building", &model.id, "create")
-            .record(&txn, json!({ "project_id": project_id, "name": model.name }), now)
+            .record(
+                &txn,
+                json!({ "project_id": project_id, "name": model.name }),
+                now,
+            )
             .await?;
         txn.commit().await?;
         Ok(model)
     }
 
-    pub async fn buildings(&self, who: &Principal, project_id: &str, page: PageRequest) -> Result<Page<building::Model>> {
+    pub async fn buildings(
+        &self,
+        who: &Principal,
+        project_id: &str,
+        page: PageRequest,
+    ) -> Result<Page<building::Model>> {
         self.project(who, project_id).await?;
         let query = building::Entity::find().filter(
             Condition::all()
@@ -118,11 +141,21 @@ impl Store {
 
     /// A building the principal may see; otherwise not found.
     pub async fn building(&self, who: &Principal, id: &str) -> Result<building::Model> {
-        let found = building::Entity::find_by_id((who.company_id.clone(), id.to_owned())).one(&self.db).await?;
-        found.filter(|b| who.sees_project(&b.project_id)).ok_or(StorageError::NotFound("building"))
+        let found = building::Entity::find_by_id((who.company_id.clone(), id.to_owned()))
+            .one(&self.db)
+            .await?;
+        found
+            .filter(|b| who.sees_project(&b.project_id))
+            .ok_or(StorageError::NotFound("building"))
     }
 
-    pub async fn create_room(&self, who: &Principal, building_id: &str, input: NewRoom, now: DateTime<Utc>) -> Result<room::Model> {
+    pub async fn create_room(
+        &self,
+        who: &Principal,
+        building_id: &str,
+        input: NewRoom,
+        now: DateTime<Utc>,
+    ) -> Result<room::Model> {
         require_admin(who)?;
         let building = self.building(who, building_id).await?;
         let txn = self.begin_write().await?;
@@ -142,16 +175,27 @@ impl Store {
         .await
         .map_err(|e| taken_or(e, "number"))?;
         Audit::by(who, "room", &model.id, "create")
-            .record(&txn, json!({ "building_id": building.id, "unit": model.unit, "number": model.number }), now)
+            .record(
+                &txn,
+                json!({ "building_id": building.id, "unit": model.unit, "number": model.number }),
+                now,
+            )
             .await?;
         txn.commit().await?;
         Ok(model)
     }
 
-    pub async fn rooms(&self, who: &Principal, building_id: &str, page: PageRequest) -> Result<Page<room::Model>> {
+    pub async fn rooms(
+        &self,
+        who: &Principal,
+        building_id: &str,
+        page: PageRequest,
+    ) -> Result<Page<room::Model>> {
         self.building(who, building_id).await?;
         let query = room::Entity::find().filter(
-            Condition::all().add(room::Column::CompanyId.eq(&who.company_id)).add(room::Column::BuildingId.eq(building_id)),
+            Condition::all()
+                .add(room::Column::CompanyId.eq(&who.company_id))
+                .add(room::Column::BuildingId.eq(building_id)),
         );
         let total = query.clone().count(&self.db).await?;
         let items = query
@@ -165,8 +209,15 @@ impl Store {
     }
 
     /// A room the principal may see, for references from other objects: unknown is a 422 on `field`.
-    pub(crate) async fn referenced_room(&self, who: &Principal, id: &str, field: &str) -> Result<room::Model> {
-        let found = room::Entity::find_by_id((who.company_id.clone(), id.to_owned())).one(&self.db).await?;
+    pub(crate) async fn referenced_room(
+        &self,
+        who: &Principal,
+        id: &str,
+        field: &str,
+    ) -> Result<room::Model> {
+        let found = room::Entity::find_by_id((who.company_id.clone(), id.to_owned()))
+            .one(&self.db)
+            .await?;
         found
             .filter(|r| who.sees_project(&r.project_id) || !who.role.is_staff())
             .ok_or_else(|| StorageError::field(field, FieldErrorCode::UnknownReference))
@@ -174,7 +225,13 @@ impl Store {
 
     /// Changes a project's code, name, kind, time zone or address (admins only). Its clocks count
     /// in its time zone, so every node reloads the SLA configuration and open deadlines follow.
-    pub async fn update_project(&self, who: &Principal, id: &str, input: NewProject, now: DateTime<Utc>) -> Result<project::Model> {
+    pub async fn update_project(
+        &self,
+        who: &Principal,
+        id: &str,
+        input: NewProject,
+        now: DateTime<Utc>,
+    ) -> Result<project::Model> {
         require_admin(who)?;
         let current = self.project(who, id).await?;
         let before = project_facts(&current);
@@ -188,7 +245,9 @@ impl Store {
         model.address = Set(input.address);
         let updated = model.update(&txn).await.map_err(|e| taken_or(e, "code"))?;
         bump_config(&txn, &who.company_id).await?;
-        Audit::by(who, "project", id, "update").record(&txn, changes(before, project_facts(&updated)), now).await?;
+        Audit::by(who, "project", id, "update")
+            .record(&txn, changes(before, project_facts(&updated)), now)
+            .await?;
         txn.commit().await?;
         if zone_moved {
             self.recompute_clocks(&who.company_id, now).await?;
@@ -198,31 +257,114 @@ impl Store {
 
     /// Deletes a project nothing belongs to yet (admins only): no buildings, teams, grids, staff,
     /// tickets, prices, incidents, surveys or policies of its own.
-    pub async fn delete_project(&self, who: &Principal, id: &str, now: DateTime<Utc>) -> Result<()> {
+    pub async fn delete_project(
+        &self,
+        who: &Principal,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         require_admin(who)?;
         let current = self.project(who, id).await?;
         let company = &who.company_id;
         let txn = self.begin_write().await?;
         unused(vec![
-            ("buildings", building::Entity::find().filter(building::Column::CompanyId.eq(company)).filter(building::Column::ProjectId.eq(id)).count(&txn).await?),
-            ("teams", team::Entity::find().filter(team::Column::CompanyId.eq(company)).filter(team::Column::ProjectId.eq(id)).count(&txn).await?),
-            ("grids", grid::Entity::find().filter(grid::Column::CompanyId.eq(company)).filter(grid::Column::ProjectId.eq(id)).count(&txn).await?),
-            ("staff", staff_project::Entity::find().filter(staff_project::Column::CompanyId.eq(company)).filter(staff_project::Column::ProjectId.eq(id)).count(&txn).await?),
-            ("tickets", ticket::Entity::find().filter(ticket::Column::CompanyId.eq(company)).filter(ticket::Column::ProjectId.eq(id)).count(&txn).await?),
-            ("price_items", price_item::Entity::find().filter(price_item::Column::CompanyId.eq(company)).filter(price_item::Column::ProjectId.eq(id)).count(&txn).await?),
-            ("incidents", incident::Entity::find().filter(incident::Column::CompanyId.eq(company)).filter(incident::Column::ProjectId.eq(id)).count(&txn).await?),
-            ("nps_campaigns", nps_campaign::Entity::find().filter(nps_campaign::Column::CompanyId.eq(company)).filter(nps_campaign::Column::ProjectId.eq(id)).count(&txn).await?),
-            ("sla_policies", sla_policy::Entity::find().filter(sla_policy::Column::CompanyId.eq(company)).filter(sla_policy::Column::ProjectId.eq(id)).count(&txn).await?),
+            (
+                "buildings",
+                building::Entity::find()
+                    .filter(building::Column::CompanyId.eq(company))
+                    .filter(building::Column::ProjectId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
+            (
+                "teams",
+                team::Entity::find()
+                    .filter(team::Column::CompanyId.eq(company))
+                    .filter(team::Column::ProjectId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
+            (
+                "grids",
+                grid::Entity::find()
+                    .filter(grid::Column::CompanyId.eq(company))
+                    .filter(grid::Column::ProjectId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
+            (
+                "staff",
+                staff_project::Entity::find()
+                    .filter(staff_project::Column::CompanyId.eq(company))
+                    .filter(staff_project::Column::ProjectId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
+            (
+                "tickets",
+                ticket::Entity::find()
+                    .filter(ticket::Column::CompanyId.eq(company))
+                    .filter(ticket::Column::ProjectId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
+            (
+                "price_items",
+                price_item::Entity::find()
+                    .filter(price_item::Column::CompanyId.eq(company))
+                    .filter(price_item::Column::ProjectId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
+            (
+                "incidents",
+                incident::Entity::find()
+                    .filter(incident::Column::CompanyId.eq(company))
+                    .filter(incident::Column::ProjectId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
+            (
+                "nps_campaigns",
+                nps_campaign::Entity::find()
+                    .filter(nps_campaign::Column::CompanyId.eq(company))
+                    .filter(nps_campaign::Column::ProjectId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
+            (
+                "sla_policies",
+                sla_policy::Entity::find()
+                    .filter(sla_policy::Column::CompanyId.eq(company))
+                    .filter(sla_policy::Column::ProjectId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
         ])?;
-        project::Entity::delete_by_id((company.clone(), id.to_owned())).exec(&txn).await.map_err(in_use_or)?;
+        project::Entity::delete_by_id((company.clone(), id.to_owned()))
+            .exec(&txn)
+            .await
+            .map_err(in_use_or)?;
         bump_config(&txn, company).await?;
-        Audit::by(who, "project", id, "delete").record(&txn, json!({ "code": current.code, "name": current.name }), now).await?;
+        Audit::by(who, "project", id, "delete")
+            .record(
+                &txn,
+                json!({ "code": current.code, "name": current.name }),
+                now,
+            )
+            .await?;
         txn.commit().await?;
         Ok(())
     }
 
     /// Renames a building (admins only).
-    pub async fn update_building(&self, who: &Principal, id: &str, name: String, now: DateTime<Utc>) -> Result<building::Model> {
+    pub async fn update_building(
+        &self,
+        who: &Principal,
+        id: &str,
+        name: String,
+        now: DateTime<Utc>,
+    ) -> Result<building::Model> {
         require_admin(who)?;
         let current = self.building(who, id).await?;
         let before = json!({ "name": current.name });
@@ -230,13 +372,20 @@ impl Store {
         let mut model: building::ActiveModel = current.into();
         model.name = Set(name);
         let updated = model.update(&txn).await.map_err(|e| taken_or(e, "name"))?;
-        Audit::by(who, "building", id, "update").record(&txn, changes(before, json!({ "name": updated.name })), now).await?;
+        Audit::by(who, "building", id, "update")
+            .record(&txn, changes(before, json!({ "name": updated.name })), now)
+            .await?;
         txn.commit().await?;
         Ok(updated)
     }
 
     /// Deletes a building without rooms that no grid names (admins only).
-    pub async fn delete_building(&self, who: &Principal, id: &str, now: DateTime<Utc>) -> Result<()> {
+    pub async fn delete_building(
+        &self,
+        who: &Principal,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         require_admin(who)?;
         let current = self.building(who, id).await?;
         let company = &who.company_id;
@@ -246,25 +395,58 @@ impl Store {
             .filter(grid::Column::ProjectId.eq(&current.project_id))
             .all(&txn)
             .await?;
-        let named = grids.iter().filter(|g| g.building_ids.as_array().is_some_and(|ids| ids.iter().any(|b| b.as_str() == Some(id)))).count();
+        let named = grids
+            .iter()
+            .filter(|g| {
+                g.building_ids
+                    .as_array()
+                    .is_some_and(|ids| ids.iter().any(|b| b.as_str() == Some(id)))
+            })
+            .count();
         unused(vec![
-            ("rooms", room::Entity::find().filter(room::Column::CompanyId.eq(company)).filter(room::Column::BuildingId.eq(id)).count(&txn).await?),
+            (
+                "rooms",
+                room::Entity::find()
+                    .filter(room::Column::CompanyId.eq(company))
+                    .filter(room::Column::BuildingId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
             ("grids", named as u64),
         ])?;
-        building::Entity::delete_by_id((company.clone(), id.to_owned())).exec(&txn).await.map_err(in_use_or)?;
-        Audit::by(who, "building", id, "delete").record(&txn, json!({ "project_id": current.project_id, "name": current.name }), now).await?;
+        building::Entity::delete_by_id((company.clone(), id.to_owned()))
+            .exec(&txn)
+            .await
+            .map_err(in_use_or)?;
+        Audit::by(who, "building", id, "delete")
+            .record(
+                &txn,
+                json!({ "project_id": current.project_id, "name": current.name }),
+                now,
+            )
+            .await?;
         txn.commit().await?;
         Ok(())
     }
 
     /// A room the principal may see; otherwise not found.
     pub async fn room(&self, who: &Principal, id: &str) -> Result<room::Model> {
-        let found = room::Entity::find_by_id((who.company_id.clone(), id.to_owned())).one(&self.db).await?;
-        found.filter(|r| who.sees_project(&r.project_id)).ok_or(StorageError::NotFound("room"))
+        let found = room::Entity::find_by_id((who.company_id.clone(), id.to_owned()))
+            .one(&self.db)
+            .await?;
+        found
+            .filter(|r| who.sees_project(&r.project_id))
+            .ok_or(StorageError::NotFound("room"))
     }
 
     /// Changes a room's unit, number, kind, floor or area (admins only); it stays in its building.
-    pub async fn update_room(&self, who: &Principal, id: &str, input: NewRoom, now: DateTime<Utc>) -> Result<room::Model> {
+    pub async fn update_room(
+        &self,
+        who: &Principal,
+        id: &str,
+        input: NewRoom,
+        now: DateTime<Utc>,
+    ) -> Result<room::Model> {
         require_admin(who)?;
         let current = self.room(who, id).await?;
         let before = room_facts(&current);
@@ -275,8 +457,13 @@ impl Store {
         model.kind = Set(input.kind.as_str().to_owned());
         model.floor = Set(input.floor);
         model.area_m2 = Set(input.area_m2);
-        let updated = model.update(&txn).await.map_err(|e| taken_or(e, "number"))?;
-        Audit::by(who, "room", id, "update").record(&txn, changes(before, room_facts(&updated)), now).await?;
+        let updated = model
+            .update(&txn)
+            .await
+            .map_err(|e| taken_or(e, "number"))?;
+        Audit::by(who, "room", id, "update")
+            .record(&txn, changes(before, room_facts(&updated)), now)
+            .await?;
         txn.commit().await?;
         Ok(updated)
     }
@@ -288,8 +475,22 @@ impl Store {
         let company = &who.company_id;
         let txn = self.begin_write().await?;
         unused(vec![
-            ("residents", resident::Entity::find().filter(resident::Column::CompanyId.eq(company)).filter(resident::Column::RoomId.eq(id)).count(&txn).await?),
-            ("tickets", ticket::Entity::find().filter(ticket::Column::CompanyId.eq(company)).filter(ticket::Column::RoomId.eq(id)).count(&txn).await?),
+            (
+                "residents",
+                resident::Entity::find()
+                    .filter(resident::Column::CompanyId.eq(company))
+                    .filter(resident::Column::RoomId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
+            (
+                "tickets",
+                ticket::Entity::find()
+                    .filter(ticket::Column::CompanyId.eq(company))
+                    .filter(ticket::Column::RoomId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
         ])?;
         household::Entity::delete_many()
             .filter(household::Column::CompanyId.eq(company))
@@ -297,7 +498,10 @@ impl Store {
             .exec(&txn)
             .await
             .map_err(in_use_or)?;
-        room::Entity::delete_by_id((company.clone(), id.to_owned())).exec(&txn).await.map_err(in_use_or)?;
+        room::Entity::delete_by_id((company.clone(), id.to_owned()))
+            .exec(&txn)
+            .await
+            .map_err(in_use_or)?;
         Audit::by(who, "room", id, "delete")
             .record(&txn, json!({ "building_id": current.building_id, "unit": current.unit, "number": current.number }), now)
             .await?;

@@ -60,7 +60,10 @@ impl Principal {
     }
 
     pub fn actor(&self) -> Actor {
-        Actor { id: self.id.clone(), role: self.role }
+        Actor {
+            id: self.id.clone(),
+            role: self.role,
+        }
     }
 
     /// Whether this principal may see objects of `project_id` at all.

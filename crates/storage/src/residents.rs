@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use guanjia_domain::setup::NewResident;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -13,7 +13,10 @@ use crate::entity::{household, resident, room, ticket};
 use crate::error::{Result, StorageError};
 
 use crate::principal::{Principal, ProjectScope};
-use crate::support::{Audit, Page, PageRequest, changes, contains_literally, in_use_or, new_id, require_admin, taken_or, unused};
+use crate::support::{
+    Audit, Page, PageRequest, changes, contains_literally, in_use_or, new_id, require_admin,
+    taken_or, unused,
+};
 
 /// Filters of the resident list.
 #[derive(Debug, Clone, Default)]
@@ -28,7 +31,12 @@ pub struct ResidentFilter {
 
 impl Store {
     /// Adds a resident to the household of a room, creating the household with its first member.
-    pub async fn create_resident(&self, who: &Principal, input: NewResident, now: DateTime<Utc>) -> Result<resident::Model> {
+    pub async fn create_resident(
+        &self,
+        who: &Principal,
+        input: NewResident,
+        now: DateTime<Utc>,
+    ) -> Result<resident::Model> {
         if !who.role.is_desk() {
             return Err(StorageError::Forbidden);
         }
@@ -51,18 +59,31 @@ impl Store {
         .await
         .map_err(|e| taken_or(e, "phone"))?;
         Audit::by(who, "resident", &model.id, "create")
-            .record(&txn, json!({ "room_id": room.id, "name": model.name, "role": model.role }), now)
+            .record(
+                &txn,
+                json!({ "room_id": room.id, "name": model.name, "role": model.role }),
+                now,
+            )
             .await?;
         txn.commit().await?;
         Ok(model)
     }
 
-    pub async fn residents(&self, who: &Principal, filter: ResidentFilter, page: PageRequest) -> Result<Page<resident::Model>> {
+    pub async fn residents(
+        &self,
+        who: &Principal,
+        filter: ResidentFilter,
+        page: PageRequest,
+    ) -> Result<Page<resident::Model>> {
         let mut condition = Condition::all().add(resident::Column::CompanyId.eq(&who.company_id));
         condition = match &who.projects {
-            _ if !who.role.is_staff() => condition.add(resident::Column::HouseholdId.is_in(who.households.clone())),
+            _ if !who.role.is_staff() => {
+                condition.add(resident::Column::HouseholdId.is_in(who.households.clone()))
+            }
             ProjectScope::All => condition,
-            ProjectScope::Only(ids) => condition.add(resident::Column::ProjectId.is_in(ids.clone())),
+            ProjectScope::Only(ids) => {
+                condition.add(resident::Column::ProjectId.is_in(ids.clone()))
+            }
         };
         if let Some(project_id) = filter.project_id {
             condition = condition.add(resident::Column::ProjectId.eq(project_id));
@@ -89,7 +110,9 @@ impl Store {
 
     /// A resident the principal may see; otherwise not found.
     pub async fn resident(&self, who: &Principal, id: &str) -> Result<resident::Model> {
-        let found = resident::Entity::find_by_id((who.company_id.clone(), id.to_owned())).one(&self.db).await?;
+        let found = resident::Entity::find_by_id((who.company_id.clone(), id.to_owned()))
+            .one(&self.db)
+            .await?;
         found
             .filter(|r| who.sees_project(&r.project_id) || who.households.contains(&r.household_id))
             .ok_or(StorageError::NotFound("resident"))
@@ -97,7 +120,13 @@ impl Store {
 
     /// Corrects a resident's name, phone, role or tier, or moves them to another room's household
     /// (admins only). Their past tickets keep the room they named.
-    pub async fn update_resident(&self, who: &Principal, id: &str, input: NewResident, now: DateTime<Utc>) -> Result<resident::Model> {
+    pub async fn update_resident(
+        &self,
+        who: &Principal,
+        id: &str,
+        input: NewResident,
+        now: DateTime<Utc>,
+    ) -> Result<resident::Model> {
         require_admin(who)?;
         let current = self.resident(who, id).await?;
         let room = self.referenced_room(who, &input.room_id, "room_id").await?;
@@ -113,14 +142,21 @@ impl Store {
         model.role = Set(input.role.as_str().to_owned());
         model.tier = Set(input.tier.as_str().to_owned());
         let updated = model.update(&txn).await.map_err(|e| taken_or(e, "phone"))?;
-        Audit::by(who, "resident", id, "update").record(&txn, changes(before, resident_facts(&updated)), now).await?;
+        Audit::by(who, "resident", id, "update")
+            .record(&txn, changes(before, resident_facts(&updated)), now)
+            .await?;
         txn.commit().await?;
         Ok(updated)
     }
 
     /// Removes a resident registered by mistake (admins only); one who has
     /// reported anything stays, as their tickets name them.
-    pub async fn delete_resident(&self, who: &Principal, id: &str, now: DateTime<Utc>) -> Result<()> {
+    pub async fn delete_resident(
+        &self,
+        who: &Principal,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         require_admin(who)?;
         let current = self.resident(who, id).await?;
         let txn = self.begin_write().await?;
@@ -130,14 +166,27 @@ impl Store {
             .count(&txn)
             .await?;
         unused(vec![("tickets", tickets)])?;
-        resident::Entity::delete_by_id((who.company_id.clone(), id.to_owned())).exec(&txn).await.map_err(in_use_or)?;
-        Audit::by(who, "resident", id, "delete").record(&txn, json!({ "room_id": current.room_id, "name": current.name }), now).await?;
+        resident::Entity::delete_by_id((who.company_id.clone(), id.to_owned()))
+            .exec(&txn)
+            .await
+            .map_err(in_use_or)?;
+        Audit::by(who, "resident", id, "delete")
+            .record(
+                &txn,
+                json!({ "room_id": current.room_id, "name": current.name }),
+                now,
+            )
+            .await?;
         txn.commit().await?;
         Ok(())
     }
 
     /// Everyone registered with `phone` in the company: the rooms a caller belongs to.
-    pub async fn residents_by_phone(&self, company_id: &str, phone: &str) -> Result<Vec<resident::Model>> {
+    pub async fn residents_by_phone(
+        &self,
+        company_id: &str,
+        phone: &str,
+    ) -> Result<Vec<resident::Model>> {
         Ok(resident::Entity::find()
             .filter(resident::Column::CompanyId.eq(company_id))
             .filter(resident::Column::Phone.eq(phone))
@@ -148,7 +197,12 @@ impl Store {
 }
 
 /// The household living in `room`, created on first use.
-async fn household_of(db: &impl ConnectionTrait, company_id: &str, room: &room::Model, now: DateTime<Utc>) -> Result<household::Model> {
+async fn household_of(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    room: &room::Model,
+    now: DateTime<Utc>,
+) -> Result<household::Model> {
     if let Some(found) = household_in_room(db, company_id, &room.id).await? {
         return Ok(found);
     }

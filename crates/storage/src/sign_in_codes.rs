@@ -8,13 +8,15 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::auth::open_resident_session;
 use crate::db::Store;
 use crate::entity::{resident, sign_in_code};
 use crate::error::{Result, StorageError};
 use crate::notify::{Subject, notify};
-use crate::auth::open_resident_session;
 use crate::sign_in_throttle::{Counted, guess_was_right, key};
-use guanjia_domain::sign_in_throttle::{CODE_REQUESTS_PER_CLIENT, CODE_REQUESTS_PER_PHONE, Throttle};
+use guanjia_domain::sign_in_throttle::{
+    CODE_REQUESTS_PER_CLIENT, CODE_REQUESTS_PER_PHONE, Throttle,
+};
 
 /// How long a code is good for.
 pub const CODE_TTL: Duration = Duration::minutes(5);
@@ -30,7 +32,9 @@ pub struct SignInCode {
 }
 
 fn code_hash(company_id: &str, phone: &str, code: &str) -> String {
-    hex::encode(Sha256::digest(format!("{company_id}|{phone}|{code}").as_bytes()))
+    hex::encode(Sha256::digest(
+        format!("{company_id}|{phone}|{code}").as_bytes(),
+    ))
 }
 
 impl Store {
@@ -39,9 +43,20 @@ impl Store {
     /// resident's (callers answer alike, so as not to reveal who lives where). Requests are
     /// limited per phone and per client address, registered or not: past a limit the answer is
     /// [`StorageError::Throttled`] and no message is sent.
-    pub async fn issue_sign_in_code(&self, phone: &str, client: &str, now: DateTime<Utc>) -> Result<Option<SignInCode>> {
+    pub async fn issue_sign_in_code(
+        &self,
+        phone: &str,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SignInCode>> {
         self.count_code_request(
-            &[(key("code-request", &[phone]), CODE_REQUESTS_PER_PHONE), (key("code-request-client", &[client]), CODE_REQUESTS_PER_CLIENT)],
+            &[
+                (key("code-request", &[phone]), CODE_REQUESTS_PER_PHONE),
+                (
+                    key("code-request-client", &[client]),
+                    CODE_REQUESTS_PER_CLIENT,
+                ),
+            ],
             now,
         )
         .await?;
@@ -54,7 +69,9 @@ impl Store {
             .collect();
         companies.sort_unstable();
         companies.dedup();
-        let [company_id] = companies.as_slice() else { return Ok(None) };
+        let [company_id] = companies.as_slice() else {
+            return Ok(None);
+        };
         let mut bytes = [0u8; 4];
         getrandom::fill(&mut bytes).map_err(|e| StorageError::Hashing(e.to_string()))?;
         let code = format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000);
@@ -81,21 +98,48 @@ impl Store {
             .exec_without_returning(&txn)
             .await?;
         let details = json!({ "code": code, "expires_at": now + CODE_TTL });
-        notify(&txn, Subject { company_id, ticket_id: None }, &[phone.to_owned()], "sign_in_code", &details, now).await?;
+        notify(
+            &txn,
+            Subject {
+                company_id,
+                ticket_id: None,
+            },
+            &[phone.to_owned()],
+            "sign_in_code",
+            &details,
+            now,
+        )
+        .await?;
         txn.commit().await?;
-        Ok(Some(SignInCode { company_id: company_id.clone(), phone: phone.to_owned(), code }))
+        Ok(Some(SignInCode {
+            company_id: company_id.clone(),
+            phone: phone.to_owned(),
+            code,
+        }))
     }
 
     /// Exchanges a phone and its code for a session token. A code works once; five wrong
     /// guesses or five minutes end it. Guesses are counted per phone across codes and per client
     /// address before they are compared, so a new code does not buy new guesses.
-    pub async fn sign_in_with_code(&self, phone: &str, code: &str, client: &str, now: DateTime<Utc>) -> Result<(String, DateTime<Utc>)> {
+    pub async fn sign_in_with_code(
+        &self,
+        phone: &str,
+        code: &str,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(String, DateTime<Utc>)> {
         let phone_key = key("code", &[phone]);
         let client_key = key("client", &[client]);
         self.count_guess(
             &[
-                Counted { key: phone_key.clone(), throttle: &Throttle::CODE_GUESSES },
-                Counted { key: client_key.clone(), throttle: &Throttle::CLIENT },
+                Counted {
+                    key: phone_key.clone(),
+                    throttle: &Throttle::CODE_GUESSES,
+                },
+                Counted {
+                    key: client_key.clone(),
+                    throttle: &Throttle::CLIENT,
+                },
             ],
             now,
         )
@@ -115,7 +159,10 @@ impl Store {
         if code_hash(&found.company_id, phone, code.trim()) != found.code_hash {
             // Counted in SQL so that guesses spread over several nodes all count.
             sign_in_code::Entity::update_many()
-                .col_expr(sign_in_code::Column::Attempts, Expr::col(sign_in_code::Column::Attempts).add(1))
+                .col_expr(
+                    sign_in_code::Column::Attempts,
+                    Expr::col(sign_in_code::Column::Attempts).add(1),
+                )
                 .filter(this_code())
                 .exec(&txn)
                 .await?;
@@ -123,7 +170,10 @@ impl Store {
             return Err(StorageError::Unauthenticated);
         }
         // Deleting first makes a code single-use even when two requests race with it.
-        let deleted = sign_in_code::Entity::delete_many().filter(this_code()).exec(&txn).await?;
+        let deleted = sign_in_code::Entity::delete_many()
+            .filter(this_code())
+            .exec(&txn)
+            .await?;
         if deleted.rows_affected != 1 {
             return Err(StorageError::Unauthenticated);
         }

@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use guanjia_domain::sign_in_throttle::{MEMORY, Throttle, Window, next_request_at};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+};
 
 use sha2::{Digest, Sha256};
 
@@ -48,7 +50,11 @@ impl Store {
 
     /// Records a request for a sign-in code under each key, or refuses it (recording nothing)
     /// when a key has used up a window.
-    pub(crate) async fn count_code_request(&self, keys: &[(String, &[Window])], now: DateTime<Utc>) -> Result<()> {
+    pub(crate) async fn count_code_request(
+        &self,
+        keys: &[(String, &[Window])],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let txn = self.begin_write().await?;
         for (key, limits) in keys {
             // The key's throttle row is touched first: on PostgreSQL that locks it, so two
@@ -70,9 +76,13 @@ impl Store {
                 txn.rollback().await?;
                 return Err(StorageError::Throttled(until));
             }
-            sign_in_code_request::Entity::insert(sign_in_code_request::ActiveModel { id: Set(new_id()), key: Set(key.clone()), requested_at: Set(now) })
-                .exec_without_returning(&txn)
-                .await?;
+            sign_in_code_request::Entity::insert(sign_in_code_request::ActiveModel {
+                id: Set(new_id()),
+                key: Set(key.clone()),
+                requested_at: Set(now),
+            })
+            .exec_without_returning(&txn)
+            .await?;
         }
         txn.commit().await?;
         Ok(())
@@ -99,10 +109,19 @@ impl Store {
 /// Takes back the guess counted under `forget` (it was right: start over) and under `undo` (one
 /// right guess does not count against the address), in the caller's transaction that opens the
 /// session.
-pub(crate) async fn guess_was_right(db: &impl ConnectionTrait, forget: &str, undo: &str) -> Result<()> {
-    sign_in_throttle::Entity::delete_by_id(forget.to_owned()).exec(db).await?;
+pub(crate) async fn guess_was_right(
+    db: &impl ConnectionTrait,
+    forget: &str,
+    undo: &str,
+) -> Result<()> {
+    sign_in_throttle::Entity::delete_by_id(forget.to_owned())
+        .exec(db)
+        .await?;
     sign_in_throttle::Entity::update_many()
-        .col_expr(sign_in_throttle::Column::Failures, Expr::col(sign_in_throttle::Column::Failures).sub(1))
+        .col_expr(
+            sign_in_throttle::Column::Failures,
+            Expr::col(sign_in_throttle::Column::Failures).sub(1),
+        )
         .filter(sign_in_throttle::Column::Key.eq(undo))
         .filter(sign_in_throttle::Column::Failures.gt(0))
         .exec(db)
@@ -112,7 +131,11 @@ pub(crate) async fn guess_was_right(db: &impl ConnectionTrait, forget: &str, und
 
 /// Counts under one key. The row is locked first (on PostgreSQL until commit; on SQLite the whole
 /// write is), so the read that follows sees every earlier guess, however many arrive at once.
-async fn count_one(txn: &DatabaseTransaction, counted: &Counted<'_>, now: DateTime<Utc>) -> Result<()> {
+async fn count_one(
+    txn: &DatabaseTransaction,
+    counted: &Counted<'_>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     touch(txn, &counted.key, now).await?;
     let row = sign_in_throttle::Entity::find_by_id(counted.key.clone())
         .one(txn)
@@ -125,9 +148,15 @@ async fn count_one(txn: &DatabaseTransaction, counted: &Counted<'_>, now: DateTi
     let remembered = (earlier > 0).then_some(row.last_failure_at);
     let failures = counted.throttle.count_with(earlier, remembered, now);
     sign_in_throttle::Entity::update_many()
-        .col_expr(sign_in_throttle::Column::Failures, Expr::value(i32::try_from(failures).unwrap_or(i32::MAX)))
+        .col_expr(
+            sign_in_throttle::Column::Failures,
+            Expr::value(i32::try_from(failures).unwrap_or(i32::MAX)),
+        )
         .col_expr(sign_in_throttle::Column::LastFailureAt, Expr::value(now))
-        .col_expr(sign_in_throttle::Column::BlockedUntil, Expr::value(now + counted.throttle.wait_after(failures)))
+        .col_expr(
+            sign_in_throttle::Column::BlockedUntil,
+            Expr::value(now + counted.throttle.wait_after(failures)),
+        )
         .filter(sign_in_throttle::Column::Key.eq(&counted.key))
         .exec(txn)
         .await?;
@@ -144,7 +173,10 @@ async fn touch(txn: &impl ConnectionTrait, key: &str, now: DateTime<Utc>) -> Res
     })
     .on_conflict(
         OnConflict::column(sign_in_throttle::Column::Key)
-            .value(sign_in_throttle::Column::Failures, Expr::col((sign_in_throttle::Entity, sign_in_throttle::Column::Failures)))
+            .value(
+                sign_in_throttle::Column::Failures,
+                Expr::col((sign_in_throttle::Entity, sign_in_throttle::Column::Failures)),
+            )
             .to_owned(),
     )
     .exec_without_returning(txn)

@@ -38,7 +38,12 @@ impl PageRequest {
     }
 
     pub(crate) fn wrap<T>(self, items: Vec<T>, total: u64) -> Page<T> {
-        Page { items, total, page: self.page, per_page: self.per_page }
+        Page {
+            items,
+            total,
+            page: self.page,
+            per_page: self.per_page,
+        }
     }
 }
 
@@ -53,12 +58,28 @@ pub(crate) struct Audit<'a> {
 
 impl<'a> Audit<'a> {
     /// An entry for a change made by a signed-in user.
-    pub(crate) fn by(who: &'a Principal, entity: &'static str, entity_id: &'a str, action: &'static str) -> Self {
-        Audit { company_id: &who.company_id, actor: Some(who), entity, entity_id, action }
+    pub(crate) fn by(
+        who: &'a Principal,
+        entity: &'static str,
+        entity_id: &'a str,
+        action: &'static str,
+    ) -> Self {
+        Audit {
+            company_id: &who.company_id,
+            actor: Some(who),
+            entity,
+            entity_id,
+            action,
+        }
     }
 
     /// Writes the entry; call it inside the transaction that makes the change.
-    pub(crate) async fn record(self, db: &impl ConnectionTrait, details: Value, now: DateTime<Utc>) -> Result<()> {
+    pub(crate) async fn record(
+        self,
+        db: &impl ConnectionTrait,
+        details: Value,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         audit_entry::ActiveModel {
             company_id: Set(self.company_id.to_owned()),
             id: Set(new_id()),
@@ -77,7 +98,8 @@ impl<'a> Audit<'a> {
 
 /// `column` contains `text` as typed: `%` and `_` in a search are characters, not wildcards.
 pub(crate) fn contains_literally(column: impl ColumnTrait, text: &str) -> Expr {
-    Expr::col(column.as_column_ref()).like(LikeExpr::new(format!("%{}%", escape_like(text))).escape('\\'))
+    Expr::col(column.as_column_ref())
+        .like(LikeExpr::new(format!("%{}%", escape_like(text))).escape('\\'))
 }
 
 fn escape_like(text: &str) -> String {
@@ -93,29 +115,53 @@ fn escape_like(text: &str) -> String {
 
 /// Only admins change the company's set-up.
 pub(crate) fn require_admin(who: &Principal) -> Result<()> {
-    if who.role.administers() { Ok(()) } else { Err(StorageError::Forbidden) }
+    if who.role.administers() {
+        Ok(())
+    } else {
+        Err(StorageError::Forbidden)
+    }
 }
 
 /// A unique-constraint failure becomes "this value is taken" on `field`.
 pub(crate) fn taken_or(err: sea_orm::DbErr, field: &str) -> StorageError {
-    if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) { StorageError::field(field, FieldErrorCode::Taken) } else { err.into() }
+    if matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    ) {
+        StorageError::field(field, FieldErrorCode::Taken)
+    } else {
+        err.into()
+    }
 }
 
 /// Refuses a deletion while anything depends on the object: `counts` names each kind of
 /// dependent (`rooms`, `tickets`) with how many there are.
 pub(crate) fn unused(counts: Vec<(&'static str, u64)>) -> Result<()> {
     let used: Vec<_> = counts.into_iter().filter(|(_, n)| *n > 0).collect();
-    if used.is_empty() { Ok(()) } else { Err(StorageError::InUse(used)) }
+    if used.is_empty() {
+        Ok(())
+    } else {
+        Err(StorageError::InUse(used))
+    }
 }
 
 /// A foreign-key failure on delete (a dependent the checks before did not count) is "in use" too.
 pub(crate) fn in_use_or(err: sea_orm::DbErr) -> StorageError {
-    if matches!(err.sql_err(), Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))) { StorageError::InUse(vec![]) } else { err.into() }
+    if matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))
+    ) {
+        StorageError::InUse(vec![])
+    } else {
+        err.into()
+    }
 }
 
 /// What an edit changed, for the audit trail: each field whose value moved, from and to.
 pub(crate) fn changes(before: Value, after: Value) -> Value {
-    let (Value::Object(before), Value::Object(after)) = (before, after) else { return Value::Null };
+    let (Value::Object(before), Value::Object(after)) = (before, after) else {
+        return Value::Null;
+    };
     let moved: serde_json::Map<String, Value> = after
         .into_iter()
         .filter_map(|(field, to)| {
@@ -128,12 +174,23 @@ pub(crate) fn changes(before: Value, after: Value) -> Value {
 
 /// Increments a per-company counter and returns its new value. The increment happens in SQL
 /// inside the caller's write transaction, so concurrent creators on any node get distinct values.
-pub(crate) async fn next_counter(db: &impl ConnectionTrait, company_id: &str, name: &str) -> Result<i64> {
-    let row = counter::ActiveModel { company_id: Set(company_id.to_owned()), name: Set(name.to_owned()), value: Set(1) };
+pub(crate) async fn next_counter(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    name: &str,
+) -> Result<i64> {
+    let row = counter::ActiveModel {
+        company_id: Set(company_id.to_owned()),
+        name: Set(name.to_owned()),
+        value: Set(1),
+    };
     counter::Entity::insert(row)
         .on_conflict(
             OnConflict::columns([counter::Column::CompanyId, counter::Column::Name])
-                .value(counter::Column::Value, Expr::col((counter::Entity, counter::Column::Value)).add(1))
+                .value(
+                    counter::Column::Value,
+                    Expr::col((counter::Entity, counter::Column::Value)).add(1),
+                )
                 .to_owned(),
         )
         .exec_without_returning(db)

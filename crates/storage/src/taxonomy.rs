@@ -3,7 +3,10 @@
 use chrono::{DateTime, Utc};
 use guanjia_domain::setup::NewCategory;
 use guanjia_domain::validation::FieldErrorCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
 use serde_json::json;
 
 use crate::db::Store;
@@ -23,7 +26,12 @@ impl Store {
     }
 
     /// Adds a category, or updates the labels and state of an existing code.
-    pub async fn save_category(&self, who: &Principal, input: NewCategory, now: DateTime<Utc>) -> Result<category::Model> {
+    pub async fn save_category(
+        &self,
+        who: &Principal,
+        input: NewCategory,
+        now: DateTime<Utc>,
+    ) -> Result<category::Model> {
         require_admin(who)?;
         let txn = self.begin_write().await?;
         let key = (who.company_id.clone(), input.code.clone());
@@ -45,7 +53,10 @@ impl Store {
                 model.update(&txn).await?
             }
             None => {
-                let position = category::Entity::find().filter(category::Column::CompanyId.eq(&who.company_id)).count(&txn).await?;
+                let position = category::Entity::find()
+                    .filter(category::Column::CompanyId.eq(&who.company_id))
+                    .count(&txn)
+                    .await?;
                 category::ActiveModel {
                     company_id: Set(who.company_id.clone()),
                     code: Set(input.code),
@@ -71,11 +82,20 @@ impl Store {
     }
 
     /// Checks that `code` is an active category of the company: unknown is a 422 on `category`.
-    pub(crate) async fn active_category(&self, company_id: &str, code: &str) -> Result<category::Model> {
-        let found = category::Entity::find_by_id((company_id.to_owned(), code.to_owned())).one(&self.db).await?;
+    pub(crate) async fn active_category(
+        &self,
+        company_id: &str,
+        code: &str,
+    ) -> Result<category::Model> {
+        let found = category::Entity::find_by_id((company_id.to_owned(), code.to_owned()))
+            .one(&self.db)
+            .await?;
         match found {
             Some(c) if c.active => Ok(c),
-            _ => Err(StorageError::field("category", FieldErrorCode::UnknownReference)),
+            _ => Err(StorageError::field(
+                "category",
+                FieldErrorCode::UnknownReference,
+            )),
         }
     }
 }

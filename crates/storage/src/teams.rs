@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use guanjia_domain::setup::{NewTeam, TeamEdit};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -15,7 +15,9 @@ use crate::error::{Result, StorageError};
 
 use crate::principal::{Principal, ProjectScope};
 use crate::sla::bump_config;
-use crate::support::{Audit, Page, PageRequest, changes, in_use_or, new_id, require_admin, taken_or, unused};
+use crate::support::{
+    Audit, Page, PageRequest, changes, in_use_or, new_id, require_admin, taken_or, unused,
+};
 
 /// A team with its members' ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +27,12 @@ pub struct Team {
 }
 
 impl Store {
-    pub async fn create_team(&self, who: &Principal, input: NewTeam, now: DateTime<Utc>) -> Result<Team> {
+    pub async fn create_team(
+        &self,
+        who: &Principal,
+        input: NewTeam,
+        now: DateTime<Utc>,
+    ) -> Result<Team> {
         require_admin(who)?;
         self.project(who, &input.project_id)
             .await
@@ -45,14 +52,27 @@ impl Store {
         .map_err(|e| taken_or(e, "name"))?;
         add_members(&txn, &who.company_id, &model.id, &member_ids).await?;
         Audit::by(who, "team", &model.id, "create")
-            .record(&txn, json!({ "name": model.name, "kind": model.kind, "member_ids": member_ids }), now)
+            .record(
+                &txn,
+                json!({ "name": model.name, "kind": model.kind, "member_ids": member_ids }),
+                now,
+            )
             .await?;
         txn.commit().await?;
-        Ok(Team { team: model, member_ids })
+        Ok(Team {
+            team: model,
+            member_ids,
+        })
     }
 
     /// Replaces a team's members (admins only).
-    pub async fn set_team_members(&self, who: &Principal, team_id: &str, member_ids: &[String], now: DateTime<Utc>) -> Result<Team> {
+    pub async fn set_team_members(
+        &self,
+        who: &Principal,
+        team_id: &str,
+        member_ids: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Team> {
         require_admin(who)?;
         let team = self.team(who, team_id).await?;
         let member_ids = self.known_staff(&who.company_id, member_ids).await?;
@@ -63,7 +83,9 @@ impl Store {
             .exec(&txn)
             .await?;
         add_members(&txn, &who.company_id, &team.id, &member_ids).await?;
-        Audit::by(who, "team", &team.id, "set_members").record(&txn, json!({ "member_ids": member_ids }), now).await?;
+        Audit::by(who, "team", &team.id, "set_members")
+            .record(&txn, json!({ "member_ids": member_ids }), now)
+            .await?;
         txn.commit().await?;
         Ok(Team { team, member_ids })
     }
@@ -78,7 +100,13 @@ impl Store {
     }
 
     /// Renames a team or changes its kind (admins only); it stays in its project.
-    pub async fn update_team(&self, who: &Principal, id: &str, input: TeamEdit, now: DateTime<Utc>) -> Result<Team> {
+    pub async fn update_team(
+        &self,
+        who: &Principal,
+        id: &str,
+        input: TeamEdit,
+        now: DateTime<Utc>,
+    ) -> Result<Team> {
         require_admin(who)?;
         let current = self.team(who, id).await?;
         let before = json!({ "name": current.name, "kind": current.kind });
@@ -88,7 +116,16 @@ impl Store {
         model.kind = Set(input.kind.as_str().to_owned());
         let updated = model.update(&txn).await.map_err(|e| taken_or(e, "name"))?;
         bump_config(&txn, &who.company_id).await?;
-        Audit::by(who, "team", id, "update").record(&txn, changes(before, json!({ "name": updated.name, "kind": updated.kind })), now).await?;
+        Audit::by(who, "team", id, "update")
+            .record(
+                &txn,
+                changes(
+                    before,
+                    json!({ "name": updated.name, "kind": updated.kind }),
+                ),
+                now,
+            )
+            .await?;
         let member_ids = team_member::Entity::find()
             .filter(team_member::Column::CompanyId.eq(&who.company_id))
             .filter(team_member::Column::TeamId.eq(id))
@@ -98,7 +135,10 @@ impl Store {
             .map(|m| m.staff_id)
             .collect();
         txn.commit().await?;
-        Ok(Team { team: updated, member_ids })
+        Ok(Team {
+            team: updated,
+            member_ids,
+        })
     }
 
     /// Deletes a team no grid, ticket or sub-task names (admins only); its members stay staff.
@@ -108,14 +148,48 @@ impl Store {
         let company = &who.company_id;
         let txn = self.begin_write().await?;
         unused(vec![
-            ("grids", grid::Entity::find().filter(grid::Column::CompanyId.eq(company)).filter(grid::Column::TeamId.eq(id)).count(&txn).await?),
-            ("tickets", ticket::Entity::find().filter(ticket::Column::CompanyId.eq(company)).filter(ticket::Column::TeamId.eq(id)).count(&txn).await?),
-            ("subtasks", subtask::Entity::find().filter(subtask::Column::CompanyId.eq(company)).filter(subtask::Column::TeamId.eq(id)).count(&txn).await?),
+            (
+                "grids",
+                grid::Entity::find()
+                    .filter(grid::Column::CompanyId.eq(company))
+                    .filter(grid::Column::TeamId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
+            (
+                "tickets",
+                ticket::Entity::find()
+                    .filter(ticket::Column::CompanyId.eq(company))
+                    .filter(ticket::Column::TeamId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
+            (
+                "subtasks",
+                subtask::Entity::find()
+                    .filter(subtask::Column::CompanyId.eq(company))
+                    .filter(subtask::Column::TeamId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
         ])?;
-        team_member::Entity::delete_many().filter(team_member::Column::CompanyId.eq(company)).filter(team_member::Column::TeamId.eq(id)).exec(&txn).await?;
-        team::Entity::delete_by_id((company.clone(), id.to_owned())).exec(&txn).await.map_err(in_use_or)?;
+        team_member::Entity::delete_many()
+            .filter(team_member::Column::CompanyId.eq(company))
+            .filter(team_member::Column::TeamId.eq(id))
+            .exec(&txn)
+            .await?;
+        team::Entity::delete_by_id((company.clone(), id.to_owned()))
+            .exec(&txn)
+            .await
+            .map_err(in_use_or)?;
         bump_config(&txn, company).await?;
-        Audit::by(who, "team", id, "delete").record(&txn, json!({ "project_id": current.project_id, "name": current.name }), now).await?;
+        Audit::by(who, "team", id, "delete")
+            .record(
+                &txn,
+                json!({ "project_id": current.project_id, "name": current.name }),
+                now,
+            )
+            .await?;
         txn.commit().await?;
         Ok(())
     }
@@ -134,12 +208,20 @@ impl Store {
             }
         }
         if known as usize != distinct.len() {
-            return Err(StorageError::field("member_ids", FieldErrorCode::UnknownReference));
+            return Err(StorageError::field(
+                "member_ids",
+                FieldErrorCode::UnknownReference,
+            ));
         }
         Ok(distinct)
     }
 
-    pub async fn teams(&self, who: &Principal, project_id: Option<&str>, page: PageRequest) -> Result<Page<Team>> {
+    pub async fn teams(
+        &self,
+        who: &Principal,
+        project_id: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<Team>> {
         if !who.role.is_staff() {
             return Err(StorageError::Forbidden);
         }
@@ -152,7 +234,12 @@ impl Store {
         }
         let query = team::Entity::find().filter(condition);
         let total = query.clone().count(&self.db).await?;
-        let teams = query.order_by_asc(team::Column::CreatedAt).offset(page.offset()).limit(page.per_page).all(&self.db).await?;
+        let teams = query
+            .order_by_asc(team::Column::CreatedAt)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(&self.db)
+            .await?;
         let members = team_member::Entity::find()
             .filter(team_member::Column::CompanyId.eq(&who.company_id))
             .filter(team_member::Column::TeamId.is_in(teams.iter().map(|t| t.id.clone())))
@@ -161,7 +248,11 @@ impl Store {
         let items = teams
             .into_iter()
             .map(|team| {
-                let member_ids = members.iter().filter(|m| m.team_id == team.id).map(|m| m.staff_id.clone()).collect();
+                let member_ids = members
+                    .iter()
+                    .filter(|m| m.team_id == team.id)
+                    .map(|m| m.staff_id.clone())
+                    .collect();
                 Team { team, member_ids }
             })
             .collect();
@@ -169,7 +260,12 @@ impl Store {
     }
 
     /// A team of `project_id`, for dispatch: unknown is a 422 on `team_id`.
-    pub(crate) async fn team_of_project(&self, company_id: &str, team_id: &str, project_id: &str) -> Result<team::Model> {
+    pub(crate) async fn team_of_project(
+        &self,
+        company_id: &str,
+        team_id: &str,
+        project_id: &str,
+    ) -> Result<team::Model> {
         team::Entity::find_by_id((company_id.to_owned(), team_id.to_owned()))
             .one(&self.db)
             .await?
@@ -178,7 +274,12 @@ impl Store {
     }
 }
 
-async fn add_members(db: &impl ConnectionTrait, company_id: &str, team_id: &str, member_ids: &[String]) -> Result<()> {
+async fn add_members(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    team_id: &str,
+    member_ids: &[String],
+) -> Result<()> {
     if member_ids.is_empty() {
         return Ok(());
     }

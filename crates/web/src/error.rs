@@ -56,7 +56,6 @@ guanjia_codes! {
     Internal = "internal" => (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试", "Internal error; try again shortly"),
 }
 
-
 /// An error on its way to the client; rendered by [`crate::i18n::localize`] in the caller's language.
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -66,7 +65,10 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode) -> Self {
-        Self { code, details: json!({}) }
+        Self {
+            code,
+            details: json!({}),
+        }
     }
 
     pub fn with_details(code: ErrorCode, details: Value) -> Self {
@@ -88,16 +90,29 @@ impl ApiError {
     pub fn message(&self, lang: Lang) -> String {
         let reason = self.details.get("reason").and_then(Value::as_str);
         let said = match (self.code, reason) {
-            (ErrorCode::InvalidTransition, Some("already_rated")) => Some(("本次服务已经评价过，不能重复评价；整改完成后可再次评价", "This work was already rated; a new rating is possible after rectification")),
-            (ErrorCode::InvalidTransition, Some("chased_recently")) => Some(("一小时内已催办过，请稍后再催", "This request was chased less than an hour ago; try again later")),
-            (ErrorCode::InvalidTransition, Some("already_on_site")) => Some(("本次上门已登记到场，无需重复到场", "Arrival on this visit is already recorded")),
+            (ErrorCode::InvalidTransition, Some("already_rated")) => Some((
+                "本次服务已经评价过，不能重复评价；整改完成后可再次评价",
+                "This work was already rated; a new rating is possible after rectification",
+            )),
+            (ErrorCode::InvalidTransition, Some("chased_recently")) => Some((
+                "一小时内已催办过，请稍后再催",
+                "This request was chased less than an hour ago; try again later",
+            )),
+            (ErrorCode::InvalidTransition, Some("already_on_site")) => Some((
+                "本次上门已登记到场，无需重复到场",
+                "Arrival on this visit is already recorded",
+            )),
             _ => None,
         };
         if let Some((zh, en)) = said {
             return if lang == Lang::Zh { zh } else { en }.to_owned();
         }
         match crate::words::dependents(lang, &self.details) {
-            Some(what) if self.code == ErrorCode::InUse => format!("{}{}{what}", self.code.message(lang), if lang == Lang::Zh { "：" } else { ": " }),
+            Some(what) if self.code == ErrorCode::InUse => format!(
+                "{}{}{what}",
+                self.code.message(lang),
+                if lang == Lang::Zh { "：" } else { ": " }
+            ),
             _ => self.code.message(lang).to_owned(),
         }
     }
@@ -107,7 +122,11 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         // The body is written by the localize middleware, which knows the caller's language.
         let mut response = self.code.status().into_response();
-        if let Some(seconds) = self.details.get("retry_after_seconds").and_then(Value::as_i64) {
+        if let Some(seconds) = self
+            .details
+            .get("retry_after_seconds")
+            .and_then(Value::as_i64)
+        {
             response.headers_mut().insert(RETRY_AFTER, seconds.into());
         }
         response.extensions_mut().insert(self);
@@ -117,11 +136,21 @@ impl IntoResponse for ApiError {
 
 impl From<ValidationError> for ApiError {
     fn from(err: ValidationError) -> Self {
-        let allowed: serde_json::Map<String, Value> =
-            err.0.iter().filter_map(|e| Some((e.field.clone(), serde_json::to_value(e.allowed?).ok()?))).collect();
-        let fields: serde_json::Map<String, Value> =
-            err.0.into_iter().map(|e| (e.field, Value::from(e.code.as_str()))).collect();
-        let details = if allowed.is_empty() { json!({ "fields": fields }) } else { json!({ "fields": fields, "allowed": allowed }) };
+        let allowed: serde_json::Map<String, Value> = err
+            .0
+            .iter()
+            .filter_map(|e| Some((e.field.clone(), serde_json::to_value(e.allowed?).ok()?)))
+            .collect();
+        let fields: serde_json::Map<String, Value> = err
+            .0
+            .into_iter()
+            .map(|e| (e.field, Value::from(e.code.as_str())))
+            .collect();
+        let details = if allowed.is_empty() {
+            json!({ "fields": fields })
+        } else {
+            json!({ "fields": fields, "allowed": allowed })
+        };
         ApiError::with_details(ErrorCode::ValidationFailed, details)
     }
 }
@@ -133,7 +162,11 @@ impl From<LifecycleError> for ApiError {
                 ErrorCode::Forbidden,
                 json!({ "role": role.as_str(), "action": action.as_str() }),
             ),
-            LifecycleError::InvalidTransition { action, status, reason } => ApiError::with_details(
+            LifecycleError::InvalidTransition {
+                action,
+                status,
+                reason,
+            } => ApiError::with_details(
                 ErrorCode::InvalidTransition,
                 json!({ "action": action.as_str(), "status": status.as_str(), "reason": reason.map(|r| r.as_str()) }),
             ),
@@ -145,17 +178,25 @@ impl From<LifecycleError> for ApiError {
 impl From<StorageError> for ApiError {
     fn from(err: StorageError) -> Self {
         match err {
-            StorageError::NotFound(what) => ApiError::with_details(ErrorCode::NotFound, json!({ "object": what })),
+            StorageError::NotFound(what) => {
+                ApiError::with_details(ErrorCode::NotFound, json!({ "object": what }))
+            }
             StorageError::Validation(v) => v.into(),
             StorageError::Lifecycle(l) => l.into(),
             StorageError::Unauthenticated => ApiError::new(ErrorCode::Unauthenticated),
             StorageError::Throttled(until) => {
                 let seconds = (until - chrono::Utc::now()).num_seconds().max(1);
-                ApiError::with_details(ErrorCode::TooManyAttempts, json!({ "retry_after_seconds": seconds, "retry_at": until }))
+                ApiError::with_details(
+                    ErrorCode::TooManyAttempts,
+                    json!({ "retry_after_seconds": seconds, "retry_at": until }),
+                )
             }
             StorageError::Forbidden => ApiError::new(ErrorCode::Forbidden),
             StorageError::InUse(counts) => {
-                let dependents: serde_json::Map<String, Value> = counts.into_iter().map(|(what, n)| (what.to_owned(), Value::from(n))).collect();
+                let dependents: serde_json::Map<String, Value> = counts
+                    .into_iter()
+                    .map(|(what, n)| (what.to_owned(), Value::from(n)))
+                    .collect();
                 ApiError::with_details(ErrorCode::InUse, json!({ "dependents": dependents }))
             }
             StorageError::LinkUsed => ApiError::new(ErrorCode::LinkUsed),
@@ -193,23 +234,56 @@ pub fn document_errors(openapi: &mut utoipa::openapi::OpenApi) {
     let error = ObjectBuilder::new()
         .property(
             "code",
-            ObjectBuilder::new().schema_type(Type::String).enum_values(Some(ErrorCode::ALL.iter().map(|c| c.as_str()))),
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(ErrorCode::ALL.iter().map(|c| c.as_str()))),
         )
         .required("code")
-        .property("message", ObjectBuilder::new().schema_type(Type::String).description(Some("In the caller's language (Accept-Language).")))
+        .property(
+            "message",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some("In the caller's language (Accept-Language).")),
+        )
         .required("message")
-        .property("details", ObjectBuilder::new().schema_type(Type::Object).description(Some("e.g. `fields`: field → reason code")))
+        .property(
+            "details",
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .description(Some("e.g. `fields`: field → reason code")),
+        )
         .required("details");
-    let body = ObjectBuilder::new().property("error", error).required("error");
-    openapi.components.get_or_insert_with(Default::default).schemas.insert("ErrorBody".to_owned(), RefOr::T(body.into()));
+    let body = ObjectBuilder::new()
+        .property("error", error)
+        .required("error");
+    openapi
+        .components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .insert("ErrorBody".to_owned(), RefOr::T(body.into()));
     let answer = ResponseBuilder::new()
         .description("An error: the status and a stable code say what went wrong")
-        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
         .build();
     for item in openapi.paths.paths.values_mut() {
-        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
         for operation in operations.into_iter().flatten() {
-            operation.responses.responses.entry("default".to_owned()).or_insert_with(|| RefOr::T(answer.clone()));
+            operation
+                .responses
+                .responses
+                .entry("default".to_owned())
+                .or_insert_with(|| RefOr::T(answer.clone()));
         }
     }
 }
@@ -223,9 +297,16 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for code in ErrorCode::ALL {
             let (zh, en) = (code.message(Lang::Zh), code.message(Lang::En));
-            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{code:?} zh: {zh}");
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{code:?} zh: {zh}"
+            );
             assert!(en.is_ascii() && !en.is_empty(), "{code:?} en: {en}");
-            assert!(seen.insert(code.as_str()), "duplicate code {}", code.as_str());
+            assert!(
+                seen.insert(code.as_str()),
+                "duplicate code {}",
+                code.as_str()
+            );
             assert!(code.status().is_client_error() || code.status().is_server_error());
         }
     }

@@ -4,9 +4,9 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
@@ -24,9 +24,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
             Err(JsonRejection::BytesRejection(_)) => Err(ApiError::new(ErrorCode::PayloadTooLarge)),
-            Err(rejection) => {
-                Err(ApiError::with_details(ErrorCode::InvalidRequest, json!({ "reason": rejection.body_text() })))
-            }
+            Err(rejection) => Err(ApiError::with_details(
+                ErrorCode::InvalidRequest,
+                json!({ "reason": rejection.body_text() }),
+            )),
         }
     }
 }
@@ -42,7 +43,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .await
             .map(|axum::extract::Query(value)| ApiQuery(value))
             .map_err(|rejection: QueryRejection| {
-                ApiError::with_details(ErrorCode::InvalidRequest, json!({ "reason": rejection.body_text() }))
+                ApiError::with_details(
+                    ErrorCode::InvalidRequest,
+                    json!({ "reason": rejection.body_text() }),
+                )
             })
     }
 }
@@ -54,7 +58,8 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer_token(&parts.headers).ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        let token = bearer_token(&parts.headers)
+            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         let principal = state.store.authenticate(token, chrono::Utc::now()).await?;
         Ok(Caller(principal))
     }
@@ -69,15 +74,34 @@ pub struct ClientAddr(pub String);
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let forwarded = || {
-            let value = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).next_back()?;
+            let value = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .next_back()?;
             let last = value.rsplit(',').next()?.trim();
             last.parse::<IpAddr>().ok()
         };
-        let peer = || parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
-        let address = if state.settings.behind_proxy { forwarded().or_else(peer) } else { peer() };
-        Ok(ClientAddr(address.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())))
+        let peer = || {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip())
+        };
+        let address = if state.settings.behind_proxy {
+            forwarded().or_else(peer)
+        } else {
+            peer()
+        };
+        Ok(ClientAddr(
+            address.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        ))
     }
 }
 
@@ -85,5 +109,8 @@ impl FromRequestParts<AppState> for ClientAddr {
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+        .filter(|t| !t.is_empty())
 }

@@ -18,8 +18,16 @@ pub enum Lang {
 impl Lang {
     /// The first language of `Accept-Language` we speak; zh-CN when none.
     pub fn from_headers(headers: &HeaderMap) -> Lang {
-        let Some(value) = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else { return Lang::Zh };
-        for tag in value.split(',').map(|t| t.split(';').next().unwrap_or("").trim().to_ascii_lowercase()) {
+        let Some(value) = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
+            return Lang::Zh;
+        };
+        for tag in value.split(',').map(|t| {
+            t.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        }) {
             if tag.starts_with("zh") {
                 return Lang::Zh;
             }
@@ -40,7 +48,9 @@ pub async fn localize(request: Request, next: Next) -> Response {
         // The status and headers (such as `Retry-After`) stay; the body and its type are ours.
         let (mut parts, _) = response.into_parts();
         parts.headers.remove(CONTENT_LENGTH);
-        parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        parts
+            .headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         response = Response::from_parts(parts, body.into());
     }
     response

@@ -22,12 +22,17 @@ pub async fn refuse_unreadable_input(request: Request, next: Next) -> Response {
     if let Err(refusal) = check_uri(&parts) {
         return refusal.into_response();
     }
-    let Some(kind) = BodyKind::of(&parts) else { return next.run(Request::from_parts(parts, body)).await };
-    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else { return ApiError::new(ErrorCode::PayloadTooLarge).into_response() };
+    let Some(kind) = BodyKind::of(&parts) else {
+        return next.run(Request::from_parts(parts, body)).await;
+    };
+    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return ApiError::new(ErrorCode::PayloadTooLarge).into_response();
+    };
     if let Err(refusal) = kind.check(&bytes) {
         return refusal.into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// A path segment that is not UTF-8 or holds a control character names nothing here; a query
@@ -36,7 +41,12 @@ fn check_uri(parts: &Parts) -> Result<(), ApiError> {
     for segment in parts.uri.path().split('/') {
         match percent_decode_str(segment).decode_utf8() {
             Ok(text) if !has_control_characters(&text) => {}
-            _ => return Err(ApiError::with_details(ErrorCode::NotFound, json!({ "reason": "unreadable path" }))),
+            _ => {
+                return Err(ApiError::with_details(
+                    ErrorCode::NotFound,
+                    json!({ "reason": "unreadable path" }),
+                ));
+            }
         }
     }
     match parts.uri.query() {
@@ -54,7 +64,12 @@ enum BodyKind {
 impl BodyKind {
     fn of(parts: &Parts) -> Option<BodyKind> {
         let content_type = parts.headers.get(CONTENT_TYPE)?.to_str().ok()?;
-        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match essence.as_str() {
             "application/json" => Some(BodyKind::Json),
             "application/x-www-form-urlencoded" => Some(BodyKind::Form),
@@ -82,7 +97,10 @@ fn check_pairs(encoded: &[u8]) -> Result<(), ApiError> {
             None => (piece, &[][..]),
         };
         let (Some(key), Some(value)) = (decode(key), decode(value)) else {
-            return Err(ApiError::with_details(ErrorCode::InvalidRequest, json!({ "reason": "not UTF-8" })));
+            return Err(ApiError::with_details(
+                ErrorCode::InvalidRequest,
+                json!({ "reason": "not UTF-8" }),
+            ));
         };
         if has_control_characters(&key) || has_control_characters(&value) {
             return refuse_at(Some(printable(&key)));
@@ -93,9 +111,15 @@ fn check_pairs(encoded: &[u8]) -> Result<(), ApiError> {
 
 /// Percent-decodes one part of a form, `+` meaning a space; `None` when it is not UTF-8.
 fn decode(part: &[u8]) -> Option<String> {
-    let spaced: Vec<u8> = part.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+    let spaced: Vec<u8> = part
+        .iter()
+        .map(|b| if *b == b'+' { b' ' } else { *b })
+        .collect();
     let text = std::str::from_utf8(&spaced).ok()?;
-    percent_decode_str(text).decode_utf8().ok().map(|t| t.into_owned())
+    percent_decode_str(text)
+        .decode_utf8()
+        .ok()
+        .map(|t| t.into_owned())
 }
 
 /// The path (`materials.0.name`, as the domain names fields) of the first string or key with a
@@ -103,10 +127,27 @@ fn decode(part: &[u8]) -> Option<String> {
 fn first_control_characters(value: &Value, at: String) -> Option<String> {
     match value {
         Value::String(text) => has_control_characters(text).then_some(at),
-        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| first_control_characters(item, if at.is_empty() { i.to_string() } else { format!("{at}.{i}") })),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            first_control_characters(
+                item,
+                if at.is_empty() {
+                    i.to_string()
+                } else {
+                    format!("{at}.{i}")
+                },
+            )
+        }),
         Value::Object(fields) => fields.iter().find_map(|(key, item)| {
-            let path = if at.is_empty() { printable(key) } else { format!("{at}.{}", printable(key)) };
-            if has_control_characters(key) { Some(path) } else { first_control_characters(item, path) }
+            let path = if at.is_empty() {
+                printable(key)
+            } else {
+                format!("{at}.{}", printable(key))
+            };
+            if has_control_characters(key) {
+                Some(path)
+            } else {
+                first_control_characters(item, path)
+            }
         }),
         _ => None,
     }
@@ -114,14 +155,24 @@ fn first_control_characters(value: &Value, at: String) -> Option<String> {
 
 fn refuse_at(field: Option<String>) -> Result<(), ApiError> {
     match field {
-        Some(field) => Err(ValidationError::single(if field.is_empty() { "body".to_owned() } else { field }, FieldErrorCode::ControlCharacters).into()),
+        Some(field) => Err(ValidationError::single(
+            if field.is_empty() {
+                "body".to_owned()
+            } else {
+                field
+            },
+            FieldErrorCode::ControlCharacters,
+        )
+        .into()),
         None => Ok(()),
     }
 }
 
 /// A field name fit to show back: control characters replaced.
 fn printable(name: &str) -> String {
-    name.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect()
+    name.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
 }
 
 #[cfg(test)]
@@ -136,9 +187,18 @@ mod tests {
     #[test]
     fn names_the_field_with_a_control_character() {
         let body = json!({ "description": "漏水", "materials": [{ "name": "ok" }, { "name": "a\u{0}b" }] });
-        assert_eq!(first_control_characters(&body, String::new()).as_deref(), Some("materials.1.name"));
-        assert_eq!(first_control_characters(&json!({ "text": "三楼\n漏水\t" }), String::new()), None);
-        assert_eq!(field_of(check_pairs(b"username=ad%00min&password=x")).as_deref(), Some("username"));
+        assert_eq!(
+            first_control_characters(&body, String::new()).as_deref(),
+            Some("materials.1.name")
+        );
+        assert_eq!(
+            first_control_characters(&json!({ "text": "三楼\n漏水\t" }), String::new()),
+            None
+        );
+        assert_eq!(
+            field_of(check_pairs(b"username=ad%00min&password=x")).as_deref(),
+            Some("username")
+        );
         assert_eq!(field_of(check_pairs(b"q=%1B%5B31m")).as_deref(), Some("q"));
         assert!(check_pairs(b"q=3%E6%A0%8B+1502&status=new,accepted").is_ok());
         let not_utf8 = check_pairs(b"q=%FF").unwrap_err();

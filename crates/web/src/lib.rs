@@ -17,10 +17,10 @@ mod words;
 use std::sync::OnceLock;
 use std::time::Instant;
 
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use guanjia_storage::Store;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -28,8 +28,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use error::{ApiError, ErrorCode};
-pub use i18n::Lang;
 pub use housekeeping::spawn_housekeeping;
+pub use i18n::Lang;
 pub use scheduler::spawn_scheduler;
 pub use state::{AppState, Settings};
 
@@ -37,7 +37,11 @@ pub use state::{AppState, Settings};
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 #[derive(OpenApi)]
-#[openapi(info(title = "Guanjia (管家) API", version = "1", description = "Customer service for property management."))]
+#[openapi(info(
+    title = "Guanjia (管家) API",
+    version = "1",
+    description = "Customer service for property management."
+))]
 struct ApiDoc;
 
 /// The process-wide Prometheus recorder (a process may build several apps, e.g. in tests).
@@ -84,7 +88,11 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn app(store: Store, settings: Settings) -> Router {
     let (api, openapi) = api();
     let store = store.with_loop_rules(settings.rules);
-    let state = AppState { store, settings, metrics: metrics_handle() };
+    let state = AppState {
+        store,
+        settings,
+        metrics: metrics_handle(),
+    };
     Router::new()
         .merge(api)
         .merge(routes::system::router(openapi))
@@ -94,7 +102,9 @@ pub fn app(store: Store, settings: Settings) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(input_guard::refuse_unreadable_input))
         // Inside the layers below, so a panic is counted and answered with the JSON error too.
-        .layer(CatchPanicLayer::custom(|_| ApiError::new(ErrorCode::Internal).into_response()))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::new(ErrorCode::Internal).into_response()
+        }))
         .layer(middleware::from_fn(record_request))
         .layer(middleware::from_fn(i18n::localize))
         .layer(middleware::from_fn(security_headers::add))
@@ -108,13 +118,17 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// Counts requests and their latency per route and status.
 async fn record_request(request: Request, next: Next) -> Response {
-    let route = request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let method = request.method().to_string();
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
     let labels = [("route", route), ("method", method), ("status", status)];
     metrics::counter!("guanjia_http_requests_total", &labels).increment(1);
-    metrics::histogram!("guanjia_http_request_seconds", &labels).record(started.elapsed().as_secs_f64());
+    metrics::histogram!("guanjia_http_request_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
     response
 }

@@ -48,13 +48,29 @@ impl<T> PageOf<T> {
     /// rather than thousands, paged like every other list.
     pub fn of_all(all: Vec<T>, request: PageRequest) -> Self {
         let total = all.len() as u64;
-        let skip = usize::try_from(request.page.saturating_sub(1).saturating_mul(request.per_page)).unwrap_or(usize::MAX);
+        let skip = usize::try_from(
+            request
+                .page
+                .saturating_sub(1)
+                .saturating_mul(request.per_page),
+        )
+        .unwrap_or(usize::MAX);
         let take = usize::try_from(request.per_page).unwrap_or(usize::MAX);
         let items = all.into_iter().skip(skip).take(take).collect();
-        PageOf { items, total, page: request.page, per_page: request.per_page }
+        PageOf {
+            items,
+            total,
+            page: request.page,
+            per_page: request.per_page,
+        }
     }
 
     pub fn from_page<S>(page: Page<S>, view: impl FnMut(S) -> T) -> Self {
-        PageOf { items: page.items.into_iter().map(view).collect(), total: page.total, page: page.page, per_page: page.per_page }
+        PageOf {
+            items: page.items.into_iter().map(view).collect(),
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+        }
     }
 }

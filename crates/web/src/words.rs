@@ -13,16 +13,26 @@ pub fn allowed(lang: Lang, rule: Allowed) -> String {
         (Lang::En, Allowed::Length { min, max }) if min <= 1 => format!("at most {max} characters"),
         (Lang::Zh, Allowed::Length { min, max }) => format!("{min}–{max} 个字符"),
         (Lang::En, Allowed::Length { min, max }) => format!("{min}–{max} characters"),
-        (Lang::Zh, Allowed::Code { min, max }) => format!("只能用字母、数字、- 和 _，{min}–{max} 位"),
-        (Lang::En, Allowed::Code { min, max }) => format!("letters, digits, - and _ only, {min}–{max} characters"),
-        (Lang::Zh, Allowed::Username { min, max }) => format!("只能用字母、数字、.、- 和 _，{min}–{max} 位"),
-        (Lang::En, Allowed::Username { min, max }) => format!("letters, digits, ., - and _ only, {min}–{max} characters"),
+        (Lang::Zh, Allowed::Code { min, max }) => {
+            format!("只能用字母、数字、- 和 _，{min}–{max} 位")
+        }
+        (Lang::En, Allowed::Code { min, max }) => {
+            format!("letters, digits, - and _ only, {min}–{max} characters")
+        }
+        (Lang::Zh, Allowed::Username { min, max }) => {
+            format!("只能用字母、数字、.、- 和 _，{min}–{max} 位")
+        }
+        (Lang::En, Allowed::Username { min, max }) => {
+            format!("letters, digits, ., - and _ only, {min}–{max} characters")
+        }
         (Lang::Zh, Allowed::Range { min, max }) => format!("{min} 到 {max} 之间的整数"),
         (Lang::En, Allowed::Range { min, max }) => format!("a whole number from {min} to {max}"),
         (Lang::Zh, Allowed::Positive { max }) => format!("大于 0、小于 {max} 的数"),
         (Lang::En, Allowed::Positive { max }) => format!("a number above 0 and below {max}"),
         (Lang::Zh, Allowed::Phone) => "11 位手机号（1 开头），或带区号的座机号".to_owned(),
-        (Lang::En, Allowed::Phone) => "an 11-digit mobile number starting with 1, or a landline with its area code".to_owned(),
+        (Lang::En, Allowed::Phone) => {
+            "an 11-digit mobile number starting with 1, or a landline with its area code".to_owned()
+        }
         (Lang::Zh, Allowed::TimeZone) => "IANA 时区，如 Asia/Shanghai".to_owned(),
         (Lang::En, Allowed::TimeZone) => "an IANA time zone such as Asia/Shanghai".to_owned(),
     }
@@ -32,19 +42,28 @@ pub fn allowed(lang: Lang, rule: Allowed) -> String {
 pub fn problem(lang: Lang, code: FieldErrorCode, rule: Option<Allowed>) -> String {
     let why = field_error(lang, code);
     match rule {
-        Some(rule) => format!("{why}{}{}", if lang == Lang::Zh { "，" } else { ": " }, allowed(lang, rule)),
+        Some(rule) => format!(
+            "{why}{}{}",
+            if lang == Lang::Zh { "，" } else { ": " },
+            allowed(lang, rule)
+        ),
         None => why.to_owned(),
     }
 }
 
 /// Each refused field of a validation error's details, in words (`details.fields` and `details.allowed`).
 pub fn field_problems(lang: Lang, details: &Value) -> Vec<(String, String)> {
-    let Some(Value::Object(fields)) = details.get("fields") else { return vec![] };
+    let Some(Value::Object(fields)) = details.get("fields") else {
+        return vec![];
+    };
     fields
         .iter()
         .filter_map(|(field, code)| {
             let code = code.as_str()?.parse().ok()?;
-            let rule = details.get("allowed").and_then(|a| a.get(field)).and_then(|r| serde_json::from_value(r.clone()).ok());
+            let rule = details
+                .get("allowed")
+                .and_then(|a| a.get(field))
+                .and_then(|r| serde_json::from_value(r.clone()).ok());
             Some((field.clone(), problem(lang, code, rule)))
         })
         .collect()
@@ -53,7 +72,14 @@ pub fn field_problems(lang: Lang, details: &Value) -> Vec<(String, String)> {
 /// `details.messages` for an API error: each refused field's problem in words.
 pub fn field_messages(lang: Lang, details: &Value) -> Option<Value> {
     let problems = field_problems(lang, details);
-    (!problems.is_empty()).then(|| Value::Object(problems.into_iter().map(|(field, words)| (field, Value::from(words))).collect()))
+    (!problems.is_empty()).then(|| {
+        Value::Object(
+            problems
+                .into_iter()
+                .map(|(field, words)| (field, Value::from(words)))
+                .collect(),
+        )
+    })
 }
 
 /// The reason a field was refused, without its rule.
@@ -69,14 +95,19 @@ pub fn field_error(lang: Lang, code: FieldErrorCode) -> &'static str {
         FieldErrorCode::TooOld => ("太久以前", "too long ago"),
         FieldErrorCode::Taken => ("已被使用", "taken"),
         FieldErrorCode::TooShort => ("太短", "too short"),
-        FieldErrorCode::ControlCharacters => ("含有不可见的控制字符", "contains invisible control characters"),
+        FieldErrorCode::ControlCharacters => (
+            "含有不可见的控制字符",
+            "contains invisible control characters",
+        ),
     };
     if lang == Lang::Zh { zh } else { en }
 }
 
 /// What depends on an object a deletion was refused for: "2 个房屋、1 张工单".
 pub fn dependents(lang: Lang, details: &Value) -> Option<String> {
-    let Some(Value::Object(counts)) = details.get("dependents") else { return None };
+    let Some(Value::Object(counts)) = details.get("dependents") else {
+        return None;
+    };
     let parts: Vec<String> = counts
         .iter()
         .filter_map(|(what, n)| {
@@ -99,7 +130,11 @@ pub fn dependents(lang: Lang, details: &Value) -> Option<String> {
                 _ => ("项相关数据", "related record", "related records"),
             };
             let en = if n == 1 { one } else { many };
-            Some(if lang == Lang::Zh { format!("{n} {zh}") } else { format!("{n} {en}") })
+            Some(if lang == Lang::Zh {
+                format!("{n} {zh}")
+            } else {
+                format!("{n} {en}")
+            })
         })
         .collect();
     match (parts.is_empty(), lang) {
@@ -118,8 +153,17 @@ mod tests {
     #[test]
     fn a_refused_field_says_what_it_accepts_in_both_languages() {
         let details = json!({ "fields": { "code": "invalid" }, "allowed": { "code": { "rule": "code", "min": 1, "max": 64 } } });
-        assert_eq!(field_problems(Lang::Zh, &details), [("code".to_owned(), "格式不正确，只能用字母、数字、- 和 _，1–64 位".to_owned())]);
-        assert_eq!(field_problems(Lang::En, &details)[0].1, "invalid: letters, digits, - and _ only, 1–64 characters");
+        assert_eq!(
+            field_problems(Lang::Zh, &details),
+            [(
+                "code".to_owned(),
+                "格式不正确，只能用字母、数字、- 和 _，1–64 位".to_owned()
+            )]
+        );
+        assert_eq!(
+            field_problems(Lang::En, &details)[0].1,
+            "invalid: letters, digits, - and _ only, 1–64 characters"
+        );
         let bare = json!({ "fields": { "room_id": "unknown_reference" } });
         assert_eq!(field_problems(Lang::Zh, &bare)[0].1, "不存在或无权使用");
     }
@@ -128,8 +172,14 @@ mod tests {
     fn a_refused_deletion_says_what_depends_on_it() {
         let details = json!({ "dependents": { "rooms": 2, "grids": 1 } });
         let zh = dependents(Lang::Zh, &details).unwrap();
-        assert!(zh.contains("2 间房屋") && zh.contains("1 个网格") && zh.contains('、'), "{zh}");
+        assert!(
+            zh.contains("2 间房屋") && zh.contains("1 个网格") && zh.contains('、'),
+            "{zh}"
+        );
         let en = dependents(Lang::En, &details).unwrap();
-        assert!(en.contains("2 rooms") && en.contains("1 grid") && !en.contains("1 grids"), "{en}");
+        assert!(
+            en.contains("2 rooms") && en.contains("1 grid") && !en.contains("1 grids"),
+            "{en}"
+        );
     }
 }

@@ -273,11 +273,20 @@ async fn incidents_gathered_by_hand_close_with_their_tickets(server: Server) {
     );
     for gathered in [&first, &second] {
         let (_, events) = server
-            .get(Some(&site.agent), &format!("/api/v1/tickets/{}/events", id(gathered)))
+            .get(
+                Some(&site.agent),
+                &format!("/api/v1/tickets/{}/events", id(gathered)),
+            )
             .await;
-        let joined = events["items"].as_array().unwrap().iter().find(|e| e["action"] == "join_incident");
+        let joined = events["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "join_incident");
         assert!(
-            joined.is_some_and(|e| e["details"]["incident_id"] == incident_id && e["visibility"] == "internal"),
+            joined.is_some_and(
+                |e| e["details"]["incident_id"] == incident_id && e["visibility"] == "internal"
+            ),
             "each gathered ticket's timeline says so: {events}"
         );
     }
@@ -465,12 +474,20 @@ async fn a_reclassification_is_recorded_as_a_correction_and_counted(server: Serv
     )
     .await;
     let figures = intake_figures(&server, &site).await;
-    assert_eq!(field_of(&figures, "category")["corrected"].as_u64(), Some(0), "{figures}");
+    assert_eq!(
+        field_of(&figures, "category")["corrected"].as_u64(),
+        Some(0),
+        "{figures}"
+    );
 }
 
 /// The project's intake accuracy over the test's period, as the agent reads it.
 async fn intake_figures(server: &Server, site: &Site) -> Value {
-    let path = format!("/api/v1/metrics/intake?project_id={}&{}", site.project_id, period());
+    let path = format!(
+        "/api/v1/metrics/intake?project_id={}&{}",
+        site.project_id,
+        period()
+    );
     let (status, figures) = server.get(Some(&site.agent), &path).await;
     assert_eq!(status, StatusCode::OK, "{figures}");
     figures
@@ -478,7 +495,13 @@ async fn intake_figures(server: &Server, site: &Site) -> Value {
 
 /// One field's line of the intake figures.
 fn field_of(figures: &Value, name: &str) -> Value {
-    figures["fields"].as_array().unwrap().iter().find(|f| f["field"] == name).unwrap().clone()
+    figures["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == name)
+        .unwrap()
+        .clone()
 }
 
 async fn admins_tune_the_vocabulary_and_preview_its_effect(server: Server) {

@@ -84,7 +84,9 @@ impl Calendar {
         while idle < IDLE_DAYS {
             date = date.succ_opt()?;
             idle += 1;
-            let Some(close) = self.close(date) else { continue };
+            let Some(close) = self.close(date) else {
+                continue;
+            };
             idle = 0;
             left -= 1;
             if left == 0 {

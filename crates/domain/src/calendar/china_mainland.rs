@@ -19,7 +19,10 @@ static EXCEPTIONS: LazyLock<BTreeMap<NaiveDate, Exception>> = LazyLock::new(|| {
     // The file is part of the source and its tests read it whole, so a failure here is a bug in
     // this crate, not bad input.
     let exceptions = super::csv::import(DATA).expect("china_mainland.csv is valid");
-    exceptions.into_iter().map(|exception| (exception.date, exception)).collect()
+    exceptions
+        .into_iter()
+        .map(|exception| (exception.date, exception))
+        .collect()
 });
 
 pub(super) fn exceptions() -> &'static BTreeMap<NaiveDate, Exception> {

@@ -36,11 +36,17 @@ pub fn export(exceptions: &[Exception]) -> String {
 /// first bad row.
 pub fn import(text: &str) -> Result<Vec<Exception>, CalendarError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows =
-        reader.records().filter(|row| !row.as_ref().is_ok_and(|row| row.iter().all(|field| field.trim().is_empty())));
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = reader.records().filter(|row| {
+        !row.as_ref()
+            .is_ok_and(|row| row.iter().all(|field| field.trim().is_empty()))
+    });
     let line = |position: Option<&::csv::Position>| line(text, position);
-    let syntax = |error: ::csv::Error| CalendarError::Syntax(error.to_string()).at(line(error.position()));
+    let syntax =
+        |error: ::csv::Error| CalendarError::Syntax(error.to_string()).at(line(error.position()));
     let header = match rows.next() {
         Some(row) => row.map_err(syntax)?,
         None => return Err(CalendarError::Header("the file is empty".into()).at(1)),
@@ -50,7 +56,9 @@ pub fn import(text: &str) -> Result<Vec<Exception>, CalendarError> {
     let mut exceptions = Vec::new();
     for row in rows {
         let row = row.map_err(syntax)?;
-        let exception = columns.exception(&row).map_err(|error| error.at(line(row.position())))?;
+        let exception = columns
+            .exception(&row)
+            .map_err(|error| error.at(line(row.position())))?;
         if !seen.insert(exception.date) {
             return Err(CalendarError::DuplicateDate(exception.date).at(line(row.position())));
         }
@@ -76,12 +84,15 @@ impl Columns {
             let column = COLUMNS.iter().position(|column| *column == title);
             match column.map(|column| &mut found[column]) {
                 Some(slot @ None) => *slot = Some(position),
-                Some(Some(_)) => return Err(CalendarError::Header(format!("“{title}” appears twice"))),
+                Some(Some(_)) => {
+                    return Err(CalendarError::Header(format!("“{title}” appears twice")));
+                }
                 None => return Err(CalendarError::Header(format!("unknown column “{title}”"))),
             }
         }
         let required = |column: usize| {
-            found[column].ok_or_else(|| CalendarError::Header(format!("no column “{}”", COLUMNS[column])))
+            found[column]
+                .ok_or_else(|| CalendarError::Header(format!("no column “{}”", COLUMNS[column])))
         };
         Ok(Columns {
             width: header.len(),
@@ -94,17 +105,27 @@ impl Columns {
 
     fn exception(&self, row: &::csv::StringRecord) -> Result<Exception, CalendarError> {
         if row.len() > self.width {
-            let message =
-                format!("{} fields where the header has {}: is a comma in a name unquoted?", row.len(), self.width);
+            let message = format!(
+                "{} fields where the header has {}: is a comma in a name unquoted?",
+                row.len(),
+                self.width
+            );
             return Err(CalendarError::Syntax(message));
         }
-        let field = |column: Option<usize>| column.and_then(|column| row.get(column)).unwrap_or("").trim();
+        let field = |column: Option<usize>| {
+            column
+                .and_then(|column| row.get(column))
+                .unwrap_or("")
+                .trim()
+        };
         let date = parse_date(field(Some(self.date)))?;
         let exception = Exception {
             date,
             is_workday: parse_flag(field(Some(self.is_workday)))?,
-            hours: parse_spans(field(self.hours))
-                .map_err(|error| CalendarError::Exception { date, error: Box::new(error) })?,
+            hours: parse_spans(field(self.hours)).map_err(|error| CalendarError::Exception {
+                date,
+                error: Box::new(error),
+            })?,
             name: field(Some(self.name)).to_string(),
         };
         exception.validate()?;
@@ -137,10 +158,13 @@ fn quote(field: &str) -> String {
 /// The line a row is on. The csv crate's own line numbers and offsets point at the blank lines it
 /// skipped before the row, and an admin looking for the row would not find it there.
 fn line(text: &str, position: Option<&::csv::Position>) -> u64 {
-    let start = position.and_then(|position| usize::try_from(position.byte()).ok()).unwrap_or(0);
+    let start = position
+        .and_then(|position| usize::try_from(position.byte()).ok())
+        .unwrap_or(0);
     let row = text.get(start..).unwrap_or("");
     let start = start + (row.len() - row.trim_start_matches(['\r', '\n']).len());
-    text.get(..start).map_or(0, |before| before.matches('\n').count() as u64 + 1)
+    text.get(..start)
+        .map_or(0, |before| before.matches('\n').count() as u64 + 1)
 }
 
 #[cfg(test)]
@@ -170,9 +194,17 @@ mod tests {
         assert_eq!(
             exceptions,
             vec![
-                Exception { date: date(2025, 1, 1), is_workday: false, hours: vec![], name: "元旦".into() },
                 Exception {
-                    date: date(2025, 1, 26), is_workday: true, hours: vec![], name: "春节调休上班".into()
+                    date: date(2025, 1, 1),
+                    is_workday: false,
+                    hours: vec![],
+                    name: "元旦".into()
+                },
+                Exception {
+                    date: date(2025, 1, 26),
+                    is_workday: true,
+                    hours: vec![],
+                    name: "春节调休上班".into()
                 },
                 Exception {
                     date: date(2025, 12, 31),
@@ -180,12 +212,22 @@ mod tests {
                     hours: parse_spans("09:00-12:00 13:00-16:00").unwrap(),
                     name: "年终盘点, 全员".into(),
                 },
-                Exception { date: date(2026, 1, 2), is_workday: false, hours: vec![], name: "说 \"放假\"".into() },
+                Exception {
+                    date: date(2026, 1, 2),
+                    is_workday: false,
+                    hours: vec![],
+                    name: "说 \"放假\"".into()
+                },
             ]
         );
         assert_eq!(import(&export(&exceptions)), Ok(exceptions.clone()));
-        assert!(export(&exceptions).starts_with("date,is_workday,name,hours\n2025-01-01,false,元旦,\n"));
-        assert_eq!(import("name,date,is_workday\n国庆节,2025-10-01,0\n").unwrap()[0].date, date(2025, 10, 1));
+        assert!(
+            export(&exceptions).starts_with("date,is_workday,name,hours\n2025-01-01,false,元旦,\n")
+        );
+        assert_eq!(
+            import("name,date,is_workday\n国庆节,2025-10-01,0\n").unwrap()[0].date,
+            date(2025, 10, 1)
+        );
         assert_eq!(import("date,is_workday,name,hours\n"), Ok(vec![]));
     }
 
@@ -196,13 +238,18 @@ mod tests {
             error_at(&format!("{head}2025-13-01,false,x,\n")),
             (Some(3), CalendarError::Date("2025-13-01".into()))
         );
-        assert_eq!(error_at(&format!("{head}\n2025-01-02,maybe,x,\n")), (Some(4), CalendarError::Flag("maybe".into())));
+        assert_eq!(
+            error_at(&format!("{head}\n2025-01-02,maybe,x,\n")),
+            (Some(4), CalendarError::Flag("maybe".into()))
+        );
         assert!(matches!(
             error_at(&format!("{head}2025-01-02,true,x,09:00-25:00\n")),
             (Some(3), CalendarError::Exception { .. })
         ));
         assert!(matches!(
-            error_at(&format!("{head}2025-01-02,true,x,13:00-18:00 09:00-12:00\n")),
+            error_at(&format!(
+                "{head}2025-01-02,true,x,13:00-18:00 09:00-12:00\n"
+            )),
             (Some(3), CalendarError::Exception { .. })
         ));
         assert_eq!(
@@ -221,14 +268,32 @@ mod tests {
             error_at("date,is_workday,name\n2025-01-02,false,国庆节,中秋节\n"),
             (Some(2), CalendarError::Syntax(_))
         ));
-        assert!(matches!(error_at("2025-01-01,false,元旦,\n"), (Some(1), CalendarError::Header(_))));
-        assert!(matches!(error_at("\n\ndate,workday,name\n"), (Some(3), CalendarError::Header(_))));
-        assert!(matches!(error_at("date,is_workday,name,name\n"), (Some(1), CalendarError::Header(_))));
+        assert!(matches!(
+            error_at("2025-01-01,false,元旦,\n"),
+            (Some(1), CalendarError::Header(_))
+        ));
+        assert!(matches!(
+            error_at("\n\ndate,workday,name\n"),
+            (Some(3), CalendarError::Header(_))
+        ));
+        assert!(matches!(
+            error_at("date,is_workday,name,name\n"),
+            (Some(1), CalendarError::Header(_))
+        ));
         assert!(matches!(error_at(""), (Some(1), CalendarError::Header(_))));
-        assert_eq!(error_at(&format!("{head}2025-01-02\n")), (Some(3), CalendarError::Flag(String::new())));
-        let two_lines = format!("{head}2025-01-02,false,\"两\r\n行\",\r\n\r\n2025-13-01,false,x,\n");
-        assert_eq!(error_at(&two_lines), (Some(6), CalendarError::Date("2025-13-01".into())));
-        let message = import(&format!("{head}2025-02-30,false,x,\n")).unwrap_err().to_string();
+        assert_eq!(
+            error_at(&format!("{head}2025-01-02\n")),
+            (Some(3), CalendarError::Flag(String::new()))
+        );
+        let two_lines =
+            format!("{head}2025-01-02,false,\"两\r\n行\",\r\n\r\n2025-13-01,false,x,\n");
+        assert_eq!(
+            error_at(&two_lines),
+            (Some(6), CalendarError::Date("2025-13-01".into()))
+        );
+        let message = import(&format!("{head}2025-02-30,false,x,\n"))
+            .unwrap_err()
+            .to_string();
         assert_eq!(message, "line 3: “2025-02-30” is not a date (YYYY-MM-DD)");
     }
 }

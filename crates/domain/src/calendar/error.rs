@@ -15,9 +15,15 @@ pub enum CalendarError {
     #[error("the spans {first} and {second} overlap or are out of order")]
     Overlap { first: String, second: String },
     #[error("{weekday}: {error}")]
-    Weekday { weekday: Weekday, error: Box<CalendarError> },
+    Weekday {
+        weekday: Weekday,
+        error: Box<CalendarError>,
+    },
     #[error("{date}: {error}")]
-    Exception { date: NaiveDate, error: Box<CalendarError> },
+    Exception {
+        date: NaiveDate,
+        error: Box<CalendarError>,
+    },
     #[error("the exception filed under {key} is dated {date}")]
     MisfiledException { key: NaiveDate, date: NaiveDate },
     #[error("“{0}” is not a date (YYYY-MM-DD)")]
@@ -33,13 +39,19 @@ pub enum CalendarError {
     #[error("{0}")]
     Syntax(String),
     #[error("line {line}: {error}")]
-    Line { line: u64, error: Box<CalendarError> },
+    Line {
+        line: u64,
+        error: Box<CalendarError>,
+    },
 }
 
 impl CalendarError {
     /// Places an error on a line of an imported file.
     pub(crate) fn at(self, line: u64) -> Self {
-        CalendarError::Line { line, error: Box::new(self) }
+        CalendarError::Line {
+            line,
+            error: Box::new(self),
+        }
     }
 
     /// The line of the imported file the error is on, if it came from an import.

@@ -24,7 +24,10 @@ impl Span {
             return Err(CalendarError::Time(minutes_text(end)));
         }
         if start >= end {
-            return Err(CalendarError::EmptySpan { start: span.start_text(), end: span.end_text() });
+            return Err(CalendarError::EmptySpan {
+                start: span.start_text(),
+                end: span.end_text(),
+            });
         }
         Ok(span)
     }
@@ -59,8 +62,9 @@ impl FromStr for Span {
 
     fn from_str(text: &str) -> Result<Span, CalendarError> {
         let text = text.trim();
-        let (start, end) =
-            text.split_once(['-', '~', '～', '–']).ok_or_else(|| CalendarError::SpanText(text.to_string()))?;
+        let (start, end) = text
+            .split_once(['-', '~', '～', '–'])
+            .ok_or_else(|| CalendarError::SpanText(text.to_string()))?;
         Span::parse(start, end)
     }
 }
@@ -72,8 +76,19 @@ pub struct WeeklyHours(pub [Vec<Span>; 7]);
 impl WeeklyHours {
     /// Monday to Friday, 09:00–18:00.
     pub fn office() -> Self {
-        let day = vec![Span { start: 9 * 60, end: 18 * 60 }];
-        WeeklyHours([day.clone(), day.clone(), day.clone(), day.clone(), day, Vec::new(), Vec::new()])
+        let day = vec![Span {
+            start: 9 * 60,
+            end: 18 * 60,
+        }];
+        WeeklyHours([
+            day.clone(),
+            day.clone(),
+            day.clone(),
+            day.clone(),
+            day,
+            Vec::new(),
+            Vec::new(),
+        ])
     }
 
     /// Every day, 00:00–24:00.
@@ -83,7 +98,10 @@ impl WeeklyHours {
 
     pub fn validate(&self) -> Result<(), CalendarError> {
         for (weekday, spans) in weekdays().zip(&self.0) {
-            validate_spans(spans).map_err(|error| CalendarError::Weekday { weekday, error: Box::new(error) })?;
+            validate_spans(spans).map_err(|error| CalendarError::Weekday {
+                weekday,
+                error: Box::new(error),
+            })?;
         }
         Ok(())
     }
@@ -95,7 +113,10 @@ impl WeeklyHours {
     /// The hours of a workday whose exception names none: those of the first weekday that has
     /// hours, as a make-up Saturday (调休上班) is worked like an ordinary Monday.
     pub fn standard(&self) -> &[Span] {
-        self.0.iter().find(|spans| !spans.is_empty()).map_or(&[], Vec::as_slice)
+        self.0
+            .iter()
+            .find(|spans| !spans.is_empty())
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -109,7 +130,10 @@ pub fn validate_spans(spans: &[Span]) -> Result<(), CalendarError> {
         Span::new(span.start, span.end)?;
     }
     match spans.windows(2).find(|pair| pair[0].end > pair[1].start) {
-        Some(pair) => Err(CalendarError::Overlap { first: pair[0].to_string(), second: pair[1].to_string() }),
+        Some(pair) => Err(CalendarError::Overlap {
+            first: pair[0].to_string(),
+            second: pair[1].to_string(),
+        }),
         None => Ok(()),
     }
 }
@@ -126,7 +150,11 @@ pub fn parse_spans(text: &str) -> Result<Vec<Span>, CalendarError> {
 }
 
 pub fn format_spans(spans: &[Span]) -> String {
-    spans.iter().map(Span::to_string).collect::<Vec<_>>().join(" ")
+    spans
+        .iter()
+        .map(Span::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn parse_time(text: &str) -> Result<u16, CalendarError> {
@@ -139,7 +167,10 @@ fn parse_time(text: &str) -> Result<u16, CalendarError> {
             None
         }
     };
-    let (hours, minutes) = (number(hours, 1..=2).ok_or_else(invalid)?, number(minutes, 2..=2).ok_or_else(invalid)?);
+    let (hours, minutes) = (
+        number(hours, 1..=2).ok_or_else(invalid)?,
+        number(minutes, 2..=2).ok_or_else(invalid)?,
+    );
     if minutes > 59 || hours > 24 || (hours == 24 && minutes > 0) {
         return Err(invalid());
     }
@@ -157,20 +188,54 @@ mod tests {
     #[test]
     fn times_parse_from_midnight_to_the_end_of_the_day() {
         let span = Span::parse("09:00", "24:00").unwrap();
-        assert_eq!(span, Span { start: 540, end: 1440 });
-        assert_eq!((span.start_text(), span.end_text()), ("09:00".to_string(), "24:00".to_string()));
-        assert_eq!(Span::parse("0:00", "9:30").unwrap(), Span { start: 0, end: 570 });
-        assert_eq!("9：00～18：00".parse::<Span>().unwrap(), Span { start: 540, end: 1080 });
+        assert_eq!(
+            span,
+            Span {
+                start: 540,
+                end: 1440
+            }
+        );
+        assert_eq!(
+            (span.start_text(), span.end_text()),
+            ("09:00".to_string(), "24:00".to_string())
+        );
+        assert_eq!(
+            Span::parse("0:00", "9:30").unwrap(),
+            Span { start: 0, end: 570 }
+        );
+        assert_eq!(
+            "9：00～18：00".parse::<Span>().unwrap(),
+            Span {
+                start: 540,
+                end: 1080
+            }
+        );
     }
 
     #[test]
     fn bad_times_are_refused() {
-        for bad in ["24:01", "25:00", "12:60", "12", "1200", "-1:00", "+9:00", "09:5", "009:00", "", "９:00"] {
-            assert_eq!(Span::parse(bad, "23:00"), Err(CalendarError::Time(bad.to_string())), "{bad}");
+        for bad in [
+            "24:01", "25:00", "12:60", "12", "1200", "-1:00", "+9:00", "09:5", "009:00", "",
+            "９:00",
+        ] {
+            assert_eq!(
+                Span::parse(bad, "23:00"),
+                Err(CalendarError::Time(bad.to_string())),
+                "{bad}"
+            );
         }
-        assert!(matches!(Span::parse("18:00", "09:00"), Err(CalendarError::EmptySpan { .. })));
-        assert!(matches!(Span::parse("24:00", "24:00"), Err(CalendarError::EmptySpan { .. })));
-        assert_eq!("09:00".parse::<Span>(), Err(CalendarError::SpanText("09:00".into())));
+        assert!(matches!(
+            Span::parse("18:00", "09:00"),
+            Err(CalendarError::EmptySpan { .. })
+        ));
+        assert!(matches!(
+            Span::parse("24:00", "24:00"),
+            Err(CalendarError::EmptySpan { .. })
+        ));
+        assert_eq!(
+            "09:00".parse::<Span>(),
+            Err(CalendarError::SpanText("09:00".into()))
+        );
         assert_eq!(Span::new(0, 1441), Err(CalendarError::Time("24:01".into())));
     }
 
@@ -181,7 +246,10 @@ mod tests {
         assert_eq!(parse_spans("").unwrap(), Vec::new());
         assert_eq!(
             parse_spans("13:00-18:00 09:00-12:00"),
-            Err(CalendarError::Overlap { first: "13:00-18:00".into(), second: "09:00-12:00".into() })
+            Err(CalendarError::Overlap {
+                first: "13:00-18:00".into(),
+                second: "09:00-12:00".into()
+            })
         );
         assert!(parse_spans("09:00-12:00 11:00-13:00").is_err());
     }
@@ -190,11 +258,26 @@ mod tests {
     fn weekly_hours_validate_each_day() {
         assert_eq!(WeeklyHours::office().validate(), Ok(()));
         assert_eq!(WeeklyHours::always().validate(), Ok(()));
-        assert_eq!(WeeklyHours::office().standard(), &[Span { start: 540, end: 1080 }]);
+        assert_eq!(
+            WeeklyHours::office().standard(),
+            &[Span {
+                start: 540,
+                end: 1080
+            }]
+        );
         assert_eq!(WeeklyHours::office().on(Weekday::Sat), &[]);
         let mut hours = WeeklyHours::office();
-        hours.0[2] = vec![Span { start: 600, end: 500 }];
-        assert!(matches!(hours.validate(), Err(CalendarError::Weekday { weekday: Weekday::Wed, .. })));
+        hours.0[2] = vec![Span {
+            start: 600,
+            end: 500,
+        }];
+        assert!(matches!(
+            hours.validate(),
+            Err(CalendarError::Weekday {
+                weekday: Weekday::Wed,
+                ..
+            })
+        ));
         let nothing = WeeklyHours(Default::default());
         assert_eq!(nothing.standard(), &[]);
     }

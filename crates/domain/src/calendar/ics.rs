@@ -30,15 +30,29 @@ pub fn export(name: &str, exceptions: &[Exception]) -> String {
     lines.push(format!("X-WR-CALNAME:{}", escape(name)));
     for exception in exceptions {
         let day = exception.date.format("%Y%m%d");
-        lines.extend(["BEGIN:VEVENT".to_string(), format!("UID:{day}@guanjia"), format!("DTSTAMP:{day}T000000Z")]);
+        lines.extend([
+            "BEGIN:VEVENT".to_string(),
+            format!("UID:{day}@guanjia"),
+            format!("DTSTAMP:{day}T000000Z"),
+        ]);
         lines.push(format!("DTSTART;VALUE=DATE:{day}"));
         if let Some(next) = exception.date.succ_opt() {
             lines.push(format!("DTEND;VALUE=DATE:{}", next.format("%Y%m%d")));
         }
         lines.push(format!("SUMMARY:{}", escape(&exception.name)));
-        lines.push(format!("X-GUANJIA-WORKDAY:{}", if exception.is_workday { "TRUE" } else { "FALSE" }));
+        lines.push(format!(
+            "X-GUANJIA-WORKDAY:{}",
+            if exception.is_workday {
+                "TRUE"
+            } else {
+                "FALSE"
+            }
+        ));
         if !exception.hours.is_empty() {
-            lines.push(format!("X-GUANJIA-HOURS:{}", format_spans(&exception.hours)));
+            lines.push(format!(
+                "X-GUANJIA-HOURS:{}",
+                format_spans(&exception.hours)
+            ));
         }
         // A holiday does not make anyone busy in a calendar app.
         lines.extend(["TRANSP:TRANSPARENT".to_string(), "END:VEVENT".into()]);
@@ -58,14 +72,23 @@ pub fn import(text: &str) -> Result<Vec<Exception>, CalendarError> {
         if content.trim().is_empty() {
             continue;
         }
-        let property = Property::parse(&content)
-            .ok_or_else(|| CalendarError::Syntax(format!("“{content}” is not a content line")).at(line))?;
+        let property = Property::parse(&content).ok_or_else(|| {
+            CalendarError::Syntax(format!("“{content}” is not a content line")).at(line)
+        })?;
         let value = property.value.trim();
-        match (property.name.as_str(), value.to_ascii_uppercase().as_str(), event.as_mut()) {
+        match (
+            property.name.as_str(),
+            value.to_ascii_uppercase().as_str(),
+            event.as_mut(),
+        ) {
             ("BEGIN", "VCALENDAR", _) => calendar = true,
             ("BEGIN", "VEVENT", None) => event = Some(Event::new(line)),
             ("BEGIN", "VEVENT", Some(event)) if event.nested == 0 => {
-                return Err(CalendarError::Syntax(format!("the VEVENT of line {} has no END", event.line)).at(line));
+                return Err(CalendarError::Syntax(format!(
+                    "the VEVENT of line {} has no END",
+                    event.line
+                ))
+                .at(line));
             }
             ("BEGIN", _, Some(event)) => event.nested += 1,
             ("END", "VEVENT", Some(open)) if open.nested == 0 => {
@@ -88,7 +111,9 @@ pub fn import(text: &str) -> Result<Vec<Exception>, CalendarError> {
         return Err(CalendarError::Syntax("the VEVENT has no END".into()).at(event.line));
     }
     if !calendar {
-        return Err(CalendarError::Syntax("not an iCalendar file: no BEGIN:VCALENDAR".into()).at(1));
+        return Err(
+            CalendarError::Syntax("not an iCalendar file: no BEGIN:VCALENDAR".into()).at(1),
+        );
     }
     Ok(exceptions)
 }
@@ -128,7 +153,11 @@ impl Event {
             "DTSTART" => _ = self.start.get_or_insert((line, property)),
             "DTEND" => _ = self.end.get_or_insert((line, property)),
             "DURATION" => _ = self.duration.get_or_insert((line, property)),
-            "SUMMARY" => _ = self.summary.get_or_insert_with(|| unescape(&property.value)),
+            "SUMMARY" => {
+                _ = self
+                    .summary
+                    .get_or_insert_with(|| unescape(&property.value))
+            }
             "X-GUANJIA-WORKDAY" => _ = self.workday.get_or_insert((line, property.value)),
             "X-GUANJIA-HOURS" => _ = self.hours.get_or_insert((line, property.value)),
             "STATUS" => self.cancelled = property.value.trim().eq_ignore_ascii_case("CANCELLED"),
@@ -140,22 +169,36 @@ impl Event {
         let Some((start_line, start)) = &self.start else {
             return Err(CalendarError::Syntax("the VEVENT has no DTSTART".into()).at(self.line));
         };
-        let Some(first) = all_day(start).map_err(|error| error.at(*start_line))? else { return Ok(Vec::new()) };
+        let Some(first) = all_day(start).map_err(|error| error.at(*start_line))? else {
+            return Ok(Vec::new());
+        };
         if self.cancelled {
             return Ok(Vec::new());
         }
         let days = match (&self.end, &self.duration) {
             (Some((line, end)), _) => match all_day(end).map_err(|error| error.at(*line))? {
                 Some(end) if end >= first => (end - first).num_days().max(1),
-                _ => return Err(CalendarError::Syntax("DTEND must be an all-day date after DTSTART".into()).at(*line)),
+                _ => {
+                    return Err(CalendarError::Syntax(
+                        "DTEND must be an all-day date after DTSTART".into(),
+                    )
+                    .at(*line));
+                }
             },
             (None, Some((line, duration))) => days(duration.value.trim()).ok_or_else(|| {
-                CalendarError::Syntax(format!("“{}” is not a duration in days or weeks", duration.value)).at(*line)
+                CalendarError::Syntax(format!(
+                    "“{}” is not a duration in days or weeks",
+                    duration.value
+                ))
+                .at(*line)
             })?,
             (None, None) => 1,
         };
         if days > LONGEST_EVENT_DAYS {
-            return Err(CalendarError::Syntax(format!("the event lasts {days} days, more than a year")).at(*start_line));
+            return Err(CalendarError::Syntax(format!(
+                "the event lasts {days} days, more than a year"
+            ))
+            .at(*start_line));
         }
         let is_workday = match &self.workday {
             Some((line, flag)) => match flag.trim().to_ascii_uppercase().as_str() {
@@ -163,7 +206,10 @@ impl Event {
                 "FALSE" => false,
                 _ => return Err(CalendarError::Flag(flag.clone()).at(*line)),
             },
-            None => self.summary.as_deref().is_some_and(|summary| summary.contains('班')),
+            None => self
+                .summary
+                .as_deref()
+                .is_some_and(|summary| summary.contains('班')),
         };
         let hours = match &self.hours {
             Some((line, hours)) => parse_spans(hours).map_err(|error| error.at(*line))?,
@@ -172,7 +218,12 @@ impl Event {
         let name = self.summary.as_deref().unwrap_or("").trim().to_string();
         let mut exceptions = Vec::new();
         for date in first.iter_days().take(usize::try_from(days).unwrap_or(1)) {
-            let exception = Exception { date, is_workday, hours: hours.clone(), name: name.clone() };
+            let exception = Exception {
+                date,
+                is_workday,
+                hours: hours.clone(),
+                name: name.clone(),
+            };
             exception.validate().map_err(|error| error.at(self.line))?;
             exceptions.push(exception);
         }
@@ -203,13 +254,25 @@ impl Property {
         }
         let parameters = parts
             .filter_map(|part| part.split_once('='))
-            .map(|(key, value)| (key.trim().to_ascii_uppercase(), value.trim().trim_matches('"').to_string()))
+            .map(|(key, value)| {
+                (
+                    key.trim().to_ascii_uppercase(),
+                    value.trim().trim_matches('"').to_string(),
+                )
+            })
             .collect();
-        Some(Property { name, parameters, value: value.to_string() })
+        Some(Property {
+            name,
+            parameters,
+            value: value.to_string(),
+        })
     }
 
     fn parameter(&self, key: &str) -> Option<&str> {
-        self.parameters.iter().find(|(name, _)| name == key).map(|(_, value)| value.as_str())
+        self.parameters
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value.as_str())
     }
 }
 
@@ -217,26 +280,36 @@ impl Property {
 /// date-time.
 fn all_day(property: &Property) -> Result<Option<NaiveDate>, CalendarError> {
     let value = property.value.trim();
-    let is_date = property.parameter("VALUE").is_some_and(|kind| kind.eq_ignore_ascii_case("DATE"));
+    let is_date = property
+        .parameter("VALUE")
+        .is_some_and(|kind| kind.eq_ignore_ascii_case("DATE"));
     let bare_date = value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit());
     if !is_date && !bare_date {
         return Ok(None);
     }
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        value.get(range).filter(|part| part.bytes().all(|b| b.is_ascii_digit()))?.parse().ok()
+        value
+            .get(range)
+            .filter(|part| part.bytes().all(|b| b.is_ascii_digit()))?
+            .parse()
+            .ok()
     };
     let date = match (value.len(), digits(0..4), digits(4..6), digits(6..8)) {
-        (8, Some(year), Some(month), Some(day)) => {
-            i32::try_from(year).ok().and_then(|year| NaiveDate::from_ymd_opt(year, month, day))
-        }
+        (8, Some(year), Some(month), Some(day)) => i32::try_from(year)
+            .ok()
+            .and_then(|year| NaiveDate::from_ymd_opt(year, month, day)),
         _ => None,
     };
-    date.map(Some).ok_or_else(|| CalendarError::Date(value.to_string()))
+    date.map(Some)
+        .ok_or_else(|| CalendarError::Date(value.to_string()))
 }
 
 /// Whole days of a DURATION such as `P1D` or `P2W`; holidays have no hours in their duration.
 fn days(duration: &str) -> Option<i64> {
-    let duration = duration.strip_prefix('+').unwrap_or(duration).strip_prefix('P')?;
+    let duration = duration
+        .strip_prefix('+')
+        .unwrap_or(duration)
+        .strip_prefix('P')?;
     let (count, per) = match duration.strip_suffix('D') {
         Some(count) => (count, 1),
         None => (duration.strip_suffix('W')?, 7),
@@ -244,7 +317,11 @@ fn days(duration: &str) -> Option<i64> {
     if !count.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    count.parse::<i64>().ok()?.checked_mul(per).filter(|days| *days > 0)
+    count
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(per)
+        .filter(|days| *days > 0)
 }
 
 /// Logical lines with the number of their first physical line: a line starting with a space or
@@ -320,7 +397,12 @@ mod tests {
     }
 
     fn rest(date: NaiveDate, name: &str) -> Exception {
-        Exception { date, is_workday: false, hours: vec![], name: name.into() }
+        Exception {
+            date,
+            is_workday: false,
+            hours: vec![],
+            name: name.into(),
+        }
     }
 
     fn error_at(text: &str) -> (Option<u64>, CalendarError) {
@@ -377,7 +459,12 @@ mod tests {
             Ok(vec![
                 rest(date(2025, 1, 28), "春节"),
                 rest(date(2025, 1, 29), "春节"),
-                Exception { date: date(2025, 1, 26), is_workday: true, hours: vec![], name: "春节补班".into() },
+                Exception {
+                    date: date(2025, 1, 26),
+                    is_workday: true,
+                    hours: vec![],
+                    name: "春节补班".into()
+                },
                 rest(date(2025, 4, 5), "清明节"),
                 rest(date(2025, 4, 6), "清明节"),
             ])
@@ -386,9 +473,13 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        let event =
-            |body: &str| format!("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n{body}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
-        assert!(matches!(error_at(&event("SUMMARY:x")), (Some(2), CalendarError::Syntax(_))));
+        let event = |body: &str| {
+            format!("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n{body}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+        };
+        assert!(matches!(
+            error_at(&event("SUMMARY:x")),
+            (Some(2), CalendarError::Syntax(_))
+        ));
         assert_eq!(
             error_at(&event("SUMMARY:x\r\nDTSTART;VALUE=DATE:20250230")),
             (Some(4), CalendarError::Date("20250230".into()))
@@ -397,19 +488,34 @@ mod tests {
             error_at(&event("DTSTART:20250101\r\nX-GUANJIA-WORKDAY:yes")),
             (Some(4), CalendarError::Flag("yes".into()))
         );
-        assert!(matches!(error_at(&event("DTSTART:20250101\r\nDTEND:20241231")), (Some(4), CalendarError::Syntax(_))));
-        assert!(matches!(error_at(&event("DTSTART:20250101\r\nDURATION:PT1H")), (Some(4), CalendarError::Syntax(_))));
-        assert!(matches!(error_at(&event("DTSTART:20250101\r\nDTEND:20270101")), (Some(3), CalendarError::Syntax(_))));
+        assert!(matches!(
+            error_at(&event("DTSTART:20250101\r\nDTEND:20241231")),
+            (Some(4), CalendarError::Syntax(_))
+        ));
+        assert!(matches!(
+            error_at(&event("DTSTART:20250101\r\nDURATION:PT1H")),
+            (Some(4), CalendarError::Syntax(_))
+        ));
+        assert!(matches!(
+            error_at(&event("DTSTART:20250101\r\nDTEND:20270101")),
+            (Some(3), CalendarError::Syntax(_))
+        ));
         assert!(matches!(
             error_at(&event("DTSTART:20250101\r\nX-GUANJIA-HOURS:18:00-09:00")),
             (Some(4), CalendarError::EmptySpan { .. })
         ));
         assert_eq!(
-            error_at(&event("DTSTART:20250101\r\nX-GUANJIA-WORKDAY:FALSE\r\nX-GUANJIA-HOURS:09:00-10:00")).1,
+            error_at(&event(
+                "DTSTART:20250101\r\nX-GUANJIA-WORKDAY:FALSE\r\nX-GUANJIA-HOURS:09:00-10:00"
+            ))
+            .1,
             CalendarError::RestDayHours(date(2025, 1, 1))
         );
         let twice = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20250101\nDTEND:20250103\nEND:VEVENT\nBEGIN:VEVENT\nDTSTART:20250102\nEND:VEVENT\n";
-        assert_eq!(error_at(twice), (Some(6), CalendarError::DuplicateDate(date(2025, 1, 2))));
+        assert_eq!(
+            error_at(twice),
+            (Some(6), CalendarError::DuplicateDate(date(2025, 1, 2)))
+        );
         assert!(matches!(
             error_at("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20250101\n"),
             (Some(2), CalendarError::Syntax(_))
@@ -418,13 +524,25 @@ mod tests {
             error_at("BEGIN:VCALENDAR\nBEGIN:VEVENT\nBEGIN:VEVENT\n"),
             (Some(3), CalendarError::Syntax(_))
         ));
-        assert!(matches!(error_at("BEGIN:VCALENDAR\nno colon here\n"), (Some(2), CalendarError::Syntax(_))));
-        assert!(matches!(error_at("date,is_workday,name\n"), (Some(1), CalendarError::Syntax(_))));
+        assert!(matches!(
+            error_at("BEGIN:VCALENDAR\nno colon here\n"),
+            (Some(2), CalendarError::Syntax(_))
+        ));
+        assert!(matches!(
+            error_at("date,is_workday,name\n"),
+            (Some(1), CalendarError::Syntax(_))
+        ));
     }
 
     #[test]
     fn text_escapes_round_trip() {
-        for text in ["a,b;c\\d", "两行\n文字", "\\n is not a newline", "", "trailing \\"] {
+        for text in [
+            "a,b;c\\d",
+            "两行\n文字",
+            "\\n is not a newline",
+            "",
+            "trailing \\",
+        ] {
             assert_eq!(unescape(&escape(text)), text);
         }
         assert_eq!(unescape("a\\:b\\Nc\\"), "a:b\nc\\");

@@ -46,7 +46,10 @@ impl CalendarInput {
                 WeeklyHours::office()
             }
         };
-        p.into_result(NewCalendar { name: self.name.trim().to_owned(), weekly })
+        p.into_result(NewCalendar {
+            name: self.name.trim().to_owned(),
+            weekly,
+        })
     }
 }
 
@@ -71,13 +74,21 @@ impl DayInput {
         if !self.is_workday && !hours.is_empty() {
             p.add("hours", FieldErrorCode::Invalid);
         }
-        p.into_result(Exception { date, is_workday: self.is_workday, hours, name: self.name.trim().to_owned() })
+        p.into_result(Exception {
+            date,
+            is_workday: self.is_workday,
+            hours,
+            name: self.name.trim().to_owned(),
+        })
     }
 }
 
 /// Business hours from their text, recording `invalid` on `field` when any span is wrong.
 pub(crate) fn spans(p: &mut Problems, field: &str, text: &[[String; 2]]) -> Vec<Span> {
-    let parsed: Result<Vec<Span>, _> = text.iter().map(|[start, end]| Span::parse(start, end)).collect();
+    let parsed: Result<Vec<Span>, _> = text
+        .iter()
+        .map(|[start, end]| Span::parse(start, end))
+        .collect();
     match parsed.and_then(|spans| validate_spans(&spans).map(|()| spans)) {
         Ok(spans) => spans,
         Err(_) => {
@@ -89,7 +100,10 @@ pub(crate) fn spans(p: &mut Problems, field: &str, text: &[[String; 2]]) -> Vec<
 
 /// The text of business hours, as the API shows them.
 pub fn hours_text(spans: &[Span]) -> HoursText {
-    spans.iter().map(|s| [s.start_text(), s.end_text()]).collect()
+    spans
+        .iter()
+        .map(|s| [s.start_text(), s.end_text()])
+        .collect()
 }
 
 #[cfg(test)]
@@ -97,36 +111,67 @@ mod tests {
     use super::*;
 
     fn hours(spans: &[(&str, &str)]) -> HoursText {
-        spans.iter().map(|(a, b)| [(*a).to_owned(), (*b).to_owned()]).collect()
+        spans
+            .iter()
+            .map(|(a, b)| [(*a).to_owned(), (*b).to_owned()])
+            .collect()
     }
 
     #[test]
     fn a_calendar_defaults_to_office_hours_and_checks_each_weekday() {
-        let plain = CalendarInput { name: "翠湖客服".into(), weekly_hours: None }.validate().unwrap();
+        let plain = CalendarInput {
+            name: "翠湖客服".into(),
+            weekly_hours: None,
+        }
+        .validate()
+        .unwrap();
         assert_eq!(plain.weekly, WeeklyHours::office());
         let mut week = vec![hours(&[("08:30", "12:00"), ("13:30", "17:30")]); 5];
         week.push(hours(&[("09:00", "12:00")]));
         week.push(hours(&[]));
-        let custom = CalendarInput { name: "商场".into(), weekly_hours: Some(week.clone()) }.validate().unwrap();
-        assert_eq!(hours_text(&custom.weekly.0[5]), hours(&[("09:00", "12:00")]));
+        let custom = CalendarInput {
+            name: "商场".into(),
+            weekly_hours: Some(week.clone()),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(
+            hours_text(&custom.weekly.0[5]),
+            hours(&[("09:00", "12:00")])
+        );
         week[2] = hours(&[("13:00", "12:00")]);
         week[6] = hours(&[("09:00", "25:00")]);
-        let bad = CalendarInput { name: " ".into(), weekly_hours: Some(week) }.validate().unwrap_err();
+        let bad = CalendarInput {
+            name: " ".into(),
+            weekly_hours: Some(week),
+        }
+        .validate()
+        .unwrap_err();
         let fields: Vec<_> = bad.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["name", "weekly_hours.2", "weekly_hours.6"]);
-        let short = CalendarInput { name: "x".into(), weekly_hours: Some(vec![]) }.validate().unwrap_err();
+        let short = CalendarInput {
+            name: "x".into(),
+            weekly_hours: Some(vec![]),
+        }
+        .validate()
+        .unwrap_err();
         assert_eq!(short.0[0].field, "weekly_hours");
     }
 
     #[test]
     fn a_rest_day_has_no_hours() {
         let date = NaiveDate::from_ymd_opt(2026, 12, 24).unwrap();
-        let eve =
-            DayInput {
-                is_workday: true, hours: Some(hours(&[("09:00", "15:00")])), name: "平安夜提前下班".into()
-            };
+        let eve = DayInput {
+            is_workday: true,
+            hours: Some(hours(&[("09:00", "15:00")])),
+            name: "平安夜提前下班".into(),
+        };
         assert_eq!(eve.validate(date).unwrap().hours.len(), 1);
-        let wrong = DayInput { is_workday: false, hours: Some(hours(&[("09:00", "15:00")])), name: "休".into() };
+        let wrong = DayInput {
+            is_workday: false,
+            hours: Some(hours(&[("09:00", "15:00")])),
+            name: "休".into(),
+        };
         assert_eq!(wrong.validate(date).unwrap_err().0[0].field, "hours");
     }
 }

@@ -5,7 +5,9 @@
 //! across DST changes: a span in a spring-forward gap is shortened (or vanishes), and in the
 //! repeated hour of a fall-back it starts at the first reading.
 
-use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 use super::{Calendar, Span};
@@ -15,7 +17,10 @@ const DAY: u16 = 24 * 60;
 impl Calendar {
     /// Business time of a local date as `[start, end)` instants, in order and disjoint; empty
     /// for a rest day.
-    pub(super) fn intervals(&self, date: NaiveDate) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)> + '_ {
+    pub(super) fn intervals(
+        &self,
+        date: NaiveDate,
+    ) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)> + '_ {
         let time_zone = self.time_zone;
         clipped(self.hours(date)).filter_map(move |(start, end)| {
             let start = instant(time_zone, date, start)?;
@@ -51,7 +56,9 @@ fn clipped(spans: &[Span]) -> impl Iterator<Item = (u16, u16)> + '_ {
 
 /// The first instant at which the local clock reads `minute` of `date` or later.
 fn instant(time_zone: Tz, date: NaiveDate, minute: u16) -> Option<DateTime<Utc>> {
-    let wall = date.and_time(NaiveTime::MIN).checked_add_signed(Duration::minutes(minute.into()))?;
+    let wall = date
+        .and_time(NaiveTime::MIN)
+        .checked_add_signed(Duration::minutes(minute.into()))?;
     match time_zone.from_local_datetime(&wall) {
         LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => Some(at.with_timezone(&Utc)),
         LocalResult::None => gap_end(time_zone, wall),

@@ -43,8 +43,10 @@ impl Exception {
         if !self.is_workday && !self.hours.is_empty() {
             return Err(CalendarError::RestDayHours(self.date));
         }
-        validate_spans(&self.hours)
-            .map_err(|error| CalendarError::Exception { date: self.date, error: Box::new(error) })
+        validate_spans(&self.hours).map_err(|error| CalendarError::Exception {
+            date: self.date,
+            error: Box::new(error),
+        })
     }
 }
 
@@ -68,12 +70,20 @@ pub struct Calendar {
 impl Calendar {
     /// 24×7 without exceptions: business time is wall-clock time.
     pub fn always_open(time_zone: Tz) -> Self {
-        Calendar { time_zone, weekly: WeeklyHours::always(), exceptions: BTreeMap::new() }
+        Calendar {
+            time_zone,
+            weekly: WeeklyHours::always(),
+            exceptions: BTreeMap::new(),
+        }
     }
 
     /// Office hours (Mon–Fri 09:00–18:00) with the State Council's holiday schedules 2020–2026.
     pub fn china_mainland(time_zone: Tz) -> Self {
-        Calendar { time_zone, weekly: WeeklyHours::office(), exceptions: china_mainland::exceptions().clone() }
+        Calendar {
+            time_zone,
+            weekly: WeeklyHours::office(),
+            exceptions: china_mainland::exceptions().clone(),
+        }
     }
 
     /// Checks what the fields' types cannot: the arithmetic never panics on an invalid calendar,
@@ -82,7 +92,10 @@ impl Calendar {
         self.weekly.validate()?;
         for (&key, exception) in &self.exceptions {
             if key != exception.date {
-                return Err(CalendarError::MisfiledException { key, date: exception.date });
+                return Err(CalendarError::MisfiledException {
+                    key,
+                    date: exception.date,
+                });
             }
             exception.validate()?;
         }
@@ -95,7 +108,10 @@ impl Calendar {
         let exception = self.exceptions.get(&date);
         Day {
             date,
-            is_workday: exception.map_or_else(|| !self.weekly.on(date.weekday()).is_empty(), |e| e.is_workday),
+            is_workday: exception.map_or_else(
+                || !self.weekly.on(date.weekday()).is_empty(),
+                |e| e.is_workday,
+            ),
             hours: self.hours(date).to_vec(),
             name: exception.map(|e| e.name.clone()),
         }
@@ -103,7 +119,10 @@ impl Calendar {
 
     /// Every day from `from` to `to`, both included.
     pub fn days(&self, from: NaiveDate, to: NaiveDate) -> Vec<Day> {
-        from.iter_days().take_while(|date| *date <= to).map(|date| self.day(date)).collect()
+        from.iter_days()
+            .take_while(|date| *date <= to)
+            .map(|date| self.day(date))
+            .collect()
     }
 
     /// The business hours of a date, without allocating: the arithmetic asks this for every day it

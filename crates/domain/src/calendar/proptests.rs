@@ -14,7 +14,10 @@ const CASES: u32 = 256;
 
 /// 2020-01-01 to 2026-12-31 UTC, with a fraction of a second now and then.
 fn instant() -> impl Strategy<Value = DateTime<Utc>> {
-    (1_577_836_800i64..1_798_675_200, prop_oneof![3 => Just(0u32), 1 => 0u32..1_000_000_000])
+    (
+        1_577_836_800i64..1_798_675_200,
+        prop_oneof![3 => Just(0u32), 1 => 0u32..1_000_000_000],
+    )
         .prop_map(|(seconds, nanos)| DateTime::from_timestamp(seconds, nanos).unwrap())
 }
 
@@ -32,12 +35,20 @@ fn duration() -> impl Strategy<Value = Duration> {
 fn spans() -> impl Strategy<Value = Vec<Span>> {
     prop::collection::btree_set(0u16..=1440, 0..=6).prop_map(|minutes| {
         let minutes: Vec<u16> = minutes.into_iter().collect();
-        minutes.chunks_exact(2).map(|pair| Span { start: pair[0], end: pair[1] }).collect()
+        minutes
+            .chunks_exact(2)
+            .map(|pair| Span {
+                start: pair[0],
+                end: pair[1],
+            })
+            .collect()
     })
 }
 
 fn a_date(years: std::ops::Range<i32>) -> impl Strategy<Value = NaiveDate> {
-    (years, 1u32..=366).prop_filter_map("a day of the year", |(year, day)| NaiveDate::from_yo_opt(year, day))
+    (years, 1u32..=366).prop_filter_map("a day of the year", |(year, day)| {
+        NaiveDate::from_yo_opt(year, day)
+    })
 }
 
 fn exception(date: NaiveDate) -> impl Strategy<Value = Exception> {
@@ -64,11 +75,13 @@ fn time_zone() -> impl Strategy<Value = Tz> {
 }
 
 fn random_calendar() -> impl Strategy<Value = Calendar> {
-    (time_zone(), prop::array::uniform7(spans()), exceptions()).prop_map(|(time_zone, weekly, exceptions)| Calendar {
-        time_zone,
-        weekly: WeeklyHours(weekly),
-        exceptions,
-    })
+    (time_zone(), prop::array::uniform7(spans()), exceptions()).prop_map(
+        |(time_zone, weekly, exceptions)| Calendar {
+            time_zone,
+            weekly: WeeklyHours(weekly),
+            exceptions,
+        },
+    )
 }
 
 fn calendar() -> impl Strategy<Value = Calendar> {
@@ -83,8 +96,8 @@ fn calendar() -> impl Strategy<Value = Calendar> {
 /// Names with what TEXT and CSV must escape or quote, Chinese and emoji, long enough to fold.
 fn name() -> impl Strategy<Value = String> {
     let chars = vec![
-        '春', '节', '调', '休', '上', '班', '国', '庆', ',', ';', '\\', '"', ' ', ':', '\n', 'a', 'Z', '7', '😀', '“',
-        '，', '=', '\t',
+        '春', '节', '调', '休', '上', '班', '国', '庆', ',', ';', '\\', '"', ' ', ':', '\n', 'a',
+        'Z', '7', '😀', '“', '，', '=', '\t',
     ];
     prop::collection::vec(prop::sample::select(chars), 0..120)
         .prop_map(|chars| chars.into_iter().collect::<String>().trim().to_string())
@@ -99,17 +112,26 @@ fn on_the_wall_clock_inside_business_hours(calendar: &Calendar, at: DateTime<Utc
     let inside = |spans: &[Span]| {
         spans.iter().any(|span| {
             let (start, end) = (i64::from(span.start) * 60, i64::from(span.end) * 60);
-            (seconds > start || (seconds == start && !exact)) && (seconds < end || (seconds == end && exact))
+            (seconds > start || (seconds == start && !exact))
+                && (seconds < end || (seconds == end && exact))
         })
     };
     inside(&calendar.day(local.date_naive()).hours)
         || (seconds == 0
             && exact
-            && local.date_naive().pred_opt().is_some_and(|d| calendar.day(d).hours.iter().any(|s| s.end == 1440)))
+            && local
+                .date_naive()
+                .pred_opt()
+                .is_some_and(|d| calendar.day(d).hours.iter().any(|s| s.end == 1440)))
 }
 
 fn fixed_offset(calendar: &Calendar) -> bool {
-    let offset = |at: DateTime<Utc>| calendar.time_zone.offset_from_utc_datetime(&at.naive_utc()).fix();
+    let offset = |at: DateTime<Utc>| {
+        calendar
+            .time_zone
+            .offset_from_utc_datetime(&at.naive_utc())
+            .fix()
+    };
     let jan = DateTime::from_timestamp(1_735_689_600, 0).unwrap();
     offset(jan) == offset(jan + Duration::days(182))
 }
@@ -251,5 +273,6 @@ fn garbage() -> impl Strategy<Value = String> {
         "\"",
         "2025/1/1:1:\"a\"\"b\":",
     ];
-    prop::collection::vec(prop::sample::select(pieces), 0..30).prop_map(|pieces| pieces.join("\r\n"))
+    prop::collection::vec(prop::sample::select(pieces), 0..30)
+        .prop_map(|pieces| pieces.join("\r\n"))
 }

@@ -59,7 +59,10 @@ pub struct Figures {
 }
 
 /// `part` of `whole` that satisfy `test`, as a share.
-fn share<'a>(whole: impl Iterator<Item = &'a TicketOutcome>, test: impl Fn(&TicketOutcome) -> bool) -> Option<f64> {
+fn share<'a>(
+    whole: impl Iterator<Item = &'a TicketOutcome>,
+    test: impl Fn(&TicketOutcome) -> bool,
+) -> Option<f64> {
     let (mut n, mut yes) = (0u64, 0u64);
     for t in whole {
         n += 1;
@@ -71,23 +74,41 @@ fn share<'a>(whole: impl Iterator<Item = &'a TicketOutcome>, test: impl Fn(&Tick
 /// The figures of `tickets` and the period's survey answers; a rating of at least
 /// `satisfied_at_least` counts as satisfied.
 pub fn figures(tickets: &[TicketOutcome], nps: NpsSummary, satisfied_at_least: i64) -> Figures {
-    let counted: Vec<&TicketOutcome> = tickets.iter().filter(|t| t.status != Status::Cancelled).collect();
-    let complaints = || counted.iter().copied().filter(|t| t.kind == Kind::Complaint);
+    let counted: Vec<&TicketOutcome> = tickets
+        .iter()
+        .filter(|t| t.status != Status::Cancelled)
+        .collect();
+    let complaints = || {
+        counted
+            .iter()
+            .copied()
+            .filter(|t| t.kind == Kind::Complaint)
+    };
     let resolved = || counted.iter().copied().filter(|t| t.ever_resolved);
-    let closed = || counted.iter().copied().filter(|t| t.status == Status::Closed);
+    let closed = || {
+        counted
+            .iter()
+            .copied()
+            .filter(|t| t.status == Status::Closed)
+    };
     let rated: Vec<i64> = counted.iter().filter_map(|t| t.satisfaction).collect();
     Figures {
         tickets: counted.len() as u64,
         complaints: complaints().count() as u64,
         closed_loop_rate: share(complaints(), |t| t.status == Status::Closed && t.contacted),
         follow_up_coverage: share(resolved(), |t| t.followed_up),
-        csat_average: (!rated.is_empty()).then(|| rated.iter().sum::<i64>() as f64 / rated.len() as f64),
-        csat_satisfied_share: (!rated.is_empty())
-            .then(|| rated.iter().filter(|&&s| s >= satisfied_at_least).count() as f64 / rated.len() as f64),
+        csat_average: (!rated.is_empty())
+            .then(|| rated.iter().sum::<i64>() as f64 / rated.len() as f64),
+        csat_satisfied_share: (!rated.is_empty()).then(|| {
+            rated.iter().filter(|&&s| s >= satisfied_at_least).count() as f64 / rated.len() as f64
+        }),
         one_time_resolution_rate: share(closed(), |t| t.reopen_count == 0),
         reopen_rate: share(resolved(), |t| t.reopen_count > 0),
         repeat_complaint_rate: share(complaints(), |t| t.repeat),
-        suggestion_adoption_rate: share(counted.iter().copied().filter(|t| t.adopted.is_some()), |t| t.adopted == Some(true)),
+        suggestion_adoption_rate: share(
+            counted.iter().copied().filter(|t| t.adopted.is_some()),
+            |t| t.adopted == Some(true),
+        ),
         nps,
     }
 }
@@ -122,18 +143,37 @@ mod tests {
         let tickets = vec![
             rated(Kind::Complaint, 5, 0),
             rated(Kind::Complaint, 2, 1),
-            TicketOutcome { repeat: true, ..outcome(Kind::Complaint, Status::Resolved) },
-            TicketOutcome { followed_up: true, ..outcome(Kind::Complaint, Status::Closed) }, // unreachable
+            TicketOutcome {
+                repeat: true,
+                ..outcome(Kind::Complaint, Status::Resolved)
+            },
+            TicketOutcome {
+                followed_up: true,
+                ..outcome(Kind::Complaint, Status::Closed)
+            }, // unreachable
             rated(Kind::Repair, 4, 0),
             outcome(Kind::Repair, Status::InProgress),
             outcome(Kind::Repair, Status::Cancelled),
-            TicketOutcome { adopted: Some(true), ..outcome(Kind::Suggestion, Status::Closed) },
-            TicketOutcome { adopted: Some(false), ..outcome(Kind::Suggestion, Status::Closed) },
-            TicketOutcome { adopted: Some(true), ..outcome(Kind::Suggestion, Status::Closed) },
+            TicketOutcome {
+                adopted: Some(true),
+                ..outcome(Kind::Suggestion, Status::Closed)
+            },
+            TicketOutcome {
+                adopted: Some(false),
+                ..outcome(Kind::Suggestion, Status::Closed)
+            },
+            TicketOutcome {
+                adopted: Some(true),
+                ..outcome(Kind::Suggestion, Status::Closed)
+            },
         ];
         let f = figures(&tickets, NpsSummary::default(), 3);
         assert_eq!((f.tickets, f.complaints), (9, 4));
-        assert_eq!(f.closed_loop_rate, Some(0.5), "2 of 4 complaints closed after a contact");
+        assert_eq!(
+            f.closed_loop_rate,
+            Some(0.5),
+            "2 of 4 complaints closed after a contact"
+        );
         // Resolved at least once: the 4 complaints, the rated repair and 3 suggestions: 8;
         // followed up: 3 rated + 1 unreachable.
         assert_eq!(f.follow_up_coverage, Some(4.0 / 8.0));

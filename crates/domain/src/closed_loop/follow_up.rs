@@ -23,7 +23,11 @@ impl FollowUpPolicy {
     /// The policy that applies to a ticket: a complaint is always followed up (投诉闭环),
     /// whatever its category says.
     pub fn effective(kind: Kind, configured: Option<FollowUpPolicy>) -> FollowUpPolicy {
-        if kind == Kind::Complaint { FollowUpPolicy::Always } else { configured.unwrap_or(FollowUpPolicy::UnlessRated) }
+        if kind == Kind::Complaint {
+            FollowUpPolicy::Always
+        } else {
+            configured.unwrap_or(FollowUpPolicy::UnlessRated)
+        }
     }
 
     /// Whether a satisfied rating from the resident closes the ticket by itself.
@@ -105,9 +109,18 @@ mod tests {
 
     #[test]
     fn complaints_are_always_followed_up() {
-        assert_eq!(FollowUpPolicy::effective(Kind::Complaint, Some(FollowUpPolicy::Never)), FollowUpPolicy::Always);
-        assert_eq!(FollowUpPolicy::effective(Kind::Repair, None), FollowUpPolicy::UnlessRated);
-        assert_eq!(FollowUpPolicy::effective(Kind::Inquiry, Some(FollowUpPolicy::Never)), FollowUpPolicy::Never);
+        assert_eq!(
+            FollowUpPolicy::effective(Kind::Complaint, Some(FollowUpPolicy::Never)),
+            FollowUpPolicy::Always
+        );
+        assert_eq!(
+            FollowUpPolicy::effective(Kind::Repair, None),
+            FollowUpPolicy::UnlessRated
+        );
+        assert_eq!(
+            FollowUpPolicy::effective(Kind::Inquiry, Some(FollowUpPolicy::Never)),
+            FollowUpPolicy::Never
+        );
         assert!(!FollowUpPolicy::Always.rating_closes());
         assert!(FollowUpPolicy::UnlessRated.rating_closes());
     }

@@ -14,6 +14,8 @@ pub mod praise;
 pub mod repeat;
 
 pub use figures::{Figures, TicketOutcome, figures};
-pub use follow_up::{AUTO_CLOSE_DAYS, CallOutcome, FollowUpPolicy, FollowUpResult, MAX_FAILED_ATTEMPTS, Rating};
+pub use follow_up::{
+    AUTO_CLOSE_DAYS, CallOutcome, FollowUpPolicy, FollowUpResult, MAX_FAILED_ATTEMPTS, Rating,
+};
 pub use nps::{CampaignInput, NewCampaign, NpsAnswer, NpsSummary, summarize};
 pub use repeat::{REPEAT_WINDOW_DAYS, Report, repeats};

@@ -38,7 +38,10 @@ pub struct NpsSummary {
 }
 
 pub fn summarize(scores: &[i64]) -> NpsSummary {
-    let mut s = NpsSummary { responses: scores.len() as u64, ..NpsSummary::default() };
+    let mut s = NpsSummary {
+        responses: scores.len() as u64,
+        ..NpsSummary::default()
+    };
     for &score in scores {
         match stance(score) {
             Stance::Promoter => s.promoters += 1,
@@ -46,7 +49,8 @@ pub fn summarize(scores: &[i64]) -> NpsSummary {
             Stance::Detractor => s.detractors += 1,
         }
     }
-    s.score = (s.responses > 0).then(|| (s.promoters as f64 - s.detractors as f64) * 100.0 / s.responses as f64);
+    s.score = (s.responses > 0)
+        .then(|| (s.promoters as f64 - s.detractors as f64) * 100.0 / s.responses as f64);
     s
 }
 
@@ -94,7 +98,11 @@ impl CampaignInput {
             project_id: self.project_id,
             building_id: self.building_id,
             tier,
-            question: self.question.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()).unwrap_or_else(|| DEFAULT_QUESTION.to_owned()),
+            question: self
+                .question
+                .map(|q| q.trim().to_owned())
+                .filter(|q| !q.is_empty())
+                .unwrap_or_else(|| DEFAULT_QUESTION.to_owned()),
             closes_at: self.closes_at,
         })
     }
@@ -127,9 +135,24 @@ mod tests {
 
     #[test]
     fn promoters_minus_detractors() {
-        assert_eq!((stance(10), stance(9), stance(8), stance(7), stance(6), stance(0)), (
-            Stance::Promoter, Stance::Promoter, Stance::Passive, Stance::Passive, Stance::Detractor, Stance::Detractor
-        ));
+        assert_eq!(
+            (
+                stance(10),
+                stance(9),
+                stance(8),
+                stance(7),
+                stance(6),
+                stance(0)
+            ),
+            (
+                Stance::Promoter,
+                Stance::Promoter,
+                Stance::Passive,
+                Stance::Passive,
+                Stance::Detractor,
+                Stance::Detractor
+            )
+        );
         let s = summarize(&[10, 9, 9, 8, 3]);
         assert_eq!((s.promoters, s.passives, s.detractors), (3, 1, 1));
         assert_eq!(s.score, Some(40.0));
@@ -138,8 +161,22 @@ mod tests {
 
     #[test]
     fn answers_and_campaigns_are_checked() {
-        assert!(NpsAnswer { score: 11, reason: None }.validate().is_err());
-        assert!(NpsAnswer { score: 0, reason: Some("太吵".into()) }.validate().is_ok());
+        assert!(
+            NpsAnswer {
+                score: 11,
+                reason: None
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            NpsAnswer {
+                score: 0,
+                reason: Some("太吵".into())
+            }
+            .validate()
+            .is_ok()
+        );
         let now = Utc::now();
         let input = |closes_at| CampaignInput {
             name: "2026年第四季度满意度".into(),
@@ -149,9 +186,20 @@ mod tests {
             question: None,
             closes_at,
         };
-        let fields: Vec<String> = input(now - chrono::Duration::days(1)).validate(now).unwrap_err().0.into_iter().map(|f| f.field).collect();
+        let fields: Vec<String> = input(now - chrono::Duration::days(1))
+            .validate(now)
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|f| f.field)
+            .collect();
         assert_eq!(fields, ["tier", "closes_at"]);
-        let ok = CampaignInput { tier: None, ..input(now + chrono::Duration::days(14)) }.validate(now).unwrap();
+        let ok = CampaignInput {
+            tier: None,
+            ..input(now + chrono::Duration::days(14))
+        }
+        .validate(now)
+        .unwrap();
         assert_eq!(ok.question, DEFAULT_QUESTION);
     }
 }

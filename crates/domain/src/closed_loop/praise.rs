@@ -33,19 +33,30 @@ pub fn named_in(text: &str, staff: &[Named]) -> Vec<String> {
             found.push(id.to_owned());
         }
     };
-    for s in staff.iter().filter(|s| s.name.chars().count() >= 2 && text.contains(s.name.as_str())) {
+    for s in staff
+        .iter()
+        .filter(|s| s.name.chars().count() >= 2 && text.contains(s.name.as_str()))
+    {
         credit(&s.id);
     }
     for (title, role) in TITLES {
         for (at, _) in text.match_indices(title) {
-            let Some(surname) = text[..at].chars().next_back() else { continue };
-            let mut fits = staff.iter().filter(|s| s.role == role && s.name.starts_with(surname));
+            let Some(surname) = text[..at].chars().next_back() else {
+                continue;
+            };
+            let mut fits = staff
+                .iter()
+                .filter(|s| s.role == role && s.name.starts_with(surname));
             if let (Some(one), None) = (fits.next(), fits.next()) {
                 credit(&one.id);
             }
         }
     }
-    staff.iter().filter(|s| found.contains(&s.id)).map(|s| s.id.clone()).collect()
+    staff
+        .iter()
+        .filter(|s| found.contains(&s.id))
+        .map(|s| s.id.clone())
+        .collect()
 }
 
 #[cfg(test)]
@@ -53,7 +64,11 @@ mod tests {
     use super::*;
 
     fn staff() -> Vec<Named> {
-        let n = |id: &str, name: &str, role| Named { id: id.into(), name: name.into(), role };
+        let n = |id: &str, name: &str, role| Named {
+            id: id.into(),
+            name: name.into(),
+            role,
+        };
         vec![
             n("wang", "王建国", Role::Technician),
             n("wang2", "王芳", Role::Agent),
@@ -65,10 +80,19 @@ mod tests {
 
     #[test]
     fn full_names_and_unambiguous_titles_are_credited() {
-        assert_eq!(named_in("感谢王师傅半夜来修水管，还有李管家跟进", &staff()), ["wang", "li"]);
+        assert_eq!(
+            named_in("感谢王师傅半夜来修水管，还有李管家跟进", &staff()),
+            ["wang", "li"]
+        );
         assert_eq!(named_in("表扬客服王芳，耐心细致", &staff()), ["wang2"]);
-        assert!(named_in("张师傅很专业", &staff()).is_empty(), "two technicians named 张: an agent decides");
-        assert_eq!(named_in("张伟和王建国都很好，王建国尤其耐心", &staff()), ["wang", "zhang1"]);
+        assert!(
+            named_in("张师傅很专业", &staff()).is_empty(),
+            "two technicians named 张: an agent decides"
+        );
+        assert_eq!(
+            named_in("张伟和王建国都很好，王建国尤其耐心", &staff()),
+            ["wang", "zhang1"]
+        );
         assert!(named_in("师傅很好", &staff()).is_empty());
     }
 }

@@ -43,7 +43,11 @@ pub fn repeats<'a>(new: &Report, earlier: &'a [Report]) -> Vec<&'a Report> {
                 && new.reported_at - e.reported_at <= window
         })
         .collect();
-    found.sort_by(|a, b| b.reported_at.cmp(&a.reported_at).then_with(|| b.id.cmp(&a.id)));
+    found.sort_by(|a, b| {
+        b.reported_at
+            .cmp(&a.reported_at)
+            .then_with(|| b.id.cmp(&a.id))
+    });
     found
 }
 
@@ -51,8 +55,17 @@ pub fn repeats<'a>(new: &Report, earlier: &'a [Report]) -> Vec<&'a Report> {
 mod tests {
     use super::*;
 
-    fn report(id: &str, kind: Kind, category: &str, household: Option<&str>, room: Option<&str>, days_ago: i64) -> Report {
-        let now = DateTime::parse_from_rfc3339("2026-11-30T02:00:00Z").unwrap().to_utc();
+    fn report(
+        id: &str,
+        kind: Kind,
+        category: &str,
+        household: Option<&str>,
+        room: Option<&str>,
+        days_ago: i64,
+    ) -> Report {
+        let now = DateTime::parse_from_rfc3339("2026-11-30T02:00:00Z")
+            .unwrap()
+            .to_utc();
         Report {
             id: id.into(),
             kind,
@@ -65,20 +78,78 @@ mod tests {
 
     #[test]
     fn a_complaint_from_the_same_home_about_the_same_thing_within_30_days_repeats() {
-        let new = report("new", Kind::Complaint, "complaint.noise", Some("h1"), Some("r1"), 0);
+        let new = report(
+            "new",
+            Kind::Complaint,
+            "complaint.noise",
+            Some("h1"),
+            Some("r1"),
+            0,
+        );
         let earlier = vec![
             report("a", Kind::Complaint, "complaint.noise", Some("h1"), None, 3),
-            report("b", Kind::Complaint, "complaint.noise", None, Some("r1"), 20),
-            report("too-old", Kind::Complaint, "complaint.noise", Some("h1"), Some("r1"), 31),
-            report("other-topic", Kind::Complaint, "complaint.service", Some("h1"), Some("r1"), 2),
-            report("neighbour", Kind::Complaint, "complaint.noise", Some("h2"), Some("r2"), 2),
-            report("a-repair", Kind::Repair, "complaint.noise", Some("h1"), Some("r1"), 2),
+            report(
+                "b",
+                Kind::Complaint,
+                "complaint.noise",
+                None,
+                Some("r1"),
+                20,
+            ),
+            report(
+                "too-old",
+                Kind::Complaint,
+                "complaint.noise",
+                Some("h1"),
+                Some("r1"),
+                31,
+            ),
+            report(
+                "other-topic",
+                Kind::Complaint,
+                "complaint.service",
+                Some("h1"),
+                Some("r1"),
+                2,
+            ),
+            report(
+                "neighbour",
+                Kind::Complaint,
+                "complaint.noise",
+                Some("h2"),
+                Some("r2"),
+                2,
+            ),
+            report(
+                "a-repair",
+                Kind::Repair,
+                "complaint.noise",
+                Some("h1"),
+                Some("r1"),
+                2,
+            ),
         ];
-        let ids: Vec<&str> = repeats(&new, &earlier).iter().map(|r| r.id.as_str()).collect();
+        let ids: Vec<&str> = repeats(&new, &earlier)
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
         assert_eq!(ids, ["a", "b"]);
-        let repair = report("new", Kind::Repair, "repair.water", Some("h1"), Some("r1"), 0);
-        assert!(repeats(&repair, &earlier).is_empty(), "only complaints repeat");
+        let repair = report(
+            "new",
+            Kind::Repair,
+            "repair.water",
+            Some("h1"),
+            Some("r1"),
+            0,
+        );
+        assert!(
+            repeats(&repair, &earlier).is_empty(),
+            "only complaints repeat"
+        );
         let nowhere = report("new", Kind::Complaint, "complaint.noise", None, None, 0);
-        assert!(repeats(&nowhere, &earlier).is_empty(), "an unknown place matches nothing");
+        assert!(
+            repeats(&nowhere, &earlier).is_empty(),
+            "an unknown place matches nothing"
+        );
     }
 }

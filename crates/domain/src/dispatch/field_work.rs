@@ -77,7 +77,10 @@ pub(crate) fn check_work(p: &mut Problems, materials: &[Material], charges: &[Ch
         p.text(&format!("materials.{i}.name"), &m.name, 100);
         p.optional_text(&format!("materials.{i}.unit"), m.unit.as_deref(), 20);
         if !(m.quantity.is_finite() && m.quantity > 0.0 && m.quantity <= 1_000_000.0) {
-            p.add(format!("materials.{i}.quantity"), FieldErrorCode::OutOfRange);
+            p.add(
+                format!("materials.{i}.quantity"),
+                FieldErrorCode::OutOfRange,
+            );
         }
     }
     for (i, c) in charges.iter().enumerate() {
@@ -120,7 +123,10 @@ impl PriceItemInput {
         p.text("name", &self.name, 100);
         p.text("unit", &self.unit, 20);
         let cents = (self.price * 100.0).round();
-        if !(self.price.is_finite() && (0.0..=1_000_000.0).contains(&self.price) && (cents - self.price * 100.0).abs() < 1e-6) {
+        if !(self.price.is_finite()
+            && (0.0..=1_000_000.0).contains(&self.price)
+            && (cents - self.price * 100.0).abs() < 1e-6)
+        {
             p.add("price", FieldErrorCode::Invalid);
         }
         p.into_result(NewPriceItem {
@@ -144,7 +150,13 @@ mod tests {
 
     #[test]
     fn prices_are_whole_cents_and_work_is_checked() {
-        let item = |price| PriceItemInput { project_id: "p".into(), name: "更换水龙头".into(), unit: "个".into(), price, active: None };
+        let item = |price| PriceItemInput {
+            project_id: "p".into(),
+            name: "更换水龙头".into(),
+            unit: "个".into(),
+            price,
+            active: None,
+        };
         assert_eq!(item(80.0).validate().unwrap().price_cents, 8000);
         assert_eq!(item(12.5).validate().unwrap().price_cents, 1250);
         assert!(item(12.345).validate().is_err(), "no fractions of a fen");
@@ -152,9 +164,35 @@ mod tests {
         assert_eq!(amount(1250, 3), 3750);
 
         let mut p = Problems::new();
-        check_location(&mut p, Some(&GeoPoint { latitude: 91.0, longitude: 0.0 }));
-        check_work(&mut p, &[Material { name: "PPR管".into(), quantity: 0.0, unit: Some("米".into()) }], &[ChargeLine { price_item_id: "x".into(), quantity: 0 }]);
-        let fields: Vec<String> = p.into_result(()).unwrap_err().0.into_iter().map(|f| f.field).collect();
-        assert_eq!(fields, ["location", "materials.0.quantity", "charges.0.quantity"]);
+        check_location(
+            &mut p,
+            Some(&GeoPoint {
+                latitude: 91.0,
+                longitude: 0.0,
+            }),
+        );
+        check_work(
+            &mut p,
+            &[Material {
+                name: "PPR管".into(),
+                quantity: 0.0,
+                unit: Some("米".into()),
+            }],
+            &[ChargeLine {
+                price_item_id: "x".into(),
+                quantity: 0,
+            }],
+        );
+        let fields: Vec<String> = p
+            .into_result(())
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|f| f.field)
+            .collect();
+        assert_eq!(
+            fields,
+            ["location", "materials.0.quantity", "charges.0.quantity"]
+        );
     }
 }

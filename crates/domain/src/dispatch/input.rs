@@ -37,7 +37,12 @@ impl GridInput {
         if building_ids.len() > 500 {
             p.add("building_ids", FieldErrorCode::TooLong);
         }
-        p.into_result(NewGrid { project_id: self.project_id, name: self.name.trim().to_owned(), team_id: self.team_id, building_ids })
+        p.into_result(NewGrid {
+            project_id: self.project_id,
+            name: self.name.trim().to_owned(),
+            team_id: self.team_id,
+            building_ids,
+        })
     }
 }
 
@@ -82,7 +87,10 @@ impl RosterInput {
             }
             match d.day.validate(d.date) {
                 Ok(e) => exceptions.push(e),
-                Err(e) => e.0.into_iter().for_each(|f| p.add(format!("exceptions.{i}.{}", f.field), f.code)),
+                Err(e) => {
+                    e.0.into_iter()
+                        .for_each(|f| p.add(format!("exceptions.{i}.{}", f.field), f.code))
+                }
             }
         }
         if exceptions.len() > 400 {
@@ -93,8 +101,16 @@ impl RosterInput {
 }
 
 /// A roster as the on-duty question sees it.
-pub fn roster_calendar(time_zone: chrono_tz::Tz, weekly: WeeklyHours, exceptions: Vec<Exception>) -> Calendar {
-    Calendar { time_zone, weekly, exceptions: exceptions.into_iter().map(|e| (e.date, e)).collect() }
+pub fn roster_calendar(
+    time_zone: chrono_tz::Tz,
+    weekly: WeeklyHours,
+    exceptions: Vec<Exception>,
+) -> Calendar {
+    Calendar {
+        time_zone,
+        weekly,
+        exceptions: exceptions.into_iter().map(|e| (e.date, e)).collect(),
+    }
 }
 
 #[cfg(test)]
@@ -104,7 +120,10 @@ mod tests {
 
     #[test]
     fn a_night_shift_roster_with_leave_answers_who_is_on_duty() {
-        let night = vec![["00:00".to_owned(), "08:00".to_owned()], ["20:00".to_owned(), "24:00".to_owned()]];
+        let night = vec![
+            ["00:00".to_owned(), "08:00".to_owned()],
+            ["20:00".to_owned(), "24:00".to_owned()],
+        ];
         let input: RosterInput = serde_json::from_value(serde_json::json!({
             "weekly_hours": vec![night; 7],
             "exceptions": [{ "date": "2026-12-01", "is_workday": false, "name": "年假" }]
@@ -113,10 +132,18 @@ mod tests {
         let (weekly, exceptions) = input.validate().unwrap();
         let roster = roster_calendar(chrono_tz::Asia::Shanghai, weekly, exceptions);
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-        assert!(roster.is_open(at("2026-11-30T23:00:00+08:00")), "on the night shift");
-        assert!(!roster.is_open(at("2026-11-30T12:00:00+08:00")), "off by day");
+        assert!(
+            roster.is_open(at("2026-11-30T23:00:00+08:00")),
+            "on the night shift"
+        );
+        assert!(
+            !roster.is_open(at("2026-11-30T12:00:00+08:00")),
+            "off by day"
+        );
         assert!(!roster.is_open(at("2026-12-01T23:00:00+08:00")), "on leave");
-        let bad: RosterInput = serde_json::from_value(serde_json::json!({ "weekly_hours": [[["09:00", "08:00"]]] })).unwrap();
+        let bad: RosterInput =
+            serde_json::from_value(serde_json::json!({ "weekly_hours": [[["09:00", "08:00"]]] }))
+                .unwrap();
         assert_eq!(bad.validate().unwrap_err().0[0].field, "weekly_hours");
     }
 }

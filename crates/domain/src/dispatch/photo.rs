@@ -63,7 +63,21 @@ pub fn sniff(bytes: &[u8]) -> Option<PhotoType> {
     match bytes {
         [0xFF, 0xD8, 0xFF, ..] => Some(PhotoType::Jpeg),
         [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some(PhotoType::Png),
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some(PhotoType::Webp),
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'E',
+            b'B',
+            b'P',
+            ..,
+        ] => Some(PhotoType::Webp),
         _ => None,
     }
 }
@@ -89,14 +103,27 @@ mod tests {
         assert!(!Decoding::Whole.allows(7000, 7000), "a PNG bomb");
         assert!(Decoding::Whole.allows(4032, 3024), "a 12-megapixel photo");
         assert!(!Decoding::Scaled.allows(10_000, 5001));
-        assert!(Decoding::Whole.max_pixels() * 6 <= DECODER_MEMORY, "a progressive JPEG's coefficients fit");
+        assert!(
+            Decoding::Whole.max_pixels() * 6 <= DECODER_MEMORY,
+            "a progressive JPEG's coefficients fit"
+        );
     }
 
     #[test]
     fn only_real_photos_are_recognised() {
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some(PhotoType::Jpeg));
-        assert_eq!(sniff(b"\\x89PNG\\r\\n\\x1a\\n".as_slice()), None, "escaped text is not a PNG");
-        assert_eq!(sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]), Some(PhotoType::Png));
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]),
+            Some(PhotoType::Jpeg)
+        );
+        assert_eq!(
+            sniff(b"\\x89PNG\\r\\n\\x1a\\n".as_slice()),
+            None,
+            "escaped text is not a PNG"
+        );
+        assert_eq!(
+            sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]),
+            Some(PhotoType::Png)
+        );
         assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(PhotoType::Webp));
         assert_eq!(sniff(b"RIFF\0\0\0\0WAVEfmt "), None, "a sound file");
         assert_eq!(sniff(b"GIF89a"), None);

@@ -77,9 +77,15 @@ pub struct Explanation {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
-    Assign { staff_id: String, explanation: Explanation },
+    Assign {
+        staff_id: String,
+        explanation: Explanation,
+    },
     /// Grab mode: offered to these, the first to grab wins.
-    Offer { staff_ids: Vec<String>, explanation: Explanation },
+    Offer {
+        staff_ids: Vec<String>,
+        explanation: Explanation,
+    },
     /// Nobody fits: the job waits in the dispatcher queue and the supervisor is told.
     Queue { explanation: Explanation },
 }
@@ -87,9 +93,15 @@ pub enum Decision {
 /// The skill of `skills` that covers `category`: the category's own code, or its kind for all its
 /// categories. A job without a category needs no skill (`Some("")`).
 fn matching_skill<'a>(skills: &'a [String], category: Option<&str>) -> Option<&'a str> {
-    let Some(category) = category else { return Some("") };
+    let Some(category) = category else {
+        return Some("");
+    };
     let kind = category.split('.').next().unwrap_or(category);
-    skills.iter().find(|s| *s == category).or_else(|| skills.iter().find(|s| *s == kind)).map(String::as_str)
+    skills
+        .iter()
+        .find(|s| *s == category)
+        .or_else(|| skills.iter().find(|s| *s == kind))
+        .map(String::as_str)
 }
 
 /// The pipeline's filters in their order: skill, grid, duty, then load.
@@ -150,9 +162,11 @@ pub struct Ranked {
 /// who came furthest through the filters first. Automatic dispatch takes the first eligible, and
 /// the dispatch lists show the same order, so people and the machine never disagree.
 pub fn rank(job: &Job, candidates: &[Candidate]) -> Vec<Ranked> {
-    let mut judged: Vec<(&Candidate, Option<Exclusion>)> = candidates.iter().map(|c| (c, exclusion(c, job))).collect();
+    let mut judged: Vec<(&Candidate, Option<Exclusion>)> =
+        candidates.iter().map(|c| (c, exclusion(c, job))).collect();
     judged.sort_by(|(a, why_a), (b, why_b)| {
-        let stage = |why: &Option<Exclusion>| std::cmp::Reverse(why.map_or(u8::MAX, Exclusion::stage));
+        let stage =
+            |why: &Option<Exclusion>| std::cmp::Reverse(why.map_or(u8::MAX, Exclusion::stage));
         let order = |c: &Candidate| match job.mode {
             DispatchMode::RoundRobin => (0, c.last_assigned_at),
             DispatchMode::LeastLoad | DispatchMode::Grab => (c.open_jobs, c.last_assigned_at),
@@ -165,7 +179,9 @@ pub fn rank(job: &Job, candidates: &[Candidate]) -> Vec<Ranked> {
             id: c.id.clone(),
             name: c.name.clone(),
             exclusion,
-            skill: matching_skill(&c.skills, job.category.as_deref()).filter(|s| !s.is_empty()).map(str::to_owned),
+            skill: matching_skill(&c.skills, job.category.as_deref())
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
             in_grid: c.in_grid,
             on_duty: c.on_duty,
             open_jobs: c.open_jobs,
@@ -178,21 +194,36 @@ pub fn rank(job: &Job, candidates: &[Candidate]) -> Vec<Ranked> {
 pub fn decide(job: &Job, candidates: &[Candidate]) -> Decision {
     let ranked = rank(job, candidates);
     // The explanation keeps the order the candidates came in, as the timeline always showed it.
-    let eligible: Vec<&Candidate> = candidates.iter().filter(|c| exclusion(c, job).is_none()).collect();
-    let excluded = candidates.iter().filter_map(|c| exclusion(c, job).map(|why| (c.name.clone(), why))).collect();
-    let chosen = ranked.first().filter(|r| r.exclusion.is_none() && job.mode != DispatchMode::Grab);
+    let eligible: Vec<&Candidate> = candidates
+        .iter()
+        .filter(|c| exclusion(c, job).is_none())
+        .collect();
+    let excluded = candidates
+        .iter()
+        .filter_map(|c| exclusion(c, job).map(|why| (c.name.clone(), why)))
+        .collect();
+    let chosen = ranked
+        .first()
+        .filter(|r| r.exclusion.is_none() && job.mode != DispatchMode::Grab);
     let explanation = Explanation {
         considered: candidates.len(),
-        eligible: eligible.iter().map(|c| (c.name.clone(), c.open_jobs)).collect(),
+        eligible: eligible
+            .iter()
+            .map(|c| (c.name.clone(), c.open_jobs))
+            .collect(),
         excluded,
         mode: job.mode,
         chosen: chosen.map(|c| c.name.clone()),
     };
     match chosen {
-        Some(c) => Decision::Assign { staff_id: c.id.clone(), explanation },
-        None if job.mode == DispatchMode::Grab && !eligible.is_empty() => {
-            Decision::Offer { staff_ids: eligible.iter().map(|c| c.id.clone()).collect(), explanation }
-        }
+        Some(c) => Decision::Assign {
+            staff_id: c.id.clone(),
+            explanation,
+        },
+        None if job.mode == DispatchMode::Grab && !eligible.is_empty() => Decision::Offer {
+            staff_ids: eligible.iter().map(|c| c.id.clone()).collect(),
+            explanation,
+        },
         None => Decision::Queue { explanation },
     }
 }
@@ -206,18 +237,41 @@ impl Explanation {
             Exclusion::OffDuty => "不在班",
             Exclusion::AtCapacity => "工单已满",
         };
-        let excluded: Vec<String> = self.excluded.iter().map(|(n, e)| format!("{n}（{}）", reason(e))).collect();
-        let mut text = format!("{} 名候选人，{} 名符合", self.considered, self.eligible.len());
+        let excluded: Vec<String> = self
+            .excluded
+            .iter()
+            .map(|(n, e)| format!("{n}（{}）", reason(e)))
+            .collect();
+        let mut text = format!(
+            "{} 名候选人，{} 名符合",
+            self.considered,
+            self.eligible.len()
+        );
         if !excluded.is_empty() {
             text.push_str(&format!("；排除：{}", excluded.join("、")));
         }
-        match (&self.chosen, self.eligible.iter().find(|(n, _)| Some(n) == self.chosen.as_ref())) {
+        match (
+            &self.chosen,
+            self.eligible
+                .iter()
+                .find(|(n, _)| Some(n) == self.chosen.as_ref()),
+        ) {
             (Some(name), Some((_, open))) => {
-                let rule = if self.mode == DispatchMode::LeastLoad { "待办最少" } else { "轮流派单" };
-                text.push_str(&format!("；派给{name}：技能 {}，在班，待办 {open} 单（{rule}）", category.unwrap_or("—")));
+                let rule = if self.mode == DispatchMode::LeastLoad {
+                    "待办最少"
+                } else {
+                    "轮流派单"
+                };
+                text.push_str(&format!(
+                    "；派给{name}：技能 {}，在班，待办 {open} 单（{rule}）",
+                    category.unwrap_or("—")
+                ));
             }
             _ if self.mode == DispatchMode::Grab && !self.eligible.is_empty() => {
-                text.push_str(&format!("；抢单：已推送给 {} 名师傅，先接者得，超时无人接单则按待办最少派单", self.eligible.len()));
+                text.push_str(&format!(
+                    "；抢单：已推送给 {} 名师傅，先接者得，超时无人接单则按待办最少派单",
+                    self.eligible.len()
+                ));
             }
             _ => text.push_str("；无人可派，进入待派队列并通知主管"),
         }
@@ -242,7 +296,11 @@ mod tests {
     }
 
     fn job(mode: DispatchMode) -> Job {
-        Job { category: Some("repair.water".into()), mode, capacity: 3 }
+        Job {
+            category: Some("repair.water".into()),
+            mode,
+            capacity: 3,
+        }
     }
 
     #[test]
@@ -253,34 +311,94 @@ mod tests {
             c("王", &["repair.electric"], 0, true),
             c("赵", &["repair.water"], 0, false),
             c("钱", &["repair.water"], 3, true),
-            Candidate { in_grid: false, ..c("孙", &["repair.water"], 0, true) },
+            Candidate {
+                in_grid: false,
+                ..c("孙", &["repair.water"], 0, true)
+            },
         ];
-        let Decision::Assign { staff_id, explanation } = decide(&job(DispatchMode::LeastLoad), &candidates) else { panic!("assigns") };
+        let Decision::Assign {
+            staff_id,
+            explanation,
+        } = decide(&job(DispatchMode::LeastLoad), &candidates)
+        else {
+            panic!("assigns")
+        };
         assert_eq!(staff_id, "李", "a kind-wide skill covers its categories");
         assert_eq!(explanation.considered, 6);
-        assert_eq!(explanation.eligible, [("张师傅".to_owned(), 2), ("李师傅".to_owned(), 1)]);
+        assert_eq!(
+            explanation.eligible,
+            [("张师傅".to_owned(), 2), ("李师傅".to_owned(), 1)]
+        );
         let reasons: Vec<Exclusion> = explanation.excluded.iter().map(|(_, e)| *e).collect();
-        assert_eq!(reasons, [Exclusion::NoSkill, Exclusion::OffDuty, Exclusion::AtCapacity, Exclusion::OutsideGrid]);
-        let ranked: Vec<String> = rank(&job(DispatchMode::LeastLoad), &candidates).into_iter().map(|r| r.id).collect();
-        assert_eq!(ranked, ["李", "张", "钱", "赵", "孙", "王"], "eligible by load, then who came furthest through the filters");
+        assert_eq!(
+            reasons,
+            [
+                Exclusion::NoSkill,
+                Exclusion::OffDuty,
+                Exclusion::AtCapacity,
+                Exclusion::OutsideGrid
+            ]
+        );
+        let ranked: Vec<String> = rank(&job(DispatchMode::LeastLoad), &candidates)
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(
+            ranked,
+            ["李", "张", "钱", "赵", "孙", "王"],
+            "eligible by load, then who came furthest through the filters"
+        );
         let text = explanation.zh(Some("repair.water"));
-        assert!(text.starts_with("6 名候选人，2 名符合") && text.contains("派给李师傅：技能 repair.water，在班，待办 1 单"), "{text}");
+        assert!(
+            text.starts_with("6 名候选人，2 名符合")
+                && text.contains("派给李师傅：技能 repair.water，在班，待办 1 单"),
+            "{text}"
+        );
     }
 
     #[test]
     fn a_gas_job_ranks_the_gas_technician_first_and_says_who_lacks_the_skill() {
-        let gas = Job { category: Some("repair.gas".into()), mode: DispatchMode::LeastLoad, capacity: 8 };
-        let greening = Candidate { in_grid: true, ..c("绿化", &["service.greening"], 0, true) };
-        let candidates = [greening, c("燃气", &["repair.gas"], 2, true), c("综合", &["repair"], 5, false)];
+        let gas = Job {
+            category: Some("repair.gas".into()),
+            mode: DispatchMode::LeastLoad,
+            capacity: 8,
+        };
+        let greening = Candidate {
+            in_grid: true,
+            ..c("绿化", &["service.greening"], 0, true)
+        };
+        let candidates = [
+            greening,
+            c("燃气", &["repair.gas"], 2, true),
+            c("综合", &["repair"], 5, false),
+        ];
         let ranked = rank(&gas, &candidates);
-        let summary: Vec<(&str, Option<Exclusion>, Option<&str>)> = ranked.iter().map(|r| (r.id.as_str(), r.exclusion, r.skill.as_deref())).collect();
+        let summary: Vec<(&str, Option<Exclusion>, Option<&str>)> = ranked
+            .iter()
+            .map(|r| (r.id.as_str(), r.exclusion, r.skill.as_deref()))
+            .collect();
         assert_eq!(
             summary,
-            [("燃气", None, Some("repair.gas")), ("综合", Some(Exclusion::OffDuty), Some("repair")), ("绿化", Some(Exclusion::NoSkill), None)]
+            [
+                ("燃气", None, Some("repair.gas")),
+                ("综合", Some(Exclusion::OffDuty), Some("repair")),
+                ("绿化", Some(Exclusion::NoSkill), None)
+            ]
         );
-        assert!(matches!(decide(&gas, &candidates), Decision::Assign { staff_id, .. } if staff_id == "燃气"), "dispatch takes the ranking's first");
-        let any = Job { category: None, ..gas };
-        assert!(rank(&any, &candidates).iter().all(|r| r.skill.is_none() && r.exclusion != Some(Exclusion::NoSkill)), "no category needs no skill");
+        assert!(
+            matches!(decide(&gas, &candidates), Decision::Assign { staff_id, .. } if staff_id == "燃气"),
+            "dispatch takes the ranking's first"
+        );
+        let any = Job {
+            category: None,
+            ..gas
+        };
+        assert!(
+            rank(&any, &candidates)
+                .iter()
+                .all(|r| r.skill.is_none() && r.exclusion != Some(Exclusion::NoSkill)),
+            "no category needs no skill"
+        );
     }
 
     #[test]
@@ -293,11 +411,27 @@ mod tests {
 
     #[test]
     fn grab_offers_the_job_to_every_eligible_technician() {
-        let candidates = vec![c("张", &["repair.water"], 2, true), c("李", &["repair.water"], 0, true), c("王", &["repair.gas"], 0, true)];
-        let Decision::Offer { staff_ids, explanation } = decide(&job(DispatchMode::Grab), &candidates) else { panic!("offers") };
+        let candidates = vec![
+            c("张", &["repair.water"], 2, true),
+            c("李", &["repair.water"], 0, true),
+            c("王", &["repair.gas"], 0, true),
+        ];
+        let Decision::Offer {
+            staff_ids,
+            explanation,
+        } = decide(&job(DispatchMode::Grab), &candidates)
+        else {
+            panic!("offers")
+        };
         assert_eq!(staff_ids, ["张", "李"]);
         assert!(explanation.zh(None).contains("抢单：已推送给 2 名师傅"));
-        assert!(matches!(decide(&job(DispatchMode::Grab), &candidates[2..]), Decision::Queue { .. }), "nobody to offer to");
+        assert!(
+            matches!(
+                decide(&job(DispatchMode::Grab), &candidates[2..]),
+                Decision::Queue { .. }
+            ),
+            "nobody to offer to"
+        );
     }
 
     #[test]
@@ -307,10 +441,22 @@ mod tests {
         a.last_assigned_at = Some(now);
         let mut b = c("乙", &["repair.water"], 5, true);
         b.last_assigned_at = Some(now - chrono::Duration::hours(2));
-        let job = Job { capacity: 8, ..job(DispatchMode::RoundRobin) };
-        assert!(matches!(decide(&job, &[a.clone(), b]), Decision::Assign { staff_id, .. } if staff_id == "乙"));
-        let Decision::Queue { explanation } = decide(&job, &[c("丙", &["cleaning"], 0, true)]) else { panic!("queues") };
-        assert!(explanation.zh(None).ends_with("无人可派，进入待派队列并通知主管"));
+        let job = Job {
+            capacity: 8,
+            ..job(DispatchMode::RoundRobin)
+        };
+        assert!(
+            matches!(decide(&job, &[a.clone(), b]), Decision::Assign { staff_id, .. } if staff_id == "乙")
+        );
+        let Decision::Queue { explanation } = decide(&job, &[c("丙", &["cleaning"], 0, true)])
+        else {
+            panic!("queues")
+        };
+        assert!(
+            explanation
+                .zh(None)
+                .ends_with("无人可派，进入待派队列并通知主管")
+        );
         assert!(matches!(decide(&job, &[]), Decision::Queue { .. }));
     }
 }

@@ -29,7 +29,11 @@ impl SubtaskInput {
         if self.team_id.is_none() && self.assignee_id.is_none() {
             p.add("assignee_id", FieldErrorCode::Required);
         }
-        p.into_result(NewSubtask { title: self.title.trim().to_owned(), team_id: self.team_id, assignee_id: self.assignee_id })
+        p.into_result(NewSubtask {
+            title: self.title.trim().to_owned(),
+            team_id: self.team_id,
+            assignee_id: self.assignee_id,
+        })
     }
 }
 
@@ -39,9 +43,21 @@ mod tests {
 
     #[test]
     fn a_subtask_says_what_and_for_whom() {
-        let ok = SubtaskInput { title: "保洁清理积水".into(), team_id: Some("cleaning".into()), assignee_id: None }.validate().unwrap();
+        let ok = SubtaskInput {
+            title: "保洁清理积水".into(),
+            team_id: Some("cleaning".into()),
+            assignee_id: None,
+        }
+        .validate()
+        .unwrap();
         assert_eq!(ok.title, "保洁清理积水");
-        let bad = SubtaskInput { title: " ".into(), team_id: None, assignee_id: None }.validate().unwrap_err();
+        let bad = SubtaskInput {
+            title: " ".into(),
+            team_id: None,
+            assignee_id: None,
+        }
+        .validate()
+        .unwrap_err();
         let fields: Vec<_> = bad.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["title", "assignee_id"]);
     }

@@ -93,17 +93,29 @@ impl ClockFacts {
             ClockName::FirstResponse => self.first_responded_at,
             // Work finished without a visit (fixed remotely, closed at first contact) ends the
             // wait for a technician too.
-            ClockName::Arrival if self.kind == Kind::Repair => self.arrived_at.or(self.resolved_at).or(self.closed_at),
+            ClockName::Arrival if self.kind == Kind::Repair => {
+                self.arrived_at.or(self.resolved_at).or(self.closed_at)
+            }
             ClockName::Arrival => return None,
-            ClockName::Resolution => self.first_resolved_at.or(self.resolved_at).or(self.closed_at),
+            ClockName::Resolution => self
+                .first_resolved_at
+                .or(self.resolved_at)
+                .or(self.closed_at),
             // The follow-up clock starts at resolve and is met when the loop closes.
             ClockName::FollowUp if self.follow_up_policy == FollowUpPolicy::Never => return None,
             ClockName::FollowUp => return Some((self.resolved_at?, self.closed_at)),
             // Rectification runs from the reopen to the next resolve (or a close).
             ClockName::Rectification => {
                 let start = self.reopened_at?;
-                let done = self.resolved_at.filter(|&r| r >= start).or(self.closed_at.filter(|&c| c >= start));
-                return if self.status == Status::Cancelled && done.is_none() { None } else { Some((start, done)) };
+                let done = self
+                    .resolved_at
+                    .filter(|&r| r >= start)
+                    .or(self.closed_at.filter(|&c| c >= start));
+                return if self.status == Status::Cancelled && done.is_none() {
+                    None
+                } else {
+                    Some((start, done))
+                };
             }
         };
         if self.status == Status::Cancelled && done.is_none() {
@@ -113,7 +125,12 @@ impl ClockFacts {
     }
 
     /// Business time the ticket spent suspended between `start` and `until`.
-    fn paused_between(&self, calendar: &Calendar, start: DateTime<Utc>, until: DateTime<Utc>) -> Duration {
+    fn paused_between(
+        &self,
+        calendar: &Calendar,
+        start: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Duration {
         let current = self.suspended_at.map(|from| Pause { from, to: until });
         self.pauses
             .iter()
@@ -127,13 +144,21 @@ impl ClockFacts {
 pub fn budget(target: Target, calendar: &Calendar, start: DateTime<Utc>) -> Option<Duration> {
     match target {
         Target::Minutes(m) => Some(Duration::minutes(i64::from(m))),
-        Target::BusinessDays(n) => Some(calendar.between(start, calendar.end_of_business_day(start, n)?)),
+        Target::BusinessDays(n) => {
+            Some(calendar.between(start, calendar.end_of_business_day(start, n)?))
+        }
     }
 }
 
 /// The clock `name` of a ticket as of `now`, counted on `calendar` against `target`; None when
 /// the ticket has no such clock (yet), or the calendar has no business hours at all.
-pub fn clock(name: ClockName, facts: &ClockFacts, target: Target, calendar: &Calendar, now: DateTime<Utc>) -> Option<Clock> {
+pub fn clock(
+    name: ClockName,
+    facts: &ClockFacts,
+    target: Target,
+    calendar: &Calendar,
+    now: DateTime<Utc>,
+) -> Option<Clock> {
     let (started_at, finished_at) = facts.span(name)?;
     let budget = budget(target, calendar, started_at)?;
     let until = finished_at.unwrap_or(now).max(started_at);
@@ -145,7 +170,9 @@ pub fn clock(name: ClockName, facts: &ClockFacts, target: Target, calendar: &Cal
         Some(at) if at <= due_at => ClockState::Met,
         Some(_) => ClockState::Breached,
         None if facts.suspended_at.is_some() && remaining >= Duration::zero() => ClockState::Paused,
-        None if remaining < Duration::zero() || (facts.suspended_at.is_none() && now > due_at) => ClockState::Breached,
+        None if remaining < Duration::zero() || (facts.suspended_at.is_none() && now > due_at) => {
+            ClockState::Breached
+        }
         None => ClockState::Running,
     };
     Some(Clock {
@@ -177,10 +204,30 @@ mod tests {
     fn an_emergency_on_the_24x7_calendar_counts_wall_clock_time() {
         let f = facts(Kind::Repair, "2026-11-24T02:00:00Z");
         let cal = Calendar::always_open(Shanghai);
-        let c = clock(ClockName::FirstResponse, &f, Target::Minutes(5), &cal, f.reported_at).unwrap();
+        let c = clock(
+            ClockName::FirstResponse,
+            &f,
+            Target::Minutes(5),
+            &cal,
+            f.reported_at,
+        )
+        .unwrap();
         assert_eq!(c.due_at, at("2026-11-24T02:05:00Z"));
-        assert_eq!((c.state, c.remaining), (ClockState::Running, Some(Duration::minutes(5))));
-        assert!(clock(ClockName::FollowUp, &f, Target::Minutes(60), &cal, f.reported_at).is_none(), "starts at resolve");
+        assert_eq!(
+            (c.state, c.remaining),
+            (ClockState::Running, Some(Duration::minutes(5)))
+        );
+        assert!(
+            clock(
+                ClockName::FollowUp,
+                &f,
+                Target::Minutes(60),
+                &cal,
+                f.reported_at
+            )
+            .is_none(),
+            "starts at resolve"
+        );
     }
 
     #[test]
@@ -188,14 +235,38 @@ mod tests {
         // Reported on the eve of the National Day holiday at 17:50 Beijing time.
         let f = facts(Kind::Repair, "2025-09-30T09:50:00Z");
         let cal = Calendar::china_mainland(Shanghai);
-        let c = clock(ClockName::FirstResponse, &f, Target::Minutes(15), &cal, f.reported_at).unwrap();
+        let c = clock(
+            ClockName::FirstResponse,
+            &f,
+            Target::Minutes(15),
+            &cal,
+            f.reported_at,
+        )
+        .unwrap();
         // 10 minutes on Sept 30, 5 more when the office opens on Thursday Oct 9 (Oct 1–8 are off).
         assert_eq!(c.due_at, at("2025-10-09T01:05:00Z"));
         // At midnight the clock has used ten minutes: five remain, and it is not breached.
-        let c = clock(ClockName::FirstResponse, &f, Target::Minutes(15), &cal, at("2025-10-03T00:00:00Z")).unwrap();
-        assert_eq!((c.state, c.remaining), (ClockState::Running, Some(Duration::minutes(5))));
+        let c = clock(
+            ClockName::FirstResponse,
+            &f,
+            Target::Minutes(15),
+            &cal,
+            at("2025-10-03T00:00:00Z"),
+        )
+        .unwrap();
+        assert_eq!(
+            (c.state, c.remaining),
+            (ClockState::Running, Some(Duration::minutes(5)))
+        );
         // "Next business day" is the end of Thursday Oct 9.
-        let c = clock(ClockName::Arrival, &f, Target::BusinessDays(1), &cal, f.reported_at).unwrap();
+        let c = clock(
+            ClockName::Arrival,
+            &f,
+            Target::BusinessDays(1),
+            &cal,
+            f.reported_at,
+        )
+        .unwrap();
         assert_eq!(c.due_at, at("2025-10-09T10:00:00Z"));
     }
 
@@ -209,12 +280,33 @@ mod tests {
         let now = f.reported_at + Duration::hours(31);
         let first = clock(ClockName::FirstResponse, &f, Target::Minutes(15), &cal, now).unwrap();
         assert_eq!((first.state, first.remaining), (ClockState::Met, None));
-        let resolution = clock(ClockName::Resolution, &f, Target::Minutes(24 * 60), &cal, now).unwrap();
+        let resolution = clock(
+            ClockName::Resolution,
+            &f,
+            Target::Minutes(24 * 60),
+            &cal,
+            now,
+        )
+        .unwrap();
         assert_eq!(resolution.state, ClockState::Breached);
-        assert!(clock(ClockName::Arrival, &f, Target::Minutes(30), &cal, now).is_none(), "only repairs have an arrival clock");
-        let follow_up = clock(ClockName::FollowUp, &f, Target::Minutes(24 * 60), &cal, now).unwrap();
-        assert_eq!((follow_up.state, follow_up.started_at), (ClockState::Running, f.resolved_at.unwrap()));
-        let late = clock(ClockName::FirstResponse, &facts(Kind::Repair, "2026-11-24T02:00:00Z"), Target::Minutes(15), &cal, now).unwrap();
+        assert!(
+            clock(ClockName::Arrival, &f, Target::Minutes(30), &cal, now).is_none(),
+            "only repairs have an arrival clock"
+        );
+        let follow_up =
+            clock(ClockName::FollowUp, &f, Target::Minutes(24 * 60), &cal, now).unwrap();
+        assert_eq!(
+            (follow_up.state, follow_up.started_at),
+            (ClockState::Running, f.resolved_at.unwrap())
+        );
+        let late = clock(
+            ClockName::FirstResponse,
+            &facts(Kind::Repair, "2026-11-24T02:00:00Z"),
+            Target::Minutes(15),
+            &cal,
+            now,
+        )
+        .unwrap();
         assert_eq!(late.state, ClockState::Breached);
         assert!(late.remaining.unwrap() < Duration::zero());
     }
@@ -225,21 +317,49 @@ mod tests {
         // Monday 2025-11-24 09:00 Beijing; suspended 10:00–11:00, and again from 15:00.
         let mut f = facts(Kind::Repair, "2025-11-24T01:00:00Z");
         f.first_responded_at = Some(f.reported_at);
-        f.pauses = vec![Pause { from: at("2025-11-24T02:00:00Z"), to: at("2025-11-24T03:00:00Z") }];
+        f.pauses = vec![Pause {
+            from: at("2025-11-24T02:00:00Z"),
+            to: at("2025-11-24T03:00:00Z"),
+        }];
         f.status = Status::Suspended;
         f.suspended_at = Some(at("2025-11-24T07:00:00Z"));
         // At 09:00 the next day the current pause has lasted 3 business hours (15:00–18:00).
         let now = at("2025-11-25T01:00:00Z");
-        let c = clock(ClockName::Resolution, &f, Target::Minutes(8 * 60), &cal, now).unwrap();
+        let c = clock(
+            ClockName::Resolution,
+            &f,
+            Target::Minutes(8 * 60),
+            &cal,
+            now,
+        )
+        .unwrap();
         assert_eq!(c.state, ClockState::Paused);
         assert_eq!(c.paused, Duration::hours(4));
         // Elapsed 5 business hours (9–10, 11–15): 3 remain, counted from now if resumed.
         assert_eq!(c.remaining, Some(Duration::hours(3)));
         assert_eq!(c.due_at, at("2025-11-25T04:00:00Z"));
         // A night spent suspended costs no business time and moves nothing.
-        let night = ClockFacts { suspended_at: None, pauses: vec![Pause { from: at("2025-11-24T12:00:00Z"), to: at("2025-11-24T22:00:00Z") }], status: Status::InProgress, ..f.clone() };
-        let c = clock(ClockName::Resolution, &night, Target::Minutes(8 * 60), &cal, now).unwrap();
-        assert_eq!((c.paused, c.due_at), (Duration::zero(), at("2025-11-24T09:00:00Z")));
+        let night = ClockFacts {
+            suspended_at: None,
+            pauses: vec![Pause {
+                from: at("2025-11-24T12:00:00Z"),
+                to: at("2025-11-24T22:00:00Z"),
+            }],
+            status: Status::InProgress,
+            ..f.clone()
+        };
+        let c = clock(
+            ClockName::Resolution,
+            &night,
+            Target::Minutes(8 * 60),
+            &cal,
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.paused, c.due_at),
+            (Duration::zero(), at("2025-11-24T09:00:00Z"))
+        );
     }
 
     #[test]
@@ -251,16 +371,51 @@ mod tests {
         f.reopened_at = Some(f.reported_at + Duration::hours(6));
         f.status = Status::Reopened;
         let now = f.reported_at + Duration::hours(40);
-        let resolution = clock(ClockName::Resolution, &f, Target::Minutes(24 * 60), &cal, now).unwrap();
-        assert_eq!(resolution.state, ClockState::Met, "the first resolve was in time");
-        let rectification = clock(ClockName::Rectification, &f, Target::Minutes(24 * 60), &cal, now).unwrap();
-        assert_eq!((rectification.started_at, rectification.state), (f.reopened_at.unwrap(), ClockState::Breached));
+        let resolution = clock(
+            ClockName::Resolution,
+            &f,
+            Target::Minutes(24 * 60),
+            &cal,
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            resolution.state,
+            ClockState::Met,
+            "the first resolve was in time"
+        );
+        let rectification = clock(
+            ClockName::Rectification,
+            &f,
+            Target::Minutes(24 * 60),
+            &cal,
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            (rectification.started_at, rectification.state),
+            (f.reopened_at.unwrap(), ClockState::Breached)
+        );
         f.resolved_at = Some(f.reported_at + Duration::hours(20));
         f.status = Status::Resolved;
-        let done = clock(ClockName::Rectification, &f, Target::Minutes(24 * 60), &cal, now).unwrap();
+        let done = clock(
+            ClockName::Rectification,
+            &f,
+            Target::Minutes(24 * 60),
+            &cal,
+            now,
+        )
+        .unwrap();
         assert_eq!(done.state, ClockState::Met);
-        let never = ClockFacts { follow_up_policy: FollowUpPolicy::Never, kind: Kind::Inquiry, ..f };
-        assert!(clock(ClockName::FollowUp, &never, Target::Minutes(60), &cal, now).is_none(), "no call, no clock");
+        let never = ClockFacts {
+            follow_up_policy: FollowUpPolicy::Never,
+            kind: Kind::Inquiry,
+            ..f
+        };
+        assert!(
+            clock(ClockName::FollowUp, &never, Target::Minutes(60), &cal, now).is_none(),
+            "no call, no clock"
+        );
     }
 
     #[test]
@@ -270,7 +425,10 @@ mod tests {
         f.status = Status::Cancelled;
         f.first_responded_at = Some(f.reported_at);
         let now = f.reported_at + Duration::days(9);
-        let open: Vec<_> = ClockName::ALL.iter().filter_map(|&n| clock(n, &f, Target::Minutes(60), &cal, now)).collect();
+        let open: Vec<_> = ClockName::ALL
+            .iter()
+            .filter_map(|&n| clock(n, &f, Target::Minutes(60), &cal, now))
+            .collect();
         assert_eq!(open.len(), 1);
         assert_eq!(open[0].state, ClockState::Met);
     }

@@ -47,8 +47,11 @@ code_enum! {
 pub use audience::{Audience, StaffRef, recipients};
 pub use clock::{Clock, ClockFacts, Pause, clock};
 pub use policy::{
-    Criteria, EscalationStep, FIRST_RESPONSE_DEFAULT, Policy, PolicyInput, PolicySpec, Reach, Target, Targets, TicketTraits, choose, default_policies,
-    first_response_default, former_standard_default, standard_default_now,
+    Criteria, EscalationStep, FIRST_RESPONSE_DEFAULT, Policy, PolicyInput, PolicySpec, Reach,
+    Target, Targets, TicketTraits, choose, default_policies, first_response_default,
+    former_standard_default, standard_default_now,
 };
-pub use schedule::{Step, StepKind, acceptance_window, assignment_timeout_step, auto_close_step, risk_step, steps};
+pub use schedule::{
+    Step, StepKind, acceptance_window, assignment_timeout_step, auto_close_step, risk_step, steps,
+};
 pub use simulation::SimulationInput;

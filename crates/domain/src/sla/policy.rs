@@ -78,7 +78,10 @@ impl Criteria {
     pub fn matches(&self, t: &TicketTraits) -> bool {
         self.project_id.as_ref().is_none_or(|p| *p == t.project_id)
             && self.kind.is_none_or(|k| k == t.kind)
-            && self.category.as_ref().is_none_or(|c| t.category.as_ref() == Some(c))
+            && self
+                .category
+                .as_ref()
+                .is_none_or(|c| t.category.as_ref() == Some(c))
             && self.urgency.is_none_or(|u| u == t.urgency)
             && self.tier.is_none_or(|tier| tier == t.tier)
     }
@@ -143,7 +146,11 @@ pub struct Policy {
 
 /// The policy and target a clock gets, or None when no active policy sets that clock.
 /// `policies` are in creation order (the tie-break).
-pub fn choose<'a>(policies: &'a [Policy], ticket: &TicketTraits, clock: ClockName) -> Option<(&'a Policy, Target)> {
+pub fn choose<'a>(
+    policies: &'a [Policy],
+    ticket: &TicketTraits,
+    clock: ClockName,
+) -> Option<(&'a Policy, Target)> {
     policies
         .iter()
         .filter(|p| p.spec.active && p.spec.criteria.matches(ticket))
@@ -160,15 +167,35 @@ pub const DEFAULT_WARNINGS: [u8; 2] = [50, 80];
 /// company-wide manager four hours after the breach.
 pub fn default_escalation() -> Vec<EscalationStep> {
     vec![
-        EscalationStep { level: 1, after_minutes: 0, notify: Role::Supervisor, reach: Reach::Project },
-        EscalationStep { level: 2, after_minutes: 60, notify: Role::Manager, reach: Reach::Project },
-        EscalationStep { level: 3, after_minutes: 240, notify: Role::Manager, reach: Reach::Company },
+        EscalationStep {
+            level: 1,
+            after_minutes: 0,
+            notify: Role::Supervisor,
+            reach: Reach::Project,
+        },
+        EscalationStep {
+            level: 2,
+            after_minutes: 60,
+            notify: Role::Manager,
+            reach: Reach::Project,
+        },
+        EscalationStep {
+            level: 3,
+            after_minutes: 240,
+            notify: Role::Manager,
+            reach: Reach::Company,
+        },
     ]
 }
 
 /// A seeded default with the product's warnings and ladder, counting `calendar_id` (None: the
 /// project's calendar).
-fn seeded(name: &str, criteria: Criteria, calendar_id: Option<&str>, targets: Targets) -> PolicySpec {
+fn seeded(
+    name: &str,
+    criteria: Criteria,
+    calendar_id: Option<&str>,
+    targets: Targets,
+) -> PolicySpec {
     PolicySpec {
         name: name.to_owned(),
         criteria,
@@ -187,14 +214,27 @@ pub const FIRST_RESPONSE_DEFAULT: &str = "首次响应（7×24）";
 /// office hours once, so a Saturday call showed minutes left on Monday next to resolution
 /// clocks already overdue.
 pub fn first_response_default(always_open_calendar_id: &str) -> PolicySpec {
-    let targets = Targets { first_response: Some(Target::Minutes(15)), ..Targets::default() };
-    seeded(FIRST_RESPONSE_DEFAULT, Criteria::default(), Some(always_open_calendar_id), targets)
+    let targets = Targets {
+        first_response: Some(Target::Minutes(15)),
+        ..Targets::default()
+    };
+    seeded(
+        FIRST_RESPONSE_DEFAULT,
+        Criteria::default(),
+        Some(always_open_calendar_id),
+        targets,
+    )
 }
 
 /// The business-calendar default: arrival by the next business day, resolution in two.
 fn standard_default(first_response: Option<Target>) -> PolicySpec {
     use Target::BusinessDays;
-    let targets = Targets { first_response, arrival: Some(BusinessDays(1)), resolution: Some(BusinessDays(2)), ..Targets::default() };
+    let targets = Targets {
+        first_response,
+        arrival: Some(BusinessDays(1)),
+        resolution: Some(BusinessDays(2)),
+        ..Targets::default()
+    };
     seeded("标准时限", Criteria::default(), None, targets)
 }
 
@@ -215,7 +255,12 @@ pub fn standard_default_now() -> PolicySpec {
 pub fn default_policies(always_open_calendar_id: &str) -> Vec<PolicySpec> {
     use Target::{BusinessDays, Minutes};
     let spec = |name: &str, criteria: Criteria, always_open: bool, targets: Targets| {
-        seeded(name, criteria, always_open.then_some(always_open_calendar_id), targets)
+        seeded(
+            name,
+            criteria,
+            always_open.then_some(always_open_calendar_id),
+            targets,
+        )
     };
     vec![
         standard_default_now(),
@@ -224,23 +269,42 @@ pub fn default_policies(always_open_calendar_id: &str) -> Vec<PolicySpec> {
             "回访与整改时限（24小时）",
             Criteria::default(),
             true,
-            Targets { follow_up: Some(Minutes(24 * 60)), rectification: Some(Minutes(24 * 60)), ..Targets::default() },
+            Targets {
+                follow_up: Some(Minutes(24 * 60)),
+                rectification: Some(Minutes(24 * 60)),
+                ..Targets::default()
+            },
         ),
         spec(
             "报修完成时限",
-            Criteria { kind: Some(Kind::Repair), ..Criteria::default() },
+            Criteria {
+                kind: Some(Kind::Repair),
+                ..Criteria::default()
+            },
             false,
-            Targets { resolution: Some(BusinessDays(3)), ..Targets::default() },
+            Targets {
+                resolution: Some(BusinessDays(3)),
+                ..Targets::default()
+            },
         ),
         spec(
             "投诉24小时闭环",
-            Criteria { kind: Some(Kind::Complaint), ..Criteria::default() },
+            Criteria {
+                kind: Some(Kind::Complaint),
+                ..Criteria::default()
+            },
             true,
-            Targets { resolution: Some(Minutes(24 * 60)), ..Targets::default() },
+            Targets {
+                resolution: Some(Minutes(24 * 60)),
+                ..Targets::default()
+            },
         ),
         spec(
             "紧急工单（7×24）",
-            Criteria { urgency: Some(Urgency::Emergency), ..Criteria::default() },
+            Criteria {
+                urgency: Some(Urgency::Emergency),
+                ..Criteria::default()
+            },
             true,
             Targets {
                 first_response: Some(Minutes(5)),
@@ -251,7 +315,10 @@ pub fn default_policies(always_open_calendar_id: &str) -> Vec<PolicySpec> {
         ),
         spec(
             "加急工单（7×24）",
-            Criteria { urgency: Some(Urgency::Urgent), ..Criteria::default() },
+            Criteria {
+                urgency: Some(Urgency::Urgent),
+                ..Criteria::default()
+            },
             true,
             Targets {
                 first_response: Some(Minutes(15)),
@@ -299,7 +366,9 @@ impl PolicyInput {
         if let Some(category) = &self.category {
             match category_kind(category) {
                 None => p.add("category", FieldErrorCode::Invalid),
-                Some(of) if kind.is_some_and(|k| k != of) => p.add("category", FieldErrorCode::Mismatch),
+                Some(of) if kind.is_some_and(|k| k != of) => {
+                    p.add("category", FieldErrorCode::Mismatch)
+                }
                 Some(_) => {}
             }
         }
@@ -317,13 +386,20 @@ impl PolicyInput {
                 p.add(format!("targets.{clock}"), FieldErrorCode::OutOfRange);
             }
         }
-        let warn_at_percent = self.warn_at_percent.unwrap_or_else(|| DEFAULT_WARNINGS.to_vec());
+        let warn_at_percent = self
+            .warn_at_percent
+            .unwrap_or_else(|| DEFAULT_WARNINGS.to_vec());
         let ascending = warn_at_percent.windows(2).all(|w| w[0] < w[1]);
-        if warn_at_percent.len() > 5 || !ascending || warn_at_percent.iter().any(|&w| !(1..=99).contains(&w)) {
+        if warn_at_percent.len() > 5
+            || !ascending
+            || warn_at_percent.iter().any(|&w| !(1..=99).contains(&w))
+        {
             p.add("warn_at_percent", FieldErrorCode::Invalid);
         }
         let escalation = self.escalation.unwrap_or_else(default_escalation);
-        let climbs = escalation.windows(2).all(|w| w[0].level < w[1].level && w[0].after_minutes <= w[1].after_minutes);
+        let climbs = escalation
+            .windows(2)
+            .all(|w| w[0].level < w[1].level && w[0].after_minutes <= w[1].after_minutes);
         let sane = escalation.iter().all(|s| {
             (1..=9).contains(&s.level)
                 && s.after_minutes <= 7 * 24 * 60
@@ -336,7 +412,13 @@ impl PolicyInput {
         p.optional_text("calendar_id", self.calendar_id.as_deref(), 36);
         p.into_result(PolicySpec {
             name: self.name.trim().to_owned(),
-            criteria: Criteria { project_id: self.project_id, kind, category: self.category, urgency, tier },
+            criteria: Criteria {
+                project_id: self.project_id,
+                kind,
+                category: self.category,
+                urgency,
+                tier,
+            },
             calendar_id: self.calendar_id,
             targets,
             warn_at_percent,
@@ -354,16 +436,30 @@ mod tests {
         default_policies("always")
             .into_iter()
             .enumerate()
-            .map(|(i, spec)| Policy { id: format!("p{i}"), spec })
+            .map(|(i, spec)| Policy {
+                id: format!("p{i}"),
+                spec,
+            })
             .collect()
     }
 
     fn ticket(kind: Kind, urgency: Urgency) -> TicketTraits {
-        TicketTraits { project_id: "cuihu".into(), kind, category: None, urgency, tier: ServiceTier::Basic }
+        TicketTraits {
+            project_id: "cuihu".into(),
+            kind,
+            category: None,
+            urgency,
+            tier: ServiceTier::Basic,
+        }
     }
 
-    fn chosen(policies: &[Policy], t: &TicketTraits, clock: ClockName) -> Option<(String, Target, Option<String>)> {
-        choose(policies, t, clock).map(|(p, target)| (p.spec.name.clone(), target, p.spec.calendar_id.clone()))
+    fn chosen(
+        policies: &[Policy],
+        t: &TicketTraits,
+        clock: ClockName,
+    ) -> Option<(String, Target, Option<String>)> {
+        choose(policies, t, clock)
+            .map(|(p, target)| (p.spec.name.clone(), target, p.spec.calendar_id.clone()))
     }
 
     #[test]
@@ -371,22 +467,64 @@ mod tests {
         use Target::*;
         let p = defaults();
         let normal_repair = ticket(Kind::Repair, Urgency::Normal);
-        let (name, target, calendar) = chosen(&p, &normal_repair, ClockName::FirstResponse).unwrap();
-        assert_eq!((name.as_str(), target, calendar.as_deref()), (FIRST_RESPONSE_DEFAULT, Minutes(15), Some("always")), "a hotline answers round the clock");
-        assert_eq!(choose(&p, &normal_repair, ClockName::Arrival).unwrap().1, BusinessDays(1));
-        assert_eq!(choose(&p, &normal_repair, ClockName::Resolution).unwrap().1, BusinessDays(3));
+        let (name, target, calendar) =
+            chosen(&p, &normal_repair, ClockName::FirstResponse).unwrap();
+        assert_eq!(
+            (name.as_str(), target, calendar.as_deref()),
+            (FIRST_RESPONSE_DEFAULT, Minutes(15), Some("always")),
+            "a hotline answers round the clock"
+        );
+        assert_eq!(
+            choose(&p, &normal_repair, ClockName::Arrival).unwrap().1,
+            BusinessDays(1)
+        );
+        assert_eq!(
+            choose(&p, &normal_repair, ClockName::Resolution).unwrap().1,
+            BusinessDays(3)
+        );
         let (name, target, calendar) = chosen(&p, &normal_repair, ClockName::FollowUp).unwrap();
-        assert_eq!((name.as_str(), target, calendar.as_deref()), ("回访与整改时限（24小时）", Minutes(1440), Some("always")));
+        assert_eq!(
+            (name.as_str(), target, calendar.as_deref()),
+            ("回访与整改时限（24小时）", Minutes(1440), Some("always"))
+        );
 
         let emergency = ticket(Kind::Repair, Urgency::Emergency);
         let (_, target, calendar) = chosen(&p, &emergency, ClockName::FirstResponse).unwrap();
-        assert_eq!((target, calendar.as_deref()), (Minutes(5), Some("always")), "emergencies run 24×7");
-        assert_eq!(choose(&p, &emergency, ClockName::Arrival).unwrap().1, Minutes(30));
-        assert_eq!(choose(&p, &ticket(Kind::Repair, Urgency::Urgent), ClockName::Arrival).unwrap().1, Minutes(120));
+        assert_eq!(
+            (target, calendar.as_deref()),
+            (Minutes(5), Some("always")),
+            "emergencies run 24×7"
+        );
+        assert_eq!(
+            choose(&p, &emergency, ClockName::Arrival).unwrap().1,
+            Minutes(30)
+        );
+        assert_eq!(
+            choose(
+                &p,
+                &ticket(Kind::Repair, Urgency::Urgent),
+                ClockName::Arrival
+            )
+            .unwrap()
+            .1,
+            Minutes(120)
+        );
 
         let complaint = ticket(Kind::Complaint, Urgency::Normal);
-        assert_eq!(chosen(&p, &complaint, ClockName::Resolution).unwrap().0, "投诉24小时闭环");
-        assert_eq!(choose(&p, &ticket(Kind::Inquiry, Urgency::Normal), ClockName::Resolution).unwrap().1, BusinessDays(2));
+        assert_eq!(
+            chosen(&p, &complaint, ClockName::Resolution).unwrap().0,
+            "投诉24小时闭环"
+        );
+        assert_eq!(
+            choose(
+                &p,
+                &ticket(Kind::Inquiry, Urgency::Normal),
+                ClockName::Resolution
+            )
+            .unwrap()
+            .1,
+            BusinessDays(2)
+        );
     }
 
     #[test]
@@ -397,29 +535,82 @@ mod tests {
                 name: name.into(),
                 criteria,
                 calendar_id: None,
-                targets: Targets { first_response: Some(Target::Minutes(minutes)), ..Targets::default() },
+                targets: Targets {
+                    first_response: Some(Target::Minutes(minutes)),
+                    ..Targets::default()
+                },
                 warn_at_percent: vec![],
                 escalation: vec![],
                 active: true,
             };
-            p.push(Policy { id: name.into(), spec });
+            p.push(Policy {
+                id: name.into(),
+                spec,
+            });
         };
-        add("premium", Criteria { tier: Some(ServiceTier::Premium), ..Criteria::default() }, 10);
-        add("water", Criteria { category: Some("repair.water".into()), ..Criteria::default() }, 12);
-        add("cuihu", Criteria { project_id: Some("cuihu".into()), ..Criteria::default() }, 20);
-        add("cuihu-again", Criteria { project_id: Some("cuihu".into()), ..Criteria::default() }, 25);
+        add(
+            "premium",
+            Criteria {
+                tier: Some(ServiceTier::Premium),
+                ..Criteria::default()
+            },
+            10,
+        );
+        add(
+            "water",
+            Criteria {
+                category: Some("repair.water".into()),
+                ..Criteria::default()
+            },
+            12,
+        );
+        add(
+            "cuihu",
+            Criteria {
+                project_id: Some("cuihu".into()),
+                ..Criteria::default()
+            },
+            20,
+        );
+        add(
+            "cuihu-again",
+            Criteria {
+                project_id: Some("cuihu".into()),
+                ..Criteria::default()
+            },
+            25,
+        );
         let mut t = ticket(Kind::Repair, Urgency::Normal);
         t.project_id = "other".into();
         t.tier = ServiceTier::Premium;
-        assert_eq!(chosen(&p, &t, ClockName::FirstResponse).unwrap().0, "premium", "tier beats no criteria");
+        assert_eq!(
+            chosen(&p, &t, ClockName::FirstResponse).unwrap().0,
+            "premium",
+            "tier beats no criteria"
+        );
         t.category = Some("repair.water".into());
-        assert_eq!(chosen(&p, &t, ClockName::FirstResponse).unwrap().0, "water", "category beats tier");
+        assert_eq!(
+            chosen(&p, &t, ClockName::FirstResponse).unwrap().0,
+            "water",
+            "category beats tier"
+        );
         t.urgency = Urgency::Emergency;
-        assert_eq!(chosen(&p, &t, ClockName::FirstResponse).unwrap().0, "紧急工单（7×24）", "urgency beats category");
+        assert_eq!(
+            chosen(&p, &t, ClockName::FirstResponse).unwrap().0,
+            "紧急工单（7×24）",
+            "urgency beats category"
+        );
         t.project_id = "cuihu".into();
-        assert_eq!(chosen(&p, &t, ClockName::FirstResponse).unwrap().0, "cuihu", "project beats all, the older of equals");
+        assert_eq!(
+            chosen(&p, &t, ClockName::FirstResponse).unwrap().0,
+            "cuihu",
+            "project beats all, the older of equals"
+        );
         // A clock the most specific policy does not set falls to the next that does.
-        assert_eq!(choose(&p, &t, ClockName::Arrival).unwrap().1, Target::Minutes(30));
+        assert_eq!(
+            choose(&p, &t, ClockName::Arrival).unwrap().1,
+            Target::Minutes(30)
+        );
     }
 
     #[test]
@@ -429,13 +620,21 @@ mod tests {
             policy.spec.active = policy.spec.criteria.urgency.is_none();
         }
         let emergency = ticket(Kind::Repair, Urgency::Emergency);
-        assert_eq!(choose(&p, &emergency, ClockName::FirstResponse).unwrap().1, Target::Minutes(15));
-        let c = Criteria { project_id: Some("x".into()), ..Criteria::default() };
+        assert_eq!(
+            choose(&p, &emergency, ClockName::FirstResponse).unwrap().1,
+            Target::Minutes(15)
+        );
+        let c = Criteria {
+            project_id: Some("x".into()),
+            ..Criteria::default()
+        };
         assert!(!c.matches(&emergency));
     }
 
     fn input(json: serde_json::Value) -> Result<PolicySpec, ValidationError> {
-        serde_json::from_value::<PolicyInput>(json).unwrap().validate()
+        serde_json::from_value::<PolicyInput>(json)
+            .unwrap()
+            .validate()
     }
 
     fn fields(e: ValidationError) -> Vec<String> {
@@ -459,9 +658,24 @@ mod tests {
                            {"level": 1, "after_minutes": 60, "notify": "manager", "reach": "company"}]
         }))
         .unwrap_err();
-        assert_eq!(fields(bad), ["name", "urgency", "category", "targets.resolution", "warn_at_percent", "escalation"]);
+        assert_eq!(
+            fields(bad),
+            [
+                "name",
+                "urgency",
+                "category",
+                "targets.resolution",
+                "warn_at_percent",
+                "escalation"
+            ]
+        );
         let none = input(serde_json::json!({"name": "空", "targets": {}})).unwrap_err();
         assert_eq!(fields(none), ["targets"]);
-        assert!(serde_json::from_value::<PolicyInput>(serde_json::json!({"name": "x", "targets": {"eta": {"minutes": 1}}})).is_err());
+        assert!(
+            serde_json::from_value::<PolicyInput>(
+                serde_json::json!({"name": "x", "targets": {"eta": {"minutes": 1}}})
+            )
+            .is_err()
+        );
     }
 }

@@ -8,12 +8,12 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::clock::{Clock, ClockFacts};
-use crate::closed_loop::FollowUpPolicy;
-use crate::taxonomy::Urgency;
-use crate::ticket::Status;
 use super::policy::PolicySpec;
 use super::{ClockName, ClockState};
 use crate::calendar::Calendar;
+use crate::closed_loop::FollowUpPolicy;
+use crate::taxonomy::Urgency;
+use crate::ticket::Status;
 
 /// What a step does when it fires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -76,7 +76,11 @@ pub fn steps(clock: &Clock, policy: &PolicySpec, calendar: &Calendar) -> Vec<Ste
     let warnings = policy.warn_at_percent.iter().filter_map(|&percent| {
         let share = clock.budget * i32::from(percent) / 100;
         let fire_at = calendar.add(clock.started_at, share + clock.paused)?;
-        Some(Step { clock: Some(clock.name), kind: StepKind::Warning { percent }, fire_at })
+        Some(Step {
+            clock: Some(clock.name),
+            kind: StepKind::Warning { percent },
+            fire_at,
+        })
     });
     let escalations = policy.escalation.iter().map(|rung| Step {
         clock: Some(clock.name),
@@ -96,11 +100,19 @@ pub fn acceptance_window(urgency: Urgency) -> Duration {
 }
 
 /// The step that hands a dispatched job on when its assignee does not accept it in time.
-pub fn assignment_timeout_step(status: Status, urgency: Urgency, dispatched_at: Option<DateTime<Utc>>) -> Option<Step> {
+pub fn assignment_timeout_step(
+    status: Status,
+    urgency: Urgency,
+    dispatched_at: Option<DateTime<Utc>>,
+) -> Option<Step> {
     if status != Status::Dispatched {
         return None;
     }
-    Some(Step { clock: None, kind: StepKind::AssignmentTimeout, fire_at: dispatched_at? + acceptance_window(urgency) })
+    Some(Step {
+        clock: None,
+        kind: StepKind::AssignmentTimeout,
+        fire_at: dispatched_at? + acceptance_window(urgency),
+    })
 }
 
 /// A resolved ticket nobody rated closes `days` after resolve, unless it needs a real follow-up
@@ -109,12 +121,20 @@ pub fn auto_close_step(facts: &ClockFacts, days: u32) -> Option<Step> {
     if facts.status != Status::Resolved || facts.follow_up_policy == FollowUpPolicy::Always {
         return None;
     }
-    Some(Step { clock: None, kind: StepKind::AutoClose, fire_at: facts.resolved_at? + Duration::days(i64::from(days)) })
+    Some(Step {
+        clock: None,
+        kind: StepKind::AutoClose,
+        fire_at: facts.resolved_at? + Duration::days(i64::from(days)),
+    })
 }
 
 /// A ticket flagged with escalation risk (12345, media, court) goes to level 1 at once.
 pub fn risk_step(now: DateTime<Utc>) -> Step {
-    Step { clock: None, kind: StepKind::Escalation { level: 1 }, fire_at: now }
+    Step {
+        clock: None,
+        kind: StepKind::Escalation { level: 1 },
+        fire_at: now,
+    }
 }
 
 #[cfg(test)]
@@ -138,7 +158,14 @@ mod tests {
         let cal = Calendar::china_mainland(Shanghai);
         let policy = &default_policies("always")[0];
         let f = facts(); // Monday 17:30 in Beijing
-        let c = clock(ClockName::FirstResponse, &f, Target::Minutes(60), &cal, f.reported_at).unwrap();
+        let c = clock(
+            ClockName::FirstResponse,
+            &f,
+            Target::Minutes(60),
+            &cal,
+            f.reported_at,
+        )
+        .unwrap();
         let list = steps(&c, policy, &cal);
         let keys: Vec<_> = list.iter().map(|s| (s.kind.key(), s.fire_at)).collect();
         assert_eq!(
@@ -162,11 +189,25 @@ mod tests {
         let mut f = facts();
         f.status = Status::Suspended;
         f.suspended_at = Some(f.reported_at);
-        let paused = clock(ClockName::Resolution, &f, Target::Minutes(60), &cal, f.reported_at).unwrap();
+        let paused = clock(
+            ClockName::Resolution,
+            &f,
+            Target::Minutes(60),
+            &cal,
+            f.reported_at,
+        )
+        .unwrap();
         assert!(steps(&paused, policy, &cal).is_empty());
         let mut f = facts();
         f.first_responded_at = Some(f.reported_at);
-        let met = clock(ClockName::FirstResponse, &f, Target::Minutes(60), &cal, f.reported_at).unwrap();
+        let met = clock(
+            ClockName::FirstResponse,
+            &f,
+            Target::Minutes(60),
+            &cal,
+            f.reported_at,
+        )
+        .unwrap();
         assert!(steps(&met, policy, &cal).is_empty());
     }
 
@@ -176,24 +217,59 @@ mod tests {
         f.status = Status::Resolved;
         f.resolved_at = Some(f.reported_at + Duration::hours(2));
         let step = auto_close_step(&f, 7).unwrap();
-        assert_eq!((step.kind, step.fire_at), (StepKind::AutoClose, f.reported_at + Duration::hours(2) + Duration::days(7)));
-        let complaint = ClockFacts { kind: Kind::Complaint, follow_up_policy: FollowUpPolicy::Always, ..f.clone() };
+        assert_eq!(
+            (step.kind, step.fire_at),
+            (
+                StepKind::AutoClose,
+                f.reported_at + Duration::hours(2) + Duration::days(7)
+            )
+        );
+        let complaint = ClockFacts {
+            kind: Kind::Complaint,
+            follow_up_policy: FollowUpPolicy::Always,
+            ..f.clone()
+        };
         assert_eq!(auto_close_step(&complaint, 7), None);
-        assert_eq!(auto_close_step(&ClockFacts { status: Status::Closed, ..f }, 7), None);
+        assert_eq!(
+            auto_close_step(
+                &ClockFacts {
+                    status: Status::Closed,
+                    ..f
+                },
+                7
+            ),
+            None
+        );
     }
 
     #[test]
     fn an_unaccepted_job_moves_on_after_its_window() {
         let at = facts().reported_at;
-        let step = assignment_timeout_step(Status::Dispatched, Urgency::Emergency, Some(at)).unwrap();
+        let step =
+            assignment_timeout_step(Status::Dispatched, Urgency::Emergency, Some(at)).unwrap();
         assert_eq!(step.fire_at, at + Duration::minutes(3));
-        assert_eq!(assignment_timeout_step(Status::Dispatched, Urgency::Normal, Some(at)).unwrap().fire_at, at + Duration::minutes(10));
-        assert_eq!(assignment_timeout_step(Status::InProgress, Urgency::Normal, Some(at)), None, "accepted");
+        assert_eq!(
+            assignment_timeout_step(Status::Dispatched, Urgency::Normal, Some(at))
+                .unwrap()
+                .fire_at,
+            at + Duration::minutes(10)
+        );
+        assert_eq!(
+            assignment_timeout_step(Status::InProgress, Urgency::Normal, Some(at)),
+            None,
+            "accepted"
+        );
     }
 
     #[test]
     fn step_keys_round_trip() {
-        for kind in [StepKind::Warning { percent: 80 }, StepKind::Escalation { level: 3 }, StepKind::AutoClose, StepKind::AssignmentTimeout, StepKind::GrabTimeout] {
+        for kind in [
+            StepKind::Warning { percent: 80 },
+            StepKind::Escalation { level: 3 },
+            StepKind::AutoClose,
+            StepKind::AssignmentTimeout,
+            StepKind::GrabTimeout,
+        ] {
             assert_eq!(StepKind::parse(&kind.key()), Some(kind));
         }
         assert_eq!(StepKind::parse("warning"), None);

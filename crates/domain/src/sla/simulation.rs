@@ -23,7 +23,10 @@ pub struct SimulationInput {
 }
 
 impl SimulationInput {
-    pub fn validate(self, now: DateTime<Utc>) -> Result<(TicketTraits, DateTime<Utc>), ValidationError> {
+    pub fn validate(
+        self,
+        now: DateTime<Utc>,
+    ) -> Result<(TicketTraits, DateTime<Utc>), ValidationError> {
         let mut p = Problems::new();
         p.text("project_id", &self.project_id, 36);
         let kind: Option<Kind> = p.code("kind", &self.kind);
@@ -42,7 +45,13 @@ impl SimulationInput {
         let (Some(kind), Some(urgency), Some(tier)) = (kind, urgency, tier) else {
             return Err(ValidationError::single("kind", FieldErrorCode::Invalid));
         };
-        let traits = TicketTraits { project_id: self.project_id, kind, category: self.category, urgency, tier };
+        let traits = TicketTraits {
+            project_id: self.project_id,
+            kind,
+            category: self.category,
+            urgency,
+            tier,
+        };
         Ok((traits, self.start_at.unwrap_or(now)))
     }
 }
@@ -64,7 +73,13 @@ mod tests {
             "project_id": "", "kind": "complaint", "category": "repair.water", "urgency": "asap", "tier": "gold"
         }))
         .unwrap();
-        let fields: Vec<String> = bad.validate(now).unwrap_err().0.into_iter().map(|f| f.field).collect();
+        let fields: Vec<String> = bad
+            .validate(now)
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|f| f.field)
+            .collect();
         assert_eq!(fields, ["project_id", "urgency", "tier", "category"]);
     }
 }

@@ -102,7 +102,9 @@ impl TicketInput {
             filled.push("kind");
         }
         if self.category.is_none()
-            && let Some(category) = suggestion.category.filter(|c| fits_kind(c, self.kind.as_deref()))
+            && let Some(category) = suggestion
+                .category
+                .filter(|c| fits_kind(c, self.kind.as_deref()))
         {
             self.category = Some(category);
             filled.push("category");
@@ -125,8 +127,15 @@ impl TicketInput {
             Some(code) => p.code::<Urgency>("urgency", code),
             None => Some(Urgency::Normal),
         };
-        let stated_kind = self.kind.as_deref().and_then(|code| p.code::<Kind>("kind", code));
-        let category = self.category.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        let stated_kind = self
+            .kind
+            .as_deref()
+            .and_then(|code| p.code::<Kind>("kind", code));
+        let category = self
+            .category
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
         let category_prefix = category.map(|code| (code, category_kind(code)));
         let kind = match (stated_kind, category_prefix) {
             (_, Some((_, None))) => {
@@ -147,15 +156,26 @@ impl TicketInput {
             }
         };
         let contact = self.contact.map(|c| {
-            let phone = c.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()).and_then(|raw| {
-                let normal = normalize_phone(raw);
-                if normal.is_none() {
-                    p.add("contact.phone", FieldErrorCode::Invalid);
-                }
-                normal
-            });
+            let phone = c
+                .phone
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .and_then(|raw| {
+                    let normal = normalize_phone(raw);
+                    if normal.is_none() {
+                        p.add("contact.phone", FieldErrorCode::Invalid);
+                    }
+                    normal
+                });
             p.optional_text("contact.name", c.name.as_deref(), 50);
-            Contact { name: c.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()), phone }
+            Contact {
+                name: c
+                    .name
+                    .map(|n| n.trim().to_owned())
+                    .filter(|n| !n.is_empty()),
+                phone,
+            }
         });
         let reported_at = match self.reported_at.as_deref() {
             None => now,
@@ -176,12 +196,18 @@ impl TicketInput {
             },
         };
         let description = self.description.trim().to_owned();
-        let title = match self.title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) {
+        let title = match self
+            .title
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+        {
             Some(title) => title,
             None => derive_title(&description),
         };
         let (Some(channel), Some(urgency), Some(kind)) = (channel, urgency, kind) else {
-            return Err(p.into_result(()).expect_err("a missing value was recorded as a problem"));
+            return Err(p
+                .into_result(())
+                .expect_err("a missing value was recorded as a problem"));
         };
         p.into_result(TicketDraft {
             project_id: self.project_id,
@@ -228,7 +254,12 @@ mod tests {
     }
 
     fn fields(result: Result<TicketDraft, ValidationError>) -> Vec<(String, FieldErrorCode)> {
-        result.unwrap_err().0.into_iter().map(|FieldError { field, code, .. }| (field, code)).collect()
+        result
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|FieldError { field, code, .. }| (field, code))
+            .collect()
     }
 
     #[test]
@@ -243,28 +274,75 @@ mod tests {
     #[test]
     fn kind_comes_from_the_category_or_is_required() {
         let now = Utc::now();
-        let draft = TicketInput { kind: None, category: Some("complaint.noise".into()), ..input() }
-            .validate(now)
-            .unwrap();
+        let draft = TicketInput {
+            kind: None,
+            category: Some("complaint.noise".into()),
+            ..input()
+        }
+        .validate(now)
+        .unwrap();
         assert_eq!(draft.kind, Kind::Complaint);
-        let missing = TicketInput { kind: None, ..input() }.validate(now);
-        assert_eq!(fields(missing), vec![("kind".into(), FieldErrorCode::Required)]);
-        let mismatch = TicketInput { category: Some("complaint.noise".into()), ..input() }.validate(now);
-        assert_eq!(fields(mismatch), vec![("category".into(), FieldErrorCode::Mismatch)]);
+        let missing = TicketInput {
+            kind: None,
+            ..input()
+        }
+        .validate(now);
+        assert_eq!(
+            fields(missing),
+            vec![("kind".into(), FieldErrorCode::Required)]
+        );
+        let mismatch = TicketInput {
+            category: Some("complaint.noise".into()),
+            ..input()
+        }
+        .validate(now);
+        assert_eq!(
+            fields(mismatch),
+            vec![("category".into(), FieldErrorCode::Mismatch)]
+        );
     }
 
     #[test]
     fn reported_at_is_within_thirty_days_and_not_ahead() {
         let now = Utc::now();
         let at = |d: Duration| Some((now + d).to_rfc3339());
-        let ok = TicketInput { reported_at: at(-Duration::days(29)), ..input() }.validate(now).unwrap();
-        assert_eq!(ok.reported_at.timestamp(), (now - Duration::days(29)).timestamp());
-        let future = TicketInput { reported_at: at(Duration::hours(1)), ..input() }.validate(now);
-        assert_eq!(fields(future), vec![("reported_at".into(), FieldErrorCode::InFuture)]);
-        let old = TicketInput { reported_at: at(-Duration::days(31)), ..input() }.validate(now);
-        assert_eq!(fields(old), vec![("reported_at".into(), FieldErrorCode::TooOld)]);
-        let garbage = TicketInput { reported_at: Some("yesterday".into()), ..input() }.validate(now);
-        assert_eq!(fields(garbage), vec![("reported_at".into(), FieldErrorCode::Invalid)]);
+        let ok = TicketInput {
+            reported_at: at(-Duration::days(29)),
+            ..input()
+        }
+        .validate(now)
+        .unwrap();
+        assert_eq!(
+            ok.reported_at.timestamp(),
+            (now - Duration::days(29)).timestamp()
+        );
+        let future = TicketInput {
+            reported_at: at(Duration::hours(1)),
+            ..input()
+        }
+        .validate(now);
+        assert_eq!(
+            fields(future),
+            vec![("reported_at".into(), FieldErrorCode::InFuture)]
+        );
+        let old = TicketInput {
+            reported_at: at(-Duration::days(31)),
+            ..input()
+        }
+        .validate(now);
+        assert_eq!(
+            fields(old),
+            vec![("reported_at".into(), FieldErrorCode::TooOld)]
+        );
+        let garbage = TicketInput {
+            reported_at: Some("yesterday".into()),
+            ..input()
+        }
+        .validate(now);
+        assert_eq!(
+            fields(garbage),
+            vec![("reported_at".into(), FieldErrorCode::Invalid)]
+        );
     }
 
     #[test]
@@ -274,15 +352,38 @@ mod tests {
             category: Some("repair.elevator".into()),
             urgency: Some("emergency".into()),
         };
-        let mut blank = TicketInput { kind: None, ..input() };
-        assert_eq!(blank.complete(suggestion.clone()), ["kind", "category", "urgency"]);
-        assert_eq!(blank.validate(Utc::now()).unwrap().category.as_deref(), Some("repair.elevator"));
-        let mut chosen = TicketInput { kind: Some("complaint".into()), urgency: Some("normal".into()), ..input() };
-        assert!(chosen.complete(suggestion.clone()).is_empty(), "a category of another kind is not forced on");
+        let mut blank = TicketInput {
+            kind: None,
+            ..input()
+        };
+        assert_eq!(
+            blank.complete(suggestion.clone()),
+            ["kind", "category", "urgency"]
+        );
+        assert_eq!(
+            blank.validate(Utc::now()).unwrap().category.as_deref(),
+            Some("repair.elevator")
+        );
+        let mut chosen = TicketInput {
+            kind: Some("complaint".into()),
+            urgency: Some("normal".into()),
+            ..input()
+        };
+        assert!(
+            chosen.complete(suggestion.clone()).is_empty(),
+            "a category of another kind is not forced on"
+        );
         assert_eq!(chosen.urgency.as_deref(), Some("normal"));
-        let mut by_category = TicketInput { kind: None, category: Some("complaint.noise".into()), ..input() };
+        let mut by_category = TicketInput {
+            kind: None,
+            category: Some("complaint.noise".into()),
+            ..input()
+        };
         assert_eq!(by_category.complete(suggestion), ["urgency"]);
-        assert_eq!(by_category.validate(Utc::now()).unwrap().kind, Kind::Complaint);
+        assert_eq!(
+            by_category.validate(Utc::now()).unwrap().kind,
+            Kind::Complaint
+        );
     }
 
     #[test]
@@ -293,11 +394,27 @@ mod tests {
             description: " ".into(),
             kind: Some("wish".into()),
             urgency: Some("asap".into()),
-            contact: Some(ContactInput { name: None, phone: Some("12345".into()) }),
+            contact: Some(ContactInput {
+                name: None,
+                phone: Some("12345".into()),
+            }),
             ..TicketInput::default()
         };
-        let mut got: Vec<String> = fields(bad.validate(Utc::now())).into_iter().map(|(f, _)| f).collect();
+        let mut got: Vec<String> = fields(bad.validate(Utc::now()))
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
         got.sort();
-        assert_eq!(got, ["channel", "contact.phone", "description", "kind", "project_id", "urgency"]);
+        assert_eq!(
+            got,
+            [
+                "channel",
+                "contact.phone",
+                "description",
+                "kind",
+                "project_id",
+                "urgency"
+            ]
+        );
     }
 }

@@ -10,10 +10,19 @@ mod reclassify;
 mod status;
 
 pub use action::{Action, ActionName, ActionRequest, MAX_ACTION_TEXT};
-pub use for_resident::{RESIDENT_FACTS, ResidentStep, step_now, step_of_entry, words_for_resident};
+pub use draft::{
+    Contact, ContactInput, MAX_DESCRIPTION, MAX_REPORTED_AGE, MAX_TITLE, Suggestion, TicketDraft,
+    TicketInput,
+};
 pub use following::{Following, Progress, follow_original};
-pub use reclassify::{CORRECTABLE, Classification, Correction, CorrectionCount, FieldAccuracy, IntakeAccuracy, Reclassification, correction, intake_accuracy};
-pub use draft::{Contact, ContactInput, Suggestion, TicketDraft, TicketInput, MAX_DESCRIPTION, MAX_REPORTED_AGE, MAX_TITLE};
-pub use lifecycle::{CHASE_INTERVAL_MINUTES, Actor, Change, Lifecycle, LifecycleError, LoopRules, TransitionBlock, role_permits};
+pub use for_resident::{RESIDENT_FACTS, ResidentStep, step_now, step_of_entry, words_for_resident};
+pub use lifecycle::{
+    Actor, CHASE_INTERVAL_MINUTES, Change, Lifecycle, LifecycleError, LoopRules, TransitionBlock,
+    role_permits,
+};
 pub use number::{NUMBER_PREFIX, number_counter, ticket_number};
+pub use reclassify::{
+    CORRECTABLE, Classification, Correction, CorrectionCount, FieldAccuracy, IntakeAccuracy,
+    Reclassification, correction, intake_accuracy,
+};
 pub use status::{Status, Visibility};

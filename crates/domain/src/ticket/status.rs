@@ -25,7 +25,11 @@ impl Status {
 
     /// The codes of the open statuses, for queries that select open tickets.
     pub fn open_codes() -> Vec<&'static str> {
-        Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect()
+        Status::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| s.as_str())
+            .collect()
     }
 
     /// Final statuses: nothing but comments (and a reopen of a closed ticket) happens after.

@@ -1,7 +1,9 @@
 //! Who calls the resident back after the work.
 
 use guanjia_domain::role::Role;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
 
 use crate::db::Store;
 use crate::entity::{staff, staff_project, ticket};
@@ -10,7 +12,11 @@ use crate::error::Result;
 impl Store {
     /// The first-contact owner (首问负责人) follows up; a ticket that has none (a resident's own
     /// report nobody at the desk touched) goes to a butler of the project.
-    pub(crate) async fn follow_up_owner(&self, db: &impl ConnectionTrait, t: &ticket::Model) -> Result<Option<String>> {
+    pub(crate) async fn follow_up_owner(
+        &self,
+        db: &impl ConnectionTrait,
+        t: &ticket::Model,
+    ) -> Result<Option<String>> {
         if let Some(owner) = &t.first_contact_owner_id {
             return Ok(Some(owner.clone()));
         }

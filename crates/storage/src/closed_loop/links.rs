@@ -8,7 +8,10 @@ use chrono::{DateTime, Duration, Utc};
 use guanjia_domain::closed_loop::Rating;
 use guanjia_domain::ticket::Status;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    QueryFilter, QuerySelect,
+};
 use serde_json::json;
 
 use super::signing;
@@ -26,7 +29,14 @@ pub struct RatingLinkInfo {
 }
 
 fn claims(link: &rating_link::Model) -> String {
-    format!("rate|{}|{}|{}|{}|{}", link.company_id, link.ticket_id, link.round, link.nonce, link.expires_at.timestamp())
+    format!(
+        "rate|{}|{}|{}|{}|{}",
+        link.company_id,
+        link.ticket_id,
+        link.round,
+        link.nonce,
+        link.expires_at.timestamp()
+    )
 }
 
 /// The link a token names, if its signature holds; anything else is "not found".
@@ -43,8 +53,15 @@ async fn verified(db: &impl ConnectionTrait, token: &str) -> Result<rating_link:
 
 impl Store {
     /// Issues the resident a link to rate the resolve that just happened, through the outbox.
-    pub(crate) async fn send_rating_link(&self, db: &impl ConnectionTrait, t: &ticket::Model, now: DateTime<Utc>) -> Result<()> {
-        let Some(phone) = t.contact_phone.clone() else { return Ok(()) };
+    pub(crate) async fn send_rating_link(
+        &self,
+        db: &impl ConnectionTrait,
+        t: &ticket::Model,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let Some(phone) = t.contact_phone.clone() else {
+            return Ok(());
+        };
         let link = rating_link::ActiveModel {
             company_id: Set(t.company_id.clone()),
             nonce: Set(signing::nonce()?),
@@ -66,12 +83,20 @@ impl Store {
     pub async fn rating_link(&self, token: &str, now: DateTime<Utc>) -> Result<RatingLinkInfo> {
         let link = verified(&self.db, token).await?;
         let ticket = usable(&self.db, &link, now).await?;
-        Ok(RatingLinkInfo { ticket, expires_at: link.expires_at })
+        Ok(RatingLinkInfo {
+            ticket,
+            expires_at: link.expires_at,
+        })
     }
 
     /// Applies the resident's rating through the link and spends it; a refused rating leaves the
     /// link usable and the ticket unchanged.
-    pub async fn rate_by_link(&self, token: &str, rating: Rating, now: DateTime<Utc>) -> Result<ticket::Model> {
+    pub async fn rate_by_link(
+        &self,
+        token: &str,
+        rating: Rating,
+        now: DateTime<Utc>,
+    ) -> Result<ticket::Model> {
         let link = verified(&self.db, token).await?;
         let ctx = self.sla_context(&link.company_id).await?;
         let txn = self.begin_write().await?;
@@ -90,17 +115,39 @@ impl Store {
         if self.backend() == DbBackend::Postgres {
             find = find.lock_exclusive();
         }
-        let current = find.one(&txn).await?.ok_or(StorageError::NotFound("rating link"))?;
+        let current = find
+            .one(&txn)
+            .await?
+            .ok_or(StorageError::NotFound("rating link"))?;
         let households = current.household_id.iter().cloned().collect();
-        let resident = Principal::resident(&link.company_id, &link.phone, current.contact_name.as_deref().unwrap_or_default(), households);
-        let updated = self.apply_in(&txn, &resident, current, &rating.into_action(), false, &ctx, now).await?;
+        let resident = Principal::resident(
+            &link.company_id,
+            &link.phone,
+            current.contact_name.as_deref().unwrap_or_default(),
+            households,
+        );
+        let updated = self
+            .apply_in(
+                &txn,
+                &resident,
+                current,
+                &rating.into_action(),
+                false,
+                &ctx,
+                now,
+            )
+            .await?;
         txn.commit().await?;
         Ok(updated)
     }
 }
 
 /// The ticket a link rates, while the link can still be used for it.
-async fn usable(db: &impl ConnectionTrait, link: &rating_link::Model, now: DateTime<Utc>) -> Result<ticket::Model> {
+async fn usable(
+    db: &impl ConnectionTrait,
+    link: &rating_link::Model,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model> {
     if link.used_at.is_some() {
         return Err(StorageError::LinkUsed);
     }
@@ -109,7 +156,8 @@ async fn usable(db: &impl ConnectionTrait, link: &rating_link::Model, now: DateT
         .await?
         .ok_or(StorageError::NotFound("rating link"))?;
     // A link rates one resolve: after a reopen, or once the ticket closed, it has lapsed.
-    let current_round = ticket.reopen_count == link.round && ticket.status == Status::Resolved.as_str();
+    let current_round =
+        ticket.reopen_count == link.round && ticket.status == Status::Resolved.as_str();
     if now > link.expires_at || !current_round {
         return Err(StorageError::LinkExpired);
     }

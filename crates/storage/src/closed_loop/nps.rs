@@ -8,7 +8,10 @@ use guanjia_domain::closed_loop::{NewCampaign, NpsAnswer, NpsSummary, summarize}
 use guanjia_domain::role::Role;
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
 use serde_json::json;
 
 use super::signing;
@@ -19,8 +22,18 @@ use crate::notify::{Subject, notify};
 use crate::principal::Principal;
 use crate::support::{Audit, new_id};
 
-fn claims(company_id: &str, campaign: &nps_campaign::Model, invitation: &nps_invitation::Model) -> String {
-    format!("nps|{company_id}|{}|{}|{}|{}", campaign.id, invitation.phone, invitation.nonce, campaign.closes_at.timestamp())
+fn claims(
+    company_id: &str,
+    campaign: &nps_campaign::Model,
+    invitation: &nps_invitation::Model,
+) -> String {
+    format!(
+        "nps|{company_id}|{}|{}|{}|{}",
+        campaign.id,
+        invitation.phone,
+        invitation.nonce,
+        campaign.closes_at.timestamp()
+    )
 }
 
 /// A campaign with what its answers add up to.
@@ -33,12 +46,20 @@ pub struct Campaign {
 impl Store {
     /// Starts a campaign (admins and managers): every resident phone of the project (or of the
     /// building, or of the tier) gets one invitation with a signed single-use link.
-    pub async fn create_nps_campaign(&self, who: &Principal, input: NewCampaign, now: DateTime<Utc>) -> Result<Campaign> {
+    pub async fn create_nps_campaign(
+        &self,
+        who: &Principal,
+        input: NewCampaign,
+        now: DateTime<Utc>,
+    ) -> Result<Campaign> {
         if !(who.role.administers() || who.role == Role::Manager) {
             return Err(StorageError::Forbidden);
         }
         let unknown = |field: &str| StorageError::field(field, FieldErrorCode::UnknownReference);
-        let project = self.project(who, &input.project_id).await.map_err(|_| unknown("project_id"))?;
+        let project = self
+            .project(who, &input.project_id)
+            .await
+            .map_err(|_| unknown("project_id"))?;
         if let Some(building_id) = &input.building_id {
             building::Entity::find_by_id((who.company_id.clone(), building_id.clone()))
                 .one(&self.db)
@@ -73,19 +94,42 @@ impl Store {
             }
             .insert(&txn)
             .await?;
-            let token = signing::token(&txn, &invitation.nonce, &claims(&who.company_id, &campaign, &invitation)).await?;
+            let token = signing::token(
+                &txn,
+                &invitation.nonce,
+                &claims(&who.company_id, &campaign, &invitation),
+            )
+            .await?;
             let details = json!({ "campaign": campaign.name, "question": campaign.question, "token": token, "path": format!("/survey/{token}"), "closes_at": campaign.closes_at });
-            notify(&txn, Subject { company_id: &who.company_id, ticket_id: None }, &[phone], "nps_survey", &details, now).await?;
+            notify(
+                &txn,
+                Subject {
+                    company_id: &who.company_id,
+                    ticket_id: None,
+                },
+                &[phone],
+                "nps_survey",
+                &details,
+                now,
+            )
+            .await?;
         }
         Audit::by(who, "nps_campaign", &campaign.id, "create")
             .record(&txn, json!({ "name": campaign.name, "project_id": campaign.project_id, "invited": campaign.invited }), now)
             .await?;
         txn.commit().await?;
-        Ok(Campaign { campaign, summary: NpsSummary::default() })
+        Ok(Campaign {
+            campaign,
+            summary: NpsSummary::default(),
+        })
     }
 
     /// The residents' phones a campaign reaches, each once.
-    async fn segment_phones(&self, company_id: &str, input: &NewCampaign) -> Result<BTreeSet<String>> {
+    async fn segment_phones(
+        &self,
+        company_id: &str,
+        input: &NewCampaign,
+    ) -> Result<BTreeSet<String>> {
         let mut query = resident::Entity::find()
             .filter(resident::Column::CompanyId.eq(company_id))
             .filter(resident::Column::ProjectId.eq(&input.project_id));
@@ -101,7 +145,12 @@ impl Store {
                 .into_query();
             query = query.filter(resident::Column::RoomId.in_subquery(rooms));
         }
-        Ok(query.all(&self.db).await?.into_iter().map(|r| r.phone).collect())
+        Ok(query
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| r.phone)
+            .collect())
     }
 
     /// The campaigns of the projects the caller sees, newest first, with their scores.
@@ -115,16 +164,35 @@ impl Store {
             .all(&self.db)
             .await?;
         let mut out = Vec::new();
-        for campaign in campaigns.into_iter().filter(|c| who.sees_project(&c.project_id)) {
-            let scores = scores(&self.db, &who.company_id, Condition::all().add(nps_response::Column::CampaignId.eq(&campaign.id))).await?;
-            out.push(Campaign { campaign, summary: summarize(&scores) });
+        for campaign in campaigns
+            .into_iter()
+            .filter(|c| who.sees_project(&c.project_id))
+        {
+            let scores = scores(
+                &self.db,
+                &who.company_id,
+                Condition::all().add(nps_response::Column::CampaignId.eq(&campaign.id)),
+            )
+            .await?;
+            out.push(Campaign {
+                campaign,
+                summary: summarize(&scores),
+            });
         }
         Ok(out)
     }
 
     /// The answers of residents of a project (or of every project the caller sees) in a period.
-    pub(crate) async fn nps_between(&self, company_id: &str, projects: Option<Vec<String>>, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<NpsSummary> {
-        let mut when = Condition::all().add(nps_response::Column::AnsweredAt.gte(from)).add(nps_response::Column::AnsweredAt.lt(to));
+    pub(crate) async fn nps_between(
+        &self,
+        company_id: &str,
+        projects: Option<Vec<String>>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<NpsSummary> {
+        let mut when = Condition::all()
+            .add(nps_response::Column::AnsweredAt.gte(from))
+            .add(nps_response::Column::AnsweredAt.lt(to));
         if let Some(projects) = projects {
             when = when.add(nps_response::Column::ProjectId.is_in(projects));
         }
@@ -138,7 +206,12 @@ impl Store {
     }
 
     /// Records an answer and spends the link, once.
-    pub async fn answer_survey(&self, token: &str, answer: NpsAnswer, now: DateTime<Utc>) -> Result<()> {
+    pub async fn answer_survey(
+        &self,
+        token: &str,
+        answer: NpsAnswer,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         answer.validate()?;
         let txn = self.begin_write().await?;
         let (invitation, campaign) = self.open_invitation(&txn, token, now).await?;
@@ -158,7 +231,10 @@ impl Store {
             campaign_id: Set(campaign.id),
             project_id: Set(campaign.project_id),
             score: Set(i32::try_from(answer.score).unwrap_or_default()),
-            reason: Set(answer.reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty())),
+            reason: Set(answer
+                .reason
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty())),
             answered_at: Set(now),
         }
         .insert(&txn)
@@ -167,15 +243,32 @@ impl Store {
         Ok(())
     }
 
-    async fn open_invitation(&self, db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>) -> Result<(nps_invitation::Model, nps_campaign::Model)> {
+    async fn open_invitation(
+        &self,
+        db: &impl ConnectionTrait,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(nps_invitation::Model, nps_campaign::Model)> {
         let nonce = signing::nonce_of(token)?;
         let not_found = || StorageError::NotFound("link");
-        let invitation = nps_invitation::Entity::find().filter(nps_invitation::Column::Nonce.eq(nonce)).one(db).await?.ok_or_else(not_found)?;
-        let campaign = nps_campaign::Entity::find_by_id((invitation.company_id.clone(), invitation.campaign_id.clone()))
+        let invitation = nps_invitation::Entity::find()
+            .filter(nps_invitation::Column::Nonce.eq(nonce))
             .one(db)
             .await?
             .ok_or_else(not_found)?;
-        signing::verify(db, token, &claims(&invitation.company_id, &campaign, &invitation)).await?;
+        let campaign = nps_campaign::Entity::find_by_id((
+            invitation.company_id.clone(),
+            invitation.campaign_id.clone(),
+        ))
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+        signing::verify(
+            db,
+            token,
+            &claims(&invitation.company_id, &campaign, &invitation),
+        )
+        .await?;
         if invitation.used_at.is_some() {
             return Err(StorageError::LinkUsed);
         }
@@ -186,7 +279,11 @@ impl Store {
     }
 }
 
-async fn scores(db: &impl ConnectionTrait, company_id: &str, filter: Condition) -> Result<Vec<i64>> {
+async fn scores(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    filter: Condition,
+) -> Result<Vec<i64>> {
     let rows: Vec<i32> = nps_response::Entity::find()
         .select_only()
         .column(nps_response::Column::Score)

@@ -27,7 +27,11 @@ pub struct PraiseCount {
 }
 
 /// The staff who may be credited on a ticket of `project_id`: its own and the company-wide.
-async fn creditable(db: &impl ConnectionTrait, company_id: &str, project_id: &str) -> Result<Vec<Named>> {
+async fn creditable(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    project_id: &str,
+) -> Result<Vec<Named>> {
     let refs = staff_refs(db, company_id).await?;
     let names: HashMap<String, String> = staff::Entity::find()
         .filter(staff::Column::CompanyId.eq(company_id))
@@ -39,21 +43,47 @@ async fn creditable(db: &impl ConnectionTrait, company_id: &str, project_id: &st
     Ok(refs
         .into_iter()
         .filter(|r| r.project_ids.is_empty() || r.project_ids.iter().any(|p| p == project_id))
-        .filter_map(|r| Some(Named { name: names.get(&r.id)?.clone(), id: r.id, role: r.role }))
+        .filter_map(|r| {
+            Some(Named {
+                name: names.get(&r.id)?.clone(),
+                id: r.id,
+                role: r.role,
+            })
+        })
         .collect())
 }
 
 /// Writes credits and tells each credited staff member, in the caller's transaction.
-async fn credit(db: &impl ConnectionTrait, t: &ticket::Model, staff_ids: &[String], source: &str, now: DateTime<Utc>) -> Result<()> {
+async fn credit(
+    db: &impl ConnectionTrait,
+    t: &ticket::Model,
+    staff_ids: &[String],
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     if staff_ids.is_empty() {
         return Ok(());
     }
     record(db, t, staff_ids, source, now).await?;
-    notify(db, t.into(), staff_ids, "praise", &json!({ "ticket_number": t.number }), now).await
+    notify(
+        db,
+        t.into(),
+        staff_ids,
+        "praise",
+        &json!({ "ticket_number": t.number }),
+        now,
+    )
+    .await
 }
 
 /// Writes credits without telling anyone (they were told when first credited).
-async fn record(db: &impl ConnectionTrait, t: &ticket::Model, staff_ids: &[String], source: &str, now: DateTime<Utc>) -> Result<()> {
+async fn record(
+    db: &impl ConnectionTrait,
+    t: &ticket::Model,
+    staff_ids: &[String],
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     if staff_ids.is_empty() {
         return Ok(());
     }
@@ -64,12 +94,18 @@ async fn record(db: &impl ConnectionTrait, t: &ticket::Model, staff_ids: &[Strin
         source: Set(source.to_owned()),
         created_at: Set(now),
     });
-    praise_credit::Entity::insert_many(rows).exec_without_returning(db).await?;
+    praise_credit::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
 /// Credits the staff a new praise ticket names (creation's transaction).
-pub(crate) async fn credit_named(db: &impl ConnectionTrait, t: &ticket::Model, now: DateTime<Utc>) -> Result<()> {
+pub(crate) async fn credit_named(
+    db: &impl ConnectionTrait,
+    t: &ticket::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
     if t.kind != Kind::Praise.as_str() {
         return Ok(());
     }
@@ -92,7 +128,13 @@ impl Store {
     }
 
     /// Sets who a praise ticket credits (desk roles), in the timeline; the newly credited are told.
-    pub async fn set_praised(&self, who: &Principal, ticket_id: &str, staff_ids: Vec<String>, now: DateTime<Utc>) -> Result<Vec<String>> {
+    pub async fn set_praised(
+        &self,
+        who: &Principal,
+        ticket_id: &str,
+        staff_ids: Vec<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>> {
         if !who.role.is_desk() {
             return Err(StorageError::Forbidden);
         }
@@ -104,7 +146,10 @@ impl Store {
         let mut wanted: Vec<String> = Vec::new();
         for id in staff_ids {
             if !allowed.iter().any(|s| s.id == id) {
-                return Err(StorageError::field("staff_ids", FieldErrorCode::UnknownReference));
+                return Err(StorageError::field(
+                    "staff_ids",
+                    FieldErrorCode::UnknownReference,
+                ));
             }
             if !wanted.contains(&id) {
                 wanted.push(id);
@@ -117,21 +162,50 @@ impl Store {
             .filter(praise_credit::Column::TicketId.eq(&t.id))
             .exec(&txn)
             .await?;
-        let kept: Vec<String> = wanted.iter().filter(|id| before.contains(id)).cloned().collect();
-        let added: Vec<String> = wanted.iter().filter(|id| !before.contains(id)).cloned().collect();
+        let kept: Vec<String> = wanted
+            .iter()
+            .filter(|id| before.contains(id))
+            .cloned()
+            .collect();
+        let added: Vec<String> = wanted
+            .iter()
+            .filter(|id| !before.contains(id))
+            .cloned()
+            .collect();
         record(&txn, &t, &kept, "agent", now).await?;
         credit(&txn, &t, &added, "agent", now).await?;
-        timeline::record(&txn, who, &t, "credit_praise", Visibility::Internal, json!({ "staff_ids": wanted, "before": before }), now).await?;
+        timeline::record(
+            &txn,
+            who,
+            &t,
+            "credit_praise",
+            Visibility::Internal,
+            json!({ "staff_ids": wanted, "before": before }),
+            now,
+        )
+        .await?;
         txn.commit().await?;
         Ok(wanted)
     }
 
     /// Praise per staff member on the tickets reported in `[from, to)` of the projects the
     /// caller sees (or one of them), most praised first.
-    pub async fn praise_counts(&self, who: &Principal, project_id: Option<&str>, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<PraiseCount>> {
+    pub async fn praise_counts(
+        &self,
+        who: &Principal,
+        project_id: Option<&str>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<PraiseCount>> {
         let projects = figures_projects(who, project_id)?;
-        let tickets = reported_between(&who.company_id, projects.as_ref(), from, to).filter(ticket::Column::Kind.eq(Kind::Praise.as_str()));
-        let ids: Vec<String> = tickets.all(&self.db).await?.into_iter().map(|t| t.id).collect();
+        let tickets = reported_between(&who.company_id, projects.as_ref(), from, to)
+            .filter(ticket::Column::Kind.eq(Kind::Praise.as_str()));
+        let ids: Vec<String> = tickets
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
         let credits = praise_credit::Entity::find()
             .filter(praise_credit::Column::CompanyId.eq(&who.company_id))
             .filter(praise_credit::Column::TicketId.is_in(ids))
@@ -151,7 +225,11 @@ impl Store {
             .collect();
         let mut out: Vec<PraiseCount> = counts
             .into_iter()
-            .map(|(staff_id, count)| PraiseCount { name: names.get(&staff_id).cloned().unwrap_or_default(), staff_id, count })
+            .map(|(staff_id, count)| PraiseCount {
+                name: names.get(&staff_id).cloned().unwrap_or_default(),
+                staff_id,
+                count,
+            })
             .collect();
         out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         Ok(out)

@@ -22,7 +22,9 @@ impl Store {
     /// The earlier complaints of the same category from the same household or room, within the
     /// window, that `new` repeats.
     pub(crate) async fn repeats(&self, company_id: &str, new: &Report) -> Result<Repeat> {
-        let (Kind::Complaint, Some(category)) = (new.kind, &new.category) else { return Ok(Repeat::default()) };
+        let (Kind::Complaint, Some(category)) = (new.kind, &new.category) else {
+            return Ok(Repeat::default());
+        };
         let mut place = Condition::any();
         if let Some(household) = &new.household_id {
             place = place.add(ticket::Column::HouseholdId.eq(household));
@@ -37,7 +39,10 @@ impl Store {
             .filter(ticket::Column::CompanyId.eq(company_id))
             .filter(ticket::Column::Kind.eq(Kind::Complaint.as_str()))
             .filter(ticket::Column::Category.eq(category))
-            .filter(ticket::Column::ReportedAt.gte(new.reported_at - Duration::days(REPEAT_WINDOW_DAYS)))
+            .filter(
+                ticket::Column::ReportedAt
+                    .gte(new.reported_at - Duration::days(REPEAT_WINDOW_DAYS)),
+            )
             .filter(place)
             .order_by_desc(ticket::Column::ReportedAt)
             .limit(50)
@@ -55,6 +60,9 @@ impl Store {
             })
             .collect();
         let found = repeats(new, &earlier);
-        Ok(Repeat { original: found.first().map(|r| r.id.clone()), earlier: found.len() })
+        Ok(Repeat {
+            original: found.first().map(|r| r.id.clone()),
+            earlier: found.len(),
+        })
     }
 }

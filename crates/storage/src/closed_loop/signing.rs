@@ -15,17 +15,28 @@ const SECRET_NAME: &str = "links";
 
 /// The installation's signing secret, made once by whichever node needs it first.
 async fn secret(db: &impl ConnectionTrait) -> Result<Vec<u8>> {
-    let row = installation_secret::ActiveModel { name: Set(SECRET_NAME.to_owned()), value: Set(new_secret()?) };
+    let row = installation_secret::ActiveModel {
+        name: Set(SECRET_NAME.to_owned()),
+        value: Set(new_secret()?),
+    };
     installation_secret::Entity::insert(row)
-        .on_conflict(OnConflict::column(installation_secret::Column::Name).do_nothing().to_owned())
+        .on_conflict(
+            OnConflict::column(installation_secret::Column::Name)
+                .do_nothing()
+                .to_owned(),
+        )
         .exec_without_returning(db)
         .await?;
-    let stored = installation_secret::Entity::find_by_id(SECRET_NAME.to_owned()).one(db).await?.ok_or(StorageError::NotFound("secret"))?;
+    let stored = installation_secret::Entity::find_by_id(SECRET_NAME.to_owned())
+        .one(db)
+        .await?
+        .ok_or(StorageError::NotFound("secret"))?;
     Ok(stored.value.into_bytes())
 }
 
 async fn mac(db: &impl ConnectionTrait, claims: &str) -> Result<Hmac<Sha256>> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(&secret(db).await?).map_err(|e| StorageError::Hashing(e.to_string()))?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(&secret(db).await?)
+        .map_err(|e| StorageError::Hashing(e.to_string()))?;
     mac.update(claims.as_bytes());
     Ok(mac)
 }
@@ -37,12 +48,18 @@ pub(crate) fn nonce() -> Result<String> {
 
 /// The token of a link with `nonce`, signing `claims`.
 pub(crate) async fn token(db: &impl ConnectionTrait, nonce: &str, claims: &str) -> Result<String> {
-    Ok(format!("{nonce}.{}", hex::encode(mac(db, claims).await?.finalize().into_bytes())))
+    Ok(format!(
+        "{nonce}.{}",
+        hex::encode(mac(db, claims).await?.finalize().into_bytes())
+    ))
 }
 
 /// The nonce of a well-formed token, to find its link by.
 pub(crate) fn nonce_of(token: &str) -> Result<&str> {
-    token.split_once('.').map(|(nonce, _)| nonce).ok_or(StorageError::NotFound("link"))
+    token
+        .split_once('.')
+        .map(|(nonce, _)| nonce)
+        .ok_or(StorageError::NotFound("link"))
 }
 
 /// Checks that `token` signs `claims`; anything else is "not found", telling a forger nothing.
@@ -50,5 +67,8 @@ pub(crate) async fn verify(db: &impl ConnectionTrait, token: &str, claims: &str)
     let not_found = || StorageError::NotFound("link");
     let (_, signature) = token.split_once('.').ok_or_else(not_found)?;
     let signature = hex::decode(signature).map_err(|_| not_found())?;
-    mac(db, claims).await?.verify_slice(&signature).map_err(|_| not_found())
+    mac(db, claims)
+        .await?
+        .verify_slice(&signature)
+        .map_err(|_| not_found())
 }

@@ -4,23 +4,31 @@
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use guanjia_domain::dispatch::{Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Job, Ranked, decide, rank};
-use guanjia_domain::sla::StepKind;
+use guanjia_domain::dispatch::{
+    Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Job, Ranked, decide,
+    rank,
+};
 use guanjia_domain::role::Role;
+use guanjia_domain::sla::StepKind;
 use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::ticket::{Action, Visibility};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QuerySelect, QueryTrait,
+};
 use serde_json::json;
 
 use super::load::open_jobs;
 use super::rosters::on_duty;
 use crate::db::Store;
-use crate::entity::{dispatch_offer, grid, project, room, sla_step, staff, staff_project, team_member, ticket};
+use crate::entity::{
+    dispatch_offer, grid, project, room, sla_step, staff, staff_project, team_member, ticket,
+};
 use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
-use crate::sla::SlaContext;
 use crate::principal::Principal;
+use crate::sla::SlaContext;
 use crate::tickets::timeline;
 
 /// What the pipeline decided for a job, in words, and how long a grab offer stands.
@@ -35,7 +43,11 @@ pub(crate) const GRAB: &str = "grab";
 
 /// The step that gives an ungrabbed job to the least loaded technician; not one of the clocks'
 /// steps, so keeping the clocks in line leaves it alone.
-async fn schedule_grab_fallback(txn: &DatabaseTransaction, t: &ticket::Model, at: DateTime<Utc>) -> Result<()> {
+async fn schedule_grab_fallback(
+    txn: &DatabaseTransaction,
+    t: &ticket::Model,
+    at: DateTime<Utc>,
+) -> Result<()> {
     let row = sla_step::ActiveModel {
         company_id: Set(t.company_id.clone()),
         ticket_id: Set(t.id.clone()),
@@ -46,7 +58,9 @@ async fn schedule_grab_fallback(txn: &DatabaseTransaction, t: &ticket::Model, at
         lease_owner: Set(None),
         lease_until: Set(None),
     };
-    sla_step::Entity::insert(row).exec_without_returning(txn).await?;
+    sla_step::Entity::insert(row)
+        .exec_without_returning(txn)
+        .await?;
     Ok(())
 }
 
@@ -70,7 +84,11 @@ pub struct Dispatched {
 
 impl Store {
     /// The active technicians of a project.
-    pub(crate) async fn technicians_of(&self, company_id: &str, project_id: &str) -> Result<Vec<staff::Model>> {
+    pub(crate) async fn technicians_of(
+        &self,
+        company_id: &str,
+        project_id: &str,
+    ) -> Result<Vec<staff::Model>> {
         let members = staff_project::Entity::find()
             .select_only()
             .column(staff_project::Column::StaffId)
@@ -89,7 +107,10 @@ impl Store {
     /// The members of the teams of the grids that cover the ticket's place; None when no grid does.
     async fn grid_members(&self, t: &ticket::Model) -> Result<Option<Vec<String>>> {
         let building_id = match &t.room_id {
-            Some(room_id) => room::Entity::find_by_id((t.company_id.clone(), room_id.clone())).one(&self.db).await?.map(|r| r.building_id),
+            Some(room_id) => room::Entity::find_by_id((t.company_id.clone(), room_id.clone()))
+                .one(&self.db)
+                .await?
+                .map(|r| r.building_id),
             None => None,
         };
         let grids = grid::Entity::find()
@@ -100,7 +121,8 @@ impl Store {
         let covering: Vec<String> = grids
             .into_iter()
             .filter(|g| {
-                let buildings: Vec<String> = serde_json::from_value(g.building_ids.clone()).unwrap_or_default();
+                let buildings: Vec<String> =
+                    serde_json::from_value(g.building_ids.clone()).unwrap_or_default();
                 buildings.is_empty() || building_id.as_ref().is_some_and(|b| buildings.contains(b))
             })
             .map(|g| g.team_id)
@@ -119,17 +141,41 @@ impl Store {
     /// The job and its candidates as the pipeline reads them, leaving out `excluded` (who let
     /// it time out); `mode` overrides the category's (least load after a grab). Also the minutes
     /// a grab offer stands.
-    async fn job_and_candidates(&self, t: &ticket::Model, excluded: &[String], mode: Option<DispatchMode>, now: DateTime<Utc>) -> Result<(Job, Vec<Candidate>, u32)> {
-        let project = project::Entity::find_by_id((t.company_id.clone(), t.project_id.clone())).one(&self.db).await?.ok_or(StorageError::NotFound("ticket"))?;
-        let zone: Tz = project.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    async fn job_and_candidates(
+        &self,
+        t: &ticket::Model,
+        excluded: &[String],
+        mode: Option<DispatchMode>,
+        now: DateTime<Utc>,
+    ) -> Result<(Job, Vec<Candidate>, u32)> {
+        let project = project::Entity::find_by_id((t.company_id.clone(), t.project_id.clone()))
+            .one(&self.db)
+            .await?
+            .ok_or(StorageError::NotFound("ticket"))?;
+        let zone: Tz = project
+            .time_zone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Shanghai);
         let category = match &t.category {
             Some(code) => Some(self.active_category(&t.company_id, code).await?),
             None => None,
         };
-        let mode = mode.or_else(|| category.as_ref().and_then(|c| c.dispatch_mode.as_deref()).and_then(|m| m.parse().ok()));
-        let grab_minutes = category.and_then(|c| c.grab_minutes).and_then(|m| u32::try_from(m).ok()).unwrap_or(DEFAULT_GRAB_MINUTES);
-        let technicians: Vec<staff::Model> =
-            self.technicians_of(&t.company_id, &t.project_id).await?.into_iter().filter(|s| !excluded.contains(&s.id)).collect();
+        let mode = mode.or_else(|| {
+            category
+                .as_ref()
+                .and_then(|c| c.dispatch_mode.as_deref())
+                .and_then(|m| m.parse().ok())
+        });
+        let grab_minutes = category
+            .and_then(|c| c.grab_minutes)
+            .and_then(|m| u32::try_from(m).ok())
+            .unwrap_or(DEFAULT_GRAB_MINUTES);
+        let technicians: Vec<staff::Model> = self
+            .technicians_of(&t.company_id, &t.project_id)
+            .await?
+            .into_iter()
+            .filter(|s| !excluded.contains(&s.id))
+            .collect();
         let ids: Vec<String> = technicians.iter().map(|s| s.id.clone()).collect();
         let duty = on_duty(&self.db, &t.company_id, &ids, zone, now).await?;
         let grid = self.grid_members(t).await?;
@@ -147,36 +193,65 @@ impl Store {
                 last_assigned_at: s.last_assigned_at,
             })
             .collect();
-        let job = Job { category: t.category.clone(), mode: mode.unwrap_or(DispatchMode::LeastLoad), capacity: DEFAULT_CAPACITY };
+        let job = Job {
+            category: t.category.clone(),
+            mode: mode.unwrap_or(DispatchMode::LeastLoad),
+            capacity: DEFAULT_CAPACITY,
+        };
         Ok((job, candidates, grab_minutes))
     }
 
     /// The pipeline's decision for a ticket, leaving out `excluded` (who let it time out), with
     /// its explanation in words; `mode` overrides the category's (least load after a grab).
-    pub(crate) async fn plan_dispatch(&self, t: &ticket::Model, excluded: &[String], mode: Option<DispatchMode>, now: DateTime<Utc>) -> Result<Plan> {
-        let (job, candidates, grab_minutes) = self.job_and_candidates(t, excluded, mode, now).await?;
+    pub(crate) async fn plan_dispatch(
+        &self,
+        t: &ticket::Model,
+        excluded: &[String],
+        mode: Option<DispatchMode>,
+        now: DateTime<Utc>,
+    ) -> Result<Plan> {
+        let (job, candidates, grab_minutes) =
+            self.job_and_candidates(t, excluded, mode, now).await?;
         let decision = decide(&job, &candidates);
         let explanation = match &decision {
-            Decision::Assign { explanation, .. } | Decision::Offer { explanation, .. } | Decision::Queue { explanation } => {
-                explanation.zh(t.category.as_deref())
-            }
+            Decision::Assign { explanation, .. }
+            | Decision::Offer { explanation, .. }
+            | Decision::Queue { explanation } => explanation.zh(t.category.as_deref()),
         };
-        Ok(Plan { decision, explanation, grab_minutes })
+        Ok(Plan {
+            decision,
+            explanation,
+            grab_minutes,
+        })
     }
 
     /// The project's technicians for a ticket the caller (desk staff) can see, ranked as
     /// automatic dispatch would choose among them now, each with the facts of the judgement.
-    pub async fn dispatch_candidates(&self, who: &Principal, ticket_id: &str, now: DateTime<Utc>) -> Result<Ranking> {
+    pub async fn dispatch_candidates(
+        &self,
+        who: &Principal,
+        ticket_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ranking> {
         if !who.role.is_desk() {
             return Err(StorageError::Forbidden);
         }
         let t = self.ticket(who, ticket_id).await?;
         let (job, candidates, _) = self.job_and_candidates(&t, &[], None, now).await?;
-        Ok(Ranking { category: job.category.clone(), mode: job.mode, candidates: rank(&job, &candidates) })
+        Ok(Ranking {
+            category: job.category.clone(),
+            mode: job.mode,
+            candidates: rank(&job, &candidates),
+        })
     }
 
     /// Runs the pipeline for a ticket the caller (desk staff) can see, and writes its decision.
-    pub async fn auto_dispatch(&self, who: &Principal, ticket_id: &str, now: DateTime<Utc>) -> Result<Dispatched> {
+    pub async fn auto_dispatch(
+        &self,
+        who: &Principal,
+        ticket_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Dispatched> {
         if !who.role.is_desk() {
             return Err(StorageError::Forbidden);
         }
@@ -189,11 +264,24 @@ impl Store {
         if self.backend() == DbBackend::Postgres {
             find = find.lock_exclusive();
         }
-        let current = find.one(&txn).await?.ok_or(StorageError::NotFound("ticket"))?;
-        let dispatch = |staff_id: String| Action::Dispatch { assignee_id: Some(staff_id), team_id: None, note: Some(explanation.clone()) };
-        let (ticket, assigned) = self.write_decision(&txn, who, current, plan, dispatch, &ctx, now).await?;
+        let current = find
+            .one(&txn)
+            .await?
+            .ok_or(StorageError::NotFound("ticket"))?;
+        let dispatch = |staff_id: String| Action::Dispatch {
+            assignee_id: Some(staff_id),
+            team_id: None,
+            note: Some(explanation.clone()),
+        };
+        let (ticket, assigned) = self
+            .write_decision(&txn, who, current, plan, dispatch, &ctx, now)
+            .await?;
         txn.commit().await?;
-        Ok(Dispatched { ticket, explanation, assigned })
+        Ok(Dispatched {
+            ticket,
+            explanation,
+            assigned,
+        })
     }
 
     /// Writes a plan in the caller's transaction: the assignment through the state machine
@@ -219,7 +307,17 @@ impl Store {
         let current = model.update(txn).await?;
         Ok(match plan.decision {
             Decision::Assign { staff_id, .. } => {
-                let updated = self.apply_in(txn, who, current, &assign(staff_id.clone()), false, ctx, now).await?;
+                let updated = self
+                    .apply_in(
+                        txn,
+                        who,
+                        current,
+                        &assign(staff_id.clone()),
+                        false,
+                        ctx,
+                        now,
+                    )
+                    .await?;
                 staff::Entity::update_many()
                     .col_expr(staff::Column::LastAssignedAt, Expr::value(now))
                     .filter(staff::Column::CompanyId.eq(&updated.company_id))
@@ -235,17 +333,62 @@ impl Store {
                     staff_id: Set(id.clone()),
                     offered_at: Set(now),
                 });
-                dispatch_offer::Entity::insert_many(offers).exec_without_returning(txn).await?;
-                schedule_grab_fallback(txn, &current, now + Duration::minutes(i64::from(plan.grab_minutes))).await?;
-                timeline::record(txn, who, &current, "dispatch_offered", Visibility::Internal, json!({ "explanation": explanation, "offered": staff_ids }), now).await?;
-                notify(txn, (&current).into(), &staff_ids, "job_offered", &json!({ "ticket_number": current.number }), now).await?;
+                dispatch_offer::Entity::insert_many(offers)
+                    .exec_without_returning(txn)
+                    .await?;
+                schedule_grab_fallback(
+                    txn,
+                    &current,
+                    now + Duration::minutes(i64::from(plan.grab_minutes)),
+                )
+                .await?;
+                timeline::record(
+                    txn,
+                    who,
+                    &current,
+                    "dispatch_offered",
+                    Visibility::Internal,
+                    json!({ "explanation": explanation, "offered": staff_ids }),
+                    now,
+                )
+                .await?;
+                notify(
+                    txn,
+                    (&current).into(),
+                    &staff_ids,
+                    "job_offered",
+                    &json!({ "ticket_number": current.number }),
+                    now,
+                )
+                .await?;
                 (current, false)
             }
             Decision::Queue { .. } => {
-                timeline::record(txn, who, &current, "dispatch_queued", Visibility::Internal, json!({ "explanation": explanation }), now).await?;
-                let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
-                let to = audience_of(txn, &current.company_id, &current.project_id, &supervisors).await?;
-                notify(txn, (&current).into(), &to, "dispatch_queued", &json!({ "ticket_number": current.number, "explanation": explanation }), now).await?;
+                timeline::record(
+                    txn,
+                    who,
+                    &current,
+                    "dispatch_queued",
+                    Visibility::Internal,
+                    json!({ "explanation": explanation }),
+                    now,
+                )
+                .await?;
+                let supervisors = Audience::Rung {
+                    role: Role::Supervisor,
+                    reach: Reach::Project,
+                };
+                let to = audience_of(txn, &current.company_id, &current.project_id, &supervisors)
+                    .await?;
+                notify(
+                    txn,
+                    (&current).into(),
+                    &to,
+                    "dispatch_queued",
+                    &json!({ "ticket_number": current.number, "explanation": explanation }),
+                    now,
+                )
+                .await?;
                 (current, false)
             }
         })

@@ -6,7 +6,10 @@ use guanjia_domain::dispatch::{ChargeLine, NewPriceItem, amount};
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::validation::FieldErrorCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder,
+};
 use serde_json::json;
 
 use crate::db::Store;
@@ -20,9 +23,16 @@ use crate::support::{Audit, new_id, require_admin};
 pub(crate) const PENDING: &str = "pending";
 
 impl Store {
-    pub async fn create_price_item(&self, who: &Principal, input: NewPriceItem, now: DateTime<Utc>) -> Result<price_item::Model> {
+    pub async fn create_price_item(
+        &self,
+        who: &Principal,
+        input: NewPriceItem,
+        now: DateTime<Utc>,
+    ) -> Result<price_item::Model> {
         require_admin(who)?;
-        self.project(who, &input.project_id).await.map_err(|_| StorageError::field("project_id", FieldErrorCode::UnknownReference))?;
+        self.project(who, &input.project_id)
+            .await
+            .map_err(|_| StorageError::field("project_id", FieldErrorCode::UnknownReference))?;
         let txn = self.begin_write().await?;
         let model = price_item::ActiveModel {
             company_id: Set(who.company_id.clone()),
@@ -36,13 +46,23 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        Audit::by(who, "price_item", &model.id, "create").record(&txn, json!({ "name": model.name, "unit": model.unit, "price_cents": model.price_cents }), now).await?;
+        Audit::by(who, "price_item", &model.id, "create")
+            .record(
+                &txn,
+                json!({ "name": model.name, "unit": model.unit, "price_cents": model.price_cents }),
+                now,
+            )
+            .await?;
         txn.commit().await?;
         Ok(model)
     }
 
     /// The price list of a project the caller sees.
-    pub async fn price_items(&self, who: &Principal, project_id: &str) -> Result<Vec<price_item::Model>> {
+    pub async fn price_items(
+        &self,
+        who: &Principal,
+        project_id: &str,
+    ) -> Result<Vec<price_item::Model>> {
         self.project(who, project_id).await?;
         Ok(price_item::Entity::find()
             .filter(price_item::Column::CompanyId.eq(&who.company_id))
@@ -53,14 +73,24 @@ impl Store {
     }
 
     /// The lines of a bill from the project's active price list; an unknown item is refused.
-    pub(crate) async fn bill(&self, t: &ticket::Model, lines: &[ChargeLine]) -> Result<Vec<ticket_charge::Model>> {
+    pub(crate) async fn bill(
+        &self,
+        t: &ticket::Model,
+        lines: &[ChargeLine],
+    ) -> Result<Vec<ticket_charge::Model>> {
         let mut bill = Vec::new();
         for (i, line) in lines.iter().enumerate() {
-            let item = price_item::Entity::find_by_id((t.company_id.clone(), line.price_item_id.clone()))
-                .one(&self.db)
-                .await?
-                .filter(|p| p.active && p.project_id == t.project_id)
-                .ok_or_else(|| StorageError::field(&format!("charges.{i}.price_item_id"), FieldErrorCode::UnknownReference))?;
+            let item =
+                price_item::Entity::find_by_id((t.company_id.clone(), line.price_item_id.clone()))
+                    .one(&self.db)
+                    .await?
+                    .filter(|p| p.active && p.project_id == t.project_id)
+                    .ok_or_else(|| {
+                        StorageError::field(
+                            &format!("charges.{i}.price_item_id"),
+                            FieldErrorCode::UnknownReference,
+                        )
+                    })?;
             bill.push(ticket_charge::Model {
                 company_id: t.company_id.clone(),
                 ticket_id: t.id.clone(),
@@ -77,7 +107,11 @@ impl Store {
     }
 
     /// The lines of a ticket's bill.
-    pub async fn charges(&self, who: &Principal, ticket_id: &str) -> Result<Vec<ticket_charge::Model>> {
+    pub async fn charges(
+        &self,
+        who: &Principal,
+        ticket_id: &str,
+    ) -> Result<Vec<ticket_charge::Model>> {
         let t = self.ticket(who, ticket_id).await?;
         Ok(ticket_charge::Entity::find()
             .filter(ticket_charge::Column::CompanyId.eq(&t.company_id))
@@ -90,33 +124,66 @@ impl Store {
 
 /// Replaces the ticket's bill (a resolve after rectification bills afresh) and asks the resident
 /// to confirm it, in the resolve's transaction.
-pub(crate) async fn write_bill(txn: &DatabaseTransaction, t: ticket::Model, bill: Vec<ticket_charge::Model>, now: DateTime<Utc>) -> Result<ticket::Model> {
+pub(crate) async fn write_bill(
+    txn: &DatabaseTransaction,
+    t: ticket::Model,
+    bill: Vec<ticket_charge::Model>,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model> {
     ticket_charge::Entity::delete_many()
         .filter(ticket_charge::Column::CompanyId.eq(&t.company_id))
         .filter(ticket_charge::Column::TicketId.eq(&t.id))
         .exec(txn)
         .await?;
     let total: i64 = bill.iter().map(|l| l.amount_cents).sum();
-    ticket_charge::Entity::insert_many(bill.into_iter().map(ticket_charge::ActiveModel::from)).exec_without_returning(txn).await?;
+    ticket_charge::Entity::insert_many(bill.into_iter().map(ticket_charge::ActiveModel::from))
+        .exec_without_returning(txn)
+        .await?;
     let mut model: ticket::ActiveModel = t.into();
     model.charge_total_cents = Set(Some(total));
     model.charge_status = Set(Some(PENDING.to_owned()));
     let t = model.update(txn).await?;
     if let Some(phone) = &t.contact_phone {
-        notify(txn, (&t).into(), std::slice::from_ref(phone), "charges_to_confirm", &json!({ "ticket_number": t.number, "total_cents": total }), now).await?;
+        notify(
+            txn,
+            (&t).into(),
+            std::slice::from_ref(phone),
+            "charges_to_confirm",
+            &json!({ "ticket_number": t.number, "total_cents": total }),
+            now,
+        )
+        .await?;
     }
     Ok(t)
 }
 
 /// Records the resident's answer to the bill; a dispute goes to the project's supervisors.
-pub(crate) async fn settle_bill(txn: &DatabaseTransaction, t: ticket::Model, accepted: bool, now: DateTime<Utc>) -> Result<ticket::Model> {
+pub(crate) async fn settle_bill(
+    txn: &DatabaseTransaction,
+    t: ticket::Model,
+    accepted: bool,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model> {
     let mut model: ticket::ActiveModel = t.into();
-    model.charge_status = Set(Some(if accepted { "accepted" } else { "disputed" }.to_owned()));
+    model.charge_status = Set(Some(
+        if accepted { "accepted" } else { "disputed" }.to_owned(),
+    ));
     let t = model.update(txn).await?;
     if !accepted {
-        let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
+        let supervisors = Audience::Rung {
+            role: Role::Supervisor,
+            reach: Reach::Project,
+        };
         let to = audience_of(txn, &t.company_id, &t.project_id, &supervisors).await?;
-        notify(txn, (&t).into(), &to, "charges_disputed", &json!({ "ticket_number": t.number, "total_cents": t.charge_total_cents }), now).await?;
+        notify(
+            txn,
+            (&t).into(),
+            &to,
+            "charges_disputed",
+            &json!({ "ticket_number": t.number, "total_cents": t.charge_total_cents }),
+            now,
+        )
+        .await?;
     }
     Ok(t)
 }

@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use guanjia_domain::dispatch::NewGrid;
 use guanjia_domain::validation::FieldErrorCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
 use serde_json::json;
 
 use crate::db::Store;
@@ -16,7 +19,12 @@ use crate::sla::bump_config;
 use crate::support::{Audit, changes, new_id, require_admin};
 
 impl Store {
-    pub async fn create_grid(&self, who: &Principal, input: NewGrid, now: DateTime<Utc>) -> Result<grid::Model> {
+    pub async fn create_grid(
+        &self,
+        who: &Principal,
+        input: NewGrid,
+        now: DateTime<Utc>,
+    ) -> Result<grid::Model> {
         require_admin(who)?;
         let building_ids = self.check_grid(who, &input).await?;
         let txn = self.begin_write().await?;
@@ -42,8 +50,11 @@ impl Store {
     /// of that project; the buildings, each once.
     async fn check_grid(&self, who: &Principal, input: &NewGrid) -> Result<BTreeSet<String>> {
         let unknown = |field: &str| StorageError::field(field, FieldErrorCode::UnknownReference);
-        self.project(who, &input.project_id).await.map_err(|_| unknown("project_id"))?;
-        self.team_of_project(&who.company_id, &input.team_id, &input.project_id).await?;
+        self.project(who, &input.project_id)
+            .await
+            .map_err(|_| unknown("project_id"))?;
+        self.team_of_project(&who.company_id, &input.team_id, &input.project_id)
+            .await?;
         let found = building::Entity::find()
             .filter(building::Column::CompanyId.eq(&who.company_id))
             .filter(building::Column::ProjectId.eq(&input.project_id))
@@ -59,13 +70,23 @@ impl Store {
 
     /// A grid of a project the principal sees; otherwise not found.
     pub async fn grid(&self, who: &Principal, id: &str) -> Result<grid::Model> {
-        let found = grid::Entity::find_by_id((who.company_id.clone(), id.to_owned())).one(&self.db).await?;
-        found.filter(|g| who.sees_project(&g.project_id)).ok_or(StorageError::NotFound("grid"))
+        let found = grid::Entity::find_by_id((who.company_id.clone(), id.to_owned()))
+            .one(&self.db)
+            .await?;
+        found
+            .filter(|g| who.sees_project(&g.project_id))
+            .ok_or(StorageError::NotFound("grid"))
     }
 
     /// Changes a grid's name, team or buildings (admins only), checked as a new one is; the
     /// next dispatch follows it.
-    pub async fn update_grid(&self, who: &Principal, id: &str, input: NewGrid, now: DateTime<Utc>) -> Result<grid::Model> {
+    pub async fn update_grid(
+        &self,
+        who: &Principal,
+        id: &str,
+        input: NewGrid,
+        now: DateTime<Utc>,
+    ) -> Result<grid::Model> {
         require_admin(who)?;
         let current = self.grid(who, id).await?;
         if input.project_id != current.project_id {
@@ -80,7 +101,9 @@ impl Store {
         model.building_ids = Set(json!(building_ids));
         let updated = model.update(&txn).await?;
         bump_config(&txn, &who.company_id).await?;
-        Audit::by(who, "grid", id, "update").record(&txn, changes(before, grid_facts(&updated)), now).await?;
+        Audit::by(who, "grid", id, "update")
+            .record(&txn, changes(before, grid_facts(&updated)), now)
+            .await?;
         txn.commit().await?;
         Ok(updated)
     }
@@ -91,15 +114,27 @@ impl Store {
         require_admin(who)?;
         let current = self.grid(who, id).await?;
         let txn = self.begin_write().await?;
-        grid::Entity::delete_by_id((who.company_id.clone(), id.to_owned())).exec(&txn).await?;
+        grid::Entity::delete_by_id((who.company_id.clone(), id.to_owned()))
+            .exec(&txn)
+            .await?;
         bump_config(&txn, &who.company_id).await?;
-        Audit::by(who, "grid", id, "delete").record(&txn, json!({ "project_id": current.project_id, "name": current.name }), now).await?;
+        Audit::by(who, "grid", id, "delete")
+            .record(
+                &txn,
+                json!({ "project_id": current.project_id, "name": current.name }),
+                now,
+            )
+            .await?;
         txn.commit().await?;
         Ok(())
     }
 
     /// The grids of the projects the caller sees (or of one).
-    pub async fn grids(&self, who: &Principal, project_id: Option<&str>) -> Result<Vec<grid::Model>> {
+    pub async fn grids(
+        &self,
+        who: &Principal,
+        project_id: Option<&str>,
+    ) -> Result<Vec<grid::Model>> {
         if !who.role.is_staff() {
             return Err(StorageError::Forbidden);
         }
@@ -107,8 +142,14 @@ impl Store {
         if let Some(project_id) = project_id {
             query = query.filter(grid::Column::ProjectId.eq(project_id));
         }
-        let all = query.order_by_asc(grid::Column::CreatedAt).all(&self.db).await?;
-        Ok(all.into_iter().filter(|g| who.sees_project(&g.project_id)).collect())
+        let all = query
+            .order_by_asc(grid::Column::CreatedAt)
+            .all(&self.db)
+            .await?;
+        Ok(all
+            .into_iter()
+            .filter(|g| who.sees_project(&g.project_id))
+            .collect())
     }
 }
 

@@ -9,7 +9,10 @@ use chrono_tz::Tz;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::SlaState;
 use guanjia_domain::ticket::Status;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use super::rosters::on_duty;
 use crate::db::Store;
@@ -20,11 +23,20 @@ use crate::support::{Page, PageRequest};
 use crate::tickets::{clocks_in, visible_to};
 
 /// Statuses in which a job counts as open work for its assignee.
-pub(crate) const OPEN_WORK: [Status; 4] = [Status::Dispatched, Status::InProgress, Status::Suspended, Status::Reopened];
+pub(crate) const OPEN_WORK: [Status; 4] = [
+    Status::Dispatched,
+    Status::InProgress,
+    Status::Suspended,
+    Status::Reopened,
+];
 
 /// How many of a company's tickets matching `which` each assignee has (those without any are
 /// left out).
-async fn per_assignee(db: &impl ConnectionTrait, company_id: &str, which: Condition) -> Result<HashMap<String, u32>> {
+async fn per_assignee(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    which: Condition,
+) -> Result<HashMap<String, u32>> {
     let counts: Vec<(String, i64)> = ticket::Entity::find()
         .select_only()
         .column(ticket::Column::AssigneeId)
@@ -35,18 +47,34 @@ async fn per_assignee(db: &impl ConnectionTrait, company_id: &str, which: Condit
         .into_tuple()
         .all(db)
         .await?;
-    Ok(counts.into_iter().map(|(id, n)| (id, u32::try_from(n).unwrap_or(u32::MAX))).collect())
+    Ok(counts
+        .into_iter()
+        .map(|(id, n)| (id, u32::try_from(n).unwrap_or(u32::MAX)))
+        .collect())
 }
 
 /// How many open jobs each of `ids` carries (those without any are left out).
-pub(crate) async fn open_jobs(db: &impl ConnectionTrait, company_id: &str, ids: &[String]) -> Result<HashMap<String, u32>> {
+pub(crate) async fn open_jobs(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    ids: &[String],
+) -> Result<HashMap<String, u32>> {
     let open_statuses: Vec<&str> = OPEN_WORK.iter().map(|s| s.as_str()).collect();
-    let which = Condition::all().add(ticket::Column::AssigneeId.is_in(ids.to_vec())).add(ticket::Column::Status.is_in(open_statuses));
+    let which = Condition::all()
+        .add(ticket::Column::AssigneeId.is_in(ids.to_vec()))
+        .add(ticket::Column::Status.is_in(open_statuses));
     per_assignee(db, company_id, which).await
 }
 
 /// How many of each of `ids`'s open tickets in a project have a clock in `state` at `now`.
-async fn late_jobs(db: &impl ConnectionTrait, company_id: &str, project_id: &str, ids: &[String], state: SlaState, now: DateTime<Utc>) -> Result<HashMap<String, u32>> {
+async fn late_jobs(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    project_id: &str,
+    ids: &[String],
+    state: SlaState,
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, u32>> {
     let which = Condition::all()
         .add(ticket::Column::ProjectId.eq(project_id))
         .add(ticket::Column::AssigneeId.is_in(ids.to_vec()))
@@ -70,22 +98,50 @@ pub struct Load {
 
 /// Supervisors, managers and admins watch the teams' load.
 fn require_oversight(who: &Principal) -> Result<()> {
-    if matches!(who.role, Role::Admin | Role::Manager | Role::Supervisor) { Ok(()) } else { Err(StorageError::Forbidden) }
+    if matches!(who.role, Role::Admin | Role::Manager | Role::Supervisor) {
+        Ok(())
+    } else {
+        Err(StorageError::Forbidden)
+    }
 }
 
 impl Store {
     /// The active technicians of a project the caller oversees, with their open jobs and whether
     /// they are on duty at `at`, the least loaded first.
-    pub async fn team_load(&self, who: &Principal, project_id: &str, at: DateTime<Utc>) -> Result<Vec<Load>> {
+    pub async fn team_load(
+        &self,
+        who: &Principal,
+        project_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Load>> {
         require_oversight(who)?;
         let project = self.project(who, project_id).await?;
-        let zone: Tz = project.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+        let zone: Tz = project
+            .time_zone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Shanghai);
         let technicians = self.technicians_of(&who.company_id, project_id).await?;
         let ids: Vec<String> = technicians.iter().map(|s| s.id.clone()).collect();
         let duty = on_duty(&self.db, &who.company_id, &ids, zone, at).await?;
         let open = open_jobs(&self.db, &who.company_id, &ids).await?;
-        let warning = late_jobs(&self.db, &who.company_id, project_id, &ids, SlaState::Warning, at).await?;
-        let breached = late_jobs(&self.db, &who.company_id, project_id, &ids, SlaState::Breached, at).await?;
+        let warning = late_jobs(
+            &self.db,
+            &who.company_id,
+            project_id,
+            &ids,
+            SlaState::Warning,
+            at,
+        )
+        .await?;
+        let breached = late_jobs(
+            &self.db,
+            &who.company_id,
+            project_id,
+            &ids,
+            SlaState::Breached,
+            at,
+        )
+        .await?;
         let teams: Vec<String> = team::Entity::find()
             .select_only()
             .column(team::Column::Id)
@@ -104,7 +160,11 @@ impl Store {
             .into_iter()
             .zip(duty)
             .map(|(staff, on_duty)| Load {
-                team_ids: members.iter().filter(|m| m.staff_id == staff.id).map(|m| m.team_id.clone()).collect(),
+                team_ids: members
+                    .iter()
+                    .filter(|m| m.staff_id == staff.id)
+                    .map(|m| m.team_id.clone())
+                    .collect(),
                 open_jobs: open.get(&staff.id).copied().unwrap_or_default(),
                 warning: warning.get(&staff.id).copied().unwrap_or_default(),
                 breached: breached.get(&staff.id).copied().unwrap_or_default(),
@@ -118,11 +178,24 @@ impl Store {
 
     /// Tickets not yet closed that were escalated, by the SLA or as a risk, in the projects the
     /// caller oversees (or one of them): the most escalated first, then the newest.
-    pub async fn escalations(&self, who: &Principal, project_id: Option<&str>, page: PageRequest) -> Result<Page<ticket::Model>> {
+    pub async fn escalations(
+        &self,
+        who: &Principal,
+        project_id: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<ticket::Model>> {
         require_oversight(who)?;
-        let finished: Vec<&str> = Status::ALL.iter().filter(|s| s.is_final()).map(|s| s.as_str()).collect();
-        let escalated = Condition::any().add(ticket::Column::EscalationLevel.gt(0)).add(ticket::Column::EscalationRisk.eq(true));
-        let mut condition = visible_to(who).add(escalated).add(ticket::Column::Status.is_not_in(finished));
+        let finished: Vec<&str> = Status::ALL
+            .iter()
+            .filter(|s| s.is_final())
+            .map(|s| s.as_str())
+            .collect();
+        let escalated = Condition::any()
+            .add(ticket::Column::EscalationLevel.gt(0))
+            .add(ticket::Column::EscalationRisk.eq(true));
+        let mut condition = visible_to(who)
+            .add(escalated)
+            .add(ticket::Column::Status.is_not_in(finished));
         if let Some(project_id) = project_id {
             condition = condition.add(ticket::Column::ProjectId.eq(project_id));
         }

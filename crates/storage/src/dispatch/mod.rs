@@ -10,7 +10,7 @@ mod rosters;
 mod subtasks;
 
 pub use auto::{Dispatched, Ranking};
-pub use load::Load;
-pub use photos::{CheckedPhoto, check_photo};
 pub(crate) use auto::{GRAB, Plan};
 pub(crate) use field_work::{PENDING, settle_bill, write_bill};
+pub use load::Load;
+pub use photos::{CheckedPhoto, check_photo};

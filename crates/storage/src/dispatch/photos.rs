@@ -6,12 +6,15 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::dispatch::photo::{
-    CONCURRENT_DECODES, DECODER_MEMORY, Decoding, MAX_PHOTO_BYTES, MAX_PHOTOS_PER_TICKET, PhotoType, THUMBNAIL_EDGE, sniff,
+    CONCURRENT_DECODES, DECODER_MEMORY, Decoding, MAX_PHOTO_BYTES, MAX_PHOTOS_PER_TICKET,
+    PhotoType, THUMBNAIL_EDGE, sniff,
 };
 use guanjia_domain::ticket::{Status, Visibility};
 use guanjia_domain::validation::FieldErrorCode;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 use serde_json::json;
 use tokio::sync::Semaphore;
 
@@ -48,7 +51,12 @@ fn check(bytes: &[u8]) -> Result<Checked> {
         .to_rgb8()
         .write_to(&mut Cursor::new(&mut thumbnail), ImageFormat::Jpeg)
         .map_err(|e| StorageError::Files(e.to_string()))?;
-    Ok(Checked { kind, width, height, thumbnail })
+    Ok(Checked {
+        kind,
+        width,
+        height,
+        thumbnail,
+    })
 }
 
 /// A JPEG's size and its picture, decoded at the smallest scale that still covers a thumbnail
@@ -56,8 +64,12 @@ fn check(bytes: &[u8]) -> Result<Checked> {
 fn decode_jpeg(bytes: &[u8]) -> Result<(u32, u32, DynamicImage)> {
     let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
     decoder.set_max_decoding_buffer_size(usize::try_from(DECODER_MEMORY).unwrap_or(usize::MAX));
-    decoder.read_info().map_err(|_| bad_file(FieldErrorCode::Invalid))?;
-    let info = decoder.info().ok_or_else(|| bad_file(FieldErrorCode::Invalid))?;
+    decoder
+        .read_info()
+        .map_err(|_| bad_file(FieldErrorCode::Invalid))?;
+    let info = decoder
+        .info()
+        .ok_or_else(|| bad_file(FieldErrorCode::Invalid))?;
     let (width, height) = (u32::from(info.width), u32::from(info.height));
     let decoding = match info.coding_process {
         jpeg_decoder::CodingProcess::DctSequential => Decoding::Scaled,
@@ -67,16 +79,28 @@ fn decode_jpeg(bytes: &[u8]) -> Result<(u32, u32, DynamicImage)> {
         return Err(bad_file(FieldErrorCode::TooLong));
     }
     let edge = u16::try_from(THUMBNAIL_EDGE).unwrap_or(u16::MAX);
-    let (scaled_width, scaled_height) = decoder.scale(edge, edge).map_err(|_| bad_file(FieldErrorCode::Invalid))?;
-    let pixels = decoder.decode().map_err(|_| bad_file(FieldErrorCode::Invalid))?;
+    let (scaled_width, scaled_height) = decoder
+        .scale(edge, edge)
+        .map_err(|_| bad_file(FieldErrorCode::Invalid))?;
+    let pixels = decoder
+        .decode()
+        .map_err(|_| bad_file(FieldErrorCode::Invalid))?;
     let (w, h) = (u32::from(scaled_width), u32::from(scaled_height));
     let picture = match info.pixel_format {
-        jpeg_decoder::PixelFormat::RGB24 => image::RgbImage::from_raw(w, h, pixels).map(DynamicImage::ImageRgb8),
-        jpeg_decoder::PixelFormat::L8 => image::GrayImage::from_raw(w, h, pixels).map(DynamicImage::ImageLuma8),
+        jpeg_decoder::PixelFormat::RGB24 => {
+            image::RgbImage::from_raw(w, h, pixels).map(DynamicImage::ImageRgb8)
+        }
+        jpeg_decoder::PixelFormat::L8 => {
+            image::GrayImage::from_raw(w, h, pixels).map(DynamicImage::ImageLuma8)
+        }
         // Print shops' CMYK and 16-bit medical greys are not photos of a repair.
         jpeg_decoder::PixelFormat::CMYK32 | jpeg_decoder::PixelFormat::L16 => None,
     };
-    Ok((width, height, picture.ok_or_else(|| bad_file(FieldErrorCode::Invalid))?))
+    Ok((
+        width,
+        height,
+        picture.ok_or_else(|| bad_file(FieldErrorCode::Invalid))?,
+    ))
 }
 
 /// A PNG or WebP, read whole within the limits for whole decoding.
@@ -88,17 +112,24 @@ fn decode_whole(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32, DynamicI
         reader.limits(limits);
         reader
     };
-    let (width, height) = reader().into_dimensions().map_err(|_| bad_file(FieldErrorCode::Invalid))?;
+    let (width, height) = reader()
+        .into_dimensions()
+        .map_err(|_| bad_file(FieldErrorCode::Invalid))?;
     if !Decoding::Whole.allows(width, height) {
         return Err(bad_file(FieldErrorCode::TooLong));
     }
-    let picture = reader().decode().map_err(|_| bad_file(FieldErrorCode::Invalid))?;
+    let picture = reader()
+        .decode()
+        .map_err(|_| bad_file(FieldErrorCode::Invalid))?;
     Ok((width, height, picture))
 }
 
 fn paths(dir: &Path, p: &photo::Model, kind: PhotoType) -> (PathBuf, PathBuf) {
     let folder = dir.join(&p.company_id).join(&p.ticket_id);
-    (folder.join(format!("{}.{}", p.id, kind.extension())), folder.join(format!("{}.thumb.jpg", p.id)))
+    (
+        folder.join(format!("{}.{}", p.id, kind.extension())),
+        folder.join(format!("{}.thumb.jpg", p.id)),
+    )
 }
 
 /// A photo checked by its content and decoded within limits, ready to be kept: a form can check
@@ -122,23 +153,40 @@ pub async fn check_photo(bytes: Vec<u8>) -> Result<CheckedPhoto> {
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(bad_file(FieldErrorCode::TooLong));
     }
-    let _turn = DECODING.acquire().await.map_err(|e| StorageError::Files(e.to_string()))?;
-    // A decoder that panics on a crafted file has refused it.
-    tokio::task::spawn_blocking(move || check(&bytes).map(|checked| CheckedPhoto { bytes, checked }))
+    let _turn = DECODING
+        .acquire()
         .await
-        .map_err(|_| bad_file(FieldErrorCode::Invalid))?
+        .map_err(|e| StorageError::Files(e.to_string()))?;
+    // A decoder that panics on a crafted file has refused it.
+    tokio::task::spawn_blocking(move || {
+        check(&bytes).map(|checked| CheckedPhoto { bytes, checked })
+    })
+    .await
+    .map_err(|_| bad_file(FieldErrorCode::Invalid))?
 }
 
 impl Store {
     /// Adds a photo to a ticket the caller can see (not a cancelled or closed one).
-    pub async fn add_photo(&self, who: &Principal, ticket_id: &str, bytes: Vec<u8>, now: DateTime<Utc>) -> Result<photo::Model> {
+    pub async fn add_photo(
+        &self,
+        who: &Principal,
+        ticket_id: &str,
+        bytes: Vec<u8>,
+        now: DateTime<Utc>,
+    ) -> Result<photo::Model> {
         let t = self.photo_ticket(who, ticket_id).await?;
         let photo = check_photo(bytes).await?;
         self.keep_photo(who, &t, photo, now).await
     }
 
     /// Adds a photo checked beforehand with [`check_photo`], on the same terms as [`Store::add_photo`].
-    pub async fn add_checked_photo(&self, who: &Principal, ticket_id: &str, photo: CheckedPhoto, now: DateTime<Utc>) -> Result<photo::Model> {
+    pub async fn add_checked_photo(
+        &self,
+        who: &Principal,
+        ticket_id: &str,
+        photo: CheckedPhoto,
+        now: DateTime<Utc>,
+    ) -> Result<photo::Model> {
         let t = self.photo_ticket(who, ticket_id).await?;
         self.keep_photo(who, &t, photo, now).await
     }
@@ -162,7 +210,13 @@ impl Store {
 
     /// Writes the files and records the photo; without its row a file would be an orphan, so a
     /// failed record removes them.
-    async fn keep_photo(&self, who: &Principal, t: &ticket::Model, photo: CheckedPhoto, now: DateTime<Utc>) -> Result<photo::Model> {
+    async fn keep_photo(
+        &self,
+        who: &Principal,
+        t: &ticket::Model,
+        photo: CheckedPhoto,
+        now: DateTime<Utc>,
+    ) -> Result<photo::Model> {
         let CheckedPhoto { bytes, checked } = photo;
         let model = photo::Model {
             company_id: t.company_id.clone(),
@@ -195,7 +249,13 @@ impl Store {
         recorded
     }
 
-    async fn record_photo(&self, who: &Principal, t: &ticket::Model, model: photo::Model, now: DateTime<Utc>) -> Result<photo::Model> {
+    async fn record_photo(
+        &self,
+        who: &Principal,
+        t: &ticket::Model,
+        model: photo::Model,
+        now: DateTime<Utc>,
+    ) -> Result<photo::Model> {
         let txn = self.begin_write().await?;
         let saved = photo::ActiveModel::from(model).insert(&txn).await?;
         let details = json!({ "photo_id": saved.id, "content_type": saved.content_type, "width": saved.width, "height": saved.height });
@@ -216,12 +276,29 @@ impl Store {
     }
 
     /// A photo's bytes (or its thumbnail's) and content type, if the caller can see its ticket.
-    pub async fn photo_file(&self, who: &Principal, photo_id: &str, thumbnail: bool) -> Result<(String, Vec<u8>)> {
-        let p = photo::Entity::find_by_id((who.company_id.clone(), photo_id.to_owned())).one(&self.db).await?.ok_or(StorageError::NotFound("photo"))?;
-        self.ticket(who, &p.ticket_id).await.map_err(|_| StorageError::NotFound("photo"))?;
-        let kind: PhotoType = p.content_type.parse().map_err(|_| StorageError::NotFound("photo"))?;
+    pub async fn photo_file(
+        &self,
+        who: &Principal,
+        photo_id: &str,
+        thumbnail: bool,
+    ) -> Result<(String, Vec<u8>)> {
+        let p = photo::Entity::find_by_id((who.company_id.clone(), photo_id.to_owned()))
+            .one(&self.db)
+            .await?
+            .ok_or(StorageError::NotFound("photo"))?;
+        self.ticket(who, &p.ticket_id)
+            .await
+            .map_err(|_| StorageError::NotFound("photo"))?;
+        let kind: PhotoType = p
+            .content_type
+            .parse()
+            .map_err(|_| StorageError::NotFound("photo"))?;
         let (original, small) = paths(&self.files_dir, &p, kind);
-        let (path, content_type) = if thumbnail { (small, PhotoType::Jpeg.as_str().to_owned()) } else { (original, p.content_type) };
+        let (path, content_type) = if thumbnail {
+            (small, PhotoType::Jpeg.as_str().to_owned())
+        } else {
+            (original, p.content_type)
+        };
         let bytes = tokio::task::spawn_blocking(move || std::fs::read(path))
             .await
             .map_err(|e| StorageError::Files(e.to_string()))?

@@ -7,7 +7,10 @@ use guanjia_domain::dispatch::NewSubtask;
 use guanjia_domain::ticket::{Status, Visibility};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder,
+};
 use serde_json::json;
 
 use crate::db::Store;
@@ -24,7 +27,10 @@ const DONE: &str = "done";
 /// Moves the ticket's count of open sub-tasks by `by`, in SQL, so concurrent changes add up.
 async fn count_open(txn: &DatabaseTransaction, t: &ticket::Model, by: i32) -> Result<()> {
     ticket::Entity::update_many()
-        .col_expr(ticket::Column::OpenSubtasks, Expr::col(ticket::Column::OpenSubtasks).add(by))
+        .col_expr(
+            ticket::Column::OpenSubtasks,
+            Expr::col(ticket::Column::OpenSubtasks).add(by),
+        )
         .filter(ticket::Column::CompanyId.eq(&t.company_id))
         .filter(ticket::Column::Id.eq(&t.id))
         .exec(txn)
@@ -34,21 +40,41 @@ async fn count_open(txn: &DatabaseTransaction, t: &ticket::Model, by: i32) -> Re
 
 impl Store {
     /// Asks another team or person to do part of a ticket (desk staff).
-    pub async fn create_subtask(&self, who: &Principal, ticket_id: &str, input: NewSubtask, now: DateTime<Utc>) -> Result<subtask::Model> {
+    pub async fn create_subtask(
+        &self,
+        who: &Principal,
+        ticket_id: &str,
+        input: NewSubtask,
+        now: DateTime<Utc>,
+    ) -> Result<subtask::Model> {
         if !who.role.is_desk() {
             return Err(StorageError::Forbidden);
         }
         let t = self.ticket(who, ticket_id).await?;
-        if t.status.parse::<Status>().is_ok_and(|s| s.is_final() || s == Status::Resolved) {
+        if t.status
+            .parse::<Status>()
+            .is_ok_and(|s| s.is_final() || s == Status::Resolved)
+        {
             return Err(StorageError::field("ticket", FieldErrorCode::Invalid));
         }
         if let Some(team_id) = &input.team_id {
-            self.team_of_project(&who.company_id, team_id, &t.project_id).await?;
+            self.team_of_project(&who.company_id, team_id, &t.project_id)
+                .await?;
         }
         if let Some(assignee_id) = &input.assignee_id {
-            let member = self.staff_member(&who.company_id, assignee_id).await.map_err(|_| StorageError::field("assignee_id", FieldErrorCode::UnknownReference))?;
-            if !member.staff.active || !(member.project_ids.contains(&t.project_id) || member.project_ids.is_empty()) {
-                return Err(StorageError::field("assignee_id", FieldErrorCode::UnknownReference));
+            let member = self
+                .staff_member(&who.company_id, assignee_id)
+                .await
+                .map_err(|_| {
+                    StorageError::field("assignee_id", FieldErrorCode::UnknownReference)
+                })?;
+            if !member.staff.active
+                || !(member.project_ids.contains(&t.project_id) || member.project_ids.is_empty())
+            {
+                return Err(StorageError::field(
+                    "assignee_id",
+                    FieldErrorCode::UnknownReference,
+                ));
             }
         }
         let mut told: Vec<String> = input.assignee_id.iter().cloned().collect();
@@ -58,7 +84,12 @@ impl Store {
                 .filter(team_member::Column::TeamId.eq(team_id))
                 .all(&self.db)
                 .await?;
-            told.extend(members.into_iter().map(|m| m.staff_id).filter(|id| input.assignee_id.as_ref().is_none_or(|a| a != id)));
+            told.extend(
+                members
+                    .into_iter()
+                    .map(|m| m.staff_id)
+                    .filter(|id| input.assignee_id.as_ref().is_none_or(|a| a != id)),
+            );
         }
         let txn = self.begin_write().await?;
         let created = subtask::ActiveModel {
@@ -79,8 +110,25 @@ impl Store {
         .await?;
         count_open(&txn, &t, 1).await?;
         let details = json!({ "subtask_id": created.id, "title": created.title, "team_id": created.team_id, "assignee_id": created.assignee_id });
-        timeline::record(&txn, who, &t, "subtask_created", Visibility::Internal, details, now).await?;
-        notify(&txn, (&t).into(), &told, "subtask_assigned", &json!({ "ticket_number": t.number, "title": created.title }), now).await?;
+        timeline::record(
+            &txn,
+            who,
+            &t,
+            "subtask_created",
+            Visibility::Internal,
+            details,
+            now,
+        )
+        .await?;
+        notify(
+            &txn,
+            (&t).into(),
+            &told,
+            "subtask_assigned",
+            &json!({ "ticket_number": t.number, "title": created.title }),
+            now,
+        )
+        .await?;
         txn.commit().await?;
         Ok(created)
     }
@@ -97,14 +145,34 @@ impl Store {
     }
 
     /// Marks a sub-task done: by its assignee, a member of its team, or desk staff.
-    pub async fn complete_subtask(&self, who: &Principal, subtask_id: &str, note: Option<String>, now: DateTime<Utc>) -> Result<subtask::Model> {
-        let found = subtask::Entity::find_by_id((who.company_id.clone(), subtask_id.to_owned())).one(&self.db).await?.ok_or(StorageError::NotFound("subtask"))?;
-        let t = self.ticket(who, &found.ticket_id).await.map_err(|_| StorageError::NotFound("subtask"))?;
+    pub async fn complete_subtask(
+        &self,
+        who: &Principal,
+        subtask_id: &str,
+        note: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<subtask::Model> {
+        let found = subtask::Entity::find_by_id((who.company_id.clone(), subtask_id.to_owned()))
+            .one(&self.db)
+            .await?
+            .ok_or(StorageError::NotFound("subtask"))?;
+        let t = self
+            .ticket(who, &found.ticket_id)
+            .await
+            .map_err(|_| StorageError::NotFound("subtask"))?;
         let in_team = match &found.team_id {
-            Some(team_id) => team_member::Entity::find_by_id((who.company_id.clone(), team_id.clone(), who.id.clone())).one(&self.db).await?.is_some(),
+            Some(team_id) => team_member::Entity::find_by_id((
+                who.company_id.clone(),
+                team_id.clone(),
+                who.id.clone(),
+            ))
+            .one(&self.db)
+            .await?
+            .is_some(),
             None => false,
         };
-        if !(who.role.is_desk() || found.assignee_id.as_deref() == Some(who.id.as_str()) || in_team) {
+        if !(who.role.is_desk() || found.assignee_id.as_deref() == Some(who.id.as_str()) || in_team)
+        {
             return Err(StorageError::Forbidden);
         }
         let txn = self.begin_write().await?;
@@ -122,8 +190,20 @@ impl Store {
             return Err(StorageError::field("subtask", FieldErrorCode::Invalid));
         }
         count_open(&txn, &t, -1).await?;
-        timeline::record(&txn, who, &t, "subtask_done", Visibility::Internal, json!({ "subtask_id": subtask_id, "title": found.title, "note": note }), now).await?;
-        let updated = subtask::Entity::find_by_id((who.company_id.clone(), subtask_id.to_owned())).one(&txn).await?.ok_or(StorageError::NotFound("subtask"))?;
+        timeline::record(
+            &txn,
+            who,
+            &t,
+            "subtask_done",
+            Visibility::Internal,
+            json!({ "subtask_id": subtask_id, "title": found.title, "note": note }),
+            now,
+        )
+        .await?;
+        let updated = subtask::Entity::find_by_id((who.company_id.clone(), subtask_id.to_owned()))
+            .one(&txn)
+            .await?
+            .ok_or(StorageError::NotFound("subtask"))?;
         txn.commit().await?;
         Ok(updated)
     }

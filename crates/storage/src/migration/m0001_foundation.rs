@@ -24,13 +24,24 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("code").string_len(64).not_null())
                     .col(ColumnDef::new("name").string_len(200).not_null())
                     .col(ColumnDef::new("time_zone").string_len(64).not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("id"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("ux_companies_code").table("companies").col("code").unique().to_owned())
+            .create_index(
+                Index::create()
+                    .name("ux_companies_code")
+                    .table("companies")
+                    .col("code")
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -43,14 +54,26 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("kind").string_len(32).not_null())
                     .col(ColumnDef::new("time_zone").string_len(64).not_null())
                     .col(ColumnDef::new("address").string_len(500).null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut company_fk("projects"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("ux_projects_company_id_code").table("projects").col("company_id").col("code").unique().to_owned())
+            .create_index(
+                Index::create()
+                    .name("ux_projects_company_id_code")
+                    .table("projects")
+                    .col("company_id")
+                    .col("code")
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -60,14 +83,27 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("id").string_len(36).not_null())
                     .col(ColumnDef::new("project_id").string_len(36).not_null())
                     .col(ColumnDef::new("name").string_len(100).not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut tenant_fk("buildings", "project_id", "projects"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("ux_buildings_company_id_project_id_name").table("buildings").col("company_id").col("project_id").col("name").unique().to_owned())
+            .create_index(
+                Index::create()
+                    .name("ux_buildings_company_id_project_id_name")
+                    .table("buildings")
+                    .col("company_id")
+                    .col("project_id")
+                    .col("name")
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -82,14 +118,28 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("kind").string_len(32).not_null())
                     .col(ColumnDef::new("floor").integer().null())
                     .col(ColumnDef::new("area_m2").double().null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut tenant_fk("rooms", "building_id", "buildings"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("ux_rooms_company_id_building_id_unit_number").table("rooms").col("company_id").col("building_id").col("unit").col("number").unique().to_owned())
+            .create_index(
+                Index::create()
+                    .name("ux_rooms_company_id_building_id_unit_number")
+                    .table("rooms")
+                    .col("company_id")
+                    .col("building_id")
+                    .col("unit")
+                    .col("number")
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -99,14 +149,26 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("id").string_len(36).not_null())
                     .col(ColumnDef::new("project_id").string_len(36).not_null())
                     .col(ColumnDef::new("room_id").string_len(36).not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut tenant_fk("households", "room_id", "rooms"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("ux_households_company_id_room_id").table("households").col("company_id").col("room_id").unique().to_owned())
+            .create_index(
+                Index::create()
+                    .name("ux_households_company_id_room_id")
+                    .table("households")
+                    .col("company_id")
+                    .col("room_id")
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -121,17 +183,37 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("phone").string_len(20).not_null())
                     .col(ColumnDef::new("role").string_len(32).not_null())
                     .col(ColumnDef::new("tier").string_len(32).not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut tenant_fk("residents", "household_id", "households"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("ux_residents_company_id_household_id_phone").table("residents").col("company_id").col("household_id").col("phone").unique().to_owned())
+            .create_index(
+                Index::create()
+                    .name("ux_residents_company_id_household_id_phone")
+                    .table("residents")
+                    .col("company_id")
+                    .col("household_id")
+                    .col("phone")
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("ix_residents_company_id_phone").table("residents").col("company_id").col("phone").to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_residents_company_id_phone")
+                    .table("residents")
+                    .col("company_id")
+                    .col("phone")
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -147,18 +229,40 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("skills").json().not_null())
                     .col(ColumnDef::new("active").boolean().not_null())
                     .col(ColumnDef::new("failed_logins").integer().not_null())
-                    .col(ColumnDef::new("locked_until").timestamp_with_time_zone().null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("locked_until")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut company_fk("staff"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("ux_staff_company_id_username").table("staff").col("company_id").col("username").unique().to_owned())
+            .create_index(
+                Index::create()
+                    .name("ux_staff_company_id_username")
+                    .table("staff")
+                    .col("company_id")
+                    .col("username")
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("ix_staff_username").table("staff").col("username").to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_staff_username")
+                    .table("staff")
+                    .col("username")
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -167,7 +271,12 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("company_id").string_len(36).not_null())
                     .col(ColumnDef::new("staff_id").string_len(36).not_null())
                     .col(ColumnDef::new("project_id").string_len(36).not_null())
-                    .primary_key(Index::create().col("company_id").col("staff_id").col("project_id"))
+                    .primary_key(
+                        Index::create()
+                            .col("company_id")
+                            .col("staff_id")
+                            .col("project_id"),
+                    )
                     .foreign_key(&mut tenant_fk("staff_projects", "staff_id", "staff"))
                     .foreign_key(&mut tenant_fk("staff_projects", "project_id", "projects"))
                     .to_owned(),
@@ -182,14 +291,27 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("project_id").string_len(36).not_null())
                     .col(ColumnDef::new("name").string_len(100).not_null())
                     .col(ColumnDef::new("kind").string_len(32).not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut tenant_fk("teams", "project_id", "projects"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("ux_teams_company_id_project_id_name").table("teams").col("company_id").col("project_id").col("name").unique().to_owned())
+            .create_index(
+                Index::create()
+                    .name("ux_teams_company_id_project_id_name")
+                    .table("teams")
+                    .col("company_id")
+                    .col("project_id")
+                    .col("name")
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -198,7 +320,12 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("company_id").string_len(36).not_null())
                     .col(ColumnDef::new("team_id").string_len(36).not_null())
                     .col(ColumnDef::new("staff_id").string_len(36).not_null())
-                    .primary_key(Index::create().col("company_id").col("team_id").col("staff_id"))
+                    .primary_key(
+                        Index::create()
+                            .col("company_id")
+                            .col("team_id")
+                            .col("staff_id"),
+                    )
                     .foreign_key(&mut tenant_fk("team_members", "team_id", "teams"))
                     .foreign_key(&mut tenant_fk("team_members", "staff_id", "staff"))
                     .to_owned(),
@@ -228,9 +355,21 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("token_hash").string_len(64).not_null())
                     .col(ColumnDef::new("subject_kind").string_len(16).not_null())
                     .col(ColumnDef::new("subject_id").string_len(36).not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("expires_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("revoked_at").timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new("expires_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new("revoked_at")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("token_hash"))
                     .foreign_key(&mut company_fk("sessions"))
                     .to_owned(),
@@ -269,7 +408,11 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("channel").string_len(32).not_null())
                     .col(ColumnDef::new("title").string_len(200).not_null())
                     .col(ColumnDef::new("description").text().not_null())
-                    .col(ColumnDef::new("first_contact_owner_id").string_len(36).null())
+                    .col(
+                        ColumnDef::new("first_contact_owner_id")
+                            .string_len(36)
+                            .null(),
+                    )
                     .col(ColumnDef::new("assignee_id").string_len(36).null())
                     .col(ColumnDef::new("team_id").string_len(36).null())
                     .col(ColumnDef::new("escalation_level").integer().not_null())
@@ -279,14 +422,46 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("satisfaction").integer().null())
                     .col(ColumnDef::new("reopen_count").integer().not_null())
                     .col(ColumnDef::new("paused_seconds").big_integer().not_null())
-                    .col(ColumnDef::new("suspended_at").timestamp_with_time_zone().null())
-                    .col(ColumnDef::new("reported_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("updated_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("first_responded_at").timestamp_with_time_zone().null())
-                    .col(ColumnDef::new("arrived_at").timestamp_with_time_zone().null())
-                    .col(ColumnDef::new("resolved_at").timestamp_with_time_zone().null())
-                    .col(ColumnDef::new("closed_at").timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new("suspended_at")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new("reported_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new("updated_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new("first_responded_at")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new("arrived_at")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new("resolved_at")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new("closed_at")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .col(ColumnDef::new("created_by").string_len(36).null())
                     .col(ColumnDef::new("facts").json().null())
                     .col(ColumnDef::new("duplicate_candidates").json().null())
@@ -296,22 +471,66 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("ux_tickets_company_id_number").table("tickets").col("company_id").col("number").unique().to_owned())
+            .create_index(
+                Index::create()
+                    .name("ux_tickets_company_id_number")
+                    .table("tickets")
+                    .col("company_id")
+                    .col("number")
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("ix_tickets_company_id_project_id_status").table("tickets").col("company_id").col("project_id").col("status").to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_tickets_company_id_project_id_status")
+                    .table("tickets")
+                    .col("company_id")
+                    .col("project_id")
+                    .col("status")
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("ix_tickets_company_id_assignee_id").table("tickets").col("company_id").col("assignee_id").to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_tickets_company_id_assignee_id")
+                    .table("tickets")
+                    .col("company_id")
+                    .col("assignee_id")
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("ix_tickets_company_id_household_id").table("tickets").col("company_id").col("household_id").to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_tickets_company_id_household_id")
+                    .table("tickets")
+                    .col("company_id")
+                    .col("household_id")
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("ix_tickets_company_id_contact_phone").table("tickets").col("company_id").col("contact_phone").to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_tickets_company_id_contact_phone")
+                    .table("tickets")
+                    .col("company_id")
+                    .col("contact_phone")
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("ix_tickets_company_id_created_at").table("tickets").col("company_id").col("created_at").to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_tickets_company_id_created_at")
+                    .table("tickets")
+                    .col("company_id")
+                    .col("created_at")
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -327,14 +546,26 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("to_status").string_len(32).null())
                     .col(ColumnDef::new("visibility").string_len(16).not_null())
                     .col(ColumnDef::new("details").json().not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut tenant_fk("ticket_events", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("ix_ticket_events_company_id_ticket_id_created_at").table("ticket_events").col("company_id").col("ticket_id").col("created_at").to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_ticket_events_company_id_ticket_id_created_at")
+                    .table("ticket_events")
+                    .col("company_id")
+                    .col("ticket_id")
+                    .col("created_at")
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -347,14 +578,26 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("entity_id").string_len(64).not_null())
                     .col(ColumnDef::new("action").string_len(32).not_null())
                     .col(ColumnDef::new("details").json().not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut company_fk("audit_log"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("ix_audit_log_company_id_entity_entity_id").table("audit_log").col("company_id").col("entity").col("entity_id").to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_audit_log_company_id_entity_entity_id")
+                    .table("audit_log")
+                    .col("company_id")
+                    .col("entity")
+                    .col("entity_id")
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -364,37 +607,85 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("phone").string_len(20).not_null())
                     .col(ColumnDef::new("code_hash").string_len(64).not_null())
                     .col(ColumnDef::new("attempts").integer().not_null())
-                    .col(ColumnDef::new("expires_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("expires_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("phone"))
                     .foreign_key(&mut company_fk("sign_in_codes"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("ix_sign_in_codes_phone").table("sign_in_codes").col("phone").to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_sign_in_codes_phone")
+                    .table("sign_in_codes")
+                    .col("phone")
+                    .to_owned(),
+            )
             .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table("sign_in_codes").to_owned()).await?;
-        manager.drop_table(Table::drop().table("audit_log").to_owned()).await?;
-        manager.drop_table(Table::drop().table("ticket_events").to_owned()).await?;
-        manager.drop_table(Table::drop().table("tickets").to_owned()).await?;
-        manager.drop_table(Table::drop().table("counters").to_owned()).await?;
-        manager.drop_table(Table::drop().table("sessions").to_owned()).await?;
-        manager.drop_table(Table::drop().table("categories").to_owned()).await?;
-        manager.drop_table(Table::drop().table("team_members").to_owned()).await?;
-        manager.drop_table(Table::drop().table("teams").to_owned()).await?;
-        manager.drop_table(Table::drop().table("staff_projects").to_owned()).await?;
-        manager.drop_table(Table::drop().table("staff").to_owned()).await?;
-        manager.drop_table(Table::drop().table("residents").to_owned()).await?;
-        manager.drop_table(Table::drop().table("households").to_owned()).await?;
-        manager.drop_table(Table::drop().table("rooms").to_owned()).await?;
-        manager.drop_table(Table::drop().table("buildings").to_owned()).await?;
-        manager.drop_table(Table::drop().table("projects").to_owned()).await?;
-        manager.drop_table(Table::drop().table("companies").to_owned()).await?;
+        manager
+            .drop_table(Table::drop().table("sign_in_codes").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("audit_log").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("ticket_events").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("tickets").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("counters").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("sessions").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("categories").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("team_members").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("teams").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("staff_projects").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("staff").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("residents").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("households").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("rooms").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("buildings").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("projects").to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table("companies").to_owned())
+            .await?;
         Ok(())
     }
 }

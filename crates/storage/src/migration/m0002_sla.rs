@@ -26,15 +26,31 @@ impl MigrationTrait for Migration {
                     // china_mainland or always_open for the two every company starts with.
                     .col(ColumnDef::new("preset").string_len(32).null())
                     .col(ColumnDef::new("weekly_hours").json().not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("updated_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new("updated_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut company_fk("calendars"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("ux_calendars_company_id_name").table("calendars").col("company_id").col("name").unique().to_owned())
+            .create_index(
+                Index::create()
+                    .name("ux_calendars_company_id_name")
+                    .table("calendars")
+                    .col("company_id")
+                    .col("name")
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -46,19 +62,39 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("is_workday").boolean().not_null())
                     .col(ColumnDef::new("hours").json().not_null())
                     .col(ColumnDef::new("name").string_len(100).not_null())
-                    .primary_key(Index::create().col("company_id").col("calendar_id").col("date"))
+                    .primary_key(
+                        Index::create()
+                            .col("company_id")
+                            .col("calendar_id")
+                            .col("date"),
+                    )
                     .foreign_key(&mut tenant_fk("calendar_days", "calendar_id", "calendars"))
                     .to_owned(),
             )
             .await?;
         manager
-            .alter_table(Table::alter().table("projects").add_column(ColumnDef::new("calendar_id").string_len(36).null()).to_owned())
+            .alter_table(
+                Table::alter()
+                    .table("projects")
+                    .add_column(ColumnDef::new("calendar_id").string_len(36).null())
+                    .to_owned(),
+            )
             .await?;
         manager
-            .alter_table(Table::alter().table("tickets").add_column(ColumnDef::new("pauses").json().null()).to_owned())
+            .alter_table(
+                Table::alter()
+                    .table("tickets")
+                    .add_column(ColumnDef::new("pauses").json().null())
+                    .to_owned(),
+            )
             .await?;
         manager
-            .alter_table(Table::alter().table("tickets").add_column(ColumnDef::new("tier").string_len(16).null()).to_owned())
+            .alter_table(
+                Table::alter()
+                    .table("tickets")
+                    .add_column(ColumnDef::new("tier").string_len(16).null())
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -77,8 +113,16 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("warn_at_percent").json().not_null())
                     .col(ColumnDef::new("escalation").json().not_null())
                     .col(ColumnDef::new("active").boolean().not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("updated_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new("updated_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut company_fk("sla_policies"))
                     .to_owned(),
@@ -94,19 +138,44 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("policy_id").string_len(36).not_null())
                     .col(ColumnDef::new("calendar_id").string_len(36).not_null())
                     .col(ColumnDef::new("target").json().not_null())
-                    .col(ColumnDef::new("started_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("due_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("started_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new("due_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     // The first early warning, for the list filter sla_state=warning.
                     .col(ColumnDef::new("warn_at").timestamp_with_time_zone().null())
                     .col(ColumnDef::new("state").string_len(16).not_null())
-                    .col(ColumnDef::new("finished_at").timestamp_with_time_zone().null())
-                    .primary_key(Index::create().col("company_id").col("ticket_id").col("name"))
+                    .col(
+                        ColumnDef::new("finished_at")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col("company_id")
+                            .col("ticket_id")
+                            .col("name"),
+                    )
                     .foreign_key(&mut tenant_fk("sla_clocks", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("ix_sla_clocks_company_id_state_due_at").table("sla_clocks").col("company_id").col("state").col("due_at").to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_sla_clocks_company_id_state_due_at")
+                    .table("sla_clocks")
+                    .col("company_id")
+                    .col("state")
+                    .col("due_at")
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -121,13 +190,31 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("fire_at").timestamp_with_time_zone().null())
                     .col(ColumnDef::new("fired_at").timestamp_with_time_zone().null())
                     .col(ColumnDef::new("lease_owner").string_len(64).null())
-                    .col(ColumnDef::new("lease_until").timestamp_with_time_zone().null())
-                    .primary_key(Index::create().col("company_id").col("ticket_id").col("clock").col("step"))
+                    .col(
+                        ColumnDef::new("lease_until")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col("company_id")
+                            .col("ticket_id")
+                            .col("clock")
+                            .col("step"),
+                    )
                     .foreign_key(&mut tenant_fk("sla_steps", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(Index::create().name("ix_sla_steps_fire_at").table("sla_steps").col("fire_at").to_owned()).await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_sla_steps_fire_at")
+                    .table("sla_steps")
+                    .col("fire_at")
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -138,10 +225,18 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("kind").string_len(32).not_null())
                     .col(ColumnDef::new("ticket_id").string_len(36).null())
                     .col(ColumnDef::new("details").json().not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new("read_at").timestamp_with_time_zone().null())
                     // For delivery to WeChat, SMS or e-mail, which will read the outbox.
-                    .col(ColumnDef::new("delivered_at").timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new("delivered_at")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut company_fk("notifications"))
                     .to_owned(),
@@ -162,11 +257,26 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["notifications", "sla_steps", "sla_clocks", "sla_policies", "calendar_days", "calendars"] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        for table in [
+            "notifications",
+            "sla_steps",
+            "sla_clocks",
+            "sla_policies",
+            "calendar_days",
+            "calendars",
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
-        for (table, column) in [("tickets", "tier"), ("tickets", "pauses"), ("projects", "calendar_id")] {
-            manager.alter_table(Table::alter().table(table).drop_column(column).to_owned()).await?;
+        for (table, column) in [
+            ("tickets", "tier"),
+            ("tickets", "pauses"),
+            ("projects", "calendar_id"),
+        ] {
+            manager
+                .alter_table(Table::alter().table(table).drop_column(column).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -14,8 +14,14 @@ impl MigrationName for Migration {
 }
 
 /// One column added per statement: SQLite alters a table one column at a time.
-async fn add(manager: &SchemaManager<'_>, table: &'static str, column: &mut ColumnDef) -> Result<(), DbErr> {
-    manager.alter_table(Table::alter().table(table).add_column(column).to_owned()).await
+async fn add(
+    manager: &SchemaManager<'_>,
+    table: &'static str,
+    column: &mut ColumnDef,
+) -> Result<(), DbErr> {
+    manager
+        .alter_table(Table::alter().table(table).add_column(column).to_owned())
+        .await
 }
 
 const TICKET_COLUMNS: [&str; 10] = [
@@ -34,19 +40,85 @@ const TICKET_COLUMNS: [&str; 10] = [
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let [policy, owner, attempts, result, followed_up_at, first_resolved_at, reopened_at, timeliness, attitude, adopted] =
-            TICKET_COLUMNS;
-        add(manager, "tickets", ColumnDef::new(policy).string_len(16).null()).await?;
-        add(manager, "tickets", ColumnDef::new(owner).string_len(36).null()).await?;
-        add(manager, "tickets", ColumnDef::new(attempts).integer().not_null().default(0)).await?;
-        add(manager, "tickets", ColumnDef::new(result).string_len(16).null()).await?;
-        add(manager, "tickets", ColumnDef::new(followed_up_at).timestamp_with_time_zone().null()).await?;
-        add(manager, "tickets", ColumnDef::new(first_resolved_at).timestamp_with_time_zone().null()).await?;
-        add(manager, "tickets", ColumnDef::new(reopened_at).timestamp_with_time_zone().null()).await?;
-        add(manager, "tickets", ColumnDef::new(timeliness).integer().null()).await?;
-        add(manager, "tickets", ColumnDef::new(attitude).integer().null()).await?;
+        let [
+            policy,
+            owner,
+            attempts,
+            result,
+            followed_up_at,
+            first_resolved_at,
+            reopened_at,
+            timeliness,
+            attitude,
+            adopted,
+        ] = TICKET_COLUMNS;
+        add(
+            manager,
+            "tickets",
+            ColumnDef::new(policy).string_len(16).null(),
+        )
+        .await?;
+        add(
+            manager,
+            "tickets",
+            ColumnDef::new(owner).string_len(36).null(),
+        )
+        .await?;
+        add(
+            manager,
+            "tickets",
+            ColumnDef::new(attempts).integer().not_null().default(0),
+        )
+        .await?;
+        add(
+            manager,
+            "tickets",
+            ColumnDef::new(result).string_len(16).null(),
+        )
+        .await?;
+        add(
+            manager,
+            "tickets",
+            ColumnDef::new(followed_up_at)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .await?;
+        add(
+            manager,
+            "tickets",
+            ColumnDef::new(first_resolved_at)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .await?;
+        add(
+            manager,
+            "tickets",
+            ColumnDef::new(reopened_at)
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .await?;
+        add(
+            manager,
+            "tickets",
+            ColumnDef::new(timeliness).integer().null(),
+        )
+        .await?;
+        add(
+            manager,
+            "tickets",
+            ColumnDef::new(attitude).integer().null(),
+        )
+        .await?;
         add(manager, "tickets", ColumnDef::new(adopted).boolean().null()).await?;
-        add(manager, "categories", ColumnDef::new("follow_up_policy").string_len(16).null()).await?;
+        add(
+            manager,
+            "categories",
+            ColumnDef::new("follow_up_policy").string_len(16).null(),
+        )
+        .await?;
         manager
             .create_index(
                 Index::create()
@@ -67,15 +139,32 @@ impl MigrationTrait for Migration {
                     // The resolve this link rates: a reopened ticket gets a new link.
                     .col(ColumnDef::new("round").integer().not_null())
                     .col(ColumnDef::new("phone").string_len(20).not_null())
-                    .col(ColumnDef::new("expires_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("expires_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new("used_at").timestamp_with_time_zone().null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("nonce"))
                     .foreign_key(&mut tenant_fk("rating_links", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(Index::create().name("ux_rating_links_nonce").table("rating_links").col("nonce").unique().to_owned()).await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ux_rating_links_nonce")
+                    .table("rating_links")
+                    .col("nonce")
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -91,11 +180,27 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["installation_secrets", "rating_links"] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
-        manager.alter_table(Table::alter().table("categories").drop_column("follow_up_policy").to_owned()).await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("categories")
+                    .drop_column("follow_up_policy")
+                    .to_owned(),
+            )
+            .await?;
         for column in TICKET_COLUMNS {
-            manager.alter_table(Table::alter().table("tickets").drop_column(column).to_owned()).await?;
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table("tickets")
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
         }
         Ok(())
     }

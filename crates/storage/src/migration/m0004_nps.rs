@@ -27,9 +27,17 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("tier").string_len(16).null())
                     .col(ColumnDef::new("question").string_len(200).not_null())
                     .col(ColumnDef::new("invited").integer().not_null())
-                    .col(ColumnDef::new("closes_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("closes_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new("created_by").string_len(36).not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut tenant_fk("nps_campaigns", "project_id", "projects"))
                     .to_owned(),
@@ -45,11 +53,24 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("phone").string_len(20).not_null())
                     .col(ColumnDef::new("used_at").timestamp_with_time_zone().null())
                     .primary_key(Index::create().col("company_id").col("nonce"))
-                    .foreign_key(&mut tenant_fk("nps_invitations", "campaign_id", "nps_campaigns"))
+                    .foreign_key(&mut tenant_fk(
+                        "nps_invitations",
+                        "campaign_id",
+                        "nps_campaigns",
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(Index::create().name("ux_nps_invitations_nonce").table("nps_invitations").col("nonce").unique().to_owned()).await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ux_nps_invitations_nonce")
+                    .table("nps_invitations")
+                    .col("nonce")
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -60,9 +81,17 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("project_id").string_len(36).not_null())
                     .col(ColumnDef::new("score").integer().not_null())
                     .col(ColumnDef::new("reason").text().null())
-                    .col(ColumnDef::new("answered_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("answered_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
-                    .foreign_key(&mut tenant_fk("nps_responses", "campaign_id", "nps_campaigns"))
+                    .foreign_key(&mut tenant_fk(
+                        "nps_responses",
+                        "campaign_id",
+                        "nps_campaigns",
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -82,7 +111,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["nps_responses", "nps_invitations", "nps_campaigns"] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

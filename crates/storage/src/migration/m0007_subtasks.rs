@@ -28,7 +28,11 @@ impl MigrationTrait for Migration {
                     // open or done.
                     .col(ColumnDef::new("status").string_len(16).not_null())
                     .col(ColumnDef::new("created_by").string_len(36).not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new("done_by").string_len(36).null())
                     .col(ColumnDef::new("done_at").timestamp_with_time_zone().null())
                     .col(ColumnDef::new("note").text().null())
@@ -38,18 +42,51 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("ix_subtasks_company_id_ticket_id").table("subtasks").col("company_id").col("ticket_id").to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_subtasks_company_id_ticket_id")
+                    .table("subtasks")
+                    .col("company_id")
+                    .col("ticket_id")
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("ix_subtasks_company_id_assignee_id").table("subtasks").col("company_id").col("assignee_id").to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_subtasks_company_id_assignee_id")
+                    .table("subtasks")
+                    .col("company_id")
+                    .col("assignee_id")
+                    .to_owned(),
+            )
             .await?;
         manager
-            .alter_table(Table::alter().table("tickets").add_column(ColumnDef::new("open_subtasks").integer().not_null().default(0)).to_owned())
+            .alter_table(
+                Table::alter()
+                    .table("tickets")
+                    .add_column(
+                        ColumnDef::new("open_subtasks")
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.alter_table(Table::alter().table("tickets").drop_column("open_subtasks").to_owned()).await?;
-        manager.drop_table(Table::drop().table("subtasks").to_owned()).await
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("tickets")
+                    .drop_column("open_subtasks")
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .drop_table(Table::drop().table("subtasks").to_owned())
+            .await
     }
 }

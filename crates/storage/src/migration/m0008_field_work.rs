@@ -27,7 +27,11 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("unit").string_len(20).not_null())
                     .col(ColumnDef::new("price_cents").big_integer().not_null())
                     .col(ColumnDef::new("active").boolean().not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut tenant_fk("price_items", "project_id", "projects"))
                     .to_owned(),
@@ -47,7 +51,12 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("unit_price_cents").big_integer().not_null())
                     .col(ColumnDef::new("quantity").integer().not_null())
                     .col(ColumnDef::new("amount_cents").big_integer().not_null())
-                    .primary_key(Index::create().col("company_id").col("ticket_id").col("line"))
+                    .primary_key(
+                        Index::create()
+                            .col("company_id")
+                            .col("ticket_id")
+                            .col("line"),
+                    )
                     .foreign_key(&mut tenant_fk("ticket_charges", "ticket_id", "tickets"))
                     .to_owned(),
             )
@@ -64,24 +73,60 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("width").integer().not_null())
                     .col(ColumnDef::new("height").integer().not_null())
                     .col(ColumnDef::new("uploaded_by").string_len(36).not_null())
-                    .col(ColumnDef::new("created_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("created_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .primary_key(Index::create().col("company_id").col("id"))
                     .foreign_key(&mut tenant_fk("photos", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(Index::create().name("ix_photos_company_id_ticket_id").table("photos").col("company_id").col("ticket_id").to_owned()).await?;
-        manager.alter_table(Table::alter().table("tickets").add_column(ColumnDef::new("charge_total_cents").big_integer().null()).to_owned()).await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_photos_company_id_ticket_id")
+                    .table("photos")
+                    .col("company_id")
+                    .col("ticket_id")
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("tickets")
+                    .add_column(ColumnDef::new("charge_total_cents").big_integer().null())
+                    .to_owned(),
+            )
+            .await?;
         // pending, accepted or disputed.
-        manager.alter_table(Table::alter().table("tickets").add_column(ColumnDef::new("charge_status").string_len(16).null()).to_owned()).await
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("tickets")
+                    .add_column(ColumnDef::new("charge_status").string_len(16).null())
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for column in ["charge_status", "charge_total_cents"] {
-            manager.alter_table(Table::alter().table("tickets").drop_column(column).to_owned()).await?;
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table("tickets")
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
         }
         for table in ["photos", "ticket_charges", "price_items"] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

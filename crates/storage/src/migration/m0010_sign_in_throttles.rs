@@ -18,10 +18,23 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table("sign_in_throttles")
-                    .col(ColumnDef::new("key").string_len(300).not_null().primary_key())
+                    .col(
+                        ColumnDef::new("key")
+                            .string_len(300)
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new("failures").integer().not_null())
-                    .col(ColumnDef::new("last_failure_at").timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new("blocked_until").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("last_failure_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new("blocked_until")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -31,7 +44,11 @@ impl MigrationTrait for Migration {
                     .table("sign_in_code_requests")
                     .col(ColumnDef::new("id").string_len(36).not_null().primary_key())
                     .col(ColumnDef::new("key").string_len(300).not_null())
-                    .col(ColumnDef::new("requested_at").timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new("requested_at")
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -65,7 +82,9 @@ impl MigrationTrait for Migration {
             .await?;
         // The lock on the account is gone: the throttle above replaces it.
         for column in ["failed_logins", "locked_until"] {
-            manager.alter_table(Table::alter().table("staff").drop_column(column).to_owned()).await?;
+            manager
+                .alter_table(Table::alter().table("staff").drop_column(column).to_owned())
+                .await?;
         }
         Ok(())
     }

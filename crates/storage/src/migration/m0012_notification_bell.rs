@@ -19,12 +19,21 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_index(
-                Index::create().name(INDEX).table("notifications").col("company_id").col("recipient_id").col("read_at").col("kind").to_owned(),
+                Index::create()
+                    .name(INDEX)
+                    .table("notifications")
+                    .col("company_id")
+                    .col("recipient_id")
+                    .col("read_at")
+                    .col("kind")
+                    .to_owned(),
             )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_index(Index::drop().name(INDEX).table("notifications").to_owned()).await
+        manager
+            .drop_index(Index::drop().name(INDEX).table("notifications").to_owned())
+            .await
     }
 }

@@ -17,7 +17,12 @@ mod m0012_notification_bell;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create().name(format!("fk_{table}_companies")).from_col("company_id").to_tbl("companies").to_col("id").to_owned()
+    ForeignKey::create()
+        .name(format!("fk_{table}_companies"))
+        .from_col("company_id")
+        .to_tbl("companies")
+        .to_col("id")
+        .to_owned()
 }
 
 /// A tenant table's reference to another row of the same company: the key pairs the company with
@@ -38,6 +43,19 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_sla::Migration), Box::new(m0003_closed_loop::Migration), Box::new(m0004_nps::Migration), Box::new(m0005_praise::Migration), Box::new(m0006_dispatch::Migration), Box::new(m0007_subtasks::Migration), Box::new(m0008_field_work::Migration), Box::new(m0009_incidents::Migration), Box::new(m0010_sign_in_throttles::Migration), Box::new(m0011_pilot_field::Migration), Box::new(m0012_notification_bell::Migration)]
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_sla::Migration),
+            Box::new(m0003_closed_loop::Migration),
+            Box::new(m0004_nps::Migration),
+            Box::new(m0005_praise::Migration),
+            Box::new(m0006_dispatch::Migration),
+            Box::new(m0007_subtasks::Migration),
+            Box::new(m0008_field_work::Migration),
+            Box::new(m0009_incidents::Migration),
+            Box::new(m0010_sign_in_throttles::Migration),
+            Box::new(m0011_pilot_field::Migration),
+            Box::new(m0012_notification_bell::Migration),
+        ]
     }
 }

@@ -6,7 +6,10 @@ use guanjia_domain::calendar::input::{HoursText, NewCalendar, hours_text};
 use guanjia_domain::calendar::{Calendar, Day, Exception, Span, WeeklyHours};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
 use serde_json::{Value, json};
 
 use super::context::bump_config;
@@ -26,7 +29,9 @@ pub(crate) fn hours_json(spans: &[Span]) -> Value {
 
 fn spans_of(value: &Value) -> Vec<Span> {
     let text: HoursText = serde_json::from_value(value.clone()).unwrap_or_default();
-    text.iter().filter_map(|[start, end]| Span::parse(start, end).ok()).collect()
+    text.iter()
+        .filter_map(|[start, end]| Span::parse(start, end).ok())
+        .collect()
 }
 
 pub(crate) fn weekly_of(value: &Value) -> WeeklyHours {
@@ -67,7 +72,12 @@ pub(crate) fn exception_of_json(value: &Value) -> Vec<Exception> {
 }
 
 pub(crate) fn exception_of(row: &calendar_day::Model) -> Exception {
-    Exception { date: row.date, is_workday: row.is_workday, hours: spans_of(&row.hours), name: row.name.clone() }
+    Exception {
+        date: row.date,
+        is_workday: row.is_workday,
+        hours: spans_of(&row.hours),
+        name: row.name.clone(),
+    }
 }
 
 fn day_row(company_id: &str, calendar_id: &str, e: &Exception) -> calendar_day::ActiveModel {
@@ -82,16 +92,31 @@ fn day_row(company_id: &str, calendar_id: &str, e: &Exception) -> calendar_day::
 }
 
 /// Inserts or replaces dated exceptions, in chunks the databases' parameter limits allow.
-async fn upsert_days(db: &impl ConnectionTrait, company_id: &str, calendar_id: &str, days: &[Exception]) -> Result<()> {
+async fn upsert_days(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    calendar_id: &str,
+    days: &[Exception],
+) -> Result<()> {
     for chunk in days.chunks(200) {
-        calendar_day::Entity::insert_many(chunk.iter().map(|e| day_row(company_id, calendar_id, e)))
-            .on_conflict(
-                OnConflict::columns([calendar_day::Column::CompanyId, calendar_day::Column::CalendarId, calendar_day::Column::Date])
-                    .update_columns([calendar_day::Column::IsWorkday, calendar_day::Column::Hours, calendar_day::Column::Name])
-                    .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await?;
+        calendar_day::Entity::insert_many(
+            chunk.iter().map(|e| day_row(company_id, calendar_id, e)),
+        )
+        .on_conflict(
+            OnConflict::columns([
+                calendar_day::Column::CompanyId,
+                calendar_day::Column::CalendarId,
+                calendar_day::Column::Date,
+            ])
+            .update_columns([
+                calendar_day::Column::IsWorkday,
+                calendar_day::Column::Hours,
+                calendar_day::Column::Name,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
     }
     Ok(())
 }
@@ -152,12 +177,23 @@ impl Store {
         Ok(Calendar {
             time_zone: chrono_tz::Asia::Shanghai,
             weekly: weekly_of(&row.weekly_hours),
-            exceptions: self.exceptions(who, id).await?.into_iter().map(|e| (e.date, e)).collect(),
+            exceptions: self
+                .exceptions(who, id)
+                .await?
+                .into_iter()
+                .map(|e| (e.date, e))
+                .collect(),
         })
     }
 
     /// Each day from `from` to `to` as the calendar resolves it.
-    pub async fn calendar_days(&self, who: &Principal, id: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<Day>> {
+    pub async fn calendar_days(
+        &self,
+        who: &Principal,
+        id: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Day>> {
         Ok(self.domain_calendar(who, id).await?.days(from, to))
     }
 
@@ -175,19 +211,41 @@ impl Store {
             .collect())
     }
 
-    pub async fn create_calendar(&self, who: &Principal, input: NewCalendar, now: DateTime<Utc>) -> Result<calendar::Model> {
+    pub async fn create_calendar(
+        &self,
+        who: &Principal,
+        input: NewCalendar,
+        now: DateTime<Utc>,
+    ) -> Result<calendar::Model> {
         require_admin(who)?;
         let txn = self.begin_write().await?;
-        let calendar = Calendar { time_zone: chrono_tz::Asia::Shanghai, weekly: input.weekly, exceptions: Default::default() };
-        let model = insert_calendar(&txn, &who.company_id, &input.name, None, &calendar, now).await?;
+        let calendar = Calendar {
+            time_zone: chrono_tz::Asia::Shanghai,
+            weekly: input.weekly,
+            exceptions: Default::default(),
+        };
+        let model =
+            insert_calendar(&txn, &who.company_id, &input.name, None, &calendar, now).await?;
         bump_config(&txn, &who.company_id).await?;
-        Audit::by(who, "calendar", &model.id, "create").record(&txn, json!({ "name": model.name, "weekly_hours": model.weekly_hours }), now).await?;
+        Audit::by(who, "calendar", &model.id, "create")
+            .record(
+                &txn,
+                json!({ "name": model.name, "weekly_hours": model.weekly_hours }),
+                now,
+            )
+            .await?;
         txn.commit().await?;
         Ok(model)
     }
 
     /// Renames a calendar or changes its weekly hours; open tickets' deadlines follow.
-    pub async fn update_calendar(&self, who: &Principal, id: &str, input: NewCalendar, now: DateTime<Utc>) -> Result<calendar::Model> {
+    pub async fn update_calendar(
+        &self,
+        who: &Principal,
+        id: &str,
+        input: NewCalendar,
+        now: DateTime<Utc>,
+    ) -> Result<calendar::Model> {
         require_admin(who)?;
         let current = self.calendar(who, id).await?;
         let txn = self.begin_write().await?;
@@ -197,7 +255,13 @@ impl Store {
         model.updated_at = Set(now);
         let updated = model.update(&txn).await.map_err(|e| taken_or(e, "name"))?;
         bump_config(&txn, &who.company_id).await?;
-        Audit::by(who, "calendar", id, "update").record(&txn, json!({ "name": updated.name, "weekly_hours": updated.weekly_hours }), now).await?;
+        Audit::by(who, "calendar", id, "update")
+            .record(
+                &txn,
+                json!({ "name": updated.name, "weekly_hours": updated.weekly_hours }),
+                now,
+            )
+            .await?;
         txn.commit().await?;
         self.recompute_clocks(&who.company_id, now).await?;
         Ok(updated)
@@ -205,7 +269,14 @@ impl Store {
 
     /// Adds or replaces dated exceptions (one day, or an imported file). With `replace`, the
     /// calendar's other exceptions are removed first. Returns how many days were written.
-    pub async fn put_calendar_days(&self, who: &Principal, id: &str, days: Vec<Exception>, replace: bool, now: DateTime<Utc>) -> Result<usize> {
+    pub async fn put_calendar_days(
+        &self,
+        who: &Principal,
+        id: &str,
+        days: Vec<Exception>,
+        replace: bool,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
         require_admin(who)?;
         self.calendar(who, id).await?;
         let txn = self.begin_write().await?;
@@ -219,43 +290,69 @@ impl Store {
         upsert_days(&txn, &who.company_id, id, &days).await?;
         bump_config(&txn, &who.company_id).await?;
         let dates: Vec<String> = days.iter().take(50).map(|d| d.date.to_string()).collect();
-        Audit::by(who, "calendar", id, if replace { "replace_days" } else { "put_days" })
-            .record(&txn, json!({ "count": days.len(), "dates": dates }), now)
-            .await?;
+        Audit::by(
+            who,
+            "calendar",
+            id,
+            if replace { "replace_days" } else { "put_days" },
+        )
+        .record(&txn, json!({ "count": days.len(), "dates": dates }), now)
+        .await?;
         txn.commit().await?;
         self.recompute_clocks(&who.company_id, now).await?;
         Ok(days.len())
     }
 
     /// Removes a dated exception: the day follows the weekly hours again.
-    pub async fn remove_calendar_day(&self, who: &Principal, id: &str, date: NaiveDate, now: DateTime<Utc>) -> Result<()> {
+    pub async fn remove_calendar_day(
+        &self,
+        who: &Principal,
+        id: &str,
+        date: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         require_admin(who)?;
         self.calendar(who, id).await?;
         let txn = self.begin_write().await?;
-        let removed = calendar_day::Entity::delete_by_id((who.company_id.clone(), id.to_owned(), date)).exec(&txn).await?;
+        let removed =
+            calendar_day::Entity::delete_by_id((who.company_id.clone(), id.to_owned(), date))
+                .exec(&txn)
+                .await?;
         if removed.rows_affected == 0 {
             return Err(StorageError::NotFound("calendar day"));
         }
         bump_config(&txn, &who.company_id).await?;
-        Audit::by(who, "calendar", id, "remove_day").record(&txn, json!({ "date": date }), now).await?;
+        Audit::by(who, "calendar", id, "remove_day")
+            .record(&txn, json!({ "date": date }), now)
+            .await?;
         txn.commit().await?;
         self.recompute_clocks(&who.company_id, now).await?;
         Ok(())
     }
 
     /// Gives a project its own calendar, or (None) the company's default again.
-    pub async fn set_project_calendar(&self, who: &Principal, project_id: &str, calendar_id: Option<String>, now: DateTime<Utc>) -> Result<project::Model> {
+    pub async fn set_project_calendar(
+        &self,
+        who: &Principal,
+        project_id: &str,
+        calendar_id: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<project::Model> {
         require_admin(who)?;
         let current = self.project(who, project_id).await?;
         if let Some(calendar_id) = &calendar_id {
-            self.calendar(who, calendar_id).await.map_err(|_| StorageError::field("calendar_id", FieldErrorCode::UnknownReference))?;
+            self.calendar(who, calendar_id).await.map_err(|_| {
+                StorageError::field("calendar_id", FieldErrorCode::UnknownReference)
+            })?;
         }
         let txn = self.begin_write().await?;
         let mut model: project::ActiveModel = current.into();
         model.calendar_id = Set(calendar_id.clone());
         let updated = model.update(&txn).await?;
         bump_config(&txn, &who.company_id).await?;
-        Audit::by(who, "project", project_id, "set_calendar").record(&txn, json!({ "calendar_id": calendar_id }), now).await?;
+        Audit::by(who, "project", project_id, "set_calendar")
+            .record(&txn, json!({ "calendar_id": calendar_id }), now)
+            .await?;
         txn.commit().await?;
         self.recompute_clocks(&who.company_id, now).await?;
         Ok(updated)

@@ -5,14 +5,19 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use guanjia_domain::sla::{ClockName, ClockState, StepKind, assignment_timeout_step, auto_close_step, risk_step, steps};
+use guanjia_domain::sla::{
+    ClockName, ClockState, StepKind, assignment_timeout_step, auto_close_step, risk_step, steps,
+};
 use guanjia_domain::ticket::Status;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::context::{SlaContext, facts_of};
-use crate::dispatch::GRAB;
 use crate::db::Store;
+use crate::dispatch::GRAB;
 use crate::entity::{sla_clock, sla_step, ticket};
 use crate::error::Result;
 
@@ -29,7 +34,11 @@ pub(crate) const ASSIGNMENT: &str = "assignment";
 /// rectification (follow-up, rectification, the auto-close) carry the round, so that a step
 /// fired in an earlier round does not keep the same step of a later one from firing.
 pub(crate) fn step_clock(name: &str, restarts: bool, round: i32) -> String {
-    if restarts && round > 0 { format!("{name}#{round}") } else { name.to_owned() }
+    if restarts && round > 0 {
+        format!("{name}#{round}")
+    } else {
+        name.to_owned()
+    }
 }
 
 /// The clock name of a step's key.
@@ -42,8 +51,15 @@ const RECOMPUTE_BATCH: u64 = 500;
 
 /// Brings the stored clocks and steps of `tickets` in line with `ctx`, inside the caller's
 /// transaction. A step already fired is never touched, so it never fires twice.
-pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tickets: &[ticket::Model], now: DateTime<Utc>) -> Result<()> {
-    let Some(first) = tickets.first() else { return Ok(()) };
+pub(crate) async fn sync_clocks(
+    db: &impl ConnectionTrait,
+    ctx: &SlaContext,
+    tickets: &[ticket::Model],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Some(first) = tickets.first() else {
+        return Ok(());
+    };
     let company_id = first.company_id.clone();
     let ids: Vec<String> = tickets.iter().map(|t| t.id.clone()).collect();
     let stored_clocks = sla_clock::Entity::find()
@@ -56,8 +72,10 @@ pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tic
         .filter(sla_step::Column::TicketId.is_in(ids))
         .all(db)
         .await?;
-    let mut clocks_by_key: HashMap<(&str, &str), &sla_clock::Model> =
-        stored_clocks.iter().map(|c| ((c.ticket_id.as_str(), c.name.as_str()), c)).collect();
+    let mut clocks_by_key: HashMap<(&str, &str), &sla_clock::Model> = stored_clocks
+        .iter()
+        .map(|c| ((c.ticket_id.as_str(), c.name.as_str()), c))
+        .collect();
     let mut clock_rows = Vec::new();
     let mut new_steps = Vec::new();
     for t in tickets {
@@ -66,7 +84,10 @@ pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tic
         let mut waiting: HashSet<String> = HashSet::new();
         for tc in ctx.clocks(t, now) {
             let name = tc.clock.name.as_str();
-            let restarts = matches!(tc.clock.name, ClockName::FollowUp | ClockName::Rectification);
+            let restarts = matches!(
+                tc.clock.name,
+                ClockName::FollowUp | ClockName::Rectification
+            );
             let key = step_clock(name, restarts, t.reopen_count);
             let policy = ctx.policy(&tc.policy_id);
             let calendar = ctx.calendar(&tc.calendar_id, &t.project_id);
@@ -74,7 +95,9 @@ pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tic
             if let (Some(policy), Some(calendar)) = (policy, calendar) {
                 for step in steps(&tc.clock, &policy.spec, calendar) {
                     if matches!(step.kind, StepKind::Warning { .. }) {
-                        warn_at = Some(warn_at.map_or(step.fire_at, |w: DateTime<Utc>| w.min(step.fire_at)));
+                        warn_at = Some(
+                            warn_at.map_or(step.fire_at, |w: DateTime<Utc>| w.min(step.fire_at)),
+                        );
                     }
                     wanted.insert((key.clone(), step.kind.key()), Some(step.fire_at));
                 }
@@ -105,15 +128,27 @@ pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tic
         }
         if let Some((traits, facts)) = facts_of(t) {
             if let Some(close) = auto_close_step(&facts, ctx.auto_close_days) {
-                wanted.insert((step_clock(LOOP, true, t.reopen_count), close.kind.key()), Some(close.fire_at));
+                wanted.insert(
+                    (step_clock(LOOP, true, t.reopen_count), close.kind.key()),
+                    Some(close.fire_at),
+                );
             }
             // One acceptance window per assignee: a job handed on gets a fresh one.
-            if let (Some(assignee), Some(timeout)) = (&t.assignee_id, assignment_timeout_step(facts.status, traits.urgency, t.dispatched_at)) {
-                wanted.insert((format!("{ASSIGNMENT}#{assignee}"), timeout.kind.key()), Some(timeout.fire_at));
+            if let (Some(assignee), Some(timeout)) = (
+                &t.assignee_id,
+                assignment_timeout_step(facts.status, traits.urgency, t.dispatched_at),
+            ) {
+                wanted.insert(
+                    (format!("{ASSIGNMENT}#{assignee}"), timeout.kind.key()),
+                    Some(timeout.fire_at),
+                );
             }
         }
         // Stored steps: fired ones stay as they are; the rest move, wait, or go.
-        let mine: Vec<&sla_step::Model> = stored_steps.iter().filter(|s| s.ticket_id == t.id).collect();
+        let mine: Vec<&sla_step::Model> = stored_steps
+            .iter()
+            .filter(|s| s.ticket_id == t.id)
+            .collect();
         for s in mine {
             let key = (s.clock.clone(), s.step.clone());
             let want = wanted.remove(&key);
@@ -137,7 +172,14 @@ pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tic
                     m.update(db).await?;
                 }
                 None => {
-                    sla_step::Entity::delete_by_id((s.company_id.clone(), s.ticket_id.clone(), s.clock.clone(), s.step.clone())).exec(db).await?;
+                    sla_step::Entity::delete_by_id((
+                        s.company_id.clone(),
+                        s.ticket_id.clone(),
+                        s.clock.clone(),
+                        s.step.clone(),
+                    ))
+                    .exec(db)
+                    .await?;
                 }
             }
         }
@@ -156,30 +198,42 @@ pub(crate) async fn sync_clocks(db: &impl ConnectionTrait, ctx: &SlaContext, tic
     }
     // Clocks the tickets no longer have (a reopened ticket's follow-up clock).
     for gone in clocks_by_key.into_values() {
-        sla_clock::Entity::delete_by_id((gone.company_id.clone(), gone.ticket_id.clone(), gone.name.clone())).exec(db).await?;
+        sla_clock::Entity::delete_by_id((
+            gone.company_id.clone(),
+            gone.ticket_id.clone(),
+            gone.name.clone(),
+        ))
+        .exec(db)
+        .await?;
     }
     for chunk in clock_rows.chunks(300) {
         let rows = chunk.iter().cloned().map(sla_clock::ActiveModel::from);
         sla_clock::Entity::insert_many(rows)
             .on_conflict(
-                OnConflict::columns([sla_clock::Column::CompanyId, sla_clock::Column::TicketId, sla_clock::Column::Name])
-                    .update_columns([
-                        sla_clock::Column::PolicyId,
-                        sla_clock::Column::CalendarId,
-                        sla_clock::Column::Target,
-                        sla_clock::Column::StartedAt,
-                        sla_clock::Column::DueAt,
-                        sla_clock::Column::WarnAt,
-                        sla_clock::Column::State,
-                        sla_clock::Column::FinishedAt,
-                    ])
-                    .to_owned(),
+                OnConflict::columns([
+                    sla_clock::Column::CompanyId,
+                    sla_clock::Column::TicketId,
+                    sla_clock::Column::Name,
+                ])
+                .update_columns([
+                    sla_clock::Column::PolicyId,
+                    sla_clock::Column::CalendarId,
+                    sla_clock::Column::Target,
+                    sla_clock::Column::StartedAt,
+                    sla_clock::Column::DueAt,
+                    sla_clock::Column::WarnAt,
+                    sla_clock::Column::State,
+                    sla_clock::Column::FinishedAt,
+                ])
+                .to_owned(),
             )
             .exec_without_returning(db)
             .await?;
     }
     for chunk in new_steps.chunks(300) {
-        sla_step::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(db).await?;
+        sla_step::Entity::insert_many(chunk.iter().cloned())
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(())
 }
@@ -189,7 +243,11 @@ impl Store {
     /// a policy, calendar or project calendar changed. Returns how many tickets were visited.
     pub async fn recompute_clocks(&self, company_id: &str, now: DateTime<Utc>) -> Result<u64> {
         let ctx = self.sla_context(company_id).await?;
-        let open: Vec<&str> = Status::ALL.iter().filter(|s| !s.is_final()).map(|s| s.as_str()).collect();
+        let open: Vec<&str> = Status::ALL
+            .iter()
+            .filter(|s| !s.is_final())
+            .map(|s| s.as_str())
+            .collect();
         let mut after = String::new();
         let mut visited = 0;
         loop {

@@ -10,17 +10,19 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use guanjia_domain::calendar::{Calendar, Exception, WeeklyHours};
 use guanjia_domain::resident::ServiceTier;
-use guanjia_domain::sla::{Clock, ClockFacts, ClockName, Pause, Policy, Target, TicketTraits, choose, clock};
+use guanjia_domain::sla::{
+    Clock, ClockFacts, ClockName, Pause, Policy, Target, TicketTraits, choose, clock,
+};
 use guanjia_domain::ticket::Status;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::calendars::{exception_of, weekly_of};
 use super::policies::policy_of;
 use crate::db::Store;
-use crate::tickets::follow_up_policy_of;
 use crate::entity::{calendar, calendar_day, project, sla_policy, ticket};
 use crate::error::Result;
 use crate::support::next_counter;
+use crate::tickets::follow_up_policy_of;
 use crate::versioned::{VersionedCache, version_of};
 
 /// The counter bumped by every change that moves deadlines.
@@ -30,7 +32,9 @@ pub(crate) const CONFIG_VERSION: &str = "sla_config";
 /// change of what [`SlaContext::load`] reads (policies, calendars and their days, projects and
 /// their calendars) calls this in its own transaction, or the change stays invisible to clocks.
 pub(crate) async fn bump_config(db: &impl ConnectionTrait, company_id: &str) -> Result<()> {
-    next_counter(db, company_id, CONFIG_VERSION).await.map(|_| ())
+    next_counter(db, company_id, CONFIG_VERSION)
+        .await
+        .map(|_| ())
 }
 
 /// The calendar of the company's default, used by projects that name none.
@@ -61,7 +65,11 @@ pub struct SlaContext {
 }
 
 impl SlaContext {
-    pub(crate) async fn load(db: &impl ConnectionTrait, company_id: &str, auto_close_days: u32) -> Result<Self> {
+    pub(crate) async fn load(
+        db: &impl ConnectionTrait,
+        company_id: &str,
+        auto_close_days: u32,
+    ) -> Result<Self> {
         let policies = sla_policy::Entity::find()
             .filter(sla_policy::Column::CompanyId.eq(company_id))
             .order_by_asc(sla_policy::Column::CreatedAt)
@@ -76,38 +84,85 @@ impl SlaContext {
             .all(db)
             .await?
             .into_iter()
-            .map(|p| (p.id, (p.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai), p.calendar_id)))
+            .map(|p| {
+                (
+                    p.id,
+                    (
+                        p.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai),
+                        p.calendar_id,
+                    ),
+                )
+            })
             .collect();
-        let rows = calendar::Entity::find().filter(calendar::Column::CompanyId.eq(company_id)).all(db).await?;
-        let days = calendar_day::Entity::find().filter(calendar_day::Column::CompanyId.eq(company_id)).all(db).await?;
+        let rows = calendar::Entity::find()
+            .filter(calendar::Column::CompanyId.eq(company_id))
+            .all(db)
+            .await?;
+        let days = calendar_day::Entity::find()
+            .filter(calendar_day::Column::CompanyId.eq(company_id))
+            .all(db)
+            .await?;
         let mut zones: Vec<Tz> = projects.values().map(|(tz, _)| *tz).collect();
         zones.sort_by_key(|tz| tz.name());
         zones.dedup();
         let mut calendars = HashMap::new();
         for row in &rows {
-            let exceptions: Vec<Exception> = days.iter().filter(|d| d.calendar_id == row.id).map(exception_of).collect();
+            let exceptions: Vec<Exception> = days
+                .iter()
+                .filter(|d| d.calendar_id == row.id)
+                .map(exception_of)
+                .collect();
             let weekly = weekly_of(&row.weekly_hours);
             for &zone in &zones {
-                calendars.insert((row.id.clone(), zone), build(zone, weekly.clone(), &exceptions));
+                calendars.insert(
+                    (row.id.clone(), zone),
+                    build(zone, weekly.clone(), &exceptions),
+                );
             }
         }
-        let default_calendar_id = rows.iter().find(|c| c.preset.as_deref() == Some(DEFAULT_PRESET)).map(|c| c.id.clone());
-        let calendar_names = rows.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
-        Ok(SlaContext { policies, calendars, default_calendar_id, calendar_names, projects, auto_close_days })
+        let default_calendar_id = rows
+            .iter()
+            .find(|c| c.preset.as_deref() == Some(DEFAULT_PRESET))
+            .map(|c| c.id.clone());
+        let calendar_names = rows
+            .iter()
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect();
+        Ok(SlaContext {
+            policies,
+            calendars,
+            default_calendar_id,
+            calendar_names,
+            projects,
+            auto_close_days,
+        })
     }
 
     /// Every clock the ticket has now, each from its own policy and calendar.
     pub fn clocks(&self, t: &ticket::Model, now: DateTime<Utc>) -> Vec<TicketClock> {
-        let Some((traits, facts)) = facts_of(t) else { return Vec::new() };
-        ClockName::ALL.iter().filter_map(|&name| self.clock_of(name, &traits, &facts, now)).collect()
+        let Some((traits, facts)) = facts_of(t) else {
+            return Vec::new();
+        };
+        ClockName::ALL
+            .iter()
+            .filter_map(|&name| self.clock_of(name, &traits, &facts, now))
+            .collect()
     }
 
     /// The deadlines a ticket with `traits` reported at `start` would get (the follow-up and
     /// rectification clocks as if resolved, or reopened, at `start`): how an admin checks a policy.
     pub fn simulate(&self, traits: &TicketTraits, start: DateTime<Utc>) -> Vec<TicketClock> {
         let open = ClockFacts::reported(traits.kind, start);
-        let resolved = ClockFacts { status: Status::Resolved, resolved_at: Some(start), ..open.clone() };
-        let reopened = ClockFacts { status: Status::Reopened, reopened_at: Some(start), ..open.clone() };
+        let resolved = ClockFacts {
+            status: Status::Resolved,
+            resolved_at: Some(start),
+            ..open.clone()
+        };
+        let reopened = ClockFacts {
+            status: Status::Reopened,
+            reopened_at: Some(start),
+            ..open.clone()
+        };
         ClockName::ALL
             .iter()
             .filter_map(|&name| {
@@ -121,13 +176,29 @@ impl SlaContext {
             .collect()
     }
 
-    fn clock_of(&self, name: ClockName, traits: &TicketTraits, facts: &ClockFacts, now: DateTime<Utc>) -> Option<TicketClock> {
+    fn clock_of(
+        &self,
+        name: ClockName,
+        traits: &TicketTraits,
+        facts: &ClockFacts,
+        now: DateTime<Utc>,
+    ) -> Option<TicketClock> {
         let (zone, project_calendar) = self.projects.get(&traits.project_id)?;
         let (policy, target) = choose(&self.policies, traits, name)?;
-        let calendar_id = policy.spec.calendar_id.clone().or_else(|| project_calendar.clone()).or_else(|| self.default_calendar_id.clone())?;
+        let calendar_id = policy
+            .spec
+            .calendar_id
+            .clone()
+            .or_else(|| project_calendar.clone())
+            .or_else(|| self.default_calendar_id.clone())?;
         let calendar = self.calendars.get(&(calendar_id.clone(), *zone))?;
         let clock = clock(name, facts, target, calendar, now)?;
-        Some(TicketClock { clock, policy_id: policy.id.clone(), calendar_id, target })
+        Some(TicketClock {
+            clock,
+            policy_id: policy.id.clone(),
+            calendar_id,
+            target,
+        })
     }
 
     pub fn policy(&self, id: &str) -> Option<&Policy> {
@@ -146,7 +217,11 @@ impl SlaContext {
 }
 
 fn build(time_zone: Tz, weekly: WeeklyHours, exceptions: &[Exception]) -> Calendar {
-    Calendar { time_zone, weekly, exceptions: exceptions.iter().map(|e| (e.date, e.clone())).collect() }
+    Calendar {
+        time_zone,
+        weekly,
+        exceptions: exceptions.iter().map(|e| (e.date, e.clone())).collect(),
+    }
 }
 
 /// The policy-matching traits and clock facts of a stored ticket; None for a row the domain
@@ -158,9 +233,17 @@ pub(crate) fn facts_of(t: &ticket::Model) -> Option<(TicketTraits, ClockFacts)> 
         kind,
         category: t.category.clone(),
         urgency: t.urgency.parse().ok()?,
-        tier: t.tier.as_deref().and_then(|s| s.parse().ok()).unwrap_or(ServiceTier::Basic),
+        tier: t
+            .tier
+            .as_deref()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(ServiceTier::Basic),
     };
-    let pauses: Vec<Pause> = t.pauses.clone().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default();
+    let pauses: Vec<Pause> = t
+        .pauses
+        .clone()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
     let facts = ClockFacts {
         kind,
         status: t.status.parse().ok()?,
@@ -181,7 +264,9 @@ pub(crate) fn facts_of(t: &ticket::Model) -> Option<(TicketTraits, ClockFacts)> 
 impl Store {
     /// The company's SLA configuration, shared until it changes.
     pub async fn sla_context(&self, company_id: &str) -> Result<Arc<SlaContext>> {
-        self.sla_cache.get(&self.db, company_id, self.loop_rules.auto_close_days).await
+        self.sla_cache
+            .get(&self.db, company_id, self.loop_rules.auto_close_days)
+            .await
     }
 }
 
@@ -191,7 +276,12 @@ pub(crate) struct ContextCache(VersionedCache<SlaContext>);
 
 impl ContextCache {
     /// The company's context, loaded again only when its configuration version moved.
-    pub(crate) async fn get(&self, db: &impl ConnectionTrait, company_id: &str, auto_close_days: u32) -> Result<Arc<SlaContext>> {
+    pub(crate) async fn get(
+        &self,
+        db: &impl ConnectionTrait,
+        company_id: &str,
+        auto_close_days: u32,
+    ) -> Result<Arc<SlaContext>> {
         let version = version_of(db, company_id, CONFIG_VERSION).await?;
         if let Some(found) = self.0.fresh(company_id, version)
             && found.auto_close_days == auto_close_days

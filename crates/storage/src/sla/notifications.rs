@@ -36,11 +36,18 @@ impl Store {
             .one(&self.db)
             .await?;
         let (all, jobs) = counts.unwrap_or_default();
-        Ok(Unread { all: u64::try_from(all).unwrap_or_default(), new_jobs: u64::try_from(jobs.unwrap_or_default()).unwrap_or_default() })
+        Ok(Unread {
+            all: u64::try_from(all).unwrap_or_default(),
+            new_jobs: u64::try_from(jobs.unwrap_or_default()).unwrap_or_default(),
+        })
     }
 
     /// Marks every unread notification of the caller read; answers how many it marked.
-    pub async fn mark_all_notifications_read(&self, who: &Principal, now: DateTime<Utc>) -> Result<u64> {
+    pub async fn mark_all_notifications_read(
+        &self,
+        who: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
         let done = notification::Entity::update_many()
             .col_expr(notification::Column::ReadAt, Expr::value(now))
             .filter(notification::Column::CompanyId.eq(&who.company_id))
@@ -52,7 +59,12 @@ impl Store {
     }
 
     /// The caller's notifications, newest first; `unread` keeps only those not yet read.
-    pub async fn notifications(&self, who: &Principal, unread: bool, page: PageRequest) -> Result<Page<notification::Model>> {
+    pub async fn notifications(
+        &self,
+        who: &Principal,
+        unread: bool,
+        page: PageRequest,
+    ) -> Result<Page<notification::Model>> {
         let mut query = notification::Entity::find()
             .filter(notification::Column::CompanyId.eq(&who.company_id))
             .filter(notification::Column::RecipientId.eq(&who.id));
@@ -71,9 +83,20 @@ impl Store {
     }
 
     /// Marks one of the caller's notifications read; reading it again changes nothing.
-    pub async fn mark_notification_read(&self, who: &Principal, id: &str, now: DateTime<Utc>) -> Result<notification::Model> {
-        let find = || notification::Entity::find_by_id((who.company_id.clone(), id.to_owned())).filter(notification::Column::RecipientId.eq(&who.id));
-        find().one(&self.db).await?.ok_or(StorageError::NotFound("notification"))?;
+    pub async fn mark_notification_read(
+        &self,
+        who: &Principal,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<notification::Model> {
+        let find = || {
+            notification::Entity::find_by_id((who.company_id.clone(), id.to_owned()))
+                .filter(notification::Column::RecipientId.eq(&who.id))
+        };
+        find()
+            .one(&self.db)
+            .await?
+            .ok_or(StorageError::NotFound("notification"))?;
         notification::Entity::update_many()
             .col_expr(notification::Column::ReadAt, Expr::value(now))
             .filter(notification::Column::CompanyId.eq(&who.company_id))
@@ -81,6 +104,9 @@ impl Store {
             .filter(notification::Column::ReadAt.is_null())
             .exec(&self.db)
             .await?;
-        find().one(&self.db).await?.ok_or(StorageError::NotFound("notification"))
+        find()
+            .one(&self.db)
+            .await?
+            .ok_or(StorageError::NotFound("notification"))
     }
 }

@@ -2,9 +2,15 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::calendar::Calendar;
-use guanjia_domain::sla::{Criteria, Policy, PolicySpec, TicketTraits, default_policies, first_response_default, former_standard_default, standard_default_now};
+use guanjia_domain::sla::{
+    Criteria, Policy, PolicySpec, TicketTraits, default_policies, first_response_default,
+    former_standard_default, standard_default_now,
+};
 use guanjia_domain::validation::FieldErrorCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder,
+};
 use serde_json::json;
 
 use super::calendars::{ALWAYS_OPEN, CHINA_MAINLAND, insert_calendar};
@@ -60,7 +66,12 @@ fn fill(model: &mut sla_policy::ActiveModel, spec: &PolicySpec) {
     model.active = Set(spec.active);
 }
 
-async fn insert_policy(db: &impl ConnectionTrait, company_id: &str, spec: &PolicySpec, now: DateTime<Utc>) -> Result<sla_policy::Model> {
+async fn insert_policy(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    spec: &PolicySpec,
+    now: DateTime<Utc>,
+) -> Result<sla_policy::Model> {
     let mut model = sla_policy::ActiveModel {
         company_id: Set(company_id.to_owned()),
         id: Set(new_id()),
@@ -74,17 +85,46 @@ async fn insert_policy(db: &impl ConnectionTrait, company_id: &str, spec: &Polic
 
 /// Seeds a company's calendars (the State Council's holidays, and 24×7) and default policies,
 /// once, inside the caller's transaction.
-pub(crate) async fn seed_sla(db: &impl ConnectionTrait, company_id: &str, now: DateTime<Utc>) -> Result<()> {
-    let has = calendar::Entity::find().filter(calendar::Column::CompanyId.eq(company_id)).count(db).await?;
+pub(crate) async fn seed_sla(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let has = calendar::Entity::find()
+        .filter(calendar::Column::CompanyId.eq(company_id))
+        .count(db)
+        .await?;
     if has > 0 {
         return Ok(());
     }
     let zone = chrono_tz::Asia::Shanghai;
-    insert_calendar(db, company_id, CHINA_MAINLAND.0, Some(CHINA_MAINLAND.1), &Calendar::china_mainland(zone), now).await?;
-    let always = insert_calendar(db, company_id, ALWAYS_OPEN.0, Some(ALWAYS_OPEN.1), &Calendar::always_open(zone), now).await?;
+    insert_calendar(
+        db,
+        company_id,
+        CHINA_MAINLAND.0,
+        Some(CHINA_MAINLAND.1),
+        &Calendar::china_mainland(zone),
+        now,
+    )
+    .await?;
+    let always = insert_calendar(
+        db,
+        company_id,
+        ALWAYS_OPEN.0,
+        Some(ALWAYS_OPEN.1),
+        &Calendar::always_open(zone),
+        now,
+    )
+    .await?;
     // Distinct creation times keep the defaults' documented tie-break order.
     for (i, spec) in default_policies(&always.id).iter().enumerate() {
-        insert_policy(db, company_id, spec, now + chrono::Duration::microseconds(i as i64)).await?;
+        insert_policy(
+            db,
+            company_id,
+            spec,
+            now + chrono::Duration::microseconds(i as i64),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -94,26 +134,60 @@ pub(crate) async fn seed_sla(db: &impl ConnectionTrait, company_id: &str, now: D
 /// loses its first response, and a round-the-clock first-response policy takes its place in the
 /// tie-break order. A policy an admin changed is left alone. Returns whether it moved; a second
 /// run finds nothing to move.
-pub(crate) async fn move_first_response_default(db: &impl ConnectionTrait, company_id: &str, now: DateTime<Utc>) -> Result<bool> {
-    let rows = sla_policy::Entity::find().filter(sla_policy::Column::CompanyId.eq(company_id)).all(db).await?;
+pub(crate) async fn move_first_response_default(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let rows = sla_policy::Entity::find()
+        .filter(sla_policy::Column::CompanyId.eq(company_id))
+        .all(db)
+        .await?;
     let former = former_standard_default();
-    let Some(standard) = rows.into_iter().find(|row| policy_of(row).is_some_and(|p| p.spec == former)) else { return Ok(false) };
+    let Some(standard) = rows
+        .into_iter()
+        .find(|row| policy_of(row).is_some_and(|p| p.spec == former))
+    else {
+        return Ok(false);
+    };
     let always_open = calendar::Entity::find()
         .filter(calendar::Column::CompanyId.eq(company_id))
         .filter(calendar::Column::Preset.eq(ALWAYS_OPEN.1))
         .one(db)
         .await?;
-    let Some(always_open) = always_open else { return Ok(false) };
+    let Some(always_open) = always_open else {
+        return Ok(false);
+    };
     let mut model: sla_policy::ActiveModel = standard.clone().into();
     fill(&mut model, &standard_default_now());
     model.updated_at = Set(now);
     model.update(db).await?;
     // The standard policy's creation time keeps the new one ahead of any catch-all an admin added.
-    let round_the_clock = insert_policy(db, company_id, &first_response_default(&always_open.id), standard.created_at).await?;
+    let round_the_clock = insert_policy(
+        db,
+        company_id,
+        &first_response_default(&always_open.id),
+        standard.created_at,
+    )
+    .await?;
     bump_config(db, company_id).await?;
-    let audit = |entity_id, action| Audit { company_id, actor: None, entity: "sla_policy", entity_id, action };
-    audit(&standard.id, "update").record(db, json!({ "targets": standard_default_now().targets }), now).await?;
-    audit(&round_the_clock.id, "create").record(db, audit_details(&round_the_clock), now).await?;
+    let audit = |entity_id, action| Audit {
+        company_id,
+        actor: None,
+        entity: "sla_policy",
+        entity_id,
+        action,
+    };
+    audit(&standard.id, "update")
+        .record(
+            db,
+            json!({ "targets": standard_default_now().targets }),
+            now,
+        )
+        .await?;
+    audit(&round_the_clock.id, "create")
+        .record(db, audit_details(&round_the_clock), now)
+        .await?;
     Ok(true)
 }
 
@@ -147,10 +221,14 @@ impl Store {
             project::Entity::find_by_id((who.company_id.clone(), project_id.clone()))
                 .one(&self.db)
                 .await?
-                .ok_or_else(|| StorageError::field("project_id", FieldErrorCode::UnknownReference))?;
+                .ok_or_else(|| {
+                    StorageError::field("project_id", FieldErrorCode::UnknownReference)
+                })?;
         }
         if let Some(calendar_id) = &spec.calendar_id {
-            self.calendar(who, calendar_id).await.map_err(|_| StorageError::field("calendar_id", FieldErrorCode::UnknownReference))?;
+            self.calendar(who, calendar_id).await.map_err(|_| {
+                StorageError::field("calendar_id", FieldErrorCode::UnknownReference)
+            })?;
         }
         if let Some(category) = &spec.criteria.category {
             self.active_category(&who.company_id, category).await?;
@@ -158,20 +236,33 @@ impl Store {
         Ok(())
     }
 
-    pub async fn create_sla_policy(&self, who: &Principal, spec: PolicySpec, now: DateTime<Utc>) -> Result<sla_policy::Model> {
+    pub async fn create_sla_policy(
+        &self,
+        who: &Principal,
+        spec: PolicySpec,
+        now: DateTime<Utc>,
+    ) -> Result<sla_policy::Model> {
         require_admin(who)?;
         self.check_policy_references(who, &spec).await?;
         let txn = self.begin_write().await?;
         let model = insert_policy(&txn, &who.company_id, &spec, now).await?;
         bump_config(&txn, &who.company_id).await?;
-        Audit::by(who, "sla_policy", &model.id, "create").record(&txn, audit_details(&model), now).await?;
+        Audit::by(who, "sla_policy", &model.id, "create")
+            .record(&txn, audit_details(&model), now)
+            .await?;
         txn.commit().await?;
         self.recompute_clocks(&who.company_id, now).await?;
         Ok(model)
     }
 
     /// Replaces a policy's rules (set `active` false to retire it); open tickets follow.
-    pub async fn update_sla_policy(&self, who: &Principal, id: &str, spec: PolicySpec, now: DateTime<Utc>) -> Result<sla_policy::Model> {
+    pub async fn update_sla_policy(
+        &self,
+        who: &Principal,
+        id: &str,
+        spec: PolicySpec,
+        now: DateTime<Utc>,
+    ) -> Result<sla_policy::Model> {
         require_admin(who)?;
         let current = self.sla_policy(who, id).await?;
         self.check_policy_references(who, &spec).await?;
@@ -181,7 +272,9 @@ impl Store {
         model.updated_at = Set(now);
         let updated = model.update(&txn).await?;
         bump_config(&txn, &who.company_id).await?;
-        Audit::by(who, "sla_policy", id, "update").record(&txn, audit_details(&updated), now).await?;
+        Audit::by(who, "sla_policy", id, "update")
+            .record(&txn, audit_details(&updated), now)
+            .await?;
         txn.commit().await?;
         self.recompute_clocks(&who.company_id, now).await?;
         Ok(updated)
@@ -199,11 +292,24 @@ fn audit_details(m: &sla_policy::Model) -> serde_json::Value {
 impl Store {
     /// The deadlines a ticket with `traits` reported at `start` would get, in a project the
     /// caller sees.
-    pub async fn simulate_deadlines(&self, who: &Principal, traits: &TicketTraits, start: DateTime<Utc>) -> Result<Vec<TicketClock>> {
+    pub async fn simulate_deadlines(
+        &self,
+        who: &Principal,
+        traits: &TicketTraits,
+        start: DateTime<Utc>,
+    ) -> Result<Vec<TicketClock>> {
         if !who.sees_project(&traits.project_id) {
-            return Err(StorageError::field("project_id", FieldErrorCode::UnknownReference));
+            return Err(StorageError::field(
+                "project_id",
+                FieldErrorCode::UnknownReference,
+            ));
         }
-        self.project(who, &traits.project_id).await.map_err(|_| StorageError::field("project_id", FieldErrorCode::UnknownReference))?;
-        Ok(self.sla_context(&who.company_id).await?.simulate(traits, start))
+        self.project(who, &traits.project_id)
+            .await
+            .map_err(|_| StorageError::field("project_id", FieldErrorCode::UnknownReference))?;
+        Ok(self
+            .sla_context(&who.company_id)
+            .await?
+            .simulate(traits, start))
     }
 }

@@ -22,17 +22,31 @@ impl Store {
         require_admin(who)?;
         let txn = self.begin_write().await?;
         let settled = sla_step::Entity::update_many()
-            .col_expr(sla_step::Column::FiredAt, Expr::col(sla_step::Column::FireAt))
-            .col_expr(sla_step::Column::FireAt, Expr::value(Option::<DateTime<Utc>>::None))
-            .col_expr(sla_step::Column::LeaseOwner, Expr::value(Option::<String>::None))
-            .col_expr(sla_step::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(
+                sla_step::Column::FiredAt,
+                Expr::col(sla_step::Column::FireAt),
+            )
+            .col_expr(
+                sla_step::Column::FireAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(
+                sla_step::Column::LeaseOwner,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                sla_step::Column::LeaseUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
             .filter(sla_step::Column::CompanyId.eq(&who.company_id))
             .filter(sla_step::Column::FiredAt.is_null())
             .filter(sla_step::Column::FireAt.lte(now))
             .exec(&txn)
             .await?
             .rows_affected;
-        Audit::by(who, "sla_steps", &who.company_id, "settle").record(&txn, json!({ "settled": settled, "due_by": now }), now).await?;
+        Audit::by(who, "sla_steps", &who.company_id, "settle")
+            .record(&txn, json!({ "settled": settled, "due_by": now }), now)
+            .await?;
         txn.commit().await?;
         Ok(settled)
     }

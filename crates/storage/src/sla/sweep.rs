@@ -9,11 +9,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 use guanjia_domain::dispatch::DispatchMode;
-use guanjia_domain::sla::{Audience, ClockName, EscalationStep, Reach, StepKind};
 use guanjia_domain::role::Role;
+use guanjia_domain::sla::{Audience, ClockName, EscalationStep, Reach, StepKind};
 use guanjia_domain::ticket::{Action, Status, Visibility};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, DbBackend,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde_json::json;
 
 use super::clocks::{RISK, clock_of_step};
@@ -21,8 +24,8 @@ use super::context::SlaContext;
 use crate::db::Store;
 use crate::dispatch::Plan;
 use crate::entity::{dispatch_offer, sla_clock, sla_step, ticket, ticket_event};
-use crate::notify::{audience_of, notify};
 use crate::error::{Result, StorageError};
+use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::support::new_id;
 
@@ -39,7 +42,8 @@ const TIMEOUT_NOTE: &str = "超时未接单，自动改派";
 
 const GRAB_NOTE: &str = "抢单超时无人接单，按待办最少派单";
 
-const AUTO_CLOSE_NOTE: &str = "回访期内未评价，系统自动关闭 (closed: not rated within the follow-up period)";
+const AUTO_CLOSE_NOTE: &str =
+    "回访期内未评价，系统自动关闭 (closed: not rated within the follow-up period)";
 
 impl Store {
     /// Claims up to `limit` due steps for `node` and fires them. Returns how many fired here.
@@ -54,9 +58,16 @@ impl Store {
         Ok(fired)
     }
 
-    async fn claim_steps(&self, node: &str, now: DateTime<Utc>, limit: u64) -> Result<Vec<sla_step::Model>> {
+    async fn claim_steps(
+        &self,
+        node: &str,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<sla_step::Model>> {
         let txn = self.begin_write().await?;
-        let free = Condition::any().add(sla_step::Column::LeaseUntil.is_null()).add(sla_step::Column::LeaseUntil.lt(now));
+        let free = Condition::any()
+            .add(sla_step::Column::LeaseUntil.is_null())
+            .add(sla_step::Column::LeaseUntil.lt(now));
         let mut query = sla_step::Entity::find()
             .filter(sla_step::Column::FireAt.lte(now))
             .filter(free)
@@ -84,21 +95,41 @@ impl Store {
     }
 
     /// Fires one claimed step, or does nothing if it moved, went, or fired elsewhere meanwhile.
-    async fn fire_step(&self, node: &str, step: &sla_step::Model, now: DateTime<Utc>) -> Result<bool> {
+    async fn fire_step(
+        &self,
+        node: &str,
+        step: &sla_step::Model,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
         // Everything read through the pool is read before the write transaction begins: waiting
         // for another connection while holding SQLite's write lock would freeze every writer.
         let ctx = self.sla_context(&step.company_id).await?;
         let replan = match StepKind::parse(&step.step) {
-            Some(StepKind::AssignmentTimeout) => self.plan_ahead(step, &[late_assignee(&step.clock)], None, now).await?,
-            Some(StepKind::GrabTimeout) => self.plan_ahead(step, &[], Some(DispatchMode::LeastLoad), now).await?,
+            Some(StepKind::AssignmentTimeout) => {
+                self.plan_ahead(step, &[late_assignee(&step.clock)], None, now)
+                    .await?
+            }
+            Some(StepKind::GrabTimeout) => {
+                self.plan_ahead(step, &[], Some(DispatchMode::LeastLoad), now)
+                    .await?
+            }
             _ => None,
         };
         let txn = self.begin_write().await?;
         let mine = sla_step::Entity::update_many()
             .col_expr(sla_step::Column::FiredAt, Expr::value(now))
-            .col_expr(sla_step::Column::FireAt, Expr::value(Option::<DateTime<Utc>>::None))
-            .col_expr(sla_step::Column::LeaseOwner, Expr::value(Option::<String>::None))
-            .col_expr(sla_step::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(
+                sla_step::Column::FireAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(
+                sla_step::Column::LeaseOwner,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                sla_step::Column::LeaseUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
             .filter(step_key(step))
             .filter(sla_step::Column::FiredAt.is_null())
             .filter(sla_step::Column::LeaseOwner.eq(node))
@@ -108,21 +139,33 @@ impl Store {
         if mine.rows_affected != 1 {
             return Ok(false);
         }
-        let mut find = ticket::Entity::find_by_id((step.company_id.clone(), step.ticket_id.clone()));
+        let mut find =
+            ticket::Entity::find_by_id((step.company_id.clone(), step.ticket_id.clone()));
         if self.backend() == DbBackend::Postgres {
             find = find.lock_exclusive();
         }
-        let Some(t) = find.one(&txn).await? else { return Ok(false) };
+        let Some(t) = find.one(&txn).await? else {
+            return Ok(false);
+        };
         let Some(kind) = StepKind::parse(&step.step) else {
             txn.commit().await?;
             return Ok(false);
         };
         let clock = clock_of_step(&step.clock).to_owned();
-        let clock_row = sla_clock::Entity::find_by_id((step.company_id.clone(), step.ticket_id.clone(), clock.clone())).one(&txn).await?;
+        let clock_row = sla_clock::Entity::find_by_id((
+            step.company_id.clone(),
+            step.ticket_id.clone(),
+            clock.clone(),
+        ))
+        .one(&txn)
+        .await?;
         let (notice, audience, level, role) = match kind {
             StepKind::Warning { .. } => (
                 "sla_warning",
-                Audience::Handlers { assignee_id: t.assignee_id.clone(), owner_id: t.first_contact_owner_id.clone() },
+                Audience::Handlers {
+                    assignee_id: t.assignee_id.clone(),
+                    owner_id: t.first_contact_owner_id.clone(),
+                },
                 None,
                 None,
             ),
@@ -131,19 +174,44 @@ impl Store {
                     .as_ref()
                     .and_then(|c| ctx.policy(&c.policy_id))
                     .and_then(|p| p.spec.escalation.iter().find(|r| r.level == level).copied())
-                    .unwrap_or(EscalationStep { level, after_minutes: 0, notify: Role::Supervisor, reach: Reach::Project });
-                let notice = if step.clock == RISK { "escalation_risk" } else { "sla_escalation" };
-                (notice, Audience::Rung { role: rung.notify, reach: rung.reach }, Some(level), Some(rung.notify))
+                    .unwrap_or(EscalationStep {
+                        level,
+                        after_minutes: 0,
+                        notify: Role::Supervisor,
+                        reach: Reach::Project,
+                    });
+                let notice = if step.clock == RISK {
+                    "escalation_risk"
+                } else {
+                    "sla_escalation"
+                };
+                (
+                    notice,
+                    Audience::Rung {
+                        role: rung.notify,
+                        reach: rung.reach,
+                    },
+                    Some(level),
+                    Some(rung.notify),
+                )
             }
             StepKind::AutoClose => return self.auto_close(txn, t, &ctx, now).await,
-            StepKind::AssignmentTimeout => return self.assignment_timed_out(txn, t, &step.clock, replan, &ctx, now).await,
+            StepKind::AssignmentTimeout => {
+                return self
+                    .assignment_timed_out(txn, t, &step.clock, replan, &ctx, now)
+                    .await;
+            }
             StepKind::GrabTimeout => return self.grab_timed_out(txn, t, replan, &ctx, now).await,
         };
         let to = audience_of(&txn, &t.company_id, &t.project_id, &audience).await?;
         let clock_name = clock.parse::<ClockName>().ok();
         // How far past due the clock is now, in the business time its badge counts.
         let late_seconds = clock_name
-            .and_then(|name| ctx.clocks(&t, now).into_iter().find(|tc| tc.clock.name == name))
+            .and_then(|name| {
+                ctx.clocks(&t, now)
+                    .into_iter()
+                    .find(|tc| tc.clock.name == name)
+            })
             .and_then(|tc| tc.clock.remaining)
             .map(|left| -left.num_seconds())
             .filter(|late| *late > 0);
@@ -195,10 +263,21 @@ impl Store {
 impl Store {
     /// Closes a resolved ticket nobody rated, as the system. A ticket that moved on meanwhile is
     /// left as it is; the step is spent either way.
-    async fn auto_close(&self, txn: DatabaseTransaction, t: ticket::Model, ctx: &SlaContext, now: DateTime<Utc>) -> Result<bool> {
+    async fn auto_close(
+        &self,
+        txn: DatabaseTransaction,
+        t: ticket::Model,
+        ctx: &SlaContext,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
         let system = Principal::system(&t.company_id, SCHEDULER);
-        let close = Action::Close { note: Some(AUTO_CLOSE_NOTE.to_owned()) };
-        match self.apply_in(&txn, &system, t, &close, false, ctx, now).await {
+        let close = Action::Close {
+            note: Some(AUTO_CLOSE_NOTE.to_owned()),
+        };
+        match self
+            .apply_in(&txn, &system, t, &close, false, ctx, now)
+            .await
+        {
             Ok(_) => {
                 txn.commit().await?;
                 Ok(true)
@@ -214,15 +293,25 @@ impl Store {
 
 /// Who let the acceptance window pass: the step's key is `assignment#STAFF_ID`.
 fn late_assignee(key: &str) -> String {
-    key.split_once('#').map(|(_, assignee)| assignee.to_owned()).unwrap_or_default()
+    key.split_once('#')
+        .map(|(_, assignee)| assignee.to_owned())
+        .unwrap_or_default()
 }
 
 impl Store {
     /// The dispatch a timed-out step will write, planned from the ticket as it is before the
     /// step's transaction begins (which checks again that the ticket still waits); None when the
     /// ticket is gone.
-    async fn plan_ahead(&self, step: &sla_step::Model, excluded: &[String], mode: Option<DispatchMode>, now: DateTime<Utc>) -> Result<Option<Plan>> {
-        let found = ticket::Entity::find_by_id((step.company_id.clone(), step.ticket_id.clone())).one(&self.db).await?;
+    async fn plan_ahead(
+        &self,
+        step: &sla_step::Model,
+        excluded: &[String],
+        mode: Option<DispatchMode>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Plan>> {
+        let found = ticket::Entity::find_by_id((step.company_id.clone(), step.ticket_id.clone()))
+            .one(&self.db)
+            .await?;
         match found {
             Some(t) => Ok(Some(self.plan_dispatch(&t, excluded, mode, now).await?)),
             None => Ok(None),
@@ -241,19 +330,40 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool> {
         let late = late_assignee(key);
-        let Some(mut plan) = plan.filter(|_| t.status == Status::Dispatched.as_str() && t.assignee_id.as_deref() == Some(late.as_str())) else {
+        let Some(mut plan) = plan.filter(|_| {
+            t.status == Status::Dispatched.as_str()
+                && t.assignee_id.as_deref() == Some(late.as_str())
+        }) else {
             txn.commit().await?;
             return Ok(false);
         };
         plan.explanation = format!("{TIMEOUT_NOTE}；{}", plan.explanation);
         let explanation = plan.explanation.clone();
         let system = Principal::system(&t.company_id, SCHEDULER);
-        let transfer = |assignee: String| Action::Transfer { assignee_id: Some(assignee), team_id: None, reason: explanation.clone() };
-        let (updated, _) = self.write_decision(&txn, &system, t, plan, transfer, ctx, now).await?;
-        let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
+        let transfer = |assignee: String| Action::Transfer {
+            assignee_id: Some(assignee),
+            team_id: None,
+            reason: explanation.clone(),
+        };
+        let (updated, _) = self
+            .write_decision(&txn, &system, t, plan, transfer, ctx, now)
+            .await?;
+        let supervisors = Audience::Rung {
+            role: Role::Supervisor,
+            reach: Reach::Project,
+        };
         let to = audience_of(&txn, &updated.company_id, &updated.project_id, &supervisors).await?;
-        let details = json!({ "ticket_number": updated.number, "late": late, "explanation": explanation });
-        notify(&txn, (&updated).into(), &to, "assignment_timeout", &details, now).await?;
+        let details =
+            json!({ "ticket_number": updated.number, "late": late, "explanation": explanation });
+        notify(
+            &txn,
+            (&updated).into(),
+            &to,
+            "assignment_timeout",
+            &details,
+            now,
+        )
+        .await?;
         txn.commit().await?;
         Ok(true)
     }
@@ -261,21 +371,34 @@ impl Store {
 
 impl Store {
     /// Nobody grabbed the offered job in time: the offers end and least load decides.
-    async fn grab_timed_out(&self, txn: DatabaseTransaction, t: ticket::Model, plan: Option<Plan>, ctx: &SlaContext, now: DateTime<Utc>) -> Result<bool> {
+    async fn grab_timed_out(
+        &self,
+        txn: DatabaseTransaction,
+        t: ticket::Model,
+        plan: Option<Plan>,
+        ctx: &SlaContext,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
         let offered = dispatch_offer::Entity::delete_many()
             .filter(dispatch_offer::Column::CompanyId.eq(&t.company_id))
             .filter(dispatch_offer::Column::TicketId.eq(&t.id))
             .exec(&txn)
             .await?;
-        let Some(mut plan) = plan.filter(|_| t.assignee_id.is_none() && offered.rows_affected > 0) else {
+        let Some(mut plan) = plan.filter(|_| t.assignee_id.is_none() && offered.rows_affected > 0)
+        else {
             txn.commit().await?;
             return Ok(false);
         };
         plan.explanation = format!("{GRAB_NOTE}；{}", plan.explanation);
         let note = plan.explanation.clone();
         let system = Principal::system(&t.company_id, SCHEDULER);
-        let dispatch = |assignee: String| Action::Dispatch { assignee_id: Some(assignee), team_id: None, note: Some(note.clone()) };
-        self.write_decision(&txn, &system, t, plan, dispatch, ctx, now).await?;
+        let dispatch = |assignee: String| Action::Dispatch {
+            assignee_id: Some(assignee),
+            team_id: None,
+            note: Some(note.clone()),
+        };
+        self.write_decision(&txn, &system, t, plan, dispatch, ctx, now)
+            .await?;
         txn.commit().await?;
         Ok(true)
     }

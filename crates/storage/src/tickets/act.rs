@@ -2,57 +2,90 @@
 //! timeline entry in one transaction.
 
 use chrono::{DateTime, Utc};
-use guanjia_domain::role::Role;
 use guanjia_domain::closed_loop::FollowUpPolicy;
+use guanjia_domain::dispatch::check_finish_photos;
+use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::ticket::{Action, ActionName, ActionRequest, Change, Lifecycle, Status};
 use guanjia_domain::validation::FieldErrorCode;
-use guanjia_domain::dispatch::check_finish_photos;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QuerySelect,
+};
 
 use super::visible_to;
 use crate::db::Store;
+use crate::dispatch::{PENDING, settle_bill, write_bill};
 use crate::entity::{category, dispatch_offer, photo, ticket, ticket_event};
 use crate::error::{Result, StorageError};
-use crate::principal::Principal;
 use crate::notify::{audience_of, notify};
-use crate::dispatch::{PENDING, settle_bill, write_bill};
+use crate::principal::Principal;
 use crate::sla::{SlaContext, sync_clocks};
 use crate::support::new_id;
 
 impl Store {
     /// Applies `action` to a ticket the principal can see, or changes nothing and says why not.
     /// The words it carries reach the resident only when the request says so (告知住户).
-    pub async fn act_on_ticket(&self, who: &Principal, ticket_id: &str, request: impl Into<ActionRequest>, now: DateTime<Utc>) -> Result<ticket::Model> {
-        let ActionRequest { action, tell_resident } = request.into();
+    pub async fn act_on_ticket(
+        &self,
+        who: &Principal,
+        ticket_id: &str,
+        request: impl Into<ActionRequest>,
+        now: DateTime<Utc>,
+    ) -> Result<ticket::Model> {
+        let ActionRequest {
+            action,
+            tell_resident,
+        } = request.into();
         action.validate()?;
         let ctx = self.sla_context(&who.company_id).await?;
         let txn = self.begin_write().await?;
-        let mut find = ticket::Entity::find().filter(visible_to(who)).filter(ticket::Column::Id.eq(ticket_id));
+        let mut find = ticket::Entity::find()
+            .filter(visible_to(who))
+            .filter(ticket::Column::Id.eq(ticket_id));
         // SQLite's IMMEDIATE transaction already holds the write lock; PostgreSQL locks the row.
         if self.backend() == DbBackend::Postgres {
             find = find.lock_exclusive();
         }
-        let current = find.one(&txn).await?.ok_or(StorageError::NotFound("ticket"))?;
-        if let Action::Dispatch { assignee_id, team_id, .. } | Action::Transfer { assignee_id, team_id, .. } = &action {
+        let current = find
+            .one(&txn)
+            .await?
+            .ok_or(StorageError::NotFound("ticket"))?;
+        if let Action::Dispatch {
+            assignee_id,
+            team_id,
+            ..
+        }
+        | Action::Transfer {
+            assignee_id,
+            team_id,
+            ..
+        } = &action
+        {
             if let Some(assignee_id) = assignee_id {
-                self.dispatchable(who, assignee_id, &current.project_id).await?;
+                self.dispatchable(who, assignee_id, &current.project_id)
+                    .await?;
             }
             if let Some(team_id) = team_id {
-                self.team_of_project(&who.company_id, team_id, &current.project_id).await?;
+                self.team_of_project(&who.company_id, team_id, &current.project_id)
+                    .await?;
             }
         }
         if let Action::LinkDuplicate { original_id } = &action {
             self.check_original(who, &current, original_id).await?;
         }
         let bill = match &action {
-            Action::Resolve { charges, .. } if !charges.is_empty() => Some(self.bill(&current, charges).await?),
+            Action::Resolve { charges, .. } if !charges.is_empty() => {
+                Some(self.bill(&current, charges).await?)
+            }
             _ => None,
         };
         if matches!(action, Action::Resolve { .. }) && who.role == Role::Technician {
             self.finish_has_its_photos(&txn, &current).await?;
         }
-        let mut updated = self.apply_in(&txn, who, current, &action, tell_resident, &ctx, now).await?;
+        let mut updated = self
+            .apply_in(&txn, who, current, &action, tell_resident, &ctx, now)
+            .await?;
         if let Some(bill) = bill {
             updated = write_bill(&txn, updated, bill, now).await?;
         }
@@ -78,8 +111,11 @@ impl Store {
         ctx: &SlaContext,
         now: DateTime<Utc>,
     ) -> Result<ticket::Model> {
-        let (updated, change) = self.apply_one(txn, who, current, action, tell_resident, ctx, now).await?;
-        self.follow_original(txn, who, &updated, &change, ctx, now).await?;
+        let (updated, change) = self
+            .apply_one(txn, who, current, action, tell_resident, ctx, now)
+            .await?;
+        self.follow_original(txn, who, &updated, &change, ctx, now)
+            .await?;
         Ok(updated)
     }
 
@@ -126,7 +162,10 @@ impl Store {
         model.on_site_at = Set(lifecycle.on_site_at);
         model.rated_at = Set(lifecycle.rated_at);
         model.chased_at = Set(lifecycle.chased_at);
-        if matches!(change.action, ActionName::Dispatch | ActionName::Transfer | ActionName::Grab) {
+        if matches!(
+            change.action,
+            ActionName::Dispatch | ActionName::Transfer | ActionName::Grab
+        ) {
             model.dispatched_at = Set(Some(now));
             // Someone has the job now: whatever was offered for grabbing is taken.
             dispatch_offer::Entity::delete_many()
@@ -138,13 +177,32 @@ impl Store {
         if resolved && lifecycle.follow_up_policy != FollowUpPolicy::Never {
             model.follow_up_owner_id = Set(self.follow_up_owner(txn, &current).await?);
         }
-        if let Action::Reclassify { kind, category, urgency, reason } = action {
-            self.reclassify(txn, who, &current, [kind, category, urgency], reason.as_deref(), &mut model, now).await?;
+        if let Action::Reclassify {
+            kind,
+            category,
+            urgency,
+            reason,
+        } = action
+        {
+            self.reclassify(
+                txn,
+                who,
+                &current,
+                [kind, category, urgency],
+                reason.as_deref(),
+                &mut model,
+                now,
+            )
+            .await?;
         }
         model.updated_at = Set(now);
         let updated = model.update(txn).await?;
         sync_clocks(txn, ctx, std::slice::from_ref(&updated), now).await?;
-        let details = serde_json::to_value(ActionRequest { action: action.clone(), tell_resident }).unwrap_or_default();
+        let details = serde_json::to_value(ActionRequest {
+            action: action.clone(),
+            tell_resident,
+        })
+        .unwrap_or_default();
         ticket_event::ActiveModel {
             company_id: Set(who.company_id.clone()),
             id: Set(new_id()),
@@ -163,36 +221,68 @@ impl Store {
         if resolved {
             self.send_rating_link(txn, &updated, now).await?;
         }
-        self.tell_owner(txn, who, &updated, change.action, now).await?;
+        self.tell_owner(txn, who, &updated, change.action, now)
+            .await?;
         tell_assignee(txn, who, &current, &updated, now).await?;
         if change.action == ActionName::FollowUp && change.to == Status::Reopened {
             // 整改: an unsatisfied resident is the supervisor's business at once.
-            let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
-            let to = audience_of(txn, &updated.company_id, &updated.project_id, &supervisors).await?;
+            let supervisors = Audience::Rung {
+                role: Role::Supervisor,
+                reach: Reach::Project,
+            };
+            let to =
+                audience_of(txn, &updated.company_id, &updated.project_id, &supervisors).await?;
             let details = serde_json::json!({ "ticket_number": updated.number, "satisfaction": updated.satisfaction });
             notify(txn, (&updated).into(), &to, "rectification", &details, now).await?;
         }
         let mut updated = updated;
-        updated.incident_id = self.incident_follows(txn, &current, &updated, action, &change, now).await?;
+        updated.incident_id = self
+            .incident_follows(txn, &current, &updated, action, &change, now)
+            .await?;
         Ok((updated, change))
     }
 
     /// 首问负责制: the first-contact owner hears of every step of the work on what they own;
     /// a returned job goes back to the dispatchers, and the supervisors hear of it.
-    async fn tell_owner(&self, txn: &DatabaseTransaction, who: &Principal, t: &ticket::Model, action: ActionName, now: DateTime<Utc>) -> Result<()> {
+    async fn tell_owner(
+        &self,
+        txn: &DatabaseTransaction,
+        who: &Principal,
+        t: &ticket::Model,
+        action: ActionName,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         use ActionName as A;
-        if !matches!(action, A::Dispatch | A::Transfer | A::Return | A::Accept | A::Arrive | A::Resolve | A::Chase) {
+        if !matches!(
+            action,
+            A::Dispatch | A::Transfer | A::Return | A::Accept | A::Arrive | A::Resolve | A::Chase
+        ) {
             return Ok(());
         }
         let details = serde_json::json!({ "ticket_number": t.number, "action": action.as_str(), "by": who.name });
         if action == A::Chase {
             return self.tell_chase(txn, t, &details, now).await;
         }
-        if let Some(owner) = t.first_contact_owner_id.as_ref().filter(|owner| **owner != who.id) {
-            notify(txn, t.into(), std::slice::from_ref(owner), "ticket_progress", &details, now).await?;
+        if let Some(owner) = t
+            .first_contact_owner_id
+            .as_ref()
+            .filter(|owner| **owner != who.id)
+        {
+            notify(
+                txn,
+                t.into(),
+                std::slice::from_ref(owner),
+                "ticket_progress",
+                &details,
+                now,
+            )
+            .await?;
         }
         if action == A::Return {
-            let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
+            let supervisors = Audience::Rung {
+                role: Role::Supervisor,
+                reach: Reach::Project,
+            };
             let to = audience_of(txn, &t.company_id, &t.project_id, &supervisors).await?;
             notify(txn, t.into(), &to, "dispatch_queued", &details, now).await?;
         }
@@ -200,32 +290,68 @@ impl Store {
     }
 
     /// A technician's finish shows the work with the photos its category asks for.
-    async fn finish_has_its_photos(&self, txn: &DatabaseTransaction, t: &ticket::Model) -> Result<()> {
-        let Some(code) = &t.category else { return Ok(()) };
-        let required = category::Entity::find_by_id((t.company_id.clone(), code.clone())).one(txn).await?.and_then(|c| c.min_photos).unwrap_or(0);
+    async fn finish_has_its_photos(
+        &self,
+        txn: &DatabaseTransaction,
+        t: &ticket::Model,
+    ) -> Result<()> {
+        let Some(code) = &t.category else {
+            return Ok(());
+        };
+        let required = category::Entity::find_by_id((t.company_id.clone(), code.clone()))
+            .one(txn)
+            .await?
+            .and_then(|c| c.min_photos)
+            .unwrap_or(0);
         if required == 0 {
             return Ok(());
         }
-        let have = photo::Entity::find().filter(photo::Column::CompanyId.eq(&t.company_id)).filter(photo::Column::TicketId.eq(&t.id)).count(txn).await?;
+        let have = photo::Entity::find()
+            .filter(photo::Column::CompanyId.eq(&t.company_id))
+            .filter(photo::Column::TicketId.eq(&t.id))
+            .count(txn)
+            .await?;
         Ok(check_finish_photos(required, have)?)
     }
 
     /// 催单: whoever owns the ticket and whoever holds the job hear the resident's chase; with
     /// nobody on it yet, the project's supervisors do.
-    async fn tell_chase(&self, txn: &DatabaseTransaction, t: &ticket::Model, details: &serde_json::Value, now: DateTime<Utc>) -> Result<()> {
-        let mut to: Vec<String> = t.first_contact_owner_id.iter().chain(t.assignee_id.iter()).cloned().collect();
+    async fn tell_chase(
+        &self,
+        txn: &DatabaseTransaction,
+        t: &ticket::Model,
+        details: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut to: Vec<String> = t
+            .first_contact_owner_id
+            .iter()
+            .chain(t.assignee_id.iter())
+            .cloned()
+            .collect();
         to.dedup();
         if to.is_empty() {
-            let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
+            let supervisors = Audience::Rung {
+                role: Role::Supervisor,
+                reach: Reach::Project,
+            };
             to = audience_of(txn, &t.company_id, &t.project_id, &supervisors).await?;
         }
         notify(txn, t.into(), &to, "chase", details, now).await
     }
 
     /// The ticket a duplicate points at must be another open original of the same project.
-    async fn check_original(&self, who: &Principal, duplicate: &ticket::Model, original_id: &str) -> Result<()> {
+    async fn check_original(
+        &self,
+        who: &Principal,
+        duplicate: &ticket::Model,
+        original_id: &str,
+    ) -> Result<()> {
         let field = |code| StorageError::field("original_id", code);
-        let original = self.ticket(who, original_id).await.map_err(|_| field(FieldErrorCode::UnknownReference))?;
+        let original = self
+            .ticket(who, original_id)
+            .await
+            .map_err(|_| field(FieldErrorCode::UnknownReference))?;
         let is_open = original.status.parse::<Status>().is_ok_and(Status::is_open);
         if original.id == duplicate.id || original.duplicate_of.is_some() || !is_open {
             return Err(field(FieldErrorCode::Invalid));
@@ -245,7 +371,10 @@ impl Store {
         let in_project = member.project_ids.iter().any(|p| p == project_id)
             || (member.project_ids.is_empty() && member.role().may_span_company());
         if !member.staff.active || !in_project || member.role() == Role::Resident {
-            return Err(StorageError::field("assignee_id", FieldErrorCode::UnknownReference));
+            return Err(StorageError::field(
+                "assignee_id",
+                FieldErrorCode::UnknownReference,
+            ));
         }
         Ok(())
     }
@@ -256,14 +385,21 @@ impl Store {
 pub fn allowed_actions(who: &Principal, t: &ticket::Model) -> Vec<ActionName> {
     let lifecycle = lifecycle_of(t);
     let actor = who.actor();
-    ActionName::ALL.iter().copied().filter(|&a| lifecycle.target(a, &actor).is_ok()).collect()
+    ActionName::ALL
+        .iter()
+        .copied()
+        .filter(|&a| lifecycle.target(a, &actor).is_ok())
+        .collect()
 }
 
 /// The state machine's view of a stored ticket.
 pub(crate) fn lifecycle_of(t: &ticket::Model) -> Lifecycle {
     let parse_status = |s: &str| s.parse::<Status>().unwrap_or(Status::New);
     Lifecycle {
-        kind: t.kind.parse().unwrap_or(guanjia_domain::taxonomy::Kind::Inquiry),
+        kind: t
+            .kind
+            .parse()
+            .unwrap_or(guanjia_domain::taxonomy::Kind::Inquiry),
         status: parse_status(&t.status),
         suspended_from: t.suspended_from.as_deref().map(parse_status),
         assignee_id: t.assignee_id.clone(),
@@ -278,7 +414,11 @@ pub(crate) fn lifecycle_of(t: &ticket::Model) -> Lifecycle {
         first_contact_owner_id: t.first_contact_owner_id.clone(),
         suspended_at: t.suspended_at,
         paused_seconds: t.paused_seconds,
-        pauses: t.pauses.clone().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default(),
+        pauses: t
+            .pauses
+            .clone()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default(),
         duplicate_of: t.duplicate_of.clone(),
         follow_up_policy: follow_up_policy_of(t),
         follow_up_attempts: t.follow_up_attempts,
@@ -299,17 +439,37 @@ pub(crate) fn lifecycle_of(t: &ticket::Model) -> Lifecycle {
 
 /// The follow-up policy a ticket was opened with (complaints are always followed up).
 pub fn follow_up_policy_of(t: &ticket::Model) -> FollowUpPolicy {
-    let kind = t.kind.parse().unwrap_or(guanjia_domain::taxonomy::Kind::Inquiry);
-    FollowUpPolicy::effective(kind, t.follow_up_policy.as_deref().and_then(|p| p.parse().ok()))
+    let kind = t
+        .kind
+        .parse()
+        .unwrap_or(guanjia_domain::taxonomy::Kind::Inquiry);
+    FollowUpPolicy::effective(
+        kind,
+        t.follow_up_policy.as_deref().and_then(|p| p.parse().ok()),
+    )
 }
 
 /// Whoever a job was just given to hears of it at once (their bell, and later their phone),
 /// whether a person or the pipeline gave it; not someone who took it themselves.
-async fn tell_assignee(txn: &DatabaseTransaction, who: &Principal, before: &ticket::Model, after: &ticket::Model, now: DateTime<Utc>) -> Result<()> {
+async fn tell_assignee(
+    txn: &DatabaseTransaction,
+    who: &Principal,
+    before: &ticket::Model,
+    after: &ticket::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
     match after.assignee_id.as_ref() {
         Some(assignee) if *assignee != who.id && before.assignee_id.as_ref() != Some(assignee) => {
             let details = serde_json::json!({ "ticket_number": after.number });
-            notify(txn, after.into(), std::slice::from_ref(assignee), "job_assigned", &details, now).await
+            notify(
+                txn,
+                after.into(),
+                std::slice::from_ref(assignee),
+                "job_assigned",
+                &details,
+                now,
+            )
+            .await
         }
         _ => Ok(()),
     }

@@ -3,23 +3,25 @@
 use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::Report;
 use guanjia_domain::place::local_date;
-use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::role::Role;
+use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::ticket::{Status, TicketDraft, Visibility, number_counter, ticket_number};
 use guanjia_domain::validation::FieldErrorCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde_json::json;
 
 use crate::db::Store;
 use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
+use crate::closed_loop::credit_named;
 use crate::entity::{building, project, resident, room, ticket, ticket_event};
 use crate::error::{Result, StorageError};
-use crate::principal::Principal;
-use crate::residents::household_in_room;
-use crate::closed_loop::credit_named;
 use crate::incidents::{counted_in, incident_of_original};
 use crate::notify::{audience_of, notify};
+use crate::principal::Principal;
+use crate::residents::household_in_room;
 use crate::sla::sync_clocks;
 use crate::support::{new_id, next_counter};
 
@@ -52,11 +54,18 @@ impl Store {
             return Err(StorageError::Forbidden);
         }
         let follow_up_policy = match &draft.category {
-            Some(category) => self.active_category(&who.company_id, category).await?.follow_up_policy,
+            Some(category) => {
+                self.active_category(&who.company_id, category)
+                    .await?
+                    .follow_up_policy
+            }
             None => None,
         };
         if !draft.attachments.is_empty() {
-            return Err(StorageError::field("attachments", FieldErrorCode::UnknownReference));
+            return Err(StorageError::field(
+                "attachments",
+                FieldErrorCode::UnknownReference,
+            ));
         }
         let mut parties = self.parties(who, &draft).await?;
         if parties.room_id.is_none()
@@ -64,14 +73,35 @@ impl Store {
         {
             // The place only: the household of a room someone else reports about does not get
             // to see the ticket (it may be a complaint about them).
-            parties.room_id = self.named_room(&who.company_id, &parties.project.id, &reading.analysis.location).await?;
+            parties.room_id = self
+                .named_room(
+                    &who.company_id,
+                    &parties.project.id,
+                    &reading.analysis.location,
+                )
+                .await?;
         }
         let id = new_id();
         let (facts, duplicates) = match reading {
             Some(reading) => {
-                let home = self.home(&who.company_id, parties.room_id.as_deref()).await?;
-                let facts = TicketFacts::from_analysis(&id, reading.analysis, home.as_ref(), draft.reported_at.timestamp(), true);
-                let found = self.duplicates(&who.company_id, &parties.project.id, &facts, reading.vocabulary).await?;
+                let home = self
+                    .home(&who.company_id, parties.room_id.as_deref())
+                    .await?;
+                let facts = TicketFacts::from_analysis(
+                    &id,
+                    reading.analysis,
+                    home.as_ref(),
+                    draft.reported_at.timestamp(),
+                    true,
+                );
+                let found = self
+                    .duplicates(
+                        &who.company_id,
+                        &parties.project.id,
+                        &facts,
+                        reading.vocabulary,
+                    )
+                    .await?;
                 (Some(facts), Some(found))
             }
             None => (None, None),
@@ -96,7 +126,9 @@ impl Store {
         let sequence = next_counter(&txn, &who.company_id, &number_counter(day)).await?;
         // A duplicate joins its original's incident (formed around the original the first time).
         let incident_id = match &duplicate_of {
-            Some(original) => Some(incident_of_original(&txn, &who.company_id, original, now).await?),
+            Some(original) => {
+                Some(incident_of_original(&txn, &who.company_id, original, now).await?)
+            }
             None => None,
         };
         let model = ticket::ActiveModel {
@@ -107,8 +139,12 @@ impl Store {
             room_id: Set(parties.room_id),
             household_id: Set(parties.household_id),
             resident_id: Set(parties.resident.as_ref().map(|r| r.id.clone())),
-            contact_name: Set(contact_name.or_else(|| parties.resident.as_ref().map(|r| r.name.clone()))),
-            contact_phone: Set(contact_phone.or_else(|| parties.resident.as_ref().map(|r| r.phone.clone()))),
+            contact_name: Set(
+                contact_name.or_else(|| parties.resident.as_ref().map(|r| r.name.clone()))
+            ),
+            contact_phone: Set(
+                contact_phone.or_else(|| parties.resident.as_ref().map(|r| r.phone.clone()))
+            ),
             kind: Set(draft.kind.as_str().to_owned()),
             category: Set(draft.category),
             urgency: Set(draft.urgency.as_str().to_owned()),
@@ -189,10 +225,21 @@ impl Store {
         .await?;
         sync_clocks(&txn, &ctx, std::slice::from_ref(&model), now).await?;
         if let Some(original) = &repeat.original {
-            let supervisors = Audience::Rung { role: Role::Supervisor, reach: Reach::Project };
+            let supervisors = Audience::Rung {
+                role: Role::Supervisor,
+                reach: Reach::Project,
+            };
             let to = audience_of(&txn, &who.company_id, &model.project_id, &supervisors).await?;
             let details = json!({ "ticket_number": model.number, "repeat_of": original, "earlier": repeat.earlier });
-            notify(&txn, (&model).into(), &to, "repeat_complaint", &details, now).await?;
+            notify(
+                &txn,
+                (&model).into(),
+                &to,
+                "repeat_complaint",
+                &details,
+                now,
+            )
+            .await?;
         }
         credit_named(&txn, &model, now).await?;
         txn.commit().await?;
@@ -202,11 +249,19 @@ impl Store {
     /// Where the reporter's room is, in the words residents use, to complete a place the text
     /// leaves half said ("电梯坏了" from 3栋2单元 is about 3栋's lift).
     async fn home(&self, company_id: &str, room_id: Option<&str>) -> Result<Option<Location>> {
-        let Some(room_id) = room_id else { return Ok(None) };
-        let Some(room) = room::Entity::find_by_id((company_id.to_owned(), room_id.to_owned())).one(&self.db).await? else {
+        let Some(room_id) = room_id else {
             return Ok(None);
         };
-        let building = building::Entity::find_by_id((company_id.to_owned(), room.building_id.clone())).one(&self.db).await?;
+        let Some(room) = room::Entity::find_by_id((company_id.to_owned(), room_id.to_owned()))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let building =
+            building::Entity::find_by_id((company_id.to_owned(), room.building_id.clone()))
+                .one(&self.db)
+                .await?;
         Ok(Some(Location {
             building: building.map(|b| b.name),
             unit: Some(room.unit).filter(|u| !u.is_empty()),
@@ -215,8 +270,15 @@ impl Store {
     }
 
     /// The project's room that a message names ("3栋2单元1502"), when exactly one fits.
-    async fn named_room(&self, company_id: &str, project_id: &str, place: &Location) -> Result<Option<String>> {
-        let (Some(building_name), Some(number)) = (&place.building, &place.room) else { return Ok(None) };
+    async fn named_room(
+        &self,
+        company_id: &str,
+        project_id: &str,
+        place: &Location,
+    ) -> Result<Option<String>> {
+        let (Some(building_name), Some(number)) = (&place.building, &place.room) else {
+            return Ok(None);
+        };
         let Some(building) = building::Entity::find()
             .filter(building::Column::CompanyId.eq(company_id))
             .filter(building::Column::ProjectId.eq(project_id))
@@ -234,17 +296,22 @@ impl Store {
             rooms = rooms.filter(room::Column::Unit.eq(unit));
         }
         let mut found = rooms.limit(2).all(&self.db).await?;
-        Ok(if found.len() == 1 { found.pop().map(|r| r.id) } else { None })
+        Ok(if found.len() == 1 {
+            found.pop().map(|r| r.id)
+        } else {
+            None
+        })
     }
 
     /// Resolves project, room, household and resident of a draft, within the creator's scope.
     async fn parties(&self, who: &Principal, draft: &TicketDraft) -> Result<Parties> {
         let unknown = |field: &str| StorageError::field(field, FieldErrorCode::UnknownReference);
-        let project = project::Entity::find_by_id((who.company_id.clone(), draft.project_id.clone()))
-            .one(&self.db)
-            .await?
-            .filter(|p| who.role == Role::Resident || who.sees_project(&p.id))
-            .ok_or_else(|| unknown("project_id"))?;
+        let project =
+            project::Entity::find_by_id((who.company_id.clone(), draft.project_id.clone()))
+                .one(&self.db)
+                .await?
+                .filter(|p| who.role == Role::Resident || who.sees_project(&p.id))
+                .ok_or_else(|| unknown("project_id"))?;
         let room = match &draft.room_id {
             Some(id) => Some(self.referenced_room(who, id, "room_id").await?),
             None => None,
@@ -254,25 +321,48 @@ impl Store {
         }
         let resident = match (&draft.resident_id, who.role) {
             (Some(id), _) => {
-                let found = self.resident(who, id).await.map_err(|_| unknown("resident_id"))?;
+                let found = self
+                    .resident(who, id)
+                    .await
+                    .map_err(|_| unknown("resident_id"))?;
                 if found.project_id != project.id {
                     return Err(StorageError::field("resident_id", FieldErrorCode::Mismatch));
                 }
                 Some(found)
             }
-            (None, Role::Resident) => Some(self.reporting_resident(who, &project, room.as_ref()).await?),
-            (None, _) => self.caller_by_phone(&who.company_id, &project.id, draft).await?,
+            (None, Role::Resident) => Some(
+                self.reporting_resident(who, &project, room.as_ref())
+                    .await?,
+            ),
+            (None, _) => {
+                self.caller_by_phone(&who.company_id, &project.id, draft)
+                    .await?
+            }
         };
-        if who.role == Role::Resident && resident.as_ref().is_none_or(|r| !who.households.contains(&r.household_id)) {
+        if who.role == Role::Resident
+            && resident
+                .as_ref()
+                .is_none_or(|r| !who.households.contains(&r.household_id))
+        {
             return Err(unknown("resident_id"));
         }
-        let room_id = room.as_ref().map(|r| r.id.clone()).or_else(|| resident.as_ref().map(|r| r.room_id.clone()));
+        let room_id = room
+            .as_ref()
+            .map(|r| r.id.clone())
+            .or_else(|| resident.as_ref().map(|r| r.room_id.clone()));
         let household_id = match (&resident, &room) {
             (Some(r), _) => Some(r.household_id.clone()),
-            (None, Some(room)) => household_in_room(&self.db, &who.company_id, &room.id).await?.map(|h| h.id),
+            (None, Some(room)) => household_in_room(&self.db, &who.company_id, &room.id)
+                .await?
+                .map(|h| h.id),
             (None, None) => None,
         };
-        Ok(Parties { project, room_id, household_id, resident })
+        Ok(Parties {
+            project,
+            room_id,
+            household_id,
+            resident,
+        })
     }
 
     /// A resident reporting for themselves: their registration in the named room, or their only one.
@@ -297,8 +387,15 @@ impl Store {
     }
 
     /// A caller registered in the project under the contact phone: one identity across channels.
-    async fn caller_by_phone(&self, company_id: &str, project_id: &str, draft: &TicketDraft) -> Result<Option<resident::Model>> {
-        let Some(phone) = draft.contact.as_ref().and_then(|c| c.phone.as_deref()) else { return Ok(None) };
+    async fn caller_by_phone(
+        &self,
+        company_id: &str,
+        project_id: &str,
+        draft: &TicketDraft,
+    ) -> Result<Option<resident::Model>> {
+        let Some(phone) = draft.contact.as_ref().and_then(|c| c.phone.as_deref()) else {
+            return Ok(None);
+        };
         let mut matches: Vec<resident::Model> = self
             .residents_by_phone(company_id, phone)
             .await?
@@ -306,6 +403,10 @@ impl Store {
             .filter(|r| r.project_id == project_id)
             .filter(|r| draft.room_id.as_ref().is_none_or(|room| &r.room_id == room))
             .collect();
-        Ok(if matches.len() == 1 { matches.pop() } else { None })
+        Ok(if matches.len() == 1 {
+            matches.pop()
+        } else {
+            None
+        })
     }
 }

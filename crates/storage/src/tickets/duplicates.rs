@@ -4,7 +4,10 @@
 
 use chrono::Duration;
 use guanjia_domain::ticket::Status;
-use guanjia_intake::{DuplicateCandidate, LINK_THRESHOLD, TicketFacts, Vocabulary, duplicate_candidates, look_back_minutes};
+use guanjia_intake::{
+    DuplicateCandidate, LINK_THRESHOLD, TicketFacts, Vocabulary, duplicate_candidates,
+    look_back_minutes,
+};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::db::Store;
@@ -57,7 +60,13 @@ impl Store {
             })
             .collect();
         let candidates = duplicate_candidates(facts, &others, vocabulary);
-        let original = candidates.first().filter(|c| c.score >= LINK_THRESHOLD).map(|c| c.id.clone());
-        Ok(Duplicates { candidates, original })
+        let original = candidates
+            .first()
+            .filter(|c| c.score >= LINK_THRESHOLD)
+            .map(|c| c.id.clone());
+        Ok(Duplicates {
+            candidates,
+            original,
+        })
     }
 }

@@ -25,7 +25,9 @@ use crate::principal::{Principal, ProjectScope};
 pub(crate) fn visible_to(who: &Principal) -> Condition {
     let company = Condition::all().add(ticket::Column::CompanyId.eq(&who.company_id));
     let scope = match (who.role, &who.projects) {
-        (Role::Resident, _) => Condition::all().add(ticket::Column::HouseholdId.is_in(who.households.clone())),
+        (Role::Resident, _) => {
+            Condition::all().add(ticket::Column::HouseholdId.is_in(who.households.clone()))
+        }
         // A technician sees their jobs, the jobs offered to them to grab, and those they help on.
         (Role::Technician, _) => {
             let offered = dispatch_offer::Entity::find()

@@ -1,11 +1,14 @@
 //! Reading tickets and their timelines, always within the reader's scope.
 
-use guanjia_domain::role::Role;
-use guanjia_domain::ticket::{Status, Visibility};
 use chrono::{DateTime, Utc};
+use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockState, SlaState};
+use guanjia_domain::ticket::{Status, Visibility};
 use sea_orm::sea_query::{Expr, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
+};
 
 use super::{timeline, visible_to};
 use crate::db::Store;
@@ -45,7 +48,12 @@ impl Store {
             .ok_or(StorageError::NotFound("ticket"))
     }
 
-    pub async fn tickets(&self, who: &Principal, filter: TicketFilter, page: PageRequest) -> Result<Page<ticket::Model>> {
+    pub async fn tickets(
+        &self,
+        who: &Principal,
+        filter: TicketFilter,
+        page: PageRequest,
+    ) -> Result<Page<ticket::Model>> {
         let mut condition = visible_to(who);
         if !filter.statuses.is_empty() {
             condition = condition.add(ticket::Column::Status.is_in(filter.statuses));
@@ -74,13 +82,25 @@ impl Store {
                 .add(ticket::Column::FollowUpResult.is_null());
         }
         if let Some(me) = filter.mine_of {
-            condition = condition.add(Condition::any().add(ticket::Column::FirstContactOwnerId.eq(me.clone())).add(ticket::Column::AssigneeId.eq(me)));
+            condition = condition.add(
+                Condition::any()
+                    .add(ticket::Column::FirstContactOwnerId.eq(me.clone()))
+                    .add(ticket::Column::AssigneeId.eq(me)),
+            );
         }
         if let Some((state, now)) = filter.sla_state {
-            condition = condition.add(ticket::Column::Id.in_subquery(clocks_in(&who.company_id, state, now)));
+            condition = condition.add(ticket::Column::Id.in_subquery(clocks_in(
+                &who.company_id,
+                state,
+                now,
+            )));
             if state == SlaState::Warning {
                 // About to be late, not late already: an overdue ticket is listed as breached.
-                condition = condition.add(ticket::Column::Id.not_in_subquery(clocks_in(&who.company_id, SlaState::Breached, now)));
+                condition = condition.add(ticket::Column::Id.not_in_subquery(clocks_in(
+                    &who.company_id,
+                    SlaState::Breached,
+                    now,
+                )));
             }
         }
         let mut query = ticket::Entity::find().filter(condition);
@@ -100,17 +120,30 @@ impl Store {
     }
 
     /// The timeline of a ticket, oldest first; residents see only what is meant for them.
-    pub async fn ticket_events(&self, who: &Principal, ticket_id: &str) -> Result<Vec<ticket_event::Model>> {
+    pub async fn ticket_events(
+        &self,
+        who: &Principal,
+        ticket_id: &str,
+    ) -> Result<Vec<ticket_event::Model>> {
         self.ticket(who, ticket_id).await?;
         let mut query = ticket_event::Entity::find()
             .filter(ticket_event::Column::CompanyId.eq(&who.company_id))
             .filter(ticket_event::Column::TicketId.eq(ticket_id));
         let for_resident = who.role == Role::Resident;
         if for_resident {
-            query = query.filter(ticket_event::Column::Visibility.eq(Visibility::Resident.as_str()));
+            query =
+                query.filter(ticket_event::Column::Visibility.eq(Visibility::Resident.as_str()));
         }
-        let events = query.order_by_asc(ticket_event::Column::CreatedAt).order_by_asc(ticket_event::Column::Id).all(&self.db).await?;
-        Ok(if for_resident { events.into_iter().map(timeline::for_resident).collect() } else { events })
+        let events = query
+            .order_by_asc(ticket_event::Column::CreatedAt)
+            .order_by_asc(ticket_event::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(if for_resident {
+            events.into_iter().map(timeline::for_resident).collect()
+        } else {
+            events
+        })
     }
 }
 
@@ -118,10 +151,17 @@ impl Store {
 pub(crate) fn clocks_in(company_id: &str, state: SlaState, now: DateTime<Utc>) -> SelectStatement {
     let running = sla_clock::Column::State.eq(ClockState::Running.as_str());
     let matching = match state {
-        SlaState::Warning => Condition::all().add(running).add(sla_clock::Column::WarnAt.lte(now)).add(sla_clock::Column::DueAt.gte(now)),
+        SlaState::Warning => Condition::all()
+            .add(running)
+            .add(sla_clock::Column::WarnAt.lte(now))
+            .add(sla_clock::Column::DueAt.gte(now)),
         SlaState::Breached => Condition::any()
             .add(sla_clock::Column::State.eq(ClockState::Breached.as_str()))
-            .add(Condition::all().add(running).add(sla_clock::Column::DueAt.lt(now))),
+            .add(
+                Condition::all()
+                    .add(running)
+                    .add(sla_clock::Column::DueAt.lt(now)),
+            ),
     };
     sla_clock::Entity::find()
         .select_only()
@@ -149,7 +189,12 @@ fn search(q: &str) -> Condition {
         .add(ticket::Column::Number.eq(q.to_uppercase()))
         .add(contains_literally(ticket::Column::Title, q))
         .add(contains_literally(ticket::Column::Description, q));
-    if digits.len() >= 4 && digits.len() == q.chars().filter(|c| !c.is_whitespace() && *c != '-').count() {
+    if digits.len() >= 4
+        && digits.len()
+            == q.chars()
+                .filter(|c| !c.is_whitespace() && *c != '-')
+                .count()
+    {
         any = any.add(contains_literally(ticket::Column::ContactPhone, &digits));
     }
     any

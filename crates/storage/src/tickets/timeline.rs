@@ -51,12 +51,20 @@ pub(crate) fn for_resident(mut e: ticket_event::Model) -> ticket_event::Model {
     if actor == Role::Resident {
         return e;
     }
-    let told = e.details.get("tell_resident").and_then(Value::as_bool).unwrap_or(false);
+    let told = e
+        .details
+        .get("tell_resident")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let words = words_for_resident(&e.action, actor, told);
     let kept: Map<String, Value> = match e.details.take() {
         Value::Object(all) => all
             .into_iter()
-            .filter(|(key, _)| key == "action" || RESIDENT_FACTS.contains(&key.as_str()) || (words && WORDS.contains(&key.as_str())))
+            .filter(|(key, _)| {
+                key == "action"
+                    || RESIDENT_FACTS.contains(&key.as_str())
+                    || (words && WORDS.contains(&key.as_str()))
+            })
             .collect(),
         _ => Map::new(),
     };

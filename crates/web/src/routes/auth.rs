@@ -1,8 +1,8 @@
 //! Signing in and out.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::http::HeaderMap;
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -52,8 +52,16 @@ async fn login(
     ClientAddr(client): ClientAddr,
     ApiJson(input): ApiJson<LoginRequest>,
 ) -> ApiResult<axum::Json<LoginResponse>> {
-    let login = state.store.login(&input.username, &input.password, &client, Utc::now()).await.map_err(credentials)?;
-    Ok(axum::Json(LoginResponse { token: login.token, expires_at: login.expires_at, user: StaffView::full(login.staff) }))
+    let login = state
+        .store
+        .login(&input.username, &input.password, &client, Utc::now())
+        .await
+        .map_err(credentials)?;
+    Ok(axum::Json(LoginResponse {
+        token: login.token,
+        expires_at: login.expires_at,
+        user: StaffView::full(login.staff),
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -81,15 +89,27 @@ async fn request_code(
     ApiJson(input): ApiJson<CodeRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<CodeSent>)> {
     send_sign_in_code(&state, &input.phone, &client).await?;
-    Ok((StatusCode::ACCEPTED, axum::Json(CodeSent { expires_in: CODE_TTL.num_seconds() })))
+    Ok((
+        StatusCode::ACCEPTED,
+        axum::Json(CodeSent {
+            expires_in: CODE_TTL.num_seconds(),
+        }),
+    ))
 }
 
 /// Sends a code to a registered phone through the notification outbox, and in demo mode writes it
 /// to the server log as well; silent about phones nobody registered. The API and the resident
 /// pages both sign in this way.
-pub(crate) async fn send_sign_in_code(state: &AppState, raw_phone: &str, client: &str) -> ApiResult<()> {
+pub(crate) async fn send_sign_in_code(
+    state: &AppState,
+    raw_phone: &str,
+    client: &str,
+) -> ApiResult<()> {
     let phone = resident_phone(raw_phone)?;
-    if let Some(issued) = state.store.issue_sign_in_code(&phone, client, Utc::now()).await?
+    if let Some(issued) = state
+        .store
+        .issue_sign_in_code(&phone, client, Utc::now())
+        .await?
         && state.settings.log_sign_in_codes
     {
         tracing::info!(phone = %mask_phone(&issued.phone), code = %issued.code, "resident sign-in code (demo delivery)");
@@ -126,13 +146,23 @@ async fn resident_login(
 }
 
 /// Opens a resident's session with their phone and its code: the token and when it expires.
-pub(crate) async fn resident_session(state: &AppState, raw_phone: &str, code: &str, client: &str) -> ApiResult<(String, DateTime<Utc>)> {
+pub(crate) async fn resident_session(
+    state: &AppState,
+    raw_phone: &str,
+    code: &str,
+    client: &str,
+) -> ApiResult<(String, DateTime<Utc>)> {
     let phone = resident_phone(raw_phone)?;
-    state.store.sign_in_with_code(&phone, code, client, Utc::now()).await.map_err(credentials)
+    state
+        .store
+        .sign_in_with_code(&phone, code, client, Utc::now())
+        .await
+        .map_err(credentials)
 }
 
 fn resident_phone(raw: &str) -> ApiResult<String> {
-    normalize_phone(raw).ok_or_else(|| ValidationError::single("phone", FieldErrorCode::Invalid).into())
+    normalize_phone(raw)
+        .ok_or_else(|| ValidationError::single("phone", FieldErrorCode::Invalid).into())
 }
 
 /// A failed sign-in says "wrong credentials", not "not signed in".
@@ -145,7 +175,11 @@ fn credentials(err: StorageError) -> ApiError {
 
 /// Revokes the token of this request.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
-async fn logout(State(state): State<AppState>, _caller: Caller, headers: HeaderMap) -> ApiResult<StatusCode> {
+async fn logout(
+    State(state): State<AppState>,
+    _caller: Caller,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
     if let Some(token) = bearer_token(&headers) {
         state.store.logout(token, Utc::now()).await?;
     }
@@ -169,5 +203,11 @@ async fn me(Caller(who): Caller) -> axum::Json<MeView> {
         guanjia_storage::ProjectScope::All => None,
         guanjia_storage::ProjectScope::Only(ids) => Some(ids),
     };
-    axum::Json(MeView { id: who.id, name: who.name, role: who.role.as_str().to_owned(), project_ids, household_ids: who.households })
+    axum::Json(MeView {
+        id: who.id,
+        name: who.name,
+        role: who.role.as_str().to_owned(),
+        project_ids,
+        household_ids: who.households,
+    })
 }

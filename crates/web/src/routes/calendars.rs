@@ -16,9 +16,9 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::paging::{PageOf, PageQuery};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::extract::{ApiJson, ApiQuery, Caller};
+use crate::paging::{PageOf, PageQuery};
 use crate::routes::places::ProjectView;
 use crate::state::AppState;
 
@@ -76,7 +76,12 @@ pub struct DayView {
 
 impl From<Day> for DayView {
     fn from(d: Day) -> Self {
-        DayView { date: d.date, is_workday: d.is_workday, hours: hours_text(&d.hours), name: d.name }
+        DayView {
+            date: d.date,
+            is_workday: d.is_workday,
+            hours: hours_text(&d.hours),
+            name: d.name,
+        }
     }
 }
 
@@ -148,7 +153,13 @@ async fn list_calendars(
     Caller(who): Caller,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<axum::Json<PageOf<CalendarView>>> {
-    let all = state.store.calendars(&who).await?.into_iter().map(CalendarView::from).collect();
+    let all = state
+        .store
+        .calendars(&who)
+        .await?
+        .into_iter()
+        .map(CalendarView::from)
+        .collect();
     Ok(axum::Json(PageOf::of_all(all, page.request()?)))
 }
 
@@ -159,12 +170,19 @@ async fn create_calendar(
     Caller(who): Caller,
     ApiJson(input): ApiJson<CalendarInput>,
 ) -> ApiResult<(StatusCode, axum::Json<CalendarView>)> {
-    let created = state.store.create_calendar(&who, input.validate()?, Utc::now()).await?;
+    let created = state
+        .store
+        .create_calendar(&who, input.validate()?, Utc::now())
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(created.into())))
 }
 
 #[utoipa::path(get, path = "/api/v1/calendars/{id}", tag = "sla", responses((status = 200, body = CalendarView), (status = 404)))]
-async fn get_calendar(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<CalendarView>> {
+async fn get_calendar(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<CalendarView>> {
     Ok(axum::Json(state.store.calendar(&who, &id).await?.into()))
 }
 
@@ -176,7 +194,13 @@ async fn update_calendar(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<CalendarInput>,
 ) -> ApiResult<axum::Json<CalendarView>> {
-    Ok(axum::Json(state.store.update_calendar(&who, &id, input.validate()?, Utc::now()).await?.into()))
+    Ok(axum::Json(
+        state
+            .store
+            .update_calendar(&who, &id, input.validate()?, Utc::now())
+            .await?
+            .into(),
+    ))
 }
 
 /// Each day of a range as the calendar resolves it: workday or not, and its business hours.
@@ -196,8 +220,16 @@ async fn calendar_days(
         p.add("to", FieldErrorCode::OutOfRange);
     }
     let (from, to) = p.into_result((from, to))?;
-    let (Some(from), Some(to)) = (from, to) else { return Err(ApiError::new(ErrorCode::InvalidRequest)) };
-    let items = state.store.calendar_days(&who, &id, from, to).await?.into_iter().map(DayView::from).collect();
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(ApiError::new(ErrorCode::InvalidRequest));
+    };
+    let items = state
+        .store
+        .calendar_days(&who, &id, from, to)
+        .await?
+        .into_iter()
+        .map(DayView::from)
+        .collect();
     Ok(axum::Json(DayList { items }))
 }
 
@@ -218,15 +250,31 @@ async fn put_day(
 ) -> ApiResult<axum::Json<DayView>> {
     let date = path_date(&day)?;
     let exception = input.validate(date)?;
-    state.store.put_calendar_days(&who, &id, vec![exception], false, Utc::now()).await?;
-    let day = state.store.calendar_days(&who, &id, date, date).await?.into_iter().next();
-    day.map(|d| axum::Json(d.into())).ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+    state
+        .store
+        .put_calendar_days(&who, &id, vec![exception], false, Utc::now())
+        .await?;
+    let day = state
+        .store
+        .calendar_days(&who, &id, date, date)
+        .await?
+        .into_iter()
+        .next();
+    day.map(|d| axum::Json(d.into()))
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
 }
 
 /// Removes a dated exception: the day follows the weekly hours again.
 #[utoipa::path(delete, path = "/api/v1/calendars/{id}/days/{date}", tag = "sla", responses((status = 204), (status = 404)))]
-async fn remove_day(State(state): State<AppState>, Caller(who): Caller, Path((id, day)): Path<(String, String)>) -> ApiResult<StatusCode> {
-    state.store.remove_calendar_day(&who, &id, path_date(&day)?, Utc::now()).await?;
+async fn remove_day(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((id, day)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    state
+        .store
+        .remove_calendar_day(&who, &id, path_date(&day)?, Utc::now())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -244,16 +292,32 @@ async fn export_calendar(
 }
 
 /// The exceptions file of a calendar, for the API and the pages alike.
-pub(crate) async fn export(state: &AppState, who: &Principal, id: &str, query: &FormatQuery) -> ApiResult<Response> {
+pub(crate) async fn export(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+    query: &FormatQuery,
+) -> ApiResult<Response> {
     let format = format(query)?;
     let calendar = state.store.calendar(who, id).await?;
     let exceptions = state.store.exceptions(who, id).await?;
     let (body, content_type, extension) = match format {
         Format::Csv => (csv::export(&exceptions), "text/csv; charset=utf-8", "csv"),
-        Format::Ics => (ics::export(&calendar.name, &exceptions), "text/calendar; charset=utf-8", "ics"),
+        Format::Ics => (
+            ics::export(&calendar.name, &exceptions),
+            "text/calendar; charset=utf-8",
+            "ics",
+        ),
     };
     let disposition = format!("attachment; filename=\"calendar-{id}.{extension}\"");
-    Ok(([(CONTENT_TYPE, content_type.to_owned()), (CONTENT_DISPOSITION, disposition)], body).into_response())
+    Ok((
+        [
+            (CONTENT_TYPE, content_type.to_owned()),
+            (CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// Imports dated exceptions from a CSV or iCalendar body (admins only). A bad file is 422 with
@@ -267,17 +331,28 @@ async fn import_calendar(
     ApiQuery(query): ApiQuery<FormatQuery>,
     body: String,
 ) -> ApiResult<axum::Json<ImportResult>> {
-    Ok(axum::Json(ImportResult { imported: import(&state, &who, &id, &query, &body).await? }))
+    Ok(axum::Json(ImportResult {
+        imported: import(&state, &who, &id, &query, &body).await?,
+    }))
 }
 
 /// Writes the days of an exceptions file into a calendar; the number written.
-pub(crate) async fn import(state: &AppState, who: &Principal, id: &str, query: &FormatQuery, body: &str) -> ApiResult<usize> {
+pub(crate) async fn import(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+    query: &FormatQuery,
+    body: &str,
+) -> ApiResult<usize> {
     let parsed = match format(query)? {
         Format::Csv => csv::import(body),
         Format::Ics => ics::import(body),
     };
     let days = parsed.map_err(import_error)?;
-    Ok(state.store.put_calendar_days(who, id, days, query.replace.unwrap_or(false), Utc::now()).await?)
+    Ok(state
+        .store
+        .put_calendar_days(who, id, days, query.replace.unwrap_or(false), Utc::now())
+        .await?)
 }
 
 fn import_error(e: CalendarError) -> ApiError {
@@ -295,5 +370,11 @@ async fn set_project_calendar(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ProjectCalendarInput>,
 ) -> ApiResult<axum::Json<ProjectView>> {
-    Ok(axum::Json(state.store.set_project_calendar(&who, &id, input.calendar_id, Utc::now()).await?.into()))
+    Ok(axum::Json(
+        state
+            .store
+            .set_project_calendar(&who, &id, input.calendar_id, Utc::now())
+            .await?
+            .into(),
+    ))
 }

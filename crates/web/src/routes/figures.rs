@@ -31,14 +31,27 @@ pub struct FiguresQuery {
 impl FiguresQuery {
     /// A period ends after it starts.
     pub fn check(&self) -> Result<(), ValidationError> {
-        if self.to <= self.from { Err(ValidationError::single("to", FieldErrorCode::OutOfRange)) } else { Ok(()) }
+        if self.to <= self.from {
+            Err(ValidationError::single("to", FieldErrorCode::OutOfRange))
+        } else {
+            Ok(())
+        }
     }
 }
 
 /// The figures of the tickets reported in the period (cancelled ones left out); each rate is a
 /// share 0–1, null when there was nothing to count. Definitions: README, "Service figures".
 #[utoipa::path(get, path = "/api/v1/metrics/service", tag = "closed loop", params(FiguresQuery), responses((status = 200, body = Figures), (status = 422)))]
-async fn service_figures(State(state): State<AppState>, Caller(who): Caller, ApiQuery(query): ApiQuery<FiguresQuery>) -> ApiResult<axum::Json<Figures>> {
+async fn service_figures(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiQuery(query): ApiQuery<FiguresQuery>,
+) -> ApiResult<axum::Json<Figures>> {
     query.check()?;
-    Ok(axum::Json(state.store.service_figures(&who, query.project_id.as_deref(), query.from, query.to).await?))
+    Ok(axum::Json(
+        state
+            .store
+            .service_figures(&who, query.project_id.as_deref(), query.from, query.to)
+            .await?,
+    ))
 }

@@ -43,7 +43,11 @@ impl AnalyzeRequest {
         if let Some(channel) = &self.channel {
             p.code::<Channel>("channel", channel);
         }
-        if self.project_id.as_deref().is_some_and(|id| !who.sees_project(id)) {
+        if self
+            .project_id
+            .as_deref()
+            .is_some_and(|id| !who.sees_project(id))
+        {
             p.add("project_id", FieldErrorCode::UnknownReference);
         }
         p.into_result(())
@@ -63,8 +67,14 @@ async fn analyze(
         return Err(ApiError::new(ErrorCode::Forbidden));
     }
     input.check(&who)?;
-    let analysis = state.store.analyzer(&who.company_id).await?.analyze(&input.text, input.channel.as_deref());
-    Ok(axum::Json(serde_json::to_value(analysis).unwrap_or_default()))
+    let analysis = state
+        .store
+        .analyzer(&who.company_id)
+        .await?
+        .analyze(&input.text, input.channel.as_deref());
+    Ok(axum::Json(
+        serde_json::to_value(analysis).unwrap_or_default(),
+    ))
 }
 
 /// The company's vocabulary for message understanding.
@@ -111,12 +121,18 @@ pub(crate) fn vocabulary_of(value: Value) -> Result<Vocabulary, ApiError> {
 
 /// A vocabulary refused before the analyser saw it (not JSON, or not the vocabulary's shape).
 pub(crate) fn unusable_vocabulary(reason: &impl std::fmt::Display) -> ApiError {
-    ApiError::with_details(ErrorCode::ValidationFailed, json!({ "fields": { "vocabulary": FieldErrorCode::Invalid.as_str() }, "reason": reason.to_string() }))
+    ApiError::with_details(
+        ErrorCode::ValidationFailed,
+        json!({ "fields": { "vocabulary": FieldErrorCode::Invalid.as_str() }, "reason": reason.to_string() }),
+    )
 }
 
 /// The company's vocabulary (the built-in one until an admin stores their own). Staff only.
 #[utoipa::path(get, path = "/api/v1/intake/vocabulary", tag = "intake", responses((status = 200, body = VocabularyView), (status = 403)))]
-async fn get_vocabulary(State(state): State<AppState>, Caller(who): Caller) -> ApiResult<axum::Json<VocabularyView>> {
+async fn get_vocabulary(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+) -> ApiResult<axum::Json<VocabularyView>> {
     Ok(axum::Json(state.store.vocabulary(&who).await?.into()))
 }
 
@@ -125,12 +141,22 @@ async fn get_vocabulary(State(state): State<AppState>, Caller(who): Caller) -> A
 /// nothing changes. Every node reads the new one on its next ticket.
 #[utoipa::path(put, path = "/api/v1/intake/vocabulary", tag = "intake", request_body = VocabularyInput,
     responses((status = 200, body = VocabularyView), (status = 403), (status = 422, description = "validation_failed")))]
-async fn put_vocabulary(State(state): State<AppState>, Caller(who): Caller, ApiJson(input): ApiJson<VocabularyInput>) -> ApiResult<axum::Json<VocabularyView>> {
+async fn put_vocabulary(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiJson(input): ApiJson<VocabularyInput>,
+) -> ApiResult<axum::Json<VocabularyView>> {
     if !who.role.administers() {
         return Err(ApiError::new(ErrorCode::Forbidden));
     }
     let vocabulary = vocabulary_of(input.vocabulary)?;
-    Ok(axum::Json(state.store.set_vocabulary(&who, vocabulary, Utc::now()).await?.into()))
+    Ok(axum::Json(
+        state
+            .store
+            .set_vocabulary(&who, vocabulary, Utc::now())
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -166,33 +192,69 @@ fn changed(a: &Analysis, b: &Analysis) -> Vec<String> {
         ("escalation_risk", a.escalation_risk != b.escalation_risk),
         ("location", a.location != b.location),
     ];
-    fields.into_iter().filter(|(_, differs)| *differs).map(|(field, _)| field.to_owned()).collect()
+    fields
+        .into_iter()
+        .filter(|(_, differs)| *differs)
+        .map(|(field, _)| field.to_owned())
+        .collect()
 }
 
 /// How a message would be read under a proposed vocabulary, next to how the stored one reads
 /// it, so an admin sees what an edit would change before saving it. Admins only.
 #[utoipa::path(post, path = "/api/v1/intake/preview", tag = "intake", request_body = PreviewRequest,
     responses((status = 200, body = PreviewView), (status = 403), (status = 422, description = "validation_failed")))]
-async fn preview(State(state): State<AppState>, Caller(who): Caller, ApiJson(input): ApiJson<PreviewRequest>) -> ApiResult<axum::Json<PreviewView>> {
+async fn preview(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiJson(input): ApiJson<PreviewRequest>,
+) -> ApiResult<axum::Json<PreviewView>> {
     if !who.role.administers() {
         return Err(ApiError::new(ErrorCode::Forbidden));
     }
-    let request = AnalyzeRequest { text: input.text, channel: input.channel, project_id: input.project_id };
+    let request = AnalyzeRequest {
+        text: input.text,
+        channel: input.channel,
+        project_id: input.project_id,
+    };
     request.check(&who)?;
     let proposed = input.vocabulary.map(vocabulary_of).transpose()?;
-    Ok(axum::Json(compare(&state, &who, &request.text, request.channel.as_deref(), proposed).await?))
+    Ok(axum::Json(
+        compare(
+            &state,
+            &who,
+            &request.text,
+            request.channel.as_deref(),
+            proposed,
+        )
+        .await?,
+    ))
 }
 
 /// A message read under `proposed` (the stored vocabulary when none) next to the stored one.
-pub(crate) async fn compare(state: &AppState, who: &Principal, text: &str, channel: Option<&str>, proposed: Option<Vocabulary>) -> Result<PreviewView, ApiError> {
+pub(crate) async fn compare(
+    state: &AppState,
+    who: &Principal,
+    text: &str,
+    channel: Option<&str>,
+    proposed: Option<Vocabulary>,
+) -> Result<PreviewView, ApiError> {
     let stored = state.store.analyzer(&who.company_id).await?;
     let proposed = match proposed {
-        Some(vocabulary) => std::sync::Arc::new(Analyzer::try_new(vocabulary).map_err(guanjia_storage::StorageError::from)?),
+        Some(vocabulary) => std::sync::Arc::new(
+            Analyzer::try_new(vocabulary).map_err(guanjia_storage::StorageError::from)?,
+        ),
         None => stored.clone(),
     };
-    let (proposed, current) = (proposed.analyze(text, channel), stored.analyze(text, channel));
+    let (proposed, current) = (
+        proposed.analyze(text, channel),
+        stored.analyze(text, channel),
+    );
     let changed = changed(&proposed, &current);
-    Ok(PreviewView { proposed, current, changed })
+    Ok(PreviewView {
+        proposed,
+        current,
+        changed,
+    })
 }
 
 /// How often the desk kept what was read from the text, over the tickets reported in the period
@@ -200,7 +262,16 @@ pub(crate) async fn compare(state: &AppState, who: &Principal, text: &str, chann
 /// tickets it was filled from the text, how many the desk corrected with `reclassify`, and
 /// accuracy = 1 − corrected ÷ filled; with the most frequent corrections (from → to).
 #[utoipa::path(get, path = "/api/v1/metrics/intake", tag = "intake", params(FiguresQuery), responses((status = 200, body = IntakeAccuracy), (status = 422)))]
-async fn intake_figures(State(state): State<AppState>, Caller(who): Caller, ApiQuery(query): ApiQuery<FiguresQuery>) -> ApiResult<axum::Json<IntakeAccuracy>> {
+async fn intake_figures(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiQuery(query): ApiQuery<FiguresQuery>,
+) -> ApiResult<axum::Json<IntakeAccuracy>> {
     query.check()?;
-    Ok(axum::Json(state.store.intake_accuracy(&who, query.project_id.as_deref(), query.from, query.to).await?))
+    Ok(axum::Json(
+        state
+            .store
+            .intake_accuracy(&who, query.project_id.as_deref(), query.from, query.to)
+            .await?,
+    ))
 }

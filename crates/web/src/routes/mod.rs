@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod calendars;
+pub mod company;
 pub mod dispatch;
 pub mod figures;
 pub mod incidents;
@@ -18,4 +19,3 @@ pub mod surveys;
 pub mod system;
 pub mod taxonomy;
 pub mod tickets;
-pub mod company;

@@ -19,7 +19,11 @@ use crate::paging::{PageOf, PageQuery};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(my_notifications)).routes(routes!(mark_read)).routes(routes!(unread_count)).routes(routes!(mark_all_read))
+    OpenApiRouter::new()
+        .routes(routes!(my_notifications))
+        .routes(routes!(mark_read))
+        .routes(routes!(unread_count))
+        .routes(routes!(mark_all_read))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,7 +45,15 @@ pub struct NotificationView {
 impl NotificationView {
     pub(crate) fn new(n: notification::Model, lang: Lang) -> Self {
         let message = message(&n.kind, &n.details, lang);
-        NotificationView { id: n.id, kind: n.kind, ticket_id: n.ticket_id, message, details: n.details, created_at: n.created_at, read_at: n.read_at }
+        NotificationView {
+            id: n.id,
+            kind: n.kind,
+            ticket_id: n.ticket_id,
+            message,
+            details: n.details,
+            created_at: n.created_at,
+            read_at: n.read_at,
+        }
     }
 }
 
@@ -83,7 +95,8 @@ fn progress_label(progress: &str, lang: Lang) -> &'static str {
 /// The words of an action a notification names ("dispatch" → 派单).
 fn action_label(details: &Value, lang: Lang) -> &str {
     let code = details["action"].as_str().unwrap_or("");
-    code.parse::<ActionName>().map_or(code, |action| crate::ui::text::action(lang, action))
+    code.parse::<ActionName>()
+        .map_or(code, |action| crate::ui::text::action(lang, action))
 }
 
 /// The sentence a person reads, from the notification's kind and details.
@@ -95,41 +108,105 @@ pub(crate) fn message(kind: &str, details: &Value, lang: Lang) -> String {
     let level = details["level"].as_u64().unwrap_or(1);
     match (kind, lang) {
         ("sla_warning", Lang::Zh) => format!("预警：工单 {number} 的{clock}时限已用去 {share}%"),
-        ("sla_warning", Lang::En) => format!("Warning: ticket {number} has used {share}% of its {clock} time"),
+        ("sla_warning", Lang::En) => {
+            format!("Warning: ticket {number} has used {share}% of its {clock} time")
+        }
         ("sla_escalation", Lang::Zh) => format!("升级（{level}级）：工单 {number} 的{clock}已超时"),
-        ("sla_escalation", Lang::En) => format!("Escalation level {level}: ticket {number} missed its {clock} deadline"),
-        ("escalation_risk", Lang::Zh) => format!("高风险：工单 {number} 的住户可能投诉至12345、媒体或法院，请立即跟进"),
-        ("escalation_risk", Lang::En) => format!("High risk: the resident of ticket {number} may go to 12345, the media or court; follow up now"),
+        ("sla_escalation", Lang::En) => {
+            format!("Escalation level {level}: ticket {number} missed its {clock} deadline")
+        }
+        ("escalation_risk", Lang::Zh) => {
+            format!("高风险：工单 {number} 的住户可能投诉至12345、媒体或法院，请立即跟进")
+        }
+        ("escalation_risk", Lang::En) => format!(
+            "High risk: the resident of ticket {number} may go to 12345, the media or court; follow up now"
+        ),
         ("rating_link", Lang::Zh) => format!("您的工单 {number} 已处理完成，请为本次服务评价"),
-        ("rating_link", Lang::En) => format!("Your request {number} is done: please rate our service"),
+        ("rating_link", Lang::En) => {
+            format!("Your request {number} is done: please rate our service")
+        }
         ("rectification", Lang::Zh) => format!("整改：工单 {number} 的业主不满意，已重新打开"),
-        ("rectification", Lang::En) => format!("Rectification: the resident of ticket {number} is not satisfied; it is reopened"),
-        ("repeat_complaint", Lang::Zh) => format!("重复投诉：工单 {number} 是同一住户30天内的再次投诉"),
-        ("repeat_complaint", Lang::En) => format!("Repeat complaint: ticket {number} repeats one from the same home within 30 days"),
+        ("rectification", Lang::En) => format!(
+            "Rectification: the resident of ticket {number} is not satisfied; it is reopened"
+        ),
+        ("repeat_complaint", Lang::Zh) => {
+            format!("重复投诉：工单 {number} 是同一住户30天内的再次投诉")
+        }
+        ("repeat_complaint", Lang::En) => format!(
+            "Repeat complaint: ticket {number} repeats one from the same home within 30 days"
+        ),
         ("praise", Lang::Zh) => format!("表扬：业主在工单 {number} 中表扬了您"),
         ("praise", Lang::En) => format!("Praise: a resident praised you in ticket {number}"),
-        ("nps_survey", Lang::Zh) => format!("邀请您参与调查：{}", details["campaign"].as_str().unwrap_or("")),
-        ("nps_survey", Lang::En) => format!("You are invited to a survey: {}", details["campaign"].as_str().unwrap_or("")),
+        ("nps_survey", Lang::Zh) => format!(
+            "邀请您参与调查：{}",
+            details["campaign"].as_str().unwrap_or("")
+        ),
+        ("nps_survey", Lang::En) => format!(
+            "You are invited to a survey: {}",
+            details["campaign"].as_str().unwrap_or("")
+        ),
         ("job_assigned", Lang::Zh) => format!("新派单：工单 {number} 已派给您"),
         ("job_assigned", Lang::En) => format!("New job: ticket {number} is assigned to you"),
         ("dispatch_queued", Lang::Zh) => format!("待派：工单 {number} 无合适人员，请人工派单"),
-        ("dispatch_queued", Lang::En) => format!("To dispatch: nobody fits ticket {number}; dispatch it by hand"),
-        ("ticket_progress", Lang::Zh) => format!("进展：您首问的工单 {number} 有新动作（{}）", action_label(details, lang)),
-        ("ticket_progress", Lang::En) => format!("Progress on ticket {number} you own: {}", action_label(details, lang)),
-        ("assignment_timeout", Lang::Zh) => format!("超时未接单：工单 {number} 已自动改派或待人工派单"),
-        ("assignment_timeout", Lang::En) => format!("Not accepted in time: ticket {number} was handed on, or waits for a dispatcher"),
-        ("subtask_assigned", Lang::Zh) => format!("协办：工单 {number} 请协助“{}”", details["title"].as_str().unwrap_or("")),
-        ("subtask_assigned", Lang::En) => format!("Help needed on ticket {number}: {}", details["title"].as_str().unwrap_or("")),
+        ("dispatch_queued", Lang::En) => {
+            format!("To dispatch: nobody fits ticket {number}; dispatch it by hand")
+        }
+        ("ticket_progress", Lang::Zh) => format!(
+            "进展：您首问的工单 {number} 有新动作（{}）",
+            action_label(details, lang)
+        ),
+        ("ticket_progress", Lang::En) => format!(
+            "Progress on ticket {number} you own: {}",
+            action_label(details, lang)
+        ),
+        ("assignment_timeout", Lang::Zh) => {
+            format!("超时未接单：工单 {number} 已自动改派或待人工派单")
+        }
+        ("assignment_timeout", Lang::En) => format!(
+            "Not accepted in time: ticket {number} was handed on, or waits for a dispatcher"
+        ),
+        ("subtask_assigned", Lang::Zh) => format!(
+            "协办：工单 {number} 请协助“{}”",
+            details["title"].as_str().unwrap_or("")
+        ),
+        ("subtask_assigned", Lang::En) => format!(
+            "Help needed on ticket {number}: {}",
+            details["title"].as_str().unwrap_or("")
+        ),
         ("job_offered", Lang::Zh) => format!("可抢单：工单 {number}，先接者得"),
-        ("job_offered", Lang::En) => format!("Job on offer: ticket {number}, first to grab it wins"),
-        ("charges_to_confirm", Lang::Zh) => format!("收费确认：工单 {number} 的有偿服务合计 {:.2} 元，请确认", details["total_cents"].as_f64().unwrap_or(0.0) / 100.0),
-        ("charges_to_confirm", Lang::En) => format!("Please confirm: the paid service of ticket {number} comes to ¥{:.2}", details["total_cents"].as_f64().unwrap_or(0.0) / 100.0),
-        ("sign_in_code", Lang::Zh) => format!("您的登录验证码是 {}，5 分钟内有效，请勿告诉他人", details["code"].as_str().unwrap_or("")),
-        ("sign_in_code", Lang::En) => format!("Your sign-in code is {}. It works for 5 minutes; never share it", details["code"].as_str().unwrap_or("")),
-        ("original_progress", Lang::Zh) => format!("您的工单 {number} 与工单 {} 反映的是同一问题：该工单{}", details["original_number"].as_str().unwrap_or(""), progress_label(details["progress"].as_str().unwrap_or(""), lang)),
-        ("original_progress", Lang::En) => format!("Your request {number} reports the same problem as ticket {}, which is now {}", details["original_number"].as_str().unwrap_or(""), progress_label(details["progress"].as_str().unwrap_or(""), lang)),
+        ("job_offered", Lang::En) => {
+            format!("Job on offer: ticket {number}, first to grab it wins")
+        }
+        ("charges_to_confirm", Lang::Zh) => format!(
+            "收费确认：工单 {number} 的有偿服务合计 {:.2} 元，请确认",
+            details["total_cents"].as_f64().unwrap_or(0.0) / 100.0
+        ),
+        ("charges_to_confirm", Lang::En) => format!(
+            "Please confirm: the paid service of ticket {number} comes to ¥{:.2}",
+            details["total_cents"].as_f64().unwrap_or(0.0) / 100.0
+        ),
+        ("sign_in_code", Lang::Zh) => format!(
+            "您的登录验证码是 {}，5 分钟内有效，请勿告诉他人",
+            details["code"].as_str().unwrap_or("")
+        ),
+        ("sign_in_code", Lang::En) => format!(
+            "Your sign-in code is {}. It works for 5 minutes; never share it",
+            details["code"].as_str().unwrap_or("")
+        ),
+        ("original_progress", Lang::Zh) => format!(
+            "您的工单 {number} 与工单 {} 反映的是同一问题：该工单{}",
+            details["original_number"].as_str().unwrap_or(""),
+            progress_label(details["progress"].as_str().unwrap_or(""), lang)
+        ),
+        ("original_progress", Lang::En) => format!(
+            "Your request {number} reports the same problem as ticket {}, which is now {}",
+            details["original_number"].as_str().unwrap_or(""),
+            progress_label(details["progress"].as_str().unwrap_or(""), lang)
+        ),
         ("charges_disputed", Lang::Zh) => format!("收费争议：工单 {number} 的业主对收费有异议"),
-        ("charges_disputed", Lang::En) => format!("Disputed bill: the resident of ticket {number} disputes the charges"),
+        ("charges_disputed", Lang::En) => {
+            format!("Disputed bill: the resident of ticket {number} disputes the charges")
+        }
         (_, Lang::Zh) => format!("工单 {number} 有新通知"),
         (_, Lang::En) => format!("News on ticket {number}"),
     }
@@ -153,17 +230,37 @@ async fn my_notifications(
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<NotificationQuery>,
 ) -> ApiResult<axum::Json<PageOf<NotificationView>>> {
-    let page = PageQuery { page: query.page, per_page: query.per_page }.request()?;
+    let page = PageQuery {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .request()?;
     let lang = Lang::from_headers(&headers);
-    let page = state.store.notifications(&who, query.unread.unwrap_or(false), page).await?;
-    Ok(axum::Json(PageOf::from_page(page, |n| NotificationView::new(n, lang))))
+    let page = state
+        .store
+        .notifications(&who, query.unread.unwrap_or(false), page)
+        .await?;
+    Ok(axum::Json(PageOf::from_page(page, |n| {
+        NotificationView::new(n, lang)
+    })))
 }
 
 /// Marks one of the caller's notifications read.
 #[utoipa::path(post, path = "/api/v1/me/notifications/{id}/read", tag = "notifications", responses((status = 200, body = NotificationView), (status = 404)))]
-async fn mark_read(State(state): State<AppState>, Caller(who): Caller, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<axum::Json<NotificationView>> {
-    let n = state.store.mark_notification_read(&who, &id, Utc::now()).await?;
-    Ok(axum::Json(NotificationView::new(n, Lang::from_headers(&headers))))
+async fn mark_read(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<NotificationView>> {
+    let n = state
+        .store
+        .mark_notification_read(&who, &id, Utc::now())
+        .await?;
+    Ok(axum::Json(NotificationView::new(
+        n,
+        Lang::from_headers(&headers),
+    )))
 }
 
 /// What the notification bell shows.
@@ -176,13 +273,19 @@ pub struct UnreadCount {
 
 impl From<Unread> for UnreadCount {
     fn from(u: Unread) -> Self {
-        UnreadCount { unread: u.all, new_jobs: u.new_jobs }
+        UnreadCount {
+            unread: u.all,
+            new_jobs: u.new_jobs,
+        }
     }
 }
 
 /// How many of the caller's notifications are unread (one indexed count: cheap to poll).
 #[utoipa::path(get, path = "/api/v1/me/notifications/unread-count", tag = "notifications", responses((status = 200, body = UnreadCount)))]
-async fn unread_count(State(state): State<AppState>, Caller(who): Caller) -> ApiResult<axum::Json<UnreadCount>> {
+async fn unread_count(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+) -> ApiResult<axum::Json<UnreadCount>> {
     Ok(axum::Json(state.store.unread(&who).await?.into()))
 }
 
@@ -194,6 +297,14 @@ pub struct MarkedRead {
 
 /// Marks every unread notification of the caller read.
 #[utoipa::path(post, path = "/api/v1/me/notifications/read", tag = "notifications", responses((status = 200, body = MarkedRead)))]
-async fn mark_all_read(State(state): State<AppState>, Caller(who): Caller) -> ApiResult<axum::Json<MarkedRead>> {
-    Ok(axum::Json(MarkedRead { marked: state.store.mark_all_notifications_read(&who, Utc::now()).await? }))
+async fn mark_all_read(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+) -> ApiResult<axum::Json<MarkedRead>> {
+    Ok(axum::Json(MarkedRead {
+        marked: state
+            .store
+            .mark_all_notifications_read(&who, Utc::now())
+            .await?,
+    }))
 }

@@ -76,30 +76,63 @@ async fn upload_photo(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, axum::Json<PhotoView>)> {
     let body = body.map_err(|_| ApiError::new(ErrorCode::PayloadTooLarge))?;
-    let saved = state.store.add_photo(&who, &id, body.to_vec(), Utc::now()).await?;
+    let saved = state
+        .store
+        .add_photo(&who, &id, body.to_vec(), Utc::now())
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(saved.into())))
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{id}/photos", tag = "dispatch", responses((status = 200, body = PhotoList), (status = 404)))]
-async fn list_photos(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<PhotoList>> {
-    let items = state.store.photos(&who, &id).await?.into_iter().map(PhotoView::from).collect();
+async fn list_photos(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<PhotoList>> {
+    let items = state
+        .store
+        .photos(&who, &id)
+        .await?
+        .into_iter()
+        .map(PhotoView::from)
+        .collect();
     Ok(axum::Json(PhotoList { items }))
 }
 
 /// A photo's file as a response, for the API and the pages alike.
-pub(crate) async fn image(state: &AppState, who: &guanjia_storage::Principal, id: &str, thumbnail: bool) -> ApiResult<Response> {
+pub(crate) async fn image(
+    state: &AppState,
+    who: &guanjia_storage::Principal,
+    id: &str,
+    thumbnail: bool,
+) -> ApiResult<Response> {
     let (content_type, bytes) = state.store.photo_file(who, id, thumbnail).await?;
-    Ok(([(CONTENT_TYPE, content_type), (CACHE_CONTROL, "private, max-age=86400".to_owned())], bytes).into_response())
+    Ok((
+        [
+            (CONTENT_TYPE, content_type),
+            (CACHE_CONTROL, "private, max-age=86400".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The photo itself.
 #[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "dispatch", responses((status = 200, content_type = "image/jpeg"), (status = 404)))]
-async fn photo_file(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<Response> {
+async fn photo_file(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     image(&state, &who, &id, false).await
 }
 
 /// Its thumbnail (JPEG, at most 320 px on its longer side).
 #[utoipa::path(get, path = "/api/v1/photos/{id}/thumbnail", tag = "dispatch", responses((status = 200, content_type = "image/jpeg"), (status = 404)))]
-async fn photo_thumbnail(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<Response> {
+async fn photo_thumbnail(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
     image(&state, &who, &id, true).await
 }

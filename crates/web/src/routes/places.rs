@@ -62,7 +62,12 @@ pub struct BuildingView {
 
 impl From<building::Model> for BuildingView {
     fn from(b: building::Model) -> Self {
-        BuildingView { id: b.id, project_id: b.project_id, name: b.name, created_at: b.created_at }
+        BuildingView {
+            id: b.id,
+            project_id: b.project_id,
+            name: b.name,
+            created_at: b.created_at,
+        }
     }
 }
 
@@ -102,7 +107,10 @@ async fn create_project(
     Caller(who): Caller,
     ApiJson(input): ApiJson<ProjectInput>,
 ) -> ApiResult<(StatusCode, axum::Json<ProjectView>)> {
-    let project = state.store.create_project(&who, input.validate()?, Utc::now()).await?;
+    let project = state
+        .store
+        .create_project(&who, input.validate()?, Utc::now())
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(project.into())))
 }
 
@@ -118,7 +126,11 @@ async fn list_projects(
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "places", responses((status = 200, body = ProjectView), (status = 404)))]
-async fn get_project(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<ProjectView>> {
+async fn get_project(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<ProjectView>> {
     Ok(axum::Json(state.store.project(&who, &id).await?.into()))
 }
 
@@ -130,7 +142,10 @@ async fn create_building(
     Path(project_id): Path<String>,
     ApiJson(input): ApiJson<BuildingInput>,
 ) -> ApiResult<(StatusCode, axum::Json<BuildingView>)> {
-    let building = state.store.create_building(&who, &project_id, input.validate()?, Utc::now()).await?;
+    let building = state
+        .store
+        .create_building(&who, &project_id, input.validate()?, Utc::now())
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(building.into())))
 }
 
@@ -141,7 +156,10 @@ async fn list_buildings(
     Path(project_id): Path<String>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<axum::Json<PageOf<BuildingView>>> {
-    let page = state.store.buildings(&who, &project_id, page.request()?).await?;
+    let page = state
+        .store
+        .buildings(&who, &project_id, page.request()?)
+        .await?;
     Ok(axum::Json(PageOf::from_page(page, BuildingView::from)))
 }
 
@@ -153,7 +171,10 @@ async fn create_room(
     Path(building_id): Path<String>,
     ApiJson(input): ApiJson<RoomInput>,
 ) -> ApiResult<(StatusCode, axum::Json<RoomView>)> {
-    let room = state.store.create_room(&who, &building_id, input.validate()?, Utc::now()).await?;
+    let room = state
+        .store
+        .create_room(&who, &building_id, input.validate()?, Utc::now())
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(room.into())))
 }
 
@@ -164,7 +185,10 @@ async fn list_rooms(
     Path(building_id): Path<String>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<axum::Json<PageOf<RoomView>>> {
-    let page = state.store.rooms(&who, &building_id, page.request()?).await?;
+    let page = state
+        .store
+        .rooms(&who, &building_id, page.request()?)
+        .await?;
     Ok(axum::Json(PageOf::from_page(page, RoomView::from)))
 }
 
@@ -178,14 +202,24 @@ async fn update_project(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ProjectInput>,
 ) -> ApiResult<axum::Json<ProjectView>> {
-    Ok(axum::Json(state.store.update_project(&who, &id, input.validate()?, Utc::now()).await?.into()))
+    Ok(axum::Json(
+        state
+            .store
+            .update_project(&who, &id, input.validate()?, Utc::now())
+            .await?
+            .into(),
+    ))
 }
 
 /// Deletes a project nothing belongs to yet (admins only); otherwise 409 `in_use` with what
 /// depends on it in `details.dependents`.
 #[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "places",
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in_use")))]
-async fn delete_project(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_project(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     state.store.delete_project(&who, &id, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -199,13 +233,23 @@ async fn update_building(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<BuildingInput>,
 ) -> ApiResult<axum::Json<BuildingView>> {
-    Ok(axum::Json(state.store.update_building(&who, &id, input.validate()?, Utc::now()).await?.into()))
+    Ok(axum::Json(
+        state
+            .store
+            .update_building(&who, &id, input.validate()?, Utc::now())
+            .await?
+            .into(),
+    ))
 }
 
 /// Deletes a building without rooms that no grid names (admins only); otherwise 409 `in_use`.
 #[utoipa::path(delete, path = "/api/v1/buildings/{id}", tag = "places",
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in_use")))]
-async fn delete_building(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_building(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     state.store.delete_building(&who, &id, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -219,13 +263,23 @@ async fn update_room(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<RoomInput>,
 ) -> ApiResult<axum::Json<RoomView>> {
-    Ok(axum::Json(state.store.update_room(&who, &id, input.validate()?, Utc::now()).await?.into()))
+    Ok(axum::Json(
+        state
+            .store
+            .update_room(&who, &id, input.validate()?, Utc::now())
+            .await?
+            .into(),
+    ))
 }
 
 /// Deletes a room nobody lives in and no ticket names (admins only); otherwise 409 `in_use`.
 #[utoipa::path(delete, path = "/api/v1/rooms/{id}", tag = "places",
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in_use")))]
-async fn delete_room(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_room(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     state.store.delete_room(&who, &id, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -37,7 +37,10 @@ pub struct RatedView {
 /// expired one (or one whose resolve is over) 410 `link_expired`.
 #[utoipa::path(get, path = "/api/v1/ratings/{token}", tag = "closed loop",
     responses((status = 200, body = RatingLinkView), (status = 404), (status = 409, description = "link_used"), (status = 410, description = "link_expired")))]
-async fn rating_link(State(state): State<AppState>, Path(token): Path<String>) -> ApiResult<axum::Json<RatingLinkView>> {
+async fn rating_link(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> ApiResult<axum::Json<RatingLinkView>> {
     let info = state.store.rating_link(&token, Utc::now()).await?;
     Ok(axum::Json(RatingLinkView {
         ticket_number: info.ticket.number,
@@ -52,7 +55,14 @@ async fn rating_link(State(state): State<AppState>, Path(token): Path<String>) -
 /// timeliness and attitude 1–5, a comment. A refused rating leaves the link usable.
 #[utoipa::path(post, path = "/api/v1/ratings/{token}", tag = "closed loop", request_body = Rating,
     responses((status = 200, body = RatedView), (status = 404), (status = 409, description = "link_used"), (status = 410, description = "link_expired"), (status = 422)))]
-async fn rate(State(state): State<AppState>, Path(token): Path<String>, ApiJson(rating): ApiJson<Rating>) -> ApiResult<axum::Json<RatedView>> {
+async fn rate(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    ApiJson(rating): ApiJson<Rating>,
+) -> ApiResult<axum::Json<RatedView>> {
     let ticket = state.store.rate_by_link(&token, rating, Utc::now()).await?;
-    Ok(axum::Json(RatedView { ticket_number: ticket.number, status: ticket.status }))
+    Ok(axum::Json(RatedView {
+        ticket_number: ticket.number,
+        status: ticket.status,
+    }))
 }

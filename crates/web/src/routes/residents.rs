@@ -17,7 +17,9 @@ use crate::paging::{PageOf, PageQuery};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_resident, list_residents)).routes(routes!(get_resident, update_resident, delete_resident))
+    OpenApiRouter::new()
+        .routes(routes!(create_resident, list_residents))
+        .routes(routes!(get_resident, update_resident, delete_resident))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -78,7 +80,10 @@ async fn create_resident(
     Caller(who): Caller,
     ApiJson(input): ApiJson<ResidentInput>,
 ) -> ApiResult<(StatusCode, axum::Json<ResidentView>)> {
-    let resident = state.store.create_resident(&who, input.validate()?, Utc::now()).await?;
+    let resident = state
+        .store
+        .create_resident(&who, input.validate()?, Utc::now())
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(resident.into())))
 }
 
@@ -89,16 +94,29 @@ async fn list_residents(
     Caller(who): Caller,
     ApiQuery(query): ApiQuery<ResidentQuery>,
 ) -> ApiResult<axum::Json<PageOf<ResidentView>>> {
-    let page = PageQuery { page: query.page, per_page: query.per_page }.request()?;
+    let page = PageQuery {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .request()?;
     let phone = query.phone.map(|raw| normalize_phone(&raw).unwrap_or(raw));
-    let filter = ResidentFilter { project_id: query.project_id, room_id: query.room_id, phone, name: query.name };
+    let filter = ResidentFilter {
+        project_id: query.project_id,
+        room_id: query.room_id,
+        phone,
+        name: query.name,
+    };
     let page = state.store.residents(&who, filter, page).await?;
     Ok(axum::Json(PageOf::from_page(page, ResidentView::listed)))
 }
 
 /// One resident, phone in full.
 #[utoipa::path(get, path = "/api/v1/residents/{id}", tag = "residents", responses((status = 200, body = ResidentView), (status = 404)))]
-async fn get_resident(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<ResidentView>> {
+async fn get_resident(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<ResidentView>> {
     Ok(axum::Json(state.store.resident(&who, &id).await?.into()))
 }
 
@@ -111,13 +129,23 @@ async fn update_resident(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ResidentInput>,
 ) -> ApiResult<axum::Json<ResidentView>> {
-    Ok(axum::Json(state.store.update_resident(&who, &id, input.validate()?, Utc::now()).await?.into()))
+    Ok(axum::Json(
+        state
+            .store
+            .update_resident(&who, &id, input.validate()?, Utc::now())
+            .await?
+            .into(),
+    ))
 }
 
 /// Removes a resident who never reported anything (admins only); otherwise 409 `in_use`.
 #[utoipa::path(delete, path = "/api/v1/residents/{id}", tag = "residents",
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in_use")))]
-async fn delete_resident(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_resident(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     state.store.delete_resident(&who, &id, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

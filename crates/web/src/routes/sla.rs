@@ -10,9 +10,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::paging::{PageOf, PageQuery};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, Caller};
+use crate::paging::{PageOf, PageQuery};
 use crate::routes::tickets::DeadlineView;
 use crate::state::AppState;
 
@@ -88,7 +88,13 @@ async fn list_policies(
     Caller(who): Caller,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<axum::Json<PageOf<PolicyView>>> {
-    let all = state.store.sla_policies(&who).await?.into_iter().map(PolicyView::from).collect();
+    let all = state
+        .store
+        .sla_policies(&who)
+        .await?
+        .into_iter()
+        .map(PolicyView::from)
+        .collect();
     Ok(axum::Json(PageOf::of_all(all, page.request()?)))
 }
 
@@ -99,12 +105,19 @@ async fn create_policy(
     Caller(who): Caller,
     ApiJson(input): ApiJson<PolicyInput>,
 ) -> ApiResult<(StatusCode, axum::Json<PolicyView>)> {
-    let created = state.store.create_sla_policy(&who, input.validate()?, Utc::now()).await?;
+    let created = state
+        .store
+        .create_sla_policy(&who, input.validate()?, Utc::now())
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(created.into())))
 }
 
 #[utoipa::path(get, path = "/api/v1/sla/policies/{id}", tag = "sla", responses((status = 200, body = PolicyView), (status = 404)))]
-async fn get_policy(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<PolicyView>> {
+async fn get_policy(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<PolicyView>> {
     Ok(axum::Json(state.store.sla_policy(&who, &id).await?.into()))
 }
 
@@ -116,7 +129,13 @@ async fn update_policy(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<PolicyInput>,
 ) -> ApiResult<axum::Json<PolicyView>> {
-    Ok(axum::Json(state.store.update_sla_policy(&who, &id, input.validate()?, Utc::now()).await?.into()))
+    Ok(axum::Json(
+        state
+            .store
+            .update_sla_policy(&who, &id, input.validate()?, Utc::now())
+            .await?
+            .into(),
+    ))
 }
 
 /// The deadlines a ticket would get if reported at `start_at` (the follow-up clock as if resolved

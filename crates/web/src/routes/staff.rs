@@ -71,7 +71,10 @@ async fn create_staff(
 ) -> ApiResult<(StatusCode, axum::Json<StaffView>)> {
     let input = input.validate()?;
     let company_id = who.company_id.clone();
-    let member = state.store.create_staff(Some(&who), &company_id, input, Utc::now()).await?;
+    let member = state
+        .store
+        .create_staff(Some(&who), &company_id, input, Utc::now())
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(StaffView::full(member))))
 }
 
@@ -102,7 +105,12 @@ async fn set_active(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ActiveInput>,
 ) -> ApiResult<axum::Json<StaffView>> {
-    Ok(axum::Json(StaffView::full(state.store.set_staff_active(&who, &id, input.active, Utc::now()).await?)))
+    Ok(axum::Json(StaffView::full(
+        state
+            .store
+            .set_staff_active(&who, &id, input.active, Utc::now())
+            .await?,
+    )))
 }
 
 /// Changes a staff member's name, role, projects, skills and phone (admins only; an admin keeps
@@ -115,7 +123,12 @@ async fn update_staff(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<StaffEditInput>,
 ) -> ApiResult<axum::Json<StaffView>> {
-    Ok(axum::Json(StaffView::full(state.store.update_staff(&who, &id, input.validate()?, Utc::now()).await?)))
+    Ok(axum::Json(StaffView::full(
+        state
+            .store
+            .update_staff(&who, &id, input.validate()?, Utc::now())
+            .await?,
+    )))
 }
 
 /// Deletes an account made by mistake (admins only, not their own). One with history (tickets,
@@ -123,7 +136,11 @@ async fn update_staff(
 /// (`PUT /api/v1/staff/{id}/active`).
 #[utoipa::path(delete, path = "/api/v1/staff/{id}", tag = "staff",
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in_use")))]
-async fn delete_staff(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_staff(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     state.store.delete_staff(&who, &id, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -137,6 +154,9 @@ async fn set_password(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<PasswordInput>,
 ) -> ApiResult<StatusCode> {
-    state.store.set_staff_password(&who, &id, input.validate()?, Utc::now()).await?;
+    state
+        .store
+        .set_staff_password(&who, &id, input.validate()?, Utc::now())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,13 +9,15 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::paging::{PageOf, PageQuery};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, Caller};
+use crate::paging::{PageOf, PageQuery};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_campaigns, create_campaign)).routes(routes!(survey, answer))
+    OpenApiRouter::new()
+        .routes(routes!(list_campaigns, create_campaign))
+        .routes(routes!(survey, answer))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -35,7 +37,10 @@ pub struct CampaignView {
 
 impl From<Campaign> for CampaignView {
     fn from(c: Campaign) -> Self {
-        let Campaign { campaign: m, summary } = c;
+        let Campaign {
+            campaign: m,
+            summary,
+        } = c;
         CampaignView {
             id: m.id,
             name: m.name,
@@ -66,7 +71,13 @@ async fn list_campaigns(
     Caller(who): Caller,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<axum::Json<PageOf<CampaignView>>> {
-    let all = state.store.nps_campaigns(&who).await?.into_iter().map(CampaignView::from).collect();
+    let all = state
+        .store
+        .nps_campaigns(&who)
+        .await?
+        .into_iter()
+        .map(CampaignView::from)
+        .collect();
     Ok(axum::Json(PageOf::of_all(all, page.request()?)))
 }
 
@@ -79,21 +90,38 @@ async fn create_campaign(
     ApiJson(input): ApiJson<CampaignInput>,
 ) -> ApiResult<(StatusCode, axum::Json<CampaignView>)> {
     let now = Utc::now();
-    let created = state.store.create_nps_campaign(&who, input.validate(now)?, now).await?;
+    let created = state
+        .store
+        .create_nps_campaign(&who, input.validate(now)?, now)
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(created.into())))
 }
 
 /// What a survey link asks; unknown or forged is 404, used 409 `link_used`, closed 410 `link_expired`.
 #[utoipa::path(get, path = "/api/v1/surveys/{token}", tag = "closed loop", responses((status = 200, body = SurveyView), (status = 404), (status = 409), (status = 410)))]
-async fn survey(State(state): State<AppState>, Path(token): Path<String>) -> ApiResult<axum::Json<SurveyView>> {
+async fn survey(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> ApiResult<axum::Json<SurveyView>> {
     let c = state.store.survey(&token, Utc::now()).await?;
-    Ok(axum::Json(SurveyView { campaign: c.name, question: c.question, closes_at: c.closes_at }))
+    Ok(axum::Json(SurveyView {
+        campaign: c.name,
+        question: c.question,
+        closes_at: c.closes_at,
+    }))
 }
 
 /// Answers once: `score` 0–10 and an optional `reason`.
 #[utoipa::path(post, path = "/api/v1/surveys/{token}", tag = "closed loop", request_body = NpsAnswer,
     responses((status = 204), (status = 404), (status = 409), (status = 410), (status = 422)))]
-async fn answer(State(state): State<AppState>, Path(token): Path<String>, ApiJson(answer): ApiJson<NpsAnswer>) -> ApiResult<StatusCode> {
-    state.store.answer_survey(&token, answer, Utc::now()).await?;
+async fn answer(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    ApiJson(answer): ApiJson<NpsAnswer>,
+) -> ApiResult<StatusCode> {
+    state
+        .store
+        .answer_survey(&token, answer, Utc::now())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -16,7 +16,10 @@ use crate::paging::PageOf;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_categories, save_category)).routes(routes!(create_team, list_teams)).routes(routes!(set_team_members))
+    OpenApiRouter::new()
+        .routes(routes!(list_categories, save_category))
+        .routes(routes!(create_team, list_teams))
+        .routes(routes!(set_team_members))
         .routes(routes!(update_team, delete_team))
 }
 
@@ -57,8 +60,17 @@ pub struct CategoryList {
 
 /// The company's categories (seeded from the default taxonomy).
 #[utoipa::path(get, path = "/api/v1/categories", tag = "taxonomy", responses((status = 200, body = CategoryList)))]
-async fn list_categories(State(state): State<AppState>, Caller(who): Caller) -> ApiResult<axum::Json<CategoryList>> {
-    let items = state.store.categories(&who.company_id).await?.into_iter().map(CategoryView::from).collect();
+async fn list_categories(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+) -> ApiResult<axum::Json<CategoryList>> {
+    let items = state
+        .store
+        .categories(&who.company_id)
+        .await?
+        .into_iter()
+        .map(CategoryView::from)
+        .collect();
     Ok(axum::Json(CategoryList { items }))
 }
 
@@ -69,7 +81,13 @@ async fn save_category(
     Caller(who): Caller,
     ApiJson(input): ApiJson<CategoryInput>,
 ) -> ApiResult<axum::Json<CategoryView>> {
-    Ok(axum::Json(state.store.save_category(&who, input.validate()?, Utc::now()).await?.into()))
+    Ok(axum::Json(
+        state
+            .store
+            .save_category(&who, input.validate()?, Utc::now())
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -83,7 +101,13 @@ pub struct TeamView {
 
 impl From<Team> for TeamView {
     fn from(t: Team) -> Self {
-        TeamView { id: t.team.id, project_id: t.team.project_id, name: t.team.name, kind: t.team.kind, member_ids: t.member_ids }
+        TeamView {
+            id: t.team.id,
+            project_id: t.team.project_id,
+            name: t.team.name,
+            kind: t.team.kind,
+            member_ids: t.member_ids,
+        }
     }
 }
 
@@ -102,7 +126,10 @@ async fn create_team(
     Caller(who): Caller,
     ApiJson(input): ApiJson<TeamInput>,
 ) -> ApiResult<(StatusCode, axum::Json<TeamView>)> {
-    let team = state.store.create_team(&who, input.validate()?, Utc::now()).await?;
+    let team = state
+        .store
+        .create_team(&who, input.validate()?, Utc::now())
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(team.into())))
 }
 
@@ -112,8 +139,15 @@ async fn list_teams(
     Caller(who): Caller,
     ApiQuery(query): ApiQuery<TeamQuery>,
 ) -> ApiResult<axum::Json<PageOf<TeamView>>> {
-    let page = crate::paging::PageQuery { page: query.page, per_page: query.per_page }.request()?;
-    let page = state.store.teams(&who, query.project_id.as_deref(), page).await?;
+    let page = crate::paging::PageQuery {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .request()?;
+    let page = state
+        .store
+        .teams(&who, query.project_id.as_deref(), page)
+        .await?;
     Ok(axum::Json(PageOf::from_page(page, TeamView::from)))
 }
 
@@ -132,7 +166,13 @@ async fn set_team_members(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<MembersInput>,
 ) -> ApiResult<axum::Json<TeamView>> {
-    Ok(axum::Json(state.store.set_team_members(&who, &id, &input.member_ids, Utc::now()).await?.into()))
+    Ok(axum::Json(
+        state
+            .store
+            .set_team_members(&who, &id, &input.member_ids, Utc::now())
+            .await?
+            .into(),
+    ))
 }
 
 /// Renames a team or changes its kind (admins only).
@@ -144,13 +184,23 @@ async fn update_team(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<TeamEditInput>,
 ) -> ApiResult<axum::Json<TeamView>> {
-    Ok(axum::Json(state.store.update_team(&who, &id, input.validate()?, Utc::now()).await?.into()))
+    Ok(axum::Json(
+        state
+            .store
+            .update_team(&who, &id, input.validate()?, Utc::now())
+            .await?
+            .into(),
+    ))
 }
 
 /// Deletes a team no grid, ticket or sub-task names (admins only); otherwise 409 `in_use`.
 #[utoipa::path(delete, path = "/api/v1/teams/{id}", tag = "taxonomy",
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in_use")))]
-async fn delete_team(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_team(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     state.store.delete_team(&who, &id, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,8 +7,10 @@ use guanjia_domain::phone::mask_phone;
 use guanjia_domain::sla::SlaState;
 use guanjia_domain::ticket::{ActionRequest, Status, Suggestion, TicketInput, step_of_entry};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
-use guanjia_storage::{Principal, Reading, SlaContext, TicketClock, TicketFilter, allowed_actions, follow_up_policy_of};
 use guanjia_storage::entity::{ticket, ticket_event};
+use guanjia_storage::{
+    Principal, Reading, SlaContext, TicketClock, TicketFilter, allowed_actions, follow_up_policy_of,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -140,11 +142,28 @@ pub struct TicketView {
 }
 
 impl TicketView {
-    pub fn new(t: ticket::Model, who: &Principal, sla: &SlaContext, now: DateTime<Utc>, mask: bool) -> Self {
-        let deadlines = sla.clocks(&t, now).into_iter().map(DeadlineView::from).collect();
-        let allowed_actions = allowed_actions(who, &t).into_iter().map(|a| a.as_str().to_owned()).collect();
+    pub fn new(
+        t: ticket::Model,
+        who: &Principal,
+        sla: &SlaContext,
+        now: DateTime<Utc>,
+        mask: bool,
+    ) -> Self {
+        let deadlines = sla
+            .clocks(&t, now)
+            .into_iter()
+            .map(DeadlineView::from)
+            .collect();
+        let allowed_actions = allowed_actions(who, &t)
+            .into_iter()
+            .map(|a| a.as_str().to_owned())
+            .collect();
         let follow_up_policy = follow_up_policy_of(&t).as_str().to_owned();
-        let phone = if mask { t.contact_phone.as_deref().map(mask_phone) } else { t.contact_phone };
+        let phone = if mask {
+            t.contact_phone.as_deref().map(mask_phone)
+        } else {
+            t.contact_phone
+        };
         TicketView {
             id: t.id,
             number: t.number,
@@ -157,14 +176,19 @@ impl TicketView {
             room_id: t.room_id,
             household_id: t.household_id,
             resident_id: t.resident_id,
-            contact: ContactView { name: t.contact_name, phone },
+            contact: ContactView {
+                name: t.contact_name,
+                phone,
+            },
             title: t.title,
             description: t.description,
             first_contact_owner_id: t.first_contact_owner_id,
             assignee_id: t.assignee_id,
             team_id: t.team_id,
             // Why the dispatcher chose whom it chose names staff and their load: not for residents.
-            dispatch_explanation: t.dispatch_explanation.filter(|_| who.role != guanjia_domain::role::Role::Resident),
+            dispatch_explanation: t
+                .dispatch_explanation
+                .filter(|_| who.role != guanjia_domain::role::Role::Resident),
             open_subtasks: t.open_subtasks,
             charge_total_cents: t.charge_total_cents,
             charge_status: t.charge_status,
@@ -174,7 +198,10 @@ impl TicketView {
             escalation_level: t.escalation_level,
             duplicate_of: t.duplicate_of,
             incident_id: t.incident_id,
-            duplicate_candidates: t.duplicate_candidates.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default(),
+            duplicate_candidates: t
+                .duplicate_candidates
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default(),
             repeat_of: t.repeat_of,
             satisfaction: t.satisfaction,
             timeliness: t.timeliness,
@@ -221,8 +248,17 @@ pub struct EventView {
 
 impl From<ticket_event::Model> for EventView {
     fn from(e: ticket_event::Model) -> Self {
-        let role = e.actor_role.parse().unwrap_or(guanjia_domain::role::Role::Admin);
-        let progress = step_of_entry(&e.action, role, e.to_status.as_deref().and_then(|s| s.parse().ok())).as_str().to_owned();
+        let role = e
+            .actor_role
+            .parse()
+            .unwrap_or(guanjia_domain::role::Role::Admin);
+        let progress = step_of_entry(
+            &e.action,
+            role,
+            e.to_status.as_deref().and_then(|s| s.parse().ok()),
+        )
+        .as_str()
+        .to_owned();
         EventView {
             progress,
             id: e.id,
@@ -287,11 +323,20 @@ async fn create_ticket(
     let mut draft = input.validate(now)?;
     draft.escalation_risk |= analysis.escalation_risk;
     draft.filled_from_text = filled;
-    let reading = Reading { analysis: &analysis, vocabulary: analyzer.vocabulary() };
-    let ticket = state.store.create_ticket(&who, draft, Some(reading), now).await?;
+    let reading = Reading {
+        analysis: &analysis,
+        vocabulary: analyzer.vocabulary(),
+    };
+    let ticket = state
+        .store
+        .create_ticket(&who, draft, Some(reading), now)
+        .await?;
     metrics::counter!("guanjia_tickets_created_total").increment(1);
     let sla = state.store.sla_context(&who.company_id).await?;
-    Ok((StatusCode::CREATED, axum::Json(TicketView::new(ticket, &who, &sla, now, false))))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(TicketView::new(ticket, &who, &sla, now, false)),
+    ))
 }
 
 /// The tickets the caller may see, newest first, with filters and search.
@@ -301,13 +346,26 @@ async fn list_tickets(
     Caller(who): Caller,
     ApiQuery(query): ApiQuery<TicketQuery>,
 ) -> ApiResult<axum::Json<PageOf<TicketView>>> {
-    let page = PageQuery { page: query.page, per_page: query.per_page }.request()?;
-    let statuses: Vec<String> = query.status.iter().flat_map(|s| s.split(',')).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+    let page = PageQuery {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .request()?;
+    let statuses: Vec<String> = query
+        .status
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
     if statuses.iter().any(|s| s.parse::<Status>().is_err()) {
         return Err(ValidationError::single("status", FieldErrorCode::Invalid).into());
     }
     let sla_state = match query.sla_state.as_deref() {
-        Some(s) => Some(s.parse::<SlaState>().map_err(|_| ValidationError::single("sla_state", FieldErrorCode::Invalid))?),
+        Some(s) => Some(
+            s.parse::<SlaState>()
+                .map_err(|_| ValidationError::single("sla_state", FieldErrorCode::Invalid))?,
+        ),
         None => None,
     };
     let now = Utc::now();
@@ -327,15 +385,27 @@ async fn list_tickets(
     };
     let page = state.store.tickets(&who, filter, page).await?;
     let sla = state.store.sla_context(&who.company_id).await?;
-    Ok(axum::Json(PageOf::from_page(page, |t| TicketView::new(t, &who, &sla, now, true))))
+    Ok(axum::Json(PageOf::from_page(page, |t| {
+        TicketView::new(t, &who, &sla, now, true)
+    })))
 }
 
 /// One ticket; out of scope is 404.
 #[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", responses((status = 200, body = TicketView), (status = 404)))]
-async fn get_ticket(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<TicketView>> {
+async fn get_ticket(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<TicketView>> {
     let ticket = state.store.ticket(&who, &id).await?;
     let sla = state.store.sla_context(&who.company_id).await?;
-    Ok(axum::Json(TicketView::new(ticket, &who, &sla, Utc::now(), false)))
+    Ok(axum::Json(TicketView::new(
+        ticket,
+        &who,
+        &sla,
+        Utc::now(),
+        false,
+    )))
 }
 
 /// Moves a ticket: `{"action": "dispatch", "assignee_id": "…"}`. A status that does not allow
@@ -361,19 +431,38 @@ async fn act_on_ticket(
 
 /// The timeline: every change, who, when, what. Residents see the entries meant for them.
 #[utoipa::path(get, path = "/api/v1/tickets/{id}/events", tag = "tickets", responses((status = 200, body = EventList), (status = 404)))]
-async fn ticket_events(State(state): State<AppState>, Caller(who): Caller, Path(id): Path<String>) -> ApiResult<axum::Json<EventList>> {
-    let items = state.store.ticket_events(&who, &id).await?.into_iter().map(EventView::from).collect();
+async fn ticket_events(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<EventList>> {
+    let items = state
+        .store
+        .ticket_events(&who, &id)
+        .await?
+        .into_iter()
+        .map(EventView::from)
+        .collect();
     Ok(axum::Json(EventList { items }))
 }
 
 /// Resolved tickets waiting for the caller's follow-up call (回访任务), oldest resolve first
 /// within the page's order (newest created first, like every ticket list).
 #[utoipa::path(get, path = "/api/v1/me/follow-ups", tag = "closed loop", params(PageQuery), responses((status = 200, body = PageOf<TicketView>)))]
-async fn my_follow_ups(State(state): State<AppState>, Caller(who): Caller, ApiQuery(query): ApiQuery<PageQuery>) -> ApiResult<axum::Json<PageOf<TicketView>>> {
+async fn my_follow_ups(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> ApiResult<axum::Json<PageOf<TicketView>>> {
     let page = query.request()?;
-    let filter = TicketFilter { awaiting_follow_up_by: Some(who.id.clone()), ..TicketFilter::default() };
+    let filter = TicketFilter {
+        awaiting_follow_up_by: Some(who.id.clone()),
+        ..TicketFilter::default()
+    };
     let now = Utc::now();
     let page = state.store.tickets(&who, filter, page).await?;
     let sla = state.store.sla_context(&who.company_id).await?;
-    Ok(axum::Json(PageOf::from_page(page, |t| TicketView::new(t, &who, &sla, now, true))))
+    Ok(axum::Json(PageOf::from_page(page, |t| {
+        TicketView::new(t, &who, &sla, now, true)
+    })))
 }

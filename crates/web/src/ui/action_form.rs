@@ -13,7 +13,9 @@ use crate::error::{ApiError, ErrorCode};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
     /// A button; the shared optional note goes to `field`.
-    Button { field: &'static str },
+    Button {
+        field: &'static str,
+    },
     /// A reason that must be given.
     Reason,
     Dispatch,
@@ -30,12 +32,21 @@ pub enum Shape {
 pub fn shape(action: ActionName) -> Shape {
     match action {
         ActionName::Respond | ActionName::Resolve => Shape::Button { field: "body" },
-        ActionName::Accept | ActionName::Arrive | ActionName::Close | ActionName::Resume | ActionName::Grab | ActionName::ConfirmCharges | ActionName::Chase => {
-            Shape::Button { field: "note" }
+        ActionName::Accept
+        | ActionName::Arrive
+        | ActionName::Close
+        | ActionName::Resume
+        | ActionName::Grab
+        | ActionName::ConfirmCharges
+        | ActionName::Chase => Shape::Button { field: "note" },
+        ActionName::Reopen | ActionName::Escalate | ActionName::UnlinkDuplicate => {
+            Shape::Button { field: "reason" }
         }
-        ActionName::Reopen | ActionName::Escalate | ActionName::UnlinkDuplicate => Shape::Button { field: "reason" },
         ActionName::Reclassify => Shape::Reclassify,
-        ActionName::Suspend | ActionName::Cancel | ActionName::CloseUnreachable | ActionName::Return => Shape::Reason,
+        ActionName::Suspend
+        | ActionName::Cancel
+        | ActionName::CloseUnreachable
+        | ActionName::Return => Shape::Reason,
         ActionName::Dispatch => Shape::Dispatch,
         ActionName::Transfer => Shape::Transfer,
         ActionName::FollowUp => Shape::FollowUp,
@@ -80,20 +91,36 @@ fn given(value: &Option<String>) -> Option<&str> {
 impl ActionForm {
     /// The check-in position, when both coordinates came; the rules check their range.
     fn location(&self) -> Result<Option<Value>, ValidationError> {
-        let degrees = |value: &Option<String>| given(value).map(|v| v.parse::<f64>().map_err(|_| ValidationError::single("location", FieldErrorCode::Invalid))).transpose();
-        Ok(match (degrees(&self.latitude)?, degrees(&self.longitude)?) {
-            (Some(latitude), Some(longitude)) => Some(json!({ "latitude": latitude, "longitude": longitude })),
-            _ => None,
-        })
+        let degrees = |value: &Option<String>| {
+            given(value)
+                .map(|v| {
+                    v.parse::<f64>()
+                        .map_err(|_| ValidationError::single("location", FieldErrorCode::Invalid))
+                })
+                .transpose()
+        };
+        Ok(
+            match (degrees(&self.latitude)?, degrees(&self.longitude)?) {
+                (Some(latitude), Some(longitude)) => {
+                    Some(json!({ "latitude": latitude, "longitude": longitude }))
+                }
+                _ => None,
+            },
+        )
     }
 
     pub fn name(&self) -> Result<ActionName, ApiError> {
-        self.action.parse().map_err(|_| ValidationError::single("action", FieldErrorCode::Invalid).into())
+        self.action
+            .parse()
+            .map_err(|_| ValidationError::single("action", FieldErrorCode::Invalid).into())
     }
 
     /// The action as asked for, with whether its words are told to the resident.
     pub fn request(&self, original_id: Option<String>) -> Result<ActionRequest, ApiError> {
-        Ok(ActionRequest { action: self.action(original_id)?, tell_resident: given(&self.tell_resident).is_some() })
+        Ok(ActionRequest {
+            action: self.action(original_id)?,
+            tell_resident: given(&self.tell_resident).is_some(),
+        })
     }
 
     /// The action; `original_id` is the duplicate's original once its number was looked up.
@@ -133,26 +160,46 @@ impl ActionForm {
             }
             Shape::FollowUp => {
                 put("outcome", given(&self.outcome).map(Value::from));
-                for (field, value) in [("satisfaction", &self.satisfaction), ("timeliness", &self.timeliness), ("attitude", &self.attitude)] {
-                    let rating = given(value).map(|v| v.parse::<i64>().map_err(|_| ValidationError::single(field, FieldErrorCode::Invalid))).transpose()?;
+                for (field, value) in [
+                    ("satisfaction", &self.satisfaction),
+                    ("timeliness", &self.timeliness),
+                    ("attitude", &self.attitude),
+                ] {
+                    let rating = given(value)
+                        .map(|v| {
+                            v.parse::<i64>().map_err(|_| {
+                                ValidationError::single(field, FieldErrorCode::Invalid)
+                            })
+                        })
+                        .transpose()?;
                     put(field, rating.map(Value::from));
                 }
                 put("comment", text.map(Value::from));
             }
-            Shape::LinkDuplicate => put("original_id", Some(json!(original_id.unwrap_or_default()))),
+            Shape::LinkDuplicate => {
+                put("original_id", Some(json!(original_id.unwrap_or_default())))
+            }
             Shape::Review => {
                 put("adopted", Some(json!(given(&self.adopted) == Some("true"))));
                 put("reason", text.map(Value::from));
             }
             Shape::Reclassify => {
-                for (field, value) in [("kind", &self.kind), ("category", &self.category), ("urgency", &self.urgency)] {
+                for (field, value) in [
+                    ("kind", &self.kind),
+                    ("category", &self.category),
+                    ("urgency", &self.urgency),
+                ] {
                     put(field, given(value).map(Value::from));
                 }
                 put("reason", text.map(Value::from));
             }
         }
-        serde_json::from_value(Value::Object(body))
-            .map_err(|e| ApiError::with_details(ErrorCode::InvalidRequest, json!({ "reason": e.to_string() })))
+        serde_json::from_value(Value::Object(body)).map_err(|e| {
+            ApiError::with_details(
+                ErrorCode::InvalidRequest,
+                json!({ "reason": e.to_string() }),
+            )
+        })
     }
 }
 
@@ -161,7 +208,11 @@ mod tests {
     use super::*;
 
     fn form(action: &str, text: Option<&str>) -> ActionForm {
-        ActionForm { action: action.into(), text: text.map(Into::into), ..ActionForm::default() }
+        ActionForm {
+            action: action.into(),
+            text: text.map(Into::into),
+            ..ActionForm::default()
+        }
     }
 
     #[test]
@@ -170,7 +221,9 @@ mod tests {
             let mut input = form(name.as_str(), Some("说明"));
             input.assignee_id = Some("s1".into());
             input.satisfaction = Some("4".into());
-            let parsed = input.action(Some("t1".into())).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            let parsed = input
+                .action(Some("t1".into()))
+                .unwrap_or_else(|e| panic!("{name}: {e:?}"));
             assert_eq!(parsed.name(), name);
         }
     }
@@ -178,27 +231,47 @@ mod tests {
     #[test]
     fn the_note_goes_where_the_action_keeps_it() {
         let suspend = form("suspend", None).action(None).unwrap();
-        assert!(suspend.validate().is_err(), "a suspension without a reason is refused by the rules");
+        assert!(
+            suspend.validate().is_err(),
+            "a suspension without a reason is refused by the rules"
+        );
         let accept = form("accept", Some("  ")).action(None).unwrap();
-        assert_eq!(serde_json::to_value(&accept).unwrap(), json!({ "action": "accept", "note": null }));
+        assert_eq!(
+            serde_json::to_value(&accept).unwrap(),
+            json!({ "action": "accept", "note": null })
+        );
         assert!(form("fly", None).action(None).is_err());
         let mut rated = form("follow_up", None);
         rated.satisfaction = Some("five".into());
-        assert_eq!(rated.action(None).unwrap_err().code, ErrorCode::ValidationFailed);
+        assert_eq!(
+            rated.action(None).unwrap_err().code,
+            ErrorCode::ValidationFailed
+        );
         let mut arrived = form("arrive", None);
-        (arrived.latitude, arrived.longitude) = (Some("30.274100".into()), Some("120.155100".into()));
+        (arrived.latitude, arrived.longitude) =
+            (Some("30.274100".into()), Some("120.155100".into()));
         let located = serde_json::to_value(arrived.action(None).unwrap()).unwrap();
-        assert_eq!(located["location"], json!({ "latitude": 30.2741, "longitude": 120.1551 }));
+        assert_eq!(
+            located["location"],
+            json!({ "latitude": 30.2741, "longitude": 120.1551 })
+        );
         arrived.longitude = Some("东经".into());
-        assert_eq!(arrived.action(None).unwrap_err().code, ErrorCode::ValidationFailed);
+        assert_eq!(
+            arrived.action(None).unwrap_err().code,
+            ErrorCode::ValidationFailed
+        );
         let mut corrected = form("reclassify", Some("住户说是楼上漏下来的"));
-        (corrected.category, corrected.urgency) = (Some("complaint.neighbor".into()), Some(" ".into()));
+        (corrected.category, corrected.urgency) =
+            (Some("complaint.neighbor".into()), Some(" ".into()));
         assert_eq!(
             serde_json::to_value(corrected.action(None).unwrap()).unwrap(),
             json!({ "action": "reclassify", "kind": null, "category": "complaint.neighbor", "urgency": null, "reason": "住户说是楼上漏下来的" })
         );
         arrived.longitude = Some("200".into());
-        assert!(arrived.action(None).unwrap().validate().is_err(), "the rules check the range");
+        assert!(
+            arrived.action(None).unwrap().validate().is_err(),
+            "the rules check the range"
+        );
     }
 
     #[test]

@@ -33,7 +33,12 @@ fn fingerprint(file: &EmbeddedFile) -> String {
 
 /// The URL of an asset, carrying its version so a browser may cache it for good.
 pub fn url(name: &str) -> String {
-    format!("/assets/{name}?v={}", Assets::get(name).map(|file| fingerprint(&file)).unwrap_or_default())
+    format!(
+        "/assets/{name}?v={}",
+        Assets::get(name)
+            .map(|file| fingerprint(&file))
+            .unwrap_or_default()
+    )
 }
 
 #[derive(Deserialize)]
@@ -42,23 +47,48 @@ pub struct Versioned {
 }
 
 /// `GET /assets/{name}`.
-pub async fn serve(Path(name): Path<String>, Query(query): Query<Versioned>, headers: HeaderMap) -> Response {
+pub async fn serve(
+    Path(name): Path<String>,
+    Query(query): Query<Versioned>,
+    headers: HeaderMap,
+) -> Response {
     let (Some(file), Some(kind)) = (Assets::get(&name), content_type(&name)) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let current = fingerprint(&file);
     let etag = format!("\"{current}\"");
     // A versioned URL never changes content; an unversioned one must be checked each time.
-    let cache = if query.v.as_deref() == Some(current.as_str()) { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let cache = if query.v.as_deref() == Some(current.as_str()) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     if headers.get(IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
-        return (StatusCode::NOT_MODIFIED, [(ETAG, etag), (CACHE_CONTROL, cache.to_owned())]).into_response();
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(ETAG, etag), (CACHE_CONTROL, cache.to_owned())],
+        )
+            .into_response();
     }
-    ([(CONTENT_TYPE, kind.to_owned()), (ETAG, etag), (CACHE_CONTROL, cache.to_owned())], file.data).into_response()
+    (
+        [
+            (CONTENT_TYPE, kind.to_owned()),
+            (ETAG, etag),
+            (CACHE_CONTROL, cache.to_owned()),
+        ],
+        file.data,
+    )
+        .into_response()
 }
 
 /// `GET /favicon.ico`: where browsers and bookmarks look for the site's icon.
 pub async fn favicon(headers: HeaderMap) -> Response {
-    serve(Path("favicon.ico".to_owned()), Query(Versioned { v: None }), headers).await
+    serve(
+        Path("favicon.ico".to_owned()),
+        Query(Versioned { v: None }),
+        headers,
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -16,8 +16,14 @@ use crate::state::AppState;
 
 /// Digits typed before a partial number is looked up among past tickets.
 pub const MIN_DIGITS: usize = 7;
-const RECENT: PageRequest = PageRequest { page: 1, per_page: 5 };
-const MEMBERS: PageRequest = PageRequest { page: 1, per_page: 20 };
+const RECENT: PageRequest = PageRequest {
+    page: 1,
+    per_page: 5,
+};
+const MEMBERS: PageRequest = PageRequest {
+    page: 1,
+    per_page: 20,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lookup {
@@ -68,36 +74,79 @@ pub struct CallerCard {
 
 impl CallerCard {
     /// Looks the number up; `chosen` keeps the agent's choice of resident across re-renders.
-    pub async fn look_up(state: &AppState, session: &Session, dir: &Directory, typed: &str, chosen: Option<&str>) -> Result<Self, UiError> {
+    pub async fn look_up(
+        state: &AppState,
+        session: &Session,
+        dir: &Directory,
+        typed: &str,
+        chosen: Option<&str>,
+    ) -> Result<Self, UiError> {
         let lang = session.lang;
         let who = &session.who;
         let fail = |e| UiError::api(e, lang);
         let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
-        let mut card =
-            CallerCard { t: text::labels(lang), lookup: Lookup::Typing, homes: vec![], chosen: String::new(), recent: vec![], projects: vec![], oob: false, contact_name: String::new() };
+        let mut card = CallerCard {
+            t: text::labels(lang),
+            lookup: Lookup::Typing,
+            homes: vec![],
+            chosen: String::new(),
+            recent: vec![],
+            projects: vec![],
+            oob: false,
+            contact_name: String::new(),
+        };
         if digits.len() < MIN_DIGITS {
             return Ok(card);
         }
         let phone = normalize_phone(typed);
         let search = phone.clone().unwrap_or(digits);
-        let filter = TicketFilter { q: Some(search), ..TicketFilter::default() };
-        let (recent, sla) = tokio::try_join!(state.store.tickets(who, filter, RECENT), state.store.sla_context(&who.company_id)).map_err(fail)?;
+        let filter = TicketFilter {
+            q: Some(search),
+            ..TicketFilter::default()
+        };
+        let (recent, sla) = tokio::try_join!(
+            state.store.tickets(who, filter, RECENT),
+            state.store.sla_context(&who.company_id)
+        )
+        .map_err(fail)?;
         let now = Utc::now();
-        card.recent = recent.items.into_iter().map(|t| TicketRow::new(t, &sla, dir, lang, now)).collect();
+        card.recent = recent
+            .items
+            .into_iter()
+            .map(|t| TicketRow::new(t, &sla, dir, lang, now))
+            .collect();
         let Some(phone) = phone else {
             card.lookup = Lookup::Partial;
             return Ok(card);
         };
-        let residents = state.store.residents_by_phone(&who.company_id, &phone).await.map_err(fail)?;
-        for resident in residents.into_iter().filter(|r| who.sees_project(&r.project_id)) {
-            let filter = ResidentFilter { room_id: Some(resident.room_id.clone()), ..ResidentFilter::default() };
-            let members = state.store.residents(who, filter, MEMBERS).await.map_err(fail)?;
+        let residents = state
+            .store
+            .residents_by_phone(&who.company_id, &phone)
+            .await
+            .map_err(fail)?;
+        for resident in residents
+            .into_iter()
+            .filter(|r| who.sees_project(&r.project_id))
+        {
+            let filter = ResidentFilter {
+                room_id: Some(resident.room_id.clone()),
+                ..ResidentFilter::default()
+            };
+            let members = state
+                .store
+                .residents(who, filter, MEMBERS)
+                .await
+                .map_err(fail)?;
             card.homes.push(Home {
                 members: members
                     .items
                     .into_iter()
                     .filter(|m| m.id != resident.id)
-                    .map(|m| Member { role: text::resident_role(lang, &m.role), phone: mask_phone(&m.phone), name: m.name })
+                    .map(|m| Member {
+                        role: text::resident_role(lang, &m.role),
+                        phone: mask_phone(&m.phone),
+                        name: m.name,
+                    })
                     .collect(),
                 role: text::resident_role(lang, &resident.role),
                 premium: resident.tier == "premium",
@@ -112,9 +161,16 @@ impl CallerCard {
             card.lookup = Lookup::Unknown;
             return Ok(card);
         };
-        let home = chosen.and_then(|c| card.homes.iter().find(|h| h.resident_id == c)).unwrap_or(first);
+        let home = chosen
+            .and_then(|c| card.homes.iter().find(|h| h.resident_id == c))
+            .unwrap_or(first);
         card.chosen = home.resident_id.clone();
-        card.projects = choices(Some(&home.project_id), dir.projects.iter().map(|p| (p.id.as_str(), p.name.as_str())));
+        card.projects = choices(
+            Some(&home.project_id),
+            dir.projects
+                .iter()
+                .map(|p| (p.id.as_str(), p.name.as_str())),
+        );
         card.lookup = Lookup::Known;
         Ok(card)
     }

@@ -27,7 +27,11 @@ pub fn skill_name(dir: &Directory, lang: Lang, code: &str) -> String {
 /// Skills by their names, as a list reads them.
 pub fn skill_names(dir: &Directory, lang: Lang, codes: &[String]) -> String {
     let separator = if lang == Lang::Zh { "、" } else { ", " };
-    codes.iter().map(|code| skill_name(dir, lang, code)).collect::<Vec<_>>().join(separator)
+    codes
+        .iter()
+        .map(|code| skill_name(dir, lang, code))
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 /// Why the pipeline ranks a candidate where it does.
@@ -58,12 +62,25 @@ pub fn option_label(r: &Ranked, dir: &Directory, lang: Lang) -> String {
 /// The assignees a ticket's dispatch and transfer forms offer, as (staff id, label): for field
 /// work the project's technicians in the pipeline's order with its reasons; for the rest the
 /// project's staff, technicians first, with their role and skills by name.
-pub async fn assignee_options(state: &AppState, session: &Session, dir: &Directory, t: &ticket::Model) -> Result<Vec<(String, String)>, UiError> {
+pub async fn assignee_options(
+    state: &AppState,
+    session: &Session,
+    dir: &Directory,
+    t: &ticket::Model,
+) -> Result<Vec<(String, String)>, UiError> {
     let lang = session.lang;
     let kind = t.kind.parse::<Kind>().unwrap_or(Kind::Repair);
     if is_field_work(kind, t.category.as_deref()) {
-        let ranking = state.store.dispatch_candidates(&session.who, &t.id, Utc::now()).await.map_err(|e| UiError::api(e, lang))?;
-        return Ok(ranking.candidates.iter().map(|r| (r.id.clone(), option_label(r, dir, lang))).collect());
+        let ranking = state
+            .store
+            .dispatch_candidates(&session.who, &t.id, Utc::now())
+            .await
+            .map_err(|e| UiError::api(e, lang))?;
+        return Ok(ranking
+            .candidates
+            .iter()
+            .map(|r| (r.id.clone(), option_label(r, dir, lang)))
+            .collect());
     }
     let mut staff: Vec<_> = dir.staff_of(&t.project_id).collect();
     staff.sort_by_key(|s| (s.role() != Role::Technician, s.staff.name.clone()));
@@ -72,7 +89,11 @@ pub async fn assignee_options(state: &AppState, session: &Session, dir: &Directo
         .map(|s| {
             let role = text::role(lang, s.role());
             let skills = skill_names(dir, lang, &s.skills());
-            let label = if skills.is_empty() { format!("{} · {role}", s.staff.name) } else { format!("{} · {role} · {skills}", s.staff.name) };
+            let label = if skills.is_empty() {
+                format!("{} · {role}", s.staff.name)
+            } else {
+                format!("{} · {role} · {skills}", s.staff.name)
+            };
             (s.staff.id.clone(), label)
         })
         .collect())

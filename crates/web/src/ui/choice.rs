@@ -7,10 +7,17 @@ pub struct Choice {
 }
 
 /// Options from (value, label) pairs, selecting the one equal to `current`.
-pub fn choices<'a>(current: Option<&str>, options: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Choice> {
+pub fn choices<'a>(
+    current: Option<&str>,
+    options: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<Choice> {
     options
         .into_iter()
-        .map(|(value, label)| Choice { value: value.to_owned(), label: label.to_owned(), selected: current == Some(value) })
+        .map(|(value, label)| Choice {
+            value: value.to_owned(),
+            label: label.to_owned(),
+            selected: current == Some(value),
+        })
         .collect()
 }
 

@@ -75,7 +75,11 @@ pub struct BellCount {
 
 impl BellCount {
     pub fn of(session: &Session) -> Self {
-        BellCount { t: text::labels(session.lang), unread: session.unread.all, new_jobs: session.unread.new_jobs }
+        BellCount {
+            t: text::labels(session.lang),
+            unread: session.unread.all,
+            new_jobs: session.unread.new_jobs,
+        }
     }
 }
 
@@ -83,8 +87,22 @@ impl BellCount {
 fn sections(role: Role) -> &'static [Nav] {
     match role {
         Role::Technician => &[Nav::Jobs],
-        Role::Admin => &[Nav::Workbench, Nav::NewTicket, Nav::Board, Nav::Team, Nav::Dashboard, Nav::Import, Nav::Admin],
-        Role::Manager | Role::Supervisor => &[Nav::Workbench, Nav::NewTicket, Nav::Board, Nav::Team, Nav::Dashboard],
+        Role::Admin => &[
+            Nav::Workbench,
+            Nav::NewTicket,
+            Nav::Board,
+            Nav::Team,
+            Nav::Dashboard,
+            Nav::Import,
+            Nav::Admin,
+        ],
+        Role::Manager | Role::Supervisor => &[
+            Nav::Workbench,
+            Nav::NewTicket,
+            Nav::Board,
+            Nav::Team,
+            Nav::Dashboard,
+        ],
         Role::Agent | Role::Butler => &[Nav::Workbench, Nav::NewTicket, Nav::Board],
         Role::Resident => &[Nav::MyRequests, Nav::Report],
     }
@@ -114,12 +132,25 @@ impl Chrome {
         let t = text::labels(session.lang);
         let links = sections(session.who.role).iter().map(|&section| {
             let (href, label) = section.link(t);
-            Link { href, label, current: section == nav }
+            Link {
+                href,
+                label,
+                current: section == nav,
+            }
         });
         let links = links.collect();
-        let user = User { name: session.who.name.clone(), role: text::role(session.lang, session.who.role) };
+        let user = User {
+            name: session.who.name.clone(),
+            role: text::role(session.lang, session.who.role),
+        };
         let bell = session.who.role.is_staff().then(|| BellCount::of(session));
-        Chrome { links, user: Some(user), csrf: session.csrf.clone(), bell, ..Chrome::anonymous(session.lang, title, path) }
+        Chrome {
+            links,
+            user: Some(user),
+            csrf: session.csrf.clone(),
+            bell,
+            ..Chrome::anonymous(session.lang, title, path)
+        }
     }
 
     /// A page before sign-in (or an error page).

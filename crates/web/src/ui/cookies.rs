@@ -28,7 +28,10 @@ pub struct SetCookie<'a> {
 
 impl SetCookie<'_> {
     pub fn header(&self) -> HeaderValue {
-        let mut cookie = format!("{}={}; Path=/; Max-Age={}; SameSite=Lax", self.name, self.value, self.max_age);
+        let mut cookie = format!(
+            "{}={}; Path=/; Max-Age={}; SameSite=Lax",
+            self.name, self.value, self.max_age
+        );
         if self.http_only {
             cookie.push_str("; HttpOnly");
         }
@@ -42,7 +45,10 @@ impl SetCookie<'_> {
 
 /// Whether the browser reached us over TLS: a reverse proxy in front says so.
 pub fn over_tls(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
 }
 
 #[cfg(test)]
@@ -52,7 +58,10 @@ mod tests {
     #[test]
     fn finds_a_cookie_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_static("a=1; gj_session=abc.def; lang=en"));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("a=1; gj_session=abc.def; lang=en"),
+        );
         assert_eq!(read(&headers, "gj_session"), Some("abc.def"));
         assert_eq!(read(&headers, "lang"), Some("en"));
         assert_eq!(read(&headers, "missing"), None);
@@ -60,9 +69,24 @@ mod tests {
 
     #[test]
     fn secure_only_over_tls() {
-        let cookie = |secure| SetCookie { name: "s", value: "v", max_age: 60, http_only: true, secure }.header();
-        assert_eq!(cookie(false), "s=v; Path=/; Max-Age=60; SameSite=Lax; HttpOnly");
-        assert_eq!(cookie(true), "s=v; Path=/; Max-Age=60; SameSite=Lax; HttpOnly; Secure");
+        let cookie = |secure| {
+            SetCookie {
+                name: "s",
+                value: "v",
+                max_age: 60,
+                http_only: true,
+                secure,
+            }
+            .header()
+        };
+        assert_eq!(
+            cookie(false),
+            "s=v; Path=/; Max-Age=60; SameSite=Lax; HttpOnly"
+        );
+        assert_eq!(
+            cookie(true),
+            "s=v; Path=/; Max-Age=60; SameSite=Lax; HttpOnly; Secure"
+        );
         let mut headers = HeaderMap::new();
         assert!(!over_tls(&headers));
         headers.insert("x-forwarded-proto", HeaderValue::from_static("https"));

@@ -29,12 +29,17 @@ pub fn token_for(session_token: &str) -> String {
 
 /// Compares without stopping at the first difference, so timing does not reveal the token.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// The most a form with photos may carry: a few phone pictures and its fields. Other forms stay
 /// within the server's usual limit.
-pub const MAX_UPLOAD_BYTES: usize = 3 * guanjia_domain::dispatch::photo::MAX_PHOTO_BYTES + 64 * 1024;
+pub const MAX_UPLOAD_BYTES: usize =
+    3 * guanjia_domain::dispatch::photo::MAX_PHOTO_BYTES + 64 * 1024;
 
 /// Middleware over the signed-in pages: a POST without the session's token is refused.
 pub async fn require(request: Request, next: Next) -> Response {
@@ -45,30 +50,53 @@ pub async fn require(request: Request, next: Next) -> Response {
     let Some(expected) = cookies::read(request.headers(), session::COOKIE).map(token_for) else {
         return UiError::sign_in(request.headers(), request.uri()).into_response();
     };
-    if request.headers().get(HEADER).and_then(|v| v.to_str().ok()).is_some_and(|sent| same(sent, &expected)) {
+    if request
+        .headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|sent| same(sent, &expected))
+    {
         return next.run(request).await;
     }
     // A plain form: read the body to find the field, then hand the same bytes on (the route's
     // own limit still applies when its handler reads them).
     let (parts, body) = request.into_parts();
-    let multipart = parts.headers.get(CONTENT_TYPE).filter(|t| t.as_bytes().starts_with(b"multipart/form-data"));
-    let limit = if multipart.is_some() { MAX_UPLOAD_BYTES } else { MAX_BODY_BYTES };
-    let Ok(bytes) = to_bytes(body, limit).await else { return UiError::TooLarge(lang).into_response() };
+    let multipart = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .filter(|t| t.as_bytes().starts_with(b"multipart/form-data"));
+    let limit = if multipart.is_some() {
+        MAX_UPLOAD_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    let Ok(bytes) = to_bytes(body, limit).await else {
+        return UiError::TooLarge(lang).into_response();
+    };
     let sent = match multipart {
         Some(content_type) => multipart_field(content_type.clone(), bytes.clone()).await,
         None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
-            .and_then(|pairs| pairs.into_iter().find(|(key, _)| key == FIELD).map(|(_, value)| value)),
+            .and_then(|pairs| {
+                pairs
+                    .into_iter()
+                    .find(|(key, _)| key == FIELD)
+                    .map(|(_, value)| value)
+            }),
     };
     if !sent.is_some_and(|sent| same(&sent, &expected)) {
         return UiError::Csrf(lang).into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// The token field of a form that uploads files (its other parts are left for the handler).
 async fn multipart_field(content_type: HeaderValue, bytes: Bytes) -> Option<String> {
-    let request = Request::builder().header(CONTENT_TYPE, content_type).body(Body::from(bytes)).ok()?;
+    let request = Request::builder()
+        .header(CONTENT_TYPE, content_type)
+        .body(Body::from(bytes))
+        .ok()?;
     let mut form = Multipart::from_request(request, &()).await.ok()?;
     while let Ok(Some(field)) = form.next_field().await {
         if field.name() == Some(FIELD) {
@@ -81,9 +109,16 @@ async fn multipart_field(content_type: HeaderValue, bytes: Bytes) -> Option<Stri
 /// The sign-in form has no session yet: it only accepts posts from our own pages, which
 /// browsers mark with an `Origin` of this host.
 pub fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let host = headers.get(HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    origin
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest == host)
 }
 
 #[cfg(test)]

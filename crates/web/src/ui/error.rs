@@ -13,24 +13,36 @@ use crate::i18n::Lang;
 #[derive(Debug)]
 pub enum UiError {
     /// Not signed in (or the session ended): to the sign-in page, then back to `then`.
-    SignIn { then: String, htmx: bool },
+    SignIn {
+        then: String,
+        htmx: bool,
+    },
     /// A POST without this session's CSRF token.
     Csrf(Lang),
     /// A form or file larger than the server accepts.
     TooLarge(Lang),
     /// The store or the rules refused.
-    Api { error: ApiError, lang: Lang },
+    Api {
+        error: ApiError,
+        lang: Lang,
+    },
     Render(askama::Error),
 }
 
 impl UiError {
     pub fn sign_in(headers: &HeaderMap, uri: &Uri) -> Self {
         let path = uri.path_and_query().map_or("/", |p| p.as_str());
-        UiError::SignIn { then: path.to_owned(), htmx: is_htmx(headers) }
+        UiError::SignIn {
+            then: path.to_owned(),
+            htmx: is_htmx(headers),
+        }
     }
 
     pub fn api(error: impl Into<ApiError>, lang: Lang) -> Self {
-        UiError::Api { error: error.into(), lang }
+        UiError::Api {
+            error: error.into(),
+            lang,
+        }
     }
 }
 
@@ -53,7 +65,10 @@ impl Notice {
             .into_iter()
             .map(|(field, why)| Notice::line(lang, &text::field(lang, &field), &why))
             .collect();
-        Notice { message: error.message(lang), fields }
+        Notice {
+            message: error.message(lang),
+            fields,
+        }
     }
 
     /// One refused field as the notice lists it: "编码：格式不正确…".
@@ -74,15 +89,36 @@ impl IntoResponse for UiError {
         let (status, lang, notice) = match self {
             UiError::SignIn { then, htmx } => {
                 // A fragment cannot come back to itself: htmx reloads the whole page instead.
-                return see_other(htmx, &if htmx { sign_in_page(&then).to_owned() } else { sign_in_then(&then) });
+                return see_other(
+                    htmx,
+                    &if htmx {
+                        sign_in_page(&then).to_owned()
+                    } else {
+                        sign_in_then(&then)
+                    },
+                );
             }
             UiError::Csrf(lang) => {
                 let message = text::labels(lang).csrf_failed.to_owned();
-                (StatusCode::FORBIDDEN, lang, Notice { message, fields: vec![] })
+                (
+                    StatusCode::FORBIDDEN,
+                    lang,
+                    Notice {
+                        message,
+                        fields: vec![],
+                    },
+                )
             }
             UiError::TooLarge(lang) => {
                 let message = text::labels(lang).too_large.to_owned();
-                (StatusCode::PAYLOAD_TOO_LARGE, lang, Notice { message, fields: vec![] })
+                (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    lang,
+                    Notice {
+                        message,
+                        fields: vec![],
+                    },
+                )
             }
             UiError::Api { error, lang } => (error.code.status(), lang, Notice::of(&error, lang)),
             UiError::Render(err) => {
@@ -91,7 +127,10 @@ impl IntoResponse for UiError {
                 (error.code.status(), Lang::Zh, Notice::of(&error, Lang::Zh))
             }
         };
-        let page = ErrorPage { chrome: Chrome::anonymous(lang, text::labels(lang).not_found_title, "/"), notice };
+        let page = ErrorPage {
+            chrome: Chrome::anonymous(lang, text::labels(lang).not_found_title, "/"),
+            notice,
+        };
         match page.render() {
             Ok(body) => (status, Html(body)).into_response(),
             Err(_) => status.into_response(),

@@ -13,14 +13,25 @@ const ROWS: u32 = 5_000;
 pub fn workbook(lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.set_name(if lang == Lang::Zh { "房屋与住户" } else { "Rooms and residents" })?;
+    sheet.set_name(if lang == Lang::Zh {
+        "房屋与住户"
+    } else {
+        "Rooms and residents"
+    })?;
     let bold = Format::new().set_bold().set_background_color("#E8F0FA");
     let text = Format::new().set_num_format("@");
     for (i, column) in Column::ALL.into_iter().enumerate() {
         let i = i as u16;
         let (zh, en) = column.header();
         sheet.write_string_with_format(0, i, if lang == Lang::Zh { zh } else { en }, &bold)?;
-        sheet.set_column_width(i, if matches!(column, Column::Kind | Column::Role | Column::Tier) { 26 } else { 14 })?;
+        sheet.set_column_width(
+            i,
+            if matches!(column, Column::Kind | Column::Role | Column::Tier) {
+                26
+            } else {
+                14
+            },
+        )?;
         if matches!(column, Column::Unit | Column::Number | Column::Phone) {
             sheet.set_column_format(i, &text)?;
         }
@@ -60,12 +71,34 @@ mod fixtures {
     use crate::ui::sheet;
 
     const GOOD: &[[&str; 9]] = &[
-        ["99栋", "1单元", "0101", "住宅", "88.5", "测试业主", "13700000001", "业主", "基础"],
-        ["99栋", "1单元", "0102", "住宅", "90", "测试租户", "13700000002", "租户", "尊享"],
+        [
+            "99栋",
+            "1单元",
+            "0101",
+            "住宅",
+            "88.5",
+            "测试业主",
+            "13700000001",
+            "业主",
+            "基础",
+        ],
+        [
+            "99栋",
+            "1单元",
+            "0102",
+            "住宅",
+            "90",
+            "测试租户",
+            "13700000002",
+            "租户",
+            "尊享",
+        ],
         ["99栋", "", "车位-001", "车位", "", "", "", "", ""],
     ];
     const BAD: &[[&str; 9]] = &[
-        ["99栋", "1单元", "0103", "别墅", "", "张三", "12345", "业主", ""],
+        [
+            "99栋", "1单元", "0103", "别墅", "", "张三", "12345", "业主", "",
+        ],
         ["", "1单元", "0104", "住宅", "", "", "", "", ""],
     ];
 
@@ -86,15 +119,27 @@ mod fixtures {
     #[test]
     fn the_browser_tests_files() {
         let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e/fixtures");
-        let (good, bad) = (folder.join("rooms-good.xlsx"), folder.join("rooms-bad.xlsx"));
+        let (good, bad) = (
+            folder.join("rooms-good.xlsx"),
+            folder.join("rooms-bad.xlsx"),
+        );
         if std::env::var_os("GUANJIA_WRITE_FIXTURES").is_some() {
             std::fs::create_dir_all(&folder).unwrap();
             std::fs::write(&good, file(GOOD)).unwrap();
             std::fs::write(&bad, file(BAD)).unwrap();
         }
-        let read = |path: &std::path::Path| check(&sheet::read(&std::fs::read(path).expect("run with GUANJIA_WRITE_FIXTURES=1")).unwrap());
+        let read = |path: &std::path::Path| {
+            check(
+                &sheet::read(&std::fs::read(path).expect("run with GUANJIA_WRITE_FIXTURES=1"))
+                    .unwrap(),
+            )
+        };
         assert_eq!(read(&good).unwrap().len(), GOOD.len());
-        let faults: Vec<(Option<u32>, Fault)> = read(&bad).unwrap_err().into_iter().map(|p| (p.line, p.fault)).collect();
+        let faults: Vec<(Option<u32>, Fault)> = read(&bad)
+            .unwrap_err()
+            .into_iter()
+            .map(|p| (p.line, p.fault))
+            .collect();
         assert_eq!(faults.len(), 3, "{faults:?}");
         assert!(faults.contains(&(Some(2), Fault::NotAChoice)));
     }

@@ -9,7 +9,12 @@ use guanjia_storage::{Principal, Reading};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub async fn open_ticket(state: &AppState, who: &Principal, mut input: TicketInput, now: DateTime<Utc>) -> Result<ticket::Model, ApiError> {
+pub async fn open_ticket(
+    state: &AppState,
+    who: &Principal,
+    mut input: TicketInput,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model, ApiError> {
     let analyzer = state.store.analyzer(&who.company_id).await?;
     let analysis = analyzer.analyze(&input.description, Some(&input.channel));
     let filled = input.complete(Suggestion {
@@ -20,8 +25,14 @@ pub async fn open_ticket(state: &AppState, who: &Principal, mut input: TicketInp
     let mut draft = input.validate(now)?;
     draft.escalation_risk |= analysis.escalation_risk;
     draft.filled_from_text = filled;
-    let reading = Reading { analysis: &analysis, vocabulary: analyzer.vocabulary() };
-    let ticket = state.store.create_ticket(who, draft, Some(reading), now).await?;
+    let reading = Reading {
+        analysis: &analysis,
+        vocabulary: analyzer.vocabulary(),
+    };
+    let ticket = state
+        .store
+        .create_ticket(who, draft, Some(reading), now)
+        .await?;
     metrics::counter!("guanjia_tickets_created_total").increment(1);
     Ok(ticket)
 }

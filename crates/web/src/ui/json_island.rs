@@ -7,7 +7,9 @@ use serde::Serialize;
 
 pub fn encode(value: &impl Serialize) -> String {
     let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
-    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 #[cfg(test)]
@@ -16,7 +18,9 @@ mod tests {
 
     #[test]
     fn cannot_close_its_script_element() {
-        let island = encode(&serde_json::json!({ "name": "</script><script>alert(1)</script>", "a&b": "<!--" }));
+        let island = encode(
+            &serde_json::json!({ "name": "</script><script>alert(1)</script>", "a&b": "<!--" }),
+        );
         assert!(!island.contains('<') && !island.contains('>') && !island.contains('&'));
         let back: serde_json::Value = serde_json::from_str(&island).unwrap();
         assert_eq!(back["name"], "</script><script>alert(1)</script>");

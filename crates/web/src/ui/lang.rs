@@ -28,9 +28,19 @@ pub struct Next {
 }
 
 /// `GET /lang/{zh|en}?next=/path`: remembers the choice and goes back to the page.
-pub async fn switch(Path(code): Path<String>, Query(query): Query<Next>, headers: HeaderMap) -> Response {
+pub async fn switch(
+    Path(code): Path<String>,
+    Query(query): Query<Next>,
+    headers: HeaderMap,
+) -> Response {
     let code = if code == "en" { "en" } else { "zh" };
-    let cookie = SetCookie { name: COOKIE, value: code, max_age: ONE_YEAR, http_only: true, secure: cookies::over_tls(&headers) };
+    let cookie = SetCookie {
+        name: COOKIE,
+        value: code,
+        max_age: ONE_YEAR,
+        http_only: true,
+        secure: cookies::over_tls(&headers),
+    };
     let mut response = see_other(false, local_path(query.next.as_deref()));
     response.headers_mut().insert(SET_COOKIE, cookie.header());
     response

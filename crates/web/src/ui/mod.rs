@@ -43,64 +43,187 @@ pub fn router() -> Router<AppState> {
         .route("/", get(pages::workbench::page))
         .route("/board", get(pages::board::page))
         .route("/dashboard", get(pages::dashboard::page))
-        .route("/admin/import", get(pages::import::form).post(pages::import::upload))
+        .route(
+            "/admin/import",
+            get(pages::import::form).post(pages::import::upload),
+        )
         .route("/admin/import/template", get(pages::import::template))
         .route("/jobs", get(pages::jobs::list))
         .route("/jobs/{id}", get(pages::jobs::page))
         .route("/jobs/{id}/actions", post(pages::jobs::act))
-        .route("/tickets/new", get(pages::new_ticket::form).post(pages::new_ticket::create))
+        .route(
+            "/tickets/new",
+            get(pages::new_ticket::form).post(pages::new_ticket::create),
+        )
         .route("/tickets/new/caller", get(pages::new_ticket::caller))
         .route("/tickets/{id}", get(pages::ticket::page))
         .route("/tickets/{id}/actions", post(pages::ticket::act))
-        .route("/tickets/{id}/photos", post(pages::ticket::upload).layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)))
+        .route(
+            "/tickets/{id}/photos",
+            post(pages::ticket::upload).layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)),
+        )
         .route("/photos/{id}", get(pages::ticket::photo))
         .route("/photos/{id}/thumbnail", get(pages::ticket::thumbnail))
         .route("/team", get(pages::team::page))
         .route("/admin", get(pages::admin::landing))
-        .route("/admin/calendars", get(pages::admin::calendars::list).post(pages::admin::calendars::create))
-        .route("/admin/calendars/{id}", get(pages::admin::calendars::page).post(pages::admin::calendars::update))
-        .route("/admin/calendars/{id}/days", post(pages::admin::calendars::put_day))
-        .route("/admin/calendars/{id}/days/{date}/remove", post(pages::admin::calendars::remove_day))
-        .route("/admin/calendars/{id}/import", post(pages::admin::calendars::import))
-        .route("/admin/calendars/{id}/export", get(pages::admin::calendars::export))
-        .route("/admin/vocabulary", get(pages::admin::vocabulary::page).post(pages::admin::vocabulary::post))
-        .route("/admin/policies", get(pages::admin::policies::list).post(pages::admin::policies::create))
-        .route("/admin/policies/{id}", get(pages::admin::policies::edit).post(pages::admin::policies::update))
-        .route("/admin/categories", get(pages::admin::categories::list).post(pages::admin::categories::save))
-        .route("/admin/teams", get(pages::admin::teams::list).post(pages::admin::teams::create_team))
-        .route("/admin/teams/{id}/members", post(pages::admin::teams::set_members))
+        .route(
+            "/admin/calendars",
+            get(pages::admin::calendars::list).post(pages::admin::calendars::create),
+        )
+        .route(
+            "/admin/calendars/{id}",
+            get(pages::admin::calendars::page).post(pages::admin::calendars::update),
+        )
+        .route(
+            "/admin/calendars/{id}/days",
+            post(pages::admin::calendars::put_day),
+        )
+        .route(
+            "/admin/calendars/{id}/days/{date}/remove",
+            post(pages::admin::calendars::remove_day),
+        )
+        .route(
+            "/admin/calendars/{id}/import",
+            post(pages::admin::calendars::import),
+        )
+        .route(
+            "/admin/calendars/{id}/export",
+            get(pages::admin::calendars::export),
+        )
+        .route(
+            "/admin/vocabulary",
+            get(pages::admin::vocabulary::page).post(pages::admin::vocabulary::post),
+        )
+        .route(
+            "/admin/policies",
+            get(pages::admin::policies::list).post(pages::admin::policies::create),
+        )
+        .route(
+            "/admin/policies/{id}",
+            get(pages::admin::policies::edit).post(pages::admin::policies::update),
+        )
+        .route(
+            "/admin/categories",
+            get(pages::admin::categories::list).post(pages::admin::categories::save),
+        )
+        .route(
+            "/admin/teams",
+            get(pages::admin::teams::list).post(pages::admin::teams::create_team),
+        )
+        .route(
+            "/admin/teams/{id}/members",
+            post(pages::admin::teams::set_members),
+        )
         .route("/admin/grids", post(pages::admin::teams::create_grid))
-        .route("/admin/teams/{id}/edit", post(pages::admin::teams::update_team))
-        .route("/admin/teams/{id}/delete", post(pages::admin::teams::delete_team))
-        .route("/admin/grids/{id}/edit", post(pages::admin::teams::update_grid))
-        .route("/admin/grids/{id}/delete", post(pages::admin::teams::delete_grid))
-        .route("/admin/staff", get(pages::admin::staff::list).post(pages::admin::staff::create))
-        .route("/admin/staff/{id}/active", post(pages::admin::staff::set_active))
-        .route("/admin/staff/{id}/roster", get(pages::admin::roster::page).post(pages::admin::roster::set_week))
-        .route("/admin/staff/{id}/roster/days", post(pages::admin::roster::put_day))
-        .route("/admin/staff/{id}/roster/days/{date}/remove", post(pages::admin::roster::remove_day))
-        .route("/admin/residents", get(pages::admin::residents::list).post(pages::admin::residents::create))
-        .route("/admin/projects", get(pages::admin::places::projects).post(pages::admin::places::create_project))
-        .route("/admin/projects/{id}", get(pages::admin::places::project).post(pages::admin::places::create_building))
-        .route("/admin/buildings/{id}", get(pages::admin::places::building).post(pages::admin::places::create_room))
-        .route("/admin/projects/{id}/calendar", post(pages::admin::places::set_calendar))
-        .route("/admin/projects/{id}/edit", post(pages::admin::places::update_project))
-        .route("/admin/projects/{id}/delete", post(pages::admin::places::delete_project))
-        .route("/admin/buildings/{id}/edit", post(pages::admin::places::update_building))
-        .route("/admin/buildings/{id}/delete", post(pages::admin::places::delete_building))
-        .route("/admin/rooms/{id}", get(pages::admin::places::room).post(pages::admin::places::update_room))
-        .route("/admin/rooms/{id}/delete", post(pages::admin::places::delete_room))
-        .route("/admin/staff/{id}", get(pages::admin::staff::edit).post(pages::admin::staff::update))
-        .route("/admin/staff/{id}/password", post(pages::admin::staff::set_password))
-        .route("/admin/staff/{id}/delete", post(pages::admin::staff::delete))
-        .route("/admin/residents/{id}", get(pages::admin::residents::edit).post(pages::admin::residents::update))
-        .route("/admin/residents/{id}/delete", post(pages::admin::residents::delete))
+        .route(
+            "/admin/teams/{id}/edit",
+            post(pages::admin::teams::update_team),
+        )
+        .route(
+            "/admin/teams/{id}/delete",
+            post(pages::admin::teams::delete_team),
+        )
+        .route(
+            "/admin/grids/{id}/edit",
+            post(pages::admin::teams::update_grid),
+        )
+        .route(
+            "/admin/grids/{id}/delete",
+            post(pages::admin::teams::delete_grid),
+        )
+        .route(
+            "/admin/staff",
+            get(pages::admin::staff::list).post(pages::admin::staff::create),
+        )
+        .route(
+            "/admin/staff/{id}/active",
+            post(pages::admin::staff::set_active),
+        )
+        .route(
+            "/admin/staff/{id}/roster",
+            get(pages::admin::roster::page).post(pages::admin::roster::set_week),
+        )
+        .route(
+            "/admin/staff/{id}/roster/days",
+            post(pages::admin::roster::put_day),
+        )
+        .route(
+            "/admin/staff/{id}/roster/days/{date}/remove",
+            post(pages::admin::roster::remove_day),
+        )
+        .route(
+            "/admin/residents",
+            get(pages::admin::residents::list).post(pages::admin::residents::create),
+        )
+        .route(
+            "/admin/projects",
+            get(pages::admin::places::projects).post(pages::admin::places::create_project),
+        )
+        .route(
+            "/admin/projects/{id}",
+            get(pages::admin::places::project).post(pages::admin::places::create_building),
+        )
+        .route(
+            "/admin/buildings/{id}",
+            get(pages::admin::places::building).post(pages::admin::places::create_room),
+        )
+        .route(
+            "/admin/projects/{id}/calendar",
+            post(pages::admin::places::set_calendar),
+        )
+        .route(
+            "/admin/projects/{id}/edit",
+            post(pages::admin::places::update_project),
+        )
+        .route(
+            "/admin/projects/{id}/delete",
+            post(pages::admin::places::delete_project),
+        )
+        .route(
+            "/admin/buildings/{id}/edit",
+            post(pages::admin::places::update_building),
+        )
+        .route(
+            "/admin/buildings/{id}/delete",
+            post(pages::admin::places::delete_building),
+        )
+        .route(
+            "/admin/rooms/{id}",
+            get(pages::admin::places::room).post(pages::admin::places::update_room),
+        )
+        .route(
+            "/admin/rooms/{id}/delete",
+            post(pages::admin::places::delete_room),
+        )
+        .route(
+            "/admin/staff/{id}",
+            get(pages::admin::staff::edit).post(pages::admin::staff::update),
+        )
+        .route(
+            "/admin/staff/{id}/password",
+            post(pages::admin::staff::set_password),
+        )
+        .route(
+            "/admin/staff/{id}/delete",
+            post(pages::admin::staff::delete),
+        )
+        .route(
+            "/admin/residents/{id}",
+            get(pages::admin::residents::edit).post(pages::admin::residents::update),
+        )
+        .route(
+            "/admin/residents/{id}/delete",
+            post(pages::admin::residents::delete),
+        )
         .route("/admin/{*rest}", get(pages::admin::unknown))
         .route("/team/reassign", post(pages::team::reassign))
         .route("/logout", post(pages::login::logout))
         .route("/notifications", get(pages::notifications::page))
         .route("/notifications/count", get(pages::notifications::count))
-        .route("/notifications/read-all", post(pages::notifications::read_all))
+        .route(
+            "/notifications/read-all",
+            post(pages::notifications::read_all),
+        )
         .route("/notifications/{id}/open", post(pages::notifications::open))
         .route_layer(middleware::from_fn(csrf::require));
     Router::new()
@@ -109,8 +232,14 @@ pub fn router() -> Router<AppState> {
         .merge(pages::h5::router())
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/lang/{code}", get(lang::switch))
-        .route("/rate/{token}", get(pages::feedback::rate_form).post(pages::feedback::rate))
-        .route("/survey/{token}", get(pages::feedback::survey_form).post(pages::feedback::answer))
+        .route(
+            "/rate/{token}",
+            get(pages::feedback::rate_form).post(pages::feedback::rate),
+        )
+        .route(
+            "/survey/{token}",
+            get(pages::feedback::survey_form).post(pages::feedback::answer),
+        )
         .route("/assets/{name}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .layer(Extension(rooms::RoomBook::default()))

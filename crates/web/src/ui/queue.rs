@@ -52,10 +52,21 @@ impl QueueQuery {
     /// The store's filter for staff member `me`; a value no select offers is ignored, like a
     /// filter not set.
     pub fn filter(&self, me: &str, now: DateTime<Utc>) -> TicketFilter {
-        let statuses = match self.status.as_deref().filter(|s| !s.is_empty()).unwrap_or(OPEN) {
+        let statuses = match self
+            .status
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .unwrap_or(OPEN)
+        {
             ALL => vec![],
-            OPEN => Status::open_codes().into_iter().map(str::to_owned).collect(),
-            one => one.parse::<Status>().map(|s| vec![s.as_str().to_owned()]).unwrap_or_default(),
+            OPEN => Status::open_codes()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            one => one
+                .parse::<Status>()
+                .map(|s| vec![s.as_str().to_owned()])
+                .unwrap_or_default(),
         };
         let known = |value: &Option<String>, ok: fn(&str) -> bool| value.clone().filter(|v| ok(v));
         TicketFilter {
@@ -63,7 +74,11 @@ impl QueueQuery {
             kind: known(&self.kind, |v| v.parse::<Kind>().is_ok()),
             urgency: known(&self.urgency, |v| v.parse::<Urgency>().is_ok()),
             q: self.q.clone().filter(|q| !q.trim().is_empty()),
-            sla_state: self.sla_state.as_deref().and_then(|s| s.parse::<SlaState>().ok()).map(|s| (s, now)),
+            sla_state: self
+                .sla_state
+                .as_deref()
+                .and_then(|s| s.parse::<SlaState>().ok())
+                .map(|s| (s, now)),
             mine_of: self.mine().then(|| me.to_owned()),
             ..TicketFilter::default()
         }
@@ -76,14 +91,25 @@ impl QueueQuery {
     /// The workbench URL of these filters at `page`, leaving out what is empty.
     pub fn url(&self, page: u64) -> String {
         let mut query = self.clone();
-        for value in [&mut query.status, &mut query.kind, &mut query.urgency, &mut query.sla_state, &mut query.q, &mut query.mine] {
+        for value in [
+            &mut query.status,
+            &mut query.kind,
+            &mut query.urgency,
+            &mut query.sla_state,
+            &mut query.q,
+            &mut query.mine,
+        ] {
             if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
                 *value = None;
             }
         }
         query.page = (page > 1).then_some(page);
         let encoded = serde_urlencoded::to_string(&query).unwrap_or_default();
-        if encoded.is_empty() { "/".to_owned() } else { format!("/?{encoded}") }
+        if encoded.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/?{encoded}")
+        }
     }
 }
 
@@ -108,9 +134,22 @@ pub struct TicketRow {
 }
 
 impl TicketRow {
-    pub fn new(t: ticket::Model, sla: &SlaContext, dir: &Directory, lang: Lang, now: DateTime<Utc>) -> Self {
+    pub fn new(
+        t: ticket::Model,
+        sla: &SlaContext,
+        dir: &Directory,
+        lang: Lang,
+        now: DateTime<Utc>,
+    ) -> Self {
         let badge = sla_badge::most_pressing(&sla.clocks(&t, now), sla, lang);
-        let contact = [t.contact_name.clone(), t.contact_phone.as_deref().map(mask_phone)].into_iter().flatten().collect::<Vec<_>>().join(" ");
+        let contact = [
+            t.contact_name.clone(),
+            t.contact_phone.as_deref().map(mask_phone),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
         TicketRow {
             status: t.status.parse().map_or("", |s| text::status(lang, s)),
             kind: t.kind.parse().map_or("", |k| text::kind(lang, k)),
@@ -157,9 +196,18 @@ pub struct Pages {
 
 impl Queue {
     /// Loads a page of the tickets the staff member sees under `query`.
-    pub async fn load(state: &AppState, session: &Session, dir: &Directory, query: &QueueQuery, per_page: u64) -> Result<Self, UiError> {
+    pub async fn load(
+        state: &AppState,
+        session: &Session,
+        dir: &Directory,
+        query: &QueueQuery,
+        per_page: u64,
+    ) -> Result<Self, UiError> {
         let now = Utc::now();
-        let request = PageRequest { page: query.page(), per_page };
+        let request = PageRequest {
+            page: query.page(),
+            per_page,
+        };
         let filter = query.filter(&session.who.id, now);
         let by_lateness = filter.sla_state.is_some();
         let (page, sla) = tokio::try_join!(
@@ -167,11 +215,17 @@ impl Queue {
             state.store.sla_context(&session.who.company_id),
         )
         .map_err(|e| UiError::api(e, session.lang))?;
-        let mut rows: Vec<TicketRow> = page.items.into_iter().map(|t| TicketRow::new(t, &sla, dir, session.lang, now)).collect();
+        let mut rows: Vec<TicketRow> = page
+            .items
+            .into_iter()
+            .map(|t| TicketRow::new(t, &sla, dir, session.lang, now))
+            .collect();
         if by_lateness {
             // The store orders by due time; the badges count business time, so the page orders
             // by the badge too, and the most overdue badge is never shown below a lesser one.
-            rows.sort_by_cached_key(|row| (row.badge.is_none(), row.badge.as_ref().map(Badge::pressure)));
+            rows.sort_by_cached_key(|row| {
+                (row.badge.is_none(), row.badge.as_ref().map(Badge::pressure))
+            });
         }
         let last = page.total.div_ceil(per_page).max(1);
         let current = request.page;

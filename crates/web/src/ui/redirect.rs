@@ -13,7 +13,9 @@ pub fn local_path(next: Option<&str>) -> &str {
         Some(path)
             if path.starts_with('/')
                 && !path.starts_with("//")
-                && !path.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+                && !path
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
         {
             path
         }
@@ -24,7 +26,9 @@ pub fn local_path(next: Option<&str>) -> &str {
 /// "See other": the answer to a form that worked. An htmx request is told with `HX-Redirect`,
 /// which makes it load the page instead of swapping a redirect's body into a fragment.
 pub fn see_other(htmx: bool, location: &str) -> Response {
-    let Ok(value) = HeaderValue::from_str(location) else { return StatusCode::BAD_REQUEST.into_response() };
+    let Ok(value) = HeaderValue::from_str(location) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
     if htmx {
         ([("hx-redirect", value)], StatusCode::OK).into_response()
     } else {
@@ -37,7 +41,11 @@ pub const RESIDENT_SIGN_IN: &str = "/h5/login";
 
 /// The sign-in page for `path`: the residents' own for their pages, the staff's for the rest.
 pub fn sign_in_page(path: &str) -> &'static str {
-    if path == "/h5" || path.starts_with("/h5/") { RESIDENT_SIGN_IN } else { "/login" }
+    if path == "/h5" || path.starts_with("/h5/") {
+        RESIDENT_SIGN_IN
+    } else {
+        "/login"
+    }
 }
 
 /// The sign-in page, coming back to `path` afterwards.
@@ -62,14 +70,29 @@ mod tests {
     #[test]
     fn only_local_paths() {
         assert_eq!(local_path(Some("/tickets/1?x=2")), "/tickets/1?x=2");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "", "/\t/evil.example", "/\n/evil.example", "/ /evil.example", "/\u{0}/x"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\u{0}/x",
+        ] {
             assert_eq!(local_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(local_path(None), "/");
-        assert_eq!(sign_in_then("/tickets/1?a=b"), "/login?next=%2Ftickets%2F1%3Fa%3Db");
+        assert_eq!(
+            sign_in_then("/tickets/1?a=b"),
+            "/login?next=%2Ftickets%2F1%3Fa%3Db"
+        );
         assert_eq!(sign_in_then("/"), "/login");
         assert_eq!(sign_in_then("/h5"), "/h5/login");
-        assert_eq!(sign_in_then("/h5/requests/1"), "/h5/login?next=%2Fh5%2Frequests%2F1");
+        assert_eq!(
+            sign_in_then("/h5/requests/1"),
+            "/h5/login?next=%2Fh5%2Frequests%2F1"
+        );
         assert_eq!(sign_in_then("/h5x"), "/login?next=%2Fh5x");
     }
 }

@@ -6,11 +6,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use guanjia_storage::{PageRequest, Principal, Store, StorageError};
+use guanjia_storage::{PageRequest, Principal, StorageError, Store};
 
 const FRESH_FOR: Duration = Duration::from_secs(60);
 /// Every row in one page: a company's places are a few thousand rows at most.
-const ALL: PageRequest = PageRequest { page: 1, per_page: 100_000 };
+const ALL: PageRequest = PageRequest {
+    page: 1,
+    per_page: 100_000,
+};
 
 /// Room id → label.
 pub type Labels = Arc<HashMap<String, String>>;
@@ -21,7 +24,11 @@ pub struct RoomBook(Arc<Mutex<HashMap<String, (Instant, Labels)>>>);
 impl RoomBook {
     /// The company's room labels, loaded again once they are a minute old.
     pub async fn labels(&self, store: &Store, company_id: &str) -> Result<Labels, StorageError> {
-        let cached = self.0.lock().ok().and_then(|map| map.get(company_id).cloned());
+        let cached = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|map| map.get(company_id).cloned());
         if let Some((at, labels)) = cached
             && at.elapsed() < FRESH_FOR
         {
@@ -42,7 +49,10 @@ async fn load(store: &Store, company_id: &str) -> Result<HashMap<String, String>
     for project in store.projects(&reader, ALL).await?.items {
         for building in store.buildings(&reader, &project.id, ALL).await?.items {
             for room in store.rooms(&reader, &building.id, ALL).await?.items {
-                labels.insert(room.id, format!("{}{}{}", building.name, room.unit, room.number));
+                labels.insert(
+                    room.id,
+                    format!("{}{}{}", building.name, room.unit, room.number),
+                );
             }
         }
     }

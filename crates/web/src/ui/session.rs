@@ -44,9 +44,16 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, UiError> {
         let lang = page_lang(&parts.headers);
-        let token = cookies::read(&parts.headers, COOKIE).ok_or_else(|| UiError::sign_in(&parts.headers, &parts.uri))?;
+        let token = cookies::read(&parts.headers, COOKIE)
+            .ok_or_else(|| UiError::sign_in(&parts.headers, &parts.uri))?;
         match state.store.authenticate(token, Utc::now()).await {
-            Ok(who) => Ok(SignedIn(Session { who, lang, csrf: csrf::token_for(token), unread: Unread::default(), token: token.to_owned() })),
+            Ok(who) => Ok(SignedIn(Session {
+                who,
+                lang,
+                csrf: csrf::token_for(token),
+                unread: Unread::default(),
+                token: token.to_owned(),
+            })),
             Err(StorageError::Unauthenticated) => Err(UiError::sign_in(&parts.headers, &parts.uri)),
             Err(other) => Err(UiError::api(ApiError::from(other), lang)),
         }
@@ -61,7 +68,11 @@ impl FromRequestParts<AppState> for Session {
             // Residents have their own mobile pages; these are for staff.
             SignedIn(mut session) if session.who.role.is_staff() => {
                 // One indexed count, so that every staff page's bell starts right.
-                session.unread = state.store.unread(&session.who).await.map_err(|e| UiError::api(ApiError::from(e), session.lang))?;
+                session.unread = state
+                    .store
+                    .unread(&session.who)
+                    .await
+                    .map_err(|e| UiError::api(ApiError::from(e), session.lang))?;
                 Ok(session)
             }
             SignedIn(_) => Err(UiError::sign_in(&parts.headers, &parts.uri)),
@@ -70,12 +81,30 @@ impl FromRequestParts<AppState> for Session {
 }
 
 /// The cookie that opens a session: it lives as long as the token.
-pub fn open(headers: &HeaderMap, token: &str, expires_at: DateTime<Utc>) -> axum::http::HeaderValue {
+pub fn open(
+    headers: &HeaderMap,
+    token: &str,
+    expires_at: DateTime<Utc>,
+) -> axum::http::HeaderValue {
     let max_age = (expires_at - Utc::now()).num_seconds().max(0);
-    SetCookie { name: COOKIE, value: token, max_age, http_only: true, secure: cookies::over_tls(headers) }.header()
+    SetCookie {
+        name: COOKIE,
+        value: token,
+        max_age,
+        http_only: true,
+        secure: cookies::over_tls(headers),
+    }
+    .header()
 }
 
 /// The cookie that ends it in the browser.
 pub fn close(headers: &HeaderMap) -> axum::http::HeaderValue {
-    SetCookie { name: COOKIE, value: "", max_age: 0, http_only: true, secure: cookies::over_tls(headers) }.header()
+    SetCookie {
+        name: COOKIE,
+        value: "",
+        max_age: 0,
+        http_only: true,
+        secure: cookies::over_tls(headers),
+    }
+    .header()
 }

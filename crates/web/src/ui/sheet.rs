@@ -39,8 +39,14 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Row>, SheetError> {
         return Err(SheetError::NotXlsx);
     }
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetError::Unreadable)?;
-    let first = book.sheet_names().into_iter().next().ok_or(SheetError::Empty)?;
-    let mut cells = book.worksheet_cells_reader(&first).map_err(|_| SheetError::Unreadable)?;
+    let first = book
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or(SheetError::Empty)?;
+    let mut cells = book
+        .worksheet_cells_reader(&first)
+        .map_err(|_| SheetError::Unreadable)?;
     let mut rows: Vec<Row> = vec![];
     while let Some(cell) = cells.next_cell().map_err(|_| SheetError::Unreadable)? {
         let (row, column) = cell.get_position();
@@ -53,7 +59,10 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Row>, SheetError> {
         }
         let line = row + 1;
         if rows.last().is_none_or(|last| last.line != line) {
-            rows.push(Row { line, cells: vec![] });
+            rows.push(Row {
+                line,
+                cells: vec![],
+            });
         }
         let cells = &mut rows.last_mut().expect("pushed above").cells;
         let column = column as usize;
@@ -62,13 +71,19 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Row>, SheetError> {
         }
         cells[column] = value;
     }
-    if rows.is_empty() { Err(SheetError::Empty) } else { Ok(rows) }
+    if rows.is_empty() {
+        Err(SheetError::Empty)
+    } else {
+        Ok(rows)
+    }
 }
 
 /// A cell as text. Whole numbers lose their ".0" (a phone or room number typed as a number).
 fn text(value: &DataRef<'_>) -> String {
     match value {
-        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.trim().to_owned(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            s.trim().to_owned()
+        }
         DataRef::SharedString(s) => s.trim().to_owned(),
         DataRef::Int(n) => n.to_string(),
         DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
@@ -96,15 +111,33 @@ mod tests {
         sheet.write_number(2, 2, 89.5).unwrap();
         let bytes = book.save_to_buffer().unwrap();
         let rows = read(&bytes).unwrap();
-        assert_eq!(rows[0], Row { line: 1, cells: vec!["楼栋".into(), String::new(), "房号".into()] });
-        assert_eq!(rows[1], Row { line: 3, cells: vec!["3".into(), "13812345678".into(), "89.5".into()] });
+        assert_eq!(
+            rows[0],
+            Row {
+                line: 1,
+                cells: vec!["楼栋".into(), String::new(), "房号".into()]
+            }
+        );
+        assert_eq!(
+            rows[1],
+            Row {
+                line: 3,
+                cells: vec!["3".into(), "13812345678".into(), "89.5".into()]
+            }
+        );
     }
 
     #[test]
     fn other_files_are_told_apart() {
         assert_eq!(read(b"building,room\n3,1502\n"), Err(SheetError::NotXlsx));
-        assert_eq!(read(b"\xd0\xcf\x11\xe0 an old .xls"), Err(SheetError::NotXlsx));
-        assert_eq!(read(b"PK\x03\x04 but not really a zip"), Err(SheetError::Unreadable));
+        assert_eq!(
+            read(b"\xd0\xcf\x11\xe0 an old .xls"),
+            Err(SheetError::NotXlsx)
+        );
+        assert_eq!(
+            read(b"PK\x03\x04 but not really a zip"),
+            Err(SheetError::Unreadable)
+        );
         let empty = Workbook::new().save_to_buffer().unwrap();
         assert_eq!(read(&empty), Err(SheetError::Empty));
     }

@@ -606,8 +606,12 @@ pub fn action(lang: Lang, action: ActionName) -> &'static str {
 /// What a photo upload takes, all of it: how many at once and per request, which formats, how large.
 pub fn photo_limits(lang: Lang, at_once: usize, per_ticket: u64, max_mib: usize) -> String {
     match lang {
-        Lang::Zh => format!("每次最多 {at_once} 张，每单共 {per_ticket} 张；支持 JPEG、PNG、WebP 格式，单张不超过 {max_mib} MB。"),
-        Lang::En => format!("Up to {at_once} photos at once and {per_ticket} per request; JPEG, PNG or WebP, {max_mib} MB each."),
+        Lang::Zh => format!(
+            "每次最多 {at_once} 张，每单共 {per_ticket} 张；支持 JPEG、PNG、WebP 格式，单张不超过 {max_mib} MB。"
+        ),
+        Lang::En => format!(
+            "Up to {at_once} photos at once and {per_ticket} per request; JPEG, PNG or WebP, {max_mib} MB each."
+        ),
     }
 }
 
@@ -754,9 +758,14 @@ pub fn field(lang: Lang, field: &str) -> String {
         "hours" | "weekly_hours" => ("工作时间", "Business hours"),
         "active" => ("状态", "State"),
         "overall" => ("总体满意度", "Overall"),
-        listed if listed.starts_with("charges") || listed.starts_with("materials") => return list_row(lang, listed),
+        listed if listed.starts_with("charges") || listed.starts_with("materials") => {
+            return list_row(lang, listed);
+        }
         "confirm" => ("确认完工", "Confirm the finish"),
-        "photos" => ("完工照片（本类工单要求的数量）", "Photos of the work (as many as the category asks)"),
+        "photos" => (
+            "完工照片（本类工单要求的数量）",
+            "Photos of the work (as many as the category asks)",
+        ),
         "min_photos" => ("完工照片数量", "Photos required"),
         "display_name" => ("对住户显示的名称", "Name residents see"),
         // `skills[0]`, `weekly_hours.2`: the field they belong to.
@@ -776,7 +785,9 @@ fn list_row(lang: Lang, field: &str) -> String {
         Some("charges") => pick(lang, "有偿服务", "Paid services"),
         _ => pick(lang, "使用材料", "Materials"),
     };
-    let Some(row) = parts.next().and_then(|i| i.parse::<usize>().ok()) else { return list.to_owned() };
+    let Some(row) = parts.next().and_then(|i| i.parse::<usize>().ok()) else {
+        return list.to_owned();
+    };
     let column = match parts.next() {
         Some("name") => pick(lang, "名称", "name"),
         Some("quantity") => pick(lang, "数量", "quantity"),
@@ -833,21 +844,40 @@ pub fn last_days(lang: Lang, days: u32) -> String {
 
 /// A share as a percentage, or the "unknown" dash when there was nothing to count.
 pub fn percent(lang: Lang, share: Option<f64>) -> String {
-    share.map_or_else(|| labels(lang).unknown.to_owned(), |s| format!("{:.1}%", s * 100.0))
+    share.map_or_else(
+        || labels(lang).unknown.to_owned(),
+        |s| format!("{:.1}%", s * 100.0),
+    )
 }
 
 /// What is wrong with a cell of an imported file.
-pub fn import_fault(lang: Lang, column: super::place_rows::Column, fault: &super::place_rows::Fault, whole_file: bool) -> String {
+pub fn import_fault(
+    lang: Lang,
+    column: super::place_rows::Column,
+    fault: &super::place_rows::Fault,
+    whole_file: bool,
+) -> String {
     use super::place_rows::Fault;
     let t = labels(lang);
     match fault {
-        Fault::Rule(guanjia_domain::validation::FieldErrorCode::Required) if whole_file => t.column_missing.to_owned(),
+        Fault::Rule(guanjia_domain::validation::FieldErrorCode::Required) if whole_file => {
+            t.column_missing.to_owned()
+        }
         Fault::Rule(code) => field_error(lang, *code).to_owned(),
-        Fault::NotAChoice => format!("{}{}", t.one_of, column.choices(lang).collect::<Vec<_>>().join(if lang == Lang::Zh { "、" } else { ", " })),
+        Fault::NotAChoice => format!(
+            "{}{}",
+            t.one_of,
+            column
+                .choices(lang)
+                .collect::<Vec<_>>()
+                .join(if lang == Lang::Zh { "、" } else { ", " })
+        ),
         Fault::NotANumber => t.not_a_number.to_owned(),
         Fault::PhoneTaken { registered_name } => match lang {
             Lang::Zh => format!("该房间已用此号码登记了住户“{registered_name}”"),
-            Lang::En => format!("this room already has this phone, registered to {registered_name}"),
+            Lang::En => {
+                format!("this room already has this phone, registered to {registered_name}")
+            }
         },
     }
 }
@@ -859,7 +889,9 @@ pub fn sla_notice(lang: Lang, notice: &super::timeline::SlaNotice, names: &[Stri
     let mut told: Vec<String> = names.to_vec();
     let unseen = notice.told.len().saturating_sub(names.len());
     if unseen > 0 {
-        let role = notice.role.map_or(pick(lang, "同事", "colleague"), |r| self::role(lang, r));
+        let role = notice
+            .role
+            .map_or(pick(lang, "同事", "colleague"), |r| self::role(lang, r));
         told.push(match lang {
             Lang::Zh => format!("{role} {unseen} 人"),
             Lang::En => format!("{unseen} × {role}"),
@@ -874,8 +906,16 @@ pub fn sla_notice(lang: Lang, notice: &super::timeline::SlaNotice, names: &[Stri
     let clock = notice.clock.map(|c| self::clock(lang, c));
     let late = notice.late.map(|late| span(lang, late));
     match (lang, notice.level, clock) {
-        (Lang::Zh, None, clock) => format!("{}时限已用 {}%，已提醒 {told}", clock.unwrap_or_default(), notice.percent.unwrap_or_default()),
-        (Lang::En, None, clock) => format!("{}: {}% of the time used; told {told}", clock.unwrap_or("Deadline"), notice.percent.unwrap_or_default()),
+        (Lang::Zh, None, clock) => format!(
+            "{}时限已用 {}%，已提醒 {told}",
+            clock.unwrap_or_default(),
+            notice.percent.unwrap_or_default()
+        ),
+        (Lang::En, None, clock) => format!(
+            "{}: {}% of the time used; told {told}",
+            clock.unwrap_or("Deadline"),
+            notice.percent.unwrap_or_default()
+        ),
         (Lang::Zh, Some(level), None) => format!("升级至第 {level} 级：{told}"),
         (Lang::En, Some(level), None) => format!("Escalated to level {level}: {told}"),
         (Lang::Zh, Some(level), Some(clock)) => match late {
@@ -892,7 +932,12 @@ pub fn sla_notice(lang: Lang, notice: &super::timeline::SlaNotice, names: &[Stri
 /// "共 123 条" / "123 tickets".
 pub fn total(lang: Lang, count: u64) -> String {
     let t = labels(lang);
-    [t.total_prefix, &count.to_string(), t.total_suffix].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ")
+    [t.total_prefix, &count.to_string(), t.total_suffix]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -903,16 +948,25 @@ mod tests {
     fn every_label_has_both_languages() {
         let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
         for (zh, en) in pairs() {
-            assert!(!zh.is_empty() || en.is_empty(), "a label is missing its Chinese: {en}");
+            assert!(
+                !zh.is_empty() || en.is_empty(),
+                "a label is missing its Chinese: {en}"
+            );
             // The language switch names the other language in that language.
-            assert!(!chinese(en) || en == "中文", "English label is not English: {en}");
+            assert!(
+                !chinese(en) || en == "中文",
+                "English label is not English: {en}"
+            );
         }
     }
 
     #[test]
     fn time_reads_like_a_person_says_it() {
         assert_eq!(remaining(Lang::Zh, Duration::minutes(12)), "剩 12 分");
-        assert_eq!(remaining(Lang::Zh, Duration::minutes(-65)), "超时 1 小时 5 分");
+        assert_eq!(
+            remaining(Lang::Zh, Duration::minutes(-65)),
+            "超时 1 小时 5 分"
+        );
         assert_eq!(remaining(Lang::Zh, Duration::minutes(120)), "剩 2 小时");
         assert_eq!(remaining(Lang::Zh, Duration::hours(49)), "剩 2 天 1 小时");
         assert_eq!(remaining(Lang::En, Duration::seconds(-20)), "1 min overdue");
@@ -924,9 +978,22 @@ mod tests {
     #[test]
     fn a_warning_or_escalation_names_its_clock_lateness_level_and_people() {
         use super::super::timeline::SlaNotice;
-        let warning = SlaNotice { clock: Some(ClockName::FirstResponse), percent: Some(80), late: None, level: None, told: vec!["s1".into()], role: None };
-        assert_eq!(sla_notice(Lang::Zh, &warning, &["张主管".into()]), "首次响应时限已用 80%，已提醒 张主管");
-        assert_eq!(sla_notice(Lang::En, &warning, &["张主管".into()]), "First response: 80% of the time used; told 张主管");
+        let warning = SlaNotice {
+            clock: Some(ClockName::FirstResponse),
+            percent: Some(80),
+            late: None,
+            level: None,
+            told: vec!["s1".into()],
+            role: None,
+        };
+        assert_eq!(
+            sla_notice(Lang::Zh, &warning, &["张主管".into()]),
+            "首次响应时限已用 80%，已提醒 张主管"
+        );
+        assert_eq!(
+            sla_notice(Lang::En, &warning, &["张主管".into()]),
+            "First response: 80% of the time used; told 张主管"
+        );
         let escalation = SlaNotice {
             clock: Some(ClockName::Resolution),
             percent: None,
@@ -935,23 +1002,64 @@ mod tests {
             told: vec!["m1".into(), "m2".into(), "m3".into()],
             role: Some(Role::Manager),
         };
-        assert_eq!(sla_notice(Lang::Zh, &escalation, &["李经理".into(), "王经理".into()]), "解决时限超时 1 小时 20 分，升级至第 2 级：李经理、王经理、经理 1 人");
-        assert_eq!(sla_notice(Lang::En, &SlaNotice { told: vec![], ..escalation }, &[]), "Resolution 1 h 20 min overdue; escalated to level 2: nobody to tell");
-        let risk = SlaNotice { clock: None, percent: None, late: None, level: Some(1), told: vec!["s1".into()], role: Some(Role::Supervisor) };
-        assert_eq!(sla_notice(Lang::Zh, &risk, &["张主管".into()]), "升级至第 1 级：张主管");
+        assert_eq!(
+            sla_notice(Lang::Zh, &escalation, &["李经理".into(), "王经理".into()]),
+            "解决时限超时 1 小时 20 分，升级至第 2 级：李经理、王经理、经理 1 人"
+        );
+        assert_eq!(
+            sla_notice(
+                Lang::En,
+                &SlaNotice {
+                    told: vec![],
+                    ..escalation
+                },
+                &[]
+            ),
+            "Resolution 1 h 20 min overdue; escalated to level 2: nobody to tell"
+        );
+        let risk = SlaNotice {
+            clock: None,
+            percent: None,
+            late: None,
+            level: Some(1),
+            told: vec!["s1".into()],
+            role: Some(Role::Supervisor),
+        };
+        assert_eq!(
+            sla_notice(Lang::Zh, &risk, &["张主管".into()]),
+            "升级至第 1 级：张主管"
+        );
     }
 
     #[test]
     fn a_refused_row_of_the_finish_form_is_named_by_its_number() {
-        assert_eq!(field(Lang::Zh, "materials.1.quantity"), "使用材料第 2 行的数量");
-        assert_eq!(field(Lang::En, "charges.0.price_item_id"), "Paid services, row 1, item");
+        assert_eq!(
+            field(Lang::Zh, "materials.1.quantity"),
+            "使用材料第 2 行的数量"
+        );
+        assert_eq!(
+            field(Lang::En, "charges.0.price_item_id"),
+            "Paid services, row 1, item"
+        );
         assert_eq!(field(Lang::Zh, "materials"), "使用材料");
         assert_eq!(field(Lang::En, "materials.2"), "Materials, row 3");
     }
 
     #[test]
     fn english_status_words_say_what_the_chinese_say() {
-        assert_eq!((status(Lang::Zh, Status::Resolved), status(Lang::En, Status::Resolved)), ("待回访", "Awaiting follow-up"));
-        assert_eq!((status(Lang::Zh, Status::Reopened), status(Lang::En, Status::Reopened)), ("整改中", "Under rectification"));
+        assert_eq!(
+            (
+                status(Lang::Zh, Status::Resolved),
+                status(Lang::En, Status::Resolved)
+            ),
+            ("待回访", "Awaiting follow-up")
+        );
+        assert_eq!(
+            (
+                status(Lang::Zh, Status::Reopened),
+                status(Lang::En, Status::Reopened)
+            ),
+            ("整改中", "Under rectification")
+        );
     }
 }

@@ -19,7 +19,9 @@ mod tests {
 
     #[test]
     fn in_the_projects_zone() {
-        let at = DateTime::parse_from_rfc3339("2026-11-29T06:05:00Z").unwrap().with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2026-11-29T06:05:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(short(at, chrono_tz::Asia::Shanghai), "11-29 14:05");
         assert_eq!(full(at, chrono_tz::Asia::Shanghai), "2026-11-29 14:05");
     }

@@ -11,18 +11,32 @@ use crate::i18n::Lang;
 
 /// A text detail of the entry, when it says something.
 pub fn detail<'a>(e: &'a ticket_event::Model, key: &str) -> Option<&'a str> {
-    e.details.get(key).and_then(Value::as_str).map(str::trim).filter(|v| !v.is_empty())
+    e.details
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
 }
 
 /// The statuses the entry moved from and to, named in `lang`.
-pub fn statuses(e: &ticket_event::Model, lang: Lang) -> (Option<&'static str>, Option<&'static str>) {
-    let status = |s: &Option<String>| s.as_deref().and_then(|s| s.parse().ok()).map(|s| text::status(lang, s));
+pub fn statuses(
+    e: &ticket_event::Model,
+    lang: Lang,
+) -> (Option<&'static str>, Option<&'static str>) {
+    let status = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|s| s.parse().ok())
+            .map(|s| text::status(lang, s))
+    };
     (status(&e.from_status), status(&e.to_status))
 }
 
 /// The words the action carried: its body, note, reason or comment.
 pub fn said(e: &ticket_event::Model) -> Option<String> {
-    ["body", "note", "reason", "comment"].into_iter().find_map(|key| detail(e, key)).map(str::to_owned)
+    ["body", "note", "reason", "comment"]
+        .into_iter()
+        .find_map(|key| detail(e, key))
+        .map(str::to_owned)
 }
 
 /// What the scheduler recorded when it warned or escalated: the clock, how far along (a warning's
@@ -43,22 +57,42 @@ pub struct SlaNotice {
 /// The facts of a warning or escalation entry; None for any other entry. Entries written before
 /// the share and lateness were stored still give the share, from the step's key.
 pub fn sla_notice(e: &ticket_event::Model) -> Option<SlaNotice> {
-    if !matches!(e.action.as_str(), "sla_warning" | "sla_escalation" | "escalation_risk") {
+    if !matches!(
+        e.action.as_str(),
+        "sla_warning" | "sla_escalation" | "escalation_risk"
+    ) {
         return None;
     }
     let d = &e.details;
     let step = detail(e, "step").and_then(StepKind::parse);
-    let number = |key: &str| d.get(key).and_then(Value::as_u64).and_then(|n| u8::try_from(n).ok());
+    let number = |key: &str| {
+        d.get(key)
+            .and_then(Value::as_u64)
+            .and_then(|n| u8::try_from(n).ok())
+    };
     Some(SlaNotice {
         clock: detail(e, "clock").and_then(|c| c.parse().ok()),
         percent: number("percent").or(match step {
             Some(StepKind::Warning { percent }) => Some(percent),
             _ => None,
         }),
-        late: d.get("late_seconds").and_then(Value::as_i64).filter(|s| *s > 0).map(Duration::seconds),
+        late: d
+            .get("late_seconds")
+            .and_then(Value::as_i64)
+            .filter(|s| *s > 0)
+            .map(Duration::seconds),
         level: number("level"),
         role: detail(e, "recipient_role").and_then(|r| r.parse().ok()),
-        told: d.get("recipients").and_then(Value::as_array).map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default(),
+        told: d
+            .get("recipients")
+            .and_then(Value::as_array)
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 

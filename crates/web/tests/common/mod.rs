@@ -81,22 +81,33 @@ async fn database(db: Db) -> Option<(String, Option<TempFolder>)> {
         Db::Postgres => {
             let Ok(admin_url) = std::env::var("GUANJIA_TEST_POSTGRES_URL") else {
                 if std::env::var("CI").as_deref() == Ok("true") {
-                    panic!("CI=true but GUANJIA_TEST_POSTGRES_URL is not set: PostgreSQL tests must run in CI");
+                    panic!(
+                        "CI=true but GUANJIA_TEST_POSTGRES_URL is not set: PostgreSQL tests must run in CI"
+                    );
                 }
-                eprintln!("note: GUANJIA_TEST_POSTGRES_URL is not set; skipping the PostgreSQL run of this test");
+                eprintln!(
+                    "note: GUANJIA_TEST_POSTGRES_URL is not set; skipping the PostgreSQL run of this test"
+                );
                 return None;
             };
             let name = unique_name();
             let admin = sea_orm_admin(&admin_url).await;
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
-            let (base, _) = admin_url.rsplit_once('/').expect("URL with a database name");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("URL with a database name");
             Some((format!("{base}/{name}"), None))
         }
     }
 }
 
 async fn sea_orm_admin(url: &str) -> sea_orm::DatabaseConnection {
-    sea_orm::Database::connect(url).await.expect("connect to the PostgreSQL test server")
+    sea_orm::Database::connect(url)
+        .await
+        .expect("connect to the PostgreSQL test server")
 }
 
 use sea_orm::ConnectionTrait;
@@ -105,9 +116,15 @@ impl Server {
     pub async fn start(db: Db) -> Option<Server> {
         let (url, folder) = database(db).await?;
         let files = std::env::temp_dir().join(format!("{}-files", unique_name()));
-        let store = Store::connect(&url).await.expect("connect").with_files_dir(&files);
+        let store = Store::connect(&url)
+            .await
+            .expect("connect")
+            .with_files_dir(&files);
         store.migrate().await.expect("migrate");
-        let company = store.ensure_company("test", "测试物业", Utc::now()).await.expect("company");
+        let company = store
+            .ensure_company("test", "测试物业", Utc::now())
+            .await
+            .expect("company");
         let admin = NewStaff {
             username: "admin".into(),
             password: PASSWORD.into(),
@@ -117,15 +134,25 @@ impl Server {
             skills: vec![],
             phone: None,
         };
-        store.create_staff(None, &company.id, admin, Utc::now()).await.expect("admin");
+        store
+            .create_staff(None, &company.id, admin, Utc::now())
+            .await
+            .expect("admin");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = guanjia_web::app(store.clone(), guanjia_web::Settings::default());
         // With the peer's address, as `guanjia serve` runs it: the sign-in throttle counts by it.
         let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
-        let mut server =
-            Server { base, store, company_id: company.id, client: reqwest::Client::new(), admin: String::new(), resident_tokens: Default::default(), _folder: folder };
+        let mut server = Server {
+            base,
+            store,
+            company_id: company.id,
+            client: reqwest::Client::new(),
+            admin: String::new(),
+            resident_tokens: Default::default(),
+            _folder: folder,
+        };
         server.admin = server.login("admin").await;
         Some(server)
     }
@@ -135,7 +162,13 @@ impl Server {
     }
 
     pub async fn login(&self, username: &str) -> String {
-        let (status, body) = self.post(None, "/api/v1/auth/login", json!({ "username": username, "password": PASSWORD })).await;
+        let (status, body) = self
+            .post(
+                None,
+                "/api/v1/auth/login",
+                json!({ "username": username, "password": PASSWORD }),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "login {username}: {body}");
         body["token"].as_str().unwrap().to_owned()
     }
@@ -169,29 +202,60 @@ impl Server {
         if let Some(token) = self.resident_tokens.lock().unwrap().get(phone) {
             return token.clone();
         }
-        let issued = self.store.issue_sign_in_code(phone, "test-client", Utc::now()).await.unwrap().expect("a registered phone");
+        let issued = self
+            .store
+            .issue_sign_in_code(phone, "test-client", Utc::now())
+            .await
+            .unwrap()
+            .expect("a registered phone");
         let code = issued.code;
-        let (status, body) = self.post(None, "/api/v1/auth/resident/login", json!({ "phone": phone, "code": code })).await;
+        let (status, body) = self
+            .post(
+                None,
+                "/api/v1/auth/resident/login",
+                json!({ "phone": phone, "code": code }),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let token = body["token"].as_str().unwrap().to_owned();
-        self.resident_tokens.lock().unwrap().insert(phone.to_owned(), token.clone());
+        self.resident_tokens
+            .lock()
+            .unwrap()
+            .insert(phone.to_owned(), token.clone());
         token
     }
 
     /// A project with a building, two rooms with a resident each, an agent and a technician.
     pub async fn site(&self, code: &str) -> Site {
         let admin = &self.admin;
-        let project = self.ok(admin, "/api/v1/projects", json!({ "code": code, "name": format!("{code}小区") }), StatusCode::CREATED).await;
+        let project = self
+            .ok(
+                admin,
+                "/api/v1/projects",
+                json!({ "code": code, "name": format!("{code}小区") }),
+                StatusCode::CREATED,
+            )
+            .await;
         let project_id = project["id"].as_str().unwrap().to_owned();
         let building = self
-            .ok(admin, &format!("/api/v1/projects/{project_id}/buildings"), json!({ "name": "3栋" }), StatusCode::CREATED)
+            .ok(
+                admin,
+                &format!("/api/v1/projects/{project_id}/buildings"),
+                json!({ "name": "3栋" }),
+                StatusCode::CREATED,
+            )
             .await;
         let building_id = building["id"].as_str().unwrap();
         let mut rooms = vec![];
         let mut residents = vec![];
         for (i, number) in ["1502", "1602"].iter().enumerate() {
             let room = self
-                .ok(admin, &format!("/api/v1/buildings/{building_id}/rooms"), json!({ "unit": "2单元", "number": number, "floor": 15 + i }), StatusCode::CREATED)
+                .ok(
+                    admin,
+                    &format!("/api/v1/buildings/{building_id}/rooms"),
+                    json!({ "unit": "2单元", "number": number, "floor": 15 + i }),
+                    StatusCode::CREATED,
+                )
                 .await;
             let phone = format!("1380013{:04}", rand_suffix(i));
             let resident = self
@@ -202,8 +266,22 @@ impl Server {
         }
         let agent = format!("{code}-agent");
         let tech = format!("{code}-tech");
-        let agent_body = self.ok(admin, "/api/v1/staff", staff(&agent, "agent", &project_id), StatusCode::CREATED).await;
-        let tech_body = self.ok(admin, "/api/v1/staff", staff(&tech, "technician", &project_id), StatusCode::CREATED).await;
+        let agent_body = self
+            .ok(
+                admin,
+                "/api/v1/staff",
+                staff(&agent, "agent", &project_id),
+                StatusCode::CREATED,
+            )
+            .await;
+        let tech_body = self
+            .ok(
+                admin,
+                "/api/v1/staff",
+                staff(&tech, "technician", &project_id),
+                StatusCode::CREATED,
+            )
+            .await;
         Site {
             project_id,
             rooms,
@@ -216,12 +294,19 @@ impl Server {
     }
 
     pub async fn act(&self, token: &str, ticket_id: &str, action: Value) -> (StatusCode, Value) {
-        self.post(Some(token), &format!("/api/v1/tickets/{ticket_id}/actions"), action).await
+        self.post(
+            Some(token),
+            &format!("/api/v1/tickets/{ticket_id}/actions"),
+            action,
+        )
+        .await
     }
 }
 
 fn rand_suffix(i: usize) -> u32 {
-    let seed: u32 = guanjia_storage::new_id().bytes().fold(0u32, |acc, b| acc.wrapping_mul(31).wrapping_add(b as u32));
+    let seed: u32 = guanjia_storage::new_id()
+        .bytes()
+        .fold(0u32, |acc, b| acc.wrapping_mul(31).wrapping_add(b as u32));
     (seed % 4000) * 2 + i as u32
 }
 
@@ -243,5 +328,8 @@ pub struct Site {
 async fn read(response: reqwest::Response) -> (StatusCode, Value) {
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }

@@ -7,11 +7,13 @@ use chrono::{DateTime, Utc};
 
 use super::reclassify::Reclassification;
 use super::{Action, ActionName, Status, Visibility};
+use crate::closed_loop::{
+    AUTO_CLOSE_DAYS, CallOutcome, FollowUpPolicy, FollowUpResult, MAX_FAILED_ATTEMPTS,
+};
 use crate::role::Role;
-use crate::closed_loop::{AUTO_CLOSE_DAYS, CallOutcome, FollowUpPolicy, FollowUpResult, MAX_FAILED_ATTEMPTS};
 use crate::sla::Pause;
-use crate::validation::FieldErrorCode;
 use crate::taxonomy::Kind;
+use crate::validation::FieldErrorCode;
 use crate::validation::ValidationError;
 
 /// Configurable thresholds of the closed loop.
@@ -25,7 +27,10 @@ pub struct LoopRules {
 
 impl Default for LoopRules {
     fn default() -> Self {
-        Self { satisfied_at_least: 3, auto_close_days: AUTO_CLOSE_DAYS }
+        Self {
+            satisfied_at_least: 3,
+            auto_close_days: AUTO_CLOSE_DAYS,
+        }
     }
 }
 
@@ -148,7 +153,11 @@ pub enum LifecycleError {
     #[error("role {role} may not {action}")]
     Forbidden { role: Role, action: ActionName },
     #[error("{action} is not allowed while the ticket is {status}")]
-    InvalidTransition { action: ActionName, status: Status, reason: Option<TransitionBlock> },
+    InvalidTransition {
+        action: ActionName,
+        status: Status,
+        reason: Option<TransitionBlock>,
+    },
     #[error(transparent)]
     Validation(#[from] ValidationError),
 }
@@ -192,8 +201,13 @@ pub fn role_permits(role: Role, action: ActionName) -> bool {
     match role {
         // Grabbing is how a technician answers an offer; the desk dispatches instead. A chase is
         // the resident's own push; the desk acts instead of chasing.
-        Role::Admin | Role::Manager | Role::Supervisor | Role::Agent | Role::Butler => !matches!(action, Grab | Chase),
-        Role::Technician => matches!(action, Accept | Arrive | Resolve | Suspend | Resume | Comment | Return | Grab),
+        Role::Admin | Role::Manager | Role::Supervisor | Role::Agent | Role::Butler => {
+            !matches!(action, Grab | Chase)
+        }
+        Role::Technician => matches!(
+            action,
+            Accept | Arrive | Resolve | Suspend | Resume | Comment | Return | Grab
+        ),
         Role::Resident => matches!(action, Comment | Cancel | FollowUp | ConfirmCharges | Chase),
     }
 }
@@ -207,10 +221,20 @@ impl Lifecycle {
         use ActionName as A;
         use Status as S;
         if !role_permits(actor.role, action) {
-            return Err(LifecycleError::Forbidden { role: actor.role, action });
+            return Err(LifecycleError::Forbidden {
+                role: actor.role,
+                action,
+            });
         }
-        let invalid = |reason| LifecycleError::InvalidTransition { action, status: self.status, reason };
-        if actor.role == Role::Technician && action != ActionName::Grab && self.assignee_id.as_deref() != Some(actor.id.as_str()) {
+        let invalid = |reason| LifecycleError::InvalidTransition {
+            action,
+            status: self.status,
+            reason,
+        };
+        if actor.role == Role::Technician
+            && action != ActionName::Grab
+            && self.assignee_id.as_deref() != Some(actor.id.as_str())
+        {
             return Err(invalid(Some(TransitionBlock::NotAssignee)));
         }
         let status = self.status;
@@ -220,11 +244,14 @@ impl Lifecycle {
             (A::Reclassify, s) if !s.is_final() => Some(s),
             (A::UnlinkDuplicate, s) if !s.is_final() && self.duplicate_of.is_some() => Some(s),
             (A::Respond, S::New) => Some(S::Accepted),
-            (A::Respond, S::Accepted | S::Dispatched | S::InProgress | S::Reopened | S::Suspended) => {
-                Some(status)
-            }
+            (
+                A::Respond,
+                S::Accepted | S::Dispatched | S::InProgress | S::Reopened | S::Suspended,
+            ) => Some(status),
             (A::Accept, S::New | S::Reopened) if actor.role.is_desk() => Some(S::Accepted),
-            (A::Accept, S::Dispatched) if self.assignee_id.as_deref() == Some(actor.id.as_str()) => {
+            (A::Accept, S::Dispatched)
+                if self.assignee_id.as_deref() == Some(actor.id.as_str()) =>
+            {
                 Some(S::InProgress)
             }
             (A::Dispatch, _) if self.duplicate_of.is_some() => {
@@ -236,7 +263,9 @@ impl Lifecycle {
             (A::Grab, S::New | S::Accepted) if self.assignee_id.is_none() => Some(S::InProgress),
             (A::ConfirmCharges, S::Resolved | S::Closed) if self.charges_pending => Some(status),
             (A::ConfirmCharges, _) => return Err(invalid(Some(TransitionBlock::NoCharges))),
-            (A::Transfer | A::Return, S::Dispatched | S::InProgress) if self.assignee_id.is_none() && self.team_id.is_none() => {
+            (A::Transfer | A::Return, S::Dispatched | S::InProgress)
+                if self.assignee_id.is_none() && self.team_id.is_none() =>
+            {
                 return Err(invalid(Some(TransitionBlock::NotDispatched)));
             }
             (A::Transfer, S::Dispatched | S::InProgress) => Some(S::Dispatched),
@@ -245,27 +274,45 @@ impl Lifecycle {
                 return Err(invalid(Some(TransitionBlock::AlreadyOnSite)));
             }
             (A::Arrive, S::Dispatched | S::InProgress) => Some(S::InProgress),
-            (A::Resolve, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) if self.open_subtasks > 0 => {
+            (A::Resolve, S::Accepted | S::Dispatched | S::InProgress | S::Reopened)
+                if self.open_subtasks > 0 =>
+            {
                 return Err(invalid(Some(TransitionBlock::OpenSubtasks)));
             }
-            (A::Resolve, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => Some(S::Resolved),
-            (A::FollowUp, S::Resolved) if actor.role == Role::Resident && self.rated_at.is_some() => {
+            (A::Resolve, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => {
+                Some(S::Resolved)
+            }
+            (A::FollowUp, S::Resolved)
+                if actor.role == Role::Resident && self.rated_at.is_some() =>
+            {
                 return Err(invalid(Some(TransitionBlock::AlreadyRated)));
             }
             (A::FollowUp, S::Resolved) => Some(S::Closed),
             (A::Chase, s) if s.is_open() => Some(s),
-            (A::CloseUnreachable, S::Resolved) if self.follow_up_attempts >= MAX_FAILED_ATTEMPTS => Some(S::Closed),
-            (A::CloseUnreachable, S::Resolved) => return Err(invalid(Some(TransitionBlock::TooFewAttempts))),
-            (A::Review, _) if self.kind != Kind::Suggestion => return Err(invalid(Some(TransitionBlock::NotASuggestion))),
+            (A::CloseUnreachable, S::Resolved)
+                if self.follow_up_attempts >= MAX_FAILED_ATTEMPTS =>
+            {
+                Some(S::Closed)
+            }
+            (A::CloseUnreachable, S::Resolved) => {
+                return Err(invalid(Some(TransitionBlock::TooFewAttempts)));
+            }
+            (A::Review, _) if self.kind != Kind::Suggestion => {
+                return Err(invalid(Some(TransitionBlock::NotASuggestion)));
+            }
             (A::Review, s) if !s.is_final() && s != S::Suspended => Some(S::Closed),
             (A::Close, S::Resolved) if self.kind == Kind::Complaint => {
                 return Err(invalid(Some(TransitionBlock::FollowUpRequired)));
             }
             (A::Close, S::Resolved) => Some(S::Closed),
             (A::Close, S::New | S::Accepted) if self.kind == Kind::Inquiry => Some(S::Closed),
-            (A::Close, S::New | S::Accepted) => return Err(invalid(Some(TransitionBlock::NotAnInquiry))),
+            (A::Close, S::New | S::Accepted) => {
+                return Err(invalid(Some(TransitionBlock::NotAnInquiry)));
+            }
             (A::Reopen, S::Resolved | S::Closed) => Some(S::Reopened),
-            (A::Suspend, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => Some(S::Suspended),
+            (A::Suspend, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => {
+                Some(S::Suspended)
+            }
             (A::Resume, S::Suspended) => self.suspended_from,
             (A::Escalate, s) if !s.is_final() => Some(s),
             (A::Cancel, S::New | S::Accepted) => Some(S::Cancelled),
@@ -274,7 +321,9 @@ impl Lifecycle {
             {
                 return Err(invalid(Some(TransitionBlock::WorkStarted)));
             }
-            (A::Cancel, S::Dispatched | S::InProgress | S::Suspended | S::Reopened) => Some(S::Cancelled),
+            (A::Cancel, S::Dispatched | S::InProgress | S::Suspended | S::Reopened) => {
+                Some(S::Cancelled)
+            }
             _ => None,
         };
         to.ok_or_else(|| invalid(None))
@@ -300,13 +349,28 @@ impl Lifecycle {
             return Err(ValidationError::single("body", FieldErrorCode::Required).into());
         }
         if name == ActionName::Chase
-            && self.chased_at.is_some_and(|at| now - at < chrono::Duration::minutes(CHASE_INTERVAL_MINUTES))
+            && self
+                .chased_at
+                .is_some_and(|at| now - at < chrono::Duration::minutes(CHASE_INTERVAL_MINUTES))
         {
-            return Err(LifecycleError::InvalidTransition { action: name, status: from, reason: Some(TransitionBlock::ChasedRecently) });
+            return Err(LifecycleError::InvalidTransition {
+                action: name,
+                status: from,
+                reason: Some(TransitionBlock::ChasedRecently),
+            });
         }
         let mut visibility = Visibility::Resident;
         match action {
-            Action::Dispatch { assignee_id, team_id, .. } | Action::Transfer { assignee_id, team_id, .. } => {
+            Action::Dispatch {
+                assignee_id,
+                team_id,
+                ..
+            }
+            | Action::Transfer {
+                assignee_id,
+                team_id,
+                ..
+            } => {
                 self.assignee_id = assignee_id.clone();
                 self.team_id = team_id.clone();
                 self.on_site_at = None;
@@ -342,15 +406,27 @@ impl Lifecycle {
                 self.follow_up_result = None;
                 self.followed_up_at = None;
             }
-            Action::FollowUp { outcome: CallOutcome::NotReached, .. } if actor.role == Role::Resident => {
+            Action::FollowUp {
+                outcome: CallOutcome::NotReached,
+                ..
+            } if actor.role == Role::Resident => {
                 return Err(ValidationError::single("outcome", FieldErrorCode::Invalid).into());
             }
-            Action::FollowUp { outcome: CallOutcome::NotReached, .. } => {
+            Action::FollowUp {
+                outcome: CallOutcome::NotReached,
+                ..
+            } => {
                 self.follow_up_attempts += 1;
                 to = Status::Resolved;
                 visibility = Visibility::Internal;
             }
-            Action::FollowUp { outcome: CallOutcome::Reached, satisfaction, timeliness, attitude, .. } => {
+            Action::FollowUp {
+                outcome: CallOutcome::Reached,
+                satisfaction,
+                timeliness,
+                attitude,
+                ..
+            } => {
                 let satisfaction = satisfaction.unwrap_or_default();
                 let by_resident = actor.role == Role::Resident;
                 if by_resident {
@@ -367,7 +443,11 @@ impl Lifecycle {
                     to = Status::Resolved;
                 }
                 if !(by_resident && to == Status::Resolved) {
-                    self.follow_up_result = Some(if by_resident { FollowUpResult::Rated } else { FollowUpResult::Reached });
+                    self.follow_up_result = Some(if by_resident {
+                        FollowUpResult::Rated
+                    } else {
+                        FollowUpResult::Reached
+                    });
                     self.followed_up_at = Some(now);
                 }
             }
@@ -397,20 +477,37 @@ impl Lifecycle {
                 self.duplicate_of = None;
                 visibility = Visibility::Internal;
             }
-            Action::Reclassify { kind, category, urgency, .. } => {
+            Action::Reclassify {
+                kind,
+                category,
+                urgency,
+                ..
+            } => {
                 // The codes passed `validate` above; category and urgency are not the state
                 // machine's, the kind is (a complaint closes only through a follow-up).
                 let mut problems = crate::validation::Problems::new();
-                if let Some(request) = Reclassification::check(&mut problems, kind.as_deref(), category.as_deref(), urgency.as_deref()) {
+                if let Some(request) = Reclassification::check(
+                    &mut problems,
+                    kind.as_deref(),
+                    category.as_deref(),
+                    urgency.as_deref(),
+                ) {
                     self.kind = request.kind_after(self.kind);
-                    self.follow_up_policy = FollowUpPolicy::effective(self.kind, Some(self.follow_up_policy));
+                    self.follow_up_policy =
+                        FollowUpPolicy::effective(self.kind, Some(self.follow_up_policy));
                 }
                 visibility = Visibility::Internal;
             }
-            Action::Comment { visibility: requested, .. } => {
+            Action::Comment {
+                visibility: requested,
+                ..
+            } => {
                 // A resident's words are always theirs to see.
-                visibility =
-                    if actor.role == Role::Resident { Visibility::Resident } else { *requested };
+                visibility = if actor.role == Role::Resident {
+                    Visibility::Resident
+                } else {
+                    *requested
+                };
             }
             Action::Respond { .. }
             | Action::Accept { .. }
@@ -419,14 +516,19 @@ impl Lifecycle {
             | Action::Cancel { .. } => {}
         }
         // Leaving a suspension by any action (resume or cancel) stops the pause.
-        if from == Status::Suspended && to != Status::Suspended
+        if from == Status::Suspended
+            && to != Status::Suspended
             && let Some(since) = self.suspended_at.take()
         {
             self.paused_seconds += (now - since).num_seconds().max(0);
-            self.pauses.push(Pause { from: since, to: now });
+            self.pauses.push(Pause {
+                from: since,
+                to: now,
+            });
         }
         if actor.role.is_desk() {
-            self.first_contact_owner_id.get_or_insert_with(|| actor.id.clone());
+            self.first_contact_owner_id
+                .get_or_insert_with(|| actor.id.clone());
         }
         if to == Status::Reopened {
             // Rectification is a new visit.
@@ -444,7 +546,12 @@ impl Lifecycle {
             self.first_responded_at.get_or_insert(now);
         }
         self.status = to;
-        Ok(Change { action: name, from, to, visibility })
+        Ok(Change {
+            action: name,
+            from,
+            to,
+            visibility,
+        })
     }
 }
 

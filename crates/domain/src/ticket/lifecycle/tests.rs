@@ -228,8 +228,15 @@ fn ticket(kind: Kind, status: Status) -> Lifecycle {
 }
 
 fn actor(role: Role) -> Actor {
-    let id = if role == Role::Technician { TECH } else { "someone" };
-    Actor { id: id.into(), role }
+    let id = if role == Role::Technician {
+        TECH
+    } else {
+        "someone"
+    };
+    Actor {
+        id: id.into(),
+        role,
+    }
 }
 
 fn outcome(result: Result<Status, LifecycleError>) -> String {
@@ -246,7 +253,9 @@ fn every_status_action_role_triple_matches_the_table() {
     let mut checked = std::collections::HashSet::new();
     for line in TABLE.lines().skip(2).filter(|l| !l.trim().is_empty()) {
         let cells: Vec<&str> = line.split_whitespace().collect();
-        let [action, status, desk, technician, resident] = cells[..] else { panic!("bad row {line}") };
+        let [action, status, desk, technician, resident] = cells[..] else {
+            panic!("bad row {line}")
+        };
         let action: ActionName = action.parse().unwrap();
         let status: Status = status.parse().unwrap();
         for role in Role::ALL {
@@ -260,34 +269,86 @@ fn every_status_action_role_triple_matches_the_table() {
             checked.insert((action, status, *role));
         }
     }
-    assert_eq!(checked.len(), ActionName::ALL.len() * Status::ALL.len() * Role::ALL.len());
+    assert_eq!(
+        checked.len(),
+        ActionName::ALL.len() * Status::ALL.len() * Role::ALL.len()
+    );
 }
 
 fn action_for(name: ActionName) -> Action {
     match name {
-        ActionName::Respond => Action::Respond { body: Some("您好，已收到".into()) },
+        ActionName::Respond => Action::Respond {
+            body: Some("您好，已收到".into()),
+        },
         ActionName::Accept => Action::Accept { note: None },
-        ActionName::Dispatch => Action::Dispatch { assignee_id: Some(TECH.into()), team_id: None, note: None },
-        ActionName::Arrive => Action::Arrive { note: None, location: None },
-        ActionName::Resolve => Action::Resolve { body: Some("更换了角阀".into()), materials: vec![], charges: vec![] },
-        ActionName::FollowUp => Action::FollowUp { outcome: CallOutcome::Reached, satisfaction: Some(5), timeliness: None, attitude: None, comment: None },
+        ActionName::Dispatch => Action::Dispatch {
+            assignee_id: Some(TECH.into()),
+            team_id: None,
+            note: None,
+        },
+        ActionName::Arrive => Action::Arrive {
+            note: None,
+            location: None,
+        },
+        ActionName::Resolve => Action::Resolve {
+            body: Some("更换了角阀".into()),
+            materials: vec![],
+            charges: vec![],
+        },
+        ActionName::FollowUp => Action::FollowUp {
+            outcome: CallOutcome::Reached,
+            satisfaction: Some(5),
+            timeliness: None,
+            attitude: None,
+            comment: None,
+        },
         ActionName::Close => Action::Close { note: None },
         ActionName::Reopen => Action::Reopen { reason: None },
-        ActionName::Suspend => Action::Suspend { reason: "等待配件".into() },
+        ActionName::Suspend => Action::Suspend {
+            reason: "等待配件".into(),
+        },
         ActionName::Resume => Action::Resume { note: None },
         ActionName::Escalate => Action::Escalate { reason: None },
-        ActionName::Cancel => Action::Cancel { reason: "业主已自行处理".into() },
-        ActionName::Comment => Action::Comment { body: "备注".into(), visibility: Visibility::Internal },
-        ActionName::LinkDuplicate => Action::LinkDuplicate { original_id: "original".into() },
+        ActionName::Cancel => Action::Cancel {
+            reason: "业主已自行处理".into(),
+        },
+        ActionName::Comment => Action::Comment {
+            body: "备注".into(),
+            visibility: Visibility::Internal,
+        },
+        ActionName::LinkDuplicate => Action::LinkDuplicate {
+            original_id: "original".into(),
+        },
         ActionName::UnlinkDuplicate => Action::UnlinkDuplicate { reason: None },
-        ActionName::CloseUnreachable => Action::CloseUnreachable { reason: "三次电话未接通".into() },
-        ActionName::Review => Action::Review { adopted: true, reason: None },
-        ActionName::Transfer => Action::Transfer { assignee_id: Some("tech-2".into()), team_id: None, reason: "原师傅请假".into() },
-        ActionName::Return => Action::Return { reason: "缺少配件，无法处理".into() },
+        ActionName::CloseUnreachable => Action::CloseUnreachable {
+            reason: "三次电话未接通".into(),
+        },
+        ActionName::Review => Action::Review {
+            adopted: true,
+            reason: None,
+        },
+        ActionName::Transfer => Action::Transfer {
+            assignee_id: Some("tech-2".into()),
+            team_id: None,
+            reason: "原师傅请假".into(),
+        },
+        ActionName::Return => Action::Return {
+            reason: "缺少配件，无法处理".into(),
+        },
         ActionName::Grab => Action::Grab { note: None },
-        ActionName::ConfirmCharges => Action::ConfirmCharges { accepted: true, note: None },
-        ActionName::Reclassify => Action::Reclassify { kind: None, category: Some("repair.electric".into()), urgency: Some("urgent".into()), reason: None },
-        ActionName::Chase => Action::Chase { note: Some("师傅什么时候来？".into()) },
+        ActionName::ConfirmCharges => Action::ConfirmCharges {
+            accepted: true,
+            note: None,
+        },
+        ActionName::Reclassify => Action::Reclassify {
+            kind: None,
+            category: Some("repair.electric".into()),
+            urgency: Some("urgent".into()),
+            reason: None,
+        },
+        ActionName::Chase => Action::Chase {
+            note: Some("师傅什么时候来？".into()),
+        },
     }
 }
 
@@ -300,7 +361,8 @@ fn apply_agrees_with_target_and_changes_nothing_when_refused() {
                 let mut lifecycle = ticket(Kind::Repair, *status);
                 let before = lifecycle.clone();
                 let expected = lifecycle.target(*name, &actor(*role));
-                let applied = lifecycle.apply(&action_for(*name), &actor(*role), now, LoopRules::default());
+                let applied =
+                    lifecycle.apply(&action_for(*name), &actor(*role), now, LoopRules::default());
                 match (expected, applied) {
                     (Ok(to), Ok(change)) => {
                         assert_eq!((change.from, change.to), (*status, to));
@@ -308,7 +370,10 @@ fn apply_agrees_with_target_and_changes_nothing_when_refused() {
                     }
                     (Err(e), Err(f)) => {
                         assert_eq!(e, f);
-                        assert_eq!(lifecycle, before, "{role} {name} in {status} changed a refused ticket");
+                        assert_eq!(
+                            lifecycle, before,
+                            "{role} {name} in {status} changed a refused ticket"
+                        );
                     }
                     (e, f) => panic!("{role} {name} in {status}: target {e:?} but apply {f:?}"),
                 }
@@ -321,13 +386,32 @@ fn apply_agrees_with_target_and_changes_nothing_when_refused() {
 fn a_complaint_closes_only_through_a_follow_up() {
     let agent = actor(Role::Agent);
     let mut complaint = ticket(Kind::Complaint, Status::Resolved);
-    let err = complaint.apply(&Action::Close { note: None }, &agent, Utc::now(), LoopRules::default());
+    let err = complaint.apply(
+        &Action::Close { note: None },
+        &agent,
+        Utc::now(),
+        LoopRules::default(),
+    );
     assert!(matches!(
         err,
-        Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::FollowUpRequired), .. })
+        Err(LifecycleError::InvalidTransition {
+            reason: Some(TransitionBlock::FollowUpRequired),
+            ..
+        })
     ));
     let change = complaint
-        .apply(&Action::FollowUp { outcome: CallOutcome::Reached, satisfaction: Some(4), timeliness: None, attitude: None, comment: None }, &agent, Utc::now(), LoopRules::default())
+        .apply(
+            &Action::FollowUp {
+                outcome: CallOutcome::Reached,
+                satisfaction: Some(4),
+                timeliness: None,
+                attitude: None,
+                comment: None,
+            },
+            &agent,
+            Utc::now(),
+            LoopRules::default(),
+        )
         .unwrap();
     assert_eq!(change.to, Status::Closed);
     assert_eq!(complaint.satisfaction, Some(4));
@@ -340,7 +424,18 @@ fn an_unsatisfied_follow_up_reopens_for_rectification() {
     let mut lifecycle = ticket(Kind::Complaint, Status::Resolved);
     lifecycle.resolved_at = Some(Utc::now());
     let change = lifecycle
-        .apply(&Action::FollowUp { outcome: CallOutcome::Reached, satisfaction: Some(2), timeliness: None, attitude: None, comment: Some("没修好".into()) }, &actor(Role::Resident), Utc::now(), rules)
+        .apply(
+            &Action::FollowUp {
+                outcome: CallOutcome::Reached,
+                satisfaction: Some(2),
+                timeliness: None,
+                attitude: None,
+                comment: Some("没修好".into()),
+            },
+            &actor(Role::Resident),
+            Utc::now(),
+            rules,
+        )
         .unwrap();
     assert_eq!(change.to, Status::Reopened);
     assert_eq!(lifecycle.reopen_count, 1);
@@ -348,7 +443,21 @@ fn an_unsatisfied_follow_up_reopens_for_rectification() {
     // The threshold is configurable.
     let mut strict = ticket(Kind::Repair, Status::Resolved);
     let change = strict
-        .apply(&Action::FollowUp { outcome: CallOutcome::Reached, satisfaction: Some(3), timeliness: None, attitude: None, comment: None }, &actor(Role::Agent), Utc::now(), LoopRules { satisfied_at_least: 4, ..LoopRules::default() })
+        .apply(
+            &Action::FollowUp {
+                outcome: CallOutcome::Reached,
+                satisfaction: Some(3),
+                timeliness: None,
+                attitude: None,
+                comment: None,
+            },
+            &actor(Role::Agent),
+            Utc::now(),
+            LoopRules {
+                satisfied_at_least: 4,
+                ..LoopRules::default()
+            },
+        )
         .unwrap();
     assert_eq!(change.to, Status::Reopened);
 }
@@ -356,18 +465,32 @@ fn an_unsatisfied_follow_up_reopens_for_rectification() {
 #[test]
 fn an_inquiry_answered_at_first_contact_closes_at_once() {
     let mut inquiry = ticket(Kind::Inquiry, Status::New);
-    let change = inquiry.apply(&Action::Close { note: None }, &actor(Role::Agent), Utc::now(), LoopRules::default());
+    let change = inquiry.apply(
+        &Action::Close { note: None },
+        &actor(Role::Agent),
+        Utc::now(),
+        LoopRules::default(),
+    );
     assert_eq!(change.map(|c| c.to), Ok(Status::Closed));
-    assert!(inquiry.first_responded_at.is_some(), "closing an answered inquiry is a response");
+    assert!(
+        inquiry.first_responded_at.is_some(),
+        "closing an answered inquiry is a response"
+    );
 }
 
 #[test]
 fn a_technician_acts_only_on_their_own_jobs() {
-    let other = Actor { id: "tech-2".into(), role: Role::Technician };
+    let other = Actor {
+        id: "tech-2".into(),
+        role: Role::Technician,
+    };
     let result = ticket(Kind::Repair, Status::Dispatched).target(ActionName::Accept, &other);
     assert!(matches!(
         result,
-        Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::NotAssignee), .. })
+        Err(LifecycleError::InvalidTransition {
+            reason: Some(TransitionBlock::NotAssignee),
+            ..
+        })
     ));
 }
 
@@ -376,11 +499,30 @@ fn first_response_is_the_first_thing_the_resident_sees_from_staff() {
     let now = Utc::now();
     let later = now + chrono::Duration::minutes(5);
     let mut lifecycle = Lifecycle::new(Kind::Repair);
-    let internal = Action::Comment { body: "内部备注".into(), visibility: Visibility::Internal };
-    lifecycle.apply(&internal, &actor(Role::Agent), now, LoopRules::default()).unwrap();
+    let internal = Action::Comment {
+        body: "内部备注".into(),
+        visibility: Visibility::Internal,
+    };
+    lifecycle
+        .apply(&internal, &actor(Role::Agent), now, LoopRules::default())
+        .unwrap();
     assert_eq!(lifecycle.first_responded_at, None);
-    lifecycle.apply(&action_for(ActionName::Respond), &actor(Role::Agent), now, LoopRules::default()).unwrap();
-    lifecycle.apply(&action_for(ActionName::Respond), &actor(Role::Agent), later, LoopRules::default()).unwrap();
+    lifecycle
+        .apply(
+            &action_for(ActionName::Respond),
+            &actor(Role::Agent),
+            now,
+            LoopRules::default(),
+        )
+        .unwrap();
+    lifecycle
+        .apply(
+            &action_for(ActionName::Respond),
+            &actor(Role::Agent),
+            later,
+            LoopRules::default(),
+        )
+        .unwrap();
     assert_eq!(lifecycle.first_responded_at, Some(now));
 }
 
@@ -388,14 +530,39 @@ fn first_response_is_the_first_thing_the_resident_sees_from_staff() {
 fn suspend_and_resume_return_to_where_the_ticket_was() {
     let agent = actor(Role::Agent);
     let mut lifecycle = ticket(Kind::Repair, Status::InProgress);
-    lifecycle.apply(&action_for(ActionName::Suspend), &agent, Utc::now(), LoopRules::default()).unwrap();
+    lifecycle
+        .apply(
+            &action_for(ActionName::Suspend),
+            &agent,
+            Utc::now(),
+            LoopRules::default(),
+        )
+        .unwrap();
     assert_eq!(lifecycle.status, Status::Suspended);
     let later = Utc::now() + chrono::Duration::minutes(90);
-    lifecycle.apply(&action_for(ActionName::Resume), &agent, later, LoopRules::default()).unwrap();
-    assert_eq!((lifecycle.status, lifecycle.suspended_from), (Status::InProgress, None));
-    assert!((5399..=5401).contains(&lifecycle.paused_seconds), "{}", lifecycle.paused_seconds);
+    lifecycle
+        .apply(
+            &action_for(ActionName::Resume),
+            &agent,
+            later,
+            LoopRules::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        (lifecycle.status, lifecycle.suspended_from),
+        (Status::InProgress, None)
+    );
+    assert!(
+        (5399..=5401).contains(&lifecycle.paused_seconds),
+        "{}",
+        lifecycle.paused_seconds
+    );
     assert_eq!(lifecycle.suspended_at, None);
-    assert_eq!(lifecycle.pauses.len(), 1, "the pause is kept for the SLA clocks");
+    assert_eq!(
+        lifecycle.pauses.len(),
+        1,
+        "the pause is kept for the SLA clocks"
+    );
     assert_eq!(lifecycle.pauses[0].to, later);
 }
 
@@ -404,7 +571,13 @@ fn invalid_payloads_are_validation_errors_and_change_nothing() {
     let mut lifecycle = ticket(Kind::Repair, Status::Resolved);
     let before = lifecycle.clone();
     let result = lifecycle.apply(
-        &Action::FollowUp { outcome: CallOutcome::Reached, satisfaction: Some(9), timeliness: None, attitude: None, comment: None },
+        &Action::FollowUp {
+            outcome: CallOutcome::Reached,
+            satisfaction: Some(9),
+            timeliness: None,
+            attitude: None,
+            comment: None,
+        },
         &actor(Role::Agent),
         Utc::now(),
         LoopRules::default(),
@@ -416,73 +589,202 @@ fn invalid_payloads_are_validation_errors_and_change_nothing() {
 #[test]
 fn the_first_desk_member_to_act_owns_the_ticket_for_good() {
     let mut lifecycle = Lifecycle::new(Kind::Repair);
-    let first = Actor { id: "agent-a".into(), role: Role::Agent };
-    let second = Actor { id: "agent-b".into(), role: Role::Supervisor };
-    lifecycle.apply(&action_for(ActionName::Accept), &first, Utc::now(), LoopRules::default()).unwrap();
-    lifecycle.apply(&action_for(ActionName::Dispatch), &second, Utc::now(), LoopRules::default()).unwrap();
+    let first = Actor {
+        id: "agent-a".into(),
+        role: Role::Agent,
+    };
+    let second = Actor {
+        id: "agent-b".into(),
+        role: Role::Supervisor,
+    };
+    lifecycle
+        .apply(
+            &action_for(ActionName::Accept),
+            &first,
+            Utc::now(),
+            LoopRules::default(),
+        )
+        .unwrap();
+    lifecycle
+        .apply(
+            &action_for(ActionName::Dispatch),
+            &second,
+            Utc::now(),
+            LoopRules::default(),
+        )
+        .unwrap();
     assert_eq!(lifecycle.first_contact_owner_id.as_deref(), Some("agent-a"));
     assert_eq!(lifecycle.assignee_id.as_deref(), Some(TECH));
 }
 
 #[test]
 fn a_duplicate_is_not_dispatched_again() {
-    let mut lifecycle = Lifecycle { duplicate_of: Some("original".into()), ..Lifecycle::new(Kind::Repair) };
+    let mut lifecycle = Lifecycle {
+        duplicate_of: Some("original".into()),
+        ..Lifecycle::new(Kind::Repair)
+    };
     let result = lifecycle.target(ActionName::Dispatch, &actor(Role::Agent));
-    assert!(matches!(result, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::Duplicate), .. })));
-    assert_eq!(lifecycle.target(ActionName::Accept, &actor(Role::Agent)), Ok(Status::Accepted));
+    assert!(matches!(
+        result,
+        Err(LifecycleError::InvalidTransition {
+            reason: Some(TransitionBlock::Duplicate),
+            ..
+        })
+    ));
+    assert_eq!(
+        lifecycle.target(ActionName::Accept, &actor(Role::Agent)),
+        Ok(Status::Accepted)
+    );
     let change = lifecycle
-        .apply(&Action::UnlinkDuplicate { reason: Some("不是同一部电梯".into()) }, &actor(Role::Agent), Utc::now(), LoopRules::default())
+        .apply(
+            &Action::UnlinkDuplicate {
+                reason: Some("不是同一部电梯".into()),
+            },
+            &actor(Role::Agent),
+            Utc::now(),
+            LoopRules::default(),
+        )
         .unwrap();
-    assert_eq!((change.to, change.visibility), (Status::New, Visibility::Internal));
+    assert_eq!(
+        (change.to, change.visibility),
+        (Status::New, Visibility::Internal)
+    );
     assert_eq!(lifecycle.duplicate_of, None);
-    assert_eq!(lifecycle.target(ActionName::Dispatch, &actor(Role::Agent)), Ok(Status::Dispatched));
+    assert_eq!(
+        lifecycle.target(ActionName::Dispatch, &actor(Role::Agent)),
+        Ok(Status::Dispatched)
+    );
 }
 
 fn follow_up(outcome: CallOutcome, satisfaction: Option<i64>) -> Action {
     let rated = satisfaction.is_some();
-    Action::FollowUp { outcome, satisfaction, timeliness: rated.then_some(4), attitude: rated.then_some(5), comment: None }
+    Action::FollowUp {
+        outcome,
+        satisfaction,
+        timeliness: rated.then_some(4),
+        attitude: rated.then_some(5),
+        comment: None,
+    }
 }
 
 #[test]
 fn three_unanswered_calls_allow_closing_as_unreachable() {
     let agent = actor(Role::Agent);
     let mut lifecycle = ticket(Kind::Repair, Status::Resolved);
-    let close = Action::CloseUnreachable { reason: "三次电话未接通".into() };
+    let close = Action::CloseUnreachable {
+        reason: "三次电话未接通".into(),
+    };
     for attempt in 1..=MAX_FAILED_ATTEMPTS {
-        let refused = lifecycle.apply(&close, &agent, Utc::now(), LoopRules::default()).unwrap_err();
-        assert!(matches!(refused, LifecycleError::InvalidTransition { reason: Some(TransitionBlock::TooFewAttempts), .. }));
-        let change = lifecycle.apply(&follow_up(CallOutcome::NotReached, None), &agent, Utc::now(), LoopRules::default()).unwrap();
-        assert_eq!((change.to, change.visibility, lifecycle.follow_up_attempts), (Status::Resolved, Visibility::Internal, attempt));
+        let refused = lifecycle
+            .apply(&close, &agent, Utc::now(), LoopRules::default())
+            .unwrap_err();
+        assert!(matches!(
+            refused,
+            LifecycleError::InvalidTransition {
+                reason: Some(TransitionBlock::TooFewAttempts),
+                ..
+            }
+        ));
+        let change = lifecycle
+            .apply(
+                &follow_up(CallOutcome::NotReached, None),
+                &agent,
+                Utc::now(),
+                LoopRules::default(),
+            )
+            .unwrap();
+        assert_eq!(
+            (change.to, change.visibility, lifecycle.follow_up_attempts),
+            (Status::Resolved, Visibility::Internal, attempt)
+        );
     }
-    lifecycle.apply(&close, &agent, Utc::now(), LoopRules::default()).unwrap();
-    assert_eq!((lifecycle.status, lifecycle.follow_up_result), (Status::Closed, Some(FollowUpResult::Unreachable)));
+    lifecycle
+        .apply(&close, &agent, Utc::now(), LoopRules::default())
+        .unwrap();
+    assert_eq!(
+        (lifecycle.status, lifecycle.follow_up_result),
+        (Status::Closed, Some(FollowUpResult::Unreachable))
+    );
     let resident = actor(Role::Resident);
     let mut other = ticket(Kind::Repair, Status::Resolved);
     assert!(matches!(
-        other.apply(&follow_up(CallOutcome::NotReached, None), &resident, Utc::now(), LoopRules::default()),
+        other.apply(
+            &follow_up(CallOutcome::NotReached, None),
+            &resident,
+            Utc::now(),
+            LoopRules::default()
+        ),
         Err(LifecycleError::Validation(_))
     ));
-    assert_eq!(other, ticket(Kind::Repair, Status::Resolved), "refused changes nothing");
+    assert_eq!(
+        other,
+        ticket(Kind::Repair, Status::Resolved),
+        "refused changes nothing"
+    );
 }
 
 #[test]
 fn a_residents_rating_closes_a_repair_but_a_complaint_waits_for_the_call() {
     let resident = actor(Role::Resident);
     let mut repair = ticket(Kind::Repair, Status::Resolved);
-    repair.apply(&follow_up(CallOutcome::Reached, Some(5)), &resident, Utc::now(), LoopRules::default()).unwrap();
-    assert_eq!((repair.status, repair.follow_up_result, repair.attitude), (Status::Closed, Some(FollowUpResult::Rated), Some(5)));
+    repair
+        .apply(
+            &follow_up(CallOutcome::Reached, Some(5)),
+            &resident,
+            Utc::now(),
+            LoopRules::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        (repair.status, repair.follow_up_result, repair.attitude),
+        (Status::Closed, Some(FollowUpResult::Rated), Some(5))
+    );
 
     let mut complaint = ticket(Kind::Complaint, Status::Resolved);
-    complaint.apply(&follow_up(CallOutcome::Reached, Some(5)), &resident, Utc::now(), LoopRules::default()).unwrap();
-    assert_eq!((complaint.status, complaint.satisfaction, complaint.follow_up_result), (Status::Resolved, Some(5), None));
-    complaint.apply(&follow_up(CallOutcome::Reached, Some(4)), &actor(Role::Agent), Utc::now(), LoopRules::default()).unwrap();
-    assert_eq!((complaint.status, complaint.follow_up_result), (Status::Closed, Some(FollowUpResult::Reached)));
+    complaint
+        .apply(
+            &follow_up(CallOutcome::Reached, Some(5)),
+            &resident,
+            Utc::now(),
+            LoopRules::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            complaint.status,
+            complaint.satisfaction,
+            complaint.follow_up_result
+        ),
+        (Status::Resolved, Some(5), None)
+    );
+    complaint
+        .apply(
+            &follow_up(CallOutcome::Reached, Some(4)),
+            &actor(Role::Agent),
+            Utc::now(),
+            LoopRules::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        (complaint.status, complaint.follow_up_result),
+        (Status::Closed, Some(FollowUpResult::Reached))
+    );
 
     // Unsatisfied: rectification, with the reopen time that starts its clock.
     let mut unhappy = ticket(Kind::Complaint, Status::Resolved);
     let now = Utc::now();
-    unhappy.apply(&follow_up(CallOutcome::Reached, Some(1)), &resident, now, LoopRules::default()).unwrap();
-    assert_eq!((unhappy.status, unhappy.reopen_count, unhappy.reopened_at), (Status::Reopened, 1, Some(now)));
+    unhappy
+        .apply(
+            &follow_up(CallOutcome::Reached, Some(1)),
+            &resident,
+            now,
+            LoopRules::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        (unhappy.status, unhappy.reopen_count, unhappy.reopened_at),
+        (Status::Reopened, 1, Some(now))
+    );
 }
 
 #[test]
@@ -490,67 +792,211 @@ fn the_first_resolve_is_kept_through_rectification() {
     let agent = actor(Role::Agent);
     let mut lifecycle = ticket(Kind::Repair, Status::InProgress);
     let first = Utc::now();
-    lifecycle.apply(&Action::Resolve { body: None, materials: vec![], charges: vec![] }, &agent, first, LoopRules::default()).unwrap();
-    lifecycle.apply(&follow_up(CallOutcome::Reached, Some(2)), &agent, first, LoopRules::default()).unwrap();
+    lifecycle
+        .apply(
+            &Action::Resolve {
+                body: None,
+                materials: vec![],
+                charges: vec![],
+            },
+            &agent,
+            first,
+            LoopRules::default(),
+        )
+        .unwrap();
+    lifecycle
+        .apply(
+            &follow_up(CallOutcome::Reached, Some(2)),
+            &agent,
+            first,
+            LoopRules::default(),
+        )
+        .unwrap();
     let again = first + chrono::Duration::hours(3);
-    lifecycle.apply(&Action::Resolve { body: None, materials: vec![], charges: vec![] }, &agent, again, LoopRules::default()).unwrap();
-    assert_eq!((lifecycle.first_resolved_at, lifecycle.resolved_at), (Some(first), Some(again)));
+    lifecycle
+        .apply(
+            &Action::Resolve {
+                body: None,
+                materials: vec![],
+                charges: vec![],
+            },
+            &agent,
+            again,
+            LoopRules::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        (lifecycle.first_resolved_at, lifecycle.resolved_at),
+        (Some(first), Some(again))
+    );
 }
 
 #[test]
 fn only_suggestions_are_reviewed() {
     let supervisor = actor(Role::Supervisor);
     let mut suggestion = ticket(Kind::Suggestion, Status::Accepted);
-    let decline = Action::Review { adopted: false, reason: Some("与消防规定冲突".into()) };
-    suggestion.apply(&decline, &supervisor, Utc::now(), LoopRules::default()).unwrap();
-    assert_eq!((suggestion.status, suggestion.adopted), (Status::Closed, Some(false)));
+    let decline = Action::Review {
+        adopted: false,
+        reason: Some("与消防规定冲突".into()),
+    };
+    suggestion
+        .apply(&decline, &supervisor, Utc::now(), LoopRules::default())
+        .unwrap();
+    assert_eq!(
+        (suggestion.status, suggestion.adopted),
+        (Status::Closed, Some(false))
+    );
     let mut repair = ticket(Kind::Repair, Status::Accepted);
-    let refused = repair.apply(&Action::Review { adopted: true, reason: None }, &supervisor, Utc::now(), LoopRules::default());
-    assert!(matches!(refused, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::NotASuggestion), .. })));
+    let refused = repair.apply(
+        &Action::Review {
+            adopted: true,
+            reason: None,
+        },
+        &supervisor,
+        Utc::now(),
+        LoopRules::default(),
+    );
+    assert!(matches!(
+        refused,
+        Err(LifecycleError::InvalidTransition {
+            reason: Some(TransitionBlock::NotASuggestion),
+            ..
+        })
+    ));
 }
 
 #[test]
 fn a_returned_job_goes_back_to_the_queue_and_a_transfer_needs_a_reason() {
     let mut job = ticket(Kind::Repair, Status::InProgress);
-    let change = job.apply(&Action::Return { reason: "不是水电问题".into() }, &actor(Role::Technician), Utc::now(), LoopRules::default()).unwrap();
-    assert_eq!((change.to, job.assignee_id.clone()), (Status::Accepted, None));
+    let change = job
+        .apply(
+            &Action::Return {
+                reason: "不是水电问题".into(),
+            },
+            &actor(Role::Technician),
+            Utc::now(),
+            LoopRules::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        (change.to, job.assignee_id.clone()),
+        (Status::Accepted, None)
+    );
     let refused = job.target(ActionName::Transfer, &actor(Role::Agent));
-    assert!(matches!(refused, Err(LifecycleError::InvalidTransition { .. })), "nothing left to transfer");
-    let no_reason = Action::Transfer { assignee_id: Some("tech-2".into()), team_id: None, reason: " ".into() };
+    assert!(
+        matches!(refused, Err(LifecycleError::InvalidTransition { .. })),
+        "nothing left to transfer"
+    );
+    let no_reason = Action::Transfer {
+        assignee_id: Some("tech-2".into()),
+        team_id: None,
+        reason: " ".into(),
+    };
     assert!(no_reason.validate().is_err());
 }
 
 #[test]
 fn a_technician_grabs_an_unassigned_job_once() {
-    let mut job = Lifecycle { status: Status::Accepted, ..Lifecycle::new(Kind::Repair) };
-    let change = job.apply(&Action::Grab { note: None }, &actor(Role::Technician), Utc::now(), LoopRules::default()).unwrap();
-    assert_eq!((change.to, job.assignee_id.as_deref()), (Status::InProgress, Some(TECH)));
-    let other = Actor { id: "tech-2".into(), role: Role::Technician };
-    assert!(job.target(ActionName::Grab, &other).is_err(), "the first one wins");
-    assert!(matches!(job.target(ActionName::Grab, &actor(Role::Agent)), Err(LifecycleError::Forbidden { .. })));
+    let mut job = Lifecycle {
+        status: Status::Accepted,
+        ..Lifecycle::new(Kind::Repair)
+    };
+    let change = job
+        .apply(
+            &Action::Grab { note: None },
+            &actor(Role::Technician),
+            Utc::now(),
+            LoopRules::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        (change.to, job.assignee_id.as_deref()),
+        (Status::InProgress, Some(TECH))
+    );
+    let other = Actor {
+        id: "tech-2".into(),
+        role: Role::Technician,
+    };
+    assert!(
+        job.target(ActionName::Grab, &other).is_err(),
+        "the first one wins"
+    );
+    assert!(matches!(
+        job.target(ActionName::Grab, &actor(Role::Agent)),
+        Err(LifecycleError::Forbidden { .. })
+    ));
 }
 
 #[test]
 fn an_open_subtask_keeps_the_ticket_from_resolving() {
-    let mut job = Lifecycle { open_subtasks: 1, ..ticket(Kind::Repair, Status::InProgress) };
-    let refused = job.apply(&Action::Resolve { body: None, materials: vec![], charges: vec![] }, &actor(Role::Technician), Utc::now(), LoopRules::default());
-    assert!(matches!(refused, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::OpenSubtasks), .. })));
+    let mut job = Lifecycle {
+        open_subtasks: 1,
+        ..ticket(Kind::Repair, Status::InProgress)
+    };
+    let refused = job.apply(
+        &Action::Resolve {
+            body: None,
+            materials: vec![],
+            charges: vec![],
+        },
+        &actor(Role::Technician),
+        Utc::now(),
+        LoopRules::default(),
+    );
+    assert!(matches!(
+        refused,
+        Err(LifecycleError::InvalidTransition {
+            reason: Some(TransitionBlock::OpenSubtasks),
+            ..
+        })
+    ));
     job.open_subtasks = 0;
-    assert!(job.apply(&action_for(ActionName::Resolve), &actor(Role::Technician), Utc::now(), LoopRules::default()).is_ok());
+    assert!(
+        job.apply(
+            &action_for(ActionName::Resolve),
+            &actor(Role::Technician),
+            Utc::now(),
+            LoopRules::default()
+        )
+        .is_ok()
+    );
 }
 
 #[test]
 fn reclassifying_to_a_complaint_brings_the_complaint_rules() {
     let agent = actor(Role::Agent);
     let mut lifecycle = ticket(Kind::Repair, Status::Resolved);
-    let to_complaint = Action::Reclassify { kind: None, category: Some("complaint.repair_quality".into()), urgency: None, reason: Some("其实是投诉".into()) };
-    let change = lifecycle.apply(&to_complaint, &agent, Utc::now(), LoopRules::default()).unwrap();
-    assert_eq!((change.to, change.visibility, lifecycle.kind), (Status::Resolved, Visibility::Internal, Kind::Complaint));
+    let to_complaint = Action::Reclassify {
+        kind: None,
+        category: Some("complaint.repair_quality".into()),
+        urgency: None,
+        reason: Some("其实是投诉".into()),
+    };
+    let change = lifecycle
+        .apply(&to_complaint, &agent, Utc::now(), LoopRules::default())
+        .unwrap();
+    assert_eq!(
+        (change.to, change.visibility, lifecycle.kind),
+        (Status::Resolved, Visibility::Internal, Kind::Complaint)
+    );
     assert!(matches!(
         lifecycle.target(ActionName::Close, &agent),
-        Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::FollowUpRequired), .. })
+        Err(LifecycleError::InvalidTransition {
+            reason: Some(TransitionBlock::FollowUpRequired),
+            ..
+        })
     ));
-    let refused = lifecycle.apply(&Action::Reclassify { kind: Some("repair".into()), category: Some("complaint.noise".into()), urgency: None, reason: None }, &agent, Utc::now(), LoopRules::default());
+    let refused = lifecycle.apply(
+        &Action::Reclassify {
+            kind: Some("repair".into()),
+            category: Some("complaint.noise".into()),
+            urgency: None,
+            reason: None,
+        },
+        &agent,
+        Utc::now(),
+        LoopRules::default(),
+    );
     assert!(matches!(refused, Err(LifecycleError::Validation(_))));
 }
 
@@ -558,18 +1004,44 @@ fn reclassifying_to_a_complaint_brings_the_complaint_rules() {
 fn a_technician_arrives_once_per_visit() {
     let technician = actor(Role::Technician);
     let mut job = ticket(Kind::Repair, Status::Dispatched);
-    job.apply(&action_for(ActionName::Arrive), &technician, Utc::now(), LoopRules::default()).unwrap();
+    job.apply(
+        &action_for(ActionName::Arrive),
+        &technician,
+        Utc::now(),
+        LoopRules::default(),
+    )
+    .unwrap();
     assert!(matches!(
         job.target(ActionName::Arrive, &technician),
-        Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::AlreadyOnSite), .. })
+        Err(LifecycleError::InvalidTransition {
+            reason: Some(TransitionBlock::AlreadyOnSite),
+            ..
+        })
     ));
     let before = job.clone();
-    assert!(job.apply(&action_for(ActionName::Arrive), &technician, Utc::now(), LoopRules::default()).is_err());
+    assert!(
+        job.apply(
+            &action_for(ActionName::Arrive),
+            &technician,
+            Utc::now(),
+            LoopRules::default()
+        )
+        .is_err()
+    );
     assert_eq!(job, before, "a second arrival records nothing");
     // Another hand, another visit; the first arrival stays for the arrival clock.
     let first = job.arrived_at;
-    job.apply(&action_for(ActionName::Dispatch), &actor(Role::Supervisor), Utc::now(), LoopRules::default()).unwrap();
-    assert_eq!(job.target(ActionName::Arrive, &technician), Ok(Status::InProgress));
+    job.apply(
+        &action_for(ActionName::Dispatch),
+        &actor(Role::Supervisor),
+        Utc::now(),
+        LoopRules::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        job.target(ActionName::Arrive, &technician),
+        Ok(Status::InProgress)
+    );
     assert_eq!(job.arrived_at, first);
 }
 
@@ -578,12 +1050,29 @@ fn a_technician_resolves_only_with_the_work_done() {
     let technician = actor(Role::Technician);
     let mut job = ticket(Kind::Repair, Status::InProgress);
     for body in [None, Some("  ".to_owned())] {
-        let refused = job.apply(&Action::Resolve { body, materials: vec![], charges: vec![] }, &technician, Utc::now(), LoopRules::default());
-        let Err(LifecycleError::Validation(problems)) = refused else { panic!("a resolve without the work done: {refused:?}") };
+        let refused = job.apply(
+            &Action::Resolve {
+                body,
+                materials: vec![],
+                charges: vec![],
+            },
+            &technician,
+            Utc::now(),
+            LoopRules::default(),
+        );
+        let Err(LifecycleError::Validation(problems)) = refused else {
+            panic!("a resolve without the work done: {refused:?}")
+        };
         assert_eq!(problems.0[0].field, "body");
     }
     assert_eq!(job.status, Status::InProgress);
-    job.apply(&action_for(ActionName::Resolve), &technician, Utc::now(), LoopRules::default()).unwrap();
+    job.apply(
+        &action_for(ActionName::Resolve),
+        &technician,
+        Utc::now(),
+        LoopRules::default(),
+    )
+    .unwrap();
     assert_eq!(job.status, Status::Resolved);
 }
 
@@ -592,22 +1081,67 @@ fn one_rating_per_resolution() {
     let resident = actor(Role::Resident);
     let now = Utc::now();
     let mut complaint = ticket(Kind::Complaint, Status::Resolved);
-    complaint.apply(&follow_up(CallOutcome::Reached, Some(5)), &resident, now, LoopRules::default()).unwrap();
-    assert_eq!((complaint.status, complaint.rated_at), (Status::Resolved, Some(now)), "a complaint waits for the call");
+    complaint
+        .apply(
+            &follow_up(CallOutcome::Reached, Some(5)),
+            &resident,
+            now,
+            LoopRules::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        (complaint.status, complaint.rated_at),
+        (Status::Resolved, Some(now)),
+        "a complaint waits for the call"
+    );
     let before = complaint.clone();
-    let again = complaint.apply(&follow_up(CallOutcome::Reached, Some(1)), &resident, now, LoopRules::default());
-    assert!(matches!(again, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::AlreadyRated), .. })));
-    assert_eq!(complaint, before, "the second rating neither reopens nor changes the first");
+    let again = complaint.apply(
+        &follow_up(CallOutcome::Reached, Some(1)),
+        &resident,
+        now,
+        LoopRules::default(),
+    );
+    assert!(matches!(
+        again,
+        Err(LifecycleError::InvalidTransition {
+            reason: Some(TransitionBlock::AlreadyRated),
+            ..
+        })
+    ));
+    assert_eq!(
+        complaint, before,
+        "the second rating neither reopens nor changes the first"
+    );
     // The staff call still closes it.
-    assert_eq!(complaint.target(ActionName::FollowUp, &actor(Role::Agent)), Ok(Status::Closed));
+    assert_eq!(
+        complaint.target(ActionName::FollowUp, &actor(Role::Agent)),
+        Ok(Status::Closed)
+    );
 
     // After rectification and a new resolve, the new work is rated afresh.
     let mut repair = ticket(Kind::Repair, Status::Resolved);
-    repair.apply(&follow_up(CallOutcome::Reached, Some(1)), &resident, now, LoopRules::default()).unwrap();
+    repair
+        .apply(
+            &follow_up(CallOutcome::Reached, Some(1)),
+            &resident,
+            now,
+            LoopRules::default(),
+        )
+        .unwrap();
     assert_eq!(repair.status, Status::Reopened);
-    repair.apply(&action_for(ActionName::Resolve), &actor(Role::Agent), now, LoopRules::default()).unwrap();
+    repair
+        .apply(
+            &action_for(ActionName::Resolve),
+            &actor(Role::Agent),
+            now,
+            LoopRules::default(),
+        )
+        .unwrap();
     assert_eq!(repair.rated_at, None);
-    assert_eq!(repair.target(ActionName::FollowUp, &resident), Ok(Status::Closed));
+    assert_eq!(
+        repair.target(ActionName::FollowUp, &resident),
+        Ok(Status::Closed)
+    );
 }
 
 #[test]
@@ -615,11 +1149,40 @@ fn a_chase_is_recorded_at_most_once_an_hour() {
     let resident = actor(Role::Resident);
     let now = Utc::now();
     let mut job = ticket(Kind::Repair, Status::Dispatched);
-    let change = job.apply(&action_for(ActionName::Chase), &resident, now, LoopRules::default()).unwrap();
-    assert_eq!((change.to, change.visibility, job.chased_at), (Status::Dispatched, Visibility::Resident, Some(now)));
+    let change = job
+        .apply(
+            &action_for(ActionName::Chase),
+            &resident,
+            now,
+            LoopRules::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        (change.to, change.visibility, job.chased_at),
+        (Status::Dispatched, Visibility::Resident, Some(now))
+    );
     let soon = now + chrono::Duration::minutes(CHASE_INTERVAL_MINUTES - 1);
-    let refused = job.apply(&action_for(ActionName::Chase), &resident, soon, LoopRules::default());
-    assert!(matches!(refused, Err(LifecycleError::InvalidTransition { reason: Some(TransitionBlock::ChasedRecently), .. })));
+    let refused = job.apply(
+        &action_for(ActionName::Chase),
+        &resident,
+        soon,
+        LoopRules::default(),
+    );
+    assert!(matches!(
+        refused,
+        Err(LifecycleError::InvalidTransition {
+            reason: Some(TransitionBlock::ChasedRecently),
+            ..
+        })
+    ));
     let later = now + chrono::Duration::minutes(CHASE_INTERVAL_MINUTES);
-    assert!(job.apply(&action_for(ActionName::Chase), &resident, later, LoopRules::default()).is_ok());
+    assert!(
+        job.apply(
+            &action_for(ActionName::Chase),
+            &resident,
+            later,
+            LoopRules::default()
+        )
+        .is_ok()
+    );
 }

@@ -36,7 +36,11 @@ impl Bill {
         let total = money(lines.iter().map(|l| l.amount_cents).sum());
         let lines = lines
             .into_iter()
-            .map(|l| BillLine { quantity: format!("{} {} × {}", l.quantity, l.unit, money(l.unit_price_cents)), amount: money(l.amount_cents), name: l.name })
+            .map(|l| BillLine {
+                quantity: format!("{} {} × {}", l.quantity, l.unit, money(l.unit_price_cents)),
+                amount: money(l.amount_cents),
+                name: l.name,
+            })
             .collect();
         let status = match status {
             Some("pending") => Some(t.bill_pending),
@@ -44,7 +48,11 @@ impl Bill {
             Some("disputed") => Some(t.bill_disputed),
             _ => None,
         };
-        Some(Bill { lines, total, status })
+        Some(Bill {
+            lines,
+            total,
+            status,
+        })
     }
 }
 

@@ -3,10 +3,10 @@
 //! same numbers in tables.
 
 use askama::Template;
-use chrono::{Duration, TimeZone, Utc};
-use chrono_tz::Tz;
 use axum::extract::{OriginalUri, Query, State};
 use axum::response::{Html, IntoResponse, Response};
+use chrono::{Duration, TimeZone, Utc};
+use chrono_tz::Tz;
 use guanjia_domain::closed_loop::Figures;
 use guanjia_domain::role::Role;
 use guanjia_storage::{Dashboard as Data, DashboardQuery, PageRequest, ProjectFigures};
@@ -26,7 +26,10 @@ use crate::ui::text::{self, Labels};
 
 /// The periods offered, in days; the first is the default.
 const PERIODS: [u32; 3] = [30, 7, 90];
-const PROJECTS: PageRequest = PageRequest { page: 1, per_page: 1000 };
+const PROJECTS: PageRequest = PageRequest {
+    page: 1,
+    per_page: 1000,
+};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Params {
@@ -69,54 +72,149 @@ fn may_read(role: Role) -> bool {
 }
 
 /// `GET /dashboard`.
-pub async fn page(State(state): State<AppState>, session: Session, OriginalUri(uri): OriginalUri, Query(params): Query<Params>) -> Result<Response, UiError> {
+pub async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    OriginalUri(uri): OriginalUri,
+    Query(params): Query<Params>,
+) -> Result<Response, UiError> {
     let lang = session.lang;
     let t = text::labels(lang);
     if !may_read(session.who.role) {
         return Err(UiError::api(ApiError::new(ErrorCode::Forbidden), lang));
     }
     let fail = |e| UiError::api(e, lang);
-    let projects = state.store.projects(&session.who, PROJECTS).await.map_err(fail)?.items;
-    let project = params.project_id.as_deref().filter(|id| !id.is_empty()).and_then(|id| projects.iter().find(|p| p.id == id));
-    let zone: Tz = project.or(projects.first()).and_then(|p| p.time_zone.parse().ok()).unwrap_or(chrono_tz::Asia::Shanghai);
-    let days = params.days.filter(|d| PERIODS.contains(d)).unwrap_or(PERIODS[0]);
+    let projects = state
+        .store
+        .projects(&session.who, PROJECTS)
+        .await
+        .map_err(fail)?
+        .items;
+    let project = params
+        .project_id
+        .as_deref()
+        .filter(|id| !id.is_empty())
+        .and_then(|id| projects.iter().find(|p| p.id == id));
+    let zone: Tz = project
+        .or(projects.first())
+        .and_then(|p| p.time_zone.parse().ok())
+        .unwrap_or(chrono_tz::Asia::Shanghai);
+    let days = params
+        .days
+        .filter(|d| PERIODS.contains(d))
+        .unwrap_or(PERIODS[0]);
     let now = Utc::now();
     let first_day = now.with_timezone(&zone).date_naive() - Duration::days(i64::from(days) - 1);
-    let from = zone.from_local_datetime(&first_day.and_time(chrono::NaiveTime::MIN)).earliest().map_or(now - Duration::days(i64::from(days)), |d| d.with_timezone(&Utc));
-    let query = DashboardQuery { project_id: project.map(|p| p.id.clone()), from, to: now, zone };
-    let (data, figures) =
-        tokio::try_join!(state.store.dashboard(&session.who, &query), state.store.service_figures(&session.who, query.project_id.as_deref(), from, now)).map_err(fail)?;
+    let from = zone
+        .from_local_datetime(&first_day.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .map_or(now - Duration::days(i64::from(days)), |d| {
+            d.with_timezone(&Utc)
+        });
+    let query = DashboardQuery {
+        project_id: project.map(|p| p.id.clone()),
+        from,
+        to: now,
+        zone,
+    };
+    let (data, figures) = tokio::try_join!(
+        state.store.dashboard(&session.who, &query),
+        state
+            .store
+            .service_figures(&session.who, query.project_id.as_deref(), from, now)
+    )
+    .map_err(fail)?;
 
-    let name_of = |id: &str| projects.iter().find(|p| p.id == id).map_or_else(|| id.to_owned(), |p| p.name.clone());
-    let project_lines: Vec<(String, &ProjectFigures)> = data.projects.iter().map(|(id, f)| (name_of(id), f)).collect();
+    let name_of = |id: &str| {
+        projects
+            .iter()
+            .find(|p| p.id == id)
+            .map_or_else(|| id.to_owned(), |p| p.name.clone())
+    };
+    let project_lines: Vec<(String, &ProjectFigures)> = data
+        .projects
+        .iter()
+        .map(|(id, f)| (name_of(id), f))
+        .collect();
     let selects = vec![
         Select {
             name: "project_id",
             label: t.project,
             options: choices(
                 Some(query.project_id.as_deref().unwrap_or_default()),
-                [("", t.all_projects)].into_iter().chain(projects.iter().map(|p| (p.id.as_str(), p.name.as_str()))),
+                [("", t.all_projects)]
+                    .into_iter()
+                    .chain(projects.iter().map(|p| (p.id.as_str(), p.name.as_str()))),
             ),
         },
         Select {
             name: "days",
             label: t.period,
             options: {
-                let labels: Vec<(String, String)> = PERIODS.iter().map(|d| (d.to_string(), text::last_days(lang, *d))).collect();
-                choices(Some(&days.to_string()), labels.iter().map(|(v, l)| (v.as_str(), l.as_str())))
+                let labels: Vec<(String, String)> = PERIODS
+                    .iter()
+                    .map(|d| (d.to_string(), text::last_days(lang, *d)))
+                    .collect();
+                choices(
+                    Some(&days.to_string()),
+                    labels.iter().map(|(v, l)| (v.as_str(), l.as_str())),
+                )
             },
         },
     ];
     let page = DashboardPage {
-        chrome: Chrome::signed_in(&session, t.dashboard_title, Nav::Dashboard, uri.path_and_query().map_or("/dashboard", |p| p.as_str())),
+        chrome: Chrome::signed_in(
+            &session,
+            t.dashboard_title,
+            Nav::Dashboard,
+            uri.path_and_query().map_or("/dashboard", |p| p.as_str()),
+        ),
         selects,
         period: text::last_days(lang, days),
         tiles: tiles(&data, &figures, lang),
-        projects: project_lines.iter().map(|(name, f)| Line { label: name.clone(), values: project_values(f, lang) }).collect(),
-        open: data.open_by_status.iter().map(|(s, n)| Line { label: text::status(lang, *s).to_owned(), values: vec![n.to_string()] }).collect(),
-        sla: data.sla_by_clock.iter().map(|(name, c)| Line { label: clock_label(lang, name), values: vec![text::percent(lang, c.share()), format!("{} / {}", c.met, c.finished), c.open_late.to_string()] }).collect(),
-        days: data.reported_by_day.iter().map(|(d, n)| Line { label: d.format("%m-%d").to_string(), values: vec![n.to_string()] }).collect(),
-        weeks: data.csat_by_week.iter().map(|(w, m)| Line { label: w.format("%m-%d").to_string(), values: vec![rating(lang, m.value()), m.count.to_string()] }).collect(),
+        projects: project_lines
+            .iter()
+            .map(|(name, f)| Line {
+                label: name.clone(),
+                values: project_values(f, lang),
+            })
+            .collect(),
+        open: data
+            .open_by_status
+            .iter()
+            .map(|(s, n)| Line {
+                label: text::status(lang, *s).to_owned(),
+                values: vec![n.to_string()],
+            })
+            .collect(),
+        sla: data
+            .sla_by_clock
+            .iter()
+            .map(|(name, c)| Line {
+                label: clock_label(lang, name),
+                values: vec![
+                    text::percent(lang, c.share()),
+                    format!("{} / {}", c.met, c.finished),
+                    c.open_late.to_string(),
+                ],
+            })
+            .collect(),
+        days: data
+            .reported_by_day
+            .iter()
+            .map(|(d, n)| Line {
+                label: d.format("%m-%d").to_string(),
+                values: vec![n.to_string()],
+            })
+            .collect(),
+        weeks: data
+            .csat_by_week
+            .iter()
+            .map(|(w, m)| Line {
+                label: w.format("%m-%d").to_string(),
+                values: vec![rating(lang, m.value()), m.count.to_string()],
+            })
+            .collect(),
         data: json_island::encode(&chart_data(&data, &project_lines, t, lang)),
         echarts: assets::url("echarts.min.js"),
         script: assets::url("dashboard.js"),
@@ -125,46 +223,110 @@ pub async fn page(State(state): State<AppState>, session: Session, OriginalUri(u
 }
 
 fn clock_label(lang: Lang, name: &str) -> String {
-    name.parse().map_or_else(|_| name.to_owned(), |c| text::clock(lang, c).to_owned())
+    name.parse()
+        .map_or_else(|_| name.to_owned(), |c| text::clock(lang, c).to_owned())
 }
 
 fn rating(lang: Lang, average: Option<f64>) -> String {
-    average.map_or_else(|| text::labels(lang).unknown.to_owned(), |a| format!("{a:.2}"))
+    average.map_or_else(
+        || text::labels(lang).unknown.to_owned(),
+        |a| format!("{a:.2}"),
+    )
 }
 
 fn first_response(lang: Lang, f: &ProjectFigures) -> String {
-    f.first_response_seconds.value().map_or_else(|| text::labels(lang).unknown.to_owned(), |s| text::span(lang, Duration::seconds(s as i64)))
+    f.first_response_seconds.value().map_or_else(
+        || text::labels(lang).unknown.to_owned(),
+        |s| text::span(lang, Duration::seconds(s as i64)),
+    )
 }
 
 fn project_values(f: &ProjectFigures, lang: Lang) -> Vec<String> {
-    vec![f.reported.to_string(), f.open.to_string(), text::percent(lang, f.sla.share()), first_response(lang, f), rating(lang, f.csat.value())]
+    vec![
+        f.reported.to_string(),
+        f.open.to_string(),
+        text::percent(lang, f.sla.share()),
+        first_response(lang, f),
+        rating(lang, f.csat.value()),
+    ]
 }
 
 fn tiles(data: &Data, figures: &Figures, lang: Lang) -> Vec<Tile> {
     let t = text::labels(lang);
     let total = &data.total;
-    let nps = figures.nps.score.map_or_else(|| t.unknown.to_owned(), |s| format!("{s:.0}"));
+    let nps = figures
+        .nps
+        .score
+        .map_or_else(|| t.unknown.to_owned(), |s| format!("{s:.0}"));
     vec![
-        Tile { label: t.fig_reported, value: total.reported.to_string() },
-        Tile { label: t.fig_open, value: total.open.to_string() },
-        Tile { label: t.fig_sla, value: text::percent(lang, total.sla.share()) },
-        Tile { label: t.open_late, value: total.sla.open_late.to_string() },
-        Tile { label: t.fig_first_response, value: first_response(lang, total) },
-        Tile { label: t.fig_csat, value: rating(lang, total.csat.value()) },
-        Tile { label: t.fig_one_time, value: text::percent(lang, figures.one_time_resolution_rate) },
-        Tile { label: t.fig_closed_loop, value: text::percent(lang, figures.closed_loop_rate) },
-        Tile { label: t.fig_follow_up, value: text::percent(lang, figures.follow_up_coverage) },
-        Tile { label: t.fig_reopen, value: text::percent(lang, figures.reopen_rate) },
-        Tile { label: t.fig_repeat, value: text::percent(lang, figures.repeat_complaint_rate) },
-        Tile { label: t.fig_adoption, value: text::percent(lang, figures.suggestion_adoption_rate) },
-        Tile { label: t.fig_nps, value: nps },
+        Tile {
+            label: t.fig_reported,
+            value: total.reported.to_string(),
+        },
+        Tile {
+            label: t.fig_open,
+            value: total.open.to_string(),
+        },
+        Tile {
+            label: t.fig_sla,
+            value: text::percent(lang, total.sla.share()),
+        },
+        Tile {
+            label: t.open_late,
+            value: total.sla.open_late.to_string(),
+        },
+        Tile {
+            label: t.fig_first_response,
+            value: first_response(lang, total),
+        },
+        Tile {
+            label: t.fig_csat,
+            value: rating(lang, total.csat.value()),
+        },
+        Tile {
+            label: t.fig_one_time,
+            value: text::percent(lang, figures.one_time_resolution_rate),
+        },
+        Tile {
+            label: t.fig_closed_loop,
+            value: text::percent(lang, figures.closed_loop_rate),
+        },
+        Tile {
+            label: t.fig_follow_up,
+            value: text::percent(lang, figures.follow_up_coverage),
+        },
+        Tile {
+            label: t.fig_reopen,
+            value: text::percent(lang, figures.reopen_rate),
+        },
+        Tile {
+            label: t.fig_repeat,
+            value: text::percent(lang, figures.repeat_complaint_rate),
+        },
+        Tile {
+            label: t.fig_adoption,
+            value: text::percent(lang, figures.suggestion_adoption_rate),
+        },
+        Tile {
+            label: t.fig_nps,
+            value: nps,
+        },
     ]
 }
 
 /// What the charts draw, with their captions in the page's language.
-fn chart_data(data: &Data, projects: &[(String, &ProjectFigures)], t: &Labels, lang: Lang) -> serde_json::Value {
+fn chart_data(
+    data: &Data,
+    projects: &[(String, &ProjectFigures)],
+    t: &Labels,
+    lang: Lang,
+) -> serde_json::Value {
     let share = |s: Option<f64>| s.map(|s| (s * 1000.0).round() / 10.0);
-    let minutes = |f: &ProjectFigures| f.first_response_seconds.value().map(|s| (s / 6.0).round() / 10.0);
+    let minutes = |f: &ProjectFigures| {
+        f.first_response_seconds
+            .value()
+            .map(|s| (s / 6.0).round() / 10.0)
+    };
     json!({
         "intake": {
             "title": t.chart_intake,

@@ -35,8 +35,19 @@ pub struct Scale {
 /// A rating's rows of stars: overall (which decides), timeliness and attitude. Residents rate
 /// from a link or from their own request page alike.
 pub fn rating_scales(t: &Labels) -> Vec<Scale> {
-    let stars = |name, label, required| Scale { name, label, values: (1..=5).collect(), required, hint: String::new(), stars: true };
-    vec![stars("overall", t.rate_overall, true), stars("timeliness", t.rate_timeliness, false), stars("attitude", t.rate_attitude, false)]
+    let stars = |name, label, required| Scale {
+        name,
+        label,
+        values: (1..=5).collect(),
+        required,
+        hint: String::new(),
+        stars: true,
+    };
+    vec![
+        stars("overall", t.rate_overall, true),
+        stars("timeliness", t.rate_timeliness, false),
+        stars("attitude", t.rate_attitude, false),
+    ]
 }
 
 #[derive(Template)]
@@ -81,7 +92,14 @@ fn rating_page(lang: Lang, token: &str, subject: String) -> FeedbackPage {
 
 fn survey_page(lang: Lang, token: &str, subject: String) -> FeedbackPage {
     let t = text::labels(lang);
-    let scale = Scale { name: "score", label: t.survey_title, values: (0..=10).collect(), required: true, hint: format!("{}；{}", t.survey_low, t.survey_high), stars: false };
+    let scale = Scale {
+        name: "score",
+        label: t.survey_title,
+        values: (0..=10).collect(),
+        required: true,
+        hint: format!("{}；{}", t.survey_low, t.survey_high),
+        stars: false,
+    };
     FeedbackPage {
         chrome: Chrome::anonymous(lang, t.survey_title, &format!("/survey/{token}")),
         heading: t.survey_title,
@@ -114,7 +132,10 @@ fn unusable(mut page: FeedbackPage, error: StorageError, lang: Lang) -> Result<R
 fn score(field: &str, value: Option<&str>) -> Result<Option<i64>, ValidationError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => v.parse().map(Some).map_err(|_| ValidationError::single(field, FieldErrorCode::Invalid)),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| ValidationError::single(field, FieldErrorCode::Invalid)),
     }
 }
 
@@ -128,7 +149,8 @@ pub struct RatingForm {
 
 impl RatingForm {
     pub fn rating(self) -> Result<Rating, ValidationError> {
-        let overall = score("overall", self.overall.as_deref())?.ok_or_else(|| ValidationError::single("overall", FieldErrorCode::Required))?;
+        let overall = score("overall", self.overall.as_deref())?
+            .ok_or_else(|| ValidationError::single("overall", FieldErrorCode::Required))?;
         Ok(Rating {
             overall,
             timeliness: score("timeliness", self.timeliness.as_deref())?,
@@ -139,16 +161,29 @@ impl RatingForm {
 }
 
 /// `GET /rate/{token}`.
-pub async fn rate_form(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Result<Response, UiError> {
+pub async fn rate_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, UiError> {
     let lang = page_lang(&headers);
     match state.store.rating_link(&token, Utc::now()).await {
-        Ok(info) => render(rating_page(lang, &token, format!("{} · {}", info.ticket.number, info.ticket.title))),
+        Ok(info) => render(rating_page(
+            lang,
+            &token,
+            format!("{} · {}", info.ticket.number, info.ticket.title),
+        )),
         Err(e) => unusable(rating_page(lang, &token, String::new()), e, lang),
     }
 }
 
 /// `POST /rate/{token}`: the rating, once; a bad form is shown again with what is wrong.
-pub async fn rate(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap, Form(form): Form<RatingForm>) -> Result<Response, UiError> {
+pub async fn rate(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<RatingForm>,
+) -> Result<Response, UiError> {
     let lang = page_lang(&headers);
     let t = text::labels(lang);
     let mut page = rating_page(lang, &token, String::new());
@@ -158,7 +193,14 @@ pub async fn rate(State(state): State<AppState>, Path(token): Path<String>, head
     };
     match outcome {
         Ok(ticket) => {
-            page.done = Some(if ticket.status == "reopened" { t.rate_rework } else { t.rate_thanks }.to_owned());
+            page.done = Some(
+                if ticket.status == "reopened" {
+                    t.rate_rework
+                } else {
+                    t.rate_thanks
+                }
+                .to_owned(),
+            );
             render(page)
         }
         Err(StorageError::Validation(invalid)) => {
@@ -176,20 +218,47 @@ pub struct SurveyForm {
 }
 
 /// `GET /survey/{token}`.
-pub async fn survey_form(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Result<Response, UiError> {
+pub async fn survey_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, UiError> {
     let lang = page_lang(&headers);
     match state.store.survey(&token, Utc::now()).await {
-        Ok(campaign) => render(survey_page(lang, &token, format!("{} · {}", campaign.name, campaign.question))),
+        Ok(campaign) => render(survey_page(
+            lang,
+            &token,
+            format!("{} · {}", campaign.name, campaign.question),
+        )),
         Err(e) => unusable(survey_page(lang, &token, String::new()), e, lang),
     }
 }
 
 /// `POST /survey/{token}`.
-pub async fn answer(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap, Form(form): Form<SurveyForm>) -> Result<Response, UiError> {
+pub async fn answer(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<SurveyForm>,
+) -> Result<Response, UiError> {
     let lang = page_lang(&headers);
     let mut page = survey_page(lang, &token, String::new());
-    let outcome = match score("score", form.score.as_deref()).and_then(|s| s.ok_or_else(|| ValidationError::single("score", FieldErrorCode::Required))) {
-        Ok(score) => state.store.answer_survey(&token, NpsAnswer { score, reason: form.comment.filter(|c| !c.trim().is_empty()) }, Utc::now()).await,
+    let outcome = match score("score", form.score.as_deref())
+        .and_then(|s| s.ok_or_else(|| ValidationError::single("score", FieldErrorCode::Required)))
+    {
+        Ok(score) => {
+            state
+                .store
+                .answer_survey(
+                    &token,
+                    NpsAnswer {
+                        score,
+                        reason: form.comment.filter(|c| !c.trim().is_empty()),
+                    },
+                    Utc::now(),
+                )
+                .await
+        }
         Err(invalid) => Err(invalid.into()),
     };
     match outcome {

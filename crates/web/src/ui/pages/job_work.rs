@@ -19,15 +19,15 @@ use guanjia_storage::allowed_actions;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::ui::{assets, csrf};
 use crate::ui::error::{Notice, UiError};
 use crate::ui::pages::bill::{Bill, money};
-use crate::ui::pages::ticket::{self, View};
 use crate::ui::pages::photo_form::{self, add_posted_photos};
+use crate::ui::pages::ticket::{self, View};
 use crate::ui::redirect::see_other;
 use crate::ui::rooms::RoomBook;
 use crate::ui::session::Session;
 use crate::ui::text::{self, Labels};
+use crate::ui::{assets, csrf};
 
 /// Rows for materials on the form; more are rare on one job.
 const MATERIAL_ROWS: usize = 3;
@@ -36,7 +36,10 @@ const MATERIAL_ROWS: usize = 3;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/jobs/{id}/work", get(section).post(finish))
-        .route("/jobs/{id}/photos", post(upload).layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)))
+        .route(
+            "/jobs/{id}/photos",
+            post(upload).layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)),
+        )
         .route_layer(middleware::from_fn(csrf::require))
 }
 
@@ -95,18 +98,44 @@ pub struct WorkSection {
 }
 
 impl WorkSection {
-    async fn load(state: &AppState, session: &Session, id: &str, typed: Typed, notice: Option<Notice>) -> Result<Self, UiError> {
+    async fn load(
+        state: &AppState,
+        session: &Session,
+        id: &str,
+        typed: Typed,
+        notice: Option<Notice>,
+    ) -> Result<Self, UiError> {
         let (lang, who) = (session.lang, &session.who);
         let fail = |e| UiError::api(e, lang);
         let t = state.store.ticket(who, id).await.map_err(fail)?;
-        let (price_list, charges, categories) =
-            tokio::try_join!(state.store.price_items(who, &t.project_id), state.store.charges(who, id), state.store.categories(&who.company_id)).map_err(fail)?;
-        let min_photos = categories.iter().find(|c| Some(&c.code) == t.category.as_ref()).and_then(|c| c.min_photos).unwrap_or(0);
-        let typed_quantity = |item: &str| typed.quantities.iter().find(|(id, _)| id == item).map_or_else(|| "0".to_owned(), |(_, q)| q.clone());
+        let (price_list, charges, categories) = tokio::try_join!(
+            state.store.price_items(who, &t.project_id),
+            state.store.charges(who, id),
+            state.store.categories(&who.company_id)
+        )
+        .map_err(fail)?;
+        let min_photos = categories
+            .iter()
+            .find(|c| Some(&c.code) == t.category.as_ref())
+            .and_then(|c| c.min_photos)
+            .unwrap_or(0);
+        let typed_quantity = |item: &str| {
+            typed
+                .quantities
+                .iter()
+                .find(|(id, _)| id == item)
+                .map_or_else(|| "0".to_owned(), |(_, q)| q.clone())
+        };
         let items = price_list
             .into_iter()
             .filter(|p| p.active)
-            .map(|p| PaidItem { quantity: typed_quantity(&p.id), price: money(p.price_cents), id: p.id, name: p.name, unit: p.unit })
+            .map(|p| PaidItem {
+                quantity: typed_quantity(&p.id),
+                price: money(p.price_cents),
+                id: p.id,
+                name: p.name,
+                unit: p.unit,
+            })
             .collect();
         let allowed = allowed_actions(who, &t);
         let mut materials = typed.materials;
@@ -132,19 +161,42 @@ impl WorkSection {
 }
 
 /// The job page: the ticket's panel as `ticket` renders it for a job, then this section.
-async fn job_page(state: &AppState, rooms: &RoomBook, session: &Session, section: WorkSection, status: StatusCode) -> Result<Response, UiError> {
-    let page = ticket::show(state, rooms, session, View::Job, &section.id, section.render()?).await?;
+async fn job_page(
+    state: &AppState,
+    rooms: &RoomBook,
+    session: &Session,
+    section: WorkSection,
+    status: StatusCode,
+) -> Result<Response, UiError> {
+    let page = ticket::show(
+        state,
+        rooms,
+        session,
+        View::Job,
+        &section.id,
+        section.render()?,
+    )
+    .await?;
     Ok((status, page).into_response())
 }
 
 /// `GET /jobs/{id}`.
-pub async fn page(state: &AppState, rooms: &RoomBook, session: &Session, id: &str) -> Result<Response, UiError> {
+pub async fn page(
+    state: &AppState,
+    rooms: &RoomBook,
+    session: &Session,
+    id: &str,
+) -> Result<Response, UiError> {
     let section = WorkSection::load(state, session, id, Typed::default(), None).await?;
     job_page(state, rooms, session, section, StatusCode::OK).await
 }
 
 /// `GET /jobs/{id}/work`: the section alone, for htmx after the panel changed.
-pub async fn section(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
+pub async fn section(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
     let section = WorkSection::load(&state, &session, &id, Typed::default(), None).await?;
     Ok(Html(section.render()?).into_response())
 }
@@ -165,12 +217,25 @@ pub async fn upload(
 
 /// The job page again with the refusal in the work section, and what was typed.
 /// The job page again after a refused post, the refusal above the work section.
-pub async fn refused(state: &AppState, rooms: &RoomBook, session: &Session, id: &str, error: ApiError) -> Result<Response, UiError> {
+pub async fn refused(
+    state: &AppState,
+    rooms: &RoomBook,
+    session: &Session,
+    id: &str,
+    error: ApiError,
+) -> Result<Response, UiError> {
     refused_with(state, rooms, session, id, Typed::default(), error).await
 }
 
 /// The job page again after a refused finish or photo, with what was typed.
-async fn refused_with(state: &AppState, rooms: &RoomBook, session: &Session, id: &str, typed: Typed, error: ApiError) -> Result<Response, UiError> {
+async fn refused_with(
+    state: &AppState,
+    rooms: &RoomBook,
+    session: &Session,
+    id: &str,
+    typed: Typed,
+    error: ApiError,
+) -> Result<Response, UiError> {
     let notice = Notice::of(&error, session.lang);
     let section = WorkSection::load(state, session, id, typed, Some(notice)).await?;
     job_page(state, rooms, session, section, error.code.status()).await
@@ -200,7 +265,11 @@ impl Typed {
         typed.materials = names
             .into_iter()
             .enumerate()
-            .map(|(i, name)| MaterialRow { name, quantity: quantities.get(i).cloned().unwrap_or_default(), unit: units.get(i).cloned().unwrap_or_default() })
+            .map(|(i, name)| MaterialRow {
+                name,
+                quantity: quantities.get(i).cloned().unwrap_or_default(),
+                unit: units.get(i).cloned().unwrap_or_default(),
+            })
             .collect();
         typed
     }
@@ -211,17 +280,32 @@ impl Typed {
         if !self.confirmed {
             return Err(ValidationError::single("confirm", FieldErrorCode::Required));
         }
-        Ok(ActionRequest { action: self.action()?, tell_resident: self.tell_resident })
+        Ok(ActionRequest {
+            action: self.action()?,
+            tell_resident: self.tell_resident,
+        })
     }
 
     /// The resolve the form's fields make.
     fn action(&self) -> Result<Action, ValidationError> {
         let mut materials = vec![];
-        for row in self.materials.iter().filter(|m| !(m.name.trim().is_empty() && m.quantity.trim().is_empty())) {
+        for row in self
+            .materials
+            .iter()
+            .filter(|m| !(m.name.trim().is_empty() && m.quantity.trim().is_empty()))
+        {
             let field = format!("materials.{}.quantity", materials.len());
-            let quantity = row.quantity.trim().parse::<f64>().map_err(|_| ValidationError::single(&field, FieldErrorCode::Invalid))?;
+            let quantity = row
+                .quantity
+                .trim()
+                .parse::<f64>()
+                .map_err(|_| ValidationError::single(&field, FieldErrorCode::Invalid))?;
             let unit = Some(row.unit.trim().to_owned()).filter(|u| !u.is_empty());
-            materials.push(Material { name: row.name.trim().to_owned(), quantity, unit });
+            materials.push(Material {
+                name: row.name.trim().to_owned(),
+                quantity,
+                unit,
+            });
         }
         let mut charges = vec![];
         for (item, quantity) in &self.quantities {
@@ -230,11 +314,20 @@ impl Typed {
                 continue;
             }
             let field = format!("charges.{}.quantity", charges.len());
-            let quantity = quantity.parse::<u32>().map_err(|_| ValidationError::single(&field, FieldErrorCode::Invalid))?;
-            charges.push(ChargeLine { price_item_id: item.clone(), quantity });
+            let quantity = quantity
+                .parse::<u32>()
+                .map_err(|_| ValidationError::single(&field, FieldErrorCode::Invalid))?;
+            charges.push(ChargeLine {
+                price_item_id: item.clone(),
+                quantity,
+            });
         }
         let body = Some(self.body.trim().to_owned()).filter(|b| !b.is_empty());
-        Ok(Action::Resolve { body, materials, charges })
+        Ok(Action::Resolve {
+            body,
+            materials,
+            charges,
+        })
     }
 }
 
@@ -250,7 +343,10 @@ pub async fn finish(
     let typed = Typed::read(fields);
     let outcome = async {
         let request = typed.request()?;
-        state.store.act_on_ticket(&session.who, &id, request, Utc::now()).await?;
+        state
+            .store
+            .act_on_ticket(&session.who, &id, request, Utc::now())
+            .await?;
         Ok::<_, ApiError>(())
     }
     .await;
@@ -268,7 +364,10 @@ mod tests {
     use super::*;
 
     fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -285,27 +384,65 @@ mod tests {
             ("qty:p2", "0"),
             ("qty:p3", ""),
         ]));
-        let Action::Resolve { body, materials, charges } = typed.action().unwrap() else { panic!("a resolve") };
+        let Action::Resolve {
+            body,
+            materials,
+            charges,
+        } = typed.action().unwrap()
+        else {
+            panic!("a resolve")
+        };
         assert_eq!(body.as_deref(), Some("更换了角阀"));
-        assert_eq!(materials, vec![Material { name: "角阀".into(), quantity: 1.0, unit: Some("个".into()) }]);
-        assert_eq!(charges, vec![ChargeLine { price_item_id: "p1".into(), quantity: 2 }], "items left at 0 are not billed");
+        assert_eq!(
+            materials,
+            vec![Material {
+                name: "角阀".into(),
+                quantity: 1.0,
+                unit: Some("个".into())
+            }]
+        );
+        assert_eq!(
+            charges,
+            vec![ChargeLine {
+                price_item_id: "p1".into(),
+                quantity: 2
+            }],
+            "items left at 0 are not billed"
+        );
     }
 
     #[test]
     fn a_quantity_that_is_not_a_number_is_named() {
-        let bad = Typed::read(fields(&[("qty:p1", "两个")])).action().unwrap_err();
+        let bad = Typed::read(fields(&[("qty:p1", "两个")]))
+            .action()
+            .unwrap_err();
         assert_eq!(bad.0[0].field, "charges.0.quantity");
-        let bad = Typed::read(fields(&[("material_name", "PPR管"), ("material_quantity", "")])).action().unwrap_err();
+        let bad = Typed::read(fields(&[
+            ("material_name", "PPR管"),
+            ("material_quantity", ""),
+        ]))
+        .action()
+        .unwrap_err();
         assert_eq!(bad.0[0].field, "materials.0.quantity");
     }
 
     #[test]
     fn the_finish_needs_its_confirmation_and_tells_the_resident_only_when_ticked() {
-        let unconfirmed = Typed::read(fields(&[("body", "更换了角阀")])).request().unwrap_err();
+        let unconfirmed = Typed::read(fields(&[("body", "更换了角阀")]))
+            .request()
+            .unwrap_err();
         assert_eq!(unconfirmed.0[0].field, "confirm");
-        let confirmed = Typed::read(fields(&[("body", "更换了角阀"), ("confirm", "true")])).request().unwrap();
+        let confirmed = Typed::read(fields(&[("body", "更换了角阀"), ("confirm", "true")]))
+            .request()
+            .unwrap();
         assert!(!confirmed.tell_resident);
-        let told = Typed::read(fields(&[("body", "更换了角阀"), ("confirm", "true"), ("tell_resident", "true")])).request().unwrap();
+        let told = Typed::read(fields(&[
+            ("body", "更换了角阀"),
+            ("confirm", "true"),
+            ("tell_resident", "true"),
+        ]))
+        .request()
+        .unwrap();
         assert!(told.tell_resident);
     }
 }

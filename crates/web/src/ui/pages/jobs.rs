@@ -27,7 +27,10 @@ use crate::ui::sla_badge::Badge;
 use crate::ui::text;
 
 /// More than anyone carries at once; the list is not paged.
-const MOST: PageRequest = PageRequest { page: 1, per_page: 200 };
+const MOST: PageRequest = PageRequest {
+    page: 1,
+    per_page: 200,
+};
 
 #[derive(Template)]
 #[template(path = "jobs.html")]
@@ -37,32 +40,72 @@ struct JobsPage {
 }
 
 /// `GET /jobs`.
-pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session) -> Result<Response, UiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: Session,
+) -> Result<Response, UiError> {
     let lang = session.lang;
     let filter = TicketFilter {
-        statuses: [Status::Dispatched, Status::InProgress].iter().map(|s| s.as_str().to_owned()).collect(),
+        statuses: [Status::Dispatched, Status::InProgress]
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect(),
         assignee_id: Some(session.who.id.clone()),
         ..TicketFilter::default()
     };
     let (dir, page, sla) = tokio::try_join!(
         Directory::load(&state, &session, &rooms),
-        async { state.store.tickets(&session.who, filter, MOST).await.map_err(|e| UiError::api(e, lang)) },
-        async { state.store.sla_context(&session.who.company_id).await.map_err(|e| UiError::api(e, lang)) },
+        async {
+            state
+                .store
+                .tickets(&session.who, filter, MOST)
+                .await
+                .map_err(|e| UiError::api(e, lang))
+        },
+        async {
+            state
+                .store
+                .sla_context(&session.who.company_id)
+                .await
+                .map_err(|e| UiError::api(e, lang))
+        },
     )?;
     let now = Utc::now();
-    let mut jobs: Vec<TicketRow> = page.items.into_iter().map(|t| TicketRow::new(t, &sla, &dir, lang, now)).collect();
+    let mut jobs: Vec<TicketRow> = page
+        .items
+        .into_iter()
+        .map(|t| TicketRow::new(t, &sla, &dir, lang, now))
+        .collect();
     // New jobs (dispatched, not yet accepted) on top, for the technician to take them; then the
     // deadline that presses most, then the more urgent; a job without an open clock last.
-    let urgency = |code: &str| Urgency::ALL.iter().position(|u| u.as_str() == code).unwrap_or(usize::MAX);
+    let urgency = |code: &str| {
+        Urgency::ALL
+            .iter()
+            .position(|u| u.as_str() == code)
+            .unwrap_or(usize::MAX)
+    };
     let pressure = |job: &TicketRow| job.badge.as_ref().map(Badge::pressure);
     let new = |job: &TicketRow| job.status_code == Status::Dispatched.as_str();
-    jobs.sort_by_cached_key(|job| (!new(job), pressure(job).is_none(), pressure(job), urgency(&job.urgency_code)));
+    jobs.sort_by_cached_key(|job| {
+        (
+            !new(job),
+            pressure(job).is_none(),
+            pressure(job),
+            urgency(&job.urgency_code),
+        )
+    });
     let chrome = Chrome::signed_in(&session, text::labels(lang).jobs_title, Nav::Jobs, "/jobs");
     Ok(Html(JobsPage { chrome, jobs }.render()?).into_response())
 }
 
 /// `GET /jobs/{id}`: the ticket framed as a job, with its photos and finish form below.
-pub async fn page(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
     job_work::page(&state, &rooms, &session, &id).await
 }
 
@@ -76,7 +119,18 @@ pub async fn act(
     Form(form): Form<ActionForm>,
 ) -> Result<Response, UiError> {
     if is_htmx(&headers) {
-        return ticket::act_in(&state, &rooms, View::Job, ActionPost { session, htmx: true, id, form }).await;
+        return ticket::act_in(
+            &state,
+            &rooms,
+            View::Job,
+            ActionPost {
+                session,
+                htmx: true,
+                id,
+                form,
+            },
+        )
+        .await;
     }
     // Without scripts the whole job page comes back, with the refusal above its work section.
     match ticket::apply(&state, &session, &id, &form).await {

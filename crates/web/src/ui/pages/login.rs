@@ -11,8 +11,8 @@ use guanjia_storage::StorageError;
 use serde::Deserialize;
 
 use crate::error::{ApiError, ErrorCode};
-use crate::i18n::Lang;
 use crate::extract::ClientAddr;
+use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::ui::chrome::Chrome;
 use crate::ui::error::{Notice, UiError};
@@ -32,7 +32,12 @@ struct LoginPage {
 
 impl LoginPage {
     fn new(lang: Lang, username: String, next: String, notice: Option<Notice>) -> Self {
-        LoginPage { chrome: Chrome::anonymous(lang, text::labels(lang).sign_in_title, "/login"), username, next, notice }
+        LoginPage {
+            chrome: Chrome::anonymous(lang, text::labels(lang).sign_in_title, "/login"),
+            username,
+            next,
+            notice,
+        }
     }
 }
 
@@ -67,10 +72,17 @@ pub async fn submit(
         return Err(UiError::Csrf(lang));
     }
     let next = local_path(input.next.as_deref()).to_owned();
-    match state.store.login(&input.username, &input.password, &client, Utc::now()).await {
+    match state
+        .store
+        .login(&input.username, &input.password, &client, Utc::now())
+        .await
+    {
         Ok(login) => {
             let mut response = see_other(false, &next);
-            response.headers_mut().insert(SET_COOKIE, session::open(&headers, &login.token, login.expires_at));
+            response.headers_mut().insert(
+                SET_COOKIE,
+                session::open(&headers, &login.token, login.expires_at),
+            );
             Ok(response)
         }
         Err(err) => {
@@ -89,9 +101,26 @@ pub async fn submit(
 
 /// `POST /logout`: revokes the token and forgets the cookie; a resident goes back to their own
 /// sign-in page.
-pub async fn logout(State(state): State<AppState>, SignedIn(session): SignedIn, headers: HeaderMap) -> Result<Response, UiError> {
-    state.store.logout(session.token(), Utc::now()).await.map_err(|e| UiError::api(e, session.lang))?;
-    let mut response = see_other(false, if session.who.role.is_staff() { "/login" } else { RESIDENT_SIGN_IN });
-    response.headers_mut().insert(SET_COOKIE, session::close(&headers));
+pub async fn logout(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    headers: HeaderMap,
+) -> Result<Response, UiError> {
+    state
+        .store
+        .logout(session.token(), Utc::now())
+        .await
+        .map_err(|e| UiError::api(e, session.lang))?;
+    let mut response = see_other(
+        false,
+        if session.who.role.is_staff() {
+            "/login"
+        } else {
+            RESIDENT_SIGN_IN
+        },
+    );
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, session::close(&headers));
     Ok(response)
 }

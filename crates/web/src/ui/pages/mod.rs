@@ -1,7 +1,7 @@
 //! One module per screen.
 
-pub mod bill;
 pub mod admin;
+pub mod bill;
 pub mod board;
 pub mod dashboard;
 pub mod feedback;
@@ -10,9 +10,9 @@ pub mod import;
 pub mod job_work;
 pub mod jobs;
 pub mod login;
+pub mod new_ticket;
 pub mod notifications;
 pub mod photo_form;
-pub mod new_ticket;
 pub mod team;
 pub mod ticket;
 pub mod workbench;

@@ -41,7 +41,11 @@ pub struct CallForm {
 
 /// Empty inputs are fields not given.
 fn given(value: &Option<String>) -> Option<String> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 #[derive(Template)]
@@ -59,18 +63,37 @@ struct NewTicketPage {
 }
 
 impl NewTicketPage {
-    async fn new(state: &AppState, session: &Session, dir: &Directory, form: CallForm, notice: Option<Notice>) -> Result<Self, UiError> {
+    async fn new(
+        state: &AppState,
+        session: &Session,
+        dir: &Directory,
+        form: CallForm,
+        notice: Option<Notice>,
+    ) -> Result<Self, UiError> {
         let lang = session.lang;
         let t = text::labels(lang);
-        let mut caller = CallerCard::look_up(state, session, dir, &form.phone, form.resident_id.as_deref()).await?;
+        let mut caller = CallerCard::look_up(
+            state,
+            session,
+            dir,
+            &form.phone,
+            form.resident_id.as_deref(),
+        )
+        .await?;
         caller.contact_name = form.contact_name.clone().unwrap_or_default();
-        let project = given(&form.project_id).or_else(|| dir.projects.first().map(|p| p.id.clone()));
+        let project =
+            given(&form.project_id).or_else(|| dir.projects.first().map(|p| p.id.clone()));
         let detect = ("", t.auto_detect);
         Ok(NewTicketPage {
             chrome: Chrome::signed_in(session, t.new_ticket_title, Nav::NewTicket, "/tickets/new"),
             t,
             projects: if caller.projects.is_empty() {
-                choices(project.as_deref(), dir.projects.iter().map(|p| (p.id.as_str(), p.name.as_str())))
+                choices(
+                    project.as_deref(),
+                    dir.projects
+                        .iter()
+                        .map(|p| (p.id.as_str(), p.name.as_str())),
+                )
             } else {
                 std::mem::take(&mut caller.projects)
             },
@@ -78,19 +101,35 @@ impl NewTicketPage {
                 Select {
                     name: "kind",
                     label: t.kind,
-                    options: choices(form.kind.as_deref(), [detect].into_iter().chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k))))),
+                    options: choices(
+                        form.kind.as_deref(),
+                        [detect]
+                            .into_iter()
+                            .chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k)))),
+                    ),
                 },
                 Select {
                     name: "category",
                     label: t.category,
-                    options: choices(form.category.as_deref(), [detect].into_iter().chain(dir.categories.iter().map(|c| (c.code.as_str(), c.label.as_str())))),
+                    options: choices(
+                        form.category.as_deref(),
+                        [detect].into_iter().chain(
+                            dir.categories
+                                .iter()
+                                .map(|c| (c.code.as_str(), c.label.as_str())),
+                        ),
+                    ),
                 },
                 Select {
                     name: "urgency",
                     label: t.urgency,
                     options: choices(
                         form.urgency.as_deref(),
-                        [detect].into_iter().chain(Urgency::ALL.iter().map(|u| (u.as_str(), text::urgency(lang, *u)))),
+                        [detect].into_iter().chain(
+                            Urgency::ALL
+                                .iter()
+                                .map(|u| (u.as_str(), text::urgency(lang, *u))),
+                        ),
                     ),
                 },
             ],
@@ -116,7 +155,10 @@ pub async fn form(
     Query(prefill): Query<Prefill>,
 ) -> Result<Response, UiError> {
     let dir = Directory::load(&state, &session, &rooms).await?;
-    let form = CallForm { phone: prefill.phone.unwrap_or_default(), ..CallForm::default() };
+    let form = CallForm {
+        phone: prefill.phone.unwrap_or_default(),
+        ..CallForm::default()
+    };
     let page = NewTicketPage::new(&state, &session, &dir, form, None).await?;
     Ok(Html(page.render()?).into_response())
 }
@@ -154,11 +196,16 @@ pub async fn create(
         Err(error) => Err(error),
     };
     match opened {
-        Ok(ticket) => Ok(see_other(is_htmx(&headers), &format!("/tickets/{}", ticket.id))),
+        Ok(ticket) => Ok(see_other(
+            is_htmx(&headers),
+            &format!("/tickets/{}", ticket.id),
+        )),
         Err(error) => {
             let dir = Directory::load(&state, &session, &rooms).await?;
             let status = error.code.status();
-            let page = NewTicketPage::new(&state, &session, &dir, form, Some(Notice::of(&error, lang))).await?;
+            let page =
+                NewTicketPage::new(&state, &session, &dir, form, Some(Notice::of(&error, lang)))
+                    .await?;
             Ok((status, Html(page.render()?)).into_response())
         }
     }
@@ -166,7 +213,11 @@ pub async fn create(
 
 /// The API's ticket input from the form: a chosen resident brings their room and project; an
 /// unregistered caller is kept as a contact with the number typed.
-async fn ticket_input(state: &AppState, session: &Session, form: &CallForm) -> Result<TicketInput, ApiError> {
+async fn ticket_input(
+    state: &AppState,
+    session: &Session,
+    form: &CallForm,
+) -> Result<TicketInput, ApiError> {
     let mut input = TicketInput {
         project_id: given(&form.project_id).unwrap_or_default(),
         channel: Channel::Phone.as_str().to_owned(),
@@ -184,7 +235,10 @@ async fn ticket_input(state: &AppState, session: &Session, form: &CallForm) -> R
             input.resident_id = Some(resident.id);
         }
         None => {
-            input.contact = Some(ContactInput { name: given(&form.contact_name), phone: given(&Some(form.phone.clone())) });
+            input.contact = Some(ContactInput {
+                name: given(&form.contact_name),
+                phone: given(&Some(form.phone.clone())),
+            });
         }
     }
     Ok(input)

@@ -21,7 +21,10 @@ use crate::ui::text::{self, Labels};
 use crate::ui::time;
 
 /// The latest this many; older ones are rarely what anyone is looking for.
-const LATEST: PageRequest = PageRequest { page: 1, per_page: 20 };
+const LATEST: PageRequest = PageRequest {
+    page: 1,
+    per_page: 20,
+};
 
 pub struct Item {
     pub id: String,
@@ -50,25 +53,48 @@ struct NotificationsPage {
 impl NotificationList {
     async fn load(state: &AppState, session: &Session) -> Result<Self, UiError> {
         let lang = session.lang;
-        let page = state.store.notifications(&session.who, false, LATEST).await.map_err(|e| UiError::api(e, lang))?;
+        let page = state
+            .store
+            .notifications(&session.who, false, LATEST)
+            .await
+            .map_err(|e| UiError::api(e, lang))?;
         // Notifications are the company's, not a project's: shown in the company's home zone.
         let zone = chrono_tz::Asia::Shanghai;
         let items = page
             .items
             .into_iter()
-            .map(|n| Item { message: message(&n.kind, &n.details, lang), created: time::short(n.created_at, zone), unread: n.read_at.is_none(), id: n.id })
+            .map(|n| Item {
+                message: message(&n.kind, &n.details, lang),
+                created: time::short(n.created_at, zone),
+                unread: n.read_at.is_none(),
+                id: n.id,
+            })
             .collect();
-        Ok(NotificationList { t: text::labels(lang), csrf: session.csrf.clone(), items, unread: session.unread.all })
+        Ok(NotificationList {
+            t: text::labels(lang),
+            csrf: session.csrf.clone(),
+            items,
+            unread: session.unread.all,
+        })
     }
 }
 
 /// `GET /notifications`: the page, or only the list for the bell's panel.
-pub async fn page(State(state): State<AppState>, session: Session, headers: HeaderMap) -> Result<Response, UiError> {
+pub async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+) -> Result<Response, UiError> {
     let list = NotificationList::load(&state, &session).await?;
     if is_htmx(&headers) {
         return Ok(Html(list.render()?).into_response());
     }
-    let chrome = Chrome::signed_in(&session, text::labels(session.lang).notifications, Nav::None, "/notifications");
+    let chrome = Chrome::signed_in(
+        &session,
+        text::labels(session.lang).notifications,
+        Nav::None,
+        "/notifications",
+    );
     Ok(Html(NotificationsPage { chrome, list }.render()?).into_response())
 }
 
@@ -78,8 +104,17 @@ pub async fn count(session: Session) -> Result<Response, UiError> {
 }
 
 /// `POST /notifications/{id}/open`: marks it read and goes to its ticket (a technician's job page).
-pub async fn open(State(state): State<AppState>, session: Session, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, UiError> {
-    let n = state.store.mark_notification_read(&session.who, &id, Utc::now()).await.map_err(|e| UiError::api(e, session.lang))?;
+pub async fn open(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
+    let n = state
+        .store
+        .mark_notification_read(&session.who, &id, Utc::now())
+        .await
+        .map_err(|e| UiError::api(e, session.lang))?;
     let place = match (n.ticket_id, session.who.role) {
         (Some(ticket), Role::Technician) => format!("/jobs/{ticket}"),
         (Some(ticket), _) => format!("/tickets/{ticket}"),
@@ -89,8 +124,16 @@ pub async fn open(State(state): State<AppState>, session: Session, headers: Head
 }
 
 /// `POST /notifications/read-all`: the list again, all read, and the count told to follow.
-pub async fn read_all(State(state): State<AppState>, mut session: Session, headers: HeaderMap) -> Result<Response, UiError> {
-    state.store.mark_all_notifications_read(&session.who, Utc::now()).await.map_err(|e| UiError::api(e, session.lang))?;
+pub async fn read_all(
+    State(state): State<AppState>,
+    mut session: Session,
+    headers: HeaderMap,
+) -> Result<Response, UiError> {
+    state
+        .store
+        .mark_all_notifications_read(&session.who, Utc::now())
+        .await
+        .map_err(|e| UiError::api(e, session.lang))?;
     if !is_htmx(&headers) {
         return Ok(see_other(false, "/notifications"));
     }

@@ -21,7 +21,12 @@ pub const MAX_PER_FORM: usize = 3;
 /// how large each may be.
 pub fn limits(lang: crate::i18n::Lang) -> String {
     use guanjia_domain::dispatch::photo::{MAX_PHOTO_BYTES, MAX_PHOTOS_PER_TICKET};
-    crate::ui::text::photo_limits(lang, MAX_PER_FORM, MAX_PHOTOS_PER_TICKET, MAX_PHOTO_BYTES / (1024 * 1024))
+    crate::ui::text::photo_limits(
+        lang,
+        MAX_PER_FORM,
+        MAX_PHOTOS_PER_TICKET,
+        MAX_PHOTO_BYTES / (1024 * 1024),
+    )
 }
 
 /// A posted form with photos: its text fields, and the photos chosen.
@@ -53,7 +58,11 @@ impl Posted {
 
     /// A text field, trimmed; empty is not given.
     pub fn given(&self, name: &str) -> Option<String> {
-        self.fields.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()).map(str::to_owned)
+        self.fields
+            .get(name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
     }
 
     /// The photos, each checked by the store: one bad photo refuses them all.
@@ -70,7 +79,12 @@ impl Posted {
 }
 
 /// Adds a form's photos to a ticket `who` may see: all are checked first; none chosen is refused.
-pub async fn add_posted_photos(state: &AppState, who: &Principal, ticket_id: &str, form: Multipart) -> Result<(), ApiError> {
+pub async fn add_posted_photos(
+    state: &AppState,
+    who: &Principal,
+    ticket_id: &str,
+    form: Multipart,
+) -> Result<(), ApiError> {
     let mut posted = Posted::read(form).await?;
     let photos = posted.checked_photos().await?;
     if photos.is_empty() {
@@ -78,7 +92,10 @@ pub async fn add_posted_photos(state: &AppState, who: &Principal, ticket_id: &st
     }
     let now = Utc::now();
     for photo in photos {
-        state.store.add_checked_photo(who, ticket_id, photo, now).await?;
+        state
+            .store
+            .add_checked_photo(who, ticket_id, photo, now)
+            .await?;
     }
     Ok(())
 }

@@ -32,8 +32,14 @@ use crate::ui::text::{self, Labels};
 /// Open jobs per page.
 const PER_PAGE: u64 = 20;
 /// The most escalated shown; the total says how many there are.
-const ESCALATIONS: PageRequest = PageRequest { page: 1, per_page: 20 };
-const TEAMS: PageRequest = PageRequest { page: 1, per_page: 200 };
+const ESCALATIONS: PageRequest = PageRequest {
+    page: 1,
+    per_page: 20,
+};
+const TEAMS: PageRequest = PageRequest {
+    page: 1,
+    per_page: 200,
+};
 
 /// Which project and page, as links and the project picker carry them.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -46,8 +52,14 @@ pub struct TeamQuery {
 
 impl TeamQuery {
     fn url(&self, page: u64) -> String {
-        let query = TeamQuery { project_id: self.project_id.clone(), page: (page > 1).then_some(page) };
-        format!("/team?{}", serde_urlencoded::to_string(&query).unwrap_or_default())
+        let query = TeamQuery {
+            project_id: self.project_id.clone(),
+            page: (page > 1).then_some(page),
+        };
+        format!(
+            "/team?{}",
+            serde_urlencoded::to_string(&query).unwrap_or_default()
+        )
     }
 }
 
@@ -103,37 +115,79 @@ struct TeamPage {
 
 /// Supervisors, managers and admins see the page (the store checks it too).
 fn overseer(session: &Session) -> Result<(), UiError> {
-    if matches!(session.who.role, Role::Supervisor | Role::Manager | Role::Admin) {
+    if matches!(
+        session.who.role,
+        Role::Supervisor | Role::Manager | Role::Admin
+    ) {
         Ok(())
     } else {
-        Err(UiError::api(ApiError::new(ErrorCode::Forbidden), session.lang))
+        Err(UiError::api(
+            ApiError::new(ErrorCode::Forbidden),
+            session.lang,
+        ))
     }
 }
 
 impl TeamPage {
-    async fn load(state: &AppState, session: &Session, dir: &Directory, query: &TeamQuery, notice: Option<Notice>) -> Result<Self, UiError> {
+    async fn load(
+        state: &AppState,
+        session: &Session,
+        dir: &Directory,
+        query: &TeamQuery,
+        notice: Option<Notice>,
+    ) -> Result<Self, UiError> {
         let (lang, who) = (session.lang, &session.who);
         let t = text::labels(lang);
         let fail = |e| UiError::api(e, lang);
-        let project_id = query.project_id.clone().filter(|p| !p.is_empty()).or_else(|| dir.projects.first().map(|p| p.id.clone())).unwrap_or_default();
+        let project_id = query
+            .project_id
+            .clone()
+            .filter(|p| !p.is_empty())
+            .or_else(|| dir.projects.first().map(|p| p.id.clone()))
+            .unwrap_or_default();
         let now = Utc::now();
         let page = query.page.unwrap_or(1).clamp(1, 1_000_000);
-        let open = TicketFilter { statuses: Status::open_codes().into_iter().map(str::to_owned).collect(), project_id: Some(project_id.clone()), ..TicketFilter::default() };
+        let open = TicketFilter {
+            statuses: Status::open_codes()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            project_id: Some(project_id.clone()),
+            ..TicketFilter::default()
+        };
         let (loads, jobs, escalated, teams, sla) = tokio::try_join!(
             state.store.team_load(who, &project_id, now),
-            state.store.tickets(who, open.clone(), PageRequest { page, per_page: PER_PAGE }),
+            state.store.tickets(
+                who,
+                open.clone(),
+                PageRequest {
+                    page,
+                    per_page: PER_PAGE
+                }
+            ),
             state.store.escalations(who, Some(&project_id), ESCALATIONS),
             state.store.teams(who, Some(&project_id), TEAMS),
             state.store.sla_context(&who.company_id),
         )
         .map_err(fail)?;
-        let team_name = |id: &String| teams.items.iter().find(|team| &team.team.id == id).map(|team| team.team.name.clone());
+        let team_name = |id: &String| {
+            teams
+                .items
+                .iter()
+                .find(|team| &team.team.id == id)
+                .map(|team| team.team.name.clone())
+        };
         let people = loads
             .iter()
             .map(|l: &Load| Person {
                 id: l.staff.id.clone(),
                 name: l.staff.name.clone(),
-                teams: l.team_ids.iter().filter_map(team_name).collect::<Vec<_>>().join("、"),
+                teams: l
+                    .team_ids
+                    .iter()
+                    .filter_map(team_name)
+                    .collect::<Vec<_>>()
+                    .join("、"),
                 on_duty: l.on_duty,
                 open_jobs: l.open_jobs,
                 warning: l.warning,
@@ -144,7 +198,10 @@ impl TeamPage {
             .items
             .iter()
             .map(|team| {
-                let members: Vec<&Load> = loads.iter().filter(|l| team.member_ids.contains(&l.staff.id)).collect();
+                let members: Vec<&Load> = loads
+                    .iter()
+                    .filter(|l| team.member_ids.contains(&l.staff.id))
+                    .collect();
                 TeamRow {
                     name: team.team.name.clone(),
                     members: team.member_ids.len(),
@@ -160,15 +217,30 @@ impl TeamPage {
             let action = reassign_action(who, &job);
             // Ranked for each job: a gas leak and a hedge want different people.
             let candidates = match action {
-                Some(_) => state.store.dispatch_candidates(who, &job.id, now).await.map_err(fail)?.candidates,
+                Some(_) => {
+                    state
+                        .store
+                        .dispatch_candidates(who, &job.id, now)
+                        .await
+                        .map_err(fail)?
+                        .candidates
+                }
                 None => vec![],
             };
-            let options: Vec<(String, String)> = candidates.iter().map(|r| (r.id.clone(), candidates::option_label(r, dir, lang))).collect();
+            let options: Vec<(String, String)> = candidates
+                .iter()
+                .map(|r| (r.id.clone(), candidates::option_label(r, dir, lang)))
+                .collect();
             rows.push(Job {
                 action: action.map(ActionName::as_str),
                 action_label: action.map_or("", |a| text::action(lang, a)),
                 transfer: action == Some(ActionName::Transfer),
-                candidates: choices(None, options.iter().map(|(id, label)| (id.as_str(), label.as_str()))),
+                candidates: choices(
+                    None,
+                    options
+                        .iter()
+                        .map(|(id, label)| (id.as_str(), label.as_str())),
+                ),
                 row: row(job),
             });
         }
@@ -176,7 +248,12 @@ impl TeamPage {
         Ok(TeamPage {
             chrome: Chrome::signed_in(session, t.team_title, Nav::Team, &query.url(page)),
             t,
-            projects: choices(Some(&project_id), dir.projects.iter().map(|p| (p.id.as_str(), p.name.as_str()))),
+            projects: choices(
+                Some(&project_id),
+                dir.projects
+                    .iter()
+                    .map(|p| (p.id.as_str(), p.name.as_str())),
+            ),
             people,
             rosters: matches!(who.role, Role::Admin | Role::Supervisor),
             teams: team_rows,
@@ -198,16 +275,31 @@ impl TeamPage {
 
 /// How this job is given to someone else now: a transfer once it is someone's, a dispatch
 /// before; none when the state machine allows neither.
-fn reassign_action(who: &guanjia_storage::Principal, t: &guanjia_storage::entity::ticket::Model) -> Option<ActionName> {
+fn reassign_action(
+    who: &guanjia_storage::Principal,
+    t: &guanjia_storage::entity::ticket::Model,
+) -> Option<ActionName> {
     let allowed = allowed_actions(who, t);
-    [ActionName::Transfer, ActionName::Dispatch].into_iter().find(|a| allowed.contains(a))
+    [ActionName::Transfer, ActionName::Dispatch]
+        .into_iter()
+        .find(|a| allowed.contains(a))
 }
 
 /// `GET /team[?project_id=…&page=…]`.
-pub async fn page(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Query(query): Query<TeamQuery>) -> Result<Response, UiError> {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: Session,
+    Query(query): Query<TeamQuery>,
+) -> Result<Response, UiError> {
     overseer(&session)?;
     let dir = Directory::load(&state, &session, &rooms).await?;
-    Ok(Html(TeamPage::load(&state, &session, &dir, &query, None).await?.render()?).into_response())
+    Ok(Html(
+        TeamPage::load(&state, &session, &dir, &query, None)
+            .await?
+            .render()?,
+    )
+    .into_response())
 }
 
 /// The reassign form of one job.
@@ -232,19 +324,39 @@ pub async fn reassign(
     Form(form): Form<Reassign>,
 ) -> Result<Response, UiError> {
     overseer(&session)?;
-    let query = TeamQuery { project_id: form.project_id.clone(), page: form.page };
-    let action = ActionForm { action: form.action, text: form.text, assignee_id: form.assignee_id, ..ActionForm::default() };
+    let query = TeamQuery {
+        project_id: form.project_id.clone(),
+        page: form.page,
+    };
+    let action = ActionForm {
+        action: form.action,
+        text: form.text,
+        assignee_id: form.assignee_id,
+        ..ActionForm::default()
+    };
     let outcome = match action.name() {
-        Ok(ActionName::Dispatch | ActionName::Transfer) => ticket::apply(&state, &session, &form.ticket_id, &action).await,
+        Ok(ActionName::Dispatch | ActionName::Transfer) => {
+            ticket::apply(&state, &session, &form.ticket_id, &action).await
+        }
         Ok(_) => Err(ApiError::new(ErrorCode::Forbidden)),
         Err(error) => Err(error),
     };
     match outcome {
-        Ok(()) => Ok(see_other(is_htmx(&headers), &query.url(query.page.unwrap_or(1)))),
+        Ok(()) => Ok(see_other(
+            is_htmx(&headers),
+            &query.url(query.page.unwrap_or(1)),
+        )),
         Err(error) => {
             let dir = Directory::load(&state, &session, &rooms).await?;
             let status = error.code.status();
-            let page = TeamPage::load(&state, &session, &dir, &query, Some(Notice::of(&error, session.lang))).await?;
+            let page = TeamPage::load(
+                &state,
+                &session,
+                &dir,
+                &query,
+                Some(Notice::of(&error, session.lang)),
+            )
+            .await?;
             Ok((status, Html(page.render()?)).into_response())
         }
     }

@@ -31,11 +31,14 @@ use crate::ui::redirect::{is_htmx, see_other};
 use crate::ui::rooms::RoomBook;
 use crate::ui::session::Session;
 use crate::ui::sla_badge::{self, Badge};
-use crate::ui::timeline;
 use crate::ui::text::{self, Labels};
 use crate::ui::time;
+use crate::ui::timeline;
 
-const TEAMS: PageRequest = PageRequest { page: 1, per_page: 200 };
+const TEAMS: PageRequest = PageRequest {
+    page: 1,
+    per_page: 200,
+};
 
 pub struct Fact {
     pub label: &'static str,
@@ -163,7 +166,14 @@ struct TicketPage {
 }
 
 impl TicketPanel {
-    async fn load(state: &AppState, session: &Session, dir: &Directory, view: View, id: &str, notice: Option<Notice>) -> Result<Self, UiError> {
+    async fn load(
+        state: &AppState,
+        session: &Session,
+        dir: &Directory,
+        view: View,
+        id: &str,
+        notice: Option<Notice>,
+    ) -> Result<Self, UiError> {
         let (lang, who) = (session.lang, &session.who);
         let fail = |e| UiError::api(e, lang);
         let t = state.store.ticket(who, id).await.map_err(fail)?;
@@ -184,7 +194,11 @@ impl TicketPanel {
         let labels = text::labels(lang);
         let now = Utc::now();
         let zone = dir.zone(&t.project_id);
-        let team_names: Vec<(String, String)> = teams.items.into_iter().map(|team| (team.team.id, team.team.name)).collect();
+        let team_names: Vec<(String, String)> = teams
+            .items
+            .into_iter()
+            .map(|team| (team.team.id, team.team.name))
+            .collect();
         let deadlines = sla
             .clocks(&t, now)
             .iter()
@@ -192,16 +206,28 @@ impl TicketPanel {
                 name: text::clock(lang, tc.clock.name),
                 due: time::full(tc.clock.due_at, zone),
                 badge: sla_badge::of_clock(tc, &sla, lang),
-                calendar: sla.calendar_name(&tc.calendar_id).unwrap_or_default().to_owned(),
+                calendar: sla
+                    .calendar_name(&tc.calendar_id)
+                    .unwrap_or_default()
+                    .to_owned(),
             })
             .collect();
-        let entries = events.iter().map(|e| entry(e, dir, &team_names, labels, lang, zone)).collect();
+        let entries = events
+            .iter()
+            .map(|e| entry(e, dir, &team_names, labels, lang, zone))
+            .collect();
         let photos = photos.iter().map(|p| photo_of(p, dir, zone)).collect();
         let upload = view == View::Desk && !t.status.parse::<Status>().is_ok_and(Status::is_final);
         let (quick, forms) = actions(who, &t, lang, view);
         let materials = timeline::materials(&events);
-        let assigns = forms.iter().any(|f| matches!(f.shape, Shape::Dispatch | Shape::Transfer));
-        let assignee_options = if assigns { candidates::assignee_options(state, session, dir, &t).await? } else { vec![] };
+        let assigns = forms
+            .iter()
+            .any(|f| matches!(f.shape, Shape::Dispatch | Shape::Transfer));
+        let assignee_options = if assigns {
+            candidates::assignee_options(state, session, dir, &t).await?
+        } else {
+            vec![]
+        };
         Ok(TicketPanel {
             t: labels,
             view,
@@ -217,14 +243,54 @@ impl TicketPanel {
             quick,
             forms,
             materials,
-            assignees: choices(None, [("", labels.nobody)].into_iter().chain(assignee_options.iter().map(|(id, label)| (id.as_str(), label.as_str())))),
-            teams: choices(None, [("", labels.nobody)].into_iter().chain(team_names.iter().map(|(id, name)| (id.as_str(), name.as_str())))),
-            kinds: choices(None, [("", labels.unchanged)].into_iter().chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k))))),
-            categories: choices(None, [("", labels.unchanged)].into_iter().chain(dir.categories.iter().map(|c| (c.code.as_str(), c.label.as_str())))),
-            urgencies: choices(None, [("", labels.unchanged)].into_iter().chain(Urgency::ALL.iter().map(|u| (u.as_str(), text::urgency(lang, *u))))),
-            ratings: [("satisfaction", labels.satisfaction), ("timeliness", labels.timeliness), ("attitude", labels.attitude)],
+            assignees: choices(
+                None,
+                [("", labels.nobody)].into_iter().chain(
+                    assignee_options
+                        .iter()
+                        .map(|(id, label)| (id.as_str(), label.as_str())),
+                ),
+            ),
+            teams: choices(
+                None,
+                [("", labels.nobody)].into_iter().chain(
+                    team_names
+                        .iter()
+                        .map(|(id, name)| (id.as_str(), name.as_str())),
+                ),
+            ),
+            kinds: choices(
+                None,
+                [("", labels.unchanged)]
+                    .into_iter()
+                    .chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k)))),
+            ),
+            categories: choices(
+                None,
+                [("", labels.unchanged)].into_iter().chain(
+                    dir.categories
+                        .iter()
+                        .map(|c| (c.code.as_str(), c.label.as_str())),
+                ),
+            ),
+            urgencies: choices(
+                None,
+                [("", labels.unchanged)].into_iter().chain(
+                    Urgency::ALL
+                        .iter()
+                        .map(|u| (u.as_str(), text::urgency(lang, *u))),
+                ),
+            ),
+            ratings: [
+                ("satisfaction", labels.satisfaction),
+                ("timeliness", labels.timeliness),
+                ("attitude", labels.attitude),
+            ],
             notice,
-            duplicate_of: original.map(|o| Linked { id: o.id, label: o.number }),
+            duplicate_of: original.map(|o| Linked {
+                id: o.id,
+                label: o.number,
+            }),
             status: t.status.parse().map_or("", |s| text::status(lang, s)),
             kind: t.kind.parse().map_or("", |k| text::kind(lang, k)),
             urgency: t.urgency.parse().map_or("", |u| text::urgency(lang, u)),
@@ -241,33 +307,88 @@ impl TicketPanel {
     }
 }
 
-fn facts(t: &ticket::Model, dir: &Directory, labels: &Labels, lang: Lang, zone: chrono_tz::Tz) -> Vec<Fact> {
+fn facts(
+    t: &ticket::Model,
+    dir: &Directory,
+    labels: &Labels,
+    lang: Lang,
+    zone: chrono_tz::Tz,
+) -> Vec<Fact> {
     let unknown = || labels.unknown.to_owned();
-    let place = [Some(dir.project_name(&t.project_id)), dir.room(t.room_id.as_deref())].into_iter().flatten().collect::<Vec<_>>().join(" · ");
-    let contact = [t.contact_name.clone(), t.contact_phone.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let place = [
+        Some(dir.project_name(&t.project_id)),
+        dir.room(t.room_id.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let contact = [t.contact_name.clone(), t.contact_phone.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut facts = vec![
-        Fact { label: labels.project, value: place },
-        Fact { label: labels.contact, value: if contact.is_empty() { unknown() } else { contact } },
-        Fact { label: labels.channel, value: t.channel.parse().map_or_else(|_| t.channel.clone(), |c| text::channel(lang, c).to_owned()) },
-        Fact { label: labels.reported, value: time::full(t.reported_at, zone) },
-        Fact { label: labels.first_contact_owner, value: dir.staff_name(t.first_contact_owner_id.as_deref()).unwrap_or_else(unknown) },
-        Fact { label: labels.assignee, value: dir.staff_name(t.assignee_id.as_deref()).unwrap_or_else(unknown) },
+        Fact {
+            label: labels.project,
+            value: place,
+        },
+        Fact {
+            label: labels.contact,
+            value: if contact.is_empty() {
+                unknown()
+            } else {
+                contact
+            },
+        },
+        Fact {
+            label: labels.channel,
+            value: t
+                .channel
+                .parse()
+                .map_or_else(|_| t.channel.clone(), |c| text::channel(lang, c).to_owned()),
+        },
+        Fact {
+            label: labels.reported,
+            value: time::full(t.reported_at, zone),
+        },
+        Fact {
+            label: labels.first_contact_owner,
+            value: dir
+                .staff_name(t.first_contact_owner_id.as_deref())
+                .unwrap_or_else(unknown),
+        },
+        Fact {
+            label: labels.assignee,
+            value: dir
+                .staff_name(t.assignee_id.as_deref())
+                .unwrap_or_else(unknown),
+        },
     ];
     if let Some(satisfaction) = t.satisfaction {
-        facts.push(Fact { label: labels.satisfaction, value: format!("{satisfaction}{}", labels.stars) });
+        facts.push(Fact {
+            label: labels.satisfaction,
+            value: format!("{satisfaction}{}", labels.stars),
+        });
     }
     facts
 }
 
 fn candidates(t: &ticket::Model) -> Vec<Candidate> {
-    let Some(Value::Array(items)) = &t.duplicate_candidates else { return vec![] };
+    let Some(Value::Array(items)) = &t.duplicate_candidates else {
+        return vec![];
+    };
     items
         .iter()
         .filter_map(|c| {
             Some(Candidate {
                 id: c.get("id")?.as_str()?.to_owned(),
                 score: (c.get("score")?.as_f64()? * 100.0).round() as u32,
-                reason: c.get("reason").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                reason: c
+                    .get("reason")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
             })
         })
         .collect()
@@ -276,24 +397,57 @@ fn candidates(t: &ticket::Model) -> Vec<Candidate> {
 /// The allowed actions, split into one-click buttons and those that need a small form. On a job
 /// page the work is finished only through the finish form below the panel, with the work done
 /// and a confirmation, never by one tap.
-fn actions(who: &guanjia_storage::Principal, t: &ticket::Model, lang: Lang, view: View) -> (Vec<ActionBox>, Vec<ActionBox>) {
-    let primary = [ActionName::Accept, ActionName::Respond, ActionName::Dispatch, ActionName::Arrive, ActionName::Resolve, ActionName::FollowUp];
+fn actions(
+    who: &guanjia_storage::Principal,
+    t: &ticket::Model,
+    lang: Lang,
+    view: View,
+) -> (Vec<ActionBox>, Vec<ActionBox>) {
+    let primary = [
+        ActionName::Accept,
+        ActionName::Respond,
+        ActionName::Dispatch,
+        ActionName::Arrive,
+        ActionName::Resolve,
+        ActionName::FollowUp,
+    ];
     allowed_actions(who, t)
         .into_iter()
         .filter(|&name| !(view == View::Job && name == ActionName::Resolve))
-        .map(|name| ActionBox { name: name.as_str(), label: text::action(lang, name), shape: shape(name), primary: primary.contains(&name) })
+        .map(|name| ActionBox {
+            name: name.as_str(),
+            label: text::action(lang, name),
+            shape: shape(name),
+            primary: primary.contains(&name),
+        })
         .partition(|a| matches!(a.shape, Shape::Button { .. }))
 }
 
 fn photo_of(p: &photo::Model, dir: &Directory, zone: chrono_tz::Tz) -> Photo {
-    Photo { id: p.id.clone(), by: dir.staff_name(Some(&p.uploaded_by)), when: time::full(p.created_at, zone) }
+    Photo {
+        id: p.id.clone(),
+        by: dir.staff_name(Some(&p.uploaded_by)),
+        when: time::full(p.created_at, zone),
+    }
 }
 
-fn entry(e: &ticket_event::Model, dir: &Directory, teams: &[(String, String)], labels: &Labels, lang: Lang, zone: chrono_tz::Tz) -> Entry {
+fn entry(
+    e: &ticket_event::Model,
+    dir: &Directory,
+    teams: &[(String, String)],
+    labels: &Labels,
+    lang: Lang,
+    zone: chrono_tz::Tz,
+) -> Entry {
     let detail = |key: &str| timeline::detail(e, key);
     let actor = dir
         .staff_name(e.actor_id.as_deref())
-        .or_else(|| e.actor_role.parse().ok().map(|r| text::role(lang, r).to_owned()))
+        .or_else(|| {
+            e.actor_role
+                .parse()
+                .ok()
+                .map(|r| text::role(lang, r).to_owned())
+        })
         .unwrap_or_else(|| labels.system.to_owned());
     let transition = match timeline::statuses(e, lang) {
         (Some(from), Some(to)) if from != to => Some(format!("{from} → {to}")),
@@ -301,19 +455,45 @@ fn entry(e: &ticket_event::Model, dir: &Directory, teams: &[(String, String)], l
     };
     let extra = match e.action.as_str() {
         "dispatch" | "transfer" => {
-            let team = detail("team_id").and_then(|id| teams.iter().find(|(t, _)| t == id)).map(|(_, name)| name.clone());
+            let team = detail("team_id")
+                .and_then(|id| teams.iter().find(|(t, _)| t == id))
+                .map(|(_, name)| name.clone());
             let person = dir.staff_name(detail("assignee_id"));
-            Some([person, team].into_iter().flatten().collect::<Vec<_>>().join(" · ")).filter(|s| !s.is_empty()).map(|s| format!("→ {s}"))
+            Some(
+                [person, team]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            )
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("→ {s}"))
         }
-        "follow_up" => match (detail("outcome"), e.details.get("satisfaction").and_then(Value::as_i64)) {
+        "follow_up" => match (
+            detail("outcome"),
+            e.details.get("satisfaction").and_then(Value::as_i64),
+        ) {
             (Some("not_reached"), _) => Some(labels.outcome_not_reached.to_owned()),
             (_, Some(rating)) => Some(format!("{} {rating}{}", labels.satisfaction, labels.stars)),
             _ => None,
         },
-        "review" => e.details.get("adopted").and_then(Value::as_bool).map(|a| if a { labels.adopted_yes } else { labels.adopted_no }.to_owned()),
-        "create" => detail("channel").and_then(|c| c.parse().ok()).map(|c| format!("{} · {}", labels.channel, text::channel(lang, c))),
+        "review" => e.details.get("adopted").and_then(Value::as_bool).map(|a| {
+            if a {
+                labels.adopted_yes
+            } else {
+                labels.adopted_no
+            }
+            .to_owned()
+        }),
+        "create" => detail("channel")
+            .and_then(|c| c.parse().ok())
+            .map(|c| format!("{} · {}", labels.channel, text::channel(lang, c))),
         _ => timeline::sla_notice(e).map(|notice| {
-            let names: Vec<String> = notice.told.iter().filter_map(|id| dir.staff_name(Some(id))).collect();
+            let names: Vec<String> = notice
+                .told
+                .iter()
+                .filter_map(|id| dir.staff_name(Some(id)))
+                .collect();
             text::sla_notice(lang, &notice, &names)
         }),
     };
@@ -329,16 +509,41 @@ fn entry(e: &ticket_event::Model, dir: &Directory, teams: &[(String, String)], l
 }
 
 /// `GET /tickets/{id}`.
-pub async fn page(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
     show(&state, &rooms, &session, View::Desk, &id, String::new()).await
 }
 
 /// The whole page of a ticket in `view`, with `extra` (rendered HTML) below its panel.
-pub async fn show(state: &AppState, rooms: &RoomBook, session: &Session, view: View, id: &str, extra: String) -> Result<Response, UiError> {
+pub async fn show(
+    state: &AppState,
+    rooms: &RoomBook,
+    session: &Session,
+    view: View,
+    id: &str,
+    extra: String,
+) -> Result<Response, UiError> {
     let dir = Directory::load(state, session, rooms).await?;
     let panel = TicketPanel::load(state, session, &dir, view, id, None).await?;
-    let chrome = Chrome::signed_in(session, &panel.number, view.nav(), &format!("{}/{id}", view.base()));
-    Ok(Html(TicketPage { chrome, panel, extra }.render()?).into_response())
+    let chrome = Chrome::signed_in(
+        session,
+        &panel.number,
+        view.nav(),
+        &format!("{}/{id}", view.base()),
+    );
+    Ok(Html(
+        TicketPage {
+            chrome,
+            panel,
+            extra,
+        }
+        .render()?,
+    )
+    .into_response())
 }
 
 /// What an action post carries, for the desk's page and the job page alike.
@@ -358,19 +563,48 @@ pub async fn act(
     Path(id): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, UiError> {
-    act_in(&state, &rooms, View::Desk, ActionPost { session, htmx: is_htmx(&headers), id, form }).await
+    act_in(
+        &state,
+        &rooms,
+        View::Desk,
+        ActionPost {
+            session,
+            htmx: is_htmx(&headers),
+            id,
+            form,
+        },
+    )
+    .await
 }
 
 /// Applies one action; htmx gets the ticket re-rendered, a plain form a redirect to it. A
 /// refusal is shown on the ticket in the user's language.
-pub async fn act_in(state: &AppState, rooms: &RoomBook, view: View, post: ActionPost) -> Result<Response, UiError> {
+pub async fn act_in(
+    state: &AppState,
+    rooms: &RoomBook,
+    view: View,
+    post: ActionPost,
+) -> Result<Response, UiError> {
     let outcome = apply(state, &post.session, &post.id, &post.form).await;
-    answer(state, rooms, view, (post.session, post.htmx, post.id), outcome).await
+    answer(
+        state,
+        rooms,
+        view,
+        (post.session, post.htmx, post.id),
+        outcome,
+    )
+    .await
 }
 
 /// What a post on the ticket gets: after a plain form that worked, a redirect to the ticket;
 /// otherwise the ticket again (htmx: the panel alone), with the refusal on it.
-async fn answer(state: &AppState, rooms: &RoomBook, view: View, (session, htmx, id): (Session, bool, String), outcome: Result<(), ApiError>) -> Result<Response, UiError> {
+async fn answer(
+    state: &AppState,
+    rooms: &RoomBook,
+    view: View,
+    (session, htmx, id): (Session, bool, String),
+    outcome: Result<(), ApiError>,
+) -> Result<Response, UiError> {
     let here = format!("{}/{id}", view.base());
     if outcome.is_ok() && !htmx {
         return Ok(see_other(false, &here));
@@ -378,17 +612,39 @@ async fn answer(state: &AppState, rooms: &RoomBook, view: View, (session, htmx, 
     let (status, notice) = match &outcome {
         Ok(()) => (axum::http::StatusCode::OK, None),
         // htmx swaps only successful answers: the refusal travels in the re-rendered ticket.
-        Err(error) => (if htmx { axum::http::StatusCode::OK } else { error.code.status() }, Some(Notice::of(error, session.lang))),
+        Err(error) => (
+            if htmx {
+                axum::http::StatusCode::OK
+            } else {
+                error.code.status()
+            },
+            Some(Notice::of(error, session.lang)),
+        ),
     };
     let dir = Directory::load(state, &session, rooms).await?;
     let panel = TicketPanel::load(state, &session, &dir, view, &id, notice).await?;
     if htmx {
         // The job page's work section reloads on this event (an event filter in the page would
         // need `eval`, which the Content-Security-Policy forbids).
-        return Ok(([("hx-trigger-after-settle", "ticket-changed")], Html(panel.render()?)).into_response());
+        return Ok((
+            [("hx-trigger-after-settle", "ticket-changed")],
+            Html(panel.render()?),
+        )
+            .into_response());
     }
     let chrome = Chrome::signed_in(&session, &panel.number, view.nav(), &here);
-    Ok((status, Html(TicketPage { chrome, panel, extra: String::new() }.render()?)).into_response())
+    Ok((
+        status,
+        Html(
+            TicketPage {
+                chrome,
+                panel,
+                extra: String::new(),
+            }
+            .render()?,
+        ),
+    )
+        .into_response())
 }
 
 /// `POST /tickets/{id}/photos`: photos from the form, checked and kept by the same store calls
@@ -401,51 +657,122 @@ pub async fn upload(
     Path(id): Path<String>,
     form: Multipart,
 ) -> Result<Response, UiError> {
-    upload_in(&state, &rooms, View::Desk, (session, is_htmx(&headers), id), form).await
+    upload_in(
+        &state,
+        &rooms,
+        View::Desk,
+        (session, is_htmx(&headers), id),
+        form,
+    )
+    .await
 }
 
 /// Adds the uploaded photos to the ticket (all checked before any is kept) and answers like an
 /// action.
-pub async fn upload_in(state: &AppState, rooms: &RoomBook, view: View, post: (Session, bool, String), form: Multipart) -> Result<Response, UiError> {
+pub async fn upload_in(
+    state: &AppState,
+    rooms: &RoomBook,
+    view: View,
+    post: (Session, bool, String),
+    form: Multipart,
+) -> Result<Response, UiError> {
     let outcome = add_posted_photos(state, &post.0.who, &post.2, form).await;
     answer(state, rooms, view, post, outcome).await
 }
 
 /// `GET /photos/{id}`: a photo of a ticket the staff member may see (404 otherwise).
-pub async fn photo(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
+pub async fn photo(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
     image(&state, &session, &id, false).await
 }
 
 /// `GET /photos/{id}/thumbnail`.
-pub async fn thumbnail(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
     image(&state, &session, &id, true).await
 }
 
-async fn image(state: &AppState, session: &Session, id: &str, thumbnail: bool) -> Result<Response, UiError> {
-    photos::image(state, &session.who, id, thumbnail).await.map_err(|e| UiError::api(e, session.lang))
+async fn image(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    thumbnail: bool,
+) -> Result<Response, UiError> {
+    photos::image(state, &session.who, id, thumbnail)
+        .await
+        .map_err(|e| UiError::api(e, session.lang))
 }
 
 /// Applies one action of the form to the ticket, as the API's action endpoint does.
-pub(crate) async fn apply(state: &AppState, session: &Session, id: &str, form: &ActionForm) -> Result<(), ApiError> {
+pub(crate) async fn apply(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    form: &ActionForm,
+) -> Result<(), ApiError> {
     let original_id = match form.name()? {
-        ActionName::LinkDuplicate => Some(ticket_by_number(state, session, form.original_number.as_deref().unwrap_or_default()).await?),
+        ActionName::LinkDuplicate => Some(
+            ticket_by_number(
+                state,
+                session,
+                form.original_number.as_deref().unwrap_or_default(),
+            )
+            .await?,
+        ),
         _ => None,
     };
     let request = form.request(original_id)?;
     let name = request.action.name();
-    state.store.act_on_ticket(&session.who, id, request, Utc::now()).await?;
+    state
+        .store
+        .act_on_ticket(&session.who, id, request, Utc::now())
+        .await?;
     metrics::counter!("guanjia_ticket_actions_total", "action" => name.as_str()).increment(1);
     Ok(())
 }
 
 /// The id of the ticket with this number, among those the staff member sees.
-async fn ticket_by_number(state: &AppState, session: &Session, number: &str) -> Result<String, ApiError> {
+async fn ticket_by_number(
+    state: &AppState,
+    session: &Session,
+    number: &str,
+) -> Result<String, ApiError> {
     let number = number.trim().to_uppercase();
-    let unknown = || ApiError::from(ValidationError::single("original_id", FieldErrorCode::UnknownReference));
+    let unknown = || {
+        ApiError::from(ValidationError::single(
+            "original_id",
+            FieldErrorCode::UnknownReference,
+        ))
+    };
     if number.is_empty() {
         return Err(unknown());
     }
-    let filter = TicketFilter { q: Some(number.clone()), statuses: vec![], ..TicketFilter::default() };
-    let found = state.store.tickets(&session.who, filter, PageRequest { page: 1, per_page: 5 }).await?;
-    found.items.into_iter().find(|t| t.number == number).map(|t| t.id).ok_or_else(unknown)
+    let filter = TicketFilter {
+        q: Some(number.clone()),
+        statuses: vec![],
+        ..TicketFilter::default()
+    };
+    let found = state
+        .store
+        .tickets(
+            &session.who,
+            filter,
+            PageRequest {
+                page: 1,
+                per_page: 5,
+            },
+        )
+        .await?;
+    found
+        .items
+        .into_iter()
+        .find(|t| t.number == number)
+        .map(|t| t.id)
+        .ok_or_else(unknown)
 }

@@ -17,8 +17,8 @@ use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::directory::Directory;
 use crate::ui::error::UiError;
 use crate::ui::queue::{ALL, OPEN, Queue, QueueQuery};
-use crate::ui::rooms::RoomBook;
 use crate::ui::redirect::{is_htmx, see_other};
+use crate::ui::rooms::RoomBook;
 use crate::ui::session::Session;
 use crate::ui::text;
 
@@ -53,42 +53,74 @@ pub async fn page(
     let dir = Directory::load(&state, &session, &rooms).await?;
     let queue = Queue::load(&state, &session, &dir, &query, PER_PAGE).await?;
     let vary = [(VARY, "HX-Request, HX-Target")];
-    if headers.get("hx-target").is_some_and(|target| target == queue.id) {
+    if headers
+        .get("hx-target")
+        .is_some_and(|target| target == queue.id)
+    {
         return Ok((vary, Html(queue.render()?)).into_response());
     }
     let lang = session.lang;
     let t = text::labels(lang);
-    let status = query.status.as_deref().filter(|s| !s.is_empty()).unwrap_or(OPEN);
+    let status = query
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(OPEN);
     let setup_first = session.who.role.administers() && dir.projects.is_empty();
     let page = Workbench {
         setup_first,
-        chrome: Chrome::signed_in(&session, t.nav_workbench, Nav::Workbench, uri.path_and_query().map_or("/", |p| p.as_str())),
+        chrome: Chrome::signed_in(
+            &session,
+            t.nav_workbench,
+            Nav::Workbench,
+            uri.path_and_query().map_or("/", |p| p.as_str()),
+        ),
         selects: vec![
             Select {
                 name: "status",
                 label: t.status,
                 options: choices(
                     Some(status),
-                    [(OPEN, t.open_only), (ALL, t.any)].into_iter().chain(Status::ALL.iter().map(|s| (s.as_str(), text::status(lang, *s)))),
+                    [(OPEN, t.open_only), (ALL, t.any)].into_iter().chain(
+                        Status::ALL
+                            .iter()
+                            .map(|s| (s.as_str(), text::status(lang, *s))),
+                    ),
                 ),
             },
             Select {
                 name: "kind",
                 label: t.kind,
-                options: choices(query.kind.as_deref(), [("", t.any)].into_iter().chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k))))),
+                options: choices(
+                    query.kind.as_deref(),
+                    [("", t.any)]
+                        .into_iter()
+                        .chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k)))),
+                ),
             },
             Select {
                 name: "urgency",
                 label: t.urgency,
                 options: choices(
                     query.urgency.as_deref(),
-                    [("", t.any)].into_iter().chain(Urgency::ALL.iter().map(|u| (u.as_str(), text::urgency(lang, *u)))),
+                    [("", t.any)].into_iter().chain(
+                        Urgency::ALL
+                            .iter()
+                            .map(|u| (u.as_str(), text::urgency(lang, *u))),
+                    ),
                 ),
             },
             Select {
                 name: "sla_state",
                 label: t.sla,
-                options: choices(query.sla_state.as_deref(), [("", t.any), ("warning", t.sla_warning), ("breached", t.sla_breached)]),
+                options: choices(
+                    query.sla_state.as_deref(),
+                    [
+                        ("", t.any),
+                        ("warning", t.sla_warning),
+                        ("breached", t.sla_breached),
+                    ],
+                ),
             },
         ],
         q: query.q.clone().unwrap_or_default(),

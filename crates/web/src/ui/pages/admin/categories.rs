@@ -63,15 +63,36 @@ struct CategoriesPage {
 }
 
 impl CategoriesPage {
-    async fn load(state: &AppState, session: &Session, form: Fields, faults: Faults) -> Result<Self, UiError> {
+    async fn load(
+        state: &AppState,
+        session: &Session,
+        form: Fields,
+        faults: Faults,
+    ) -> Result<Self, UiError> {
         let lang = session.lang;
         let t = text::labels(lang);
-        let all = state.store.categories(&session.who.company_id).await.map_err(|e| UiError::api(e, lang))?;
+        let all = state
+            .store
+            .categories(&session.who.company_id)
+            .await
+            .map_err(|e| UiError::api(e, lang))?;
         let editing = all.iter().any(|c| c.code == form.one("code"));
         let row = |c: category::Model| CategoryRow {
             kind: c.kind.parse().map_or("", |k| text::kind(lang, k)),
-            follow_up: follow_up(t, c.follow_up_policy.as_deref().and_then(|p| p.parse().ok()).unwrap_or(FollowUpPolicy::UnlessRated)),
-            dispatch: dispatch_mode(t, c.dispatch_mode.as_deref().and_then(|m| m.parse().ok()).unwrap_or(DispatchMode::LeastLoad)),
+            follow_up: follow_up(
+                t,
+                c.follow_up_policy
+                    .as_deref()
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(FollowUpPolicy::UnlessRated),
+            ),
+            dispatch: dispatch_mode(
+                t,
+                c.dispatch_mode
+                    .as_deref()
+                    .and_then(|m| m.parse().ok())
+                    .unwrap_or(DispatchMode::LeastLoad),
+            ),
             code: c.code,
             label_zh: c.label_zh,
             label_en: c.label_en,
@@ -83,8 +104,22 @@ impl CategoriesPage {
             t,
             categories: all.into_iter().map(row).collect(),
             editing,
-            follow_ups: choices(policy.as_deref(), [("", t.unchanged_or_default)].into_iter().chain(FollowUpPolicy::ALL.iter().map(|p| (p.as_str(), follow_up(t, *p))))),
-            modes: choices(mode.as_deref(), [("", t.unchanged_or_default)].into_iter().chain(DispatchMode::ALL.iter().map(|m| (m.as_str(), dispatch_mode(t, *m))))),
+            follow_ups: choices(
+                policy.as_deref(),
+                [("", t.unchanged_or_default)].into_iter().chain(
+                    FollowUpPolicy::ALL
+                        .iter()
+                        .map(|p| (p.as_str(), follow_up(t, *p))),
+                ),
+            ),
+            modes: choices(
+                mode.as_deref(),
+                [("", t.unchanged_or_default)].into_iter().chain(
+                    DispatchMode::ALL
+                        .iter()
+                        .map(|m| (m.as_str(), dispatch_mode(t, *m))),
+                ),
+            ),
             form,
             faults,
         })
@@ -97,12 +132,27 @@ pub struct Edit {
 }
 
 /// `GET /admin/categories[?code=…]`: the list, and the form (filled with a category to edit).
-pub async fn list(State(state): State<AppState>, session: Session, Query(edit): Query<Edit>) -> Result<Response, UiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(edit): Query<Edit>,
+) -> Result<Response, UiError> {
     admin_only(&session)?;
-    let all = state.store.categories(&session.who.company_id).await.map_err(|e| UiError::api(e, session.lang))?;
-    let form = match all.into_iter().find(|c| Some(&c.code) == edit.code.as_ref()) {
+    let all = state
+        .store
+        .categories(&session.who.company_id)
+        .await
+        .map_err(|e| UiError::api(e, session.lang))?;
+    let form = match all
+        .into_iter()
+        .find(|c| Some(&c.code) == edit.code.as_ref())
+    {
         Some(c) => {
-            let mut pairs = vec![("code", c.code), ("label_zh", c.label_zh), ("label_en", c.label_en)];
+            let mut pairs = vec![
+                ("code", c.code),
+                ("label_zh", c.label_zh),
+                ("label_en", c.label_en),
+            ];
             pairs.extend(c.follow_up_policy.map(|p| ("follow_up_policy", p)));
             pairs.extend(c.dispatch_mode.map(|m| ("dispatch_mode", m)));
             if c.active {
@@ -112,12 +162,19 @@ pub async fn list(State(state): State<AppState>, session: Session, Query(edit): 
         }
         None => Fields::of([("active", "true".to_owned())]),
     };
-    render(CategoriesPage::load(&state, &session, form, Faults::default()).await?, None)
+    render(
+        CategoriesPage::load(&state, &session, form, Faults::default()).await?,
+        None,
+    )
 }
 
 /// `POST /admin/categories`: adds a category or saves one (its labels, state, follow-up and
 /// dispatch mode), as the API's save does.
-pub async fn save(State(state): State<AppState>, session: Session, Form(form): Form<Fields>) -> Result<Response, UiError> {
+pub async fn save(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<Fields>,
+) -> Result<Response, UiError> {
     admin_only(&session)?;
     let input = CategoryInput {
         code: form.one("code"),
@@ -130,8 +187,18 @@ pub async fn save(State(state): State<AppState>, session: Session, Form(form): F
         min_photos: None,
     };
     let saved = match input.validate() {
-        Ok(input) => state.store.save_category(&session.who, input, Utc::now()).await.map_err(ApiError::from),
+        Ok(input) => state
+            .store
+            .save_category(&session.who, input, Utc::now())
+            .await
+            .map_err(ApiError::from),
         Err(error) => Err(error.into()),
     };
-    answer(session.lang, saved, |c| format!("/admin/categories#c-{}", c.code), async |faults| CategoriesPage::load(&state, &session, form, faults).await).await
+    answer(
+        session.lang,
+        saved,
+        |c| format!("/admin/categories#c-{}", c.code),
+        async |faults| CategoriesPage::load(&state, &session, form, faults).await,
+    )
+    .await
 }

@@ -38,7 +38,14 @@ pub const PER_PAGE: u64 = 30;
 /// Only admins change the company's set-up; the store says so too, but the page should not even
 /// offer the forms.
 pub fn admin_only(session: &Session) -> Result<(), UiError> {
-    if session.who.role.administers() { Ok(()) } else { Err(UiError::api(ApiError::new(ErrorCode::Forbidden), session.lang)) }
+    if session.who.role.administers() {
+        Ok(())
+    } else {
+        Err(UiError::api(
+            ApiError::new(ErrorCode::Forbidden),
+            session.lang,
+        ))
+    }
 }
 
 /// A refused form: the notice above it, and each field's problem beside the field.
@@ -50,8 +57,13 @@ pub struct Faults {
 
 impl Faults {
     pub fn of(error: &ApiError, lang: Lang) -> Self {
-        let by_field = crate::words::field_problems(lang, &error.details).into_iter().collect();
-        Faults { notice: Some(Notice::of(error, lang)), by_field }
+        let by_field = crate::words::field_problems(lang, &error.details)
+            .into_iter()
+            .collect();
+        Faults {
+            notice: Some(Notice::of(error, lang)),
+            by_field,
+        }
     }
 
     /// The same refusal on a form about a person: its `name` is listed as 姓名, as it is labelled.
@@ -83,7 +95,11 @@ pub struct Refused {
 
 impl Refused {
     pub fn new(which: &str, form: Fields, faults: Faults) -> Self {
-        Refused { which: which.to_owned(), form, faults }
+        Refused {
+            which: which.to_owned(),
+            form,
+            faults,
+        }
     }
 
     /// Whether the form `which` came back.
@@ -93,12 +109,20 @@ impl Refused {
 
     /// What was typed in `field` of the form `which`, if it came back.
     pub fn value(&self, which: &str, field: &str) -> String {
-        if self.is(which) { self.form.one(field) } else { String::new() }
+        if self.is(which) {
+            self.form.one(field)
+        } else {
+            String::new()
+        }
     }
 
     /// Why `field` of the form `which` was refused.
     pub fn why(&self, which: &str, field: &str) -> Option<String> {
-        if self.is(which) { self.faults.at(field) } else { None }
+        if self.is(which) {
+            self.faults.at(field)
+        } else {
+            None
+        }
     }
 }
 
@@ -134,19 +158,28 @@ impl Done {
             Done::Deleted => "deleted",
             Done::Password => "password",
         };
-        format!("{path}{}done={code}", if path.contains('?') { '&' } else { '?' })
+        format!(
+            "{path}{}done={code}",
+            if path.contains('?') { '&' } else { '?' }
+        )
     }
 }
 
 /// `GET /admin/…` of nothing we have: the error page in the reader's language, not the API's JSON.
 pub async fn unknown(session: Session) -> Result<Response, UiError> {
     admin_only(&session)?;
-    Err(UiError::api(ApiError::new(ErrorCode::NotFound), session.lang))
+    Err(UiError::api(
+        ApiError::new(ErrorCode::NotFound),
+        session.lang,
+    ))
 }
 
 impl PageParam {
     pub fn request(&self) -> guanjia_storage::PageRequest {
-        guanjia_storage::PageRequest { page: self.page.unwrap_or(1).clamp(1, 1_000_000), per_page: PER_PAGE }
+        guanjia_storage::PageRequest {
+            page: self.page.unwrap_or(1).clamp(1, 1_000_000),
+            per_page: PER_PAGE,
+        }
     }
 }
 
@@ -154,13 +187,23 @@ impl PageParam {
 pub fn pages<T>(page: &Page<T>, url: impl Fn(u64) -> String) -> Pages {
     let last = page.total.div_ceil(page.per_page.max(1)).max(1);
     let current = page.page;
-    Pages { current, last, previous: (current > 1).then(|| url(current - 1)), next: (current < last).then(|| url(current + 1)) }
+    Pages {
+        current,
+        last,
+        previous: (current > 1).then(|| url(current - 1)),
+        next: (current < last).then(|| url(current + 1)),
+    }
 }
 
 /// "共 12 条" / "12 entries".
 pub fn count(lang: Lang, n: u64) -> String {
     let t = text::labels(lang);
-    [t.total_prefix, &n.to_string(), t.entries].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ")
+    [t.total_prefix, &n.to_string(), t.entries]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `path` with `?page=n` (or `&page=n` when it has a query already), the first page without.
@@ -219,14 +262,30 @@ pub async fn landing(session: Session) -> Result<Response, UiError> {
     let screen = |href, title, hint| Screen { href, title, hint };
     let screens = vec![
         screen("/admin/projects", t.admin_projects, t.admin_projects_hint),
-        screen("/admin/residents", t.admin_residents, t.admin_residents_hint),
+        screen(
+            "/admin/residents",
+            t.admin_residents,
+            t.admin_residents_hint,
+        ),
         screen("/admin/import", t.nav_import, t.admin_import_hint),
         screen("/admin/staff", t.admin_staff, t.admin_staff_hint),
         screen("/admin/teams", t.admin_teams, t.admin_teams_hint),
-        screen("/admin/categories", t.admin_categories, t.admin_categories_hint),
+        screen(
+            "/admin/categories",
+            t.admin_categories,
+            t.admin_categories_hint,
+        ),
         screen("/admin/policies", t.admin_policies, t.admin_policies_hint),
-        screen("/admin/calendars", t.admin_calendars, t.admin_calendars_hint),
-        screen("/admin/vocabulary", t.admin_vocabulary, t.admin_vocabulary_hint),
+        screen(
+            "/admin/calendars",
+            t.admin_calendars,
+            t.admin_calendars_hint,
+        ),
+        screen(
+            "/admin/vocabulary",
+            t.admin_vocabulary,
+            t.admin_vocabulary_hint,
+        ),
     ];
     let chrome = Chrome::signed_in(&session, t.nav_admin, Nav::Admin, "/admin");
     Ok(Html(Landing { chrome, t, screens }.render()?).into_response())
@@ -240,17 +299,30 @@ pub struct Fields(Vec<(String, String)>);
 impl Fields {
     /// A form filled in beforehand (an edit form).
     pub fn of<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> Self {
-        Fields(pairs.into_iter().map(|(name, value)| (name.to_owned(), value)).collect())
+        Fields(
+            pairs
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
+        )
     }
 
     /// The first value of `name`, trimmed; empty when absent.
     pub fn one(&self, name: &str) -> String {
-        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.trim().to_owned()).unwrap_or_default()
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.trim().to_owned())
+            .unwrap_or_default()
     }
 
     /// The first value of `name` as typed (a password).
     pub fn raw(&self, name: &str) -> String {
-        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone()).unwrap_or_default()
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
     }
 
     /// The value of `name` when it is not empty.
@@ -260,7 +332,11 @@ impl Fields {
 
     /// Every non-empty value of `name`, in order.
     pub fn all(&self, name: &str) -> Vec<String> {
-        self.0.iter().filter(|(key, value)| key == name && !value.trim().is_empty()).map(|(_, value)| value.trim().to_owned()).collect()
+        self.0
+            .iter()
+            .filter(|(key, value)| key == name && !value.trim().is_empty())
+            .map(|(_, value)| value.trim().to_owned())
+            .collect()
     }
 
     /// Whether a checkbox named `name` was ticked.
@@ -274,7 +350,11 @@ pub fn number<T: std::str::FromStr>(fields: &Fields, field: &str) -> Result<Opti
     match fields.given(field) {
         None => Ok(None),
         Some(text) => text.parse().map(Some).map_err(|_| {
-            guanjia_domain::validation::ValidationError::single(field, guanjia_domain::validation::FieldErrorCode::Invalid).into()
+            guanjia_domain::validation::ValidationError::single(
+                field,
+                guanjia_domain::validation::FieldErrorCode::Invalid,
+            )
+            .into()
         }),
     }
 }

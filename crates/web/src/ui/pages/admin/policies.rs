@@ -67,7 +67,9 @@ fn input(form: &Fields, escalation: Option<Vec<EscalationStep>>) -> Result<Polic
     let mut targets = Targets::default();
     for &clock in ClockName::ALL {
         let field = format!("targets.{clock}");
-        let Some(amount) = form.given(&field) else { continue };
+        let Some(amount) = form.given(&field) else {
+            continue;
+        };
         let bad = || ValidationError::single(&field, FieldErrorCode::Invalid);
         let amount: u32 = amount.parse().map_err(|_| bad())?;
         let target = match form.one(&format!("unit.{clock}")).as_str() {
@@ -81,8 +83,15 @@ fn input(form: &Fields, escalation: Option<Vec<EscalationStep>>) -> Result<Polic
     let warn_at_percent = if warnings.is_empty() {
         None
     } else {
-        let parsed: Result<Vec<u8>, _> = warnings.split([',', '，', '、', ' ']).filter(|w| !w.is_empty()).map(|w| w.trim_end_matches('%').parse()).collect();
-        Some(parsed.map_err(|_| ValidationError::single("warn_at_percent", FieldErrorCode::Invalid))?)
+        let parsed: Result<Vec<u8>, _> = warnings
+            .split([',', '，', '、', ' '])
+            .filter(|w| !w.is_empty())
+            .map(|w| w.trim_end_matches('%').parse())
+            .collect();
+        Some(
+            parsed
+                .map_err(|_| ValidationError::single("warn_at_percent", FieldErrorCode::Invalid))?,
+        )
     };
     Ok(PolicyInput {
         name: form.one("name"),
@@ -103,14 +112,32 @@ fn input(form: &Fields, escalation: Option<Vec<EscalationStep>>) -> Result<Polic
 fn filled(p: &sla_policy::Model) -> Fields {
     let targets: Targets = serde_json::from_value(p.targets.clone()).unwrap_or_default();
     let warnings: Vec<u8> = serde_json::from_value(p.warn_at_percent.clone()).unwrap_or_default();
-    let mut pairs = vec![("name", p.name.clone()), ("warn_at_percent", warnings.iter().map(u8::to_string).collect::<Vec<_>>().join(","))];
-    for (field, value) in [("project_id", &p.project_id), ("kind", &p.kind), ("category", &p.category), ("urgency", &p.urgency), ("tier", &p.tier), ("calendar_id", &p.calendar_id)] {
+    let mut pairs = vec![
+        ("name", p.name.clone()),
+        (
+            "warn_at_percent",
+            warnings
+                .iter()
+                .map(u8::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+    ];
+    for (field, value) in [
+        ("project_id", &p.project_id),
+        ("kind", &p.kind),
+        ("category", &p.category),
+        ("urgency", &p.urgency),
+        ("tier", &p.tier),
+        ("calendar_id", &p.calendar_id),
+    ] {
         pairs.extend(value.clone().map(|v| (field, v)));
     }
     if p.active {
         pairs.push(("active", "true".to_owned()));
     }
-    let mut fields: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let mut fields: Vec<(String, String)> =
+        pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     for &clock in ClockName::ALL {
         let (amount, unit) = typed(targets.get(clock));
         fields.push((format!("targets.{clock}"), amount));
@@ -152,7 +179,14 @@ struct PoliciesPage {
 }
 
 impl PoliciesPage {
-    async fn load(state: &AppState, session: &Session, rooms: &RoomBook, editing: Option<String>, form: Fields, faults: Faults) -> Result<Self, UiError> {
+    async fn load(
+        state: &AppState,
+        session: &Session,
+        rooms: &RoomBook,
+        editing: Option<String>,
+        form: Fields,
+        faults: Faults,
+    ) -> Result<Self, UiError> {
         let lang = session.lang;
         let t = text::labels(lang);
         let fail = |e| UiError::api(e, lang);
@@ -163,25 +197,46 @@ impl PoliciesPage {
         )?;
         let row = |p: sla_policy::Model| {
             let targets: Targets = serde_json::from_value(p.targets.clone()).unwrap_or_default();
-            let warnings: Vec<u8> = serde_json::from_value(p.warn_at_percent.clone()).unwrap_or_default();
+            let warnings: Vec<u8> =
+                serde_json::from_value(p.warn_at_percent.clone()).unwrap_or_default();
             let scope: Vec<String> = [
                 p.project_id.as_deref().map(|id| dir.project_name(id)),
-                p.kind.as_deref().and_then(|k| k.parse().ok()).map(|k| text::kind(lang, k).to_owned()),
+                p.kind
+                    .as_deref()
+                    .and_then(|k| k.parse().ok())
+                    .map(|k| text::kind(lang, k).to_owned()),
                 dir.category(p.category.as_deref()),
-                p.urgency.as_deref().and_then(|u| u.parse().ok()).map(|u| text::urgency(lang, u).to_owned()),
-                p.tier.as_deref().map(|tier| Column::Tier.label(lang, tier).to_owned()),
+                p.urgency
+                    .as_deref()
+                    .and_then(|u| u.parse().ok())
+                    .map(|u| text::urgency(lang, u).to_owned()),
+                p.tier
+                    .as_deref()
+                    .map(|tier| Column::Tier.label(lang, tier).to_owned()),
             ]
             .into_iter()
             .flatten()
             .collect();
             PolicyRow {
-                applies_to: if scope.is_empty() { t.every_ticket.to_owned() } else { scope.join(" · ") },
+                applies_to: if scope.is_empty() {
+                    t.every_ticket.to_owned()
+                } else {
+                    scope.join(" · ")
+                },
                 targets: ClockName::ALL
                     .iter()
-                    .filter_map(|&c| targets.get(c).map(|target| format!("{} {}", text::clock(lang, c), spoken(lang, target))))
+                    .filter_map(|&c| {
+                        targets.get(c).map(|target| {
+                            format!("{} {}", text::clock(lang, c), spoken(lang, target))
+                        })
+                    })
                     .collect::<Vec<_>>()
                     .join("；"),
-                warnings: warnings.iter().map(|w| format!("{w}%")).collect::<Vec<_>>().join("、"),
+                warnings: warnings
+                    .iter()
+                    .map(|w| format!("{w}%"))
+                    .collect::<Vec<_>>()
+                    .join("、"),
                 active: p.active,
                 id: p.id,
                 name: p.name,
@@ -190,14 +245,80 @@ impl PoliciesPage {
         let any = |label: &'static str| ("", label);
         let pick = |name: &str| form.given(name);
         let selects = vec![
-            ("project_id", t.project, choices(pick("project_id").as_deref(), [any(t.any)].into_iter().chain(dir.projects.iter().map(|p| (p.id.as_str(), p.name.as_str()))))),
-            ("kind", t.kind, choices(pick("kind").as_deref(), [any(t.any)].into_iter().chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k)))))),
-            ("category", t.category, choices(pick("category").as_deref(), [any(t.any)].into_iter().chain(dir.categories.iter().map(|c| (c.code.as_str(), c.label.as_str()))))),
-            ("urgency", t.urgency, choices(pick("urgency").as_deref(), [any(t.any)].into_iter().chain(Urgency::ALL.iter().map(|u| (u.as_str(), text::urgency(lang, *u)))))),
-            ("tier", t.tier, choices(pick("tier").as_deref(), [any(t.any)].into_iter().chain(ServiceTier::ALL.iter().map(|s| (s.as_str(), Column::Tier.label(lang, s.as_str())))))),
-            ("calendar_id", t.policy_calendar, choices(pick("calendar_id").as_deref(), [any(t.project_calendar)].into_iter().chain(calendars.iter().map(|c| (c.id.as_str(), c.name.as_str()))))),
+            (
+                "project_id",
+                t.project,
+                choices(
+                    pick("project_id").as_deref(),
+                    [any(t.any)].into_iter().chain(
+                        dir.projects
+                            .iter()
+                            .map(|p| (p.id.as_str(), p.name.as_str())),
+                    ),
+                ),
+            ),
+            (
+                "kind",
+                t.kind,
+                choices(
+                    pick("kind").as_deref(),
+                    [any(t.any)]
+                        .into_iter()
+                        .chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k)))),
+                ),
+            ),
+            (
+                "category",
+                t.category,
+                choices(
+                    pick("category").as_deref(),
+                    [any(t.any)].into_iter().chain(
+                        dir.categories
+                            .iter()
+                            .map(|c| (c.code.as_str(), c.label.as_str())),
+                    ),
+                ),
+            ),
+            (
+                "urgency",
+                t.urgency,
+                choices(
+                    pick("urgency").as_deref(),
+                    [any(t.any)].into_iter().chain(
+                        Urgency::ALL
+                            .iter()
+                            .map(|u| (u.as_str(), text::urgency(lang, *u))),
+                    ),
+                ),
+            ),
+            (
+                "tier",
+                t.tier,
+                choices(
+                    pick("tier").as_deref(),
+                    [any(t.any)].into_iter().chain(
+                        ServiceTier::ALL
+                            .iter()
+                            .map(|s| (s.as_str(), Column::Tier.label(lang, s.as_str()))),
+                    ),
+                ),
+            ),
+            (
+                "calendar_id",
+                t.policy_calendar,
+                choices(
+                    pick("calendar_id").as_deref(),
+                    [any(t.project_calendar)]
+                        .into_iter()
+                        .chain(calendars.iter().map(|c| (c.id.as_str(), c.name.as_str()))),
+                ),
+            ),
         ];
-        let units = [(MINUTES, t.unit_minutes), (HOURS, t.unit_hours), (DAYS, t.unit_business_days)];
+        let units = [
+            (MINUTES, t.unit_minutes),
+            (HOURS, t.unit_hours),
+            (DAYS, t.unit_business_days),
+        ];
         let clocks = ClockName::ALL
             .iter()
             .map(|&c| {
@@ -212,8 +333,15 @@ impl PoliciesPage {
                 }
             })
             .collect();
-        let title = if editing.is_some() { t.edit_policy } else { t.admin_policies };
-        let here = editing.as_ref().map_or_else(|| "/admin/policies".to_owned(), |id| format!("/admin/policies/{id}"));
+        let title = if editing.is_some() {
+            t.edit_policy
+        } else {
+            t.admin_policies
+        };
+        let here = editing.as_ref().map_or_else(
+            || "/admin/policies".to_owned(),
+            |id| format!("/admin/policies/{id}"),
+        );
         Ok(PoliciesPage {
             chrome: Chrome::signed_in(session, title, Nav::Admin, &here),
             t,
@@ -228,24 +356,72 @@ impl PoliciesPage {
 }
 
 /// `GET /admin/policies`: the list and the form of a new policy.
-pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session) -> Result<Response, UiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: Session,
+) -> Result<Response, UiError> {
     admin_only(&session)?;
-    let form = Fields::of([("active", "true".to_owned()), ("warn_at_percent", "50,80".to_owned())]);
-    render(PoliciesPage::load(&state, &session, &rooms, None, form, Faults::default()).await?, None)
+    let form = Fields::of([
+        ("active", "true".to_owned()),
+        ("warn_at_percent", "50,80".to_owned()),
+    ]);
+    render(
+        PoliciesPage::load(&state, &session, &rooms, None, form, Faults::default()).await?,
+        None,
+    )
 }
 
 /// `POST /admin/policies`: adds a policy (the default escalation ladder).
-pub async fn create(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Form(form): Form<Fields>) -> Result<Response, UiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: Session,
+    Form(form): Form<Fields>,
+) -> Result<Response, UiError> {
     admin_only(&session)?;
-    let created = async { Ok::<_, ApiError>(state.store.create_sla_policy(&session.who, input(&form, None)?.validate()?, Utc::now()).await?) };
-    answer(session.lang, created.await, |p| format!("/admin/policies#p-{}", p.id), async |faults| PoliciesPage::load(&state, &session, &rooms, None, form, faults).await).await
+    let created = async {
+        Ok::<_, ApiError>(
+            state
+                .store
+                .create_sla_policy(&session.who, input(&form, None)?.validate()?, Utc::now())
+                .await?,
+        )
+    };
+    answer(
+        session.lang,
+        created.await,
+        |p| format!("/admin/policies#p-{}", p.id),
+        async |faults| PoliciesPage::load(&state, &session, &rooms, None, form, faults).await,
+    )
+    .await
 }
 
 /// `GET /admin/policies/{id}`: the list and the policy's form, filled in.
-pub async fn edit(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
+pub async fn edit(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
     admin_only(&session)?;
-    let policy = state.store.sla_policy(&session.who, &id).await.map_err(|e| UiError::api(e, session.lang))?;
-    render(PoliciesPage::load(&state, &session, &rooms, Some(id), filled(&policy), Faults::default()).await?, None)
+    let policy = state
+        .store
+        .sla_policy(&session.who, &id)
+        .await
+        .map_err(|e| UiError::api(e, session.lang))?;
+    render(
+        PoliciesPage::load(
+            &state,
+            &session,
+            &rooms,
+            Some(id),
+            filled(&policy),
+            Faults::default(),
+        )
+        .await?,
+        None,
+    )
 }
 
 /// `POST /admin/policies/{id}`: saves the policy (its escalation ladder unchanged).
@@ -259,8 +435,25 @@ pub async fn update(
     admin_only(&session)?;
     let saved = async {
         let current = state.store.sla_policy(&session.who, &id).await?;
-        let escalation: Vec<EscalationStep> = serde_json::from_value(current.escalation).unwrap_or_default();
-        Ok::<_, ApiError>(state.store.update_sla_policy(&session.who, &id, input(&form, Some(escalation))?.validate()?, Utc::now()).await?)
+        let escalation: Vec<EscalationStep> =
+            serde_json::from_value(current.escalation).unwrap_or_default();
+        Ok::<_, ApiError>(
+            state
+                .store
+                .update_sla_policy(
+                    &session.who,
+                    &id,
+                    input(&form, Some(escalation))?.validate()?,
+                    Utc::now(),
+                )
+                .await?,
+        )
     };
-    answer(session.lang, saved.await, |p| format!("/admin/policies#p-{}", p.id), async |faults| PoliciesPage::load(&state, &session, &rooms, Some(id), form, faults).await).await
+    answer(
+        session.lang,
+        saved.await,
+        |p| format!("/admin/policies#p-{}", p.id),
+        async |faults| PoliciesPage::load(&state, &session, &rooms, Some(id), form, faults).await,
+    )
+    .await
 }

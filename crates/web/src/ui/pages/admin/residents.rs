@@ -51,7 +51,11 @@ impl Search {
         }
         query.page = (page > 1).then_some(page);
         let encoded = serde_urlencoded::to_string(&query).unwrap_or_default();
-        if encoded.is_empty() { "/admin/residents".to_owned() } else { format!("/admin/residents?{encoded}") }
+        if encoded.is_empty() {
+            "/admin/residents".to_owned()
+        } else {
+            format!("/admin/residents?{encoded}")
+        }
     }
 
     /// The store's filter: a phone number finds by phone, other words by name.
@@ -59,7 +63,12 @@ impl Search {
         let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
         let phone = q.and_then(normalize_phone);
         let known = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
-        ResidentFilter { project_id: known(&self.project_id), room_id: known(&self.room_id), name: q.filter(|_| phone.is_none()).map(str::to_owned), phone }
+        ResidentFilter {
+            project_id: known(&self.project_id),
+            room_id: known(&self.room_id),
+            name: q.filter(|_| phone.is_none()).map(str::to_owned),
+            phone,
+        }
     }
 }
 
@@ -95,20 +104,44 @@ struct ResidentsPage {
 /// "3栋2单元1502", from the store: the directory's labels may not know a room added a moment ago.
 async fn room_label(state: &AppState, session: &Session, room_id: &str) -> Result<String, UiError> {
     let fail = |e| UiError::api(e, session.lang);
-    let room = state.store.room(&session.who, room_id).await.map_err(fail)?;
-    let building = state.store.building(&session.who, &room.building_id).await.map_err(fail)?;
+    let room = state
+        .store
+        .room(&session.who, room_id)
+        .await
+        .map_err(fail)?;
+    let building = state
+        .store
+        .building(&session.who, &room.building_id)
+        .await
+        .map_err(fail)?;
     Ok(format!("{}{}{}", building.name, room.unit, room.number))
 }
 
 impl ResidentsPage {
-    async fn load(state: &AppState, session: &Session, rooms: &RoomBook, search: &Search, form: Fields, faults: Faults) -> Result<Self, UiError> {
+    async fn load(
+        state: &AppState,
+        session: &Session,
+        rooms: &RoomBook,
+        search: &Search,
+        form: Fields,
+        faults: Faults,
+    ) -> Result<Self, UiError> {
         let lang = session.lang;
         let t = text::labels(lang);
         let dir = Directory::load(state, session, rooms).await?;
-        let request = guanjia_storage::PageRequest { page: search.page.unwrap_or(1).clamp(1, 1_000_000), per_page: super::PER_PAGE };
-        let list = state.store.residents(&session.who, search.filter(), request).await.map_err(|e| UiError::api(e, lang))?;
+        let request = guanjia_storage::PageRequest {
+            page: search.page.unwrap_or(1).clamp(1, 1_000_000),
+            per_page: super::PER_PAGE,
+        };
+        let list = state
+            .store
+            .residents(&session.who, search.filter(), request)
+            .await
+            .map_err(|e| UiError::api(e, lang))?;
         let room = match search.room_id.clone().filter(|r| !r.is_empty()) {
-            Some(id) => Some((room_label(state, session, &id).await?, id)).map(|(label, id)| (id, label)),
+            Some(id) => {
+                Some((room_label(state, session, &id).await?, id)).map(|(label, id)| (id, label))
+            }
             None => None,
         };
         let row = |r: guanjia_storage::entity::resident::Model| ResidentRow {
@@ -125,13 +158,30 @@ impl ResidentsPage {
             chrome: Chrome::signed_in(session, t.admin_residents, Nav::Admin, &search.url(1)),
             t,
             q: search.q.clone().unwrap_or_default(),
-            projects: choices(search.project_id.as_deref().or(Some("")), [("", t.all_projects)].into_iter().chain(dir.projects.iter().map(|p| (p.id.as_str(), p.name.as_str())))),
+            projects: choices(
+                search.project_id.as_deref().or(Some("")),
+                [("", t.all_projects)].into_iter().chain(
+                    dir.projects
+                        .iter()
+                        .map(|p| (p.id.as_str(), p.name.as_str())),
+                ),
+            ),
             total: super::count(lang, list.total),
             pages: pages(&list, |n| search.url(n)),
             residents: list.items.into_iter().map(row).collect(),
             room,
-            roles: choices(role.as_deref(), ResidentRole::ALL.iter().map(|r| (r.as_str(), Column::Role.label(lang, r.as_str())))),
-            tiers: choices(tier.as_deref(), ServiceTier::ALL.iter().map(|r| (r.as_str(), Column::Tier.label(lang, r.as_str())))),
+            roles: choices(
+                role.as_deref(),
+                ResidentRole::ALL
+                    .iter()
+                    .map(|r| (r.as_str(), Column::Role.label(lang, r.as_str()))),
+            ),
+            tiers: choices(
+                tier.as_deref(),
+                ServiceTier::ALL
+                    .iter()
+                    .map(|r| (r.as_str(), Column::Tier.label(lang, r.as_str()))),
+            ),
             form,
             faults,
             done: search.done.map(|d| d.words(t)),
@@ -140,22 +190,72 @@ impl ResidentsPage {
 }
 
 /// `GET /admin/residents[?q=…&project_id=…&room_id=…&page=…]`.
-pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Query(search): Query<Search>) -> Result<Response, UiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: Session,
+    Query(search): Query<Search>,
+) -> Result<Response, UiError> {
     admin_only(&session)?;
-    render(ResidentsPage::load(&state, &session, &rooms, &search, Fields::default(), Faults::default()).await?, None)
+    render(
+        ResidentsPage::load(
+            &state,
+            &session,
+            &rooms,
+            &search,
+            Fields::default(),
+            Faults::default(),
+        )
+        .await?,
+        None,
+    )
 }
 
 /// `POST /admin/residents`: registers a resident in the form's room; back to the room's residents.
-pub async fn create(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: Session, Form(form): Form<Fields>) -> Result<Response, UiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: Session,
+    Form(form): Form<Fields>,
+) -> Result<Response, UiError> {
     admin_only(&session)?;
     let room_id = form.one("room_id");
-    let input = ResidentInput { name: form.one("name"), phone: form.one("phone"), room_id: room_id.clone(), role: form.one("role"), tier: form.given("tier") };
+    let input = ResidentInput {
+        name: form.one("name"),
+        phone: form.one("phone"),
+        room_id: room_id.clone(),
+        role: form.one("role"),
+        tier: form.given("tier"),
+    };
     let created = match input.validate() {
-        Ok(input) => state.store.create_resident(&session.who, input, Utc::now()).await.map_err(ApiError::from),
+        Ok(input) => state
+            .store
+            .create_resident(&session.who, input, Utc::now())
+            .await
+            .map_err(ApiError::from),
         Err(error) => Err(error.into()),
     };
-    let search = Search { room_id: Some(room_id), ..Search::default() };
-    answer(session.lang, created, |_| search.url(1), async |faults| ResidentsPage::load(&state, &session, &rooms, &search, form, faults.person(session.lang)).await).await
+    let search = Search {
+        room_id: Some(room_id),
+        ..Search::default()
+    };
+    answer(
+        session.lang,
+        created,
+        |_| search.url(1),
+        async |faults| {
+            ResidentsPage::load(
+                &state,
+                &session,
+                &rooms,
+                &search,
+                form,
+                faults.person(session.lang),
+            )
+            .await
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -173,14 +273,31 @@ struct EditPage {
 }
 
 impl EditPage {
-    async fn load(state: &AppState, session: &Session, id: &str, edit: Option<(Fields, Faults)>) -> Result<Self, UiError> {
+    async fn load(
+        state: &AppState,
+        session: &Session,
+        id: &str,
+        edit: Option<(Fields, Faults)>,
+    ) -> Result<Self, UiError> {
         let lang = session.lang;
         let t = text::labels(lang);
         let fail = |e| UiError::api(e, lang);
         let resident = state.store.resident(&session.who, id).await.map_err(fail)?;
-        let room = state.store.room(&session.who, &resident.room_id).await.map_err(fail)?;
-        let all = guanjia_storage::PageRequest { page: 1, per_page: 10_000 };
-        let rooms = state.store.rooms(&session.who, &room.building_id, all).await.map_err(fail)?.items;
+        let room = state
+            .store
+            .room(&session.who, &resident.room_id)
+            .await
+            .map_err(fail)?;
+        let all = guanjia_storage::PageRequest {
+            page: 1,
+            per_page: 10_000,
+        };
+        let rooms = state
+            .store
+            .rooms(&session.who, &room.building_id, all)
+            .await
+            .map_err(fail)?
+            .items;
         let (form, faults) = edit.unwrap_or_else(|| {
             let filled = Fields::of([
                 ("name", resident.name.clone()),
@@ -191,14 +308,41 @@ impl EditPage {
             ]);
             (filled, Faults::default())
         });
-        let (room_id, role, tier) = (form.given("room_id"), form.given("role"), form.given("tier"));
-        let labels: Vec<(String, String)> = rooms.into_iter().map(|r| (r.id, format!("{}{}", r.unit, r.number))).collect();
+        let (room_id, role, tier) = (
+            form.given("room_id"),
+            form.given("role"),
+            form.given("tier"),
+        );
+        let labels: Vec<(String, String)> = rooms
+            .into_iter()
+            .map(|r| (r.id, format!("{}{}", r.unit, r.number)))
+            .collect();
         Ok(EditPage {
-            chrome: Chrome::signed_in(session, &resident.name, Nav::Admin, &format!("/admin/residents/{id}")),
+            chrome: Chrome::signed_in(
+                session,
+                &resident.name,
+                Nav::Admin,
+                &format!("/admin/residents/{id}"),
+            ),
             t,
-            room_choices: choices(room_id.as_deref(), labels.iter().map(|(id, label)| (id.as_str(), label.as_str()))),
-            roles: choices(role.as_deref(), ResidentRole::ALL.iter().map(|r| (r.as_str(), Column::Role.label(lang, r.as_str())))),
-            tiers: choices(tier.as_deref(), ServiceTier::ALL.iter().map(|r| (r.as_str(), Column::Tier.label(lang, r.as_str())))),
+            room_choices: choices(
+                room_id.as_deref(),
+                labels
+                    .iter()
+                    .map(|(id, label)| (id.as_str(), label.as_str())),
+            ),
+            roles: choices(
+                role.as_deref(),
+                ResidentRole::ALL
+                    .iter()
+                    .map(|r| (r.as_str(), Column::Role.label(lang, r.as_str()))),
+            ),
+            tiers: choices(
+                tier.as_deref(),
+                ServiceTier::ALL
+                    .iter()
+                    .map(|r| (r.as_str(), Column::Tier.label(lang, r.as_str()))),
+            ),
             resident,
             form,
             faults,
@@ -207,37 +351,91 @@ impl EditPage {
 }
 
 /// `GET /admin/residents/{id}`: the resident's edit form and delete.
-pub async fn edit(State(state): State<AppState>, session: Session, Path(id): Path<String>, Query(_page): Query<PageParam>) -> Result<Response, UiError> {
+pub async fn edit(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Query(_page): Query<PageParam>,
+) -> Result<Response, UiError> {
     admin_only(&session)?;
     render(EditPage::load(&state, &session, &id, None).await?, None)
 }
 
 /// `POST /admin/residents/{id}`: corrects the resident; back to their room's residents.
-pub async fn update(State(state): State<AppState>, session: Session, Path(id): Path<String>, Form(form): Form<Fields>) -> Result<Response, UiError> {
+pub async fn update(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<Fields>,
+) -> Result<Response, UiError> {
     admin_only(&session)?;
-    let input = ResidentInput { name: form.one("name"), phone: form.one("phone"), room_id: form.one("room_id"), role: form.one("role"), tier: form.given("tier") };
+    let input = ResidentInput {
+        name: form.one("name"),
+        phone: form.one("phone"),
+        room_id: form.one("room_id"),
+        role: form.one("role"),
+        tier: form.given("tier"),
+    };
     let saved = match input.validate() {
-        Ok(input) => state.store.update_resident(&session.who, &id, input, Utc::now()).await.map_err(ApiError::from),
+        Ok(input) => state
+            .store
+            .update_resident(&session.who, &id, input, Utc::now())
+            .await
+            .map_err(ApiError::from),
         Err(error) => Err(error.into()),
     };
     match saved {
-        Ok(r) => done(&Done::Saved.at(&Search { room_id: Some(r.room_id), ..Search::default() }.url(1))),
+        Ok(r) => done(
+            &Done::Saved.at(&Search {
+                room_id: Some(r.room_id),
+                ..Search::default()
+            }
+            .url(1)),
+        ),
         Err(error) => {
             let faults = Faults::of(&error, session.lang).person(session.lang);
-            render(EditPage::load(&state, &session, &id, Some((form, faults))).await?, Some(&error))
+            render(
+                EditPage::load(&state, &session, &id, Some((form, faults))).await?,
+                Some(&error),
+            )
         }
     }
 }
 
 /// `POST /admin/residents/{id}/delete`: removes a resident who never reported; back to the room.
-pub async fn delete(State(state): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, UiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
     admin_only(&session)?;
-    let resident = state.store.resident(&session.who, &id).await.map_err(|e| UiError::api(e, session.lang))?;
-    match state.store.delete_resident(&session.who, &id, Utc::now()).await.map_err(ApiError::from) {
-        Ok(()) => done(&Done::Deleted.at(&Search { room_id: Some(resident.room_id), ..Search::default() }.url(1))),
+    let resident = state
+        .store
+        .resident(&session.who, &id)
+        .await
+        .map_err(|e| UiError::api(e, session.lang))?;
+    match state
+        .store
+        .delete_resident(&session.who, &id, Utc::now())
+        .await
+        .map_err(ApiError::from)
+    {
+        Ok(()) => done(
+            &Done::Deleted.at(&Search {
+                room_id: Some(resident.room_id),
+                ..Search::default()
+            }
+            .url(1)),
+        ),
         Err(error) => {
             let page = EditPage::load(&state, &session, &id, None).await?;
-            render(EditPage { faults: Faults::of(&error, session.lang), ..page }, Some(&error))
+            render(
+                EditPage {
+                    faults: Faults::of(&error, session.lang),
+                    ..page
+                },
+                Some(&error),
+            )
         }
     }
 }

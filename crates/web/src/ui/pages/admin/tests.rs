@@ -12,17 +12,30 @@ use guanjia_storage::{PageRequest, Principal, StaffMember};
 use crate::ui::csrf;
 use crate::ui::tests::{PASSWORD, Site, body, header};
 
-const ALL: PageRequest = PageRequest { page: 1, per_page: 100 };
+const ALL: PageRequest = PageRequest {
+    page: 1,
+    per_page: 100,
+};
 
 impl Site {
     /// The system's own principal over the test company, to read what the pages changed.
     async fn system(&self) -> Principal {
-        let company = self.store.ensure_company("ui", "页面测试物业", Utc::now()).await.expect("company");
+        let company = self
+            .store
+            .ensure_company("ui", "页面测试物业", Utc::now())
+            .await
+            .expect("company");
         Principal::system(&company.id, "test")
     }
 
     async fn project_id(&self) -> String {
-        self.store.projects(&self.system().await, ALL).await.expect("projects").items[0].id.clone()
+        self.store
+            .projects(&self.system().await, ALL)
+            .await
+            .expect("projects")
+            .items[0]
+            .id
+            .clone()
     }
 
     /// A staff member of the test project (admins: of the whole company).
@@ -33,30 +46,60 @@ impl Site {
             password: PASSWORD.into(),
             name: name.into(),
             role,
-            project_ids: if role.may_span_company() { vec![] } else { vec![self.project_id().await] },
+            project_ids: if role.may_span_company() {
+                vec![]
+            } else {
+                vec![self.project_id().await]
+            },
             skills: vec!["repair".into()],
             phone: None,
         };
-        self.store.create_staff(None, &system.company_id, member, Utc::now()).await.expect("staff")
+        self.store
+            .create_staff(None, &system.company_id, member, Utc::now())
+            .await
+            .expect("staff")
     }
 
     /// Signs `username` in: the session cookie and its CSRF token.
     pub(in crate::ui) async fn sign_in_as(&self, username: &str) -> (String, String) {
-        let response = self.post_form("/login", None, &[("username", username), ("password", PASSWORD)]).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{username} signs in");
-        let pair = header(&response, SET_COOKIE).split(';').next().unwrap().to_owned();
+        let response = self
+            .post_form(
+                "/login",
+                None,
+                &[("username", username), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "{username} signs in"
+        );
+        let pair = header(&response, SET_COOKIE)
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
         let token = pair.split_once('=').unwrap().1.to_owned();
         (pair, csrf::token_for(&token))
     }
 
     async fn assignee_of(&self, ticket_id: &str) -> Option<String> {
-        self.store.ticket(&self.system().await, ticket_id).await.expect("ticket").assignee_id
+        self.store
+            .ticket(&self.system().await, ticket_id)
+            .await
+            .expect("ticket")
+            .assignee_id
     }
 
     /// A ticket logged by the agent from a call; its page's path.
     async fn call_in(&self, agent: &(String, String), description: &str) -> String {
         let project_id = self.project_id().await;
-        let form = [(csrf::FIELD, agent.1.as_str()), ("phone", "13812345678"), ("project_id", &project_id), ("description", description)];
+        let form = [
+            (csrf::FIELD, agent.1.as_str()),
+            ("phone", "13812345678"),
+            ("project_id", &project_id),
+            ("description", description),
+        ];
         let created = self.post_form("/tickets/new", Some(&agent.0), &form).await;
         assert_eq!(created.status(), StatusCode::SEE_OTHER);
         header(&created, LOCATION)
@@ -67,16 +110,47 @@ impl Site {
 async fn only_admins_open_the_admin_pages_and_only_overseers_the_team_page() {
     let site = Site::new().await;
     let agent = site.sign_in_as("agent").await;
-    for path in ["/admin", "/admin/projects", "/admin/residents", "/admin/staff", "/admin/teams", "/admin/categories", "/admin/policies", "/admin/calendars", "/admin/vocabulary", "/team"] {
+    for path in [
+        "/admin",
+        "/admin/projects",
+        "/admin/residents",
+        "/admin/staff",
+        "/admin/teams",
+        "/admin/categories",
+        "/admin/policies",
+        "/admin/calendars",
+        "/admin/vocabulary",
+        "/team",
+    ] {
         let response = site.get(path, Some(&agent.0)).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
-        assert!(body(response).await.contains("无权执行此操作"), "{path} says why in Chinese");
+        assert!(
+            body(response).await.contains("无权执行此操作"),
+            "{path} says why in Chinese"
+        );
     }
     let home = body(site.get("/", Some(&agent.0)).await).await;
-    assert!(!home.contains("href=\"/admin\"") && !home.contains("href=\"/team\""), "no links to what an agent cannot open");
-    let posted = site.post_form("/admin/projects", Some(&agent.0), &[(csrf::FIELD, &agent.1), ("code", "x1"), ("name", "新项目")]).await;
+    assert!(
+        !home.contains("href=\"/admin\"") && !home.contains("href=\"/team\""),
+        "no links to what an agent cannot open"
+    );
+    let posted = site
+        .post_form(
+            "/admin/projects",
+            Some(&agent.0),
+            &[(csrf::FIELD, &agent.1), ("code", "x1"), ("name", "新项目")],
+        )
+        .await;
     assert_eq!(posted.status(), StatusCode::FORBIDDEN);
-    assert_eq!(site.store.projects(&site.system().await, ALL).await.unwrap().total, 1, "nothing made");
+    assert_eq!(
+        site.store
+            .projects(&site.system().await, ALL)
+            .await
+            .unwrap()
+            .total,
+        1,
+        "nothing made"
+    );
 
     site.hire("admin", "管理员老周", Role::Admin).await;
     site.hire("super", "主管老李", Role::Supervisor).await;
@@ -95,13 +169,31 @@ async fn only_admins_open_the_admin_pages_and_only_overseers_the_team_page() {
     ] {
         let response = site.get(path, Some(&admin.0)).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
-        assert!(body(response).await.contains(expect), "{path} shows {expect}");
+        assert!(
+            body(response).await.contains(expect),
+            "{path} shows {expect}"
+        );
     }
     let supervisor = site.sign_in_as("super").await;
-    assert_eq!(site.get("/team", Some(&supervisor.0)).await.status(), StatusCode::OK);
-    assert_eq!(site.get("/admin/staff", Some(&supervisor.0)).await.status(), StatusCode::FORBIDDEN);
-    let elsewhere = site.get("/team?project_id=0190b5a2-0000-7000-8000-000000000000", Some(&supervisor.0)).await;
-    assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND, "a project outside theirs is not there");
+    assert_eq!(
+        site.get("/team", Some(&supervisor.0)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        site.get("/admin/staff", Some(&supervisor.0)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let elsewhere = site
+        .get(
+            "/team?project_id=0190b5a2-0000-7000-8000-000000000000",
+            Some(&supervisor.0),
+        )
+        .await;
+    assert_eq!(
+        elsewhere.status(),
+        StatusCode::NOT_FOUND,
+        "a project outside theirs is not there"
+    );
 }
 
 #[tokio::test]
@@ -110,34 +202,114 @@ async fn admin_forms_need_the_token_and_a_refused_form_changes_nothing() {
     site.hire("admin", "管理员老周", Role::Admin).await;
     let (cookie, token) = site.sign_in_as("admin").await;
     let system = site.system().await;
-    let forged = site.post_form("/admin/projects", Some(&cookie), &[("code", "lake"), ("name", "湖畔")]).await;
+    let forged = site
+        .post_form(
+            "/admin/projects",
+            Some(&cookie),
+            &[("code", "lake"), ("name", "湖畔")],
+        )
+        .await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
 
-    let refused = site.post_form("/admin/projects", Some(&cookie), &[(csrf::FIELD, &token), ("code", "湖畔"), ("name", " "), ("address", "滨湖路 8 号")]).await;
+    let refused = site
+        .post_form(
+            "/admin/projects",
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &token),
+                ("code", "湖畔"),
+                ("name", " "),
+                ("address", "滨湖路 8 号"),
+            ],
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = body(refused).await;
-    assert!(page.contains("编码：格式不正确") && page.contains("名称：必填"), "each field's problem, translated");
-    assert!(page.contains("id=\"e-code\" class=\"field-error\">格式不正确") && page.contains("aria-invalid=\"true\""), "beside its field");
-    assert!(page.contains("value=\"滨湖路 8 号\""), "what was typed stays");
-    assert_eq!(site.store.projects(&system, ALL).await.unwrap().total, 1, "nothing made");
+    assert!(
+        page.contains("编码：格式不正确") && page.contains("名称：必填"),
+        "each field's problem, translated"
+    );
+    assert!(
+        page.contains("id=\"e-code\" class=\"field-error\">格式不正确")
+            && page.contains("aria-invalid=\"true\""),
+        "beside its field"
+    );
+    assert!(
+        page.contains("value=\"滨湖路 8 号\""),
+        "what was typed stays"
+    );
+    assert_eq!(
+        site.store.projects(&system, ALL).await.unwrap().total,
+        1,
+        "nothing made"
+    );
 
     let staff_before = site.store.staff_list(&system, ALL).await.unwrap().total;
-    let refused = site.post_form("/admin/staff", Some(&cookie), &[(csrf::FIELD, &token), ("name", "赵师傅"), ("username", "zhao"), ("password", "short"), ("role", "technician")]).await;
+    let refused = site
+        .post_form(
+            "/admin/staff",
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &token),
+                ("name", "赵师傅"),
+                ("username", "zhao"),
+                ("password", "short"),
+                ("role", "technician"),
+            ],
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = body(refused).await;
     assert!(page.contains("密码：太短") && page.contains("所属项目：必填"));
-    assert_eq!(site.store.staff_list(&system, ALL).await.unwrap().total, staff_before);
+    assert_eq!(
+        site.store.staff_list(&system, ALL).await.unwrap().total,
+        staff_before
+    );
 
-    let made = site.post_form("/admin/projects", Some(&cookie), &[(csrf::FIELD, &token), ("code", "lake"), ("name", "湖畔"), ("kind", "mixed")]).await;
+    let made = site
+        .post_form(
+            "/admin/projects",
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &token),
+                ("code", "lake"),
+                ("name", "湖畔"),
+                ("kind", "mixed"),
+            ],
+        )
+        .await;
     assert_eq!(made.status(), StatusCode::SEE_OTHER);
     let project = header(&made, LOCATION);
-    let building = site.post_form(&project, Some(&cookie), &[(csrf::FIELD, &token), ("name", "1栋")]).await;
+    let building = site
+        .post_form(
+            &project,
+            Some(&cookie),
+            &[(csrf::FIELD, &token), ("name", "1栋")],
+        )
+        .await;
     let building = header(&building, LOCATION);
     assert!(building.starts_with("/admin/buildings/"), "{building}");
-    let bad_room = site.post_form(&building, Some(&cookie), &[(csrf::FIELD, &token), ("number", "101"), ("floor", "一楼")]).await;
+    let bad_room = site
+        .post_form(
+            &building,
+            Some(&cookie),
+            &[(csrf::FIELD, &token), ("number", "101"), ("floor", "一楼")],
+        )
+        .await;
     assert_eq!(bad_room.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body(bad_room).await.contains("楼层：格式不正确"));
-    let room = site.post_form(&building, Some(&cookie), &[(csrf::FIELD, &token), ("number", "101"), ("floor", "1"), ("area_m2", "88.5")]).await;
+    let room = site
+        .post_form(
+            &building,
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &token),
+                ("number", "101"),
+                ("floor", "1"),
+                ("area_m2", "88.5"),
+            ],
+        )
+        .await;
     assert_eq!(room.status(), StatusCode::SEE_OTHER);
     let rooms = body(site.get(&building, Some(&cookie)).await).await;
     assert!(rooms.contains(">101</a></th>") && rooms.contains("88.5"));
@@ -147,17 +319,44 @@ async fn admin_forms_need_the_token_and_a_refused_form_changes_nothing() {
         .post_form(
             &format!("/admin/policies/{}", policy.id),
             Some(&cookie),
-            &[(csrf::FIELD, &token), ("name", "标准时限（修订）"), ("targets.first_response", "20"), ("unit.first_response", "minutes"), ("warn_at_percent", "50,80"), ("active", "true")],
+            &[
+                (csrf::FIELD, &token),
+                ("name", "标准时限（修订）"),
+                ("targets.first_response", "20"),
+                ("unit.first_response", "minutes"),
+                ("warn_at_percent", "50,80"),
+                ("active", "true"),
+            ],
         )
         .await;
     assert_eq!(edited.status(), StatusCode::SEE_OTHER);
     let after = site.store.sla_policy(&system, &policy.id).await.unwrap();
     assert_eq!(after.name, "标准时限（修订）");
-    assert_eq!(after.escalation, policy.escalation, "the escalation ladder is kept");
-    let refused = site.post_form(&format!("/admin/policies/{}", policy.id), Some(&cookie), &[(csrf::FIELD, &token), ("name", "无时限"), ("active", "true")]).await;
+    assert_eq!(
+        after.escalation, policy.escalation,
+        "the escalation ladder is kept"
+    );
+    let refused = site
+        .post_form(
+            &format!("/admin/policies/{}", policy.id),
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &token),
+                ("name", "无时限"),
+                ("active", "true"),
+            ],
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body(refused).await.contains("时限目标：必填"));
-    assert_eq!(site.store.sla_policy(&system, &policy.id).await.unwrap().name, "标准时限（修订）");
+    assert_eq!(
+        site.store
+            .sla_policy(&system, &policy.id)
+            .await
+            .unwrap()
+            .name,
+        "标准时限（修订）"
+    );
 }
 
 #[tokio::test]
@@ -170,25 +369,69 @@ async fn a_supervisor_reassigns_a_job_on_the_team_page() {
     let ticket = site.call_in(&agent, "厨房水管漏水，地上全是水").await;
     let id = ticket.trim_start_matches("/tickets/").to_owned();
     for (action, assignee) in [("accept", ""), ("dispatch", first.staff.id.as_str())] {
-        let done = site.post_form(&format!("{ticket}/actions"), Some(&agent.0), &[(csrf::FIELD, &agent.1), ("action", action), ("assignee_id", assignee), ("text", "")]).await;
+        let done = site
+            .post_form(
+                &format!("{ticket}/actions"),
+                Some(&agent.0),
+                &[
+                    (csrf::FIELD, &agent.1),
+                    ("action", action),
+                    ("assignee_id", assignee),
+                    ("text", ""),
+                ],
+            )
+            .await;
         assert_eq!(done.status(), StatusCode::SEE_OTHER, "{action}");
     }
     let (cookie, token) = site.sign_in_as("super").await;
     let page = body(site.get("/team", Some(&cookie)).await).await;
-    assert!(page.contains("维修甲") && page.contains("维修乙") && page.contains("value=\"transfer\""), "the load and the transfer form");
+    assert!(
+        page.contains("维修甲") && page.contains("维修乙") && page.contains("value=\"transfer\""),
+        "the load and the transfer form"
+    );
     // Three days on, nobody having arrived, the job is late: counted exactly, for its technician.
     let later = Utc::now() + chrono::Duration::days(3);
-    let loads = site.store.team_load(&site.system().await, &site.project_id().await, later).await.expect("load");
-    let late = |id: &str| loads.iter().find(|l| l.staff.id == id).map(|l| (l.open_jobs, l.breached)).expect("a technician of the project");
-    assert_eq!((late(&first.staff.id), late(&second.staff.id)), ((1, 1), (0, 0)));
+    let loads = site
+        .store
+        .team_load(&site.system().await, &site.project_id().await, later)
+        .await
+        .expect("load");
+    let late = |id: &str| {
+        loads
+            .iter()
+            .find(|l| l.staff.id == id)
+            .map(|l| (l.open_jobs, l.breached))
+            .expect("a technician of the project")
+    };
+    assert_eq!(
+        (late(&first.staff.id), late(&second.staff.id)),
+        ((1, 1), (0, 0))
+    );
 
-    let form = |reason: &'static str| [(csrf::FIELD, token.clone()), ("ticket_id", id.clone()), ("action", "transfer".into()), ("assignee_id", second.staff.id.clone()), ("text", reason.into())];
+    let form = |reason: &'static str| {
+        [
+            (csrf::FIELD, token.clone()),
+            ("ticket_id", id.clone()),
+            ("action", "transfer".into()),
+            ("assignee_id", second.staff.id.clone()),
+            ("text", reason.into()),
+        ]
+    };
     let without = form("");
     let without: Vec<(&str, &str)> = without.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let refused = site.post_form("/team/reassign", Some(&cookie), &without).await;
+    let refused = site
+        .post_form("/team/reassign", Some(&cookie), &without)
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body(refused).await.contains("内容：必填"), "a transfer needs its reason");
-    assert_eq!(site.assignee_of(&id).await, Some(first.staff.id.clone()), "still the first technician's");
+    assert!(
+        body(refused).await.contains("内容：必填"),
+        "a transfer needs its reason"
+    );
+    assert_eq!(
+        site.assignee_of(&id).await,
+        Some(first.staff.id.clone()),
+        "still the first technician's"
+    );
 
     let with = form("维修甲今天请假");
     let with: Vec<(&str, &str)> = with.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -206,13 +449,28 @@ fn upload(path: &str, session: &(String, String), file: &[u8]) -> Request<Body> 
 }
 
 /// A form with one file in `field`, named `name`.
-fn upload_as(path: &str, (cookie, token): &(String, String), (field, name): (&str, &str), file: &[u8]) -> Request<Body> {
+fn upload_as(
+    path: &str,
+    (cookie, token): &(String, String),
+    (field, name): (&str, &str),
+    file: &[u8],
+) -> Request<Body> {
     let boundary = "gjboundary7MA4YWxkTrZu0gW";
-    let mut bytes = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").into_bytes();
+    let mut bytes = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
+    )
+    .into_bytes();
     bytes.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
     bytes.extend(file);
     bytes.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Request::post(path).header(COOKIE, cookie).header(CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(bytes)).unwrap()
+    Request::post(path)
+        .header(COOKIE, cookie)
+        .header(
+            CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(bytes))
+        .unwrap()
 }
 
 #[tokio::test]
@@ -223,27 +481,54 @@ async fn staff_add_a_photo_to_a_ticket_and_see_its_thumbnail() {
     let page = body(site.get(&ticket, Some(&agent.0)).await).await;
     assert!(page.contains("暂无照片") && page.contains("name=\"photos\" type=\"file\""));
 
-    let refused = site.send(upload(&format!("{ticket}/photos"), &agent, b"not a picture")).await;
+    let refused = site
+        .send(upload(
+            &format!("{ticket}/photos"),
+            &agent,
+            b"not a picture",
+        ))
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body(refused).await.contains("文件：格式不正确"));
-    let no_token = site.send(upload(&format!("{ticket}/photos"), &(agent.0.clone(), "forged".into()), b"x")).await;
+    let no_token = site
+        .send(upload(
+            &format!("{ticket}/photos"),
+            &(agent.0.clone(), "forged".into()),
+            b"x",
+        ))
+        .await;
     assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
 
     let mut png = Vec::new();
-    image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]))
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    let added = site.send(upload(&format!("{ticket}/photos"), &agent, &png)).await;
+    image::RgbImage::from_fn(640, 480, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    })
+    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+    .unwrap();
+    let added = site
+        .send(upload(&format!("{ticket}/photos"), &agent, &png))
+        .await;
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
     let page = body(site.get(&ticket, Some(&agent.0)).await).await;
-    let photo = page.split("src=\"/photos/").nth(1).and_then(|rest| rest.split('/').next()).expect("a thumbnail").to_owned();
+    let photo = page
+        .split("src=\"/photos/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("a thumbnail")
+        .to_owned();
     assert!(page.contains("上传照片"), "in the timeline");
-    let thumbnail = site.get(&format!("/photos/{photo}/thumbnail"), Some(&agent.0)).await;
+    let thumbnail = site
+        .get(&format!("/photos/{photo}/thumbnail"), Some(&agent.0))
+        .await;
     assert_eq!(thumbnail.status(), StatusCode::OK);
     assert_eq!(header(&thumbnail, CONTENT_TYPE), "image/jpeg");
     let full = site.get(&format!("/photos/{photo}"), Some(&agent.0)).await;
     assert_eq!(header(&full, CONTENT_TYPE), "image/png");
-    assert_eq!(site.get(&format!("/photos/{photo}"), None).await.status(), StatusCode::SEE_OTHER, "strangers sign in first");
+    assert_eq!(
+        site.get(&format!("/photos/{photo}"), None).await.status(),
+        StatusCode::SEE_OTHER,
+        "strangers sign in first"
+    );
 }
 
 #[tokio::test]
@@ -254,41 +539,120 @@ async fn a_supervisor_keeps_a_technicians_roster_and_the_team_page_follows() {
     let (cookie, token) = site.sign_in_as("super").await;
     let roster = format!("/admin/staff/{}/roster", tech.staff.id);
     let page = body(site.get(&roster, Some(&cookie)).await).await;
-    assert!(page.contains("尚未排班"), "without a roster, always on duty");
+    assert!(
+        page.contains("尚未排班"),
+        "without a roster, always on duty"
+    );
     let team = body(site.get("/team", Some(&cookie)).await).await;
     assert!(team.contains(&format!("href=\"{roster}\"")) && team.contains("在岗"));
 
-    let mut week: Vec<(String, String)> = (0..7).map(|i| (format!("weekly_hours.{i}"), "08:00-12:00, 13:00-17:00".to_owned())).collect();
+    let mut week: Vec<(String, String)> = (0..7)
+        .map(|i| {
+            (
+                format!("weekly_hours.{i}"),
+                "08:00-12:00, 13:00-17:00".to_owned(),
+            )
+        })
+        .collect();
     week[6].1 = "25:00-26:00".into();
-    let form = |week: &[(String, String)]| -> Vec<(String, String)> { [(csrf::FIELD.to_owned(), token.clone())].into_iter().chain(week.iter().cloned()).collect() };
+    let form = |week: &[(String, String)]| -> Vec<(String, String)> {
+        [(csrf::FIELD.to_owned(), token.clone())]
+            .into_iter()
+            .chain(week.iter().cloned())
+            .collect()
+    };
     let sent = form(&week);
-    let refused = site.post_form(&roster, Some(&cookie), &sent.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await;
+    let refused = site
+        .post_form(
+            &roster,
+            Some(&cookie),
+            &sent
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = body(refused).await;
-    assert!(page.contains("工作时间：格式不正确") && page.contains("id=\"e-week-6\""), "the day at fault is marked");
-    assert!(site.store.roster(&site.system().await, &tech.staff.id).await.unwrap().1.is_none(), "nothing kept");
+    assert!(
+        page.contains("工作时间：格式不正确") && page.contains("id=\"e-week-6\""),
+        "the day at fault is marked"
+    );
+    assert!(
+        site.store
+            .roster(&site.system().await, &tech.staff.id)
+            .await
+            .unwrap()
+            .1
+            .is_none(),
+        "nothing kept"
+    );
 
     week[6].1 = String::new();
     let sent = form(&week);
-    let saved = site.post_form(&roster, Some(&cookie), &sent.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await;
+    let saved = site
+        .post_form(
+            &roster,
+            Some(&cookie),
+            &sent
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
-    let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive().to_string();
-    let leave = [(csrf::FIELD, token.as_str()), ("date", &today), ("name", "年假"), ("is_workday", "false")];
-    let saved = site.post_form(&format!("{roster}/days"), Some(&cookie), &leave).await;
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+        .to_string();
+    let leave = [
+        (csrf::FIELD, token.as_str()),
+        ("date", &today),
+        ("name", "年假"),
+        ("is_workday", "false"),
+    ];
+    let saved = site
+        .post_form(&format!("{roster}/days"), Some(&cookie), &leave)
+        .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
-    let (_, kept) = site.store.roster(&site.system().await, &tech.staff.id).await.unwrap();
+    let (_, kept) = site
+        .store
+        .roster(&site.system().await, &tech.staff.id)
+        .await
+        .unwrap();
     let (weekly, days) = kept.expect("a roster");
     assert_eq!(weekly.0[0].len(), 2, "two spans on Monday");
     assert!(weekly.0[6].is_empty(), "Sunday off");
-    assert_eq!((days.len(), days[0].name.as_str(), days[0].is_workday), (1, "年假", false));
+    assert_eq!(
+        (days.len(), days[0].name.as_str(), days[0].is_workday),
+        (1, "年假", false)
+    );
     let team = body(site.get("/team", Some(&cookie)).await).await;
     assert!(team.contains("不在岗"), "on leave today: off duty");
 
-    let removed = site.post_form(&format!("{roster}/days/{today}/remove"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
+    let removed = site
+        .post_form(
+            &format!("{roster}/days/{today}/remove"),
+            Some(&cookie),
+            &[(csrf::FIELD, &token)],
+        )
+        .await;
     assert_eq!(removed.status(), StatusCode::SEE_OTHER);
-    assert!(site.store.roster(&site.system().await, &tech.staff.id).await.unwrap().1.unwrap().1.is_empty());
+    assert!(
+        site.store
+            .roster(&site.system().await, &tech.staff.id)
+            .await
+            .unwrap()
+            .1
+            .unwrap()
+            .1
+            .is_empty()
+    );
     let agent = site.sign_in_as("agent").await;
-    assert_eq!(site.get(&roster, Some(&agent.0)).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        site.get(&roster, Some(&agent.0)).await.status(),
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
@@ -297,47 +661,154 @@ async fn calendars_import_and_serve_projects_and_categories_go_out_of_use() {
     site.hire("admin", "管理员老周", Role::Admin).await;
     let admin = site.sign_in_as("admin").await;
     let system = site.system().await;
-    let made = site.post_form("/admin/calendars", Some(&admin.0), &[(csrf::FIELD, &admin.1), ("name", "商场客服")]).await;
+    let made = site
+        .post_form(
+            "/admin/calendars",
+            Some(&admin.0),
+            &[(csrf::FIELD, &admin.1), ("name", "商场客服")],
+        )
+        .await;
     assert_eq!(made.status(), StatusCode::SEE_OTHER);
     let calendar = header(&made, LOCATION);
     let id = calendar.trim_start_matches("/admin/calendars/").to_owned();
 
-    let bad = "date,is_workday,name,hours\n2027-02-10,false,春节,\n2027-13-01,false,不存在的日子,\n";
-    let refused = site.send(upload_as(&format!("{calendar}/import"), &admin, ("file", "holidays.csv"), bad.as_bytes())).await;
+    let bad =
+        "date,is_workday,name,hours\n2027-02-10,false,春节,\n2027-13-01,false,不存在的日子,\n";
+    let refused = site
+        .send(upload_as(
+            &format!("{calendar}/import"),
+            &admin,
+            ("file", "holidays.csv"),
+            bad.as_bytes(),
+        ))
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body(refused).await.contains("文件：格式不正确"));
-    assert!(site.store.exceptions(&system, &id).await.unwrap().is_empty(), "nothing of a bad file is kept");
+    assert!(
+        site.store
+            .exceptions(&system, &id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing of a bad file is kept"
+    );
 
-    let good = "date,is_workday,name,hours\n2027-02-10,false,春节,\n2027-02-14,true,春节调休上班,\n";
-    let imported = site.send(upload_as(&format!("{calendar}/import"), &admin, ("file", "holidays.csv"), good.as_bytes())).await;
+    let good =
+        "date,is_workday,name,hours\n2027-02-10,false,春节,\n2027-02-14,true,春节调休上班,\n";
+    let imported = site
+        .send(upload_as(
+            &format!("{calendar}/import"),
+            &admin,
+            ("file", "holidays.csv"),
+            good.as_bytes(),
+        ))
+        .await;
     assert_eq!(imported.status(), StatusCode::SEE_OTHER);
     let page = body(site.get(&calendar, Some(&admin.0)).await).await;
     assert!(page.contains("春节调休上班") && page.contains("2027-02-10"));
-    let exported = site.get(&format!("{calendar}/export?format=ics"), Some(&admin.0)).await;
+    let exported = site
+        .get(&format!("{calendar}/export?format=ics"), Some(&admin.0))
+        .await;
     assert!(header(&exported, CONTENT_TYPE).starts_with("text/calendar"));
     assert!(body(exported).await.contains("春节调休上班"));
 
-    let off = site.post_form("/admin/categories", Some(&admin.0), &[(csrf::FIELD, &admin.1), ("code", "repair.water"), ("label_zh", "给排水"), ("label_en", "Plumbing")]).await;
+    let off = site
+        .post_form(
+            "/admin/categories",
+            Some(&admin.0),
+            &[
+                (csrf::FIELD, &admin.1),
+                ("code", "repair.water"),
+                ("label_zh", "给排水"),
+                ("label_en", "Plumbing"),
+            ],
+        )
+        .await;
     assert_eq!(off.status(), StatusCode::SEE_OTHER);
-    let water = site.store.categories(&system.company_id).await.unwrap().into_iter().find(|c| c.code == "repair.water").unwrap();
+    let water = site
+        .store
+        .categories(&system.company_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code == "repair.water")
+        .unwrap();
     assert!(!water.active, "an unticked box takes it out of use");
-    let refused = site.post_form("/admin/categories", Some(&admin.0), &[(csrf::FIELD, &admin.1), ("code", "plumbing"), ("label_zh", "水"), ("label_en", "Water")]).await;
+    let refused = site
+        .post_form(
+            "/admin/categories",
+            Some(&admin.0),
+            &[
+                (csrf::FIELD, &admin.1),
+                ("code", "plumbing"),
+                ("label_zh", "水"),
+                ("label_en", "Water"),
+            ],
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body(refused).await.contains("编码：格式不正确"));
-    assert!(site.store.categories(&system.company_id).await.unwrap().iter().all(|c| c.code != "plumbing"));
+    assert!(
+        site.store
+            .categories(&system.company_id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.code != "plumbing")
+    );
 
     let project = site.project_id().await;
-    let chosen = site.post_form(&format!("/admin/projects/{project}/calendar"), Some(&admin.0), &[(csrf::FIELD, &admin.1), ("calendar_id", &id)]).await;
+    let chosen = site
+        .post_form(
+            &format!("/admin/projects/{project}/calendar"),
+            Some(&admin.0),
+            &[(csrf::FIELD, &admin.1), ("calendar_id", &id)],
+        )
+        .await;
     assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
-    assert_eq!(site.store.project(&system, &project).await.unwrap().calendar_id.as_deref(), Some(id.as_str()));
-    let page = body(site.get(&format!("/admin/projects/{project}"), Some(&admin.0)).await).await;
-    assert!(page.contains(&format!("<option value=\"{id}\" selected>商场客服</option>")));
-    let unknown = site.post_form(&format!("/admin/projects/{project}/calendar"), Some(&admin.0), &[(csrf::FIELD, &admin.1), ("calendar_id", "nope")]).await;
+    assert_eq!(
+        site.store
+            .project(&system, &project)
+            .await
+            .unwrap()
+            .calendar_id
+            .as_deref(),
+        Some(id.as_str())
+    );
+    let page = body(
+        site.get(&format!("/admin/projects/{project}"), Some(&admin.0))
+            .await,
+    )
+    .await;
+    assert!(page.contains(&format!(
+        "<option value=\"{id}\" selected>商场客服</option>"
+    )));
+    let unknown = site
+        .post_form(
+            &format!("/admin/projects/{project}/calendar"),
+            Some(&admin.0),
+            &[(csrf::FIELD, &admin.1), ("calendar_id", "nope")],
+        )
+        .await;
     assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body(unknown).await.contains("工作日历：不存在或无权使用"));
-    let back = site.post_form(&format!("/admin/projects/{project}/calendar"), Some(&admin.0), &[(csrf::FIELD, &admin.1), ("calendar_id", "")]).await;
+    let back = site
+        .post_form(
+            &format!("/admin/projects/{project}/calendar"),
+            Some(&admin.0),
+            &[(csrf::FIELD, &admin.1), ("calendar_id", "")],
+        )
+        .await;
     assert_eq!(back.status(), StatusCode::SEE_OTHER);
-    assert_eq!(site.store.project(&system, &project).await.unwrap().calendar_id, None, "the company's default again");
+    assert_eq!(
+        site.store
+            .project(&system, &project)
+            .await
+            .unwrap()
+            .calendar_id,
+        None,
+        "the company's default again"
+    );
 }
 
 #[tokio::test]
@@ -347,77 +818,242 @@ async fn an_admin_tries_a_vocabulary_before_saving_it() {
     let admin = site.sign_in_as("admin").await;
     let system = site.system().await;
     let page = body(site.get("/admin/vocabulary", Some(&admin.0)).await).await;
-    assert!(page.contains("版本 0") && page.contains("repair.elevator"), "the built-in vocabulary, as JSON");
+    assert!(
+        page.contains("版本 0") && page.contains("repair.elevator"),
+        "the built-in vocabulary, as JSON"
+    );
 
     let mut vocabulary = guanjia_intake::Vocabulary::default();
-    let lifts = vocabulary.categories.iter_mut().find(|c| c.code == "repair.elevator").expect("lifts");
-    lifts.keywords.push(guanjia_intake::KeywordGroup { weight: 5.0, problem: Some("lift".into()), words: vec!["升降机".into()] });
+    let lifts = vocabulary
+        .categories
+        .iter_mut()
+        .find(|c| c.code == "repair.elevator")
+        .expect("lifts");
+    lifts.keywords.push(guanjia_intake::KeywordGroup {
+        weight: 5.0,
+        problem: Some("lift".into()),
+        words: vec!["升降机".into()],
+    });
     let edited = serde_json::to_string_pretty(&vocabulary).unwrap();
-    let tried = [(csrf::FIELD, admin.1.as_str()), ("vocabulary", &edited), ("text", "3栋的升降机不动了"), ("channel", "wechat"), ("intent", "try")];
-    let response = site.post_form("/admin/vocabulary", Some(&admin.0), &tried).await;
+    let tried = [
+        (csrf::FIELD, admin.1.as_str()),
+        ("vocabulary", &edited),
+        ("text", "3栋的升降机不动了"),
+        ("channel", "wechat"),
+        ("intent", "try"),
+    ];
+    let response = site
+        .post_form("/admin/vocabulary", Some(&admin.0), &tried)
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let page = body(response).await;
-    assert!(page.contains("有变化") && page.contains("<td>repair.elevator</td>") && page.contains("升降机"), "the edited reading beside the current one");
-    assert_eq!(site.store.vocabulary(&system).await.unwrap().version, 0, "trying saves nothing");
+    assert!(
+        page.contains("有变化")
+            && page.contains("<td>repair.elevator</td>")
+            && page.contains("升降机"),
+        "the edited reading beside the current one"
+    );
+    assert_eq!(
+        site.store.vocabulary(&system).await.unwrap().version,
+        0,
+        "trying saves nothing"
+    );
 
-    let broken = [(csrf::FIELD, admin.1.as_str()), ("vocabulary", "{\"synonyms\": ["), ("text", ""), ("intent", "save")];
-    let refused = site.post_form("/admin/vocabulary", Some(&admin.0), &broken).await;
+    let broken = [
+        (csrf::FIELD, admin.1.as_str()),
+        ("vocabulary", "{\"synonyms\": ["),
+        ("text", ""),
+        ("intent", "save"),
+    ];
+    let refused = site
+        .post_form("/admin/vocabulary", Some(&admin.0), &broken)
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body(refused).await.contains("原因："), "why it was refused");
-    assert_eq!(site.store.vocabulary(&system).await.unwrap().version, 0, "a refused vocabulary changes nothing");
+    assert_eq!(
+        site.store.vocabulary(&system).await.unwrap().version,
+        0,
+        "a refused vocabulary changes nothing"
+    );
 
-    let saved = site.post_form("/admin/vocabulary", Some(&admin.0), &[(csrf::FIELD, admin.1.as_str()), ("vocabulary", &edited), ("intent", "save")]).await;
+    let saved = site
+        .post_form(
+            "/admin/vocabulary",
+            Some(&admin.0),
+            &[
+                (csrf::FIELD, admin.1.as_str()),
+                ("vocabulary", &edited),
+                ("intent", "save"),
+            ],
+        )
+        .await;
     assert_eq!(header(&saved, LOCATION), "/admin/vocabulary?saved=1");
     let stored = site.store.vocabulary(&system).await.unwrap();
     assert_eq!((stored.version, stored.built_in), (1, false));
-    assert!(body(site.get("/admin/vocabulary?saved=1", Some(&admin.0)).await).await.contains("词库已保存"));
+    assert!(
+        body(site.get("/admin/vocabulary?saved=1", Some(&admin.0)).await)
+            .await
+            .contains("词库已保存")
+    );
 }
 
 #[tokio::test]
-async fn an_admin_edits_a_project_and_a_staff_members_role_and_a_refused_edit_keeps_what_was_typed() {
+async fn an_admin_edits_a_project_and_a_staff_members_role_and_a_refused_edit_keeps_what_was_typed()
+{
     let site = Site::new().await;
     site.hire("admin", "管理员老周", Role::Admin).await;
     let tech = site.hire("tech", "张师傅", Role::Technician).await;
     let (cookie, token) = site.sign_in_as("admin").await;
     let system = site.system().await;
     let project_id = site.project_id().await;
-    let page = body(site.get(&format!("/admin/projects/{project_id}"), Some(&cookie)).await).await;
-    assert!(page.contains("修改项目信息") && page.contains("value=\"翠湖花园\"") && page.contains("value=\"p1\""), "the edit form holds the project as it is");
+    let page = body(
+        site.get(&format!("/admin/projects/{project_id}"), Some(&cookie))
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains("修改项目信息")
+            && page.contains("value=\"翠湖花园\"")
+            && page.contains("value=\"p1\""),
+        "the edit form holds the project as it is"
+    );
 
     let edit = format!("/admin/projects/{project_id}/edit");
-    let refused = site.post_form(&edit, Some(&cookie), &[(csrf::FIELD, &token), ("code", "翠 湖"), ("name", "翠湖花园二期")]).await;
+    let refused = site
+        .post_form(
+            &edit,
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &token),
+                ("code", "翠 湖"),
+                ("name", "翠湖花园二期"),
+            ],
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = body(refused).await;
-    assert!(page.contains("id=\"e-edit-code\" class=\"field-error\">格式不正确，只能用字母、数字、- 和 _，1–64 位"), "beside the field, saying what is allowed");
-    assert!(page.contains("value=\"翠 湖\"") && page.contains("value=\"翠湖花园二期\""), "what was typed stays");
-    assert_eq!(site.store.project(&system, &project_id).await.unwrap().name, "翠湖花园", "a refusal changes nothing");
+    assert!(
+        page.contains(
+            "id=\"e-edit-code\" class=\"field-error\">格式不正确，只能用字母、数字、- 和 _，1–64 位"
+        ),
+        "beside the field, saying what is allowed"
+    );
+    assert!(
+        page.contains("value=\"翠 湖\"") && page.contains("value=\"翠湖花园二期\""),
+        "what was typed stays"
+    );
+    assert_eq!(
+        site.store.project(&system, &project_id).await.unwrap().name,
+        "翠湖花园",
+        "a refusal changes nothing"
+    );
 
-    let saved = site.post_form(&edit, Some(&cookie), &[(csrf::FIELD, &token), ("code", "p1"), ("name", "翠湖花园二期"), ("kind", "mixed"), ("time_zone", "Asia/Shanghai")]).await;
+    let saved = site
+        .post_form(
+            &edit,
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &token),
+                ("code", "p1"),
+                ("name", "翠湖花园二期"),
+                ("kind", "mixed"),
+                ("time_zone", "Asia/Shanghai"),
+            ],
+        )
+        .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let back = header(&saved, LOCATION);
     assert_eq!(back, format!("/admin/projects/{project_id}?done=saved"));
-    assert!(body(site.get(&back, Some(&cookie)).await).await.contains("已保存"), "the page says it worked");
-    assert_eq!(site.store.project(&system, &project_id).await.unwrap().name, "翠湖花园二期");
+    assert!(
+        body(site.get(&back, Some(&cookie)).await)
+            .await
+            .contains("已保存"),
+        "the page says it worked"
+    );
+    assert_eq!(
+        site.store.project(&system, &project_id).await.unwrap().name,
+        "翠湖花园二期"
+    );
 
     let staff_page = format!("/admin/staff/{}", tech.staff.id);
     let page = body(site.get(&staff_page, Some(&cookie)).await).await;
-    assert!(page.contains("value=\"张师傅\"") && page.contains(">姓名<"), "a person's name is labelled 姓名");
-    let refused = site.post_form(&staff_page, Some(&cookie), &[(csrf::FIELD, &token), ("name", " "), ("role", "supervisor"), ("project_ids", &project_id)]).await;
+    assert!(
+        page.contains("value=\"张师傅\"") && page.contains(">姓名<"),
+        "a person's name is labelled 姓名"
+    );
+    let refused = site
+        .post_form(
+            &staff_page,
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &token),
+                ("name", " "),
+                ("role", "supervisor"),
+                ("project_ids", &project_id),
+            ],
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = body(refused).await;
-    assert!(page.contains("<li>姓名：必填，最多 100 个字</li>") && !page.contains("名称：必填"), "the notice names the field as its label does");
-    let saved = site.post_form(&staff_page, Some(&cookie), &[(csrf::FIELD, &token), ("name", "张师傅"), ("role", "supervisor"), ("project_ids", &project_id)]).await;
+    assert!(
+        page.contains("<li>姓名：必填，最多 100 个字</li>") && !page.contains("名称：必填"),
+        "the notice names the field as its label does"
+    );
+    let saved = site
+        .post_form(
+            &staff_page,
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &token),
+                ("name", "张师傅"),
+                ("role", "supervisor"),
+                ("project_ids", &project_id),
+            ],
+        )
+        .await;
     assert_eq!(header(&saved, LOCATION), format!("{staff_page}?done=saved"));
-    assert_eq!(site.store.staff_member(&system.company_id, &tech.staff.id).await.unwrap().role(), Role::Supervisor);
+    assert_eq!(
+        site.store
+            .staff_member(&system.company_id, &tech.staff.id)
+            .await
+            .unwrap()
+            .role(),
+        Role::Supervisor
+    );
 
     let password = format!("{staff_page}/password");
-    let refused = site.post_form(&password, Some(&cookie), &[(csrf::FIELD, &token), ("password", "short")]).await;
+    let refused = site
+        .post_form(
+            &password,
+            Some(&cookie),
+            &[(csrf::FIELD, &token), ("password", "short")],
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body(refused).await.contains("密码：太短，8–200 个字符"));
-    let reset = site.post_form(&password, Some(&cookie), &[(csrf::FIELD, &token), ("password", "brand-new-pass")]).await;
-    assert_eq!(header(&reset, LOCATION), format!("{staff_page}?done=password"));
-    let login = site.post_form("/login", None, &[("username", "tech"), ("password", "brand-new-pass")]).await;
-    assert_eq!(login.status(), StatusCode::SEE_OTHER, "signs in with the new password");
+    let reset = site
+        .post_form(
+            &password,
+            Some(&cookie),
+            &[(csrf::FIELD, &token), ("password", "brand-new-pass")],
+        )
+        .await;
+    assert_eq!(
+        header(&reset, LOCATION),
+        format!("{staff_page}?done=password")
+    );
+    let login = site
+        .post_form(
+            "/login",
+            None,
+            &[("username", "tech"), ("password", "brand-new-pass")],
+        )
+        .await;
+    assert_eq!(
+        login.status(),
+        StatusCode::SEE_OTHER,
+        "signs in with the new password"
+    );
 }
 
 #[tokio::test]
@@ -427,37 +1063,124 @@ async fn deletes_are_refused_while_in_use_and_a_new_admin_is_told_what_to_set_up
     let (cookie, token) = site.sign_in_as("admin").await;
     let system = site.system().await;
     let project_id = site.project_id().await;
-    let made = site.post_form(&format!("/admin/projects/{project_id}"), Some(&cookie), &[(csrf::FIELD, &token), ("name", "9栋")]).await;
+    let made = site
+        .post_form(
+            &format!("/admin/projects/{project_id}"),
+            Some(&cookie),
+            &[(csrf::FIELD, &token), ("name", "9栋")],
+        )
+        .await;
     let building = header(&made, LOCATION);
-    let room = site.post_form(&building, Some(&cookie), &[(csrf::FIELD, &token), ("number", "0101")]).await;
+    let room = site
+        .post_form(
+            &building,
+            Some(&cookie),
+            &[(csrf::FIELD, &token), ("number", "0101")],
+        )
+        .await;
     assert_eq!(room.status(), StatusCode::SEE_OTHER);
 
-    let refused = site.post_form(&format!("{building}/delete"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
+    let refused = site
+        .post_form(
+            &format!("{building}/delete"),
+            Some(&cookie),
+            &[(csrf::FIELD, &token)],
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
-    assert!(body(refused).await.contains("仍有数据依赖它，不能删除：1 间房屋"), "says what depends on it");
+    assert!(
+        body(refused)
+            .await
+            .contains("仍有数据依赖它，不能删除：1 间房屋"),
+        "says what depends on it"
+    );
     let building_id = building.rsplit('/').next().unwrap();
     let rooms = site.store.rooms(&system, building_id, ALL).await.unwrap();
     let room_page = format!("/admin/rooms/{}", rooms.items[0].id);
-    let page = body(site.get(&format!("/admin/residents?room_id={}", rooms.items[0].id), Some(&cookie)).await).await;
-    assert!(page.contains("9栋0101 还没有登记住户。"), "an empty room's page names the room");
-    let deleted = site.post_form(&format!("{room_page}/delete"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
-    assert_eq!(header(&deleted, LOCATION), format!("{building}?done=deleted"));
-    let deleted = site.post_form(&format!("{building}/delete"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
+    let page = body(
+        site.get(
+            &format!("/admin/residents?room_id={}", rooms.items[0].id),
+            Some(&cookie),
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        page.contains("9栋0101 还没有登记住户。"),
+        "an empty room's page names the room"
+    );
+    let deleted = site
+        .post_form(
+            &format!("{room_page}/delete"),
+            Some(&cookie),
+            &[(csrf::FIELD, &token)],
+        )
+        .await;
+    assert_eq!(
+        header(&deleted, LOCATION),
+        format!("{building}?done=deleted")
+    );
+    let deleted = site
+        .post_form(
+            &format!("{building}/delete"),
+            Some(&cookie),
+            &[(csrf::FIELD, &token)],
+        )
+        .await;
     let back = header(&deleted, LOCATION);
     assert_eq!(back, format!("/admin/projects/{project_id}?done=deleted"));
-    assert!(body(site.get(&back, Some(&cookie)).await).await.contains("已删除"));
+    assert!(
+        body(site.get(&back, Some(&cookie)).await)
+            .await
+            .contains("已删除")
+    );
 
-    let refused = site.post_form(&format!("/admin/projects/{project_id}/delete"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
+    let refused = site
+        .post_form(
+            &format!("/admin/projects/{project_id}/delete"),
+            Some(&cookie),
+            &[(csrf::FIELD, &token)],
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
-    assert!(body(refused).await.contains("1 名员工"), "the agent still belongs to it");
-    let agent = site.store.staff_list(&system, ALL).await.unwrap().items.into_iter().find(|m| m.staff.username == "agent").unwrap();
-    let gone = site.post_form(&format!("/admin/staff/{}/delete", agent.staff.id), Some(&cookie), &[(csrf::FIELD, &token)]).await;
+    assert!(
+        body(refused).await.contains("1 名员工"),
+        "the agent still belongs to it"
+    );
+    let agent = site
+        .store
+        .staff_list(&system, ALL)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|m| m.staff.username == "agent")
+        .unwrap();
+    let gone = site
+        .post_form(
+            &format!("/admin/staff/{}/delete", agent.staff.id),
+            Some(&cookie),
+            &[(csrf::FIELD, &token)],
+        )
+        .await;
     assert_eq!(header(&gone, LOCATION), "/admin/staff?done=deleted");
-    let gone = site.post_form(&format!("/admin/projects/{project_id}/delete"), Some(&cookie), &[(csrf::FIELD, &token)]).await;
+    let gone = site
+        .post_form(
+            &format!("/admin/projects/{project_id}/delete"),
+            Some(&cookie),
+            &[(csrf::FIELD, &token)],
+        )
+        .await;
     assert_eq!(header(&gone, LOCATION), "/admin/projects?done=deleted");
 
     let home = body(site.get("/", Some(&cookie)).await).await;
-    assert!(home.contains("先完成基础设置") && home.contains("href=\"/admin/projects\"") && home.contains("href=\"/admin/import\"") && home.contains("href=\"/admin/staff\""), "what to set up first, with links");
+    assert!(
+        home.contains("先完成基础设置")
+            && home.contains("href=\"/admin/projects\"")
+            && home.contains("href=\"/admin/import\"")
+            && home.contains("href=\"/admin/staff\""),
+        "what to set up first, with links"
+    );
 }
 
 #[tokio::test]
@@ -465,15 +1188,26 @@ async fn a_wrong_admin_address_answers_the_error_page_in_the_readers_language() 
     let site = Site::new().await;
     site.hire("admin", "管理员老周", Role::Admin).await;
     let (cookie, _) = site.sign_in_as("admin").await;
-    for path in ["/admin/nonsense", "/admin/projects/nonexistent", "/admin/staff/nonexistent", "/admin/rooms/nonexistent"] {
+    for path in [
+        "/admin/nonsense",
+        "/admin/projects/nonexistent",
+        "/admin/staff/nonexistent",
+        "/admin/rooms/nonexistent",
+    ] {
         let response = site.get(path, Some(&cookie)).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
-        assert!(header(&response, CONTENT_TYPE).starts_with("text/html"), "{path} is a page, not JSON");
+        assert!(
+            header(&response, CONTENT_TYPE).starts_with("text/html"),
+            "{path} is a page, not JSON"
+        );
         assert!(body(response).await.contains("对象不存在"), "{path}");
     }
     let english = format!("{cookie}; lang=en");
     let page = body(site.get("/admin/nonsense", Some(&english)).await).await;
-    assert!(page.contains("Not found") && !page.contains("\"error\""), "in English for an English reader");
+    assert!(
+        page.contains("Not found") && !page.contains("\"error\""),
+        "in English for an English reader"
+    );
 }
 
 #[tokio::test]
@@ -483,22 +1217,83 @@ async fn a_team_is_renamed_and_deleted_on_the_teams_page() {
     let (cookie, token) = site.sign_in_as("admin").await;
     let system = site.system().await;
     let project_id = site.project_id().await;
-    let made = site.post_form("/admin/teams", Some(&cookie), &[(csrf::FIELD, &token), ("project_id", &project_id), ("name", "维修班"), ("kind", "engineering")]).await;
+    let made = site
+        .post_form(
+            "/admin/teams",
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &token),
+                ("project_id", &project_id),
+                ("name", "维修班"),
+                ("kind", "engineering"),
+            ],
+        )
+        .await;
     assert_eq!(made.status(), StatusCode::SEE_OTHER);
-    let team = site.store.teams(&system, Some(&project_id), ALL).await.unwrap().items.remove(0);
+    let team = site
+        .store
+        .teams(&system, Some(&project_id), ALL)
+        .await
+        .unwrap()
+        .items
+        .remove(0);
     let edit = format!("/admin/teams/{}/edit", team.team.id);
 
-    let refused = site.post_form(&edit, Some(&cookie), &[(csrf::FIELD, &token), ("project_id", &project_id), ("name", "工程部"), ("kind", "plumbing")]).await;
+    let refused = site
+        .post_form(
+            &edit,
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &token),
+                ("project_id", &project_id),
+                ("name", "工程部"),
+                ("kind", "plumbing"),
+            ],
+        )
+        .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = body(refused).await;
-    assert!(page.contains("类型：格式不正确") && page.contains("value=\"工程部\""), "the refusal, with what was typed");
-    let saved = site.post_form(&edit, Some(&cookie), &[(csrf::FIELD, &token), ("project_id", &project_id), ("name", "工程部"), ("kind", "engineering")]).await;
+    assert!(
+        page.contains("类型：格式不正确") && page.contains("value=\"工程部\""),
+        "the refusal, with what was typed"
+    );
+    let saved = site
+        .post_form(
+            &edit,
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &token),
+                ("project_id", &project_id),
+                ("name", "工程部"),
+                ("kind", "engineering"),
+            ],
+        )
+        .await;
     let back = header(&saved, LOCATION);
-    assert_eq!(back, format!("/admin/teams?project_id={project_id}&done=saved"));
+    assert_eq!(
+        back,
+        format!("/admin/teams?project_id={project_id}&done=saved")
+    );
     let page = body(site.get(&back, Some(&cookie)).await).await;
     assert!(page.contains("已保存") && page.contains("<strong>工程部</strong>"));
 
-    let gone = site.post_form(&format!("/admin/teams/{}/delete", team.team.id), Some(&cookie), &[(csrf::FIELD, &token), ("project_id", &project_id)]).await;
-    assert_eq!(header(&gone, LOCATION), format!("/admin/teams?project_id={project_id}&done=deleted"));
-    assert_eq!(site.store.teams(&system, Some(&project_id), ALL).await.unwrap().total, 0);
+    let gone = site
+        .post_form(
+            &format!("/admin/teams/{}/delete", team.team.id),
+            Some(&cookie),
+            &[(csrf::FIELD, &token), ("project_id", &project_id)],
+        )
+        .await;
+    assert_eq!(
+        header(&gone, LOCATION),
+        format!("/admin/teams?project_id={project_id}&done=deleted")
+    );
+    assert_eq!(
+        site.store
+            .teams(&system, Some(&project_id), ALL)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
 }

@@ -54,23 +54,41 @@ struct VocabularyPage {
 }
 
 impl VocabularyPage {
-    async fn load(state: &AppState, session: &Session, typed: Option<&Posted>) -> Result<Self, UiError> {
+    async fn load(
+        state: &AppState,
+        session: &Session,
+        typed: Option<&Posted>,
+    ) -> Result<Self, UiError> {
         let lang = session.lang;
-        let stored = state.store.vocabulary(&session.who).await.map_err(|e| UiError::api(e, lang))?;
+        let stored = state
+            .store
+            .vocabulary(&session.who)
+            .await
+            .map_err(|e| UiError::api(e, lang))?;
         let vocabulary = match typed {
             Some(posted) => posted.vocabulary.clone(),
             None => serde_json::to_string_pretty(&stored.vocabulary).unwrap_or_default(),
         };
         let channel = typed.and_then(|p| p.channel.as_deref());
         Ok(VocabularyPage {
-            chrome: Chrome::signed_in(session, text::labels(lang).admin_vocabulary, Nav::Admin, "/admin/vocabulary"),
+            chrome: Chrome::signed_in(
+                session,
+                text::labels(lang).admin_vocabulary,
+                Nav::Admin,
+                "/admin/vocabulary",
+            ),
             t: text::labels(lang),
             version: stored.version,
             built_in: stored.built_in,
             saved: false,
             vocabulary,
             text: typed.map(|p| p.text.clone()).unwrap_or_default(),
-            channels: choices(channel, Channel::ALL.iter().map(|c| (c.as_str(), text::channel(lang, *c)))),
+            channels: choices(
+                channel,
+                Channel::ALL
+                    .iter()
+                    .map(|c| (c.as_str(), text::channel(lang, *c))),
+            ),
             readings: Vec::new(),
             evidence: Vec::new(),
             faults: Faults::default(),
@@ -80,7 +98,11 @@ impl VocabularyPage {
 
     fn refused(mut self, error: &ApiError, lang: crate::i18n::Lang) -> Self {
         self.faults = Faults::of(error, lang);
-        self.reason = error.details.get("reason").and_then(Value::as_str).map(str::to_owned);
+        self.reason = error
+            .details
+            .get("reason")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         self
     }
 }
@@ -91,7 +113,11 @@ pub struct Saved {
 }
 
 /// `GET /admin/vocabulary`.
-pub async fn page(State(state): State<AppState>, session: Session, Query(saved): Query<Saved>) -> Result<Response, UiError> {
+pub async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(saved): Query<Saved>,
+) -> Result<Response, UiError> {
     admin_only(&session)?;
     let mut page = VocabularyPage::load(&state, &session, None).await?;
     page.saved = saved.saved.is_some();
@@ -112,17 +138,27 @@ pub struct Posted {
 }
 
 /// `POST /admin/vocabulary`: tries a message with the edited vocabulary, or saves it.
-pub async fn post(State(state): State<AppState>, session: Session, Form(posted): Form<Posted>) -> Result<Response, UiError> {
+pub async fn post(
+    State(state): State<AppState>,
+    session: Session,
+    Form(posted): Form<Posted>,
+) -> Result<Response, UiError> {
     admin_only(&session)?;
     let lang = session.lang;
     let page = VocabularyPage::load(&state, &session, Some(&posted)).await?;
-    let parsed = serde_json::from_str::<Value>(&posted.vocabulary).map_err(|e| unusable_vocabulary(&e)).and_then(vocabulary_of);
+    let parsed = serde_json::from_str::<Value>(&posted.vocabulary)
+        .map_err(|e| unusable_vocabulary(&e))
+        .and_then(vocabulary_of);
     let vocabulary = match parsed {
         Ok(vocabulary) => vocabulary,
         Err(error) => return render(page.refused(&error, lang), Some(&error)),
     };
     if posted.intent == "save" {
-        return match state.store.set_vocabulary(&session.who, vocabulary, Utc::now()).await {
+        return match state
+            .store
+            .set_vocabulary(&session.who, vocabulary, Utc::now())
+            .await
+        {
             Ok(_) => done("/admin/vocabulary?saved=1"),
             Err(error) => {
                 let error = ApiError::from(error);
@@ -134,7 +170,15 @@ pub async fn post(State(state): State<AppState>, session: Session, Form(posted):
     if message.is_empty() {
         return render(page, None);
     }
-    match compare(&state, &session.who, message, posted.channel.as_deref().filter(|c| !c.is_empty()), Some(vocabulary)).await {
+    match compare(
+        &state,
+        &session.who,
+        message,
+        posted.channel.as_deref().filter(|c| !c.is_empty()),
+        Some(vocabulary),
+    )
+    .await
+    {
         Ok(preview) => render(page.with(&preview, lang), None),
         Err(error) => render(page.refused(&error, lang), Some(&error)),
     }
@@ -144,11 +188,35 @@ impl VocabularyPage {
     fn with(mut self, preview: &PreviewView, lang: crate::i18n::Lang) -> Self {
         let t = self.t;
         let fields: [(&str, &'static str, ReadField); 5] = [
-            ("kind", t.kind, |a, lang| a.kind.as_deref().and_then(|k| k.parse::<Kind>().ok()).map_or_else(String::new, |k| text::kind(lang, k).to_owned())),
-            ("category", t.category, |a, _| a.category.clone().unwrap_or_default()),
-            ("urgency", t.urgency, |a, lang| a.urgency.parse::<Urgency>().map_or_else(|_| a.urgency.clone(), |u| text::urgency(lang, u).to_owned())),
-            ("escalation_risk", t.risk, |a, lang| if a.escalation_risk { text::labels(lang).risk.to_owned() } else { "—".to_owned() }),
-            ("location", t.location, |a, _| [&a.location.building, &a.location.unit, &a.location.room].into_iter().flatten().cloned().collect::<Vec<_>>().join(" ")),
+            ("kind", t.kind, |a, lang| {
+                a.kind
+                    .as_deref()
+                    .and_then(|k| k.parse::<Kind>().ok())
+                    .map_or_else(String::new, |k| text::kind(lang, k).to_owned())
+            }),
+            ("category", t.category, |a, _| {
+                a.category.clone().unwrap_or_default()
+            }),
+            ("urgency", t.urgency, |a, lang| {
+                a.urgency
+                    .parse::<Urgency>()
+                    .map_or_else(|_| a.urgency.clone(), |u| text::urgency(lang, u).to_owned())
+            }),
+            ("escalation_risk", t.risk, |a, lang| {
+                if a.escalation_risk {
+                    text::labels(lang).risk.to_owned()
+                } else {
+                    "—".to_owned()
+                }
+            }),
+            ("location", t.location, |a, _| {
+                [&a.location.building, &a.location.unit, &a.location.room]
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }),
         ];
         self.readings = fields
             .iter()
@@ -159,7 +227,13 @@ impl VocabularyPage {
                 changed: preview.changed.iter().any(|c| c == field),
             })
             .collect();
-        self.evidence = preview.proposed.evidence.iter().filter(|e| !e.words.is_empty()).map(|e| format!("{}: {}", e.field, e.words.join("、"))).collect();
+        self.evidence = preview
+            .proposed
+            .evidence
+            .iter()
+            .filter(|e| !e.words.is_empty())
+            .map(|e| format!("{}: {}", e.field, e.words.join("、")))
+            .collect();
         self
     }
 }

@@ -11,9 +11,9 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::error::ErrorCode;
+use crate::extract::ClientAddr;
 use crate::i18n::Lang;
 use crate::routes::auth::{resident_session, send_sign_in_code};
-use crate::extract::ClientAddr;
 use crate::state::AppState;
 use crate::ui::chrome::Chrome;
 use crate::ui::csrf::same_origin;
@@ -38,7 +38,14 @@ struct LoginPage {
 impl LoginPage {
     fn new(lang: Lang, phone: String, next: String) -> Self {
         let t = text::labels(lang);
-        LoginPage { chrome: Chrome::anonymous(lang, t.h5_sign_in_title, RESIDENT_SIGN_IN), t, phone, next, code_step: false, notice: None }
+        LoginPage {
+            chrome: Chrome::anonymous(lang, t.h5_sign_in_title, RESIDENT_SIGN_IN),
+            t,
+            phone,
+            next,
+            code_step: false,
+            notice: None,
+        }
     }
 
     fn answer(self, status: StatusCode) -> Result<Response, UiError> {
@@ -55,7 +62,10 @@ fn after_sign_in(next: Option<&str>) -> String {
 }
 
 fn notice(message: &str) -> Notice {
-    Notice { message: message.to_owned(), fields: vec![] }
+    Notice {
+        message: message.to_owned(),
+        fields: vec![],
+    }
 }
 
 #[derive(Deserialize)]
@@ -87,7 +97,11 @@ pub async fn send_code(
     if !same_origin(&headers) {
         return Err(UiError::Csrf(lang));
     }
-    let mut page = LoginPage::new(lang, input.phone.trim().to_owned(), after_sign_in(input.next.as_deref()));
+    let mut page = LoginPage::new(
+        lang,
+        input.phone.trim().to_owned(),
+        after_sign_in(input.next.as_deref()),
+    );
     match send_sign_in_code(&state, &page.phone, &client).await {
         Ok(()) => {
             page.code_step = true;
@@ -131,10 +145,19 @@ pub async fn submit(
     match resident_session(&state, &input.phone, &input.code, &client).await {
         Ok((token, expires_at)) => {
             let mut response = see_other(false, &next);
-            response.headers_mut().insert(SET_COOKIE, session::open(&headers, &token, expires_at));
+            response
+                .headers_mut()
+                .insert(SET_COOKIE, session::open(&headers, &token, expires_at));
             Ok(response)
         }
-        Err(error) if matches!(error.code, ErrorCode::InvalidCredentials | ErrorCode::ValidationFailed | ErrorCode::TooManyAttempts) => {
+        Err(error)
+            if matches!(
+                error.code,
+                ErrorCode::InvalidCredentials
+                    | ErrorCode::ValidationFailed
+                    | ErrorCode::TooManyAttempts
+            ) =>
+        {
             let mut page = LoginPage::new(lang, input.phone.trim().to_owned(), next);
             page.code_step = error.code != ErrorCode::ValidationFailed;
             page.notice = Some(match error.code {

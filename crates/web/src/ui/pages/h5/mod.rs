@@ -31,15 +31,26 @@ use crate::ui::session::{Session, SignedIn};
 pub fn router() -> Router<AppState> {
     let signed_in = Router::new()
         .route("/h5", get(requests::list))
-        .route("/h5/report", get(report::form).post(report::submit).layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)))
+        .route(
+            "/h5/report",
+            get(report::form)
+                .post(report::submit)
+                .layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)),
+        )
         .route("/h5/requests/{id}", get(requests::page))
         .route("/h5/requests/{id}/rate", post(requests::rate))
         .route("/h5/requests/{id}/charges", post(requests::charges))
         .route("/h5/requests/{id}/cancel", post(requests::cancel))
-        .route("/h5/requests/{id}/comments", post(requests::add_information))
+        .route(
+            "/h5/requests/{id}/comments",
+            post(requests::add_information),
+        )
         .route("/h5/requests/{id}/chase", post(requests::chase))
         .route("/h5/logo", get(photos::logo))
-        .route("/h5/requests/{id}/photos", post(requests::add_photos).layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)))
+        .route(
+            "/h5/requests/{id}/photos",
+            post(requests::add_photos).layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)),
+        )
         .route("/h5/photos/{id}", get(photos::full))
         .route("/h5/photos/{id}/thumbnail", get(photos::thumbnail))
         .route_layer(middleware::from_fn(csrf::require));
@@ -91,14 +102,24 @@ pub struct Mine {
 }
 
 impl Mine {
-    pub async fn load(state: &AppState, rooms: &RoomBook, session: &ResidentSession) -> Result<Self, UiError> {
+    pub async fn load(
+        state: &AppState,
+        rooms: &RoomBook,
+        session: &ResidentSession,
+    ) -> Result<Self, UiError> {
         let who = session.who();
         let fail = |e| UiError::api(e, session.0.lang);
         // Names only: a resident may not list projects, but may read where they live.
         let reader = Principal::system(&who.company_id, "web-pages");
         let (registrations, projects, room_labels, company) = tokio::try_join!(
             state.store.residents_by_phone(&who.company_id, &who.id),
-            state.store.projects(&reader, PageRequest { page: 1, per_page: 1000 }),
+            state.store.projects(
+                &reader,
+                PageRequest {
+                    page: 1,
+                    per_page: 1000
+                }
+            ),
             rooms.labels(&state.store, &who.company_id),
             state.store.company_settings(who),
         )
@@ -107,30 +128,68 @@ impl Mine {
             .into_iter()
             .filter(|r| who.households.contains(&r.household_id))
             .map(|r| {
-                let project = projects.items.iter().find(|p| p.id == r.project_id).map(|p| p.name.clone()).unwrap_or_default();
+                let project = projects
+                    .items
+                    .iter()
+                    .find(|p| p.id == r.project_id)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default();
                 let room = room_labels.get(&r.room_id).cloned().unwrap_or_default();
-                Home { label: format!("{project} · {room}"), resident_id: r.id, project_id: r.project_id, room_id: r.room_id }
+                Home {
+                    label: format!("{project} · {room}"),
+                    resident_id: r.id,
+                    project_id: r.project_id,
+                    room_id: r.room_id,
+                }
             })
             .collect();
-        let zones = projects.items.into_iter().map(|p| (p.id, p.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai))).collect();
-        let company = (company.display_name.unwrap_or(company.name), company.logo.is_some());
-        Ok(Mine { homes, zones, company })
+        let zones = projects
+            .items
+            .into_iter()
+            .map(|p| {
+                (
+                    p.id,
+                    p.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai),
+                )
+            })
+            .collect();
+        let company = (
+            company.display_name.unwrap_or(company.name),
+            company.logo.is_some(),
+        );
+        Ok(Mine {
+            homes,
+            zones,
+            company,
+        })
     }
 
     /// The page's frame with the property company's name and logo instead of the product's.
     pub fn brand(&self, chrome: Chrome) -> Chrome {
         let (name, logo) = &self.company;
-        Chrome { brand: Some(Brand { name: name.clone(), logo: logo.then_some("/h5/logo") }), ..chrome }
+        Chrome {
+            brand: Some(Brand {
+                name: name.clone(),
+                logo: logo.then_some("/h5/logo"),
+            }),
+            ..chrome
+        }
     }
 
     /// The time zone of a project's site.
     pub fn zone(&self, project_id: &str) -> Tz {
-        self.zones.iter().find(|(id, _)| id == project_id).map_or(chrono_tz::Asia::Shanghai, |(_, zone)| *zone)
+        self.zones
+            .iter()
+            .find(|(id, _)| id == project_id)
+            .map_or(chrono_tz::Asia::Shanghai, |(_, zone)| *zone)
     }
 
     /// The label of a room of theirs.
     pub fn room(&self, room_id: Option<&str>) -> Option<String> {
         let room_id = room_id?;
-        self.homes.iter().find(|h| h.room_id == room_id).map(|h| h.label.clone())
+        self.homes
+            .iter()
+            .find(|h| h.room_id == room_id)
+            .map(|h| h.label.clone())
     }
 }

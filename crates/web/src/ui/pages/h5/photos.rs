@@ -10,20 +10,40 @@ use crate::state::AppState;
 use crate::ui::error::UiError;
 
 /// `GET /h5/photos/{id}`: a photo of one of the resident's requests (404 otherwise).
-pub async fn full(State(state): State<AppState>, session: ResidentSession, Path(id): Path<String>) -> Result<Response, UiError> {
+pub async fn full(
+    State(state): State<AppState>,
+    session: ResidentSession,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
     image(&state, &session, &id, false).await
 }
 
 /// `GET /h5/photos/{id}/thumbnail`.
-pub async fn thumbnail(State(state): State<AppState>, session: ResidentSession, Path(id): Path<String>) -> Result<Response, UiError> {
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    session: ResidentSession,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
     image(&state, &session, &id, true).await
 }
 
-async fn image(state: &AppState, session: &ResidentSession, id: &str, thumbnail: bool) -> Result<Response, UiError> {
-    routes::photos::image(state, session.who(), id, thumbnail).await.map_err(|e| UiError::api(e, session.0.lang))
+async fn image(
+    state: &AppState,
+    session: &ResidentSession,
+    id: &str,
+    thumbnail: bool,
+) -> Result<Response, UiError> {
+    routes::photos::image(state, session.who(), id, thumbnail)
+        .await
+        .map_err(|e| UiError::api(e, session.0.lang))
 }
 
 /// `GET /h5/logo`: the property company's logo for the top of the residents' pages.
-pub async fn logo(State(state): State<AppState>, session: ResidentSession) -> Result<Response, UiError> {
-    routes::company::logo(&state, session.who()).await.map_err(|e| UiError::api(e, session.0.lang))
+pub async fn logo(
+    State(state): State<AppState>,
+    session: ResidentSession,
+) -> Result<Response, UiError> {
+    routes::company::logo(&state, session.who())
+        .await
+        .map_err(|e| UiError::api(e, session.0.lang))
 }

@@ -54,26 +54,65 @@ struct Kept {
 }
 
 impl ReportPage {
-    async fn new(state: &AppState, session: &ResidentSession, mine: &Mine, kept: Kept, notice: Option<Notice>) -> Result<Self, UiError> {
+    async fn new(
+        state: &AppState,
+        session: &ResidentSession,
+        mine: &Mine,
+        kept: Kept,
+        notice: Option<Notice>,
+    ) -> Result<Self, UiError> {
         let lang = session.0.lang;
         let t = text::labels(lang);
-        let all = state.store.categories(&session.who().company_id).await.map_err(|e| UiError::api(e, lang))?;
-        let home = kept.home.as_deref().or_else(|| (mine.homes.len() == 1).then(|| mine.homes[0].resident_id.as_str()));
+        let all = state
+            .store
+            .categories(&session.who().company_id)
+            .await
+            .map_err(|e| UiError::api(e, lang))?;
+        let home = kept
+            .home
+            .as_deref()
+            .or_else(|| (mine.homes.len() == 1).then(|| mine.homes[0].resident_id.as_str()));
         let auto = ("", t.auto_detect);
         let categories = Kind::ALL
             .iter()
             .map(|&kind| {
                 let of_kind = all.iter().filter(|c| c.active && c.kind == kind.as_str());
-                let labelled: Vec<(&str, &str)> = of_kind.map(|c| (c.code.as_str(), if lang == Lang::Zh { c.label_zh.as_str() } else { c.label_en.as_str() })).collect();
-                Group { label: text::kind(lang, kind), options: choices(kept.category.as_deref(), labelled) }
+                let labelled: Vec<(&str, &str)> = of_kind
+                    .map(|c| {
+                        (
+                            c.code.as_str(),
+                            if lang == Lang::Zh {
+                                c.label_zh.as_str()
+                            } else {
+                                c.label_en.as_str()
+                            },
+                        )
+                    })
+                    .collect();
+                Group {
+                    label: text::kind(lang, kind),
+                    options: choices(kept.category.as_deref(), labelled),
+                }
             })
             .filter(|group| !group.options.is_empty())
             .collect();
         Ok(ReportPage {
             chrome: mine.brand(session.chrome(t.h5_report_title, Nav::Report, "/h5/report")),
             t,
-            homes: choices(home, [("", t.h5_choose_room)].into_iter().chain(mine.homes.iter().map(|h| (h.resident_id.as_str(), h.label.as_str())))),
-            kinds: choices(kept.kind.as_deref(), [auto].into_iter().chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k))))),
+            homes: choices(
+                home,
+                [("", t.h5_choose_room)].into_iter().chain(
+                    mine.homes
+                        .iter()
+                        .map(|h| (h.resident_id.as_str(), h.label.as_str())),
+                ),
+            ),
+            kinds: choices(
+                kept.kind.as_deref(),
+                [auto]
+                    .into_iter()
+                    .chain(Kind::ALL.iter().map(|k| (k.as_str(), text::kind(lang, *k)))),
+            ),
             categories,
             description: kept.description,
             photo_limits: photo_form::limits(lang),
@@ -83,25 +122,42 @@ impl ReportPage {
 }
 
 /// `GET /h5/report`.
-pub async fn form(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: ResidentSession) -> Result<Response, UiError> {
+pub async fn form(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: ResidentSession,
+) -> Result<Response, UiError> {
     let mine = Mine::load(&state, &rooms, &session).await?;
     let page = ReportPage::new(&state, &session, &mine, Kept::default(), None).await?;
     Ok(Html(page.render()?).into_response())
 }
 
 /// `POST /h5/report`: opens the request with its photos and goes to it.
-pub async fn submit(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: ResidentSession, form: Multipart) -> Result<Response, UiError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: ResidentSession,
+    form: Multipart,
+) -> Result<Response, UiError> {
     let mine = Mine::load(&state, &rooms, &session).await?;
     let mut kept = Kept::default();
     let opened = async {
         let mut posted = Posted::read(form).await?;
-        kept = Kept { home: posted.given("home"), kind: posted.given("kind"), category: posted.given("category"), description: posted.given("description").unwrap_or_default() };
+        kept = Kept {
+            home: posted.given("home"),
+            kind: posted.given("kind"),
+            category: posted.given("category"),
+            description: posted.given("description").unwrap_or_default(),
+        };
         let input = ticket_input(&mine, &posted)?;
         let photos = posted.checked_photos().await?;
         let now = Utc::now();
         let ticket = open_ticket(&state, session.who(), input, now).await?;
         for photo in photos {
-            state.store.add_checked_photo(session.who(), &ticket.id, photo, now).await?;
+            state
+                .store
+                .add_checked_photo(session.who(), &ticket.id, photo, now)
+                .await?;
         }
         Ok::<_, ApiError>(ticket)
     }
@@ -110,7 +166,14 @@ pub async fn submit(State(state): State<AppState>, Extension(rooms): Extension<R
         Ok(ticket) => Ok(see_other(false, &format!("/h5/requests/{}", ticket.id))),
         Err(error) => {
             let status = error.code.status();
-            let page = ReportPage::new(&state, &session, &mine, kept, Some(Notice::of(&error, session.0.lang))).await?;
+            let page = ReportPage::new(
+                &state,
+                &session,
+                &mine,
+                kept,
+                Some(Notice::of(&error, session.0.lang)),
+            )
+            .await?;
             Ok((status, Html(page.render()?)).into_response())
         }
     }
@@ -119,7 +182,11 @@ pub async fn submit(State(state): State<AppState>, Extension(rooms): Extension<R
 /// The API's ticket input: the room chosen among the resident's own, the rest as typed.
 fn ticket_input(mine: &Mine, posted: &Posted) -> Result<TicketInput, ApiError> {
     let home = match posted.given("home") {
-        Some(id) => mine.homes.iter().find(|h| h.resident_id == id).ok_or_else(|| ValidationError::single("room_id", FieldErrorCode::UnknownReference))?,
+        Some(id) => mine
+            .homes
+            .iter()
+            .find(|h| h.resident_id == id)
+            .ok_or_else(|| ValidationError::single("room_id", FieldErrorCode::UnknownReference))?,
         None if mine.homes.len() == 1 => &mine.homes[0],
         None => return Err(ValidationError::single("room_id", FieldErrorCode::Required).into()),
     };

@@ -31,7 +31,10 @@ use crate::ui::time;
 use crate::ui::timeline;
 
 /// More than a household reports in years; the list is not paged.
-const MOST: PageRequest = PageRequest { page: 1, per_page: 100 };
+const MOST: PageRequest = PageRequest {
+    page: 1,
+    per_page: 100,
+};
 
 /// A request in the list.
 pub struct Row {
@@ -57,9 +60,19 @@ struct ListPage {
 /// "报修 · 给排水": the kind, and the category in the page's language.
 fn what(t: &ticket::Model, categories: &[category::Model], lang: Lang) -> String {
     let kind = t.kind.parse().map_or("", |k| text::kind(lang, k));
-    let category = t.category.as_deref().and_then(|code| categories.iter().find(|c| c.code == code));
+    let category = t
+        .category
+        .as_deref()
+        .and_then(|code| categories.iter().find(|c| c.code == code));
     match category {
-        Some(c) => format!("{kind} · {}", if lang == Lang::Zh { &c.label_zh } else { &c.label_en }),
+        Some(c) => format!(
+            "{kind} · {}",
+            if lang == Lang::Zh {
+                &c.label_zh
+            } else {
+                &c.label_en
+            }
+        ),
         None => kind.to_owned(),
     }
 }
@@ -68,23 +81,43 @@ fn what(t: &ticket::Model, categories: &[category::Model], lang: Lang) -> String
 /// desk's workflow status.
 fn progress(t: &ticket::Model, may_rate: bool) -> ResidentStep {
     let status = t.status.parse().unwrap_or(Status::New);
-    step_now(status, t.on_site_at.is_some(), may_rate, t.rated_at.is_some())
+    step_now(
+        status,
+        t.on_site_at.is_some(),
+        may_rate,
+        t.rated_at.is_some(),
+    )
 }
 
 /// `GET /h5`.
-pub async fn list(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: ResidentSession) -> Result<Response, UiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: ResidentSession,
+) -> Result<Response, UiError> {
     let lang = session.0.lang;
     let who = session.who();
     let fail = |e| UiError::api(e, lang);
     let (mine, page, categories) = tokio::try_join!(
         Mine::load(&state, &rooms, &session),
-        async { state.store.tickets(who, TicketFilter::default(), MOST).await.map_err(fail) },
+        async {
+            state
+                .store
+                .tickets(who, TicketFilter::default(), MOST)
+                .await
+                .map_err(fail)
+        },
         async { state.store.categories(&who.company_id).await.map_err(fail) },
     )?;
     let rows = page
         .items
         .into_iter()
-        .map(|t| (progress(&t, allowed_actions(who, &t).contains(&ActionName::FollowUp)), t))
+        .map(|t| {
+            (
+                progress(&t, allowed_actions(who, &t).contains(&ActionName::FollowUp)),
+                t,
+            )
+        })
         .map(|(step, t)| Row {
             status_code: step.as_str().to_owned(),
             status: text::resident_step(lang, step),
@@ -158,7 +191,10 @@ fn step(e: &ticket_event::Model, me: &str, lang: Lang, zone: chrono_tz::Tz) -> S
     let t = text::labels(lang);
     let role = e.actor_role.parse::<Role>();
     let to = e.to_status.as_deref().and_then(|s| s.parse().ok());
-    let what = text::resident_step(lang, step_of_entry(&e.action, *role.as_ref().unwrap_or(&Role::Admin), to));
+    let what = text::resident_step(
+        lang,
+        step_of_entry(&e.action, *role.as_ref().unwrap_or(&Role::Admin), to),
+    );
     let by = match role {
         _ if e.actor_id.as_deref() == Some(me) => t.h5_me,
         Ok(role) => text::role(lang, role),
@@ -169,7 +205,9 @@ fn step(e: &ticket_event::Model, me: &str, lang: Lang, zone: chrono_tz::Tz) -> S
         what,
         text: timeline::said(e),
         by,
-        photo_id: (e.action == "photo").then(|| timeline::detail(e, "photo_id").map(str::to_owned)).flatten(),
+        photo_id: (e.action == "photo")
+            .then(|| timeline::detail(e, "photo_id").map(str::to_owned))
+            .flatten(),
     }
 }
 
@@ -183,13 +221,21 @@ pub struct Stars {
 impl Stars {
     fn of(score: i32) -> Self {
         let score = score.clamp(1, 5);
-        Stars { score, filled: "★".repeat(score as usize), empty: "☆".repeat(5 - score as usize) }
+        Stars {
+            score,
+            filled: "★".repeat(score as usize),
+            empty: "☆".repeat(5 - score as usize),
+        }
     }
 }
 
 /// The next deadline the resident waits on (a response, the technician's arrival, the work
 /// done), in their words: "预计上门时间 12-06 15:00".
-fn expected(clocks: &[guanjia_storage::TicketClock], lang: Lang, zone: chrono_tz::Tz) -> Option<String> {
+fn expected(
+    clocks: &[guanjia_storage::TicketClock],
+    lang: Lang,
+    zone: chrono_tz::Tz,
+) -> Option<String> {
     let t = text::labels(lang);
     clocks
         .iter()
@@ -206,7 +252,14 @@ fn expected(clocks: &[guanjia_storage::TicketClock], lang: Lang, zone: chrono_tz
 }
 
 /// The page of one request, with a refusal on it when a form on it was refused.
-async fn show(state: &AppState, rooms: &RoomBook, session: &ResidentSession, id: &str, notice: Option<Notice>, code: StatusCode) -> Result<Response, UiError> {
+async fn show(
+    state: &AppState,
+    rooms: &RoomBook,
+    session: &ResidentSession,
+    id: &str,
+    notice: Option<Notice>,
+    code: StatusCode,
+) -> Result<Response, UiError> {
     let lang = session.0.lang;
     let who = session.who();
     let fail = |e| UiError::api(e, lang);
@@ -227,7 +280,11 @@ async fn show(state: &AppState, rooms: &RoomBook, session: &ResidentSession, id:
     let may_rate = allowed.contains(&ActionName::FollowUp);
     let step_now = progress(&t, may_rate);
     let page = RequestPage {
-        chrome: mine.brand(session.chrome(&t.number, Nav::MyRequests, &format!("/h5/requests/{id}"))),
+        chrome: mine.brand(session.chrome(
+            &t.number,
+            Nav::MyRequests,
+            &format!("/h5/requests/{id}"),
+        )),
         t: labels,
         status: text::resident_step(lang, step_now),
         what: what(&t, &categories, lang),
@@ -239,10 +296,24 @@ async fn show(state: &AppState, rooms: &RoomBook, session: &ResidentSession, id:
         cancel: allowed.contains(&ActionName::Cancel),
         add_information: open && allowed.contains(&ActionName::Comment),
         chase: allowed.contains(&ActionName::Chase),
-        photos: photos.iter().map(|p| Photo { id: p.id.clone(), when: time::full(p.created_at, zone) }).collect(),
-        steps: events.iter().map(|e| step(e, &who.id, lang, zone)).collect(),
-        scales: if may_rate { rating_scales(labels) } else { vec![] },
-        confirm_charges: allowed.contains(&ActionName::ConfirmCharges) && t.charge_status.as_deref() == Some("pending"),
+        photos: photos
+            .iter()
+            .map(|p| Photo {
+                id: p.id.clone(),
+                when: time::full(p.created_at, zone),
+            })
+            .collect(),
+        steps: events
+            .iter()
+            .map(|e| step(e, &who.id, lang, zone))
+            .collect(),
+        scales: if may_rate {
+            rating_scales(labels)
+        } else {
+            vec![]
+        },
+        confirm_charges: allowed.contains(&ActionName::ConfirmCharges)
+            && t.charge_status.as_deref() == Some("pending"),
         add_photos: open,
         photo_limits: photo_form::limits(lang),
         notice,
@@ -257,15 +328,36 @@ async fn show(state: &AppState, rooms: &RoomBook, session: &ResidentSession, id:
 }
 
 /// `GET /h5/requests/{id}`.
-pub async fn page(State(state): State<AppState>, Extension(rooms): Extension<RoomBook>, session: ResidentSession, Path(id): Path<String>) -> Result<Response, UiError> {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: ResidentSession,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
     show(&state, &rooms, &session, &id, None, StatusCode::OK).await
 }
 
 /// After a form on the request: back to it when it worked, else the page with the refusal.
-async fn answer(state: &AppState, rooms: &RoomBook, session: &ResidentSession, id: &str, outcome: Result<(), ApiError>) -> Result<Response, UiError> {
+async fn answer(
+    state: &AppState,
+    rooms: &RoomBook,
+    session: &ResidentSession,
+    id: &str,
+    outcome: Result<(), ApiError>,
+) -> Result<Response, UiError> {
     match outcome {
         Ok(()) => Ok(see_other(false, &format!("/h5/requests/{id}"))),
-        Err(error) => show(state, rooms, session, id, Some(Notice::of(&error, session.0.lang)), error.code.status()).await,
+        Err(error) => {
+            show(
+                state,
+                rooms,
+                session,
+                id,
+                Some(Notice::of(&error, session.0.lang)),
+                error.code.status(),
+            )
+            .await
+        }
     }
 }
 
@@ -280,7 +372,10 @@ pub async fn rate(
 ) -> Result<Response, UiError> {
     let outcome = async {
         let action = form.rating()?.into_action();
-        state.store.act_on_ticket(session.who(), &id, action, Utc::now()).await?;
+        state
+            .store
+            .act_on_ticket(session.who(), &id, action, Utc::now())
+            .await?;
         Ok::<_, ApiError>(())
     }
     .await;
@@ -302,7 +397,10 @@ pub async fn charges(
     Path(id): Path<String>,
     Form(form): Form<ChargesForm>,
 ) -> Result<Response, UiError> {
-    let action = Action::ConfirmCharges { accepted: form.accepted == "true", note: form.note.filter(|n| !n.trim().is_empty()) };
+    let action = Action::ConfirmCharges {
+        accepted: form.accepted == "true",
+        note: form.note.filter(|n| !n.trim().is_empty()),
+    };
     let outcome = act(&state, &session, &id, action).await;
     answer(&state, &rooms, &session, &id, outcome).await
 }
@@ -334,7 +432,9 @@ pub async fn cancel(
     Path(id): Path<String>,
     Form(form): Form<WordsForm>,
 ) -> Result<Response, UiError> {
-    let action = Action::Cancel { reason: form.text.trim().to_owned() };
+    let action = Action::Cancel {
+        reason: form.text.trim().to_owned(),
+    };
     let outcome = act(&state, &session, &id, action).await;
     answer(&state, &rooms, &session, &id, outcome).await
 }
@@ -348,7 +448,10 @@ pub async fn add_information(
     Path(id): Path<String>,
     Form(form): Form<WordsForm>,
 ) -> Result<Response, UiError> {
-    let action = Action::Comment { body: form.text.trim().to_owned(), visibility: guanjia_domain::ticket::Visibility::Resident };
+    let action = Action::Comment {
+        body: form.text.trim().to_owned(),
+        visibility: guanjia_domain::ticket::Visibility::Resident,
+    };
     let outcome = act(&state, &session, &id, action).await;
     answer(&state, &rooms, &session, &id, outcome).await
 }
@@ -365,8 +468,16 @@ pub async fn chase(
 }
 
 /// One of the resident's actions through the store, as the API applies it.
-async fn act(state: &AppState, session: &ResidentSession, id: &str, action: Action) -> Result<(), ApiError> {
+async fn act(
+    state: &AppState,
+    session: &ResidentSession,
+    id: &str,
+    action: Action,
+) -> Result<(), ApiError> {
     action.validate()?;
-    state.store.act_on_ticket(session.who(), id, action, Utc::now()).await?;
+    state
+        .store
+        .act_on_ticket(session.who(), id, action, Utc::now())
+        .await?;
     Ok(())
 }
