@@ -168,7 +168,7 @@ pub async fn run(args: BenchDispatchArgs) -> anyhow::Result<()> {
         let started = Instant::now();
         let done = store.auto_dispatch(&admin, id, Utc::now()).await?;
         decisions.push(started.elapsed());
-        anyhow::ensure!(done.assigned, "a decision assigns: {}", done.explanation);
+        anyhow::ensure!(done.assigned, "a decision assigns: {:?}", done.explanation);
     }
     let (read, decision) = (median(&mut reads), median(&mut decisions));
     println!(

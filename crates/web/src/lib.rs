@@ -2,6 +2,7 @@
 //! `guanjia-storage`.
 
 mod error;
+mod explanation;
 mod extract;
 mod housekeeping;
 mod i18n;

@@ -139,7 +139,30 @@ async fn jobs_go_to_the_right_technician_and_say_why(server: Server) {
         .find(|e| e["action"] == "dispatch")
         .unwrap()
         .clone();
-    assert_eq!(dispatch["details"]["note"], why);
+    // The timeline keeps the facts, which each reader gets in their own words.
+    let facts = &dispatch["details"]["explanation"];
+    assert_eq!(facts["considered"], 3, "{dispatch}");
+    assert_eq!(facts["excluded"][0][1], "no_skill", "{dispatch}");
+    assert_eq!(dispatch["details"]["note"], Value::Null);
+    let english: Value = server
+        .client
+        .get(server.url(&format!("/api/v1/tickets/{first}")))
+        .bearer_auth(&site.agent)
+        .header("Accept-Language", "en-US,en;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let why_en = english["dispatch_explanation"].as_str().unwrap();
+    assert!(
+        why_en.starts_with("3 considered, 1 eligible; passed over: ")
+            && why_en.contains("周师傅 (off duty)")
+            && !why_en.contains('；')
+            && !why_en.contains('：'),
+        "{why_en}"
+    );
     let (_, told) = server
         .get(Some(&site.tech), "/api/v1/me/notifications")
         .await;

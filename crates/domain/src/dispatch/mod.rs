@@ -16,6 +16,6 @@ pub use field_work::{
 pub use input::{GridInput, NewGrid, RosterDay, RosterInput, roster_calendar};
 pub use pipeline::{
     Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Exclusion,
-    Explanation, Job, Ranked, decide, is_field_work, rank,
+    Explanation, Job, Ranked, Redispatch, decide, is_field_work, rank,
 };
 pub use subtask::{NewSubtask, SubtaskInput};

@@ -1,8 +1,9 @@
 //! The dispatch pipeline: filter the candidates, then choose by the category's dispatch mode, and
-//! say why at every step ("3 candidates; 张师傅 chosen: skill repair.water, on duty, 2 open").
+//! keep the facts of why at every step (3 candidates; 张师傅 chosen: skill repair.water, on duty,
+//! 2 open), which the reader's screen puts into words.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::code::code_enum;
 use crate::taxonomy::Kind;
@@ -54,18 +55,29 @@ pub struct Job {
     pub capacity: u32,
 }
 
-/// Why a candidate was passed over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Exclusion {
-    OutsideGrid,
-    NoSkill,
-    OffDuty,
-    AtCapacity,
+code_enum! {
+    /// Why a candidate was passed over.
+    pub enum Exclusion ("dispatch exclusion") {
+        OutsideGrid = "outside_grid",
+        NoSkill = "no_skill",
+        OffDuty = "off_duty",
+        AtCapacity = "at_capacity",
+    }
 }
 
-/// Why the pipeline decided as it did, for the timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+code_enum! {
+    /// What sent a job through the pipeline again, without a person asking.
+    pub enum Redispatch ("redispatch cause") {
+        /// The assignee did not accept within the window (超时未接单): the next candidate gets it.
+        AssignmentTimedOut = "assignment_timed_out",
+        /// Nobody grabbed the offered job in time: least load decides.
+        GrabTimedOut = "grab_timed_out",
+    }
+}
+
+/// Why the pipeline decided as it did: the facts the timeline keeps and a screen puts into the
+/// reader's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Explanation {
     pub considered: usize,
     /// Names of the eligible, with their open work.
@@ -73,6 +85,12 @@ pub struct Explanation {
     pub excluded: Vec<(String, Exclusion)>,
     pub mode: DispatchMode,
     pub chosen: Option<String>,
+    /// The job's category, which the chosen one's skill covers.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Set when a timeout, not a person, ran the pipeline again.
+    #[serde(default)]
+    pub after: Option<Redispatch>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +106,27 @@ pub enum Decision {
     },
     /// Nobody fits: the job waits in the dispatcher queue and the supervisor is told.
     Queue { explanation: Explanation },
+}
+
+impl Decision {
+    /// Why it was decided so.
+    pub fn explanation(&self) -> &Explanation {
+        match self {
+            Decision::Assign { explanation, .. }
+            | Decision::Offer { explanation, .. }
+            | Decision::Queue { explanation } => explanation,
+        }
+    }
+
+    /// The same decision, made because of `cause` rather than at a person's request.
+    pub fn after(mut self, cause: Redispatch) -> Self {
+        match &mut self {
+            Decision::Assign { explanation, .. }
+            | Decision::Offer { explanation, .. }
+            | Decision::Queue { explanation } => explanation.after = Some(cause),
+        }
+        self
+    }
 }
 
 /// The skill of `skills` that covers `category`: the category's own code, or its kind for all its
@@ -120,16 +159,6 @@ fn exclusion(c: &Candidate, job: &Job) -> Option<Exclusion> {
 }
 
 impl Exclusion {
-    /// The code the API shows.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Exclusion::OutsideGrid => "outside_grid",
-            Exclusion::NoSkill => "no_skill",
-            Exclusion::OffDuty => "off_duty",
-            Exclusion::AtCapacity => "at_capacity",
-        }
-    }
-
     /// How far down the pipeline a candidate came before this stopped them: who failed later
     /// ranks above who failed earlier.
     fn stage(self) -> u8 {
@@ -214,6 +243,8 @@ pub fn decide(job: &Job, candidates: &[Candidate]) -> Decision {
         excluded,
         mode: job.mode,
         chosen: chosen.map(|c| c.name.clone()),
+        category: job.category.clone(),
+        after: None,
     };
     match chosen {
         Some(c) => Decision::Assign {
@@ -229,53 +260,18 @@ pub fn decide(job: &Job, candidates: &[Candidate]) -> Decision {
 }
 
 impl Explanation {
-    /// The explanation in Chinese, as the timeline shows it.
-    pub fn zh(&self, category: Option<&str>) -> String {
-        let reason = |e: &Exclusion| match e {
-            Exclusion::OutsideGrid => "不在网格",
-            Exclusion::NoSkill => "无此技能",
-            Exclusion::OffDuty => "不在班",
-            Exclusion::AtCapacity => "工单已满",
-        };
-        let excluded: Vec<String> = self
-            .excluded
+    /// The open work of the one chosen, when someone was.
+    pub fn chosen_load(&self) -> Option<u32> {
+        let chosen = self.chosen.as_ref()?;
+        self.eligible
             .iter()
-            .map(|(n, e)| format!("{n}（{}）", reason(e)))
-            .collect();
-        let mut text = format!(
-            "{} 名候选人，{} 名符合",
-            self.considered,
-            self.eligible.len()
-        );
-        if !excluded.is_empty() {
-            text.push_str(&format!("；排除：{}", excluded.join("、")));
-        }
-        match (
-            &self.chosen,
-            self.eligible
-                .iter()
-                .find(|(n, _)| Some(n) == self.chosen.as_ref()),
-        ) {
-            (Some(name), Some((_, open))) => {
-                let rule = if self.mode == DispatchMode::LeastLoad {
-                    "待办最少"
-                } else {
-                    "轮流派单"
-                };
-                text.push_str(&format!(
-                    "；派给{name}：技能 {}，在班，待办 {open} 单（{rule}）",
-                    category.unwrap_or("—")
-                ));
-            }
-            _ if self.mode == DispatchMode::Grab && !self.eligible.is_empty() => {
-                text.push_str(&format!(
-                    "；抢单：已推送给 {} 名师傅，先接者得，超时无人接单则按待办最少派单",
-                    self.eligible.len()
-                ));
-            }
-            _ => text.push_str("；无人可派，进入待派队列并通知主管"),
-        }
-        text
+            .find(|(name, _)| name == chosen)
+            .map(|(_, open)| *open)
+    }
+
+    /// Offered for grabbing: a grab with someone to offer it to and nobody chosen.
+    pub fn offered(&self) -> bool {
+        self.chosen.is_none() && self.mode == DispatchMode::Grab && !self.eligible.is_empty()
     }
 }
 
@@ -348,12 +344,10 @@ mod tests {
             ["李", "张", "钱", "赵", "孙", "王"],
             "eligible by load, then who came furthest through the filters"
         );
-        let text = explanation.zh(Some("repair.water"));
-        assert!(
-            text.starts_with("6 名候选人，2 名符合")
-                && text.contains("派给李师傅：技能 repair.water，在班，待办 1 单"),
-            "{text}"
-        );
+        assert_eq!(explanation.chosen.as_deref(), Some("李师傅"));
+        assert_eq!(explanation.chosen_load(), Some(1));
+        assert_eq!(explanation.category.as_deref(), Some("repair.water"));
+        assert!(!explanation.offered());
     }
 
     #[test]
@@ -424,7 +418,7 @@ mod tests {
             panic!("offers")
         };
         assert_eq!(staff_ids, ["张", "李"]);
-        assert!(explanation.zh(None).contains("抢单：已推送给 2 名师傅"));
+        assert!(explanation.offered() && explanation.eligible.len() == 2);
         assert!(
             matches!(
                 decide(&job(DispatchMode::Grab), &candidates[2..]),
@@ -452,11 +446,7 @@ mod tests {
         else {
             panic!("queues")
         };
-        assert!(
-            explanation
-                .zh(None)
-                .ends_with("无人可派，进入待派队列并通知主管")
-        );
+        assert!(explanation.chosen.is_none() && !explanation.offered());
         assert!(matches!(decide(&job, &[]), Decision::Queue { .. }));
     }
 }

@@ -133,6 +133,7 @@ impl Store {
                 current,
                 &rating.into_action(),
                 false,
+                None,
                 &ctx,
                 now,
             )

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use guanjia_domain::dispatch::{
-    Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Job, Ranked, decide,
-    rank,
+    Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Explanation, Job,
+    Ranked, Redispatch, decide, rank,
 };
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::StepKind;
@@ -31,10 +31,9 @@ use crate::principal::Principal;
 use crate::sla::SlaContext;
 use crate::tickets::timeline;
 
-/// What the pipeline decided for a job, in words, and how long a grab offer stands.
+/// What the pipeline decided for a job, with its reasons, and how long a grab offer stands.
 pub(crate) struct Plan {
     pub decision: Decision,
-    pub explanation: String,
     pub grab_minutes: u32,
 }
 
@@ -76,8 +75,8 @@ pub struct Ranking {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dispatched {
     pub ticket: ticket::Model,
-    /// The explanation, as the timeline shows it.
-    pub explanation: String,
+    /// Why: the facts the timeline keeps.
+    pub explanation: Explanation,
     /// Whether it was assigned (false: queued for a dispatcher).
     pub assigned: bool,
 }
@@ -202,7 +201,7 @@ impl Store {
     }
 
     /// The pipeline's decision for a ticket, leaving out `excluded` (who let it time out), with
-    /// its explanation in words; `mode` overrides the category's (least load after a grab).
+    /// its reasons; `mode` overrides the category's (least load after a grab).
     pub(crate) async fn plan_dispatch(
         &self,
         t: &ticket::Model,
@@ -212,15 +211,8 @@ impl Store {
     ) -> Result<Plan> {
         let (job, candidates, grab_minutes) =
             self.job_and_candidates(t, excluded, mode, now).await?;
-        let decision = decide(&job, &candidates);
-        let explanation = match &decision {
-            Decision::Assign { explanation, .. }
-            | Decision::Offer { explanation, .. }
-            | Decision::Queue { explanation } => explanation.zh(t.category.as_deref()),
-        };
         Ok(Plan {
-            decision,
-            explanation,
+            decision: decide(&job, &candidates),
             grab_minutes,
         })
     }
@@ -257,7 +249,7 @@ impl Store {
         }
         let t = self.ticket(who, ticket_id).await?;
         let plan = self.plan_dispatch(&t, &[], None, now).await?;
-        let explanation = plan.explanation.clone();
+        let explanation = plan.decision.explanation().clone();
         let ctx = self.sla_context(&t.company_id).await?;
         let txn = self.begin_write().await?;
         let mut find = ticket::Entity::find_by_id((t.company_id.clone(), t.id.clone()));
@@ -268,13 +260,8 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(StorageError::NotFound("ticket"))?;
-        let dispatch = |staff_id: String| Action::Dispatch {
-            assignee_id: Some(staff_id),
-            team_id: None,
-            note: Some(explanation.clone()),
-        };
         let (ticket, assigned) = self
-            .write_decision(&txn, who, current, plan, dispatch, &ctx, now)
+            .write_decision(&txn, who, current, plan, &ctx, now)
             .await?;
         txn.commit().await?;
         Ok(Dispatched {
@@ -284,9 +271,10 @@ impl Store {
         })
     }
 
-    /// Writes a plan in the caller's transaction: the assignment through the state machine
-    /// (`assign` makes the action: a dispatch, or a transfer after a timeout), the offers of a
-    /// grab with the step that falls back to least load, or the queue with the supervisors told.
+    /// Writes a plan in the caller's transaction: the assignment through the state machine (a
+    /// dispatch, or a transfer when the assignee let the window pass), the offers of a grab with
+    /// the step that falls back to least load, or the queue with the supervisors told. The
+    /// explanation is kept as facts, on the ticket and in the timeline, for each reader's words.
     /// Returns the ticket and whether it was assigned. Everything it reads comes through `txn`
     /// or was read before it began (`plan`, `ctx`): waiting for another connection while holding
     /// the write lock would freeze every writer on SQLite.
@@ -297,23 +285,36 @@ impl Store {
         who: &Principal,
         current: ticket::Model,
         plan: Plan,
-        assign: impl FnOnce(String) -> Action,
         ctx: &SlaContext,
         now: DateTime<Utc>,
     ) -> Result<(ticket::Model, bool)> {
-        let explanation = plan.explanation.as_str();
+        let explanation = plan.decision.explanation().clone();
         let mut model: ticket::ActiveModel = current.into();
-        model.dispatch_explanation = Set(Some(explanation.to_owned()));
+        model.dispatch_explanation = Set(Some(json!(explanation).to_string()));
         let current = model.update(txn).await?;
         Ok(match plan.decision {
             Decision::Assign { staff_id, .. } => {
+                let assign = match explanation.after {
+                    // 转单: the job moves from the one who let it lapse; the code says why.
+                    Some(cause @ Redispatch::AssignmentTimedOut) => Action::Transfer {
+                        assignee_id: Some(staff_id.clone()),
+                        team_id: None,
+                        reason: cause.as_str().to_owned(),
+                    },
+                    _ => Action::Dispatch {
+                        assignee_id: Some(staff_id.clone()),
+                        team_id: None,
+                        note: None,
+                    },
+                };
                 let updated = self
                     .apply_in(
                         txn,
                         who,
                         current,
-                        &assign(staff_id.clone()),
+                        &assign,
                         false,
+                        Some(&explanation),
                         ctx,
                         now,
                     )

@@ -8,7 +8,7 @@
 //! every node was down is simply due, and fires on the first sweep after start.
 
 use chrono::{DateTime, Duration, Utc};
-use guanjia_domain::dispatch::DispatchMode;
+use guanjia_domain::dispatch::{DispatchMode, Redispatch};
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, ClockName, EscalationStep, Reach, StepKind};
 use guanjia_domain::ticket::{Action, Status, Visibility};
@@ -37,10 +37,6 @@ const SYSTEM: &str = "system";
 
 /// Who closes tickets on the scheduler's behalf, in the timeline.
 const SCHEDULER: &str = "scheduler";
-
-const TIMEOUT_NOTE: &str = "超时未接单，自动改派";
-
-const GRAB_NOTE: &str = "抢单超时无人接单，按待办最少派单";
 
 const AUTO_CLOSE_NOTE: &str =
     "回访期内未评价，系统自动关闭 (closed: not rated within the follow-up period)";
@@ -275,7 +271,7 @@ impl Store {
             note: Some(AUTO_CLOSE_NOTE.to_owned()),
         };
         match self
-            .apply_in(&txn, &system, t, &close, false, ctx, now)
+            .apply_in(&txn, &system, t, &close, false, None, ctx, now)
             .await
         {
             Ok(_) => {
@@ -337,16 +333,11 @@ impl Store {
             txn.commit().await?;
             return Ok(false);
         };
-        plan.explanation = format!("{TIMEOUT_NOTE}；{}", plan.explanation);
-        let explanation = plan.explanation.clone();
+        plan.decision = plan.decision.after(Redispatch::AssignmentTimedOut);
+        let explanation = plan.decision.explanation().clone();
         let system = Principal::system(&t.company_id, SCHEDULER);
-        let transfer = |assignee: String| Action::Transfer {
-            assignee_id: Some(assignee),
-            team_id: None,
-            reason: explanation.clone(),
-        };
         let (updated, _) = self
-            .write_decision(&txn, &system, t, plan, transfer, ctx, now)
+            .write_decision(&txn, &system, t, plan, ctx, now)
             .await?;
         let supervisors = Audience::Rung {
             role: Role::Supervisor,
@@ -389,15 +380,9 @@ impl Store {
             txn.commit().await?;
             return Ok(false);
         };
-        plan.explanation = format!("{GRAB_NOTE}；{}", plan.explanation);
-        let note = plan.explanation.clone();
+        plan.decision = plan.decision.after(Redispatch::GrabTimedOut);
         let system = Principal::system(&t.company_id, SCHEDULER);
-        let dispatch = |assignee: String| Action::Dispatch {
-            assignee_id: Some(assignee),
-            team_id: None,
-            note: Some(note.clone()),
-        };
-        self.write_decision(&txn, &system, t, plan, dispatch, ctx, now)
+        self.write_decision(&txn, &system, t, plan, ctx, now)
             .await?;
         txn.commit().await?;
         Ok(true)

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::FollowUpPolicy;
-use guanjia_domain::dispatch::check_finish_photos;
+use guanjia_domain::dispatch::{Explanation, check_finish_photos};
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::ticket::{Action, ActionName, ActionRequest, Change, Lifecycle, Status};
@@ -84,7 +84,7 @@ impl Store {
             self.finish_has_its_photos(&txn, &current).await?;
         }
         let mut updated = self
-            .apply_in(&txn, who, current, &action, tell_resident, &ctx, now)
+            .apply_in(&txn, who, current, &action, tell_resident, None, &ctx, now)
             .await?;
         if let Some(bill) = bill {
             updated = write_bill(&txn, updated, bill, now).await?;
@@ -99,7 +99,8 @@ impl Store {
     /// Applies an action inside the caller's write transaction: the state machine decides, and
     /// the ticket, its timeline entry, its clocks and what a resolve starts (the follow-up owner,
     /// the resident's rating link) are written with it; its duplicates follow it. `tell_resident`:
-    /// the words the action carries are for the resident too.
+    /// the words the action carries are for the resident too; `explanation`: automatic
+    /// dispatch's reasons, kept with the entry as facts.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn apply_in(
         &self,
@@ -108,11 +109,21 @@ impl Store {
         current: ticket::Model,
         action: &Action,
         tell_resident: bool,
+        explanation: Option<&Explanation>,
         ctx: &SlaContext,
         now: DateTime<Utc>,
     ) -> Result<ticket::Model> {
         let (updated, change) = self
-            .apply_one(txn, who, current, action, tell_resident, ctx, now)
+            .apply_one(
+                txn,
+                who,
+                current,
+                action,
+                tell_resident,
+                explanation,
+                ctx,
+                now,
+            )
             .await?;
         self.follow_original(txn, who, &updated, &change, ctx, now)
             .await?;
@@ -128,6 +139,7 @@ impl Store {
         current: ticket::Model,
         action: &Action,
         tell_resident: bool,
+        explanation: Option<&Explanation>,
         ctx: &SlaContext,
         now: DateTime<Utc>,
     ) -> Result<(ticket::Model, Change)> {
@@ -198,11 +210,14 @@ impl Store {
         model.updated_at = Set(now);
         let updated = model.update(txn).await?;
         sync_clocks(txn, ctx, std::slice::from_ref(&updated), now).await?;
-        let details = serde_json::to_value(ActionRequest {
+        let mut details = serde_json::to_value(ActionRequest {
             action: action.clone(),
             tell_resident,
         })
         .unwrap_or_default();
+        if let (Some(explanation), Some(fields)) = (explanation, details.as_object_mut()) {
+            fields.insert("explanation".to_owned(), serde_json::json!(explanation));
+        }
         ticket_event::ActiveModel {
             company_id: Set(who.company_id.clone()),
             id: Set(new_id()),

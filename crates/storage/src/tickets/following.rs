@@ -82,7 +82,7 @@ impl Store {
             let mut current = duplicate;
             for step in &following.steps {
                 match self
-                    .apply_one(txn, &follower, current.clone(), step, false, ctx, now)
+                    .apply_one(txn, &follower, current.clone(), step, false, None, ctx, now)
                     .await
                 {
                     Ok((updated, _)) => current = updated,

@@ -11,7 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::ApiResult;
+use crate::explanation;
 use crate::extract::{ApiJson, ApiQuery, Caller};
+use crate::i18n::Lang;
 use crate::paging::{PageOf, PageQuery};
 use crate::routes::tickets::TicketView;
 use crate::state::AppState;
@@ -166,7 +168,7 @@ pub struct OnDuty {
 pub struct AutoDispatched {
     /// true: assigned; false: nobody fits, the job waits in the dispatcher queue (supervisors told).
     pub assigned: bool,
-    /// Why, as the timeline shows it.
+    /// Why, in the caller's language (Accept-Language), as the timeline shows it.
     pub explanation: String,
     pub ticket: TicketView,
 }
@@ -273,6 +275,7 @@ async fn on_duty(
 async fn auto_dispatch(
     State(state): State<AppState>,
     Caller(who): Caller,
+    lang: Lang,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<AutoDispatched>> {
     let now = Utc::now();
@@ -280,8 +283,8 @@ async fn auto_dispatch(
     let sla = state.store.sla_context(&who.company_id).await?;
     Ok(axum::Json(AutoDispatched {
         assigned: done.assigned,
-        explanation: done.explanation,
-        ticket: TicketView::new(done.ticket, &who, &sla, now, false),
+        explanation: explanation::explanation(lang, &done.explanation),
+        ticket: TicketView::new(done.ticket, &who, &sla, now, false, lang),
     }))
 }
 

@@ -13,6 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, Caller};
+use crate::i18n::Lang;
 use crate::paging::{PageOf, PageQuery};
 use crate::routes::tickets::TicketView;
 use crate::state::AppState;
@@ -78,13 +79,14 @@ impl IncidentDetail {
     async fn new(
         state: &AppState,
         who: &Principal,
+        lang: Lang,
         (found, tickets): (incident::Model, Vec<ticket::Model>),
     ) -> ApiResult<Self> {
         let sla = state.store.sla_context(&who.company_id).await?;
         let now = Utc::now();
         let tickets = tickets
             .into_iter()
-            .map(|t| TicketView::new(t, who, &sla, now, true))
+            .map(|t| TicketView::new(t, who, &sla, now, true, lang))
             .collect();
         Ok(IncidentDetail {
             incident: found.into(),
@@ -149,10 +151,13 @@ async fn list_incidents(
 async fn get_incident(
     State(state): State<AppState>,
     Caller(who): Caller,
+    lang: Lang,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<IncidentDetail>> {
     let found = state.store.incident(&who, &id).await?;
-    Ok(axum::Json(IncidentDetail::new(&state, &who, found).await?))
+    Ok(axum::Json(
+        IncidentDetail::new(&state, &who, lang, found).await?,
+    ))
 }
 
 /// Gathers tickets of one project into an incident by hand (desk staff).
@@ -161,6 +166,7 @@ async fn get_incident(
 async fn create_incident(
     State(state): State<AppState>,
     Caller(who): Caller,
+    lang: Lang,
     ApiJson(input): ApiJson<IncidentInput>,
 ) -> ApiResult<(StatusCode, axum::Json<IncidentDetail>)> {
     let mut p = Problems::new();
@@ -185,6 +191,6 @@ async fn create_incident(
     let found = state.store.incident(&who, &created.id).await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(IncidentDetail::new(&state, &who, found).await?),
+        axum::Json(IncidentDetail::new(&state, &who, lang, found).await?),
     ))
 }

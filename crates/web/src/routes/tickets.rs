@@ -17,7 +17,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::ApiResult;
+use crate::explanation;
 use crate::extract::{ApiJson, ApiQuery, Caller};
+use crate::i18n::Lang;
 use crate::paging::{PageOf, PageQuery};
 use crate::state::AppState;
 
@@ -94,7 +96,8 @@ pub struct TicketView {
     pub first_contact_owner_id: Option<String>,
     pub assignee_id: Option<String>,
     pub team_id: Option<String>,
-    /// Why the last automatic dispatch chose whom it chose, or queued the job.
+    /// Why the last automatic dispatch chose whom it chose, or queued the job, in the caller's
+    /// language (Accept-Language).
     pub dispatch_explanation: Option<String>,
     /// Collaboration sub-tasks (协办) still open: the ticket is not resolved before they are done.
     pub open_subtasks: i32,
@@ -148,6 +151,7 @@ impl TicketView {
         sla: &SlaContext,
         now: DateTime<Utc>,
         mask: bool,
+        lang: Lang,
     ) -> Self {
         let deadlines = sla
             .clocks(&t, now)
@@ -188,7 +192,8 @@ impl TicketView {
             // Why the dispatcher chose whom it chose names staff and their load: not for residents.
             dispatch_explanation: t
                 .dispatch_explanation
-                .filter(|_| who.role != guanjia_domain::role::Role::Resident),
+                .filter(|_| who.role != guanjia_domain::role::Role::Resident)
+                .map(|stored| explanation::stored(lang, &stored)),
             open_subtasks: t.open_subtasks,
             charge_total_cents: t.charge_total_cents,
             charge_status: t.charge_status,
@@ -310,6 +315,7 @@ pub struct TicketQuery {
 async fn create_ticket(
     State(state): State<AppState>,
     Caller(who): Caller,
+    lang: Lang,
     ApiJson(mut input): ApiJson<TicketInput>,
 ) -> ApiResult<(StatusCode, axum::Json<TicketView>)> {
     let now = Utc::now();
@@ -335,7 +341,7 @@ async fn create_ticket(
     let sla = state.store.sla_context(&who.company_id).await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(TicketView::new(ticket, &who, &sla, now, false)),
+        axum::Json(TicketView::new(ticket, &who, &sla, now, false, lang)),
     ))
 }
 
@@ -344,6 +350,7 @@ async fn create_ticket(
 async fn list_tickets(
     State(state): State<AppState>,
     Caller(who): Caller,
+    lang: Lang,
     ApiQuery(query): ApiQuery<TicketQuery>,
 ) -> ApiResult<axum::Json<PageOf<TicketView>>> {
     let page = PageQuery {
@@ -386,7 +393,7 @@ async fn list_tickets(
     let page = state.store.tickets(&who, filter, page).await?;
     let sla = state.store.sla_context(&who.company_id).await?;
     Ok(axum::Json(PageOf::from_page(page, |t| {
-        TicketView::new(t, &who, &sla, now, true)
+        TicketView::new(t, &who, &sla, now, true, lang)
     })))
 }
 
@@ -395,6 +402,7 @@ async fn list_tickets(
 async fn get_ticket(
     State(state): State<AppState>,
     Caller(who): Caller,
+    lang: Lang,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<TicketView>> {
     let ticket = state.store.ticket(&who, &id).await?;
@@ -405,6 +413,7 @@ async fn get_ticket(
         &sla,
         Utc::now(),
         false,
+        lang,
     )))
 }
 
@@ -418,6 +427,7 @@ async fn get_ticket(
 async fn act_on_ticket(
     State(state): State<AppState>,
     Caller(who): Caller,
+    lang: Lang,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<ActionRequest>,
 ) -> ApiResult<axum::Json<TicketView>> {
@@ -426,7 +436,9 @@ async fn act_on_ticket(
     let ticket = state.store.act_on_ticket(&who, &id, request, now).await?;
     metrics::counter!("guanjia_ticket_actions_total", "action" => name.as_str()).increment(1);
     let sla = state.store.sla_context(&who.company_id).await?;
-    Ok(axum::Json(TicketView::new(ticket, &who, &sla, now, false)))
+    Ok(axum::Json(TicketView::new(
+        ticket, &who, &sla, now, false, lang,
+    )))
 }
 
 /// The timeline: every change, who, when, what. Residents see the entries meant for them.
@@ -452,6 +464,7 @@ async fn ticket_events(
 async fn my_follow_ups(
     State(state): State<AppState>,
     Caller(who): Caller,
+    lang: Lang,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<axum::Json<PageOf<TicketView>>> {
     let page = query.request()?;
@@ -463,6 +476,6 @@ async fn my_follow_ups(
     let page = state.store.tickets(&who, filter, page).await?;
     let sla = state.store.sla_context(&who.company_id).await?;
     Ok(axum::Json(PageOf::from_page(page, |t| {
-        TicketView::new(t, &who, &sla, now, true)
+        TicketView::new(t, &who, &sla, now, true, lang)
     })))
 }

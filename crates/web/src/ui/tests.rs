@@ -771,6 +771,39 @@ async fn every_staff_page_rings_the_bell_with_its_unread_count() {
 #[tokio::test]
 async fn english_pages_use_english_colons_and_no_page_repeats_an_id() {
     let desk = Desk::new().await;
+    // Automatic dispatch's reasons are on the ticket page: in the reader's words, not stored Chinese.
+    let company = desk
+        .site
+        .store
+        .companies()
+        .await
+        .expect("companies")
+        .remove(0);
+    let ticket_id = desk.ticket.rsplit('/').next().expect("the ticket's id");
+    desk.site
+        .store
+        .auto_dispatch(
+            &Principal::system(&company.id, "test"),
+            ticket_id,
+            Utc::now(),
+        )
+        .await
+        .expect("dispatched");
+    let english = body(
+        desk.site
+            .get(&desk.ticket, Some(&format!("{}; lang=en", desk.admin)))
+            .await,
+    )
+    .await;
+    assert!(
+        english.contains("2 considered, 1 eligible; passed over: 绿化老周 (no skill for it); ")
+            && english.contains(
+                "assigned to 燃气张师傅: skill repair.gas, on duty, 0 open (by least load)"
+            ),
+        "the English ticket page explains the dispatch in English"
+    );
+    let chinese = body(desk.site.get(&desk.ticket, Some(&desk.admin)).await).await;
+    assert!(chinese.contains("派给燃气张师傅：技能 repair.gas，在班，待办 0 单（待办最少）"));
     for (path, cookie) in main_pages(&desk) {
         for lang in ["zh", "en"] {
             let response = desk

@@ -7,6 +7,7 @@ use guanjia_storage::entity::ticket_event;
 use serde_json::Value;
 
 use super::text;
+use crate::explanation;
 use crate::i18n::Lang;
 
 /// A text detail of the entry, when it says something.
@@ -31,12 +32,15 @@ pub fn statuses(
     (status(&e.from_status), status(&e.to_status))
 }
 
-/// The words the action carried: its body, note, reason or comment.
-pub fn said(e: &ticket_event::Model) -> Option<String> {
-    ["body", "note", "reason", "comment"]
-        .into_iter()
-        .find_map(|key| detail(e, key))
-        .map(str::to_owned)
+/// The words the entry carries: automatic dispatch's reasons in the reader's language (staff
+/// only: they never reach residents), else the action's body, note, reason or comment.
+pub fn said(e: &ticket_event::Model, lang: Lang) -> Option<String> {
+    explanation::in_details(lang, &e.details).or_else(|| {
+        ["body", "note", "reason", "comment"]
+            .into_iter()
+            .find_map(|key| detail(e, key))
+            .map(str::to_owned)
+    })
 }
 
 /// What the scheduler recorded when it warned or escalated: the clock, how far along (a warning's

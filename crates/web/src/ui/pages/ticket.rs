@@ -502,7 +502,7 @@ fn entry(
         actor,
         what: text::event(lang, &e.action),
         transition,
-        text: timeline::said(e),
+        text: timeline::said(e, lang),
         extra,
         internal: e.visibility == Visibility::Internal.as_str(),
     }

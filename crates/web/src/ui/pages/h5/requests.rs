@@ -203,7 +203,7 @@ fn step(e: &ticket_event::Model, me: &str, lang: Lang, zone: chrono_tz::Tz) -> S
     Step {
         when: time::full(e.created_at, zone),
         what,
-        text: timeline::said(e),
+        text: timeline::said(e, lang),
         by,
         photo_id: (e.action == "photo")
             .then(|| timeline::detail(e, "photo_id").map(str::to_owned))
