@@ -1,6 +1,7 @@
 //! Writing to the notification outbox, and finding who should hear of something.
 
 use chrono::{DateTime, Utc};
+use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::sla::{Audience, StaffRef, recipients};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
@@ -75,7 +76,7 @@ pub(crate) async fn notify(
     db: &impl ConnectionTrait,
     subject: Subject<'_>,
     to: &[String],
-    kind: &str,
+    kind: NoticeKind,
     details: &Value,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -86,7 +87,7 @@ pub(crate) async fn notify(
         company_id: Set(subject.company_id.to_owned()),
         id: Set(new_id()),
         recipient_id: Set(recipient.clone()),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind.as_str().to_owned()),
         ticket_id: Set(subject.ticket_id.map(str::to_owned)),
         details: Set(details.clone()),
         created_at: Set(now),

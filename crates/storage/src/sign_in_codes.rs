@@ -3,6 +3,7 @@
 //! the notification outbox (kind `sign_in_code`), like every other message to a resident.
 
 use chrono::{DateTime, Duration, Utc};
+use guanjia_domain::notice::NoticeKind;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -105,7 +106,7 @@ impl Store {
                 ticket_id: None,
             },
             &[phone.to_owned()],
-            "sign_in_code",
+            NoticeKind::SignInCode,
             &details,
             now,
         )

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use guanjia_domain::closed_loop::Rating;
+use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::ticket::Status;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -76,7 +77,15 @@ impl Store {
         .await?;
         let token = signing::token(db, &link.nonce, &claims(&link)).await?;
         let details = json!({ "ticket_number": t.number, "token": token, "path": format!("/rate/{token}"), "expires_at": link.expires_at });
-        notify(db, t.into(), &[phone], "rating_link", &details, now).await
+        notify(
+            db,
+            t.into(),
+            &[phone],
+            NoticeKind::RatingLink,
+            &details,
+            now,
+        )
+        .await
     }
 
     /// What a link would rate, or why it cannot be used.

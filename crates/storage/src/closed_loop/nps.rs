@@ -1,6 +1,7 @@
 //! NPS campaigns: invitations through the outbox with signed single-use links, answers, and
 //! the score of a campaign or of a project over a period.
 
+use guanjia_domain::notice::NoticeKind;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
@@ -108,7 +109,7 @@ impl Store {
                     ticket_id: None,
                 },
                 &[phone],
-                "nps_survey",
+                NoticeKind::NpsSurvey,
                 &details,
                 now,
             )

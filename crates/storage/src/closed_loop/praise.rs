@@ -1,5 +1,6 @@
 //! Praise credited to the staff a resident names, read from the text at creation or set by hand.
 
+use guanjia_domain::notice::NoticeKind;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -69,7 +70,7 @@ async fn credit(
         db,
         t.into(),
         staff_ids,
-        "praise",
+        NoticeKind::Praise,
         &json!({ "ticket_number": t.number }),
         now,
     )

@@ -8,6 +8,7 @@ use guanjia_domain::dispatch::{
     Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Explanation, Job,
     Ranked, Redispatch, decide, rank,
 };
+use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::StepKind;
 use guanjia_domain::sla::{Audience, Reach};
@@ -357,7 +358,7 @@ impl Store {
                     txn,
                     (&current).into(),
                     &staff_ids,
-                    "job_offered",
+                    NoticeKind::JobOffered,
                     &json!({ "ticket_number": current.number }),
                     now,
                 )
@@ -385,7 +386,7 @@ impl Store {
                     txn,
                     (&current).into(),
                     &to,
-                    "dispatch_queued",
+                    NoticeKind::DispatchQueued,
                     &json!({ "ticket_number": current.number, "explanation": explanation }),
                     now,
                 )

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::dispatch::{ChargeLine, NewPriceItem, amount};
+use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::validation::FieldErrorCode;
@@ -148,7 +149,7 @@ pub(crate) async fn write_bill(
             txn,
             (&t).into(),
             std::slice::from_ref(phone),
-            "charges_to_confirm",
+            NoticeKind::ChargesToConfirm,
             &json!({ "ticket_number": t.number, "total_cents": total }),
             now,
         )
@@ -179,7 +180,7 @@ pub(crate) async fn settle_bill(
             txn,
             (&t).into(),
             &to,
-            "charges_disputed",
+            NoticeKind::ChargesDisputed,
             &json!({ "ticket_number": t.number, "total_cents": t.charge_total_cents }),
             now,
         )

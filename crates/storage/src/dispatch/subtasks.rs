@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::dispatch::NewSubtask;
+use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::ticket::{Status, Visibility};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -124,7 +125,7 @@ impl Store {
             &txn,
             (&t).into(),
             &told,
-            "subtask_assigned",
+            NoticeKind::SubtaskAssigned,
             &json!({ "ticket_number": t.number, "title": created.title }),
             now,
         )

@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use guanjia_domain::dispatch::{DispatchMode, Redispatch};
+use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, ClockName, EscalationStep, Reach, StepKind};
 use guanjia_domain::ticket::{Action, Status, Visibility};
@@ -157,7 +158,7 @@ impl Store {
         .await?;
         let (notice, audience, level, role) = match kind {
             StepKind::Warning { .. } => (
-                "sla_warning",
+                NoticeKind::SlaWarning,
                 Audience::Handlers {
                     assignee_id: t.assignee_id.clone(),
                     owner_id: t.first_contact_owner_id.clone(),
@@ -177,9 +178,9 @@ impl Store {
                         reach: Reach::Project,
                     });
                 let notice = if step.clock == RISK {
-                    "escalation_risk"
+                    NoticeKind::EscalationRisk
                 } else {
-                    "sla_escalation"
+                    NoticeKind::SlaEscalation
                 };
                 (
                     notice,
@@ -241,7 +242,7 @@ impl Store {
             ticket_id: Set(t.id.clone()),
             actor_id: Set(None),
             actor_role: Set(SYSTEM.to_owned()),
-            action: Set(notice.to_owned()),
+            action: Set(notice.as_str().to_owned()),
             from_status: Set(Some(t.status.clone())),
             to_status: Set(Some(t.status.clone())),
             visibility: Set(Visibility::Internal.as_str().to_owned()),
@@ -350,7 +351,7 @@ impl Store {
             &txn,
             (&updated).into(),
             &to,
-            "assignment_timeout",
+            NoticeKind::AssignmentTimeout,
             &details,
             now,
         )

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::FollowUpPolicy;
 use guanjia_domain::dispatch::{Explanation, check_finish_photos};
+use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::ticket::{Action, ActionName, ActionRequest, Change, Lifecycle, Status};
@@ -248,7 +249,15 @@ impl Store {
             let to =
                 audience_of(txn, &updated.company_id, &updated.project_id, &supervisors).await?;
             let details = serde_json::json!({ "ticket_number": updated.number, "satisfaction": updated.satisfaction });
-            notify(txn, (&updated).into(), &to, "rectification", &details, now).await?;
+            notify(
+                txn,
+                (&updated).into(),
+                &to,
+                NoticeKind::Rectification,
+                &details,
+                now,
+            )
+            .await?;
         }
         let mut updated = updated;
         updated.incident_id = self
@@ -287,7 +296,7 @@ impl Store {
                 txn,
                 t.into(),
                 std::slice::from_ref(owner),
-                "ticket_progress",
+                NoticeKind::TicketProgress,
                 &details,
                 now,
             )
@@ -299,7 +308,15 @@ impl Store {
                 reach: Reach::Project,
             };
             let to = audience_of(txn, &t.company_id, &t.project_id, &supervisors).await?;
-            notify(txn, t.into(), &to, "dispatch_queued", &details, now).await?;
+            notify(
+                txn,
+                t.into(),
+                &to,
+                NoticeKind::DispatchQueued,
+                &details,
+                now,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -352,7 +369,7 @@ impl Store {
             };
             to = audience_of(txn, &t.company_id, &t.project_id, &supervisors).await?;
         }
-        notify(txn, t.into(), &to, "chase", details, now).await
+        notify(txn, t.into(), &to, NoticeKind::Chase, details, now).await
     }
 
     /// The ticket a duplicate points at must be another open original of the same project.
@@ -480,7 +497,7 @@ async fn tell_assignee(
                 txn,
                 after.into(),
                 std::slice::from_ref(assignee),
-                "job_assigned",
+                NoticeKind::JobAssigned,
                 &details,
                 now,
             )

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::Report;
+use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::place::local_date;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
@@ -235,7 +236,7 @@ impl Store {
                 &txn,
                 (&model).into(),
                 &to,
-                "repeat_complaint",
+                NoticeKind::RepeatComplaint,
                 &details,
                 now,
             )

@@ -4,6 +4,7 @@
 //! original's transaction. The rule is the domain's (`follow_original`); unlinking stops it.
 
 use chrono::{DateTime, Utc};
+use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::ticket::{Change, Progress, Status, Visibility, follow_original};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
@@ -73,7 +74,7 @@ impl Store {
                     txn,
                     (&duplicate).into(),
                     std::slice::from_ref(phone),
-                    "original_progress",
+                    NoticeKind::OriginalProgress,
                     &details,
                     now,
                 )

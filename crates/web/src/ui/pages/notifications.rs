@@ -64,7 +64,7 @@ impl NotificationList {
             .items
             .into_iter()
             .map(|n| Item {
-                message: message(&n.kind, &n.details, lang),
+                message: message(&n, lang),
                 created: time::short(n.created_at, zone),
                 unread: n.read_at.is_none(),
                 id: n.id,
