@@ -402,6 +402,10 @@ async fn a_complaint_waits_for_a_real_call_and_others_close_themselves(server: S
         (last["action"].as_str(), last["actor_id"].as_str()),
         (Some("close"), Some("scheduler"))
     );
+    assert_eq!(
+        last["details"]["step"], "auto_close",
+        "the entry keeps why as a fact, not a sentence: {last}"
+    );
     let (_, complaint) = server
         .get(Some(&site.agent), &format!("/api/v1/tickets/{complaint}"))
         .await;

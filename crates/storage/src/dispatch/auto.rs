@@ -30,7 +30,7 @@ use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::sla::SlaContext;
-use crate::tickets::timeline;
+use crate::tickets::{SystemCause, timeline};
 
 /// What the pipeline decided for a job, with its reasons, and how long a grab offer stands.
 pub(crate) struct Plan {
@@ -315,7 +315,7 @@ impl Store {
                         current,
                         &assign,
                         false,
-                        Some(&explanation),
+                        Some(SystemCause::Dispatch(&explanation)),
                         ctx,
                         now,
                     )

@@ -29,6 +29,7 @@ use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::support::new_id;
+use crate::tickets::SystemCause;
 
 /// How long a claim holds before another node may take the step over.
 pub const LEASE: Duration = Duration::seconds(60);
@@ -38,9 +39,6 @@ const SYSTEM: &str = "system";
 
 /// Who closes tickets on the scheduler's behalf, in the timeline.
 const SCHEDULER: &str = "scheduler";
-
-const AUTO_CLOSE_NOTE: &str =
-    "回访期内未评价，系统自动关闭 (closed: not rated within the follow-up period)";
 
 impl Store {
     /// Claims up to `limit` due steps for `node` and fires them. Returns how many fired here.
@@ -268,11 +266,18 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool> {
         let system = Principal::system(&t.company_id, SCHEDULER);
-        let close = Action::Close {
-            note: Some(AUTO_CLOSE_NOTE.to_owned()),
-        };
+        let close = Action::Close { note: None };
         match self
-            .apply_in(&txn, &system, t, &close, false, None, ctx, now)
+            .apply_in(
+                &txn,
+                &system,
+                t,
+                &close,
+                false,
+                Some(SystemCause::Step(StepKind::AutoClose)),
+                ctx,
+                now,
+            )
             .await
         {
             Ok(_) => {

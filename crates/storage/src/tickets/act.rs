@@ -6,7 +6,7 @@ use guanjia_domain::closed_loop::FollowUpPolicy;
 use guanjia_domain::dispatch::{Explanation, check_finish_photos};
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::role::Role;
-use guanjia_domain::sla::{Audience, Reach};
+use guanjia_domain::sla::{Audience, Reach, StepKind};
 use guanjia_domain::ticket::{Action, ActionName, ActionRequest, Change, Lifecycle, Status};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{
@@ -23,6 +23,14 @@ use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::sla::{SlaContext, sync_clocks};
 use crate::support::new_id;
+
+/// Why the system, not a person, took an action: automatic dispatch's reasons, or the scheduled
+/// step that ran out (a resolved ticket nobody rated closes itself).
+#[derive(Clone, Copy)]
+pub(crate) enum SystemCause<'a> {
+    Dispatch(&'a Explanation),
+    Step(StepKind),
+}
 
 impl Store {
     /// Applies `action` to a ticket the principal can see, or changes nothing and says why not.
@@ -100,8 +108,8 @@ impl Store {
     /// Applies an action inside the caller's write transaction: the state machine decides, and
     /// the ticket, its timeline entry, its clocks and what a resolve starts (the follow-up owner,
     /// the resident's rating link) are written with it; its duplicates follow it. `tell_resident`:
-    /// the words the action carries are for the resident too; `explanation`: automatic
-    /// dispatch's reasons, kept with the entry as facts.
+    /// the words the action carries are for the resident too; `system`: why the system, not a
+    /// person, acted, kept with the entry as facts.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn apply_in(
         &self,
@@ -110,21 +118,12 @@ impl Store {
         current: ticket::Model,
         action: &Action,
         tell_resident: bool,
-        explanation: Option<&Explanation>,
+        system: Option<SystemCause<'_>>,
         ctx: &SlaContext,
         now: DateTime<Utc>,
     ) -> Result<ticket::Model> {
         let (updated, change) = self
-            .apply_one(
-                txn,
-                who,
-                current,
-                action,
-                tell_resident,
-                explanation,
-                ctx,
-                now,
-            )
+            .apply_one(txn, who, current, action, tell_resident, system, ctx, now)
             .await?;
         self.follow_original(txn, who, &updated, &change, ctx, now)
             .await?;
@@ -140,7 +139,7 @@ impl Store {
         current: ticket::Model,
         action: &Action,
         tell_resident: bool,
-        explanation: Option<&Explanation>,
+        system: Option<SystemCause<'_>>,
         ctx: &SlaContext,
         now: DateTime<Utc>,
     ) -> Result<(ticket::Model, Change)> {
@@ -216,8 +215,14 @@ impl Store {
             tell_resident,
         })
         .unwrap_or_default();
-        if let (Some(explanation), Some(fields)) = (explanation, details.as_object_mut()) {
-            fields.insert("explanation".to_owned(), serde_json::json!(explanation));
+        if let (Some(system), Some(fields)) = (system, details.as_object_mut()) {
+            let (key, fact) = match system {
+                SystemCause::Dispatch(explanation) => {
+                    ("explanation", serde_json::json!(explanation))
+                }
+                SystemCause::Step(step) => ("step", serde_json::json!(step.key())),
+            };
+            fields.insert(key.to_owned(), fact);
         }
         ticket_event::ActiveModel {
             company_id: Set(who.company_id.clone()),

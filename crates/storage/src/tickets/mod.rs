@@ -8,6 +8,7 @@ mod query;
 mod reclassify;
 pub(crate) mod timeline;
 
+pub(crate) use act::SystemCause;
 pub use act::allowed_actions;
 pub use act::follow_up_policy_of;
 pub use create::Reading;

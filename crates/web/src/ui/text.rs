@@ -665,6 +665,15 @@ pub fn event(lang: Lang, code: &str) -> &'static str {
     pick(lang, zh, en)
 }
 
+/// Why the scheduler closed a resolved ticket.
+pub fn auto_closed(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "回访期内未评价，系统自动关闭",
+        "Not rated within the follow-up period: closed automatically",
+    )
+}
+
 pub fn clock(lang: Lang, clock: ClockName) -> &'static str {
     let (zh, en) = match clock {
         ClockName::FirstResponse => ("首次响应", "First response"),

@@ -32,15 +32,22 @@ pub fn statuses(
     (status(&e.from_status), status(&e.to_status))
 }
 
-/// The words the entry carries: automatic dispatch's reasons in the reader's language (staff
-/// only: they never reach residents), else the action's body, note, reason or comment.
+/// The words the entry carries: why the system acted, in the reader's language (automatic
+/// dispatch's reasons reach staff only), else the action's body, note, reason or comment.
 pub fn said(e: &ticket_event::Model, lang: Lang) -> Option<String> {
-    explanation::in_details(lang, &e.details).or_else(|| {
-        ["body", "note", "reason", "comment"]
-            .into_iter()
-            .find_map(|key| detail(e, key))
-            .map(str::to_owned)
-    })
+    explanation::in_details(lang, &e.details)
+        .or_else(|| {
+            detail(e, "step")
+                .and_then(StepKind::parse)
+                .filter(|step| e.action == "close" && *step == StepKind::AutoClose)
+                .map(|_| text::auto_closed(lang).to_owned())
+        })
+        .or_else(|| {
+            ["body", "note", "reason", "comment"]
+                .into_iter()
+                .find_map(|key| detail(e, key))
+                .map(str::to_owned)
+        })
 }
 
 /// What the scheduler recorded when it warned or escalated: the clock, how far along (a warning's
@@ -114,4 +121,53 @@ pub fn materials(events: &[ticket_event::Model]) -> Vec<String> {
             Some(format!("{name} × {quantity} {unit}").trim_end().to_owned())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(action: &str, details: Value) -> ticket_event::Model {
+        ticket_event::Model {
+            company_id: "c".into(),
+            id: "e".into(),
+            ticket_id: "t".into(),
+            actor_id: Some("scheduler".into()),
+            actor_role: "admin".into(),
+            action: action.into(),
+            from_status: None,
+            to_status: None,
+            visibility: "internal".into(),
+            details,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn what_the_system_did_reads_in_the_readers_language() {
+        let closed = entry(
+            "close",
+            serde_json::json!({ "action": "close", "step": "auto_close" }),
+        );
+        assert_eq!(
+            said(&closed, Lang::En).as_deref(),
+            Some("Not rated within the follow-up period: closed automatically")
+        );
+        assert_eq!(
+            said(&closed, Lang::Zh).as_deref(),
+            Some("回访期内未评价，系统自动关闭")
+        );
+        let warned = entry("sla_warning", serde_json::json!({ "step": "warning:80" }));
+        assert_eq!(
+            said(&warned, Lang::En),
+            None,
+            "a warning's step is not words"
+        );
+        let noted = entry("close", serde_json::json!({ "note": " 已电话确认 " }));
+        assert_eq!(
+            said(&noted, Lang::En).as_deref(),
+            Some("已电话确认"),
+            "people's words as written"
+        );
+    }
 }
