@@ -22,6 +22,7 @@ mod queue;
 mod redirect;
 mod rooms;
 mod session;
+mod session_extract;
 mod sheet;
 mod sla_badge;
 pub(crate) mod text;
