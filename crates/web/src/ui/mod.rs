@@ -25,6 +25,7 @@ mod session;
 mod session_extract;
 mod sheet;
 mod sla_badge;
+mod sla_notice;
 pub(crate) mod text;
 mod time;
 mod timeline;
