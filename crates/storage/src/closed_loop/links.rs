@@ -9,8 +9,7 @@ use guanjia_domain::closed_loop::Rating;
 use guanjia_domain::ticket::Status;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 use serde_json::json;
 
@@ -20,6 +19,7 @@ use crate::entity::{rating_link, ticket};
 use crate::error::{Result, StorageError};
 use crate::notify::notify;
 use crate::principal::Principal;
+use crate::support::ForUpdate;
 
 /// What a rating link is for, shown before the resident rates.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,10 +111,8 @@ impl Store {
             return Err(StorageError::LinkUsed);
         }
         let current = usable(&txn, &link, now).await?;
-        let mut find = ticket::Entity::find_by_id((current.company_id.clone(), current.id.clone()));
-        if self.backend() == DbBackend::Postgres {
-            find = find.lock_exclusive();
-        }
+        let find = ticket::Entity::find_by_id((current.company_id.clone(), current.id.clone()))
+            .for_update(self.backend());
         let current = find
             .one(&txn)
             .await?
