@@ -206,17 +206,6 @@ pub(crate) async fn next_counter(
     Ok(current.value)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wildcards_are_escaped() {
-        assert_eq!(escape_like("100%_a\\b"), "100\\%\\_a\\\\b");
-        assert_eq!(escape_like("三楼漏水"), "三楼漏水");
-    }
-}
-
 /// Row locks for a read made inside a write transaction, so a concurrent writer waits instead of
 /// overwriting what this one decided from the rows. Only PostgreSQL takes them (`SELECT … FOR
 /// UPDATE`): SQLite's write transaction (`BEGIN IMMEDIATE`) already holds the database's one
@@ -243,3 +232,14 @@ pub(crate) trait ForUpdate: QuerySelect + Sized {
 }
 
 impl<Q: QuerySelect> ForUpdate for Q {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_are_escaped() {
+        assert_eq!(escape_like("100%_a\\b"), "100\\%\\_a\\\\b");
+        assert_eq!(escape_like("三楼漏水"), "三楼漏水");
+    }
+}
