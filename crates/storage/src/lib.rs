@@ -28,6 +28,8 @@ mod staff;
 mod support;
 mod taxonomy;
 mod teams;
+#[cfg(feature = "test-support")]
+pub mod test_database;
 mod tickets;
 mod versioned;
 mod vocabulary;
