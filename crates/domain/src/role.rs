@@ -47,4 +47,26 @@ impl Role {
     pub fn administers(self) -> bool {
         self == Role::Admin
     }
+
+    /// Roles that answer for others' work across a project or more: they read the service
+    /// figures, watch the teams' load and are whom an escalation climbs to.
+    pub fn oversees(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager | Role::Supervisor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn supervisors_managers_and_admins_oversee_and_nobody_else() {
+        let overseers: Vec<Role> = Role::STAFF
+            .iter()
+            .chain([Role::Resident].iter())
+            .copied()
+            .filter(|role| role.oversees())
+            .collect();
+        assert_eq!(overseers, [Role::Admin, Role::Manager, Role::Supervisor]);
+    }
 }

@@ -5,11 +5,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::classify::Classifier;
 use crate::danger::{DANGER, DANGER_THRESHOLD};
+use crate::evidence::Evidence;
 use crate::location::{Location, find_place};
 use crate::normalize::Normalizer;
 use crate::risk::RiskMatcher;
-use crate::urgency::{Urgency, UrgencyMatcher};
-use crate::vocabulary::{Vocabulary, VocabularyError};
+use crate::urgency::UrgencyMatcher;
+use crate::vocabulary::{Urgency, Vocabulary, VocabularyError};
 
 /// What a message says, as far as the intake can tell.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,15 +43,6 @@ pub struct Confidence {
     pub urgency: f32,
     pub escalation_risk: f32,
     pub location: f32,
-}
-
-/// Which words decided a field, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Evidence {
-    /// kind, category, urgency, escalation_risk or location.
-    pub field: String,
-    pub words: Vec<String>,
-    pub note: String,
 }
 
 /// Kinds whose messages are not dissatisfied: naming an authority in them is no threat.

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::analysis::Evidence;
+use crate::evidence::Evidence;
 use crate::phrases::{PhraseSet, TooLarge};
 use crate::vocabulary::{KINDS, Vocabulary, kind_of};
 

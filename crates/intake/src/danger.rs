@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::eval::{LabelledMessage, parse_jsonl};
+use crate::labelled::{LabelledMessage, parse_jsonl};
 
 /// Messages the model learns from: the DEV set, never the held-out ones.
 const EXAMPLES: &str = include_str!("../eval/dev_messages.jsonl");

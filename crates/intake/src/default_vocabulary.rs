@@ -7,9 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::urgency::Urgency;
 use crate::vocabulary::{
-    CategoryRule, EscalationRule, KeywordGroup, KindCue, Scope, Synonym, UrgencyRule, Vocabulary,
+    CategoryRule, EscalationRule, KeywordGroup, KindCue, Scope, Synonym, Urgency, UrgencyRule,
+    Vocabulary,
 };
 
 fn list(words: &[&str]) -> Vec<String> {

@@ -6,21 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::Analyzer;
 use crate::duplicates::{TicketFacts, duplicate_of};
+use crate::labelled::{LabelledMessage, parse_jsonl};
 use crate::location::Location;
-
-/// One labelled message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LabelledMessage {
-    pub text: String,
-    #[serde(default)]
-    pub channel: Option<String>,
-    pub kind: Option<String>,
-    pub category: Option<String>,
-    pub urgency: String,
-    pub escalation_risk: bool,
-    #[serde(default)]
-    pub location: Location,
-}
 
 /// One duplicate scenario: tickets of one project, in time, with the real problem each reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,35 +44,6 @@ fn open_by_default() -> bool {
 pub struct EvalSet {
     pub messages: Vec<LabelledMessage>,
     pub duplicates: Vec<DuplicateCase>,
-}
-
-/// A line of an evaluation file that is not valid.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EvalDataError {
-    pub line: usize,
-    pub message: String,
-}
-
-impl fmt::Display for EvalDataError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
-    }
-}
-
-impl std::error::Error for EvalDataError {}
-
-/// Parses JSON Lines, skipping blank lines.
-pub fn parse_jsonl<T: for<'de> Deserialize<'de>>(text: &str) -> Result<Vec<T>, EvalDataError> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(index, line)| {
-            serde_json::from_str(line).map_err(|error| EvalDataError {
-                line: index + 1,
-                message: error.to_string(),
-            })
-        })
-        .collect()
 }
 
 fn builtin(messages: &str, duplicates: &str) -> EvalSet {
@@ -471,12 +429,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn bad_lines_are_reported_with_their_number() {
-        let error = parse_jsonl::<LabelledMessage>("\n{\"text\": 1}").unwrap_err();
-        assert_eq!(error.line, 2);
     }
 
     #[test]

@@ -22,6 +22,8 @@ mod danger;
 mod default_vocabulary;
 mod duplicates;
 mod eval;
+mod evidence;
+mod labelled;
 mod location;
 mod normalize;
 mod numerals;
@@ -30,20 +32,20 @@ mod risk;
 mod urgency;
 mod vocabulary;
 
-pub use analysis::{Analysis, Analyzer, Confidence, Evidence};
+pub use analysis::{Analysis, Analyzer, Confidence};
 pub use bench::mean_analysis_time;
 pub use duplicates::{
     DuplicateCandidate, Incident, LINK_THRESHOLD, TicketFacts, duplicate_candidates, duplicate_of,
     group_incidents, look_back_minutes,
 };
 pub use eval::{
-    CaseTicket, DuplicateCase, EvalDataError, EvalReport, EvalSet, LabelledMessage, Mistake, Ratio,
-    TARGETS, Target, builtin_dev_set, builtin_external_set, builtin_test_set, evaluate,
-    parse_jsonl,
+    CaseTicket, DuplicateCase, EvalReport, EvalSet, Mistake, Ratio, TARGETS, Target,
+    builtin_dev_set, builtin_external_set, builtin_test_set, evaluate,
 };
+pub use evidence::Evidence;
+pub use labelled::{EvalDataError, LabelledMessage, parse_jsonl};
 pub use location::Location;
-pub use urgency::Urgency;
 pub use vocabulary::{
-    CategoryRule, EscalationRule, KINDS, KeywordGroup, KindCue, Scope, Synonym, UrgencyRule,
-    Vocabulary, VocabularyError,
+    CategoryRule, EscalationRule, KINDS, KeywordGroup, KindCue, Scope, Synonym, Urgency,
+    UrgencyRule, Vocabulary, VocabularyError,
 };

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::analysis::Evidence;
+use crate::evidence::Evidence;
 use crate::numerals::parse_number;
 use crate::phrases::{PhraseSet, TooLarge};
 use crate::vocabulary::{EscalationRule, Vocabulary};

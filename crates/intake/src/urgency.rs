@@ -1,29 +1,8 @@
 //! Urgency: emergency, urgent or normal, erring on the side of safety.
 
-use serde::{Deserialize, Serialize};
-
-use crate::analysis::Evidence;
+use crate::evidence::Evidence;
 use crate::phrases::{PhraseSet, TooLarge};
-use crate::vocabulary::UrgencyRule;
-
-/// How soon a ticket needs attention (taxonomy.md). Ordered: normal < urgent < emergency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Urgency {
-    Normal,
-    Urgent,
-    Emergency,
-}
-
-impl Urgency {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Urgency::Normal => "normal",
-            Urgency::Urgent => "urgent",
-            Urgency::Emergency => "emergency",
-        }
-    }
-}
+use crate::vocabulary::{Urgency, UrgencyRule};
 
 /// Words that, written right before a trigger, say it is not happening (没冒烟, 不漏气, 没闻到味道)
 /// or only might (万一着火怎么跑).

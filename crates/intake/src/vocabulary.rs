@@ -17,6 +17,25 @@ pub const KINDS: [&str; 6] = [
     "praise",
 ];
 
+/// How soon a ticket needs attention (taxonomy.md). Ordered: normal < urgent < emergency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Urgency {
+    Normal,
+    Urgent,
+    Emergency,
+}
+
+impl Urgency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Normal => "normal",
+            Urgency::Urgent => "urgent",
+            Urgency::Emergency => "emergency",
+        }
+    }
+}
+
 /// Everything the analyser knows about how residents write.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Vocabulary {
@@ -98,7 +117,7 @@ pub enum Scope {
 /// Emergency or urgent vocabulary, optionally only in a context.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UrgencyRule {
-    pub urgency: crate::urgency::Urgency,
+    pub urgency: Urgency,
     /// Why these words raise the urgency, shown as evidence.
     pub note: String,
     pub words: Vec<String>,

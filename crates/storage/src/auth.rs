@@ -4,9 +4,6 @@
 //! the database cannot be used to sign in. Guesses are counted in the database, so the throttle
 //! holds across every node.
 
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration, Utc};
 use guanjia_domain::sign_in_throttle::Throttle;
 use sea_orm::sea_query::Expr;
@@ -14,41 +11,16 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use sha2::{Digest, Sha256};
 
 use crate::db::Store;
-use crate::entity::{session, staff};
+use crate::entity::session::{self, SUBJECT_RESIDENT, SUBJECT_STAFF};
+use crate::entity::staff;
 use crate::error::{Result, StorageError};
+use crate::passwords::verify_password;
 use crate::principal::{Principal, ProjectScope};
 use crate::sign_in_throttle::{Counted, guess_was_right, key};
 use crate::staff::StaffMember;
 
 /// How long a token stays valid.
 pub const SESSION_TTL: Duration = Duration::hours(12);
-
-pub(crate) const SUBJECT_STAFF: &str = "staff";
-const SUBJECT_RESIDENT: &str = "resident";
-
-/// Hashes a password with argon2id off the async threads (it is deliberately slow).
-pub async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|hash| hash.to_string())
-            .map_err(|e| StorageError::Hashing(e.to_string()))
-    })
-    .await
-    .map_err(|e| StorageError::Hashing(e.to_string()))?
-}
-
-async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false)
-}
 
 /// A signed-in session: the token to send back, and who it belongs to.
 #[derive(Debug, Clone)]

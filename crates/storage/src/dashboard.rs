@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
-use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockName, ClockState};
 use guanjia_domain::ticket::Status;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -104,11 +103,6 @@ pub struct Dashboard {
     pub projects: BTreeMap<String, ProjectFigures>,
 }
 
-/// Who reads the dashboard: the roles that answer for service across a project or more.
-fn may_read(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Manager | Role::Supervisor)
-}
-
 /// The tickets of the caller's scope, narrowed to one project when asked.
 fn in_scope(who: &Principal, project_id: Option<&str>) -> Result<Condition> {
     let mut scope = Condition::all().add(ticket::Column::CompanyId.eq(&who.company_id));
@@ -133,7 +127,7 @@ type Clocks = (String, String, String, i64);
 
 impl Store {
     pub async fn dashboard(&self, who: &Principal, query: &DashboardQuery) -> Result<Dashboard> {
-        if !may_read(who.role) {
+        if !who.role.oversees() {
             return Err(StorageError::Forbidden);
         }
         let scope = in_scope(who, query.project_id.as_deref())?;

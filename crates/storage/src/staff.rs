@@ -11,13 +11,14 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::auth::{SUBJECT_STAFF, hash_password};
 use crate::db::Store;
+use crate::entity::session::SUBJECT_STAFF;
 use crate::entity::{
     dispatch_offer, notification, praise_credit, project, roster, session, staff, staff_project,
     subtask, team_member, ticket, ticket_event,
 };
 use crate::error::{Result, StorageError};
+use crate::passwords::hash_password;
 
 use crate::principal::{Principal, ProjectScope};
 use crate::sla::bump_config;

@@ -2,7 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, OnConflict};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait};
+use sea_orm::sea_query::{LockBehavior, LockType};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    QuerySelect,
+};
 use serde_json::Value;
 
 use crate::entity::{audit_entry, counter};
@@ -201,6 +205,33 @@ pub(crate) async fn next_counter(
         .ok_or(StorageError::NotFound("counter"))?;
     Ok(current.value)
 }
+
+/// Row locks for a read made inside a write transaction, so a concurrent writer waits instead of
+/// overwriting what this one decided from the rows. Only PostgreSQL takes them (`SELECT … FOR
+/// UPDATE`): SQLite's write transaction (`BEGIN IMMEDIATE`) already holds the database's one
+/// write lock, and SQLite has no `FOR UPDATE`.
+pub(crate) trait ForUpdate: QuerySelect + Sized {
+    /// Locks the rows read until the transaction ends, waiting for any other holder.
+    fn for_update(self, backend: DbBackend) -> Self {
+        if backend == DbBackend::Postgres {
+            self.lock_exclusive()
+        } else {
+            self
+        }
+    }
+
+    /// Locks the rows read, passing over those another transaction holds: for claims that any
+    /// node may take, where waiting would only serialise the nodes.
+    fn for_update_skip_locked(self, backend: DbBackend) -> Self {
+        if backend == DbBackend::Postgres {
+            self.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        } else {
+            self
+        }
+    }
+}
+
+impl<Q: QuerySelect> ForUpdate for Q {}
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,10 @@
 //! The HTTP layer's one error type, mapped once to a status, a stable code and a message in the
 //! caller's language (zh-CN by default, en on request).
 
-use axum::http::StatusCode;
-use axum::http::header::RETRY_AFTER;
+use axum::extract::Request;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use guanjia_domain::ticket::LifecycleError;
 use guanjia_domain::validation::ValidationError;
@@ -56,7 +58,7 @@ guanjia_codes! {
     Internal = "internal" => (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试", "Internal error; try again shortly"),
 }
 
-/// An error on its way to the client; rendered by [`crate::i18n::localize`] in the caller's language.
+/// An error on its way to the client; rendered by [`localize`] in the caller's language.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub code: ErrorCode,
@@ -132,6 +134,23 @@ impl IntoResponse for ApiError {
         response.extensions_mut().insert(self);
         response
     }
+}
+
+/// Renders every [`ApiError`] response body in the language the request asked for.
+pub async fn localize(request: Request, next: Next) -> Response {
+    let lang = Lang::from_headers(request.headers());
+    let mut response = next.run(request).await;
+    if let Some(error) = response.extensions_mut().remove::<ApiError>() {
+        let body = serde_json::to_vec(&error.body(lang)).unwrap_or_default();
+        // The status and headers (such as `Retry-After`) stay; the body and its type are ours.
+        let (mut parts, _) = response.into_parts();
+        parts.headers.remove(CONTENT_LENGTH);
+        parts
+            .headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        response = Response::from_parts(parts, body.into());
+    }
+    response
 }
 
 impl From<ValidationError> for ApiError {

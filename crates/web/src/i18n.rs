@@ -1,12 +1,7 @@
-//! The caller's language, and the middleware that writes error bodies in it.
+//! The caller's language.
 
-use axum::extract::Request;
-use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE};
-use axum::http::{HeaderMap, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
-
-use crate::error::ApiError;
+use axum::http::HeaderMap;
+use axum::http::header::ACCEPT_LANGUAGE;
 
 /// The UI languages: Chinese first, English second.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,25 +46,10 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Lang {
     }
 }
 
-/// Renders every [`ApiError`] response body in the language the request asked for.
-pub async fn localize(request: Request, next: Next) -> Response {
-    let lang = Lang::from_headers(request.headers());
-    let mut response = next.run(request).await;
-    if let Some(error) = response.extensions_mut().remove::<ApiError>() {
-        let body = serde_json::to_vec(&error.body(lang)).unwrap_or_default();
-        // The status and headers (such as `Retry-After`) stay; the body and its type are ours.
-        let (mut parts, _) = response.into_parts();
-        parts.headers.remove(CONTENT_LENGTH);
-        parts
-            .headers
-            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        response = Response::from_parts(parts, body.into());
-    }
-    response
-}
-
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
     fn lang(value: &str) -> Lang {

@@ -107,7 +107,7 @@ pub fn app(store: Store, settings: Settings) -> Router {
             ApiError::new(ErrorCode::Internal).into_response()
         }))
         .layer(middleware::from_fn(record_request))
-        .layer(middleware::from_fn(i18n::localize))
+        .layer(middleware::from_fn(error::localize))
         .layer(middleware::from_fn(security_headers::add))
         .with_state(state)
 }

@@ -1,7 +1,9 @@
 //! What every handler shares.
 
-use guanjia_domain::ticket::LoopRules;
-use guanjia_storage::Store;
+use chrono::{DateTime, Utc};
+use guanjia_domain::ticket::{ActionRequest, LoopRules};
+use guanjia_storage::entity::ticket;
+use guanjia_storage::{Principal, StorageError, Store};
 use metrics_exporter_prometheus::PrometheusHandle;
 
 /// How this server behaves, from configuration.
@@ -20,4 +22,26 @@ pub struct AppState {
     pub store: Store,
     pub settings: Settings,
     pub metrics: PrometheusHandle,
+}
+
+impl AppState {
+    /// Applies a ticket action (see [`Store::act_on_ticket`]) and counts it in
+    /// `guanjia_ticket_actions_total` by action once it is done: every page and the API act
+    /// through here, so the figure counts them all.
+    pub async fn act_on_ticket(
+        &self,
+        who: &Principal,
+        ticket_id: &str,
+        request: impl Into<ActionRequest>,
+        now: DateTime<Utc>,
+    ) -> Result<ticket::Model, StorageError> {
+        let request = request.into();
+        let name = request.action.name();
+        let ticket = self
+            .store
+            .act_on_ticket(who, ticket_id, request, now)
+            .await?;
+        metrics::counter!("guanjia_ticket_actions_total", "action" => name.as_str()).increment(1);
+        Ok(ticket)
+    }
 }

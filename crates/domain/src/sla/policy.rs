@@ -401,9 +401,7 @@ impl PolicyInput {
             .windows(2)
             .all(|w| w[0].level < w[1].level && w[0].after_minutes <= w[1].after_minutes);
         let sane = escalation.iter().all(|s| {
-            (1..=9).contains(&s.level)
-                && s.after_minutes <= 7 * 24 * 60
-                && matches!(s.notify, Role::Supervisor | Role::Manager | Role::Admin)
+            (1..=9).contains(&s.level) && s.after_minutes <= 7 * 24 * 60 && s.notify.oversees()
         });
         if escalation.len() > 5 || !climbs || !sane {
             p.add("escalation", FieldErrorCode::Invalid);

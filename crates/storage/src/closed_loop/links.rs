@@ -10,8 +10,7 @@ use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::ticket::Status;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 use serde_json::json;
 
@@ -21,6 +20,7 @@ use crate::entity::{rating_link, ticket};
 use crate::error::{Result, StorageError};
 use crate::notify::notify;
 use crate::principal::Principal;
+use crate::support::ForUpdate;
 
 /// What a rating link is for, shown before the resident rates.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,10 +120,8 @@ impl Store {
             return Err(StorageError::LinkUsed);
         }
         let current = usable(&txn, &link, now).await?;
-        let mut find = ticket::Entity::find_by_id((current.company_id.clone(), current.id.clone()));
-        if self.backend() == DbBackend::Postgres {
-            find = find.lock_exclusive();
-        }
+        let find = ticket::Entity::find_by_id((current.company_id.clone(), current.id.clone()))
+            .for_update(self.backend());
         let current = find
             .one(&txn)
             .await?

@@ -15,8 +15,8 @@ use guanjia_domain::sla::{Audience, Reach};
 use guanjia_domain::ticket::{Action, Visibility};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, QuerySelect, QueryTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QuerySelect, QueryTrait,
 };
 use serde_json::json;
 
@@ -30,6 +30,7 @@ use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::sla::SlaContext;
+use crate::support::ForUpdate;
 use crate::tickets::{SystemCause, timeline};
 
 /// What the pipeline decided for a job, with its reasons, and how long a grab offer stands.
@@ -253,10 +254,8 @@ impl Store {
         let explanation = plan.decision.explanation().clone();
         let ctx = self.sla_context(&t.company_id).await?;
         let txn = self.begin_write().await?;
-        let mut find = ticket::Entity::find_by_id((t.company_id.clone(), t.id.clone()));
-        if self.backend() == DbBackend::Postgres {
-            find = find.lock_exclusive();
-        }
+        let find = ticket::Entity::find_by_id((t.company_id.clone(), t.id.clone()))
+            .for_update(self.backend());
         let current = find
             .one(&txn)
             .await?

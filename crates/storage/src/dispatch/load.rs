@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use guanjia_domain::role::Role;
 use guanjia_domain::sla::SlaState;
 use guanjia_domain::ticket::Status;
 use sea_orm::{
@@ -98,7 +97,7 @@ pub struct Load {
 
 /// Supervisors, managers and admins watch the teams' load.
 fn require_oversight(who: &Principal) -> Result<()> {
-    if matches!(who.role, Role::Admin | Role::Manager | Role::Supervisor) {
+    if who.role.oversees() {
         Ok(())
     } else {
         Err(StorageError::Forbidden)

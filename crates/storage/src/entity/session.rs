@@ -2,6 +2,11 @@
 
 use sea_orm::entity::prelude::*;
 
+/// `subject_kind` of a staff member's session; `subject_id` is their staff id.
+pub const SUBJECT_STAFF: &str = "staff";
+/// `subject_kind` of a resident's session; `subject_id` is their phone.
+pub const SUBJECT_RESIDENT: &str = "resident";
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sessions")]
 pub struct Model {

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::context::bump_config;
+use super::version::bump_config;
 use crate::db::Store;
 use crate::entity::{calendar, calendar_day, project};
 use crate::error::{Result, StorageError};

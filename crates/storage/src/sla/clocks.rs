@@ -11,8 +11,8 @@ use guanjia_domain::sla::{
 use guanjia_domain::ticket::Status;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use super::context::{SlaContext, facts_of};
@@ -20,6 +20,7 @@ use crate::db::Store;
 use crate::dispatch::GRAB;
 use crate::entity::{sla_clock, sla_step, ticket};
 use crate::error::Result;
+use crate::support::ForUpdate;
 
 /// The `clock` of the step that escalates a ticket flagged with escalation risk.
 pub(crate) const RISK: &str = "risk";
@@ -254,15 +255,13 @@ impl Store {
             // Read and write each batch in one transaction, so an action on one of its tickets
             // waits instead of being overwritten by clocks computed from its older state.
             let txn = self.begin_write().await?;
-            let mut query = ticket::Entity::find()
+            let query = ticket::Entity::find()
                 .filter(ticket::Column::CompanyId.eq(company_id))
                 .filter(ticket::Column::Status.is_in(open.clone()))
                 .filter(ticket::Column::Id.gt(after.clone()))
                 .order_by_asc(ticket::Column::Id)
-                .limit(RECOMPUTE_BATCH);
-            if self.backend() == DbBackend::Postgres {
-                query = query.lock_exclusive();
-            }
+                .limit(RECOMPUTE_BATCH)
+                .for_update(self.backend());
             let batch = query.all(&txn).await?;
             let Some(last) = batch.last() else { break };
             after = last.id.clone();

@@ -14,28 +14,18 @@ use guanjia_domain::sla::{
     Clock, ClockFacts, ClockName, Pause, Policy, Target, TicketTraits, choose, clock,
 };
 use guanjia_domain::ticket::Status;
+use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::calendars::{exception_of, weekly_of};
 use super::policies::policy_of;
+use super::version::CONFIG_VERSION;
 use crate::db::Store;
 use crate::entity::{calendar, calendar_day, project, sla_policy, ticket};
-use crate::error::Result;
-use crate::support::next_counter;
+use crate::error::{Result, StorageError};
+use crate::principal::Principal;
 use crate::tickets::follow_up_policy_of;
 use crate::versioned::{VersionedCache, version_of};
-
-/// The counter bumped by every change that moves deadlines.
-pub(crate) const CONFIG_VERSION: &str = "sla_config";
-
-/// Moves deadlines: every node reloads the company's SLA configuration on its next read. Every
-/// change of what [`SlaContext::load`] reads (policies, calendars and their days, projects and
-/// their calendars) calls this in its own transaction, or the change stays invisible to clocks.
-pub(crate) async fn bump_config(db: &impl ConnectionTrait, company_id: &str) -> Result<()> {
-    next_counter(db, company_id, CONFIG_VERSION)
-        .await
-        .map(|_| ())
-}
 
 /// The calendar of the company's default, used by projects that name none.
 pub(crate) const DEFAULT_PRESET: &str = "china_mainland";
@@ -267,6 +257,29 @@ impl Store {
         self.sla_cache
             .get(&self.db, company_id, self.loop_rules.auto_close_days)
             .await
+    }
+
+    /// The deadlines a ticket with `traits` reported at `start` would get, in a project the
+    /// caller sees.
+    pub async fn simulate_deadlines(
+        &self,
+        who: &Principal,
+        traits: &TicketTraits,
+        start: DateTime<Utc>,
+    ) -> Result<Vec<TicketClock>> {
+        if !who.sees_project(&traits.project_id) {
+            return Err(StorageError::field(
+                "project_id",
+                FieldErrorCode::UnknownReference,
+            ));
+        }
+        self.project(who, &traits.project_id)
+            .await
+            .map_err(|_| StorageError::field("project_id", FieldErrorCode::UnknownReference))?;
+        Ok(self
+            .sla_context(&who.company_id)
+            .await?
+            .simulate(traits, start))
     }
 }
 

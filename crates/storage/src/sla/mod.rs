@@ -8,6 +8,7 @@ mod notifications;
 mod policies;
 mod settle;
 mod sweep;
+mod version;
 
 pub use context::{SlaContext, TicketClock};
 pub use notifications::{NEW_JOB_KINDS, Unread};
@@ -15,5 +16,6 @@ pub use sweep::LEASE;
 
 pub(crate) use calendars::{exception_of_json, exceptions_json, weekly_json, weekly_of};
 pub(crate) use clocks::sync_clocks;
-pub(crate) use context::{ContextCache, bump_config};
+pub(crate) use context::ContextCache;
 pub(crate) use policies::{move_first_response_default, seed_sla};
+pub(crate) use version::bump_config;

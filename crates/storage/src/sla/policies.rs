@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use guanjia_domain::calendar::Calendar;
 use guanjia_domain::sla::{
-    Criteria, Policy, PolicySpec, TicketTraits, default_policies, first_response_default,
+    Criteria, Policy, PolicySpec, default_policies, first_response_default,
     former_standard_default, standard_default_now,
 };
 use guanjia_domain::validation::FieldErrorCode;
@@ -14,7 +14,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::calendars::{ALWAYS_OPEN, CHINA_MAINLAND, insert_calendar};
-use super::context::{TicketClock, bump_config};
+use super::version::bump_config;
 use crate::db::Store;
 use crate::entity::{calendar, project, sla_policy};
 use crate::error::{Result, StorageError};
@@ -287,29 +287,4 @@ fn audit_details(m: &sla_policy::Model) -> serde_json::Value {
         "urgency": m.urgency, "tier": m.tier, "calendar_id": m.calendar_id, "targets": m.targets,
         "warn_at_percent": m.warn_at_percent, "escalation": m.escalation, "active": m.active,
     })
-}
-
-impl Store {
-    /// The deadlines a ticket with `traits` reported at `start` would get, in a project the
-    /// caller sees.
-    pub async fn simulate_deadlines(
-        &self,
-        who: &Principal,
-        traits: &TicketTraits,
-        start: DateTime<Utc>,
-    ) -> Result<Vec<TicketClock>> {
-        if !who.sees_project(&traits.project_id) {
-            return Err(StorageError::field(
-                "project_id",
-                FieldErrorCode::UnknownReference,
-            ));
-        }
-        self.project(who, &traits.project_id)
-            .await
-            .map_err(|_| StorageError::field("project_id", FieldErrorCode::UnknownReference))?;
-        Ok(self
-            .sla_context(&who.company_id)
-            .await?
-            .simulate(traits, start))
-    }
 }

@@ -13,10 +13,10 @@ use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, ClockName, EscalationStep, Reach, StepKind};
 use guanjia_domain::ticket::{Action, Status, Visibility};
-use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, DbBackend,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -28,7 +28,7 @@ use crate::entity::{dispatch_offer, sla_clock, sla_step, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
-use crate::support::new_id;
+use crate::support::{ForUpdate, new_id};
 use crate::tickets::SystemCause;
 
 /// How long a claim holds before another node may take the step over.
@@ -63,14 +63,12 @@ impl Store {
         let free = Condition::any()
             .add(sla_step::Column::LeaseUntil.is_null())
             .add(sla_step::Column::LeaseUntil.lt(now));
-        let mut query = sla_step::Entity::find()
+        let query = sla_step::Entity::find()
             .filter(sla_step::Column::FireAt.lte(now))
             .filter(free)
             .order_by_asc(sla_step::Column::FireAt)
-            .limit(limit);
-        if self.backend() == DbBackend::Postgres {
-            query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-        }
+            .limit(limit)
+            .for_update_skip_locked(self.backend());
         let due = query.all(&txn).await?;
         if due.is_empty() {
             return Ok(due);
@@ -134,11 +132,8 @@ impl Store {
         if mine.rows_affected != 1 {
             return Ok(false);
         }
-        let mut find =
-            ticket::Entity::find_by_id((step.company_id.clone(), step.ticket_id.clone()));
-        if self.backend() == DbBackend::Postgres {
-            find = find.lock_exclusive();
-        }
+        let find = ticket::Entity::find_by_id((step.company_id.clone(), step.ticket_id.clone()))
+            .for_update(self.backend());
         let Some(t) = find.one(&txn).await? else {
             return Ok(false);
         };

@@ -10,8 +10,8 @@ use guanjia_domain::sla::{Audience, Reach, StepKind};
 use guanjia_domain::ticket::{Action, ActionName, ActionRequest, Change, Lifecycle, Status};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter,
 };
 
 use super::visible_to;
@@ -22,7 +22,7 @@ use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::sla::{SlaContext, sync_clocks};
-use crate::support::new_id;
+use crate::support::{ForUpdate, new_id};
 
 /// Why the system, not a person, took an action: automatic dispatch's reasons, or the scheduled
 /// step that ran out (a resolved ticket nobody rated closes itself).
@@ -49,13 +49,10 @@ impl Store {
         action.validate()?;
         let ctx = self.sla_context(&who.company_id).await?;
         let txn = self.begin_write().await?;
-        let mut find = ticket::Entity::find()
+        let find = ticket::Entity::find()
             .filter(visible_to(who))
-            .filter(ticket::Column::Id.eq(ticket_id));
-        // SQLite's IMMEDIATE transaction already holds the write lock; PostgreSQL locks the row.
-        if self.backend() == DbBackend::Postgres {
-            find = find.lock_exclusive();
-        }
+            .filter(ticket::Column::Id.eq(ticket_id))
+            .for_update(self.backend());
         let current = find
             .one(&txn)
             .await?

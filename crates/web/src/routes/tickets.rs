@@ -432,9 +432,7 @@ async fn act_on_ticket(
     ApiJson(request): ApiJson<ActionRequest>,
 ) -> ApiResult<axum::Json<TicketView>> {
     let now = Utc::now();
-    let name = request.action.name();
-    let ticket = state.store.act_on_ticket(&who, &id, request, now).await?;
-    metrics::counter!("guanjia_ticket_actions_total", "action" => name.as_str()).increment(1);
+    let ticket = state.act_on_ticket(&who, &id, request, now).await?;
     let sla = state.store.sla_context(&who.company_id).await?;
     Ok(axum::Json(TicketView::new(
         ticket, &who, &sla, now, false, lang,

@@ -894,7 +894,7 @@ pub fn import_fault(
 /// A warning or escalation on the timeline, with the names of those told:
 /// "首次响应时限已用 80%，已提醒 张主管" / "解决时限超时 1 小时 20 分，升级至第 2 级：李经理".
 /// Recipients the reader cannot see (a company-wide manager) are counted under the rung's role.
-pub fn sla_notice(lang: Lang, notice: &super::timeline::SlaNotice, names: &[String]) -> String {
+pub fn sla_notice(lang: Lang, notice: &super::sla_notice::SlaNotice, names: &[String]) -> String {
     let mut told: Vec<String> = names.to_vec();
     let unseen = notice.told.len().saturating_sub(names.len());
     if unseen > 0 {
@@ -986,7 +986,7 @@ mod tests {
 
     #[test]
     fn a_warning_or_escalation_names_its_clock_lateness_level_and_people() {
-        use super::super::timeline::SlaNotice;
+        use super::super::sla_notice::SlaNotice;
         let warning = SlaNotice {
             clock: Some(ClockName::FirstResponse),
             percent: Some(80),

@@ -1,11 +1,11 @@
 //! What a timeline entry says, read alike on the desk's ticket page and the residents' pages.
 
 use chrono::Duration;
-use guanjia_domain::role::Role;
-use guanjia_domain::sla::{ClockName, StepKind};
+use guanjia_domain::sla::StepKind;
 use guanjia_storage::entity::ticket_event;
 use serde_json::Value;
 
+use super::sla_notice::SlaNotice;
 use super::text;
 use crate::explanation;
 use crate::i18n::Lang;
@@ -48,21 +48,6 @@ pub fn said(e: &ticket_event::Model, lang: Lang) -> Option<String> {
                 .find_map(|key| detail(e, key))
                 .map(str::to_owned)
         })
-}
-
-/// What the scheduler recorded when it warned or escalated: the clock, how far along (a warning's
-/// share used) or how late, the level reached, and who was told.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SlaNotice {
-    /// None for an escalation on risk, which follows no clock.
-    pub clock: Option<ClockName>,
-    pub percent: Option<u8>,
-    pub late: Option<Duration>,
-    pub level: Option<u8>,
-    /// The recipients' staff ids.
-    pub told: Vec<String>,
-    /// The role an escalation's rung told.
-    pub role: Option<Role>,
 }
 
 /// The facts of a warning or escalation entry; None for any other entry. Entries written before

@@ -1,5 +1,5 @@
 //! A real server on a real database for each test: SQLite in a temporary folder, or a fresh
-//! PostgreSQL database when `GUANJIA_TEST_POSTGRES_URL` names a server.
+//! PostgreSQL database on the server `GUANJIA_TEST_POSTGRES_URL` names.
 
 #![allow(dead_code)]
 
@@ -7,6 +7,7 @@ use chrono::Utc;
 use guanjia_domain::role::Role;
 use guanjia_domain::setup::NewStaff;
 use guanjia_storage::Store;
+use guanjia_storage::test_database::fresh_postgres_database;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -18,25 +19,23 @@ pub enum Db {
     Postgres,
 }
 
-/// Runs `body` against a fresh server on `db`; on PostgreSQL without a server it fails in CI
-/// and is skipped (with a note) elsewhere.
+/// Runs each test against a fresh server on SQLite, and again on PostgreSQL. The PostgreSQL
+/// runs are ignored unless asked for (`-- --include-ignored`, as `scripts/test` does when it has
+/// a server), so a plain `cargo test` says what it left out instead of passing them unrun.
 #[macro_export]
 macro_rules! on_both_databases {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() {
-                if let Some(server) = $crate::common::Server::start($crate::common::Db::Sqlite).await {
-                    super::$name(server).await;
-                }
+                super::$name($crate::common::Server::start($crate::common::Db::Sqlite).await).await;
             })+
         }
         mod postgres {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = "needs GUANJIA_TEST_POSTGRES_URL"]
             async fn $name() {
-                if let Some(server) = $crate::common::Server::start($crate::common::Db::Postgres).await {
-                    super::$name(server).await;
-                }
+                super::$name($crate::common::Server::start($crate::common::Db::Postgres).await).await;
             })+
         }
     };
@@ -71,50 +70,20 @@ fn uuid_like() -> String {
     guanjia_storage::new_id().replace('-', "")
 }
 
-async fn database(db: Db) -> Option<(String, Option<TempFolder>)> {
+async fn database(db: Db) -> (String, Option<TempFolder>) {
     match db {
         Db::Sqlite => {
             let folder = std::env::temp_dir().join(unique_name());
             let url = format!("sqlite://{}/guanjia.db", folder.display());
-            Some((url, Some(TempFolder(folder))))
+            (url, Some(TempFolder(folder)))
         }
-        Db::Postgres => {
-            let Ok(admin_url) = std::env::var("GUANJIA_TEST_POSTGRES_URL") else {
-                if std::env::var("CI").as_deref() == Ok("true") {
-                    panic!(
-                        "CI=true but GUANJIA_TEST_POSTGRES_URL is not set: PostgreSQL tests must run in CI"
-                    );
-                }
-                eprintln!(
-                    "note: GUANJIA_TEST_POSTGRES_URL is not set; skipping the PostgreSQL run of this test"
-                );
-                return None;
-            };
-            let name = unique_name();
-            let admin = sea_orm_admin(&admin_url).await;
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create test database");
-            let (base, _) = admin_url
-                .rsplit_once('/')
-                .expect("URL with a database name");
-            Some((format!("{base}/{name}"), None))
-        }
+        Db::Postgres => (fresh_postgres_database("gj_test").await, None),
     }
 }
 
-async fn sea_orm_admin(url: &str) -> sea_orm::DatabaseConnection {
-    sea_orm::Database::connect(url)
-        .await
-        .expect("connect to the PostgreSQL test server")
-}
-
-use sea_orm::ConnectionTrait;
-
 impl Server {
-    pub async fn start(db: Db) -> Option<Server> {
-        let (url, folder) = database(db).await?;
+    pub async fn start(db: Db) -> Server {
+        let (url, folder) = database(db).await;
         let files = std::env::temp_dir().join(format!("{}-files", unique_name()));
         let store = Store::connect(&url)
             .await
@@ -154,7 +123,7 @@ impl Server {
             _folder: folder,
         };
         server.admin = server.login("admin").await;
-        Some(server)
+        server
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -8,7 +8,6 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 use guanjia_domain::closed_loop::Figures;
-use guanjia_domain::role::Role;
 use guanjia_storage::{Dashboard as Data, DashboardQuery, PageRequest, ProjectFigures};
 use serde::Deserialize;
 use serde_json::json;
@@ -66,11 +65,6 @@ struct DashboardPage {
     script: String,
 }
 
-/// Whether the role answers for service figures.
-fn may_read(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Manager | Role::Supervisor)
-}
-
 /// `GET /dashboard`.
 pub async fn page(
     State(state): State<AppState>,
@@ -80,7 +74,7 @@ pub async fn page(
 ) -> Result<Response, UiError> {
     let lang = session.lang;
     let t = text::labels(lang);
-    if !may_read(session.who.role) {
+    if !session.who.role.oversees() {
         return Err(UiError::api(ApiError::new(ErrorCode::Forbidden), lang));
     }
     let fail = |e| UiError::api(e, lang);

@@ -344,17 +344,13 @@ pub async fn finish(
     let outcome = async {
         let request = typed.request()?;
         state
-            .store
             .act_on_ticket(&session.who, &id, request, Utc::now())
             .await?;
         Ok::<_, ApiError>(())
     }
     .await;
     match outcome {
-        Ok(()) => {
-            metrics::counter!("guanjia_ticket_actions_total", "action" => ActionName::Resolve.as_str()).increment(1);
-            Ok(see_other(false, &format!("/jobs/{id}")))
-        }
+        Ok(()) => Ok(see_other(false, &format!("/jobs/{id}"))),
         Err(error) => refused_with(&state, &rooms, &session, &id, typed, error).await,
     }
 }

@@ -115,10 +115,7 @@ struct TeamPage {
 
 /// Supervisors, managers and admins see the page (the store checks it too).
 fn overseer(session: &Session) -> Result<(), UiError> {
-    if matches!(
-        session.who.role,
-        Role::Supervisor | Role::Manager | Role::Admin
-    ) {
+    if session.who.role.oversees() {
         Ok(())
     } else {
         Err(UiError::api(

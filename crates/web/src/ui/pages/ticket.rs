@@ -728,12 +728,9 @@ pub(crate) async fn apply(
         _ => None,
     };
     let request = form.request(original_id)?;
-    let name = request.action.name();
     state
-        .store
         .act_on_ticket(&session.who, id, request, Utc::now())
         .await?;
-    metrics::counter!("guanjia_ticket_actions_total", "action" => name.as_str()).increment(1);
     Ok(())
 }
 

@@ -373,7 +373,6 @@ pub async fn rate(
     let outcome = async {
         let action = form.rating()?.into_action();
         state
-            .store
             .act_on_ticket(session.who(), &id, action, Utc::now())
             .await?;
         Ok::<_, ApiError>(())
@@ -476,7 +475,6 @@ async fn act(
 ) -> Result<(), ApiError> {
     action.validate()?;
     state
-        .store
         .act_on_ticket(session.who(), id, action, Utc::now())
         .await?;
     Ok(())

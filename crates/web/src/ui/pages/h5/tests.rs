@@ -923,6 +923,11 @@ async fn residents_read_the_work_in_their_words_and_act_on_their_request() {
         )
         .await;
     assert_eq!(chased.status(), StatusCode::SEE_OTHER);
+    let metrics = body(site.get("/metrics", None).await).await;
+    assert!(
+        metrics.contains(r#"guanjia_ticket_actions_total{action="chase"}"#),
+        "a resident's action is counted like the desk's: {metrics}"
+    );
     let page = body(site.get(&request, Some(&li.0)).await).await;
     assert!(
         page.contains("追加说明") && page.contains("家里下午三点后有人") && page.contains("已催单"),
