@@ -1,97 +1,12 @@
 //! The binary as operators use it: `serve --demo` (twice: no duplicates), `user create` with the
 //! password on stdin, `migrate`, and the `listening on` line for port 0 — on SQLite and PostgreSQL.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+mod common;
 
-use guanjia_storage::test_database::fresh_postgres_database;
-use serde_json::{Value, json};
+use std::io::Write;
+use std::process::Stdio;
 
-fn binary() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_guanjia"))
-}
-
-/// A fresh database URL for this test run.
-async fn database(postgres: bool, name: &str) -> String {
-    if postgres {
-        return fresh_postgres_database(&format!("gj_cli_{name}")).await;
-    }
-    let folder = std::env::temp_dir().join(format!("guanjia-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    format!("sqlite://{}/guanjia.db", folder.display())
-}
-
-struct Running {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `guanjia serve [--demo]` on port 0 and waits for its `listening on` line.
-fn serve(url: &str, demo: bool) -> Running {
-    let mut command = binary();
-    command
-        .arg("serve")
-        .env("GUANJIA_DATABASE_URL", url)
-        .env("GUANJIA_LISTEN", "127.0.0.1:0")
-        .env("GUANJIA_LOG", "info");
-    if demo {
-        command.arg("--demo");
-    }
-    let mut child = command
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start guanjia");
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("guanjia exited before listening")
-            .expect("read log");
-        if let Some(at) = line.find("listening on http://") {
-            break line[at + "listening on ".len()..].trim().to_owned();
-        }
-    };
-    // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Running { child, base }
-}
-
-async fn login(base: &str, username: &str, password: &str) -> String {
-    let response: Value = reqwest::Client::new()
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({ "username": username, "password": password }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    response["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("login {username}: {response}"))
-        .to_owned()
-}
-
-async fn get(base: &str, token: &str, path: &str) -> Value {
-    reqwest::Client::new()
-        .get(format!("{base}{path}"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
+use common::{binary, database, get, login, serve};
 
 async fn demo_loads_once_and_reads_like_a_real_company(postgres: bool) {
     let url = database(postgres, "demo").await;
