@@ -5,7 +5,11 @@ use guanjia_domain::closed_loop::Report;
 use guanjia_domain::place::local_date;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
-use guanjia_domain::ticket::{Status, TicketDraft, Visibility, number_counter, ticket_number};
+use std::sync::Arc;
+
+use guanjia_domain::ticket::{
+    Status, Suggestion, TicketDraft, TicketInput, Visibility, number_counter, ticket_number,
+};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
@@ -16,14 +20,15 @@ use crate::db::Store;
 use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
 use crate::closed_loop::credit_named;
-use crate::entity::{building, project, resident, room, ticket, ticket_event};
+use crate::entity::{building, project, resident, room, ticket, ticket_event, ticket_problem_key};
 use crate::error::{Result, StorageError};
 use crate::incidents::{counted_in, incident_of_original};
 use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::residents::household_in_room;
-use crate::sla::sync_clocks;
+use crate::sla::{SlaContext, sync_clocks};
 use crate::support::{new_id, next_counter};
+use crate::tickets::problem_key_rows;
 
 /// Where a ticket is and whose it is, once its references are resolved.
 struct Parties {
@@ -35,21 +40,72 @@ struct Parties {
 
 /// What message understanding read in a new ticket's text, with the vocabulary it read with.
 #[derive(Clone, Copy)]
-pub struct Reading<'a> {
-    pub analysis: &'a Analysis,
-    pub vocabulary: &'a Vocabulary,
+struct Reading<'a> {
+    analysis: &'a Analysis,
+    vocabulary: &'a Vocabulary,
+}
+
+/// Whether a new ticket's text is read by message understanding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Understanding {
+    /// Kind, category and urgency left out are read from the text, an escalation risk in it is
+    /// flagged, the place it names is kept and the ticket is linked to the one it reports again.
+    FromText,
+    /// Taken as given: records carried over from elsewhere (the demo's history), whose fields
+    /// were settled where they came from.
+    AsGiven,
+}
+
+/// A ticket just opened, with the SLA configuration its clocks were set with (what a caller
+/// shows its deadlines with).
+pub struct Opened {
+    pub ticket: ticket::Model,
+    pub sla: Arc<SlaContext>,
 }
 
 impl Store {
-    /// Opens a ticket. With a `reading`, its place and problem are kept, and it is linked to the
-    /// open ticket it reports again, if there is one.
-    pub async fn create_ticket(
+    /// Opens a ticket from what a caller, a page, an import or a channel received: the one way
+    /// in, so that every ticket is understood, checked, numbered and clocked alike.
+    pub async fn open_ticket(
+        &self,
+        who: &Principal,
+        mut input: TicketInput,
+        now: DateTime<Utc>,
+        understanding: Understanding,
+    ) -> Result<Opened> {
+        let opened = match understanding {
+            Understanding::FromText => {
+                let analyzer = self.analyzer(&who.company_id).await?;
+                let analysis = analyzer.analyze(&input.description, Some(&input.channel));
+                let filled = input.complete(Suggestion {
+                    kind: analysis.kind.clone(),
+                    category: analysis.category.clone(),
+                    urgency: Some(analysis.urgency.clone()),
+                });
+                let mut draft = input.validate(now)?;
+                draft.escalation_risk |= analysis.escalation_risk;
+                draft.filled_from_text = filled;
+                let reading = Reading {
+                    analysis: &analysis,
+                    vocabulary: analyzer.vocabulary(),
+                };
+                self.create(who, draft, Some(reading), now).await?
+            }
+            Understanding::AsGiven => self.create(who, input.validate(now)?, None, now).await?,
+        };
+        metrics::counter!("guanjia_tickets_created_total").increment(1);
+        Ok(opened)
+    }
+
+    /// Creates a validated ticket. With a `reading`, its place and problem are kept, and it is
+    /// linked to the open ticket it reports again, if there is one.
+    async fn create(
         &self,
         who: &Principal,
         draft: TicketDraft,
         reading: Option<Reading<'_>>,
         now: DateTime<Utc>,
-    ) -> Result<ticket::Model> {
+    ) -> Result<Opened> {
         if !(who.role.is_desk() || who.role == Role::Resident) {
             return Err(StorageError::Forbidden);
         }
@@ -107,6 +163,15 @@ impl Store {
             None => (None, None),
         };
         let duplicate_of = duplicates.as_ref().and_then(|d| d.original.clone());
+        let key_rows = facts.as_ref().map_or_else(Vec::new, |f| {
+            problem_key_rows(
+                &who.company_id,
+                &id,
+                &parties.project.id,
+                draft.reported_at,
+                f,
+            )
+        });
         let report = Report {
             id: id.clone(),
             kind: draft.kind,
@@ -201,6 +266,11 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        if !key_rows.is_empty() {
+            ticket_problem_key::Entity::insert_many(key_rows)
+                .exec(&txn)
+                .await?;
+        }
         counted_in(&txn, &model, now).await?;
         ticket_event::ActiveModel {
             company_id: Set(who.company_id.clone()),
@@ -243,7 +313,10 @@ impl Store {
         }
         credit_named(&txn, &model, now).await?;
         txn.commit().await?;
-        Ok(model)
+        Ok(Opened {
+            ticket: model,
+            sla: ctx,
+        })
     }
 
     /// Where the reporter's room is, in the words residents use, to complete a place the text
