@@ -9,7 +9,9 @@ use guanjia_demo::{DEMO_PASSWORD, DemoCompany, DemoStep, DemoTicket, demo_compan
 use guanjia_domain::closed_loop::CallOutcome;
 use guanjia_domain::setup::{NewProject, NewResident, NewRoom, NewStaff, NewTeam};
 use guanjia_domain::ticket::{Action, ContactInput, TicketInput};
-use guanjia_storage::{PageRequest, Principal, Store, hash_password, staff_principal};
+use guanjia_storage::{
+    PageRequest, Principal, Store, Understanding, hash_password, staff_principal,
+};
 
 /// Loads the demo company unless it is already there; prints the demo logins either way.
 pub async fn load(store: &Store) -> anyhow::Result<()> {
@@ -204,13 +206,11 @@ impl Loader<'_> {
             attachments: vec![],
             reported_at: None,
         };
-        let draft = input
-            .validate(ticket.reported_at)
-            .map_err(|e| anyhow!("{e}"))?;
         let created = self
             .store
-            .create_ticket(owner, draft, None, ticket.reported_at)
-            .await?;
+            .open_ticket(owner, input, ticket.reported_at, Understanding::AsGiven)
+            .await?
+            .ticket;
         for step in &ticket.steps {
             let actor = match step.actor_key.as_str() {
                 "resident" => Principal::resident(

@@ -10,11 +10,10 @@ use chrono::{Duration, Utc};
 use guanjia_domain::place::ProjectKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::setup::{NewProject, NewStaff};
-use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
-use guanjia_domain::ticket::TicketDraft;
+use guanjia_domain::ticket::TicketInput;
 use guanjia_storage::entity::{notification, sla_step, ticket, ticket_event};
 use guanjia_storage::test_database::fresh_postgres_database;
-use guanjia_storage::{Principal, Store, staff_principal};
+use guanjia_storage::{Principal, Store, Understanding, staff_principal};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     TransactionTrait,
@@ -212,27 +211,23 @@ async fn late_inquiries(store: &Store, company: &Company, count: usize) -> Vec<S
     let now = Utc::now();
     let mut ids = Vec::with_capacity(count);
     for i in 0..count {
-        let draft = TicketDraft {
+        let input = TicketInput {
             project_id: company.project_id.clone(),
-            channel: Channel::Phone,
+            channel: "phone".into(),
             description: format!("物业费发票怎么开？（{i}）"),
-            title: "物业费发票".into(),
-            kind: Kind::Inquiry,
+            title: Some("物业费发票".into()),
+            kind: Some("inquiry".into()),
             category: Some("inquiry.fee".into()),
-            urgency: Urgency::Normal,
-            room_id: None,
-            resident_id: None,
-            contact: None,
-            attachments: vec![],
-            reported_at: now - Duration::hours(2),
-            escalation_risk: false,
-            filled_from_text: vec![],
+            urgency: Some("normal".into()),
+            reported_at: Some((now - Duration::hours(2)).to_rfc3339()),
+            ..TicketInput::default()
         };
         ids.push(
             store
-                .create_ticket(&company.agent, draft, None, now)
+                .open_ticket(&company.agent, input, now, Understanding::AsGiven)
                 .await
                 .expect("ticket")
+                .ticket
                 .id,
         );
     }

@@ -78,6 +78,22 @@ impl TicketFacts {
     }
 }
 
+/// The keys a ticket is filed under for the duplicate check: the subject of each of its problems
+/// (`lift` for `lift.stopped`) and its category. Two tickets that [`duplicate_candidates`] pairs
+/// always share one — the same problem needs a shared subject, or the same category when one side
+/// names none — so candidates can be looked up by key instead of comparing every open ticket.
+pub fn problem_keys(facts: &TicketFacts) -> Vec<String> {
+    let mut keys: Vec<String> = facts
+        .problems
+        .iter()
+        .map(|tag| format!("subject:{}", subject(tag)))
+        .chain(facts.category.iter().map(|code| format!("category:{code}")))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// An open ticket the new one may duplicate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DuplicateCandidate {
@@ -404,6 +420,59 @@ mod tests {
             reported_at: minute * 60,
             open: true,
         }
+    }
+
+    #[test]
+    fn tickets_that_may_duplicate_each_other_share_a_key() {
+        let keys = |t: &TicketFacts| problem_keys(t);
+        let shares = |a: &TicketFacts, b: &TicketFacts| keys(a).iter().any(|k| keys(b).contains(k));
+        let stopped = ticket(
+            "a",
+            "repair.lift",
+            ("3栋", "", ""),
+            None,
+            &["lift.stopped"],
+            0,
+        );
+        let unnamed = ticket("b", "repair.lift", ("3栋", "", ""), None, &[], 5);
+        let chase = ticket(
+            "c",
+            "complaint.repair",
+            ("3栋", "", ""),
+            None,
+            &["lift.stopped"],
+            10,
+        );
+        let leak = ticket(
+            "d",
+            "repair.water",
+            ("3栋", "", ""),
+            None,
+            &["water.leak"],
+            10,
+        );
+        let vocabulary = Vocabulary::default();
+        for (new, old) in [
+            (&unnamed, &stopped),
+            (&chase, &stopped),
+            (&stopped, &unnamed),
+        ] {
+            assert!(
+                !duplicate_candidates(new, std::slice::from_ref(old), &vocabulary).is_empty(),
+                "{} and {} are compared",
+                new.id,
+                old.id
+            );
+            assert!(shares(new, old), "{} and {} share a key", new.id, old.id);
+        }
+        assert!(
+            !shares(&leak, &stopped),
+            "a leak is not looked up with a lift"
+        );
+        assert_eq!(
+            keys(&stopped),
+            vec!["category:repair.lift".to_owned(), "subject:lift".to_owned()]
+        );
     }
 
     fn linked(new: &TicketFacts, old: &TicketFacts) -> bool {

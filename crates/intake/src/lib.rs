@@ -36,7 +36,7 @@ pub use analysis::{Analysis, Analyzer, Confidence};
 pub use bench::mean_analysis_time;
 pub use duplicates::{
     DuplicateCandidate, Incident, LINK_THRESHOLD, TicketFacts, duplicate_candidates, duplicate_of,
-    group_incidents, look_back_minutes,
+    group_incidents, look_back_minutes, problem_keys,
 };
 pub use eval::{
     CaseTicket, DuplicateCase, EvalReport, EvalSet, Mistake, Ratio, TARGETS, Target,

@@ -52,5 +52,5 @@ pub use sla::{LEASE, NEW_JOB_KINDS, SlaContext, TicketClock, Unread};
 pub use staff::StaffMember;
 pub use support::{Page, PageRequest, new_id};
 pub use teams::Team;
-pub use tickets::{Reading, TicketFilter, allowed_actions, follow_up_policy_of};
+pub use tickets::{Opened, TicketFilter, Understanding, allowed_actions, follow_up_policy_of};
 pub use vocabulary::StoredVocabulary;

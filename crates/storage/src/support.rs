@@ -188,7 +188,8 @@ pub(crate) async fn next_counter(
         name: Set(name.to_owned()),
         value: Set(1),
     };
-    counter::Entity::insert(row)
+    // One statement: the new value comes back from the upsert itself.
+    let current = counter::Entity::insert(row)
         .on_conflict(
             OnConflict::columns([counter::Column::CompanyId, counter::Column::Name])
                 .value(
@@ -197,12 +198,8 @@ pub(crate) async fn next_counter(
                 )
                 .to_owned(),
         )
-        .exec_without_returning(db)
+        .exec_with_returning(db)
         .await?;
-    let current = counter::Entity::find_by_id((company_id.to_owned(), name.to_owned()))
-        .one(db)
-        .await?
-        .ok_or(StorageError::NotFound("counter"))?;
     Ok(current.value)
 }
 

@@ -510,11 +510,21 @@ async fn concurrent_creations_all_succeed_with_distinct_numbers(server: Server) 
     let site = server.site("busy").await;
     let server = std::sync::Arc::new(server);
     let site = std::sync::Arc::new(site);
+    // A storm: two hundred messages at once, understood from the text, all queued for the writer.
+    const MESSAGES: usize = 200;
+    let texts = [
+        "{i}栋电梯停了，有人被困吗？",
+        "{i}栋2单元楼道灯坏了",
+        "{i}栋门口垃圾没人清理，很臭",
+        "物业费发票怎么开？（{i}）",
+        "{i}栋1单元厨房水管漏水",
+    ];
     let mut tasks = vec![];
-    for i in 0..24 {
+    for i in 0..MESSAGES {
         let (server, site) = (server.clone(), site.clone());
+        let description = texts[i % texts.len()].replace("{i}", &(i % 30 + 1).to_string());
         tasks.push(tokio::spawn(async move {
-            let body = json!({ "project_id": site.project_id, "channel": "app", "kind": "inquiry", "description": format!("咨询{i}") });
+            let body = json!({ "project_id": site.project_id, "channel": "app", "description": description });
             server.post(Some(&site.agent), "/api/v1/tickets", body).await
         }));
     }
@@ -524,7 +534,14 @@ async fn concurrent_creations_all_succeed_with_distinct_numbers(server: Server) 
         assert_eq!(status, StatusCode::CREATED, "{body}");
         numbers.insert(body["number"].as_str().unwrap().to_owned());
     }
-    assert_eq!(numbers.len(), 24);
+    assert_eq!(numbers.len(), MESSAGES, "every ticket has its own number");
+    let (_, listed) = server
+        .get(Some(&site.agent), "/api/v1/tickets?per_page=1")
+        .await;
+    assert_eq!(
+        listed["total"], MESSAGES,
+        "every answered ticket is stored: {listed}"
+    );
 }
 
 async fn tokens_are_checked_and_logout_revokes(server: Server) {

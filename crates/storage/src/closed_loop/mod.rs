@@ -14,3 +14,4 @@ pub use links::RatingLinkInfo;
 pub use nps::Campaign;
 pub use praise::PraiseCount;
 pub(crate) use praise::credit_named;
+pub(crate) use repeats::Repeat;

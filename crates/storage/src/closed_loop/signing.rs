@@ -13,8 +13,12 @@ use crate::error::{Result, StorageError};
 
 const SECRET_NAME: &str = "links";
 
-/// The installation's signing secret, made once by whichever node needs it first.
+/// The installation's signing secret, made once by whichever node signs a link first (in its
+/// write transaction).
 async fn secret(db: &impl ConnectionTrait) -> Result<Vec<u8>> {
+    if let Some(stored) = stored_secret(db).await? {
+        return Ok(stored);
+    }
     let row = installation_secret::ActiveModel {
         name: Set(SECRET_NAME.to_owned()),
         value: Set(new_secret()?),
@@ -27,16 +31,24 @@ async fn secret(db: &impl ConnectionTrait) -> Result<Vec<u8>> {
         )
         .exec_without_returning(db)
         .await?;
-    let stored = installation_secret::Entity::find_by_id(SECRET_NAME.to_owned())
-        .one(db)
+    stored_secret(db)
         .await?
-        .ok_or(StorageError::NotFound("secret"))?;
-    Ok(stored.value.into_bytes())
+        .ok_or(StorageError::NotFound("secret"))
 }
 
-async fn mac(db: &impl ConnectionTrait, claims: &str) -> Result<Hmac<Sha256>> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(&secret(db).await?)
-        .map_err(|e| StorageError::Hashing(e.to_string()))?;
+/// The secret if one was made: checking a link only reads (on a read-only connection).
+async fn stored_secret(db: &impl ConnectionTrait) -> Result<Option<Vec<u8>>> {
+    Ok(
+        installation_secret::Entity::find_by_id(SECRET_NAME.to_owned())
+            .one(db)
+            .await?
+            .map(|s| s.value.into_bytes()),
+    )
+}
+
+fn mac(secret: &[u8], claims: &str) -> Result<Hmac<Sha256>> {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret).map_err(|e| StorageError::Hashing(e.to_string()))?;
     mac.update(claims.as_bytes());
     Ok(mac)
 }
@@ -50,7 +62,7 @@ pub(crate) fn nonce() -> Result<String> {
 pub(crate) async fn token(db: &impl ConnectionTrait, nonce: &str, claims: &str) -> Result<String> {
     Ok(format!(
         "{nonce}.{}",
-        hex::encode(mac(db, claims).await?.finalize().into_bytes())
+        hex::encode(mac(&secret(db).await?, claims)?.finalize().into_bytes())
     ))
 }
 
@@ -67,8 +79,9 @@ pub(crate) async fn verify(db: &impl ConnectionTrait, token: &str, claims: &str)
     let not_found = || StorageError::NotFound("link");
     let (_, signature) = token.split_once('.').ok_or_else(not_found)?;
     let signature = hex::decode(signature).map_err(|_| not_found())?;
-    mac(db, claims)
-        .await?
+    // No secret yet: no link was ever signed, so this one is not ours.
+    let secret = stored_secret(db).await?.ok_or_else(not_found)?;
+    mac(&secret, claims)?
         .verify_slice(&signature)
         .map_err(|_| not_found())
 }

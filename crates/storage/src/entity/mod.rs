@@ -41,3 +41,4 @@ pub mod team_member;
 pub mod ticket;
 pub mod ticket_charge;
 pub mod ticket_event;
+pub mod ticket_problem_key;

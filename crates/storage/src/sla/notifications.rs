@@ -53,7 +53,7 @@ impl Store {
             .filter(notification::Column::CompanyId.eq(&who.company_id))
             .filter(notification::Column::RecipientId.eq(&who.id))
             .filter(notification::Column::ReadAt.is_null())
-            .exec(&self.db)
+            .exec(&self.writer)
             .await?;
         Ok(done.rows_affected)
     }
@@ -102,7 +102,7 @@ impl Store {
             .filter(notification::Column::CompanyId.eq(&who.company_id))
             .filter(notification::Column::Id.eq(id))
             .filter(notification::Column::ReadAt.is_null())
-            .exec(&self.db)
+            .exec(&self.writer)
             .await?;
         find()
             .one(&self.db)

@@ -6,25 +6,32 @@ use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::place::local_date;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
-use guanjia_domain::ticket::{Status, TicketDraft, Visibility, number_counter, ticket_number};
+use std::sync::Arc;
+
+use guanjia_domain::ticket::{
+    Status, Suggestion, TicketDraft, TicketInput, Visibility, number_counter, ticket_number,
+};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
 };
 use serde_json::json;
 
 use crate::db::Store;
 use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
-use crate::closed_loop::credit_named;
-use crate::entity::{building, project, resident, room, ticket, ticket_event};
+use crate::closed_loop::{Repeat, credit_named};
+use crate::entity::{building, project, resident, room, ticket, ticket_event, ticket_problem_key};
 use crate::error::{Result, StorageError};
 use crate::incidents::{counted_in, incident_of_original};
 use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::residents::household_in_room;
-use crate::sla::sync_clocks;
+use crate::sla::{SlaContext, sync_clocks};
 use crate::support::{new_id, next_counter};
+use crate::tickets::problem_key_rows;
 
 /// Where a ticket is and whose it is, once its references are resolved.
 struct Parties {
@@ -36,21 +43,72 @@ struct Parties {
 
 /// What message understanding read in a new ticket's text, with the vocabulary it read with.
 #[derive(Clone, Copy)]
-pub struct Reading<'a> {
-    pub analysis: &'a Analysis,
-    pub vocabulary: &'a Vocabulary,
+struct Reading<'a> {
+    analysis: &'a Analysis,
+    vocabulary: &'a Vocabulary,
+}
+
+/// Whether a new ticket's text is read by message understanding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Understanding {
+    /// Kind, category and urgency left out are read from the text, an escalation risk in it is
+    /// flagged, the place it names is kept and the ticket is linked to the one it reports again.
+    FromText,
+    /// Taken as given: records carried over from elsewhere (the demo's history), whose fields
+    /// were settled where they came from.
+    AsGiven,
+}
+
+/// A ticket just opened, with the SLA configuration its clocks were set with (what a caller
+/// shows its deadlines with).
+pub struct Opened {
+    pub ticket: ticket::Model,
+    pub sla: Arc<SlaContext>,
 }
 
 impl Store {
-    /// Opens a ticket. With a `reading`, its place and problem are kept, and it is linked to the
-    /// open ticket it reports again, if there is one.
-    pub async fn create_ticket(
+    /// Opens a ticket from what a caller, a page, an import or a channel received: the one way
+    /// in, so that every ticket is understood, checked, numbered and clocked alike.
+    pub async fn open_ticket(
+        &self,
+        who: &Principal,
+        mut input: TicketInput,
+        now: DateTime<Utc>,
+        understanding: Understanding,
+    ) -> Result<Opened> {
+        let opened = match understanding {
+            Understanding::FromText => {
+                let analyzer = self.analyzer(&who.company_id).await?;
+                let analysis = analyzer.analyze(&input.description, Some(&input.channel));
+                let filled = input.complete(Suggestion {
+                    kind: analysis.kind.clone(),
+                    category: analysis.category.clone(),
+                    urgency: Some(analysis.urgency.clone()),
+                });
+                let mut draft = input.validate(now)?;
+                draft.escalation_risk |= analysis.escalation_risk;
+                draft.filled_from_text = filled;
+                let reading = Reading {
+                    analysis: &analysis,
+                    vocabulary: analyzer.vocabulary(),
+                };
+                self.create(who, draft, Some(reading), now).await?
+            }
+            Understanding::AsGiven => self.create(who, input.validate(now)?, None, now).await?,
+        };
+        metrics::counter!("guanjia_tickets_created_total").increment(1);
+        Ok(opened)
+    }
+
+    /// Creates a validated ticket. With a `reading`, its place and problem are kept, and it is
+    /// linked to the open ticket it reports again, if there is one.
+    async fn create(
         &self,
         who: &Principal,
         draft: TicketDraft,
         reading: Option<Reading<'_>>,
         now: DateTime<Utc>,
-    ) -> Result<ticket::Model> {
+    ) -> Result<Opened> {
         if !(who.role.is_desk() || who.role == Role::Resident) {
             return Err(StorageError::Forbidden);
         }
@@ -108,6 +166,15 @@ impl Store {
             None => (None, None),
         };
         let duplicate_of = duplicates.as_ref().and_then(|d| d.original.clone());
+        let key_rows = facts.as_ref().map_or_else(Vec::new, |f| {
+            problem_key_rows(
+                &who.company_id,
+                &id,
+                &parties.project.id,
+                draft.reported_at,
+                f,
+            )
+        });
         let report = Report {
             id: id.clone(),
             kind: draft.kind,
@@ -122,20 +189,11 @@ impl Store {
         let contact_name = draft.contact.as_ref().and_then(|c| c.name.clone());
         let contact_phone = draft.contact.as_ref().and_then(|c| c.phone.clone());
         let ctx = self.sla_context(&who.company_id).await?;
-        let txn = self.begin_write().await?;
-        let day = local_date(&parties.project.time_zone, now);
-        let sequence = next_counter(&txn, &who.company_id, &number_counter(day)).await?;
-        // A duplicate joins its original's incident (formed around the original the first time).
-        let incident_id = match &duplicate_of {
-            Some(original) => {
-                Some(incident_of_original(&txn, &who.company_id, original, now).await?)
-            }
-            None => None,
-        };
-        let model = ticket::ActiveModel {
+        let row = ticket::ActiveModel {
             company_id: Set(who.company_id.clone()),
             id: Set(id),
-            number: Set(ticket_number(day, sequence)),
+            // Numbered, and joined to an incident, in the write transaction.
+            number: NotSet,
             project_id: Set(parties.project.id.clone()),
             room_id: Set(parties.room_id),
             household_id: Set(parties.household_id),
@@ -161,7 +219,7 @@ impl Store {
             team_id: Set(None),
             escalation_level: Set(0),
             escalation_risk: Set(escalation_risk),
-            duplicate_of: Set(duplicate_of),
+            duplicate_of: Set(duplicate_of.clone()),
             repeat_of: Set(repeat.original.clone()),
             satisfaction: Set(None),
             reopen_count: Set(0),
@@ -194,57 +252,27 @@ impl Store {
             open_subtasks: Set(0),
             charge_total_cents: Set(None),
             charge_status: Set(None),
-            incident_id: Set(incident_id),
+            incident_id: NotSet,
             filled_from_text: Set(Some(json!(draft.filled_from_text))),
             on_site_at: Set(None),
             rated_at: Set(None),
             chased_at: Set(None),
-        }
-        .insert(&txn)
-        .await?;
-        counted_in(&txn, &model, now).await?;
-        ticket_event::ActiveModel {
-            company_id: Set(who.company_id.clone()),
-            id: Set(new_id()),
-            ticket_id: Set(model.id.clone()),
-            actor_id: Set(Some(who.id.clone())),
-            actor_role: Set(who.role.as_str().to_owned()),
-            action: Set("create".to_owned()),
-            from_status: Set(None),
-            to_status: Set(Some(model.status.clone())),
-            visibility: Set(Visibility::Resident.as_str().to_owned()),
-            details: Set(json!({
-                "number": model.number, "kind": model.kind, "category": model.category,
-                "urgency": model.urgency, "channel": model.channel, "title": model.title,
-                "reported_at": model.reported_at, "escalation_risk": model.escalation_risk,
-                "filled_from_text": draft.filled_from_text, "duplicate_of": model.duplicate_of,
-                "repeat_of": model.repeat_of,
-            })),
-            created_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-        sync_clocks(&txn, &ctx, std::slice::from_ref(&model), now).await?;
-        if let Some(original) = &repeat.original {
-            let supervisors = Audience::Rung {
-                role: Role::Supervisor,
-                reach: Reach::Project,
-            };
-            let to = audience_of(&txn, &who.company_id, &model.project_id, &supervisors).await?;
-            let details = json!({ "ticket_number": model.number, "repeat_of": original, "earlier": repeat.earlier });
-            notify(
-                &txn,
-                (&model).into(),
-                &to,
-                NoticeKind::RepeatComplaint,
-                &details,
-                now,
-            )
+        };
+        let new = NewTicket {
+            row,
+            day: local_date(&parties.project.time_zone, now),
+            duplicate_of,
+            key_rows,
+            actor: who.clone(),
+            filled_from_text: draft.filled_from_text,
+            repeat,
+            ctx: ctx.clone(),
+            now,
+        };
+        let ticket = self
+            .write_batched(move |txn| Box::pin(write_ticket(txn, new)))
             .await?;
-        }
-        credit_named(&txn, &model, now).await?;
-        txn.commit().await?;
-        Ok(model)
+        Ok(Opened { ticket, sla: ctx })
     }
 
     /// Where the reporter's room is, in the words residents use, to complete a place the text
@@ -410,4 +438,92 @@ impl Store {
             None
         })
     }
+}
+
+/// Everything about a new ticket decided before its write transaction: the writes then take
+/// the writer as briefly as they can.
+struct NewTicket {
+    /// The row, all but its number and incident.
+    row: ticket::ActiveModel,
+    /// The project's local date, which the number counts in.
+    day: chrono::NaiveDate,
+    /// The open ticket it reports again, whose incident it joins.
+    duplicate_of: Option<String>,
+    key_rows: Vec<ticket_problem_key::ActiveModel>,
+    actor: Principal,
+    filled_from_text: Vec<&'static str>,
+    repeat: Repeat,
+    ctx: Arc<SlaContext>,
+    now: DateTime<Utc>,
+}
+
+/// A new ticket's writes, in the (batch's) write transaction: its number, its incident if it is
+/// a duplicate, the row, its problem keys, the first timeline entry, its clocks and notices.
+async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticket::Model> {
+    let NewTicket {
+        mut row,
+        day,
+        duplicate_of,
+        key_rows,
+        actor,
+        filled_from_text,
+        repeat,
+        ctx,
+        now,
+    } = new;
+    let sequence = next_counter(txn, &actor.company_id, &number_counter(day)).await?;
+    row.number = Set(ticket_number(day, sequence));
+    // A duplicate joins its original's incident (formed around the original the first time).
+    row.incident_id = Set(match &duplicate_of {
+        Some(original) => Some(incident_of_original(txn, &actor.company_id, original, now).await?),
+        None => None,
+    });
+    let model = row.insert(txn).await?;
+    if !key_rows.is_empty() {
+        ticket_problem_key::Entity::insert_many(key_rows)
+            .exec(txn)
+            .await?;
+    }
+    counted_in(txn, &model, now).await?;
+    ticket_event::ActiveModel {
+        company_id: Set(actor.company_id.clone()),
+        id: Set(new_id()),
+        ticket_id: Set(model.id.clone()),
+        actor_id: Set(Some(actor.id.clone())),
+        actor_role: Set(actor.role.as_str().to_owned()),
+        action: Set("create".to_owned()),
+        from_status: Set(None),
+        to_status: Set(Some(model.status.clone())),
+        visibility: Set(Visibility::Resident.as_str().to_owned()),
+        details: Set(json!({
+            "number": model.number, "kind": model.kind, "category": model.category,
+            "urgency": model.urgency, "channel": model.channel, "title": model.title,
+            "reported_at": model.reported_at, "escalation_risk": model.escalation_risk,
+            "filled_from_text": filled_from_text, "duplicate_of": model.duplicate_of,
+            "repeat_of": model.repeat_of,
+        })),
+        created_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    sync_clocks(txn, &ctx, std::slice::from_ref(&model), now).await?;
+    if let Some(original) = &repeat.original {
+        let supervisors = Audience::Rung {
+            role: Role::Supervisor,
+            reach: Reach::Project,
+        };
+        let to = audience_of(txn, &actor.company_id, &model.project_id, &supervisors).await?;
+        let details = json!({ "ticket_number": model.number, "repeat_of": original, "earlier": repeat.earlier });
+        notify(
+            txn,
+            (&model).into(),
+            &to,
+            NoticeKind::RepeatComplaint,
+            &details,
+            now,
+        )
+        .await?;
+    }
+    credit_named(txn, &model, now).await?;
+    Ok(model)
 }

@@ -11,7 +11,8 @@ pub(crate) mod timeline;
 pub(crate) use act::SystemCause;
 pub use act::allowed_actions;
 pub use act::follow_up_policy_of;
-pub use create::Reading;
+pub use create::{Opened, Understanding};
+pub(crate) use duplicates::problem_key_rows;
 pub use query::TicketFilter;
 pub(crate) use query::clocks_in;
 

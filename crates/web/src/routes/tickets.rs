@@ -5,11 +5,12 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::sla::SlaState;
-use guanjia_domain::ticket::{ActionRequest, Status, Suggestion, TicketInput, step_of_entry};
+use guanjia_domain::ticket::{ActionRequest, Status, TicketInput, step_of_entry};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::entity::{ticket, ticket_event};
 use guanjia_storage::{
-    Principal, Reading, SlaContext, TicketClock, TicketFilter, allowed_actions, follow_up_policy_of,
+    Opened, Principal, SlaContext, TicketClock, TicketFilter, Understanding, allowed_actions,
+    follow_up_policy_of,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -316,29 +317,13 @@ async fn create_ticket(
     State(state): State<AppState>,
     Caller(who): Caller,
     lang: Lang,
-    ApiJson(mut input): ApiJson<TicketInput>,
+    ApiJson(input): ApiJson<TicketInput>,
 ) -> ApiResult<(StatusCode, axum::Json<TicketView>)> {
     let now = Utc::now();
-    let analyzer = state.store.analyzer(&who.company_id).await?;
-    let analysis = analyzer.analyze(&input.description, Some(&input.channel));
-    let filled = input.complete(Suggestion {
-        kind: analysis.kind.clone(),
-        category: analysis.category.clone(),
-        urgency: Some(analysis.urgency.clone()),
-    });
-    let mut draft = input.validate(now)?;
-    draft.escalation_risk |= analysis.escalation_risk;
-    draft.filled_from_text = filled;
-    let reading = Reading {
-        analysis: &analysis,
-        vocabulary: analyzer.vocabulary(),
-    };
-    let ticket = state
+    let Opened { ticket, sla } = state
         .store
-        .create_ticket(&who, draft, Some(reading), now)
+        .open_ticket(&who, input, now, Understanding::FromText)
         .await?;
-    metrics::counter!("guanjia_tickets_created_total").increment(1);
-    let sla = state.store.sla_context(&who.company_id).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(TicketView::new(ticket, &who, &sla, now, false, lang)),

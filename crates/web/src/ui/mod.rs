@@ -13,7 +13,6 @@ mod csrf;
 mod directory;
 mod error;
 mod import_template;
-mod intake;
 mod json_island;
 mod lang;
 mod pages;

@@ -72,7 +72,7 @@ pub async fn page(
 mod tests {
     use chrono::{Duration, Utc};
     use guanjia_domain::ticket::{ContactInput, TicketInput};
-    use guanjia_storage::PageRequest;
+    use guanjia_storage::{PageRequest, Understanding};
 
     use crate::ui::tests::{Site, body};
 
@@ -138,13 +138,13 @@ mod tests {
                 ..TicketInput::default()
             };
             let reported_at = now - Duration::minutes(minutes_ago);
-            let draft = input.validate(reported_at).expect("valid");
             let (store, agent) = (site.store.clone(), agent.clone());
             async move {
                 store
-                    .create_ticket(&agent, draft, None, reported_at)
+                    .open_ticket(&agent, input, reported_at, Understanding::AsGiven)
                     .await
                     .expect("ticket")
+                    .ticket
                     .number
             }
         };

@@ -9,6 +9,7 @@ use axum::{Extension, Form};
 use chrono::Utc;
 use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
 use guanjia_domain::ticket::{ContactInput, TicketInput};
+use guanjia_storage::Understanding;
 use serde::Deserialize;
 
 use crate::error::ApiError;
@@ -18,7 +19,6 @@ use crate::ui::choice::{Choice, Select, choices};
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::directory::Directory;
 use crate::ui::error::{Notice, UiError};
-use crate::ui::intake::open_ticket;
 use crate::ui::redirect::{is_htmx, see_other};
 use crate::ui::rooms::RoomBook;
 use crate::ui::session::Session;
@@ -192,7 +192,12 @@ pub async fn create(
 ) -> Result<Response, UiError> {
     let lang = session.lang;
     let opened = match ticket_input(&state, &session, &form).await {
-        Ok(input) => open_ticket(&state, &session.who, input, Utc::now()).await,
+        Ok(input) => state
+            .store
+            .open_ticket(&session.who, input, Utc::now(), Understanding::FromText)
+            .await
+            .map(|opened| opened.ticket)
+            .map_err(ApiError::from),
         Err(error) => Err(error),
     };
     match opened {

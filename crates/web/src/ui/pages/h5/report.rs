@@ -10,6 +10,7 @@ use chrono::Utc;
 use guanjia_domain::taxonomy::{Channel, Kind};
 use guanjia_domain::ticket::TicketInput;
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
+use guanjia_storage::Understanding;
 
 use super::{Mine, ResidentSession};
 use crate::error::ApiError;
@@ -18,7 +19,6 @@ use crate::state::AppState;
 use crate::ui::choice::{Choice, choices};
 use crate::ui::chrome::Nav;
 use crate::ui::error::{Notice, UiError};
-use crate::ui::intake::open_ticket;
 use crate::ui::pages::photo_form::{self, Posted};
 use crate::ui::redirect::see_other;
 use crate::ui::rooms::RoomBook;
@@ -152,7 +152,11 @@ pub async fn submit(
         let input = ticket_input(&mine, &posted)?;
         let photos = posted.checked_photos().await?;
         let now = Utc::now();
-        let ticket = open_ticket(&state, session.who(), input, now).await?;
+        let ticket = state
+            .store
+            .open_ticket(session.who(), input, now, Understanding::FromText)
+            .await?
+            .ticket;
         for photo in photos {
             state
                 .store
