@@ -399,7 +399,7 @@ impl Generator {
         let after = |minutes: i64| reported_at + chrono::Duration::minutes(minutes);
         let status = if age < OPEN_SECONDS {
             OPEN[n % OPEN.len()]
-        } else if n % 25 == 0 {
+        } else if n.is_multiple_of(25) {
             Status::Cancelled
         } else {
             Status::Closed
@@ -407,8 +407,8 @@ impl Generator {
         let handled = !matches!(status, Status::New | Status::Cancelled);
         let resolved = matches!(status, Status::Resolved | Status::Closed);
         let closed = status == Status::Closed;
-        let rated = closed && n % 5 != 0;
-        let late = n % 10 == 0;
+        let rated = closed && !n.is_multiple_of(5);
+        let late = n.is_multiple_of(10);
         let id = ticket_id(n);
         let residents = (self.tickets / TICKETS_PER_RESIDENT).max(1);
         let resident = (n * 7919) % residents;
