@@ -48,5 +48,7 @@ pub use sla::{LEASE, NEW_JOB_KINDS, SlaContext, TicketClock, Unread};
 pub use staff::StaffMember;
 pub use support::{Page, PageRequest, new_id};
 pub use teams::Team;
-pub use tickets::{Reading, TicketFilter, allowed_actions, follow_up_policy_of};
+pub use tickets::{
+    After, Reading, TicketFilter, TicketOrder, TicketPage, allowed_actions, follow_up_policy_of,
+};
 pub use vocabulary::StoredVocabulary;
