@@ -70,6 +70,8 @@ const CHANNELS: [Channel; 4] = [
 ];
 /// Tickets whose page, timeline, phone and number are read, spread over the whole year.
 const SAMPLES: usize = 200;
+/// The deep page of the queue read.
+const DEEP: usize = 40;
 
 pub async fn run(
     clients: usize,
@@ -275,13 +277,17 @@ impl Site {
             .map(|s| s.as_str())
             .collect::<Vec<_>>()
             .join(",");
-        let queue = format!("/api/v1/tickets?status={open}&per_page=50");
+        let queue = format!("/api/v1/tickets?status={open}&sort=due&per_page=50");
         let queues: Vec<String> = self.project_ids[..2]
             .iter()
             .map(|p| format!("{queue}&project_id={p}"))
             .chain([queue.clone()])
             .collect();
-        let deep: Vec<String> = queues.iter().map(|q| format!("{q}&page=40")).collect();
+        let numbered: Vec<String> = queues.iter().map(|q| format!("{q}&page={DEEP}")).collect();
+        let mut deep = Vec::new();
+        for q in &queues {
+            deep.push(format!("{q}&after={}", api.cursor_before(q, DEEP).await?));
+        }
         let samples: Vec<usize> = (0..SAMPLES)
             .map(|i| (i * tickets / SAMPLES + i) % tickets)
             .filter(|n| n % PROJECTS < 2)
@@ -318,8 +324,9 @@ impl Site {
         })
         .collect();
         Ok(vec![
-            ("queue: open tickets, first page", queues),
-            ("queue: open tickets, page 40", deep),
+            ("queue by deadline: first page", queues),
+            ("queue by deadline: page 40 (or last) by cursor", deep),
+            ("queue by deadline: page 40 by number", numbered),
             ("ticket page: GET /tickets/{id}", pages),
             ("ticket timeline: GET /tickets/{id}/events", events),
             ("search by phone (?q=13900001234)", phones),
@@ -548,6 +555,23 @@ impl Api {
             response.status()
         );
         Ok(response.json().await?)
+    }
+
+    /// The cursor that opens page `page` of `list` (or its last page, if it has fewer), found
+    /// by following `next` from the first.
+    async fn cursor_before(&self, list: &str, page: usize) -> anyhow::Result<String> {
+        let mut cursor: Option<String> = None;
+        for _ in 1..page {
+            let path = match &cursor {
+                Some(c) => format!("{list}&after={c}"),
+                None => list.to_owned(),
+            };
+            match self.get(&path).await?["next"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => break,
+            }
+        }
+        cursor.with_context(|| format!("{list} has one page only"))
     }
 }
 

@@ -4,6 +4,8 @@
 //!   or overdue and unfinished), kept by the clock sync, so the agent's queue walks one index in
 //!   deadline order instead of computing every open ticket's deadline for each page; closed
 //!   tickets have none and stay out of that index's way;
+//! - a list's total over statuses (the open ones, say) counts from one index alone, the reader's
+//!   scope (their projects, or tickets they own from first contact) read from it too;
 //! - figures over a period read `(company_id, reported_at)` instead of every ticket.
 //!
 //! The column is not in the ticket entity: it is written only by the clock sync and read only
@@ -20,10 +22,19 @@ impl MigrationName for Migration {
 }
 
 /// Index name and columns, all on `tickets`.
-const INDEXES: [(&str, &[&str]); 2] = [
+const INDEXES: [(&str, &[&str]); 3] = [
     (
         "ix_tickets_company_id_next_due_at_id",
         &["company_id", "next_due_at", "id"],
+    ),
+    (
+        "ix_tickets_company_id_status_scope",
+        &[
+            "company_id",
+            "status",
+            "project_id",
+            "first_contact_owner_id",
+        ],
     ),
     (
         "ix_tickets_company_id_reported_at",
