@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockState, SlaState};
 use guanjia_domain::ticket::{Status, Visibility};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, SelectStatement, UnionType};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Select,
@@ -414,25 +414,24 @@ fn phone_digits(q: &str) -> Option<String> {
 }
 
 /// The tickets `q` names exactly: by number, or by the whole phone. Each an indexed look-up,
-/// joined as ids so each side keeps its own index on both databases.
+/// their ids joined by UNION: an OR of the two would make SQLite scan every ticket.
 fn exactly(company_id: &str, q: &str) -> Condition {
-    let by_number = ticket::Entity::find()
-        .select_only()
-        .column(ticket::Column::Id)
-        .filter(ticket::Column::CompanyId.eq(company_id))
-        .filter(ticket::Column::Number.eq(q.to_uppercase()))
-        .into_query();
-    let mut any = Condition::any().add(ticket::Column::Id.in_subquery(by_number));
-    if let Some(digits) = phone_digits(q) {
-        let by_phone = ticket::Entity::find()
+    let ids_where = |condition: Condition| {
+        ticket::Entity::find()
             .select_only()
             .column(ticket::Column::Id)
             .filter(ticket::Column::CompanyId.eq(company_id))
-            .filter(ticket::Column::ContactPhone.eq(digits))
-            .into_query();
-        any = any.add(ticket::Column::Id.in_subquery(by_phone));
+            .filter(condition)
+            .into_query()
+    };
+    let mut ids = ids_where(Condition::all().add(ticket::Column::Number.eq(q.to_uppercase())));
+    if let Some(digits) = phone_digits(q) {
+        ids.union(
+            UnionType::All,
+            ids_where(Condition::all().add(ticket::Column::ContactPhone.eq(digits))),
+        );
     }
-    any
+    Condition::all().add(ticket::Column::Id.in_subquery(ids))
 }
 
 /// What `q` matches: the number exactly, a phone by its digits, or words in the text.
