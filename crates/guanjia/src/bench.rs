@@ -28,6 +28,11 @@ pub struct BenchArgs {
     /// Database to serve; default: a new SQLite file in a temporary folder.
     #[arg(long)]
     database_url: Option<String>,
+    /// Measures reads on a database of many tickets instead of creation (see --tickets).
+    #[arg(long)]
+    read: bool,
+    #[command(flatten)]
+    read_args: crate::bench_read::ReadArgs,
 }
 
 const PASSWORD: &str = "bench-password";
@@ -86,6 +91,15 @@ fn print_memory(when: &str) {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    if args.read {
+        return crate::bench_read::run(
+            args.clients,
+            args.seconds,
+            args.database_url,
+            args.read_args,
+        )
+        .await;
+    }
     let folder = std::env::temp_dir().join(format!("guanjia-bench-{}", std::process::id()));
     let url = args
         .database_url

@@ -69,7 +69,7 @@ const CHANGED_RESPONSE_MINUTES: u32 = 20;
 const CHANGED_RESOLUTION_DAYS: u32 = 3;
 
 /// A property desk's usual mix: kind, category, urgency, title, description.
-const MIX: [(Kind, &str, Urgency, &str, &str); 10] = [
+pub(crate) const MIX: [(Kind, &str, Urgency, &str, &str); 10] = [
     (
         Kind::Repair,
         "repair.water",

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_dispatch;
+mod bench_read;
 mod bench_sla;
 mod config;
 mod demo;

@@ -52,5 +52,8 @@ pub use sla::{LEASE, NEW_JOB_KINDS, SlaContext, TicketClock, Unread};
 pub use staff::StaffMember;
 pub use support::{Page, PageRequest, new_id};
 pub use teams::Team;
-pub use tickets::{Opened, TicketFilter, Understanding, allowed_actions, follow_up_policy_of};
+pub use tickets::{
+    After, Opened, TicketFilter, TicketOrder, TicketPage, Understanding, allowed_actions,
+    follow_up_policy_of,
+};
 pub use vocabulary::StoredVocabulary;

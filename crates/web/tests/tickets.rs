@@ -13,6 +13,7 @@ on_both_databases!(
     bad_input_is_rejected_with_named_fields,
     scope_hides_other_projects_jobs_and_households,
     lists_filter_search_page_and_mask_phones,
+    cursor_pages_neither_overlap_nor_skip,
     concurrent_creations_all_succeed_with_distinct_numbers,
     tokens_are_checked_and_logout_revokes,
     system_endpoints_answer,
@@ -420,6 +421,129 @@ async fn scope_hides_other_projects_jobs_and_households(server: Server) {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// Walks a list by its `next` cursors, `per_page` at a time; returns the ids in order.
+async fn walk(server: &Server, token: &str, list: &str, per_page: u64) -> Vec<String> {
+    let (mut ids, mut after) = (Vec::new(), None::<String>);
+    loop {
+        let path = match &after {
+            Some(cursor) => format!("{list}&per_page={per_page}&after={cursor}"),
+            None => format!("{list}&per_page={per_page}"),
+        };
+        let (status, page) = server.get(Some(token), &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {page}");
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() as u64 <= per_page, "{page}");
+        ids.extend(items.iter().map(|t| t["id"].as_str().unwrap().to_owned()));
+        match page["next"].as_str() {
+            Some(cursor) => after = Some(cursor.to_owned()),
+            None => return ids,
+        }
+        assert!(ids.len() < 100, "the cursors go round in circles");
+    }
+}
+
+async fn cursor_pages_neither_overlap_nor_skip(server: Server) {
+    let site = server.site("cursor").await;
+    let mut created = vec![];
+    for (i, urgency) in [
+        "normal",
+        "urgent",
+        "normal",
+        "emergency",
+        "normal",
+        "urgent",
+        "normal",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let t = create(
+            &server,
+            &site,
+            &site.agent,
+            json!({ "urgency": urgency, "description": format!("{i}号楼道灯不亮") }),
+        )
+        .await;
+        created.push(t["id"].as_str().unwrap().to_owned());
+    }
+    // One with no clock counting any more: listed after all those with a deadline.
+    let (status, _) = server
+        .act(
+            &site.agent,
+            &created[1],
+            json!({ "action": "cancel", "reason": "误报" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let newest = walk(&server, &site.agent, "/api/v1/tickets?sort=created", 3).await;
+    let mut expected = created.clone();
+    expected.reverse();
+    assert_eq!(newest, expected, "newest first, each ticket once");
+
+    let by_due = walk(&server, &site.agent, "/api/v1/tickets?sort=due", 2).await;
+    let (_, whole) = server
+        .get(Some(&site.agent), "/api/v1/tickets?sort=due&per_page=50")
+        .await;
+    let whole: Vec<String> = whole["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        by_due, whole,
+        "cursor pages follow the same order as one page"
+    );
+    let mut sorted = by_due.clone();
+    sorted.sort();
+    let mut all = created.clone();
+    all.sort();
+    assert_eq!(sorted, all, "every ticket once");
+    assert_eq!(by_due.last(), Some(&created[1]), "no deadline: last");
+    let (_, shown) = server
+        .get(Some(&site.agent), "/api/v1/tickets?sort=due&per_page=50")
+        .await;
+    let dues: Vec<String> = shown["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["status"] != "cancelled")
+        .map(|t| {
+            t["deadlines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| matches!(d["state"].as_str(), Some("running" | "breached")))
+                .filter_map(|d| d["due_at"].as_str())
+                .min()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let mut in_order = dues.clone();
+    in_order.sort();
+    assert_eq!(dues, in_order, "nearest deadline first");
+    let (_, second) = server
+        .get(
+            Some(&site.agent),
+            "/api/v1/tickets?sort=due&per_page=2&page=2",
+        )
+        .await;
+    assert_eq!(
+        second["items"][0]["id"],
+        by_due[2].as_str(),
+        "pages by number agree"
+    );
+
+    for bad in ["sort=soon", "after=nonsense", "after=12_%27%20OR%201"] {
+        let (status, body) = server
+            .get(Some(&site.agent), &format!("/api/v1/tickets?{bad}"))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
+    }
 }
 
 async fn lists_filter_search_page_and_mask_phones(server: Server) {

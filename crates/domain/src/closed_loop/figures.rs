@@ -58,55 +58,69 @@ pub struct Figures {
     pub nps: NpsSummary,
 }
 
-/// `part` of `whole` that satisfy `test`, as a share.
+/// `part` of `whole` that satisfy `test`, as a share; each outcome counted as many times as
+/// the tickets it stands for.
 fn share<'a>(
-    whole: impl Iterator<Item = &'a TicketOutcome>,
+    whole: impl Iterator<Item = &'a (TicketOutcome, u64)>,
     test: impl Fn(&TicketOutcome) -> bool,
 ) -> Option<f64> {
     let (mut n, mut yes) = (0u64, 0u64);
-    for t in whole {
-        n += 1;
-        yes += u64::from(test(t));
+    for (t, count) in whole {
+        n += count;
+        if test(t) {
+            yes += count;
+        }
     }
     (n > 0).then(|| yes as f64 / n as f64)
 }
 
-/// The figures of `tickets` and the period's survey answers; a rating of at least
-/// `satisfied_at_least` counts as satisfied.
-pub fn figures(tickets: &[TicketOutcome], nps: NpsSummary, satisfied_at_least: i64) -> Figures {
-    let counted: Vec<&TicketOutcome> = tickets
+/// The figures of the tickets (each outcome with how many tickets had it, so that the database
+/// can count them) and the period's survey answers; a rating of at least `satisfied_at_least`
+/// counts as satisfied.
+pub fn figures(
+    tickets: &[(TicketOutcome, u64)],
+    nps: NpsSummary,
+    satisfied_at_least: i64,
+) -> Figures {
+    let counted: Vec<&(TicketOutcome, u64)> = tickets
         .iter()
-        .filter(|t| t.status != Status::Cancelled)
+        .filter(|(t, _)| t.status != Status::Cancelled)
         .collect();
     let complaints = || {
         counted
             .iter()
             .copied()
-            .filter(|t| t.kind == Kind::Complaint)
+            .filter(|(t, _)| t.kind == Kind::Complaint)
     };
-    let resolved = || counted.iter().copied().filter(|t| t.ever_resolved);
+    let resolved = || counted.iter().copied().filter(|(t, _)| t.ever_resolved);
     let closed = || {
         counted
             .iter()
             .copied()
-            .filter(|t| t.status == Status::Closed)
+            .filter(|(t, _)| t.status == Status::Closed)
     };
-    let rated: Vec<i64> = counted.iter().filter_map(|t| t.satisfaction).collect();
+    let (mut rated, mut rating_sum, mut satisfied) = (0u64, 0i64, 0u64);
+    for (t, n) in &counted {
+        if let Some(s) = t.satisfaction {
+            rated += n;
+            rating_sum += s * *n as i64;
+            if s >= satisfied_at_least {
+                satisfied += n;
+            }
+        }
+    }
     Figures {
-        tickets: counted.len() as u64,
-        complaints: complaints().count() as u64,
+        tickets: counted.iter().map(|(_, n)| n).sum(),
+        complaints: complaints().map(|(_, n)| n).sum(),
         closed_loop_rate: share(complaints(), |t| t.status == Status::Closed && t.contacted),
         follow_up_coverage: share(resolved(), |t| t.followed_up),
-        csat_average: (!rated.is_empty())
-            .then(|| rated.iter().sum::<i64>() as f64 / rated.len() as f64),
-        csat_satisfied_share: (!rated.is_empty()).then(|| {
-            rated.iter().filter(|&&s| s >= satisfied_at_least).count() as f64 / rated.len() as f64
-        }),
+        csat_average: (rated > 0).then(|| rating_sum as f64 / rated as f64),
+        csat_satisfied_share: (rated > 0).then(|| satisfied as f64 / rated as f64),
         one_time_resolution_rate: share(closed(), |t| t.reopen_count == 0),
         reopen_rate: share(resolved(), |t| t.reopen_count > 0),
         repeat_complaint_rate: share(complaints(), |t| t.repeat),
         suggestion_adoption_rate: share(
-            counted.iter().copied().filter(|t| t.adopted.is_some()),
+            counted.iter().copied().filter(|(t, _)| t.adopted.is_some()),
             |t| t.adopted == Some(true),
         ),
         nps,
@@ -167,7 +181,8 @@ mod tests {
                 ..outcome(Kind::Suggestion, Status::Closed)
             },
         ];
-        let f = figures(&tickets, NpsSummary::default(), 3);
+        let once: Vec<(TicketOutcome, u64)> = tickets.into_iter().map(|t| (t, 1)).collect();
+        let f = figures(&once, NpsSummary::default(), 3);
         assert_eq!((f.tickets, f.complaints), (9, 4));
         assert_eq!(
             f.closed_loop_rate,
@@ -185,5 +200,27 @@ mod tests {
         assert_eq!(f.suggestion_adoption_rate, Some(2.0 / 3.0));
         let empty = figures(&[], NpsSummary::default(), 3);
         assert_eq!((empty.closed_loop_rate, empty.csat_average), (None, None));
+    }
+
+    #[test]
+    fn alike_tickets_counted_together_weigh_as_many() {
+        let rated = |s: i64| TicketOutcome {
+            satisfaction: Some(s),
+            followed_up: true,
+            contacted: true,
+            ..outcome(Kind::Complaint, Status::Closed)
+        };
+        let tickets = [
+            (rated(5), 3),
+            (rated(1), 1),
+            (outcome(Kind::Complaint, Status::Resolved), 4),
+            (outcome(Kind::Repair, Status::Cancelled), 10),
+        ];
+        let f = figures(&tickets, NpsSummary::default(), 3);
+        assert_eq!((f.tickets, f.complaints), (8, 8));
+        assert_eq!(f.csat_average, Some(16.0 / 4.0));
+        assert_eq!(f.csat_satisfied_share, Some(3.0 / 4.0));
+        assert_eq!(f.closed_loop_rate, Some(4.0 / 8.0));
+        assert_eq!(f.follow_up_coverage, Some(4.0 / 8.0));
     }
 }

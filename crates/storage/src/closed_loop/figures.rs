@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::{Figures, FollowUpResult, TicketOutcome, figures};
 use guanjia_domain::ticket::Status;
 use guanjia_domain::validation::FieldErrorCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Select};
 
 use crate::db::Store;
 use crate::entity::ticket;
@@ -22,13 +23,37 @@ impl Store {
         to: DateTime<Utc>,
     ) -> Result<Figures> {
         let projects = figures_projects(who, project_id)?;
-        let query = reported_between(&who.company_id, projects.as_ref(), from, to);
-        let outcomes: Vec<TicketOutcome> = query
-            .all(&self.db)
-            .await?
-            .iter()
-            .filter_map(outcome_of)
-            .collect();
+        // The database counts the tickets alike in all the figures read: a few hundred rows
+        // however many tickets the period holds.
+        let ever_resolved = || Expr::col(ticket::Column::FirstResolvedAt).is_not_null();
+        let repeat = || Expr::col(ticket::Column::RepeatOf).is_not_null();
+        let outcomes: Vec<(TicketOutcome, u64)> =
+            reported_between(&who.company_id, projects.as_ref(), from, to)
+                .select_only()
+                .columns([ticket::Column::Kind, ticket::Column::Status])
+                .column_as(ever_resolved(), "ever_resolved")
+                .columns([
+                    ticket::Column::ReopenCount,
+                    ticket::Column::Satisfaction,
+                    ticket::Column::FollowUpResult,
+                ])
+                .column_as(repeat(), "is_repeat")
+                .column(ticket::Column::Adopted)
+                .column_as(Expr::col(ticket::Column::Id).count(), "tickets")
+                .group_by(ticket::Column::Kind)
+                .group_by(ticket::Column::Status)
+                .group_by(ever_resolved())
+                .group_by(ticket::Column::ReopenCount)
+                .group_by(ticket::Column::Satisfaction)
+                .group_by(ticket::Column::FollowUpResult)
+                .group_by(repeat())
+                .group_by(ticket::Column::Adopted)
+                .into_model::<Alike>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .filter_map(Alike::outcome)
+                .collect();
         let nps = self
             .nps_between(&who.company_id, projects, from, to)
             .await?;
@@ -74,17 +99,37 @@ pub(crate) fn reported_between(
     query
 }
 
-fn outcome_of(t: &ticket::Model) -> Option<TicketOutcome> {
-    let result: Option<FollowUpResult> = t.follow_up_result.as_deref().and_then(|r| r.parse().ok());
-    Some(TicketOutcome {
-        kind: t.kind.parse().ok()?,
-        status: t.status.parse::<Status>().ok()?,
-        ever_resolved: t.first_resolved_at.is_some(),
-        reopen_count: t.reopen_count,
-        satisfaction: t.satisfaction.map(i64::from),
-        followed_up: result.is_some(),
-        contacted: result.is_some_and(FollowUpResult::contacted),
-        repeat: t.repeat_of.is_some(),
-        adopted: t.adopted,
-    })
+/// Tickets alike in everything the figures read, and how many.
+#[derive(FromQueryResult)]
+struct Alike {
+    kind: String,
+    status: String,
+    ever_resolved: bool,
+    reopen_count: i32,
+    satisfaction: Option<i32>,
+    follow_up_result: Option<String>,
+    is_repeat: bool,
+    adopted: Option<bool>,
+    tickets: i64,
+}
+
+impl Alike {
+    fn outcome(self) -> Option<(TicketOutcome, u64)> {
+        let result: Option<FollowUpResult> = self
+            .follow_up_result
+            .as_deref()
+            .and_then(|r| r.parse().ok());
+        let outcome = TicketOutcome {
+            kind: self.kind.parse().ok()?,
+            status: self.status.parse::<Status>().ok()?,
+            ever_resolved: self.ever_resolved,
+            reopen_count: self.reopen_count,
+            satisfaction: self.satisfaction.map(i64::from),
+            followed_up: result.is_some(),
+            contacted: result.is_some_and(FollowUpResult::contacted),
+            repeat: self.is_repeat,
+            adopted: self.adopted,
+        };
+        Some((outcome, u64::try_from(self.tickets).ok()?))
+    }
 }

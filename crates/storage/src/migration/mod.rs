@@ -14,6 +14,7 @@ mod m0009_incidents;
 mod m0010_sign_in_throttles;
 mod m0011_pilot_field;
 mod m0012_notification_bell;
+mod m0013_reads_at_scale;
 mod m0014_problem_keys;
 
 /// A tenant table's reference to its company.
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_sign_in_throttles::Migration),
             Box::new(m0011_pilot_field::Migration),
             Box::new(m0012_notification_bell::Migration),
+            Box::new(m0013_reads_at_scale::Migration),
             Box::new(m0014_problem_keys::Migration),
         ]
     }

@@ -9,7 +9,7 @@ use guanjia_domain::sla::{
     ClockName, ClockState, StepKind, assignment_timeout_step, auto_close_step, risk_step, steps,
 };
 use guanjia_domain::ticket::Status;
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -21,6 +21,7 @@ use crate::dispatch::GRAB;
 use crate::entity::{sla_clock, sla_step, ticket};
 use crate::error::Result;
 use crate::support::ForUpdate;
+use crate::tickets::{NEXT_DUE_AT, earliest_open_due};
 
 /// The `clock` of the step that escalates a ticket flagged with escalation risk.
 pub(crate) const RISK: &str = "risk";
@@ -70,7 +71,7 @@ pub(crate) async fn sync_clocks(
         .await?;
     let stored_steps = sla_step::Entity::find()
         .filter(sla_step::Column::CompanyId.eq(&company_id))
-        .filter(sla_step::Column::TicketId.is_in(ids))
+        .filter(sla_step::Column::TicketId.is_in(ids.clone()))
         .all(db)
         .await?;
     let mut clocks_by_key: HashMap<(&str, &str), &sla_clock::Model> = stored_clocks
@@ -236,6 +237,16 @@ pub(crate) async fn sync_clocks(
             .exec_without_returning(db)
             .await?;
     }
+    // The queue's order follows the clocks just stored: one statement for the whole batch.
+    db.execute(
+        &Query::update()
+            .table(ticket::Entity)
+            .value(NEXT_DUE_AT, earliest_open_due())
+            .and_where(ticket::Column::CompanyId.eq(&company_id))
+            .and_where(ticket::Column::Id.is_in(ids))
+            .to_owned(),
+    )
+    .await?;
     Ok(())
 }
 

@@ -13,8 +13,8 @@ pub use act::allowed_actions;
 pub use act::follow_up_policy_of;
 pub use create::{Opened, Understanding};
 pub(crate) use duplicates::problem_key_rows;
-pub use query::TicketFilter;
-pub(crate) use query::clocks_in;
+pub use query::{After, TicketFilter, TicketOrder, TicketPage};
+pub(crate) use query::{NEXT_DUE_AT, clocks_in, earliest_open_due};
 
 use guanjia_domain::role::Role;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};

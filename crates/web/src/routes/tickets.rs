@@ -9,8 +9,8 @@ use guanjia_domain::ticket::{ActionRequest, Status, TicketInput, step_of_entry};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::entity::{ticket, ticket_event};
 use guanjia_storage::{
-    Opened, Principal, SlaContext, TicketClock, TicketFilter, Understanding, allowed_actions,
-    follow_up_policy_of,
+    After, Opened, Principal, SlaContext, TicketClock, TicketFilter, TicketOrder, Understanding,
+    allowed_actions, follow_up_policy_of,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -305,8 +305,27 @@ pub struct TicketQuery {
     pub sla_state: Option<String>,
     /// true: only the caller's own tickets (我的): those they own from first contact or are assigned.
     pub mine: Option<bool>,
+    /// created (default): the newest first; due: the nearest deadline still counting first, the
+    /// most overdue before all, tickets with no clock counting last. With `sla_state`, always due.
+    pub sort: Option<String>,
+    /// The `next` cursor of the page before: the page right after it, however deep, instead
+    /// of `page`.
+    pub after: Option<String>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
+}
+
+/// A page of tickets: the list contract (`items`, `total`, `page`, `per_page`) and the cursor of
+/// the next page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketList {
+    pub items: Vec<TicketView>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+    /// Pass as `after` for the page that follows; null on the last page. Given on the first
+    /// page and on pages read with `after`, not on pages read by number.
+    pub next: Option<String>,
 }
 
 /// Opens a ticket. Kind, category and urgency left out are filled from the text (the timeline's
@@ -330,14 +349,15 @@ async fn create_ticket(
     ))
 }
 
-/// The tickets the caller may see, newest first, with filters and search.
-#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketQuery), responses((status = 200, body = PageOf<TicketView>)))]
+/// The tickets the caller may see, newest first or by deadline, with filters and search; pages
+/// by number, or by the `next` cursor (`after`), which stays as fast however deep.
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(TicketQuery), responses((status = 200, body = TicketList), (status = 422)))]
 async fn list_tickets(
     State(state): State<AppState>,
     Caller(who): Caller,
     lang: Lang,
     ApiQuery(query): ApiQuery<TicketQuery>,
-) -> ApiResult<axum::Json<PageOf<TicketView>>> {
+) -> ApiResult<axum::Json<TicketList>> {
     let page = PageQuery {
         page: query.page,
         per_page: query.per_page,
@@ -360,6 +380,18 @@ async fn list_tickets(
         ),
         None => None,
     };
+    let order = match query.sort.as_deref() {
+        None | Some("created") => TicketOrder::Newest,
+        Some("due") => TicketOrder::Deadline,
+        Some(_) => return Err(ValidationError::single("sort", FieldErrorCode::Invalid).into()),
+    };
+    let after = match query.after.as_deref() {
+        Some(cursor) => Some(
+            After::decode(cursor)
+                .ok_or_else(|| ValidationError::single("after", FieldErrorCode::Invalid))?,
+        ),
+        None => None,
+    };
     let now = Utc::now();
     let filter = TicketFilter {
         statuses,
@@ -374,12 +406,29 @@ async fn list_tickets(
         sla_state: sla_state.map(|s| (s, now)),
         awaiting_follow_up_by: None,
         mine_of: query.mine.unwrap_or(false).then(|| who.id.clone()),
+        order,
     };
-    let page = state.store.tickets(&who, filter, page).await?;
+    let (items, total, next) = if after.is_some() || page.page == 1 {
+        let keyset = state
+            .store
+            .tickets_after(&who, filter, page.per_page, after.as_ref())
+            .await?;
+        (keyset.items, keyset.total, keyset.next.map(|a| a.encode()))
+    } else {
+        let numbered = state.store.tickets(&who, filter, page).await?;
+        (numbered.items, numbered.total, None)
+    };
     let sla = state.store.sla_context(&who.company_id).await?;
-    Ok(axum::Json(PageOf::from_page(page, |t| {
-        TicketView::new(t, &who, &sla, now, true, lang)
-    })))
+    Ok(axum::Json(TicketList {
+        items: items
+            .into_iter()
+            .map(|t| TicketView::new(t, &who, &sla, now, true, lang))
+            .collect(),
+        total,
+        page: page.page,
+        per_page: page.per_page,
+        next,
+    }))
 }
 
 /// One ticket; out of scope is 404.
