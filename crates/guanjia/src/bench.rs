@@ -5,8 +5,7 @@
 //! check do their real work. By default it serves a fresh SQLite database in-process;
 //! `--database-url` picks another.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
@@ -16,6 +15,8 @@ use guanjia_domain::role::Role;
 use guanjia_domain::setup::{NewProject, NewRoom, NewStaff};
 use guanjia_storage::{Principal, Store};
 use serde_json::json;
+
+use crate::load::phase;
 
 #[derive(clap::Args)]
 pub struct BenchArgs {
@@ -147,7 +148,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         }
     })
     .await;
-    reference.print("GET /healthz (reference)");
+    reference.print("GET /healthz (reference)", None);
     let created = phase(args.clients, duration, move |n| {
         let body = json!({
             "project_id": project_id, "channel": CHANNELS[n % CHANNELS.len()],
@@ -167,7 +168,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         }
     })
     .await;
-    created.print("POST /api/v1/tickets");
+    created.print("POST /api/v1/tickets", Some(&reference));
     print_memory("after the create load");
     println!(
         "ratio: ticket creation runs at {:.3} of the reference rate",
@@ -222,80 +223,4 @@ async fn fixtures(store: &Store, username: &str) -> anyhow::Result<String> {
         .create_staff(Some(&admin), &company.id, agent, now)
         .await?;
     Ok(project.id)
-}
-
-struct Outcome {
-    latencies: Vec<Duration>,
-    failures: usize,
-    elapsed: Duration,
-}
-
-impl Outcome {
-    fn rate(&self) -> f64 {
-        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
-    }
-
-    fn percentile(&self, p: f64) -> Duration {
-        let index = ((self.latencies.len() as f64 * p).ceil() as usize).saturating_sub(1);
-        self.latencies.get(index).copied().unwrap_or_default()
-    }
-
-    fn print(&self, label: &str) {
-        println!(
-            "{label}: {} ok, {} failed, {:.1}/s, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-            self.latencies.len(),
-            self.failures,
-            self.rate(),
-            self.percentile(0.50).as_secs_f64() * 1000.0,
-            self.percentile(0.95).as_secs_f64() * 1000.0,
-            self.percentile(0.99).as_secs_f64() * 1000.0,
-            self.latencies
-                .last()
-                .copied()
-                .unwrap_or_default()
-                .as_secs_f64()
-                * 1000.0,
-        );
-    }
-}
-
-/// Runs `clients` loops of `request` for `duration`; each request gets a sequence number.
-async fn phase<F, Fut>(clients: usize, duration: Duration, request: F) -> Outcome
-where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = bool> + Send,
-{
-    let request = Arc::new(request);
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for client in 0..clients {
-        let request = request.clone();
-        tasks.push(tokio::spawn(async move {
-            let (mut ok, mut failed, mut n) = (Vec::new(), 0usize, client * 1_000_000);
-            while started.elapsed() < duration {
-                let sent = Instant::now();
-                if request(n).await {
-                    ok.push(sent.elapsed())
-                } else {
-                    failed += 1
-                }
-                n += 1;
-            }
-            (ok, failed)
-        }));
-    }
-    let mut outcome = Outcome {
-        latencies: Vec::new(),
-        failures: 0,
-        elapsed: Duration::ZERO,
-    };
-    for task in tasks {
-        if let Ok((ok, failed)) = task.await {
-            outcome.latencies.extend(ok);
-            outcome.failures += failed;
-        }
-    }
-    outcome.elapsed = started.elapsed();
-    outcome.latencies.sort();
-    outcome
 }

@@ -29,6 +29,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use crate::bench_sla::MIX;
+use crate::load::{Outcome, phase};
 
 #[derive(clap::Args)]
 pub struct ReadArgs {
@@ -575,92 +576,23 @@ impl Api {
     }
 }
 
-struct Outcome {
-    latencies: Vec<Duration>,
-    failures: usize,
-    elapsed: Duration,
-}
-
-impl Outcome {
-    fn rate(&self) -> f64 {
-        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
-    }
-
-    fn percentile(&self, p: f64) -> Duration {
-        let index = ((self.latencies.len() as f64 * p).ceil() as usize).saturating_sub(1);
-        self.latencies.get(index).copied().unwrap_or_default()
-    }
-
-    fn print(&self, label: &str, reference: Option<&Outcome>) {
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        print!(
-            "{label:<44} {:>6} ok {:>3} failed {:>8.1}/s  p50 {:>8.2} ms  p95 {:>8.2} ms  p99 {:>8.2} ms  max {:>8.2} ms",
-            self.latencies.len(),
-            self.failures,
-            self.rate(),
-            ms(self.percentile(0.50)),
-            ms(self.percentile(0.95)),
-            ms(self.percentile(0.99)),
-            ms(self.latencies.last().copied().unwrap_or_default()),
-        );
-        match reference {
-            Some(r) => println!(
-                "  p95 {:.1}× the reference's",
-                self.percentile(0.95).as_secs_f64() / r.percentile(0.95).as_secs_f64()
-            ),
-            None => println!(),
-        }
-    }
-}
-
 /// Runs `clients` loops for `duration`, each request the next of `paths` in turn; a request
 /// counts when it answers 200 with its whole body read.
 async fn measure(api: &Api, clients: usize, duration: Duration, paths: Vec<String>) -> Outcome {
     let paths = Arc::new(paths);
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for client in 0..clients {
-        let (paths, http, base, token) = (
-            paths.clone(),
-            api.client.clone(),
-            api.base.clone(),
-            api.token.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let (mut ok, mut failed, mut n) = (Vec::new(), 0usize, client * 7);
-            while started.elapsed() < duration {
-                let sent = Instant::now();
-                let request = http
-                    .get(format!("{base}{}", paths[n % paths.len()]))
-                    .bearer_auth(&token);
-                let answered = match request.send().await {
-                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
-                    _ => false,
-                };
-                if answered {
-                    ok.push(sent.elapsed());
-                } else {
-                    failed += 1;
-                }
-                n += 1;
+    let (http, base, token) = (api.client.clone(), api.base.clone(), api.token.clone());
+    phase(clients, duration, move |n| {
+        let request = http
+            .get(format!("{base}{}", paths[n % paths.len()]))
+            .bearer_auth(&token);
+        async move {
+            match request.send().await {
+                Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                _ => false,
             }
-            (ok, failed)
-        }));
-    }
-    let mut outcome = Outcome {
-        latencies: Vec::new(),
-        failures: 0,
-        elapsed: Duration::ZERO,
-    };
-    for task in tasks {
-        if let Ok((ok, failed)) = task.await {
-            outcome.latencies.extend(ok);
-            outcome.failures += failed;
         }
-    }
-    outcome.elapsed = started.elapsed();
-    outcome.latencies.sort();
-    outcome
+    })
+    .await
 }
 
 /// One of the process's memory figures (`VmRSS`, `VmHWM`), as Linux reports it.

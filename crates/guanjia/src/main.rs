@@ -7,6 +7,7 @@ mod bench_sla;
 mod config;
 mod demo;
 mod eval;
+mod load;
 
 use std::io::Read;
 use std::path::PathBuf;
