@@ -32,6 +32,10 @@ pub struct BenchArgs {
     /// Measures reads on a database of many tickets instead of creation (see --tickets).
     #[arg(long)]
     read: bool,
+    /// A mixed soak instead of creation alone: creations (some answered at once), queue and
+    /// list reads, searches and ticket pages together; fails on any error or a p99 over 1 s.
+    #[arg(long, conflicts_with = "read")]
+    soak: bool,
     #[command(flatten)]
     read_args: crate::bench_read::ReadArgs,
 }
@@ -134,7 +138,13 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         "database: {url}\nclients: {}, {} s per phase",
         args.clients, args.seconds
     );
-    let reference = phase(args.clients, duration, {
+    // A soak is long; its reference needs only a few seconds to be steady.
+    let reference_time = if args.soak {
+        duration.min(Duration::from_secs(10))
+    } else {
+        duration
+    };
+    let reference = phase(args.clients, reference_time, {
         let (client, base) = (client.clone(), base.clone());
         move |_| {
             let request = client.get(format!("{base}/healthz"));
@@ -149,6 +159,34 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     })
     .await;
     reference.print("GET /healthz (reference)", None);
+    if args.soak {
+        let mixed = phase(args.clients, duration, move |n| {
+            soak_request(
+                client.clone(),
+                base.clone(),
+                token.clone(),
+                project_id.clone(),
+                n,
+            )
+        })
+        .await;
+        mixed.print(
+            "mixed: create, answer, queue, list, search, page",
+            Some(&reference),
+        );
+        print_memory("after the soak");
+        anyhow::ensure!(
+            mixed.failures() == 0,
+            "the soak had {} failed requests",
+            mixed.failures()
+        );
+        anyhow::ensure!(
+            mixed.percentile(0.99) < SOAK_P99,
+            "the soak's p99 is {:?}, over {SOAK_P99:?}",
+            mixed.percentile(0.99)
+        );
+        return Ok(());
+    }
     let created = phase(args.clients, duration, move |n| {
         let body = json!({
             "project_id": project_id, "channel": CHANNELS[n % CHANNELS.len()],
@@ -178,6 +216,83 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         let _ = std::fs::remove_dir_all(&folder);
     }
     Ok(())
+}
+
+/// The slowest a soak's 99th percentile may be.
+const SOAK_P99: Duration = Duration::from_secs(1);
+
+/// The `n`th request of the soak's mix, true when it was answered as expected: of ten, three
+/// creations, one creation answered at once (two writes), two queue pages by deadline, two lists
+/// of new tickets, a search by phone and a ticket page found by number.
+async fn soak_request(
+    client: reqwest::Client,
+    base: String,
+    token: String,
+    project_id: String,
+    n: usize,
+) -> bool {
+    let phone = format!("139{:08}", n % 5_000);
+    let create = || {
+        client
+            .post(format!("{base}/api/v1/tickets"))
+            .bearer_auth(&token)
+            .json(&json!({
+                "project_id": project_id, "channel": CHANNELS[n % CHANNELS.len()],
+                "description": message(n), "contact": { "name": "李女士", "phone": phone },
+            }))
+            .send()
+    };
+    let get = |path: String| {
+        client
+            .get(format!("{base}{path}"))
+            .bearer_auth(&token)
+            .send()
+    };
+    let ok = |r: reqwest::Result<reqwest::Response>, status: u16| {
+        r.is_ok_and(|r| r.status().as_u16() == status)
+    };
+    match n % 10 {
+        0..=2 => ok(create().await, 201),
+        3 => {
+            let Ok(created) = create().await else {
+                return false;
+            };
+            let Ok(ticket) = created.json::<serde_json::Value>().await else {
+                return false;
+            };
+            let Some(id) = ticket["id"].as_str() else {
+                return false;
+            };
+            let answer = client
+                .post(format!("{base}/api/v1/tickets/{id}/actions"))
+                .bearer_auth(&token)
+                .json(&json!({ "action": "respond", "body": "已收到，师傅马上联系您" }))
+                .send()
+                .await;
+            ok(answer, 200)
+        }
+        4 | 5 => ok(
+            get("/api/v1/tickets?sort=due&per_page=20".into()).await,
+            200,
+        ),
+        6 | 7 => ok(
+            get("/api/v1/tickets?status=new&per_page=20".into()).await,
+            200,
+        ),
+        8 => ok(get(format!("/api/v1/tickets?q={phone}")).await, 200),
+        _ => {
+            let Ok(found) = get("/api/v1/tickets?per_page=1".into()).await else {
+                return false;
+            };
+            let Ok(page) = found.json::<serde_json::Value>().await else {
+                return false;
+            };
+            match page["items"][0]["id"].as_str() {
+                Some(id) => ok(get(format!("/api/v1/tickets/{id}")).await, 200),
+                None => true,
+            }
+        }
+    }
 }
 
 /// A company, a project and an agent to create tickets as.

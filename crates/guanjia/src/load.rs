@@ -11,6 +11,11 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Requests that were not answered as expected.
+    pub fn failures(&self) -> usize {
+        self.failures
+    }
+
     pub fn rate(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64()
     }
