@@ -16,7 +16,7 @@ use guanjia_domain::setup::{NewProject, NewRoom, NewStaff};
 use guanjia_storage::{Principal, Store};
 use serde_json::json;
 
-use crate::load::phase;
+use crate::load::{phase, serve_in_process};
 
 #[derive(clap::Args)]
 pub struct BenchArgs {
@@ -115,15 +115,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let username = format!("bench{}", std::process::id());
     let project_id = fixtures(&store, &username).await?;
     print_memory("idle");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            guanjia_web::app(store, guanjia_web::Settings::default()),
-        )
-        .await
-    });
+    let base = serve_in_process(store).await?;
     let client = reqwest::Client::new();
     let login: serde_json::Value = client
         .post(format!("{base}/api/v1/auth/login"))

@@ -29,7 +29,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use crate::bench_sla::MIX;
-use crate::load::{Outcome, phase};
+use crate::load::{Outcome, phase, serve_in_process};
 
 #[derive(clap::Args)]
 pub struct ReadArgs {
@@ -106,15 +106,7 @@ pub async fn run(
         .await
         .context("connecting for the bulk load")?;
     let site = Site::open(&store, &db, args.tickets).await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            guanjia_web::app(store, guanjia_web::Settings::default()),
-        )
-        .await
-    });
+    let base = serve_in_process(store).await?;
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(120))
         .build()?;

@@ -4,6 +4,20 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// Serves the app over `store` on a free local port in this process; its base URL.
+pub async fn serve_in_process(store: guanjia_storage::Store) -> std::io::Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            guanjia_web::app(store, guanjia_web::Settings::default()),
+        )
+        .await
+    });
+    Ok(base)
+}
+
 pub struct Outcome {
     latencies: Vec<Duration>,
     failures: usize,
