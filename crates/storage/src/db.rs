@@ -166,10 +166,7 @@ impl Store {
     pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
         begin_immediate(&self.writer).await
     }
-}
 
-/// The reading pool and the writer connection of a SQLite file.
-impl Store {
     /// Runs `write` and answers once it is committed. On SQLite, writes that arrive while the
     /// writer is busy are committed together (one transaction, one fsync), each in its own
     /// savepoint: one that fails is rolled back alone and the others still commit. For writes

@@ -3,6 +3,7 @@
 //! or en, on the API and the pages alike.
 
 use guanjia_domain::dispatch::{DispatchMode, Exclusion, Explanation, Redispatch};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::i18n::Lang;
@@ -77,7 +78,7 @@ pub fn stored(lang: Lang, stored: &str) -> String {
 pub fn in_details(lang: Lang, details: &Value) -> Option<String> {
     match details.get("explanation")? {
         Value::String(old) => Some(old.clone()),
-        facts => serde_json::from_value::<Explanation>(facts.clone())
+        facts => Explanation::deserialize(facts)
             .ok()
             .map(|facts| explanation(lang, &facts)),
     }
