@@ -46,6 +46,14 @@ crate::code::code_enum! {
         Taken = "taken",
         TooShort = "too_short",
         ControlCharacters = "control_characters",
+        /// A 12345 reply that does not say what was done.
+        NoActionStated = "no_action_stated",
+        /// A 12345 reply that does not say the caller was told.
+        CallerNotTold = "caller_not_told",
+        /// A 12345 reply that only repeats the order's own text.
+        RepeatsRequest = "repeats_request",
+        /// The ticket is not resolved yet, so there is no result to report.
+        NotResolved = "not_resolved",
     }
 }
 

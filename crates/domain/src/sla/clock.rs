@@ -97,6 +97,8 @@ impl ClockFacts {
                 self.arrived_at.or(self.resolved_at).or(self.closed_at)
             }
             ClockName::Arrival => return None,
+            // Due when the platform says, not by a target: see `hotline::platform_clocks`.
+            ClockName::HotlineAccept | ClockName::HotlineFinish => return None,
             ClockName::Resolution => self
                 .first_resolved_at
                 .or(self.resolved_at)

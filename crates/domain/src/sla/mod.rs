@@ -24,6 +24,18 @@ code_enum! {
         FollowUp = "follow_up",
         /// 整改: from an unsatisfied follow-up's reopen to the work resolved again.
         Rectification = "rectification",
+        /// 签收: a 12345 order signed for by the platform's time (see `hotline`).
+        HotlineAccept = "hotline_accept",
+        /// 办结: a 12345 order's handling result back by the platform's time.
+        HotlineFinish = "hotline_finish",
+    }
+}
+
+impl ClockName {
+    /// Whether SLA policies set this clock's target; the 12345 platform sets its own clocks'
+    /// due times with each order.
+    pub fn set_by_policy(self) -> bool {
+        !matches!(self, ClockName::HotlineAccept | ClockName::HotlineFinish)
     }
 }
 

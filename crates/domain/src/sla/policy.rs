@@ -49,6 +49,7 @@ impl Targets {
             ClockName::Resolution => self.resolution,
             ClockName::FollowUp => self.follow_up,
             ClockName::Rectification => self.rectification,
+            ClockName::HotlineAccept | ClockName::HotlineFinish => None,
         }
     }
 }
