@@ -28,6 +28,9 @@ pub enum StorageError {
     /// A rating or survey link past its date, or for a resolve that is over.
     #[error("link expired")]
     LinkExpired,
+    /// A record with the same unique key was written meanwhile (by another request or node).
+    #[error("{0} already exists")]
+    AlreadyExists(&'static str),
     /// Other records depend on the object, so it cannot be deleted: what they are, and how many.
     #[error("in use: {0:?}")]
     InUse(Vec<(&'static str, u64)>),

@@ -51,6 +51,7 @@ guanjia_codes! {
     ValidationFailed = "validation_failed" => (StatusCode::UNPROCESSABLE_ENTITY, "输入有误，请检查标出的字段", "Some fields are invalid"),
     PayloadTooLarge = "payload_too_large" => (StatusCode::PAYLOAD_TOO_LARGE, "请求内容过大", "The request is too large"),
     MethodNotAllowed = "method_not_allowed" => (StatusCode::METHOD_NOT_ALLOWED, "不支持此请求方法", "Method not allowed"),
+    AlreadyExists = "already_exists" => (StatusCode::CONFLICT, "该记录刚被另一个请求创建，请重试", "Another request created this record just now; try again"),
     InUse = "in_use" => (StatusCode::CONFLICT, "仍有数据依赖它，不能删除", "Other records depend on it, so it cannot be deleted"),
     LinkUsed = "link_used" => (StatusCode::CONFLICT, "该链接已使用过", "This link has already been used"),
     LinkExpired = "link_expired" => (StatusCode::GONE, "该链接已失效", "This link has expired"),
@@ -217,6 +218,9 @@ impl From<StorageError> for ApiError {
                     .map(|(what, n)| (what.to_owned(), Value::from(n)))
                     .collect();
                 ApiError::with_details(ErrorCode::InUse, json!({ "dependents": dependents }))
+            }
+            StorageError::AlreadyExists(what) => {
+                ApiError::with_details(ErrorCode::AlreadyExists, json!({ "object": what }))
             }
             StorageError::LinkUsed => ApiError::new(ErrorCode::LinkUsed),
             StorageError::LinkExpired => ApiError::new(ErrorCode::LinkExpired),

@@ -4,6 +4,7 @@
 mod error;
 mod explanation;
 mod extract;
+mod hotline_sheet;
 mod housekeeping;
 mod i18n;
 mod input_guard;
@@ -66,6 +67,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::calendars::router())
         .merge(routes::dispatch::router())
         .merge(routes::figures::router())
+        .merge(routes::hotline::router())
         .merge(routes::photos::router())
         .merge(routes::praise::router())
         .merge(routes::ratings::router())

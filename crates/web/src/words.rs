@@ -99,6 +99,19 @@ pub fn field_error(lang: Lang, code: FieldErrorCode) -> &'static str {
             "含有不可见的控制字符",
             "contains invisible control characters",
         ),
+        FieldErrorCode::NoActionStated => (
+            "没有写明做了什么（如已清运、已维修、已协调）",
+            "does not say what was done (cleared, repaired, arranged…)",
+        ),
+        FieldErrorCode::CallerNotTold => (
+            "没有写明已告知诉求人（如已电话联系、已告知）",
+            "does not say the caller was told (called, informed…)",
+        ),
+        FieldErrorCode::RepeatsRequest => ("只是重复了诉求内容", "only repeats the request"),
+        FieldErrorCode::NotResolved => (
+            "工单尚未办结，请先完成处理",
+            "the ticket is not resolved yet",
+        ),
     };
     if lang == Lang::Zh { zh } else { en }
 }

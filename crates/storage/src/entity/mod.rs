@@ -9,6 +9,7 @@ pub mod company;
 pub mod counter;
 pub mod dispatch_offer;
 pub mod grid;
+pub mod hotline_order;
 pub mod household;
 pub mod incident;
 pub mod installation_secret;

@@ -86,6 +86,9 @@ pub struct Model {
     pub rated_at: Option<DateTimeUtc>,
     /// The latest chase (催单) by the resident.
     pub chased_at: Option<DateTimeUtc>,
+    /// The 12345 order it came from: number, the platform's deadlines and when it was answered
+    /// (`guanjia_domain::hotline::PlatformOrder`); its clocks are computed from them.
+    pub platform_order: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

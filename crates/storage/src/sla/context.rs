@@ -9,6 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use guanjia_domain::calendar::{Calendar, Exception, WeeklyHours};
+use guanjia_domain::hotline::{PlatformOrder, platform_clocks};
 use guanjia_domain::resident::ServiceTier;
 use guanjia_domain::sla::{
     Clock, ClockFacts, ClockName, Pause, Policy, Target, TicketTraits, choose, clock,
@@ -17,7 +18,7 @@ use guanjia_domain::ticket::Status;
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::calendars::{exception_of, weekly_of};
+use super::calendars::{ALWAYS_OPEN, exception_of, weekly_of};
 use super::policies::policy_of;
 use super::version::CONFIG_VERSION;
 use crate::db::Store;
@@ -46,6 +47,8 @@ pub struct SlaContext {
     /// By (calendar id, time zone).
     calendars: HashMap<(String, Tz), Calendar>,
     default_calendar_id: Option<String>,
+    /// The company's round-the-clock calendar, which the 12345 platform's deadlines count on.
+    always_open_id: Option<String>,
     /// Calendar id → its name, for saying which calendar a clock counts on.
     calendar_names: HashMap<String, String>,
     /// Project id → (time zone, its own calendar).
@@ -114,6 +117,10 @@ impl SlaContext {
             .iter()
             .find(|c| c.preset.as_deref() == Some(DEFAULT_PRESET))
             .map(|c| c.id.clone());
+        let always_open_id = rows
+            .iter()
+            .find(|c| c.preset.as_deref() == Some(ALWAYS_OPEN.1))
+            .map(|c| c.id.clone());
         let calendar_names = rows
             .iter()
             .map(|c| (c.id.clone(), c.name.clone()))
@@ -122,6 +129,7 @@ impl SlaContext {
             policies,
             calendars,
             default_calendar_id,
+            always_open_id,
             calendar_names,
             projects,
             auto_close_days,
@@ -133,9 +141,42 @@ impl SlaContext {
         let Some((traits, facts)) = facts_of(t) else {
             return Vec::new();
         };
-        ClockName::ALL
+        let mut clocks: Vec<TicketClock> = ClockName::ALL
             .iter()
             .filter_map(|&name| self.clock_of(name, &traits, &facts, now))
+            .collect();
+        if let Some(order) = platform_order_of(t) {
+            clocks.extend(self.platform_clocks(&order, &traits, &facts, now));
+        }
+        clocks
+    }
+
+    /// The 12345 platform's clocks of a ticket: due when the platform says, counted round the
+    /// clock, and watched by the warnings and escalation ladder of the policy that sets the
+    /// clock each stands for (签收 the first response, 办结 the resolution).
+    fn platform_clocks(
+        &self,
+        order: &PlatformOrder,
+        traits: &TicketTraits,
+        facts: &ClockFacts,
+        now: DateTime<Utc>,
+    ) -> Vec<TicketClock> {
+        platform_clocks(order, facts, now)
+            .into_iter()
+            .filter_map(|clock| {
+                let stands_for = match clock.name {
+                    ClockName::HotlineAccept => ClockName::FirstResponse,
+                    _ => ClockName::Resolution,
+                };
+                let (policy, _) = choose(&self.policies, traits, stands_for)?;
+                let minutes = u32::try_from(clock.budget.num_minutes()).unwrap_or(0);
+                Some(TicketClock {
+                    policy_id: policy.id.clone(),
+                    calendar_id: self.always_open_id.clone()?,
+                    target: Target::Minutes(minutes),
+                    clock,
+                })
+            })
             .collect()
     }
 
@@ -249,6 +290,11 @@ pub(crate) fn facts_of(t: &ticket::Model) -> Option<(TicketTraits, ClockFacts)> 
         follow_up_policy: follow_up_policy_of(t),
     };
     Some((traits, facts))
+}
+
+/// The 12345 order a ticket came from, if it did.
+pub fn platform_order_of(t: &ticket::Model) -> Option<PlatformOrder> {
+    serde_json::from_value(t.platform_order.clone()?).ok()
 }
 
 impl Store {

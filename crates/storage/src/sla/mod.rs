@@ -10,7 +10,7 @@ mod settle;
 mod sweep;
 mod version;
 
-pub use context::{SlaContext, TicketClock};
+pub use context::{SlaContext, TicketClock, platform_order_of};
 pub use notifications::{NEW_JOB_KINDS, Unread};
 pub use sweep::LEASE;
 

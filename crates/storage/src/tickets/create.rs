@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::Report;
+use guanjia_domain::hotline::PlatformOrder;
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::place::local_date;
 use guanjia_domain::role::Role;
@@ -12,6 +13,7 @@ use guanjia_domain::ticket::{
     Status, Suggestion, TicketDraft, TicketInput, Visibility, number_counter, ticket_number,
 };
 use guanjia_domain::validation::FieldErrorCode;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
@@ -23,7 +25,9 @@ use crate::db::Store;
 use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
 use crate::closed_loop::{Repeat, credit_named};
-use crate::entity::{building, project, resident, room, ticket, ticket_event, ticket_problem_key};
+use crate::entity::{
+    building, hotline_order, project, resident, room, ticket, ticket_event, ticket_problem_key,
+};
 use crate::error::{Result, StorageError};
 use crate::incidents::{counted_in, incident_of_original};
 use crate::notify::{audience_of, notify};
@@ -59,6 +63,15 @@ pub enum Understanding {
     AsGiven,
 }
 
+/// An order of the 12345 platform that a ticket is opened for: its deadlines go on the ticket
+/// and its row is written with it, in its transaction, so that an order number already taken
+/// rolls the whole ticket back.
+pub(crate) struct PlatformArrival {
+    pub(crate) order: PlatformOrder,
+    /// All but the ticket's id, which is given when the ticket is.
+    pub(crate) row: hotline_order::ActiveModel,
+}
+
 /// A ticket just opened, with the SLA configuration its clocks were set with (what a caller
 /// shows its deadlines with).
 pub struct Opened {
@@ -72,9 +85,22 @@ impl Store {
     pub async fn open_ticket(
         &self,
         who: &Principal,
+        input: TicketInput,
+        now: DateTime<Utc>,
+        understanding: Understanding,
+    ) -> Result<Opened> {
+        self.open_ticket_for(who, input, now, understanding, None)
+            .await
+    }
+
+    /// [`Store::open_ticket`] for an order of an outside platform, kept with the ticket.
+    pub(crate) async fn open_ticket_for(
+        &self,
+        who: &Principal,
         mut input: TicketInput,
         now: DateTime<Utc>,
         understanding: Understanding,
+        arrival: Option<PlatformArrival>,
     ) -> Result<Opened> {
         let opened = match understanding {
             Understanding::FromText => {
@@ -92,9 +118,12 @@ impl Store {
                     analysis: &analysis,
                     vocabulary: analyzer.vocabulary(),
                 };
-                self.create(who, draft, Some(reading), now).await?
+                self.create(who, draft, Some(reading), arrival, now).await?
             }
-            Understanding::AsGiven => self.create(who, input.validate(now)?, None, now).await?,
+            Understanding::AsGiven => {
+                self.create(who, input.validate(now)?, None, arrival, now)
+                    .await?
+            }
         };
         metrics::counter!("guanjia_tickets_created_total").increment(1);
         Ok(opened)
@@ -107,6 +136,7 @@ impl Store {
         who: &Principal,
         draft: TicketDraft,
         reading: Option<Reading<'_>>,
+        arrival: Option<PlatformArrival>,
         now: DateTime<Utc>,
     ) -> Result<Opened> {
         if !(who.role.is_desk() || who.role == Role::Resident) {
@@ -189,6 +219,13 @@ impl Store {
         let contact_name = draft.contact.as_ref().and_then(|c| c.name.clone());
         let contact_phone = draft.contact.as_ref().and_then(|c| c.phone.clone());
         let ctx = self.sla_context(&who.company_id).await?;
+        let (platform_order, order_row) = match arrival {
+            Some(PlatformArrival { order, mut row }) => {
+                row.ticket_id = Set(id.clone());
+                (Some(json!(order)), Some(row))
+            }
+            None => (None, None),
+        };
         let row = ticket::ActiveModel {
             company_id: Set(who.company_id.clone()),
             id: Set(id),
@@ -257,12 +294,14 @@ impl Store {
             on_site_at: Set(None),
             rated_at: Set(None),
             chased_at: Set(None),
+            platform_order: Set(platform_order),
         };
         let new = NewTicket {
             row,
             day: local_date(&parties.project.time_zone, now),
             duplicate_of,
             key_rows,
+            order_row,
             actor: who.clone(),
             filled_from_text: draft.filled_from_text,
             repeat,
@@ -450,6 +489,8 @@ struct NewTicket {
     /// The open ticket it reports again, whose incident it joins.
     duplicate_of: Option<String>,
     key_rows: Vec<ticket_problem_key::ActiveModel>,
+    /// The platform order the ticket is opened for.
+    order_row: Option<hotline_order::ActiveModel>,
     actor: Principal,
     filled_from_text: Vec<&'static str>,
     repeat: Repeat,
@@ -465,6 +506,7 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         day,
         duplicate_of,
         key_rows,
+        order_row,
         actor,
         filled_from_text,
         repeat,
@@ -479,6 +521,24 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         None => None,
     });
     let model = row.insert(txn).await?;
+    if let Some(order) = order_row {
+        // The number is claimed by the unique index; one claimed meanwhile (an arrival of the
+        // same order on another connection or node) rolls this ticket back.
+        let claimed = hotline_order::Entity::insert(order)
+            .on_conflict(
+                OnConflict::columns([
+                    hotline_order::Column::CompanyId,
+                    hotline_order::Column::OrderNo,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+        if claimed == 0 {
+            return Err(StorageError::AlreadyExists("hotline_order"));
+        }
+    }
     if !key_rows.is_empty() {
         ticket_problem_key::Entity::insert_many(key_rows)
             .exec(txn)

@@ -5,6 +5,7 @@ pub mod calendars;
 pub mod company;
 pub mod dispatch;
 pub mod figures;
+pub mod hotline;
 pub mod incidents;
 pub mod intake;
 pub mod notifications;

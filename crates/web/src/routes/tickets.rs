@@ -10,7 +10,7 @@ use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::entity::{ticket, ticket_event};
 use guanjia_storage::{
     After, Opened, Principal, SlaContext, TicketClock, TicketFilter, TicketOrder, Understanding,
-    allowed_actions, follow_up_policy_of,
+    allowed_actions, follow_up_policy_of, platform_order_of,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -43,7 +43,8 @@ pub struct ContactView {
 /// One SLA clock of a ticket.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeadlineView {
-    /// first_response, arrival, resolution, follow_up
+    /// first_response, arrival, resolution, follow_up, rectification; for a 12345 order also
+    /// hotline_accept (签收) and hotline_finish (办结), due when the platform set them.
     pub name: String,
     /// When it is due; for a paused clock, when it would be due if resumed now.
     pub due_at: DateTime<Utc>,
@@ -65,6 +66,19 @@ impl From<TicketClock> for DeadlineView {
             policy_id: tc.policy_id,
         }
     }
+}
+
+/// The 12345 order a ticket came from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlatformOrderView {
+    /// 工单编号
+    pub order_no: String,
+    /// 签收时限 (the `hotline_accept` clock).
+    pub accept_by: Option<DateTime<Utc>>,
+    /// 办理时限 (the `hotline_finish` clock).
+    pub finish_by: DateTime<Utc>,
+    /// When the first complete handling result was written.
+    pub answered_at: Option<DateTime<Utc>>,
 }
 
 /// Another open ticket that may report the same thing.
@@ -106,6 +120,8 @@ pub struct TicketView {
     pub charge_total_cents: Option<i64>,
     pub charge_status: Option<String>,
     pub deadlines: Vec<DeadlineView>,
+    /// The 12345 hotline order it came from (channel `hotline_12345`), else null.
+    pub hotline_order: Option<PlatformOrderView>,
     /// The actions the caller may take now (what a screen offers as buttons).
     pub allowed_actions: Vec<String>,
     pub escalation_risk: bool,
@@ -164,6 +180,12 @@ impl TicketView {
             .map(|a| a.as_str().to_owned())
             .collect();
         let follow_up_policy = follow_up_policy_of(&t).as_str().to_owned();
+        let hotline_order = platform_order_of(&t).map(|p| PlatformOrderView {
+            order_no: p.order_no,
+            accept_by: p.accept_by,
+            finish_by: p.finish_by,
+            answered_at: p.answered_at,
+        });
         let phone = if mask {
             t.contact_phone.as_deref().map(mask_phone)
         } else {
@@ -199,6 +221,7 @@ impl TicketView {
             charge_total_cents: t.charge_total_cents,
             charge_status: t.charge_status,
             deadlines,
+            hotline_order,
             allowed_actions,
             escalation_risk: t.escalation_risk,
             escalation_level: t.escalation_level,

@@ -22,7 +22,7 @@ mod redirect;
 mod rooms;
 mod session;
 mod session_extract;
-mod sheet;
+pub(crate) mod sheet;
 mod sla_badge;
 mod sla_notice;
 pub(crate) mod text;

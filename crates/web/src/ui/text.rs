@@ -681,6 +681,8 @@ pub fn clock(lang: Lang, clock: ClockName) -> &'static str {
         ClockName::Resolution => ("解决", "Resolution"),
         ClockName::FollowUp => ("回访", "Follow-up"),
         ClockName::Rectification => ("整改", "Rectification"),
+        ClockName::HotlineAccept => ("12345签收", "12345 sign-for"),
+        ClockName::HotlineFinish => ("12345办结", "12345 answer"),
     };
     pick(lang, zh, en)
 }

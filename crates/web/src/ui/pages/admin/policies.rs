@@ -38,6 +38,8 @@ fn set(targets: &mut Targets, clock: ClockName, target: Option<Target>) {
         ClockName::Resolution => &mut targets.resolution,
         ClockName::FollowUp => &mut targets.follow_up,
         ClockName::Rectification => &mut targets.rectification,
+        // The 12345 platform sets these with each order; no policy does.
+        ClockName::HotlineAccept | ClockName::HotlineFinish => return,
     };
     *slot = target;
 }
@@ -65,7 +67,7 @@ fn spoken(lang: Lang, target: Target) -> String {
 /// The policy input from the form; `escalation` is kept from the policy being edited.
 fn input(form: &Fields, escalation: Option<Vec<EscalationStep>>) -> Result<PolicyInput, ApiError> {
     let mut targets = Targets::default();
-    for &clock in ClockName::ALL {
+    for &clock in ClockName::ALL.iter().filter(|c| c.set_by_policy()) {
         let field = format!("targets.{clock}");
         let Some(amount) = form.given(&field) else {
             continue;
@@ -138,7 +140,7 @@ fn filled(p: &sla_policy::Model) -> Fields {
     }
     let mut fields: Vec<(String, String)> =
         pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-    for &clock in ClockName::ALL {
+    for &clock in ClockName::ALL.iter().filter(|c| c.set_by_policy()) {
         let (amount, unit) = typed(targets.get(clock));
         fields.push((format!("targets.{clock}"), amount));
         fields.push((format!("unit.{clock}"), unit.to_owned()));
@@ -321,6 +323,7 @@ impl PoliciesPage {
         ];
         let clocks = ClockName::ALL
             .iter()
+            .filter(|c| c.set_by_policy())
             .map(|&c| {
                 let name = format!("targets.{c}");
                 let unit = form.given(&format!("unit.{c}"));

@@ -245,7 +245,11 @@ fn expected(
                 ClockName::FirstResponse => t.h5_expect_response,
                 ClockName::Arrival => t.h5_expect_arrival,
                 ClockName::Resolution | ClockName::Rectification => t.h5_expect_done,
-                ClockName::FollowUp => return None,
+                // The follow-up is ours to make, and the 12345 platform's times are between it
+                // and us: a resident is told what to expect of the work.
+                ClockName::FollowUp | ClockName::HotlineAccept | ClockName::HotlineFinish => {
+                    return None;
+                }
             };
             Some(format!("{label} {}", time::full(tc.clock.due_at, zone)))
         })
