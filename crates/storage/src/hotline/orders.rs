@@ -69,6 +69,22 @@ impl Store {
         self.with_tickets(who, orders).await
     }
 
+    /// The order behind a ticket the caller sees, if it came from the platform.
+    pub async fn hotline_order_of(
+        &self,
+        who: &Principal,
+        ticket: &ticket::Model,
+    ) -> Result<Option<hotline_order::Model>> {
+        if !who.role.is_desk() || ticket.company_id != who.company_id {
+            return Ok(None);
+        }
+        Ok(
+            hotline_order::Entity::find_by_id((who.company_id.clone(), ticket.id.clone()))
+                .one(&self.db)
+                .await?,
+        )
+    }
+
     /// Each order with its ticket, read in batches by key.
     async fn with_tickets(
         &self,

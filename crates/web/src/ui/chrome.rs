@@ -17,6 +17,8 @@ pub enum Nav {
     Board,
     Dashboard,
     Import,
+    /// 12345 orders: import, export and the on-time figure.
+    Hotline,
     Jobs,
     Team,
     Admin,
@@ -93,6 +95,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Board,
             Nav::Team,
             Nav::Dashboard,
+            Nav::Hotline,
             Nav::Import,
             Nav::Admin,
         ],
@@ -102,8 +105,9 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Board,
             Nav::Team,
             Nav::Dashboard,
+            Nav::Hotline,
         ],
-        Role::Agent | Role::Butler => &[Nav::Workbench, Nav::NewTicket, Nav::Board],
+        Role::Agent | Role::Butler => &[Nav::Workbench, Nav::NewTicket, Nav::Board, Nav::Hotline],
         Role::Resident => &[Nav::MyRequests, Nav::Report],
     }
 }
@@ -116,6 +120,7 @@ impl Nav {
             Nav::Board => ("/board", t.nav_board),
             Nav::Dashboard => ("/dashboard", t.nav_dashboard),
             Nav::Import => ("/admin/import", t.nav_import),
+            Nav::Hotline => ("/hotline", t.nav_hotline),
             Nav::Jobs => ("/jobs", t.nav_jobs),
             Nav::Team => ("/team", t.nav_team),
             Nav::Admin => ("/admin", t.nav_admin),

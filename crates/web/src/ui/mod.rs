@@ -49,6 +49,8 @@ pub fn router() -> Router<AppState> {
             get(pages::import::form).post(pages::import::upload),
         )
         .route("/admin/import/template", get(pages::import::template))
+        .route("/hotline", get(pages::hotline::form))
+        .route("/hotline/import", post(pages::hotline::upload))
         .route("/jobs", get(pages::jobs::list))
         .route("/jobs/{id}", get(pages::jobs::page))
         .route("/jobs/{id}/actions", post(pages::jobs::act))
@@ -59,6 +61,10 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/new/caller", get(pages::new_ticket::caller))
         .route("/tickets/{id}", get(pages::ticket::page))
         .route("/tickets/{id}/actions", post(pages::ticket::act))
+        .route(
+            "/tickets/{id}/hotline-reply",
+            post(pages::ticket::hotline_reply),
+        )
         .route(
             "/tickets/{id}/photos",
             post(pages::ticket::upload).layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)),

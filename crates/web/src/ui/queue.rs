@@ -5,7 +5,7 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::sla::SlaState;
-use guanjia_domain::taxonomy::{Kind, Urgency};
+use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
 use guanjia_domain::ticket::Status;
 use guanjia_storage::entity::ticket;
 use guanjia_storage::{PageRequest, SlaContext, TicketFilter};
@@ -32,6 +32,9 @@ pub struct QueueQuery {
     pub urgency: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_state: Option<String>,
+    /// One channel: `hotline_12345` lists the 12345 orders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
     /// `true`: 我的, only the tickets the staff member owns from first contact or is assigned.
@@ -73,6 +76,7 @@ impl QueueQuery {
             statuses,
             kind: known(&self.kind, |v| v.parse::<Kind>().is_ok()),
             urgency: known(&self.urgency, |v| v.parse::<Urgency>().is_ok()),
+            channel: known(&self.channel, |v| v.parse::<Channel>().is_ok()),
             q: self.q.clone().filter(|q| !q.trim().is_empty()),
             sla_state: self
                 .sla_state

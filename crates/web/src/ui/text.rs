@@ -103,6 +103,21 @@ labels! {
     deadlines => "服务时限", "Deadlines";
     due => "截止", "Due";
     no_deadlines => "此工单没有时限。", "No deadlines apply.";
+    hotline_order => "12345工单", "12345 order";
+    hotline_street => "所属街道", "Street";
+    hotline_arrivals => "平台派送次数", "Times sent by the platform";
+    hotline_reply => "办理结果", "Handling result";
+    hotline_replied => "已答复", "Answered";
+    hotline_reply_hint => "写明做了什么、已告知诉求人；工单须先办结。导出后上传到12345平台。", "Say what was done and that the caller was told; resolve the ticket first. Export it to upload to the 12345 platform.";
+    hotline_reply_save => "保存办理结果", "Save the handling result";
+    hotline_export => "导出12345答复表", "Export the 12345 replies";
+    hotline_import => "导入12345工单", "Import 12345 orders";
+    hotline_on_time => "按时办结率（近30天）", "Answered in time (last 30 days)";
+    hotline_waiting => "待答复", "Waiting for a result";
+    hotline_import_hint => "上传12345平台导出的 .xlsx（工单编号、来电时间、诉求人、联系电话、诉求内容、签收时限、办理时限、所属街道），按表头识别列。已导入过的工单编号会更新原工单。", "Upload the .xlsx exported by the 12345 platform (order no., call time, caller, phone, request, sign-for and answer deadlines, street); columns are found by their headers. An order number imported before updates its ticket.";
+    hotline_created => "新建工单", "Tickets opened";
+    hotline_updated => "更新工单", "Tickets updated";
+    hotline_checked => "检查通过，可导入的工单数", "Checked: orders ready to import";
     candidates => "可能重复", "Possible duplicates";
     timeline => "处理记录", "Timeline";
     internal => "内部", "Internal";
@@ -155,6 +170,7 @@ labels! {
     link_invalid => "链接无效，请核对短信或微信中的链接。", "This link is not valid: please check the message you received.";
     nav_dashboard => "服务看板", "Dashboard";
     nav_import => "导入房屋与住户", "Import rooms & residents";
+    nav_hotline => "12345工单", "12345 orders";
     nav_jobs => "我的工单", "My jobs";
     dashboard_title => "服务看板", "Service dashboard";
     period => "统计周期", "Period";
@@ -660,6 +676,8 @@ pub fn event(lang: Lang, code: &str) -> &'static str {
         "credit_praise" => ("表扬记功", "Praise credited"),
         "original_progress" => ("原工单进展", "Original ticket's progress"),
         "join_incident" => ("归入事件", "Joined an incident"),
+        "hotline_update" => ("12345平台更新工单", "12345 platform updated the order"),
+        "hotline_reply" => ("填写办理结果", "Handling result written"),
         _ => ("其他", "Other"),
     };
     pick(lang, zh, en)
@@ -742,6 +760,8 @@ pub fn field(lang: Lang, field: &str) -> String {
         "username" => ("用户名", "Username"),
         "password" => ("密码", "Password"),
         "file" => ("文件", "File"),
+        "result" => ("办理结果", "Handling result"),
+        "status" => ("工单状态", "Ticket status"),
         // Admin and supervisor pages
         "name" => ("名称", "Name"),
         "code" => ("编码", "Code"),

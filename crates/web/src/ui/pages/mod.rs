@@ -6,6 +6,7 @@ pub mod board;
 pub mod dashboard;
 pub mod feedback;
 pub mod h5;
+pub mod hotline;
 pub mod import;
 pub mod job_work;
 pub mod jobs;

@@ -13,12 +13,13 @@ use guanjia_domain::taxonomy::{Kind, Urgency};
 use guanjia_domain::ticket::{ActionName, Status, Visibility};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::entity::{photo, ticket, ticket_event};
-use guanjia_storage::{PageRequest, TicketFilter, allowed_actions};
+use guanjia_storage::{PageRequest, TicketFilter, allowed_actions, platform_order_of};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::routes::photos;
+use crate::routes::{self, photos};
 use crate::state::AppState;
 use crate::ui::action_form::{ActionForm, Shape, shape};
 use crate::ui::candidates;
@@ -154,6 +155,17 @@ pub struct TicketPanel {
     /// The follow-up's ratings: (field, label).
     ratings: [(&'static str, &'static str); 3],
     notice: Option<Notice>,
+    /// The 12345 order the ticket came from, with its reply step (the desk's page).
+    hotline: Option<HotlineBox>,
+}
+
+/// The 12345 order on the ticket page: its number, and the handling result to write back.
+struct HotlineBox {
+    order_no: String,
+    street: Option<String>,
+    arrivals: i32,
+    reply: String,
+    replied_at: Option<String>,
 }
 
 #[derive(Template)]
@@ -194,6 +206,19 @@ impl TicketPanel {
         let labels = text::labels(lang);
         let now = Utc::now();
         let zone = dir.zone(&t.project_id);
+        let hotline = match (view, platform_order_of(&t)) {
+            (View::Desk, Some(platform)) => {
+                let order = state.store.hotline_order_of(who, &t).await.map_err(fail)?;
+                order.map(|o| HotlineBox {
+                    order_no: platform.order_no,
+                    street: o.street,
+                    arrivals: o.arrivals,
+                    reply: o.reply.unwrap_or_default(),
+                    replied_at: o.replied_at.map(|at| time::full(at, zone)),
+                })
+            }
+            _ => None,
+        };
         let team_names: Vec<(String, String)> = teams
             .items
             .into_iter()
@@ -287,6 +312,7 @@ impl TicketPanel {
                 ("attitude", labels.attitude),
             ],
             notice,
+            hotline,
             duplicate_of: original.map(|o| Linked {
                 id: o.id,
                 label: o.number,
@@ -645,6 +671,30 @@ async fn answer(
         ),
     )
         .into_response())
+}
+
+/// The 12345 reply form.
+#[derive(Debug, Default, Deserialize)]
+pub struct HotlineReplyForm {
+    #[serde(default)]
+    pub result: String,
+}
+
+/// `POST /tickets/{id}/hotline-reply`: the handling result, checked by the API's own rule; a
+/// refusal comes back on the ticket with each rule it fails.
+pub async fn hotline_reply(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<HotlineReplyForm>,
+) -> Result<Response, UiError> {
+    let outcome = routes::hotline::reply(&state, &session.who, &id, &form.result)
+        .await
+        .map(|_| ());
+    let post = (session, is_htmx(&headers), id);
+    answer(&state, &rooms, View::Desk, post, outcome).await
 }
 
 /// `POST /tickets/{id}/photos`: photos from the form, checked and kept by the same store calls

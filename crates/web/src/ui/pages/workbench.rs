@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::http::header::VARY;
 use axum::response::{Html, IntoResponse, Response};
 use guanjia_domain::role::Role;
-use guanjia_domain::taxonomy::{Kind, Urgency};
+use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
 use guanjia_domain::ticket::Status;
 
 use crate::state::AppState;
@@ -107,6 +107,18 @@ pub async fn page(
                         Urgency::ALL
                             .iter()
                             .map(|u| (u.as_str(), text::urgency(lang, *u))),
+                    ),
+                ),
+            },
+            Select {
+                name: "channel",
+                label: t.channel,
+                options: choices(
+                    query.channel.as_deref(),
+                    [("", t.any)].into_iter().chain(
+                        Channel::ALL
+                            .iter()
+                            .map(|c| (c.as_str(), text::channel(lang, *c))),
                     ),
                 ),
             },
