@@ -30,6 +30,9 @@ pub struct HotlineFigures {
     pub on_time_rate: Option<f64>,
 }
 
+/// Orders, then the sums: answered, in time, late, overdue (null over no rows).
+type Counts = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
 /// An order's 办结 clock (the entities declare no relations: joins are spelled out).
 fn finish_clock() -> RelationDef {
     hotline_order::Entity::belongs_to(sla_clock::Entity)
@@ -65,49 +68,48 @@ impl Store {
         };
         let clock = |column: sla_clock::Column| Expr::col((sla_clock::Entity, column));
         let finished = clock(sla_clock::Column::FinishedAt).is_not_null();
-        let counts: Option<(i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>)> =
-            hotline_order::Entity::find()
-                .select_only()
-                .column_as(
-                    Expr::col((hotline_order::Entity, hotline_order::Column::TicketId)).count(),
-                    "orders",
-                )
-                .column_as(
-                    count_where(
-                        Expr::col((hotline_order::Entity, hotline_order::Column::RepliedAt))
-                            .is_not_null(),
-                    ),
-                    "answered",
-                )
-                .column_as(
-                    count_where(
-                        clock(sla_clock::Column::State)
-                            .eq(ClockState::Met.as_str())
-                            .and(finished.clone()),
-                    ),
-                    "in_time",
-                )
-                .column_as(
-                    count_where(
-                        clock(sla_clock::Column::State)
-                            .eq(ClockState::Breached.as_str())
-                            .and(finished),
-                    ),
-                    "late",
-                )
-                .column_as(
-                    count_where(
-                        clock(sla_clock::Column::FinishedAt)
-                            .is_null()
-                            .and(clock(sla_clock::Column::DueAt).lt(now)),
-                    ),
-                    "overdue",
-                )
-                .join(JoinType::LeftJoin, finish_clock())
-                .filter(matching(who, &filter)?)
-                .into_tuple()
-                .one(&self.db)
-                .await?;
+        let counts: Option<Counts> = hotline_order::Entity::find()
+            .select_only()
+            .column_as(
+                Expr::col((hotline_order::Entity, hotline_order::Column::TicketId)).count(),
+                "orders",
+            )
+            .column_as(
+                count_where(
+                    Expr::col((hotline_order::Entity, hotline_order::Column::RepliedAt))
+                        .is_not_null(),
+                ),
+                "answered",
+            )
+            .column_as(
+                count_where(
+                    clock(sla_clock::Column::State)
+                        .eq(ClockState::Met.as_str())
+                        .and(finished.clone()),
+                ),
+                "in_time",
+            )
+            .column_as(
+                count_where(
+                    clock(sla_clock::Column::State)
+                        .eq(ClockState::Breached.as_str())
+                        .and(finished),
+                ),
+                "late",
+            )
+            .column_as(
+                count_where(
+                    clock(sla_clock::Column::FinishedAt)
+                        .is_null()
+                        .and(clock(sla_clock::Column::DueAt).lt(now)),
+                ),
+                "overdue",
+            )
+            .join(JoinType::LeftJoin, finish_clock())
+            .filter(matching(who, &filter)?)
+            .into_tuple()
+            .one(&self.db)
+            .await?;
         let (orders, answered, in_time, late, overdue) = counts.unwrap_or_default();
         let n = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);
         let (in_time, late, overdue) = (n(in_time), n(late), n(overdue));
