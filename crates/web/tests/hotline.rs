@@ -212,6 +212,28 @@ async fn bad_orders_are_refused_naming_each_field(server: Server) {
         .post(None, "/api/v1/hotline/orders", order(&site, "GD-Y"))
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // The contract as documented: both answers of the webhook, both forms of the list.
+    let (_, doc) = server.get(None, "/api/openapi.json").await;
+    let orders = &doc["paths"]["/api/v1/hotline/orders"];
+    for status in ["200", "201", "422"] {
+        assert!(
+            orders["post"]["responses"][status].is_object(),
+            "{status}: {orders}"
+        );
+    }
+    let list = &orders["get"]["responses"]["200"]["content"];
+    assert!(list["application/json"].is_object(), "{list}");
+    assert!(
+        list["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"].is_object(),
+        "{list}"
+    );
+    for path in [
+        "/api/v1/hotline/orders/import",
+        "/api/v1/tickets/{id}/hotline-reply",
+        "/api/v1/metrics/hotline",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path}");
+    }
 }
 
 async fn orders_stay_within_their_project(server: Server) {
