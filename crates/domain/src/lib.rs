@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod closed_loop;
 mod code;
 pub mod dispatch;
+pub mod iot;
 pub mod notice;
 pub mod phone;
 pub mod place;

@@ -11,8 +11,8 @@ mod status;
 
 pub use action::{Action, ActionName, ActionRequest, MAX_ACTION_TEXT};
 pub use draft::{
-    Contact, ContactInput, MAX_DESCRIPTION, MAX_REPORTED_AGE, MAX_TITLE, Suggestion, TicketDraft,
-    TicketInput,
+    CLOCK_SKEW, Contact, ContactInput, MAX_DESCRIPTION, MAX_REPORTED_AGE, MAX_TITLE, Suggestion,
+    TicketDraft, TicketInput,
 };
 pub use following::{Following, Progress, follow_original};
 pub use for_resident::{RESIDENT_FACTS, ResidentStep, step_now, step_of_entry, words_for_resident};

@@ -19,7 +19,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::db::Store;
+use crate::db::{Store, Write};
 use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
 use crate::closed_loop::{Repeat, credit_named};
@@ -59,6 +59,11 @@ pub enum Understanding {
     AsGiven,
 }
 
+/// Writes that belong in a new ticket's own transaction (a channel's record of what opened it):
+/// they commit with the ticket, and a failure undoes the ticket too.
+pub(crate) type AlsoWrite =
+    Box<dyn for<'t> FnOnce(&'t DatabaseTransaction, &'t ticket::Model) -> Write<'t, ()> + Send>;
+
 /// A ticket just opened, with the SLA configuration its clocks were set with (what a caller
 /// shows its deadlines with).
 pub struct Opened {
@@ -72,9 +77,22 @@ impl Store {
     pub async fn open_ticket(
         &self,
         who: &Principal,
+        input: TicketInput,
+        now: DateTime<Utc>,
+        understanding: Understanding,
+    ) -> Result<Opened> {
+        self.open_ticket_with(who, input, now, understanding, None)
+            .await
+    }
+
+    /// [`Store::open_ticket`], with `also` written in the ticket's transaction.
+    pub(crate) async fn open_ticket_with(
+        &self,
+        who: &Principal,
         mut input: TicketInput,
         now: DateTime<Utc>,
         understanding: Understanding,
+        also: Option<AlsoWrite>,
     ) -> Result<Opened> {
         let opened = match understanding {
             Understanding::FromText => {
@@ -92,9 +110,12 @@ impl Store {
                     analysis: &analysis,
                     vocabulary: analyzer.vocabulary(),
                 };
-                self.create(who, draft, Some(reading), now).await?
+                self.create(who, draft, Some(reading), now, also).await?
             }
-            Understanding::AsGiven => self.create(who, input.validate(now)?, None, now).await?,
+            Understanding::AsGiven => {
+                self.create(who, input.validate(now)?, None, now, also)
+                    .await?
+            }
         };
         metrics::counter!("guanjia_tickets_created_total").increment(1);
         Ok(opened)
@@ -108,6 +129,7 @@ impl Store {
         draft: TicketDraft,
         reading: Option<Reading<'_>>,
         now: DateTime<Utc>,
+        also: Option<AlsoWrite>,
     ) -> Result<Opened> {
         if !(who.role.is_desk() || who.role == Role::Resident) {
             return Err(StorageError::Forbidden);
@@ -212,9 +234,11 @@ impl Store {
             channel: Set(draft.channel.as_str().to_owned()),
             title: Set(draft.title),
             description: Set(draft.description),
-            // The desk member who takes the call owns it; a resident's own report waits for the
-            // first desk member to handle it (see the lifecycle).
-            first_contact_owner_id: Set(who.role.is_desk().then(|| who.id.clone())),
+            // The desk member who takes the call owns it; a resident's own report, like a
+            // machine's, waits for the first desk member to handle it (see the lifecycle).
+            first_contact_owner_id: Set((who.role.is_desk()
+                && !draft.channel.received_by_machine())
+            .then(|| who.id.clone())),
             assignee_id: Set(None),
             team_id: Set(None),
             escalation_level: Set(0),
@@ -268,6 +292,7 @@ impl Store {
             repeat,
             ctx: ctx.clone(),
             now,
+            also,
         };
         let ticket = self
             .write_batched(move |txn| Box::pin(write_ticket(txn, new)))
@@ -455,6 +480,7 @@ struct NewTicket {
     repeat: Repeat,
     ctx: Arc<SlaContext>,
     now: DateTime<Utc>,
+    also: Option<AlsoWrite>,
 }
 
 /// A new ticket's writes, in the (batch's) write transaction: its number, its incident if it is
@@ -470,6 +496,7 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         repeat,
         ctx,
         now,
+        also,
     } = new;
     let sequence = next_counter(txn, &actor.company_id, &number_counter(day)).await?;
     row.number = Set(ticket_number(day, sequence));
@@ -525,5 +552,8 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         .await?;
     }
     credit_named(txn, &model, now).await?;
+    if let Some(also) = also {
+        also(txn, &model).await?;
+    }
     Ok(model)
 }
