@@ -135,6 +135,7 @@ pub fn dependents(lang: Lang, details: &Value) -> Option<String> {
                 "timeline_entries" => ("条工单记录", "timeline entry", "timeline entries"),
                 "subtasks" => ("个协办任务", "sub-task", "sub-tasks"),
                 "praise" => ("条表扬", "praise credit", "praise credits"),
+                "devices" => ("台设备", "device", "devices"),
                 _ => ("项相关数据", "related record", "related records"),
             };
             let en = if n == 1 { one } else { many };

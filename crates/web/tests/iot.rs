@@ -23,6 +23,7 @@ on_both_databases!(
     unknown_devices_types_and_callers_are_refused_clearly,
     an_alarm_published_over_mqtt_opens_one_ticket_with_two_subscribers,
     the_subscriber_reconnects_when_the_broker_comes_back,
+    the_openapi_document_describes_devices_and_alarms_as_served,
 );
 
 async fn put(server: &Server, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
@@ -209,6 +210,20 @@ async fn devices_are_registered_edited_and_deactivated_within_scope(server: Serv
     assert_eq!(status, StatusCode::OK, "{edited}");
     assert_eq!(edited["device_id"], "LIFT-5-1");
     assert_eq!(edited["resolve_on_recovery"], true);
+    // A room with a device in it stays.
+    let response = server
+        .client
+        .delete(server.url(&format!("/api/v1/rooms/{}", site.rooms[0])))
+        .bearer_auth(&server.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let refused: Value = response.json().await.unwrap();
+    assert_eq!(
+        refused["error"]["details"]["dependents"]["devices"], 1,
+        "{refused}"
+    );
     let (status, stopped) = put(
         &server,
         &server.admin,
@@ -758,4 +773,41 @@ async fn the_subscriber_reconnects_when_the_broker_comes_back(server: Server) {
     assert_eq!(tickets[0]["urgency"], "urgent");
     assert_eq!(tickets[0]["category"], "repair.water");
     node.abort();
+}
+
+async fn the_openapi_document_describes_devices_and_alarms_as_served(server: Server) {
+    let (_, doc) = server.get(None, "/api/openapi.json").await;
+    let paths = &doc["paths"];
+    let names: Vec<&str> = paths["/api/v1/devices"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["project_id", "type", "active", "page", "per_page"],
+        "{names:?}"
+    );
+    let answers = paths["/api/v1/iot/alarms"]["post"]["responses"]
+        .as_object()
+        .unwrap();
+    for status in ["200", "201", "204", "default"] {
+        assert!(answers.contains_key(status), "{status}: {answers:?}");
+    }
+    for path in ["/api/v1/devices/{id}", "/api/v1/devices/{id}/active"] {
+        assert!(paths[path]["put"].is_object(), "{path}");
+    }
+    let schemas = &doc["components"]["schemas"];
+    assert!(
+        schemas["DeviceView"]["properties"]["type"].is_object(),
+        "{}",
+        schemas["DeviceView"]
+    );
+    assert!(
+        schemas["AlarmInput"]["properties"]["type"].is_object(),
+        "{}",
+        schemas["AlarmInput"]
+    );
+    assert!(schemas["DeviceInput"]["properties"]["type"].is_object());
 }
