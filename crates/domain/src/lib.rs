@@ -7,6 +7,7 @@ pub mod closed_loop;
 mod code;
 pub mod dispatch;
 pub mod hotline;
+pub mod iot;
 pub mod notice;
 pub mod phone;
 pub mod place;

@@ -635,7 +635,7 @@ mod tests {
         let allowed: Vec<_> = bad
             .0
             .iter()
-            .map(|e| (e.field.as_str(), e.code, e.allowed))
+            .map(|e| (e.field.as_str(), e.code, e.allowed.clone()))
             .collect();
         assert_eq!(
             allowed,
@@ -665,11 +665,11 @@ mod tests {
         .validate()
         .unwrap_err();
         assert_eq!(
-            room.0[0].allowed,
+            room.0[0].allowed.clone(),
             Some(Allowed::Range { min: -10, max: 300 })
         );
         assert_eq!(
-            room.0[1].allowed,
+            room.0[1].allowed.clone(),
             Some(Allowed::Positive { max: 1_000_000 })
         );
         let password = PasswordInput {
@@ -678,7 +678,7 @@ mod tests {
         .validate()
         .unwrap_err();
         assert_eq!(
-            (password.0[0].code, password.0[0].allowed),
+            (password.0[0].code, password.0[0].allowed.clone()),
             (
                 FieldErrorCode::TooShort,
                 Some(Allowed::Length {

@@ -42,6 +42,12 @@ impl Channel {
     pub fn carries_escalation_risk(self) -> bool {
         self == Channel::Hotline12345
     }
+
+    /// A machine's report (an IoT alarm) is received by no person: the first desk member who
+    /// handles it becomes its first-contact owner, not whoever's credentials delivered it.
+    pub fn received_by_machine(self) -> bool {
+        self == Channel::Iot
+    }
 }
 
 impl Kind {

@@ -13,7 +13,7 @@ pub struct FieldError {
 }
 
 /// What a field accepts, as facts (the HTTP layer and the pages word them in zh-CN and en).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Allowed {
     /// Any text of `min` to `max` characters.
@@ -30,6 +30,20 @@ pub enum Allowed {
     Phone,
     /// An IANA time zone such as Asia/Shanghai.
     TimeZone,
+    /// One of a closed vocabulary's codes, all listed.
+    OneOf { codes: Vec<String> },
+    /// A device's own id: ASCII letters, digits, `-`, `_`, `.`, `:` and `@`, `min` to `max`
+    /// characters (what IoT platforms use: serial numbers, MAC addresses, names).
+    DeviceId { min: usize, max: usize },
+}
+
+impl Allowed {
+    /// The codes of the vocabulary `T` (a `code_enum`), for a refused code.
+    pub fn one_of<T: Copy + std::fmt::Display>(all: &[T]) -> Self {
+        Allowed::OneOf {
+            codes: all.iter().map(ToString::to_string).collect(),
+        }
+    }
 }
 
 crate::code::code_enum! {
@@ -110,6 +124,21 @@ impl Problems {
                 Allowed::Length { min: 0, max },
             );
         }
+    }
+
+    /// Parses a code of a closed vocabulary whose every code is `all`, recording `invalid` with
+    /// the codes it accepts when it is not one.
+    pub fn one_of<T: std::str::FromStr + Copy + std::fmt::Display>(
+        &mut self,
+        field: &str,
+        value: &str,
+        all: &[T],
+    ) -> Option<T> {
+        let parsed = value.parse().ok();
+        if parsed.is_none() {
+            self.refuse(field, FieldErrorCode::Invalid, Allowed::one_of(all));
+        }
+        parsed
     }
 
     /// Parses a code of a closed vocabulary, recording `invalid` when it is not one.

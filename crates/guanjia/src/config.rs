@@ -25,6 +25,16 @@ pub struct Config {
     pub files_dir: String,
     /// Behind a reverse proxy that appends the client's address to `X-Forwarded-For`.
     pub behind_proxy: bool,
+    /// The MQTT broker IoT alarms arrive on, `mqtt://HOST[:PORT]`; none: no subscriber.
+    pub mqtt_url: Option<String>,
+    /// Topic filters to subscribe to (`$share/GROUP/…` for one delivery per group of nodes).
+    pub mqtt_topics: Vec<String>,
+    /// This node's client id (each node its own); none: a random one with a clean session.
+    pub mqtt_client_id: Option<String>,
+    pub mqtt_username: Option<String>,
+    pub mqtt_password: Option<String>,
+    /// The code of the company whose devices publish there; none: the installation's only one.
+    pub mqtt_company: Option<String>,
 }
 
 impl Default for Config {
@@ -38,11 +48,29 @@ impl Default for Config {
             sla_sweep_seconds: 5,
             files_dir: guanjia_storage::DEFAULT_FILES_DIR.into(),
             behind_proxy: false,
+            mqtt_url: None,
+            mqtt_topics: vec!["guanjia/alarms/#".into()],
+            mqtt_client_id: None,
+            mqtt_username: None,
+            mqtt_password: None,
+            mqtt_company: None,
         }
     }
 }
 
 impl Config {
+    /// Where to subscribe for IoT alarms, when a broker is configured.
+    pub fn mqtt(&self) -> Option<guanjia_web::MqttSettings> {
+        Some(guanjia_web::MqttSettings {
+            url: self.mqtt_url.clone()?,
+            topics: self.mqtt_topics.clone(),
+            client_id: self.mqtt_client_id.clone(),
+            username: self.mqtt_username.clone(),
+            password: self.mqtt_password.clone(),
+            company: self.mqtt_company.clone(),
+        })
+    }
+
     /// Reads the layers; `file` is `--config`, else `guanjia.toml` in the working directory if present.
     pub fn load(file: Option<&Path>) -> Result<Config, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
@@ -60,6 +88,12 @@ impl Config {
             "sla_sweep_seconds",
             "files_dir",
             "behind_proxy",
+            "mqtt_url",
+            "mqtt_topics",
+            "mqtt_client_id",
+            "mqtt_username",
+            "mqtt_password",
+            "mqtt_company",
         ]));
         layered.extract().map_err(Box::new)
     }
@@ -81,6 +115,27 @@ mod tests {
             assert_eq!(config.listen, "0.0.0.0:9000");
             assert_eq!(config.log, "warn");
             assert_eq!(config.database_url, "sqlite://data/guanjia.db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_broker_is_configured_by_file_and_environment() {
+        figment::Jail::expect_with(|jail| {
+            assert_eq!(Config::load(None).map_err(|e| *e)?.mqtt(), None);
+            jail.create_file(
+                "guanjia.toml",
+                "mqtt_url = \"mqtt://broker:1883\"\nmqtt_topics = [\"$share/guanjia/site/+/alarm\"]",
+            )?;
+            jail.set_env("GUANJIA_MQTT_CLIENT_ID", "node-1");
+            let mqtt = Config::load(None)
+                .map_err(|e| *e)?
+                .mqtt()
+                .expect("configured");
+            assert_eq!(mqtt.url, "mqtt://broker:1883");
+            assert_eq!(mqtt.topics, ["$share/guanjia/site/+/alarm"]);
+            assert_eq!(mqtt.client_id.as_deref(), Some("node-1"));
+            assert_eq!(mqtt.company, None);
             Ok(())
         });
     }

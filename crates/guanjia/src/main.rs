@@ -186,6 +186,11 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     let sweep = std::time::Duration::from_secs(config.sla_sweep_seconds.max(1));
     guanjia_web::spawn_scheduler(store.clone().with_loop_rules(settings.rules), node, sweep);
     guanjia_web::spawn_housekeeping(store.clone());
+    if let Some(mqtt) = config.mqtt() {
+        guanjia_web::spawn_mqtt(store.clone().with_loop_rules(settings.rules), mqtt)
+            .map_err(anyhow::Error::msg)
+            .context("starting the MQTT subscriber")?;
+    }
     tracing::info!("listening on http://{address}");
     // With each connection's peer address: the sign-in throttle counts by it.
     let app = guanjia_web::app(store, settings)

@@ -25,11 +25,7 @@ impl Store {
         name: &str,
         now: DateTime<Utc>,
     ) -> Result<company::Model> {
-        if let Some(found) = company::Entity::find()
-            .filter(company::Column::Code.eq(code))
-            .one(&self.db)
-            .await?
-        {
+        if let Some(found) = self.company_by_code(code).await? {
             return Ok(found);
         }
         let txn = self.begin_write().await?;
@@ -83,6 +79,14 @@ impl Store {
             .await?;
         txn.commit().await?;
         Ok(created)
+    }
+
+    /// The company with `code`, if there is one.
+    pub async fn company_by_code(&self, code: &str) -> Result<Option<company::Model>> {
+        Ok(company::Entity::find()
+            .filter(company::Column::Code.eq(code))
+            .one(&self.db)
+            .await?)
     }
 
     /// The installation's companies, oldest first.

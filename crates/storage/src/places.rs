@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::db::Store;
 use crate::entity::{
-    building, grid, household, incident, nps_campaign, price_item, project, resident, room,
+    building, device, grid, household, incident, nps_campaign, price_item, project, resident, room,
     sla_policy, staff_project, team, ticket,
 };
 use crate::error::{Result, StorageError};
@@ -255,8 +255,8 @@ impl Store {
         Ok(updated)
     }
 
-    /// Deletes a project nothing belongs to yet (admins only): no buildings, teams, grids, staff,
-    /// tickets, prices, incidents, surveys or policies of its own.
+    /// Deletes a project nothing belongs to yet (admins only): no buildings, devices, teams, grids,
+    /// staff, tickets, prices, incidents, surveys or policies of its own.
     pub async fn delete_project(
         &self,
         who: &Principal,
@@ -325,6 +325,14 @@ impl Store {
                     .await?,
             ),
             (
+                "devices",
+                device::Entity::find()
+                    .filter(device::Column::CompanyId.eq(company))
+                    .filter(device::Column::ProjectId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
+            (
                 "nps_campaigns",
                 nps_campaign::Entity::find()
                     .filter(nps_campaign::Column::CompanyId.eq(company))
@@ -379,7 +387,7 @@ impl Store {
         Ok(updated)
     }
 
-    /// Deletes a building without rooms that no grid names (admins only).
+    /// Deletes a building without rooms or devices that no grid names (admins only).
     pub async fn delete_building(
         &self,
         who: &Principal,
@@ -413,6 +421,14 @@ impl Store {
                     .await?,
             ),
             ("grids", named as u64),
+            (
+                "devices",
+                device::Entity::find()
+                    .filter(device::Column::CompanyId.eq(company))
+                    .filter(device::Column::BuildingId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
         ])?;
         building::Entity::delete_by_id((company.clone(), id.to_owned()))
             .exec(&txn)
@@ -468,7 +484,8 @@ impl Store {
         Ok(updated)
     }
 
-    /// Deletes a room nobody lives in and no ticket names (admins only), with its empty household.
+    /// Deletes a room nobody lives in and no ticket or device names (admins only), with its
+    /// empty household.
     pub async fn delete_room(&self, who: &Principal, id: &str, now: DateTime<Utc>) -> Result<()> {
         require_admin(who)?;
         let current = self.room(who, id).await?;
@@ -488,6 +505,14 @@ impl Store {
                 ticket::Entity::find()
                     .filter(ticket::Column::CompanyId.eq(company))
                     .filter(ticket::Column::RoomId.eq(id))
+                    .count(&txn)
+                    .await?,
+            ),
+            (
+                "devices",
+                device::Entity::find()
+                    .filter(device::Column::CompanyId.eq(company))
+                    .filter(device::Column::RoomId.eq(id))
                     .count(&txn)
                     .await?,
             ),

@@ -159,7 +159,12 @@ impl From<ValidationError> for ApiError {
         let allowed: serde_json::Map<String, Value> = err
             .0
             .iter()
-            .filter_map(|e| Some((e.field.clone(), serde_json::to_value(e.allowed?).ok()?)))
+            .filter_map(|e| {
+                Some((
+                    e.field.clone(),
+                    serde_json::to_value(e.allowed.as_ref()?).ok()?,
+                ))
+            })
             .collect();
         let fields: serde_json::Map<String, Value> = err
             .0

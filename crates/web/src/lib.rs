@@ -8,6 +8,7 @@ mod hotline_sheet;
 mod housekeeping;
 mod i18n;
 mod input_guard;
+mod iot;
 mod paging;
 mod routes;
 mod scheduler;
@@ -32,6 +33,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub use error::{ApiError, ErrorCode};
 pub use housekeeping::spawn_housekeeping;
 pub use i18n::Lang;
+pub use iot::{MqttSettings, spawn_mqtt};
 pub use scheduler::spawn_scheduler;
 pub use state::{AppState, Settings};
 
@@ -77,6 +79,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::intake::router())
         .merge(routes::incidents::router())
         .merge(routes::places::router())
+        .merge(routes::devices::router())
+        .merge(routes::iot::router())
         .merge(routes::residents::router())
         .merge(routes::staff::router())
         .merge(routes::taxonomy::router())

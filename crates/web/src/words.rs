@@ -35,6 +35,14 @@ pub fn allowed(lang: Lang, rule: Allowed) -> String {
         }
         (Lang::Zh, Allowed::TimeZone) => "IANA 时区，如 Asia/Shanghai".to_owned(),
         (Lang::En, Allowed::TimeZone) => "an IANA time zone such as Asia/Shanghai".to_owned(),
+        (Lang::Zh, Allowed::OneOf { codes }) => format!("只能是以下之一：{}", codes.join("、")),
+        (Lang::En, Allowed::OneOf { codes }) => format!("one of: {}", codes.join(", ")),
+        (Lang::Zh, Allowed::DeviceId { min, max }) => {
+            format!("只能用字母、数字、-、_、.、: 和 @，{min}–{max} 位")
+        }
+        (Lang::En, Allowed::DeviceId { min, max }) => {
+            format!("letters, digits, -, _, ., : and @ only, {min}–{max} characters")
+        }
     }
 }
 
@@ -140,6 +148,7 @@ pub fn dependents(lang: Lang, details: &Value) -> Option<String> {
                 "timeline_entries" => ("条工单记录", "timeline entry", "timeline entries"),
                 "subtasks" => ("个协办任务", "sub-task", "sub-tasks"),
                 "praise" => ("条表扬", "praise credit", "praise credits"),
+                "devices" => ("台设备", "device", "devices"),
                 _ => ("项相关数据", "related record", "related records"),
             };
             let en = if n == 1 { one } else { many };

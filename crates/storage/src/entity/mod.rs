@@ -1,5 +1,6 @@
 //! One module per table; the schema itself is in `migration`.
 
+pub mod alarm_ticket;
 pub mod audit_entry;
 pub mod building;
 pub mod calendar;
@@ -7,6 +8,8 @@ pub mod calendar_day;
 pub mod category;
 pub mod company;
 pub mod counter;
+pub mod device;
+pub mod device_alarm;
 pub mod dispatch_offer;
 pub mod grid;
 pub mod hotline_order;

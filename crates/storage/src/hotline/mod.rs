@@ -9,4 +9,4 @@ mod reply;
 
 pub use figures::HotlineFigures;
 pub use orders::{HotlineOrderFilter, HotlineOrderRow, MAX_EXPORT};
-pub use receive::Received;
+pub use receive::OrderReceived;

@@ -1,5 +1,5 @@
 //! An order arriving from the 12345 platform, by its webhook or in its spreadsheet export. The
-//! first arrival of a number opens its ticket through [`Store::open_ticket_for`] (the one way in);
+//! first arrival of a number opens its ticket through [`Store::open_ticket_with`] (the one way in);
 //! a later one updates that ticket and never opens another. Two arrivals of one number at once
 //! are settled by the unique index on the number: the ticket of the one that loses is rolled
 //! back, and it updates the winner's instead.
@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use guanjia_domain::hotline::{HotlineOrder, HotlineOrderInput, PlatformOrder};
 use guanjia_domain::ticket::Visibility;
 use guanjia_domain::validation::FieldErrorCode;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
 };
@@ -21,10 +22,10 @@ use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::sla::{SlaContext, platform_order_of, sync_clocks};
 use crate::support::{Audit, ForUpdate};
-use crate::tickets::{Opened, PlatformArrival, Understanding, timeline, visible_to};
+use crate::tickets::{AlsoWrite, Arrival, Opened, Understanding, timeline, visible_to};
 
 /// What an arrival did: the order's ticket, and whether this arrival opened it.
-pub struct Received {
+pub struct OrderReceived {
     pub ticket: ticket::Model,
     pub sla: Arc<SlaContext>,
     pub created: bool,
@@ -38,7 +39,7 @@ impl Store {
         who: &Principal,
         input: HotlineOrderInput,
         now: DateTime<Utc>,
-    ) -> Result<Received> {
+    ) -> Result<OrderReceived> {
         if !who.role.is_desk() {
             return Err(StorageError::Forbidden);
         }
@@ -73,39 +74,63 @@ impl Store {
         who: &Principal,
         order: &HotlineOrder,
         now: DateTime<Utc>,
-    ) -> Result<Received> {
-        let arrival = PlatformArrival {
-            order: PlatformOrder {
+    ) -> Result<OrderReceived> {
+        let row = hotline_order::ActiveModel {
+            company_id: Set(who.company_id.clone()),
+            ticket_id: NotSet,
+            order_no: Set(order.order_no.clone()),
+            project_id: Set(order.project_id.clone()),
+            street: Set(order.street.clone()),
+            received_at: Set(order.received_at),
+            arrivals: Set(1),
+            reply: Set(None),
+            replied_at: Set(None),
+            replied_by: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        // The number is claimed by the unique index; one claimed meanwhile (an arrival of the
+        // same order on another connection or node) rolls this ticket back.
+        let claim: AlsoWrite = Box::new(move |txn, t| {
+            Box::pin(async move {
+                let mut row = row;
+                row.ticket_id = Set(t.id.clone());
+                let claimed = hotline_order::Entity::insert(row)
+                    .on_conflict(
+                        OnConflict::columns([
+                            hotline_order::Column::CompanyId,
+                            hotline_order::Column::OrderNo,
+                        ])
+                        .do_nothing()
+                        .to_owned(),
+                    )
+                    .exec_without_returning(txn)
+                    .await?;
+                if claimed == 0 {
+                    return Err(StorageError::AlreadyExists("hotline_order"));
+                }
+                Ok(())
+            })
+        });
+        let arrival = Arrival {
+            order: Some(PlatformOrder {
                 order_no: order.order_no.clone(),
                 accept_by: order.accept_by,
                 finish_by: order.finish_by,
                 answered_at: None,
-            },
-            row: hotline_order::ActiveModel {
-                company_id: Set(who.company_id.clone()),
-                ticket_id: NotSet,
-                order_no: Set(order.order_no.clone()),
-                project_id: Set(order.project_id.clone()),
-                street: Set(order.street.clone()),
-                received_at: Set(order.received_at),
-                arrivals: Set(1),
-                reply: Set(None),
-                replied_at: Set(None),
-                replied_by: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-            },
+            }),
+            also: Some(claim),
         };
         let Opened { ticket, sla } = self
-            .open_ticket_for(
+            .open_ticket_with(
                 who,
                 order.ticket_input(),
                 now,
                 Understanding::FromText,
-                Some(arrival),
+                arrival,
             )
             .await?;
-        Ok(Received {
+        Ok(OrderReceived {
             ticket,
             sla,
             created: true,
@@ -122,7 +147,7 @@ impl Store {
         known: hotline_order::Model,
         order: &HotlineOrder,
         now: DateTime<Utc>,
-    ) -> Result<Received> {
+    ) -> Result<OrderReceived> {
         if !who.sees_project(&known.project_id) {
             return Err(StorageError::NotFound("hotline_order"));
         }
@@ -211,7 +236,7 @@ impl Store {
         }
         sync_clocks(&txn, &sla, std::slice::from_ref(&updated), now).await?;
         txn.commit().await?;
-        Ok(Received {
+        Ok(OrderReceived {
             ticket: updated,
             sla,
             created: false,

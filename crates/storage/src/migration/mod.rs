@@ -17,6 +17,7 @@ mod m0012_notification_bell;
 mod m0013_reads_at_scale;
 mod m0014_problem_keys;
 mod m0016_hotline_orders;
+mod m0017_devices;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_reads_at_scale::Migration),
             Box::new(m0014_problem_keys::Migration),
             Box::new(m0016_hotline_orders::Migration),
+            Box::new(m0017_devices::Migration),
         ]
     }
 }

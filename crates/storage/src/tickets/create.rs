@@ -13,7 +13,6 @@ use guanjia_domain::ticket::{
     Status, Suggestion, TicketDraft, TicketInput, Visibility, number_counter, ticket_number,
 };
 use guanjia_domain::validation::FieldErrorCode;
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
@@ -21,13 +20,11 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::db::Store;
+use crate::db::{Store, Write};
 use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
 use crate::closed_loop::{Repeat, credit_named};
-use crate::entity::{
-    building, hotline_order, project, resident, room, ticket, ticket_event, ticket_problem_key,
-};
+use crate::entity::{building, project, resident, room, ticket, ticket_event, ticket_problem_key};
 use crate::error::{Result, StorageError};
 use crate::incidents::{counted_in, incident_of_original};
 use crate::notify::{audience_of, notify};
@@ -63,13 +60,18 @@ pub enum Understanding {
     AsGiven,
 }
 
-/// An order of the 12345 platform that a ticket is opened for: its deadlines go on the ticket
-/// and its row is written with it, in its transaction, so that an order number already taken
-/// rolls the whole ticket back.
-pub(crate) struct PlatformArrival {
-    pub(crate) order: PlatformOrder,
-    /// All but the ticket's id, which is given when the ticket is.
-    pub(crate) row: hotline_order::ActiveModel,
+/// Writes that belong in a new ticket's own transaction (a channel's record of what opened it):
+/// they commit with the ticket, and a failure undoes the ticket too.
+pub(crate) type AlsoWrite =
+    Box<dyn for<'t> FnOnce(&'t DatabaseTransaction, &'t ticket::Model) -> Write<'t, ()> + Send>;
+
+/// What a channel adds to a ticket it opens: an outside platform's order, kept on the ticket
+/// (its deadlines are the ticket's clocks), and the channel's own record of the arrival,
+/// written in the ticket's transaction.
+#[derive(Default)]
+pub(crate) struct Arrival {
+    pub(crate) order: Option<PlatformOrder>,
+    pub(crate) also: Option<AlsoWrite>,
 }
 
 /// A ticket just opened, with the SLA configuration its clocks were set with (what a caller
@@ -89,18 +91,18 @@ impl Store {
         now: DateTime<Utc>,
         understanding: Understanding,
     ) -> Result<Opened> {
-        self.open_ticket_for(who, input, now, understanding, None)
+        self.open_ticket_with(who, input, now, understanding, Arrival::default())
             .await
     }
 
-    /// [`Store::open_ticket`] for an order of an outside platform, kept with the ticket.
-    pub(crate) async fn open_ticket_for(
+    /// [`Store::open_ticket`] for a channel that adds to the ticket it opens.
+    pub(crate) async fn open_ticket_with(
         &self,
         who: &Principal,
         mut input: TicketInput,
         now: DateTime<Utc>,
         understanding: Understanding,
-        arrival: Option<PlatformArrival>,
+        arrival: Arrival,
     ) -> Result<Opened> {
         let opened = match understanding {
             Understanding::FromText => {
@@ -136,7 +138,7 @@ impl Store {
         who: &Principal,
         draft: TicketDraft,
         reading: Option<Reading<'_>>,
-        arrival: Option<PlatformArrival>,
+        arrival: Arrival,
         now: DateTime<Utc>,
     ) -> Result<Opened> {
         if !(who.role.is_desk() || who.role == Role::Resident) {
@@ -219,13 +221,7 @@ impl Store {
         let contact_name = draft.contact.as_ref().and_then(|c| c.name.clone());
         let contact_phone = draft.contact.as_ref().and_then(|c| c.phone.clone());
         let ctx = self.sla_context(&who.company_id).await?;
-        let (platform_order, order_row) = match arrival {
-            Some(PlatformArrival { order, mut row }) => {
-                row.ticket_id = Set(id.clone());
-                (Some(json!(order)), Some(row))
-            }
-            None => (None, None),
-        };
+        let Arrival { order, also } = arrival;
         let row = ticket::ActiveModel {
             company_id: Set(who.company_id.clone()),
             id: Set(id),
@@ -249,9 +245,11 @@ impl Store {
             channel: Set(draft.channel.as_str().to_owned()),
             title: Set(draft.title),
             description: Set(draft.description),
-            // The desk member who takes the call owns it; a resident's own report waits for the
-            // first desk member to handle it (see the lifecycle).
-            first_contact_owner_id: Set(who.role.is_desk().then(|| who.id.clone())),
+            // The desk member who takes the call owns it; a resident's own report, like a
+            // machine's, waits for the first desk member to handle it (see the lifecycle).
+            first_contact_owner_id: Set((who.role.is_desk()
+                && !draft.channel.received_by_machine())
+            .then(|| who.id.clone())),
             assignee_id: Set(None),
             team_id: Set(None),
             escalation_level: Set(0),
@@ -294,19 +292,19 @@ impl Store {
             on_site_at: Set(None),
             rated_at: Set(None),
             chased_at: Set(None),
-            platform_order: Set(platform_order),
+            platform_order: Set(order.map(|o| json!(o))),
         };
         let new = NewTicket {
             row,
             day: local_date(&parties.project.time_zone, now),
             duplicate_of,
             key_rows,
-            order_row,
             actor: who.clone(),
             filled_from_text: draft.filled_from_text,
             repeat,
             ctx: ctx.clone(),
             now,
+            also,
         };
         let ticket = self
             .write_batched(move |txn| Box::pin(write_ticket(txn, new)))
@@ -489,13 +487,12 @@ struct NewTicket {
     /// The open ticket it reports again, whose incident it joins.
     duplicate_of: Option<String>,
     key_rows: Vec<ticket_problem_key::ActiveModel>,
-    /// The platform order the ticket is opened for.
-    order_row: Option<hotline_order::ActiveModel>,
     actor: Principal,
     filled_from_text: Vec<&'static str>,
     repeat: Repeat,
     ctx: Arc<SlaContext>,
     now: DateTime<Utc>,
+    also: Option<AlsoWrite>,
 }
 
 /// A new ticket's writes, in the (batch's) write transaction: its number, its incident if it is
@@ -506,12 +503,12 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         day,
         duplicate_of,
         key_rows,
-        order_row,
         actor,
         filled_from_text,
         repeat,
         ctx,
         now,
+        also,
     } = new;
     let sequence = next_counter(txn, &actor.company_id, &number_counter(day)).await?;
     row.number = Set(ticket_number(day, sequence));
@@ -521,24 +518,6 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         None => None,
     });
     let model = row.insert(txn).await?;
-    if let Some(order) = order_row {
-        // The number is claimed by the unique index; one claimed meanwhile (an arrival of the
-        // same order on another connection or node) rolls this ticket back.
-        let claimed = hotline_order::Entity::insert(order)
-            .on_conflict(
-                OnConflict::columns([
-                    hotline_order::Column::CompanyId,
-                    hotline_order::Column::OrderNo,
-                ])
-                .do_nothing()
-                .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await?;
-        if claimed == 0 {
-            return Err(StorageError::AlreadyExists("hotline_order"));
-        }
-    }
     if !key_rows.is_empty() {
         ticket_problem_key::Entity::insert_many(key_rows)
             .exec(txn)
@@ -585,5 +564,8 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         .await?;
     }
     credit_named(txn, &model, now).await?;
+    if let Some(also) = also {
+        also(txn, &model).await?;
+    }
     Ok(model)
 }

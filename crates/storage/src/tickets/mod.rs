@@ -11,7 +11,7 @@ pub(crate) mod timeline;
 pub(crate) use act::SystemCause;
 pub use act::allowed_actions;
 pub use act::follow_up_policy_of;
-pub(crate) use create::PlatformArrival;
+pub(crate) use create::{AlsoWrite, Arrival};
 pub use create::{Opened, Understanding};
 pub(crate) use duplicates::problem_key_rows;
 pub use query::{After, TicketFilter, TicketOrder, TicketPage};

@@ -18,7 +18,7 @@ use guanjia_domain::phone::mask_phone;
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::entity::hotline_order;
 use guanjia_storage::{
-    HotlineFigures, HotlineOrderFilter, HotlineOrderRow, Principal, Received, StorageError,
+    HotlineFigures, HotlineOrderFilter, HotlineOrderRow, OrderReceived, Principal, StorageError,
     platform_order_of,
 };
 use serde::{Deserialize, Serialize};
@@ -124,7 +124,7 @@ async fn receive_order(
     ApiJson(input): ApiJson<HotlineOrderInput>,
 ) -> ApiResult<(StatusCode, axum::Json<TicketView>)> {
     let now = Utc::now();
-    let Received {
+    let OrderReceived {
         ticket,
         sla,
         created,

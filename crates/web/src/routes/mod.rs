@@ -3,11 +3,13 @@
 pub mod auth;
 pub mod calendars;
 pub mod company;
+pub mod devices;
 pub mod dispatch;
 pub mod figures;
 pub mod hotline;
 pub mod incidents;
 pub mod intake;
+pub mod iot;
 pub mod notifications;
 pub mod photos;
 pub mod places;

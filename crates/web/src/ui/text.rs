@@ -2,6 +2,7 @@
 //! translated in one place and forgotten in another.
 
 use chrono::Duration;
+use guanjia_domain::iot::AlarmType;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockName, ClockState};
 use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
@@ -678,9 +679,20 @@ pub fn event(lang: Lang, code: &str) -> &'static str {
         "join_incident" => ("归入事件", "Joined an incident"),
         "hotline_update" => ("12345平台更新工单", "12345 platform updated the order"),
         "hotline_reply" => ("填写办理结果", "Handling result written"),
+        "iot_alarm" => ("设备告警", "Device alarm"),
+        "iot_recovered" => ("设备恢复", "Device recovered"),
         _ => ("其他", "Other"),
     };
     pick(lang, zh, en)
+}
+
+/// What a device reported, for its timeline entry: 烟雾报警（设备 SD-001）.
+pub fn device_alarm(lang: Lang, alarm_type: AlarmType, device_id: &str) -> String {
+    let (zh, en) = alarm_type.labels();
+    match lang {
+        Lang::Zh => format!("{zh}（设备 {device_id}）"),
+        Lang::En => format!("{en} (device {device_id})"),
+    }
 }
 
 /// Why the scheduler closed a resolved ticket.

@@ -43,6 +43,12 @@ pub fn said(e: &ticket_event::Model, lang: Lang) -> Option<String> {
                 .map(|_| text::auto_closed(lang).to_owned())
         })
         .or_else(|| {
+            let alarm_type = detail(e, "alarm_type")?.parse().ok()?;
+            let device_id = detail(e, "device_id")?;
+            matches!(e.action.as_str(), "iot_alarm" | "iot_recovered")
+                .then(|| text::device_alarm(lang, alarm_type, device_id))
+        })
+        .or_else(|| {
             ["body", "note", "reason", "comment"]
                 .into_iter()
                 .find_map(|key| detail(e, key))

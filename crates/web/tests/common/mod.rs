@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod broker;
+
 use chrono::Utc;
 use guanjia_domain::role::Role;
 use guanjia_domain::setup::NewStaff;
