@@ -164,8 +164,22 @@ struct HotlineBox {
     order_no: String,
     street: Option<String>,
     arrivals: i32,
+    /// The stored reply, or after a refusal the text as typed.
     reply: String,
     replied_at: Option<String>,
+    /// Why the typed reply was refused: each rule it fails, shown beside the text.
+    refusal: Option<Notice>,
+}
+
+impl TicketPanel {
+    /// A refused 12345 reply stays in its form as typed, with the refusal beside it rather than
+    /// at the top of the ticket: what the staff member wrote is not lost to the stored reply.
+    fn keep_hotline_reply(&mut self, typed: String) {
+        if let Some(h) = &mut self.hotline {
+            h.reply = typed;
+            h.refusal = self.notice.take();
+        }
+    }
 }
 
 #[derive(Template)]
@@ -215,6 +229,7 @@ impl TicketPanel {
                     arrivals: o.arrivals,
                     reply: o.reply.unwrap_or_default(),
                     replied_at: o.replied_at.map(|at| time::full(at, zone)),
+                    refusal: None,
                 })
             }
             _ => None,
@@ -618,18 +633,21 @@ pub async fn act_in(
         view,
         (post.session, post.htmx, post.id),
         outcome,
+        None,
     )
     .await
 }
 
 /// What a post on the ticket gets: after a plain form that worked, a redirect to the ticket;
-/// otherwise the ticket again (htmx: the panel alone), with the refusal on it.
+/// otherwise the ticket again (htmx: the panel alone), with the refusal on it. A refused 12345
+/// reply (`typed_reply`) is shown as it was typed.
 async fn answer(
     state: &AppState,
     rooms: &RoomBook,
     view: View,
     (session, htmx, id): (Session, bool, String),
     outcome: Result<(), ApiError>,
+    typed_reply: Option<String>,
 ) -> Result<Response, UiError> {
     let here = format!("{}/{id}", view.base());
     if outcome.is_ok() && !htmx {
@@ -648,7 +666,11 @@ async fn answer(
         ),
     };
     let dir = Directory::load(state, &session, rooms).await?;
-    let panel = TicketPanel::load(state, &session, &dir, view, &id, notice).await?;
+    let refused = notice.is_some();
+    let mut panel = TicketPanel::load(state, &session, &dir, view, &id, notice).await?;
+    if let Some(typed) = typed_reply.filter(|_| refused) {
+        panel.keep_hotline_reply(typed);
+    }
     if htmx {
         // The job page's work section reloads on this event (an event filter in the page would
         // need `eval`, which the Content-Security-Policy forbids).
@@ -694,7 +716,7 @@ pub async fn hotline_reply(
         .await
         .map(|_| ());
     let post = (session, is_htmx(&headers), id);
-    answer(&state, &rooms, View::Desk, post, outcome).await
+    answer(&state, &rooms, View::Desk, post, outcome, Some(form.result)).await
 }
 
 /// `POST /tickets/{id}/photos`: photos from the form, checked and kept by the same store calls
@@ -727,7 +749,7 @@ pub async fn upload_in(
     form: Multipart,
 ) -> Result<Response, UiError> {
     let outcome = add_posted_photos(state, &post.0.who, &post.2, form).await;
-    answer(state, rooms, view, post, outcome).await
+    answer(state, rooms, view, post, outcome, None).await
 }
 
 /// `GET /photos/{id}`: a photo of a ticket the staff member may see (404 otherwise).
