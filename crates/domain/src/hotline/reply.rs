@@ -10,7 +10,8 @@
 //! 4. it is not the order's own text sent back (a copy of 诉求内容 says nothing new);
 //! 5. the ticket is resolved or closed: the work is done before the result is reported.
 //!
-//! Every rule that fails is reported at once, on `result` (the text) or `status` (the ticket).
+//! The text's first failing rule (in the order above) and the ticket's are reported together, on
+//! `result` and `status`: one problem per field, as the API's error details name them.
 
 use crate::ticket::Status;
 use crate::validation::{Allowed, FieldErrorCode, Problems, ValidationError};
