@@ -10,6 +10,6 @@ mod plan;
 mod quiet;
 
 pub use channel::{Audience, Channel, DeliveryState, PreferredChannel};
-pub use outcome::{Backoff, Failure, Next, after_failure};
+pub use outcome::{Backoff, Failure, Next, Outcome, after_failure};
 pub use plan::{Available, Recipient, Route, route};
 pub use quiet::QuietHours;

@@ -17,6 +17,22 @@ pub struct Failure {
     pub retry_after: Option<Duration>,
 }
 
+/// What one attempt came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The provider accepted the message and named it.
+    Sent {
+        message_id: Option<String>,
+    },
+    Failed(Failure),
+    /// Nothing was sent: this installation cannot send it there (no template for the kind, no
+    /// key for the robot). `code` says which, for the people reading the delivery.
+    Skipped {
+        code: String,
+        reason: String,
+    },
+}
+
 /// How retries are spaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Backoff {

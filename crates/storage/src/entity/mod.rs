@@ -7,6 +7,7 @@ pub mod calendar_day;
 pub mod category;
 pub mod company;
 pub mod counter;
+pub mod delivery;
 pub mod dispatch_offer;
 pub mod grid;
 pub mod household;

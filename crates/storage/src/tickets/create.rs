@@ -20,6 +20,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::db::Store;
+use crate::delivery::DeliverySetup;
 use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
 use crate::closed_loop::{Repeat, credit_named};
@@ -267,6 +268,7 @@ impl Store {
             filled_from_text: draft.filled_from_text,
             repeat,
             ctx: ctx.clone(),
+            delivery: self.delivery.clone(),
             now,
         };
         let ticket = self
@@ -454,6 +456,8 @@ struct NewTicket {
     filled_from_text: Vec<&'static str>,
     repeat: Repeat,
     ctx: Arc<SlaContext>,
+    /// What notifications can be delivered on.
+    delivery: Arc<DeliverySetup>,
     now: DateTime<Utc>,
 }
 
@@ -469,6 +473,7 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         filled_from_text,
         repeat,
         ctx,
+        delivery,
         now,
     } = new;
     let sequence = next_counter(txn, &actor.company_id, &number_counter(day)).await?;
@@ -516,6 +521,7 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         let details = json!({ "ticket_number": model.number, "repeat_of": original, "earlier": repeat.earlier });
         notify(
             txn,
+            &delivery,
             (&model).into(),
             &to,
             NoticeKind::RepeatComplaint,
@@ -524,6 +530,6 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         )
         .await?;
     }
-    credit_named(txn, &model, now).await?;
+    credit_named(txn, &delivery, &model, now).await?;
     Ok(model)
 }
