@@ -159,11 +159,7 @@ pub(crate) async fn plan_deliveries(
     written: &[(String, String)],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if !(setup.sms
-        || setup.wechat
-        || !setup.project_robots.is_empty()
-        || !setup.team_robots.is_empty())
-    {
+    if !setup.any() {
         return Ok(());
     }
     let ctx = Context::read(db, setup, company_id, ticket_id).await?;

@@ -22,6 +22,11 @@ pub struct DeliverySetup {
 }
 
 impl DeliverySetup {
+    /// Anything at all is set up: otherwise notifications stay in the in-app list only.
+    pub(crate) fn any(&self) -> bool {
+        self.sms || self.wechat || !self.project_robots.is_empty() || !self.team_robots.is_empty()
+    }
+
     /// The robot for a ticket of `team_id` in the project coded `project_code`, by name.
     pub(crate) fn robot(&self, team_id: Option<&str>, project_code: &str) -> Option<String> {
         team_id
