@@ -4,6 +4,7 @@ use std::path::Path;
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use guanjia_channels::DeliveryConfig;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +26,8 @@ pub struct Config {
     pub files_dir: String,
     /// Behind a reverse proxy that appends the client's address to `X-Forwarded-For`.
     pub behind_proxy: bool,
+    /// Delivering notifications: the SMS provider, WeCom robots, quiet hours (`[delivery]`).
+    pub delivery: DeliveryConfig,
 }
 
 impl Default for Config {
@@ -38,6 +41,7 @@ impl Default for Config {
             sla_sweep_seconds: 5,
             files_dir: guanjia_storage::DEFAULT_FILES_DIR.into(),
             behind_proxy: false,
+            delivery: DeliveryConfig::default(),
         }
     }
 }

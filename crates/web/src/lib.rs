@@ -1,6 +1,7 @@
 //! Guanjia's HTTP layer: the v1 JSON API, health, metrics and OpenAPI, and the web pages, over
 //! `guanjia-storage`.
 
+mod delivery;
 mod error;
 mod explanation;
 mod extract;
@@ -28,6 +29,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+pub use delivery::{delivery_setup, spawn_delivery};
 pub use error::{ApiError, ErrorCode};
 pub use housekeeping::spawn_housekeeping;
 pub use i18n::Lang;
