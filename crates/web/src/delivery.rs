@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use guanjia_channels::Senders;
 use guanjia_domain::delivery::{Channel, Outcome};
 use guanjia_domain::notice::NoticeKind;
@@ -48,7 +48,7 @@ pub fn spawn_delivery(
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            let full = match deliver_due(&store, &senders, &node).await {
+            let full = match deliver_due(&store, &senders, &node, Utc::now()).await {
                 Ok(claimed) => claimed as u64 >= BATCH,
                 Err(e) => {
                     tracing::warn!(error = %e, "delivery round failed; retrying shortly");
@@ -65,14 +65,15 @@ pub fn spawn_delivery(
     })
 }
 
-/// One round: claims what is due, sends it all side by side, records each answer. Answers how
-/// many it claimed.
-async fn deliver_due(
+/// One round as of `now`: claims what is due, sends it all side by side, records each answer.
+/// Answers how many it claimed.
+pub async fn deliver_due(
     store: &Store,
     senders: &Senders,
     node: &str,
+    now: DateTime<Utc>,
 ) -> Result<usize, guanjia_storage::StorageError> {
-    let claimed = store.claim_deliveries(node, Utc::now(), BATCH).await?;
+    let claimed = store.claim_deliveries(node, now, BATCH).await?;
     let count = claimed.len();
     let mut sending = JoinSet::new();
     for c in claimed {
@@ -92,8 +93,9 @@ async fn deliver_due(
                 metrics::histogram!("guanjia_delivery_lag_seconds", "channel" => c.channel.as_str())
                     .record(lag);
             }
+            let finished = now.max(Utc::now());
             if let Err(e) = store
-                .finish_delivery(&node, &c, provider, &outcome, Utc::now())
+                .finish_delivery(&node, &c, provider, &outcome, finished)
                 .await
             {
                 tracing::warn!(error = %e, delivery = %c.delivery.id, "recording a delivery failed; its lease will expire and it is sent again");

@@ -29,7 +29,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use delivery::{delivery_setup, spawn_delivery};
+pub use delivery::{deliver_due, delivery_setup, spawn_delivery};
 pub use error::{ApiError, ErrorCode};
 pub use housekeeping::spawn_housekeeping;
 pub use i18n::Lang;
@@ -73,6 +73,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::ratings::router())
         .merge(routes::surveys::router())
         .merge(routes::notifications::router())
+        .merge(routes::deliveries::router())
         .merge(routes::sla::router())
         .merge(routes::intake::router())
         .merge(routes::incidents::router())

@@ -8,7 +8,7 @@ use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::sla::ClockName;
 use guanjia_domain::ticket::ActionName;
 use guanjia_storage::Unread;
-use guanjia_storage::entity::notification;
+use guanjia_storage::entity::{delivery, notification};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -18,6 +18,7 @@ use crate::error::ApiResult;
 use crate::extract::{ApiQuery, Caller};
 use crate::i18n::Lang;
 use crate::paging::{PageOf, PageQuery};
+use crate::routes::deliveries::DeliveryView;
 use crate::state::AppState;
 use crate::ui::text;
 
@@ -43,10 +44,17 @@ pub struct NotificationView {
     pub details: Value,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+    /// Its deliveries, one per channel it took (SMS, WeChat, WeCom robot); empty when it stays
+    /// in this list only.
+    pub deliveries: Vec<DeliveryView>,
 }
 
 impl NotificationView {
-    pub(crate) fn new(n: notification::Model, lang: Lang) -> Self {
+    pub(crate) fn new(
+        n: notification::Model,
+        lang: Lang,
+        deliveries: Vec<delivery::Model>,
+    ) -> Self {
         let message = message(&n, lang);
         NotificationView {
             id: n.id,
@@ -56,6 +64,7 @@ impl NotificationView {
             details: n.details,
             created_at: n.created_at,
             read_at: n.read_at,
+            deliveries: deliveries.into_iter().map(DeliveryView::from).collect(),
         }
     }
 }
@@ -292,8 +301,11 @@ async fn my_notifications(
         .store
         .notifications(&who, query.unread.unwrap_or(false), page)
         .await?;
+    let ids: Vec<String> = page.items.iter().map(|n| n.id.clone()).collect();
+    let mut deliveries = state.store.deliveries_of(&who.company_id, &ids).await?;
     Ok(axum::Json(PageOf::from_page(page, |n| {
-        NotificationView::new(n, lang)
+        let sent = deliveries.remove(&n.id).unwrap_or_default();
+        NotificationView::new(n, lang, sent)
     })))
 }
 
@@ -309,9 +321,16 @@ async fn mark_read(
         .store
         .mark_notification_read(&who, &id, Utc::now())
         .await?;
+    let sent = state
+        .store
+        .deliveries_of(&who.company_id, std::slice::from_ref(&n.id))
+        .await?
+        .remove(&n.id)
+        .unwrap_or_default();
     Ok(axum::Json(NotificationView::new(
         n,
         Lang::from_headers(&headers),
+        sent,
     )))
 }
 
