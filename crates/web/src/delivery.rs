@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use guanjia_channels::Senders;
-use guanjia_domain::delivery::{Channel, Outcome};
+use guanjia_domain::delivery::{DeliveryChannel, Outcome};
 use guanjia_domain::notice::NoticeKind;
 use guanjia_storage::{Address, Claimed, DeliverySetup, Store};
 use tokio::task::JoinSet;
@@ -114,7 +114,7 @@ async fn send(senders: &Senders, c: &Claimed) -> (&'static str, Outcome) {
             "none",
             skipped("unknown_kind", "a newer version wrote this kind"),
         ),
-        (Address::Phone(phone), Channel::Sms, Ok(kind)) => {
+        (Address::Phone(phone), DeliveryChannel::Sms, Ok(kind)) => {
             let provider = senders.sms_provider().map_or("none", |p| p.as_str());
             let outcome = senders
                 .sms(phone, kind, &c.notification.details, &c.delivery.id)
@@ -127,7 +127,7 @@ async fn send(senders: &Senders, c: &Claimed) -> (&'static str, Outcome) {
                 staff_name,
                 staff_phone,
             },
-            Channel::Wecom,
+            DeliveryChannel::Wecom,
             Ok(_),
         ) => {
             let text = format!("{staff_name}：{}", message(&c.notification, Lang::Zh));
@@ -136,7 +136,7 @@ async fn send(senders: &Senders, c: &Claimed) -> (&'static str, Outcome) {
                 senders.robot(robot, &text, staff_phone.as_deref()).await,
             )
         }
-        (Address::WechatOpenid(_), Channel::Wechat, Ok(_)) => (
+        (Address::WechatOpenid(_), DeliveryChannel::Wechat, Ok(_)) => (
             "wechat",
             skipped(
                 "wechat_not_connected",

@@ -5,7 +5,7 @@ use crate::notice::NoticeKind;
 
 code_enum! {
     /// A way out to a person. The in-app list is not one: every notification is in it.
-    pub enum Channel ("delivery channel") {
+    pub enum DeliveryChannel ("delivery channel") {
         /// A text message through the configured SMS provider (Alibaba Cloud or Tencent Cloud).
         Sms = "sms",
         /// A WeChat template or subscription message to a resident bound to the official account.

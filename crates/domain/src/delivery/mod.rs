@@ -9,7 +9,7 @@ mod outcome;
 mod plan;
 mod quiet;
 
-pub use channel::{Audience, Channel, DeliveryState, PreferredChannel};
+pub use channel::{Audience, DeliveryChannel, DeliveryState, PreferredChannel};
 pub use outcome::{Backoff, Failure, Next, Outcome, after_failure};
 pub use plan::{Available, Recipient, Route, route};
 pub use quiet::QuietHours;

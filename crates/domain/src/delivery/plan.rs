@@ -1,7 +1,7 @@
 //! Which channels a notification takes: a resident's preferred one with a fallback, and for
 //! staff the WeCom robot of their team or project (beside the in-app list they always have).
 
-use super::channel::{Audience, Channel, PreferredChannel};
+use super::channel::{Audience, DeliveryChannel, PreferredChannel};
 use crate::notice::NoticeKind;
 
 /// What this installation can send on, from its configuration.
@@ -27,8 +27,8 @@ pub enum Recipient {
 /// The channel to try first, and the one to try should it fail for good.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {
-    pub first: Channel,
-    pub fallback: Option<Channel>,
+    pub first: DeliveryChannel,
+    pub fallback: Option<DeliveryChannel>,
 }
 
 /// The route of one notification, or None when it stays in the in-app list only. A sign-in
@@ -36,7 +36,7 @@ pub struct Route {
 pub fn route(kind: NoticeKind, recipient: Recipient, available: Available) -> Option<Route> {
     match (kind.audience(), recipient) {
         (Audience::Staff, _) | (_, Recipient::Staff) => available.wecom.then_some(Route {
-            first: Channel::Wecom,
+            first: DeliveryChannel::Wecom,
             fallback: None,
         }),
         (
@@ -46,9 +46,9 @@ pub fn route(kind: NoticeKind, recipient: Recipient, available: Available) -> Op
                 wechat_bound,
             },
         ) => {
-            let sms = available.sms.then_some(Channel::Sms);
+            let sms = available.sms.then_some(DeliveryChannel::Sms);
             let wechat = (available.wechat && wechat_bound && kind != NoticeKind::SignInCode)
-                .then_some(Channel::Wechat);
+                .then_some(DeliveryChannel::Wechat);
             let (first, fallback) = match preferred {
                 PreferredChannel::Wechat => (wechat.or(sms), wechat.and(sms)),
                 PreferredChannel::Sms => (sms.or(wechat), None),
@@ -85,8 +85,8 @@ mod tests {
         assert_eq!(
             r,
             Some(Route {
-                first: Channel::Wechat,
-                fallback: Some(Channel::Sms)
+                first: DeliveryChannel::Wechat,
+                fallback: Some(DeliveryChannel::Sms)
             })
         );
     }
@@ -94,7 +94,7 @@ mod tests {
     #[test]
     fn wechat_unbound_or_not_set_up_goes_straight_to_sms() {
         let sms_only = Some(Route {
-            first: Channel::Sms,
+            first: DeliveryChannel::Sms,
             fallback: None,
         });
         let unbound = resident(PreferredChannel::Wechat, false);
@@ -114,7 +114,7 @@ mod tests {
             resident(PreferredChannel::Wechat, true),
             ALL,
         );
-        assert_eq!(r.map(|r| r.first), Some(Channel::Sms));
+        assert_eq!(r.map(|r| r.first), Some(DeliveryChannel::Sms));
         let none = Available { sms: false, ..ALL };
         assert_eq!(
             route(
@@ -134,14 +134,14 @@ mod tests {
             resident(PreferredChannel::Sms, true),
             no_sms,
         );
-        assert_eq!(r.map(|r| r.first), Some(Channel::Wechat));
+        assert_eq!(r.map(|r| r.first), Some(DeliveryChannel::Wechat));
     }
 
     #[test]
     fn staff_hear_on_their_robot_when_one_is_set_up() {
         assert_eq!(
             route(NoticeKind::SlaWarning, Recipient::Staff, ALL).map(|r| r.first),
-            Some(Channel::Wecom)
+            Some(DeliveryChannel::Wecom)
         );
         let none = Available {
             wecom: false,

@@ -9,7 +9,9 @@
 //! none of the three offers an idempotency key to prevent it).
 
 use chrono::{DateTime, Duration, Utc};
-use guanjia_domain::delivery::{Channel, DeliveryState, Next, Outcome, after_failure, route};
+use guanjia_domain::delivery::{
+    DeliveryChannel, DeliveryState, Next, Outcome, after_failure, route,
+};
 use guanjia_domain::notice::NoticeKind;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -48,7 +50,7 @@ pub enum Address {
 pub struct Claimed {
     pub delivery: delivery::Model,
     pub notification: notification::Model,
-    pub channel: Channel,
+    pub channel: DeliveryChannel,
     pub address: Address,
 }
 
@@ -112,7 +114,7 @@ impl Store {
             else {
                 continue;
             };
-            let Ok(channel) = d.channel.parse::<Channel>() else {
+            let Ok(channel) = d.channel.parse::<DeliveryChannel>() else {
                 continue;
             };
             let address = address_of(&self.db, channel, &d, &n).await?;
@@ -277,13 +279,13 @@ fn key(d: &delivery::Model) -> Condition {
 /// Where a delivery on `channel` goes now.
 async fn address_of(
     db: &impl ConnectionTrait,
-    channel: Channel,
+    channel: DeliveryChannel,
     d: &delivery::Model,
     n: &notification::Model,
 ) -> Result<Address> {
     Ok(match channel {
-        Channel::Sms => Address::Phone(n.recipient_id.clone()),
-        Channel::Wechat => resident::Entity::find()
+        DeliveryChannel::Sms => Address::Phone(n.recipient_id.clone()),
+        DeliveryChannel::Wechat => resident::Entity::find()
             .filter(resident::Column::CompanyId.eq(&n.company_id))
             .filter(resident::Column::Phone.eq(&n.recipient_id))
             .filter(resident::Column::WechatOpenid.is_not_null())
@@ -291,13 +293,15 @@ async fn address_of(
             .await?
             .and_then(|r| r.wechat_openid)
             .map_or(Address::Gone, Address::WechatOpenid),
-        Channel::Wecom => staff::Entity::find_by_id((n.company_id.clone(), n.recipient_id.clone()))
-            .one(db)
-            .await?
-            .map_or(Address::Gone, |s| Address::Robot {
-                robot: d.target.clone(),
-                staff_name: s.name,
-                staff_phone: s.phone,
-            }),
+        DeliveryChannel::Wecom => {
+            staff::Entity::find_by_id((n.company_id.clone(), n.recipient_id.clone()))
+                .one(db)
+                .await?
+                .map_or(Address::Gone, |s| Address::Robot {
+                    robot: d.target.clone(),
+                    staff_name: s.name,
+                    staff_phone: s.phone,
+                })
+        }
     })
 }

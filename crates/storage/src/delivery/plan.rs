@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use guanjia_domain::delivery::{
-    Audience, Available, Channel, DeliveryState, PreferredChannel, Recipient, route,
+    Audience, Available, DeliveryChannel, DeliveryState, PreferredChannel, Recipient, route,
 };
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::phone::mask_phone;
@@ -114,7 +114,7 @@ pub(crate) fn available(setup: &DeliverySetup, ctx: &Context) -> Available {
 pub(crate) fn pending_row(
     company_id: &str,
     notification_id: &str,
-    channel: Channel,
+    channel: DeliveryChannel,
     target: String,
     at: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -140,11 +140,11 @@ pub(crate) fn pending_row(
 }
 
 /// Whom or where a delivery on `channel` goes, as staff may read it.
-pub(crate) fn target(channel: Channel, recipient_id: &str, ctx: &Context) -> String {
+pub(crate) fn target(channel: DeliveryChannel, recipient_id: &str, ctx: &Context) -> String {
     match channel {
-        Channel::Sms => mask_phone(recipient_id),
-        Channel::Wechat => "wechat".to_owned(),
-        Channel::Wecom => ctx.robot.clone().unwrap_or_default(),
+        DeliveryChannel::Sms => mask_phone(recipient_id),
+        DeliveryChannel::Wechat => "wechat".to_owned(),
+        DeliveryChannel::Wecom => ctx.robot.clone().unwrap_or_default(),
     }
 }
 

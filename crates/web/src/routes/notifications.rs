@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
+use guanjia_domain::delivery::{DeliveryChannel, DeliveryState};
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::sla::ClockName;
 use guanjia_domain::ticket::ActionName;
@@ -18,7 +19,6 @@ use crate::error::ApiResult;
 use crate::extract::{ApiQuery, Caller};
 use crate::i18n::Lang;
 use crate::paging::{PageOf, PageQuery};
-use crate::routes::deliveries::DeliveryView;
 use crate::state::AppState;
 use crate::ui::text;
 
@@ -65,6 +65,59 @@ impl NotificationView {
             created_at: n.created_at,
             read_at: n.read_at,
             deliveries: deliveries.into_iter().map(DeliveryView::from).collect(),
+        }
+    }
+}
+
+/// One notification on one channel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryView {
+    pub channel: DeliveryChannel,
+    pub state: DeliveryState,
+    /// Where it went, as staff may read it: a masked phone, a WeCom robot (`project:CODE`,
+    /// `team:ID`), `wechat`.
+    pub target: String,
+    /// Attempts started so far.
+    pub attempts: i32,
+    /// Pending: when the next attempt may start (after a backoff, or at the end of quiet hours).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// aliyun, tencent, wecom; null before the first attempt.
+    pub provider: Option<String>,
+    /// The provider's id of the message.
+    pub provider_message_id: Option<String>,
+    /// Why the last attempt failed or why it was skipped: the provider's code and words.
+    pub error: Option<DeliveryError>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryError {
+    /// The provider's code (`isv.MOBILE_NUMBER_ILLEGAL`, `LimitExceeded.PhoneNumberDailyLimit`,
+    /// `93000`), or ours (`http_503`, `timeout`, `no_template`, `sms_not_configured`).
+    pub code: String,
+    pub reason: String,
+}
+
+impl From<delivery::Model> for DeliveryView {
+    fn from(d: delivery::Model) -> Self {
+        let error = d.error_code.map(|code| DeliveryError {
+            code,
+            reason: d.error_reason.unwrap_or_default(),
+        });
+        DeliveryView {
+            // Rows are written from these vocabularies only.
+            channel: d.channel.parse().unwrap_or(DeliveryChannel::Sms),
+            state: d.state.parse().unwrap_or(DeliveryState::Pending),
+            target: d.target,
+            attempts: d.attempts,
+            // While a node sends it, the time is its lease, not an attempt to come.
+            next_attempt_at: d.next_attempt_at.filter(|_| d.lease_owner.is_none()),
+            sent_at: d.sent_at,
+            provider: d.provider,
+            provider_message_id: d.provider_message_id,
+            error,
+            created_at: d.created_at,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! translated in one place and forgotten in another.
 
 use chrono::Duration;
-use guanjia_domain::delivery::{Channel as DeliveryChannel, DeliveryState};
+use guanjia_domain::delivery::{DeliveryChannel, DeliveryState};
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockName, ClockState};
 use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
