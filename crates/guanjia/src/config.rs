@@ -90,6 +90,51 @@ mod tests {
     }
 
     #[test]
+    fn delivery_is_read_from_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "guanjia.toml",
+                r#"
+[delivery]
+sms_provider = "tencent"
+quiet_start = "21:30"
+
+[delivery.tencent]
+endpoint = "https://sms.tencentcloudapi.com"
+secret_id = "AKID"
+secret_key = "key"
+sms_sdk_app_id = "1400006666"
+sign_name = "锦程物业"
+
+[delivery.templates.sign_in_code]
+id = "1110"
+params = ["code"]
+
+[[delivery.wecom.robots]]
+project = "JC01"
+key = "robot-key"
+"#,
+            )?;
+            let config = Config::load(None).map_err(|e| *e)?;
+            let delivery = &config.delivery;
+            assert_eq!(
+                delivery.sms_provider,
+                Some(guanjia_channels::SmsProvider::Tencent)
+            );
+            assert_eq!(delivery.quiet_start, "21:30");
+            assert_eq!(delivery.quiet_end, "08:00", "defaults fill the rest");
+            assert_eq!(delivery.wecom.base_url, "https://qyapi.weixin.qq.com");
+            assert_eq!(delivery.templates["sign_in_code"].params, ["code"]);
+            assert!(delivery.check().is_ok());
+            assert!(
+                !format!("{config:?}").contains("robot-key"),
+                "keys stay out of logs"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
     fn unknown_settings_are_refused() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("custom.toml", "listn = \"0.0.0.0:9000\"")?;
