@@ -4,6 +4,7 @@ use std::path::Path;
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use guanjia_channels::DeliveryConfig;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +36,8 @@ pub struct Config {
     pub mqtt_password: Option<String>,
     /// The code of the company whose devices publish there; none: the installation's only one.
     pub mqtt_company: Option<String>,
+    /// Delivering notifications: the SMS provider, WeCom robots, quiet hours (`[delivery]`).
+    pub delivery: DeliveryConfig,
 }
 
 impl Default for Config {
@@ -54,6 +57,7 @@ impl Default for Config {
             mqtt_username: None,
             mqtt_password: None,
             mqtt_company: None,
+            delivery: DeliveryConfig::default(),
         }
     }
 }
@@ -136,6 +140,51 @@ mod tests {
             assert_eq!(mqtt.topics, ["$share/guanjia/site/+/alarm"]);
             assert_eq!(mqtt.client_id.as_deref(), Some("node-1"));
             assert_eq!(mqtt.company, None);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn delivery_is_read_from_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "guanjia.toml",
+                r#"
+[delivery]
+sms_provider = "tencent"
+quiet_start = "21:30"
+
+[delivery.tencent]
+endpoint = "https://sms.tencentcloudapi.com"
+secret_id = "AKID"
+secret_key = "key"
+sms_sdk_app_id = "1400006666"
+sign_name = "锦程物业"
+
+[delivery.templates.sign_in_code]
+id = "1110"
+params = ["code"]
+
+[[delivery.wecom.robots]]
+project = "JC01"
+key = "robot-key"
+"#,
+            )?;
+            let config = Config::load(None).map_err(|e| *e)?;
+            let delivery = &config.delivery;
+            assert_eq!(
+                delivery.sms_provider,
+                Some(guanjia_channels::SmsProvider::Tencent)
+            );
+            assert_eq!(delivery.quiet_start, "21:30");
+            assert_eq!(delivery.quiet_end, "08:00", "defaults fill the rest");
+            assert_eq!(delivery.wecom.base_url, "https://qyapi.weixin.qq.com");
+            assert_eq!(delivery.templates["sign_in_code"].params, ["code"]);
+            assert!(delivery.check().is_ok());
+            assert!(
+                !format!("{config:?}").contains("robot-key"),
+                "keys stay out of logs"
+            );
             Ok(())
         });
     }

@@ -162,7 +162,14 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
 }
 
 async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
-    let store = open_store(config).await?.with_files_dir(&config.files_dir);
+    let senders = guanjia_channels::Senders::new(config.delivery.clone())
+        .map_err(anyhow::Error::msg)
+        .context("reading [delivery]")?;
+    let setup = guanjia_web::delivery_setup(&senders).map_err(anyhow::Error::msg)?;
+    let store = open_store(config)
+        .await?
+        .with_files_dir(&config.files_dir)
+        .with_delivery(setup);
     if demo {
         demo::load(&store)
             .await
@@ -173,8 +180,8 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
             satisfied_at_least: config.satisfied_at_least,
             auto_close_days: config.auto_close_days,
         },
-        // A demo has no SMS gateway: its residents read their sign-in codes from the log.
-        log_sign_in_codes: demo,
+        // A demo without an SMS provider: its residents read their sign-in codes from the log.
+        log_sign_in_codes: demo && senders.sms_provider().is_none(),
         behind_proxy: config.behind_proxy,
     };
     let listener = tokio::net::TcpListener::bind(&config.listen)
@@ -184,13 +191,19 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     // A name unique to this process (pid and a UUID: within the lease column for any address).
     let node = format!("{}-{}", std::process::id(), guanjia_storage::new_id());
     let sweep = std::time::Duration::from_secs(config.sla_sweep_seconds.max(1));
-    guanjia_web::spawn_scheduler(store.clone().with_loop_rules(settings.rules), node, sweep);
+    guanjia_web::spawn_scheduler(
+        store.clone().with_loop_rules(settings.rules),
+        node.clone(),
+        sweep,
+    );
     guanjia_web::spawn_housekeeping(store.clone());
     if let Some(mqtt) = config.mqtt() {
         guanjia_web::spawn_mqtt(store.clone().with_loop_rules(settings.rules), mqtt)
             .map_err(anyhow::Error::msg)
             .context("starting the MQTT subscriber")?;
     }
+    let poll = std::time::Duration::from_millis(config.delivery.poll_millis.max(50));
+    guanjia_web::spawn_delivery(store.clone(), senders, node, poll);
     tracing::info!("listening on http://{address}");
     // With each connection's peer address: the sign-in throttle counts by it.
     let app = guanjia_web::app(store, settings)

@@ -77,6 +77,8 @@ pub struct Store {
     pub(crate) loop_rules: LoopRules,
     /// Where uploaded files (photos) are kept.
     pub(crate) files_dir: std::path::PathBuf,
+    /// What notifications can be delivered on, from configuration.
+    pub(crate) delivery: std::sync::Arc<crate::delivery::DeliverySetup>,
 }
 
 impl Store {
@@ -109,12 +111,19 @@ impl Store {
             analyzers: VersionedCache::default(),
             loop_rules: LoopRules::default(),
             files_dir: DEFAULT_FILES_DIR.into(),
+            delivery: Default::default(),
         })
     }
 
     /// The store with the closed loop's thresholds from configuration.
     pub fn with_loop_rules(mut self, rules: LoopRules) -> Self {
         self.loop_rules = rules;
+        self
+    }
+
+    /// The store delivering notifications on the channels `setup` names.
+    pub fn with_delivery(mut self, setup: crate::delivery::DeliverySetup) -> Self {
+        self.delivery = std::sync::Arc::new(setup);
         self
     }
 

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use guanjia_domain::delivery::PreferredChannel;
 use guanjia_domain::resident::{ResidentRole, ServiceTier};
 use guanjia_domain::setup::NewRoom;
 use sea_orm::{
@@ -251,6 +252,8 @@ impl Plan {
                         phone: Set(person.phone.clone()),
                         role: Set(person.role.as_str().to_owned()),
                         tier: Set(person.tier.as_str().to_owned()),
+                        preferred_channel: Set(PreferredChannel::Sms.as_str().to_owned()),
+                        wechat_openid: Set(None),
                         created_at: Set(now),
                     });
                     plan.audits.push(("resident", id, json!({ "room_id": room_id, "name": person.name, "role": person.role.as_str() })));

@@ -6,6 +6,7 @@ use guanjia_domain::sla::{Audience, StaffRef, recipients};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
+use crate::delivery::{DeliverySetup, plan_deliveries};
 use crate::entity::{notification, staff, staff_project, ticket};
 use crate::error::Result;
 use crate::support::new_id;
@@ -71,9 +72,11 @@ impl<'a> From<&'a ticket::Model> for Subject<'a> {
     }
 }
 
-/// Puts one notification per recipient into the outbox, in the caller's transaction.
+/// Puts one notification per recipient into the outbox, with their deliveries, in the caller's
+/// transaction.
 pub(crate) async fn notify(
     db: &impl ConnectionTrait,
+    setup: &DeliverySetup,
     subject: Subject<'_>,
     to: &[String],
     kind: NoticeKind,
@@ -83,19 +86,31 @@ pub(crate) async fn notify(
     if to.is_empty() {
         return Ok(());
     }
-    let rows = to.iter().map(|recipient| notification::ActiveModel {
-        company_id: Set(subject.company_id.to_owned()),
-        id: Set(new_id()),
-        recipient_id: Set(recipient.clone()),
-        kind: Set(kind.as_str().to_owned()),
-        ticket_id: Set(subject.ticket_id.map(str::to_owned)),
-        details: Set(details.clone()),
-        created_at: Set(now),
-        read_at: Set(None),
-        delivered_at: Set(None),
-    });
+    let written: Vec<(String, String)> = to.iter().map(|r| (new_id(), r.clone())).collect();
+    let rows = written
+        .iter()
+        .map(|(id, recipient)| notification::ActiveModel {
+            company_id: Set(subject.company_id.to_owned()),
+            id: Set(id.clone()),
+            recipient_id: Set(recipient.clone()),
+            kind: Set(kind.as_str().to_owned()),
+            ticket_id: Set(subject.ticket_id.map(str::to_owned)),
+            details: Set(details.clone()),
+            created_at: Set(now),
+            read_at: Set(None),
+            delivered_at: Set(None),
+        });
     notification::Entity::insert_many(rows)
         .exec_without_returning(db)
         .await?;
-    Ok(())
+    plan_deliveries(
+        db,
+        setup,
+        subject.company_id,
+        subject.ticket_id,
+        kind,
+        &written,
+        now,
+    )
+    .await
 }

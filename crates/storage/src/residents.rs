@@ -1,6 +1,7 @@
 //! Residents and the households they form.
 
 use chrono::{DateTime, Utc};
+use guanjia_domain::delivery::PreferredChannel;
 use guanjia_domain::setup::NewResident;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
@@ -53,6 +54,8 @@ impl Store {
             phone: Set(input.phone),
             role: Set(input.role.as_str().to_owned()),
             tier: Set(input.tier.as_str().to_owned()),
+            preferred_channel: Set(PreferredChannel::Sms.as_str().to_owned()),
+            wechat_openid: Set(None),
             created_at: Set(now),
         }
         .insert(&txn)

@@ -101,6 +101,7 @@ impl Store {
         let details = json!({ "code": code, "expires_at": now + CODE_TTL });
         notify(
             &txn,
+            &self.delivery,
             Subject {
                 company_id,
                 ticket_id: None,

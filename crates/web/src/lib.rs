@@ -1,6 +1,7 @@
 //! Guanjia's HTTP layer: the v1 JSON API, health, metrics and OpenAPI, and the web pages, over
 //! `guanjia-storage`.
 
+mod delivery;
 mod error;
 mod explanation;
 mod extract;
@@ -30,6 +31,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+pub use delivery::{deliver_due, delivery_setup, spawn_delivery};
 pub use error::{ApiError, ErrorCode};
 pub use housekeeping::spawn_housekeeping;
 pub use i18n::Lang;
@@ -75,6 +77,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::ratings::router())
         .merge(routes::surveys::router())
         .merge(routes::notifications::router())
+        .merge(routes::deliveries::router())
         .merge(routes::sla::router())
         .merge(routes::intake::router())
         .merge(routes::incidents::router())

@@ -79,6 +79,7 @@ impl Store {
         let details = json!({ "ticket_number": t.number, "token": token, "path": format!("/rate/{token}"), "expires_at": link.expires_at });
         notify(
             db,
+            &self.delivery,
             t.into(),
             &[phone],
             NoticeKind::RatingLink,

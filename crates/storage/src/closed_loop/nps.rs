@@ -104,6 +104,7 @@ impl Store {
             let details = json!({ "campaign": campaign.name, "question": campaign.question, "token": token, "path": format!("/survey/{token}"), "closes_at": campaign.closes_at });
             notify(
                 &txn,
+                &self.delivery,
                 Subject {
                     company_id: &who.company_id,
                     ticket_id: None,

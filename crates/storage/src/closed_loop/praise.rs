@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::figures::{figures_projects, reported_between};
 use crate::db::Store;
+use crate::delivery::DeliverySetup;
 use crate::entity::{praise_credit, staff, ticket};
 use crate::error::{Result, StorageError};
 use crate::notify::{notify, staff_refs};
@@ -57,6 +58,7 @@ async fn creditable(
 /// Writes credits and tells each credited staff member, in the caller's transaction.
 async fn credit(
     db: &impl ConnectionTrait,
+    setup: &DeliverySetup,
     t: &ticket::Model,
     staff_ids: &[String],
     source: &str,
@@ -68,6 +70,7 @@ async fn credit(
     record(db, t, staff_ids, source, now).await?;
     notify(
         db,
+        setup,
         t.into(),
         staff_ids,
         NoticeKind::Praise,
@@ -104,6 +107,7 @@ async fn record(
 /// Credits the staff a new praise ticket names (creation's transaction).
 pub(crate) async fn credit_named(
     db: &impl ConnectionTrait,
+    setup: &DeliverySetup,
     t: &ticket::Model,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -111,7 +115,7 @@ pub(crate) async fn credit_named(
         return Ok(());
     }
     let staff = creditable(db, &t.company_id, &t.project_id).await?;
-    credit(db, t, &named_in(&t.description, &staff), "text", now).await
+    credit(db, setup, t, &named_in(&t.description, &staff), "text", now).await
 }
 
 impl Store {
@@ -174,7 +178,7 @@ impl Store {
             .cloned()
             .collect();
         record(&txn, &t, &kept, "agent", now).await?;
-        credit(&txn, &t, &added, "agent", now).await?;
+        credit(&txn, &self.delivery, &t, &added, "agent", now).await?;
         timeline::record(
             &txn,
             who,

@@ -355,6 +355,7 @@ impl Store {
                 .await?;
                 notify(
                     txn,
+                    &self.delivery,
                     (&current).into(),
                     &staff_ids,
                     NoticeKind::JobOffered,
@@ -383,6 +384,7 @@ impl Store {
                     .await?;
                 notify(
                     txn,
+                    &self.delivery,
                     (&current).into(),
                     &to,
                     NoticeKind::DispatchQueued,

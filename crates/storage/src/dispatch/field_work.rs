@@ -14,6 +14,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::db::Store;
+use crate::delivery::DeliverySetup;
 use crate::entity::{price_item, ticket, ticket_charge};
 use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
@@ -127,6 +128,7 @@ impl Store {
 /// to confirm it, in the resolve's transaction.
 pub(crate) async fn write_bill(
     txn: &DatabaseTransaction,
+    setup: &DeliverySetup,
     t: ticket::Model,
     bill: Vec<ticket_charge::Model>,
     now: DateTime<Utc>,
@@ -147,6 +149,7 @@ pub(crate) async fn write_bill(
     if let Some(phone) = &t.contact_phone {
         notify(
             txn,
+            setup,
             (&t).into(),
             std::slice::from_ref(phone),
             NoticeKind::ChargesToConfirm,
@@ -161,6 +164,7 @@ pub(crate) async fn write_bill(
 /// Records the resident's answer to the bill; a dispute goes to the project's supervisors.
 pub(crate) async fn settle_bill(
     txn: &DatabaseTransaction,
+    setup: &DeliverySetup,
     t: ticket::Model,
     accepted: bool,
     now: DateTime<Utc>,
@@ -178,6 +182,7 @@ pub(crate) async fn settle_bill(
         let to = audience_of(txn, &t.company_id, &t.project_id, &supervisors).await?;
         notify(
             txn,
+            setup,
             (&t).into(),
             &to,
             NoticeKind::ChargesDisputed,

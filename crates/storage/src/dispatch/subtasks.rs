@@ -123,6 +123,7 @@ impl Store {
         .await?;
         notify(
             &txn,
+            &self.delivery,
             (&t).into(),
             &told,
             NoticeKind::SubtaskAssigned,

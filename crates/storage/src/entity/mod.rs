@@ -8,6 +8,7 @@ pub mod calendar_day;
 pub mod category;
 pub mod company;
 pub mod counter;
+pub mod delivery;
 pub mod device;
 pub mod device_alarm;
 pub mod dispatch_offer;

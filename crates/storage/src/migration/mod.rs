@@ -16,6 +16,7 @@ mod m0011_pilot_field;
 mod m0012_notification_bell;
 mod m0013_reads_at_scale;
 mod m0014_problem_keys;
+mod m0015_deliveries;
 mod m0016_hotline_orders;
 mod m0017_devices;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_notification_bell::Migration),
             Box::new(m0013_reads_at_scale::Migration),
             Box::new(m0014_problem_keys::Migration),
+            Box::new(m0015_deliveries::Migration),
             Box::new(m0016_hotline_orders::Migration),
             Box::new(m0017_devices::Migration),
         ]

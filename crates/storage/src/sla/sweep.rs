@@ -244,7 +244,16 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        notify(&txn, (&t).into(), &to, notice, &details, now).await?;
+        notify(
+            &txn,
+            &self.delivery,
+            (&t).into(),
+            &to,
+            notice,
+            &details,
+            now,
+        )
+        .await?;
         txn.commit().await?;
         Ok(true)
     }
@@ -349,6 +358,7 @@ impl Store {
             json!({ "ticket_number": updated.number, "late": late, "explanation": explanation });
         notify(
             &txn,
+            &self.delivery,
             (&updated).into(),
             &to,
             NoticeKind::AssignmentTimeout,

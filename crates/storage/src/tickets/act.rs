@@ -16,6 +16,7 @@ use sea_orm::{
 
 use super::visible_to;
 use crate::db::Store;
+use crate::delivery::DeliverySetup;
 use crate::dispatch::{PENDING, settle_bill, write_bill};
 use crate::entity::{category, dispatch_offer, photo, ticket, ticket_event};
 use crate::error::{Result, StorageError};
@@ -93,10 +94,10 @@ impl Store {
             .apply_in(&txn, who, current, &action, tell_resident, None, &ctx, now)
             .await?;
         if let Some(bill) = bill {
-            updated = write_bill(&txn, updated, bill, now).await?;
+            updated = write_bill(&txn, &self.delivery, updated, bill, now).await?;
         }
         if let Action::ConfirmCharges { accepted, .. } = &action {
-            updated = settle_bill(&txn, updated, *accepted, now).await?;
+            updated = settle_bill(&txn, &self.delivery, updated, *accepted, now).await?;
         }
         txn.commit().await?;
         Ok(updated)
@@ -241,7 +242,7 @@ impl Store {
         }
         self.tell_owner(txn, who, &updated, change.action, now)
             .await?;
-        tell_assignee(txn, who, &current, &updated, now).await?;
+        tell_assignee(txn, &self.delivery, who, &current, &updated, now).await?;
         if change.action == ActionName::FollowUp && change.to == Status::Reopened {
             // 整改: an unsatisfied resident is the supervisor's business at once.
             let supervisors = Audience::Rung {
@@ -253,6 +254,7 @@ impl Store {
             let details = serde_json::json!({ "ticket_number": updated.number, "satisfaction": updated.satisfaction });
             notify(
                 txn,
+                &self.delivery,
                 (&updated).into(),
                 &to,
                 NoticeKind::Rectification,
@@ -296,6 +298,7 @@ impl Store {
         {
             notify(
                 txn,
+                &self.delivery,
                 t.into(),
                 std::slice::from_ref(owner),
                 NoticeKind::TicketProgress,
@@ -312,6 +315,7 @@ impl Store {
             let to = audience_of(txn, &t.company_id, &t.project_id, &supervisors).await?;
             notify(
                 txn,
+                &self.delivery,
                 t.into(),
                 &to,
                 NoticeKind::DispatchQueued,
@@ -371,7 +375,16 @@ impl Store {
             };
             to = audience_of(txn, &t.company_id, &t.project_id, &supervisors).await?;
         }
-        notify(txn, t.into(), &to, NoticeKind::Chase, details, now).await
+        notify(
+            txn,
+            &self.delivery,
+            t.into(),
+            &to,
+            NoticeKind::Chase,
+            details,
+            now,
+        )
+        .await
     }
 
     /// The ticket a duplicate points at must be another open original of the same project.
@@ -487,6 +500,7 @@ pub fn follow_up_policy_of(t: &ticket::Model) -> FollowUpPolicy {
 /// whether a person or the pipeline gave it; not someone who took it themselves.
 async fn tell_assignee(
     txn: &DatabaseTransaction,
+    setup: &DeliverySetup,
     who: &Principal,
     before: &ticket::Model,
     after: &ticket::Model,
@@ -497,6 +511,7 @@ async fn tell_assignee(
             let details = serde_json::json!({ "ticket_number": after.number });
             notify(
                 txn,
+                setup,
                 after.into(),
                 std::slice::from_ref(assignee),
                 NoticeKind::JobAssigned,

@@ -21,6 +21,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::db::{Store, Write};
+use crate::delivery::DeliverySetup;
 use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
 use crate::closed_loop::{Repeat, credit_named};
@@ -303,6 +304,7 @@ impl Store {
             filled_from_text: draft.filled_from_text,
             repeat,
             ctx: ctx.clone(),
+            delivery: self.delivery.clone(),
             now,
             also,
         };
@@ -491,6 +493,8 @@ struct NewTicket {
     filled_from_text: Vec<&'static str>,
     repeat: Repeat,
     ctx: Arc<SlaContext>,
+    /// What notifications can be delivered on.
+    delivery: Arc<DeliverySetup>,
     now: DateTime<Utc>,
     also: Option<AlsoWrite>,
 }
@@ -507,6 +511,7 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         filled_from_text,
         repeat,
         ctx,
+        delivery,
         now,
         also,
     } = new;
@@ -555,6 +560,7 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         let details = json!({ "ticket_number": model.number, "repeat_of": original, "earlier": repeat.earlier });
         notify(
             txn,
+            &delivery,
             (&model).into(),
             &to,
             NoticeKind::RepeatComplaint,
@@ -563,7 +569,7 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         )
         .await?;
     }
-    credit_named(txn, &model, now).await?;
+    credit_named(txn, &delivery, &model, now).await?;
     if let Some(also) = also {
         also(txn, &model).await?;
     }

@@ -72,6 +72,7 @@ impl Store {
             if let Some(phone) = &duplicate.contact_phone {
                 notify(
                     txn,
+                    &self.delivery,
                     (&duplicate).into(),
                     std::slice::from_ref(phone),
                     NoticeKind::OriginalProgress,

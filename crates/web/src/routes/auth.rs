@@ -97,19 +97,22 @@ async fn request_code(
     ))
 }
 
-/// Sends a code to a registered phone through the notification outbox, and in demo mode writes it
-/// to the server log as well; silent about phones nobody registered. The API and the resident
-/// pages both sign in this way.
+/// Sends a code to a registered phone through the notification outbox (the delivery worker is
+/// woken to send it by SMS at once), and in demo mode writes it to the server log as well; silent
+/// about phones nobody registered. The API and the resident pages both sign in this way.
 pub(crate) async fn send_sign_in_code(
     state: &AppState,
     raw_phone: &str,
     client: &str,
 ) -> ApiResult<()> {
     let phone = resident_phone(raw_phone)?;
-    if let Some(issued) = state
+    let issued = state
         .store
         .issue_sign_in_code(&phone, client, Utc::now())
-        .await?
+        .await?;
+    // Committed by now: the worker finds it at once.
+    state.store.wake_deliveries();
+    if let Some(issued) = issued
         && state.settings.log_sign_in_codes
     {
         tracing::info!(phone = %mask_phone(&issued.phone), code = %issued.code, "resident sign-in code (demo delivery)");

@@ -4,11 +4,12 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
+use guanjia_domain::delivery::{DeliveryChannel, DeliveryState};
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::sla::ClockName;
 use guanjia_domain::ticket::ActionName;
 use guanjia_storage::Unread;
-use guanjia_storage::entity::notification;
+use guanjia_storage::entity::{delivery, notification};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -43,10 +44,17 @@ pub struct NotificationView {
     pub details: Value,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+    /// Its deliveries, one per channel it took (SMS, WeChat, WeCom robot); empty when it stays
+    /// in this list only.
+    pub deliveries: Vec<DeliveryView>,
 }
 
 impl NotificationView {
-    pub(crate) fn new(n: notification::Model, lang: Lang) -> Self {
+    pub(crate) fn new(
+        n: notification::Model,
+        lang: Lang,
+        deliveries: Vec<delivery::Model>,
+    ) -> Self {
         let message = message(&n, lang);
         NotificationView {
             id: n.id,
@@ -56,6 +64,60 @@ impl NotificationView {
             details: n.details,
             created_at: n.created_at,
             read_at: n.read_at,
+            deliveries: deliveries.into_iter().map(DeliveryView::from).collect(),
+        }
+    }
+}
+
+/// One notification on one channel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryView {
+    pub channel: DeliveryChannel,
+    pub state: DeliveryState,
+    /// Where it went, as staff may read it: a masked phone, a WeCom robot (`project:CODE`,
+    /// `team:ID`), `wechat`.
+    pub target: String,
+    /// Attempts started so far.
+    pub attempts: i32,
+    /// Pending: when the next attempt may start (after a backoff, or at the end of quiet hours).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// aliyun, tencent, wecom; null before the first attempt.
+    pub provider: Option<String>,
+    /// The provider's id of the message.
+    pub provider_message_id: Option<String>,
+    /// Why the last attempt failed or why it was skipped: the provider's code and words.
+    pub error: Option<DeliveryError>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryError {
+    /// The provider's code (`isv.MOBILE_NUMBER_ILLEGAL`, `LimitExceeded.PhoneNumberDailyLimit`,
+    /// `93000`), or ours (`http_503`, `timeout`, `no_template`, `sms_not_configured`).
+    pub code: String,
+    pub reason: String,
+}
+
+impl From<delivery::Model> for DeliveryView {
+    fn from(d: delivery::Model) -> Self {
+        let error = d.error_code.map(|code| DeliveryError {
+            code,
+            reason: d.error_reason.unwrap_or_default(),
+        });
+        DeliveryView {
+            // Rows are written from these vocabularies only.
+            channel: d.channel.parse().unwrap_or(DeliveryChannel::Sms),
+            state: d.state.parse().unwrap_or(DeliveryState::Pending),
+            target: d.target,
+            attempts: d.attempts,
+            // While a node sends it, the time is its lease, not an attempt to come.
+            next_attempt_at: d.next_attempt_at.filter(|_| d.lease_owner.is_none()),
+            sent_at: d.sent_at,
+            provider: d.provider,
+            provider_message_id: d.provider_message_id,
+            error,
+            created_at: d.created_at,
         }
     }
 }
@@ -292,8 +354,11 @@ async fn my_notifications(
         .store
         .notifications(&who, query.unread.unwrap_or(false), page)
         .await?;
+    let ids: Vec<String> = page.items.iter().map(|n| n.id.clone()).collect();
+    let mut deliveries = state.store.deliveries_of(&who.company_id, &ids).await?;
     Ok(axum::Json(PageOf::from_page(page, |n| {
-        NotificationView::new(n, lang)
+        let sent = deliveries.remove(&n.id).unwrap_or_default();
+        NotificationView::new(n, lang, sent)
     })))
 }
 
@@ -309,9 +374,16 @@ async fn mark_read(
         .store
         .mark_notification_read(&who, &id, Utc::now())
         .await?;
+    let sent = state
+        .store
+        .deliveries_of(&who.company_id, std::slice::from_ref(&n.id))
+        .await?
+        .remove(&n.id)
+        .unwrap_or_default();
     Ok(axum::Json(NotificationView::new(
         n,
         Lang::from_headers(&headers),
+        sent,
     )))
 }
 

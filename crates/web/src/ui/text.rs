@@ -2,6 +2,7 @@
 //! translated in one place and forgotten in another.
 
 use chrono::Duration;
+use guanjia_domain::delivery::{DeliveryChannel, DeliveryState};
 use guanjia_domain::iot::AlarmType;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockName, ClockState};
@@ -121,6 +122,9 @@ labels! {
     hotline_checked => "检查通过，可导入的工单数", "Checked: orders ready to import";
     candidates => "可能重复", "Possible duplicates";
     timeline => "处理记录", "Timeline";
+    deliveries => "消息送达", "Messages sent";
+    no_deliveries => "尚无发出的消息", "No message sent yet";
+    in_app_only => "仅站内", "In the app only";
     internal => "内部", "Internal";
     resident_visible => "业主可见", "Visible to resident";
     actions => "操作", "Actions";
@@ -702,6 +706,28 @@ pub fn auto_closed(lang: Lang) -> &'static str {
         "回访期内未评价，系统自动关闭",
         "Not rated within the follow-up period: closed automatically",
     )
+}
+
+/// A channel a message left by.
+pub fn delivery_channel(lang: Lang, channel: DeliveryChannel) -> &'static str {
+    let (zh, en) = match channel {
+        DeliveryChannel::Sms => ("短信", "SMS"),
+        DeliveryChannel::Wechat => ("微信", "WeChat"),
+        DeliveryChannel::Wecom => ("企业微信群", "WeCom group"),
+    };
+    pick(lang, zh, en)
+}
+
+/// Where one message on one channel stands.
+pub fn delivery_state(lang: Lang, state: DeliveryState) -> &'static str {
+    let (zh, en) = match state {
+        DeliveryState::Pending => ("待发送", "waiting"),
+        DeliveryState::Sending => ("发送中", "sending"),
+        DeliveryState::Sent => ("已送达", "sent"),
+        DeliveryState::Failed => ("发送失败", "failed"),
+        DeliveryState::Skipped => ("未发送", "not sent"),
+    };
+    pick(lang, zh, en)
 }
 
 pub fn clock(lang: Lang, clock: ClockName) -> &'static str {

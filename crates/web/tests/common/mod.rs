@@ -45,6 +45,8 @@ macro_rules! on_both_databases {
 
 pub struct Server {
     pub base: String,
+    /// The database's URL, for a second store on it.
+    pub url: String,
     pub store: Store,
     pub company_id: String,
     pub client: reqwest::Client,
@@ -85,12 +87,19 @@ async fn database(db: Db) -> (String, Option<TempFolder>) {
 
 impl Server {
     pub async fn start(db: Db) -> Server {
+        Server::start_with(db, |store| store).await
+    }
+
+    /// A server whose store is set up by `configure` first (delivery channels, say).
+    pub async fn start_with(db: Db, configure: impl FnOnce(Store) -> Store) -> Server {
         let (url, folder) = database(db).await;
         let files = std::env::temp_dir().join(format!("{}-files", unique_name()));
-        let store = Store::connect(&url)
-            .await
-            .expect("connect")
-            .with_files_dir(&files);
+        let store = configure(
+            Store::connect(&url)
+                .await
+                .expect("connect")
+                .with_files_dir(&files),
+        );
         store.migrate().await.expect("migrate");
         let company = store
             .ensure_company("test", "测试物业", Utc::now())
@@ -117,6 +126,7 @@ impl Server {
         tokio::spawn(async move { axum::serve(listener, app).await });
         let mut server = Server {
             base,
+            url,
             store,
             company_id: company.id,
             client: reqwest::Client::new(),

@@ -64,6 +64,16 @@ pub struct Entry {
     pub internal: bool,
 }
 
+/// A message sent about the ticket: to whom, what, when, and on which channels how.
+pub struct Sent {
+    pub to: String,
+    pub text: String,
+    pub when: String,
+    /// "短信 已送达 12-06 15:02", "企业微信群 发送失败（93000 invalid webhook url）"; none: in the
+    /// app only.
+    pub channels: Vec<String>,
+}
+
 pub struct Linked {
     pub id: String,
     pub label: String,
@@ -139,6 +149,8 @@ pub struct TicketPanel {
     deadlines: Vec<Deadline>,
     candidates: Vec<Candidate>,
     entries: Vec<Entry>,
+    /// What was sent about the ticket (desk staff only).
+    sent: Vec<Sent>,
     photos: Vec<Photo>,
     /// Whether the page offers to add a photo (the desk's page, on a ticket still open to work).
     upload: bool,
@@ -257,6 +269,15 @@ impl TicketPanel {
             .map(|e| entry(e, dir, &team_names, labels, lang, zone))
             .collect();
         let photos = photos.iter().map(|p| photo_of(p, dir, zone)).collect();
+        let sent = if view == View::Desk && who.role.is_desk() {
+            let deliveries = state.store.ticket_deliveries(who, id).await.map_err(fail)?;
+            deliveries
+                .into_iter()
+                .map(|d| sent_of(d, lang, zone))
+                .collect()
+        } else {
+            vec![]
+        };
         let upload = view == View::Desk && !t.status.parse::<Status>().is_ok_and(Status::is_final);
         let (quick, forms) = actions(who, &t, lang, view);
         let materials = timeline::materials(&events);
@@ -278,6 +299,7 @@ impl TicketPanel {
             deadlines,
             candidates: candidates(&t),
             entries,
+            sent,
             photos,
             upload,
             quick,
@@ -844,4 +866,44 @@ async fn ticket_by_number(
         .find(|t| t.number == number)
         .map(|t| t.id)
         .ok_or_else(unknown)
+}
+
+/// One notification about the ticket as the page lists it.
+fn sent_of(d: guanjia_storage::TicketDelivery, lang: Lang, zone: chrono_tz::Tz) -> Sent {
+    let channels = d
+        .deliveries
+        .iter()
+        .map(|x| {
+            let channel = x
+                .channel
+                .parse()
+                .map_or(x.channel.as_str(), |c| text::delivery_channel(lang, c));
+            let state = x
+                .state
+                .parse()
+                .map_or(x.state.as_str(), |s| text::delivery_state(lang, s));
+            let at = x
+                .sent_at
+                .map(|at| time::short(at, zone))
+                .unwrap_or_default();
+            match (&x.error_code, &x.error_reason) {
+                (Some(code), reason) if x.sent_at.is_none() => {
+                    let reason = reason.as_deref().unwrap_or("");
+                    match lang {
+                        Lang::Zh => format!("{channel} {state}（{code} {reason}）"),
+                        Lang::En => format!("{channel} {state} ({code} {reason})"),
+                    }
+                }
+                _ => format!("{channel} {state} {at}").trim_end().to_owned(),
+            }
+        })
+        .collect();
+    Sent {
+        to: d
+            .staff_name
+            .unwrap_or_else(|| guanjia_domain::phone::mask_phone(&d.notification.recipient_id)),
+        text: crate::routes::notifications::message(&d.notification, lang),
+        when: time::short(d.notification.created_at, zone),
+        channels,
+    }
 }

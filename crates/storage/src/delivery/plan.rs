@@ -1,0 +1,192 @@
+//! Planning a notification's deliveries in the transaction that writes it: the route the rules
+//! give for the recipient, each first channel's row pending from the moment quiet hours allow.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use guanjia_domain::delivery::{
+    Audience, Available, DeliveryChannel, DeliveryState, PreferredChannel, Recipient, route,
+};
+use guanjia_domain::notice::NoticeKind;
+use guanjia_domain::phone::mask_phone;
+use guanjia_domain::place::DEFAULT_TIME_ZONE;
+use guanjia_domain::taxonomy::Urgency;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::setup::DeliverySetup;
+use crate::entity::{delivery, project, resident, ticket};
+use crate::error::Result;
+use crate::support::new_id;
+
+/// What planning knows of the notification's ticket (or its absence).
+pub(crate) struct Context {
+    zone: Tz,
+    emergency: bool,
+    /// The WeCom robot for staff notifications about this ticket, if one is set up.
+    robot: Option<String>,
+}
+
+impl Context {
+    /// Reads the ticket's project and urgency; a notification without a ticket (a survey, a
+    /// sign-in code) counts in the default zone and has no robot.
+    pub(crate) async fn read(
+        db: &impl ConnectionTrait,
+        setup: &DeliverySetup,
+        company_id: &str,
+        ticket_id: Option<&str>,
+    ) -> Result<Context> {
+        let default = Context {
+            zone: DEFAULT_TIME_ZONE.parse().unwrap_or(Tz::Asia__Shanghai),
+            emergency: false,
+            robot: None,
+        };
+        let Some(ticket_id) = ticket_id else {
+            return Ok(default);
+        };
+        let Some(t) = ticket::Entity::find_by_id((company_id.to_owned(), ticket_id.to_owned()))
+            .one(db)
+            .await?
+        else {
+            return Ok(default);
+        };
+        let p = project::Entity::find_by_id((company_id.to_owned(), t.project_id.clone()))
+            .one(db)
+            .await?;
+        Ok(Context {
+            zone: p
+                .as_ref()
+                .and_then(|p| p.time_zone.parse().ok())
+                .unwrap_or(default.zone),
+            emergency: t.urgency == Urgency::Emergency.as_str(),
+            robot: p.and_then(|p| setup.robot(t.team_id.as_deref(), &p.code)),
+        })
+    }
+
+    /// When a message of `kind` due at `at` may leave: residents wait out quiet hours, except
+    /// for emergencies and sign-in codes; staff alerts go at any hour.
+    pub(crate) fn release(
+        &self,
+        setup: &DeliverySetup,
+        kind: NoticeKind,
+        at: DateTime<Utc>,
+    ) -> DateTime<Utc> {
+        if kind.audience() == Audience::Staff || kind.is_urgent() || self.emergency {
+            at
+        } else {
+            setup.quiet_hours.release(at, self.zone)
+        }
+    }
+}
+
+/// What a resident prefers, read by phone (one identity across rooms).
+pub(crate) async fn recipient_of(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    kind: NoticeKind,
+    recipient_id: &str,
+) -> Result<Recipient> {
+    if kind.audience() == Audience::Staff {
+        return Ok(Recipient::Staff);
+    }
+    let found = resident::Entity::find()
+        .filter(resident::Column::CompanyId.eq(company_id))
+        .filter(resident::Column::Phone.eq(recipient_id))
+        .one(db)
+        .await?;
+    Ok(Recipient::Resident {
+        preferred: found
+            .as_ref()
+            .and_then(|r| r.preferred_channel.parse().ok())
+            .unwrap_or(PreferredChannel::Sms),
+        wechat_bound: found.is_some_and(|r| r.wechat_openid.is_some()),
+    })
+}
+
+/// What the channels of this installation and ticket allow.
+pub(crate) fn available(setup: &DeliverySetup, ctx: &Context) -> Available {
+    Available {
+        sms: setup.sms,
+        wechat: setup.wechat,
+        wecom: ctx.robot.is_some(),
+    }
+}
+
+/// The row of a delivery on `channel`, pending from `at`.
+pub(crate) fn pending_row(
+    company_id: &str,
+    notification_id: &str,
+    channel: DeliveryChannel,
+    target: String,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> delivery::ActiveModel {
+    delivery::ActiveModel {
+        company_id: Set(company_id.to_owned()),
+        id: Set(new_id()),
+        notification_id: Set(notification_id.to_owned()),
+        channel: Set(channel.as_str().to_owned()),
+        target: Set(target),
+        state: Set(DeliveryState::Pending.as_str().to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(Some(at)),
+        lease_owner: Set(None),
+        provider: Set(None),
+        provider_message_id: Set(None),
+        error_code: Set(None),
+        error_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        sent_at: Set(None),
+    }
+}
+
+/// Whom or where a delivery on `channel` goes, as staff may read it.
+pub(crate) fn target(channel: DeliveryChannel, recipient_id: &str, ctx: &Context) -> String {
+    match channel {
+        DeliveryChannel::Sms => mask_phone(recipient_id),
+        DeliveryChannel::Wechat => "wechat".to_owned(),
+        DeliveryChannel::Wecom => ctx.robot.clone().unwrap_or_default(),
+    }
+}
+
+/// Plans the deliveries of notifications just written (id, recipient), in the caller's
+/// transaction: one row for each first channel; fallbacks are added if the first one fails.
+pub(crate) async fn plan_deliveries(
+    db: &impl ConnectionTrait,
+    setup: &DeliverySetup,
+    company_id: &str,
+    ticket_id: Option<&str>,
+    kind: NoticeKind,
+    written: &[(String, String)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if !setup.any() {
+        return Ok(());
+    }
+    let ctx = Context::read(db, setup, company_id, ticket_id).await?;
+    let available = available(setup, &ctx);
+    let at = ctx.release(setup, kind, now);
+    let mut rows = Vec::new();
+    for (notification_id, recipient_id) in written {
+        let recipient = recipient_of(db, company_id, kind, recipient_id).await?;
+        if let Some(r) = route(kind, recipient, available) {
+            let target = target(r.first, recipient_id, &ctx);
+            rows.push(pending_row(
+                company_id,
+                notification_id,
+                r.first,
+                target,
+                at,
+                now,
+            ));
+        }
+    }
+    if !rows.is_empty() {
+        delivery::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+        if kind.is_urgent() || ctx.emergency {
+            setup.wake.notify_one();
+        }
+    }
+    Ok(())
+}
