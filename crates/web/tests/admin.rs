@@ -46,28 +46,21 @@ async fn trail(server: &Server, entity: &str, id: &str) -> Vec<(String, Value)> 
         .collect()
 }
 
-async fn put(server: &Server, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-    let response = server
-        .client
-        .put(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 async fn a_deactivated_account_cannot_sign_in_or_act_until_reactivated(server: Server) {
     let site = server.site("adm").await;
     let path = format!("/api/v1/staff/{}/active", site.agent_id);
-    let (status, _) = put(&server, &site.agent, &path, json!({ "active": false })).await;
+    let (status, _) = server
+        .put(&site.agent, &path, json!({ "active": false }))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "only admins");
-    let (status, body) = put(&server, &server.admin, &path, json!({ "active": "no" })).await;
+    let (status, body) = server
+        .put(&server.admin, &path, json!({ "active": "no" }))
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 
-    let (status, body) = put(&server, &server.admin, &path, json!({ "active": false })).await;
+    let (status, body) = server
+        .put(&server.admin, &path, json!({ "active": false }))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["active"], false);
     let (status, _) = server.get(Some(&site.agent), "/api/v1/tickets").await;
@@ -96,7 +89,9 @@ async fn a_deactivated_account_cannot_sign_in_or_act_until_reactivated(server: S
         .unwrap();
     assert_eq!(agent["active"], false);
 
-    let (status, body) = put(&server, &server.admin, &path, json!({ "active": true })).await;
+    let (status, body) = server
+        .put(&server.admin, &path, json!({ "active": true }))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["active"], true);
     let again = server.login("adm-agent").await;
@@ -106,13 +101,13 @@ async fn a_deactivated_account_cannot_sign_in_or_act_until_reactivated(server: S
         "signs in and works again"
     );
     let (_, admin) = server.get(Some(&server.admin), "/api/v1/me").await;
-    let (status, body) = put(
-        &server,
-        &server.admin,
-        &format!("/api/v1/staff/{}/active", admin["id"].as_str().unwrap()),
-        json!({ "active": false }),
-    )
-    .await;
+    let (status, body) = server
+        .put(
+            &server.admin,
+            &format!("/api/v1/staff/{}/active", admin["id"].as_str().unwrap()),
+            json!({ "active": false }),
+        )
+        .await;
     assert_eq!(
         (
             status,
@@ -121,13 +116,13 @@ async fn a_deactivated_account_cannot_sign_in_or_act_until_reactivated(server: S
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")),
         "an admin cannot lock themselves out"
     );
-    let (status, _) = put(
-        &server,
-        &server.admin,
-        "/api/v1/staff/0190b5a2-0000-7000-8000-000000000000/active",
-        json!({ "active": false }),
-    )
-    .await;
+    let (status, _) = server
+        .put(
+            &server.admin,
+            "/api/v1/staff/0190b5a2-0000-7000-8000-000000000000/active",
+            json!({ "active": false }),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -148,21 +143,17 @@ async fn a_teams_members_are_replaced(server: Server) {
         .await;
     let path = format!("/api/v1/teams/{}/members", team["id"].as_str().unwrap());
 
-    let (status, _) = put(
-        &server,
-        &site.agent,
-        &path,
-        json!({ "member_ids": [second] }),
-    )
-    .await;
+    let (status, _) = server
+        .put(&site.agent, &path, json!({ "member_ids": [second] }))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, body) = put(
-        &server,
-        &server.admin,
-        &path,
-        json!({ "member_ids": [second, "0190b5a2-0000-7000-8000-000000000000"] }),
-    )
-    .await;
+    let (status, body) = server
+        .put(
+            &server.admin,
+            &path,
+            json!({ "member_ids": [second, "0190b5a2-0000-7000-8000-000000000000"] }),
+        )
+        .await;
     assert_eq!(
         (
             status,
@@ -183,13 +174,13 @@ async fn a_teams_members_are_replaced(server: Server) {
         "a refusal changes nothing"
     );
 
-    let (status, body) = put(
-        &server,
-        &server.admin,
-        &path,
-        json!({ "member_ids": [second, site.tech_id, second] }),
-    )
-    .await;
+    let (status, body) = server
+        .put(
+            &server.admin,
+            &path,
+            json!({ "member_ids": [second, site.tech_id, second] }),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
         body["member_ids"],
@@ -208,18 +199,20 @@ async fn a_teams_members_are_replaced(server: Server) {
     let mut expected = vec![second.clone(), site.tech_id.clone()];
     expected.sort();
     assert_eq!(members, expected);
-    let (status, body) = put(&server, &server.admin, &path, json!({ "member_ids": [] })).await;
+    let (status, body) = server
+        .put(&server.admin, &path, json!({ "member_ids": [] }))
+        .await;
     assert_eq!(
         (status, body["member_ids"].clone()),
         (StatusCode::OK, json!([]))
     );
-    let (status, _) = put(
-        &server,
-        &server.admin,
-        "/api/v1/teams/0190b5a2-0000-7000-8000-000000000000/members",
-        json!({ "member_ids": [] }),
-    )
-    .await;
+    let (status, _) = server
+        .put(
+            &server.admin,
+            "/api/v1/teams/0190b5a2-0000-7000-8000-000000000000/members",
+            json!({ "member_ids": [] }),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -228,18 +221,18 @@ async fn places_are_edited_and_deleted_only_while_unused(server: Server) {
     let project = format!("/api/v1/projects/{}", site.project_id);
     let edit = json!({ "code": "plc2", "name": "翠湖花园二期", "time_zone": "Asia/Urumqi", "address": "湖滨路 8 号" });
     assert_eq!(
-        put(&server, &site.agent, &project, edit.clone()).await.0,
+        server.put(&site.agent, &project, edit.clone()).await.0,
         StatusCode::FORBIDDEN,
         "only admins edit set-up"
     );
 
-    let (status, body) = put(
-        &server,
-        &server.admin,
-        &project,
-        json!({ "code": "翠 湖", "name": " " }),
-    )
-    .await;
+    let (status, body) = server
+        .put(
+            &server.admin,
+            &project,
+            json!({ "code": "翠 湖", "name": " " }),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(
         body["error"]["details"]["fields"],
@@ -250,13 +243,13 @@ async fn places_are_edited_and_deleted_only_while_unused(server: Server) {
         "格式不正确，只能用字母、数字、- 和 _，1–64 位",
         "says what is allowed"
     );
-    let (status, body) = put(
-        &server,
-        &server.admin,
-        &project,
-        json!({ "code": "plc2", "name": "x", "colour": "red" }),
-    )
-    .await;
+    let (status, body) = server
+        .put(
+            &server.admin,
+            &project,
+            json!({ "code": "plc2", "name": "x", "colour": "red" }),
+        )
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("invalid_request")),
@@ -269,7 +262,7 @@ async fn places_are_edited_and_deleted_only_while_unused(server: Server) {
         "a refusal changes nothing"
     );
 
-    let (status, body) = put(&server, &server.admin, &project, edit).await;
+    let (status, body) = server.put(&server.admin, &project, edit).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
         (
@@ -328,13 +321,17 @@ async fn places_are_edited_and_deleted_only_while_unused(server: Server) {
         )
         .await;
     let spare = format!("/api/v1/buildings/{}", spare["id"].as_str().unwrap());
-    let (status, body) = put(&server, &server.admin, &spare, json!({ "name": "3栋" })).await;
+    let (status, body) = server
+        .put(&server.admin, &spare, json!({ "name": "3栋" }))
+        .await;
     assert_eq!(
         (status, body["error"]["details"]["fields"]["name"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("taken")),
         "{body}"
     );
-    let (status, body) = put(&server, &server.admin, &spare, json!({ "name": "10栋" })).await;
+    let (status, body) = server
+        .put(&server.admin, &spare, json!({ "name": "10栋" }))
+        .await;
     assert_eq!(
         (status, body["name"].as_str()),
         (StatusCode::OK, Some("10栋")),
@@ -361,25 +358,25 @@ async fn places_are_edited_and_deleted_only_while_unused(server: Server) {
     assert_eq!(actions, ["create", "update", "delete"]);
 
     let room = format!("/api/v1/rooms/{}", site.rooms[0]);
-    let (status, body) = put(
-        &server,
-        &server.admin,
-        &room,
-        json!({ "unit": "2单元", "number": "1503", "floor": 400 }),
-    )
-    .await;
+    let (status, body) = server
+        .put(
+            &server.admin,
+            &room,
+            json!({ "unit": "2单元", "number": "1503", "floor": 400 }),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(
         body["error"]["details"]["allowed"]["floor"],
         json!({ "rule": "range", "min": -10, "max": 300 })
     );
-    let (status, body) = put(
-        &server,
-        &server.admin,
-        &room,
-        json!({ "unit": "2单元", "number": "1503", "kind": "office", "floor": 15 }),
-    )
-    .await;
+    let (status, body) = server
+        .put(
+            &server.admin,
+            &room,
+            json!({ "unit": "2单元", "number": "1503", "kind": "office", "floor": 15 }),
+        )
+        .await;
     assert_eq!(
         (status, body["number"].as_str(), body["kind"].as_str()),
         (StatusCode::OK, Some("1503"), Some("office")),
@@ -466,16 +463,16 @@ async fn residents_are_corrected_and_kept_once_they_reported(server: Server) {
     let path = format!("/api/v1/residents/{first}");
     let moved = json!({ "name": "王五", "phone": "139 0013 9000", "room_id": site.rooms[1], "role": "tenant", "tier": "premium" });
     assert_eq!(
-        put(&server, &site.agent, &path, moved.clone()).await.0,
+        server.put(&site.agent, &path, moved.clone()).await.0,
         StatusCode::FORBIDDEN
     );
-    let (status, body) = put(
-        &server,
-        &server.admin,
-        &path,
-        json!({ "name": "王五", "phone": "123", "room_id": site.rooms[1], "role": "tenant" }),
-    )
-    .await;
+    let (status, body) = server
+        .put(
+            &server.admin,
+            &path,
+            json!({ "name": "王五", "phone": "123", "room_id": site.rooms[1], "role": "tenant" }),
+        )
+        .await;
     assert_eq!(
         (status, body["error"]["details"]["fields"]["phone"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")),
@@ -494,7 +491,7 @@ async fn residents_are_corrected_and_kept_once_they_reported(server: Server) {
         (Some("业主0"), Some(site.rooms[0].as_str()))
     );
 
-    let (status, body) = put(&server, &server.admin, &path, moved).await;
+    let (status, body) = server.put(&server.admin, &path, moved).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
         (
@@ -566,12 +563,10 @@ async fn staff_are_edited_and_deleted_only_without_history(server: Server) {
     let path = format!("/api/v1/staff/{}", site.tech_id);
     let edit = json!({ "name": "张师傅", "role": "supervisor", "project_ids": [site.project_id], "skills": ["repair"], "phone": "13800138000" });
     assert_eq!(
-        put(&server, &site.agent, &path, edit.clone()).await.0,
+        server.put(&site.agent, &path, edit.clone()).await.0,
         StatusCode::FORBIDDEN
     );
-    let (status, body) = put(
-        &server,
-        &server.admin,
+    let (status, body) = server.put(&server.admin,
         &path,
         json!({ "name": "张师傅", "role": "supervisor", "project_ids": [], "skills": ["bogus"] }),
     )
@@ -581,13 +576,13 @@ async fn staff_are_edited_and_deleted_only_without_history(server: Server) {
         body["error"]["details"]["fields"],
         json!({ "project_ids": "required", "skills[0]": "invalid" })
     );
-    let (status, body) = put(
-        &server,
-        &server.admin,
-        &path,
-        json!({ "name": "张师傅", "role": "supervisor", "username": "x" }),
-    )
-    .await;
+    let (status, body) = server
+        .put(
+            &server.admin,
+            &path,
+            json!({ "name": "张师傅", "role": "supervisor", "username": "x" }),
+        )
+        .await;
     assert_eq!(
         status,
         StatusCode::BAD_REQUEST,
@@ -609,7 +604,7 @@ async fn staff_are_edited_and_deleted_only_without_history(server: Server) {
         "a refusal changes nothing"
     );
 
-    let (status, body) = put(&server, &server.admin, &path, edit).await;
+    let (status, body) = server.put(&server.admin, &path, edit).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
         (
@@ -635,13 +630,13 @@ async fn staff_are_edited_and_deleted_only_without_history(server: Server) {
 
     let (_, admin) = server.get(Some(&server.admin), "/api/v1/me").await;
     let own = format!("/api/v1/staff/{}", admin["id"].as_str().unwrap());
-    let (status, body) = put(
-        &server,
-        &server.admin,
-        &own,
-        json!({ "name": "管理员", "role": "agent", "project_ids": [site.project_id] }),
-    )
-    .await;
+    let (status, body) = server
+        .put(
+            &server.admin,
+            &own,
+            json!({ "name": "管理员", "role": "agent", "project_ids": [site.project_id] }),
+        )
+        .await;
     assert_eq!(
         (status, body["error"]["details"]["fields"]["role"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")),
@@ -805,35 +800,35 @@ async fn teams_and_grids_are_edited_and_deleted(server: Server) {
     let team_path = format!("/api/v1/teams/{team_id}");
 
     assert_eq!(
-        put(
-            &server,
-            &site.agent,
-            &team_path,
-            json!({ "name": "工程部", "kind": "engineering" })
-        )
-        .await
-        .0,
+        server
+            .put(
+                &site.agent,
+                &team_path,
+                json!({ "name": "工程部", "kind": "engineering" })
+            )
+            .await
+            .0,
         StatusCode::FORBIDDEN
     );
-    let (status, body) = put(
-        &server,
-        &server.admin,
-        &team_path,
-        json!({ "name": "工程部", "kind": "plumbing" }),
-    )
-    .await;
+    let (status, body) = server
+        .put(
+            &server.admin,
+            &team_path,
+            json!({ "name": "工程部", "kind": "plumbing" }),
+        )
+        .await;
     assert_eq!(
         (status, body["error"]["details"]["fields"]["kind"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")),
         "{body}"
     );
-    let (status, body) = put(
-        &server,
-        &server.admin,
-        &team_path,
-        json!({ "name": "工程部", "kind": "engineering" }),
-    )
-    .await;
+    let (status, body) = server
+        .put(
+            &server.admin,
+            &team_path,
+            json!({ "name": "工程部", "kind": "engineering" }),
+        )
+        .await;
     assert_eq!(
         (status, body["name"].as_str(), body["member_ids"].clone()),
         (StatusCode::OK, Some("工程部"), json!([site.tech_id])),
@@ -850,7 +845,7 @@ async fn teams_and_grids_are_edited_and_deleted(server: Server) {
         "{body}"
     );
     let unknown = json!({ "project_id": site.project_id, "name": "北区", "team_id": team_id, "building_ids": ["0190b5a2-0000-7000-8000-000000000000"] });
-    let (status, body) = put(&server, &server.admin, &grid_path, unknown).await;
+    let (status, body) = server.put(&server.admin, &grid_path, unknown).await;
     assert_eq!(
         (
             status,
@@ -859,13 +854,13 @@ async fn teams_and_grids_are_edited_and_deleted(server: Server) {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_reference")),
         "{body}"
     );
-    let (status, body) = put(
-        &server,
-        &server.admin,
-        &grid_path,
-        json!({ "project_id": site.project_id, "name": "北区", "team_id": team_id }),
-    )
-    .await;
+    let (status, body) = server
+        .put(
+            &server.admin,
+            &grid_path,
+            json!({ "project_id": site.project_id, "name": "北区", "team_id": team_id }),
+        )
+        .await;
     assert_eq!(
         (status, body["name"].as_str()),
         (StatusCode::OK, Some("北区")),

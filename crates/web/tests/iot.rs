@@ -26,19 +26,6 @@ on_both_databases!(
     the_openapi_document_describes_devices_and_alarms_as_served,
 );
 
-async fn put(server: &Server, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-    let response = server
-        .client
-        .put(server.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 /// An alarm time `seconds_ago` before now, as a device would send it.
 fn at(seconds_ago: i64) -> String {
     (Utc::now() - chrono::Duration::seconds(seconds_ago)).to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -199,9 +186,7 @@ async fn devices_are_registered_edited_and_deactivated_within_scope(server: Serv
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 
     // Edit what can be created; deactivate; every change audited.
-    let (status, edited) = put(
-        &server,
-        &server.admin,
+    let (status, edited) = server.put(&server.admin,
         &format!("/api/v1/devices/{lift_id}"),
         json!({ "project_id": site.project_id, "device_id": "LIFT-5-1", "type": "lift",
                 "building_id": lobby, "unit": "1单元", "place": "1号电梯", "resolve_on_recovery": true }),
@@ -224,13 +209,13 @@ async fn devices_are_registered_edited_and_deactivated_within_scope(server: Serv
         refused["error"]["details"]["dependents"]["devices"], 1,
         "{refused}"
     );
-    let (status, stopped) = put(
-        &server,
-        &server.admin,
-        &format!("/api/v1/devices/{lift_id}/active"),
-        json!({ "active": false }),
-    )
-    .await;
+    let (status, stopped) = server
+        .put(
+            &server.admin,
+            &format!("/api/v1/devices/{lift_id}/active"),
+            json!({ "active": false }),
+        )
+        .await;
     assert_eq!(
         (status, &stopped["active"]),
         (StatusCode::OK, &json!(false))
@@ -615,13 +600,13 @@ async fn unknown_devices_types_and_callers_are_refused_clearly(server: Server) {
     // A deactivated device's alarms are refused.
     let (_, listed) = server.get(Some(&server.admin), "/api/v1/devices").await;
     let cam = listed["items"][0]["id"].as_str().unwrap().to_owned();
-    put(
-        &server,
-        &server.admin,
-        &format!("/api/v1/devices/{cam}/active"),
-        json!({ "active": false }),
-    )
-    .await;
+    server
+        .put(
+            &server.admin,
+            &format!("/api/v1/devices/{cam}/active"),
+            json!({ "active": false }),
+        )
+        .await;
     let (status, _) = server
         .post(
             Some(&site.agent),

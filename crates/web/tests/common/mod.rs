@@ -170,6 +170,15 @@ impl Server {
         read(request.send().await.expect("request")).await
     }
 
+    pub async fn put(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let request = self
+            .client
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(&body);
+        read(request.send().await.expect("request")).await
+    }
+
     /// POST that must succeed with `expected`; returns the body.
     pub async fn ok(&self, token: &str, path: &str, body: Value, expected: StatusCode) -> Value {
         let (status, response) = self.post(Some(token), path, body.clone()).await;
