@@ -12,7 +12,9 @@ use guanjia_domain::conversation::{
     Body, ContactKind, ContactPoint, Event, InboundMessage, ProjectHint,
 };
 use guanjia_domain::taxonomy::Channel;
-use guanjia_storage::{MessageReceived, Receipt, StorageError};
+use guanjia_storage::{Address, DeliverySetup, MessageReceived, Receipt, StorageError};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
 
 on_both_databases!(
     a_message_from_a_known_phone_lands_in_the_residents_conversation,
@@ -20,6 +22,9 @@ on_both_databases!(
     an_unknown_wechat_sender_gets_a_conversation_of_their_own,
     concurrent_first_messages_of_one_sender_make_one_conversation,
     bad_inbound_messages_are_refused_naming_the_field,
+    the_inbox_lists_filters_and_pages_within_scope,
+    a_ticket_opened_from_a_conversation_carries_its_messages_and_owner,
+    bad_api_input_is_refused_with_a_stable_code_naming_the_field,
 );
 
 fn wechat(openid: &str) -> ContactPoint {
@@ -323,4 +328,460 @@ async fn bad_inbound_messages_are_refused_naming_the_field(server: Server) {
         .receive_message(&server.company_id, hidden, Utc::now())
         .await;
     assert_eq!(refused(r), "external_id");
+}
+
+/// Answers need a server that can send on WeChat.
+mod an_answer_goes_back_on_the_channel_the_resident_wrote_on {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::an_answer_goes_back_on_the_channel_the_resident_wrote_on(super::common::Db::Sqlite)
+            .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "needs GUANJIA_TEST_POSTGRES_URL"]
+    async fn postgres() {
+        super::an_answer_goes_back_on_the_channel_the_resident_wrote_on(
+            super::common::Db::Postgres,
+        )
+        .await;
+    }
+}
+
+/// A resident's message in the H5 chat, through the API.
+async fn chat(server: &Server, phone: &str, text: &str) -> Value {
+    let token = server.resident_token(phone).await;
+    server
+        .ok(
+            &token,
+            "/api/v1/chat/messages",
+            json!({ "text": text }),
+            StatusCode::CREATED,
+        )
+        .await
+}
+
+async fn list(server: &Server, token: &str, query: &str) -> Value {
+    let (status, body) = server
+        .get(Some(token), &format!("/api/v1/conversations{query}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{query}: {body}");
+    body
+}
+
+fn ids(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn the_inbox_lists_filters_and_pages_within_scope(server: Server) {
+    let a = server.site("ia").await;
+    let b = server.site("ib").await;
+    let first = chat(&server, &a.residents[0].1, "门禁卡坏了").await;
+    let second = chat(&server, &a.residents[1].1, "请问物业费怎么交").await;
+    let wx = receive(
+        &server,
+        inbound(
+            Channel::Wechat,
+            wechat("oInbox0000000000000000000001"),
+            ProjectHint::Given(a.project_id.clone()),
+            Some("ia-1"),
+            text("停车场有积水"),
+        ),
+    )
+    .await;
+    let theirs = chat(&server, &b.residents[0].1, "别的小区的事").await;
+
+    let all = list(&server, &a.agent, "").await;
+    assert_eq!(all["total"], 3, "{all}");
+    assert_eq!(
+        ids(&all),
+        [
+            wx.conversation_id.clone(),
+            second["conversation_id"].as_str().unwrap().to_owned(),
+            first["conversation_id"].as_str().unwrap().to_owned()
+        ],
+        "newest activity first"
+    );
+    let masked = all["items"][1]["contact"]["value"].as_str().unwrap();
+    assert!(masked.contains("****"), "phones masked in lists: {masked}");
+    assert_eq!(all["items"][1]["channel"], "app");
+    assert_eq!(all["items"][1]["last_text"], "请问物业费怎么交");
+
+    // Filters.
+    let on_wechat = list(&server, &a.agent, "?channel=wechat").await;
+    assert_eq!(ids(&on_wechat), [wx.conversation_id.clone()]);
+    let in_project = list(
+        &server,
+        &server.admin,
+        &format!("?project_id={}", b.project_id),
+    )
+    .await;
+    assert_eq!(
+        ids(&in_project),
+        [theirs["conversation_id"].as_str().unwrap()]
+    );
+    let first_id = first["conversation_id"].as_str().unwrap();
+    server
+        .ok(
+            &a.agent,
+            &format!("/api/v1/conversations/{first_id}/replies"),
+            json!({ "text": "已收到，马上安排" }),
+            StatusCode::CREATED,
+        )
+        .await;
+    let waiting = list(&server, &a.agent, "?state=waiting").await;
+    assert_eq!(ids(&waiting), [first_id]);
+    let unread = list(&server, &a.agent, "?unread=true").await;
+    assert_eq!(unread["total"], 2);
+    let mine = list(&server, &a.agent, &format!("?assignee={}", a.agent_id)).await;
+    assert_eq!(ids(&mine), [first_id], "the first to answer has it");
+
+    // Keyset pages: one at a time, the answered one now on top.
+    let mut seen = vec![];
+    let mut query = "?per_page=1".to_owned();
+    loop {
+        let page = list(&server, &a.agent, &query).await;
+        assert_eq!(page["total"], 3);
+        seen.extend(ids(&page));
+        match page["next"].as_str() {
+            Some(next) => query = format!("?per_page=1&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 3);
+    assert_eq!(seen[0], first_id);
+
+    // Scope: another project's agent neither lists nor reads them, nor answers.
+    let other = list(&server, &b.agent, "").await;
+    assert_eq!(ids(&other), [theirs["conversation_id"].as_str().unwrap()]);
+    let (status, _) = server
+        .get(Some(&b.agent), &format!("/api/v1/conversations/{first_id}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = server
+        .post(
+            Some(&b.agent),
+            &format!("/api/v1/conversations/{first_id}/replies"),
+            json!({ "text": "越权" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A resident sees their own conversation only.
+    let token = server.resident_token(&a.residents[1].1).await;
+    let own = list(&server, &token, "").await;
+    assert_eq!(ids(&own), [second["conversation_id"].as_str().unwrap()]);
+    let (status, _) = server
+        .get(Some(&token), &format!("/api/v1/conversations/{first_id}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn an_answer_goes_back_on_the_channel_the_resident_wrote_on(db: common::Db) {
+    let mut setup = DeliverySetup::default();
+    setup.wechat = true;
+    let server = Server::start_with(db, |store| store.with_delivery(setup)).await;
+    let site = server.site("ans").await;
+    let openid = "oAnswer000000000000000000001";
+    let wx = receive(
+        &server,
+        inbound(
+            Channel::Wechat,
+            wechat(openid),
+            ProjectHint::Given(site.project_id.clone()),
+            Some("ans-1"),
+            text("电梯困人了吗？"),
+        ),
+    )
+    .await;
+    let answer = server
+        .ok(
+            &site.agent,
+            &format!("/api/v1/conversations/{}/replies", wx.conversation_id),
+            json!({ "text": "没有，电梯在例行保养" }),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(answer["direction"], "out");
+    assert_eq!(answer["channel"], "wechat");
+    assert_eq!(answer["deliveries"][0]["channel"], "wechat");
+    assert_eq!(answer["deliveries"][0]["state"], "pending");
+    // The worker's claim addresses the openid on the account the resident wrote to.
+    let claimed = server
+        .store
+        .claim_deliveries("node-a", Utc::now(), 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].notification.kind, "conversation_reply");
+    assert_eq!(claimed[0].notification.details["message_id"], answer["id"]);
+    assert_eq!(
+        claimed[0].address,
+        Address::WechatOpenid {
+            account: "gh_test".into(),
+            openid: openid.into()
+        }
+    );
+    let (_, thread) = server
+        .get(
+            Some(&site.agent),
+            &format!("/api/v1/conversations/{}", wx.conversation_id),
+        )
+        .await;
+    assert_eq!(thread["state"], "waiting");
+    assert_eq!(thread["unread"], 0);
+    assert_eq!(thread["owner_id"], site.agent_id.as_str());
+    assert_eq!(thread["messages"][1]["deliveries"][0]["state"], "sending");
+
+    // The H5 chat: the answer is in the thread the resident reads, nothing to send.
+    let phone = &site.residents[0].1;
+    let posted = chat(&server, phone, "垃圾没人收").await;
+    let id = posted["conversation_id"].as_str().unwrap();
+    let answer = server
+        .ok(
+            &site.agent,
+            &format!("/api/v1/conversations/{id}/replies"),
+            json!({ "text": "保洁马上过去" }),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(answer["deliveries"], json!([]));
+    let token = server.resident_token(phone).await;
+    let (status, mine) = server
+        .get(Some(&token), &format!("/api/v1/conversations/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{mine}");
+    let texts: Vec<_> = mine["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["direction"].clone(), m["text"].clone()))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            (json!("in"), json!("垃圾没人收")),
+            (json!("out"), json!("保洁马上过去"))
+        ]
+    );
+    // A new message opens an answered (or closed) conversation again.
+    server
+        .ok(
+            &site.agent,
+            &format!("/api/v1/conversations/{id}/close"),
+            json!({}),
+            StatusCode::OK,
+        )
+        .await;
+    chat(&server, phone, "还是没人来").await;
+    let (_, again) = server
+        .get(Some(&site.agent), &format!("/api/v1/conversations/{id}"))
+        .await;
+    assert_eq!(again["state"], "open");
+    assert_eq!(again["unread"], 1);
+}
+
+async fn a_ticket_opened_from_a_conversation_carries_its_messages_and_owner(server: Server) {
+    let site = server.site("tk").await;
+    let second_agent = server
+        .ok(
+            &server.admin,
+            "/api/v1/staff",
+            common::staff("tk-agent2", "agent", &site.project_id),
+            StatusCode::CREATED,
+        )
+        .await;
+    let agent2 = server.login("tk-agent2").await;
+    let phone = &site.residents[0].1;
+    let posted = chat(&server, phone, "卫生间水管漏水，地上全是水").await;
+    let id = posted["conversation_id"].as_str().unwrap();
+    // The first to answer owns it, and the ticket opened from it whoever opens it.
+    server
+        .ok(
+            &site.agent,
+            &format!("/api/v1/conversations/{id}/replies"),
+            json!({ "text": "请问漏水多久了？" }),
+            StatusCode::CREATED,
+        )
+        .await;
+    chat(&server, phone, "一个小时了，楼下也在滴").await;
+    let ticket = server
+        .ok(
+            &agent2,
+            &format!("/api/v1/conversations/{id}/ticket"),
+            json!({}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(ticket["kind"], "repair", "{ticket}");
+    assert_eq!(ticket["category"], "repair.water");
+    assert_eq!(ticket["channel"], "app");
+    assert_eq!(ticket["resident_id"], site.residents[0].0.as_str());
+    assert_eq!(ticket["first_contact_owner_id"], site.agent_id.as_str());
+    assert_ne!(second_agent["id"], site.agent_id.as_str());
+    let ticket_id = ticket["id"].as_str().unwrap();
+    let (_, events) = server
+        .get(
+            Some(&site.agent),
+            &format!("/api/v1/tickets/{ticket_id}/events"),
+        )
+        .await;
+    let actions: Vec<_> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        &actions[..4],
+        [
+            "conversation_message",
+            "conversation_message",
+            "conversation_message",
+            "create"
+        ],
+        "the messages come first on the timeline: {actions:?}"
+    );
+    let (_, c) = server
+        .get(Some(&site.agent), &format!("/api/v1/conversations/{id}"))
+        .await;
+    assert_eq!(c["ticket_id"], ticket_id);
+    // A second ticket from the same conversation is refused; a link is the way.
+    let (status, body) = server
+        .post(
+            Some(&agent2),
+            &format!("/api/v1/conversations/{id}/ticket"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["details"]["fields"]["ticket_id"], "taken",
+        "{body}"
+    );
+    // A word for the resident on the ticket reaches the conversation.
+    let (status, body) = server
+        .act(
+            &site.agent,
+            ticket_id,
+            json!({ "action": "comment", "body": "师傅20分钟内到", "visibility": "resident" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, c) = server
+        .get(Some(&site.agent), &format!("/api/v1/conversations/{id}"))
+        .await;
+    let last = c["messages"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["direction"].as_str(), last["text"].as_str()),
+        (Some("out"), Some("师傅20分钟内到"))
+    );
+
+    // Linking another conversation to the ticket.
+    let other = chat(&server, &site.residents[1].1, "楼上漏水到我家了").await;
+    let other_id = other["conversation_id"].as_str().unwrap();
+    let linked = server
+        .ok(
+            &agent2,
+            &format!("/api/v1/conversations/{other_id}/link"),
+            json!({ "ticket_id": ticket_id }),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(linked["ticket_id"], ticket_id);
+}
+
+async fn bad_api_input_is_refused_with_a_stable_code_naming_the_field(server: Server) {
+    let site = server.site("bi").await;
+    let posted = chat(&server, &site.residents[0].1, "你好").await;
+    let id = posted["conversation_id"].as_str().unwrap();
+    let field_error = |body: &Value, field: &str| {
+        assert_eq!(body["error"]["code"], "validation_failed", "{body}");
+        assert!(
+            body["error"]["details"]["fields"].get(field).is_some(),
+            "{field}: {body}"
+        );
+    };
+    let reply = format!("/api/v1/conversations/{id}/replies");
+    let (status, body) = server
+        .post(Some(&site.agent), &reply, json!({ "text": "  " }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    field_error(&body, "text");
+    let (status, body) = server
+        .post(
+            Some(&site.agent),
+            &reply,
+            json!({ "text": "好", "extra": 1 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "invalid_request");
+    for (query, field) in [
+        ("?state=pending", "state"),
+        ("?channel=sms", "channel"),
+        ("?after=garbage", "after"),
+        ("?per_page=0", "per_page"),
+        ("?page=2", "page"),
+    ] {
+        let (status, body) = server
+            .get(Some(&site.agent), &format!("/api/v1/conversations{query}"))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        field_error(&body, field);
+    }
+    let (status, body) = server
+        .post(
+            Some(&site.agent),
+            &format!("/api/v1/conversations/{id}/assign"),
+            json!({ "assignee_id": site.tech_id }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    field_error(&body, "assignee_id");
+    let (status, body) = server
+        .post(
+            Some(&site.agent),
+            &format!("/api/v1/conversations/{id}/link"),
+            json!({ "ticket_id": "no-such-ticket" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    field_error(&body, "ticket_id");
+    // Technicians have no inbox; residents do not answer.
+    let (status, _) = server
+        .post(Some(&site.tech), &reply, json!({ "text": "好" }))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let token = server.resident_token(&site.residents[0].1).await;
+    let (status, _) = server
+        .post(Some(&token), &reply, json!({ "text": "好" }))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = server
+        .post(Some(&token), "/api/v1/chat/messages", json!({ "text": "" }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    field_error(&body, "text");
+    let (status, body) = server
+        .post(
+            Some(&token),
+            "/api/v1/chat/messages",
+            json!({ "text": "hi", "project_id": "elsewhere" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    field_error(&body, "project_id");
+    let (status, _) = server
+        .post(
+            Some(&site.agent),
+            "/api/v1/chat/messages",
+            json!({ "text": "hi" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

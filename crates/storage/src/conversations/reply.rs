@@ -11,12 +11,13 @@ use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use serde_json::json;
 
 use crate::db::Store;
 use crate::delivery::DeliverySetup;
-use crate::entity::{conversation, conversation_message, resident, staff, staff_project};
+use crate::entity::{conversation, conversation_message, resident, staff, staff_project, ticket};
 use crate::error::{Result, StorageError};
 use crate::notify::{Subject, notify_each};
 use crate::principal::Principal;
@@ -121,6 +122,30 @@ impl Store {
             .await?;
         txn.commit().await?;
         self.conversation(who, id).await
+    }
+
+    /// Sends `text`, a resident-visible comment on ticket `t`, on the latest conversation linked
+    /// to it, in the comment's transaction.
+    pub(crate) async fn answer_on_linked_conversation(
+        &self,
+        txn: &impl ConnectionTrait,
+        who: &Principal,
+        t: &ticket::Model,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let Some(c) = conversation::Entity::find()
+            .filter(conversation::Column::CompanyId.eq(&t.company_id))
+            .filter(conversation::Column::TicketId.eq(&t.id))
+            .order_by_desc(conversation::Column::LastMessageAt)
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(());
+        };
+        let phone = self.phone_of(&c).await?;
+        answer(txn, &self.delivery, who, &c, phone, text, now).await?;
+        Ok(())
     }
 
     /// The phone of the resident a conversation is with, or of its phone contact point.

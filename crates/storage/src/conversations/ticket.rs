@@ -42,7 +42,7 @@ impl Store {
         }
         let c = self.conversation(who, id).await?;
         if c.ticket_id.is_some() {
-            return Err(StorageError::AlreadyExists("ticket"));
+            return Err(StorageError::field("ticket_id", FieldErrorCode::Taken));
         }
         let project_id = c
             .project_id
