@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::visible_to;
 use crate::db::Store;
-use crate::entity::{conversation, conversation_message, delivery};
+use crate::entity::{conversation, conversation_message, delivery, resident};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 use crate::tickets::After;
@@ -119,6 +119,29 @@ impl Store {
             None
         };
         Ok(ConversationPage { items, total, next })
+    }
+
+    /// The residents the conversations (read within scope) are with, by id.
+    pub async fn conversation_residents(
+        &self,
+        who: &Principal,
+        conversations: &[conversation::Model],
+    ) -> Result<HashMap<String, resident::Model>> {
+        let ids: Vec<String> = conversations
+            .iter()
+            .filter_map(|c| c.resident_id.clone())
+            .collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(resident::Entity::find()
+            .filter(resident::Column::CompanyId.eq(&who.company_id))
+            .filter(resident::Column::Id.is_in(ids))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect())
     }
 
     /// One conversation `who` sees; out of scope is not found.
