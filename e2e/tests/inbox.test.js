@@ -49,8 +49,9 @@ test('inbox: an H5 chat message answered, a ticket opened, the answer in the cha
     await page.waitForURL(/\/inbox$/);
     // Written after the page loaded: the list's polling brings it in.
     const chat = await post('/api/v1/chat/messages', { text: words }, token);
-    assert.equal(chat.status, 201, await chat.text());
-    ({ conversation_id: conversationId } = await chat.json());
+    const body = await chat.text();
+    assert.equal(chat.status, 201, body);
+    ({ conversation_id: conversationId } = JSON.parse(body));
     const row = page.locator('.conversation-row', { hasText: words.slice(0, 20) });
     await row.waitFor({ timeout: 4000 });
     assert.equal(await row.locator('.unread-count').innerText(), '1');

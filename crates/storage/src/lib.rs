@@ -43,7 +43,7 @@ pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
 pub use company::DEFAULT_COMPANY_CODE;
 pub use company_settings::MAX_DISPLAY_NAME;
 pub use conversations::{
-    ConversationFilter, ConversationPage, MessageDelivery, MessageReceived, Receipt, Thread,
+    ConversationFilter, ConversationPage, Merged, MessageDelivery, MessageReceived, Receipt, Thread,
 };
 pub use dashboard::{Compliance, Dashboard, DashboardQuery, Mean, ProjectFigures};
 pub use db::{DEFAULT_FILES_DIR, Store};

@@ -4,11 +4,13 @@
 //! ([`identity`]).
 
 mod chat;
+mod identity;
 mod query;
 mod receive;
 mod reply;
 mod ticket;
 
+pub use identity::Merged;
 pub use query::{ConversationFilter, ConversationPage, MessageDelivery, Thread};
 pub use receive::{MessageReceived, Receipt};
 

@@ -194,6 +194,7 @@ labels! {
     inbox_none => "无", "None";
     inbox_unread_only => "只看未读", "Unread only";
     inbox_all_channels => "全部渠道", "All channels";
+    inbox_all_states => "全部状态", "Any state";
     inbox_state_open => "待回复", "To answer";
     inbox_state_waiting => "待住户回复", "Waiting for the resident";
     inbox_state_closed => "已关闭", "Closed";

@@ -213,7 +213,7 @@ pub async fn page(
     .collect();
     let states = std::iter::once(Choice {
         value: "",
-        label: t.inbox_filter,
+        label: t.inbox_all_states,
         chosen: chosen_state.is_none(),
     })
     .chain(ConversationState::ALL.iter().map(|s| Choice {
