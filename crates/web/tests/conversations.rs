@@ -25,6 +25,8 @@ on_both_databases!(
     the_inbox_lists_filters_and_pages_within_scope,
     a_ticket_opened_from_a_conversation_carries_its_messages_and_owner,
     bad_api_input_is_refused_with_a_stable_code_naming_the_field,
+    an_unknown_wechat_sender_binds_with_a_code_and_their_messages_join_them,
+    merging_two_resident_records_keeps_all_history,
 );
 
 fn wechat(openid: &str) -> ContactPoint {
@@ -784,4 +786,233 @@ async fn bad_api_input_is_refused_with_a_stable_code_naming_the_field(server: Se
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// The newest code the outbox holds for `phone` (what the SMS carries).
+async fn code_sent_to(server: &Server, phone: &str) -> String {
+    use guanjia_storage::entity::notification;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let conn = sea_orm::Database::connect(&server.url).await.unwrap();
+    let n = notification::Entity::find()
+        .filter(notification::Column::Kind.eq("sign_in_code"))
+        .filter(notification::Column::RecipientId.eq(phone))
+        .order_by_desc(notification::Column::CreatedAt)
+        .one(&conn)
+        .await
+        .unwrap()
+        .expect("a code in the outbox");
+    n.details["code"].as_str().unwrap().to_owned()
+}
+
+async fn an_unknown_wechat_sender_binds_with_a_code_and_their_messages_join_them(server: Server) {
+    let site = server.site("bind").await;
+    let (resident_id, phone) = site.residents[0].clone();
+    let openid = "oBind0000000000000000000000001";
+    let say = |id: &str, words: &str| {
+        inbound(
+            Channel::Wechat,
+            wechat(openid),
+            ProjectHint::Given(site.project_id.clone()),
+            Some(id),
+            text(words),
+        )
+    };
+    let first = receive(&server, say("bind-1", "我是3栋的业主，门口灯坏了")).await;
+    assert!(first.unknown_sender);
+    let id = first.conversation_id.clone();
+    let (status, body) = server
+        .post(
+            Some(&site.agent),
+            &format!("/api/v1/conversations/{id}/bind/code"),
+            json!({ "phone": phone }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    // One code a minute per phone, as for signing in.
+    let (status, body) = server
+        .post(
+            Some(&site.agent),
+            &format!("/api/v1/conversations/{id}/bind/code"),
+            json!({ "phone": phone }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"]["code"], "too_many_attempts");
+    let code = code_sent_to(&server, &phone).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let bind = format!("/api/v1/conversations/{id}/bind");
+    let (status, body) = server
+        .post(
+            Some(&site.agent),
+            &bind,
+            json!({ "phone": phone, "code": wrong }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["details"]["fields"]["code"], "invalid",
+        "{body}"
+    );
+    let bound = server
+        .ok(
+            &site.agent,
+            &bind,
+            json!({ "phone": phone, "code": code }),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(bound["resident_id"], resident_id.as_str());
+    // The earlier message is the resident's now; the resident reads it among their own.
+    let (_, thread) = server
+        .get(Some(&site.agent), &format!("/api/v1/conversations/{id}"))
+        .await;
+    assert_eq!(thread["messages"][0]["text"], "我是3栋的业主，门口灯坏了");
+    let admin = server
+        .store
+        .authenticate(&server.admin, Utc::now())
+        .await
+        .unwrap();
+    let t = server.store.thread(&admin, &id).await.unwrap();
+    assert_eq!(t.messages[0].sender_id.as_ref(), Some(&resident_id));
+    // (Signing in would need another code within the minute: the resident's principal as a
+    // session makes it.)
+    let home = server
+        .store
+        .residents_by_phone(&server.company_id, &phone)
+        .await
+        .unwrap();
+    let as_resident = guanjia_storage::Principal::resident(
+        &server.company_id,
+        &phone,
+        "业主",
+        vec![home[0].household_id.clone()],
+    );
+    let mine = server
+        .store
+        .conversations_after(&as_resident, Default::default(), 10, None)
+        .await
+        .unwrap();
+    assert_eq!(mine.items.len(), 1);
+    assert_eq!(mine.items[0].id, id);
+    // Their next message is known at once.
+    let next = receive(&server, say("bind-2", "灯还是不亮")).await;
+    assert_eq!(next.conversation_id, id);
+    assert!(!next.unknown_sender);
+    // Bound once: binding again is refused.
+    let (status, body) = server
+        .post(
+            Some(&site.agent),
+            &bind,
+            json!({ "phone": phone, "code": code }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["details"]["fields"]["resident_id"], "taken");
+}
+
+async fn merging_two_resident_records_keeps_all_history(server: Server) {
+    let site = server.site("merge").await;
+    let (keep_id, keep_phone) = site.residents[0].clone();
+    let (gone_id, gone_phone) = site.residents[1].clone();
+    let posted = chat(&server, &gone_phone, "厨房水管漏水").await;
+    let conversation_id = posted["conversation_id"].as_str().unwrap().to_owned();
+    let ticket = server
+        .ok(
+            &site.agent,
+            &format!("/api/v1/conversations/{conversation_id}/ticket"),
+            json!({}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let merge = format!("/api/v1/residents/{keep_id}/merge");
+    let (status, _) = server
+        .post(
+            Some(&site.agent),
+            &merge,
+            json!({ "from_resident_id": gone_id }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "admins merge");
+    let (status, body) = server
+        .post(
+            Some(&server.admin),
+            &merge,
+            json!({ "from_resident_id": keep_id }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"]["details"]["fields"]
+            .get("from_resident_id")
+            .is_some()
+    );
+    let merged = server
+        .ok(
+            &server.admin,
+            &merge,
+            json!({ "from_resident_id": gone_id }),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(merged["resident"]["id"], keep_id.as_str());
+    assert_eq!(merged["tickets"], 1, "{merged}");
+    assert_eq!(merged["conversations"], 1);
+    assert_eq!(
+        merged["contact_points"], 1,
+        "the old phone is kept as a contact point"
+    );
+    let (status, _) = server
+        .get(Some(&server.admin), &format!("/api/v1/residents/{gone_id}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, t) = server
+        .get(
+            Some(&site.agent),
+            &format!("/api/v1/tickets/{}", ticket["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(t["resident_id"], keep_id.as_str());
+    let (_, c) = server
+        .get(
+            Some(&site.agent),
+            &format!("/api/v1/conversations/{conversation_id}"),
+        )
+        .await;
+    assert_eq!(c["resident_id"], keep_id.as_str());
+    assert_eq!(
+        c["messages"][0]["text"], "厨房水管漏水",
+        "the messages stay"
+    );
+    // The old phone still reaches the same person.
+    let again = receive(
+        &server,
+        inbound(
+            Channel::Phone,
+            phone(&gone_phone),
+            ProjectHint::OfSender,
+            None,
+            text("还在漏"),
+        ),
+    )
+    .await;
+    let admin = server
+        .store
+        .authenticate(&server.admin, Utc::now())
+        .await
+        .unwrap();
+    let thread = server
+        .store
+        .thread(&admin, &again.conversation_id)
+        .await
+        .unwrap();
+    assert_eq!(thread.conversation.resident_id.as_ref(), Some(&keep_id));
+    // Audited, with what moved.
+    let trail = server
+        .store
+        .audit_trail(&admin, "resident", &keep_id)
+        .await
+        .unwrap();
+    let entry = trail.iter().find(|e| e.action == "merge").expect("audited");
+    assert_eq!(entry.details["from"]["id"], gone_id.as_str());
+    assert_ne!(keep_phone, gone_phone);
 }

@@ -19,6 +19,7 @@ use crate::entity::{
 };
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
+use crate::sign_in_codes::SignInCode;
 use crate::support::{Audit, new_id, require_admin};
 
 /// What merging two resident records moved onto the one kept.
@@ -34,7 +35,7 @@ pub struct Merged {
 impl Store {
     /// Sends a one-time code to `phone` for binding the unknown sender of conversation `id`
     /// (desk staff, or the installation for a channel's own flow). Throttled as sign-in codes
-    /// are; an unregistered phone gets nothing, and the answer is the same.
+    /// are; an unregistered phone gets nothing (None), which callers answer alike.
     pub async fn request_binding_code(
         &self,
         who: &Principal,
@@ -42,12 +43,11 @@ impl Store {
         phone: &str,
         client: &str,
         now: DateTime<Utc>,
-    ) -> Result<()> {
+    ) -> Result<Option<SignInCode>> {
         self.unbound(who, id).await?;
         let phone = ContactPoint::new("phone", ContactKind::Phone, None, phone)?;
         // Counted whether registered or not: the throttles are those of signing in.
-        self.issue_sign_in_code(phone.value(), client, now).await?;
-        Ok(())
+        self.issue_sign_in_code(phone.value(), client, now).await
     }
 
     /// Binds the unknown sender of conversation `id` to the resident of `phone`, once `code`

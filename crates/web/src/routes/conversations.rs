@@ -16,9 +16,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiQuery, Caller};
+use crate::extract::{ApiJson, ApiQuery, Caller, ClientAddr};
 use crate::i18n::Lang;
 use crate::paging::PageQuery;
+use crate::routes::auth::code_issued;
 use crate::routes::tickets::TicketView;
 use crate::state::AppState;
 
@@ -32,6 +33,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(open_ticket))
         .routes(routes!(link_ticket))
         .routes(routes!(post_chat_message))
+        .routes(routes!(request_binding_code))
+        .routes(routes!(bind))
 }
 
 /// How the person a conversation is with is reached on its channel.
@@ -450,4 +453,74 @@ async fn post_chat_message(
             message_id: received.message_id,
         }),
     ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BindCodeInput {
+    /// The phone the unknown sender says is theirs: a resident's.
+    pub phone: String,
+}
+
+/// Sends a one-time code by SMS to the phone an unknown sender gives (desk staff), for binding
+/// them to the resident of that phone. Throttled as sign-in codes are; the answer is the same
+/// whether or not the phone is registered.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/bind/code", tag = "conversations",
+    request_body = BindCodeInput,
+    responses((status = 202, body = BindCodeSent), (status = 403), (status = 404), (status = 422),
+        (status = 429, description = "too_many_attempts")))]
+async fn request_binding_code(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ClientAddr(client): ClientAddr,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<BindCodeInput>,
+) -> ApiResult<(StatusCode, axum::Json<BindCodeSent>)> {
+    let issued = state
+        .store
+        .request_binding_code(&who, &id, &input.phone, &client, Utc::now())
+        .await?;
+    code_issued(&state, issued);
+    Ok((
+        StatusCode::ACCEPTED,
+        axum::Json(BindCodeSent {
+            expires_in: guanjia_storage::CODE_TTL.num_seconds(),
+        }),
+    ))
+}
+
+/// A binding code is on its way (if the phone is a resident's).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BindCodeSent {
+    /// Seconds the code works.
+    pub expires_in: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BindInput {
+    pub phone: String,
+    /// The code sent to the phone.
+    pub code: String,
+}
+
+/// Binds the conversation's unknown sender to the resident of the phone once the code is right:
+/// their contact point becomes the resident's, and their earlier messages (every conversation
+/// of that contact point) join the resident.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/bind", tag = "conversations",
+    request_body = BindInput,
+    responses((status = 200, body = ConversationView), (status = 403), (status = 404), (status = 422),
+        (status = 429, description = "too_many_attempts")))]
+async fn bind(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ClientAddr(client): ClientAddr,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<BindInput>,
+) -> ApiResult<axum::Json<ConversationView>> {
+    let c = state
+        .store
+        .bind_conversation(&who, &id, &input.phone, &input.code, &client, Utc::now())
+        .await?;
+    Ok(axum::Json(ConversationView::new(c, false)))
 }
