@@ -7,6 +7,7 @@
 
 mod aliyun;
 mod config;
+pub mod email;
 mod http;
 mod percent;
 mod senders;

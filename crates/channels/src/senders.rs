@@ -9,6 +9,7 @@ use guanjia_domain::notice::NoticeKind;
 use serde_json::{Map, Value};
 
 use crate::config::{DeliveryConfig, Secret, SmsProvider, TemplateConfig};
+use crate::email::{EmailConfig, Reply, send_reply};
 use crate::http::exchange;
 use crate::percent::pop_encode;
 use crate::{aliyun, tencent, wecom};
@@ -22,6 +23,8 @@ pub struct Senders {
     config: DeliveryConfig,
     robots: HashMap<String, Secret>,
     http: reqwest::Client,
+    /// The mailbox answers to e-mail leave from (`[email]`).
+    email: Option<EmailConfig>,
 }
 
 impl Senders {
@@ -41,7 +44,30 @@ impl Senders {
             config,
             robots,
             http,
+            email: None,
         })
+    }
+
+    /// Sends answers to e-mail from this mailbox.
+    pub fn with_email(mut self, email: Option<EmailConfig>) -> Result<Senders, String> {
+        if let Some(e) = &email {
+            e.check()?;
+        }
+        self.email = email;
+        Ok(self)
+    }
+
+    /// The mailbox, if one is set up.
+    pub fn email_config(&self) -> Option<&EmailConfig> {
+        self.email.as_ref()
+    }
+
+    /// Sends an answer in an e-mail thread.
+    pub async fn email(&self, reply: &Reply) -> Outcome {
+        match &self.email {
+            Some(config) => send_reply(config, reply).await,
+            None => skipped("email_not_configured", "[email] is missing"),
+        }
     }
 
     pub fn config(&self) -> &DeliveryConfig {

@@ -5,6 +5,7 @@ use std::path::Path;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use guanjia_channels::DeliveryConfig;
+use guanjia_channels::email::EmailConfig;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +39,8 @@ pub struct Config {
     pub mqtt_company: Option<String>,
     /// Delivering notifications: the SMS provider, WeCom robots, quiet hours (`[delivery]`).
     pub delivery: DeliveryConfig,
+    /// A mailbox residents write to (`[email]`): read by IMAP, answered by SMTP; none: no e-mail.
+    pub email: Option<EmailConfig>,
 }
 
 impl Default for Config {
@@ -58,6 +61,7 @@ impl Default for Config {
             mqtt_password: None,
             mqtt_company: None,
             delivery: DeliveryConfig::default(),
+            email: None,
         }
     }
 }

@@ -164,7 +164,10 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
 async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     let senders = guanjia_channels::Senders::new(config.delivery.clone())
         .map_err(anyhow::Error::msg)
-        .context("reading [delivery]")?;
+        .context("reading [delivery]")?
+        .with_email(config.email.clone())
+        .map_err(anyhow::Error::msg)
+        .context("reading [email]")?;
     let setup = guanjia_web::delivery_setup(&senders).map_err(anyhow::Error::msg)?;
     let store = open_store(config)
         .await?
@@ -203,6 +206,9 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
             .context("starting the MQTT subscriber")?;
     }
     let poll = std::time::Duration::from_millis(config.delivery.poll_millis.max(50));
+    if let Some(email) = &config.email {
+        guanjia_web::spawn_email(store.clone(), email.clone(), node.clone());
+    }
     guanjia_web::spawn_delivery(store.clone(), senders, node, poll);
     tracing::info!("listening on http://{address}");
     // With each connection's peer address: the sign-in throttle counts by it.

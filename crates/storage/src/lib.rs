@@ -19,6 +19,7 @@ mod hotline;
 mod import;
 mod incidents;
 mod iot;
+mod mailbox;
 mod migration;
 mod notify;
 mod passwords;
@@ -47,13 +48,16 @@ pub use conversations::{
 };
 pub use dashboard::{Compliance, Dashboard, DashboardQuery, Mean, ProjectFigures};
 pub use db::{DEFAULT_FILES_DIR, Store};
-pub use delivery::{Address, Claimed, DeliverySetup, LEASE as DELIVERY_LEASE, TicketDelivery};
+pub use delivery::{
+    Address, Claimed, DeliverySetup, EmailAnswer, LEASE as DELIVERY_LEASE, TicketDelivery,
+};
 pub use dispatch::{CheckedPhoto, Dispatched, Load, Ranking, check_photo};
 pub use error::{Result, StorageError};
 pub use hotline::{HotlineFigures, HotlineOrderFilter, HotlineOrderRow, MAX_EXPORT, OrderReceived};
 pub use import::{ImportReport, PhoneConflict, PlaceRow, ResidentRow};
 pub use incidents::{IncidentFilter, NewIncident};
 pub use iot::{AlarmReceived, DeviceFilter};
+pub use mailbox::MailboxCursor;
 pub use passwords::hash_password;
 pub use principal::{Principal, ProjectScope};
 pub use residents::ResidentFilter;

@@ -86,6 +86,19 @@ impl Store {
             .ok_or(StorageError::NotFound("project"))
     }
 
+    /// A company's project by its code, for a channel configured to serve it.
+    pub async fn project_by_code(
+        &self,
+        company_id: &str,
+        code: &str,
+    ) -> Result<Option<project::Model>> {
+        Ok(project::Entity::find()
+            .filter(project::Column::CompanyId.eq(company_id))
+            .filter(project::Column::Code.eq(code))
+            .one(&self.db)
+            .await?)
+    }
+
     pub async fn create_building(
         &self,
         who: &Principal,

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use guanjia_channels::Senders;
+use guanjia_channels::email::Reply;
 use guanjia_domain::delivery::{DeliveryChannel, Outcome};
 use guanjia_domain::notice::NoticeKind;
-use guanjia_storage::{Address, Claimed, DeliverySetup, Store};
+use guanjia_storage::{Address, Claimed, DeliverySetup, EmailAnswer, Store};
 use tokio::task::JoinSet;
 
 use crate::i18n::Lang;
@@ -24,6 +25,7 @@ pub fn delivery_setup(senders: &Senders) -> Result<DeliverySetup, String> {
     let config = senders.config();
     let mut setup = DeliverySetup::default();
     setup.sms = senders.sms_provider().is_some();
+    setup.email = senders.email_config().is_some();
     setup.quiet_hours = config.quiet_hours()?;
     for robot in &config.wecom.robots {
         match (&robot.team, &robot.project) {
@@ -136,6 +138,13 @@ async fn send(senders: &Senders, c: &Claimed) -> (&'static str, Outcome) {
                 senders.robot(robot, &text, staff_phone.as_deref()).await,
             )
         }
+        (Address::Email(answer), DeliveryChannel::Email, Ok(_)) => {
+            let text = c.notification.details["text"].as_str().unwrap_or_default();
+            (
+                "smtp",
+                senders.email(&email_reply(senders, answer, text)).await,
+            )
+        }
         (Address::WechatOpenid { .. }, DeliveryChannel::Wechat, Ok(_)) => (
             "wechat",
             skipped(
@@ -147,6 +156,23 @@ async fn send(senders: &Senders, c: &Claimed) -> (&'static str, Outcome) {
             "none",
             skipped("no_address", "the recipient has no address on this channel"),
         ),
+    }
+}
+
+/// An answer as a reply in its thread. Its Message-ID is made of our id of the answer and the
+/// mailbox's domain, so a resident's reply to it is known by it ([`Store::receive_message`]).
+fn email_reply(senders: &Senders, answer: &EmailAnswer, text: &str) -> Reply {
+    let domain = senders
+        .email_config()
+        .and_then(|e| e.from_address().rsplit_once('@'))
+        .map_or("localhost", |(_, domain)| domain);
+    Reply {
+        to: answer.to.clone(),
+        subject: answer.subject.clone().unwrap_or_default(),
+        message_id: format!("{}@{domain}", answer.answer_id),
+        in_reply_to: answer.in_reply_to.clone(),
+        references: answer.references.clone(),
+        text: text.to_owned(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! `guanjia-storage`.
 
 mod delivery;
+mod email;
 mod error;
 mod explanation;
 mod extract;
@@ -32,6 +33,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use delivery::{deliver_due, delivery_setup, spawn_delivery};
+pub use email::{MAILBOX_LEASE, MailboxError, read_mailbox, spawn_email};
 pub use error::{ApiError, ErrorCode};
 pub use housekeeping::spawn_housekeeping;
 pub use i18n::Lang;

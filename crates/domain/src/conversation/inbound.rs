@@ -16,6 +16,8 @@ use crate::validation::{
 pub const MAX_TEXT: usize = 4000;
 /// The longest external id, media id, menu key or header kept.
 pub const MAX_ID: usize = 200;
+/// The most Message-IDs of a thread kept (the newest, where a mail names more).
+pub const MAX_REFERENCES: usize = 20;
 /// How far ahead of our clock a sender's time may be (clocks drift); later ones are taken as now.
 const CLOCK_SKEW: Duration = Duration::minutes(5);
 
@@ -78,6 +80,10 @@ pub enum Event {
     Unsubscribe,
     /// Tapped a menu entry, by its key.
     MenuClick { key: String },
+    /// A machine answered for them (an e-mail out-of-office reply): kept, never answered.
+    AutoReply,
+    /// A mail to them could not be delivered (a bounce): kept, never answered.
+    Bounce,
 }
 
 code_enum! {
@@ -96,6 +102,8 @@ code_enum! {
 pub struct ThreadHints {
     pub message_id: Option<String>,
     pub in_reply_to: Option<String>,
+    /// The thread's earlier Message-IDs, oldest first.
+    pub references: Vec<String>,
     pub subject: Option<String>,
 }
 
@@ -117,7 +125,8 @@ pub enum Attachment {
         lon: f64,
         label: Option<String>,
     },
-    /// Something the sender did: `subscribe`, `unsubscribe` or `menu_click` with its key.
+    /// Something the sender did: `subscribe`, `unsubscribe` or `menu_click` with its key; or
+    /// a machine's mail for them: `auto_reply`, `bounce`.
     Event { event: String, key: Option<String> },
 }
 
@@ -161,6 +170,8 @@ impl Body {
                     Event::Subscribe => ("subscribe", None),
                     Event::Unsubscribe => ("unsubscribe", None),
                     Event::MenuClick { key } => ("menu_click", Some(key)),
+                    Event::AutoReply => ("auto_reply", None),
+                    Event::Bounce => ("bounce", None),
                 };
                 Attachment::Event {
                     event: event.to_owned(),
@@ -239,7 +250,9 @@ impl InboundMessage {
                 }
             }
             Body::Event(Event::MenuClick { key }) => id(&mut p, "key", Some(key)),
-            Body::Event(Event::Subscribe | Event::Unsubscribe) => {}
+            Body::Event(
+                Event::Subscribe | Event::Unsubscribe | Event::AutoReply | Event::Bounce,
+            ) => {}
         }
         if let Some(hints) = &self.thread {
             for (field, value) in [
@@ -248,6 +261,12 @@ impl InboundMessage {
                 ("subject", &hints.subject),
             ] {
                 id(&mut p, field, value.as_deref());
+            }
+            if hints.references.len() > MAX_REFERENCES {
+                p.add("references", FieldErrorCode::TooLong);
+            }
+            for r in &hints.references {
+                id(&mut p, "references", Some(r));
             }
         }
         for text in [self.body.text()].into_iter().flatten() {

@@ -11,7 +11,8 @@ mod state;
 
 pub use contact::{ContactKind, ContactPoint};
 pub use inbound::{
-    Attachment, Body, BodyKind, Event, InboundMessage, MAX_TEXT, ProjectHint, ThreadHints,
+    Attachment, Body, BodyKind, Event, InboundMessage, MAX_ID, MAX_REFERENCES, MAX_TEXT,
+    ProjectHint, ThreadHints,
 };
 pub use state::{
     ConversationState, Direction, Replied, SenderKind, after_inbound, after_reply, reply_text,

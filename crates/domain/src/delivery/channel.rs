@@ -12,6 +12,8 @@ code_enum! {
         Wechat = "wechat",
         /// A WeCom (企业微信) group robot of the ticket's team or project, naming the staff member.
         Wecom = "wecom",
+        /// An e-mail by SMTP, in the thread the resident wrote in.
+        Email = "email",
     }
 }
 

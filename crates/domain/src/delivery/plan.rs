@@ -12,6 +12,8 @@ pub struct Available {
     pub wechat: bool,
     /// A WeCom robot is configured for the ticket's team or project.
     pub wecom: bool,
+    /// A mailbox answers are sent from (`[email]`).
+    pub email: bool,
 }
 
 /// What is known of the person a notification is for.
@@ -42,10 +44,11 @@ pub struct Route {
 pub fn route(kind: NoticeKind, recipient: Recipient, available: Available) -> Option<Route> {
     match (kind.audience(), recipient) {
         (Audience::Resident, Recipient::InConversation { channel }) => {
-            // The H5 chat (app), the web and e-mail show the answer in the thread itself.
+            // The H5 chat (app) and the web show the answer in the thread itself.
             let first = match channel {
                 Channel::Wechat => available.wechat.then_some(DeliveryChannel::Wechat),
                 Channel::Phone => available.sms.then_some(DeliveryChannel::Sms),
+                Channel::Email => available.email.then_some(DeliveryChannel::Email),
                 _ => None,
             };
             first.map(|first| Route {
@@ -84,6 +87,7 @@ mod tests {
         sms: true,
         wechat: true,
         wecom: true,
+        email: true,
     };
 
     fn resident(preferred: PreferredChannel, wechat_bound: bool) -> Recipient {
@@ -167,6 +171,7 @@ mod tests {
         };
         assert_eq!(on(Channel::Wechat), Some((DeliveryChannel::Wechat, None)));
         assert_eq!(on(Channel::Phone), Some((DeliveryChannel::Sms, None)));
+        assert_eq!(on(Channel::Email), Some((DeliveryChannel::Email, None)));
         assert_eq!(on(Channel::App), None, "the H5 chat shows it in the thread");
         let no_wechat = Available {
             wechat: false,

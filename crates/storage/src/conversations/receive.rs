@@ -13,7 +13,8 @@ use guanjia_domain::conversation::{
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
+    QueryOrder, SqlErr,
 };
 use serde_json::json;
 
@@ -130,6 +131,50 @@ impl Store {
         Ok(in_project.or(found.first()).cloned())
     }
 
+    /// The conversation of the thread an e-mail answers, whoever writes in it (a colleague
+    /// copied in, the resident from another address): the conversation of a message it names in
+    /// `In-Reply-To` or `References`, by its Message-ID or, for our own answers, by the id our
+    /// Message-ID is made of.
+    async fn thread_of(
+        &self,
+        company_id: &str,
+        message: &InboundMessage,
+    ) -> Result<Option<conversation::Model>> {
+        let Some(t) = &message.thread else {
+            return Ok(None);
+        };
+        let named: Vec<&String> = t.in_reply_to.iter().chain(&t.references).collect();
+        if named.is_empty() {
+            return Ok(None);
+        }
+        let ours: Vec<&str> = named
+            .iter()
+            .filter_map(|id| id.split_once('@').map(|(local, _)| local))
+            .collect();
+        let mine = Condition::all()
+            .add(conversation_message::Column::Direction.eq(Direction::Out.as_str()))
+            .add(conversation_message::Column::Id.is_in(ours));
+        let Some(m) = conversation_message::Entity::find()
+            .filter(conversation_message::Column::CompanyId.eq(company_id))
+            .filter(conversation_message::Column::Channel.eq(message.channel.as_str()))
+            .filter(
+                Condition::any()
+                    .add(conversation_message::Column::ExternalId.is_in(named))
+                    .add(mine),
+            )
+            .order_by_desc(conversation_message::Column::SentAt)
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(
+            conversation::Entity::find_by_id((company_id.to_owned(), m.conversation_id))
+                .one(&self.db)
+                .await?,
+        )
+    }
+
     /// Writes the message, and its conversation's new state, in one transaction.
     async fn store_message(
         &self,
@@ -154,14 +199,19 @@ impl Store {
             .await?;
         let project_id = given.or_else(|| sender.as_ref().map(|r| r.project_id.clone()));
         let s = &message.sender;
-        let existing = conversation::Entity::find()
-            .filter(conversation::Column::CompanyId.eq(company_id))
-            .filter(conversation::Column::Channel.eq(message.channel.as_str()))
-            .filter(conversation::Column::ContactKind.eq(s.kind().as_str()))
-            .filter(conversation::Column::ContactAccount.eq(s.account()))
-            .filter(conversation::Column::ContactValue.eq(s.value()))
-            .one(&self.db)
-            .await?;
+        let existing = match self.thread_of(company_id, message).await? {
+            Some(c) => Some(c),
+            None => {
+                conversation::Entity::find()
+                    .filter(conversation::Column::CompanyId.eq(company_id))
+                    .filter(conversation::Column::Channel.eq(message.channel.as_str()))
+                    .filter(conversation::Column::ContactKind.eq(s.kind().as_str()))
+                    .filter(conversation::Column::ContactAccount.eq(s.account()))
+                    .filter(conversation::Column::ContactValue.eq(s.value()))
+                    .one(&self.db)
+                    .await?
+            }
+        };
         let is_event = message.body.is_event();
         let preview = message
             .body
@@ -235,7 +285,10 @@ impl Store {
             }
         };
         let thread = message.thread.as_ref().map(|t| {
-            json!({ "message_id": t.message_id, "in_reply_to": t.in_reply_to, "subject": t.subject })
+            json!({
+                "message_id": t.message_id, "in_reply_to": t.in_reply_to,
+                "references": t.references, "subject": t.subject,
+            })
         });
         let row = conversation_message::ActiveModel {
             company_id: Set(company_id.to_owned()),

@@ -9,7 +9,7 @@
 //! none of the three offers an idempotency key to prevent it).
 
 use chrono::{DateTime, Duration, Utc};
-use guanjia_domain::conversation::ContactKind;
+use guanjia_domain::conversation::{BodyKind, ContactKind, Direction, MAX_REFERENCES};
 use guanjia_domain::delivery::{
     DeliveryChannel, DeliveryState, Next, Outcome, after_failure, route,
 };
@@ -21,7 +21,7 @@ use sea_orm::{
 
 use super::plan::{Context, available, pending_row, recipient_of, target, wechat_contact_of};
 use crate::db::Store;
-use crate::entity::{conversation, delivery, notification, staff};
+use crate::entity::{conversation, conversation_message, delivery, notification, staff};
 use crate::error::Result;
 use crate::support::ForUpdate;
 
@@ -43,8 +43,23 @@ pub enum Address {
         staff_name: String,
         staff_phone: Option<String>,
     },
+    /// The address of an e-mail conversation, and the thread the answer goes in.
+    Email(EmailAnswer),
     /// Nowhere any more (the resident unbound WeChat, the staff member left).
     Gone,
+}
+
+/// An answer in an e-mail thread: to whom, and what it answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailAnswer {
+    pub to: String,
+    /// Our id of the answer (its conversation message): the same on every attempt.
+    pub answer_id: String,
+    /// The subject of the mail answered.
+    pub subject: Option<String>,
+    /// The Message-ID of the mail answered, and the thread up to it (oldest first).
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
 }
 
 /// A delivery this node is to send now.
@@ -308,6 +323,9 @@ async fn address_of(
                 openid,
             })
         }
+        DeliveryChannel::Email => email_answer(db, n)
+            .await?
+            .map_or(Address::Gone, Address::Email),
         DeliveryChannel::Wecom => {
             staff::Entity::find_by_id((n.company_id.clone(), n.recipient_id.clone()))
                 .one(db)
@@ -319,4 +337,49 @@ async fn address_of(
                 })
         }
     })
+}
+
+/// Where an answer on an e-mail conversation goes: the conversation's address, in reply to the
+/// latest mail the resident wrote in it.
+async fn email_answer(
+    db: &impl ConnectionTrait,
+    n: &notification::Model,
+) -> Result<Option<EmailAnswer>> {
+    let id = n.details["conversation_id"].as_str().unwrap_or_default();
+    let Some(c) = conversation::Entity::find_by_id((n.company_id.clone(), id.to_owned()))
+        .one(db)
+        .await?
+        .filter(|c| c.contact_kind == ContactKind::Email.as_str())
+    else {
+        return Ok(None);
+    };
+    let answered = conversation_message::Entity::find()
+        .filter(conversation_message::Column::CompanyId.eq(&c.company_id))
+        .filter(conversation_message::Column::ConversationId.eq(&c.id))
+        .filter(conversation_message::Column::Direction.eq(Direction::In.as_str()))
+        .filter(conversation_message::Column::Kind.eq(BodyKind::Text.as_str()))
+        .filter(conversation_message::Column::Thread.is_not_null())
+        .order_by_desc(conversation_message::Column::SentAt)
+        .one(db)
+        .await?;
+    let thread = answered.and_then(|m| m.thread).unwrap_or_default();
+    let text = |key: &str| thread[key].as_str().map(str::to_owned);
+    let in_reply_to = text("message_id");
+    let mut references: Vec<String> = thread["references"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    references.extend(in_reply_to.clone());
+    let skip = references.len().saturating_sub(MAX_REFERENCES);
+    Ok(Some(EmailAnswer {
+        to: c.contact_value,
+        answer_id: n.details["message_id"].as_str().unwrap_or(&n.id).to_owned(),
+        subject: text("subject"),
+        in_reply_to,
+        references: references.split_off(skip),
+    }))
 }

@@ -7,7 +7,7 @@ mod plan;
 mod read;
 mod setup;
 
-pub use claim::{Address, Claimed, LEASE};
+pub use claim::{Address, Claimed, EmailAnswer, LEASE};
 pub(crate) use plan::plan_deliveries;
 pub use read::TicketDelivery;
 pub use setup::DeliverySetup;

@@ -146,6 +146,7 @@ pub(crate) fn available(setup: &DeliverySetup, ctx: &Context) -> Available {
         sms: setup.sms,
         wechat: setup.wechat,
         wecom: ctx.robot.is_some(),
+        email: setup.email,
     }
 }
 
@@ -184,11 +185,13 @@ pub(crate) fn target(channel: DeliveryChannel, recipient_id: &str, ctx: &Context
         DeliveryChannel::Sms => mask_phone(recipient_id),
         DeliveryChannel::Wechat => "wechat".to_owned(),
         DeliveryChannel::Wecom => ctx.robot.clone().unwrap_or_default(),
+        DeliveryChannel::Email => "email".to_owned(),
     }
 }
 
 /// Plans the deliveries of notifications just written (id, recipient), in the caller's
 /// transaction: one row for each first channel; fallbacks are added if the first one fails.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn plan_deliveries(
     db: &impl ConnectionTrait,
     setup: &DeliverySetup,

@@ -12,6 +12,8 @@ use tokio::sync::Notify;
 pub struct DeliverySetup {
     pub sms: bool,
     pub wechat: bool,
+    /// A mailbox answers to e-mail are sent from.
+    pub email: bool,
     /// Project codes with a WeCom robot.
     pub project_robots: HashSet<String>,
     /// Team ids with a WeCom robot (before their project's).
@@ -24,7 +26,11 @@ pub struct DeliverySetup {
 impl DeliverySetup {
     /// Anything at all is set up: otherwise notifications stay in the in-app list only.
     pub(crate) fn any(&self) -> bool {
-        self.sms || self.wechat || !self.project_robots.is_empty() || !self.team_robots.is_empty()
+        self.sms
+            || self.wechat
+            || self.email
+            || !self.project_robots.is_empty()
+            || !self.team_robots.is_empty()
     }
 
     /// The robot for a ticket of `team_id` in the project coded `project_code`, by name.

@@ -22,6 +22,7 @@ pub mod incident;
 pub mod installation_secret;
 pub mod intake_correction;
 pub mod intake_vocabulary;
+pub mod mailbox;
 pub mod notification;
 pub mod nps_campaign;
 pub mod nps_invitation;

@@ -105,7 +105,7 @@ impl ConversationView {
 /// How far an answer got on one channel.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageDeliveryView {
-    /// sms, wechat, wecom
+    /// sms, wechat, wecom, email
     pub channel: String,
     /// pending, sending, sent, failed, skipped
     pub state: String,

@@ -755,6 +755,7 @@ pub fn delivery_channel(lang: Lang, channel: DeliveryChannel) -> &'static str {
         DeliveryChannel::Sms => ("短信", "SMS"),
         DeliveryChannel::Wechat => ("微信", "WeChat"),
         DeliveryChannel::Wecom => ("企业微信群", "WeCom group"),
+        DeliveryChannel::Email => ("邮件", "E-mail"),
     };
     pick(lang, zh, en)
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod broker;
+pub mod mail;
 
 use chrono::Utc;
 use guanjia_domain::role::Role;
