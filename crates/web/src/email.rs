@@ -2,14 +2,14 @@
 //! lease on the mailbox kept in the database, and receives each new mail as a message of the
 //! e-mail channel, moving the mailbox's cursor past it. A mail that cannot be read (no sender,
 //! nothing in it) is passed over with a warning; one the store refuses is logged the same way, so
-//! one bad mail never blocks the mailbox.
+//! one bad mail never blocks the mailbox. A new mail's attachments are kept once it is stored.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use guanjia_channels::email::{EmailConfig, fetch_new, inbound_message, read_mail};
 use guanjia_domain::conversation::ProjectHint;
-use guanjia_storage::{MailboxCursor, Receipt, StorageError, Store};
+use guanjia_storage::{MailboxCursor, NewFile, Receipt, StorageError, Store};
 
 /// How long a node holds the mailbox: well beyond one round's IMAP timeouts.
 pub const MAILBOX_LEASE: chrono::Duration = chrono::Duration::minutes(2);
@@ -93,18 +93,39 @@ pub async fn read_mailbox(
         let mut taken = 0;
         for (uid, raw) in &fetched.mails {
             let fallback = format!("{}.{uid}@{key}", fetched.uid_validity);
-            let message = read_mail(raw, config.max_attachment_bytes)
-                .and_then(|mail| inbound_message(&mail, project.clone(), &fallback, now));
-            match message {
-                Some(m) => match store.receive_message(&company.id, m, now).await {
-                    Ok(r) if r.receipt == Receipt::New => taken += 1,
+            let mail = read_mail(raw, config.max_attachment_bytes);
+            let message = mail
+                .as_ref()
+                .and_then(|mail| inbound_message(mail, project.clone(), &fallback, now));
+            match (mail, message) {
+                (Some(mail), Some(m)) => match store.receive_message(&company.id, m, now).await {
+                    Ok(r) if r.receipt == Receipt::New => {
+                        taken += 1;
+                        // A machine's mail is kept as an event: what it carries (a bounce's
+                        // report) is not the sender's.
+                        let (files, left_out) = match mail.automatic {
+                            Some(_) => (Vec::new(), Vec::new()),
+                            None => (mail.files, mail.left_out),
+                        };
+                        let files = files
+                            .into_iter()
+                            .map(|f| NewFile {
+                                name: f.name,
+                                content_type: f.content_type,
+                                bytes: f.bytes,
+                            })
+                            .collect();
+                        store
+                            .keep_message_files(&company.id, &r.message_id, files, left_out)
+                            .await?;
+                    }
                     Ok(_) => {}
                     Err(e @ StorageError::Validation(_)) => {
                         tracing::warn!(uid, error = %e, "a mail was refused; passed over");
                     }
                     Err(e) => return Err(e.into()),
                 },
-                None => tracing::warn!(uid, "a mail without sender or text; passed over"),
+                _ => tracing::warn!(uid, "a mail without sender or text; passed over"),
             }
             let moved = MailboxCursor {
                 uid_validity: Some(fetched.uid_validity),

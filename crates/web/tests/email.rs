@@ -1,7 +1,8 @@
 //! E-mail through real servers, on SQLite and PostgreSQL: dovecot as the mailbox (mail put in
 //! by IMAP APPEND) and aiosmtpd as the SMTP server (mail read from what it kept). New mail
 //! becomes a conversation message from the sender's address, a reply in the thread joins its
-//! conversation, the same Message-ID is stored once, automatic replies and bounces are kept as
+//! conversation, the same Message-ID is stored once, attachments are kept as files (those over
+//! the limit named), automatic replies and bounces are kept as
 //! events that nobody answers, an agent's answer leaves by SMTP in the thread, a 550 ends the
 //! delivery with the server's reason and a 451 is tried again, two nodes take each mail once.
 
@@ -43,7 +44,9 @@ async fn rig(db: Db) -> (Server, MailServers, Site) {
     let mail = MailServers::start().await;
     let mut setup = DeliverySetup::default();
     setup.email = true;
-    let server = Server::start_with(db, |store| store.with_delivery(setup)).await;
+    let files = mail.dir().join("files");
+    let server =
+        Server::start_with(db, |store| store.with_delivery(setup).with_files_dir(files)).await;
     let site = server.site("em").await;
     (server, mail, site)
 }
@@ -134,9 +137,23 @@ async fn mail_becomes_a_conversation_its_thread_joins_it_and_a_repeat_is_stored_
         "<p>想问一下停车位</p>",
     ))
     .await;
+    // A photo of the leak, and a file over the limit (64 KiB in these tests).
+    let attached = format!(
+        "From: li.wei@example.com\nTo: kefu@wuye.example\nSubject: 照片\nDate: {}\n\
+         Message-ID: <p1@example.com>\nMIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=\"B\"\n\n\
+         --B\nContent-Type: text/plain; charset=utf-8\n\n漏水照片见附件\n\
+         --B\nContent-Type: image/png\nContent-Disposition: attachment; filename=\"leak.png\"\n\
+         Content-Transfer-Encoding: base64\n\niVBORw0KGgo=\n\
+         --B\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\"big.pdf\"\n\
+         Content-Transfer-Encoding: base64\n\n{}\n--B--\n",
+        Utc::now().to_rfc2822(),
+        "QUFB\n".repeat(30_000)
+    );
+    mail.deliver(&attached).await;
     assert_eq!(
         poll(&server, &mail, "node-a").await,
-        3,
+        4,
         "the repeat is not new"
     );
     assert_eq!(
@@ -160,8 +177,39 @@ async fn mail_becomes_a_conversation_its_thread_joins_it_and_a_repeat_is_stored_
         .iter()
         .map(|m| m["text"].as_str().unwrap_or_default())
         .collect();
-    assert_eq!(texts, ["3栋2单元电梯不动了，请尽快派人。", "我们楼也是。"]);
-    assert_eq!(t["unread"], 2);
+    assert_eq!(
+        texts,
+        [
+            "3栋2单元电梯不动了，请尽快派人。",
+            "我们楼也是。",
+            "漏水照片见附件"
+        ]
+    );
+    assert_eq!(t["unread"], 3);
+    let photo = &t["messages"][2];
+    let files = &photo["attachments"][0];
+    assert_eq!(files["type"], "files", "{photo}");
+    assert_eq!(files["files"][0]["name"], "leak.png");
+    assert_eq!(files["files"][0]["content_type"], "image/png");
+    assert_eq!(files["files"][0]["size"], 8);
+    assert_eq!(files["left_out"], json!(["big.pdf"]));
+    let kept = server
+        .store
+        .message_folder(&server.company_id, photo["id"].as_str().unwrap())
+        .join(files["files"][0]["id"].as_str().unwrap());
+    // The public document describes the kept files and the e-mail delivery channel.
+    let (_, doc) = server.get(None, "/api/openapi.json").await;
+    let schemas = &doc["components"]["schemas"];
+    assert!(
+        schemas["KeptFile"]["properties"]["size"].is_object(),
+        "{}",
+        schemas["Attachment"]
+    );
+    assert!(schemas["DeliveryChannel"].to_string().contains("\"email\""));
+    assert_eq!(
+        std::fs::read(kept).expect("the file is kept"),
+        b"\x89PNG\r\n\x1a\n"
+    );
     let unknown = all
         .iter()
         .find(|c| c["resident_id"].is_null())

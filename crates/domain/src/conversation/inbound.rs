@@ -125,9 +125,26 @@ pub enum Attachment {
         lon: f64,
         label: Option<String>,
     },
+    /// Files an e-mail carried, kept under the files directory; `left_out` names those too
+    /// large to keep.
+    Files {
+        files: Vec<KeptFile>,
+        left_out: Vec<String>,
+    },
     /// Something the sender did: `subscribe`, `unsubscribe` or `menu_click` with its key; or
     /// a machine's mail for them: `auto_reply`, `bounce`.
     Event { event: String, key: Option<String> },
+}
+
+/// One file kept of a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KeptFile {
+    pub id: String,
+    /// As the sender named it.
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
 }
 
 impl Body {

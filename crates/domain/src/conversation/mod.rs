@@ -11,7 +11,7 @@ mod state;
 
 pub use contact::{ContactKind, ContactPoint};
 pub use inbound::{
-    Attachment, Body, BodyKind, Event, InboundMessage, MAX_ID, MAX_REFERENCES, MAX_TEXT,
+    Attachment, Body, BodyKind, Event, InboundMessage, KeptFile, MAX_ID, MAX_REFERENCES, MAX_TEXT,
     ProjectHint, ThreadHints,
 };
 pub use state::{

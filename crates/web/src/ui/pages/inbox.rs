@@ -360,6 +360,12 @@ fn attachment_label(a: &Attachment) -> String {
         Attachment::Image { url, .. } => format!("🖼 {}", url.as_deref().unwrap_or("")),
         Attachment::Voice { .. } => "🎤".to_owned(),
         Attachment::Location { lat, lon, .. } => format!("📍 {lat:.5},{lon:.5}"),
+        Attachment::Files { files, left_out } => files
+            .iter()
+            .map(|f| format!("📎 {} ({} KB)", f.name, f.size.div_ceil(1024)))
+            .chain(left_out.iter().map(|n| format!("📎 {n} ✗")))
+            .collect::<Vec<_>>()
+            .join(" "),
         Attachment::Event { event, key } => {
             format!(
                 "⚑ {event}{}",
