@@ -4,10 +4,13 @@ mod bench;
 mod bench_dispatch;
 mod bench_read;
 mod bench_sla;
+mod bench_soak;
 mod config;
 mod demo;
+mod estate;
 mod eval;
 mod load;
+mod memory;
 
 use std::io::Read;
 use std::path::PathBuf;
