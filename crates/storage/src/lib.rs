@@ -23,6 +23,8 @@ mod notify;
 mod passwords;
 mod places;
 mod principal;
+#[cfg(test)]
+mod query_plan;
 mod residents;
 mod sign_in_codes;
 mod sign_in_throttle;
