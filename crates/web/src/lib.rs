@@ -19,7 +19,7 @@ mod ui;
 mod words;
 
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -50,7 +50,12 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 ))]
 struct ApiDoc;
 
-/// The process-wide Prometheus recorder (a process may build several apps, e.g. in tests).
+/// How often the recorder's latency samples are folded into its summaries. Until they are, it
+/// keeps every sample recorded (8 bytes a request): a server nobody scraped grew without end.
+const METRICS_UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// The process-wide Prometheus recorder (a process may build several apps, e.g. in tests), with
+/// the thread that keeps its memory bounded.
 fn metrics_handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE
@@ -59,6 +64,19 @@ fn metrics_handle() -> PrometheusHandle {
             let handle = recorder.handle();
             // Another recorder may already be installed by an embedding program; ours still renders.
             let _ = metrics::set_global_recorder(recorder);
+            let upkept = handle.clone();
+            // A thread rather than a task: the recorder outlives any one runtime that builds an app.
+            let started = std::thread::Builder::new()
+                .name("metrics-upkeep".into())
+                .spawn(move || {
+                    loop {
+                        std::thread::sleep(METRICS_UPKEEP_EVERY);
+                        upkept.run_upkeep();
+                    }
+                });
+            if let Err(e) = started {
+                tracing::warn!(error = %e, "no metrics upkeep thread: latency samples are kept until /metrics is read");
+            }
             handle
         })
         .clone()
