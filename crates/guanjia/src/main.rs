@@ -1,5 +1,6 @@
 //! `guanjia`: the one binary. Serves the API, migrates, creates users, loads demo data.
 
+mod arenas;
 mod bench;
 mod bench_dispatch;
 mod bench_read;
@@ -85,9 +86,16 @@ enum UserCommand {
     },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+fn main() -> anyhow::Result<()> {
+    arenas::cap();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?
+        .block_on(run(Cli::parse()))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref()).context("reading configuration")?;
     tracing_subscriber::fmt()
         .with_env_filter(
