@@ -110,6 +110,8 @@ pub async fn run(clients: usize, seconds: u64, database_url: Option<String>) -> 
     let server = ServerProcess::start(&url, &folder.join("files")).await?;
     let base = server.base.clone();
     let client = reqwest::Client::new();
+    let probe_client = client.clone();
+    let probe_base = base.clone();
     let token = login(&client, &base, &username).await?;
     println!(
         "database: {url}\nclients: {clients}, {seconds} s of mixed load against guanjia serve (pid {})",
@@ -166,6 +168,7 @@ pub async fn run(clients: usize, seconds: u64, database_url: Option<String>) -> 
     );
     print_samples(&samples, &reference);
     let growth = print_memory(at_start, &samples);
+    print_slowest_routes(&probe_client, &probe_base).await;
     drop(server);
     if database_url.is_none() {
         let _ = std::fs::remove_dir_all(&folder);
@@ -187,6 +190,67 @@ pub async fn run(clients: usize, seconds: u64, database_url: Option<String>) -> 
         );
     }
     Ok(())
+}
+
+/// The routes whose 99th percentile was slowest, read from the server's own metrics, so a soak
+/// that fails says where its time went.
+async fn print_slowest_routes(client: &reqwest::Client, base: &str) {
+    let Some(text) = async {
+        client
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()
+    }
+    .await
+    else {
+        return;
+    };
+    let mut slowest = slowest_routes(&text);
+    slowest.truncate(5);
+    println!("slowest routes by the server's p99:");
+    for (p99, route) in slowest {
+        println!("  {:>9.2} ms  {route}", p99 * 1000.0);
+    }
+}
+
+/// The p99 of each route and method from the Prometheus text, slowest first.
+fn slowest_routes(metrics: &str) -> Vec<(f64, String)> {
+    let mut routes: Vec<(f64, String)> = metrics
+        .lines()
+        .filter_map(|line| {
+            let labels = line
+                .strip_prefix("guanjia_http_request_seconds{")?
+                .split_once('}')?;
+            if !labels.0.contains("quantile=\"0.99\"") {
+                return None;
+            }
+            let value = labels.1.trim().parse().ok()?;
+            let label = |name: &str| {
+                labels.0.split(',').find_map(|pair| {
+                    Some(
+                        pair.strip_prefix(name)?
+                            .strip_prefix("=\"")?
+                            .trim_end_matches('"'),
+                    )
+                })
+            };
+            Some((
+                value,
+                format!(
+                    "{} {} → {}",
+                    label("method")?,
+                    label("route")?,
+                    label("status")?
+                ),
+            ))
+        })
+        .collect();
+    routes.sort_by(|a, b| b.0.total_cmp(&a.0));
+    routes
 }
 
 /// The table of samples: per window, the rate of answers (also as a share of the reference's)
@@ -305,5 +369,25 @@ async fn soak_request(
                 None => true,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slowest_routes;
+
+    #[test]
+    fn the_slowest_routes_come_from_the_p99_lines() {
+        let text = r#"guanjia_http_request_seconds{route="/api/v1/tickets",method="GET",status="200",quantile="0.5"} 0.01
+guanjia_http_request_seconds{route="/api/v1/tickets",method="GET",status="200",quantile="0.99"} 0.2
+guanjia_http_request_seconds{route="/api/v1/tickets",method="POST",status="201",quantile="0.99"} 0.5
+guanjia_http_request_seconds_count{route="/api/v1/tickets",method="POST",status="201"} 12"#;
+        assert_eq!(
+            slowest_routes(text),
+            vec![
+                (0.5, "POST /api/v1/tickets → 201".to_owned()),
+                (0.2, "GET /api/v1/tickets → 200".to_owned()),
+            ]
+        );
     }
 }
