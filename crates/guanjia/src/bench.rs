@@ -11,7 +11,7 @@ use guanjia_storage::Store;
 use serde_json::json;
 
 use crate::estate::{CHANNELS, fixtures, login, message};
-use crate::load::{phase, serve_in_process};
+use crate::load::{phase, reference, serve_in_process};
 use crate::memory::Memory;
 
 #[derive(clap::Args)]
@@ -74,21 +74,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         "database: {url}\nclients: {}, {} s per phase",
         args.clients, args.seconds
     );
-    let reference = phase(args.clients, duration, {
-        let (client, base) = (client.clone(), base.clone());
-        move |_| {
-            let request = client.get(format!("{base}/healthz"));
-            async move {
-                request
-                    .send()
-                    .await
-                    .map(|r| r.status().is_success())
-                    .unwrap_or(false)
-            }
-        }
-    })
-    .await;
-    reference.print("GET /healthz (reference)", None);
+    let reference = reference(&client, &base, args.clients, duration).await;
     let created = phase(args.clients, duration, move |n| {
         let body = json!({
             "project_id": project_id, "channel": CHANNELS[n % CHANNELS.len()],

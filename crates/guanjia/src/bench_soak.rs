@@ -15,7 +15,7 @@ use serde_json::json;
 use tokio::sync::oneshot;
 
 use crate::estate::{CHANNELS, fixtures, login, message};
-use crate::load::{Outcome, ServerProcess, phase};
+use crate::load::{Outcome, ServerProcess, phase, reference};
 use crate::memory::Memory;
 
 /// The slowest a soak's 99th percentile may be.
@@ -118,21 +118,7 @@ pub async fn run(clients: usize, seconds: u64, database_url: Option<String>) -> 
         server.pid()
     );
     let at_start = Memory::of(server.pid());
-    let reference = phase(clients, REFERENCE_TIME, {
-        let (client, base) = (client.clone(), base.clone());
-        move |_| {
-            let request = client.get(format!("{base}/healthz"));
-            async move {
-                request
-                    .send()
-                    .await
-                    .map(|r| r.status().is_success())
-                    .unwrap_or(false)
-            }
-        }
-    })
-    .await;
-    reference.print("GET /healthz (reference)", None);
+    let reference = reference(&client, &base, clients, REFERENCE_TIME).await;
     let duration = Duration::from_secs(seconds);
     let answered = Arc::new(AtomicUsize::new(0));
     let probe = Probe {

@@ -129,6 +129,24 @@ impl Outcome {
     }
 }
 
+/// The reference every benchmark reports beside its figures: `GET /healthz`, a handler that does
+/// nothing, by `clients` loops for `duration`, measured and printed.
+pub async fn reference(
+    client: &reqwest::Client,
+    base: &str,
+    clients: usize,
+    duration: Duration,
+) -> Outcome {
+    let (client, url) = (client.clone(), format!("{base}/healthz"));
+    let outcome = phase(clients, duration, move |_| {
+        let request = client.get(&url);
+        async move { request.send().await.is_ok_and(|r| r.status().is_success()) }
+    })
+    .await;
+    outcome.print("GET /healthz (reference)", None);
+    outcome
+}
+
 /// Runs `clients` loops of `request` for `duration`; each request gets a sequence number.
 pub async fn phase<F, Fut>(clients: usize, duration: Duration, request: F) -> Outcome
 where
