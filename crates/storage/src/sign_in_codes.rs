@@ -5,7 +5,9 @@
 use chrono::{DateTime, Duration, Utc};
 use guanjia_domain::notice::NoticeKind;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -130,6 +132,22 @@ impl Store {
         client: &str,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>)> {
+        let (txn, company_id) = self.use_code(phone, code, client, now).await?;
+        let opened = open_resident_session(&txn, &company_id, phone, now).await?;
+        txn.commit().await?;
+        Ok(opened)
+    }
+
+    /// Checks a phone's code under the sign-in rules above and uses it up, in a write
+    /// transaction the caller goes on with (a session, a binding) and commits; answers the
+    /// phone's company. A wrong code is counted and [`StorageError::Unauthenticated`].
+    pub(crate) async fn use_code(
+        &self,
+        phone: &str,
+        code: &str,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(DatabaseTransaction, String)> {
         let phone_key = key("code", &[phone]);
         let client_key = key("client", &[client]);
         self.count_guess(
@@ -180,8 +198,6 @@ impl Store {
             return Err(StorageError::Unauthenticated);
         }
         guess_was_right(&txn, &phone_key, &client_key).await?;
-        let opened = open_resident_session(&txn, &found.company_id, phone, now).await?;
-        txn.commit().await?;
-        Ok(opened)
+        Ok((txn, found.company_id))
     }
 }

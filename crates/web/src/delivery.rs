@@ -136,7 +136,7 @@ async fn send(senders: &Senders, c: &Claimed) -> (&'static str, Outcome) {
                 senders.robot(robot, &text, staff_phone.as_deref()).await,
             )
         }
-        (Address::WechatOpenid(_), DeliveryChannel::Wechat, Ok(_)) => (
+        (Address::WechatOpenid { .. }, DeliveryChannel::Wechat, Ok(_)) => (
             "wechat",
             skipped(
                 "wechat_not_connected",

@@ -107,6 +107,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::taxonomy::router())
         .merge(routes::tickets::router())
         .merge(routes::company::router())
+        .merge(routes::conversations::router())
         .split_for_parts();
     error::document_errors(&mut openapi);
     (router, openapi)

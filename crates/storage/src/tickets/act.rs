@@ -7,7 +7,9 @@ use guanjia_domain::dispatch::{Explanation, check_finish_photos};
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach, StepKind};
-use guanjia_domain::ticket::{Action, ActionName, ActionRequest, Change, Lifecycle, Status};
+use guanjia_domain::ticket::{
+    Action, ActionName, ActionRequest, Change, Lifecycle, Status, Visibility,
+};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
@@ -98,6 +100,17 @@ impl Store {
         }
         if let Action::ConfirmCharges { accepted, .. } = &action {
             updated = settle_bill(&txn, &self.delivery, updated, *accepted, now).await?;
+        }
+        // A word for the resident on a ticket a conversation is linked to goes back where they
+        // wrote.
+        if let Action::Comment {
+            body,
+            visibility: Visibility::Resident,
+        } = &action
+            && who.role.is_desk()
+        {
+            self.answer_on_linked_conversation(&txn, who, &updated, body, now)
+                .await?;
         }
         txn.commit().await?;
         Ok(updated)

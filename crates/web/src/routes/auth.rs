@@ -10,7 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use guanjia_domain::phone::{mask_phone, normalize_phone};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
-use guanjia_storage::{CODE_TTL, StorageError};
+use guanjia_storage::{CODE_TTL, SignInCode, StorageError};
 
 use super::staff::StaffView;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -110,14 +110,19 @@ pub(crate) async fn send_sign_in_code(
         .store
         .issue_sign_in_code(&phone, client, Utc::now())
         .await?;
-    // Committed by now: the worker finds it at once.
+    code_issued(state, issued);
+    Ok(())
+}
+
+/// After a code was put in the outbox (committed by now): the worker is woken to send it at
+/// once, and in demo mode it is written to the server log as well.
+pub(crate) fn code_issued(state: &AppState, issued: Option<SignInCode>) {
     state.store.wake_deliveries();
     if let Some(issued) = issued
         && state.settings.log_sign_in_codes
     {
         tracing::info!(phone = %mask_phone(&issued.phone), code = %issued.code, "resident sign-in code (demo delivery)");
     }
-    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

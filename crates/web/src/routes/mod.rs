@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod calendars;
 pub mod company;
+pub mod conversations;
 pub mod deliveries;
 pub mod devices;
 pub mod dispatch;

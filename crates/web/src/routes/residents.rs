@@ -20,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_resident, list_residents))
         .routes(routes!(get_resident, update_resident, delete_resident))
+        .routes(routes!(merge_residents))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -148,4 +149,45 @@ async fn delete_resident(
 ) -> ApiResult<StatusCode> {
     state.store.delete_resident(&who, &id, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeInput {
+    /// The record that turned out to be the same person; it is deleted once its history moved.
+    pub from_resident_id: String,
+}
+
+/// What a merge moved onto the record kept.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MergedView {
+    pub resident: ResidentView,
+    pub tickets: u64,
+    pub conversations: u64,
+    pub contact_points: u64,
+    pub notifications: u64,
+}
+
+/// Merges another resident record into this one (admins): its tickets, conversations, contact
+/// points (its phone among them) and notifications move here, and it is deleted; audited.
+#[utoipa::path(post, path = "/api/v1/residents/{id}/merge", tag = "residents",
+    request_body = MergeInput,
+    responses((status = 200, body = MergedView), (status = 403), (status = 404), (status = 422)))]
+async fn merge_residents(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<MergeInput>,
+) -> ApiResult<axum::Json<MergedView>> {
+    let merged = state
+        .store
+        .merge_residents(&who, &id, &input.from_resident_id, Utc::now())
+        .await?;
+    Ok(axum::Json(MergedView {
+        resident: merged.resident.into(),
+        tickets: merged.tickets,
+        conversations: merged.conversations,
+        contact_points: merged.contact_points,
+        notifications: merged.notifications,
+    }))
 }

@@ -19,6 +19,10 @@ pub enum Nav {
     Import,
     /// 12345 orders: import, export and the on-time figure.
     Hotline,
+    /// Conversations of every channel.
+    Inbox,
+    /// A resident's chat with the property office.
+    Chat,
     Jobs,
     Team,
     Admin,
@@ -91,6 +95,7 @@ fn sections(role: Role) -> &'static [Nav] {
         Role::Technician => &[Nav::Jobs],
         Role::Admin => &[
             Nav::Workbench,
+            Nav::Inbox,
             Nav::NewTicket,
             Nav::Board,
             Nav::Team,
@@ -101,14 +106,21 @@ fn sections(role: Role) -> &'static [Nav] {
         ],
         Role::Manager | Role::Supervisor => &[
             Nav::Workbench,
+            Nav::Inbox,
             Nav::NewTicket,
             Nav::Board,
             Nav::Team,
             Nav::Dashboard,
             Nav::Hotline,
         ],
-        Role::Agent | Role::Butler => &[Nav::Workbench, Nav::NewTicket, Nav::Board, Nav::Hotline],
-        Role::Resident => &[Nav::MyRequests, Nav::Report],
+        Role::Agent | Role::Butler => &[
+            Nav::Workbench,
+            Nav::Inbox,
+            Nav::NewTicket,
+            Nav::Board,
+            Nav::Hotline,
+        ],
+        Role::Resident => &[Nav::MyRequests, Nav::Report, Nav::Chat],
     }
 }
 
@@ -121,6 +133,8 @@ impl Nav {
             Nav::Dashboard => ("/dashboard", t.nav_dashboard),
             Nav::Import => ("/admin/import", t.nav_import),
             Nav::Hotline => ("/hotline", t.nav_hotline),
+            Nav::Inbox => ("/inbox", t.nav_inbox),
+            Nav::Chat => ("/h5/chat", t.chat_title),
             Nav::Jobs => ("/jobs", t.nav_jobs),
             Nav::Team => ("/team", t.nav_team),
             Nav::Admin => ("/admin", t.nav_admin),

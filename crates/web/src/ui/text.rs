@@ -2,6 +2,7 @@
 //! translated in one place and forgotten in another.
 
 use chrono::Duration;
+use guanjia_domain::conversation::ConversationState;
 use guanjia_domain::delivery::{DeliveryChannel, DeliveryState};
 use guanjia_domain::iot::AlarmType;
 use guanjia_domain::role::Role;
@@ -176,6 +177,35 @@ labels! {
     nav_dashboard => "服务看板", "Dashboard";
     nav_import => "导入房屋与住户", "Import rooms & residents";
     nav_hotline => "12345工单", "12345 orders";
+    nav_inbox => "会话", "Inbox";
+    inbox_title => "会话收件箱", "Inbox";
+    inbox_hint => "所有渠道的住户消息，最新在前，新消息自动出现", "Residents' messages on every channel, newest first; new ones appear by themselves";
+    inbox_empty => "暂无会话", "No conversations";
+    inbox_pick => "选择左侧的会话查看消息", "Pick a conversation to read it";
+    inbox_reply => "回复住户", "Reply";
+    inbox_reply_placeholder => "输入回复，将通过住户来信的渠道发回", "Type a reply: it goes back on the channel the resident wrote on";
+    inbox_send => "发送", "Send";
+    inbox_open_ticket => "转为工单", "Open a ticket";
+    inbox_ticket => "查看工单", "See the ticket";
+    inbox_close => "关闭会话", "Close";
+    inbox_unknown => "未绑定的用户", "Unknown sender";
+    inbox_profile => "住户信息", "Resident";
+    inbox_recent => "近期工单", "Recent tickets";
+    inbox_none => "无", "None";
+    inbox_unread_only => "只看未读", "Unread only";
+    inbox_all_channels => "全部渠道", "All channels";
+    inbox_all_states => "全部状态", "Any state";
+    inbox_state_open => "待回复", "To answer";
+    inbox_state_waiting => "待住户回复", "Waiting for the resident";
+    inbox_state_closed => "已关闭", "Closed";
+    inbox_from_us => "客服", "Agent";
+    inbox_filter => "筛选", "Filter";
+    chat_title => "在线咨询", "Chat with us";
+    chat_hint => "有问题直接发消息，物业客服会尽快回复", "Write to the property office; an agent answers soon";
+    chat_placeholder => "输入消息…", "Type a message…";
+    chat_empty => "还没有消息，说说您遇到的问题吧", "No messages yet: tell us what you need";
+    chat_us => "物业客服", "Property office";
+    chat_you => "我", "Me";
     nav_jobs => "我的工单", "My jobs";
     dashboard_title => "服务看板", "Service dashboard";
     period => "统计周期", "Period";
@@ -581,6 +611,16 @@ pub fn urgency(lang: Lang, urgency: Urgency) -> &'static str {
     pick(lang, zh, en)
 }
 
+/// Where a conversation stands, as the inbox shows it.
+pub fn conversation_state(lang: Lang, state: ConversationState) -> &'static str {
+    let t = labels(lang);
+    match state {
+        ConversationState::Open => t.inbox_state_open,
+        ConversationState::Waiting => t.inbox_state_waiting,
+        ConversationState::Closed => t.inbox_state_closed,
+    }
+}
+
 pub fn channel(lang: Lang, channel: Channel) -> &'static str {
     let (zh, en) = match channel {
         Channel::App => ("App", "App"),
@@ -685,6 +725,7 @@ pub fn event(lang: Lang, code: &str) -> &'static str {
         "hotline_reply" => ("填写办理结果", "Handling result written"),
         "iot_alarm" => ("设备告警", "Device alarm"),
         "iot_recovered" => ("设备恢复", "Device recovered"),
+        "conversation_message" => ("会话消息", "Conversation message"),
         _ => ("其他", "Other"),
     };
     pick(lang, zh, en)

@@ -8,6 +8,7 @@ pub mod feedback;
 pub mod h5;
 pub mod hotline;
 pub mod import;
+pub mod inbox;
 pub mod job_work;
 pub mod jobs;
 pub mod login;

@@ -4,6 +4,7 @@
 //! principal, so they see their household's requests and the timeline entries meant for them,
 //! nothing else; staff sessions are sent to the staff pages' sign-in.
 
+mod chat;
 mod login;
 mod photos;
 mod report;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
                 .post(report::submit)
                 .layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)),
         )
+        .route("/h5/chat", get(chat::page).post(chat::send))
         .route("/h5/requests/{id}", get(requests::page))
         .route("/h5/requests/{id}/rate", post(requests::rate))
         .route("/h5/requests/{id}/charges", post(requests::charges))
