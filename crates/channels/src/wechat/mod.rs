@@ -1,0 +1,22 @@
+//! The WeChat official account (公众号), as WeChat documents it: the callback's signatures, safe
+//! mode's encryption, the pushed XML read into typed values, the passive reply, and the server
+//! API (access token, customer-service and template messages). Pure functions are checked against
+//! the documentation's samples; the client is a thin HTTP layer over them.
+
+mod api;
+mod client;
+mod crypto;
+mod envelope;
+mod inbound;
+mod reply;
+mod signature;
+mod xml;
+
+pub use api::{IssuedToken, Reply, custom_text, template_message};
+pub use client::{Account, DEFAULT_BASE_URL, REFRESH_CLAIM, StoredToken, TokenStore, WechatClient};
+pub use crypto::{AesKey, CryptoError, ENCODING_AES_KEY_LEN, is_encoding_aes_key};
+pub use envelope::{EnvelopeError, SafeMode, Signed};
+pub use inbound::{Event, Inbound, InboundBody, InboundError};
+pub use reply::{SUCCESS, text_reply};
+pub use signature::{msg_signature, signature, signature_matches};
+pub use xml::XmlError;
