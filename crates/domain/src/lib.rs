@@ -20,5 +20,6 @@ pub mod sla;
 pub mod taxonomy;
 pub mod ticket;
 pub mod validation;
+pub mod wechat;
 
 pub use code::UnknownCode;

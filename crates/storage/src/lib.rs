@@ -24,6 +24,7 @@ mod passwords;
 mod places;
 mod principal;
 mod residents;
+mod secrets;
 mod sign_in_codes;
 mod sign_in_throttle;
 mod sla;
@@ -36,6 +37,7 @@ pub mod test_database;
 mod tickets;
 mod versioned;
 mod vocabulary;
+mod wechat;
 
 pub use auth::{Login, SESSION_TTL, staff_principal};
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
@@ -53,6 +55,7 @@ pub use iot::{AlarmReceived, DeviceFilter};
 pub use passwords::hash_password;
 pub use principal::{Principal, ProjectScope};
 pub use residents::ResidentFilter;
+pub use secrets::{MIN_SECRET_KEY, SecretKey};
 pub use sign_in_codes::{CODE_TTL, MAX_CODE_ATTEMPTS, SignInCode};
 pub use sla::{LEASE, NEW_JOB_KINDS, SlaContext, TicketClock, Unread, platform_order_of};
 pub use staff::StaffMember;
@@ -63,3 +66,4 @@ pub use tickets::{
     follow_up_policy_of,
 };
 pub use vocabulary::StoredVocabulary;
+pub use wechat::{OpenAccount, WechatAccountView};
