@@ -17,7 +17,7 @@ mod wecom;
 pub use aliyun::{aliyun_signature, aliyun_string_to_sign};
 pub use config::{
     AliyunConfig, DeliveryConfig, Robot, Secret, SmsProvider, TemplateConfig, TencentConfig,
-    WecomConfig,
+    WechatConfig, WecomConfig,
 };
 pub use percent::pop_encode;
 pub use senders::Senders;

@@ -15,6 +15,8 @@ pub enum EnvelopeError {
     /// `msg_signature` does not match the body.
     BadSignature,
     Crypto(CryptoError),
+    /// The system gave no random bytes to seal a reply with.
+    NoRandomness,
 }
 
 impl std::fmt::Display for EnvelopeError {
@@ -24,6 +26,7 @@ impl std::fmt::Display for EnvelopeError {
             EnvelopeError::NoEncrypt => f.write_str("the body has no Encrypt"),
             EnvelopeError::BadSignature => f.write_str("msg_signature does not match"),
             EnvelopeError::Crypto(e) => e.fmt(f),
+            EnvelopeError::NoRandomness => f.write_str("no random bytes to seal a reply with"),
         }
     }
 }
@@ -61,6 +64,17 @@ impl SafeMode<'_> {
         self.key
             .decrypt(encrypted, self.app_id)
             .map_err(EnvelopeError::Crypto)
+    }
+
+    /// A reply sealed for WeChat now, with fresh random bytes and nonce.
+    pub fn seal_fresh(&self, reply: &str, timestamp: i64) -> Result<String, EnvelopeError> {
+        let mut random = [0u8; 16];
+        let mut nonce = [0u8; 4];
+        getrandom::fill(&mut random)
+            .and_then(|()| getrandom::fill(&mut nonce))
+            .map_err(|_| EnvelopeError::NoRandomness)?;
+        let nonce = u32::from_be_bytes(nonce).to_string();
+        Ok(self.seal(reply, timestamp, &nonce, random))
     }
 
     /// A reply sealed for WeChat: encrypted with `random` in front, signed over `timestamp`

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::accounts::{place, templates_of};
 use crate::db::Store;
-use crate::entity::wechat_account;
+use crate::entity::{ticket, wechat_account};
 use crate::error::{Result, StorageError};
 
 /// An active account and its secrets in the clear.
@@ -48,13 +48,21 @@ impl Store {
         row.map(|r| self.open_account(r)).transpose()
     }
 
-    /// The active account that speaks for `project_id` (its own, else the company-wide one;
-    /// for no project, the company-wide one, else the only one).
+    /// The active account that speaks for the project of `ticket_id` (the project's own, else
+    /// the company-wide one; with no ticket, the company-wide one, else the only one).
     pub async fn wechat_sending_account(
         &self,
         company_id: &str,
-        project_id: Option<&str>,
+        ticket_id: Option<&str>,
     ) -> Result<Option<OpenAccount>> {
+        let project = match ticket_id {
+            Some(id) => ticket::Entity::find_by_id((company_id.to_owned(), id.to_owned()))
+                .one(&self.db)
+                .await?
+                .map(|t| t.project_id),
+            None => None,
+        };
+        let project_id = project.as_deref();
         let mut rows = wechat_account::Entity::find()
             .filter(wechat_account::Column::CompanyId.eq(company_id))
             .filter(wechat_account::Column::Active.eq(true))
