@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod closed_loop;
 mod code;
+pub mod conversation;
 pub mod delivery;
 pub mod dispatch;
 pub mod hotline;

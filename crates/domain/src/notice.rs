@@ -44,5 +44,7 @@ code_enum! {
         OriginalProgress = "original_progress",
         /// 催单: the resident is chasing their ticket.
         Chase = "chase",
+        /// An answer to the resident in a conversation, delivered on the conversation's channel.
+        ConversationReply = "conversation_reply",
     }
 }

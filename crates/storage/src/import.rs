@@ -253,7 +253,6 @@ impl Plan {
                         role: Set(person.role.as_str().to_owned()),
                         tier: Set(person.tier.as_str().to_owned()),
                         preferred_channel: Set(PreferredChannel::Sms.as_str().to_owned()),
-                        wechat_openid: Set(None),
                         created_at: Set(now),
                     });
                     plan.audits.push(("resident", id, json!({ "room_id": room_id, "name": person.name, "role": person.role.as_str() })));

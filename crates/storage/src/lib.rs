@@ -8,6 +8,7 @@ mod auth;
 mod closed_loop;
 mod company;
 mod company_settings;
+mod conversations;
 mod dashboard;
 mod db;
 mod delivery;
@@ -43,6 +44,9 @@ pub use auth::{Login, SESSION_TTL, staff_principal};
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
 pub use company::DEFAULT_COMPANY_CODE;
 pub use company_settings::MAX_DISPLAY_NAME;
+pub use conversations::{
+    ConversationFilter, ConversationPage, MessageDelivery, MessageReceived, Receipt, Thread,
+};
 pub use dashboard::{Compliance, Dashboard, DashboardQuery, Mean, ProjectFigures};
 pub use db::{DEFAULT_FILES_DIR, Store};
 pub use delivery::{Address, Claimed, DeliverySetup, LEASE as DELIVERY_LEASE, TicketDelivery};

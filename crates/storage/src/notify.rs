@@ -83,8 +83,23 @@ pub(crate) async fn notify(
     details: &Value,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    notify_each(db, setup, subject, to, kind, details, now).await?;
+    Ok(())
+}
+
+/// [`notify`], answering the notifications' ids in the recipients' order (for a record that
+/// follows its notification's deliveries).
+pub(crate) async fn notify_each(
+    db: &impl ConnectionTrait,
+    setup: &DeliverySetup,
+    subject: Subject<'_>,
+    to: &[String],
+    kind: NoticeKind,
+    details: &Value,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>> {
     if to.is_empty() {
-        return Ok(());
+        return Ok(vec![]);
     }
     let written: Vec<(String, String)> = to.iter().map(|r| (new_id(), r.clone())).collect();
     let rows = written
@@ -109,8 +124,10 @@ pub(crate) async fn notify(
         subject.company_id,
         subject.ticket_id,
         kind,
+        details,
         &written,
         now,
     )
-    .await
+    .await?;
+    Ok(written.into_iter().map(|(id, _)| id).collect())
 }

@@ -55,7 +55,6 @@ impl Store {
             role: Set(input.role.as_str().to_owned()),
             tier: Set(input.tier.as_str().to_owned()),
             preferred_channel: Set(PreferredChannel::Sms.as_str().to_owned()),
-            wechat_openid: Set(None),
             created_at: Set(now),
         }
         .insert(&txn)

@@ -139,9 +139,9 @@ async fn send(store: &Store, senders: &Senders, c: &Claimed) -> (&'static str, O
                 senders.robot(robot, &text, staff_phone.as_deref()).await,
             )
         }
-        (Address::WechatOpenid(openid), DeliveryChannel::Wechat, Ok(kind)) => (
+        (Address::WechatOpenid { account, openid }, DeliveryChannel::Wechat, Ok(kind)) => (
             "wechat",
-            crate::wechat::send::template_notification(store, senders, c, openid, kind).await,
+            crate::wechat::send::to_resident(store, senders, c, account, openid, kind).await,
         ),
         _ => (
             "none",

@@ -14,10 +14,10 @@ use guanjia_channels::{
     AliyunConfig, DeliveryConfig, Robot, Secret, Senders, SmsProvider, TemplateConfig,
     TencentConfig, WecomConfig,
 };
-use guanjia_storage::entity::{delivery, resident};
+use guanjia_storage::entity::{contact_point, delivery, resident};
 use guanjia_storage::{DeliverySetup, Store};
 use reqwest::StatusCode;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use common::{Db, Server, Site};
@@ -549,13 +549,25 @@ async fn a_resident_preferring_wechat_falls_back_to_sms(db: Db) {
     resident::Entity::update_many()
         .set(resident::ActiveModel {
             preferred_channel: Set("wechat".into()),
-            wechat_openid: Set(Some("oHh7U5Pn2FcQvxS3-bound".into())),
             ..Default::default()
         })
         .filter(resident::Column::Id.eq(&site.residents[0].0))
         .exec(&conn)
         .await
         .unwrap();
+    // Bound to the official account: the openid is one of the resident's contact points.
+    contact_point::ActiveModel {
+        company_id: Set(rig.server.company_id.clone()),
+        id: Set(guanjia_storage::new_id()),
+        resident_id: Set(site.residents[0].0.clone()),
+        kind: Set("wechat".into()),
+        account: Set("gh_test".into()),
+        value: Set("oHh7U5Pn2FcQvxS3-bound".into()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&conn)
+    .await
+    .unwrap();
     let closes_at = Utc::now() + chrono::Duration::days(14);
     let campaign = json!({ "name": "四季度满意度调查", "project_id": site.project_id, "closes_at": closes_at });
     rig.server

@@ -62,7 +62,8 @@ impl NoticeKind {
             | K::NpsSurvey
             | K::SignInCode
             | K::ChargesToConfirm
-            | K::OriginalProgress => Audience::Resident,
+            | K::OriginalProgress
+            | K::ConversationReply => Audience::Resident,
             K::SlaWarning
             | K::SlaEscalation
             | K::EscalationRisk
@@ -80,8 +81,9 @@ impl NoticeKind {
         }
     }
 
-    /// Must leave at once, whatever the hour: a code someone is waiting for.
+    /// Must leave at once, whatever the hour: a code someone is waiting for, an answer to
+    /// someone who just wrote.
     pub fn is_urgent(self) -> bool {
-        self == NoticeKind::SignInCode
+        matches!(self, NoticeKind::SignInCode | NoticeKind::ConversationReply)
     }
 }

@@ -3,6 +3,7 @@
 
 use super::channel::{Audience, DeliveryChannel, PreferredChannel};
 use crate::notice::NoticeKind;
+use crate::taxonomy::Channel;
 
 /// What this installation can send on, from its configuration.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -22,6 +23,11 @@ pub enum Recipient {
         wechat_bound: bool,
     },
     Staff,
+    /// The person a conversation is with: an answer goes back where they wrote, whatever they
+    /// prefer otherwise.
+    InConversation {
+        channel: Channel,
+    },
 }
 
 /// The channel to try first, and the one to try should it fail for good.
@@ -35,6 +41,18 @@ pub struct Route {
 /// code always goes by SMS: it proves the phone.
 pub fn route(kind: NoticeKind, recipient: Recipient, available: Available) -> Option<Route> {
     match (kind.audience(), recipient) {
+        (Audience::Resident, Recipient::InConversation { channel }) => {
+            // The H5 chat (app), the web and e-mail show the answer in the thread itself.
+            let first = match channel {
+                Channel::Wechat => available.wechat.then_some(DeliveryChannel::Wechat),
+                Channel::Phone => available.sms.then_some(DeliveryChannel::Sms),
+                _ => None,
+            };
+            first.map(|first| Route {
+                first,
+                fallback: None,
+            })
+        }
         (Audience::Staff, _) | (_, Recipient::Staff) => available.wecom.then_some(Route {
             first: DeliveryChannel::Wecom,
             fallback: None,
@@ -135,6 +153,35 @@ mod tests {
             no_sms,
         );
         assert_eq!(r.map(|r| r.first), Some(DeliveryChannel::Wechat));
+    }
+
+    #[test]
+    fn an_answer_goes_back_on_the_channel_the_resident_wrote_on() {
+        let on = |channel| {
+            route(
+                NoticeKind::ConversationReply,
+                Recipient::InConversation { channel },
+                ALL,
+            )
+            .map(|r| (r.first, r.fallback))
+        };
+        assert_eq!(on(Channel::Wechat), Some((DeliveryChannel::Wechat, None)));
+        assert_eq!(on(Channel::Phone), Some((DeliveryChannel::Sms, None)));
+        assert_eq!(on(Channel::App), None, "the H5 chat shows it in the thread");
+        let no_wechat = Available {
+            wechat: false,
+            ..ALL
+        };
+        assert_eq!(
+            route(
+                NoticeKind::ConversationReply,
+                Recipient::InConversation {
+                    channel: Channel::Wechat
+                },
+                no_wechat
+            ),
+            None
+        );
     }
 
     #[test]

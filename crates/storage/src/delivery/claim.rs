@@ -9,6 +9,7 @@
 //! none of the three offers an idempotency key to prevent it).
 
 use chrono::{DateTime, Duration, Utc};
+use guanjia_domain::conversation::ContactKind;
 use guanjia_domain::delivery::{
     DeliveryChannel, DeliveryState, Next, Outcome, after_failure, route,
 };
@@ -18,9 +19,9 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::plan::{Context, available, pending_row, recipient_of, target};
+use super::plan::{Context, available, pending_row, recipient_of, target, wechat_contact_of};
 use crate::db::Store;
-use crate::entity::{delivery, notification, resident, staff};
+use crate::entity::{conversation, delivery, notification, staff};
 use crate::error::Result;
 use crate::support::ForUpdate;
 
@@ -33,8 +34,9 @@ pub const LEASE: Duration = Duration::seconds(60);
 pub enum Address {
     /// The resident's phone (normalised, national).
     Phone(String),
-    /// The resident's openid on the official account.
-    WechatOpenid(String),
+    /// The resident's openid on an official account (the account's id; empty for an openid
+    /// bound before accounts were kept).
+    WechatOpenid { account: String, openid: String },
     /// A WeCom robot by name (`team:ID`, `project:CODE`), and the staff member to name in it.
     Robot {
         robot: String,
@@ -147,7 +149,8 @@ impl Store {
         let fallback = match (kind, outcome) {
             (Some(kind), Outcome::Failed(_) | Outcome::Skipped { .. }) => {
                 let recipient =
-                    recipient_of(&self.db, &n.company_id, kind, &n.recipient_id).await?;
+                    recipient_of(&self.db, &n.company_id, kind, &n.recipient_id, &n.details)
+                        .await?;
                 route(kind, recipient, available(setup, &ctx))
                     .filter(|r| r.first == claimed.channel)
                     .and_then(|r| r.fallback)
@@ -285,14 +288,26 @@ async fn address_of(
 ) -> Result<Address> {
     Ok(match channel {
         DeliveryChannel::Sms => Address::Phone(n.recipient_id.clone()),
-        DeliveryChannel::Wechat => resident::Entity::find()
-            .filter(resident::Column::CompanyId.eq(&n.company_id))
-            .filter(resident::Column::Phone.eq(&n.recipient_id))
-            .filter(resident::Column::WechatOpenid.is_not_null())
-            .one(db)
-            .await?
-            .and_then(|r| r.wechat_openid)
-            .map_or(Address::Gone, Address::WechatOpenid),
+        DeliveryChannel::Wechat => {
+            // An answer goes to the contact point the conversation is with; anything else to
+            // the openid the resident bound.
+            let contact = if n.kind == NoticeKind::ConversationReply.as_str() {
+                let id = n.details["conversation_id"].as_str().unwrap_or_default();
+                conversation::Entity::find_by_id((n.company_id.clone(), id.to_owned()))
+                    .one(db)
+                    .await?
+                    .filter(|c| c.contact_kind == ContactKind::Wechat.as_str())
+                    .map(|c| (c.contact_account, c.contact_value))
+            } else {
+                wechat_contact_of(db, &n.company_id, &n.recipient_id)
+                    .await?
+                    .map(|c| (c.account, c.value))
+            };
+            contact.map_or(Address::Gone, |(account, openid)| Address::WechatOpenid {
+                account,
+                openid,
+            })
+        }
         DeliveryChannel::Wecom => {
             staff::Entity::find_by_id((n.company_id.clone(), n.recipient_id.clone()))
                 .one(db)

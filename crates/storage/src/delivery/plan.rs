@@ -3,17 +3,23 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use guanjia_domain::conversation::ContactKind;
 use guanjia_domain::delivery::{
     Audience, Available, DeliveryChannel, DeliveryState, PreferredChannel, Recipient, route,
 };
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::place::DEFAULT_TIME_ZONE;
+use guanjia_domain::taxonomy::Channel;
 use guanjia_domain::taxonomy::Urgency;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
+};
+use serde_json::Value;
 
 use super::setup::DeliverySetup;
-use crate::entity::{delivery, project, resident, ticket};
+use crate::entity::{contact_point, delivery, project, resident, ticket};
 use crate::error::Result;
 use crate::support::new_id;
 
@@ -77,28 +83,61 @@ impl Context {
     }
 }
 
-/// What a resident prefers, read by phone (one identity across rooms).
+/// What is known of a notification's recipient: a resident's preference, read by phone (one
+/// identity across rooms), or for an answer in a conversation the channel it goes back on.
 pub(crate) async fn recipient_of(
     db: &impl ConnectionTrait,
     company_id: &str,
     kind: NoticeKind,
     recipient_id: &str,
+    details: &Value,
 ) -> Result<Recipient> {
     if kind.audience() == Audience::Staff {
         return Ok(Recipient::Staff);
+    }
+    if kind == NoticeKind::ConversationReply {
+        let channel = details["channel"]
+            .as_str()
+            .and_then(|c| c.parse::<Channel>().ok())
+            .unwrap_or(Channel::App);
+        return Ok(Recipient::InConversation { channel });
     }
     let found = resident::Entity::find()
         .filter(resident::Column::CompanyId.eq(company_id))
         .filter(resident::Column::Phone.eq(recipient_id))
         .one(db)
         .await?;
+    let wechat_bound = wechat_contact_of(db, company_id, recipient_id)
+        .await?
+        .is_some();
     Ok(Recipient::Resident {
         preferred: found
             .as_ref()
             .and_then(|r| r.preferred_channel.parse().ok())
             .unwrap_or(PreferredChannel::Sms),
-        wechat_bound: found.is_some_and(|r| r.wechat_openid.is_some()),
+        wechat_bound,
     })
+}
+
+/// The WeChat contact point of the person with this phone (any of their resident records).
+pub(crate) async fn wechat_contact_of(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+    phone: &str,
+) -> Result<Option<contact_point::Model>> {
+    let theirs = resident::Entity::find()
+        .select_only()
+        .column(resident::Column::Id)
+        .filter(resident::Column::CompanyId.eq(company_id))
+        .filter(resident::Column::Phone.eq(phone))
+        .into_query();
+    Ok(contact_point::Entity::find()
+        .filter(contact_point::Column::CompanyId.eq(company_id))
+        .filter(contact_point::Column::Kind.eq(ContactKind::Wechat.as_str()))
+        .filter(contact_point::Column::ResidentId.in_subquery(theirs))
+        .order_by_asc(contact_point::Column::CreatedAt)
+        .one(db)
+        .await?)
 }
 
 /// What the channels of this installation and ticket allow.
@@ -156,6 +195,7 @@ pub(crate) async fn plan_deliveries(
     company_id: &str,
     ticket_id: Option<&str>,
     kind: NoticeKind,
+    details: &Value,
     written: &[(String, String)],
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -167,7 +207,7 @@ pub(crate) async fn plan_deliveries(
     let at = ctx.release(setup, kind, now);
     let mut rows = Vec::new();
     for (notification_id, recipient_id) in written {
-        let recipient = recipient_of(db, company_id, kind, recipient_id).await?;
+        let recipient = recipient_of(db, company_id, kind, recipient_id, details).await?;
         if let Some(r) = route(kind, recipient, available) {
             let target = target(r.first, recipient_id, &ctx);
             rows.push(pending_row(

@@ -18,8 +18,6 @@ pub struct Model {
     pub tier: String,
     /// sms (the default) or wechat.
     pub preferred_channel: String,
-    /// Set once the resident is bound to the WeChat official account.
-    pub wechat_openid: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -48,13 +48,25 @@ impl Store {
         row.map(|r| self.open_account(r)).transpose()
     }
 
-    /// The active account that speaks for the project of `ticket_id` (the project's own, else
-    /// the company-wide one; with no ticket, the company-wide one, else the only one).
+    /// The active account to reach a follower on: the one of `app_id` (the account their openid
+    /// belongs to) when known; else the one that speaks for the project of `ticket_id` (the
+    /// project's own, else the company-wide one; with no ticket, the company-wide one, else the
+    /// only one).
     pub async fn wechat_sending_account(
         &self,
         company_id: &str,
+        app_id: Option<&str>,
         ticket_id: Option<&str>,
     ) -> Result<Option<OpenAccount>> {
+        if let Some(app_id) = app_id.filter(|a| !a.is_empty()) {
+            let row = wechat_account::Entity::find()
+                .filter(wechat_account::Column::CompanyId.eq(company_id))
+                .filter(wechat_account::Column::AppId.eq(app_id))
+                .filter(wechat_account::Column::Active.eq(true))
+                .one(&self.db)
+                .await?;
+            return row.map(|r| self.open_account(r)).transpose();
+        }
         let project = match ticket_id {
             Some(id) => ticket::Entity::find_by_id((company_id.to_owned(), id.to_owned()))
                 .one(&self.db)

@@ -295,6 +295,10 @@ fn words(kind: NoticeKind, details: &Value, lang: Lang) -> String {
         (K::Chase, Lang::En) => {
             format!("Chased: the resident is waiting on ticket {number}; act on it and reply")
         }
+        (K::ConversationReply, Lang::Zh) => format!("物业回复：{}", text("text")),
+        (K::ConversationReply, Lang::En) => {
+            format!("Reply from the property office: {}", text("text"))
+        }
     }
 }
 

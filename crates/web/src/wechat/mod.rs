@@ -4,5 +4,6 @@
 
 pub mod callback;
 mod receive;
+mod reply;
 pub mod send;
 pub mod tokens;

@@ -17,17 +17,20 @@ use super::tokens::StoreTokens;
 use crate::i18n::Lang;
 use crate::routes::notifications::message;
 
-/// Sends a claimed notification to `openid` as the kind's template message.
-pub async fn template_notification(
+/// Sends a claimed notification to `openid`, a follower of the account `app_id` (empty when
+/// not known): a conversation's reply as a customer-service message, anything else as the
+/// kind's template message.
+pub async fn to_resident(
     store: &Store,
     senders: &Senders,
     c: &Claimed,
+    app_id: &str,
     openid: &str,
     kind: NoticeKind,
 ) -> Outcome {
     let n = &c.notification;
     let account = match store
-        .wechat_sending_account(&n.company_id, n.ticket_id.as_deref())
+        .wechat_sending_account(&n.company_id, Some(app_id), n.ticket_id.as_deref())
         .await
     {
         Ok(Some(account)) => account,
@@ -39,6 +42,9 @@ pub async fn template_notification(
         }
         Err(e) => return temporary("store", &e.to_string()),
     };
+    if kind == NoticeKind::ConversationReply {
+        return super::reply::customer_service(store, senders, &account, c, openid).await;
+    }
     let Some(template) = account.templates.get(&kind) else {
         return skipped(
             "no_template",

@@ -1,0 +1,33 @@
+//! One message of a conversation, in or out.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "conversation_messages")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub company_id: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub conversation_id: String,
+    /// in, out
+    pub direction: String,
+    pub channel: String,
+    /// text, image, voice, location, event
+    pub kind: String,
+    /// resident, staff, bot
+    pub sender_kind: String,
+    pub sender_id: Option<String>,
+    pub text: Option<String>,
+    pub attachment: Option<Json>,
+    pub external_id: Option<String>,
+    pub thread: Option<Json>,
+    pub notification_id: Option<String>,
+    pub sent_at: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
