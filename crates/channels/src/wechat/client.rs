@@ -69,6 +69,19 @@ pub struct Account<'a> {
     pub app_secret: &'a str,
 }
 
+/// A template message to one follower.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateMessage<'a> {
+    pub openid: &'a str,
+    pub template_id: &'a str,
+    /// The page the message opens.
+    pub url: Option<&'a str>,
+    /// Each template key and its value.
+    pub data: &'a [(String, String)],
+    /// Keeps a repeated post to one message (WeChat remembers it ten minutes).
+    pub client_msg_id: &'a str,
+}
+
 /// WeChat's API at a base URL (configuration; tests point it at a local server).
 #[derive(Debug, Clone)]
 pub struct WechatClient {
@@ -109,18 +122,20 @@ impl WechatClient {
         .await
     }
 
-    /// Sends a template message; `client_msg_id` keeps a repeated post to one message.
+    /// Sends a template message.
     pub async fn send_template(
         &self,
         store: &impl TokenStore,
         account: Account<'_>,
-        openid: &str,
-        template_id: &str,
-        url: Option<&str>,
-        data: &[(String, String)],
-        client_msg_id: &str,
+        message: TemplateMessage<'_>,
     ) -> Outcome {
-        let body = template_message(openid, template_id, url, data, client_msg_id);
+        let body = template_message(
+            message.openid,
+            message.template_id,
+            message.url,
+            message.data,
+            message.client_msg_id,
+        );
         self.call(store, account, "/cgi-bin/message/template/send", &body)
             .await
     }

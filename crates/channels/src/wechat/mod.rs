@@ -12,11 +12,12 @@ mod reply;
 mod signature;
 mod xml;
 
-pub use api::{IssuedToken, Reply, custom_text, template_message};
-pub use client::{Account, DEFAULT_BASE_URL, REFRESH_CLAIM, StoredToken, TokenStore, WechatClient};
-pub use crypto::{AesKey, CryptoError, ENCODING_AES_KEY_LEN, is_encoding_aes_key};
+pub use client::{
+    Account, DEFAULT_BASE_URL, StoredToken, TemplateMessage, TokenStore, WechatClient,
+};
+pub use crypto::{AesKey, CryptoError};
 pub use envelope::{EnvelopeError, SafeMode, Signed};
 pub use inbound::{Event, Inbound, InboundBody, InboundError};
 pub use reply::{SUCCESS, text_reply};
-pub use signature::{msg_signature, signature, signature_matches};
+pub use signature::{signature, signature_matches};
 pub use xml::XmlError;

@@ -189,6 +189,7 @@ pub(crate) fn target(channel: DeliveryChannel, recipient_id: &str, ctx: &Context
 
 /// Plans the deliveries of notifications just written (id, recipient), in the caller's
 /// transaction: one row for each first channel; fallbacks are added if the first one fails.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn plan_deliveries(
     db: &impl ConnectionTrait,
     setup: &DeliverySetup,

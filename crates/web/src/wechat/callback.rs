@@ -104,7 +104,7 @@ async fn receive_push(
     match safe {
         Some(mode) => mode
             .seal_fresh(&reply, now.timestamp())
-            .map(|sealed| xml_response(sealed))
+            .map(xml_response)
             .or_else(|e| {
                 tracing::warn!(error = %e, "a passive reply could not be sealed; answering success");
                 Ok(text(SUCCESS.to_owned()))

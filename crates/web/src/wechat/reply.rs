@@ -7,7 +7,7 @@ use guanjia_channels::Senders;
 use guanjia_domain::delivery::Outcome;
 use guanjia_storage::{Claimed, OpenAccount, Store};
 
-use super::send::{credentials, tokens};
+use super::tokens::{StoreTokens, credentials};
 
 pub async fn customer_service(
     store: &Store,
@@ -19,6 +19,11 @@ pub async fn customer_service(
     let text = c.notification.details["text"].as_str().unwrap_or_default();
     senders
         .wechat()
-        .send_custom_text(&tokens(store, account), credentials(account), openid, text)
+        .send_custom_text(
+            &StoreTokens::of(store, account),
+            credentials(account),
+            openid,
+            text,
+        )
         .await
 }

@@ -5,15 +5,15 @@
 
 use chrono_tz::Tz;
 use guanjia_channels::Senders;
-use guanjia_channels::wechat::Account;
+use guanjia_channels::wechat::TemplateMessage;
 use guanjia_domain::delivery::Outcome;
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::place::DEFAULT_TIME_ZONE;
 use guanjia_domain::wechat::TemplateSetting;
-use guanjia_storage::{Claimed, OpenAccount, Store};
+use guanjia_storage::{Claimed, Store};
 use serde_json::Value;
 
-use super::tokens::StoreTokens;
+use super::tokens::{StoreTokens, credentials};
 use crate::i18n::Lang;
 use crate::routes::notifications::message;
 
@@ -53,33 +53,21 @@ pub async fn to_resident(
     };
     let link = link(senders, &n.details);
     let data = fill(template, c, link.as_deref());
+    let message = TemplateMessage {
+        openid,
+        template_id: &template.template_id,
+        url: link.as_deref(),
+        data: &data,
+        client_msg_id: &c.delivery.id,
+    };
     senders
         .wechat()
         .send_template(
-            &tokens(store, &account),
+            &StoreTokens::of(store, &account),
             credentials(&account),
-            openid,
-            &template.template_id,
-            link.as_deref(),
-            &data,
-            &c.delivery.id,
+            message,
         )
         .await
-}
-
-pub(super) fn tokens<'a>(store: &'a Store, account: &'a OpenAccount) -> StoreTokens<'a> {
-    StoreTokens {
-        store,
-        company_id: &account.company_id,
-    }
-}
-
-pub(super) fn credentials(account: &OpenAccount) -> Account<'_> {
-    Account {
-        id: &account.id,
-        app_id: &account.app_id,
-        app_secret: &account.app_secret,
-    }
 }
 
 /// The resident's link of a notification (a rating link's page), when the public URL is set.

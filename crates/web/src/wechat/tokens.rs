@@ -1,13 +1,32 @@
 //! The access tokens of a company's accounts, kept in the store so every node shares them.
 
 use chrono::{DateTime, Utc};
-use guanjia_channels::wechat::{StoredToken, TokenStore};
-use guanjia_storage::Store;
+use guanjia_channels::wechat::{Account, StoredToken, TokenStore};
+use guanjia_storage::{OpenAccount, Store};
 
 /// The store as WeChat's client keeps tokens in it, for one company.
 pub struct StoreTokens<'a> {
     pub store: &'a Store,
     pub company_id: &'a str,
+}
+
+impl<'a> StoreTokens<'a> {
+    /// The tokens of `account`'s company.
+    pub fn of(store: &'a Store, account: &'a OpenAccount) -> Self {
+        StoreTokens {
+            store,
+            company_id: &account.company_id,
+        }
+    }
+}
+
+/// What the client needs of an account to fetch its token.
+pub fn credentials(account: &OpenAccount) -> Account<'_> {
+    Account {
+        id: &account.id,
+        app_id: &account.app_id,
+        app_secret: &account.app_secret,
+    }
 }
 
 impl TokenStore for StoreTokens<'_> {

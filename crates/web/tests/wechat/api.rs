@@ -196,7 +196,7 @@ async fn template_send(
     if !data_ok || !body["touser"].is_string() {
         return error(&api, 47003, "argument invalid! data.value invalid");
     }
-    if !body["template_id"].as_str().is_some_and(|t| !t.is_empty()) {
+    if body["template_id"].as_str().is_none_or(str::is_empty) {
         return error(&api, 40037, "invalid template_id");
     }
     let mut shared = api.shared.lock().unwrap();
