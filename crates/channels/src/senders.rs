@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::config::{DeliveryConfig, Secret, SmsProvider, TemplateConfig};
 use crate::http::exchange;
 use crate::percent::pop_encode;
+use crate::wechat::WechatClient;
 use crate::{aliyun, tencent, wecom};
 
 /// How long one call to a provider may take, connection included.
@@ -22,6 +23,7 @@ pub struct Senders {
     config: DeliveryConfig,
     robots: HashMap<String, Secret>,
     http: reqwest::Client,
+    wechat: WechatClient,
 }
 
 impl Senders {
@@ -37,15 +39,22 @@ impl Senders {
             .iter()
             .filter_map(|r| Some((r.name()?, r.key.clone())))
             .collect();
+        let wechat = WechatClient::new(&config.wechat.base_url)?;
         Ok(Senders {
             config,
             robots,
             http,
+            wechat,
         })
     }
 
     pub fn config(&self) -> &DeliveryConfig {
         &self.config
+    }
+
+    /// WeChat's API, for the official accounts.
+    pub fn wechat(&self) -> &WechatClient {
+        &self.wechat
     }
 
     /// The SMS provider, if one is set up.

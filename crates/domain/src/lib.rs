@@ -21,5 +21,6 @@ pub mod sla;
 pub mod taxonomy;
 pub mod ticket;
 pub mod validation;
+pub mod wechat;
 
 pub use code::UnknownCode;

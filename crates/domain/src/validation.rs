@@ -35,6 +35,11 @@ pub enum Allowed {
     /// A device's own id: ASCII letters, digits, `-`, `_`, `.`, `:` and `@`, `min` to `max`
     /// characters (what IoT platforms use: serial numbers, MAC addresses, names).
     DeviceId { min: usize, max: usize },
+    /// ASCII letters and digits only, `min` to `max` characters (WeChat's Token, AppSecret and
+    /// EncodingAESKey).
+    Alphanumeric { min: usize, max: usize },
+    /// A WeChat AppID: `wx` and 16 hex digits.
+    WechatAppId,
 }
 
 impl Allowed {

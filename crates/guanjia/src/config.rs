@@ -7,6 +7,9 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use guanjia_channels::DeliveryConfig;
 use serde::{Deserialize, Serialize};
 
+/// The secret key of a demo that sets none: public, so a demo's sealed secrets protect nothing.
+const DEMO_SECRET_KEY: &str = "guanjia-demo-secret-key-not-for-production";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -38,6 +41,9 @@ pub struct Config {
     pub mqtt_company: Option<String>,
     /// Delivering notifications: the SMS provider, WeCom robots, quiet hours (`[delivery]`).
     pub delivery: DeliveryConfig,
+    /// The passphrase (32 characters or more) stored secrets are sealed under; every node of an
+    /// installation needs the same one.
+    pub secret_key: Option<guanjia_channels::Secret>,
 }
 
 impl Default for Config {
@@ -58,6 +64,7 @@ impl Default for Config {
             mqtt_password: None,
             mqtt_company: None,
             delivery: DeliveryConfig::default(),
+            secret_key: None,
         }
     }
 }
@@ -76,6 +83,18 @@ impl Config {
     }
 
     /// Reads the layers; `file` is `--config`, else `guanjia.toml` in the working directory if present.
+    /// The key secrets are sealed under: the configured one; for a demo without one, a fixed
+    /// key everybody can read in the source (a demo's secrets are not secret); else none.
+    pub fn secret_key(&self, demo: bool) -> Result<Option<guanjia_storage::SecretKey>, String> {
+        match (&self.secret_key, demo) {
+            (Some(passphrase), _) => {
+                guanjia_storage::SecretKey::from_passphrase(passphrase.expose()).map(Some)
+            }
+            (None, true) => guanjia_storage::SecretKey::from_passphrase(DEMO_SECRET_KEY).map(Some),
+            (None, false) => Ok(None),
+        }
+    }
+
     pub fn load(file: Option<&Path>) -> Result<Config, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         match file {
@@ -98,6 +117,7 @@ impl Config {
             "mqtt_username",
             "mqtt_password",
             "mqtt_company",
+            "secret_key",
         ]));
         layered.extract().map_err(Box::new)
     }

@@ -181,6 +181,15 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
         .await?
         .with_files_dir(&config.files_dir)
         .with_delivery(setup);
+    let store = match config.secret_key(demo).map_err(anyhow::Error::msg)? {
+        Some(key) => store.with_secret_key(key),
+        None => {
+            tracing::warn!(
+                "secret_key is not set: WeChat official accounts cannot be registered or used"
+            );
+            store
+        }
+    };
     if demo {
         demo::load(&store)
             .await

@@ -27,6 +27,7 @@ mod principal;
 #[cfg(test)]
 mod query_plan;
 mod residents;
+mod secrets;
 mod sign_in_codes;
 mod sign_in_throttle;
 mod sla;
@@ -39,6 +40,7 @@ pub mod test_database;
 mod tickets;
 mod versioned;
 mod vocabulary;
+mod wechat;
 
 pub use auth::{Login, SESSION_TTL, staff_principal};
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
@@ -59,6 +61,7 @@ pub use iot::{AlarmReceived, DeviceFilter};
 pub use passwords::hash_password;
 pub use principal::{Principal, ProjectScope};
 pub use residents::ResidentFilter;
+pub use secrets::{MIN_SECRET_KEY, SecretKey};
 pub use sign_in_codes::{CODE_TTL, MAX_CODE_ATTEMPTS, SignInCode};
 pub use sla::{LEASE, NEW_JOB_KINDS, SlaContext, TicketClock, Unread, platform_order_of};
 pub use staff::StaffMember;
@@ -69,3 +72,4 @@ pub use tickets::{
     follow_up_policy_of,
 };
 pub use vocabulary::StoredVocabulary;
+pub use wechat::{OpenAccount, WechatAccountView};

@@ -16,6 +16,7 @@ mod scheduler;
 mod security_headers;
 mod state;
 mod ui;
+mod wechat;
 mod words;
 
 use std::sync::OnceLock;
@@ -108,6 +109,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::tickets::router())
         .merge(routes::company::router())
         .merge(routes::conversations::router())
+        .merge(routes::wechat_accounts::router())
         .split_for_parts();
     error::document_errors(&mut openapi);
     (router, openapi)
@@ -126,6 +128,7 @@ pub fn app(store: Store, settings: Settings) -> Router {
         .merge(api)
         .merge(routes::system::router(openapi))
         .merge(ui::router())
+        .merge(wechat::callback::router())
         .fallback(|| async { ApiError::new(ErrorCode::NotFound) })
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -597,7 +597,7 @@ async fn a_resident_preferring_wechat_falls_back_to_sms(db: Db) {
     let rows = rig.deliveries().await;
     let wechat = rows.iter().find(|d| d.channel == "wechat").unwrap();
     assert_eq!(wechat.state, "skipped");
-    assert_eq!(wechat.error_code.as_deref(), Some("wechat_not_connected"));
+    assert_eq!(wechat.error_code.as_deref(), Some("no_wechat_account"));
     let sms: Vec<_> = rows.iter().filter(|d| d.channel == "sms").collect();
     assert_eq!(sms.len(), 2, "the fallback took SMS");
     assert!(sms.iter().all(|d| d.state == "sent"), "{sms:?}");

@@ -50,3 +50,4 @@ pub mod ticket;
 pub mod ticket_charge;
 pub mod ticket_event;
 pub mod ticket_problem_key;
+pub mod wechat_account;

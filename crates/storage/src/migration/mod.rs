@@ -20,6 +20,7 @@ mod m0015_deliveries;
 mod m0016_hotline_orders;
 mod m0017_devices;
 mod m0018_conversations;
+mod m0019_wechat_accounts;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_hotline_orders::Migration),
             Box::new(m0017_devices::Migration),
             Box::new(m0018_conversations::Migration),
+            Box::new(m0019_wechat_accounts::Migration),
         ]
     }
 }

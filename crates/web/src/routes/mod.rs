@@ -24,3 +24,4 @@ pub mod surveys;
 pub mod system;
 pub mod taxonomy;
 pub mod tickets;
+pub mod wechat_accounts;
