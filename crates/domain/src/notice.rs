@@ -44,5 +44,11 @@ code_enum! {
         OriginalProgress = "original_progress",
         /// 催单: the resident is chasing their ticket.
         Chase = "chase",
+        /// 已受理: the resident's request was taken in.
+        TicketAccepted = "ticket_accepted",
+        /// 已派师傅: the resident's job was given to a named person (`technician`).
+        TicketDispatched = "ticket_dispatched",
+        /// 师傅已到场: the technician checked in at the resident's place.
+        TechnicianArrived = "technician_arrived",
     }
 }

@@ -35,6 +35,8 @@ pub enum Allowed {
     /// A device's own id: ASCII letters, digits, `-`, `_`, `.`, `:` and `@`, `min` to `max`
     /// characters (what IoT platforms use: serial numbers, MAC addresses, names).
     DeviceId { min: usize, max: usize },
+    /// A web address starting with http:// or https://, at most `max` characters.
+    HttpUrl { max: usize },
 }
 
 impl Allowed {

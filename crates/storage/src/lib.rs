@@ -5,6 +5,7 @@
 
 mod audit;
 mod auth;
+mod calls;
 mod closed_loop;
 mod company;
 mod company_settings;
@@ -38,6 +39,7 @@ mod versioned;
 mod vocabulary;
 
 pub use auth::{Login, SESSION_TTL, staff_principal};
+pub use calls::{CallReceived, facts_of as call_facts};
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
 pub use company::DEFAULT_COMPANY_CODE;
 pub use company_settings::MAX_DISPLAY_NAME;

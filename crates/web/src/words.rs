@@ -43,6 +43,12 @@ pub fn allowed(lang: Lang, rule: Allowed) -> String {
         (Lang::En, Allowed::DeviceId { min, max }) => {
             format!("letters, digits, -, _, ., : and @ only, {min}–{max} characters")
         }
+        (Lang::Zh, Allowed::HttpUrl { max }) => {
+            format!("以 http:// 或 https:// 开头的网址，最多 {max} 个字符")
+        }
+        (Lang::En, Allowed::HttpUrl { max }) => {
+            format!("a web address starting with http:// or https://, at most {max} characters")
+        }
     }
 }
 

@@ -62,7 +62,10 @@ impl NoticeKind {
             | K::NpsSurvey
             | K::SignInCode
             | K::ChargesToConfirm
-            | K::OriginalProgress => Audience::Resident,
+            | K::OriginalProgress
+            | K::TicketAccepted
+            | K::TicketDispatched
+            | K::TechnicianArrived => Audience::Resident,
             K::SlaWarning
             | K::SlaEscalation
             | K::EscalationRisk

@@ -19,6 +19,7 @@ mod m0014_problem_keys;
 mod m0015_deliveries;
 mod m0016_hotline_orders;
 mod m0017_devices;
+mod m0020_calls;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_deliveries::Migration),
             Box::new(m0016_hotline_orders::Migration),
             Box::new(m0017_devices::Migration),
+            Box::new(m0020_calls::Migration),
         ]
     }
 }

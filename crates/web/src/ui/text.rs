@@ -263,6 +263,7 @@ labels! {
     h5_add_photos => "补充照片", "Add photos";
     h5_upload => "上传照片", "Upload photos";
     h5_progress => "处理进度", "Progress";
+    h5_sent_to_you => "发给您的消息", "Messages sent to you";
     h5_me => "我", "Me";
     h5_rate_title => "评价本次服务", "Rate our service";
     h5_rate_hint => "问题已处理完成，请为本次服务打分（1–5 分）。不满意我们会重新处理。", "The work is done: please rate it from 1 to 5. If you are not satisfied we will work on it again.";

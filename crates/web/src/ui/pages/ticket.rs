@@ -869,7 +869,7 @@ async fn ticket_by_number(
 }
 
 /// One notification about the ticket as the page lists it.
-fn sent_of(d: guanjia_storage::TicketDelivery, lang: Lang, zone: chrono_tz::Tz) -> Sent {
+pub(crate) fn sent_of(d: guanjia_storage::TicketDelivery, lang: Lang, zone: chrono_tz::Tz) -> Sent {
     let channels = d
         .deliveries
         .iter()

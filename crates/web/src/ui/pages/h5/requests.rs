@@ -24,6 +24,7 @@ use crate::ui::error::{Notice, UiError};
 use crate::ui::pages::bill::Bill;
 use crate::ui::pages::feedback::{RatingForm, Scale, rating_scales};
 use crate::ui::pages::photo_form::{self, add_posted_photos};
+use crate::ui::pages::ticket::{Sent, sent_of};
 use crate::ui::redirect::see_other;
 use crate::ui::rooms::RoomBook;
 use crate::ui::text::{self, Labels};
@@ -175,6 +176,8 @@ struct RequestPage {
     chase: bool,
     photos: Vec<Photo>,
     steps: Vec<Step>,
+    /// What was sent to the resident about it (已受理, 已派师傅, 请评价 …), newest first.
+    sent: Vec<Sent>,
     bill: Option<Bill>,
     /// The rating's rows when the resident may rate now.
     scales: Vec<Scale>,
@@ -269,13 +272,20 @@ async fn show(
     let fail = |e| UiError::api(e, lang);
     // The store answers 404 for a request of another household, before anything else is read.
     let t = state.store.ticket(who, id).await.map_err(fail)?;
-    let (mine, events, photos, charges, categories, sla) = tokio::try_join!(
+    let (mine, events, photos, charges, categories, sla, sent) = tokio::try_join!(
         Mine::load(state, rooms, session),
         async { state.store.ticket_events(who, id).await.map_err(fail) },
         async { state.store.photos(who, id).await.map_err(fail) },
         async { state.store.charges(who, id).await.map_err(fail) },
         async { state.store.categories(&who.company_id).await.map_err(fail) },
         async { state.store.sla_context(&who.company_id).await.map_err(fail) },
+        async {
+            state
+                .store
+                .my_ticket_deliveries(who, id)
+                .await
+                .map_err(fail)
+        },
     )?;
     let labels = text::labels(lang);
     let zone = mine.zone(&t.project_id);
@@ -311,6 +321,7 @@ async fn show(
             .iter()
             .map(|e| step(e, &who.id, lang, zone))
             .collect(),
+        sent: sent.into_iter().map(|d| sent_of(d, lang, zone)).collect(),
         scales: if may_rate {
             rating_scales(labels)
         } else {
