@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
     let signed_in = Router::new()
         .route("/", get(pages::workbench::page))
         .route("/board", get(pages::board::page))
+        .route("/calls/popup", get(pages::call_popup::popup))
         .route("/dashboard", get(pages::dashboard::page))
         .route(
             "/admin/import",

@@ -91,6 +91,16 @@ labels! {
     caller_pick => "报事住户", "Reporting resident";
     household => "同户成员", "Household";
     recent_tickets => "近期工单", "Recent tickets";
+    call_incoming => "来电", "Incoming call";
+    call_ringing => "振铃中", "Ringing";
+    call_answered => "通话中", "On the line";
+    call_ended => "已挂断", "Ended";
+    extension => "分机", "Extension";
+    call_unknown => "未登记的号码", "Unregistered number";
+    call_open_ticket => "为来电人登记工单", "Open a ticket for the caller";
+    calls => "通话", "Calls";
+    call_recording => "通话录音", "Recording";
+    call_no_recording => "暂无录音", "No recording yet";
     none_yet => "暂无", "None";
     contact_name => "联系人姓名", "Contact name";
     description => "问题描述", "Description";
