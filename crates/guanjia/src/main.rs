@@ -1,6 +1,7 @@
 //! `guanjia`: the one binary. Serves the API, migrates, creates users, loads demo data.
 
 mod bench;
+mod bench_delivery;
 mod bench_dispatch;
 mod bench_read;
 mod bench_sla;

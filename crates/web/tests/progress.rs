@@ -14,7 +14,11 @@ use chrono::Utc;
 use guanjia_channels::{
     AliyunConfig, DeliveryConfig, Secret, Senders, SmsProvider, TemplateConfig,
 };
+use guanjia_storage::entity::{audit_entry, resident};
 use reqwest::StatusCode;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde_json::{Value, json};
 
 use common::{Db, Server, Site};
@@ -38,6 +42,7 @@ on_both!(
     each_step_tells_the_resident_once_by_sms,
     two_steps_in_one_request_are_two_notifications,
     the_pages_show_what_was_sent_to_the_resident,
+    the_residents_preferred_channel_carries_their_progress,
 );
 
 /// The SMS templates of the progress kinds, as an installation configures them.
@@ -63,6 +68,11 @@ struct Rig {
 }
 
 async fn rig(db: Db) -> Rig {
+    rig_with(db, false).await
+}
+
+/// `wechat`: the installation delivers WeChat messages too.
+async fn rig_with(db: Db, wechat: bool) -> Rig {
     let aliyun = providers::aliyun().await;
     let config = DeliveryConfig {
         sms_provider: Some(SmsProvider::Aliyun),
@@ -90,7 +100,8 @@ async fn rig(db: Db) -> Rig {
         ..DeliveryConfig::default()
     };
     let senders = Senders::new(config).expect("senders");
-    let setup = guanjia_web::delivery_setup(&senders).expect("setup");
+    let mut setup = guanjia_web::delivery_setup(&senders).expect("setup");
+    setup.wechat = wechat;
     let server = Server::start_with(db, |store| store.with_delivery(setup)).await;
     Rig {
         server,
@@ -397,4 +408,109 @@ async fn page(server: &Server, token: &str, path: &str) -> String {
         .expect("page");
     assert_eq!(response.status(), StatusCode::OK, "{path}");
     response.text().await.unwrap()
+}
+
+async fn the_residents_preferred_channel_carries_their_progress(db: Db) {
+    let rig = rig_with(db, true).await;
+    let server = &rig.server;
+    let site = server.site("PG04").await;
+    let (resident_id, phone) = site.residents[0].clone();
+    // Bound to the official account (what the WeChat binding writes).
+    let conn = sea_orm::Database::connect(&server.url).await.unwrap();
+    resident::ActiveModel {
+        company_id: Set(server.company_id.clone()),
+        id: Set(resident_id.clone()),
+        wechat_openid: Set(Some("oWx-test-openid".into())),
+        ..Default::default()
+    }
+    .update(&conn)
+    .await
+    .unwrap();
+
+    // The desk sets it, checked as the typed vocabulary.
+    let path = format!("/api/v1/residents/{resident_id}/preferred-channel");
+    let (status, body) = server
+        .put(&site.agent, &path, json!({ "preferred_channel": "email" }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["error"]["details"]["fields"]["preferred_channel"],
+        "invalid"
+    );
+    assert_eq!(
+        body["error"]["details"]["allowed"]["preferred_channel"]["codes"],
+        json!(["sms", "wechat"])
+    );
+    let (status, body) = server
+        .put(&site.agent, &path, json!({ "preferred_channel": "wechat" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["preferred_channel"], "wechat");
+    let (_, listed) = server
+        .get(
+            Some(&site.agent),
+            &format!("/api/v1/residents/{resident_id}"),
+        )
+        .await;
+    assert_eq!(listed["preferred_channel"], "wechat");
+
+    let ticket = rig.ticket(&site).await;
+    let id = ticket["id"].as_str().unwrap();
+    rig.act(&site.agent, id, json!({ "action": "respond" }))
+        .await;
+    let told = rig.to_resident(&site, id).await;
+    assert_eq!(told[0]["deliveries"][0]["channel"], "wechat", "{told:?}");
+
+    // The resident chooses SMS on their own: the next step goes by SMS.
+    let token = server.resident_token(&phone).await;
+    let (status, mine) = server
+        .put(
+            &token,
+            "/api/v1/me/preferred-channel",
+            json!({ "preferred_channel": "sms" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{mine}");
+    assert_eq!(mine[0]["preferred_channel"], "sms");
+    rig.act(
+        &site.agent,
+        id,
+        json!({ "action": "dispatch", "assignee_id": site.tech_id }),
+    )
+    .await;
+    let told = rig.to_resident(&site, id).await;
+    assert_eq!(told[1]["deliveries"][0]["channel"], "sms", "{told:?}");
+    // Staff cannot use the resident's own endpoint.
+    let (status, _) = server
+        .put(
+            &site.agent,
+            "/api/v1/me/preferred-channel",
+            json!({ "preferred_channel": "sms" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Both changes are in the audit trail.
+    let entries = audit_entry::Entity::find()
+        .filter(audit_entry::Column::EntityId.eq(&resident_id))
+        .filter(audit_entry::Column::Action.eq("set_preferred_channel"))
+        .order_by_asc(audit_entry::Column::CreatedAt)
+        .all(&conn)
+        .await
+        .unwrap();
+    let moves: Vec<(Value, Value)> = entries
+        .iter()
+        .map(|e| {
+            let m = &e.details["preferred_channel"];
+            (m["from"].clone(), m["to"].clone())
+        })
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            (json!("sms"), json!("wechat")),
+            (json!("wechat"), json!("sms"))
+        ]
+    );
+    assert_eq!(entries[1].actor_id.as_deref(), Some(phone.as_str()));
 }

@@ -220,6 +220,10 @@ pub fn router() -> Router<AppState> {
             get(pages::admin::residents::edit).post(pages::admin::residents::update),
         )
         .route(
+            "/admin/residents/{id}/channel",
+            post(pages::admin::residents::set_channel),
+        )
+        .route(
             "/admin/residents/{id}/delete",
             post(pages::admin::residents::delete),
         )

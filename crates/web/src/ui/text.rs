@@ -2,7 +2,7 @@
 //! translated in one place and forgotten in another.
 
 use chrono::Duration;
-use guanjia_domain::delivery::{DeliveryChannel, DeliveryState};
+use guanjia_domain::delivery::{DeliveryChannel, DeliveryState, PreferredChannel};
 use guanjia_domain::iot::AlarmType;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockName, ClockState};
@@ -274,6 +274,9 @@ labels! {
     h5_upload => "上传照片", "Upload photos";
     h5_progress => "处理进度", "Progress";
     h5_sent_to_you => "发给您的消息", "Messages sent to you";
+    h5_preferences => "通知设置", "Notifications";
+    preferred_channel => "接收通知方式", "Hear from us by";
+    preferred_channel_hint => "选择微信时，未绑定或发送失败将改发短信；验证码始终以短信发送。", "With WeChat, messages fall back to SMS when you are not bound or it fails; sign-in codes always come by SMS.";
     h5_me => "我", "Me";
     h5_rate_title => "评价本次服务", "Rate our service";
     h5_rate_hint => "问题已处理完成，请为本次服务打分（1–5 分）。不满意我们会重新处理。", "The work is done: please rate it from 1 to 5. If you are not satisfied we will work on it again.";
@@ -720,6 +723,13 @@ pub fn auto_closed(lang: Lang) -> &'static str {
 }
 
 /// A channel a message left by.
+pub fn preferred_channel(lang: Lang, channel: PreferredChannel) -> &'static str {
+    match channel {
+        PreferredChannel::Sms => pick(lang, "短信", "SMS"),
+        PreferredChannel::Wechat => pick(lang, "微信", "WeChat"),
+    }
+}
+
 pub fn delivery_channel(lang: Lang, channel: DeliveryChannel) -> &'static str {
     let (zh, en) = match channel {
         DeliveryChannel::Sms => ("短信", "SMS"),
