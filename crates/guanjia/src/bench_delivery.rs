@@ -137,7 +137,11 @@ pub async fn run(
         "bench".into(),
         Duration::from_millis(args.poll_millis),
     );
-    let db = sea_orm::Database::connect(&url).await?;
+    // A connection of the bench's own, writing as another node would, without logging each
+    // statement.
+    let mut options = sea_orm::ConnectOptions::new(url.clone());
+    options.sqlx_logging(false);
+    let db = sea_orm::Database::connect(options).await?;
     let mut written: HashMap<String, DateTime<Utc>> = HashMap::with_capacity(args.notifications);
     let batch = (args.per_second / 10).max(1);
     let started = std::time::Instant::now();
