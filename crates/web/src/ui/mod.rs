@@ -208,6 +208,10 @@ pub fn router() -> Router<AppState> {
             get(pages::admin::staff::edit).post(pages::admin::staff::update),
         )
         .route(
+            "/admin/staff/{id}/extension",
+            post(pages::admin::staff::set_extension),
+        )
+        .route(
             "/admin/staff/{id}/password",
             post(pages::admin::staff::set_password),
         )

@@ -96,6 +96,8 @@ labels! {
     call_answered => "通话中", "On the line";
     call_ended => "已挂断", "Ended";
     extension => "分机", "Extension";
+    extension_title => "来电分机", "Phone extension";
+    extension_hint => "电话系统在此分机振铃时，其工作台弹出来电人信息；留空则取消。", "When the phone system rings this extension, their workbench pops up the caller; leave empty to take it away.";
     call_unknown => "未登记的号码", "Unregistered number";
     call_open_ticket => "为来电人登记工单", "Open a ticket for the caller";
     calls => "通话", "Calls";
