@@ -39,7 +39,7 @@ mod versioned;
 mod vocabulary;
 
 pub use auth::{Login, SESSION_TTL, staff_principal};
-pub use calls::{CallReceived, facts_of as call_facts};
+pub use calls::CallReceived;
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
 pub use company::DEFAULT_COMPANY_CODE;
 pub use company_settings::MAX_DISPLAY_NAME;

@@ -12,7 +12,7 @@ use guanjia_domain::calls::{CallFacts, CallState};
 use crate::entity::call;
 
 /// What the domain's rules read of a stored call.
-pub fn facts_of(c: &call::Model) -> CallFacts {
+pub(crate) fn facts_of(c: &call::Model) -> CallFacts {
     CallFacts {
         state: c.state.parse().unwrap_or(CallState::Ended),
         caller: c.caller_phone.clone(),

@@ -24,8 +24,8 @@ pub struct CallReceived {
     pub created: bool,
 }
 
-/// A call this old with no end is not looked at for the agent's pop-up any more.
-const RECENT_CALLS: i64 = 3;
+/// The agent's latest calls still open looked at for the pop-up (one rings at a time).
+const RECENT_CALLS: u64 = 3;
 
 impl Store {
     /// Applies a call event posted by the phone system's account `who` (a desk role). The
@@ -154,7 +154,7 @@ impl Store {
             .filter(call::Column::StaffId.eq(&who.id))
             .filter(call::Column::State.is_in(open))
             .order_by_desc(call::Column::CreatedAt)
-            .limit(RECENT_CALLS as u64)
+            .limit(RECENT_CALLS)
             .all(&self.db)
             .await?;
         Ok(calls.into_iter().find(|c| facts_of(c).is_on(now)))
