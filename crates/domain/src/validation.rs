@@ -40,6 +40,8 @@ pub enum Allowed {
     Alphanumeric { min: usize, max: usize },
     /// A WeChat AppID: `wx` and 16 hex digits.
     WechatAppId,
+    /// A web address starting with http:// or https://, at most `max` characters.
+    HttpUrl { max: usize },
 }
 
 impl Allowed {

@@ -33,8 +33,14 @@ pub struct BenchArgs {
     /// pages together; fails on any error, a p99 over 1 s or memory still growing at the end.
     #[arg(long, conflicts_with = "read")]
     soak: bool,
+    /// Measures delivery lag instead: notifications from the outbox to a local SMS provider
+    /// (see --notifications, --per-second, --poll-millis).
+    #[arg(long, conflicts_with_all = ["read", "soak"])]
+    delivery: bool,
     #[command(flatten)]
     read_args: crate::bench_read::ReadArgs,
+    #[command(flatten)]
+    delivery_args: crate::bench_delivery::DeliveryArgs,
 }
 
 fn print_memory(when: &str) {
@@ -44,6 +50,15 @@ fn print_memory(when: &str) {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    if args.delivery {
+        return crate::bench_delivery::run(
+            args.clients,
+            args.seconds,
+            args.database_url,
+            args.delivery_args,
+        )
+        .await;
+    }
     if args.read {
         return crate::bench_read::run(
             args.clients,

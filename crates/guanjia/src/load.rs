@@ -93,6 +93,16 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Measurements taken some other way than by [`phase`] (each one's latency), over `elapsed`.
+    pub fn of(mut latencies: Vec<Duration>, failures: usize, elapsed: Duration) -> Self {
+        latencies.sort();
+        Outcome {
+            latencies,
+            failures,
+            elapsed,
+        }
+    }
+
     /// Requests that were not answered as expected.
     pub fn failures(&self) -> usize {
         self.failures

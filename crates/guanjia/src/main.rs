@@ -2,6 +2,7 @@
 
 mod arenas;
 mod bench;
+mod bench_delivery;
 mod bench_dispatch;
 mod bench_read;
 mod bench_sla;

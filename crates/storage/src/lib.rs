@@ -5,6 +5,7 @@
 
 mod audit;
 mod auth;
+mod calls;
 mod closed_loop;
 mod company;
 mod company_settings;
@@ -43,6 +44,7 @@ mod vocabulary;
 mod wechat;
 
 pub use auth::{Login, SESSION_TTL, staff_principal};
+pub use calls::CallReceived;
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
 pub use company::DEFAULT_COMPANY_CODE;
 pub use company_settings::MAX_DISPLAY_NAME;

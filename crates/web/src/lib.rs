@@ -88,6 +88,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
         .merge(routes::calendars::router())
+        .merge(routes::calls::router())
         .merge(routes::dispatch::router())
         .merge(routes::figures::router())
         .merge(routes::hotline::router())

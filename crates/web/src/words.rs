@@ -57,6 +57,12 @@ pub fn allowed(lang: Lang, rule: Allowed) -> String {
         }
         (Lang::Zh, Allowed::WechatAppId) => "wx 加 16 位十六进制数字（小写）".to_owned(),
         (Lang::En, Allowed::WechatAppId) => "wx followed by 16 lowercase hex digits".to_owned(),
+        (Lang::Zh, Allowed::HttpUrl { max }) => {
+            format!("以 http:// 或 https:// 开头的网址，最多 {max} 个字符")
+        }
+        (Lang::En, Allowed::HttpUrl { max }) => {
+            format!("a web address starting with http:// or https://, at most {max} characters")
+        }
     }
 }
 

@@ -521,7 +521,9 @@ async fn quiet_hours_hold_a_residents_message_until_they_end(db: Db) {
         "held until quiet hours end: {minutes} min"
     );
 
-    assert_eq!(rig.round(release).await, 1);
+    // The accepted step and the rating link both waited; this installation has no template
+    // for the first, so only the link reaches the provider.
+    assert_eq!(rig.round(release).await, 2);
     let got = rig.aliyun.received();
     let sms = got.last().unwrap();
     assert_eq!(sms.template, "SMS_100002");

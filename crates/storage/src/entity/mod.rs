@@ -5,6 +5,7 @@ pub mod audit_entry;
 pub mod building;
 pub mod calendar;
 pub mod calendar_day;
+pub mod call;
 pub mod category;
 pub mod company;
 pub mod contact_point;

@@ -21,6 +21,7 @@ mod m0016_hotline_orders;
 mod m0017_devices;
 mod m0018_conversations;
 mod m0019_wechat_accounts;
+mod m0020_calls;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_devices::Migration),
             Box::new(m0018_conversations::Migration),
             Box::new(m0019_wechat_accounts::Migration),
+            Box::new(m0020_calls::Migration),
         ]
     }
 }

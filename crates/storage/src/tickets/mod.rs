@@ -4,6 +4,7 @@ mod act;
 mod create;
 mod duplicates;
 mod following;
+mod news;
 mod query;
 mod reclassify;
 mod refile;

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod calendars;
+pub mod calls;
 pub mod company;
 pub mod conversations;
 pub mod deliveries;
