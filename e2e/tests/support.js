@@ -108,6 +108,16 @@ async function api(base, username) {
     if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
     return response.json();
   };
+  // `get.put(url, body)`: the same caller replacing.
+  get.put = async (url, body) => {
+    const response = await fetch(`${base}${url}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`PUT ${url}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
   return get;
 }
 

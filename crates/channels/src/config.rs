@@ -59,6 +59,8 @@ pub struct DeliveryConfig {
     /// without one is not sent by SMS.
     pub templates: BTreeMap<String, TemplateConfig>,
     pub wecom: WecomConfig,
+    /// WeChat's API for the official accounts (registered through the API, not here).
+    pub wechat: WechatConfig,
     /// Where residents open links (rating links, surveys): `https://kefu.example.com`.
     pub public_url: Option<String>,
     /// Quiet hours for residents, local time of each project: `22:00` to `08:00`.
@@ -76,6 +78,7 @@ impl Default for DeliveryConfig {
             tencent: None,
             templates: BTreeMap::new(),
             wecom: WecomConfig::default(),
+            wechat: WechatConfig::default(),
             public_url: None,
             quiet_start: "22:00".into(),
             quiet_end: "08:00".into(),
@@ -144,6 +147,21 @@ impl Default for WecomConfig {
         WecomConfig {
             base_url: "https://qyapi.weixin.qq.com".into(),
             robots: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WechatConfig {
+    /// `https://api.weixin.qq.com`.
+    pub base_url: String,
+}
+
+impl Default for WechatConfig {
+    fn default() -> Self {
+        WechatConfig {
+            base_url: crate::wechat::DEFAULT_BASE_URL.into(),
         }
     }
 }

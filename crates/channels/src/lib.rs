@@ -1,6 +1,6 @@
-//! Guanjia's ways out to people: Alibaba Cloud SMS, Tencent Cloud SMS and the WeCom (企业微信)
-//! group robot, each speaking its provider's documented protocol. The signing functions are pure
-//! and checked against the providers' published examples; the senders are thin HTTP calls whose
+//! Guanjia's ways to people: Alibaba Cloud SMS, Tencent Cloud SMS, the WeCom (企业微信) group
+//! robot and the WeChat official account (公众号, both ways: [`wechat`]), each speaking its
+//! provider's documented protocol. The signing functions are pure and checked against the providers' published examples; the senders are thin HTTP calls whose
 //! answers are read into the domain's [`Outcome`](guanjia_domain::delivery::Outcome).
 //!
 //! Base URLs, keys, sign names and templates are configuration ([`DeliveryConfig`]).
@@ -12,12 +12,13 @@ mod http;
 mod percent;
 mod senders;
 mod tencent;
+pub mod wechat;
 mod wecom;
 
 pub use aliyun::{aliyun_signature, aliyun_string_to_sign};
 pub use config::{
     AliyunConfig, DeliveryConfig, Robot, Secret, SmsProvider, TemplateConfig, TencentConfig,
-    WecomConfig,
+    WechatConfig, WecomConfig,
 };
 pub use percent::pop_encode;
 pub use senders::Senders;

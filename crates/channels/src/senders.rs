@@ -12,6 +12,7 @@ use crate::config::{DeliveryConfig, Secret, SmsProvider, TemplateConfig};
 use crate::email::{EmailConfig, Reply, send_reply};
 use crate::http::exchange;
 use crate::percent::pop_encode;
+use crate::wechat::WechatClient;
 use crate::{aliyun, tencent, wecom};
 
 /// How long one call to a provider may take, connection included.
@@ -25,6 +26,7 @@ pub struct Senders {
     http: reqwest::Client,
     /// The mailbox answers to e-mail leave from (`[email]`).
     email: Option<EmailConfig>,
+    wechat: WechatClient,
 }
 
 impl Senders {
@@ -40,11 +42,13 @@ impl Senders {
             .iter()
             .filter_map(|r| Some((r.name()?, r.key.clone())))
             .collect();
+        let wechat = WechatClient::new(&config.wechat.base_url)?;
         Ok(Senders {
             config,
             robots,
             http,
             email: None,
+            wechat,
         })
     }
 
@@ -72,6 +76,11 @@ impl Senders {
 
     pub fn config(&self) -> &DeliveryConfig {
         &self.config
+    }
+
+    /// WeChat's API, for the official accounts.
+    pub fn wechat(&self) -> &WechatClient {
+        &self.wechat
     }
 
     /// The SMS provider, if one is set up.

@@ -3,6 +3,7 @@
 //! Storage and HTTP are thin layers around this crate; a rule is found here by its name.
 
 pub mod calendar;
+pub mod calls;
 pub mod closed_loop;
 mod code;
 pub mod conversation;
@@ -21,5 +22,6 @@ pub mod sla;
 pub mod taxonomy;
 pub mod ticket;
 pub mod validation;
+pub mod wechat;
 
 pub use code::UnknownCode;

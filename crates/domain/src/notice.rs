@@ -46,5 +46,11 @@ code_enum! {
         Chase = "chase",
         /// An answer to the resident in a conversation, delivered on the conversation's channel.
         ConversationReply = "conversation_reply",
+        /// 已受理: the resident's request was taken in.
+        TicketAccepted = "ticket_accepted",
+        /// 已派师傅: the resident's job was given to a named person (`technician`).
+        TicketDispatched = "ticket_dispatched",
+        /// 师傅已到场: the technician checked in at the resident's place.
+        TechnicianArrived = "technician_arrived",
     }
 }

@@ -35,6 +35,13 @@ pub enum Allowed {
     /// A device's own id: ASCII letters, digits, `-`, `_`, `.`, `:` and `@`, `min` to `max`
     /// characters (what IoT platforms use: serial numbers, MAC addresses, names).
     DeviceId { min: usize, max: usize },
+    /// ASCII letters and digits only, `min` to `max` characters (WeChat's Token, AppSecret and
+    /// EncodingAESKey).
+    Alphanumeric { min: usize, max: usize },
+    /// A WeChat AppID: `wx` and 16 hex digits.
+    WechatAppId,
+    /// A web address starting with http:// or https://, at most `max` characters.
+    HttpUrl { max: usize },
 }
 
 impl Allowed {

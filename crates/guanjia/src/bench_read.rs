@@ -30,6 +30,7 @@ use serde_json::{Value, json};
 
 use crate::bench_sla::MIX;
 use crate::load::{Outcome, phase, serve_in_process};
+use crate::memory::Memory;
 
 #[derive(clap::Args)]
 pub struct ReadArgs {
@@ -135,11 +136,9 @@ pub async fn run(
         let outcome = measure(&api, clients, duration, paths).await;
         outcome.print(label, Some(&reference));
     }
-    println!(
-        "memory of the process: {} now, {} at its peak (the load included)",
-        memory("VmRSS"),
-        memory("VmHWM")
-    );
+    if let Some(memory) = Memory::of_self() {
+        println!("memory of the process: {memory} (the load included)");
+    }
     if database_url.is_none() && !args.keep {
         let _ = std::fs::remove_file(&file);
     }
@@ -585,16 +584,4 @@ async fn measure(api: &Api, clients: usize, duration: Duration, paths: Vec<Strin
         }
     })
     .await
-}
-
-/// One of the process's memory figures (`VmRSS`, `VmHWM`), as Linux reports it.
-fn memory(field: &str) -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-                .map(|v| v.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown".into())
 }

@@ -8,6 +8,9 @@ use guanjia_channels::DeliveryConfig;
 use guanjia_channels::email::EmailConfig;
 use serde::{Deserialize, Serialize};
 
+/// The secret key of a demo that sets none: public, so a demo's sealed secrets protect nothing.
+const DEMO_SECRET_KEY: &str = "guanjia-demo-secret-key-not-for-production";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -41,6 +44,9 @@ pub struct Config {
     pub delivery: DeliveryConfig,
     /// A mailbox residents write to (`[email]`): read by IMAP, answered by SMTP; none: no e-mail.
     pub email: Option<EmailConfig>,
+    /// The passphrase (32 characters or more) stored secrets are sealed under; every node of an
+    /// installation needs the same one.
+    pub secret_key: Option<guanjia_channels::Secret>,
 }
 
 impl Default for Config {
@@ -62,6 +68,7 @@ impl Default for Config {
             mqtt_company: None,
             delivery: DeliveryConfig::default(),
             email: None,
+            secret_key: None,
         }
     }
 }
@@ -80,6 +87,18 @@ impl Config {
     }
 
     /// Reads the layers; `file` is `--config`, else `guanjia.toml` in the working directory if present.
+    /// The key secrets are sealed under: the configured one; for a demo without one, a fixed
+    /// key everybody can read in the source (a demo's secrets are not secret); else none.
+    pub fn secret_key(&self, demo: bool) -> Result<Option<guanjia_storage::SecretKey>, String> {
+        match (&self.secret_key, demo) {
+            (Some(passphrase), _) => {
+                guanjia_storage::SecretKey::from_passphrase(passphrase.expose()).map(Some)
+            }
+            (None, true) => guanjia_storage::SecretKey::from_passphrase(DEMO_SECRET_KEY).map(Some),
+            (None, false) => Ok(None),
+        }
+    }
+
     pub fn load(file: Option<&Path>) -> Result<Config, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         match file {
@@ -102,6 +121,7 @@ impl Config {
             "mqtt_username",
             "mqtt_password",
             "mqtt_company",
+            "secret_key",
         ]));
         layered.extract().map_err(Box::new)
     }

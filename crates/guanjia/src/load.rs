@@ -1,8 +1,14 @@
-//! Load for the benchmarks: concurrent clients sending requests for a while, and the latencies
-//! of those answered, with the rate and percentiles printed beside a reference.
+//! Load for the benchmarks: the server they load (in this process, or `guanjia serve` as its own),
+//! concurrent clients sending requests for a while, and the latencies of those answered, with the
+//! rate and percentiles printed beside a reference.
 
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use anyhow::Context;
 
 /// Serves the app over `store` on a free local port in this process; its base URL.
 pub async fn serve_in_process(store: guanjia_storage::Store) -> std::io::Result<String> {
@@ -18,6 +24,68 @@ pub async fn serve_in_process(store: guanjia_storage::Store) -> std::io::Result<
     Ok(base)
 }
 
+/// `guanjia serve` (this very binary) running as its own process on a free local port, so that
+/// its memory is the server's alone; killed when dropped. Its log's warnings and errors are
+/// passed on to this process's standard error.
+pub struct ServerProcess {
+    child: Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// Starts the server on `url`, keeping uploads under `files_dir`, once it listens.
+    pub async fn start(url: &str, files_dir: &Path) -> anyhow::Result<ServerProcess> {
+        let mut child = Command::new(std::env::current_exe()?)
+            .arg("serve")
+            .env("GUANJIA_DATABASE_URL", url)
+            .env("GUANJIA_LISTEN", "127.0.0.1:0")
+            .env("GUANJIA_FILES_DIR", files_dir)
+            .env("GUANJIA_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("starting guanjia serve")?;
+        let stderr = child.stderr.take().context("the server's log")?;
+        let listening = tokio::task::spawn_blocking(move || {
+            let mut lines = BufReader::new(stderr).lines();
+            let base = lines.by_ref().map_while(Result::ok).find_map(|line| {
+                let at = line.find("listening on http://")?;
+                Some(line[at + "listening on ".len()..].trim().to_owned())
+            });
+            // Keeps reading, so the server never blocks on a full pipe.
+            std::thread::spawn(move || {
+                for line in lines.map_while(Result::ok) {
+                    if line.contains(" WARN ") || line.contains(" ERROR ") {
+                        eprintln!("server: {line}");
+                    }
+                }
+            });
+            base
+        });
+        // Made before the wait, so that a server that never listens is killed too.
+        let mut server = ServerProcess {
+            child,
+            base: String::new(),
+        };
+        server.base = listening
+            .await?
+            .context("guanjia serve ended before it listened")?;
+        Ok(server)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 pub struct Outcome {
     latencies: Vec<Duration>,
     failures: usize,
@@ -25,6 +93,16 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Measurements taken some other way than by [`phase`] (each one's latency), over `elapsed`.
+    pub fn of(mut latencies: Vec<Duration>, failures: usize, elapsed: Duration) -> Self {
+        latencies.sort();
+        Outcome {
+            latencies,
+            failures,
+            elapsed,
+        }
+    }
+
     /// Requests that were not answered as expected.
     pub fn failures(&self) -> usize {
         self.failures
@@ -59,6 +137,24 @@ impl Outcome {
             None => println!(),
         }
     }
+}
+
+/// The reference every benchmark reports beside its figures: `GET /healthz`, a handler that does
+/// nothing, by `clients` loops for `duration`, measured and printed.
+pub async fn reference(
+    client: &reqwest::Client,
+    base: &str,
+    clients: usize,
+    duration: Duration,
+) -> Outcome {
+    let (client, url) = (client.clone(), format!("{base}/healthz"));
+    let outcome = phase(clients, duration, move |_| {
+        let request = client.get(&url);
+        async move { request.send().await.is_ok_and(|r| r.status().is_success()) }
+    })
+    .await;
+    outcome.print("GET /healthz (reference)", None);
+    outcome
 }
 
 /// Runs `clients` loops of `request` for `duration`; each request gets a sequence number.

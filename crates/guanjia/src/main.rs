@@ -1,13 +1,18 @@
 //! `guanjia`: the one binary. Serves the API, migrates, creates users, loads demo data.
 
+mod arenas;
 mod bench;
+mod bench_delivery;
 mod bench_dispatch;
 mod bench_read;
 mod bench_sla;
+mod bench_soak;
 mod config;
 mod demo;
+mod estate;
 mod eval;
 mod load;
+mod memory;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -82,9 +87,16 @@ enum UserCommand {
     },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+fn main() -> anyhow::Result<()> {
+    arenas::cap();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?
+        .block_on(run(Cli::parse()))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref()).context("reading configuration")?;
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -173,6 +185,15 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
         .await?
         .with_files_dir(&config.files_dir)
         .with_delivery(setup);
+    let store = match config.secret_key(demo).map_err(anyhow::Error::msg)? {
+        Some(key) => store.with_secret_key(key),
+        None => {
+            tracing::warn!(
+                "secret_key is not set: WeChat official accounts cannot be registered or used"
+            );
+            store
+        }
+    };
     if demo {
         demo::load(&store)
             .await

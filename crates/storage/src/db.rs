@@ -79,6 +79,8 @@ pub struct Store {
     pub(crate) files_dir: std::path::PathBuf,
     /// What notifications can be delivered on, from configuration.
     pub(crate) delivery: std::sync::Arc<crate::delivery::DeliverySetup>,
+    /// The key secrets are stored under (WeChat accounts' credentials); none: they cannot be.
+    pub(crate) secrets: Option<std::sync::Arc<crate::secrets::SecretKey>>,
 }
 
 impl Store {
@@ -112,6 +114,7 @@ impl Store {
             loop_rules: LoopRules::default(),
             files_dir: DEFAULT_FILES_DIR.into(),
             delivery: Default::default(),
+            secrets: None,
         })
     }
 
@@ -124,6 +127,12 @@ impl Store {
     /// The store delivering notifications on the channels `setup` names.
     pub fn with_delivery(mut self, setup: crate::delivery::DeliverySetup) -> Self {
         self.delivery = std::sync::Arc::new(setup);
+        self
+    }
+
+    /// The store keeping secrets under `key`.
+    pub fn with_secret_key(mut self, key: crate::secrets::SecretKey) -> Self {
+        self.secrets = Some(std::sync::Arc::new(key));
         self
     }
 

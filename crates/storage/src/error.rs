@@ -44,6 +44,12 @@ pub enum StorageError {
     Database(#[from] sea_orm::DbErr),
     #[error("password hashing: {0}")]
     Hashing(String),
+    /// A setting this needs is missing from the configuration (its name).
+    #[error("{0} is not configured")]
+    NotConfigured(&'static str),
+    /// Sealing or opening a stored secret failed (no randomness, or a key that changed).
+    #[error("secret: {0}")]
+    Secret(String),
 }
 
 impl StorageError {

@@ -5,6 +5,7 @@
 
 mod audit;
 mod auth;
+mod calls;
 mod closed_loop;
 mod company;
 mod company_settings;
@@ -26,7 +27,10 @@ mod notify;
 mod passwords;
 mod places;
 mod principal;
+#[cfg(test)]
+mod query_plan;
 mod residents;
+mod secrets;
 mod sign_in_codes;
 mod sign_in_throttle;
 mod sla;
@@ -39,8 +43,10 @@ pub mod test_database;
 mod tickets;
 mod versioned;
 mod vocabulary;
+mod wechat;
 
 pub use auth::{Login, SESSION_TTL, staff_principal};
+pub use calls::CallReceived;
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
 pub use company::DEFAULT_COMPANY_CODE;
 pub use company_settings::MAX_DISPLAY_NAME;
@@ -63,6 +69,7 @@ pub use message_files::NewFile;
 pub use passwords::hash_password;
 pub use principal::{Principal, ProjectScope};
 pub use residents::ResidentFilter;
+pub use secrets::{MIN_SECRET_KEY, SecretKey};
 pub use sign_in_codes::{CODE_TTL, MAX_CODE_ATTEMPTS, SignInCode};
 pub use sla::{LEASE, NEW_JOB_KINDS, SlaContext, TicketClock, Unread, platform_order_of};
 pub use staff::StaffMember;
@@ -73,3 +80,4 @@ pub use tickets::{
     follow_up_policy_of,
 };
 pub use vocabulary::StoredVocabulary;
+pub use wechat::{OpenAccount, WechatAccountView};

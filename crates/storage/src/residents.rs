@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::delivery::PreferredChannel;
+use guanjia_domain::role::Role;
 use guanjia_domain::setup::NewResident;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -151,6 +152,50 @@ impl Store {
         Ok(updated)
     }
 
+    /// Sets the channel a resident hears on (admins and desk staff of their project; audited).
+    pub async fn set_preferred_channel(
+        &self,
+        who: &Principal,
+        id: &str,
+        channel: PreferredChannel,
+        now: DateTime<Utc>,
+    ) -> Result<resident::Model> {
+        if !who.role.is_desk() {
+            return Err(StorageError::Forbidden);
+        }
+        let current = self.resident(who, id).await?;
+        let txn = self.begin_write().await?;
+        let updated = write_preference(&txn, who, current, channel, now).await?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+
+    /// A resident sets the channel they hear on themselves: one identity across rooms, so every
+    /// registration under their phone takes it (audited).
+    pub async fn set_my_preferred_channel(
+        &self,
+        who: &Principal,
+        channel: PreferredChannel,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<resident::Model>> {
+        if who.role != Role::Resident {
+            return Err(StorageError::Forbidden);
+        }
+        let txn = self.begin_write().await?;
+        let mine = resident::Entity::find()
+            .filter(resident::Column::CompanyId.eq(&who.company_id))
+            .filter(resident::Column::Phone.eq(&who.id))
+            .order_by_asc(resident::Column::CreatedAt)
+            .all(&txn)
+            .await?;
+        let mut updated = Vec::with_capacity(mine.len());
+        for current in mine {
+            updated.push(write_preference(&txn, who, current, channel, now).await?);
+        }
+        txn.commit().await?;
+        Ok(updated)
+    }
+
     /// Removes a resident registered by mistake (admins only); one who has
     /// reported anything stays, as their tickets name them.
     pub async fn delete_resident(
@@ -234,4 +279,30 @@ pub(crate) async fn household_in_room(
 
 fn resident_facts(r: &resident::Model) -> serde_json::Value {
     json!({ "room_id": r.room_id, "name": r.name, "phone": r.phone, "role": r.role, "tier": r.tier })
+}
+
+/// Writes a resident's preferred channel with its audit entry, when it changes.
+async fn write_preference(
+    txn: &DatabaseTransaction,
+    who: &Principal,
+    current: resident::Model,
+    channel: PreferredChannel,
+    now: DateTime<Utc>,
+) -> Result<resident::Model> {
+    if current.preferred_channel == channel.as_str() {
+        return Ok(current);
+    }
+    let id = current.id.clone();
+    let before = current.preferred_channel.clone();
+    let mut model: resident::ActiveModel = current.into();
+    model.preferred_channel = Set(channel.as_str().to_owned());
+    let updated = model.update(txn).await?;
+    Audit::by(who, "resident", &id, "set_preferred_channel")
+        .record(
+            txn,
+            json!({ "preferred_channel": { "from": before, "to": channel.as_str() } }),
+            now,
+        )
+        .await?;
+    Ok(updated)
 }

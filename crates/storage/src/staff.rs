@@ -84,6 +84,7 @@ impl Store {
             active: Set(true),
             created_at: Set(now),
             last_assigned_at: Set(None),
+            extension: Set(None),
         }
         .insert(&txn)
         .await
@@ -173,6 +174,39 @@ impl Store {
         )
         .record(&txn, json!({ "active": active }), now)
         .await?;
+        txn.commit().await?;
+        Ok(StaffMember {
+            staff: updated,
+            project_ids: member.project_ids,
+        })
+    }
+
+    /// Gives a staff member the phone system's extension that rings at their desk, or takes it
+    /// away (`None`); admins only, audited. An extension rings one agent: another's is `taken`.
+    pub async fn set_staff_extension(
+        &self,
+        who: &Principal,
+        id: &str,
+        extension: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<StaffMember> {
+        require_admin(who)?;
+        let member = self.staff_member(&who.company_id, id).await?;
+        let before = member.staff.extension.clone();
+        let txn = self.begin_write().await?;
+        let mut row: staff::ActiveModel = member.staff.into();
+        row.extension = Set(extension.clone());
+        let updated = row
+            .update(&txn)
+            .await
+            .map_err(|e| taken_or(e, "extension"))?;
+        Audit::by(who, "staff", id, "set_extension")
+            .record(
+                &txn,
+                json!({ "extension": { "from": before, "to": extension } }),
+                now,
+            )
+            .await?;
         txn.commit().await?;
         Ok(StaffMember {
             staff: updated,

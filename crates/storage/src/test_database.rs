@@ -29,3 +29,19 @@ pub async fn fresh_postgres_database(prefix: &str) -> String {
         .expect("a server URL ending in a database name");
     format!("{base}/{name}")
 }
+
+/// Files every ticket's problem keys again from scratch, as migration m0014 does for tickets
+/// stored before them, reading `page` tickets at a time; answers how many tickets were read.
+pub async fn refile_problem_keys(store: &crate::Store, page: u64) -> u64 {
+    use sea_orm::EntityTrait;
+    let txn = store.begin_write().await.expect("a write transaction");
+    crate::entity::ticket_problem_key::Entity::delete_many()
+        .exec(&txn)
+        .await
+        .expect("forget the problem keys");
+    let read = crate::tickets::refile_in_pages(&txn, page)
+        .await
+        .expect("file the tickets again");
+    txn.commit().await.expect("commit the keys");
+    read
+}

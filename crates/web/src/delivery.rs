@@ -26,6 +26,9 @@ pub fn delivery_setup(senders: &Senders) -> Result<DeliverySetup, String> {
     let mut setup = DeliverySetup::default();
     setup.sms = senders.sms_provider().is_some();
     setup.email = senders.email_config().is_some();
+    // Official accounts are registered through the API at any time: a bound resident's WeChat
+    // delivery is planned, and skipped (then falls back) where no account or template serves.
+    setup.wechat = true;
     setup.quiet_hours = config.quiet_hours()?;
     for robot in &config.wecom.robots {
         match (&robot.team, &robot.project) {
@@ -81,7 +84,7 @@ pub async fn deliver_due(
     for c in claimed {
         let (store, senders, node) = (store.clone(), senders.clone(), node.to_owned());
         sending.spawn(async move {
-            let (provider, outcome) = send(&senders, &c).await;
+            let (provider, outcome) = send(&store, &senders, &c).await;
             let lag = (Utc::now() - c.notification.created_at).num_milliseconds() as f64 / 1000.0;
             let result = match &outcome {
                 Outcome::Sent { .. } => "sent",
@@ -109,7 +112,7 @@ pub async fn deliver_due(
 }
 
 /// Sends one claimed delivery: the provider that answered, and what it said.
-async fn send(senders: &Senders, c: &Claimed) -> (&'static str, Outcome) {
+async fn send(store: &Store, senders: &Senders, c: &Claimed) -> (&'static str, Outcome) {
     let kind = c.notification.kind.parse::<NoticeKind>();
     match (&c.address, c.channel, kind) {
         (_, _, Err(_)) => (
@@ -145,12 +148,9 @@ async fn send(senders: &Senders, c: &Claimed) -> (&'static str, Outcome) {
                 senders.email(&email_reply(senders, answer, text)).await,
             )
         }
-        (Address::WechatOpenid { .. }, DeliveryChannel::Wechat, Ok(_)) => (
+        (Address::WechatOpenid { account, openid }, DeliveryChannel::Wechat, Ok(kind)) => (
             "wechat",
-            skipped(
-                "wechat_not_connected",
-                "WeChat template messages are not connected yet",
-            ),
+            crate::wechat::send::to_resident(store, senders, c, account, openid, kind).await,
         ),
         _ => (
             "none",

@@ -246,6 +246,14 @@ impl From<StorageError> for ApiError {
                 tracing::error!(error = %e, "password hashing failed");
                 ApiError::new(ErrorCode::Internal)
             }
+            StorageError::NotConfigured(setting) => {
+                tracing::warn!(setting, "a request needs a setting that is not configured");
+                ApiError::with_details(ErrorCode::Unavailable, json!({ "setting": setting }))
+            }
+            StorageError::Secret(e) => {
+                tracing::error!(error = %e, "a stored secret could not be sealed or opened");
+                ApiError::new(ErrorCode::Internal)
+            }
         }
     }
 }

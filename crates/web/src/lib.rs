@@ -17,10 +17,11 @@ mod scheduler;
 mod security_headers;
 mod state;
 mod ui;
+mod wechat;
 mod words;
 
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -52,7 +53,12 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 ))]
 struct ApiDoc;
 
-/// The process-wide Prometheus recorder (a process may build several apps, e.g. in tests).
+/// How often the recorder's latency samples are folded into its summaries. Until they are, it
+/// keeps every sample recorded (8 bytes a request): a server nobody scraped grew without end.
+const METRICS_UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// The process-wide Prometheus recorder (a process may build several apps, e.g. in tests), with
+/// the thread that keeps its memory bounded.
 fn metrics_handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE
@@ -61,6 +67,19 @@ fn metrics_handle() -> PrometheusHandle {
             let handle = recorder.handle();
             // Another recorder may already be installed by an embedding program; ours still renders.
             let _ = metrics::set_global_recorder(recorder);
+            let upkept = handle.clone();
+            // A thread rather than a task: the recorder outlives any one runtime that builds an app.
+            let started = std::thread::Builder::new()
+                .name("metrics-upkeep".into())
+                .spawn(move || {
+                    loop {
+                        std::thread::sleep(METRICS_UPKEEP_EVERY);
+                        upkept.run_upkeep();
+                    }
+                });
+            if let Err(e) = started {
+                tracing::warn!(error = %e, "no metrics upkeep thread: latency samples are kept until /metrics is read");
+            }
             handle
         })
         .clone()
@@ -71,6 +90,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
         .merge(routes::calendars::router())
+        .merge(routes::calls::router())
         .merge(routes::dispatch::router())
         .merge(routes::figures::router())
         .merge(routes::hotline::router())
@@ -92,6 +112,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::tickets::router())
         .merge(routes::company::router())
         .merge(routes::conversations::router())
+        .merge(routes::wechat_accounts::router())
         .split_for_parts();
     error::document_errors(&mut openapi);
     (router, openapi)
@@ -110,6 +131,7 @@ pub fn app(store: Store, settings: Settings) -> Router {
         .merge(api)
         .merge(routes::system::router(openapi))
         .merge(ui::router())
+        .merge(wechat::callback::router())
         .fallback(|| async { ApiError::new(ErrorCode::NotFound) })
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -43,6 +43,26 @@ pub fn allowed(lang: Lang, rule: Allowed) -> String {
         (Lang::En, Allowed::DeviceId { min, max }) => {
             format!("letters, digits, -, _, ., : and @ only, {min}–{max} characters")
         }
+        (Lang::Zh, Allowed::Alphanumeric { min, max }) if min == max => {
+            format!("只能用字母和数字，{min} 位")
+        }
+        (Lang::En, Allowed::Alphanumeric { min, max }) if min == max => {
+            format!("letters and digits only, exactly {min} characters")
+        }
+        (Lang::Zh, Allowed::Alphanumeric { min, max }) => {
+            format!("只能用字母和数字，{min}–{max} 位")
+        }
+        (Lang::En, Allowed::Alphanumeric { min, max }) => {
+            format!("letters and digits only, {min}–{max} characters")
+        }
+        (Lang::Zh, Allowed::WechatAppId) => "wx 加 16 位十六进制数字（小写）".to_owned(),
+        (Lang::En, Allowed::WechatAppId) => "wx followed by 16 lowercase hex digits".to_owned(),
+        (Lang::Zh, Allowed::HttpUrl { max }) => {
+            format!("以 http:// 或 https:// 开头的网址，最多 {max} 个字符")
+        }
+        (Lang::En, Allowed::HttpUrl { max }) => {
+            format!("a web address starting with http:// or https://, at most {max} characters")
+        }
     }
 }
 

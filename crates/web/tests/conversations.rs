@@ -27,6 +27,7 @@ on_both_databases!(
     bad_api_input_is_refused_with_a_stable_code_naming_the_field,
     an_unknown_wechat_sender_binds_with_a_code_and_their_messages_join_them,
     merging_two_resident_records_keeps_all_history,
+    the_openapi_document_describes_conversations_as_served,
 );
 
 fn wechat(openid: &str) -> ContactPoint {
@@ -416,7 +417,7 @@ async fn the_inbox_lists_filters_and_pages_within_scope(server: Server) {
 
     // Filters.
     let on_wechat = list(&server, &a.agent, "?channel=wechat").await;
-    assert_eq!(ids(&on_wechat), [wx.conversation_id.clone()]);
+    assert_eq!(ids(&on_wechat), [wx.conversation_id.as_str()]);
     let in_project = list(
         &server,
         &server.admin,
@@ -1015,4 +1016,48 @@ async fn merging_two_resident_records_keeps_all_history(server: Server) {
     let entry = trail.iter().find(|e| e.action == "merge").expect("audited");
     assert_eq!(entry.details["from"]["id"], gone_id.as_str());
     assert_ne!(keep_phone, gone_phone);
+}
+
+async fn the_openapi_document_describes_conversations_as_served(server: Server) {
+    let (_, doc) = server.get(None, "/api/openapi.json").await;
+    for (path, method, statuses) in [
+        ("/api/v1/conversations", "get", &["200", "422"][..]),
+        ("/api/v1/conversations/{id}", "get", &["200", "404"]),
+        (
+            "/api/v1/conversations/{id}/replies",
+            "post",
+            &["201", "403", "404", "422"],
+        ),
+        ("/api/v1/conversations/{id}/assign", "post", &["200", "422"]),
+        ("/api/v1/conversations/{id}/close", "post", &["200", "404"]),
+        ("/api/v1/conversations/{id}/ticket", "post", &["201", "422"]),
+        ("/api/v1/conversations/{id}/link", "post", &["200", "422"]),
+        (
+            "/api/v1/conversations/{id}/bind/code",
+            "post",
+            &["202", "429"],
+        ),
+        ("/api/v1/conversations/{id}/bind", "post", &["200", "422"]),
+        ("/api/v1/chat/messages", "post", &["201", "403", "422"]),
+        (
+            "/api/v1/residents/{id}/merge",
+            "post",
+            &["200", "403", "422"],
+        ),
+    ] {
+        let responses = &doc["paths"][path][method]["responses"];
+        for status in statuses {
+            assert!(
+                responses.get(*status).is_some(),
+                "{method} {path} documents {status}: {responses}"
+            );
+        }
+    }
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["ConversationState"]["enum"],
+        json!(["open", "waiting", "closed"])
+    );
+    assert!(schemas["ThreadView"].is_object());
+    assert!(schemas["Attachment"].is_object());
 }

@@ -15,6 +15,7 @@ on_both_databases!(
     a_reclassification_is_recorded_as_a_correction_and_counted,
     admins_tune_the_vocabulary_and_preview_its_effect,
     a_cancelled_original_lets_its_duplicates_go,
+    tickets_stored_before_problem_keys_are_filed_page_by_page,
 );
 
 async fn report(server: &Server, site: &Site, resident: usize, text: &str) -> Value {
@@ -670,4 +671,40 @@ async fn a_cancelled_original_lets_its_duplicates_go(server: Server) {
         body["status"], "dispatched",
         "no longer a duplicate, so it is dispatched"
     );
+}
+
+/// Every ticket's problem keys, in a stable order.
+async fn problem_keys(server: &Server) -> Vec<(String, String)> {
+    use guanjia_storage::entity::ticket_problem_key;
+    use sea_orm::{EntityTrait, QueryOrder};
+    let db = sea_orm::Database::connect(&server.url).await.unwrap();
+    ticket_problem_key::Entity::find()
+        .order_by_asc(ticket_problem_key::Column::TicketId)
+        .order_by_asc(ticket_problem_key::Column::Key)
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| (k.ticket_id, k.key))
+        .collect()
+}
+
+/// Migration m0014 files the tickets stored before it by their facts, a page at a time: filed
+/// again two at a time, five tickets get exactly the keys they were filed under when created.
+async fn tickets_stored_before_problem_keys_are_filed_page_by_page(server: Server) {
+    let site = server.site("refile").await;
+    for text in [
+        "3栋2单元电梯困人了，卡在12楼",
+        "5栋楼道灯不亮了好几天",
+        "地下车库B2漏水很严重",
+        "楼上装修太吵了，中午也在打电钻",
+        "小区东门的道闸坏了抬不起来",
+    ] {
+        report(&server, &site, 0, text).await;
+    }
+    let filed = problem_keys(&server).await;
+    assert!(filed.len() >= 5, "each ticket has keys: {filed:?}");
+    let read = guanjia_storage::test_database::refile_problem_keys(&server.store, 2).await;
+    assert!(read >= 5, "every understood ticket read: {read}");
+    assert_eq!(problem_keys(&server).await, filed);
 }

@@ -65,7 +65,10 @@ impl NoticeKind {
             | K::SignInCode
             | K::ChargesToConfirm
             | K::OriginalProgress
-            | K::ConversationReply => Audience::Resident,
+            | K::ConversationReply
+            | K::TicketAccepted
+            | K::TicketDispatched
+            | K::TechnicianArrived => Audience::Resident,
             K::SlaWarning
             | K::SlaEscalation
             | K::EscalationRisk

@@ -7,9 +7,11 @@
 mod channel;
 mod outcome;
 mod plan;
+mod preference;
 mod quiet;
 
 pub use channel::{Audience, DeliveryChannel, DeliveryState, PreferredChannel};
 pub use outcome::{Backoff, Failure, Next, Outcome, after_failure};
 pub use plan::{Available, Recipient, Route, route};
+pub use preference::PreferenceInput;
 pub use quiet::QuietHours;

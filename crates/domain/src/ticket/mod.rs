@@ -5,6 +5,7 @@ mod draft;
 mod following;
 mod for_resident;
 mod lifecycle;
+mod news;
 mod number;
 mod reclassify;
 mod status;
@@ -20,6 +21,7 @@ pub use lifecycle::{
     Actor, CHASE_INTERVAL_MINUTES, Change, Lifecycle, LifecycleError, LoopRules, TransitionBlock,
     role_permits,
 };
+pub use news::{Hands, resident_news};
 pub use number::{NUMBER_PREFIX, number_counter, ticket_number};
 pub use reclassify::{
     CORRECTABLE, Classification, Correction, CorrectionCount, FieldAccuracy, IntakeAccuracy,

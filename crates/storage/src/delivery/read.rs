@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::db::Store;
-use crate::entity::{delivery, notification, staff};
+use crate::entity::{delivery, notification, staff, ticket};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
 
@@ -59,9 +59,33 @@ impl Store {
         if !who.role.is_desk() {
             return Err(StorageError::Forbidden);
         }
-        let notifications = notification::Entity::find()
+        self.sent_about(&t, None).await
+    }
+
+    /// What was sent to the caller about a ticket they see (a resident's progress messages on
+    /// their request's page), the latest 200 with their deliveries.
+    pub async fn my_ticket_deliveries(
+        &self,
+        who: &Principal,
+        ticket_id: &str,
+    ) -> Result<Vec<TicketDelivery>> {
+        let t = self.ticket(who, ticket_id).await?;
+        self.sent_about(&t, Some(&who.id)).await
+    }
+
+    /// The notifications about `t`, to `recipient` only when named, newest first.
+    async fn sent_about(
+        &self,
+        t: &ticket::Model,
+        recipient: Option<&str>,
+    ) -> Result<Vec<TicketDelivery>> {
+        let mut query = notification::Entity::find()
             .filter(notification::Column::CompanyId.eq(&t.company_id))
-            .filter(notification::Column::TicketId.eq(&t.id))
+            .filter(notification::Column::TicketId.eq(&t.id));
+        if let Some(recipient) = recipient {
+            query = query.filter(notification::Column::RecipientId.eq(recipient));
+        }
+        let notifications = query
             .order_by_desc(notification::Column::CreatedAt)
             .order_by_desc(notification::Column::Id)
             .limit(TICKET_DELIVERIES)

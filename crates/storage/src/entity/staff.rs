@@ -19,6 +19,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// The last time a job was dispatched to them (round-robin reads it).
     pub last_assigned_at: Option<DateTimeUtc>,
+    /// The phone system's extension (分机号) that rings at their desk: unique in the company.
+    pub extension: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,23 +3,10 @@
 //! `guanjia_intake::problem_keys`), indexed by project, key and time, instead of every new ticket
 //! reading and comparing up to 500 open tickets of its project.
 
-use chrono::{DateTime, Utc};
-use guanjia_intake::TicketFacts;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use sea_orm_migration::prelude::*;
 
 use super::tenant_fk;
-use crate::entity::{ticket, ticket_problem_key};
-use crate::tickets::problem_key_rows;
-
-/// What filing a ticket reads: company, id, project, reported at, facts.
-type Understood = (
-    String,
-    String,
-    String,
-    DateTime<Utc>,
-    Option<serde_json::Value>,
-);
+use crate::tickets::refile_understood;
 
 pub struct Migration;
 
@@ -74,31 +61,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // Tickets understood before: filed from the facts they were stored with.
-        let db = manager.get_connection();
-        // Only the columns filing reads: later migrations add columns to the entity.
-        let understood: Vec<Understood> = ticket::Entity::find()
-            .select_only()
-            .column(ticket::Column::CompanyId)
-            .column(ticket::Column::Id)
-            .column(ticket::Column::ProjectId)
-            .column(ticket::Column::ReportedAt)
-            .column(ticket::Column::Facts)
-            .filter(ticket::Column::Facts.is_not_null())
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (company_id, id, project_id, reported_at, facts) in understood {
-            let Some(facts) = facts.and_then(|f| serde_json::from_value::<TicketFacts>(f).ok())
-            else {
-                continue;
-            };
-            let rows = problem_key_rows(&company_id, &id, &project_id, reported_at, &facts);
-            if !rows.is_empty() {
-                ticket_problem_key::Entity::insert_many(rows)
-                    .exec(db)
-                    .await?;
-            }
-        }
+        refile_understood(manager.get_connection()).await?;
         Ok(())
     }
 

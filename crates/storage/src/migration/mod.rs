@@ -20,6 +20,8 @@ mod m0015_deliveries;
 mod m0016_hotline_orders;
 mod m0017_devices;
 mod m0018_conversations;
+mod m0019_wechat_accounts;
+mod m0020_calls;
 mod m0021_mailboxes;
 
 /// A tenant table's reference to its company.
@@ -69,6 +71,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_hotline_orders::Migration),
             Box::new(m0017_devices::Migration),
             Box::new(m0018_conversations::Migration),
+            Box::new(m0019_wechat_accounts::Migration),
+            Box::new(m0020_calls::Migration),
             Box::new(m0021_mailboxes::Migration),
         ]
     }

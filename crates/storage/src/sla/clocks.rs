@@ -9,7 +9,7 @@ use guanjia_domain::sla::{
     ClockName, ClockState, StepKind, assignment_timeout_step, auto_close_step, risk_step, steps,
 };
 use guanjia_domain::ticket::Status;
-use sea_orm::sea_query::{OnConflict, Query};
+use sea_orm::sea_query::{OnConflict, Query, UpdateStatement};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -238,16 +238,18 @@ pub(crate) async fn sync_clocks(
             .await?;
     }
     // The queue's order follows the clocks just stored: one statement for the whole batch.
-    db.execute(
-        &Query::update()
-            .table(ticket::Entity)
-            .value(NEXT_DUE_AT, earliest_open_due())
-            .and_where(ticket::Column::CompanyId.eq(&company_id))
-            .and_where(ticket::Column::Id.is_in(ids))
-            .to_owned(),
-    )
-    .await?;
+    db.execute(&next_due_update(&company_id, ids)).await?;
     Ok(())
+}
+
+/// Sets the tickets' `next_due_at` from their clocks as stored.
+fn next_due_update(company_id: &str, ids: Vec<String>) -> UpdateStatement {
+    Query::update()
+        .table(ticket::Entity)
+        .value(NEXT_DUE_AT, earliest_open_due())
+        .and_where(ticket::Column::CompanyId.eq(company_id))
+        .and_where(ticket::Column::Id.is_in(ids))
+        .to_owned()
 }
 
 impl Store {
@@ -281,5 +283,26 @@ impl Store {
             txn.commit().await?;
         }
         Ok(visited)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::DbBackend;
+
+    use super::*;
+    use crate::query_plan::sqlite_plan;
+
+    #[tokio::test]
+    async fn the_next_deadline_reads_only_the_tickets_own_clocks() {
+        let update = DbBackend::Sqlite.build(&next_due_update("company", vec!["ticket".into()]));
+        let plan = sqlite_plan(update).await;
+        assert_eq!(
+            plan.last().map(String::as_str),
+            Some(
+                "SEARCH c USING INDEX sqlite_autoindex_sla_clocks_1 (company_id=? AND ticket_id=?)"
+            ),
+            "the ticket's clocks by their primary key, not every counting clock of the company: {plan:?}"
+        );
     }
 }

@@ -118,7 +118,8 @@ impl Store {
 
     /// Applies an action inside the caller's write transaction: the state machine decides, and
     /// the ticket, its timeline entry, its clocks and what a resolve starts (the follow-up owner,
-    /// the resident's rating link) are written with it; its duplicates follow it. `tell_resident`:
+    /// the resident's rating link) are written with it; the resident hears of a step that is news
+    /// to them; its duplicates follow it. `tell_resident`:
     /// the words the action carries are for the resident too; `system`: why the system, not a
     /// person, acted, kept with the entry as facts.
     #[allow(clippy::too_many_arguments)]
@@ -133,8 +134,11 @@ impl Store {
         ctx: &SlaContext,
         now: DateTime<Utc>,
     ) -> Result<ticket::Model> {
+        let before = current.clone();
         let (updated, change) = self
             .apply_one(txn, who, current, action, tell_resident, system, ctx, now)
+            .await?;
+        self.tell_resident(txn, who, &before, &updated, &change, now)
             .await?;
         self.follow_original(txn, who, &updated, &change, ctx, now)
             .await?;

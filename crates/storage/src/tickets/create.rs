@@ -24,6 +24,7 @@ use crate::db::{Store, Write};
 use crate::delivery::DeliverySetup;
 use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
+use crate::calls::link_call;
 use crate::closed_loop::{Repeat, credit_named};
 use crate::entity::{building, project, resident, room, ticket, ticket_event, ticket_problem_key};
 use crate::error::{Result, StorageError};
@@ -570,6 +571,7 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         .await?;
     }
     credit_named(txn, &delivery, &model, now).await?;
+    link_call(txn, &actor, &model, now).await?;
     if let Some(also) = also {
         also(txn, &model).await?;
     }

@@ -4,8 +4,10 @@ mod act;
 mod create;
 mod duplicates;
 mod following;
+mod news;
 mod query;
 mod reclassify;
+mod refile;
 pub(crate) mod timeline;
 
 pub(crate) use act::SystemCause;
@@ -16,6 +18,9 @@ pub use create::{Opened, Understanding};
 pub(crate) use duplicates::problem_key_rows;
 pub use query::{After, TicketFilter, TicketOrder, TicketPage};
 pub(crate) use query::{NEXT_DUE_AT, clocks_in, earliest_open_due};
+#[cfg(feature = "test-support")]
+pub(crate) use refile::refile_in_pages;
+pub(crate) use refile::refile_understood;
 
 use guanjia_domain::role::Role;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};

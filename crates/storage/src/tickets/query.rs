@@ -321,12 +321,15 @@ pub(crate) fn clocks_in(company_id: &str, state: SlaState, now: DateTime<Utc>) -
 }
 
 /// The ticket's earliest due time among its clocks still counting (running, or overdue and
-/// unfinished); paused and finished clocks press on nobody. What `next_due_at` keeps.
+/// unfinished); paused and finished clocks press on nobody. What `next_due_at` keeps. The state
+/// is tested inside MIN rather than in WHERE, so that the ticket's clocks are found by their
+/// primary key: with the state in WHERE, SQLite went through every counting clock of the company
+/// by the (company, state, due time) index, and each creation was slower than the last.
 pub(crate) fn earliest_open_due() -> Expr {
     let (running, breached) = (ClockState::Running.as_str(), ClockState::Breached.as_str());
     Expr::cust(format!(
-        "(SELECT MIN(c.due_at) FROM sla_clocks c WHERE c.company_id = tickets.company_id AND c.ticket_id = tickets.id \
-         AND c.finished_at IS NULL AND c.state IN ('{running}', '{breached}'))"
+        "(SELECT MIN(CASE WHEN c.state IN ('{running}', '{breached}') THEN c.due_at END) FROM sla_clocks c \
+         WHERE c.company_id = tickets.company_id AND c.ticket_id = tickets.id AND c.finished_at IS NULL)"
     ))
 }
 

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod calendars;
+pub mod calls;
 pub mod company;
 pub mod conversations;
 pub mod deliveries;
@@ -24,3 +25,4 @@ pub mod surveys;
 pub mod system;
 pub mod taxonomy;
 pub mod tickets;
+pub mod wechat_accounts;

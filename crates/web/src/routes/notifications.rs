@@ -34,8 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct NotificationView {
     pub id: String,
     /// sla_warning, sla_escalation, escalation_risk, rectification, repeat_complaint, praise;
-    /// for residents rating_link and nps_survey (`details.token` is the link's token), and
-    /// sign_in_code (`details.code`, for SMS delivery).
+    /// for residents rating_link and nps_survey (`details.token` is the link's token),
+    /// sign_in_code (`details.code`, for SMS delivery) and their request's progress:
+    /// ticket_accepted, ticket_dispatched and technician_arrived (`details.technician`).
     pub kind: String,
     pub ticket_id: Option<String>,
     /// In the caller's language (Accept-Language).
@@ -299,6 +300,29 @@ fn words(kind: NoticeKind, details: &Value, lang: Lang) -> String {
         (K::ConversationReply, Lang::En) => {
             format!("Reply from the property office: {}", text("text"))
         }
+        (K::TicketAccepted, Lang::Zh) => {
+            format!("您的工单 {number} 已受理，我们会尽快安排处理")
+        }
+        (K::TicketAccepted, Lang::En) => {
+            format!("Your request {number} is taken in; we are arranging the work")
+        }
+        (K::TicketDispatched, Lang::Zh) => {
+            format!(
+                "您的工单 {number} 已派给{}，请保持电话畅通",
+                text("technician")
+            )
+        }
+        (K::TicketDispatched, Lang::En) => format!(
+            "Your request {number} is given to {}, who will contact you",
+            text("technician")
+        ),
+        (K::TechnicianArrived, Lang::Zh) => {
+            format!("{}已到场处理您的工单 {number}", text("technician"))
+        }
+        (K::TechnicianArrived, Lang::En) => format!(
+            "{} has arrived to work on your request {number}",
+            text("technician")
+        ),
     }
 }
 
@@ -312,7 +336,7 @@ mod tests {
             "ticket_number": "20261206-0001", "clock": "resolution", "step": "warning:80",
             "level": 2, "late_seconds": 5400, "campaign": "年度满意度", "title": "清理积水",
             "total_cents": 12000, "code": "123456", "original_number": "20261205-0003",
-            "progress": "dispatched", "action": "dispatch",
+            "progress": "dispatched", "action": "dispatch", "technician": "张师傅",
         });
         for kind in NoticeKind::ALL {
             let zh = words(*kind, &details, Lang::Zh);

@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use guanjia_domain::delivery::{PreferenceInput, PreferredChannel};
 use guanjia_domain::phone::{mask_phone, normalize_phone};
 use guanjia_domain::setup::ResidentInput;
 use guanjia_storage::ResidentFilter;
@@ -21,6 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_resident, list_residents))
         .routes(routes!(get_resident, update_resident, delete_resident))
         .routes(routes!(merge_residents))
+        .routes(routes!(set_preferred_channel))
+        .routes(routes!(set_my_preferred_channel))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -34,6 +37,8 @@ pub struct ResidentView {
     pub phone: String,
     pub role: String,
     pub tier: String,
+    /// The channel they hear on: sms or wechat.
+    pub preferred_channel: PreferredChannel,
     pub created_at: DateTime<Utc>,
 }
 
@@ -48,6 +53,8 @@ impl From<resident::Model> for ResidentView {
             phone: r.phone,
             role: r.role,
             tier: r.tier,
+            // Written from the vocabulary only; the column's default is sms.
+            preferred_channel: r.preferred_channel.parse().unwrap_or(PreferredChannel::Sms),
             created_at: r.created_at,
         }
     }
@@ -190,4 +197,43 @@ async fn merge_residents(
         contact_points: merged.contact_points,
         notifications: merged.notifications,
     }))
+}
+
+/// Sets the channel a resident hears on: `sms` or `wechat` (admins and desk staff of their
+/// project; audited). WeChat falls back to SMS while the resident is not bound or it fails.
+#[utoipa::path(put, path = "/api/v1/residents/{id}/preferred-channel", tag = "residents", request_body = PreferenceInput,
+    responses((status = 200, body = ResidentView), (status = 403), (status = 404), (status = 422)))]
+async fn set_preferred_channel(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<PreferenceInput>,
+) -> ApiResult<axum::Json<ResidentView>> {
+    let channel = input.validate()?;
+    Ok(axum::Json(
+        state
+            .store
+            .set_preferred_channel(&who, &id, channel, Utc::now())
+            .await?
+            .into(),
+    ))
+}
+
+/// A signed-in resident sets the channel they hear on, for every home registered under their
+/// phone (audited); staff are 403.
+#[utoipa::path(put, path = "/api/v1/me/preferred-channel", tag = "residents", request_body = PreferenceInput,
+    responses((status = 200, body = Vec<ResidentView>), (status = 403), (status = 422)))]
+async fn set_my_preferred_channel(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiJson(input): ApiJson<PreferenceInput>,
+) -> ApiResult<axum::Json<Vec<ResidentView>>> {
+    let channel = input.validate()?;
+    let mine = state
+        .store
+        .set_my_preferred_channel(&who, channel, Utc::now())
+        .await?;
+    Ok(axum::Json(
+        mine.into_iter().map(ResidentView::from).collect(),
+    ))
 }

@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use guanjia_domain::calls::ExtensionInput;
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::setup::{PasswordInput, StaffEditInput, StaffInput};
 use guanjia_storage::StaffMember;
@@ -19,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_staff, list_staff))
         .routes(routes!(set_active))
+        .routes(routes!(set_extension))
         .routes(routes!(update_staff, delete_staff))
         .routes(routes!(set_password))
 }
@@ -34,6 +36,8 @@ pub struct StaffView {
     /// Masked in lists.
     pub phone: Option<String>,
     pub active: bool,
+    /// The phone system's extension (分机号) that rings at their desk.
+    pub extension: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -50,6 +54,7 @@ impl StaffView {
             skills,
             phone: s.phone,
             active: s.active,
+            extension: s.extension,
             created_at: s.created_at,
         }
     }
@@ -109,6 +114,25 @@ async fn set_active(
         state
             .store
             .set_staff_active(&who, &id, input.active, Utc::now())
+            .await?,
+    )))
+}
+
+/// Sets the phone system's extension (分机号) that rings at a staff member's desk, or takes it
+/// away with null (admins only; audited): their workbench pops up the caller of a call ringing
+/// there. Another's extension is 422 `taken`.
+#[utoipa::path(put, path = "/api/v1/staff/{id}/extension", tag = "staff", request_body = ExtensionInput,
+    responses((status = 200, body = StaffView), (status = 403), (status = 404), (status = 422)))]
+async fn set_extension(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ExtensionInput>,
+) -> ApiResult<axum::Json<StaffView>> {
+    Ok(axum::Json(StaffView::full(
+        state
+            .store
+            .set_staff_extension(&who, &id, input.validate()?, Utc::now())
             .await?,
     )))
 }

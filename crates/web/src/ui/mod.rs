@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
     let signed_in = Router::new()
         .route("/", get(pages::workbench::page))
         .route("/board", get(pages::board::page))
+        .route("/calls/popup", get(pages::call_popup::popup))
         .route("/dashboard", get(pages::dashboard::page))
         .route(
             "/admin/import",
@@ -211,6 +212,10 @@ pub fn router() -> Router<AppState> {
             get(pages::admin::staff::edit).post(pages::admin::staff::update),
         )
         .route(
+            "/admin/staff/{id}/extension",
+            post(pages::admin::staff::set_extension),
+        )
+        .route(
             "/admin/staff/{id}/password",
             post(pages::admin::staff::set_password),
         )
@@ -221,6 +226,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/residents/{id}",
             get(pages::admin::residents::edit).post(pages::admin::residents::update),
+        )
+        .route(
+            "/admin/residents/{id}/channel",
+            post(pages::admin::residents::set_channel),
         )
         .route(
             "/admin/residents/{id}/delete",

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 use guanjia_domain::conversation::ConversationState;
-use guanjia_domain::delivery::{DeliveryChannel, DeliveryState};
+use guanjia_domain::delivery::{DeliveryChannel, DeliveryState, PreferredChannel};
 use guanjia_domain::iot::AlarmType;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockName, ClockState};
@@ -92,6 +92,18 @@ labels! {
     caller_pick => "报事住户", "Reporting resident";
     household => "同户成员", "Household";
     recent_tickets => "近期工单", "Recent tickets";
+    call_incoming => "来电", "Incoming call";
+    call_ringing => "振铃中", "Ringing";
+    call_answered => "通话中", "On the line";
+    call_ended => "已挂断", "Ended";
+    extension => "分机", "Extension";
+    extension_title => "来电分机", "Phone extension";
+    extension_hint => "电话系统在此分机振铃时，其工作台弹出来电人信息；留空则取消。", "When the phone system rings this extension, their workbench pops up the caller; leave empty to take it away.";
+    call_unknown => "未登记的号码", "Unregistered number";
+    call_open_ticket => "为来电人登记工单", "Open a ticket for the caller";
+    calls => "通话", "Calls";
+    call_recording => "通话录音", "Recording";
+    call_no_recording => "暂无录音", "No recording yet";
     none_yet => "暂无", "None";
     contact_name => "联系人姓名", "Contact name";
     description => "问题描述", "Description";
@@ -293,6 +305,10 @@ labels! {
     h5_add_photos => "补充照片", "Add photos";
     h5_upload => "上传照片", "Upload photos";
     h5_progress => "处理进度", "Progress";
+    h5_sent_to_you => "发给您的消息", "Messages sent to you";
+    h5_preferences => "通知设置", "Notifications";
+    preferred_channel => "接收通知方式", "Hear from us by";
+    preferred_channel_hint => "选择微信时，未绑定或发送失败将改发短信；验证码始终以短信发送。", "With WeChat, messages fall back to SMS when you are not bound or it fails; sign-in codes always come by SMS.";
     h5_me => "我", "Me";
     h5_rate_title => "评价本次服务", "Rate our service";
     h5_rate_hint => "问题已处理完成，请为本次服务打分（1–5 分）。不满意我们会重新处理。", "The work is done: please rate it from 1 to 5. If you are not satisfied we will work on it again.";
@@ -750,6 +766,13 @@ pub fn auto_closed(lang: Lang) -> &'static str {
 }
 
 /// A channel a message left by.
+pub fn preferred_channel(lang: Lang, channel: PreferredChannel) -> &'static str {
+    match channel {
+        PreferredChannel::Sms => pick(lang, "短信", "SMS"),
+        PreferredChannel::Wechat => pick(lang, "微信", "WeChat"),
+    }
+}
+
 pub fn delivery_channel(lang: Lang, channel: DeliveryChannel) -> &'static str {
     let (zh, en) = match channel {
         DeliveryChannel::Sms => ("短信", "SMS"),

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod bill;
 pub mod board;
+pub mod call_popup;
 pub mod dashboard;
 pub mod feedback;
 pub mod h5;

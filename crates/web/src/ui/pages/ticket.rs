@@ -74,6 +74,35 @@ pub struct Sent {
     pub channels: Vec<String>,
 }
 
+/// A call the ticket keeps: the caller's number masked, when, how it went, and its recording.
+pub struct CallRow {
+    pub number: String,
+    pub when: String,
+    pub state: &'static str,
+    pub extension: String,
+    pub recording_url: Option<String>,
+}
+
+fn call_row(c: &guanjia_storage::entity::call::Model, lang: Lang, zone: chrono_tz::Tz) -> CallRow {
+    let t = text::labels(lang);
+    let began = [c.ringing_at, c.answered_at, c.ended_at]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(c.created_at);
+    CallRow {
+        number: guanjia_domain::phone::mask_phone(&c.caller_phone),
+        when: time::short(began, zone),
+        state: match c.state.as_str() {
+            "ringing" => t.call_ringing,
+            "answered" => t.call_answered,
+            _ => t.call_ended,
+        },
+        extension: c.extension.clone(),
+        recording_url: c.recording_url.clone(),
+    }
+}
+
 pub struct Linked {
     pub id: String,
     pub label: String,
@@ -151,6 +180,8 @@ pub struct TicketPanel {
     entries: Vec<Entry>,
     /// What was sent about the ticket (desk staff only).
     sent: Vec<Sent>,
+    /// The calls it was opened during, with their recordings (desk staff only).
+    calls: Vec<CallRow>,
     photos: Vec<Photo>,
     /// Whether the page offers to add a photo (the desk's page, on a ticket still open to work).
     upload: bool,
@@ -278,6 +309,12 @@ impl TicketPanel {
         } else {
             vec![]
         };
+        let calls = if view == View::Desk && who.role.is_desk() {
+            let calls = state.store.ticket_calls(who, id).await.map_err(fail)?;
+            calls.iter().map(|c| call_row(c, lang, zone)).collect()
+        } else {
+            vec![]
+        };
         let upload = view == View::Desk && !t.status.parse::<Status>().is_ok_and(Status::is_final);
         let (quick, forms) = actions(who, &t, lang, view);
         let materials = timeline::materials(&events);
@@ -300,6 +337,7 @@ impl TicketPanel {
             candidates: candidates(&t),
             entries,
             sent,
+            calls,
             photos,
             upload,
             quick,
@@ -869,7 +907,7 @@ async fn ticket_by_number(
 }
 
 /// One notification about the ticket as the page lists it.
-fn sent_of(d: guanjia_storage::TicketDelivery, lang: Lang, zone: chrono_tz::Tz) -> Sent {
+pub(crate) fn sent_of(d: guanjia_storage::TicketDelivery, lang: Lang, zone: chrono_tz::Tz) -> Sent {
     let channels = d
         .deliveries
         .iter()

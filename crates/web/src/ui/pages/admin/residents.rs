@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::{Extension, Form};
 use chrono::Utc;
+use guanjia_domain::delivery::{PreferenceInput, PreferredChannel};
 use guanjia_domain::phone::{mask_phone, normalize_phone};
 use guanjia_domain::resident::{ResidentRole, ServiceTier};
 use guanjia_domain::setup::ResidentInput;
@@ -268,6 +269,8 @@ struct EditPage {
     room_choices: Vec<Choice>,
     roles: Vec<Choice>,
     tiers: Vec<Choice>,
+    /// 接收通知方式, theirs chosen.
+    channels: Vec<Choice>,
     form: Fields,
     faults: Faults,
 }
@@ -343,6 +346,12 @@ impl EditPage {
                     .iter()
                     .map(|r| (r.as_str(), Column::Tier.label(lang, r.as_str()))),
             ),
+            channels: choices(
+                Some(&resident.preferred_channel),
+                PreferredChannel::ALL
+                    .iter()
+                    .map(|c| (c.as_str(), text::preferred_channel(lang, *c))),
+            ),
             resident,
             form,
             faults,
@@ -400,6 +409,34 @@ pub async fn update(
             )
         }
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChannelForm {
+    preferred_channel: String,
+}
+
+/// `POST /admin/residents/{id}/channel`: the channel the resident hears on (audited); back to
+/// their page.
+pub async fn set_channel(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<ChannelForm>,
+) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let lang = session.lang;
+    let channel = PreferenceInput {
+        preferred_channel: form.preferred_channel,
+    }
+    .validate()
+    .map_err(|e| UiError::api(ApiError::from(e), lang))?;
+    state
+        .store
+        .set_preferred_channel(&session.who, &id, channel, Utc::now())
+        .await
+        .map_err(|e| UiError::api(e, lang))?;
+    done(&format!("/admin/residents/{id}"))
 }
 
 /// `POST /admin/residents/{id}/delete`: removes a resident who never reported; back to the room.

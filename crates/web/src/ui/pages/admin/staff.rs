@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::{Extension, Form};
 use chrono::Utc;
+use guanjia_domain::calls::ExtensionInput;
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::role::Role;
 use guanjia_domain::setup::{PasswordInput, StaffEditInput, StaffInput};
@@ -470,6 +471,29 @@ pub async fn set_password(
             )
         }
     }
+}
+
+/// `POST /admin/staff/{id}/extension`: the phone system's extension that rings at their desk
+/// (empty takes it away; audited); back to their page.
+pub async fn set_extension(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<Fields>,
+) -> Result<Response, UiError> {
+    admin_only(&session)?;
+    let lang = session.lang;
+    let extension = ExtensionInput {
+        extension: form.given("extension"),
+    }
+    .validate()
+    .map_err(|e| UiError::api(ApiError::from(e), lang))?;
+    state
+        .store
+        .set_staff_extension(&session.who, &id, extension, Utc::now())
+        .await
+        .map_err(|e| UiError::api(e, lang))?;
+    done(&Done::Saved.at(&format!("/admin/staff/{id}")))
 }
 
 /// `POST /admin/staff/{id}/delete`: deletes an account without history; else says to deactivate it.

@@ -48,6 +48,7 @@ pub fn router() -> Router<AppState> {
             post(requests::add_information),
         )
         .route("/h5/requests/{id}/chase", post(requests::chase))
+        .route("/h5/preferences", post(requests::preferences))
         .route("/h5/logo", get(photos::logo))
         .route(
             "/h5/requests/{id}/photos",

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Form};
 use chrono::Utc;
+use guanjia_domain::delivery::{PreferenceInput, PreferredChannel};
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockName, ClockState};
 use guanjia_domain::ticket::{Action, ActionName, ResidentStep, Status, step_now, step_of_entry};
@@ -19,11 +20,13 @@ use super::{Mine, ResidentSession};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::ui::choice::{Choice, choices};
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::error::{Notice, UiError};
 use crate::ui::pages::bill::Bill;
 use crate::ui::pages::feedback::{RatingForm, Scale, rating_scales};
 use crate::ui::pages::photo_form::{self, add_posted_photos};
+use crate::ui::pages::ticket::{Sent, sent_of};
 use crate::ui::redirect::see_other;
 use crate::ui::rooms::RoomBook;
 use crate::ui::text::{self, Labels};
@@ -55,6 +58,8 @@ struct ListPage {
     chrome: Chrome,
     t: &'static Labels,
     rows: Vec<Row>,
+    /// 接收通知方式: the channels they may hear on, theirs chosen.
+    channels: Vec<Choice>,
 }
 
 /// "报修 · 给排水": the kind, and the category in the page's language.
@@ -98,7 +103,7 @@ pub async fn list(
     let lang = session.0.lang;
     let who = session.who();
     let fail = |e| UiError::api(e, lang);
-    let (mine, page, categories) = tokio::try_join!(
+    let (mine, page, categories, registered) = tokio::try_join!(
         Mine::load(&state, &rooms, &session),
         async {
             state
@@ -108,7 +113,21 @@ pub async fn list(
                 .map_err(fail)
         },
         async { state.store.categories(&who.company_id).await.map_err(fail) },
+        async {
+            state
+                .store
+                .residents_by_phone(&who.company_id, &who.id)
+                .await
+                .map_err(fail)
+        },
     )?;
+    let preferred = registered.first().map(|r| r.preferred_channel.clone());
+    let channels = choices(
+        preferred.as_deref(),
+        PreferredChannel::ALL
+            .iter()
+            .map(|c| (c.as_str(), text::preferred_channel(lang, *c))),
+    );
     let rows = page
         .items
         .into_iter()
@@ -131,7 +150,16 @@ pub async fn list(
         .collect();
     let t = text::labels(lang);
     let chrome = mine.brand(session.chrome(t.h5_requests_title, Nav::MyRequests, "/h5"));
-    Ok(Html(ListPage { chrome, t, rows }.render()?).into_response())
+    Ok(Html(
+        ListPage {
+            chrome,
+            t,
+            rows,
+            channels,
+        }
+        .render()?,
+    )
+    .into_response())
 }
 
 /// A step of the progress, as the resident reads it.
@@ -175,6 +203,8 @@ struct RequestPage {
     chase: bool,
     photos: Vec<Photo>,
     steps: Vec<Step>,
+    /// What was sent to the resident about it (已受理, 已派师傅, 请评价 …), newest first.
+    sent: Vec<Sent>,
     bill: Option<Bill>,
     /// The rating's rows when the resident may rate now.
     scales: Vec<Scale>,
@@ -269,13 +299,20 @@ async fn show(
     let fail = |e| UiError::api(e, lang);
     // The store answers 404 for a request of another household, before anything else is read.
     let t = state.store.ticket(who, id).await.map_err(fail)?;
-    let (mine, events, photos, charges, categories, sla) = tokio::try_join!(
+    let (mine, events, photos, charges, categories, sla, sent) = tokio::try_join!(
         Mine::load(state, rooms, session),
         async { state.store.ticket_events(who, id).await.map_err(fail) },
         async { state.store.photos(who, id).await.map_err(fail) },
         async { state.store.charges(who, id).await.map_err(fail) },
         async { state.store.categories(&who.company_id).await.map_err(fail) },
         async { state.store.sla_context(&who.company_id).await.map_err(fail) },
+        async {
+            state
+                .store
+                .my_ticket_deliveries(who, id)
+                .await
+                .map_err(fail)
+        },
     )?;
     let labels = text::labels(lang);
     let zone = mine.zone(&t.project_id);
@@ -311,6 +348,7 @@ async fn show(
             .iter()
             .map(|e| step(e, &who.id, lang, zone))
             .collect(),
+        sent: sent.into_iter().map(|d| sent_of(d, lang, zone)).collect(),
         scales: if may_rate {
             rating_scales(labels)
         } else {
@@ -482,4 +520,29 @@ async fn act(
         .act_on_ticket(session.who(), id, action, Utc::now())
         .await?;
     Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PreferenceForm {
+    preferred_channel: String,
+}
+
+/// `POST /h5/preferences`: the resident chooses the channel they hear on; back to their list.
+pub async fn preferences(
+    State(state): State<AppState>,
+    session: ResidentSession,
+    Form(form): Form<PreferenceForm>,
+) -> Result<Response, UiError> {
+    let lang = session.0.lang;
+    let channel = PreferenceInput {
+        preferred_channel: form.preferred_channel,
+    }
+    .validate()
+    .map_err(|e| UiError::api(ApiError::from(e), lang))?;
+    state
+        .store
+        .set_my_preferred_channel(session.who(), channel, Utc::now())
+        .await
+        .map_err(|e| UiError::api(e, lang))?;
+    Ok(see_other(false, "/h5"))
 }

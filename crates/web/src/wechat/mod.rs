@@ -1,0 +1,9 @@
+//! The WeChat official account at the HTTP layer: the callback WeChat's servers call
+//! ([`callback`]), the access tokens kept in the store for every node ([`tokens`]), and sending
+//! notifications and replies ([`send`]).
+
+pub mod callback;
+mod receive;
+mod reply;
+pub mod send;
+pub mod tokens;
