@@ -23,22 +23,7 @@ use serde_json::{Value, json};
 use common::{Db, Server, Site};
 use providers::Fake;
 
-/// Runs each test on SQLite, and on PostgreSQL when asked (`-- --include-ignored`).
-macro_rules! on_both {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Sqlite).await; })+
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = "needs GUANJIA_TEST_POSTGRES_URL"]
-            async fn $name() { super::$name(super::Db::Postgres).await; })+
-        }
-    };
-}
-
-on_both!(
+on_both_databases_given!(
     a_sign_in_code_reaches_the_phone_by_sms_within_seconds,
     tencent_sends_and_a_rate_limited_message_is_tried_again_later,
     a_permanent_refusal_ends_the_delivery_with_the_providers_reason,

@@ -18,21 +18,7 @@ use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-macro_rules! on_both {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Sqlite).await; })+
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = "needs GUANJIA_TEST_POSTGRES_URL"]
-            async fn $name() { super::$name(super::Db::Postgres).await; })+
-        }
-    };
-}
-
-on_both!(
+on_both_databases_given!(
     mail_becomes_a_conversation_its_thread_joins_it_and_a_repeat_is_stored_once,
     automatic_replies_and_bounces_are_kept_and_open_nothing,
     an_answer_leaves_by_smtp_in_the_thread_and_refusals_are_kept,

@@ -26,21 +26,7 @@ use serde_json::{Value, json};
 use common::{Db, Server, Site};
 use providers::Fake;
 
-macro_rules! on_both {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Sqlite).await; })+
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = "needs GUANJIA_TEST_POSTGRES_URL"]
-            async fn $name() { super::$name(super::Db::Postgres).await; })+
-        }
-    };
-}
-
-on_both!(
+on_both_databases_given!(
     each_step_tells_the_resident_once_by_sms,
     two_steps_in_one_request_are_two_notifications,
     the_pages_show_what_was_sent_to_the_resident,

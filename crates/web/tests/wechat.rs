@@ -25,21 +25,7 @@ use sha1::{Digest, Sha1};
 
 use common::{Db, Server};
 
-macro_rules! on_both {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Sqlite).await; })+
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = "needs GUANJIA_TEST_POSTGRES_URL"]
-            async fn $name() { super::$name(super::Db::Postgres).await; })+
-        }
-    };
-}
-
-on_both!(
+on_both_databases_given!(
     accounts_are_checked_and_their_secrets_never_answered,
     the_server_url_is_verified_by_its_signature,
     plaintext_pushes_are_stored_once_and_forged_ones_not_at_all,

@@ -44,6 +44,23 @@ macro_rules! on_both_databases {
     };
 }
 
+/// Like `on_both_databases!`, for tests that start their own server: each gets the `Db` to start
+/// it on (the test file imports `Db`).
+#[macro_export]
+macro_rules! on_both_databases_given {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::Db::Sqlite).await; })+
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = "needs GUANJIA_TEST_POSTGRES_URL"]
+            async fn $name() { super::$name(super::Db::Postgres).await; })+
+        }
+    };
+}
+
 pub struct Server {
     pub base: String,
     /// The database's URL, for a second store on it.
