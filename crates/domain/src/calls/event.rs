@@ -1,12 +1,12 @@
 //! One event of a call as the phone system posts it (`POST /api/v1/calls/events`), and its checks.
 
-use chrono::{DateTime, Duration, SubsecRound, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
 use super::extension::check_extension;
 use crate::code::code_enum;
 use crate::phone::normalize_phone;
-use crate::ticket::{CLOCK_SKEW, MAX_REPORTED_AGE};
+use crate::ticket::event_time;
 use crate::validation::{Allowed, FieldErrorCode, Problems, ValidationError};
 
 /// The longest call id kept (Asterisk's `1701234567.123`, a UUID, a cloud call centre's id).
@@ -88,22 +88,7 @@ impl CallEventInput {
         }
         let extension = self.extension.trim().to_owned();
         check_extension(&mut p, "extension", &extension);
-        let at = match DateTime::parse_from_rfc3339(self.at.trim()) {
-            Err(_) => {
-                p.add("at", FieldErrorCode::Invalid);
-                None
-            }
-            Ok(at) => {
-                // Microseconds, as PostgreSQL keeps them: a repeated event compares equal there.
-                let at = at.with_timezone(&Utc).trunc_subsecs(6);
-                if at > now + CLOCK_SKEW {
-                    p.add("at", FieldErrorCode::InFuture);
-                } else if at < now - MAX_REPORTED_AGE {
-                    p.add("at", FieldErrorCode::TooOld);
-                }
-                Some(at)
-            }
-        };
+        let at = event_time(&mut p, "at", &self.at, now);
         let recording_url = self
             .recording_url
             .map(|u| u.trim().to_owned())

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::phone::normalize_phone;
 use crate::taxonomy::Channel;
-use crate::ticket::{CLOCK_SKEW, ContactInput, MAX_DESCRIPTION, MAX_REPORTED_AGE, TicketInput};
+use crate::ticket::{ContactInput, MAX_DESCRIPTION, TicketInput, check_reported_at};
 use crate::validation::{Allowed, FieldErrorCode, Problems, ValidationError};
 
 /// Longest order number (工单编号) kept.
@@ -104,11 +104,7 @@ impl HotlineOrderInput {
         });
         let received_at = time(&mut p, "received_at", &self.received_at);
         if let Some(at) = received_at {
-            if at > now + CLOCK_SKEW {
-                p.add("received_at", FieldErrorCode::InFuture);
-            } else if at < now - MAX_REPORTED_AGE {
-                p.add("received_at", FieldErrorCode::TooOld);
-            }
+            check_reported_at(&mut p, "received_at", at, now);
         }
         let finish_by = time(&mut p, "finish_by", &self.finish_by);
         let accept_by = match given(self.accept_by) {

@@ -1,11 +1,11 @@
 //! An alarm as a device's platform sends it, over MQTT or the webhook (one JSON shape for both).
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::device::check_device_id;
 use crate::code::code_enum;
-use crate::ticket::{CLOCK_SKEW, MAX_REPORTED_AGE};
+use crate::ticket::event_time;
 use crate::validation::{FieldErrorCode, Problems, ValidationError};
 
 code_enum! {
@@ -107,22 +107,7 @@ impl AlarmInput {
         check_device_id(&mut p, "device_id", &device_id);
         let alarm_type = p.one_of("type", &self.alarm_type, AlarmType::ALL);
         let state = p.one_of("state", &self.state, AlarmState::ALL);
-        let at = match DateTime::parse_from_rfc3339(self.at.trim()) {
-            Err(_) => {
-                p.add("at", FieldErrorCode::Invalid);
-                None
-            }
-            Ok(at) => {
-                // Microseconds, as PostgreSQL keeps them: the same alarm compares equal there.
-                let at = at.with_timezone(&Utc).trunc_subsecs(6);
-                if at > now + CLOCK_SKEW {
-                    p.add("at", FieldErrorCode::InFuture);
-                } else if at < now - MAX_REPORTED_AGE {
-                    p.add("at", FieldErrorCode::TooOld);
-                }
-                Some(at)
-            }
-        };
+        let at = event_time(&mut p, "at", &self.at, now);
         p.into_result(())?;
         match (alarm_type, state, at) {
             (Some(alarm_type), Some(state), Some(at)) => Ok(Alarm {

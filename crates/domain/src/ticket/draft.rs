@@ -1,6 +1,6 @@
 //! A new ticket as it arrives, and the rules it must pass before it exists.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde::Deserialize;
 
 use crate::phone::normalize_phone;
@@ -16,6 +16,33 @@ const DERIVED_TITLE: usize = 30;
 pub const MAX_REPORTED_AGE: Duration = Duration::days(30);
 /// Clock skew tolerated between a caller's clock and ours before a time counts as future.
 pub const CLOCK_SKEW: Duration = Duration::minutes(2);
+
+/// Checks a time a caller says something happened at: not ahead of our clock by more than the
+/// skew, not older than [`MAX_REPORTED_AGE`].
+pub fn check_reported_at(p: &mut Problems, field: &str, at: DateTime<Utc>, now: DateTime<Utc>) {
+    if at > now + CLOCK_SKEW {
+        p.add(field, FieldErrorCode::InFuture);
+    } else if at < now - MAX_REPORTED_AGE {
+        p.add(field, FieldErrorCode::TooOld);
+    }
+}
+
+/// Reads the RFC 3339 time a machine reports an event at, checked as [`check_reported_at`]
+/// does. Kept to microseconds, as PostgreSQL keeps them, so a repeated event compares equal.
+pub fn event_time(
+    p: &mut Problems,
+    field: &str,
+    raw: &str,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let Ok(at) = DateTime::parse_from_rfc3339(raw.trim()) else {
+        p.add(field, FieldErrorCode::Invalid);
+        return None;
+    };
+    let at = at.with_timezone(&Utc).trunc_subsecs(6);
+    check_reported_at(p, field, at, now);
+    Some(at)
+}
 
 /// `POST /api/v1/tickets` input. Codes are strings here so that a wrong one is a 422 naming
 /// the field, not a parse failure.
@@ -186,11 +213,7 @@ impl TicketInput {
                 }
                 Ok(at) => {
                     let at = at.with_timezone(&Utc);
-                    if at > now + CLOCK_SKEW {
-                        p.add("reported_at", FieldErrorCode::InFuture);
-                    } else if at < now - MAX_REPORTED_AGE {
-                        p.add("reported_at", FieldErrorCode::TooOld);
-                    }
+                    check_reported_at(&mut p, "reported_at", at, now);
                     at.min(now)
                 }
             },

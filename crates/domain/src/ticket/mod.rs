@@ -13,7 +13,7 @@ mod status;
 pub use action::{Action, ActionName, ActionRequest, MAX_ACTION_TEXT};
 pub use draft::{
     CLOCK_SKEW, Contact, ContactInput, MAX_DESCRIPTION, MAX_REPORTED_AGE, MAX_TITLE, Suggestion,
-    TicketDraft, TicketInput,
+    TicketDraft, TicketInput, check_reported_at, event_time,
 };
 pub use following::{Following, Progress, follow_original};
 pub use for_resident::{RESIDENT_FACTS, ResidentStep, step_now, step_of_entry, words_for_resident};
