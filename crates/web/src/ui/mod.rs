@@ -55,6 +55,10 @@ pub fn router() -> Router<AppState> {
         .route("/inbox/{id}/reply", post(pages::inbox::reply))
         .route("/inbox/{id}/ticket", post(pages::inbox::open_ticket))
         .route("/inbox/{id}/close", post(pages::inbox::close))
+        .route(
+            "/inbox/{id}/files/{message}/{file}",
+            get(pages::inbox::file),
+        )
         .route("/hotline/import", post(pages::hotline::upload))
         .route("/jobs", get(pages::jobs::list))
         .route("/jobs/{id}", get(pages::jobs::page))

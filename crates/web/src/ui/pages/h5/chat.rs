@@ -1,19 +1,21 @@
-//! 在线咨询 (`/h5/chat`): a resident writes to the property office and reads the answers, in the
-//! same conversation the agents' inbox shows (channel `app`). New answers appear by themselves.
+//! 在线咨询 (`/h5/chat`): a resident writes to the property office, with photos if they like,
+//! and reads the answers, in the same conversation the agents' inbox shows (channel `app`). New
+//! answers appear by themselves.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Extension, State};
+use axum::extract::{Extension, Multipart, Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use guanjia_domain::taxonomy::Channel;
 use guanjia_storage::ConversationFilter;
-use serde::Deserialize;
 
 use super::{Mine, ResidentSession};
+use crate::routes::conversations::kept_file;
 use crate::state::AppState;
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::error::UiError;
+use crate::ui::pages::inbox::kept_files;
+use crate::ui::pages::photo_form::{self, Posted};
 use crate::ui::redirect::see_other;
 use crate::ui::rooms::RoomBook;
 use crate::ui::text::{self, Labels};
@@ -23,6 +25,8 @@ struct Line {
     mine: bool,
     who: &'static str,
     text: String,
+    /// Where the message's photos (its files) are fetched.
+    photos: Vec<String>,
     at: String,
 }
 
@@ -32,6 +36,7 @@ struct ChatPage {
     chrome: Chrome,
     t: &'static Labels,
     lines: Vec<Line>,
+    photo_limits: String,
 }
 
 /// `GET /h5/chat`.
@@ -63,38 +68,65 @@ pub async fn page(
             .map_err(fail)?
             .messages
             .into_iter()
-            .filter(|m| m.text.is_some())
-            .map(|m| {
+            .filter_map(|m| {
                 let mine = m.direction == "in";
-                Line {
+                let photos = kept_files(&m)
+                    .into_iter()
+                    .map(|f| format!("/h5/chat/files/{}/{}/{}", m.conversation_id, m.id, f.id))
+                    .collect::<Vec<_>>();
+                (m.text.is_some() || !photos.is_empty()).then(|| Line {
                     mine,
                     who: if mine { t.chat_you } else { t.chat_us },
                     text: m.text.unwrap_or_default(),
+                    photos,
                     at: time::short(m.sent_at, zone),
-                }
+                })
             })
             .collect(),
         None => vec![],
     };
     let chrome = mine.brand(session.chrome(t.chat_title, Nav::Chat, "/h5/chat"));
-    Ok(Html(ChatPage { chrome, t, lines }.render()?).into_response())
+    let page = ChatPage {
+        chrome,
+        t,
+        lines,
+        photo_limits: photo_form::limits(lang),
+    };
+    Ok(Html(page.render()?).into_response())
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ChatForm {
-    pub text: String,
-}
-
-/// `POST /h5/chat`: the message goes to the office's inbox.
+/// `POST /h5/chat` (a form with `text` and `photos`, checked as the report page's): the message
+/// goes to the office's inbox.
 pub async fn send(
     State(state): State<AppState>,
     session: ResidentSession,
-    Form(form): Form<ChatForm>,
+    form: Multipart,
 ) -> Result<Response, UiError> {
+    let lang = session.0.lang;
+    let mut posted = Posted::read(form)
+        .await
+        .map_err(|e| UiError::api(e, lang))?;
+    let photos = posted
+        .checked_photos()
+        .await
+        .map_err(|e| UiError::api(e, lang))?;
+    let text = posted.given("text").unwrap_or_default();
     state
         .store
-        .post_chat_message(session.who(), None, &form.text, Utc::now())
+        .post_chat_message(session.who(), None, &text, photos, Utc::now())
         .await
-        .map_err(|e| UiError::api(e, session.0.lang))?;
+        .map_err(|e| UiError::api(e, lang))?;
     Ok(see_other(false, "/h5/chat"))
+}
+
+/// `GET /h5/chat/files/{conversation}/{message}/{file}`: a file of the resident's own
+/// conversation (404 otherwise).
+pub async fn file(
+    State(state): State<AppState>,
+    session: ResidentSession,
+    Path((id, message_id, file_id)): Path<(String, String, String)>,
+) -> Result<Response, UiError> {
+    kept_file(&state, session.who(), &id, &message_id, &file_id)
+        .await
+        .map_err(|e| UiError::api(e, session.0.lang))
 }
