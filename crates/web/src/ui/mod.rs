@@ -119,6 +119,14 @@ pub fn router() -> Router<AppState> {
             get(pages::admin::policies::edit).post(pages::admin::policies::update),
         )
         .route(
+            "/admin/wechat",
+            get(pages::admin::wechat::list).post(pages::admin::wechat::save),
+        )
+        .route(
+            "/admin/wechat/{id}/active",
+            post(pages::admin::wechat::set_active),
+        )
+        .route(
             "/admin/categories",
             get(pages::admin::categories::list).post(pages::admin::categories::save),
         )
