@@ -170,6 +170,11 @@ pub async fn page(
         ..ConversationFilter::default()
     };
     let who = &session.who;
+    // Opening a conversation reads it, before the list is read: its unread count is zero there.
+    let thread = match &query.c {
+        Some(id) => Some(state.store.read_thread(who, id).await.map_err(fail)?),
+        None => None,
+    };
     let listed = state
         .store
         .conversations_after(who, filter, SHOWN, None)
@@ -202,12 +207,8 @@ pub async fn page(
             current: query.c.as_deref() == Some(c.id.as_str()),
         })
         .collect();
-    let selected = match &query.c {
-        Some(id) => {
-            // Opening a conversation reads it: its unread count goes to zero.
-            let thread = state.store.read_thread(who, id).await.map_err(fail)?;
-            Some(selected(&state, &session, thread, zone).await?)
-        }
+    let selected = match thread {
+        Some(thread) => Some(selected(&state, &session, thread, zone).await?),
         None => None,
     };
     let channels = std::iter::once(Choice {
