@@ -55,6 +55,10 @@ pub fn router() -> Router<AppState> {
         .route("/inbox/{id}/reply", post(pages::inbox::reply))
         .route("/inbox/{id}/ticket", post(pages::inbox::open_ticket))
         .route("/inbox/{id}/close", post(pages::inbox::close))
+        .route(
+            "/inbox/{id}/files/{message}/{file}",
+            get(pages::inbox::file),
+        )
         .route("/hotline/import", post(pages::hotline::upload))
         .route("/jobs", get(pages::jobs::list))
         .route("/jobs/{id}", get(pages::jobs::page))
@@ -113,6 +117,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/policies/{id}",
             get(pages::admin::policies::edit).post(pages::admin::policies::update),
+        )
+        .route(
+            "/admin/wechat",
+            get(pages::admin::wechat::list).post(pages::admin::wechat::save),
+        )
+        .route(
+            "/admin/wechat/{id}/active",
+            post(pages::admin::wechat::set_active),
         )
         .route(
             "/admin/categories",

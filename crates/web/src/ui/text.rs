@@ -465,6 +465,20 @@ labels! {
     edit => "编辑", "Edit";
     new_category => "新增分类", "New category";
     edit_category => "编辑分类", "Edit category";
+    admin_wechat => "微信公众号", "WeChat official accounts";
+    admin_wechat_hint => "接入的公众号、回调地址、启用与停用；密钥只写不读。", "Connected official accounts, their server URLs, in use or not; secrets are write-only.";
+    wechat_new => "接入公众号", "Connect an account";
+    wechat_edit => "编辑公众号", "Edit the account";
+    wechat_name => "公众号名称", "Account name";
+    wechat_app_id => "开发者ID (AppID)", "Developer ID (AppID)";
+    wechat_callback_url => "服务器地址 (URL)", "Server URL";
+    wechat_callback_hint => "在公众号后台“设置与开发 › 基本配置 › 服务器配置”中填入服务器地址和 Token。", "In the account's console (Settings and development › Basic configuration › Server configuration), enter the server URL and the Token.";
+    wechat_secrets => "密钥", "Secrets";
+    wechat_remove_aes_key => "删除 EncodingAESKey（改为明文模式）", "Remove the EncodingAESKey (plaintext mode)";
+    whole_company => "全公司", "Whole company";
+    secret_set => "已设置", "set";
+    secret_not_set => "未设置", "not set";
+    secret_keep_hint => "留空则保持不变", "leave empty to keep it";
     category_code => "编码（类型.分类，如 repair.water）", "Code (kind.category, e.g. repair.water)";
     unit_minutes => "分钟", "minutes";
     unit_hours => "小时", "hours";
@@ -902,6 +916,13 @@ pub fn field(lang: Lang, field: &str) -> String {
         ),
         "min_photos" => ("完工照片数量", "Photos required"),
         "display_name" => ("对住户显示的名称", "Name residents see"),
+        "app_id" => ("开发者ID (AppID)", "Developer ID (AppID)"),
+        "app_secret" => ("开发者密码 (AppSecret)", "Developer password (AppSecret)"),
+        "token" => ("令牌 (Token)", "Token"),
+        "encoding_aes_key" => (
+            "消息加解密密钥 (EncodingAESKey)",
+            "Message key (EncodingAESKey)",
+        ),
         // `skills[0]`, `weekly_hours.2`: the field they belong to.
         other => match other.split_once(['[', '.']) {
             Some((base, _)) if !base.is_empty() => return self::field(lang, base),

@@ -9,14 +9,15 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use chrono_tz::Tz;
-use guanjia_domain::conversation::{Attachment, ContactKind, ConversationState};
+use guanjia_domain::conversation::{Attachment, ContactKind, ConversationState, KeptFile};
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::taxonomy::Channel;
 use guanjia_domain::ticket::Status;
-use guanjia_storage::entity::conversation;
+use guanjia_storage::entity::{conversation, conversation_message};
 use guanjia_storage::{ConversationFilter, Thread, TicketFilter};
 use serde::Deserialize;
 
+use crate::routes::conversations::kept_file;
 use crate::state::AppState;
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::error::UiError;
@@ -83,11 +84,19 @@ struct Row {
     current: bool,
 }
 
+/// A file a message carried, linked; a picture shown as a thumbnail.
+struct FileShown {
+    url: String,
+    name: String,
+    picture: bool,
+}
+
 struct Message {
     out: bool,
     who: String,
     text: String,
     extra: String,
+    files: Vec<FileShown>,
     at: String,
     delivery: String,
 }
@@ -161,6 +170,11 @@ pub async fn page(
         ..ConversationFilter::default()
     };
     let who = &session.who;
+    // Opening a conversation reads it, before the list is read: its unread count is zero there.
+    let thread = match &query.c {
+        Some(id) => Some(state.store.read_thread(who, id).await.map_err(fail)?),
+        None => None,
+    };
     let listed = state
         .store
         .conversations_after(who, filter, SHOWN, None)
@@ -193,11 +207,8 @@ pub async fn page(
             current: query.c.as_deref() == Some(c.id.as_str()),
         })
         .collect();
-    let selected = match &query.c {
-        Some(id) => {
-            let thread = state.store.thread(who, id).await.map_err(fail)?;
-            Some(selected(&state, &session, thread, zone).await?)
-        }
+    let selected = match thread {
+        Some(thread) => Some(selected(&state, &session, thread, zone).await?),
         None => None,
     };
     let channels = std::iter::once(Choice {
@@ -303,6 +314,14 @@ async fn selected(
                 .map(|d| format!("{} {}", d.channel, d.state))
                 .collect::<Vec<_>>()
                 .join(" · ");
+            let files = kept_files(&m)
+                .into_iter()
+                .map(|f| FileShown {
+                    url: format!("/inbox/{}/files/{}/{}", c.id, m.id, f.id),
+                    picture: f.content_type.starts_with("image/"),
+                    name: f.name,
+                })
+                .collect();
             let extra = m
                 .attachment
                 .and_then(|a| serde_json::from_value::<Attachment>(a).ok())
@@ -317,6 +336,7 @@ async fn selected(
                 },
                 text: m.text.unwrap_or_default(),
                 extra,
+                files,
                 at: time::short(m.sent_at, zone),
                 delivery,
             }
@@ -360,10 +380,10 @@ fn attachment_label(a: &Attachment) -> String {
         Attachment::Image { url, .. } => format!("🖼 {}", url.as_deref().unwrap_or("")),
         Attachment::Voice { .. } => "🎤".to_owned(),
         Attachment::Location { lat, lon, .. } => format!("📍 {lat:.5},{lon:.5}"),
-        Attachment::Files { files, left_out } => files
+        // The files kept are links of their own; those too large to keep are named.
+        Attachment::Files { left_out, .. } => left_out
             .iter()
-            .map(|f| format!("📎 {} ({} KB)", f.name, f.size.div_ceil(1024)))
-            .chain(left_out.iter().map(|n| format!("📎 {n} ✗")))
+            .map(|n| format!("📎 {n} ✗"))
             .collect::<Vec<_>>()
             .join(" "),
         Attachment::Event { event, key } => {
@@ -373,6 +393,30 @@ fn attachment_label(a: &Attachment) -> String {
             )
         }
     }
+}
+
+/// The files kept of a message (an e-mail's attachments, chat photos).
+pub(crate) fn kept_files(m: &conversation_message::Model) -> Vec<KeptFile> {
+    match m
+        .attachment
+        .clone()
+        .and_then(|a| serde_json::from_value::<Attachment>(a).ok())
+    {
+        Some(Attachment::Files { files, .. }) => files,
+        _ => Vec::new(),
+    }
+}
+
+/// `GET /inbox/{id}/files/{message}/{file}`: a file of a conversation the staff member may read
+/// (404 otherwise).
+pub async fn file(
+    State(state): State<AppState>,
+    session: Session,
+    Path((id, message_id, file_id)): Path<(String, String, String)>,
+) -> Result<Response, UiError> {
+    kept_file(&state, &session.who, &id, &message_id, &file_id)
+        .await
+        .map_err(|e| UiError::api(e, session.lang))
 }
 
 #[derive(Debug, Deserialize)]

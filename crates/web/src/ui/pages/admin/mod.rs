@@ -1,8 +1,9 @@
 //! 系统管理: the company's set-up for admins, one screen per thing they keep: projects with their
-//! buildings and rooms, residents, staff, teams and grids, categories, SLA policies, calendars
-//! and the vocabulary messages are read with. Each screen lists (a page at a time) and adds
-//! through the same store calls as the API, so the same rules, scope and audit trail apply; a
-//! refused form comes back filled in, with each field's problem beside it, and changes nothing.
+//! buildings and rooms, residents, staff, teams and grids, categories, SLA policies, calendars,
+//! the vocabulary messages are read with and the WeChat official accounts. Each screen lists (a
+//! page at a time) and adds through the same store calls as the API, so the same rules, scope
+//! and audit trail apply; a refused form comes back filled in, with each field's problem beside
+//! it, and changes nothing.
 
 pub mod calendars;
 pub mod categories;
@@ -13,6 +14,7 @@ pub mod roster;
 pub mod staff;
 pub mod teams;
 pub mod vocabulary;
+pub mod wechat;
 
 #[cfg(test)]
 mod tests;
@@ -286,6 +288,7 @@ pub async fn landing(session: Session) -> Result<Response, UiError> {
             t.admin_vocabulary,
             t.admin_vocabulary_hint,
         ),
+        screen("/admin/wechat", t.admin_wechat, t.admin_wechat_hint),
     ];
     let chrome = Chrome::signed_in(&session, t.nav_admin, Nav::Admin, "/admin");
     Ok(Html(Landing { chrome, t, screens }.render()?).into_response())
