@@ -809,6 +809,17 @@ pub fn delivery_state(lang: Lang, state: DeliveryState) -> &'static str {
     pick(lang, zh, en)
 }
 
+/// A delivery row's channel and state as stored, in words (a code this build does not know is
+/// shown as stored rather than hidden).
+pub fn delivery_stored<'a>(lang: Lang, channel: &'a str, state: &'a str) -> (&'a str, &'a str) {
+    (
+        channel
+            .parse()
+            .map_or(channel, |c| delivery_channel(lang, c)),
+        state.parse().map_or(state, |s| delivery_state(lang, s)),
+    )
+}
+
 pub fn clock(lang: Lang, clock: ClockName) -> &'static str {
     let (zh, en) = match clock {
         ClockName::FirstResponse => ("首次响应", "First response"),

@@ -311,7 +311,10 @@ async fn selected(
                 .remove(&m.id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|d| format!("{} {}", d.channel, d.state))
+                .map(|d| {
+                    let (channel, state) = text::delivery_stored(lang, &d.channel, &d.state);
+                    format!("{channel} {state}")
+                })
                 .collect::<Vec<_>>()
                 .join(" · ");
             let files = kept_files(&m)
