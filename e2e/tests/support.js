@@ -25,9 +25,11 @@ function binary() {
   return found;
 }
 
-/** Starts the server on a free port with the demo company in a new SQLite file. */
-async function startServer() {
+/** Starts the server on a free port with the demo company in a new SQLite file; `toml`, when
+ * given, is its guanjia.toml (a provider's base URL pointed at a local stand-in, say). */
+async function startServer(toml) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guanjia-e2e-'));
+  if (toml) fs.writeFileSync(path.join(dir, 'guanjia.toml'), toml);
   const child = spawn(binary(), ['serve', '--demo'], {
     cwd: dir,
     env: {
@@ -139,8 +141,8 @@ function watchErrors(page) {
 }
 
 /** A fresh demo server and browser for one test file, both stopped when the test ends. */
-async function start(t) {
-  const server = await startServer();
+async function start(t, { toml } = {}) {
+  const server = await startServer(toml);
   const browser = await startBrowser();
   t.after(async () => {
     await browser.close();
