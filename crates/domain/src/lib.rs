@@ -23,5 +23,6 @@ pub mod taxonomy;
 pub mod ticket;
 pub mod validation;
 pub mod wechat;
+pub mod wecom_robot;
 
 pub use code::UnknownCode;

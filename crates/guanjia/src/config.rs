@@ -40,6 +40,8 @@ pub struct Config {
     pub mqtt_password: Option<String>,
     /// The code of the company whose devices publish there; none: the installation's only one.
     pub mqtt_company: Option<String>,
+    /// Device alarms are kept this many days, then removed by hourly housekeeping; 0: forever.
+    pub alarm_retention_days: u32,
     /// Delivering notifications: the SMS provider, WeCom robots, quiet hours (`[delivery]`).
     pub delivery: DeliveryConfig,
     /// A mailbox residents write to (`[email]`): read by IMAP, answered by SMTP; none: no e-mail.
@@ -66,6 +68,7 @@ impl Default for Config {
             mqtt_username: None,
             mqtt_password: None,
             mqtt_company: None,
+            alarm_retention_days: guanjia_web::DEFAULT_ALARM_RETENTION_DAYS,
             delivery: DeliveryConfig::default(),
             email: None,
             secret_key: None,
@@ -118,6 +121,7 @@ impl Config {
             "mqtt_url",
             "mqtt_topics",
             "mqtt_client_id",
+            "alarm_retention_days",
             "mqtt_username",
             "mqtt_password",
             "mqtt_company",

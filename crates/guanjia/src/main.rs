@@ -221,7 +221,7 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
         node.clone(),
         sweep,
     );
-    guanjia_web::spawn_housekeeping(store.clone());
+    guanjia_web::spawn_housekeeping(store.clone(), config.alarm_retention_days);
     if let Some(mqtt) = config.mqtt() {
         guanjia_web::spawn_mqtt(store.clone().with_loop_rules(settings.rules), mqtt)
             .map_err(anyhow::Error::msg)
@@ -231,10 +231,10 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     if let Some(email) = &config.email {
         guanjia_web::spawn_email(store.clone(), email.clone(), node.clone());
     }
-    guanjia_web::spawn_delivery(store.clone(), senders, node, poll);
+    guanjia_web::spawn_delivery(store.clone(), senders.clone(), node, poll);
     tracing::info!("listening on http://{address}");
     // With each connection's peer address: the sign-in throttle counts by it.
-    let app = guanjia_web::app(store, settings)
+    let app = guanjia_web::app_with_senders(store, settings, Some(senders))
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

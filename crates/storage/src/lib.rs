@@ -56,14 +56,14 @@ pub use conversations::{
 pub use dashboard::{Compliance, Dashboard, DashboardQuery, Mean, ProjectFigures};
 pub use db::{DEFAULT_FILES_DIR, Store};
 pub use delivery::{
-    Address, Claimed, DeliverySetup, EmailAnswer, LEASE as DELIVERY_LEASE, TicketDelivery,
+    Address, Claimed, DeliverySetup, EmailAnswer, LEASE as DELIVERY_LEASE, Mention, TicketDelivery,
 };
 pub use dispatch::{CheckedPhoto, Dispatched, Load, Ranking, check_photo};
 pub use error::{Result, StorageError};
 pub use hotline::{HotlineFigures, HotlineOrderFilter, HotlineOrderRow, MAX_EXPORT, OrderReceived};
 pub use import::{ImportReport, PhoneConflict, PlaceRow, ResidentRow};
 pub use incidents::{IncidentFilter, NewIncident};
-pub use iot::{AlarmReceived, DeviceFilter};
+pub use iot::{AlarmPage, AlarmReceived, DeviceFilter, FORGET_BATCH};
 pub use mailbox::MailboxCursor;
 pub use message_files::NewFile;
 pub use passwords::hash_password;

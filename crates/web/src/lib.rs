@@ -27,6 +27,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use guanjia_channels::Senders;
 use guanjia_storage::Store;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -36,7 +37,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub use delivery::{deliver_due, delivery_setup, spawn_delivery};
 pub use email::{MAILBOX_LEASE, MailboxError, read_mailbox, spawn_email};
 pub use error::{ApiError, ErrorCode};
-pub use housekeeping::spawn_housekeeping;
+pub use housekeeping::{DEFAULT_ALARM_RETENTION_DAYS, forget_old_alarms, spawn_housekeeping};
 pub use i18n::Lang;
 pub use iot::{MqttSettings, spawn_mqtt};
 pub use scheduler::spawn_scheduler;
@@ -113,19 +114,28 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::company::router())
         .merge(routes::conversations::router())
         .merge(routes::wechat_accounts::router())
+        .merge(routes::wecom_robots::router())
         .split_for_parts();
     error::document_errors(&mut openapi);
     (router, openapi)
 }
 
-/// The whole application over `store`.
+/// The whole application over `store`, sending nothing itself (a robot's test post answers
+/// that delivery is not set up).
 pub fn app(store: Store, settings: Settings) -> Router {
+    app_with_senders(store, settings, None)
+}
+
+/// The whole application over `store`, with the providers a request may send through (an
+/// admin's test post to a WeCom robot).
+pub fn app_with_senders(store: Store, settings: Settings, senders: Option<Senders>) -> Router {
     let (api, openapi) = api();
     let store = store.with_loop_rules(settings.rules);
     let state = AppState {
         store,
         settings,
         metrics: metrics_handle(),
+        senders,
     };
     Router::new()
         .merge(api)

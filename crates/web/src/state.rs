@@ -22,6 +22,8 @@ pub struct AppState {
     pub store: Store,
     pub settings: Settings,
     pub metrics: PrometheusHandle,
+    /// The providers a request may send through; none in an app that sends nothing itself.
+    pub senders: Option<guanjia_channels::Senders>,
 }
 
 impl AppState {

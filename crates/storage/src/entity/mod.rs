@@ -53,3 +53,4 @@ pub mod ticket_charge;
 pub mod ticket_event;
 pub mod ticket_problem_key;
 pub mod wechat_account;
+pub mod wecom_robot;

@@ -26,3 +26,4 @@ pub mod system;
 pub mod taxonomy;
 pub mod tickets;
 pub mod wechat_accounts;
+pub mod wecom_robots;

@@ -156,6 +156,35 @@ pub fn router() -> Router<AppState> {
             post(pages::admin::teams::delete_grid),
         )
         .route(
+            "/admin/devices",
+            get(pages::admin::devices::list).post(pages::admin::devices::create),
+        )
+        .route(
+            "/admin/devices/{id}",
+            get(pages::admin::devices::page).post(pages::admin::devices::update),
+        )
+        .route(
+            "/admin/devices/{id}/active",
+            post(pages::admin::devices::set_active),
+        )
+        .route(
+            "/admin/robots",
+            get(pages::admin::robots::list).post(pages::admin::robots::create),
+        )
+        .route(
+            "/admin/robots/{id}",
+            get(pages::admin::robots::page).post(pages::admin::robots::update),
+        )
+        .route("/admin/robots/{id}/test", post(pages::admin::robots::test))
+        .route(
+            "/admin/robots/{id}/active",
+            post(pages::admin::robots::set_active),
+        )
+        .route(
+            "/admin/robots/{id}/delete",
+            post(pages::admin::robots::delete),
+        )
+        .route(
             "/admin/staff",
             get(pages::admin::staff::list).post(pages::admin::staff::create),
         )
