@@ -3,6 +3,7 @@
 //! Every read is narrowed to a [`Principal`]'s scope and every write runs in one transaction
 //! with its audit or timeline entry. Business rules come from `guanjia-domain`.
 
+mod api_keys;
 mod audit;
 mod auth;
 mod calls;
@@ -45,6 +46,7 @@ mod versioned;
 mod vocabulary;
 mod wechat;
 
+pub use api_keys::{ApiKeyView, IssuedKey, KeyCaller};
 pub use auth::{Login, SESSION_TTL, staff_principal};
 pub use calls::CallReceived;
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};

@@ -11,6 +11,7 @@ mod housekeeping;
 mod i18n;
 mod input_guard;
 mod iot;
+mod machine;
 mod paging;
 mod routes;
 mod scheduler;
@@ -89,6 +90,7 @@ fn metrics_handle() -> PrometheusHandle {
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
+        .merge(routes::api_keys::router())
         .merge(routes::calendars::router())
         .merge(routes::calls::router())
         .merge(routes::dispatch::router())
@@ -126,6 +128,7 @@ pub fn app(store: Store, settings: Settings) -> Router {
         store,
         settings,
         metrics: metrics_handle(),
+        key_rate: Default::default(),
     };
     Router::new()
         .merge(api)

@@ -1,6 +1,7 @@
 //! One module per table; the schema itself is in `migration`.
 
 pub mod alarm_ticket;
+pub mod api_key;
 pub mod audit_entry;
 pub mod building;
 pub mod calendar;

@@ -250,6 +250,7 @@ impl Store {
             // The desk member who takes the call owns it; a resident's own report, like a
             // machine's, waits for the first desk member to handle it (see the lifecycle).
             first_contact_owner_id: Set((who.role.is_desk()
+                && !who.is_machine()
                 && !draft.channel.received_by_machine())
             .then(|| who.id.clone())),
             assignee_id: Set(None),
