@@ -44,6 +44,7 @@ pub mod test_database;
 mod tickets;
 mod versioned;
 mod vocabulary;
+mod webhooks;
 mod wechat;
 
 pub use api_keys::{ApiKeyView, IssuedKey, KeyCaller};
@@ -82,4 +83,5 @@ pub use tickets::{
     follow_up_policy_of,
 };
 pub use vocabulary::StoredVocabulary;
+pub use webhooks::{ClaimedWebhook, CreatedWebhook, WEBHOOK_LEASE, WebhookAnswer, WebhookView};
 pub use wechat::{OpenAccount, WechatAccountView};

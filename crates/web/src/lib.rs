@@ -18,6 +18,7 @@ mod scheduler;
 mod security_headers;
 mod state;
 mod ui;
+mod webhooks;
 mod wechat;
 mod words;
 
@@ -42,6 +43,7 @@ pub use i18n::Lang;
 pub use iot::{MqttSettings, spawn_mqtt};
 pub use scheduler::spawn_scheduler;
 pub use state::{AppState, Settings};
+pub use webhooks::{WebhookWorker, deliver_webhooks_due, spawn_webhooks};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -115,6 +117,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::company::router())
         .merge(routes::conversations::router())
         .merge(routes::wechat_accounts::router())
+        .merge(routes::webhooks::router())
         .split_for_parts();
     error::document_errors(&mut openapi);
     (router, openapi)

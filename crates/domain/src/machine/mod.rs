@@ -2,3 +2,4 @@
 //! tell them what happened.
 
 pub mod api_key;
+pub mod webhook;

@@ -53,4 +53,6 @@ pub mod ticket;
 pub mod ticket_charge;
 pub mod ticket_event;
 pub mod ticket_problem_key;
+pub mod webhook;
+pub mod webhook_delivery;
 pub mod wechat_account;

@@ -26,4 +26,5 @@ pub mod surveys;
 pub mod system;
 pub mod taxonomy;
 pub mod tickets;
+pub mod webhooks;
 pub mod wechat_accounts;
