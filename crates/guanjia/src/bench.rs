@@ -37,8 +37,14 @@ pub struct BenchArgs {
     /// (see --notifications, --per-second, --poll-millis).
     #[arg(long, conflicts_with_all = ["read", "soak"])]
     delivery: bool,
+    /// Measures webhook delivery lag instead: events from the outbox to a local receiver that
+    /// checks each signature (see --events, --event-rate, --webhook-poll-millis).
+    #[arg(long, conflicts_with_all = ["read", "soak", "delivery"])]
+    webhooks: bool,
     #[command(flatten)]
     read_args: crate::bench_read::ReadArgs,
+    #[command(flatten)]
+    webhook_args: crate::bench_webhooks::WebhookArgs,
     #[command(flatten)]
     delivery_args: crate::bench_delivery::DeliveryArgs,
 }
@@ -56,6 +62,15 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             args.seconds,
             args.database_url,
             args.delivery_args,
+        )
+        .await;
+    }
+    if args.webhooks {
+        return crate::bench_webhooks::run(
+            args.clients,
+            args.seconds,
+            args.database_url,
+            args.webhook_args,
         )
         .await;
     }

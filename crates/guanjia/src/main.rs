@@ -7,6 +7,7 @@ mod bench_dispatch;
 mod bench_read;
 mod bench_sla;
 mod bench_soak;
+mod bench_webhooks;
 mod config;
 mod demo;
 mod estate;
