@@ -86,6 +86,17 @@ pub fn has_control_characters(text: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
+/// An absolute http(s) address with a host, and nothing a page could not show as a link.
+pub fn is_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
+}
+
 /// Collects every problem of an input, so a caller sees all of them in one answer.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Problems(Vec<FieldError>);

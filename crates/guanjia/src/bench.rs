@@ -40,10 +40,16 @@ pub struct BenchArgs {
     delivery: bool,
     /// Measures the time from a WeChat push to the message showing in the inbox instead (see
     /// --messages).
-    #[arg(long, conflicts_with_all = ["read", "soak", "delivery"])]
+    #[arg(long, conflicts_with_all = ["read", "soak", "delivery", "webhooks"])]
     wechat: bool,
+    /// Measures webhook delivery lag instead: events from the outbox to a local receiver that
+    /// checks each signature (see --events, --event-rate, --webhook-poll-millis).
+    #[arg(long, conflicts_with_all = ["read", "soak", "delivery"])]
+    webhooks: bool,
     #[command(flatten)]
     read_args: crate::bench_read::ReadArgs,
+    #[command(flatten)]
+    webhook_args: crate::bench_webhooks::WebhookArgs,
     #[command(flatten)]
     delivery_args: crate::bench_delivery::DeliveryArgs,
     #[command(flatten)]
@@ -72,6 +78,15 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             args.seconds,
             args.database_url,
             args.wechat_args,
+        )
+        .await;
+    }
+    if args.webhooks {
+        return crate::bench_webhooks::run(
+            args.clients,
+            args.seconds,
+            args.database_url,
+            args.webhook_args,
         )
         .await;
     }

@@ -49,6 +49,11 @@ pub struct Config {
     /// The passphrase (32 characters or more) stored secrets are sealed under; every node of an
     /// installation needs the same one.
     pub secret_key: Option<guanjia_channels::Secret>,
+    /// Webhooks may target loopback and private addresses (tests, receivers inside the
+    /// installation's own network); off, such targets are refused.
+    pub webhook_allow_private: bool,
+    /// How often each node looks for webhook deliveries that are due, in milliseconds.
+    pub webhook_poll_millis: u64,
 }
 
 impl Default for Config {
@@ -72,6 +77,8 @@ impl Default for Config {
             delivery: DeliveryConfig::default(),
             email: None,
             secret_key: None,
+            webhook_allow_private: false,
+            webhook_poll_millis: 200,
         }
     }
 }
@@ -126,6 +133,8 @@ impl Config {
             "mqtt_password",
             "mqtt_company",
             "secret_key",
+            "webhook_allow_private",
+            "webhook_poll_millis",
         ]));
         layered.extract().map_err(Box::new)
     }

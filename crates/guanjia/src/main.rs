@@ -8,6 +8,7 @@ mod bench_read;
 mod bench_sla;
 mod bench_soak;
 mod bench_wechat;
+mod bench_webhooks;
 mod config;
 mod demo;
 mod estate;
@@ -231,6 +232,17 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     if let Some(email) = &config.email {
         guanjia_web::spawn_email(store.clone(), email.clone(), node.clone());
     }
+    guanjia_web::spawn_webhooks(
+        store.clone(),
+        guanjia_web::WebhookWorker {
+            sender: guanjia_channels::WebhookSender::new(config.webhook_allow_private)
+                .map_err(anyhow::Error::msg)
+                .context("starting the webhook sender")?,
+            node: node.clone(),
+            poll: std::time::Duration::from_millis(config.webhook_poll_millis.max(20)),
+            backoff: guanjia_domain::machine::webhook::BACKOFF,
+        },
+    );
     guanjia_web::spawn_delivery(store.clone(), senders.clone(), node, poll);
     tracing::info!("listening on http://{address}");
     // With each connection's peer address: the sign-in throttle counts by it.

@@ -3,6 +3,7 @@
 //! Every read is narrowed to a [`Principal`]'s scope and every write runs in one transaction
 //! with its audit or timeline entry. Business rules come from `guanjia-domain`.
 
+mod api_keys;
 mod audit;
 mod auth;
 mod calls;
@@ -43,8 +44,10 @@ pub mod test_database;
 mod tickets;
 mod versioned;
 mod vocabulary;
+mod webhooks;
 mod wechat;
 
+pub use api_keys::{ApiKeyView, IssuedKey, KeyCaller};
 pub use auth::{Login, SESSION_TTL, staff_principal};
 pub use calls::CallReceived;
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
@@ -80,4 +83,5 @@ pub use tickets::{
     follow_up_policy_of,
 };
 pub use vocabulary::StoredVocabulary;
+pub use webhooks::{ClaimedWebhook, CreatedWebhook, WEBHOOK_LEASE, WebhookAnswer, WebhookView};
 pub use wechat::{OpenAccount, WechatAccountView};

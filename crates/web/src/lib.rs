@@ -11,12 +11,14 @@ mod housekeeping;
 mod i18n;
 mod input_guard;
 mod iot;
+mod machine;
 mod paging;
 mod routes;
 mod scheduler;
 mod security_headers;
 mod state;
 mod ui;
+mod webhooks;
 mod wechat;
 mod words;
 
@@ -42,6 +44,7 @@ pub use i18n::Lang;
 pub use iot::{MqttSettings, spawn_mqtt};
 pub use scheduler::spawn_scheduler;
 pub use state::{AppState, Settings};
+pub use webhooks::{WebhookWorker, deliver_webhooks_due, spawn_webhooks};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -90,6 +93,7 @@ fn metrics_handle() -> PrometheusHandle {
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
+        .merge(routes::api_keys::router())
         .merge(routes::calendars::router())
         .merge(routes::calls::router())
         .merge(routes::dispatch::router())
@@ -115,6 +119,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::conversations::router())
         .merge(routes::wechat_accounts::router())
         .merge(routes::wecom_robots::router())
+        .merge(routes::webhooks::router())
         .split_for_parts();
     error::document_errors(&mut openapi);
     (router, openapi)
@@ -136,6 +141,7 @@ pub fn app_with_senders(store: Store, settings: Settings, senders: Option<Sender
         settings,
         metrics: metrics_handle(),
         senders,
+        key_rate: Default::default(),
     };
     Router::new()
         .merge(api)

@@ -24,6 +24,8 @@ mod m0019_wechat_accounts;
 mod m0020_calls;
 mod m0021_mailboxes;
 mod m0023_wecom_robots;
+mod m0024_api_keys;
+mod m0025_webhooks;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -76,6 +78,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_calls::Migration),
             Box::new(m0021_mailboxes::Migration),
             Box::new(m0023_wecom_robots::Migration),
+            Box::new(m0024_api_keys::Migration),
+            Box::new(m0025_webhooks::Migration),
         ]
     }
 }
