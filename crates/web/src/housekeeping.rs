@@ -43,7 +43,10 @@ pub async fn forget_old_alarms(
     if days == 0 {
         return Ok(0);
     }
-    let before = now - chrono::Duration::days(i64::from(days));
+    // A retention reaching before the calendar's start keeps everything.
+    let Some(before) = now.checked_sub_signed(chrono::Duration::days(i64::from(days))) else {
+        return Ok(0);
+    };
     let mut gone = 0;
     loop {
         let batch = store.forget_old_alarms(before, FORGET_BATCH).await?;

@@ -157,7 +157,9 @@ impl RotationInput {
                 },
             );
         }
-        p.into_result(Duration::seconds(seconds))
+        // Clamped: the duration is made before the problems decide, and chrono panics on
+        // seconds beyond its range (a refused value is never used).
+        p.into_result(Duration::seconds(seconds.clamp(0, MAX_OVERLAP_SECONDS)))
     }
 }
 
@@ -226,12 +228,15 @@ mod tests {
             RotationInput::default().validate().unwrap(),
             DEFAULT_OVERLAP
         );
-        assert!(
-            RotationInput {
-                overlap_seconds: Some(-1)
-            }
-            .validate()
-            .is_err()
-        );
+        for refused in [-1, MAX_OVERLAP_SECONDS + 1, i64::MAX - 1, i64::MIN] {
+            assert!(
+                RotationInput {
+                    overlap_seconds: Some(refused)
+                }
+                .validate()
+                .is_err(),
+                "{refused}"
+            );
+        }
     }
 }
