@@ -75,42 +75,8 @@ impl ApiKeyInput {
         if has_control_characters(&name) {
             p.add("name", FieldErrorCode::ControlCharacters);
         }
-        let mut scopes: Vec<ApiScope> = self
-            .scopes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| p.one_of(&format!("scopes[{i}]"), s.trim(), ApiScope::ALL))
-            .collect();
-        scopes.sort();
-        scopes.dedup();
-        if self.scopes.is_empty() {
-            p.refuse(
-                "scopes",
-                FieldErrorCode::Required,
-                Allowed::one_of(ApiScope::ALL),
-            );
-        }
-        let mut project_ids: Vec<String> = self
-            .project_ids
-            .unwrap_or_default()
-            .into_iter()
-            .map(|id| id.trim().to_owned())
-            .collect();
-        project_ids.sort();
-        project_ids.dedup();
-        if project_ids.len() > MAX_PROJECTS {
-            p.refuse(
-                "project_ids",
-                FieldErrorCode::TooLong,
-                Allowed::Range {
-                    min: 0,
-                    max: MAX_PROJECTS as i64,
-                },
-            );
-        }
-        for (i, id) in project_ids.iter().enumerate() {
-            p.text(&format!("project_ids[{i}]"), id, 64);
-        }
+        let scopes = p.codes("scopes", &self.scopes, ApiScope::ALL);
+        let project_ids = p.project_ids("project_ids", self.project_ids, MAX_PROJECTS);
         let rate_per_minute = self.rate_per_minute.unwrap_or(DEFAULT_RATE_PER_MINUTE);
         if !(1..=MAX_RATE_PER_MINUTE).contains(&rate_per_minute) {
             p.refuse(

@@ -80,35 +80,8 @@ impl WebhookInput {
         } else if !is_http_url(&url) {
             p.refuse("url", FieldErrorCode::Invalid, rule);
         }
-        let mut events: Vec<WebhookEvent> = self
-            .events
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| p.one_of(&format!("events[{i}]"), e.trim(), WebhookEvent::ALL))
-            .collect();
-        events.sort();
-        events.dedup();
-        if self.events.is_empty() {
-            p.refuse(
-                "events",
-                FieldErrorCode::Required,
-                Allowed::one_of(WebhookEvent::ALL),
-            );
-        }
-        let mut project_ids: Vec<String> = self
-            .project_ids
-            .unwrap_or_default()
-            .into_iter()
-            .map(|id| id.trim().to_owned())
-            .collect();
-        project_ids.sort();
-        project_ids.dedup();
-        if project_ids.len() > MAX_PROJECTS {
-            p.add("project_ids", FieldErrorCode::TooLong);
-        }
-        for (i, id) in project_ids.iter().enumerate() {
-            p.text(&format!("project_ids[{i}]"), id, 64);
-        }
+        let events = p.codes("events", &self.events, WebhookEvent::ALL);
+        let project_ids = p.project_ids("project_ids", self.project_ids, MAX_PROJECTS);
         p.into_result(NewWebhook {
             url,
             events,
