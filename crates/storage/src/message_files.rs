@@ -109,16 +109,10 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or_else(not_found)?;
-        let Some(Attachment::Files { files, .. }) = m
-            .attachment
-            .and_then(|a| serde_json::from_value::<Attachment>(a).ok())
-        else {
-            return Err(not_found());
-        };
         // Only an id listed on the message names a path: nothing the caller sends does.
-        let file = files
-            .into_iter()
-            .find(|f| f.id == file_id)
+        let file = m
+            .attachment()
+            .and_then(|a| a.kept_files().iter().find(|f| f.id == file_id).cloned())
             .ok_or_else(not_found)?;
         let path = self.message_folder(&c.company_id, &m.id).join(&file.id);
         let bytes = tokio::task::spawn_blocking(move || std::fs::read(path))

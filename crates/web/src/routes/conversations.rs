@@ -200,24 +200,21 @@ pub struct MessageView {
 
 impl MessageView {
     pub fn new(m: conversation_message::Model, deliveries: Vec<MessageDelivery>) -> Self {
-        let attachment: Option<Attachment> =
-            m.attachment.and_then(|a| serde_json::from_value(a).ok());
-        let files = match &attachment {
-            Some(Attachment::Files { files, .. }) => files
-                .iter()
-                .map(|f| FileLink {
-                    url: format!(
-                        "/api/v1/conversations/{}/messages/{}/files/{}",
-                        m.conversation_id, m.id, f.id
-                    ),
-                    id: f.id.clone(),
-                    name: f.name.clone(),
-                    content_type: f.content_type.clone(),
-                    size: f.size,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let attachment = m.attachment();
+        let files = attachment
+            .iter()
+            .flat_map(|a| a.kept_files())
+            .map(|f| FileLink {
+                url: format!(
+                    "/api/v1/conversations/{}/messages/{}/files/{}",
+                    m.conversation_id, m.id, f.id
+                ),
+                id: f.id.clone(),
+                name: f.name.clone(),
+                content_type: f.content_type.clone(),
+                size: f.size,
+            })
+            .collect();
         let attachments = attachment.into_iter().collect();
         MessageView {
             files,

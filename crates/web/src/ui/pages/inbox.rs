@@ -9,11 +9,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use chrono_tz::Tz;
-use guanjia_domain::conversation::{Attachment, ContactKind, ConversationState, KeptFile};
+use guanjia_domain::conversation::{Attachment, ContactKind, ConversationState};
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::taxonomy::Channel;
 use guanjia_domain::ticket::Status;
-use guanjia_storage::entity::{conversation, conversation_message};
+use guanjia_storage::entity::conversation;
 use guanjia_storage::{ConversationFilter, Thread, TicketFilter};
 use serde::Deserialize;
 
@@ -317,18 +317,19 @@ async fn selected(
                 })
                 .collect::<Vec<_>>()
                 .join(" · ");
-            let files = kept_files(&m)
-                .into_iter()
+            let attachment = m.attachment();
+            let files = attachment
+                .iter()
+                .flat_map(|a| a.kept_files())
                 .map(|f| FileShown {
                     url: format!("/inbox/{}/files/{}/{}", c.id, m.id, f.id),
                     picture: f.content_type.starts_with("image/"),
-                    name: f.name,
+                    name: f.name.clone(),
                 })
                 .collect();
-            let extra = m
-                .attachment
-                .and_then(|a| serde_json::from_value::<Attachment>(a).ok())
-                .map(|a| attachment_label(&a))
+            let extra = attachment
+                .as_ref()
+                .map(attachment_label)
                 .unwrap_or_default();
             Message {
                 out,
@@ -395,18 +396,6 @@ fn attachment_label(a: &Attachment) -> String {
                 key.as_deref().map(|k| format!(" {k}")).unwrap_or_default()
             )
         }
-    }
-}
-
-/// The files kept of a message (an e-mail's attachments, chat photos).
-pub(crate) fn kept_files(m: &conversation_message::Model) -> Vec<KeptFile> {
-    match m
-        .attachment
-        .clone()
-        .and_then(|a| serde_json::from_value::<Attachment>(a).ok())
-    {
-        Some(Attachment::Files { files, .. }) => files,
-        _ => Vec::new(),
     }
 }
 

@@ -15,7 +15,6 @@ use crate::routes::conversations::kept_file;
 use crate::state::AppState;
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::error::{Notice, UiError};
-use crate::ui::pages::inbox::kept_files;
 use crate::ui::pages::photo_form::{self, Posted};
 use crate::ui::redirect::see_other;
 use crate::ui::rooms::RoomBook;
@@ -84,8 +83,10 @@ impl ChatPage {
                 .into_iter()
                 .filter_map(|m| {
                     let mine = m.direction == "in";
-                    let photos = kept_files(&m)
-                        .into_iter()
+                    let photos = m
+                        .attachment()
+                        .iter()
+                        .flat_map(|a| a.kept_files())
                         .map(|f| format!("/h5/chat/files/{}/{}/{}", m.conversation_id, m.id, f.id))
                         .collect::<Vec<_>>();
                     (m.text.is_some() || !photos.is_empty()).then(|| Line {
