@@ -3,8 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::code::code_enum;
+use crate::delivery::{Backoff, Failure, Next, after_failure};
 use crate::notice::NoticeKind;
 use crate::validation::{Allowed, FieldErrorCode, Problems, ValidationError};
 
@@ -216,6 +219,40 @@ fn templates(
     out
 }
 
+code_enum! {
+    /// Where fetching a follower's picture or recording from WeChat stands.
+    pub enum MediaFetchState ("media fetch state") {
+        /// Waiting for its next attempt, or being fetched by the node holding its lease.
+        Pending = "pending",
+        /// Kept as the message's file.
+        Fetched = "fetched",
+        /// WeChat refused it for good (40007 invalid media_id), it was too large, or the
+        /// attempts ran out; the reason is kept.
+        Failed = "failed",
+    }
+}
+
+/// How long WeChat keeps a temporary media file: retrying beyond it cannot help.
+pub const MEDIA_KEPT_BY_WECHAT: Duration = Duration::days(3);
+
+/// After attempt number `made` to fetch a media file received at `received` failed at `now`:
+/// when to try again (the deliveries' growing wait), or give up when the failure is permanent,
+/// the attempts are spent or WeChat will have dropped the file by then.
+pub fn after_media_failure(
+    failure: &Failure,
+    made: u32,
+    received: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Next {
+    after_failure(
+        failure,
+        made,
+        Backoff::default(),
+        Some(received + MEDIA_KEPT_BY_WECHAT),
+        now,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,5 +340,31 @@ mod tests {
         assert!(!is_app_id("xxb11529c136998cb6"));
         assert!(!is_app_id("wxb11529c136998cg6"));
         assert!(!is_app_id("wx维11529c136998c"));
+    }
+
+    #[test]
+    fn a_media_fetch_is_retried_while_wechat_keeps_the_file() {
+        let received: DateTime<Utc> = "2026-03-02T02:00:00Z".parse().unwrap();
+        let busy = Failure {
+            code: "-1".into(),
+            reason: "system error".into(),
+            permanent: false,
+            retry_after: None,
+        };
+        assert_eq!(
+            after_media_failure(&busy, 1, received, received),
+            Next::RetryAt(received + Duration::seconds(30))
+        );
+        let late = received + MEDIA_KEPT_BY_WECHAT - Duration::seconds(10);
+        assert_eq!(after_media_failure(&busy, 2, received, late), Next::GiveUp);
+        let invalid = Failure {
+            code: "40007".into(),
+            permanent: true,
+            ..busy
+        };
+        assert_eq!(
+            after_media_failure(&invalid, 1, received, received),
+            Next::GiveUp
+        );
     }
 }

@@ -243,6 +243,7 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
             backoff: guanjia_domain::machine::webhook::BACKOFF,
         },
     );
+    guanjia_web::spawn_wechat_media(store.clone(), senders.clone(), node.clone(), poll);
     guanjia_web::spawn_delivery(store.clone(), senders.clone(), node, poll);
     tracing::info!("listening on http://{address}");
     // With each connection's peer address: the sign-in throttle counts by it.

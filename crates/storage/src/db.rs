@@ -142,6 +142,11 @@ impl Store {
         self
     }
 
+    /// Where uploaded files are kept (another node's store keeps them in the same place).
+    pub fn files_dir(&self) -> &std::path::Path {
+        &self.files_dir
+    }
+
     /// Brings the schema up to date.
     pub async fn migrate(&self) -> crate::Result<()> {
         Migrator::up(&self.writer, None).await?;

@@ -84,4 +84,4 @@ pub use tickets::{
 };
 pub use vocabulary::StoredVocabulary;
 pub use webhooks::{ClaimedWebhook, CreatedWebhook, WEBHOOK_LEASE, WebhookAnswer, WebhookView};
-pub use wechat::{OpenAccount, WechatAccountView};
+pub use wechat::{MEDIA_LEASE, MediaToFetch, OpenAccount, WechatAccountView};

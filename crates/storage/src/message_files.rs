@@ -134,7 +134,7 @@ impl Store {
     }
 }
 
-async fn write_files(folder: PathBuf, files: Vec<NewFile>) -> Result<()> {
+pub(crate) async fn write_files(folder: PathBuf, files: Vec<NewFile>) -> Result<()> {
     let done = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         std::fs::create_dir_all(&folder)?;
         for f in files {

@@ -45,6 +45,7 @@ pub use iot::{MqttSettings, spawn_mqtt};
 pub use scheduler::spawn_scheduler;
 pub use state::{AppState, Settings};
 pub use webhooks::{WebhookWorker, deliver_webhooks_due, spawn_webhooks};
+pub use wechat::media::{fetch_wechat_media_due, spawn_wechat_media};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;

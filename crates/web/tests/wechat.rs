@@ -15,7 +15,7 @@ use chrono::Utc;
 use guanjia_channels::wechat::AesKey;
 use guanjia_channels::{DeliveryConfig, Senders, WechatConfig};
 use guanjia_storage::entity::{
-    contact_point, conversation, conversation_message, delivery, resident,
+    contact_point, conversation, conversation_message, delivery, resident, wechat_media_fetch,
 };
 use guanjia_storage::{SecretKey, Store};
 use reqwest::StatusCode;
@@ -32,6 +32,7 @@ on_both_databases_given!(
     the_documented_encrypted_sample_is_received_and_replies_are_sealed,
     a_notification_leaves_once_as_a_template_message_with_two_nodes,
     an_expired_token_is_replaced_and_replies_go_as_customer_service_messages,
+    pictures_and_recordings_are_fetched_once_after_the_answer_with_two_nodes,
 );
 
 const SECRET_KEY: &str = "a test passphrase that is long enough to seal";
@@ -672,4 +673,199 @@ async fn an_expired_token_is_replaced_and_replies_go_as_customer_service_message
             .contains("out of time limit")
     );
     assert_eq!(rows.iter().filter(|d| d.state == "sent").count(), 2);
+}
+
+fn media_push(from: &str, msg_id: &str, kind: &str, media_id: &str) -> String {
+    let extra = match kind {
+        "image" => "<PicUrl><![CDATA[http://mmbiz.qpic.cn/mmbiz_jpg/x/0]]></PicUrl>".to_owned(),
+        _ => "<Format><![CDATA[amr]]></Format><Recognition><![CDATA[电梯又坏了]]></Recognition>"
+            .to_owned(),
+    };
+    format!(
+        "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><FromUserName><![CDATA[{from}]]></FromUserName><CreateTime>{}</CreateTime><MsgType><![CDATA[{kind}]]></MsgType>{extra}<MediaId><![CDATA[{media_id}]]></MediaId><MsgId>{msg_id}</MsgId></xml>",
+        Utc::now().timestamp()
+    )
+}
+
+async fn media_fetches(rig: &Rig) -> Vec<wechat_media_fetch::Model> {
+    wechat_media_fetch::Entity::find()
+        .all(&rig.conn().await)
+        .await
+        .unwrap()
+}
+
+async fn pictures_and_recordings_are_fetched_once_after_the_answer_with_two_nodes(db: Db) {
+    let rig = rig(db).await;
+    let path = rig.account(None).await;
+    let openid = "oMediaSender000000000000001";
+    let query = signed_query("1409735669", "1320562132");
+    let pushes = [
+        ("6054768590064720001", "image", "media_image_1"),
+        ("6054768590064720002", "voice", "media_voice_1"),
+        ("6054768590064720003", "image", "media_expired_1"),
+        ("6054768590064720004", "image", "media_busy_1"),
+    ];
+    for (msg_id, kind, media_id) in pushes {
+        // WeChat's retry of the same push queues nothing more.
+        for _ in 0..2 {
+            let (status, body) = rig
+                .push(&path, &query, media_push(openid, msg_id, kind, media_id))
+                .await;
+            assert_eq!((status, body.as_str()), (StatusCode::OK, "success"));
+        }
+    }
+    // Answered without asking WeChat for anything: the fetches wait in the queue.
+    for (_, _, media_id) in pushes {
+        assert_eq!(rig.wechat.media_asked(media_id), 0);
+    }
+    assert_eq!(media_fetches(&rig).await.len(), 4);
+
+    // Two nodes fetch side by side: each file is asked for once.
+    let second = Store::connect(&rig.server.url)
+        .await
+        .unwrap()
+        .with_secret_key(rig.secret.clone())
+        .with_files_dir(rig.server.store.files_dir());
+    let now = Utc::now();
+    let (a, b) = tokio::join!(
+        guanjia_web::fetch_wechat_media_due(&rig.server.store, &rig.senders, "node-a", now),
+        guanjia_web::fetch_wechat_media_due(&second, &rig.senders, "node-b", now),
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 4, "every fetch claimed once");
+    for (_, _, media_id) in pushes {
+        assert_eq!(rig.wechat.media_asked(media_id), 1, "{media_id}");
+    }
+    assert_eq!(rig.wechat.tokens_issued(), 1, "one token for both nodes");
+    let state = |rows: &[wechat_media_fetch::Model], media_id: &str| {
+        let row = rows.iter().find(|r| r.media_id == media_id).unwrap();
+        (row.state.clone(), row.attempts, row.error_code.clone())
+    };
+    let rows = media_fetches(&rig).await;
+    assert_eq!(state(&rows, "media_image_1"), ("fetched".into(), 1, None));
+    assert_eq!(state(&rows, "media_voice_1"), ("fetched".into(), 1, None));
+    assert_eq!(
+        state(&rows, "media_expired_1"),
+        ("failed".into(), 1, Some("40007".into())),
+        "WeChat's invalid media_id is final"
+    );
+    assert_eq!(
+        state(&rows, "media_busy_1"),
+        ("pending".into(), 1, Some("-1".into())),
+        "a busy WeChat is asked again later"
+    );
+    let busy = rows.iter().find(|r| r.media_id == "media_busy_1").unwrap();
+    let wait = busy.next_attempt_at - now;
+    assert!(
+        wait >= chrono::Duration::seconds(29) && wait <= chrono::Duration::seconds(40),
+        "{wait}"
+    );
+
+    // Nothing is due until the backoff has passed; then the busy one is fetched, the others
+    // never again.
+    let again = guanjia_web::fetch_wechat_media_due(&second, &rig.senders, "node-b", Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    let later = Utc::now() + chrono::Duration::seconds(45);
+    let again = guanjia_web::fetch_wechat_media_due(&second, &rig.senders, "node-b", later)
+        .await
+        .unwrap();
+    assert_eq!(again, 1);
+    assert_eq!(rig.wechat.media_asked("media_busy_1"), 2);
+    assert_eq!(rig.wechat.media_asked("media_expired_1"), 1);
+    assert_eq!(
+        state(&media_fetches(&rig).await, "media_busy_1"),
+        ("fetched".into(), 2, None)
+    );
+
+    // An expired token is replaced and the fetch made again.
+    rig.wechat.expire_current_token();
+    let (status, _) = rig
+        .push(
+            &path,
+            &query,
+            media_push(openid, "6054768590064720005", "image", "media_image_2"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let fetched =
+        guanjia_web::fetch_wechat_media_due(&rig.server.store, &rig.senders, "node-a", Utc::now())
+            .await
+            .unwrap();
+    assert_eq!(fetched, 1);
+    assert_eq!(rig.wechat.refused(42001), 1);
+    assert_eq!(rig.wechat.tokens_issued(), 2);
+    // The stand-in counts a media id once the token is accepted: once, with the new token.
+    assert_eq!(rig.wechat.media_asked("media_image_2"), 1);
+    assert_eq!(
+        state(&media_fetches(&rig).await, "media_image_2"),
+        ("fetched".into(), 1, None)
+    );
+
+    // The inbox's staff read each file through the files route: the picture as WeChat served
+    // it, the recording beside its transcript.
+    let messages = rig.messages().await;
+    let file_of = |kind: &str, media_id: &str| {
+        let m = messages
+            .iter()
+            .find(|m| m.kind == kind && m.attachment.as_ref().unwrap()["media_id"] == media_id)
+            .unwrap();
+        let a = m.attachment.clone().unwrap();
+        (m.clone(), a["file"].clone())
+    };
+    for (kind, media_id, content_type, bytes) in [
+        ("image", "media_image_1", "image/png", api::PICTURE),
+        ("voice", "media_voice_1", "audio/amr", api::RECORDING),
+        ("image", "media_busy_1", "image/png", api::PICTURE),
+    ] {
+        let (m, file) = file_of(kind, media_id);
+        assert_eq!(file["content_type"], content_type, "{file}");
+        let extension = content_type.rsplit('/').next().unwrap();
+        assert_eq!(file["name"], format!("{media_id}.{extension}"));
+        let response = rig
+            .server
+            .client
+            .get(rig.server.url(&format!(
+                "/api/v1/conversations/{}/messages/{}/files/{}",
+                m.conversation_id,
+                m.id,
+                file["id"].as_str().unwrap()
+            )))
+            .bearer_auth(&rig.server.admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()["content-type"].to_str().unwrap(),
+            content_type
+        );
+        assert_eq!(response.bytes().await.unwrap().as_ref(), bytes);
+        if kind == "voice" {
+            assert_eq!(m.text.as_deref(), Some("电梯又坏了"));
+        }
+    }
+    let (_, none) = file_of("image", "media_expired_1");
+    assert!(none.is_null(), "nothing kept of a refused media id");
+    // The inbox page shows the picture from the files route and the recording to play.
+    let (m, file) = file_of("image", "media_image_1");
+    let page = rig
+        .server
+        .client
+        .get(rig.server.url(&format!("/inbox?c={}", m.conversation_id)))
+        .header("cookie", format!("gj_session={}", rig.server.admin))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let picture = format!(
+        "<img src=\"/inbox/{}/files/{}/{}\"",
+        m.conversation_id,
+        m.id,
+        file["id"].as_str().unwrap()
+    );
+    assert!(page.contains(&picture), "{page}");
+    assert!(page.contains("<audio controls"), "{page}");
 }

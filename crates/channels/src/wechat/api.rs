@@ -60,19 +60,24 @@ pub fn token_answer(answer: &Answer) -> Result<IssuedToken, Failure> {
 
 /// Reads a send's answer.
 pub fn send_answer(answer: &Answer) -> Reply {
-    match serde_json::from_str::<ErrorAnswer>(&answer.body) {
-        Ok(ErrorAnswer {
+    error_reply(answer).unwrap_or_else(|| Reply::Failed(transport_failure(answer)))
+}
+
+/// Reads a `{"errcode","errmsg"[,"msgid"]}` answer; None when the body is not one.
+pub fn error_reply(answer: &Answer) -> Option<Reply> {
+    let e = serde_json::from_str::<ErrorAnswer>(&answer.body).ok()?;
+    Some(match e {
+        ErrorAnswer {
             errcode: 0, msgid, ..
-        }) => Reply::Done {
+        } => Reply::Done {
             msgid: msgid.map(|id| match id {
                 Value::String(s) => s,
                 other => other.to_string(),
             }),
         },
-        Ok(e) if TOKEN_REJECTED.contains(&e.errcode) => Reply::TokenRejected { code: e.errcode },
-        Ok(e) => Reply::Failed(failure(e.errcode, e.errmsg)),
-        Err(_) => Reply::Failed(transport_failure(answer)),
-    }
+        e if TOKEN_REJECTED.contains(&e.errcode) => Reply::TokenRejected { code: e.errcode },
+        e => Reply::Failed(failure(e.errcode, e.errmsg)),
+    })
 }
 
 impl Reply {

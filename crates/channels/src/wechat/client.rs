@@ -17,7 +17,8 @@ use guanjia_domain::delivery::{Failure, Outcome};
 use serde_json::Value;
 
 use super::api::{Reply, custom_text, send_answer, template_message, token_answer};
-use crate::http::exchange;
+use super::media::{MAX_MEDIA_BYTES, Media, MediaAnswer, MediaReply, media_reply, too_large};
+use crate::http::{exchange, unreachable};
 use crate::percent::pop_encode;
 
 /// WeChat's API.
@@ -140,8 +141,66 @@ impl WechatClient {
             .await
     }
 
-    /// Posts `body` to `path` with the token; a refused token is replaced once and the call
-    /// made again.
+    /// Fetches a follower's picture or recording by its media id (temporary media, kept by
+    /// WeChat three days), at most [`MAX_MEDIA_BYTES`].
+    pub async fn fetch_media(
+        &self,
+        store: &impl TokenStore,
+        account: Account<'_>,
+        media_id: &str,
+    ) -> Result<Media, Failure> {
+        let fetched = self
+            .with_token(store, account, |token| async move {
+                let url = format!(
+                    "{}/cgi-bin/media/get?access_token={}&media_id={}",
+                    self.base_url,
+                    pop_encode(&token),
+                    pop_encode(media_id)
+                );
+                let response = self
+                    .http
+                    .get(url)
+                    .send()
+                    .await
+                    .map_err(|e| Reply::Failed(unreachable(&e)))?;
+                let header = |name| {
+                    response
+                        .headers()
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned)
+                };
+                let (content_type, disposition) = (
+                    header(reqwest::header::CONTENT_TYPE),
+                    header(reqwest::header::CONTENT_DISPOSITION),
+                );
+                let status = response.status().as_u16();
+                let body = read_bounded(response).await.map_err(Reply::Failed)?;
+                let answer = MediaAnswer {
+                    status,
+                    content_type: content_type.as_deref(),
+                    disposition: disposition.as_deref(),
+                    body: &body,
+                };
+                match media_reply(answer, media_id) {
+                    MediaReply::File(media) => Ok(media),
+                    MediaReply::Refused(reply) => Err(reply),
+                }
+            })
+            .await;
+        fetched.map_err(|reply| match reply.into_outcome() {
+            Outcome::Failed(failure) => failure,
+            // `{"errcode":0}` instead of a file.
+            _ => Failure {
+                code: "no_file".into(),
+                reason: "WeChat answered without the file".into(),
+                permanent: false,
+                retry_after: None,
+            },
+        })
+    }
+
+    /// Posts `body` to `path` with the token.
     async fn call(
         &self,
         store: &impl TokenStore,
@@ -149,27 +208,52 @@ impl WechatClient {
         path: &str,
         body: &Value,
     ) -> Outcome {
+        let sent = self
+            .with_token(store, account, |token| async move {
+                let url = format!(
+                    "{}{path}?access_token={}",
+                    self.base_url,
+                    pop_encode(&token)
+                );
+                let answer = exchange(self.http.post(url).json(body))
+                    .await
+                    .map_err(Reply::Failed)?;
+                match send_answer(&answer) {
+                    Reply::Done { msgid } => Ok(msgid),
+                    other => Err(other),
+                }
+            })
+            .await;
+        match sent {
+            Ok(message_id) => Outcome::Sent { message_id },
+            Err(reply) => reply.into_outcome(),
+        }
+    }
+
+    /// Makes one `attempt` with the account's token; a refused token is replaced once and the
+    /// attempt made again.
+    async fn with_token<T, F, Fut>(
+        &self,
+        store: &impl TokenStore,
+        account: Account<'_>,
+        attempt: F,
+    ) -> Result<T, Reply>
+    where
+        F: Fn(String) -> Fut,
+        Fut: Future<Output = Result<T, Reply>>,
+    {
         let mut refused = None;
         for _ in 0..2 {
-            let token = match self.access_token(store, account, refused.as_deref()).await {
-                Ok(token) => token,
-                Err(failure) => return Outcome::Failed(failure),
-            };
-            let url = format!(
-                "{}{path}?access_token={}",
-                self.base_url,
-                pop_encode(&token)
-            );
-            let reply = match exchange(self.http.post(url).json(body)).await {
-                Ok(answer) => send_answer(&answer),
-                Err(failure) => return Outcome::Failed(failure),
-            };
-            match reply {
-                Reply::TokenRejected { .. } if refused.is_none() => refused = Some(token),
-                other => return other.into_outcome(),
+            let token = self
+                .access_token(store, account, refused.as_deref())
+                .await
+                .map_err(Reply::Failed)?;
+            match attempt(token.clone()).await {
+                Err(Reply::TokenRejected { .. }) if refused.is_none() => refused = Some(token),
+                other => return other,
             }
         }
-        Reply::TokenRejected { code: 40001 }.into_outcome()
+        Err(Reply::TokenRejected { code: 40001 })
     }
 
     /// A token for the account that is not `refused` and not about to expire: the stored one,
@@ -240,6 +324,24 @@ impl WechatClient {
             expires_at: Utc::now() + chrono::Duration::seconds(issued.expires_in.clamp(0, 86_400)),
         })
     }
+}
+
+/// The body of an answer, refused once it grows beyond [`MAX_MEDIA_BYTES`].
+async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, Failure> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_MEDIA_BYTES as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| unreachable(&e))? {
+        if body.len() + chunk.len() > MAX_MEDIA_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn store_failure(reason: String) -> Failure {

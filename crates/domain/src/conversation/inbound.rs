@@ -112,13 +112,19 @@ pub struct ThreadHints {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Attachment {
+    /// A picture; `file` once the channel's media is kept (WeChat's is fetched after the push).
     Image {
         url: Option<String>,
         media_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file: Option<KeptFile>,
     },
+    /// A voice message; `file` once its recording is kept.
     Voice {
         media_id: String,
         transcript: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file: Option<KeptFile>,
     },
     Location {
         lat: f64,
@@ -148,11 +154,34 @@ pub struct KeptFile {
 }
 
 impl Attachment {
-    /// The files kept of the message (an e-mail's attachments, chat photos); none for the rest.
+    /// The files kept of the message (an e-mail's attachments, chat photos, a WeChat picture or
+    /// recording once fetched); none for the rest.
     pub fn kept_files(&self) -> &[KeptFile] {
         match self {
             Attachment::Files { files, .. } => files,
+            Attachment::Image { file, .. } | Attachment::Voice { file, .. } => file.as_slice(),
             _ => &[],
+        }
+    }
+
+    /// The same picture or recording with its media kept as `kept`; anything else unchanged.
+    pub fn with_media_file(self, kept: KeptFile) -> Attachment {
+        match self {
+            Attachment::Image { url, media_id, .. } => Attachment::Image {
+                url,
+                media_id,
+                file: Some(kept),
+            },
+            Attachment::Voice {
+                media_id,
+                transcript,
+                ..
+            } => Attachment::Voice {
+                media_id,
+                transcript,
+                file: Some(kept),
+            },
+            other => other,
         }
     }
 }
@@ -183,13 +212,18 @@ impl Body {
     pub fn attachment(&self) -> Option<Attachment> {
         Some(match self.clone() {
             Body::Text(_) => return None,
-            Body::Image { url, media_id } => Attachment::Image { url, media_id },
+            Body::Image { url, media_id } => Attachment::Image {
+                url,
+                media_id,
+                file: None,
+            },
             Body::Voice {
                 media_id,
                 transcript,
             } => Attachment::Voice {
                 media_id,
                 transcript,
+                file: None,
             },
             Body::Location { lat, lon, label } => Attachment::Location { lat, lon, label },
             Body::Event(e) => {
@@ -206,6 +240,15 @@ impl Body {
                 }
             }
         })
+    }
+
+    /// The channel's id of the picture or recording, to fetch and keep as a file.
+    pub fn media_id(&self) -> Option<&str> {
+        match self {
+            Body::Image { media_id, .. } => media_id.as_deref(),
+            Body::Voice { media_id, .. } => Some(media_id),
+            _ => None,
+        }
     }
 
     pub fn is_event(&self) -> bool {
@@ -346,6 +389,32 @@ mod tests {
         assert_eq!(body.kind(), BodyKind::Voice);
         assert!(matches!(body.attachment(), Some(Attachment::Voice { .. })));
         assert_eq!(Body::Text("你好".into()).attachment(), None);
+        assert_eq!(body.media_id(), Some("m1"));
+    }
+
+    #[test]
+    fn a_fetched_media_file_is_listed_on_its_picture() {
+        let body = Body::Image {
+            url: Some("http://mmbiz.qpic.cn/x".into()),
+            media_id: Some("m2".into()),
+        };
+        let shown = body.attachment().unwrap();
+        assert!(shown.kept_files().is_empty());
+        let kept = KeptFile {
+            id: "f1".into(),
+            name: "m2.jpg".into(),
+            content_type: "image/jpeg".into(),
+            size: 3,
+        };
+        let shown = shown.with_media_file(kept.clone());
+        assert_eq!(shown.kept_files(), std::slice::from_ref(&kept));
+        let stored = serde_json::to_value(&shown).unwrap();
+        assert_eq!(stored["file"]["id"], "f1");
+        let before: Attachment =
+            serde_json::from_value(serde_json::json!({"type":"image","url":null,"media_id":"m2"}))
+                .unwrap();
+        assert!(before.kept_files().is_empty());
+        assert_eq!(Body::Text("t".into()).media_id(), None);
     }
 
     #[test]

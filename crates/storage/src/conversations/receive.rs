@@ -24,6 +24,7 @@ use crate::db::Store;
 use crate::entity::{conversation, conversation_message, project, resident};
 use crate::error::{Result, StorageError};
 use crate::support::new_id;
+use crate::wechat::queue_media_fetch;
 
 /// Tries before giving up: a retry follows a writer that got there first, after which the next
 /// read finds what it wrote.
@@ -336,6 +337,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        queue_media_fetch(&txn, company_id, &row.id, message, now).await?;
         txn.commit().await?;
         Ok(MessageReceived {
             receipt: Receipt::New,

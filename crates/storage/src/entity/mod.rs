@@ -56,4 +56,5 @@ pub mod ticket_problem_key;
 pub mod webhook;
 pub mod webhook_delivery;
 pub mod wechat_account;
+pub mod wechat_media_fetch;
 pub mod wecom_robot;

@@ -1,18 +1,26 @@
 //! A local stand-in for WeChat's server API on 127.0.0.1, written from WeChat's documentation
-//! (获取 Access token, 客服消息, 模板消息): it checks each request's form and the access token
-//! in the query and answers as WeChat does, errors included. It can be told to treat the current
-//! token as expired (42001) for the next call.
+//! (获取 Access token, 客服消息, 模板消息, 获取临时素材): it checks each request's form and the
+//! access token in the query and answers as WeChat does, errors included. It can be told to treat
+//! the current token as expired (42001) for the next call.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::extract::{Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 pub const APP_ID: &str = "wx2c2769f8efd9abc2";
 pub const APP_SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+/// A 1×1 PNG, the picture the stand-in serves for `media_image_*`.
+pub const PICTURE: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xdf\xc0\0\0\x04\x01\x01\x80\xc5*\x18]\0\0\0\0IEND\xaeB`\x82";
+/// The first bytes of an AMR recording (`#!AMR\n` and one silent frame), for `media_voice_*`.
+pub const RECORDING: &[u8] =
+    b"#!AMR\n\x3c\x48\xf5\x1f\x96\x66\x79\xe1\xe0\x01\xe7\xcf\xf0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 
 /// A message WeChat accepted.
 #[derive(Debug, Clone)]
@@ -32,6 +40,8 @@ struct Shared {
     sent: Vec<Sent>,
     client_msg_ids: HashSet<String>,
     refusals: HashMap<i64, usize>,
+    /// How often each media id was asked for.
+    media_asked: HashMap<String, usize>,
 }
 
 #[derive(Clone)]
@@ -56,6 +66,17 @@ impl WechatApi {
             .unwrap()
             .refusals
             .get(&code)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// How often `media_id` was asked for at `/cgi-bin/media/get`.
+    pub fn media_asked(&self, media_id: &str) -> usize {
+        self.shared
+            .lock()
+            .unwrap()
+            .media_asked
+            .get(media_id)
             .copied()
             .unwrap_or(0)
     }
@@ -87,6 +108,7 @@ pub async fn start() -> WechatApi {
         .route("/cgi-bin/token", get(token))
         .route("/cgi-bin/message/custom/send", post(custom_send))
         .route("/cgi-bin/message/template/send", post(template_send))
+        .route("/cgi-bin/media/get", get(media_get))
         .with_state(api.clone());
     tokio::spawn(async move { axum::serve(listener, router).await });
     api
@@ -213,4 +235,49 @@ async fn template_send(
     }
     let msgid = 200228332 + shared.sent.len();
     json!({ "errcode": 0, "errmsg": "ok", "msgid": msgid }).to_string()
+}
+
+/// `GET /cgi-bin/media/get?access_token=&media_id=`: the file, with `Content-Type` and
+/// `Content-Disposition: attachment; filename="MEDIA_ID.ext"`; 40007 for a media id it does not
+/// keep. `media_busy_*` is answered -1 (system busy) the first time it is asked for.
+async fn media_get(
+    State(api): State<WechatApi>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let json = |body: String| ([(CONTENT_TYPE, "text/plain")], body).into_response();
+    if let Err(answer) = check_token(&api, &q) {
+        return json(answer);
+    }
+    let Some(media_id) = q.get("media_id").filter(|m| !m.is_empty()) else {
+        return json(error(&api, 40007, "invalid media_id"));
+    };
+    let asked = {
+        let mut shared = api.shared.lock().unwrap();
+        let asked = shared.media_asked.entry(media_id.clone()).or_default();
+        *asked += 1;
+        *asked
+    };
+    let (content_type, extension, bytes) = if media_id.starts_with("media_image_") {
+        ("image/png", "png", PICTURE)
+    } else if media_id.starts_with("media_voice_") {
+        ("audio/amr", "amr", RECORDING)
+    } else if media_id.starts_with("media_busy_") {
+        if asked == 1 {
+            return json(error(&api, -1, "system error"));
+        }
+        ("image/png", "png", PICTURE)
+    } else {
+        return json(error(&api, 40007, "invalid media_id"));
+    };
+    (
+        [
+            (CONTENT_TYPE, content_type.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{media_id}.{extension}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }

@@ -89,6 +89,9 @@ struct FileShown {
     url: String,
     name: String,
     picture: bool,
+    /// A recording the browser may play (a WeChat voice message's AMR it cannot: it is
+    /// downloaded).
+    sound: bool,
 }
 
 struct Message {
@@ -324,6 +327,7 @@ async fn selected(
                 .map(|f| FileShown {
                     url: format!("/inbox/{}/files/{}/{}", c.id, m.id, f.id),
                     picture: f.content_type.starts_with("image/"),
+                    sound: f.content_type.starts_with("audio/"),
                     name: f.name.clone(),
                 })
                 .collect();
@@ -381,6 +385,8 @@ fn state_label(lang: crate::i18n::Lang, code: &str) -> &'static str {
 /// What a message carries besides words, in a few characters.
 fn attachment_label(a: &Attachment) -> String {
     match a {
+        // A kept picture shows itself; until then, WeChat's link to it.
+        Attachment::Image { file: Some(_), .. } => String::new(),
         Attachment::Image { url, .. } => format!("🖼 {}", url.as_deref().unwrap_or("")),
         Attachment::Voice { .. } => "🎤".to_owned(),
         Attachment::Location { lat, lon, .. } => format!("📍 {lat:.5},{lon:.5}"),
