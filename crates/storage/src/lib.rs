@@ -17,6 +17,7 @@ mod delivery;
 mod dispatch;
 pub mod entity;
 mod error;
+mod file_writes;
 mod hotline;
 mod import;
 mod incidents;
@@ -63,6 +64,7 @@ pub use delivery::{
 };
 pub use dispatch::{CheckedPhoto, Dispatched, Load, Ranking, check_photo};
 pub use error::{Result, StorageError};
+pub use file_writes::ORPHAN_AFTER;
 pub use hotline::{HotlineFigures, HotlineOrderFilter, HotlineOrderRow, MAX_EXPORT, OrderReceived};
 pub use import::{ImportReport, PhoneConflict, PlaceRow, ResidentRow};
 pub use incidents::{IncidentFilter, NewIncident};

@@ -5,7 +5,8 @@
 //! Durable and leak-free: the files are written first, in a folder named by the message's id
 //! (chosen before it is stored), and the message is then stored listing them in its one
 //! transaction. A message that is refused, fails to commit or was received before has its folder
-//! removed, so no file outlives a message that does not list it.
+//! removed, so no file outlives a message that does not list it; files left by a node that died
+//! between the write and the commit are swept by their notes ([`crate::file_writes`]).
 
 use std::path::PathBuf;
 
@@ -17,6 +18,7 @@ use crate::conversations::{Carried, MessageReceived, Receipt};
 use crate::db::Store;
 use crate::entity::conversation_message;
 use crate::error::{Result, StorageError};
+use crate::file_writes::note_writes;
 use crate::principal::Principal;
 use crate::support::new_id;
 
@@ -69,6 +71,8 @@ impl Store {
                 size: f.bytes.len() as u64,
             })
             .collect();
+        let ids: Vec<String> = files.iter().map(|f| f.id.clone()).collect();
+        note_writes(self, company_id, &message_id, &ids, now).await?;
         let written = write_files(folder.clone(), files).await;
         let received = match written {
             Ok(()) => {

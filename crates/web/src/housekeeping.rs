@@ -1,11 +1,16 @@
-//! Hourly clean-up on every node: what the sign-in throttle no longer needs, and device alarms
-//! past their retention. Deleting the same old rows from several nodes is harmless, so no lease
-//! is needed; alarms go in bounded batches so no statement runs long.
+//! Hourly clean-up on every node: what the sign-in throttle no longer needs, device alarms past
+//! their retention, and message files whose row never committed. Deleting the same old rows (or
+//! files) from several nodes is harmless, so no lease is needed; alarms and files go in bounded
+//! batches so no statement runs long.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use guanjia_storage::{FORGET_BATCH, StorageError, Store};
+
+/// Notes of left-over files looked at per run: a node dying between a file's write and its
+/// commit is rare, so this clears any backlog within hours while bounding each run.
+pub const SWEEP_FILES_PER_RUN: u64 = 1000;
 
 const EVERY: Duration = Duration::from_secs(3600);
 
@@ -27,6 +32,16 @@ pub fn spawn_housekeeping(store: Store, alarm_retention_days: u32) -> tokio::tas
                 Ok(gone) => tracing::info!(gone, "device alarms past their retention removed"),
                 Err(e) => {
                     tracing::warn!(error = %e, "removing old device alarms failed; trying again in an hour");
+                }
+            }
+            match store
+                .sweep_unlisted_files(Utc::now(), SWEEP_FILES_PER_RUN)
+                .await
+            {
+                Ok(0) => {}
+                Ok(swept) => tracing::info!(swept, "left-over message files looked at and removed"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "sweeping left-over message files failed; trying again in an hour");
                 }
             }
         }

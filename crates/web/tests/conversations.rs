@@ -3,8 +3,9 @@
 //! API (list filters and keyset pages, scope, replies delivered on the conversation's channel,
 //! tickets opened from a conversation, first-contact ownership); binding an unknown WeChat
 //! sender with a code; merging two resident records; bad input; a message's files (kept before
-//! the message is stored, removed when it is not; fetched within scope), chat photos, and
-//! unread counts cleared by reading.
+//! the message is stored, removed when it is not; fetched within scope; left-over files of a
+//! commit that never happened swept within bounds), chat photos, and unread counts cleared by
+//! reading.
 
 mod common;
 
@@ -35,6 +36,7 @@ on_both_databases!(
     a_messages_files_are_fetched_within_scope_and_none_outlives_its_message,
     a_residents_chat_photos_are_seen_on_both_sides,
     reading_a_conversation_clears_its_unread_count,
+    files_whose_message_never_committed_are_swept_after_an_hour,
 );
 
 fn wechat(openid: &str) -> ContactPoint {
@@ -1391,4 +1393,123 @@ async fn reading_a_conversation_clears_its_unread_count(server: Server) {
         .await;
     assert_eq!(read["unread"], 0);
     assert_eq!(list(&server, &a.agent, "?unread=true").await["total"], 0);
+}
+
+async fn files_whose_message_never_committed_are_swept_after_an_hour(server: Server) {
+    use guanjia_storage::entity::message_file_write;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+
+    let a = server.site("sw").await;
+    let phone = &a.residents[0].1;
+    let resident = Principal::resident(&server.company_id, phone, "住户", vec![]);
+    let photo = check_photo(a_png()).await.expect("a photo");
+    let sent = server
+        .store
+        .post_chat_message(&resident, None, "", vec![photo], Utc::now())
+        .await
+        .expect("sent");
+    let conn = sea_orm::Database::connect(&server.url).await.unwrap();
+    let notes = || async { message_file_write::Entity::find().all(&conn).await.unwrap() };
+    assert!(
+        notes().await.is_empty(),
+        "a stored message's note ends with its commit"
+    );
+    let (_, thread) = server
+        .get(
+            Some(&a.agent),
+            &format!("/api/v1/conversations/{}", sent.conversation_id),
+        )
+        .await;
+    let kept_id = thread["messages"][0]["files"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let kept_path = server
+        .store
+        .message_folder(&server.company_id, &sent.message_id)
+        .join(&kept_id);
+    assert!(kept_path.exists());
+
+    // What a node dying between a file's write and its message's commit leaves: the note and
+    // the file, no row. Three such writes two hours ago, one half an hour ago, and a note
+    // naming the stored message's listed file (its file stays whatever the note says).
+    let now = Utc::now();
+    let mut left = Vec::new();
+    for (n, age) in [(1, 120), (2, 121), (3, 122), (4, 30)] {
+        let message_id = format!("01a00000-0000-7000-8000-00000000000{n}");
+        let file_id = format!("01a00000-0000-7000-8000-0000000000f{n}");
+        let folder = server.store.message_folder(&server.company_id, &message_id);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(&file_id), b"half a photo").unwrap();
+        left.push((folder, file_id.clone(), age));
+        note(
+            &conn,
+            &server.company_id,
+            &message_id,
+            &file_id,
+            now - Duration::minutes(age),
+        )
+        .await;
+    }
+    note(
+        &conn,
+        &server.company_id,
+        &sent.message_id,
+        &kept_id,
+        now - Duration::minutes(180),
+    )
+    .await;
+
+    // Bounded: each call looks at its batch of the oldest notes.
+    assert_eq!(server.store.sweep_unlisted_files(now, 2).await.unwrap(), 2);
+    assert_eq!(server.store.sweep_unlisted_files(now, 2).await.unwrap(), 2);
+    assert_eq!(server.store.sweep_unlisted_files(now, 2).await.unwrap(), 0);
+    for (folder, file_id, age) in &left {
+        let young = *age < 60;
+        assert_eq!(folder.join(file_id).exists(), young, "{file_id}");
+        assert_eq!(
+            folder.exists(),
+            young,
+            "an empty folder of no message goes too"
+        );
+    }
+    assert!(kept_path.exists(), "a listed file is never swept");
+    let (status, _) = server
+        .get(
+            Some(&a.agent),
+            &format!(
+                "/api/v1/conversations/{}/messages/{}/files/{kept_id}",
+                sent.conversation_id, sent.message_id
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let rest = notes().await;
+    assert_eq!(rest.len(), 1, "only the young note is left: {rest:?}");
+    // Once it is an hour old, it goes too.
+    let later = now + Duration::minutes(31);
+    assert_eq!(
+        server.store.sweep_unlisted_files(later, 2).await.unwrap(),
+        1
+    );
+    assert!(!left[3].0.exists());
+    assert!(notes().await.is_empty());
+
+    async fn note(
+        conn: &sea_orm::DatabaseConnection,
+        company_id: &str,
+        message_id: &str,
+        file_id: &str,
+        at: chrono::DateTime<Utc>,
+    ) {
+        message_file_write::ActiveModel {
+            company_id: Set(company_id.to_owned()),
+            message_id: Set(message_id.to_owned()),
+            file_id: Set(file_id.to_owned()),
+            created_at: Set(at),
+        }
+        .insert(conn)
+        .await
+        .unwrap();
+    }
 }

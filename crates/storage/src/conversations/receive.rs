@@ -23,6 +23,7 @@ use super::residents_of;
 use crate::db::Store;
 use crate::entity::{conversation, conversation_message, project, resident};
 use crate::error::{Result, StorageError};
+use crate::file_writes;
 use crate::support::new_id;
 use crate::wechat::queue_media_fetch;
 
@@ -338,6 +339,9 @@ impl Store {
         .insert(&txn)
         .await?;
         queue_media_fetch(&txn, company_id, &row.id, message, now).await?;
+        if carried.is_some() {
+            file_writes::listed(&txn, company_id, &row.id, None).await?;
+        }
         txn.commit().await?;
         Ok(MessageReceived {
             receipt: Receipt::New,

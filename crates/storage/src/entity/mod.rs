@@ -25,6 +25,7 @@ pub mod installation_secret;
 pub mod intake_correction;
 pub mod intake_vocabulary;
 pub mod mailbox;
+pub mod message_file_write;
 pub mod notification;
 pub mod nps_campaign;
 pub mod nps_invitation;

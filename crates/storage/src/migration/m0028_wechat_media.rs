@@ -1,7 +1,8 @@
 //! The pictures and recordings followers send an official account, to fetch from WeChat's
 //! temporary-media API after the push was answered: one row per message, claimed by one node at
 //! a time with a lease, retried with a growing wait, and ended fetched or failed (WeChat's
-//! reason kept).
+//! reason kept). And the notes of message files being written, until the row listing them
+//! commits: one left over an hour names a file to sweep.
 
 use sea_orm_migration::prelude::*;
 
@@ -16,6 +17,7 @@ impl MigrationName for Migration {
 }
 
 const TABLE: &str = "wechat_media_fetches";
+const WRITES: &str = "message_file_writes";
 
 fn timestamp(name: &'static str) -> ColumnDef {
     ColumnDef::new(name)
@@ -62,10 +64,40 @@ impl MigrationTrait for Migration {
                     .col("next_attempt_at")
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(WRITES)
+                    .col(ColumnDef::new("company_id").string_len(36).not_null())
+                    .col(ColumnDef::new("message_id").string_len(36).not_null())
+                    .col(ColumnDef::new("file_id").string_len(36).not_null())
+                    .col(timestamp("created_at"))
+                    .primary_key(
+                        Index::create()
+                            .col("company_id")
+                            .col("message_id")
+                            .col("file_id"),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        // The sweep reads the oldest notes first.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_message_file_writes_created_at")
+                    .table(WRITES)
+                    .col("created_at")
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(WRITES).to_owned())
+            .await?;
         manager
             .drop_table(Table::drop().table(TABLE).to_owned())
             .await

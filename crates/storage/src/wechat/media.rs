@@ -4,9 +4,9 @@
 //! A fetch is queued in the transaction that stores its message, so none is lost or queued
 //! twice. Any node may fetch, one at a time per media: the claim takes only due pending rows
 //! (PostgreSQL skipping those another node is claiming) and moves their time to the end of a
-//! lease. The file is written first, then listed on the message in the transaction that ends the
-//! fetch, only while the lease is still the node's; a file written by a node that lost its lease
-//! is removed, and one whose transaction never committed is swept as an orphan.
+//! lease. The file is noted and written first, then listed on the message in the transaction
+//! that ends the fetch, only while the lease is still the node's; a file written by a node that
+//! lost its lease is removed, and one whose transaction never committed is swept by its note.
 
 use chrono::{DateTime, Duration, Utc};
 use guanjia_domain::conversation::{InboundMessage, KeptFile};
@@ -23,6 +23,7 @@ use serde_json::json;
 use crate::db::Store;
 use crate::entity::{conversation_message, wechat_media_fetch};
 use crate::error::{Result, StorageError};
+use crate::file_writes::{listed, note_writes};
 use crate::message_files::{NewFile, write_files};
 use crate::support::ForUpdate;
 
@@ -144,6 +145,14 @@ impl Store {
             content_type: file.content_type.clone(),
             size: file.bytes.len() as u64,
         };
+        note_writes(
+            self,
+            &fetch.company_id,
+            &fetch.message_id,
+            std::slice::from_ref(&kept.id),
+            now,
+        )
+        .await?;
         write_files(folder, vec![file]).await?;
         let listed = self.list_media_file(node, fetch, kept, now).await;
         if !matches!(listed, Ok(true)) {
@@ -164,6 +173,7 @@ impl Store {
         if !ended {
             return Ok(false);
         }
+        listed(&txn, &fetch.company_id, &fetch.message_id, Some(&kept.id)).await?;
         let message = conversation_message::Entity::find_by_id((
             fetch.company_id.clone(),
             fetch.message_id.clone(),
