@@ -37,6 +37,7 @@ on_both_databases!(
     a_residents_chat_photos_are_seen_on_both_sides,
     reading_a_conversation_clears_its_unread_count,
     files_whose_message_never_committed_are_swept_after_an_hour,
+    a_resident_posts_photos_through_the_chat_api_as_a_form,
 );
 
 fn wechat(openid: &str) -> ContactPoint {
@@ -1512,4 +1513,127 @@ async fn files_whose_message_never_committed_are_swept_after_an_hour(server: Ser
         .await
         .unwrap();
     }
+}
+
+/// A `multipart/form-data` body of text fields and `photos` parts, as a browser sends it.
+fn chat_form(fields: &[(&str, &str)], photos: &[Vec<u8>]) -> (String, Vec<u8>) {
+    let boundary = "----guanjia-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (n, photo) in photos.iter().enumerate() {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"p{n}.png\"\r\nContent-Type: image/png\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(photo);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn a_resident_posts_photos_through_the_chat_api_as_a_form(server: Server) {
+    let a = server.site("cp").await;
+    let phone = &a.residents[0].1;
+    let token = server.resident_token(phone).await;
+    let post = |content_type: String, body: Vec<u8>| {
+        server
+            .client
+            .post(server.url("/api/v1/chat/messages"))
+            .bearer_auth(&token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let (content_type, body) = chat_form(&[("text", "门口的灯坏了")], &[a_png(), a_png()]);
+    let response = post(content_type, body).await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let posted: Value = response.json().await.unwrap();
+    let id = posted["conversation_id"].as_str().unwrap();
+    let (status, thread) = server
+        .get(Some(&a.agent), &format!("/api/v1/conversations/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{thread}");
+    let m = &thread["messages"][0];
+    assert_eq!(m["id"], posted["message_id"]);
+    assert_eq!(m["text"], "门口的灯坏了");
+    let files = m["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2, "{m}");
+    let file = server
+        .client
+        .get(server.url(&format!(
+            "/api/v1/conversations/{id}/messages/{}/files/{}",
+            m["id"].as_str().unwrap(),
+            files[0]["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&a.agent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), StatusCode::OK);
+    assert_eq!(file.headers()["content-type"], "image/png");
+    assert_eq!(file.bytes().await.unwrap().as_ref(), a_png().as_slice());
+
+    // Photos alone make an image message; JSON words alone still work as before.
+    let (content_type, body) = chat_form(&[], &[a_png()]);
+    assert_eq!(
+        post(content_type, body).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    let (status, _) = server
+        .post(
+            Some(&token),
+            "/api/v1/chat/messages",
+            json!({ "text": "谢谢" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // Four photos, a photo that is not one, or nothing at all: 422 naming the field; nothing is
+    // stored.
+    let (_, before) = server
+        .get(Some(&a.agent), &format!("/api/v1/conversations/{id}"))
+        .await;
+    let count = before["messages"].as_array().unwrap().len();
+    for (fields, photos, field) in [
+        (vec![("text", "四张")], vec![a_png(); 4], "file"),
+        (
+            vec![("text", "坏图")],
+            vec![b"not a picture".to_vec()],
+            "file",
+        ),
+        (vec![("text", " ")], vec![], "text"),
+    ] {
+        let (content_type, body) = chat_form(&fields, &photos);
+        let response = post(content_type, body).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["error"]["code"], "validation_failed", "{error}");
+        assert!(
+            error["error"]["details"]["fields"].get(field).is_some(),
+            "{field}: {error}"
+        );
+    }
+    let (_, after) = server
+        .get(Some(&a.agent), &format!("/api/v1/conversations/{id}"))
+        .await;
+    assert_eq!(after["messages"].as_array().unwrap().len(), count);
+    // A form that is not one is a 400.
+    let response = post("multipart/form-data".into(), b"--x\r\nnot a form".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    // The document says both forms.
+    let (_, doc) = server.get(None, "/api/openapi.json").await;
+    let content = &doc["paths"]["/api/v1/chat/messages"]["post"]["requestBody"]["content"];
+    assert!(content["application/json"].is_object(), "{content}");
+    assert!(content["multipart/form-data"].is_object(), "{content}");
 }

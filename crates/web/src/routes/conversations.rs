@@ -2,7 +2,7 @@
 //! resident's own conversations and their H5 chat; answers, assignment, closing, and tickets
 //! opened from or linked to a conversation.
 
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
     X_CONTENT_TYPE_OPTIONS,
@@ -18,16 +18,19 @@ use guanjia_storage::entity::{conversation, conversation_message};
 use guanjia_storage::{After, ConversationFilter, MessageDelivery, Opened, Principal, Thread};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::extract::{ApiJson, ApiQuery, Caller, ClientAddr};
 use crate::i18n::Lang;
 use crate::paging::PageQuery;
 use crate::routes::auth::code_issued;
 use crate::routes::tickets::TicketView;
 use crate::state::AppState;
+use crate::ui::csrf::MAX_UPLOAD_BYTES;
+use crate::ui::pages::photo_form::Posted;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -39,9 +42,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(close))
         .routes(routes!(open_ticket))
         .routes(routes!(link_ticket))
-        .routes(routes!(post_chat_message))
         .routes(routes!(request_binding_code))
         .routes(routes!(bind))
+        // A chat message may carry photos: the upload forms' limit, not the API's usual one.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(post_chat_message))
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
 }
 
 /// A picture a browser shows safely inline; anything else (a sender's HTML, a script) is only
@@ -542,22 +550,44 @@ pub struct ChatPosted {
     pub message_id: String,
 }
 
-/// A resident writes to the property company in the H5 chat (residents only).
+/// A chat message with photos, as a `multipart/form-data` form (the H5 page's upload): `text`
+/// (may be empty when photos are given), `project_id`, and up to three `photos` parts, each a
+/// JPEG, PNG or WebP of at most 10 MiB.
+#[derive(Debug, ToSchema)]
+pub struct ChatForm {
+    pub text: Option<String>,
+    pub project_id: Option<String>,
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub photos: Vec<Vec<u8>>,
+}
+
+/// A resident writes to the property company in the H5 chat (residents only): JSON with words,
+/// or a form with words and photos (kept as the message's files).
 #[utoipa::path(post, path = "/api/v1/chat/messages", tag = "conversations",
-    request_body = ChatInput,
-    responses((status = 201, body = ChatPosted), (status = 403), (status = 422)))]
+    request_body(content(
+        (ChatInput = "application/json"),
+        (ChatForm = "multipart/form-data"),
+    )),
+    responses((status = 201, body = ChatPosted), (status = 400), (status = 403), (status = 413),
+        (status = 422)))]
 async fn post_chat_message(
     State(state): State<AppState>,
     Caller(who): Caller,
-    ApiJson(input): ApiJson<ChatInput>,
+    request: Request,
 ) -> ApiResult<(StatusCode, axum::Json<ChatPosted>)> {
+    let form = chat_form(&state, request).await?;
+    let mut photos = Posted {
+        photos: form.photos,
+        ..Posted::default()
+    };
+    let photos = photos.checked_photos().await?;
     let received = state
         .store
         .post_chat_message(
             &who,
-            input.project_id.as_deref(),
-            &input.text,
-            Vec::new(),
+            form.project_id.as_deref(),
+            form.text.as_deref().unwrap_or_default(),
+            photos,
             Utc::now(),
         )
         .await?;
@@ -568,6 +598,37 @@ async fn post_chat_message(
             message_id: received.message_id,
         }),
     ))
+}
+
+/// The message as posted, JSON or form.
+async fn chat_form(state: &AppState, request: Request) -> ApiResult<ChatForm> {
+    let is_form = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !is_form {
+        let ApiJson(input) = ApiJson::<ChatInput>::from_request(request, state).await?;
+        return Ok(ChatForm {
+            text: Some(input.text),
+            project_id: input.project_id,
+            photos: Vec::new(),
+        });
+    }
+    let form = Multipart::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            ApiError::with_details(
+                ErrorCode::InvalidRequest,
+                json!({ "reason": rejection.body_text() }),
+            )
+        })?;
+    let posted = Posted::read(form).await?;
+    Ok(ChatForm {
+        text: posted.fields.get("text").cloned(),
+        project_id: posted.given("project_id"),
+        photos: posted.photos,
+    })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
