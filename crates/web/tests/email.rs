@@ -23,6 +23,7 @@ on_both_databases_given!(
     automatic_replies_and_bounces_are_kept_and_open_nothing,
     an_answer_leaves_by_smtp_in_the_thread_and_refusals_are_kept,
     two_nodes_take_each_mail_once,
+    the_mailbox_is_read_over_starttls_trusting_the_configured_ca,
 );
 
 /// A server whose answers to e-mail leave through `mail`'s SMTP server.
@@ -430,4 +431,55 @@ async fn two_nodes_take_each_mail_once(db: Db) {
         .unwrap();
     assert_eq!(stored.len(), 8);
     assert_eq!(conversations(&server, &site.agent).await.len(), 8);
+}
+
+async fn the_mailbox_is_read_over_starttls_trusting_the_configured_ca(db: Db) {
+    use guanjia_channels::email::Security;
+
+    let mail = MailServers::start_with_tls().await;
+    let server = Server::start(db).await;
+    server.site("em").await;
+    let mut config = mail.config(Some("em"));
+    config.imap_security = Security::Starttls;
+    config.imap_ca_file = Some(mail.tls_ca());
+    assert_eq!(config.check(), Ok(()), "starttls is a setting of IMAP too");
+    // The first reading finds the mailbox empty; then a mail arrives and is read over TLS.
+    let read = guanjia_web::read_mailbox(&server.store, &config, "node-a", Utc::now())
+        .await
+        .unwrap_or_else(|e| panic!("reading over STARTTLS: {e}\n{}", mail.log()));
+    assert_eq!(read, 0);
+    mail.deliver(&self::mail(
+        "li.wei@example.com",
+        "tls1@example.com",
+        "楼道灯",
+        "",
+        "楼道灯不亮了。",
+    ))
+    .await;
+    let read = guanjia_web::read_mailbox(&server.store, &config, "node-a", Utc::now())
+        .await
+        .unwrap_or_else(|e| panic!("reading over STARTTLS: {e}\n{}", mail.log()));
+    assert_eq!(read, 1);
+    // dovecot logs how each login came: ours over TLS (mail.deliver's plainly, from localhost).
+    let log = mail.log();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("Login: user=<kefu@wuye.example>") && l.contains(", TLS")),
+        "dovecot saw a login over TLS: {log}"
+    );
+    // Without the CA the self-signed server is not trusted: nothing is read, nothing moves.
+    mail.deliver(&self::mail(
+        "li.wei@example.com",
+        "tls2@example.com",
+        "又一封",
+        "",
+        "电梯也坏了。",
+    ))
+    .await;
+    config.imap_ca_file = None;
+    let refused = guanjia_web::read_mailbox(&server.store, &config, "node-a", Utc::now()).await;
+    assert!(
+        matches!(refused, Err(guanjia_web::MailboxError::Imap(ref e)) if e.to_string().contains("TLS")),
+        "{refused:?}"
+    );
 }

@@ -12,7 +12,7 @@ use crate::config::Secret;
 pub enum Security {
     /// TLS from the first byte (IMAPS 993, SMTPS 465): what QQ, 163 and Aliyun mail offer.
     Tls,
-    /// Plain, then upgraded by STARTTLS (SMTP submission on 587); SMTP only.
+    /// Plain, then upgraded by STARTTLS (IMAP on 143, SMTP submission on 587) before the login.
     Starttls,
     /// No encryption: only for a server on the same machine (tests).
     Plain,
@@ -23,8 +23,11 @@ pub enum Security {
 pub struct EmailConfig {
     pub imap_host: String,
     pub imap_port: u16,
-    /// `tls` or `plain`.
+    /// `tls`, `starttls` or `plain`.
     pub imap_security: Security,
+    /// A CA certificate (PEM) trusted for the IMAP server beside the system's: a company's own
+    /// certificate authority, or a self-signed server's certificate.
+    pub imap_ca_file: Option<std::path::PathBuf>,
     /// The account, for IMAP and (unless `smtp_user` is given) SMTP: usually the address.
     pub user: String,
     /// The password, or the provider's authorisation code (授权码) / app password.
@@ -57,6 +60,7 @@ impl Default for EmailConfig {
             imap_host: String::new(),
             imap_port: 993,
             imap_security: Security::Tls,
+            imap_ca_file: None,
             user: String::new(),
             password: Secret::default(),
             mailbox: "INBOX".into(),
@@ -80,9 +84,6 @@ impl EmailConfig {
     pub fn check(&self) -> Result<(), String> {
         if self.imap_host.trim().is_empty() || self.user.trim().is_empty() {
             return Err("[email] needs imap_host and user".into());
-        }
-        if self.imap_security == Security::Starttls {
-            return Err("[email] imap_security is `tls` or `plain`".into());
         }
         if self.smtp_host.trim().is_empty() {
             return Err("[email] needs smtp_host".into());

@@ -62,21 +62,69 @@ pub async fn fetch_new(
         .map_err(|_| ImapError::Timeout)?
         .map_err(|e| ImapError::Connect(address.clone(), e.to_string()))?;
     match config.imap_security {
-        Security::Plain => fetch_over(tcp, config, read_before, limit, now).await,
-        Security::Tls | Security::Starttls => {
-            let connector = tokio_native_tls::native_tls::TlsConnector::new()
-                .map_err(|e| ImapError::Tls(address.clone(), e.to_string()))?;
-            let tls = tokio_native_tls::TlsConnector::from(connector)
-                .connect(&config.imap_host, tcp)
-                .await
-                .map_err(|e| ImapError::Tls(address.clone(), e.to_string()))?;
-            fetch_over(tls, config, read_before, limit, now).await
+        Security::Plain => fetch_over(greeted(tcp).await?, config, read_before, limit, now).await,
+        Security::Tls => {
+            let tls = tls(config, &address, tcp).await?;
+            fetch_over(greeted(tls).await?, config, read_before, limit, now).await
+        }
+        Security::Starttls => {
+            // RFC 3501 6.2.1: STARTTLS, then the TLS handshake at once; the server greets no
+            // more, and nothing said before the upgrade (its capabilities) counts after it.
+            let mut plain = greeted(tcp).await?;
+            tokio::time::timeout(
+                CONNECT_TIMEOUT,
+                plain.run_command_and_check_ok("STARTTLS", None),
+            )
+            .await
+            .map_err(|_| ImapError::Timeout)?
+            .map_err(|e| ImapError::Tls(address.clone(), format!("STARTTLS refused: {e}")))?;
+            let upgraded = tls(config, &address, plain.into_inner()).await?;
+            fetch_over(Client::new(upgraded), config, read_before, limit, now).await
         }
     }
 }
 
+/// A client over `stream` once the server's greeting was read.
+async fn greeted<T>(stream: T) -> Result<Client<T>, ImapError>
+where
+    T: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send,
+{
+    let mut client = Client::new(stream);
+    tokio::time::timeout(CONNECT_TIMEOUT, client.read_response())
+        .await
+        .map_err(|_| ImapError::Timeout)?;
+    Ok(client)
+}
+
+/// TLS over `tcp`, the server's certificate checked against the system's CAs and the configured
+/// one.
+async fn tls(
+    config: &EmailConfig,
+    address: &str,
+    tcp: TcpStream,
+) -> Result<tokio_native_tls::TlsStream<TcpStream>, ImapError> {
+    let failed = |e: String| ImapError::Tls(address.to_owned(), e);
+    let mut builder = tokio_native_tls::native_tls::TlsConnector::builder();
+    if let Some(path) = &config.imap_ca_file {
+        // A small file, read once a round.
+        let pem =
+            std::fs::read(path).map_err(|e| failed(format!("reading {}: {e}", path.display())))?;
+        let ca = tokio_native_tls::native_tls::Certificate::from_pem(&pem)
+            .map_err(|e| failed(format!("{}: {e}", path.display())))?;
+        builder.add_root_certificate(ca);
+    }
+    let connector = builder.build().map_err(|e| failed(e.to_string()))?;
+    tokio::time::timeout(
+        CONNECT_TIMEOUT,
+        tokio_native_tls::TlsConnector::from(connector).connect(&config.imap_host, tcp),
+    )
+    .await
+    .map_err(|_| ImapError::Timeout)?
+    .map_err(|e| failed(e.to_string()))
+}
+
 async fn fetch_over<T>(
-    stream: T,
+    client: Client<T>,
     config: &EmailConfig,
     read_before: Option<(u32, u32)>,
     limit: usize,
@@ -85,11 +133,6 @@ async fn fetch_over<T>(
 where
     T: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send,
 {
-    let mut client = Client::new(stream);
-    // The server's greeting comes first.
-    tokio::time::timeout(CONNECT_TIMEOUT, client.read_response())
-        .await
-        .map_err(|_| ImapError::Timeout)?;
     let mut session = client
         .login(&config.user, config.password.expose())
         .await

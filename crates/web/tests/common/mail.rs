@@ -1,7 +1,8 @@
 //! Real mail servers for a test, each on a free local port with its own throwaway files (not
 //! the system services), stopped when dropped; `scripts/test` installs both:
 //! - Debian's dovecot as the IMAP server: plaintext login allowed on localhost, one user in a
-//!   passwd file, mail in a maildir under the test's folder. Mail arrives by IMAP APPEND.
+//!   passwd file, mail in a maildir under the test's folder. Mail arrives by IMAP APPEND. With
+//!   TLS, it offers STARTTLS with a self-signed certificate for 127.0.0.1 made by openssl.
 //! - Debian's python3-aiosmtpd as the SMTP server: it writes each mail it accepts into a folder
 //!   the test reads, refuses recipients `nobody@…` for good (550) and `later@…` for now (451).
 
@@ -66,6 +67,15 @@ threading.Event().wait()
 
 impl MailServers {
     pub async fn start() -> MailServers {
+        Self::start_with(false).await
+    }
+
+    /// The servers, dovecot offering STARTTLS with the certificate at [`MailServers::tls_ca`].
+    pub async fn start_with_tls() -> MailServers {
+        Self::start_with(true).await
+    }
+
+    async fn start_with(tls: bool) -> MailServers {
         let dir = std::env::temp_dir().join(format!("gj-mail-{}", guanjia_storage::new_id()));
         for sub in ["run", "home", "sent"] {
             std::fs::create_dir_all(dir.join(sub)).expect("mail folders");
@@ -76,7 +86,10 @@ impl MailServers {
             dir,
             children: Vec::new(),
         };
-        servers.start_imap();
+        if tls {
+            servers.make_certificate();
+        }
+        servers.start_imap(tls);
         servers.start_smtp();
         for port in [servers.imap_port, servers.smtp_port] {
             wait_for(port).await;
@@ -84,8 +97,44 @@ impl MailServers {
         servers
     }
 
-    fn start_imap(&mut self) {
+    /// A self-signed certificate for 127.0.0.1 and its key, as a small company's server has.
+    fn make_certificate(&self) {
+        let made = Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            ])
+            .args([
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+            ])
+            .arg("-keyout")
+            .arg(self.dir.join("key.pem"))
+            .arg("-out")
+            .arg(self.tls_ca())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl (scripts/test needs it)");
+        assert!(made.success(), "openssl could not make a certificate");
+    }
+
+    /// The certificate dovecot presents with TLS (its own CA: self-signed).
+    pub fn tls_ca(&self) -> PathBuf {
+        self.dir.join("cert.pem")
+    }
+
+    fn start_imap(&mut self, tls: bool) {
         let dir = &self.dir;
+        let ssl = if tls {
+            format!(
+                "ssl = yes\nssl_cert = <{d}/cert.pem\nssl_key = <{d}/key.pem\n",
+                d = dir.display()
+            )
+        } else {
+            "ssl = no\n".to_owned()
+        };
         // Run as root, dovecot gives mail to an unprivileged user; otherwise it runs as us.
         let root = std::env::var("USER").is_ok_and(|u| u == "root")
             || Command::new("id")
@@ -116,7 +165,7 @@ impl MailServers {
              log_path = {d}/dovecot.log\n\
              protocols = imap\n\
              listen = 127.0.0.1\n\
-             ssl = no\n\
+             {ssl}\
              disable_plaintext_auth = no\n\
              auth_mechanisms = plain login\n\
              first_valid_uid = 1\n\
@@ -165,6 +214,7 @@ impl MailServers {
             imap_host: "127.0.0.1".into(),
             imap_port: self.imap_port,
             imap_security: Security::Plain,
+            imap_ca_file: None,
             user: USER.into(),
             password: Secret::new(PASSWORD),
             mailbox: "INBOX".into(),
