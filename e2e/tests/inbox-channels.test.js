@@ -4,14 +4,16 @@
 // IMAP server, dovecot); agent1 sees both appear in /inbox without a reload and answers them
 // from the reply box. The answers leave as WeChat documents its customer-service message (to a
 // local stand-in of WeChat's API that checks the request) and by SMTP in the mail's thread (to
-// a real SMTP server, aiosmtpd). Then agent1 opens a ticket from the WeChat conversation and
-// finds the messages first on its timeline. Desktop and 375-px phone screenshots.
+// a real SMTP server, aiosmtpd). A picture the follower sends is fetched from the stand-in's
+// temporary-media API after the push was answered and shown in the thread, loaded from the files
+// route. Then agent1 opens a ticket from the WeChat conversation and finds the messages first on
+// its timeline. Desktop and 375-px phone screenshots.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const http = require('node:http');
-const { start, api, bothSizes, watchErrors, signIn, screenshot, overflows, PHONE } = require('./support');
+const { start, api, bothSizes, watchErrors, signIn, screenshot, overflows, PHONE, DESKTOP } = require('./support');
 const { startMailServers, USER: MAILBOX } = require('./mail');
 
 const APP_ID = 'wx2c2769f8efd9abc2';
@@ -22,10 +24,13 @@ const SENT = /已送达|\bsent\b/;
 /** The demo project agent1 works in: the mailbox serves it. */
 const PROJECT_CODE = 'cuihu';
 
+/** A 1×1 PNG: the picture the stand-in serves for `e2e_image_*` media ids. */
+const PICTURE = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c63f8dfc0000004010180c52a185d0000000049454e44ae426082', 'hex');
+
 /**
  * A local stand-in for WeChat's server API, written from WeChat's documentation (获取
- * Access token, 客服消息): it checks each request and answers as WeChat does, errors included,
- * and keeps the customer-service messages it accepted.
+ * Access token, 客服消息, 获取临时素材): it checks each request and answers as WeChat does,
+ * errors included, and keeps the customer-service messages it accepted.
  */
 async function startWechatApi() {
   const sent = [];
@@ -67,6 +72,17 @@ async function startWechatApi() {
         sent.push(message);
         return answer(response, { errcode: 0, errmsg: 'ok' });
       }
+      // GET /cgi-bin/media/get?access_token=TOKEN&media_id=MEDIA_ID: the file itself, or 40007.
+      if (request.method === 'GET' && url.pathname === '/cgi-bin/media/get') {
+        if (q.get('access_token') !== current) return answer(response, { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' });
+        const mediaId = q.get('media_id') || '';
+        if (!mediaId.startsWith('e2e_image_')) return answer(response, { errcode: 40007, errmsg: 'invalid media_id' });
+        response.writeHead(200, {
+          'content-type': 'image/png',
+          'content-disposition': `attachment; filename="${mediaId}.png"`,
+        });
+        return response.end(PICTURE);
+      }
       response.writeHead(404);
       response.end();
     });
@@ -90,6 +106,22 @@ async function pushText(base, callbackPath, openid, msgId, content) {
   const nonce = String(crypto.randomInt(1e9));
   const xml = `<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName>`
     + `<CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content>`
+    + `<MsgId>${msgId}</MsgId></xml>`;
+  const response = await fetch(`${base}${callbackPath}?signature=${signature(timestamp, nonce)}&timestamp=${timestamp}&nonce=${nonce}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml' },
+    body: xml,
+  });
+  return { status: response.status, body: await response.text() };
+}
+
+/** POSTs a follower's picture to the callback as WeChat does: its PicUrl and MediaId. */
+async function pushImage(base, callbackPath, openid, msgId, mediaId) {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = String(crypto.randomInt(1e9));
+  const xml = `<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName>`
+    + `<CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[image]]></MsgType>`
+    + `<PicUrl><![CDATA[http://mmbiz.qpic.cn/mmbiz_jpg/e2e/0]]></PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId>`
     + `<MsgId>${msgId}</MsgId></xml>`;
   const response = await fetch(`${base}${callbackPath}?signature=${signature(timestamp, nonce)}&timestamp=${timestamp}&nonce=${nonce}`, {
     method: 'POST',
@@ -214,6 +246,31 @@ ${mailServers.config(PROJECT_CODE)}`;
     // The thread's polling shows how far the answer got.
     await page.locator('.bubble.out', { hasText: wechatAnswer }).locator('.delivery', { hasText: SENT }).waitFor({ timeout: 10_000 });
     await bothSizes(page, 'inbox-wechat-answered');
+  });
+
+  await t.test('a WeChat picture is fetched after the push and shown in the thread', async () => {
+    const mediaId = `e2e_image_${stamp}`;
+    const pushed = await pushImage(base, account.callback_path, openid, `62${stamp}`, mediaId);
+    assert.deepEqual(pushed, { status: 200, body: 'success' });
+    const thread = page.url();
+    const picture = page.locator('.bubble.in img[src*="/files/"]');
+    // The media worker fetches it within a poll or two; the thread shows it once kept.
+    const until = Date.now() + 15_000;
+    while (await picture.count() === 0) {
+      if (Date.now() > until) throw new Error('the picture never appeared in the thread');
+      await page.waitForTimeout(300);
+      await page.goto(thread);
+    }
+    const src = await picture.first().getAttribute('src');
+    assert.match(src, /^\/inbox\/[0-9a-f-]{36}\/files\/[0-9a-f-]{36}\/[0-9a-f-]{36}$/);
+    for (const size of [null, PHONE]) {
+      if (size) await page.setViewportSize(size);
+      await picture.first().scrollIntoViewIfNeeded();
+      const loaded = await picture.first().evaluate((img) => img.complete && img.naturalWidth > 0);
+      assert.equal(loaded, true, 'the picture loaded from the files route');
+    }
+    await page.setViewportSize(DESKTOP);
+    await bothSizes(page, 'inbox-wechat-picture');
   });
 
   await t.test('an e-mail appears without a reload and the answer leaves by SMTP in its thread', async () => {
