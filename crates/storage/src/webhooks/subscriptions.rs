@@ -10,6 +10,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::outbox::subscriptions_changed;
 use crate::auth::new_secret;
 use crate::db::Store;
 use crate::entity::{project, webhook, webhook_delivery};
@@ -121,6 +122,7 @@ impl Store {
         Audit::by(who, "webhook", &id, "create")
             .record(&txn, facts(&row), now)
             .await?;
+        subscriptions_changed(&txn, &who.company_id).await?;
         txn.commit().await?;
         Ok(CreatedWebhook {
             view: WebhookView::from_row(row),
@@ -184,8 +186,35 @@ impl Store {
         Audit::by(who, "webhook", id, if active { "resume" } else { "pause" })
             .record(&txn, json!({}), now)
             .await?;
+        subscriptions_changed(&txn, &who.company_id).await?;
         txn.commit().await?;
         Ok(WebhookView::from_row(row))
+    }
+
+    /// Where an admin's test post goes and the secret it is signed with; the test is audited
+    /// (its answer is the admin's to read, not the log's: it is no delivery).
+    pub async fn webhook_test_target(
+        &self,
+        who: &Principal,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(WebhookView, String)> {
+        require_hook_admin(who)?;
+        let row = self.webhook_row(&who.company_id, id).await?;
+        let secret = self
+            .secret_key()?
+            .open(&place(&row.company_id, &row.id), &row.secret)
+            .ok_or_else(|| {
+                StorageError::Secret(
+                    "the signing secret cannot be opened with this secret_key".into(),
+                )
+            })?;
+        let txn = self.begin_write().await?;
+        Audit::by(who, "webhook", id, "test")
+            .record(&txn, json!({ "url": row.url }), now)
+            .await?;
+        txn.commit().await?;
+        Ok((WebhookView::from_row(row), secret))
     }
 
     /// A subscription's deliveries, newest first: what was sent, how often, what came back.
