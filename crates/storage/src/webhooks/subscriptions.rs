@@ -239,6 +239,34 @@ impl Store {
         Ok(page.wrap(items, total))
     }
 
+    /// A subscription's deliveries older than the delivery `before` (none: from the newest),
+    /// newest first, at most `limit`, and whether there are older ones: pages that stay as fast
+    /// however long the log (ids grow with time; the company, subscription and id index).
+    pub async fn webhook_log(
+        &self,
+        who: &Principal,
+        webhook_id: &str,
+        before: Option<&str>,
+        limit: u64,
+    ) -> Result<(Vec<webhook_delivery::Model>, bool)> {
+        require_hook_admin(who)?;
+        self.webhook_row(&who.company_id, webhook_id).await?;
+        let mut query = webhook_delivery::Entity::find()
+            .filter(webhook_delivery::Column::CompanyId.eq(&who.company_id))
+            .filter(webhook_delivery::Column::WebhookId.eq(webhook_id));
+        if let Some(before) = before {
+            query = query.filter(webhook_delivery::Column::Id.lt(before));
+        }
+        let mut items = query
+            .order_by_desc(webhook_delivery::Column::Id)
+            .limit(limit + 1)
+            .all(&self.db)
+            .await?;
+        let older = items.len() as u64 > limit;
+        items.truncate(limit as usize);
+        Ok((items, older))
+    }
+
     /// Sends one delivery again (the same id and body), as soon as the worker comes to it.
     pub async fn replay_webhook_delivery(
         &self,
