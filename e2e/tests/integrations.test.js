@@ -152,7 +152,7 @@ test('admin: API keys and webhooks', { timeout: 170_000 }, async (t) => {
     const row = page.locator('table.deliveries tbody tr').first();
     await until('the delivery logged as delivered', async () => {
       await page.goto(hookPage);
-      return (await page.locator('table.deliveries tbody tr').count()) > 0 && /delivered/.test(await row.innerText());
+      return (await page.locator('table.deliveries tbody tr').count()) > 0 && /已送达/.test(await row.innerText());
     });
     assert.equal((await row.locator('.status-code').innerText()).trim(), '200');
     assert.match(await row.innerText(), /工单创建/);

@@ -428,6 +428,10 @@ labels! {
     delivery_time => "时间", "Time";
     delivery_error => "错误", "Error";
     replay => "重发", "Replay";
+    delivery_pending => "待发送", "Pending";
+    delivery_sending => "发送中", "Sending";
+    delivery_delivered => "已送达", "Delivered";
+    delivery_failed => "已放弃", "Given up";
     older_deliveries => "更早的记录", "Older deliveries";
     admin_devices => "物联网设备", "IoT devices";
     admin_devices_hint => "烟感、水浸、电梯等设备的登记、位置、启停和最近告警。", "Smoke, leak, lift and other devices: registration, place, activation and recent alarms.";
@@ -1206,6 +1210,42 @@ pub fn total(lang: Lang, count: u64) -> String {
         .join(" ")
 }
 
+/// What an API key may do, in words.
+pub fn api_scope(lang: Lang, scope: guanjia_domain::machine::api_key::ApiScope) -> &'static str {
+    use guanjia_domain::machine::api_key::ApiScope as S;
+    let (zh, en) = match scope {
+        S::TicketsRead => ("读取工单", "Read tickets"),
+        S::TicketsWrite => ("创建和处理工单", "Open and act on tickets"),
+        S::HotlineWrite => ("提交12345工单", "Hand in 12345 orders"),
+        S::IotWrite => ("上报设备告警", "Report device alarms"),
+        S::CallsWrite => ("上报来电事件", "Report call events"),
+        S::ResidentsRead => ("读取住户", "Read residents"),
+        S::PlacesRead => ("读取项目与房屋", "Read projects and rooms"),
+        S::FiguresRead => ("读取服务指标", "Read service figures"),
+    };
+    pick(lang, zh, en)
+}
+
+/// What a webhook subscription hears of, in words.
+pub fn webhook_event(
+    lang: Lang,
+    event: guanjia_domain::machine::webhook::WebhookEvent,
+) -> &'static str {
+    use guanjia_domain::machine::webhook::WebhookEvent as E;
+    let (zh, en) = match event {
+        E::TicketCreated => ("工单创建", "Ticket created"),
+        E::TicketStatusChanged => ("工单状态变化", "Ticket status changed"),
+        E::TicketAssigned => ("工单派给某人", "Ticket assigned"),
+        E::TicketCommented => ("工单备注", "Ticket commented"),
+        E::TicketRated => ("工单评价", "Ticket rated"),
+        E::SlaWarning => ("时限预警", "Deadline warning"),
+        E::SlaBreached => ("时限超时", "Deadline breached"),
+        E::IncidentOpened => ("事件形成", "Incident opened"),
+        E::IncidentClosed => ("事件关闭", "Incident closed"),
+    };
+    pick(lang, zh, en)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1328,40 +1368,4 @@ mod tests {
             ("整改中", "Under rectification")
         );
     }
-}
-
-/// What an API key may do, in words.
-pub fn api_scope(lang: Lang, scope: guanjia_domain::machine::api_key::ApiScope) -> &'static str {
-    use guanjia_domain::machine::api_key::ApiScope as S;
-    let (zh, en) = match scope {
-        S::TicketsRead => ("读取工单", "Read tickets"),
-        S::TicketsWrite => ("创建和处理工单", "Open and act on tickets"),
-        S::HotlineWrite => ("提交12345工单", "Hand in 12345 orders"),
-        S::IotWrite => ("上报设备告警", "Report device alarms"),
-        S::CallsWrite => ("上报来电事件", "Report call events"),
-        S::ResidentsRead => ("读取住户", "Read residents"),
-        S::PlacesRead => ("读取项目与房屋", "Read projects and rooms"),
-        S::FiguresRead => ("读取服务指标", "Read service figures"),
-    };
-    pick(lang, zh, en)
-}
-
-/// What a webhook subscription hears of, in words.
-pub fn webhook_event(
-    lang: Lang,
-    event: guanjia_domain::machine::webhook::WebhookEvent,
-) -> &'static str {
-    use guanjia_domain::machine::webhook::WebhookEvent as E;
-    let (zh, en) = match event {
-        E::TicketCreated => ("工单创建", "Ticket created"),
-        E::TicketStatusChanged => ("工单状态变化", "Ticket status changed"),
-        E::TicketAssigned => ("工单派给某人", "Ticket assigned"),
-        E::TicketCommented => ("工单备注", "Ticket commented"),
-        E::TicketRated => ("工单评价", "Ticket rated"),
-        E::SlaWarning => ("时限预警", "Deadline warning"),
-        E::SlaBreached => ("时限超时", "Deadline breached"),
-        E::IncidentOpened => ("事件形成", "Incident opened"),
-        E::IncidentClosed => ("事件关闭", "Incident closed"),
-    };
-    pick(lang, zh, en)
 }

@@ -271,7 +271,13 @@ impl HookPage {
             attempts: d.attempts,
             time: time::full(d.delivered_at.unwrap_or(d.occurred_at), zone),
             error: d.last_error.unwrap_or_default(),
-            state: d.state,
+            state: match d.state.as_str() {
+                "pending" => t.delivery_pending,
+                "sending" => t.delivery_sending,
+                "delivered" => t.delivery_delivered,
+                _ => t.delivery_failed,
+            }
+            .to_owned(),
             id: d.id,
         };
         let base = format!("/admin/webhooks/{id}");
