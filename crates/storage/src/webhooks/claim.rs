@@ -16,8 +16,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
-use super::outbox::subscriptions_changed;
-use super::subscriptions::place;
+use super::subscriptions::{place, subscriptions_changed};
 use crate::db::Store;
 use crate::entity::{webhook, webhook_delivery};
 use crate::error::Result;

@@ -8,14 +8,11 @@ use guanjia_domain::machine::webhook::WebhookEvent;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use super::subscriptions::WebhookView;
+use super::subscriptions::{SUBSCRIPTIONS_VERSION, WebhookView};
 use crate::entity::{incident, ticket, webhook, webhook_delivery};
 use crate::error::Result;
-use crate::support::{new_id, next_counter};
+use crate::support::new_id;
 use crate::versioned::{VersionedCache, version_of};
-
-/// The counter every change of which subscriptions hear what moves (create, edit, pause, resume).
-const SUBSCRIPTIONS_VERSION: &str = "webhooks";
 
 /// Each company's active subscriptions, read again only when its subscriptions' version moved:
 /// an event then costs one lookup of a counter by its key instead of a read of the
@@ -46,18 +43,6 @@ impl SubscriptionCache {
         self.0.keep(company_id, version, loaded.clone());
         Ok(loaded)
     }
-}
-
-/// Every node reads the company's subscriptions again before its next event. Each change of a
-/// subscription's `active`, `events`, `project_ids` or `include_internal` calls this in its own
-/// transaction, or the change stays unheard until the process restarts.
-pub(crate) async fn subscriptions_changed(
-    db: &impl ConnectionTrait,
-    company_id: &str,
-) -> Result<()> {
-    next_counter(db, company_id, SUBSCRIPTIONS_VERSION)
-        .await
-        .map(|_| ())
 }
 
 /// What one event is: its kind, what it is about and what it tells.

@@ -5,18 +5,17 @@ use chrono::{DateTime, Utc};
 use guanjia_domain::machine::webhook::{NewWebhook, WebhookEvent};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
-use super::outbox::subscriptions_changed;
 use crate::auth::new_secret;
 use crate::db::Store;
 use crate::entity::{project, webhook, webhook_delivery};
 use crate::error::{Result, StorageError};
 use crate::principal::{Principal, ProjectScope};
-use crate::support::{Audit, ForUpdate, Page, PageRequest, new_id, require_admin};
+use crate::support::{Audit, ForUpdate, Page, PageRequest, new_id, next_counter, require_admin};
 
 /// A subscription as admins read it: never its secret.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +41,21 @@ impl WebhookView {
             && self.events.contains(&event)
             && (self.project_ids.is_empty() || self.project_ids.iter().any(|p| p == project_id))
     }
+}
+
+/// The counter every change of which subscriptions hear what moves (create, pause, resume).
+pub(super) const SUBSCRIPTIONS_VERSION: &str = "webhooks";
+
+/// Every node reads the company's subscriptions again before its next event. Each change of a
+/// subscription's `active`, `events`, `project_ids` or `include_internal` calls this in its own
+/// transaction, or the change stays unheard until the process restarts.
+pub(super) async fn subscriptions_changed(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+) -> Result<()> {
+    next_counter(db, company_id, SUBSCRIPTIONS_VERSION)
+        .await
+        .map(|_| ())
 }
 
 /// A subscription just created: the only time its secret is known outside the store.
