@@ -18,10 +18,15 @@ pub(crate) fn transport_failure(answer: &Answer) -> Failure {
     let permanent = (400..500).contains(&answer.status) && answer.status != 429;
     Failure {
         code: format!("http_{}", answer.status),
-        reason: answer.body.chars().take(REASON).collect(),
+        reason: excerpt(&answer.body),
         permanent,
         retry_after: None,
     }
+}
+
+/// The start of a body, as much as a failure's reason keeps.
+pub(crate) fn excerpt(body: &str) -> String {
+    body.chars().take(REASON).collect()
 }
 
 /// The request never got an answer (no connection, a timeout): try again later.

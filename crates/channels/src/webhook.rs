@@ -12,7 +12,7 @@ use guanjia_domain::machine::webhook::is_public;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::http::{Answer, exchange, transport_failure};
+use crate::http::{Answer, excerpt, exchange, transport_failure};
 
 /// A receiver has this long to answer.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -54,9 +54,13 @@ impl WebhookSender {
         })
     }
 
-    /// Sends one delivery: the receiver's 2xx status, or why it did not take it (with its
-    /// status when it answered). Any other status is retried but 410 Gone, which ends it.
-    pub async fn post(&self, post: WebhookPost<'_>) -> Result<u16, (Option<u16>, Failure)> {
+    /// Sends one delivery: the receiver's 2xx status and the start of its body, or why it did
+    /// not take it (with its status when it answered; the reason holds the start of its body).
+    /// Any other status is retried but 410 Gone, which ends it.
+    pub async fn post(
+        &self,
+        post: WebhookPost<'_>,
+    ) -> Result<(u16, String), (Option<u16>, Failure)> {
         let client = if self.allow_private {
             self.client.clone()
         } else {
@@ -76,7 +80,7 @@ impl WebhookSender {
             .body(post.body.to_owned());
         let answer: Answer = exchange(request).await.map_err(|f| (None, f))?;
         if (200..300).contains(&answer.status) {
-            return Ok(answer.status);
+            return Ok((answer.status, excerpt(&answer.body)));
         }
         let mut failure = transport_failure(&answer);
         failure.permanent = answer.status == 410;

@@ -52,5 +52,7 @@ code_enum! {
         TicketDispatched = "ticket_dispatched",
         /// 师傅已到场: the technician checked in at the resident's place.
         TechnicianArrived = "technician_arrived",
+        /// A webhook subscription kept failing and was paused (`url`, `failures`).
+        WebhookPaused = "webhook_paused",
     }
 }

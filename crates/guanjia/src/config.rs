@@ -54,6 +54,9 @@ pub struct Config {
     pub webhook_allow_private: bool,
     /// How often each node looks for webhook deliveries that are due, in milliseconds.
     pub webhook_poll_millis: u64,
+    /// Delivered webhook deliveries are kept this many days, then removed by hourly
+    /// housekeeping; 0: forever. Failed and undelivered ones are kept.
+    pub webhook_retention_days: u32,
 }
 
 impl Default for Config {
@@ -79,6 +82,7 @@ impl Default for Config {
             secret_key: None,
             webhook_allow_private: false,
             webhook_poll_millis: 200,
+            webhook_retention_days: guanjia_web::DEFAULT_WEBHOOK_RETENTION_DAYS,
         }
     }
 }
@@ -135,6 +139,7 @@ impl Config {
             "secret_key",
             "webhook_allow_private",
             "webhook_poll_millis",
+            "webhook_retention_days",
         ]));
         layered.extract().map_err(Box::new)
     }

@@ -209,6 +209,7 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
         // A demo without an SMS provider: its residents read their sign-in codes from the log.
         log_sign_in_codes: demo && senders.sms_provider().is_none(),
         behind_proxy: config.behind_proxy,
+        webhook_allow_private: config.webhook_allow_private,
     };
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
@@ -222,7 +223,13 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
         node.clone(),
         sweep,
     );
-    guanjia_web::spawn_housekeeping(store.clone(), config.alarm_retention_days);
+    guanjia_web::spawn_housekeeping(
+        store.clone(),
+        guanjia_web::Retention {
+            alarm_days: config.alarm_retention_days,
+            webhook_days: config.webhook_retention_days,
+        },
+    );
     if let Some(mqtt) = config.mqtt() {
         guanjia_web::spawn_mqtt(store.clone().with_loop_rules(settings.rules), mqtt)
             .map_err(anyhow::Error::msg)

@@ -18,6 +18,7 @@ use guanjia_domain::ticket::LoopRules;
 use crate::migration::Migrator;
 use crate::sla::{ContextCache, move_first_response_default, seed_sla};
 use crate::versioned::VersionedCache;
+use crate::webhooks::SubscriptionCache;
 
 /// How long a SQLite connection waits on a lock held by another process (a backup, a second
 /// server started by mistake). Within one process writers queue for the one writer connection
@@ -73,6 +74,8 @@ pub struct Store {
     pub(crate) sla_cache: ContextCache,
     /// Each company's compiled vocabulary for message understanding, reloaded when it changes.
     pub(crate) analyzers: VersionedCache<guanjia_intake::Analyzer>,
+    /// Each company's active webhook subscriptions, reloaded when they change.
+    pub(crate) webhooks: SubscriptionCache,
     /// The closed loop's thresholds, from configuration.
     pub(crate) loop_rules: LoopRules,
     /// Where uploaded files (photos) are kept.
@@ -111,6 +114,7 @@ impl Store {
             batches,
             sla_cache: ContextCache::default(),
             analyzers: VersionedCache::default(),
+            webhooks: SubscriptionCache::default(),
             loop_rules: LoopRules::default(),
             files_dir: DEFAULT_FILES_DIR.into(),
             delivery: Default::default(),

@@ -1,8 +1,11 @@
 //! Incidents (事件): one real-world problem that several tickets report. The tickets a duplicate
 //! link joins (an original and its duplicates) form one automatically; the desk can also gather
 //! tickets into one by hand. An incident is closed while all its tickets are closed or cancelled.
+//! Webhooks hear `incident.opened` from [`open_around`] and `incident.closed` from [`settle`], the
+//! only places an incident is formed and closed, in the transaction of the change.
 
 use chrono::{DateTime, Utc};
+use guanjia_domain::machine::webhook::WebhookEvent;
 use guanjia_domain::ticket::{Action, Change, Status, Visibility};
 use guanjia_domain::validation::FieldErrorCode;
 use guanjia_intake::TicketFacts;
@@ -19,6 +22,7 @@ use crate::error::{Result, StorageError};
 use crate::principal::{Principal, ProjectScope};
 use crate::support::{Audit, Page, PageRequest, new_id};
 use crate::tickets::{timeline, visible_to};
+use crate::webhooks::{Event, SubscriptionCache, emit, incident_data};
 
 /// Tickets gathered into an incident by hand.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,9 +68,11 @@ async fn count(
     Ok(())
 }
 
-/// Closes an incident whose tickets are all closed or cancelled, and opens it again otherwise.
+/// Closes an incident whose tickets are all closed or cancelled (telling webhooks), and opens it
+/// again otherwise.
 async fn settle(
     db: &impl ConnectionTrait,
+    webhooks: &SubscriptionCache,
     company_id: &str,
     incident_id: &str,
     now: DateTime<Utc>,
@@ -83,25 +89,58 @@ async fn settle(
         .into_tuple()
         .one(db)
         .await?;
-    let (closed_at, still) = match any_open {
-        None => (Expr::value(Some(now)), incident::Column::ClosedAt.is_null()),
-        Some(_) => (
+    let closing = any_open.is_none();
+    let (closed_at, still) = if closing {
+        (Expr::value(Some(now)), incident::Column::ClosedAt.is_null())
+    } else {
+        (
             Expr::value(Option::<DateTime<Utc>>::None),
             incident::Column::ClosedAt.is_not_null(),
-        ),
+        )
     };
-    incident::Entity::update_many()
+    let moved = incident::Entity::update_many()
         .col_expr(incident::Column::ClosedAt, closed_at)
         .filter(incident::Column::CompanyId.eq(company_id))
         .filter(incident::Column::Id.eq(incident_id))
         .filter(still)
         .exec(db)
         .await?;
+    if closing && moved.rows_affected > 0 {
+        let closed = incident::Entity::find_by_id((company_id.to_owned(), incident_id.to_owned()))
+            .one(db)
+            .await?
+            .ok_or(StorageError::NotFound("incident"))?;
+        tell(db, webhooks, &closed, WebhookEvent::IncidentClosed, now).await?;
+    }
     Ok(())
 }
 
+/// Writes an incident event for the subscriptions of its project, ordered by the incident.
+async fn tell(
+    db: &impl ConnectionTrait,
+    webhooks: &SubscriptionCache,
+    i: &incident::Model,
+    event: WebhookEvent,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let e = Event {
+        company_id: i.company_id.clone(),
+        project_id: i.project_id.clone(),
+        order_key: i.id.clone(),
+        event,
+        internal: false,
+        data: incident_data(i),
+    };
+    emit(db, webhooks, e, now).await
+}
+
 /// Takes a ticket out of its incident, if it is in one.
-async fn leave(db: &impl ConnectionTrait, t: &ticket::Model, now: DateTime<Utc>) -> Result<()> {
+async fn leave(
+    db: &impl ConnectionTrait,
+    webhooks: &SubscriptionCache,
+    t: &ticket::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let Some(incident_id) = &t.incident_id else {
         return Ok(());
     };
@@ -115,13 +154,16 @@ async fn leave(db: &impl ConnectionTrait, t: &ticket::Model, now: DateTime<Utc>)
         .exec(db)
         .await?;
     count(db, &t.company_id, incident_id, -1).await?;
-    settle(db, &t.company_id, incident_id, now).await
+    settle(db, webhooks, &t.company_id, incident_id, now).await
 }
 
-/// A new incident around `first`, which joins it.
+/// A new incident around `first`, which the caller then has `opens_with` tickets join (itself
+/// included); webhooks hear of it with that count.
 async fn open_around(
     db: &impl ConnectionTrait,
+    webhooks: &SubscriptionCache,
     first: &ticket::Model,
+    opens_with: usize,
     title: String,
     created_by: Option<String>,
     now: DateTime<Utc>,
@@ -141,6 +183,11 @@ async fn open_around(
     }
     .insert(db)
     .await?;
+    let told = incident::Model {
+        ticket_count: i32::try_from(opens_with).unwrap_or(i32::MAX),
+        ..opened.clone()
+    };
+    tell(db, webhooks, &told, WebhookEvent::IncidentOpened, now).await?;
     Ok(opened)
 }
 
@@ -159,6 +206,7 @@ async fn join(db: &impl ConnectionTrait, t: &ticket::Model, incident_id: &str) -
 /// it. The caller counts the duplicate in (see [`counted_in`]).
 pub(crate) async fn incident_of_original(
     db: &impl ConnectionTrait,
+    webhooks: &SubscriptionCache,
     company_id: &str,
     original_id: &str,
     now: DateTime<Utc>,
@@ -170,7 +218,9 @@ pub(crate) async fn incident_of_original(
     if let Some(id) = &original.incident_id {
         return Ok(id.clone());
     }
-    let opened = open_around(db, &original, original.title.clone(), None, now).await?;
+    // The original and the duplicate that forms it.
+    let title = original.title.clone();
+    let opened = open_around(db, webhooks, &original, 2, title, None, now).await?;
     join(db, &original, &opened.id).await?;
     Ok(opened.id)
 }
@@ -178,6 +228,7 @@ pub(crate) async fn incident_of_original(
 /// Counts a ticket just written with `incident_id` into that incident.
 pub(crate) async fn counted_in(
     db: &impl ConnectionTrait,
+    webhooks: &SubscriptionCache,
     t: &ticket::Model,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -185,7 +236,7 @@ pub(crate) async fn counted_in(
         return Ok(());
     };
     count(db, &t.company_id, incident_id, 1).await?;
-    settle(db, &t.company_id, incident_id, now).await
+    settle(db, webhooks, &t.company_id, incident_id, now).await
 }
 
 impl Store {
@@ -203,24 +254,25 @@ impl Store {
     ) -> Result<Option<String>> {
         match action {
             Action::LinkDuplicate { original_id } => {
+                let hooks = &self.webhooks;
                 let incident_id =
-                    incident_of_original(db, &after.company_id, original_id, now).await?;
+                    incident_of_original(db, hooks, &after.company_id, original_id, now).await?;
                 if before.incident_id.as_deref() != Some(incident_id.as_str()) {
-                    leave(db, before, now).await?;
+                    leave(db, hooks, before, now).await?;
                     join(db, after, &incident_id).await?;
                 }
-                settle(db, &after.company_id, &incident_id, now).await?;
+                settle(db, hooks, &after.company_id, &incident_id, now).await?;
                 Ok(Some(incident_id))
             }
             Action::UnlinkDuplicate { .. } => {
-                leave(db, before, now).await?;
+                leave(db, &self.webhooks, before, now).await?;
                 Ok(None)
             }
             _ => {
                 if let Some(incident_id) = &after.incident_id
                     && change.from != change.to
                 {
-                    settle(db, &after.company_id, incident_id, now).await?;
+                    settle(db, &self.webhooks, &after.company_id, incident_id, now).await?;
                 }
                 Ok(after.incident_id.clone())
             }
@@ -256,10 +308,12 @@ impl Store {
             return Err(StorageError::field("ticket_ids", FieldErrorCode::Mismatch));
         }
         let txn = self.begin_write().await?;
-        let opened = open_around(&txn, first, input.title, Some(who.id.clone()), now).await?;
+        let hooks = &self.webhooks;
+        let by = Some(who.id.clone());
+        let opened = open_around(&txn, hooks, first, tickets.len(), input.title, by, now).await?;
         let details = json!({ "incident_id": opened.id, "title": opened.title });
         for t in &tickets {
-            leave(&txn, t, now).await?;
+            leave(&txn, hooks, t, now).await?;
             join(&txn, t, &opened.id).await?;
             timeline::record(
                 &txn,
@@ -272,7 +326,7 @@ impl Store {
             )
             .await?;
         }
-        settle(&txn, &who.company_id, &opened.id, now).await?;
+        settle(&txn, hooks, &who.company_id, &opened.id, now).await?;
         let ids: Vec<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
         Audit::by(who, "incident", &opened.id, "create")
             .record(

@@ -40,7 +40,8 @@ pub use delivery::{deliver_due, delivery_setup, spawn_delivery};
 pub use email::{MAILBOX_LEASE, MailboxError, read_mailbox, spawn_email};
 pub use error::{ApiError, ErrorCode};
 pub use housekeeping::{
-    DEFAULT_ALARM_RETENTION_DAYS, SWEEP_FILES_PER_RUN, forget_old_alarms, spawn_housekeeping,
+    DEFAULT_ALARM_RETENTION_DAYS, DEFAULT_WEBHOOK_RETENTION_DAYS, Retention, SWEEP_FILES_PER_RUN,
+    forget_old_alarms, forget_old_webhook_deliveries, spawn_housekeeping,
 };
 pub use i18n::Lang;
 pub use iot::{MqttSettings, spawn_mqtt};

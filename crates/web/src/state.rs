@@ -19,6 +19,9 @@ pub struct Settings {
     /// Requests come through a reverse proxy that appends the client's address to
     /// `X-Forwarded-For`; the sign-in throttle counts per that address.
     pub behind_proxy: bool,
+    /// Webhooks may target loopback and private addresses (`webhook_allow_private`): an
+    /// admin's test post follows the same rule as every delivery.
+    pub webhook_allow_private: bool,
 }
 
 #[derive(Clone)]

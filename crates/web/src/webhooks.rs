@@ -102,7 +102,7 @@ async fn post(sender: &WebhookSender, c: &ClaimedWebhook) -> WebhookAnswer {
         })
         .await;
     match sent {
-        Ok(status) => WebhookAnswer::Delivered { status },
+        Ok((status, _)) => WebhookAnswer::Delivered { status },
         Err((status, failure)) => WebhookAnswer::Failed { status, failure },
     }
 }

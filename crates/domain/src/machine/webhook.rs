@@ -22,6 +22,10 @@ code_enum! {
         TicketRated = "ticket.rated",
         SlaWarning = "sla.warning",
         SlaBreached = "sla.breached",
+        /// Tickets of one real-world problem were gathered into an incident (事件).
+        IncidentOpened = "incident.opened",
+        /// Every ticket of an incident is closed or cancelled.
+        IncidentClosed = "incident.closed",
     }
 }
 

@@ -26,6 +26,7 @@ mod m0021_mailboxes;
 mod m0023_wecom_robots;
 mod m0024_api_keys;
 mod m0025_webhooks;
+mod m0027_webhook_retention;
 mod m0028_wechat_media;
 
 /// A tenant table's reference to its company.
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_wecom_robots::Migration),
             Box::new(m0024_api_keys::Migration),
             Box::new(m0025_webhooks::Migration),
+            Box::new(m0027_webhook_retention::Migration),
             Box::new(m0028_wechat_media::Migration),
         ]
     }

@@ -31,7 +31,7 @@ use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::support::{ForUpdate, new_id};
 use crate::tickets::SystemCause;
-use crate::webhooks::{emit, ticket_data};
+use crate::webhooks::{Event, emit, ticket_data};
 
 /// How long a claim holds before another node may take the step over.
 pub const LEASE: Duration = Duration::seconds(60);
@@ -256,17 +256,15 @@ impl Store {
                 "ticket": ticket_data(&t), "clock": clock_name, "due_at": details["due_at"],
                 "percent": percent, "late_seconds": late_seconds, "level": level,
             });
-            emit(
-                &txn,
-                &t.company_id,
-                &t.project_id,
-                &t.id,
+            let e = Event {
+                company_id: t.company_id.clone(),
+                project_id: t.project_id.clone(),
+                order_key: t.id.clone(),
                 event,
-                false,
+                internal: false,
                 data,
-                now,
-            )
-            .await?;
+            };
+            emit(&txn, &self.webhooks, e, now).await?;
         }
         notify(
             &txn,

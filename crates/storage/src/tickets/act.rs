@@ -27,7 +27,7 @@ use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::sla::{SlaContext, sync_clocks};
 use crate::support::{ForUpdate, new_id};
-use crate::webhooks::{emit, ticket_data};
+use crate::webhooks::{Event, emit, ticket_data};
 
 /// Why the system, not a person, took an action: automatic dispatch's reasons, or the scheduled
 /// step that ran out (a resolved ticket nobody rated closes itself).
@@ -263,17 +263,15 @@ impl Store {
                 "from_status": change.from.as_str(), "to_status": change.to.as_str(),
                 "actor_id": who.id, "details": details,
             });
-            emit(
-                txn,
-                &updated.company_id,
-                &updated.project_id,
-                &updated.id,
+            let e = Event {
+                company_id: updated.company_id.clone(),
+                project_id: updated.project_id.clone(),
+                order_key: updated.id.clone(),
                 event,
                 internal,
                 data,
-                now,
-            )
-            .await?;
+            };
+            emit(txn, &self.webhooks, e, now).await?;
         }
         if resolved {
             self.send_rating_link(txn, &updated, now).await?;

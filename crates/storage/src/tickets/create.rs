@@ -23,7 +23,7 @@ use serde_json::json;
 
 use crate::db::{Store, Write};
 use crate::delivery::DeliverySetup;
-use crate::webhooks::{emit, ticket_data};
+use crate::webhooks::{Event, SubscriptionCache, emit, ticket_data};
 use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
 use crate::calls::link_call;
@@ -309,6 +309,7 @@ impl Store {
             repeat,
             ctx: ctx.clone(),
             delivery: self.delivery.clone(),
+            webhooks: self.webhooks.clone(),
             now,
             also,
         };
@@ -499,6 +500,8 @@ struct NewTicket {
     ctx: Arc<SlaContext>,
     /// What notifications can be delivered on.
     delivery: Arc<DeliverySetup>,
+    /// Which webhook subscriptions hear of it.
+    webhooks: SubscriptionCache,
     now: DateTime<Utc>,
     also: Option<AlsoWrite>,
 }
@@ -516,6 +519,7 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         repeat,
         ctx,
         delivery,
+        webhooks,
         now,
         also,
     } = new;
@@ -523,7 +527,9 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
     row.number = Set(ticket_number(day, sequence));
     // A duplicate joins its original's incident (formed around the original the first time).
     row.incident_id = Set(match &duplicate_of {
-        Some(original) => Some(incident_of_original(txn, &actor.company_id, original, now).await?),
+        Some(original) => {
+            Some(incident_of_original(txn, &webhooks, &actor.company_id, original, now).await?)
+        }
         None => None,
     });
     let model = row.insert(txn).await?;
@@ -532,7 +538,7 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
             .exec(txn)
             .await?;
     }
-    counted_in(txn, &model, now).await?;
+    counted_in(txn, &webhooks, &model, now).await?;
     ticket_event::ActiveModel {
         company_id: Set(actor.company_id.clone()),
         id: Set(new_id()),
@@ -554,17 +560,15 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
     }
     .insert(txn)
     .await?;
-    emit(
-        txn,
-        &model.company_id,
-        &model.project_id,
-        &model.id,
-        WebhookEvent::TicketCreated,
-        false,
-        json!({ "ticket": ticket_data(&model) }),
-        now,
-    )
-    .await?;
+    let e = Event {
+        company_id: model.company_id.clone(),
+        project_id: model.project_id.clone(),
+        order_key: model.id.clone(),
+        event: WebhookEvent::TicketCreated,
+        internal: false,
+        data: json!({ "ticket": ticket_data(&model) }),
+    };
+    emit(txn, &webhooks, e, now).await?;
     sync_clocks(txn, &ctx, std::slice::from_ref(&model), now).await?;
     if let Some(original) = &repeat.original {
         let supervisors = Audience::Rung {

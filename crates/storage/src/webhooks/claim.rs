@@ -10,14 +10,17 @@
 use chrono::{DateTime, Duration, Utc};
 use guanjia_domain::delivery::{Backoff, Failure, Next, after_failure};
 use guanjia_domain::machine::webhook::PAUSE_AFTER_FAILURES;
+use guanjia_domain::notice::NoticeKind;
+use guanjia_domain::role::Role;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
-use super::subscriptions::place;
+use super::subscriptions::{place, subscriptions_changed};
 use crate::db::Store;
 use crate::entity::{webhook, webhook_delivery};
 use crate::error::Result;
+use crate::notify::{Subject, notify, staff_refs};
 use crate::support::ForUpdate;
 
 /// How long a sender holds a delivery: far beyond a receiver's timeout.
@@ -217,11 +220,47 @@ impl Store {
                         .await?;
                     if paused.rows_affected > 0 {
                         tracing::warn!(webhook = %d.webhook_id, "a webhook kept failing and was paused");
+                        subscriptions_changed(&txn, &d.company_id).await?;
+                        self.tell_admins_paused(&txn, claimed, now).await?;
                     }
                 }
             }
         }
         txn.commit().await?;
         Ok(())
+    }
+
+    /// Tells the company-wide admins (those who manage webhooks) that a subscription was paused,
+    /// in the pause's transaction: the pause happens once, so they hear of it once.
+    async fn tell_admins_paused(
+        &self,
+        db: &impl ConnectionTrait,
+        claimed: &ClaimedWebhook,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let company_id = &claimed.delivery.company_id;
+        let admins: Vec<String> = staff_refs(db, company_id)
+            .await?
+            .into_iter()
+            .filter(|s| s.role == Role::Admin && s.project_ids.is_empty())
+            .map(|s| s.id)
+            .collect();
+        let details = json!({
+            "webhook_id": claimed.delivery.webhook_id, "url": claimed.url,
+            "failures": PAUSE_AFTER_FAILURES,
+        });
+        notify(
+            db,
+            &self.delivery,
+            Subject {
+                company_id,
+                ticket_id: None,
+            },
+            &admins,
+            NoticeKind::WebhookPaused,
+            &details,
+            now,
+        )
+        .await
     }
 }

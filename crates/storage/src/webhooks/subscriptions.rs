@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use guanjia_domain::machine::webhook::{NewWebhook, WebhookEvent};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -15,7 +15,7 @@ use crate::db::Store;
 use crate::entity::{project, webhook, webhook_delivery};
 use crate::error::{Result, StorageError};
 use crate::principal::{Principal, ProjectScope};
-use crate::support::{Audit, ForUpdate, Page, PageRequest, new_id, require_admin};
+use crate::support::{Audit, ForUpdate, Page, PageRequest, new_id, next_counter, require_admin};
 
 /// A subscription as admins read it: never its secret.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +41,21 @@ impl WebhookView {
             && self.events.contains(&event)
             && (self.project_ids.is_empty() || self.project_ids.iter().any(|p| p == project_id))
     }
+}
+
+/// The counter every change of which subscriptions hear what moves (create, pause, resume).
+pub(super) const SUBSCRIPTIONS_VERSION: &str = "webhooks";
+
+/// Every node reads the company's subscriptions again before its next event. Each change of a
+/// subscription's `active`, `events`, `project_ids` or `include_internal` calls this in its own
+/// transaction, or the change stays unheard until the process restarts.
+pub(super) async fn subscriptions_changed(
+    db: &impl ConnectionTrait,
+    company_id: &str,
+) -> Result<()> {
+    next_counter(db, company_id, SUBSCRIPTIONS_VERSION)
+        .await
+        .map(|_| ())
 }
 
 /// A subscription just created: the only time its secret is known outside the store.
@@ -121,6 +136,7 @@ impl Store {
         Audit::by(who, "webhook", &id, "create")
             .record(&txn, facts(&row), now)
             .await?;
+        subscriptions_changed(&txn, &who.company_id).await?;
         txn.commit().await?;
         Ok(CreatedWebhook {
             view: WebhookView::from_row(row),
@@ -184,8 +200,35 @@ impl Store {
         Audit::by(who, "webhook", id, if active { "resume" } else { "pause" })
             .record(&txn, json!({}), now)
             .await?;
+        subscriptions_changed(&txn, &who.company_id).await?;
         txn.commit().await?;
         Ok(WebhookView::from_row(row))
+    }
+
+    /// Where an admin's test post goes and the secret it is signed with; the test is audited
+    /// (its answer is the admin's to read, not the log's: it is no delivery).
+    pub async fn webhook_test_target(
+        &self,
+        who: &Principal,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(WebhookView, String)> {
+        require_hook_admin(who)?;
+        let row = self.webhook_row(&who.company_id, id).await?;
+        let secret = self
+            .secret_key()?
+            .open(&place(&row.company_id, &row.id), &row.secret)
+            .ok_or_else(|| {
+                StorageError::Secret(
+                    "the signing secret cannot be opened with this secret_key".into(),
+                )
+            })?;
+        let txn = self.begin_write().await?;
+        Audit::by(who, "webhook", id, "test")
+            .record(&txn, json!({ "url": row.url }), now)
+            .await?;
+        txn.commit().await?;
+        Ok((WebhookView::from_row(row), secret))
     }
 
     /// A subscription's deliveries, newest first: what was sent, how often, what came back.
@@ -208,6 +251,34 @@ impl Store {
             .all(&self.db)
             .await?;
         Ok(page.wrap(items, total))
+    }
+
+    /// A subscription's deliveries older than the delivery `before` (none: from the newest),
+    /// newest first, at most `limit`, and whether there are older ones: pages that stay as fast
+    /// however long the log (ids grow with time; the company, subscription and id index).
+    pub async fn webhook_log(
+        &self,
+        who: &Principal,
+        webhook_id: &str,
+        before: Option<&str>,
+        limit: u64,
+    ) -> Result<(Vec<webhook_delivery::Model>, bool)> {
+        require_hook_admin(who)?;
+        self.webhook_row(&who.company_id, webhook_id).await?;
+        let mut query = webhook_delivery::Entity::find()
+            .filter(webhook_delivery::Column::CompanyId.eq(&who.company_id))
+            .filter(webhook_delivery::Column::WebhookId.eq(webhook_id));
+        if let Some(before) = before {
+            query = query.filter(webhook_delivery::Column::Id.lt(before));
+        }
+        let mut items = query
+            .order_by_desc(webhook_delivery::Column::Id)
+            .limit(limit + 1)
+            .all(&self.db)
+            .await?;
+        let older = items.len() as u64 > limit;
+        items.truncate(limit as usize);
+        Ok((items, older))
     }
 
     /// Sends one delivery again (the same id and body), as soon as the worker comes to it.

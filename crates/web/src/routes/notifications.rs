@@ -36,7 +36,8 @@ pub struct NotificationView {
     /// sla_warning, sla_escalation, escalation_risk, rectification, repeat_complaint, praise;
     /// for residents rating_link and nps_survey (`details.token` is the link's token),
     /// sign_in_code (`details.code`, for SMS delivery) and their request's progress:
-    /// ticket_accepted, ticket_dispatched and technician_arrived (`details.technician`).
+    /// ticket_accepted, ticket_dispatched and technician_arrived (`details.technician`); for
+    /// admins webhook_paused (`details.webhook_id`, `url`, `failures`).
     pub kind: String,
     pub ticket_id: Option<String>,
     /// In the caller's language (Accept-Language).
@@ -322,6 +323,16 @@ fn words(kind: NoticeKind, details: &Value, lang: Lang) -> String {
         (K::TechnicianArrived, Lang::En) => format!(
             "{} has arrived to work on your request {number}",
             text("technician")
+        ),
+        (K::WebhookPaused, Lang::Zh) => format!(
+            "事件推送已暂停：{} 连续失败 {} 次，请检查接收方后在管理页恢复",
+            text("url"),
+            details["failures"].as_i64().unwrap_or(0)
+        ),
+        (K::WebhookPaused, Lang::En) => format!(
+            "Webhook paused: {} failed {} times in a row; check the receiver, then resume it on the admin page",
+            text("url"),
+            details["failures"].as_i64().unwrap_or(0)
         ),
     }
 }

@@ -1,18 +1,20 @@
 //! Webhooks (事件推送): company-wide admins subscribe an http(s) URL to events and get its
-//! signing secret once; they read each subscription's delivery log, pause and resume it, and
-//! replay one delivery.
+//! signing secret once; they test-send a signed `ping`, read each subscription's delivery log,
+//! pause and resume it, and replay one delivery.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use guanjia_channels::{WebhookPost, WebhookSender};
 use guanjia_domain::machine::webhook::{WebhookEvent, WebhookInput};
 use guanjia_storage::WebhookView;
 use guanjia_storage::entity::webhook_delivery;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::extract::{ApiJson, ApiQuery, Caller};
 use crate::paging::{PageOf, PageQuery};
 use crate::routes::staff::ActiveInput;
@@ -25,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_webhook_active))
         .routes(routes!(list_deliveries))
         .routes(routes!(replay_delivery))
+        .routes(routes!(test_webhook))
 }
 
 /// A subscription as admins see it: never its secret.
@@ -223,4 +226,78 @@ async fn replay_delivery(
             .await?
             .into(),
     ))
+}
+
+/// What the receiver answered a test post.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookTestResult {
+    /// The receiver answered 2xx.
+    pub delivered: bool,
+    /// The receiver's HTTP status; null when it could not be reached (or may not be).
+    pub status: Option<u16>,
+    /// The start of the receiver's answer (at most 200 characters).
+    pub body: Option<String>,
+    /// Why it was not delivered: `http_500: …`, `connect: …`, `address_not_allowed: …`.
+    pub error: Option<String>,
+    /// The `id` of the `ping` posted (also `X-Guanjia-Delivery`); it is in no delivery log.
+    pub ping_id: String,
+}
+
+/// Posts a signed `ping` event to the subscription's URL now, not through the queue (signed and
+/// checked for private addresses as every delivery is), and says what the receiver answered:
+/// 200 with that answer even when the receiver failed. Works on a paused subscription too.
+#[utoipa::path(post, path = "/api/v1/webhooks/{id}/test", tag = "webhooks",
+    responses((status = 200, body = WebhookTestResult), (status = 403), (status = 404)))]
+async fn test_webhook(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<WebhookTestResult>> {
+    Ok(axum::Json(test_send(&state, &who, &id).await?))
+}
+
+/// Sends the test `ping`; the admin page answers with it too.
+pub(crate) async fn test_send(
+    state: &AppState,
+    who: &guanjia_storage::Principal,
+    id: &str,
+) -> ApiResult<WebhookTestResult> {
+    let now = Utc::now();
+    let (hook, secret) = state.store.webhook_test_target(who, id, now).await?;
+    let sender = WebhookSender::new(state.settings.webhook_allow_private).map_err(|e| {
+        tracing::error!(error = %e, "building the webhook client failed");
+        ApiError::new(ErrorCode::Internal)
+    })?;
+    let ping_id = guanjia_storage::new_id();
+    let body = json!({
+        "id": ping_id, "event": "ping", "occurred_at": now, "sent_at": now.timestamp(),
+        "data": { "webhook_id": hook.row.id, "url": hook.row.url, "events": hook.events },
+    })
+    .to_string();
+    let sent = sender
+        .post(WebhookPost {
+            url: &hook.row.url,
+            secret: &secret,
+            delivery_id: &ping_id,
+            event: "ping",
+            timestamp: now.timestamp(),
+            body: &body,
+        })
+        .await;
+    Ok(match sent {
+        Ok((status, body)) => WebhookTestResult {
+            delivered: true,
+            status: Some(status),
+            body: Some(body),
+            error: None,
+            ping_id,
+        },
+        Err((status, failure)) => WebhookTestResult {
+            delivered: false,
+            status,
+            body: status.map(|_| failure.reason.clone()),
+            error: Some(format!("{}: {}", failure.code, failure.reason)),
+            ping_id,
+        },
+    })
 }

@@ -185,6 +185,35 @@ pub fn router() -> Router<AppState> {
             post(pages::admin::robots::delete),
         )
         .route(
+            "/admin/api-keys",
+            get(pages::admin::api_keys::list).post(pages::admin::api_keys::create),
+        )
+        .route(
+            "/admin/api-keys/{id}/rotate",
+            post(pages::admin::api_keys::rotate),
+        )
+        .route(
+            "/admin/api-keys/{id}/revoke",
+            post(pages::admin::api_keys::revoke),
+        )
+        .route(
+            "/admin/webhooks",
+            get(pages::admin::webhooks::list).post(pages::admin::webhooks::create),
+        )
+        .route("/admin/webhooks/{id}", get(pages::admin::webhooks::page))
+        .route(
+            "/admin/webhooks/{id}/test",
+            post(pages::admin::webhooks::test),
+        )
+        .route(
+            "/admin/webhooks/{id}/active",
+            post(pages::admin::webhooks::set_active),
+        )
+        .route(
+            "/admin/webhooks/{id}/deliveries/{delivery_id}/replay",
+            post(pages::admin::webhooks::replay),
+        )
+        .route(
             "/admin/staff",
             get(pages::admin::staff::list).post(pages::admin::staff::create),
         )

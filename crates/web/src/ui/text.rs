@@ -390,6 +390,49 @@ labels! {
     robot_test_failed => "测试消息未发出", "The test message was not sent";
     robot_active => "启用中", "Active";
     robot_delete_hint => "删除后，已排队经它发送的提醒将不再发送。", "Once deleted, alerts queued through it are not sent.";
+    admin_api_keys => "接口密钥", "API keys";
+    admin_api_keys_hint => "其他系统调用本系统的密钥：权限、项目、最近使用、轮换和吊销。", "Keys other systems call in with: scopes, projects, last use, rotation and revocation.";
+    admin_webhooks => "事件推送", "Webhooks";
+    admin_webhooks_hint => "把工单、时限和事件推送到其他系统：订阅、测试、暂停、推送记录和重发。", "Tickets, deadlines and incidents pushed to other systems: subscribe, test, pause, the delivery log and replays.";
+    new_api_key => "新建密钥", "New key";
+    api_key_name => "名称（如 12345 对接）", "Name (e.g. 12345 relay)";
+    api_key_scopes => "权限", "Scopes";
+    api_key_projects => "项目（不选则全部项目）", "Projects (none: every project)";
+    api_key_prefix => "前缀", "Prefix";
+    last_used => "最近使用", "Last used";
+    never_used => "未使用", "Never used";
+    key_shown_once => "密钥只显示这一次，请立即复制并妥善保存；离开本页后无法再查看。", "The key is shown this once: copy it now and keep it safe; it cannot be seen again after this page.";
+    secret_shown_once => "签名密钥只显示这一次，请立即复制，用于验证 X-Guanjia-Signature；离开本页后无法再查看。", "The signing secret is shown this once: copy it now to verify X-Guanjia-Signature; it cannot be seen again after this page.";
+    key_active => "有效", "Active";
+    key_revoked => "已吊销", "Revoked";
+    rotate => "轮换", "Rotate";
+    rotate_hint => "生成新密钥；旧密钥在 24 小时内仍可使用，便于对方切换。", "Issues a new key; the old one keeps working for 24 hours while the caller switches.";
+    revoke => "吊销", "Revoke";
+    revoke_confirm => "确认吊销（立即失效）", "Revoke now (stops working at once)";
+    new_webhook => "新建订阅", "New subscription";
+    webhook_url => "接收地址（http/https）", "Receiving URL (http/https)";
+    webhook_events => "事件", "Events";
+    webhook_internal => "也推送内部备注", "Also internal comments";
+    webhook_paused => "已暂停", "Paused";
+    webhook_failures => "连续失败", "Failures in a row";
+    pause => "暂停", "Pause";
+    resume => "恢复", "Resume";
+    test_send => "发送测试", "Send a test";
+    test_delivered => "测试已送达", "The test was delivered";
+    test_failed => "测试未送达", "The test was not delivered";
+    webhook_deliveries => "推送记录", "Delivery log";
+    delivery_event => "事件", "Event";
+    delivery_state => "状态", "State";
+    delivery_status => "HTTP 状态", "HTTP status";
+    delivery_attempts => "尝试次数", "Attempts";
+    delivery_time => "时间", "Time";
+    delivery_error => "错误", "Error";
+    replay => "重发", "Replay";
+    delivery_pending => "待发送", "Pending";
+    delivery_sending => "发送中", "Sending";
+    delivery_delivered => "已送达", "Delivered";
+    delivery_failed => "已放弃", "Given up";
+    older_deliveries => "更早的记录", "Older deliveries";
     admin_devices => "物联网设备", "IoT devices";
     admin_devices_hint => "烟感、水浸、电梯等设备的登记、位置、启停和最近告警。", "Smoke, leak, lift and other devices: registration, place, activation and recent alarms.";
     new_device => "登记设备", "Register a device";
@@ -1165,6 +1208,42 @@ pub fn total(lang: Lang, count: u64) -> String {
         .copied()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// What an API key may do, in words.
+pub fn api_scope(lang: Lang, scope: guanjia_domain::machine::api_key::ApiScope) -> &'static str {
+    use guanjia_domain::machine::api_key::ApiScope as S;
+    let (zh, en) = match scope {
+        S::TicketsRead => ("读取工单", "Read tickets"),
+        S::TicketsWrite => ("创建和处理工单", "Open and act on tickets"),
+        S::HotlineWrite => ("提交12345工单", "Hand in 12345 orders"),
+        S::IotWrite => ("上报设备告警", "Report device alarms"),
+        S::CallsWrite => ("上报来电事件", "Report call events"),
+        S::ResidentsRead => ("读取住户", "Read residents"),
+        S::PlacesRead => ("读取项目与房屋", "Read projects and rooms"),
+        S::FiguresRead => ("读取服务指标", "Read service figures"),
+    };
+    pick(lang, zh, en)
+}
+
+/// What a webhook subscription hears of, in words.
+pub fn webhook_event(
+    lang: Lang,
+    event: guanjia_domain::machine::webhook::WebhookEvent,
+) -> &'static str {
+    use guanjia_domain::machine::webhook::WebhookEvent as E;
+    let (zh, en) = match event {
+        E::TicketCreated => ("工单创建", "Ticket created"),
+        E::TicketStatusChanged => ("工单状态变化", "Ticket status changed"),
+        E::TicketAssigned => ("工单派给某人", "Ticket assigned"),
+        E::TicketCommented => ("工单备注", "Ticket commented"),
+        E::TicketRated => ("工单评价", "Ticket rated"),
+        E::SlaWarning => ("时限预警", "Deadline warning"),
+        E::SlaBreached => ("时限超时", "Deadline breached"),
+        E::IncidentOpened => ("事件形成", "Incident opened"),
+        E::IncidentClosed => ("事件关闭", "Incident closed"),
+    };
+    pick(lang, zh, en)
 }
 
 #[cfg(test)]

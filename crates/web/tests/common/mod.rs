@@ -119,6 +119,16 @@ impl Server {
         configure: impl FnOnce(Store) -> Store,
         senders: Option<guanjia_channels::Senders>,
     ) -> Server {
+        Server::start_configured(db, configure, senders, guanjia_web::Settings::default()).await
+    }
+
+    /// Like `start_sending`, with the server's settings from configuration.
+    pub async fn start_configured(
+        db: Db,
+        configure: impl FnOnce(Store) -> Store,
+        senders: Option<guanjia_channels::Senders>,
+        settings: guanjia_web::Settings,
+    ) -> Server {
         let (url, folder) = database(db).await;
         let files = std::env::temp_dir().join(format!("{}-files", unique_name()));
         let store = configure(
@@ -147,8 +157,7 @@ impl Server {
             .expect("admin");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app =
-            guanjia_web::app_with_senders(store.clone(), guanjia_web::Settings::default(), senders);
+        let app = guanjia_web::app_with_senders(store.clone(), settings, senders);
         // With the peer's address, as `guanjia serve` runs it: the sign-in throttle counts by it.
         let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });

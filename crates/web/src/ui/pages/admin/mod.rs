@@ -5,6 +5,7 @@
 //! the same store calls as the API, so the same rules, scope and audit trail apply; a refused form
 //! comes back filled in, with each field's problem beside it, and changes nothing.
 
+pub mod api_keys;
 pub mod calendars;
 pub mod categories;
 pub mod devices;
@@ -16,6 +17,7 @@ pub mod roster;
 pub mod staff;
 pub mod teams;
 pub mod vocabulary;
+pub mod webhooks;
 pub mod wechat;
 
 #[cfg(test)]
@@ -293,6 +295,8 @@ pub async fn landing(session: Session) -> Result<Response, UiError> {
         screen("/admin/wechat", t.admin_wechat, t.admin_wechat_hint),
         screen("/admin/devices", t.admin_devices, t.admin_devices_hint),
         screen("/admin/robots", t.admin_robots, t.admin_robots_hint),
+        screen("/admin/api-keys", t.admin_api_keys, t.admin_api_keys_hint),
+        screen("/admin/webhooks", t.admin_webhooks, t.admin_webhooks_hint),
     ];
     let chrome = Chrome::signed_in(&session, t.nav_admin, Nav::Admin, "/admin");
     Ok(Html(Landing { chrome, t, screens }.render()?).into_response())
