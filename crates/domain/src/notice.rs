@@ -52,5 +52,9 @@ code_enum! {
         TicketDispatched = "ticket_dispatched",
         /// 师傅已到场: the technician checked in at the resident's place.
         TechnicianArrived = "technician_arrived",
+        /// 公告: an announcement to the resident (`details.title`, `details.announcement_id`).
+        Announcement = "announcement",
+        /// The resident has not read (or acknowledged) an announcement yet: reminded once.
+        AnnouncementReminder = "announcement_reminder",
     }
 }

@@ -22,6 +22,8 @@ code_enum! {
         TicketRated = "ticket.rated",
         SlaWarning = "sla.warning",
         SlaBreached = "sla.breached",
+        /// An announcement went out: its recipients are written and their notifications queued.
+        AnnouncementSent = "announcement.sent",
     }
 }
 

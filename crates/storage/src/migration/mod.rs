@@ -26,6 +26,7 @@ mod m0021_mailboxes;
 mod m0023_wecom_robots;
 mod m0024_api_keys;
 mod m0025_webhooks;
+mod m0031_announcements;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_wecom_robots::Migration),
             Box::new(m0024_api_keys::Migration),
             Box::new(m0025_webhooks::Migration),
+            Box::new(m0031_announcements::Migration),
         ]
     }
 }

@@ -323,6 +323,17 @@ fn words(kind: NoticeKind, details: &Value, lang: Lang) -> String {
             "{} has arrived to work on your request {number}",
             text("technician")
         ),
+        (K::Announcement, Lang::Zh) => format!("物业公告：{}", text("title")),
+        (K::Announcement, Lang::En) => {
+            format!("Notice from the property office: {}", text("title"))
+        }
+        (K::AnnouncementReminder, Lang::Zh) => {
+            format!("提醒：请查看物业公告《{}》", text("title"))
+        }
+        (K::AnnouncementReminder, Lang::En) => format!(
+            "Reminder: please read the notice \"{}\" from the property office",
+            text("title")
+        ),
     }
 }
 
