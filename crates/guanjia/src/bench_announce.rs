@@ -91,7 +91,10 @@ pub async fn run(
         .await?;
 
     // The households: one room, household and resident each, spread over the estate's buildings.
-    let db = Database::connect(&url)
+    // A connection of the bench's own for the bulk load, without logging each statement.
+    let mut options = sea_orm::ConnectOptions::new(url.clone());
+    options.sqlx_logging(false);
+    let db = Database::connect(options)
         .await
         .context("connecting for the bulk load")?;
     let buildings: Vec<String> = building::Entity::find()
