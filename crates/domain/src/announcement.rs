@@ -140,6 +140,13 @@ pub struct NewAnnouncement {
 }
 
 impl AudienceInput {
+    /// The audience alone, to count whom it reaches before writing the announcement.
+    pub fn into_audience(self) -> Result<Audience, ValidationError> {
+        let mut p = Problems::new();
+        let audience = self.validate(&mut p);
+        p.into_result(audience)
+    }
+
     fn validate(self, p: &mut Problems) -> Audience {
         let building_ids = p.project_ids("audience.building_ids", self.building_ids, MAX_TARGETS);
         let mut units: Vec<UnitRef> = self

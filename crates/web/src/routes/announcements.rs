@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use guanjia_domain::announcement::{
-    AnnouncementCategory, AnnouncementInput, AnnouncementState, Audience, AudienceInput, read_rate,
+    AnnouncementCategory, AnnouncementInput, AnnouncementState, AudienceInput, read_rate,
 };
 use guanjia_domain::phone::mask_phone;
 use guanjia_storage::{AnnouncementRow, MyNotice, ToCall};
@@ -161,18 +161,7 @@ async fn preview_announcement(
     Caller(who): Caller,
     ApiJson(input): ApiJson<PreviewInput>,
 ) -> ApiResult<axum::Json<PreviewView>> {
-    let audience: Audience = AnnouncementInput {
-        project_id: input.project_id.clone(),
-        title: "-".into(),
-        body: "-".into(),
-        category: AnnouncementCategory::Other.as_str().into(),
-        audience: input.audience,
-        requires_ack: None,
-        send_at: None,
-        remind_after_hours: None,
-    }
-    .validate(Utc::now())?
-    .audience;
+    let audience = input.audience.unwrap_or_default().into_audience()?;
     let recipients = state
         .store
         .preview_audience(&who, input.project_id.trim(), &audience)

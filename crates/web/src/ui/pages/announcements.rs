@@ -15,7 +15,8 @@ use guanjia_domain::place::RoomKind;
 use guanjia_domain::resident::ServiceTier;
 use guanjia_storage::{AnnouncementRow, PageRequest};
 
-use crate::error::{ApiError, ErrorCode};
+use super::team::overseer;
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::error::{Notice, UiError};
@@ -185,17 +186,6 @@ impl Posted {
     }
 }
 
-fn overseer(session: &Session) -> Result<(), UiError> {
-    if session.who.role.oversees() {
-        Ok(())
-    } else {
-        Err(UiError::api(
-            ApiError::new(ErrorCode::Forbidden),
-            session.lang,
-        ))
-    }
-}
-
 async fn list_page(
     state: &AppState,
     session: &Session,
@@ -307,35 +297,42 @@ pub async fn create(
     overseer(&session)?;
     let form = Posted::of(pairs);
     let now = Utc::now();
-    let outcome: Result<Option<String>, ApiError> = async {
+    let outcome: Result<Done, ApiError> = async {
         let input = form.input().validate(now)?;
         if form.preview {
             let n = state
                 .store
                 .preview_audience(&session.who, &input.project_id, &input.audience)
                 .await?;
-            return Ok(Some(n.to_string()));
+            return Ok(Done::Counted(n));
         }
         let row = state
             .store
             .create_announcement(&session.who, input, now)
             .await?;
-        Ok(Some(format!("/announcements/{}", row.row.id)))
+        Ok(Done::Sent(row.row.id))
     }
     .await;
     match outcome {
-        Ok(Some(count)) if form.preview => {
-            let n = count.parse().unwrap_or(0);
+        Ok(Done::Counted(n)) => {
             let html = list_page(&state, &session, form, Some(n), None).await?;
             Ok(Html(html).into_response())
         }
-        Ok(location) => Ok(see_other(false, &location.unwrap_or_default())),
+        Ok(Done::Sent(id)) => Ok(see_other(false, &format!("/announcements/{id}"))),
         Err(error) => {
             let notice = Some(Notice::of(&error, session.lang));
             let html = list_page(&state, &session, form, None, notice).await?;
             Ok((error.code.status(), Html(html)).into_response())
         }
     }
+}
+
+/// What a posted form did.
+enum Done {
+    /// The preview: how many people it would reach.
+    Counted(u64),
+    /// Sent or scheduled: its id.
+    Sent(String),
 }
 
 /// `GET /announcements/{id}`: its figures and whom to call.
