@@ -2,6 +2,7 @@
 //!
 //! Storage and HTTP are thin layers around this crate; a rule is found here by its name.
 
+pub mod announcement;
 pub mod calendar;
 pub mod calls;
 pub mod closed_loop;

@@ -54,5 +54,9 @@ code_enum! {
         TechnicianArrived = "technician_arrived",
         /// A webhook subscription kept failing and was paused (`url`, `failures`).
         WebhookPaused = "webhook_paused",
+        /// 公告: an announcement to the resident (`details.title`, `details.announcement_id`).
+        Announcement = "announcement",
+        /// The resident has not read (or acknowledged) an announcement yet: reminded once.
+        AnnouncementReminder = "announcement_reminder",
     }
 }

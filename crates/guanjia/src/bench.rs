@@ -4,7 +4,8 @@
 //! many problems, with kind and category left to the server, so understanding and the duplicate
 //! check do their real work. By default it serves a fresh SQLite database in-process;
 //! `--database-url` picks another. `--read` and `--soak` measure reads and a long mixed load;
-//! `--delivery` and `--wechat` the lag of a channel, out and in.
+//! `--delivery` and `--wechat` the lag of a channel, out and in; `--announce` the time to queue
+//! one announcement to 50,000 households.
 
 use std::time::Duration;
 
@@ -46,6 +47,12 @@ pub struct BenchArgs {
     /// checks each signature (see --events, --event-rate, --webhook-poll-millis).
     #[arg(long, conflicts_with_all = ["read", "soak", "delivery"])]
     webhooks: bool,
+    /// Measures the time to target and queue one announcement to every household instead (see
+    /// --households).
+    #[arg(long, conflicts_with_all = ["read", "soak", "delivery", "webhooks", "wechat"])]
+    announce: bool,
+    #[command(flatten)]
+    announce_args: crate::bench_announce::AnnounceArgs,
     #[command(flatten)]
     read_args: crate::bench_read::ReadArgs,
     #[command(flatten)]
@@ -63,6 +70,15 @@ fn print_memory(when: &str) {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    if args.announce {
+        return crate::bench_announce::run(
+            args.clients,
+            args.seconds,
+            args.database_url,
+            args.announce_args,
+        )
+        .await;
+    }
     if args.delivery {
         return crate::bench_delivery::run(
             args.clients,

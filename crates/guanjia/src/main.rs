@@ -2,6 +2,7 @@
 
 mod arenas;
 mod bench;
+mod bench_announce;
 mod bench_delivery;
 mod bench_dispatch;
 mod bench_read;

@@ -3,6 +3,7 @@
 //! Every read is narrowed to a [`Principal`]'s scope and every write runs in one transaction
 //! with its audit or timeline entry. Business rules come from `guanjia-domain`.
 
+mod announcements;
 mod api_keys;
 mod audit;
 mod auth;
@@ -31,6 +32,7 @@ mod places;
 mod principal;
 #[cfg(test)]
 mod query_plan;
+mod resident_tags;
 mod residents;
 mod secrets;
 mod sign_in_codes;
@@ -48,6 +50,9 @@ mod vocabulary;
 mod webhooks;
 mod wechat;
 
+pub use announcements::{
+    ANNOUNCEMENT_LEASE, AnnouncementFigures, AnnouncementRow, AnnouncementSweep, MyNotice, ToCall,
+};
 pub use api_keys::{ApiKeyView, IssuedKey, KeyCaller};
 pub use auth::{Login, SESSION_TTL, staff_principal};
 pub use calls::CallReceived;

@@ -6,7 +6,7 @@ use guanjia_domain::sla::{Audience, StaffRef, recipients};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-use crate::delivery::{DeliverySetup, plan_deliveries};
+use crate::delivery::{DeliverySetup, plan_deliveries, plan_resident_batch};
 use crate::entity::{notification, staff, staff_project, ticket};
 use crate::error::Result;
 use crate::support::new_id;
@@ -130,4 +130,36 @@ pub(crate) async fn notify_each(
     )
     .await?;
     Ok(written.into_iter().map(|(id, _)| id).collect())
+}
+
+/// Puts one resident notification without a ticket per person (notification id, phone) into the
+/// outbox with their deliveries, in the caller's transaction: for sends to thousands, one batch
+/// of about a thousand at a time.
+pub(crate) async fn notify_resident_batch(
+    db: &impl ConnectionTrait,
+    setup: &DeliverySetup,
+    company_id: &str,
+    kind: NoticeKind,
+    details: &Value,
+    written: &[(String, String)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if written.is_empty() {
+        return Ok(());
+    }
+    let rows = written.iter().map(|(id, phone)| notification::ActiveModel {
+        company_id: Set(company_id.to_owned()),
+        id: Set(id.clone()),
+        recipient_id: Set(phone.clone()),
+        kind: Set(kind.as_str().to_owned()),
+        ticket_id: Set(None),
+        details: Set(details.clone()),
+        created_at: Set(now),
+        read_at: Set(None),
+        delivered_at: Set(None),
+    });
+    notification::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    plan_resident_batch(db, setup, company_id, kind, written, now).await
 }

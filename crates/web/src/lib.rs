@@ -97,6 +97,7 @@ fn metrics_handle() -> PrometheusHandle {
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
+        .merge(routes::announcements::router())
         .merge(routes::api_keys::router())
         .merge(routes::calendars::router())
         .merge(routes::calls::router())

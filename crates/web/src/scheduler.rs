@@ -1,5 +1,5 @@
-//! The background scheduler: every node sweeps for due SLA steps; leases in the database make
-//! each step fire exactly once however many nodes run.
+//! The background scheduler: every node sweeps for due SLA steps and announcements (scheduled
+//! sends, reminders); leases in the database make each fire exactly once however many nodes run.
 
 use std::time::Duration;
 
@@ -16,6 +16,17 @@ pub fn spawn_scheduler(store: Store, node: String, every: Duration) -> tokio::ta
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
+            match store.sweep_announcements(&node, Utc::now()).await {
+                Ok(done) => {
+                    metrics::counter!("guanjia_announcements_sent_total")
+                        .increment(done.sent as u64);
+                    metrics::counter!("guanjia_announcement_reminders_total")
+                        .increment(done.reminded);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "announcement sweep failed; retrying on the next tick")
+                }
+            }
             loop {
                 match store.sweep_sla(&node, Utc::now(), BATCH).await {
                     Ok(fired) => {

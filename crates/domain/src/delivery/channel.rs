@@ -68,7 +68,9 @@ impl NoticeKind {
             | K::ConversationReply
             | K::TicketAccepted
             | K::TicketDispatched
-            | K::TechnicianArrived => Audience::Resident,
+            | K::TechnicianArrived
+            | K::Announcement
+            | K::AnnouncementReminder => Audience::Resident,
             K::SlaWarning
             | K::SlaEscalation
             | K::EscalationRisk

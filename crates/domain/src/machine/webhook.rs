@@ -26,6 +26,8 @@ code_enum! {
         IncidentOpened = "incident.opened",
         /// Every ticket of an incident is closed or cancelled.
         IncidentClosed = "incident.closed",
+        /// An announcement went out: its recipients are written and their notifications queued.
+        AnnouncementSent = "announcement.sent",
     }
 }
 

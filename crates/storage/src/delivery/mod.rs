@@ -10,6 +10,6 @@ mod robots;
 mod setup;
 
 pub use claim::{Address, Claimed, EmailAnswer, LEASE, Mention};
-pub(crate) use plan::plan_deliveries;
+pub(crate) use plan::{plan_deliveries, plan_resident_batch};
 pub use read::TicketDelivery;
 pub use setup::DeliverySetup;

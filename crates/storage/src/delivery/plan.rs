@@ -249,3 +249,81 @@ pub(crate) async fn plan_deliveries(
     }
     Ok(())
 }
+
+/// Plans the deliveries of resident notifications of `kind` without a ticket, written in bulk
+/// (id, phone), in the caller's transaction: the recipients' preferences and WeChat bindings are
+/// read with one query each for the whole batch rather than two per person.
+pub(crate) async fn plan_resident_batch(
+    db: &impl ConnectionTrait,
+    setup: &DeliverySetup,
+    company_id: &str,
+    kind: NoticeKind,
+    written: &[(String, String)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if !setup.any() || written.is_empty() {
+        return Ok(());
+    }
+    let ctx = Context::read(db, setup, company_id, None).await?;
+    let available = available(setup, &ctx);
+    let at = ctx.release(setup, kind, now);
+    let phones: Vec<&str> = written.iter().map(|(_, phone)| phone.as_str()).collect();
+    let preferred: std::collections::HashMap<String, String> = resident::Entity::find()
+        .select_only()
+        .column(resident::Column::Phone)
+        .column(resident::Column::PreferredChannel)
+        .filter(resident::Column::CompanyId.eq(company_id))
+        .filter(resident::Column::Phone.is_in(phones.iter().copied()))
+        .into_tuple::<(String, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let bound: std::collections::HashSet<String> = resident::Entity::find()
+        .select_only()
+        .column(resident::Column::Phone)
+        .filter(resident::Column::CompanyId.eq(company_id))
+        .filter(resident::Column::Phone.is_in(phones.iter().copied()))
+        .filter(
+            resident::Column::Id.in_subquery(
+                contact_point::Entity::find()
+                    .select_only()
+                    .column(contact_point::Column::ResidentId)
+                    .filter(contact_point::Column::CompanyId.eq(company_id))
+                    .filter(contact_point::Column::Kind.eq(ContactKind::Wechat.as_str()))
+                    .into_query(),
+            ),
+        )
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let rows: Vec<delivery::ActiveModel> = written
+        .iter()
+        .filter_map(|(notification_id, phone)| {
+            let recipient = Recipient::Resident {
+                preferred: preferred
+                    .get(phone)
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(PreferredChannel::Sms),
+                wechat_bound: bound.contains(phone),
+            };
+            let r = route(kind, recipient, available)?;
+            Some(pending_row(
+                company_id,
+                notification_id,
+                r.first,
+                target(r.first, phone, &ctx),
+                at,
+                now,
+            ))
+        })
+        .collect();
+    if !rows.is_empty() {
+        delivery::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}

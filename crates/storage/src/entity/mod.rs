@@ -1,6 +1,8 @@
 //! One module per table; the schema itself is in `migration`.
 
 pub mod alarm_ticket;
+pub mod announcement;
+pub mod announcement_recipient;
 pub mod api_key;
 pub mod audit_entry;
 pub mod building;
@@ -36,6 +38,7 @@ pub mod price_item;
 pub mod project;
 pub mod rating_link;
 pub mod resident;
+pub mod resident_tag;
 pub mod room;
 pub mod roster;
 pub mod session;

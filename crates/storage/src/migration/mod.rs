@@ -28,6 +28,7 @@ mod m0024_api_keys;
 mod m0025_webhooks;
 mod m0027_webhook_retention;
 mod m0028_wechat_media;
+mod m0031_announcements;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0025_webhooks::Migration),
             Box::new(m0027_webhook_retention::Migration),
             Box::new(m0028_wechat_media::Migration),
+            Box::new(m0031_announcements::Migration),
         ]
     }
 }

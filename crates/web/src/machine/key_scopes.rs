@@ -103,6 +103,8 @@ mod tests {
             (Method::POST, "/api/v1/staff"),
             (Method::POST, "/api/v1/api-keys"),
             (Method::POST, "/api/v1/webhooks"),
+            (Method::POST, "/api/v1/announcements"),
+            (Method::PUT, "/api/v1/residents/{id}/tags"),
             (Method::DELETE, "/api/v1/tickets/{id}"),
             (Method::GET, "/api/v1/me"),
             (Method::GET, "/api/v1/something-new"),

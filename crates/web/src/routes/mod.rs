@@ -1,5 +1,6 @@
 //! One module per resource; each declares its routes with their OpenAPI description.
 
+pub mod announcements;
 pub mod api_keys;
 pub mod auth;
 pub mod calendars;

@@ -334,6 +334,17 @@ fn words(kind: NoticeKind, details: &Value, lang: Lang) -> String {
             text("url"),
             details["failures"].as_i64().unwrap_or(0)
         ),
+        (K::Announcement, Lang::Zh) => format!("物业公告：{}", text("title")),
+        (K::Announcement, Lang::En) => {
+            format!("Notice from the property office: {}", text("title"))
+        }
+        (K::AnnouncementReminder, Lang::Zh) => {
+            format!("提醒：请查看物业公告《{}》", text("title"))
+        }
+        (K::AnnouncementReminder, Lang::En) => format!(
+            "Reminder: please read the notice \"{}\" from the property office",
+            text("title")
+        ),
     }
 }
 

@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use guanjia_domain::announcement::{TagInput, TagsInput};
 use guanjia_domain::delivery::{PreferenceInput, PreferredChannel};
 use guanjia_domain::phone::{mask_phone, normalize_phone};
 use guanjia_domain::setup::ResidentInput;
@@ -24,6 +25,38 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(merge_residents))
         .routes(routes!(set_preferred_channel))
         .routes(routes!(set_my_preferred_channel))
+        .routes(routes!(get_resident_tags, set_resident_tags))
+}
+
+/// A resident's tags; sensitive ones only for managers and admins.
+#[utoipa::path(get, path = "/api/v1/residents/{id}/tags", tag = "residents",
+    responses((status = 200, body = Vec<TagInput>), (status = 404)))]
+async fn get_resident_tags(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Vec<TagInput>>> {
+    Ok(axum::Json(state.store.resident_tags(&who, &id).await?))
+}
+
+/// Replaces a resident's tags, which announcements can target (desk staff; audited). Sensitive
+/// tags are set, seen and cleared by managers and admins only (403 for others); others' changes
+/// leave them as they are.
+#[utoipa::path(put, path = "/api/v1/residents/{id}/tags", tag = "residents", request_body = TagsInput,
+    responses((status = 200, body = Vec<TagInput>), (status = 403), (status = 404), (status = 422)))]
+async fn set_resident_tags(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<TagsInput>,
+) -> ApiResult<axum::Json<Vec<TagInput>>> {
+    let tags = input.validate()?;
+    Ok(axum::Json(
+        state
+            .store
+            .set_resident_tags(&who, &id, tags, Utc::now())
+            .await?,
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

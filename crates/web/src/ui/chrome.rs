@@ -26,8 +26,12 @@ pub enum Nav {
     Jobs,
     Team,
     Admin,
+    /// Writing announcements and following their figures.
+    Announcements,
     /// A resident's own requests, and reporting a new one.
     MyRequests,
+    /// A resident's notice board.
+    Notices,
     Report,
     None,
 }
@@ -101,6 +105,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Team,
             Nav::Dashboard,
             Nav::Hotline,
+            Nav::Announcements,
             Nav::Import,
             Nav::Admin,
         ],
@@ -112,6 +117,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Team,
             Nav::Dashboard,
             Nav::Hotline,
+            Nav::Announcements,
         ],
         Role::Agent | Role::Butler => &[
             Nav::Workbench,
@@ -120,7 +126,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Board,
             Nav::Hotline,
         ],
-        Role::Resident => &[Nav::MyRequests, Nav::Report, Nav::Chat],
+        Role::Resident => &[Nav::MyRequests, Nav::Notices, Nav::Report, Nav::Chat],
     }
 }
 
@@ -138,7 +144,9 @@ impl Nav {
             Nav::Jobs => ("/jobs", t.nav_jobs),
             Nav::Team => ("/team", t.nav_team),
             Nav::Admin => ("/admin", t.nav_admin),
+            Nav::Announcements => ("/announcements", t.nav_announcements),
             Nav::MyRequests => ("/h5", t.h5_nav_requests),
+            Nav::Notices => ("/h5/notices", t.h5_notices_title),
             Nav::Report => ("/h5/report", t.h5_nav_report),
             Nav::None => ("/", t.nav_workbench),
         }

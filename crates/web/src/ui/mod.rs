@@ -309,6 +309,11 @@ pub fn router() -> Router<AppState> {
         .route("/team/reassign", post(pages::team::reassign))
         .route("/logout", post(pages::login::logout))
         .route("/notifications", get(pages::notifications::page))
+        .route(
+            "/announcements",
+            get(pages::announcements::list).post(pages::announcements::create),
+        )
+        .route("/announcements/{id}", get(pages::announcements::page))
         .route("/notifications/count", get(pages::notifications::count))
         .route(
             "/notifications/read-all",

@@ -2,9 +2,12 @@
 //! translated in one place and forgotten in another.
 
 use chrono::Duration;
+use guanjia_domain::announcement::{AnnouncementCategory, AnnouncementState};
 use guanjia_domain::conversation::ConversationState;
 use guanjia_domain::delivery::{DeliveryChannel, DeliveryState, PreferredChannel};
 use guanjia_domain::iot::{AlarmOutcome, AlarmState, AlarmType};
+use guanjia_domain::place::RoomKind;
+use guanjia_domain::resident::ServiceTier;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockName, ClockState};
 use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
@@ -295,6 +298,39 @@ labels! {
     h5_requests_title => "我的报事", "My requests";
     h5_no_requests => "您还没有报事记录。遇到问题可以随时在这里报给物业。", "No requests yet. Whenever something needs fixing, report it here.";
     h5_back => "返回我的报事", "Back to my requests";
+    h5_notices_title => "物业公告", "Notices";
+    h5_no_notices => "暂无公告。", "No notices yet.";
+    h5_unread => "未读", "unread";
+    h5_acknowledge => "已知晓", "Got it";
+    h5_acknowledged => "您已确认知晓", "You confirmed you have read it";
+    h5_please_acknowledge => "这是重要通知，阅读后请点击“已知晓”。", "This notice is important: once read, tap Got it.";
+    h5_back_notices => "返回公告列表", "Back to notices";
+    nav_announcements => "公告", "Announcements";
+    announcements_title => "公告管理", "Announcements";
+    announcement_new => "发布公告", "New announcement";
+    announcement_title_field => "标题", "Title";
+    announcement_body => "正文（支持 Markdown）", "Text (Markdown)";
+    announcement_category => "类别", "Category";
+    announcement_project => "项目", "Project";
+    announcement_buildings => "楼栋（不选为全部）", "Buildings (none: all)";
+    announcement_room_kinds => "房屋类型（不选为全部）", "Room kinds (none: all)";
+    announcement_tiers => "服务等级（不选为全部）", "Tiers (none: all)";
+    announcement_tags => "标签（用逗号分隔）", "Tags (comma separated)";
+    announcement_requires_ack => "重要通知，需要业主确认“已知晓”", "Critical: residents must acknowledge it";
+    announcement_send_at => "定时发送（留空为立即发送）", "Send at (empty: now)";
+    announcement_preview => "预估人数", "Count recipients";
+    announcement_preview_count => "将发送给的人数", "People it will reach";
+    announcement_send => "发送", "Send";
+    announcement_recipients => "发送人数", "Recipients";
+    announcement_delivered => "已送达", "Delivered";
+    announcement_read => "已读", "Read";
+    announcement_acknowledged => "已知晓", "Acknowledged";
+    announcement_read_rate => "触达率", "Read rate";
+    announcement_state => "状态", "State";
+    announcement_to_call => "待电话提醒", "To call";
+    announcement_reminded => "已发提醒", "reminded";
+    announcement_none_to_call => "没有需要电话提醒的住户。", "Nobody left to call.";
+    announcement_none => "还没有公告。", "No announcements yet.";
     h5_report_title => "我要报事", "Report a problem";
     h5_room => "房屋", "Home";
     h5_choose_room => "请选择房屋", "Choose the home";
@@ -883,6 +919,45 @@ pub fn auto_closed(lang: Lang) -> &'static str {
 }
 
 /// A channel a message left by.
+pub fn announcement_category(lang: Lang, category: AnnouncementCategory) -> &'static str {
+    use AnnouncementCategory as C;
+    let (zh, en) = match category {
+        C::Outage => ("停水停电", "Water or power cut"),
+        C::Works => ("维修施工", "Works"),
+        C::Billing => ("缴费提醒", "Payment reminder"),
+        C::Event => ("社区活动", "Community event"),
+        C::Safety => ("安全提示", "Safety"),
+        C::Other => ("其他", "Other"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn room_kind(lang: Lang, kind: RoomKind) -> &'static str {
+    let (zh, en) = match kind {
+        RoomKind::Residential => ("住宅", "Homes"),
+        RoomKind::Shop => ("商铺", "Shops"),
+        RoomKind::Office => ("写字楼", "Offices"),
+        RoomKind::Parking => ("车位", "Parking"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn tier(lang: Lang, tier: ServiceTier) -> &'static str {
+    match tier {
+        ServiceTier::Basic => pick(lang, "标准", "Basic"),
+        ServiceTier::Premium => pick(lang, "尊享", "Premium"),
+    }
+}
+
+pub fn announcement_state(lang: Lang, state: AnnouncementState) -> &'static str {
+    let (zh, en) = match state {
+        AnnouncementState::Scheduled => ("待发送", "Scheduled"),
+        AnnouncementState::Sent => ("已发送", "Sent"),
+        AnnouncementState::Withdrawn => ("已撤回", "Withdrawn"),
+    };
+    pick(lang, zh, en)
+}
+
 pub fn preferred_channel(lang: Lang, channel: PreferredChannel) -> &'static str {
     match channel {
         PreferredChannel::Sms => pick(lang, "短信", "SMS"),

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod admin;
+pub mod announcements;
 pub mod bill;
 pub mod board;
 pub mod call_popup;

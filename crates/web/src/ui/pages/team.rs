@@ -114,7 +114,8 @@ struct TeamPage {
 }
 
 /// Supervisors, managers and admins see the page (the store checks it too).
-fn overseer(session: &Session) -> Result<(), UiError> {
+/// Supervisors, managers and admins only; anyone else sees the forbidden page.
+pub(crate) fn overseer(session: &Session) -> Result<(), UiError> {
     if session.who.role.oversees() {
         Ok(())
     } else {

@@ -6,6 +6,7 @@
 
 mod chat;
 mod login;
+mod notices;
 mod photos;
 mod report;
 mod requests;
@@ -45,6 +46,9 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)),
         )
         .route("/h5/chat/files/{id}/{message}/{file}", get(chat::file))
+        .route("/h5/notices", get(notices::list))
+        .route("/h5/notices/{id}", get(notices::page))
+        .route("/h5/notices/{id}/acknowledge", post(notices::acknowledge))
         .route("/h5/requests/{id}", get(requests::page))
         .route("/h5/requests/{id}/rate", post(requests::rate))
         .route("/h5/requests/{id}/charges", post(requests::charges))

@@ -60,6 +60,8 @@ struct ListPage {
     rows: Vec<Row>,
     /// 接收通知方式: the channels they may hear on, theirs chosen.
     channels: Vec<Choice>,
+    /// Notices not opened yet, for the link to the notice board.
+    unread_notices: u64,
 }
 
 /// "报修 · 给排水": the kind, and the category in the page's language.
@@ -103,7 +105,7 @@ pub async fn list(
     let lang = session.0.lang;
     let who = session.who();
     let fail = |e| UiError::api(e, lang);
-    let (mine, page, categories, registered) = tokio::try_join!(
+    let (mine, page, categories, registered, unread_notices) = tokio::try_join!(
         Mine::load(&state, &rooms, &session),
         async {
             state
@@ -120,6 +122,7 @@ pub async fn list(
                 .await
                 .map_err(fail)
         },
+        async { state.store.my_unread_notices(who).await.map_err(fail) },
     )?;
     let preferred = registered.first().map(|r| r.preferred_channel.clone());
     let channels = choices(
@@ -156,6 +159,7 @@ pub async fn list(
             t,
             rows,
             channels,
+            unread_notices,
         }
         .render()?,
     )
