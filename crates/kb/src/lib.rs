@@ -1,0 +1,16 @@
+//! The knowledge base's search and the FAQ bot's judgement (issue 14): which published article
+//! answers a question, how sure that is, and when a person must take over instead.
+//!
+//! Pure: no I/O. Storage hands it the published articles ([`Library::new`]) and message
+//! understanding's reading of the question ([`Reading`]); it answers with facts ([`Reply`]) that
+//! the web layer words.
+
+mod article;
+mod bot;
+pub mod eval;
+mod library;
+mod terms;
+
+pub use article::Article;
+pub use bot::{Answer, Handoff, Reading, Reply, Suggestion, ask};
+pub use library::{Hit, IndexError, Library};
