@@ -147,58 +147,102 @@ pub fn ask(
     })
 }
 
+/// Every candidate's features, for tuning on the dev set: (article, BM25 score, coverage).
+pub fn candidates(
+    library: &Library,
+    text: &str,
+    project: Option<&str>,
+) -> Result<Vec<(usize, f32, f32)>, IndexError> {
+    let hits = library.search(text, project, CANDIDATES)?;
+    let question = QuestionTerms::new(library, text)?;
+    Ok(hits
+        .iter()
+        .map(|hit| {
+            let article = &library.articles()[hit.article];
+            let coverage = question.coverage(&format!("{}\n{}", article.head(), article.body));
+            (hit.article, hit.score, coverage)
+        })
+        .collect())
+}
+
 fn asks_for_person(text: &str) -> bool {
     PERSON.iter().any(|p| text.contains(p))
 }
 
-/// A question's words and sounds, each weighed by how rare it is in the library.
+/// A question's words and concepts, each weighed by how rare it is in the library. A word no
+/// article has weighs as a rare one, by `UNKNOWN`: it may be the question's crux (涨 in "why did
+/// the fee go up") or padding (我刚买了车), and only the rest of the question tells which.
 struct QuestionTerms {
-    words: Vec<(String, f32)>,
-    sounds: Vec<(String, f32)>,
+    terms: Vec<QuestionTerm>,
 }
+
+struct QuestionTerm {
+    text: String,
+    /// The word's sound, pair by pair (a concept has none): a homophone misspelling is covered
+    /// where every pair sounds as in the article.
+    sounds: Vec<String>,
+    weight: f32,
+}
+
+/// The weight of a word no article has, against the rarest known one's.
+const UNKNOWN: f32 = 0.5;
 
 impl QuestionTerms {
     fn new(library: &Library, text: &str) -> Result<Self, IndexError> {
+        let all = terms(text);
         let mut seen = HashSet::new();
-        let (mut words, mut sounds) = (Vec::new(), Vec::new());
-        for term in terms(text) {
-            if seen.insert(term.text.clone()) {
-                match term.layer {
-                    Layer::Word => words.push(term.text),
-                    Layer::Sound => sounds.push(term.text),
-                    Layer::Pair => {}
-                }
+        let mut terms = Vec::new();
+        for term in all
+            .iter()
+            .filter(|t| matches!(t.layer, Layer::Word | Layer::Concept))
+        {
+            if !seen.insert(term.text.clone()) {
+                continue;
             }
+            let sounds = if term.layer == Layer::Word {
+                all.iter()
+                    .filter(|s| s.layer == Layer::Sound && s.from >= term.from && s.to <= term.to)
+                    .map(|s| s.text.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            terms.push(QuestionTerm {
+                text: term.text.clone(),
+                sounds,
+                weight: 0.0,
+            });
         }
-        let weigh = |list: Vec<String>| -> Result<Vec<(String, f32)>, IndexError> {
-            let names: Vec<&str> = list.iter().map(String::as_str).collect();
-            let rarity = library.rarity(&names)?;
-            Ok(list.into_iter().zip(rarity).collect())
-        };
-        Ok(QuestionTerms {
-            words: weigh(words)?,
-            sounds: weigh(sounds)?,
-        })
+        let names: Vec<&str> = terms.iter().map(|t| t.text.as_str()).collect();
+        let (rarity, known) = library.rarity(&names)?;
+        let rarest = rarity
+            .iter()
+            .zip(&known)
+            .filter(|(_, k)| **k)
+            .map(|(r, _)| *r)
+            .fold(0.0_f32, f32::max);
+        for ((term, r), k) in terms.iter_mut().zip(rarity).zip(known) {
+            term.weight = if k { r } else { rarest.max(1.0) * UNKNOWN };
+        }
+        Ok(QuestionTerms { terms })
     }
 
-    /// The share of the question's weight that `text` speaks of: on words and on sounds, each
-    /// layer half (a layer the question has nothing of leaves the other whole).
+    /// The share of the question's weight that `text` speaks of.
     fn coverage(&self, text: &str) -> f32 {
         let present: HashSet<String> = terms(text).into_iter().map(|t| t.text).collect();
-        let share = |list: &[(String, f32)]| -> Option<f32> {
-            let total: f32 = list.iter().map(|(_, w)| w).sum();
-            (total > 0.0).then(|| {
-                list.iter()
-                    .filter(|(t, _)| present.contains(t))
-                    .map(|(_, w)| w)
-                    .sum::<f32>()
-                    / total
-            })
-        };
-        match (share(&self.words), share(&self.sounds)) {
-            (Some(w), Some(s)) => (w + s) / 2.0,
-            (Some(x), None) | (None, Some(x)) => x,
-            (None, None) => 0.0,
+        let total: f32 = self.terms.iter().map(|t| t.weight).sum();
+        if total <= 0.0 {
+            return 0.0;
         }
+        let covered: f32 = self
+            .terms
+            .iter()
+            .filter(|t| {
+                present.contains(&t.text)
+                    || (!t.sounds.is_empty() && t.sounds.iter().all(|s| present.contains(s)))
+            })
+            .map(|t| t.weight)
+            .sum();
+        covered / total
     }
 }

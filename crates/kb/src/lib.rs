@@ -10,7 +10,8 @@ mod bot;
 pub mod eval;
 mod library;
 mod terms;
+mod thesaurus;
 
 pub use article::Article;
-pub use bot::{Answer, Handoff, Reading, Reply, Suggestion, ask};
+pub use bot::{Answer, Handoff, Reading, Reply, Suggestion, ask, candidates};
 pub use library::{Hit, IndexError, Library};

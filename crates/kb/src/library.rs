@@ -170,18 +170,19 @@ impl Library {
         Ok(hits)
     }
 
-    /// How rare each of `terms` is in the library: its inverse document frequency (BM25's), a
-    /// term no article has getting the highest.
-    pub fn rarity(&self, terms: &[&str]) -> Result<Vec<f32>, IndexError> {
+    /// How rare each of `terms` is in the library (its inverse document frequency, BM25's), and
+    /// whether any article has it at all.
+    pub fn rarity(&self, terms: &[&str]) -> Result<(Vec<f32>, Vec<bool>), IndexError> {
         let searcher = self.reader.searcher();
         let n = searcher.num_docs() as f32;
-        terms
-            .iter()
-            .map(|t| {
-                let df = searcher.doc_freq(&IndexTerm::from_field_text(self.fields.all, t))? as f32;
-                Ok((1.0 + (n - df + 0.5) / (df + 0.5)).ln())
-            })
-            .collect()
+        let mut rarity = Vec::with_capacity(terms.len());
+        let mut known = Vec::with_capacity(terms.len());
+        for term in terms {
+            let df = searcher.doc_freq(&IndexTerm::from_field_text(self.fields.all, term))? as f32;
+            rarity.push((1.0 + (n - df + 0.5) / (df + 0.5)).ln());
+            known.push(df > 0.0);
+        }
+        Ok((rarity, known))
     }
 }
 

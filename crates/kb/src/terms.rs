@@ -110,6 +110,8 @@ pub enum Layer {
     Pair,
     /// The toneless pinyin of two Han characters side by side; of a lone character, its own.
     Sound,
+    /// A concept of the [`crate::thesaurus`] the text names in any of its forms.
+    Concept,
 }
 
 impl Layer {
@@ -118,6 +120,7 @@ impl Layer {
             Layer::Word => "w:",
             Layer::Pair => "b:",
             Layer::Sound => "p:",
+            Layer::Concept => "c:",
         }
     }
 }
@@ -145,11 +148,14 @@ fn fold(c: char) -> char {
     c.to_ascii_lowercase()
 }
 
-/// The terms of `text` in order: every word, every pair and every sound.
+/// The terms of `text` in order: every word, every pair, every sound and every concept.
 pub fn terms(text: &str) -> Vec<Term> {
     let mut out = Vec::new();
     words(text, &mut out);
     han_runs(text, &mut out);
+    for (concept, from, to) in crate::thesaurus::concepts(text) {
+        out.push(term(Layer::Concept, concept.to_string(), from, to));
+    }
     out
 }
 

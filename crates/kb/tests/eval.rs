@@ -73,3 +73,24 @@ fn dev_search_rank() {
     }
     println!("search: top-1 {top1}/{n}, top-3 {top3}/{n}");
 }
+
+#[test]
+fn dev_features() {
+    let library = library();
+    let read = reader();
+    let analyzer = Analyzer::new(Vocabulary::default());
+    let cases = parse_cases(include_str!("../eval/questions-dev.jsonl")).expect("dev set");
+    let mut out = String::new();
+    for case in &cases {
+        let r = read(&case.text);
+        let a = analyzer.analyze(&case.text, None);
+        let c = guanjia_kb::candidates(&library, &case.text, Some(&case.project)).unwrap();
+        let cands: Vec<serde_json::Value> = c.iter().map(|(i, b, cov)| {
+            let art = &library.articles()[*i];
+            serde_json::json!({"id": art.id, "bm25": b, "cov": cov, "own": art.is_for(&case.project)})
+        }).collect();
+        out.push_str(&serde_json::json!({"text": case.text, "expect": case.expect, "kind": r.kind.map(|k| k.as_str()), "kconf": r.kind_confidence, "urg": r.urgency.as_str(), "cat": a.category, "cands": cands}).to_string());
+        out.push('\n');
+    }
+    std::fs::write("/tmp/kb-dev-features.jsonl", out).unwrap();
+}
