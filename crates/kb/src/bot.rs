@@ -152,17 +152,19 @@ pub fn candidates(
     library: &Library,
     text: &str,
     project: Option<&str>,
-) -> Result<Vec<(usize, f32, f32)>, IndexError> {
+) -> Result<Vec<(usize, f32, f32, f32, f32)>, IndexError> {
     let hits = library.search(text, project, CANDIDATES)?;
     let question = QuestionTerms::new(library, text)?;
-    Ok(hits
-        .iter()
-        .map(|hit| {
-            let article = &library.articles()[hit.article];
-            let coverage = question.coverage(&format!("{}\n{}", article.head(), article.body));
-            (hit.article, hit.score, coverage)
-        })
-        .collect())
+    let mut out = Vec::new();
+    for hit in &hits {
+        let article = &library.articles()[hit.article];
+        let coverage = question.coverage(&format!("{}\n{}", article.head(), article.body));
+        let head = question.coverage(&article.head());
+        // The reverse: how much of the article's head the question speaks of.
+        let reverse = QuestionTerms::new(library, &article.head())?.coverage(text);
+        out.push((hit.article, hit.score, coverage, head, reverse));
+    }
+    Ok(out)
 }
 
 fn asks_for_person(text: &str) -> bool {

@@ -85,9 +85,9 @@ fn dev_features() {
         let r = read(&case.text);
         let a = analyzer.analyze(&case.text, None);
         let c = guanjia_kb::candidates(&library, &case.text, Some(&case.project)).unwrap();
-        let cands: Vec<serde_json::Value> = c.iter().map(|(i, b, cov)| {
+        let cands: Vec<serde_json::Value> = c.iter().map(|(i, b, cov, head, rev)| {
             let art = &library.articles()[*i];
-            serde_json::json!({"id": art.id, "bm25": b, "cov": cov, "own": art.is_for(&case.project)})
+            serde_json::json!({"id": art.id, "bm25": b, "cov": cov, "head": head, "rev": rev, "own": art.is_for(&case.project)})
         }).collect();
         out.push_str(&serde_json::json!({"text": case.text, "expect": case.expect, "kind": r.kind.map(|k| k.as_str()), "kconf": r.kind_confidence, "urg": r.urgency.as_str(), "cat": a.category, "cands": cands}).to_string());
         out.push('\n');
