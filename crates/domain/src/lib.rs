@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod dispatch;
 pub mod hotline;
 pub mod iot;
+pub mod kb;
 pub mod notice;
 pub mod phone;
 pub mod place;

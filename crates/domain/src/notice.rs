@@ -52,5 +52,7 @@ code_enum! {
         TicketDispatched = "ticket_dispatched",
         /// 师傅已到场: the technician checked in at the resident's place.
         TechnicianArrived = "technician_arrived",
+        /// A knowledge-base article the recipient owns reached its review-by date.
+        ArticleReview = "article_review",
     }
 }

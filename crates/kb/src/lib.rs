@@ -7,11 +7,15 @@
 
 mod article;
 mod bot;
+pub mod draft;
 pub mod eval;
+mod excerpt;
 mod library;
 mod terms;
 mod thesaurus;
 
 pub use article::Article;
 pub use bot::{Answer, Handoff, Reading, Reply, Suggestion, ask, candidates};
+pub use draft::Draft;
+pub use excerpt::{Excerpt, excerpt};
 pub use library::{Hit, IndexError, Library};

@@ -73,6 +73,9 @@ pub struct Store {
     pub(crate) sla_cache: ContextCache,
     /// Each company's compiled vocabulary for message understanding, reloaded when it changes.
     pub(crate) analyzers: VersionedCache<guanjia_intake::Analyzer>,
+    /// Each company's published knowledge-base articles indexed for search, rebuilt when they
+    /// change.
+    pub(crate) kb_shelves: VersionedCache<crate::kb::Shelf>,
     /// The closed loop's thresholds, from configuration.
     pub(crate) loop_rules: LoopRules,
     /// Where uploaded files (photos) are kept.
@@ -111,6 +114,7 @@ impl Store {
             batches,
             sla_cache: ContextCache::default(),
             analyzers: VersionedCache::default(),
+            kb_shelves: VersionedCache::default(),
             loop_rules: LoopRules::default(),
             files_dir: DEFAULT_FILES_DIR.into(),
             delivery: Default::default(),

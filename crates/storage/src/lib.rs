@@ -20,6 +20,7 @@ mod hotline;
 mod import;
 mod incidents;
 mod iot;
+mod kb;
 mod mailbox;
 mod message_files;
 mod migration;
@@ -64,6 +65,7 @@ pub use hotline::{HotlineFigures, HotlineOrderFilter, HotlineOrderRow, MAX_EXPOR
 pub use import::{ImportReport, PhoneConflict, PlaceRow, ResidentRow};
 pub use incidents::{IncidentFilter, NewIncident};
 pub use iot::{AlarmReceived, DeviceFilter};
+pub use kb::{ArticleFilter, ArticlePage, Found, KbArticle, MAX_KB_EXPORT, SearchFilter};
 pub use mailbox::MailboxCursor;
 pub use message_files::NewFile;
 pub use passwords::hash_password;

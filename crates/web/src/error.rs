@@ -250,6 +250,10 @@ impl From<StorageError> for ApiError {
                 tracing::warn!(setting, "a request needs a setting that is not configured");
                 ApiError::with_details(ErrorCode::Unavailable, json!({ "setting": setting }))
             }
+            StorageError::Search(e) => {
+                tracing::error!(error = %e, "the knowledge base's search failed");
+                ApiError::new(ErrorCode::Internal)
+            }
             StorageError::Secret(e) => {
                 tracing::error!(error = %e, "a stored secret could not be sealed or opened");
                 ApiError::new(ErrorCode::Internal)

@@ -1,5 +1,6 @@
-//! Hourly clean-up on every node: what the sign-in throttle no longer needs. Deleting the same
-//! old rows from several nodes is harmless, so no lease is needed.
+//! Hourly chores on every node: forgetting what the sign-in throttle no longer needs (deleting
+//! the same old rows from several nodes is harmless, so no lease is needed) and reminding owners
+//! of knowledge-base articles due for review (each reminder is claimed, so written once).
 
 use std::time::Duration;
 
@@ -17,6 +18,9 @@ pub fn spawn_housekeeping(store: Store) -> tokio::task::JoinHandle<()> {
             tick.tick().await;
             if let Err(e) = store.forget_old_sign_in_attempts(Utc::now()).await {
                 tracing::warn!(error = %e, "forgetting old sign-in attempts failed; trying again in an hour");
+            }
+            if let Err(e) = store.remind_kb_reviews(Utc::now()).await {
+                tracing::warn!(error = %e, "reminding of articles due for review failed; trying again in an hour");
             }
         }
     })

@@ -11,6 +11,7 @@ mod housekeeping;
 mod i18n;
 mod input_guard;
 mod iot;
+mod kb_sheet;
 mod paging;
 mod routes;
 mod scheduler;
@@ -103,6 +104,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::sla::router())
         .merge(routes::intake::router())
         .merge(routes::incidents::router())
+        .merge(routes::kb::router())
         .merge(routes::places::router())
         .merge(routes::devices::router())
         .merge(routes::iot::router())

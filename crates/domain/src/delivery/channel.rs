@@ -82,7 +82,8 @@ impl NoticeKind {
             | K::TicketProgress
             | K::SubtaskAssigned
             | K::ChargesDisputed
-            | K::Chase => Audience::Staff,
+            | K::Chase
+            | K::ArticleReview => Audience::Staff,
         }
     }
 

@@ -23,6 +23,7 @@ mod m0018_conversations;
 mod m0019_wechat_accounts;
 mod m0020_calls;
 mod m0021_mailboxes;
+mod m0026_kb;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_wechat_accounts::Migration),
             Box::new(m0020_calls::Migration),
             Box::new(m0021_mailboxes::Migration),
+            Box::new(m0026_kb::Migration),
         ]
     }
 }

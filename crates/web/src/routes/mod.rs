@@ -13,6 +13,7 @@ pub mod hotline;
 pub mod incidents;
 pub mod intake;
 pub mod iot;
+pub mod kb;
 pub mod notifications;
 pub mod photos;
 pub mod places;
