@@ -38,7 +38,12 @@ pub fn excerpt(question: &str, text: &str, max_chars: usize) -> Excerpt {
     let wanted: HashSet<String> = terms(question).into_iter().map(|t| t.text).collect();
     let mut found: Vec<Range<usize>> = terms(text)
         .into_iter()
-        .filter(|t| t.from < t.to && t.to <= text.len() && wanted.contains(&t.text))
+        .filter(|t| {
+            t.from < t.to
+                && text.is_char_boundary(t.from)
+                && text.is_char_boundary(t.to)
+                && wanted.contains(&t.text)
+        })
         .map(|t| t.from..t.to)
         .collect();
     found.sort_by_key(|r| (r.start, r.end));
