@@ -23,9 +23,9 @@ test('admin set-up, supervisor reassignment, ticket photos', { timeout: 240_000 
     await page.getByRole('link', { name: '系统管理' }).click();
     await page.waitForURL(/\/admin$/);
     const cards = page.locator('.admin-cards a');
-    assert.equal(await cards.count(), 9);
+    assert.equal(await cards.count(), 12);
     const titles = await page.locator('.admin-cards strong').allInnerTexts();
-    for (const title of ['项目与房屋', '住户', '导入房屋与住户', '员工', '班组与网格', '报事分类', '服务时限', '工作日历', '智能识别词库']) assert.ok(titles.includes(title), title);
+    for (const title of ['项目与房屋', '住户', '导入房屋与住户', '员工', '班组与网格', '报事分类', '服务时限', '工作日历', '智能识别词库', '微信公众号', '物联网设备', '企业微信群机器人']) assert.ok(titles.includes(title), title);
     await bothSizes(page, 'admin');
   });
 

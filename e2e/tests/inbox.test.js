@@ -1,7 +1,9 @@
 // The agents' inbox on real screens: a resident writes in the H5 chat (through the API, as the
 // chat page does), the message appears in agent1's /inbox without a reload, the agent answers
 // it and opens a ticket from it (the ticket's page shows the messages on its timeline); the
-// resident's H5 chat, on a 375-px phone, shows the answer. Desktop and phone screenshots.
+// resident's H5 chat, on a 375-px phone, shows the answer and sends a photo, which the agent
+// sees inline; opening the conversation reads it (unread back to zero). Desktop and phone
+// screenshots.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -89,13 +91,42 @@ test('inbox: an H5 chat message answered, a ticket opened, the answer in the cha
     assert.match(await resident_page.locator('#chat-thread').innerText(), new RegExp(words.slice(0, 10)));
     assert.equal(await overflows(resident_page), false, 'the chat fits a phone');
     await screenshot(resident_page, 'h5-chat-phone');
-    // The resident writes again from the page; it reaches the inbox.
+    // The resident writes again from the page, with a photo; it reaches the inbox unread.
+    const picture = await resident_page.screenshot({ type: 'png' });
     await resident_page.getByLabel('输入消息…').fill('好的，谢谢');
+    await resident_page.getByLabel('照片', { exact: true }).setInputFiles({ name: 'door.png', mimeType: 'image/png', buffer: picture });
     await resident_page.getByRole('button', { name: '发送' }).click();
-    await resident_page.locator('.bubble.out', { hasText: '好的，谢谢' }).waitFor();
+    const mine = resident_page.locator('.bubble.out', { hasText: '好的，谢谢' });
+    await mine.waitFor();
+    const shown = mine.locator('img');
+    await shown.waitFor();
+    assert.ok(await shown.evaluate((img) => img.complete && img.naturalWidth > 0), 'the photo shows in the chat');
+    await screenshot(resident_page, 'h5-chat-photo-phone');
+    const agent = await api(base, 'agent1');
+    const unread = await agent('/api/v1/conversations?unread=true');
+    const listed = unread.items.find((c) => c.id === conversationId);
+    assert.ok(listed, 'unread again');
+    assert.equal(listed.unread, 1);
+    assert.equal(listed.state, 'open');
+    await resident_page.close();
+  });
+
+  await t.test('the agent opens it: the photo shows inline and reading clears unread', async () => {
+    await browser.context.clearCookies();
+    await signIn(page, base, 'agent1');
+    await page.goto(`${base}/inbox?c=${conversationId}`);
+    const bubble = page.locator('.bubble.in', { hasText: '好的，谢谢' });
+    await bubble.waitFor();
+    const thumbnail = bubble.locator('.message-files img');
+    await thumbnail.waitFor();
+    assert.ok(await thumbnail.evaluate((img) => img.complete && img.naturalWidth > 0), 'the photo loads');
+    assert.equal(await page.locator('.conversation-row.current .unread-count').count(), 0, 'read: nothing unread in the list');
     const c = await (await api(base, 'agent1'))(`/api/v1/conversations/${conversationId}`);
-    assert.equal(c.unread, 1);
-    assert.equal(c.state, 'open');
+    assert.equal(c.unread, 0, 'read in the inbox');
+    assert.equal(c.messages.at(-1).files[0].content_type, 'image/png');
+    const unread = await (await api(base, 'agent1'))('/api/v1/conversations?unread=true');
+    assert.ok(!unread.items.some((x) => x.id === conversationId));
+    await bothSizes(page, 'inbox-photo');
   });
 
   assert.deepEqual(errors, []);

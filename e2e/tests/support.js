@@ -22,12 +22,18 @@ function binary() {
   ].filter(Boolean);
   const found = candidates.find((file) => fs.existsSync(file));
   if (!found) throw new Error(`no guanjia binary: build it or set GUANJIA_BIN (looked at ${candidates.join(', ')})`);
-  return found;
+  // Absolute: the server runs in its own temporary folder.
+  return path.resolve(found);
 }
 
-/** Starts the server on a free port with the demo company in a new SQLite file. */
-async function startServer() {
+/**
+ * Starts the server on a free port with the demo company in a new SQLite file; `config`, when
+ * given, is its guanjia.toml (the settings read from the file only, such as `[delivery]` and
+ * `[email]`).
+ */
+async function startServer({ config } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guanjia-e2e-'));
+  if (config) fs.writeFileSync(path.join(dir, 'guanjia.toml'), config);
   const child = spawn(binary(), ['serve', '--demo'], {
     cwd: dir,
     env: {
@@ -138,9 +144,9 @@ function watchErrors(page) {
   return errors;
 }
 
-/** A fresh demo server and browser for one test file, both stopped when the test ends. */
-async function start(t) {
-  const server = await startServer();
+/** A fresh demo server (see startServer's options) and browser for one test file, both stopped when the test ends. */
+async function start(t, options) {
+  const server = await startServer(options);
   const browser = await startBrowser();
   t.after(async () => {
     await browser.close();

@@ -12,6 +12,7 @@ mod http;
 mod percent;
 mod senders;
 mod tencent;
+mod webhook;
 pub mod wechat;
 mod wecom;
 
@@ -23,3 +24,4 @@ pub use config::{
 pub use percent::pop_encode;
 pub use senders::Senders;
 pub use tencent::{TC3_ALGORITHM, tc3_authorization, tc3_signature};
+pub use webhook::{WebhookPost, WebhookSender, webhook_signature};

@@ -113,23 +113,23 @@ impl Senders {
         }
     }
 
-    /// Posts `content` to the WeCom robot named `robot`, mentioning a phone's owner.
-    pub async fn robot(&self, robot: &str, content: &str, mention: Option<&str>) -> Outcome {
-        let Some(key) = self.robots.get(robot) else {
-            return skipped(
-                "robot_not_configured",
-                &format!("no WeCom robot {robot} is configured"),
-            );
-        };
+    /// The webhook key of the robot named `robot` in guanjia.toml (`team:ID`, `project:CODE`).
+    pub fn configured_robot_key(&self, robot: &str) -> Option<&str> {
+        self.robots.get(robot).map(Secret::expose)
+    }
+
+    /// Posts `content` to the WeCom robot whose webhook key is `key`, mentioning the owners of
+    /// `mentions` (phones).
+    pub async fn robot(&self, key: &str, content: &str, mentions: &[&str]) -> Outcome {
         let url = format!(
             "{}/cgi-bin/webhook/send?key={}",
             self.config.wecom.base_url.trim_end_matches('/'),
-            pop_encode(key.expose())
+            pop_encode(key)
         );
         let request = self
             .http
             .post(url)
-            .json(&wecom::text_message(content, mention));
+            .json(&wecom::text_message(content, mentions));
         match exchange(request).await {
             Ok(answer) => wecom::outcome(answer),
             Err(failure) => Outcome::Failed(failure),

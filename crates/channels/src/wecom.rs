@@ -12,8 +12,9 @@ use crate::http::{Answer, transport_failure};
 /// The robot's limit on a text message's content, in bytes of UTF-8.
 const TEXT_BYTES: usize = 2048;
 
-/// The body of a text message naming the staff member (by their phone, when known).
-pub(crate) fn text_message(content: &str, mention_phone: Option<&str>) -> Value {
+/// The body of a text message @-mentioning the group members with these phones (the robot
+/// matches them to the members' mobiles).
+pub(crate) fn text_message(content: &str, mentions: &[&str]) -> Value {
     let mut end = content.len().min(TEXT_BYTES);
     while !content.is_char_boundary(end) {
         end -= 1;
@@ -22,7 +23,7 @@ pub(crate) fn text_message(content: &str, mention_phone: Option<&str>) -> Value 
         "msgtype": "text",
         "text": {
             "content": &content[..end],
-            "mentioned_mobile_list": mention_phone.into_iter().collect::<Vec<_>>(),
+            "mentioned_mobile_list": mentions,
         }
     })
 }
@@ -85,9 +86,12 @@ mod tests {
     #[test]
     fn long_texts_are_cut_on_a_character() {
         let long = "维".repeat(1000);
-        let body = text_message(&long, Some("13800000000"));
+        let body = text_message(&long, &["13800000000", "13900000000"]);
         let content = body["text"]["content"].as_str().expect("content");
         assert!(content.len() <= TEXT_BYTES && content.chars().all(|c| c == '维'));
-        assert_eq!(body["text"]["mentioned_mobile_list"][0], "13800000000");
+        assert_eq!(
+            body["text"]["mentioned_mobile_list"],
+            json!(["13800000000", "13900000000"])
+        );
     }
 }

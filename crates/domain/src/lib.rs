@@ -12,6 +12,7 @@ pub mod dispatch;
 pub mod hotline;
 pub mod iot;
 pub mod kb;
+pub mod machine;
 pub mod notice;
 pub mod phone;
 pub mod place;
@@ -24,5 +25,6 @@ pub mod taxonomy;
 pub mod ticket;
 pub mod validation;
 pub mod wechat;
+pub mod wecom_robot;
 
 pub use code::UnknownCode;

@@ -86,6 +86,17 @@ pub fn has_control_characters(text: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
+/// An absolute http(s) address with a host, and nothing a page could not show as a link.
+pub fn is_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
+}
+
 /// Collects every problem of an input, so a caller sees all of them in one answer.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Problems(Vec<FieldError>);
@@ -146,6 +157,58 @@ impl Problems {
             self.refuse(field, FieldErrorCode::Invalid, Allowed::one_of(all));
         }
         parsed
+    }
+
+    /// Parses a required, non-empty list of codes of a closed vocabulary (`field[i]` names each
+    /// refused one); answers those that parsed, sorted and without repeats.
+    pub fn codes<T: std::str::FromStr + Copy + Ord + std::fmt::Display>(
+        &mut self,
+        field: &str,
+        values: &[String],
+        all: &[T],
+    ) -> Vec<T> {
+        let mut codes: Vec<T> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| self.one_of(&format!("{field}[{i}]"), v.trim(), all))
+            .collect();
+        codes.sort();
+        codes.dedup();
+        if values.is_empty() {
+            self.refuse(field, FieldErrorCode::Required, Allowed::one_of(all));
+        }
+        codes
+    }
+
+    /// Checks a list of project ids (left out: none): each trimmed, at most 64 characters, at
+    /// most `max` different ones; answers them sorted and without repeats.
+    pub fn project_ids(
+        &mut self,
+        field: &str,
+        ids: Option<Vec<String>>,
+        max: usize,
+    ) -> Vec<String> {
+        let mut ids: Vec<String> = ids
+            .unwrap_or_default()
+            .into_iter()
+            .map(|id| id.trim().to_owned())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        if ids.len() > max {
+            self.refuse(
+                field,
+                FieldErrorCode::TooLong,
+                Allowed::Range {
+                    min: 0,
+                    max: max as i64,
+                },
+            );
+        }
+        for (i, id) in ids.iter().enumerate() {
+            self.text(&format!("{field}[{i}]"), id, 64);
+        }
+        ids
     }
 
     /// Parses a code of a closed vocabulary, recording `invalid` when it is not one.

@@ -3,7 +3,8 @@
 //! the same run. Each ticket is a different Chinese message about one of 30 buildings and one of
 //! many problems, with kind and category left to the server, so understanding and the duplicate
 //! check do their real work. By default it serves a fresh SQLite database in-process;
-//! `--database-url` picks another. `--read` and `--soak` measure reads and a long mixed load.
+//! `--database-url` picks another. `--read` and `--soak` measure reads and a long mixed load;
+//! `--delivery` and `--wechat` the lag of a channel, out and in.
 
 use std::time::Duration;
 
@@ -37,10 +38,22 @@ pub struct BenchArgs {
     /// (see --notifications, --per-second, --poll-millis).
     #[arg(long, conflicts_with_all = ["read", "soak"])]
     delivery: bool,
+    /// Measures the time from a WeChat push to the message showing in the inbox instead (see
+    /// --messages).
+    #[arg(long, conflicts_with_all = ["read", "soak", "delivery", "webhooks"])]
+    wechat: bool,
+    /// Measures webhook delivery lag instead: events from the outbox to a local receiver that
+    /// checks each signature (see --events, --event-rate, --webhook-poll-millis).
+    #[arg(long, conflicts_with_all = ["read", "soak", "delivery"])]
+    webhooks: bool,
     #[command(flatten)]
     read_args: crate::bench_read::ReadArgs,
     #[command(flatten)]
+    webhook_args: crate::bench_webhooks::WebhookArgs,
+    #[command(flatten)]
     delivery_args: crate::bench_delivery::DeliveryArgs,
+    #[command(flatten)]
+    wechat_args: crate::bench_wechat::WechatArgs,
 }
 
 fn print_memory(when: &str) {
@@ -56,6 +69,24 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             args.seconds,
             args.database_url,
             args.delivery_args,
+        )
+        .await;
+    }
+    if args.wechat {
+        return crate::bench_wechat::run(
+            args.clients,
+            args.seconds,
+            args.database_url,
+            args.wechat_args,
+        )
+        .await;
+    }
+    if args.webhooks {
+        return crate::bench_webhooks::run(
+            args.clients,
+            args.seconds,
+            args.database_url,
+            args.webhook_args,
         )
         .await;
     }

@@ -40,6 +40,8 @@ pub struct Config {
     pub mqtt_password: Option<String>,
     /// The code of the company whose devices publish there; none: the installation's only one.
     pub mqtt_company: Option<String>,
+    /// Device alarms are kept this many days, then removed by hourly housekeeping; 0: forever.
+    pub alarm_retention_days: u32,
     /// Delivering notifications: the SMS provider, WeCom robots, quiet hours (`[delivery]`).
     pub delivery: DeliveryConfig,
     /// A mailbox residents write to (`[email]`): read by IMAP, answered by SMTP; none: no e-mail.
@@ -47,6 +49,11 @@ pub struct Config {
     /// The passphrase (32 characters or more) stored secrets are sealed under; every node of an
     /// installation needs the same one.
     pub secret_key: Option<guanjia_channels::Secret>,
+    /// Webhooks may target loopback and private addresses (tests, receivers inside the
+    /// installation's own network); off, such targets are refused.
+    pub webhook_allow_private: bool,
+    /// How often each node looks for webhook deliveries that are due, in milliseconds.
+    pub webhook_poll_millis: u64,
 }
 
 impl Default for Config {
@@ -66,9 +73,12 @@ impl Default for Config {
             mqtt_username: None,
             mqtt_password: None,
             mqtt_company: None,
+            alarm_retention_days: guanjia_web::DEFAULT_ALARM_RETENTION_DAYS,
             delivery: DeliveryConfig::default(),
             email: None,
             secret_key: None,
+            webhook_allow_private: false,
+            webhook_poll_millis: 200,
         }
     }
 }
@@ -118,10 +128,13 @@ impl Config {
             "mqtt_url",
             "mqtt_topics",
             "mqtt_client_id",
+            "alarm_retention_days",
             "mqtt_username",
             "mqtt_password",
             "mqtt_company",
             "secret_key",
+            "webhook_allow_private",
+            "webhook_poll_millis",
         ]));
         layered.extract().map_err(Box::new)
     }

@@ -7,6 +7,8 @@ mod bench_dispatch;
 mod bench_read;
 mod bench_sla;
 mod bench_soak;
+mod bench_webhooks;
+mod bench_wechat;
 mod config;
 mod demo;
 mod estate;
@@ -220,7 +222,7 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
         node.clone(),
         sweep,
     );
-    guanjia_web::spawn_housekeeping(store.clone());
+    guanjia_web::spawn_housekeeping(store.clone(), config.alarm_retention_days);
     if let Some(mqtt) = config.mqtt() {
         guanjia_web::spawn_mqtt(store.clone().with_loop_rules(settings.rules), mqtt)
             .map_err(anyhow::Error::msg)
@@ -230,10 +232,21 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     if let Some(email) = &config.email {
         guanjia_web::spawn_email(store.clone(), email.clone(), node.clone());
     }
-    guanjia_web::spawn_delivery(store.clone(), senders, node, poll);
+    guanjia_web::spawn_webhooks(
+        store.clone(),
+        guanjia_web::WebhookWorker {
+            sender: guanjia_channels::WebhookSender::new(config.webhook_allow_private)
+                .map_err(anyhow::Error::msg)
+                .context("starting the webhook sender")?,
+            node: node.clone(),
+            poll: std::time::Duration::from_millis(config.webhook_poll_millis.max(20)),
+            backoff: guanjia_domain::machine::webhook::BACKOFF,
+        },
+    );
+    guanjia_web::spawn_delivery(store.clone(), senders.clone(), node, poll);
     tracing::info!("listening on http://{address}");
     // With each connection's peer address: the sign-in throttle counts by it.
-    let app = guanjia_web::app(store, settings)
+    let app = guanjia_web::app_with_senders(store, settings, Some(senders))
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

@@ -30,7 +30,7 @@ pub struct Login {
     pub staff: StaffMember,
 }
 
-fn secret_hash(secret: &str) -> String {
+pub(crate) fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
@@ -165,6 +165,7 @@ pub fn staff_principal(member: StaffMember) -> Principal {
         name: member.staff.name,
         projects,
         households: vec![],
+        key_scopes: None,
     }
 }
 

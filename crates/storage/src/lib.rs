@@ -3,6 +3,7 @@
 //! Every read is narrowed to a [`Principal`]'s scope and every write runs in one transaction
 //! with its audit or timeline entry. Business rules come from `guanjia-domain`.
 
+mod api_keys;
 mod audit;
 mod auth;
 mod calls;
@@ -44,8 +45,10 @@ pub mod test_database;
 mod tickets;
 mod versioned;
 mod vocabulary;
+mod webhooks;
 mod wechat;
 
+pub use api_keys::{ApiKeyView, IssuedKey, KeyCaller};
 pub use auth::{Login, SESSION_TTL, staff_principal};
 pub use calls::CallReceived;
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
@@ -57,14 +60,14 @@ pub use conversations::{
 pub use dashboard::{Compliance, Dashboard, DashboardQuery, Mean, ProjectFigures};
 pub use db::{DEFAULT_FILES_DIR, Store};
 pub use delivery::{
-    Address, Claimed, DeliverySetup, EmailAnswer, LEASE as DELIVERY_LEASE, TicketDelivery,
+    Address, Claimed, DeliverySetup, EmailAnswer, LEASE as DELIVERY_LEASE, Mention, TicketDelivery,
 };
 pub use dispatch::{CheckedPhoto, Dispatched, Load, Ranking, check_photo};
 pub use error::{Result, StorageError};
 pub use hotline::{HotlineFigures, HotlineOrderFilter, HotlineOrderRow, MAX_EXPORT, OrderReceived};
 pub use import::{ImportReport, PhoneConflict, PlaceRow, ResidentRow};
 pub use incidents::{IncidentFilter, NewIncident};
-pub use iot::{AlarmReceived, DeviceFilter};
+pub use iot::{AlarmPage, AlarmReceived, DeviceFilter, FORGET_BATCH};
 pub use kb::{ArticleFilter, ArticlePage, Found, KbArticle, MAX_KB_EXPORT, SearchFilter};
 pub use mailbox::MailboxCursor;
 pub use message_files::NewFile;
@@ -82,4 +85,5 @@ pub use tickets::{
     follow_up_policy_of,
 };
 pub use vocabulary::StoredVocabulary;
+pub use webhooks::{ClaimedWebhook, CreatedWebhook, WEBHOOK_LEASE, WebhookAnswer, WebhookView};
 pub use wechat::{OpenAccount, WechatAccountView};

@@ -1,5 +1,6 @@
 //! Who is asking, and what they may see. Every query takes a [`Principal`] and narrows to it.
 
+use guanjia_domain::machine::api_key::ApiScope;
 use guanjia_domain::role::Role;
 use guanjia_domain::ticket::Actor;
 
@@ -31,6 +32,9 @@ pub struct Principal {
     pub projects: ProjectScope,
     /// The households a resident belongs to; empty for staff.
     pub households: Vec<String>,
+    /// For an API key, what it may do (the HTTP layer refuses every other endpoint); None for
+    /// people.
+    pub key_scopes: Option<Vec<ApiScope>>,
 }
 
 impl Principal {
@@ -43,6 +47,7 @@ impl Principal {
             name: name.to_owned(),
             projects: ProjectScope::Only(vec![]),
             households,
+            key_scopes: None,
         }
     }
 
@@ -56,7 +61,33 @@ impl Principal {
             name: id.to_owned(),
             projects: ProjectScope::All,
             households: vec![],
+            key_scopes: None,
         }
+    }
+
+    /// A machine calling with an API key: it acts as itself (`id` is the key's id) with a desk
+    /// admin's reach, narrowed by the HTTP layer to its scopes and here to its projects.
+    pub fn machine(
+        company_id: &str,
+        key_id: &str,
+        name: &str,
+        projects: ProjectScope,
+        scopes: Vec<ApiScope>,
+    ) -> Self {
+        Principal {
+            company_id: company_id.to_owned(),
+            id: key_id.to_owned(),
+            role: Role::Admin,
+            name: name.to_owned(),
+            projects,
+            households: vec![],
+            key_scopes: Some(scopes),
+        }
+    }
+
+    /// Whether this is a machine with an API key rather than a person.
+    pub fn is_machine(&self) -> bool {
+        self.key_scopes.is_some()
     }
 
     pub fn actor(&self) -> Actor {

@@ -129,17 +129,32 @@ async fn send(store: &Store, senders: &Senders, c: &Claimed) -> (&'static str, O
         (
             Address::Robot {
                 robot,
-                staff_name,
-                staff_phone,
+                webhook_key,
+                mentions,
             },
             DeliveryChannel::Wecom,
             Ok(_),
         ) => {
-            let text = format!("{staff_name}：{}", message(&c.notification, Lang::Zh));
-            (
-                "wecom",
-                senders.robot(robot, &text, staff_phone.as_deref()).await,
-            )
+            let key = webhook_key
+                .as_deref()
+                .or_else(|| senders.configured_robot_key(robot));
+            let Some(key) = key else {
+                return (
+                    "wecom",
+                    skipped(
+                        "robot_not_configured",
+                        &format!("no active WeCom robot {robot} is set up"),
+                    ),
+                );
+            };
+            let names: Vec<&str> = mentions.iter().map(|m| m.name.as_str()).collect();
+            let phones: Vec<&str> = mentions.iter().filter_map(|m| m.phone.as_deref()).collect();
+            let text = format!(
+                "{}：{}",
+                names.join("、"),
+                message(&c.notification, Lang::Zh)
+            );
+            ("wecom", senders.robot(key, &text, &phones).await)
         }
         (Address::Email(answer), DeliveryChannel::Email, Ok(_)) => {
             let text = c.notification.details["text"].as_str().unwrap_or_default();

@@ -98,33 +98,29 @@ pub async fn read_mailbox(
                 .as_ref()
                 .and_then(|mail| inbound_message(mail, project.clone(), &fallback, now));
             match (mail, message) {
-                (Some(mail), Some(m)) => match store.receive_message(&company.id, m, now).await {
-                    Ok(r) if r.receipt == Receipt::New => {
-                        taken += 1;
-                        // A machine's mail is kept as an event: what it carries (a bounce's
-                        // report) is not the sender's.
-                        let (files, left_out) = match mail.automatic {
-                            Some(_) => (Vec::new(), Vec::new()),
-                            None => (mail.files, mail.left_out),
-                        };
-                        let files = files
-                            .into_iter()
-                            .map(|f| NewFile {
-                                name: f.name,
-                                content_type: f.content_type,
-                                bytes: f.bytes,
-                            })
-                            .collect();
-                        store
-                            .keep_message_files(&company.id, &r.message_id, files, left_out)
-                            .await?;
+                (Some(mail), Some(m)) => {
+                    // A machine's mail is kept as an event: what it carries (a bounce's report)
+                    // is not the sender's.
+                    let (files, left_out) = match mail.automatic {
+                        Some(_) => (Vec::new(), Vec::new()),
+                        None => (mail.files, mail.left_out),
+                    };
+                    let files = files
+                        .into_iter()
+                        .map(|f| NewFile::new(&f.name, &f.content_type, f.bytes))
+                        .collect();
+                    match store
+                        .receive_message_with_files(&company.id, m, files, left_out, now)
+                        .await
+                    {
+                        Ok(r) if r.receipt == Receipt::New => taken += 1,
+                        Ok(_) => {}
+                        Err(e @ StorageError::Validation(_)) => {
+                            tracing::warn!(uid, error = %e, "a mail was refused; passed over");
+                        }
+                        Err(e) => return Err(e.into()),
                     }
-                    Ok(_) => {}
-                    Err(e @ StorageError::Validation(_)) => {
-                        tracing::warn!(uid, error = %e, "a mail was refused; passed over");
-                    }
-                    Err(e) => return Err(e.into()),
-                },
+                }
                 _ => tracing::warn!(uid, "a mail without sender or text; passed over"),
             }
             let moved = MailboxCursor {

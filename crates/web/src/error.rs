@@ -46,6 +46,8 @@ guanjia_codes! {
     InvalidCredentials = "invalid_credentials" => (StatusCode::UNAUTHORIZED, "用户名或密码错误", "Wrong username or password"),
     TooManyAttempts = "too_many_attempts" => (StatusCode::TOO_MANY_REQUESTS, "尝试次数过多，请稍后再试", "Too many attempts; try again later"),
     Forbidden = "forbidden" => (StatusCode::FORBIDDEN, "无权执行此操作", "You may not do this"),
+    KeyScopeMissing = "key_scope_missing" => (StatusCode::FORBIDDEN, "该接口密钥没有此操作所需的权限范围", "This API key lacks the scope this needs"),
+    KeyRateLimited = "key_rate_limited" => (StatusCode::TOO_MANY_REQUESTS, "该接口密钥请求过于频繁，请稍后再试", "This API key made too many requests; try again shortly"),
     NotFound = "not_found" => (StatusCode::NOT_FOUND, "对象不存在", "Not found"),
     InvalidTransition = "invalid_transition" => (StatusCode::CONFLICT, "工单当前状态不允许此操作", "The ticket's status does not allow this action"),
     ValidationFailed = "validation_failed" => (StatusCode::UNPROCESSABLE_ENTITY, "输入有误，请检查标出的字段", "Some fields are invalid"),

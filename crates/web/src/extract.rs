@@ -3,7 +3,7 @@
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, MatchedPath, Request};
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -11,7 +11,9 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::error::{ApiError, ErrorCode};
+use crate::machine::key_scopes;
 use crate::state::AppState;
+use guanjia_domain::machine::api_key::KEY_PREFIX;
 use guanjia_storage::Principal;
 
 /// A JSON body; malformed JSON, wrong types and unknown fields are 400 `invalid_request`.
@@ -51,7 +53,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// The signed-in caller, from `Authorization: Bearer TOKEN`; otherwise 401.
+/// The signed-in caller, from `Authorization: Bearer TOKEN`; otherwise 401. The token is a
+/// person's session or a machine's API key (`gjk_…`); a key is let through only to an endpoint
+/// its scopes open (see [`key_scopes`]) and within its rate.
 pub struct Caller(pub Principal);
 
 impl FromRequestParts<AppState> for Caller {
@@ -59,9 +63,41 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer_token(&parts.headers)
-            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
-        let principal = state.store.authenticate(token, chrono::Utc::now()).await?;
-        Ok(Caller(principal))
+            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?
+            .to_owned();
+        let now = chrono::Utc::now();
+        if !token.starts_with(KEY_PREFIX) {
+            return Ok(Caller(state.store.authenticate(&token, now).await?));
+        }
+        let Ok(ClientAddr(client)) = ClientAddr::from_request_parts(parts, state).await;
+        let key = state.store.authenticate_key(&token, &client, now).await?;
+        if let Err(seconds) = state
+            .key_rate
+            .admit(&key.principal.id, key.rate_per_minute, now)
+        {
+            return Err(ApiError::with_details(
+                ErrorCode::KeyRateLimited,
+                json!({ "retry_after_seconds": seconds }),
+            ));
+        }
+        let path = parts
+            .extensions
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str);
+        let Some(needed) = path.and_then(|p| key_scopes::required(&parts.method, p)) else {
+            return Err(ApiError::with_details(
+                ErrorCode::Forbidden,
+                json!({ "reason": "not_for_api_keys" }),
+            ));
+        };
+        let granted = key.principal.key_scopes.as_deref().unwrap_or_default();
+        if !granted.contains(&needed) {
+            return Err(ApiError::with_details(
+                ErrorCode::KeyScopeMissing,
+                json!({ "scope": needed.as_str() }),
+            ));
+        }
+        Ok(Caller(key.principal))
     }
 }
 

@@ -12,12 +12,14 @@ mod i18n;
 mod input_guard;
 mod iot;
 mod kb_sheet;
+mod machine;
 mod paging;
 mod routes;
 mod scheduler;
 mod security_headers;
 mod state;
 mod ui;
+mod webhooks;
 mod wechat;
 mod words;
 
@@ -28,6 +30,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use guanjia_channels::Senders;
 use guanjia_storage::Store;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -37,11 +40,12 @@ use utoipa_axum::router::OpenApiRouter;
 pub use delivery::{deliver_due, delivery_setup, spawn_delivery};
 pub use email::{MAILBOX_LEASE, MailboxError, read_mailbox, spawn_email};
 pub use error::{ApiError, ErrorCode};
-pub use housekeeping::spawn_housekeeping;
+pub use housekeeping::{DEFAULT_ALARM_RETENTION_DAYS, forget_old_alarms, spawn_housekeeping};
 pub use i18n::Lang;
 pub use iot::{MqttSettings, spawn_mqtt};
 pub use scheduler::spawn_scheduler;
 pub use state::{AppState, Settings};
+pub use webhooks::{WebhookWorker, deliver_webhooks_due, spawn_webhooks};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -90,6 +94,7 @@ fn metrics_handle() -> PrometheusHandle {
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
+        .merge(routes::api_keys::router())
         .merge(routes::calendars::router())
         .merge(routes::calls::router())
         .merge(routes::dispatch::router())
@@ -115,19 +120,30 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::company::router())
         .merge(routes::conversations::router())
         .merge(routes::wechat_accounts::router())
+        .merge(routes::wecom_robots::router())
+        .merge(routes::webhooks::router())
         .split_for_parts();
     error::document_errors(&mut openapi);
     (router, openapi)
 }
 
-/// The whole application over `store`.
+/// The whole application over `store`, sending nothing itself (a robot's test post answers
+/// that delivery is not set up).
 pub fn app(store: Store, settings: Settings) -> Router {
+    app_with_senders(store, settings, None)
+}
+
+/// The whole application over `store`, with the providers a request may send through (an
+/// admin's test post to a WeCom robot).
+pub fn app_with_senders(store: Store, settings: Settings, senders: Option<Senders>) -> Router {
     let (api, openapi) = api();
     let store = store.with_loop_rules(settings.rules);
     let state = AppState {
         store,
         settings,
         metrics: metrics_handle(),
+        senders,
+        key_rate: Default::default(),
     };
     Router::new()
         .merge(api)

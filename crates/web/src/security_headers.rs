@@ -2,7 +2,8 @@
 //! this site (the pages have no inline scripts or handlers), never inside another site's frame,
 //! content types taken as sent, no addresses with tokens in them (rating links) leaked as
 //! referrers, and nothing signed-in kept in a shared or back-button cache unless a route chose
-//! its own caching (the versioned assets do).
+//! its own caching (the versioned assets do). A route may set a stricter content policy of its
+//! own (a message's file is sandboxed).
 
 use axum::extract::Request;
 use axum::http::HeaderValue;
@@ -25,8 +26,10 @@ const PERMISSIONS: &str = "geolocation=(self), camera=(self), microphone=()";
 pub async fn add(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    headers
+        .entry(CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CONTENT_SECURITY));
     for (name, value) in [
-        (CONTENT_SECURITY_POLICY, CONTENT_SECURITY),
         (X_FRAME_OPTIONS, "DENY"),
         (X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (REFERRER_POLICY, "same-origin"),

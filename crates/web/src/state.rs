@@ -1,10 +1,14 @@
 //! What every handler shares.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use guanjia_domain::ticket::{ActionRequest, LoopRules};
 use guanjia_storage::entity::ticket;
 use guanjia_storage::{Principal, StorageError, Store};
 use metrics_exporter_prometheus::PrometheusHandle;
+
+use crate::machine::key_rate::KeyRate;
 
 /// How this server behaves, from configuration.
 #[derive(Debug, Clone, Copy, Default)]
@@ -22,6 +26,10 @@ pub struct AppState {
     pub store: Store,
     pub settings: Settings,
     pub metrics: PrometheusHandle,
+    /// The providers a request may send through; none in an app that sends nothing itself.
+    pub senders: Option<guanjia_channels::Senders>,
+    /// Each API key's requests this minute on this node.
+    pub key_rate: Arc<KeyRate>,
 }
 
 impl AppState {

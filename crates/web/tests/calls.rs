@@ -57,6 +57,31 @@ async fn post_event(server: &Server, pbx: &str, body: Value) -> (StatusCode, Val
     server.post(Some(pbx), "/api/v1/calls/events", body).await
 }
 
+/// The calls kept by a ticket the agent opens for the second resident after a call of theirs
+/// answered and ended the given minutes ago.
+async fn calls_after_call(
+    server: &Server,
+    site: &Site,
+    pbx: &str,
+    call_id: &str,
+    (answered, ended): (i64, i64),
+    description: &str,
+) -> Value {
+    let (resident, phone) = &site.residents[1];
+    post_event(server, pbx, event(call_id, "answered", phone, answered)).await;
+    post_event(server, pbx, event(call_id, "ended", phone, ended)).await;
+    let ticket = server
+        .ok(
+            &site.agent,
+            "/api/v1/tickets",
+            json!({ "project_id": site.project_id, "channel": "phone", "description": description, "resident_id": resident }),
+            StatusCode::CREATED,
+        )
+        .await;
+    let path = format!("/api/v1/tickets/{}/calls", ticket["id"].as_str().unwrap());
+    server.get(Some(&site.agent), &path).await.1
+}
+
 /// The workbench's pop-up fragment as the holder of `token` polls it.
 async fn popup(server: &Server, token: &str) -> String {
     let response = server
@@ -239,40 +264,9 @@ async fn the_ticket_opened_during_the_call_keeps_it_and_its_recording(server: Se
 
     // After-call work: a call ended a few minutes ago still takes the ticket its agent opens
     // for the caller; a call ended long ago does not.
-    let second = site.residents[1].1.clone();
-    post_event(&server, &pbx, event("c-301", "answered", &second, 8)).await;
-    post_event(&server, &pbx, event("c-301", "ended", &second, 4)).await;
-    let late = server
-        .ok(
-            &site.agent,
-            "/api/v1/tickets",
-            json!({ "project_id": site.project_id, "channel": "phone", "description": "空调外机噪音大", "resident_id": site.residents[1].0 }),
-            StatusCode::CREATED,
-        )
-        .await;
-    let (_, calls) = server
-        .get(
-            Some(&site.agent),
-            &format!("/api/v1/tickets/{}/calls", late["id"].as_str().unwrap()),
-        )
-        .await;
-    assert_eq!(calls["items"][0]["call_id"], "c-301");
-    post_event(&server, &pbx, event("c-302", "answered", &second, 40)).await;
-    post_event(&server, &pbx, event("c-302", "ended", &second, 30)).await;
-    let too_late = server
-        .ok(
-            &site.agent,
-            "/api/v1/tickets",
-            json!({ "project_id": site.project_id, "channel": "phone", "description": "楼道灯不亮", "resident_id": site.residents[1].0 }),
-            StatusCode::CREATED,
-        )
-        .await;
-    let (_, calls) = server
-        .get(
-            Some(&site.agent),
-            &format!("/api/v1/tickets/{}/calls", too_late["id"].as_str().unwrap()),
-        )
-        .await;
+    let kept = calls_after_call(&server, &site, &pbx, "c-301", (8, 4), "空调外机噪音大").await;
+    assert_eq!(kept["items"][0]["call_id"], "c-301");
+    let calls = calls_after_call(&server, &site, &pbx, "c-302", (40, 30), "楼道灯不亮").await;
     assert_eq!(calls["items"], json!([]));
 }
 

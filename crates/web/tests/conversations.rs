@@ -2,7 +2,9 @@
 //! repeated deliveries stored once, known and unknown senders, concurrent first messages; the
 //! API (list filters and keyset pages, scope, replies delivered on the conversation's channel,
 //! tickets opened from a conversation, first-contact ownership); binding an unknown WeChat
-//! sender with a code; merging two resident records; bad input.
+//! sender with a code; merging two resident records; bad input; a message's files (kept before
+//! the message is stored, removed when it is not; fetched within scope), chat photos, and
+//! unread counts cleared by reading.
 
 mod common;
 
@@ -12,7 +14,9 @@ use guanjia_domain::conversation::{
     Body, ContactKind, ContactPoint, Event, InboundMessage, ProjectHint,
 };
 use guanjia_domain::taxonomy::Channel;
-use guanjia_storage::{Address, DeliverySetup, MessageReceived, Receipt, StorageError};
+use guanjia_storage::{
+    Address, DeliverySetup, MessageReceived, NewFile, Principal, Receipt, StorageError, check_photo,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -28,6 +32,9 @@ on_both_databases!(
     an_unknown_wechat_sender_binds_with_a_code_and_their_messages_join_them,
     merging_two_resident_records_keeps_all_history,
     the_openapi_document_describes_conversations_as_served,
+    a_messages_files_are_fetched_within_scope_and_none_outlives_its_message,
+    a_residents_chat_photos_are_seen_on_both_sides,
+    reading_a_conversation_clears_its_unread_count,
 );
 
 fn wechat(openid: &str) -> ContactPoint {
@@ -581,11 +588,14 @@ async fn an_answer_goes_back_on_the_channel_the_resident_wrote_on(db: common::Db
         )
         .await;
     chat(&server, phone, "还是没人来").await;
+    let listed = list(&server, &site.agent, "?unread=true").await;
+    assert_eq!(ids(&listed), [id]);
+    assert_eq!(listed["items"][0]["unread"], 1);
     let (_, again) = server
         .get(Some(&site.agent), &format!("/api/v1/conversations/{id}"))
         .await;
     assert_eq!(again["state"], "open");
-    assert_eq!(again["unread"], 1);
+    assert_eq!(again["unread"], 0, "read by the agent");
 }
 
 async fn a_ticket_opened_from_a_conversation_carries_its_messages_and_owner(server: Server) {
@@ -1024,6 +1034,11 @@ async fn the_openapi_document_describes_conversations_as_served(server: Server) 
         ("/api/v1/conversations", "get", &["200", "422"][..]),
         ("/api/v1/conversations/{id}", "get", &["200", "404"]),
         (
+            "/api/v1/conversations/{id}/messages/{message_id}/files/{file_id}",
+            "get",
+            &["200", "404"],
+        ),
+        (
             "/api/v1/conversations/{id}/replies",
             "post",
             &["201", "403", "404", "422"],
@@ -1060,4 +1075,320 @@ async fn the_openapi_document_describes_conversations_as_served(server: Server) 
     );
     assert!(schemas["ThreadView"].is_object());
     assert!(schemas["Attachment"].is_object());
+}
+
+/// A file fetched with a token: status, headers, bytes.
+async fn fetch(
+    server: &Server,
+    token: &str,
+    path: &str,
+) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let response = reqwest::Client::new()
+        .get(server.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    (status, headers, response.bytes().await.unwrap().to_vec())
+}
+
+/// The message folders kept for the company.
+fn kept_folders(server: &Server) -> usize {
+    let root = server.store.message_folder(&server.company_id, "x");
+    match std::fs::read_dir(root.parent().unwrap()) {
+        Ok(dir) => dir.count(),
+        Err(_) => 0,
+    }
+}
+
+fn a_png() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::RgbImage::from_pixel(40, 30, image::Rgb([40, 90, 160]))
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+async fn a_messages_files_are_fetched_within_scope_and_none_outlives_its_message(server: Server) {
+    let a = server.site("fa").await;
+    let b = server.site("fb").await;
+    let mail = |project: ProjectHint, external_id: &str| {
+        inbound(
+            Channel::Email,
+            ContactPoint::new("from", ContactKind::Email, None, "owner@example.com").unwrap(),
+            project,
+            Some(external_id),
+            text("附件是漏水照片和报告"),
+        )
+    };
+    let files = || {
+        vec![
+            NewFile::new("漏水.png", "image/png", a_png()),
+            NewFile::new(
+                "报告 \"final\".html",
+                "text/html",
+                b"<script>alert(1)</script>".to_vec(),
+            ),
+        ]
+    };
+    let before = kept_folders(&server);
+    let received = server
+        .store
+        .receive_message_with_files(
+            &server.company_id,
+            mail(
+                ProjectHint::Given(a.project_id.clone()),
+                "<fa-1@example.com>",
+            ),
+            files(),
+            vec!["huge.zip".into()],
+            Utc::now(),
+        )
+        .await
+        .expect("received");
+    assert_eq!(received.receipt, Receipt::New);
+    assert_eq!(kept_folders(&server), before + 1);
+
+    // The thread lists them with where to fetch them.
+    let id = &received.conversation_id;
+    let (status, thread) = server
+        .get(Some(&a.agent), &format!("/api/v1/conversations/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{thread}");
+    let listed = thread["messages"][0]["files"].as_array().unwrap().clone();
+    assert_eq!(listed.len(), 2, "{thread}");
+    assert_eq!(listed[0]["name"], "漏水.png");
+    assert_eq!(
+        thread["messages"][0]["attachments"][0]["left_out"],
+        json!(["huge.zip"])
+    );
+    let picture = listed[0]["url"].as_str().unwrap();
+    let page = listed[1]["url"].as_str().unwrap();
+    assert_eq!(
+        picture,
+        format!(
+            "/api/v1/conversations/{id}/messages/{}/files/{}",
+            received.message_id,
+            listed[0]["id"].as_str().unwrap()
+        )
+    );
+
+    // A picture is shown inline with its type; anything else is a sandboxed download, named
+    // safely and exactly.
+    let (status, headers, bytes) = fetch(&server, &a.agent, picture).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bytes, a_png());
+    assert_eq!(headers["content-type"], "image/png");
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("inline; filename=\""),
+        "{disposition}"
+    );
+    assert!(
+        disposition.ends_with("filename*=UTF-8''%E6%BC%8F%E6%B0%B4%2Epng"),
+        "{disposition}"
+    );
+    let (status, headers, bytes) = fetch(&server, &server.admin, page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bytes, b"<script>alert(1)</script>");
+    assert_eq!(headers["content-type"], "text/html");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"____final_.html\"; filename*=UTF-8''"),
+        "{disposition}"
+    );
+
+    // Out of scope, another conversation's message, an unknown file: not found.
+    for (token, path) in [
+        (&b.agent, picture.to_owned()),
+        (
+            &server.resident_token(&a.residents[0].1).await,
+            picture.to_owned(),
+        ),
+        (&a.agent, picture.replace(&received.message_id, "nope")),
+        (
+            &a.agent,
+            format!(
+                "/api/v1/conversations/{id}/messages/{}/files/..%2F..%2Fetc",
+                received.message_id
+            ),
+        ),
+    ] {
+        let (status, _, bytes) = fetch(&server, token, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!bytes.starts_with(b"\x89PNG"));
+    }
+    let other = chat(&server, &a.residents[0].1, "另一件事").await;
+    let (status, _, _) = fetch(
+        &server,
+        &a.agent,
+        &picture.replace(id, other["conversation_id"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a message of another conversation"
+    );
+
+    // The same mail delivered again, or one refused, keeps no file.
+    let again = server
+        .store
+        .receive_message_with_files(
+            &server.company_id,
+            mail(
+                ProjectHint::Given(a.project_id.clone()),
+                "<fa-1@example.com>",
+            ),
+            files(),
+            vec![],
+            Utc::now(),
+        )
+        .await
+        .expect("received again");
+    assert_eq!(again.receipt, Receipt::Duplicate);
+    let refused = server
+        .store
+        .receive_message_with_files(
+            &server.company_id,
+            mail(
+                ProjectHint::Given("no-such-project".into()),
+                "<fa-2@example.com>",
+            ),
+            files(),
+            vec![],
+            Utc::now(),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StorageError::Validation(_))),
+        "{refused:?}"
+    );
+    assert_eq!(kept_folders(&server), before + 1, "no file left behind");
+}
+
+async fn a_residents_chat_photos_are_seen_on_both_sides(server: Server) {
+    let a = server.site("pa").await;
+    let phone = &a.residents[0].1;
+    let resident = Principal::resident(&server.company_id, phone, "住户", vec![]);
+    let photo = check_photo(a_png()).await.expect("a photo");
+    let sent = server
+        .store
+        .post_chat_message(&resident, None, "", vec![photo], Utc::now())
+        .await
+        .expect("sent");
+    let id = &sent.conversation_id;
+    let token = server.resident_token(phone).await;
+    for who in [&a.agent, &token] {
+        let (status, thread) = server
+            .get(Some(who), &format!("/api/v1/conversations/{id}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{thread}");
+        let m = &thread["messages"][0];
+        assert_eq!(m["kind"], "image", "a message of photos alone: {m}");
+        assert_eq!(m["text"], Value::Null);
+        assert_eq!(m["files"][0]["content_type"], "image/png");
+        assert_eq!(m["files"][0]["name"], "photo-1.png");
+        let (status, _, bytes) = fetch(&server, who, m["files"][0]["url"].as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(bytes, a_png());
+    }
+    // Words and photos together; too many photos, or something not a photo, are refused.
+    let with_words = server
+        .store
+        .post_chat_message(
+            &resident,
+            None,
+            "楼道灯不亮",
+            vec![check_photo(a_png()).await.unwrap()],
+            Utc::now(),
+        )
+        .await
+        .expect("sent");
+    assert_eq!(&with_words.conversation_id, id);
+    let mut four = vec![];
+    for _ in 0..4 {
+        four.push(check_photo(a_png()).await.unwrap());
+    }
+    let refused = server
+        .store
+        .post_chat_message(&resident, None, "多图", four, Utc::now())
+        .await;
+    assert!(
+        matches!(refused, Err(StorageError::Validation(_))),
+        "{refused:?}"
+    );
+    assert!(check_photo(b"not a picture".to_vec()).await.is_err());
+    let (_, thread) = server
+        .get(Some(&a.agent), &format!("/api/v1/conversations/{id}"))
+        .await;
+    assert_eq!(thread["messages"].as_array().unwrap().len(), 2);
+    assert_eq!(thread["messages"][1]["text"], "楼道灯不亮");
+    assert_eq!(thread["messages"][1]["kind"], "text");
+    assert_eq!(
+        thread["messages"][1]["files"][0]["content_type"],
+        "image/png"
+    );
+}
+
+async fn reading_a_conversation_clears_its_unread_count(server: Server) {
+    let a = server.site("ua").await;
+    let phone = &a.residents[0].1;
+    let first = chat(&server, phone, "电梯异响").await;
+    chat(&server, phone, "还在响").await;
+    let id = first["conversation_id"].as_str().unwrap();
+    let unread = |page: &Value| ids(page).contains(&id.to_owned());
+    let page = list(&server, &a.agent, "?unread=true").await;
+    assert!(unread(&page), "{page}");
+    assert_eq!(page["items"][0]["unread"], 2);
+
+    // The resident reading their own thread changes nothing.
+    let token = server.resident_token(phone).await;
+    let (_, theirs) = server
+        .get(Some(&token), &format!("/api/v1/conversations/{id}"))
+        .await;
+    assert_eq!(theirs["unread"], 2);
+    assert!(unread(&list(&server, &a.agent, "?unread=true").await));
+
+    // Desk staff reading it have read it.
+    let (status, read) = server
+        .get(Some(&a.agent), &format!("/api/v1/conversations/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read["unread"], 0);
+    assert!(!unread(&list(&server, &a.agent, "?unread=true").await));
+    let (_, listed) = server
+        .get(Some(&a.agent), "/api/v1/conversations?unread=false")
+        .await;
+    assert!(ids(&listed).contains(&id.to_owned()));
+    assert_eq!(listed["items"][0]["unread"], 0);
+
+    // Another project's agent cannot read it, and so does not clear it.
+    chat(&server, phone, "第三条").await;
+    let b = server.site("ub").await;
+    let (status, _) = server
+        .get(Some(&b.agent), &format!("/api/v1/conversations/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A new message makes it unread again, until it is read again (an admin is desk staff too).
+    let page = list(&server, &a.agent, "?unread=true").await;
+    assert!(unread(&page));
+    assert_eq!(page["items"][0]["unread"], 1);
+    let (_, read) = server
+        .get(Some(&server.admin), &format!("/api/v1/conversations/{id}"))
+        .await;
+    assert_eq!(read["unread"], 0);
+    assert_eq!(list(&server, &a.agent, "?unread=true").await["total"], 0);
 }

@@ -398,6 +398,10 @@ async fn staff_hear_of_their_jobs_on_the_project_robot(db: Db) {
         "names the technician: {text}"
     );
     assert!(text.contains(ticket["number"].as_str().unwrap()), "{text}");
+    assert!(
+        posted.mentions.is_empty(),
+        "no phone on record: nobody to @-mention"
+    );
 
     // The ticket shows what was sent to whom, when and how.
     let mut job = Value::Null;

@@ -7,7 +7,7 @@ use super::extension::check_extension;
 use crate::code::code_enum;
 use crate::phone::normalize_phone;
 use crate::ticket::event_time;
-use crate::validation::{Allowed, FieldErrorCode, Problems, ValidationError};
+use crate::validation::{Allowed, FieldErrorCode, Problems, ValidationError, is_http_url};
 
 /// The longest call id kept (Asterisk's `1701234567.123`, a UUID, a cloud call centre's id).
 pub const MAX_CALL_ID: usize = 64;
@@ -129,17 +129,6 @@ fn caller_number(raw: &str) -> Option<String> {
     let digits = raw.strip_prefix('+').unwrap_or(raw);
     ((3..=20).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
         .then(|| raw.to_owned())
-}
-
-/// An absolute http(s) address with a host, and nothing a page could not show as a link.
-fn is_http_url(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    rest.is_some_and(|rest| {
-        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-        !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
-    })
 }
 
 #[cfg(test)]

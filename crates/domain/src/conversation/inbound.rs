@@ -147,6 +147,16 @@ pub struct KeptFile {
     pub size: u64,
 }
 
+impl Attachment {
+    /// The files kept of the message (an e-mail's attachments, chat photos); none for the rest.
+    pub fn kept_files(&self) -> &[KeptFile] {
+        match self {
+            Attachment::Files { files, .. } => files,
+            _ => &[],
+        }
+    }
+}
+
 impl Body {
     pub fn kind(&self) -> BodyKind {
         match self {

@@ -12,6 +12,7 @@ mod ticket;
 
 pub use identity::Merged;
 pub use query::{ConversationFilter, ConversationPage, MessageDelivery, Thread};
+pub(crate) use receive::Carried;
 pub use receive::{MessageReceived, Receipt};
 
 use guanjia_domain::conversation::ContactKind;

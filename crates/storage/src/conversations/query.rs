@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use guanjia_domain::conversation::ConversationState;
 use guanjia_domain::taxonomy::Channel;
 use guanjia_domain::validation::FieldErrorCode;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -152,6 +153,32 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or(StorageError::NotFound("conversation"))
+    }
+
+    /// The thread as [`Store::thread`] reads it, read by `who`: desk staff who see it have read
+    /// the messages it shows, so its unread count goes down by those (to zero, unless more came
+    /// in meanwhile, which stay unread). A resident reading their own changes nothing.
+    pub async fn read_thread(&self, who: &Principal, id: &str) -> Result<Thread> {
+        let mut thread = self.thread(who, id).await?;
+        let seen = thread.conversation.unread;
+        if who.role.is_desk() && seen > 0 {
+            // Counted down, not set to zero: a message received after the thread was read is
+            // not read; only where an answer or closing reset the count meanwhile is it left.
+            let txn = self.begin_write().await?;
+            conversation::Entity::update_many()
+                .col_expr(
+                    conversation::Column::Unread,
+                    Expr::col(conversation::Column::Unread).sub(seen),
+                )
+                .filter(conversation::Column::CompanyId.eq(&who.company_id))
+                .filter(conversation::Column::Id.eq(id))
+                .filter(conversation::Column::Unread.gte(seen))
+                .exec(&txn)
+                .await?;
+            txn.commit().await?;
+            thread.conversation.unread = 0;
+        }
+        Ok(thread)
     }
 
     /// One conversation with its latest [`THREAD_MESSAGES`] messages and their deliveries.

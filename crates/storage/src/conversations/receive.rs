@@ -8,7 +8,8 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::conversation::{
-    ConversationState, Direction, InboundMessage, ProjectHint, SenderKind, after_inbound,
+    Attachment, ConversationState, Direction, InboundMessage, ProjectHint, SenderKind,
+    after_inbound,
 };
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -40,6 +41,14 @@ pub enum Receipt {
     Duplicate,
 }
 
+/// What a message carried, chosen before it is stored: its id (its files' folder is named by
+/// it) and the files listed on it.
+#[derive(Debug, Clone)]
+pub(crate) struct Carried {
+    pub message_id: String,
+    pub attachment: Attachment,
+}
+
 /// What receiving a message did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageReceived {
@@ -60,13 +69,27 @@ impl Store {
         message: InboundMessage,
         now: DateTime<Utc>,
     ) -> Result<MessageReceived> {
+        self.receive_carrying(company_id, message, None, now).await
+    }
+
+    /// Receives a message; `carried` chooses its id and lists the files written for it.
+    pub(crate) async fn receive_carrying(
+        &self,
+        company_id: &str,
+        message: InboundMessage,
+        carried: Option<Carried>,
+        now: DateTime<Utc>,
+    ) -> Result<MessageReceived> {
         let message = message.checked(now)?;
         let mut last = None;
         for _ in 0..ATTEMPTS {
             if let Some(seen) = self.received_before(company_id, &message).await? {
                 return Ok(seen);
             }
-            match self.store_message(company_id, &message, now).await {
+            match self
+                .store_message(company_id, &message, carried.as_ref(), now)
+                .await
+            {
                 Ok(received) => {
                     metrics::counter!("guanjia_messages_received_total", "channel" => message.channel.as_str())
                         .increment(1);
@@ -180,6 +203,7 @@ impl Store {
         &self,
         company_id: &str,
         message: &InboundMessage,
+        carried: Option<&Carried>,
         now: DateTime<Utc>,
     ) -> Result<MessageReceived> {
         let given = match &message.project {
@@ -292,7 +316,7 @@ impl Store {
         });
         let row = conversation_message::ActiveModel {
             company_id: Set(company_id.to_owned()),
-            id: Set(new_id()),
+            id: Set(carried.map_or_else(new_id, |c| c.message_id.clone())),
             conversation_id: Set(conversation.id.clone()),
             direction: Set(Direction::In.as_str().to_owned()),
             channel: Set(message.channel.as_str().to_owned()),
@@ -300,7 +324,10 @@ impl Store {
             sender_kind: Set(SenderKind::Resident.as_str().to_owned()),
             sender_id: Set(conversation.resident_id.clone()),
             text: Set(message.body.text().map(str::to_owned)),
-            attachment: Set(message.body.attachment().map(|a| json!(a))),
+            attachment: Set(carried
+                .map(|c| c.attachment.clone())
+                .or_else(|| message.body.attachment())
+                .map(|a| json!(a))),
             external_id: Set(message.external_id.clone()),
             thread: Set(thread),
             notification_id: Set(None),

@@ -20,9 +20,11 @@ use sea_orm::{
 };
 
 use super::plan::{Context, available, pending_row, recipient_of, target, wechat_contact_of};
+use super::robots::webhook_key_of;
 use crate::db::Store;
 use crate::entity::{conversation, conversation_message, delivery, notification, staff};
 use crate::error::Result;
+use crate::secrets::SecretKey;
 use crate::support::ForUpdate;
 
 /// How long a sender holds a delivery before another node may take it over: far beyond a
@@ -37,16 +39,24 @@ pub enum Address {
     /// The resident's openid on an official account (the account's id; empty for an openid
     /// bound before accounts were kept).
     WechatOpenid { account: String, openid: String },
-    /// A WeCom robot by name (`team:ID`, `project:CODE`), and the staff member to name in it.
+    /// A WeCom robot by name (`robot:ID` of the product, `team:ID` or `project:CODE` of the
+    /// file) with the key of a product's robot, and the staff members to name in the post.
     Robot {
         robot: String,
-        staff_name: String,
-        staff_phone: Option<String>,
+        webhook_key: Option<String>,
+        mentions: Vec<Mention>,
     },
     /// The address of an e-mail conversation, and the thread the answer goes in.
     Email(EmailAnswer),
     /// Nowhere any more (the resident unbound WeChat, the staff member left).
     Gone,
+}
+
+/// A staff member a robot's post is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub name: String,
+    pub phone: Option<String>,
 }
 
 /// An answer in an e-mail thread: to whom, and what it answers.
@@ -134,7 +144,7 @@ impl Store {
             let Ok(channel) = d.channel.parse::<DeliveryChannel>() else {
                 continue;
             };
-            let address = address_of(&self.db, channel, &d, &n).await?;
+            let address = address_of(&self.db, self.secrets.as_deref(), channel, &d, &n).await?;
             claimed.push(Claimed {
                 delivery: d,
                 notification: n,
@@ -297,6 +307,7 @@ fn key(d: &delivery::Model) -> Condition {
 /// Where a delivery on `channel` goes now.
 async fn address_of(
     db: &impl ConnectionTrait,
+    secrets: Option<&SecretKey>,
     channel: DeliveryChannel,
     d: &delivery::Model,
     n: &notification::Model,
@@ -327,16 +338,54 @@ async fn address_of(
             .await?
             .map_or(Address::Gone, Address::Email),
         DeliveryChannel::Wecom => {
-            staff::Entity::find_by_id((n.company_id.clone(), n.recipient_id.clone()))
-                .one(db)
-                .await?
-                .map_or(Address::Gone, |s| Address::Robot {
+            let mentions = told_with(db, n).await?;
+            if mentions.is_empty() {
+                Address::Gone
+            } else {
+                Address::Robot {
                     robot: d.target.clone(),
-                    staff_name: s.name,
-                    staff_phone: s.phone,
-                })
+                    webhook_key: webhook_key_of(db, secrets, &n.company_id, &d.target).await?,
+                    mentions,
+                }
+            }
         }
     })
+}
+
+/// The most staff members one robot post names.
+const MENTIONS: u64 = 100;
+
+/// The staff members told by the same write as `n` (one robot post is planned for all of them:
+/// see `plan::plan_deliveries`), in the order they were written.
+async fn told_with(db: &impl ConnectionTrait, n: &notification::Model) -> Result<Vec<Mention>> {
+    let Some(ticket_id) = &n.ticket_id else {
+        return Ok(Vec::new());
+    };
+    let recipients: Vec<String> = notification::Entity::find()
+        .select_only()
+        .column(notification::Column::RecipientId)
+        .filter(notification::Column::CompanyId.eq(&n.company_id))
+        .filter(notification::Column::TicketId.eq(ticket_id))
+        .filter(notification::Column::Kind.eq(&n.kind))
+        .filter(notification::Column::CreatedAt.eq(n.created_at))
+        .order_by_asc(notification::Column::Id)
+        .limit(MENTIONS)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let staff = staff::Entity::find()
+        .filter(staff::Column::CompanyId.eq(&n.company_id))
+        .filter(staff::Column::Id.is_in(recipients.iter().cloned()))
+        .all(db)
+        .await?;
+    Ok(recipients
+        .iter()
+        .filter_map(|id| staff.iter().find(|s| &s.id == id))
+        .map(|s| Mention {
+            name: s.name.clone(),
+            phone: s.phone.clone(),
+        })
+        .collect())
 }
 
 /// Where an answer on an e-mail conversation goes: the conversation's address, in reply to the

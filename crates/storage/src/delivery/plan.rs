@@ -18,6 +18,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
+use super::robots::robot_of_ticket;
 use super::setup::DeliverySetup;
 use crate::entity::{contact_point, delivery, project, resident, ticket};
 use crate::error::Result;
@@ -27,7 +28,8 @@ use crate::support::new_id;
 pub(crate) struct Context {
     zone: Tz,
     emergency: bool,
-    /// The WeCom robot for staff notifications about this ticket, if one is set up.
+    /// The WeCom robot for staff notifications about this ticket, if one is set up (see
+    /// [`super::robots`] for which).
     robot: Option<String>,
 }
 
@@ -63,7 +65,12 @@ impl Context {
                 .and_then(|p| p.time_zone.parse().ok())
                 .unwrap_or(default.zone),
             emergency: t.urgency == Urgency::Emergency.as_str(),
-            robot: p.and_then(|p| setup.robot(t.team_id.as_deref(), &p.code)),
+            robot: match p {
+                Some(p) => robot_of_ticket(db, company_id, &p.id, t.team_id.as_deref())
+                    .await?
+                    .or_else(|| setup.robot(t.team_id.as_deref(), &p.code)),
+                None => None,
+            },
         })
     }
 
@@ -209,9 +216,18 @@ pub(crate) async fn plan_deliveries(
     let available = available(setup, &ctx);
     let at = ctx.release(setup, kind, now);
     let mut rows = Vec::new();
+    let mut robot_planned = false;
     for (notification_id, recipient_id) in written {
         let recipient = recipient_of(db, company_id, kind, recipient_id, details).await?;
         if let Some(r) = route(kind, recipient, available) {
+            // The ticket's robot posts once for everyone told, naming them all (see
+            // `claim::address_of`).
+            if r.first == DeliveryChannel::Wecom {
+                if robot_planned {
+                    continue;
+                }
+                robot_planned = true;
+            }
             let target = target(r.first, recipient_id, &ctx);
             rows.push(pending_row(
                 company_id,

@@ -144,6 +144,11 @@ impl CheckedPhoto {
     pub(crate) fn thumbnail(&self) -> &[u8] {
         &self.checked.thumbnail
     }
+
+    /// Its type, read from the content, and its bytes.
+    pub(crate) fn into_parts(self) -> (PhotoType, Vec<u8>) {
+        (self.checked.kind, self.bytes)
+    }
 }
 
 /// Checks a photo's size and content and makes its thumbnail (CPU work, off the async threads),

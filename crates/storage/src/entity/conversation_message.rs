@@ -31,3 +31,13 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// What the message carries besides its text, read from its stored JSON (None when it
+    /// carries nothing or what is stored is not one).
+    pub fn attachment(&self) -> Option<guanjia_domain::conversation::Attachment> {
+        self.attachment
+            .clone()
+            .and_then(|a| serde_json::from_value(a).ok())
+    }
+}

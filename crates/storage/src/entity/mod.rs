@@ -1,6 +1,7 @@
 //! One module per table; the schema itself is in `migration`.
 
 pub mod alarm_ticket;
+pub mod api_key;
 pub mod audit_entry;
 pub mod building;
 pub mod calendar;
@@ -55,4 +56,7 @@ pub mod ticket;
 pub mod ticket_charge;
 pub mod ticket_event;
 pub mod ticket_problem_key;
+pub mod webhook;
+pub mod webhook_delivery;
 pub mod wechat_account;
+pub mod wecom_robot;

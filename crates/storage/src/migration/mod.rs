@@ -23,6 +23,9 @@ mod m0018_conversations;
 mod m0019_wechat_accounts;
 mod m0020_calls;
 mod m0021_mailboxes;
+mod m0023_wecom_robots;
+mod m0024_api_keys;
+mod m0025_webhooks;
 mod m0026_kb;
 
 /// A tenant table's reference to its company.
@@ -75,6 +78,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_wechat_accounts::Migration),
             Box::new(m0020_calls::Migration),
             Box::new(m0021_mailboxes::Migration),
+            Box::new(m0023_wecom_robots::Migration),
+            Box::new(m0024_api_keys::Migration),
+            Box::new(m0025_webhooks::Migration),
             Box::new(m0026_kb::Migration),
         ]
     }

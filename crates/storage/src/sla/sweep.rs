@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use guanjia_domain::dispatch::{DispatchMode, Redispatch};
+use guanjia_domain::machine::webhook::WebhookEvent;
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, ClockName, EscalationStep, Reach, StepKind};
@@ -30,6 +31,7 @@ use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::support::{ForUpdate, new_id};
 use crate::tickets::SystemCause;
+use crate::webhooks::{emit, ticket_data};
 
 /// How long a claim holds before another node may take the step over.
 pub const LEASE: Duration = Duration::seconds(60);
@@ -244,6 +246,28 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        let event = match (kind, notice) {
+            (StepKind::Warning { .. }, _) => Some(WebhookEvent::SlaWarning),
+            (_, NoticeKind::SlaEscalation) => Some(WebhookEvent::SlaBreached),
+            _ => None,
+        };
+        if let Some(event) = event {
+            let data = json!({
+                "ticket": ticket_data(&t), "clock": clock_name, "due_at": details["due_at"],
+                "percent": percent, "late_seconds": late_seconds, "level": level,
+            });
+            emit(
+                &txn,
+                &t.company_id,
+                &t.project_id,
+                &t.id,
+                event,
+                false,
+                data,
+                now,
+            )
+            .await?;
+        }
         notify(
             &txn,
             &self.delivery,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::FollowUpPolicy;
 use guanjia_domain::dispatch::{Explanation, check_finish_photos};
+use guanjia_domain::machine::webhook::events_of_action;
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach, StepKind};
@@ -26,6 +27,7 @@ use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::sla::{SlaContext, sync_clocks};
 use crate::support::{ForUpdate, new_id};
+use crate::webhooks::{emit, ticket_data};
 
 /// Why the system, not a person, took an action: automatic dispatch's reasons, or the scheduled
 /// step that ran out (a resolved ticket nobody rated closes itself).
@@ -249,11 +251,30 @@ impl Store {
             from_status: Set(Some(change.from.as_str().to_owned())),
             to_status: Set(Some(change.to.as_str().to_owned())),
             visibility: Set(change.visibility.as_str().to_owned()),
-            details: Set(details),
+            details: Set(details.clone()),
             created_at: Set(now),
         }
         .insert(txn)
         .await?;
+        let internal = change.visibility == Visibility::Internal;
+        for event in events_of_action(change.action, change.from, change.to) {
+            let data = serde_json::json!({
+                "ticket": ticket_data(&updated), "action": change.action.as_str(),
+                "from_status": change.from.as_str(), "to_status": change.to.as_str(),
+                "actor_id": who.id, "details": details,
+            });
+            emit(
+                txn,
+                &updated.company_id,
+                &updated.project_id,
+                &updated.id,
+                event,
+                internal,
+                data,
+                now,
+            )
+            .await?;
+        }
         if resolved {
             self.send_rating_link(txn, &updated, now).await?;
         }

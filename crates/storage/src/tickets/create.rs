@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::Report;
 use guanjia_domain::hotline::PlatformOrder;
+use guanjia_domain::machine::webhook::WebhookEvent;
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::place::local_date;
 use guanjia_domain::role::Role;
@@ -22,6 +23,7 @@ use serde_json::json;
 
 use crate::db::{Store, Write};
 use crate::delivery::DeliverySetup;
+use crate::webhooks::{emit, ticket_data};
 use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
 use crate::calls::link_call;
@@ -250,6 +252,7 @@ impl Store {
             // The desk member who takes the call owns it; a resident's own report, like a
             // machine's, waits for the first desk member to handle it (see the lifecycle).
             first_contact_owner_id: Set((who.role.is_desk()
+                && !who.is_machine()
                 && !draft.channel.received_by_machine())
             .then(|| who.id.clone())),
             assignee_id: Set(None),
@@ -550,6 +553,17 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         created_at: Set(now),
     }
     .insert(txn)
+    .await?;
+    emit(
+        txn,
+        &model.company_id,
+        &model.project_id,
+        &model.id,
+        WebhookEvent::TicketCreated,
+        false,
+        json!({ "ticket": ticket_data(&model) }),
+        now,
+    )
     .await?;
     sync_clocks(txn, &ctx, std::slice::from_ref(&model), now).await?;
     if let Some(original) = &repeat.original {

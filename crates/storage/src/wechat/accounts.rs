@@ -68,7 +68,7 @@ pub(super) fn place(company_id: &str, account_id: &str, column: &str) -> String 
 }
 
 impl Store {
-    fn secret_key(&self) -> Result<&crate::secrets::SecretKey> {
+    pub(crate) fn secret_key(&self) -> Result<&crate::secrets::SecretKey> {
         self.secrets
             .as_deref()
             .ok_or(StorageError::NotConfigured("secret_key"))

@@ -3,14 +3,20 @@
 //! opened from or linked to a conversation.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
+    X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use guanjia_domain::conversation::{Attachment, ContactKind, ConversationState};
+use guanjia_domain::conversation::{Attachment, ContactKind, ConversationState, KeptFile};
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::taxonomy::Channel;
 use guanjia_domain::validation::{FieldErrorCode, Problems};
 use guanjia_storage::entity::{conversation, conversation_message};
-use guanjia_storage::{After, ConversationFilter, MessageDelivery, Opened, Thread};
+use guanjia_storage::{After, ConversationFilter, MessageDelivery, Opened, Principal, Thread};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -27,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_conversations))
         .routes(routes!(get_conversation))
+        .routes(routes!(message_file))
         .routes(routes!(reply))
         .routes(routes!(assign))
         .routes(routes!(close))
@@ -35,6 +42,51 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(post_chat_message))
         .routes(routes!(request_binding_code))
         .routes(routes!(bind))
+}
+
+/// A picture a browser shows safely inline; anything else (a sender's HTML, a script) is only
+/// ever a download, sandboxed and never sniffed.
+const INLINE_TYPES: &[&str] = &["image/jpeg", "image/png", "image/gif", "image/webp"];
+
+/// A kept file as a response: its type as sent (when it is one), shown inline only when it is a
+/// picture, named in Content-Disposition by an ASCII stand-in and, exactly, in UTF-8 (RFC 6266).
+fn file_download(file: &KeptFile, bytes: Vec<u8>) -> Response {
+    let content_type = file.content_type.to_ascii_lowercase();
+    let inline = INLINE_TYPES.contains(&content_type.as_str());
+    let content_type = HeaderValue::from_str(&content_type)
+        .ok()
+        .filter(|_| content_type.contains('/'))
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let ascii: String = file
+        .name
+        .chars()
+        .map(|c| match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '.' | '-' | '_' => c,
+            _ => '_',
+        })
+        .collect();
+    let exact = utf8_percent_encode(&file.name, NON_ALPHANUMERIC);
+    let disposition = format!(
+        "{}; filename=\"{}\"; filename*=UTF-8''{exact}",
+        if inline { "inline" } else { "attachment" },
+        if ascii.is_empty() { "file" } else { &ascii },
+    );
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, content_type);
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(CONTENT_DISPOSITION, value);
+    }
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    headers.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=86400"),
+    );
+    response
 }
 
 /// How the person a conversation is with is reached on its channel.
@@ -138,6 +190,8 @@ pub struct MessageView {
     /// The words: the text, a voice message's transcript, a location's name.
     pub text: Option<String>,
     pub attachments: Vec<Attachment>,
+    /// The files kept of it (an e-mail's attachments, chat photos), each with where to fetch it.
+    pub files: Vec<FileLink>,
     pub sent_at: DateTime<Utc>,
     /// An answer's deliveries on the conversation's channel (none where the thread itself is
     /// where the resident reads it: the H5 chat).
@@ -146,12 +200,24 @@ pub struct MessageView {
 
 impl MessageView {
     pub fn new(m: conversation_message::Model, deliveries: Vec<MessageDelivery>) -> Self {
-        let attachments = m
-            .attachment
-            .and_then(|a| serde_json::from_value(a).ok())
-            .into_iter()
+        let attachment = m.attachment();
+        let files = attachment
+            .iter()
+            .flat_map(|a| a.kept_files())
+            .map(|f| FileLink {
+                url: format!(
+                    "/api/v1/conversations/{}/messages/{}/files/{}",
+                    m.conversation_id, m.id, f.id
+                ),
+                id: f.id.clone(),
+                name: f.name.clone(),
+                content_type: f.content_type.clone(),
+                size: f.size,
+            })
             .collect();
+        let attachments = attachment.into_iter().collect();
         MessageView {
+            files,
             id: m.id,
             direction: m.direction,
             channel: m.channel,
@@ -164,6 +230,18 @@ impl MessageView {
             deliveries: deliveries.into_iter().map(Into::into).collect(),
         }
     }
+}
+
+/// A file kept of a message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FileLink {
+    pub id: String,
+    /// As the sender named it.
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    /// Where the file is fetched (by whoever may read the conversation).
+    pub url: String,
 }
 
 /// A conversation with its latest messages, oldest first.
@@ -288,7 +366,8 @@ async fn list_conversations(
 }
 
 /// One conversation with its latest 200 messages, oldest first, and how far each answer got;
-/// out of scope is 404.
+/// out of scope is 404. Desk staff reading it have read its messages: its `unread` count goes to
+/// zero (messages received meanwhile stay unread).
 #[utoipa::path(get, path = "/api/v1/conversations/{id}", tag = "conversations",
     responses((status = 200, body = ThreadView), (status = 404)))]
 async fn get_conversation(
@@ -297,8 +376,23 @@ async fn get_conversation(
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<ThreadView>> {
     Ok(axum::Json(ThreadView::new(
-        state.store.thread(&who, &id).await?,
+        state.store.read_thread(&who, &id).await?,
     )))
+}
+
+/// A file a message carried (an e-mail's attachment, a chat photo), for whoever may read the
+/// conversation (desk staff of its project, the resident it is with); 404 otherwise. Pictures
+/// are shown inline; anything else is a download.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/messages/{message_id}/files/{file_id}",
+    tag = "conversations",
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>,
+        description = "the file, with its content type and name"), (status = 404)))]
+async fn message_file(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path((id, message_id, file_id)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    kept_file(&state, &who, &id, &message_id, &file_id).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -306,6 +400,21 @@ async fn get_conversation(
 pub struct ReplyInput {
     /// 1–4000 characters.
     pub text: String,
+}
+
+/// One idea for the API and the pages alike: a message's file as a response.
+pub(crate) async fn kept_file(
+    state: &AppState,
+    who: &Principal,
+    conversation_id: &str,
+    message_id: &str,
+    file_id: &str,
+) -> ApiResult<Response> {
+    let (file, bytes) = state
+        .store
+        .message_file(who, conversation_id, message_id, file_id)
+        .await?;
+    Ok(file_download(&file, bytes))
 }
 
 /// Answers the resident (desk staff): sent back on the channel they wrote on; the first to
@@ -444,7 +553,13 @@ async fn post_chat_message(
 ) -> ApiResult<(StatusCode, axum::Json<ChatPosted>)> {
     let received = state
         .store
-        .post_chat_message(&who, input.project_id.as_deref(), &input.text, Utc::now())
+        .post_chat_message(
+            &who,
+            input.project_id.as_deref(),
+            &input.text,
+            Vec::new(),
+            Utc::now(),
+        )
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -3,10 +3,10 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use guanjia_domain::iot::{DeviceInput, DeviceType};
-use guanjia_domain::validation::Problems;
-use guanjia_storage::DeviceFilter;
-use guanjia_storage::entity::device;
+use guanjia_domain::iot::{AlarmOutcome, AlarmState, AlarmType, DeviceInput, DeviceType};
+use guanjia_domain::validation::{FieldErrorCode, Problems};
+use guanjia_storage::entity::{device, device_alarm};
+use guanjia_storage::{After, DeviceFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_device, list_devices))
         .routes(routes!(get_device, update_device))
         .routes(routes!(set_device_active))
+        .routes(routes!(device_alarms))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -170,4 +171,92 @@ async fn set_device_active(
             .await?
             .into(),
     ))
+}
+
+/// One alarm or recovery a device reported, and what receiving it did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeviceAlarmView {
+    pub id: String,
+    #[schema(value_type = AlarmType)]
+    pub alarm_type: String,
+    #[schema(value_type = AlarmState)]
+    pub state: String,
+    /// When the device raised it.
+    pub at: DateTime<Utc>,
+    /// When we received it.
+    pub received_at: DateTime<Utc>,
+    #[schema(value_type = AlarmOutcome)]
+    pub outcome: String,
+    /// The ticket it opened, joined or was written on.
+    pub ticket_id: Option<String>,
+}
+
+impl From<device_alarm::Model> for DeviceAlarmView {
+    fn from(a: device_alarm::Model) -> Self {
+        DeviceAlarmView {
+            id: a.id,
+            alarm_type: a.alarm_type,
+            state: a.state,
+            at: a.at,
+            received_at: a.received_at,
+            outcome: a.outcome,
+            ticket_id: a.ticket_id,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AlarmQuery {
+    /// The `next` cursor of the page before.
+    pub after: Option<String>,
+    pub per_page: Option<u64>,
+}
+
+/// A keyset page of a device's alarms and the cursor of the next page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeviceAlarmList {
+    pub items: Vec<DeviceAlarmView>,
+    /// How many alarms the device has (within retention).
+    pub total: u64,
+    pub per_page: u64,
+    /// Pass as `after` for the page that follows; null on the last page.
+    pub next: Option<String>,
+}
+
+/// A device's alarms, newest received first, by keyset pages (staff of its project; otherwise
+/// 404). Alarms older than the retention (`alarm_retention_days`) are gone.
+#[utoipa::path(get, path = "/api/v1/devices/{id}/alarms", tag = "iot", params(AlarmQuery),
+    responses((status = 200, body = DeviceAlarmList), (status = 404), (status = 422)))]
+async fn device_alarms(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<AlarmQuery>,
+) -> ApiResult<axum::Json<DeviceAlarmList>> {
+    let page = PageQuery {
+        page: None,
+        per_page: query.per_page,
+    }
+    .request()?;
+    let mut p = Problems::new();
+    let after = query.after.as_deref().and_then(|cursor| {
+        let decoded = After::decode(cursor).filter(|a| a.at.is_some());
+        if decoded.is_none() {
+            p.add("after", FieldErrorCode::Invalid);
+        }
+        decoded
+    });
+    p.into_result(())?;
+    let found = state
+        .store
+        .device_alarms(&who, &id, page.per_page, after.as_ref())
+        .await?;
+    Ok(axum::Json(DeviceAlarmList {
+        items: found.items.into_iter().map(DeviceAlarmView::from).collect(),
+        total: found.total,
+        per_page: page.per_page,
+        next: found.next.map(|a| a.encode()),
+    }))
 }

@@ -1,5 +1,6 @@
 //! One module per resource; each declares its routes with their OpenAPI description.
 
+pub mod api_keys;
 pub mod auth;
 pub mod calendars;
 pub mod calls;
@@ -26,4 +27,6 @@ pub mod surveys;
 pub mod system;
 pub mod taxonomy;
 pub mod tickets;
+pub mod webhooks;
 pub mod wechat_accounts;
+pub mod wecom_robots;

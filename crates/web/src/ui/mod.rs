@@ -55,6 +55,10 @@ pub fn router() -> Router<AppState> {
         .route("/inbox/{id}/reply", post(pages::inbox::reply))
         .route("/inbox/{id}/ticket", post(pages::inbox::open_ticket))
         .route("/inbox/{id}/close", post(pages::inbox::close))
+        .route(
+            "/inbox/{id}/files/{message}/{file}",
+            get(pages::inbox::file),
+        )
         .route("/hotline/import", post(pages::hotline::upload))
         .route("/jobs", get(pages::jobs::list))
         .route("/jobs/{id}", get(pages::jobs::page))
@@ -115,6 +119,14 @@ pub fn router() -> Router<AppState> {
             get(pages::admin::policies::edit).post(pages::admin::policies::update),
         )
         .route(
+            "/admin/wechat",
+            get(pages::admin::wechat::list).post(pages::admin::wechat::save),
+        )
+        .route(
+            "/admin/wechat/{id}/active",
+            post(pages::admin::wechat::set_active),
+        )
+        .route(
             "/admin/categories",
             get(pages::admin::categories::list).post(pages::admin::categories::save),
         )
@@ -142,6 +154,35 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/grids/{id}/delete",
             post(pages::admin::teams::delete_grid),
+        )
+        .route(
+            "/admin/devices",
+            get(pages::admin::devices::list).post(pages::admin::devices::create),
+        )
+        .route(
+            "/admin/devices/{id}",
+            get(pages::admin::devices::page).post(pages::admin::devices::update),
+        )
+        .route(
+            "/admin/devices/{id}/active",
+            post(pages::admin::devices::set_active),
+        )
+        .route(
+            "/admin/robots",
+            get(pages::admin::robots::list).post(pages::admin::robots::create),
+        )
+        .route(
+            "/admin/robots/{id}",
+            get(pages::admin::robots::page).post(pages::admin::robots::update),
+        )
+        .route("/admin/robots/{id}/test", post(pages::admin::robots::test))
+        .route(
+            "/admin/robots/{id}/active",
+            post(pages::admin::robots::set_active),
+        )
+        .route(
+            "/admin/robots/{id}/delete",
+            post(pages::admin::robots::delete),
         )
         .route(
             "/admin/staff",

@@ -35,7 +35,12 @@ impl Site {
         let store = Store::connect(&format!("sqlite://{}/guanjia.db", folder.display()))
             .await
             .expect("connect")
-            .with_files_dir(folder.join("files"));
+            .with_files_dir(folder.join("files"))
+            // Seals secrets the admin pages keep (WeChat accounts).
+            .with_secret_key(
+                guanjia_storage::SecretKey::from_passphrase("the page tests' secret passphrase")
+                    .expect("a key"),
+            );
         store.migrate().await.expect("migrate");
         let company = store
             .ensure_company("ui", "页面测试物业", Utc::now())

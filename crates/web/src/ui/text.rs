@@ -4,7 +4,7 @@
 use chrono::Duration;
 use guanjia_domain::conversation::ConversationState;
 use guanjia_domain::delivery::{DeliveryChannel, DeliveryState, PreferredChannel};
-use guanjia_domain::iot::AlarmType;
+use guanjia_domain::iot::{AlarmOutcome, AlarmState, AlarmType};
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockName, ClockState};
 use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
@@ -376,6 +376,43 @@ labels! {
     admin_calendars_hint => "工作时间、节假日和调休，可导入导出。", "Business hours, holidays and make-up days; import and export.";
     admin_vocabulary => "智能识别词库", "Message vocabulary";
     admin_vocabulary_hint => "分类关键词、同义词、紧急和风险词、重复报事时间窗，可先试读再保存。", "Category words, synonyms, emergency and risk words, duplicate windows; try before saving.";
+    admin_robots => "企业微信群机器人", "WeCom group robots";
+    admin_robots_hint => "工单提醒发到项目或班组的企业微信群：添加、测试、停用。", "Ticket alerts to a project's or team's WeCom group: add, test, stop.";
+    new_robot => "添加群机器人", "Add a group robot";
+    robot_name => "名称（如 维修班群）", "Name (e.g. Repair team group)";
+    robot_team => "班组（不选则整个项目）", "Team (none: the whole project)";
+    webhook_key => "Webhook 地址或 key", "Webhook address or key";
+    webhook_key_hint => "在群聊 › 群机器人 › 复制 Webhook 地址；保存后不再显示。", "In the group chat › Group robots › copy the webhook address; never shown again once saved.";
+    webhook_key_new => "新的 Webhook 地址或 key（留空则不变）", "New webhook address or key (empty: unchanged)";
+    webhook_key_set => "已设置（不显示）", "Set (not shown)";
+    robot_test => "发送测试消息", "Send a test message";
+    robot_test_sent => "测试消息已发到群里", "The test message reached the group";
+    robot_test_failed => "测试消息未发出", "The test message was not sent";
+    robot_active => "启用中", "Active";
+    robot_delete_hint => "删除后，已排队经它发送的提醒将不再发送。", "Once deleted, alerts queued through it are not sent.";
+    admin_devices => "物联网设备", "IoT devices";
+    admin_devices_hint => "烟感、水浸、电梯等设备的登记、位置、启停和最近告警。", "Smoke, leak, lift and other devices: registration, place, activation and recent alarms.";
+    new_device => "登记设备", "Register a device";
+    device_own_id => "设备编号（平台上的 ID、序列号或 MAC）", "Device id (its platform id, serial or MAC)";
+    device_type => "设备类型", "Device type";
+    device_place => "位置", "Place";
+    device_place_words => "公共区域（如 1号电梯、B1 水泵房）", "Common area (e.g. Lift 1, B1 pump room)";
+    device_building => "楼栋", "Building";
+    device_unit => "单元", "Unit";
+    no_building => "（不在楼栋内）", "(not in a building)";
+    all_types => "全部类型", "All types";
+    any_state => "全部状态", "Any state";
+    filter => "筛选", "Filter";
+    device_active => "启用中", "Active";
+    no_devices => "没有符合条件的设备。", "No devices match.";
+    recent_alarms => "最近告警", "Recent alarms";
+    no_alarms => "暂无告警。", "No alarms yet.";
+    more_alarms => "更早的告警", "Older alarms";
+    alarm_received => "接收时间", "Received";
+    alarm_type => "告警类型", "Alarm type";
+    alarm_state => "状态", "State";
+    alarm_outcome => "处理", "Handling";
+    alarm_ticket => "工单", "Ticket";
     vocabulary_version => "版本", "Version";
     vocabulary_built_in => "系统内置词库", "Built-in vocabulary";
     vocabulary_json => "词库（JSON）", "Vocabulary (JSON)";
@@ -465,6 +502,20 @@ labels! {
     edit => "编辑", "Edit";
     new_category => "新增分类", "New category";
     edit_category => "编辑分类", "Edit category";
+    admin_wechat => "微信公众号", "WeChat official accounts";
+    admin_wechat_hint => "接入的公众号、回调地址、启用与停用；密钥只写不读。", "Connected official accounts, their server URLs, in use or not; secrets are write-only.";
+    wechat_new => "接入公众号", "Connect an account";
+    wechat_edit => "编辑公众号", "Edit the account";
+    wechat_name => "公众号名称", "Account name";
+    wechat_app_id => "开发者ID (AppID)", "Developer ID (AppID)";
+    wechat_callback_url => "服务器地址 (URL)", "Server URL";
+    wechat_callback_hint => "在公众号后台“设置与开发 › 基本配置 › 服务器配置”中填入服务器地址和 Token。", "In the account's console (Settings and development › Basic configuration › Server configuration), enter the server URL and the Token.";
+    wechat_secrets => "密钥", "Secrets";
+    wechat_remove_aes_key => "删除 EncodingAESKey（改为明文模式）", "Remove the EncodingAESKey (plaintext mode)";
+    whole_company => "全公司", "Whole company";
+    secret_set => "已设置", "set";
+    secret_not_set => "未设置", "not set";
+    secret_keep_hint => "留空则保持不变", "leave empty to keep it";
     category_code => "编码（类型.分类，如 repair.water）", "Code (kind.category, e.g. repair.water)";
     unit_minutes => "分钟", "minutes";
     unit_hours => "小时", "hours";
@@ -756,6 +807,29 @@ pub fn device_alarm(lang: Lang, alarm_type: AlarmType, device_id: &str) -> Strin
     }
 }
 
+/// Whether a device's alarm began or ended.
+pub fn alarm_state(lang: Lang, state: &str) -> &'static str {
+    match state.parse::<AlarmState>() {
+        Ok(AlarmState::Alarm) => pick(lang, "告警", "Alarm"),
+        Ok(AlarmState::Recovered) => pick(lang, "恢复", "Recovered"),
+        Err(_) => pick(lang, "其他", "Other"),
+    }
+}
+
+/// What receiving an alarm did.
+pub fn alarm_outcome(lang: Lang, outcome: &str) -> &'static str {
+    let (zh, en) = match outcome.parse::<AlarmOutcome>() {
+        Ok(AlarmOutcome::Opened) => ("新建工单", "Opened a ticket"),
+        Ok(AlarmOutcome::Joined) => ("并入未结工单", "Joined the open ticket"),
+        Ok(AlarmOutcome::Noted) => ("记入工单", "Noted on the ticket"),
+        Ok(AlarmOutcome::Resolved) => ("恢复并办结工单", "Resolved the ticket"),
+        Ok(AlarmOutcome::Unmatched) => ("无对应工单", "No ticket to go to"),
+        Ok(AlarmOutcome::Repeated) => ("重复上报", "Sent again"),
+        Err(_) => ("其他", "Other"),
+    };
+    pick(lang, zh, en)
+}
+
 /// Why the scheduler closed a resolved ticket.
 pub fn auto_closed(lang: Lang) -> &'static str {
     pick(
@@ -793,6 +867,17 @@ pub fn delivery_state(lang: Lang, state: DeliveryState) -> &'static str {
         DeliveryState::Skipped => ("未发送", "not sent"),
     };
     pick(lang, zh, en)
+}
+
+/// A delivery row's channel and state as stored, in words (a code this build does not know is
+/// shown as stored rather than hidden).
+pub fn delivery_stored<'a>(lang: Lang, channel: &'a str, state: &'a str) -> (&'a str, &'a str) {
+    (
+        channel
+            .parse()
+            .map_or(channel, |c| delivery_channel(lang, c)),
+        state.parse().map_or(state, |s| delivery_state(lang, s)),
+    )
 }
 
 pub fn clock(lang: Lang, clock: ClockName) -> &'static str {
@@ -878,6 +963,7 @@ pub fn field(lang: Lang, field: &str) -> String {
         "tier" => ("服务等级", "Service tier"),
         "project_ids" => ("所属项目", "Projects"),
         "skills" => ("技能", "Skills"),
+        "webhook_key" => ("Webhook 地址或 key", "Webhook address or key"),
         "label_zh" => ("中文名称", "Chinese name"),
         "label_en" => ("英文名称", "English name"),
         "follow_up_policy" => ("回访方式", "Follow-up"),
@@ -902,6 +988,13 @@ pub fn field(lang: Lang, field: &str) -> String {
         ),
         "min_photos" => ("完工照片数量", "Photos required"),
         "display_name" => ("对住户显示的名称", "Name residents see"),
+        "app_id" => ("开发者ID (AppID)", "Developer ID (AppID)"),
+        "app_secret" => ("开发者密码 (AppSecret)", "Developer password (AppSecret)"),
+        "token" => ("令牌 (Token)", "Token"),
+        "encoding_aes_key" => (
+            "消息加解密密钥 (EncodingAESKey)",
+            "Message key (EncodingAESKey)",
+        ),
         // `skills[0]`, `weekly_hours.2`: the field they belong to.
         other => match other.split_once(['[', '.']) {
             Some((base, _)) if !base.is_empty() => return self::field(lang, base),

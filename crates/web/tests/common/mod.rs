@@ -110,6 +110,15 @@ impl Server {
 
     /// A server whose store is set up by `configure` first (delivery channels, say).
     pub async fn start_with(db: Db, configure: impl FnOnce(Store) -> Store) -> Server {
+        Server::start_sending(db, configure, None).await
+    }
+
+    /// Like `start_with`, with the providers its requests send through (a robot's test post).
+    pub async fn start_sending(
+        db: Db,
+        configure: impl FnOnce(Store) -> Store,
+        senders: Option<guanjia_channels::Senders>,
+    ) -> Server {
         let (url, folder) = database(db).await;
         let files = std::env::temp_dir().join(format!("{}-files", unique_name()));
         let store = configure(
@@ -138,7 +147,8 @@ impl Server {
             .expect("admin");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = guanjia_web::app(store.clone(), guanjia_web::Settings::default());
+        let app =
+            guanjia_web::app_with_senders(store.clone(), guanjia_web::Settings::default(), senders);
         // With the peer's address, as `guanjia serve` runs it: the sign-in throttle counts by it.
         let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
@@ -185,6 +195,11 @@ impl Server {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
+        read(request.send().await.expect("request")).await
+    }
+
+    pub async fn delete(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let request = self.client.delete(self.url(path)).bearer_auth(token);
         read(request.send().await.expect("request")).await
     }
 

@@ -23,6 +23,8 @@ pub const ALIYUN_SECRET: &str = "aliyun-test-secret";
 pub const TENCENT_ID: &str = "AKID-test";
 pub const TENCENT_KEY: &str = "tencent-test-key";
 pub const ROBOT_KEY: &str = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa";
+/// The webhook key of a second group, a robot added on the admin pages.
+pub const GROUP_ROBOT_KEY: &str = "5f2c8e01-1b7d-4a3e-9c44-2d0b7e9a6c11";
 
 /// A message a provider accepted or refused, as it read it.
 #[derive(Debug, Clone)]
@@ -31,8 +33,11 @@ pub struct Received {
     pub template: String,
     /// Alibaba: the TemplateParam object; Tencent: the TemplateParamSet list; WeCom: the text.
     pub params: Value,
-    /// Ours: OutId (Alibaba) or SessionContext (Tencent), the delivery's id.
+    /// Ours: OutId (Alibaba) or SessionContext (Tencent), the delivery's id; WeCom: the key
+    /// of the webhook posted to.
     pub out_id: String,
+    /// WeCom: the mobiles @-mentioned (`mentioned_mobile_list`).
+    pub mentions: Vec<String>,
     pub accepted: bool,
 }
 
@@ -187,6 +192,7 @@ async fn aliyun_send(State(fake): State<Fake>, body: String) -> (StatusCode, Str
         template,
         params: template_param.clone(),
         out_id,
+        mentions: vec![],
         accepted: false,
     };
     if expected != signature {
@@ -308,6 +314,7 @@ async fn tencent_send(
         template: request["TemplateId"].as_str().unwrap_or("").to_owned(),
         params: request["TemplateParamSet"].clone(),
         out_id: request["SessionContext"].as_str().unwrap_or("").to_owned(),
+        mentions: vec![],
         accepted: false,
     };
     if hex::encode(hmac256(&key, &to_sign)) != signature {
@@ -372,17 +379,23 @@ async fn wecom_send(
 ) -> (StatusCode, String) {
     let message: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let content = message["text"]["content"].as_str().unwrap_or("").to_owned();
+    let mentions: Vec<String> = message["text"]["mentioned_mobile_list"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|m| m.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut received = Received {
-        phone: message["text"]["mentioned_mobile_list"][0]
-            .as_str()
-            .unwrap_or("")
-            .to_owned(),
+        phone: mentions.first().cloned().unwrap_or_default(),
         template: message["msgtype"].as_str().unwrap_or("").to_owned(),
         params: Value::String(content.clone()),
-        out_id: String::new(),
+        out_id: key.key.clone().unwrap_or_default(),
+        mentions,
         accepted: false,
     };
-    if key.key.as_deref() != Some(ROBOT_KEY) {
+    if !matches!(key.key.as_deref(), Some(ROBOT_KEY | GROUP_ROBOT_KEY)) {
         fake.record(received);
         return reply(
             200,

@@ -17,6 +17,7 @@ use guanjia_storage::entity::conversation;
 use guanjia_storage::{ConversationFilter, Thread, TicketFilter};
 use serde::Deserialize;
 
+use crate::routes::conversations::kept_file;
 use crate::state::AppState;
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::error::UiError;
@@ -83,11 +84,19 @@ struct Row {
     current: bool,
 }
 
+/// A file a message carried, linked; a picture shown as a thumbnail.
+struct FileShown {
+    url: String,
+    name: String,
+    picture: bool,
+}
+
 struct Message {
     out: bool,
     who: String,
     text: String,
     extra: String,
+    files: Vec<FileShown>,
     at: String,
     delivery: String,
 }
@@ -161,6 +170,11 @@ pub async fn page(
         ..ConversationFilter::default()
     };
     let who = &session.who;
+    // Opening a conversation reads it, before the list is read: its unread count is zero there.
+    let thread = match &query.c {
+        Some(id) => Some(state.store.read_thread(who, id).await.map_err(fail)?),
+        None => None,
+    };
     let listed = state
         .store
         .conversations_after(who, filter, SHOWN, None)
@@ -193,11 +207,8 @@ pub async fn page(
             current: query.c.as_deref() == Some(c.id.as_str()),
         })
         .collect();
-    let selected = match &query.c {
-        Some(id) => {
-            let thread = state.store.thread(who, id).await.map_err(fail)?;
-            Some(selected(&state, &session, thread, zone).await?)
-        }
+    let selected = match thread {
+        Some(thread) => Some(selected(&state, &session, thread, zone).await?),
         None => None,
     };
     let channels = std::iter::once(Choice {
@@ -300,13 +311,25 @@ async fn selected(
                 .remove(&m.id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|d| format!("{} {}", d.channel, d.state))
+                .map(|d| {
+                    let (channel, state) = text::delivery_stored(lang, &d.channel, &d.state);
+                    format!("{channel} {state}")
+                })
                 .collect::<Vec<_>>()
                 .join(" · ");
-            let extra = m
-                .attachment
-                .and_then(|a| serde_json::from_value::<Attachment>(a).ok())
-                .map(|a| attachment_label(&a))
+            let attachment = m.attachment();
+            let files = attachment
+                .iter()
+                .flat_map(|a| a.kept_files())
+                .map(|f| FileShown {
+                    url: format!("/inbox/{}/files/{}/{}", c.id, m.id, f.id),
+                    picture: f.content_type.starts_with("image/"),
+                    name: f.name.clone(),
+                })
+                .collect();
+            let extra = attachment
+                .as_ref()
+                .map(attachment_label)
                 .unwrap_or_default();
             Message {
                 out,
@@ -317,6 +340,7 @@ async fn selected(
                 },
                 text: m.text.unwrap_or_default(),
                 extra,
+                files,
                 at: time::short(m.sent_at, zone),
                 delivery,
             }
@@ -360,10 +384,10 @@ fn attachment_label(a: &Attachment) -> String {
         Attachment::Image { url, .. } => format!("🖼 {}", url.as_deref().unwrap_or("")),
         Attachment::Voice { .. } => "🎤".to_owned(),
         Attachment::Location { lat, lon, .. } => format!("📍 {lat:.5},{lon:.5}"),
-        Attachment::Files { files, left_out } => files
+        // The files kept are links of their own; those too large to keep are named.
+        Attachment::Files { left_out, .. } => left_out
             .iter()
-            .map(|f| format!("📎 {} ({} KB)", f.name, f.size.div_ceil(1024)))
-            .chain(left_out.iter().map(|n| format!("📎 {n} ✗")))
+            .map(|n| format!("📎 {n} ✗"))
             .collect::<Vec<_>>()
             .join(" "),
         Attachment::Event { event, key } => {
@@ -373,6 +397,18 @@ fn attachment_label(a: &Attachment) -> String {
             )
         }
     }
+}
+
+/// `GET /inbox/{id}/files/{message}/{file}`: a file of a conversation the staff member may read
+/// (404 otherwise).
+pub async fn file(
+    State(state): State<AppState>,
+    session: Session,
+    Path((id, message_id, file_id)): Path<(String, String, String)>,
+) -> Result<Response, UiError> {
+    kept_file(&state, &session.who, &id, &message_id, &file_id)
+        .await
+        .map_err(|e| UiError::api(e, session.lang))
 }
 
 #[derive(Debug, Deserialize)]

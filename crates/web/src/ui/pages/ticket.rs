@@ -912,14 +912,7 @@ pub(crate) fn sent_of(d: guanjia_storage::TicketDelivery, lang: Lang, zone: chro
         .deliveries
         .iter()
         .map(|x| {
-            let channel = x
-                .channel
-                .parse()
-                .map_or(x.channel.as_str(), |c| text::delivery_channel(lang, c));
-            let state = x
-                .state
-                .parse()
-                .map_or(x.state.as_str(), |s| text::delivery_state(lang, s));
+            let (channel, state) = text::delivery_stored(lang, &x.channel, &x.state);
             let at = x
                 .sent_at
                 .map(|at| time::short(at, zone))

@@ -1,18 +1,22 @@
 //! 系统管理: the company's set-up for admins, one screen per thing they keep: projects with their
-//! buildings and rooms, residents, staff, teams and grids, categories, SLA policies, calendars
-//! and the vocabulary messages are read with. Each screen lists (a page at a time) and adds
-//! through the same store calls as the API, so the same rules, scope and audit trail apply; a
-//! refused form comes back filled in, with each field's problem beside it, and changes nothing.
+//! buildings and rooms, residents, staff, teams and grids, categories, SLA policies, calendars,
+//! the vocabulary messages are read with, the WeChat official accounts, the IoT devices and the
+//! WeCom group robots staff alerts go to. Each screen lists (a page at a time) and adds through
+//! the same store calls as the API, so the same rules, scope and audit trail apply; a refused form
+//! comes back filled in, with each field's problem beside it, and changes nothing.
 
 pub mod calendars;
 pub mod categories;
+pub mod devices;
 pub mod places;
 pub mod policies;
 pub mod residents;
+pub mod robots;
 pub mod roster;
 pub mod staff;
 pub mod teams;
 pub mod vocabulary;
+pub mod wechat;
 
 #[cfg(test)]
 mod tests;
@@ -286,6 +290,9 @@ pub async fn landing(session: Session) -> Result<Response, UiError> {
             t.admin_vocabulary,
             t.admin_vocabulary_hint,
         ),
+        screen("/admin/wechat", t.admin_wechat, t.admin_wechat_hint),
+        screen("/admin/devices", t.admin_devices, t.admin_devices_hint),
+        screen("/admin/robots", t.admin_robots, t.admin_robots_hint),
     ];
     let chrome = Chrome::signed_in(&session, t.nav_admin, Nav::Admin, "/admin");
     Ok(Html(Landing { chrome, t, screens }.render()?).into_response())
@@ -337,6 +344,11 @@ impl Fields {
             .filter(|(key, value)| key == name && !value.trim().is_empty())
             .map(|(_, value)| value.trim().to_owned())
             .collect()
+    }
+
+    /// Drops what was typed in `name` (a secret, never written back into a page).
+    pub fn forget(&mut self, name: &str) {
+        self.0.retain(|(key, _)| key != name);
     }
 
     /// Whether a checkbox named `name` was ticked.

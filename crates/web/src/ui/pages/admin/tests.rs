@@ -1297,3 +1297,150 @@ async fn a_team_is_renamed_and_deleted_on_the_teams_page() {
         0
     );
 }
+
+#[tokio::test]
+async fn an_admin_keeps_the_wechat_accounts_and_never_sees_a_secret() {
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+    const TOKEN: &str = "callbacktoken42";
+    let site = Site::new().await;
+    site.hire("admin", "管理员老周", Role::Admin).await;
+    let (cookie, csrf_token) = site.sign_in_as("admin").await;
+    let (agent, _) = site.sign_in_as("agent").await;
+    assert_eq!(
+        site.get("/admin/wechat", Some(&agent)).await.status(),
+        StatusCode::FORBIDDEN,
+        "admins only"
+    );
+    let landing = body(site.get("/admin", Some(&cookie)).await).await;
+    assert!(
+        landing.contains("href=\"/admin/wechat\""),
+        "on the admin menu"
+    );
+    let project_id = site.project_id().await;
+
+    // A bad AppID is refused beside its field; what was typed stays, the secret does not.
+    let refused = site
+        .post_form(
+            "/admin/wechat",
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &csrf_token),
+                ("name", "翠湖服务号"),
+                ("app_id", "wx123"),
+                ("app_secret", SECRET),
+                ("token", TOKEN),
+                ("project_id", &project_id),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(
+        page.contains("id=\"e-app_id\" class=\"field-error\""),
+        "beside its field: {page}"
+    );
+    assert!(page.contains("value=\"翠湖服务号\""));
+    assert!(!page.contains(SECRET) && !page.contains(TOKEN));
+
+    let registered = site
+        .post_form(
+            "/admin/wechat",
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &csrf_token),
+                ("name", "翠湖服务号"),
+                ("app_id", "wx0123456789abcdef"),
+                ("app_secret", SECRET),
+                ("token", TOKEN),
+                ("encoding_aes_key", ""),
+                ("project_id", &project_id),
+            ],
+        )
+        .await;
+    assert_eq!(registered.status(), StatusCode::SEE_OTHER);
+    let system = site.system().await;
+    let account = site
+        .store
+        .wechat_accounts(&system, ALL)
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let listed = body(site.get("/admin/wechat?done=saved", Some(&cookie)).await).await;
+    assert!(listed.contains("wx0123456789abcdef") && listed.contains("翠湖花园"));
+    assert!(
+        listed.contains(&format!("{}</code>", account.callback_path())),
+        "the server URL to paste into WeChat"
+    );
+    assert!(listed.contains("AppSecret 已设置") && listed.contains("EncodingAESKey 未设置"));
+    assert!(!listed.contains(SECRET) && !listed.contains(TOKEN));
+
+    // Editing: the secrets show only as set; left empty, they are kept.
+    let id = account.row.id.clone();
+    let form = body(
+        site.get(&format!("/admin/wechat?id={id}"), Some(&cookie))
+            .await,
+    )
+    .await;
+    assert!(form.contains("已设置：留空则保持不变"), "{form}");
+    assert!(!form.contains(SECRET) && !form.contains(TOKEN));
+    let saved = site
+        .post_form(
+            "/admin/wechat",
+            Some(&cookie),
+            &[
+                (csrf::FIELD, &csrf_token),
+                ("id", &id),
+                ("name", "翠湖业主服务号"),
+                ("app_id", "wx0123456789abcdef"),
+                ("app_secret", ""),
+                ("token", ""),
+                ("encoding_aes_key", ""),
+                ("project_id", &project_id),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let after = site.store.wechat_account(&system, &id).await.unwrap();
+    assert_eq!(after.row.name, "翠湖业主服务号");
+    assert_eq!(
+        after.row.app_secret, account.row.app_secret,
+        "kept sealed as it was"
+    );
+    assert_eq!(after.row.token, account.row.token);
+
+    // Deactivated, then in use again.
+    let stopped = site
+        .post_form(
+            &format!("/admin/wechat/{id}/active"),
+            Some(&cookie),
+            &[(csrf::FIELD, &csrf_token)],
+        )
+        .await;
+    assert_eq!(stopped.status(), StatusCode::SEE_OTHER);
+    assert!(
+        !site
+            .store
+            .wechat_account(&system, &id)
+            .await
+            .unwrap()
+            .row
+            .active
+    );
+    let listed = body(site.get("/admin/wechat", Some(&cookie)).await).await;
+    assert!(listed.contains("已停用"));
+    site.post_form(
+        &format!("/admin/wechat/{id}/active"),
+        Some(&cookie),
+        &[(csrf::FIELD, &csrf_token), ("active", "true")],
+    )
+    .await;
+    assert!(
+        site.store
+            .wechat_account(&system, &id)
+            .await
+            .unwrap()
+            .row
+            .active
+    );
+}

@@ -1,19 +1,21 @@
-//! 在线咨询 (`/h5/chat`): a resident writes to the property office and reads the answers, in the
-//! same conversation the agents' inbox shows (channel `app`). New answers appear by themselves.
+//! 在线咨询 (`/h5/chat`): a resident writes to the property office, with photos if they like,
+//! and reads the answers, in the same conversation the agents' inbox shows (channel `app`). New
+//! answers appear by themselves.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Extension, State};
+use axum::extract::{Extension, Multipart, Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use guanjia_domain::taxonomy::Channel;
 use guanjia_storage::ConversationFilter;
-use serde::Deserialize;
 
 use super::{Mine, ResidentSession};
+use crate::error::ApiError;
+use crate::routes::conversations::kept_file;
 use crate::state::AppState;
 use crate::ui::chrome::{Chrome, Nav};
-use crate::ui::error::UiError;
+use crate::ui::error::{Notice, UiError};
+use crate::ui::pages::photo_form::{self, Posted};
 use crate::ui::redirect::see_other;
 use crate::ui::rooms::RoomBook;
 use crate::ui::text::{self, Labels};
@@ -23,6 +25,8 @@ struct Line {
     mine: bool,
     who: &'static str,
     text: String,
+    /// Where the message's photos (its files) are fetched.
+    photos: Vec<String>,
     at: String,
 }
 
@@ -32,6 +36,9 @@ struct ChatPage {
     chrome: Chrome,
     t: &'static Labels,
     lines: Vec<Line>,
+    photo_limits: String,
+    /// Why the message before was refused (a photo that is not one, too many).
+    notice: Option<Notice>,
 }
 
 /// `GET /h5/chat`.
@@ -40,61 +47,108 @@ pub async fn page(
     Extension(rooms): Extension<RoomBook>,
     session: ResidentSession,
 ) -> Result<Response, UiError> {
-    let lang = session.0.lang;
-    let t = text::labels(lang);
-    let fail = |e| UiError::api(e, lang);
-    let who = session.who();
-    let mine = Mine::load(&state, &rooms, &session).await?;
-    let filter = ConversationFilter {
-        channel: Some(Channel::App),
-        ..ConversationFilter::default()
-    };
-    let found = state
-        .store
-        .conversations_after(who, filter, 1, None)
-        .await
-        .map_err(fail)?;
-    let zone = chrono_tz::Asia::Shanghai;
-    let lines = match found.items.first() {
-        Some(c) => state
+    let page = ChatPage::load(&state, &rooms, &session, None).await?;
+    Ok(Html(page.render()?).into_response())
+}
+
+impl ChatPage {
+    async fn load(
+        state: &AppState,
+        rooms: &RoomBook,
+        session: &ResidentSession,
+        notice: Option<Notice>,
+    ) -> Result<Self, UiError> {
+        let lang = session.0.lang;
+        let t = text::labels(lang);
+        let fail = |e| UiError::api(e, lang);
+        let who = session.who();
+        let mine = Mine::load(state, rooms, session).await?;
+        let filter = ConversationFilter {
+            channel: Some(Channel::App),
+            ..ConversationFilter::default()
+        };
+        let found = state
             .store
-            .thread(who, &c.id)
+            .conversations_after(who, filter, 1, None)
             .await
-            .map_err(fail)?
-            .messages
-            .into_iter()
-            .filter(|m| m.text.is_some())
-            .map(|m| {
-                let mine = m.direction == "in";
-                Line {
-                    mine,
-                    who: if mine { t.chat_you } else { t.chat_us },
-                    text: m.text.unwrap_or_default(),
-                    at: time::short(m.sent_at, zone),
-                }
-            })
-            .collect(),
-        None => vec![],
-    };
-    let chrome = mine.brand(session.chrome(t.chat_title, Nav::Chat, "/h5/chat"));
-    Ok(Html(ChatPage { chrome, t, lines }.render()?).into_response())
+            .map_err(fail)?;
+        let zone = chrono_tz::Asia::Shanghai;
+        let lines = match found.items.first() {
+            Some(c) => state
+                .store
+                .thread(who, &c.id)
+                .await
+                .map_err(fail)?
+                .messages
+                .into_iter()
+                .filter_map(|m| {
+                    let mine = m.direction == "in";
+                    let photos = m
+                        .attachment()
+                        .iter()
+                        .flat_map(|a| a.kept_files())
+                        .map(|f| format!("/h5/chat/files/{}/{}/{}", m.conversation_id, m.id, f.id))
+                        .collect::<Vec<_>>();
+                    (m.text.is_some() || !photos.is_empty()).then(|| Line {
+                        mine,
+                        who: if mine { t.chat_you } else { t.chat_us },
+                        text: m.text.unwrap_or_default(),
+                        photos,
+                        at: time::short(m.sent_at, zone),
+                    })
+                })
+                .collect(),
+            None => vec![],
+        };
+        let chrome = mine.brand(session.chrome(t.chat_title, Nav::Chat, "/h5/chat"));
+        Ok(ChatPage {
+            chrome,
+            t,
+            lines,
+            photo_limits: photo_form::limits(lang),
+            notice,
+        })
+    }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ChatForm {
-    pub text: String,
-}
-
-/// `POST /h5/chat`: the message goes to the office's inbox.
+/// `POST /h5/chat` (a form with `text` and `photos`, checked as the report page's): the message
+/// goes to the office's inbox; a refused one comes back on the page, saying why.
 pub async fn send(
     State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
     session: ResidentSession,
-    Form(form): Form<ChatForm>,
+    form: Multipart,
 ) -> Result<Response, UiError> {
-    state
-        .store
-        .post_chat_message(session.who(), None, &form.text, Utc::now())
+    let lang = session.0.lang;
+    let sent = async {
+        let mut posted = Posted::read(form).await?;
+        let photos = posted.checked_photos().await?;
+        let text = posted.given("text").unwrap_or_default();
+        state
+            .store
+            .post_chat_message(session.who(), None, &text, photos, Utc::now())
+            .await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match sent {
+        Ok(()) => Ok(see_other(false, "/h5/chat")),
+        Err(error) => {
+            let notice = Some(Notice::of(&error, lang));
+            let page = ChatPage::load(&state, &rooms, &session, notice).await?;
+            Ok((error.code.status(), Html(page.render()?)).into_response())
+        }
+    }
+}
+
+/// `GET /h5/chat/files/{conversation}/{message}/{file}`: a file of the resident's own
+/// conversation (404 otherwise).
+pub async fn file(
+    State(state): State<AppState>,
+    session: ResidentSession,
+    Path((id, message_id, file_id)): Path<(String, String, String)>,
+) -> Result<Response, UiError> {
+    kept_file(&state, session.who(), &id, &message_id, &file_id)
         .await
-        .map_err(|e| UiError::api(e, session.0.lang))?;
-    Ok(see_other(false, "/h5/chat"))
+        .map_err(|e| UiError::api(e, session.0.lang))
 }

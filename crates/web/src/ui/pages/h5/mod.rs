@@ -38,7 +38,13 @@ pub fn router() -> Router<AppState> {
                 .post(report::submit)
                 .layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)),
         )
-        .route("/h5/chat", get(chat::page).post(chat::send))
+        .route(
+            "/h5/chat",
+            get(chat::page)
+                .post(chat::send)
+                .layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)),
+        )
+        .route("/h5/chat/files/{id}/{message}/{file}", get(chat::file))
         .route("/h5/requests/{id}", get(requests::page))
         .route("/h5/requests/{id}/rate", post(requests::rate))
         .route("/h5/requests/{id}/charges", post(requests::charges))

@@ -1056,3 +1056,82 @@ async fn residents_see_their_property_company_and_rate_with_stars_once() {
         "one rating per resolution"
     );
 }
+
+#[tokio::test]
+async fn a_resident_sends_a_photo_in_the_chat_and_the_agent_sees_it_inline() {
+    let estate = Estate::new().await;
+    let site = &estate.site;
+    let li = estate.resident(LI).await;
+    let form = body(site.get("/h5/chat", Some(&li.0)).await).await;
+    assert!(
+        form.contains("enctype=\"multipart/form-data\"") && form.contains("name=\"photos\""),
+        "{form}"
+    );
+
+    // Not a photo: refused on the page, saying why, and nothing is sent.
+    let refused = estate
+        .post_multipart(
+            "/h5/chat",
+            &li.0,
+            &[(csrf::FIELD, li.1.as_str()), ("text", "门口的灯")],
+            &[("photos", b"not a photo at all".to_vec())],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(
+        page.contains("role=\"alert\"") && page.contains("格式不正确"),
+        "{page}"
+    );
+    assert!(!page.contains("class=\"bubble"), "nothing was sent");
+
+    // A photo alone is a message.
+    let sent = estate
+        .post_multipart(
+            "/h5/chat",
+            &li.0,
+            &[(csrf::FIELD, li.1.as_str()), ("text", "")],
+            &[("photos", png())],
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let chat = body(site.get("/h5/chat", Some(&li.0)).await).await;
+    let mine = chat
+        .split("src=\"/h5/chat/files/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the photo in the resident's thread")
+        .to_owned();
+    let photo = site
+        .get(&format!("/h5/chat/files/{mine}"), Some(&li.0))
+        .await;
+    assert_eq!(photo.status(), StatusCode::OK);
+    assert_eq!(header(&photo, CONTENT_TYPE), "image/png");
+
+    // The agent's inbox shows it inline; another resident may not fetch it.
+    let (agent, _) = estate.staff("agent").await;
+    let conversation = mine.split('/').next().unwrap();
+    let inbox = body(
+        site.get(&format!("/inbox?c={conversation}"), Some(&agent))
+            .await,
+    )
+    .await;
+    let theirs = inbox
+        .split("<img src=\"/inbox/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the photo inline in the inbox")
+        .to_owned();
+    let photo = site.get(&format!("/inbox/{theirs}"), Some(&agent)).await;
+    assert_eq!(photo.status(), StatusCode::OK);
+    assert_eq!(header(&photo, CONTENT_TYPE), "image/png");
+    let bytes = axum::body::to_bytes(photo.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), png().as_slice());
+    let wang = estate.resident(WANG).await;
+    let other = site
+        .get(&format!("/h5/chat/files/{mine}"), Some(&wang.0))
+        .await;
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+}
