@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod calls;
+pub mod checklist;
 pub mod closed_loop;
 mod code;
 pub mod conversation;
@@ -18,6 +19,7 @@ pub mod phone;
 pub mod place;
 pub mod resident;
 pub mod role;
+pub mod script;
 pub mod setup;
 pub mod sign_in_throttle;
 pub mod sla;

@@ -14,7 +14,9 @@ on_both_databases!(
     bad_input_names_the_field,
     lists_page_by_keyset_newest_first,
     the_owner_is_reminded_once_when_review_by_comes,
-    a_sheet_imports_all_or_nothing_and_exports_back
+    a_sheet_imports_all_or_nothing_and_exports_back,
+    archived_articles_leave_search_and_come_back_restored,
+    a_projects_own_article_outranks_the_company_wide_one
 );
 
 async fn create(server: &Server, body: Value) -> String {
@@ -554,4 +556,154 @@ async fn a_sheet_imports_all_or_nothing_and_exports_back(server: Server) {
     // The export imports again.
     let (status, again) = upload(&server, bytes).await;
     assert_eq!(status, StatusCode::OK, "{again}");
+}
+
+async fn search_ids(server: &Server, who: &str, query: &str) -> Vec<String> {
+    let (status, found) = server
+        .get(Some(who), &format!("/api/v1/kb/articles?{query}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn archived_articles_leave_search_and_come_back_restored(server: Server) {
+    let site = server.site("kb8").await;
+    let id = create(
+        &server,
+        json!({ "title": "装修申请怎么办", "body": "装修前到物业服务中心登记，缴纳装修押金。" }),
+    )
+    .await;
+    publish(&server, &id).await;
+    assert_eq!(
+        search_ids(&server, &site.agent, "q=装修押金").await,
+        [id.clone()]
+    );
+    let archived = server
+        .ok(
+            &server.admin,
+            &format!("/api/v1/kb/articles/{id}/archive"),
+            json!({}),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(archived["state"], "archived", "{archived}");
+    assert!(
+        search_ids(&server, &site.agent, "q=装修押金")
+            .await
+            .is_empty()
+    );
+    // The desk no longer reads it; writers do, with its history.
+    let (status, _) = server
+        .get(Some(&site.agent), &format!("/api/v1/kb/articles/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, read) = server
+        .get(Some(&server.admin), &format!("/api/v1/kb/articles/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read["version"]["title"], "装修申请怎么办");
+    let (_, listed) = server
+        .get(Some(&server.admin), "/api/v1/kb/articles?state=archived")
+        .await;
+    assert_eq!(listed["items"][0]["id"], json!(id), "{listed}");
+    // The desk may not archive; archiving twice changes nothing.
+    let (status, _) = server
+        .post(
+            Some(&site.agent),
+            &format!("/api/v1/kb/articles/{id}/archive"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    server
+        .ok(
+            &server.admin,
+            &format!("/api/v1/kb/articles/{id}/archive"),
+            json!({}),
+            StatusCode::OK,
+        )
+        .await;
+    let restored = server
+        .ok(
+            &server.admin,
+            &format!("/api/v1/kb/articles/{id}/restore"),
+            json!({}),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(restored["state"], "published", "{restored}");
+    assert_eq!(
+        search_ids(&server, &site.agent, "q=装修押金").await,
+        [id.clone()]
+    );
+    // A draft never published comes back a draft.
+    let draft = create(&server, json!({ "title": "草稿", "body": "未发布" })).await;
+    for step in ["archive", "restore"] {
+        server
+            .ok(
+                &server.admin,
+                &format!("/api/v1/kb/articles/{draft}/{step}"),
+                json!({}),
+                StatusCode::OK,
+            )
+            .await;
+    }
+    let (_, read) = server
+        .get(Some(&server.admin), &format!("/api/v1/kb/articles/{draft}"))
+        .await;
+    assert_eq!(read["state"], "draft");
+    let (status, _) = server
+        .post(
+            Some(&server.admin),
+            "/api/v1/kb/articles/nope/archive",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        trail(&server, &id).await,
+        ["create", "publish", "archive", "restore"]
+    );
+}
+
+async fn a_projects_own_article_outranks_the_company_wide_one(server: Server) {
+    let ours = server.site("kb9a").await;
+    let theirs = server.site("kb9b").await;
+    // The same question, answered company-wide and for one project (different hours); the
+    // company-wide answer says a little more.
+    let everywhere = create(
+        &server,
+        json!({ "title": "物业服务中心办公时间", "questions": ["物业几点上班"],
+                "body": "物业服务中心办公时间：每天8:30至17:30。" }),
+    )
+    .await;
+    let own = create(
+        &server,
+        json!({ "title": "物业服务中心办公时间", "body": "本小区服务中心每天9:00至18:00办公。",
+                "project_ids": [ours.project_id] }),
+    )
+    .await;
+    publish(&server, &everywhere).await;
+    publish(&server, &own).await;
+    let query = format!("q=物业服务中心办公时间&project_id={}", ours.project_id);
+    assert_eq!(
+        search_ids(&server, &ours.agent, &query).await,
+        [own.clone(), everywhere.clone()]
+    );
+    // Without the project, plain relevance decides.
+    assert_eq!(
+        search_ids(&server, &server.admin, "q=物业服务中心办公时间").await[0],
+        everywhere
+    );
+    // Another project's desk sees the company-wide answer only.
+    let query = format!("q=物业服务中心办公时间&project_id={}", theirs.project_id);
+    assert_eq!(
+        search_ids(&server, &theirs.agent, &query).await,
+        [everywhere.clone()]
+    );
 }

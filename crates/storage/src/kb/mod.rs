@@ -2,8 +2,10 @@
 //! publish them; the desk reads the published version of the articles of its projects and the
 //! company-wide ones, in lists and by ranked search.
 
+mod checklists;
 mod read;
 mod review;
+mod scripts;
 mod search;
 mod write;
 
@@ -13,6 +15,8 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, Que
 use crate::entity::{kb_article, kb_article_project, kb_article_version};
 use crate::principal::{Principal, ProjectScope};
 
+pub use checklists::{Checklist, TickedStep, TicketChecklist};
+pub use scripts::{TicketFacts, TicketScripts};
 pub(crate) use search::Shelf;
 pub use search::{Found, SearchFilter};
 

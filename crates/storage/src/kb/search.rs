@@ -22,6 +22,10 @@ const CANDIDATES: usize = 500;
 /// Characters of an article's body shown around what matched.
 const EXCERPT_CHARS: usize = 80;
 
+/// How much a project's own article outranks a company-wide one when a search names the project:
+/// on the same question (different office hours, say) the project's answer comes first.
+const OWN_PROJECT: f32 = 2.0;
+
 /// Versions read in one query while building the index.
 const CHUNK: usize = 200;
 
@@ -143,16 +147,28 @@ impl Store {
                 article.projects.is_empty() || article.projects.iter().any(|p| ids.contains(p))
             }
         };
-        let ranked: Vec<(&Article, f32)> = hits
+        let own = |article: &Article| {
+            filter
+                .project_id
+                .as_deref()
+                .is_some_and(|p| article.is_for(p))
+        };
+        let mut ranked: Vec<(&Article, f32)> = hits
             .into_iter()
             .filter_map(|hit| {
                 let article = shelf.library.articles().get(hit.article)?;
                 let category = shelf.categories.get(hit.article)?;
                 let wanted = filter.category.is_none() || filter.category == *category;
-                (wanted && readable(article)).then_some((article, hit.score))
+                let score = if own(article) {
+                    hit.score * OWN_PROJECT
+                } else {
+                    hit.score
+                };
+                (wanted && readable(article)).then_some((article, score))
             })
-            .take(limit)
             .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ranked.truncate(limit);
         // The rows as they stand, through the same visibility as every read.
         let ids: Vec<&str> = ranked.iter().map(|(a, _)| a.id.as_str()).collect();
         let mut rows: HashMap<String, kb_article::Model> = kb_article::Entity::find()

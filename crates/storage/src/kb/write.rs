@@ -234,6 +234,76 @@ impl Store {
         txn.commit().await?;
         Ok(KbArticle { article, version })
     }
+
+    /// Withdraws an article: search and the desk no longer find it; writers still read it and
+    /// its history. Archiving what is archived changes nothing.
+    pub async fn archive_kb_article(
+        &self,
+        who: &Principal,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<KbArticle> {
+        self.set_kb_archived(who, id, true, now).await
+    }
+
+    /// Brings an archived article back as it was: published when a version had been, else a
+    /// draft.
+    pub async fn restore_kb_article(
+        &self,
+        who: &Principal,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<KbArticle> {
+        self.set_kb_archived(who, id, false, now).await
+    }
+
+    async fn set_kb_archived(
+        &self,
+        who: &Principal,
+        id: &str,
+        archived: bool,
+        now: DateTime<Utc>,
+    ) -> Result<KbArticle> {
+        if !writes(who) {
+            return Err(StorageError::Forbidden);
+        }
+        let txn = self.begin_write().await?;
+        let article = locked(&txn, who, id).await?;
+        let was_archived = article.state == ArticleState::Archived.as_str();
+        let target = match (archived, article.published_version) {
+            (true, _) => ArticleState::Archived,
+            (false, Some(_)) => ArticleState::Published,
+            (false, None) => ArticleState::Draft,
+        };
+        let article = if was_archived == archived {
+            article
+        } else {
+            let searched = article.published_version.is_some();
+            let mut changed: kb_article::ActiveModel = article.into();
+            changed.state = Set(target.as_str().to_owned());
+            changed.updated_at = Set(now);
+            let article = changed.update(&txn).await?;
+            if searched {
+                // Search leaves it or takes it back on every node.
+                next_counter(&txn, &who.company_id, PUBLISHED_VERSION).await?;
+            }
+            let action = if archived { "archive" } else { "restore" };
+            Audit::by(who, "kb_article", id, action)
+                .record(&txn, json!({ "state": target.as_str() }), now)
+                .await?;
+            article
+        };
+        let version = kb_article_version::Entity::find_by_id((
+            who.company_id.clone(),
+            id.to_owned(),
+            article.latest_version,
+        ))
+        .one(&txn)
+        .await?
+        .ok_or(StorageError::NotFound("kb_article"))?;
+        txn.commit().await?;
+        Ok(KbArticle { article, version })
+    }
 }
 
 /// A new article with `draft` as its first version, in the caller's transaction; audited.

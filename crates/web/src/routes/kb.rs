@@ -39,6 +39,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(import_articles))
         .routes(routes!(get_article, update_article))
         .routes(routes!(publish_article))
+        .routes(routes!(archive_article))
+        .routes(routes!(restore_article))
         .routes(routes!(article_versions))
 }
 
@@ -301,23 +303,7 @@ async fn list_articles(
         state: article_state,
     };
     if xlsx {
-        let articles = state.store.kb_export(&who, filter).await?;
-        let projects = company_projects(&state, &who).await?;
-        let bytes = kb_sheet::export(&articles, &projects).map_err(|e| {
-            tracing::error!(error = %e, "knowledge base export");
-            ApiError::new(ErrorCode::Internal)
-        })?;
-        return Ok((
-            [
-                (CONTENT_TYPE, XLSX),
-                (
-                    CONTENT_DISPOSITION,
-                    "attachment; filename=\"kb-articles.xlsx\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response());
+        return export(&state, &who, filter).await;
     }
     let found = state
         .store
@@ -331,6 +317,31 @@ async fn list_articles(
         next: found.next,
     })
     .into_response())
+}
+
+/// The articles of `filter` as a spreadsheet download: the API's export and the page's.
+pub(crate) async fn export(
+    state: &AppState,
+    who: &Principal,
+    filter: ArticleFilter,
+) -> ApiResult<Response> {
+    let articles = state.store.kb_export(who, filter).await?;
+    let projects = company_projects(state, who).await?;
+    let bytes = kb_sheet::export(&articles, &projects).map_err(|e| {
+        tracing::error!(error = %e, "knowledge base export");
+        ApiError::new(ErrorCode::Internal)
+    })?;
+    Ok((
+        [
+            (CONTENT_TYPE, XLSX),
+            (
+                CONTENT_DISPOSITION,
+                "attachment; filename=\"kb-articles.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The projects the caller sees, to name them in a spreadsheet.
@@ -362,11 +373,23 @@ async fn import_articles(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<axum::Json<ArticleImportResult>> {
     let body = body.map_err(|_| ApiError::new(ErrorCode::PayloadTooLarge))?;
+    Ok(axum::Json(import(&state, &who, &body).await??))
+}
+
+/// Takes in the articles of an .xlsx, all or none: the API's import and the page's.
+pub(crate) async fn import(
+    state: &AppState,
+    who: &Principal,
+    body: &[u8],
+) -> ApiResult<Result<ArticleImportResult, ImportRefusal>> {
     if !who.role.may_span_company() {
         return Err(StorageError::Forbidden.into());
     }
-    let rows = sheet::read(&body).map_err(ImportRefusal::File)?;
-    let projects = company_projects(&state, &who).await?;
+    let rows = match sheet::read(body) {
+        Ok(rows) => rows,
+        Err(e) => return Ok(Err(ImportRefusal::File(e))),
+    };
+    let projects = company_projects(state, who).await?;
     let categories = state.store.categories(&who.company_id).await?;
     let problem =
         |line: Option<u32>, column: kb_sheet::Column, code: FieldErrorCode| ImportProblem {
@@ -375,35 +398,35 @@ async fn import_articles(
             field: column.field().to_owned(),
             code: code.as_str().to_owned(),
         };
-    let found = kb_sheet::articles(&rows, &projects, &categories).map_err(|problems| {
-        ImportRefusal::Problems(
-            problems
-                .into_iter()
-                .map(|p| problem(p.line, p.column, p.code))
-                .collect(),
-        )
-    })?;
-    let drafts = found.into_iter().map(|r| (r.line, r.draft)).collect();
-    match state
-        .store
-        .import_kb_articles(&who, drafts, Utc::now())
-        .await?
-    {
-        Ok(ids) => Ok(axum::Json(ArticleImportResult { ids })),
-        Err(refused) => {
-            let problems = refused
-                .into_iter()
-                .flat_map(|(line, e)| {
-                    e.0.into_iter().map(move |error| {
-                        let column = kb_sheet::Column::of_field(&error.field)
-                            .unwrap_or(kb_sheet::Column::Title);
-                        problem(Some(line), column, error.code)
-                    })
-                })
-                .collect();
-            Err(ImportRefusal::Problems(problems).into())
+    let found = match kb_sheet::articles(&rows, &projects, &categories) {
+        Ok(found) => found,
+        Err(problems) => {
+            return Ok(Err(ImportRefusal::Problems(
+                problems
+                    .into_iter()
+                    .map(|p| problem(p.line, p.column, p.code))
+                    .collect(),
+            )));
         }
-    }
+    };
+    let drafts = found.into_iter().map(|r| (r.line, r.draft)).collect();
+    Ok(
+        match state.store.import_kb_articles(who, drafts, Utc::now()).await? {
+            Ok(ids) => Ok(ArticleImportResult { ids }),
+            Err(refused) => Err(ImportRefusal::Problems(
+                refused
+                    .into_iter()
+                    .flat_map(|(line, e)| {
+                        e.0.into_iter().map(move |error| {
+                            let column = kb_sheet::Column::of_field(&error.field)
+                                .unwrap_or(kb_sheet::Column::Title);
+                            problem(Some(line), column, error.code)
+                        })
+                    })
+                    .collect(),
+            )),
+        },
+    )
 }
 
 /// Writes a new article as a first draft (admins and managers); publish it for the desk to read.
@@ -465,6 +488,38 @@ async fn publish_article(
         .publish_kb_article(&who, &id, Utc::now())
         .await?;
     Ok(axum::Json(published.into()))
+}
+
+/// Archives an article (admins and managers): it leaves search and the desk; writers still read
+/// it and its history. Archiving what is archived changes nothing.
+#[utoipa::path(post, path = "/api/v1/kb/articles/{id}/archive", tag = "kb",
+    responses((status = 200, body = ArticleView), (status = 403), (status = 404)))]
+async fn archive_article(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<ArticleView>> {
+    let archived = state
+        .store
+        .archive_kb_article(&who, &id, Utc::now())
+        .await?;
+    Ok(axum::Json(archived.into()))
+}
+
+/// Restores an archived article (admins and managers): published again when a version had been,
+/// else a draft.
+#[utoipa::path(post, path = "/api/v1/kb/articles/{id}/restore", tag = "kb",
+    responses((status = 200, body = ArticleView), (status = 403), (status = 404)))]
+async fn restore_article(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<ArticleView>> {
+    let restored = state
+        .store
+        .restore_kb_article(&who, &id, Utc::now())
+        .await?;
+    Ok(axum::Json(restored.into()))
 }
 
 /// Every version of an article, newest first (admins and managers).

@@ -24,6 +24,8 @@ pub enum Nav {
     /// A resident's chat with the property office.
     Chat,
     Jobs,
+    /// 知识库: search and read the articles; writers also write them.
+    Kb,
     Team,
     Admin,
     /// A resident's own requests, and reporting a new one.
@@ -101,6 +103,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Team,
             Nav::Dashboard,
             Nav::Hotline,
+            Nav::Kb,
             Nav::Import,
             Nav::Admin,
         ],
@@ -112,6 +115,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Team,
             Nav::Dashboard,
             Nav::Hotline,
+            Nav::Kb,
         ],
         Role::Agent | Role::Butler => &[
             Nav::Workbench,
@@ -119,6 +123,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::NewTicket,
             Nav::Board,
             Nav::Hotline,
+            Nav::Kb,
         ],
         Role::Resident => &[Nav::MyRequests, Nav::Report, Nav::Chat],
     }
@@ -136,6 +141,7 @@ impl Nav {
             Nav::Inbox => ("/inbox", t.nav_inbox),
             Nav::Chat => ("/h5/chat", t.chat_title),
             Nav::Jobs => ("/jobs", t.nav_jobs),
+            Nav::Kb => ("/kb", t.nav_kb),
             Nav::Team => ("/team", t.nav_team),
             Nav::Admin => ("/admin", t.nav_admin),
             Nav::MyRequests => ("/h5", t.h5_nav_requests),
