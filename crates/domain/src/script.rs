@@ -34,13 +34,9 @@ impl Situation {
     pub fn likely_in(status: Status) -> &'static [Situation] {
         use Situation::*;
         match status {
-            Status::New | Status::Accepted => &[
-                Greeting,
-                ComplaintListen,
-                ComplaintAsk,
-                Refusal,
-                Apology,
-            ],
+            Status::New | Status::Accepted => {
+                &[Greeting, ComplaintListen, ComplaintAsk, Refusal, Apology]
+            }
             Status::Dispatched | Status::InProgress => {
                 &[Delay, Apology, ComplaintResolve, Refusal, Greeting]
             }
@@ -220,9 +216,7 @@ pub fn fit(
 ) -> Option<(u8, usize)> {
     let by_category = match (script_category, ticket_category) {
         (None, _) => 1,
-        (Some(s), Some(t)) if t == s || t.strip_prefix(s).is_some_and(|r| r.starts_with('.')) => {
-            0
-        }
+        (Some(s), Some(t)) if t == s || t.strip_prefix(s).is_some_and(|r| r.starts_with('.')) => 0,
         (Some(_), _) => return None,
     };
     let likely = Situation::likely_in(status);
@@ -298,7 +292,10 @@ mod tests {
         let e = input.validate().unwrap_err();
         let fields: Vec<(&str, FieldErrorCode)> =
             e.0.iter().map(|f| (f.field.as_str(), f.code)).collect();
-        assert!(fields.contains(&("body", FieldErrorCode::Invalid)), "{fields:?}");
+        assert!(
+            fields.contains(&("body", FieldErrorCode::Invalid)),
+            "{fields:?}"
+        );
         assert!(fields.iter().any(|(f, _)| *f == "states[1]"), "{fields:?}");
     }
 

@@ -99,21 +99,20 @@ impl Store {
         }
         let required = input.required;
         let texts = input.validate()?;
-        let known = category::Entity::find_by_id((who.company_id.clone(), category_code.to_owned()))
-            .one(&self.db)
-            .await?
-            .is_some();
+        let known =
+            category::Entity::find_by_id((who.company_id.clone(), category_code.to_owned()))
+                .one(&self.db)
+                .await?
+                .is_some();
         if !known {
             return Err(StorageError::NotFound("category"));
         }
         let txn = self.begin_write().await?;
-        let before = kb_checklist::Entity::find_by_id((
-            who.company_id.clone(),
-            category_code.to_owned(),
-        ))
-        .for_update(txn.get_database_backend())
-        .one(&txn)
-        .await?;
+        let before =
+            kb_checklist::Entity::find_by_id((who.company_id.clone(), category_code.to_owned()))
+                .for_update(txn.get_database_backend())
+                .one(&txn)
+                .await?;
         let old: Vec<Step> = before
             .as_ref()
             .and_then(|m| serde_json::from_value(m.steps.clone()).ok())

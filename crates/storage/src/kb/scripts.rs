@@ -164,6 +164,7 @@ impl Store {
         if !who.role.is_staff() {
             return Err(StorageError::Forbidden);
         }
+        let txn = self.begin_write().await?;
         let done = kb_script::Entity::update_many()
             .col_expr(
                 kb_script::Column::UseCount,
@@ -172,12 +173,17 @@ impl Store {
             .filter(kb_script::Column::CompanyId.eq(&who.company_id))
             .filter(kb_script::Column::Id.eq(id))
             .filter(kb_script::Column::Active.eq(true))
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
         if done.rows_affected == 0 {
             return Err(StorageError::NotFound("kb_script"));
         }
-        Ok(self.kb_script(who, id).await?.use_count)
+        let count = kb_script::Entity::find_by_id((who.company_id.clone(), id.to_owned()))
+            .one(&txn)
+            .await?
+            .map_or(0, |s| s.use_count);
+        txn.commit().await?;
+        Ok(count)
     }
 
     /// The active scripts that fit a ticket the caller sees (its category first, then the
@@ -234,11 +240,7 @@ impl Store {
             })
             .collect();
         ranked.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.use_count.cmp(&a.1.use_count)));
-        let scripts = ranked
-            .into_iter()
-            .take(SUGGESTED)
-            .map(|(_, s)| s)
-            .collect();
+        let scripts = ranked.into_iter().take(SUGGESTED).map(|(_, s)| s).collect();
         let facts = self.ticket_facts(&t).await?;
         Ok(TicketScripts { scripts, facts })
     }

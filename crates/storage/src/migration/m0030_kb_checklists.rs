@@ -55,11 +55,7 @@ impl MigrationTrait for Migration {
                             .col("ticket_id")
                             .col("step_id"),
                     )
-                    .foreign_key(&mut tenant_fk(
-                        "kb_checklist_ticks",
-                        "ticket_id",
-                        "tickets",
-                    ))
+                    .foreign_key(&mut tenant_fk("kb_checklist_ticks", "ticket_id", "tickets"))
                     .to_owned(),
             )
             .await

@@ -80,7 +80,9 @@ async fn get_checklist(
     Caller(who): Caller,
     Path(category): Path<String>,
 ) -> ApiResult<axum::Json<ChecklistView>> {
-    Ok(axum::Json(state.store.checklist(&who, &category).await?.into()))
+    Ok(axum::Json(
+        state.store.checklist(&who, &category).await?.into(),
+    ))
 }
 
 /// Writes a category's checklist (admins and managers); audited.

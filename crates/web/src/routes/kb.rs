@@ -411,7 +411,11 @@ pub(crate) async fn import(
     };
     let drafts = found.into_iter().map(|r| (r.line, r.draft)).collect();
     Ok(
-        match state.store.import_kb_articles(who, drafts, Utc::now()).await? {
+        match state
+            .store
+            .import_kb_articles(who, drafts, Utc::now())
+            .await?
+        {
             Ok(ids) => Ok(ArticleImportResult { ids }),
             Err(refused) => Err(ImportRefusal::Problems(
                 refused

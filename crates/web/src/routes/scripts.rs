@@ -188,9 +188,11 @@ pub fn values(facts: &TicketFacts) -> Fill {
     Fill {
         salutation: facts.name.clone(),
         ticket_number: Some(facts.ticket_number.clone()),
-        expected: facts
-            .due_at
-            .map(|due| due.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()),
+        expected: facts.due_at.map(|due| {
+            due.with_timezone(&zone)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        }),
         technician: facts.technician.clone(),
     }
 }

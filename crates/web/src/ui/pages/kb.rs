@@ -306,8 +306,9 @@ impl ArticleForm {
     /// The form filled with a version.
     fn of(found: &KbArticle) -> Fields {
         let v = &found.version;
-        let strings =
-            |value: &serde_json::Value| -> Vec<String> { serde_json::from_value(value.clone()).unwrap_or_default() };
+        let strings = |value: &serde_json::Value| -> Vec<String> {
+            serde_json::from_value(value.clone()).unwrap_or_default()
+        };
         let mut pairs = vec![
             ("title", v.title.clone()),
             ("body", v.body.clone()),
@@ -337,7 +338,10 @@ fn input_of(form: &Fields) -> Result<(Draft, Option<NaiveDate>), ApiError> {
     let review_by = match form.given("review_by") {
         None => None,
         Some(date) => Some(date.parse::<NaiveDate>().map_err(|_| {
-            ApiError::from(ValidationError::single("review_by", FieldErrorCode::Invalid))
+            ApiError::from(ValidationError::single(
+                "review_by",
+                FieldErrorCode::Invalid,
+            ))
         })?),
     };
     let lines = |text: String| -> Vec<String> {
@@ -400,7 +404,10 @@ fn writer_only(session: &Session) -> Result<(), UiError> {
 }
 
 /// `GET /kb/new`.
-pub async fn new_form(State(state): State<AppState>, session: Session) -> Result<Response, UiError> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, UiError> {
     writer_only(&session)?;
     let page = new_page(&state, &session, Fields::default(), Faults::default()).await?;
     render(page, None)
@@ -477,7 +484,11 @@ async fn article_page(
     let lang = session.lang;
     let t = text::labels(lang);
     let fail = |e| UiError::api(e, lang);
-    let found = state.store.kb_article(&session.who, id).await.map_err(fail)?;
+    let found = state
+        .store
+        .kb_article(&session.who, id)
+        .await
+        .map_err(fail)?;
     let names = Names::load(state, session).await?;
     let writer = session.who.role.may_span_company();
     let zone = chrono_tz::Asia::Shanghai;

@@ -272,7 +272,13 @@ impl TicketPanel {
         let zone = dir.zone(&t.project_id);
         let open = t.status.parse::<Status>().is_ok_and(Status::is_open);
         let scripts = if view == View::Desk && open {
-            suggested(state.store.scripts_for_ticket(who, id).await.map_err(fail)?)
+            suggested(
+                state
+                    .store
+                    .scripts_for_ticket(who, id)
+                    .await
+                    .map_err(fail)?,
+            )
         } else {
             vec![]
         };
