@@ -48,7 +48,7 @@ test('knowledge base: write, publish, search in plain words', { timeout: 170_000
     await signIn(page, base, 'agent1');
     await page.getByRole('link', { name: '知识库' }).first().click();
     await page.waitForURL(/\/kb$/);
-    await page.getByLabel('搜索').fill('车位包月在哪办');
+    await page.getByLabel('搜索').fill('停车包月卡去哪办');
     await page.getByRole('button', { name: '搜索' }).click();
     await page.waitForURL(/\/kb\?q=/);
     const result = page.locator('.kb-result', { hasText: title });
