@@ -15,9 +15,12 @@ use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+pub use knowledge::{DemoChecklist, DemoScript};
+
 mod dice;
 mod issues;
 mod journey;
+mod knowledge;
 mod names;
 mod people;
 mod places;
@@ -54,6 +57,8 @@ pub fn demo_company(now: DateTime<Utc>) -> DemoCompany {
         teams,
         staff,
         tickets,
+        scripts: knowledge::scripts(),
+        checklists: knowledge::checklists(),
     }
 }
 
@@ -68,6 +73,10 @@ pub struct DemoCompany {
     pub staff: Vec<DemoStaff>,
     /// Ordered by `reported_at`; keys `t0001`… follow that order.
     pub tickets: Vec<DemoTicket>,
+    /// The desk's standard scripts.
+    pub scripts: Vec<DemoScript>,
+    /// The SOP checklists of the dangerous jobs (gas, water, lift, power).
+    pub checklists: Vec<DemoChecklist>,
 }
 
 /// One managed site (项目).

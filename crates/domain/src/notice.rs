@@ -58,5 +58,7 @@ code_enum! {
         Announcement = "announcement",
         /// The resident has not read (or acknowledged) an announcement yet: reminded once.
         AnnouncementReminder = "announcement_reminder",
+        /// A knowledge-base article the recipient owns reached its review-by date.
+        ArticleReview = "article_review",
     }
 }

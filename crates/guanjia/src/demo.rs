@@ -4,9 +4,11 @@
 use std::collections::HashMap;
 
 use anyhow::{Context, anyhow};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use guanjia_demo::{DEMO_PASSWORD, DemoCompany, DemoStep, DemoTicket, demo_company};
+use guanjia_domain::checklist::ChecklistInput;
 use guanjia_domain::closed_loop::CallOutcome;
+use guanjia_domain::script::ScriptInput;
 use guanjia_domain::setup::{NewProject, NewResident, NewRoom, NewStaff, NewTeam};
 use guanjia_domain::ticket::{Action, ContactInput, TicketInput};
 use guanjia_storage::{
@@ -167,6 +169,8 @@ impl Loader<'_> {
                 .await
                 .with_context(|| format!("demo ticket {}", ticket.key))?;
         }
+        // After the history: its resolves predate the checklists they would now need.
+        self.knowledge(demo, Utc::now()).await?;
         // The history was replayed with no scheduler watching: the warnings and escalations it
         // passed are settled, not fired all at once on the first sweep.
         self.store
@@ -174,6 +178,34 @@ impl Loader<'_> {
             .await?;
         // Thousands of rows just arrived: the planner learns of them now, not minutes later.
         self.store.analyze().await?;
+        Ok(())
+    }
+
+    /// The standard scripts and SOP checklists.
+    async fn knowledge(&self, demo: &DemoCompany, at: DateTime<Utc>) -> anyhow::Result<()> {
+        for s in &demo.scripts {
+            let script = ScriptInput {
+                title: s.title.into(),
+                situation: s.situation.into(),
+                category: s.category.map(Into::into),
+                states: s.states.iter().map(|&c| c.into()).collect(),
+                body: s.body.into(),
+                active: true,
+            }
+            .validate()?;
+            self.store
+                .create_kb_script(&self.loader, script, at)
+                .await?;
+        }
+        for c in &demo.checklists {
+            let input = ChecklistInput {
+                steps: c.steps.iter().map(|&s| s.into()).collect(),
+                required: c.required,
+            };
+            self.store
+                .put_checklist(&self.loader, c.category, input, at)
+                .await?;
+        }
         Ok(())
     }
 

@@ -76,6 +76,9 @@ pub struct Store {
     pub(crate) analyzers: VersionedCache<guanjia_intake::Analyzer>,
     /// Each company's active webhook subscriptions, reloaded when they change.
     pub(crate) webhooks: SubscriptionCache,
+    /// Each company's published knowledge-base articles indexed for search, rebuilt when they
+    /// change.
+    pub(crate) kb_shelves: VersionedCache<crate::kb::Shelf>,
     /// The closed loop's thresholds, from configuration.
     pub(crate) loop_rules: LoopRules,
     /// Where uploaded files (photos) are kept.
@@ -115,6 +118,7 @@ impl Store {
             sla_cache: ContextCache::default(),
             analyzers: VersionedCache::default(),
             webhooks: SubscriptionCache::default(),
+            kb_shelves: VersionedCache::default(),
             loop_rules: LoopRules::default(),
             files_dir: DEFAULT_FILES_DIR.into(),
             delivery: Default::default(),

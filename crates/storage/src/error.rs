@@ -40,6 +40,9 @@ pub enum StorageError {
     /// A vocabulary for message understanding that the analyser cannot use.
     #[error(transparent)]
     Vocabulary(#[from] guanjia_intake::VocabularyError),
+    /// The knowledge base's search index could not be built or read.
+    #[error("search: {0}")]
+    Search(String),
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("password hashing: {0}")]

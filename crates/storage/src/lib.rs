@@ -23,6 +23,7 @@ mod hotline;
 mod import;
 mod incidents;
 mod iot;
+mod kb;
 mod mailbox;
 mod message_files;
 mod migration;
@@ -74,6 +75,10 @@ pub use hotline::{HotlineFigures, HotlineOrderFilter, HotlineOrderRow, MAX_EXPOR
 pub use import::{ImportReport, PhoneConflict, PlaceRow, ResidentRow};
 pub use incidents::{IncidentFilter, NewIncident};
 pub use iot::{AlarmPage, AlarmReceived, DeviceFilter, FORGET_BATCH};
+pub use kb::{
+    ArticleFilter, ArticlePage, Checklist, Found, KbArticle, MAX_KB_EXPORT, SearchFilter,
+    TickedStep, TicketChecklist, TicketFacts, TicketScripts,
+};
 pub use mailbox::MailboxCursor;
 pub use message_files::NewFile;
 pub use passwords::hash_password;

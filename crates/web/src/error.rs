@@ -50,6 +50,7 @@ guanjia_codes! {
     KeyRateLimited = "key_rate_limited" => (StatusCode::TOO_MANY_REQUESTS, "该接口密钥请求过于频繁，请稍后再试", "This API key made too many requests; try again shortly"),
     NotFound = "not_found" => (StatusCode::NOT_FOUND, "对象不存在", "Not found"),
     InvalidTransition = "invalid_transition" => (StatusCode::CONFLICT, "工单当前状态不允许此操作", "The ticket's status does not allow this action"),
+    ChecklistIncomplete = "checklist_incomplete" => (StatusCode::UNPROCESSABLE_ENTITY, "检查单还有未完成的步骤，完成后才能办结", "Checklist steps are not ticked yet: tick them before resolving"),
     ValidationFailed = "validation_failed" => (StatusCode::UNPROCESSABLE_ENTITY, "输入有误，请检查标出的字段", "Some fields are invalid"),
     PayloadTooLarge = "payload_too_large" => (StatusCode::PAYLOAD_TOO_LARGE, "请求内容过大", "The request is too large"),
     MethodNotAllowed = "method_not_allowed" => (StatusCode::METHOD_NOT_ALLOWED, "不支持此请求方法", "Method not allowed"),
@@ -198,6 +199,9 @@ impl From<LifecycleError> for ApiError {
                 json!({ "action": action.as_str(), "status": status.as_str(), "reason": reason.map(|r| r.as_str()) }),
             ),
             LifecycleError::Validation(v) => v.into(),
+            LifecycleError::ChecklistIncomplete { steps } => {
+                ApiError::with_details(ErrorCode::ChecklistIncomplete, json!({ "steps": steps }))
+            }
         }
     }
 }
@@ -251,6 +255,10 @@ impl From<StorageError> for ApiError {
             StorageError::NotConfigured(setting) => {
                 tracing::warn!(setting, "a request needs a setting that is not configured");
                 ApiError::with_details(ErrorCode::Unavailable, json!({ "setting": setting }))
+            }
+            StorageError::Search(e) => {
+                tracing::error!(error = %e, "the knowledge base's search failed");
+                ApiError::new(ErrorCode::Internal)
             }
             StorageError::Secret(e) => {
                 tracing::error!(error = %e, "a stored secret could not be sealed or opened");

@@ -1,7 +1,8 @@
-//! Hourly clean-up on every node: what the sign-in throttle no longer needs, device alarms and
-//! delivered webhook deliveries past their retention, and message files whose row never
-//! committed. Deleting the same old rows (or files) from several nodes is harmless, so no lease is
-//! needed; old rows and files go in bounded batches so no statement runs long.
+//! Hourly chores on every node: forgetting what the sign-in throttle no longer needs, device
+//! alarms and delivered webhook deliveries past their retention, and message files whose row never
+//! committed (deleting the same old rows or files from several nodes is harmless, so no lease is
+//! needed; old rows and files go in bounded batches so no statement runs long), and reminding
+//! owners of knowledge-base articles due for review (each reminder is claimed, so written once).
 
 use std::future::Future;
 use std::time::Duration;
@@ -72,6 +73,9 @@ pub fn spawn_housekeeping(store: Store, retention: Retention) -> tokio::task::Jo
                 Err(e) => {
                     tracing::warn!(error = %e, "sweeping left-over message files failed; trying again in an hour");
                 }
+            }
+            if let Err(e) = store.remind_kb_reviews(Utc::now()).await {
+                tracing::warn!(error = %e, "reminding of articles due for review failed; trying again in an hour");
             }
         }
     })

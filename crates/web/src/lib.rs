@@ -11,6 +11,7 @@ mod housekeeping;
 mod i18n;
 mod input_guard;
 mod iot;
+mod kb_sheet;
 mod machine;
 mod paging;
 mod routes;
@@ -113,6 +114,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::sla::router())
         .merge(routes::intake::router())
         .merge(routes::incidents::router())
+        .merge(routes::kb::router())
+        .merge(routes::checklists::router())
+        .merge(routes::scripts::router())
         .merge(routes::places::router())
         .merge(routes::devices::router())
         .merge(routes::iot::router())

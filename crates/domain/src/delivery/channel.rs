@@ -85,7 +85,8 @@ impl NoticeKind {
             | K::SubtaskAssigned
             | K::ChargesDisputed
             | K::Chase
-            | K::WebhookPaused => Audience::Staff,
+            | K::WebhookPaused
+            | K::ArticleReview => Audience::Staff,
         }
     }
 

@@ -26,8 +26,11 @@ mod m0021_mailboxes;
 mod m0023_wecom_robots;
 mod m0024_api_keys;
 mod m0025_webhooks;
+mod m0026_kb;
 mod m0027_webhook_retention;
 mod m0028_wechat_media;
+mod m0029_kb_scripts;
+mod m0030_kb_checklists;
 mod m0031_announcements;
 
 /// A tenant table's reference to its company.
@@ -83,8 +86,11 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_wecom_robots::Migration),
             Box::new(m0024_api_keys::Migration),
             Box::new(m0025_webhooks::Migration),
+            Box::new(m0026_kb::Migration),
             Box::new(m0027_webhook_retention::Migration),
             Box::new(m0028_wechat_media::Migration),
+            Box::new(m0029_kb_scripts::Migration),
+            Box::new(m0030_kb_checklists::Migration),
             Box::new(m0031_announcements::Migration),
         ]
     }

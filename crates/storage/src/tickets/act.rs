@@ -161,6 +161,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(ticket::Model, Change)> {
         let mut lifecycle = lifecycle_of(&current);
+        if matches!(action, Action::Resolve { .. }) {
+            lifecycle.checklist_left = super::checklist_gate::required_left(txn, &current).await?;
+        }
         let change = lifecycle.apply(action, &who.actor(), now, self.loop_rules)?;
         let resolved = change.action == ActionName::Resolve;
         let mut model: ticket::ActiveModel = current.clone().into();
@@ -517,6 +520,8 @@ pub(crate) fn lifecycle_of(t: &ticket::Model) -> Lifecycle {
         on_site_at: t.on_site_at,
         rated_at: t.rated_at,
         chased_at: t.chased_at,
+        // Read only when resolving: see `checklist_left`.
+        checklist_left: Vec::new(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Tickets: create, read with scope, act, and the timeline.
 
 mod act;
+mod checklist_gate;
 mod create;
 mod duplicates;
 mod following;

@@ -36,7 +36,7 @@ use crate::routes::tickets::TicketView;
 use crate::state::AppState;
 use crate::ui::sheet::{self, SheetError};
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -345,6 +345,16 @@ fn words(kind: NoticeKind, details: &Value, lang: Lang) -> String {
             "Reminder: please read the notice \"{}\" from the property office",
             text("title")
         ),
+        (K::ArticleReview, Lang::Zh) => format!(
+            "知识库文章「{}」已到复核日期（{}），请复核内容是否仍然准确",
+            text("title"),
+            text("review_by")
+        ),
+        (K::ArticleReview, Lang::En) => format!(
+            "Knowledge base article \u{201c}{}\u{201d} is due for review ({}): check it is still right",
+            text("title"),
+            text("review_by")
+        ),
     }
 }
 

@@ -24,6 +24,8 @@ pub enum Nav {
     /// A resident's chat with the property office.
     Chat,
     Jobs,
+    /// 知识库: search and read the articles; writers also write them.
+    Kb,
     Team,
     Admin,
     /// Writing announcements and following their figures.
@@ -106,6 +108,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Dashboard,
             Nav::Hotline,
             Nav::Announcements,
+            Nav::Kb,
             Nav::Import,
             Nav::Admin,
         ],
@@ -118,6 +121,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Dashboard,
             Nav::Hotline,
             Nav::Announcements,
+            Nav::Kb,
         ],
         Role::Agent | Role::Butler => &[
             Nav::Workbench,
@@ -125,6 +129,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::NewTicket,
             Nav::Board,
             Nav::Hotline,
+            Nav::Kb,
         ],
         Role::Resident => &[Nav::MyRequests, Nav::Notices, Nav::Report, Nav::Chat],
     }
@@ -142,6 +147,7 @@ impl Nav {
             Nav::Inbox => ("/inbox", t.nav_inbox),
             Nav::Chat => ("/h5/chat", t.chat_title),
             Nav::Jobs => ("/jobs", t.nav_jobs),
+            Nav::Kb => ("/kb", t.nav_kb),
             Nav::Team => ("/team", t.nav_team),
             Nav::Admin => ("/admin", t.nav_admin),
             Nav::Announcements => ("/announcements", t.nav_announcements),

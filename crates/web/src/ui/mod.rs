@@ -15,6 +15,7 @@ mod error;
 mod import_template;
 mod json_island;
 mod lang;
+mod markdown;
 pub(crate) mod pages;
 mod place_rows;
 mod queue;
@@ -60,9 +61,21 @@ pub fn router() -> Router<AppState> {
             get(pages::inbox::file),
         )
         .route("/hotline/import", post(pages::hotline::upload))
+        .route("/kb", get(pages::kb::page))
+        .route("/kb/new", get(pages::kb::new_form).post(pages::kb::create))
+        .route("/kb/export", get(pages::kb::export))
+        .route("/kb/import", post(pages::kb::import))
+        .route("/kb/scripts/{id}/used", post(pages::sop::script_used))
+        .route("/kb/{id}", get(pages::kb::article).post(pages::kb::update))
+        .route("/kb/{id}/{step}", post(pages::kb::step))
         .route("/jobs", get(pages::jobs::list))
         .route("/jobs/{id}", get(pages::jobs::page))
         .route("/jobs/{id}/actions", post(pages::jobs::act))
+        .route("/jobs/{id}/checklist/{step}", post(pages::sop::tick_on_job))
+        .route(
+            "/tickets/{id}/checklist/{step}",
+            post(pages::sop::tick_on_ticket),
+        )
         .route(
             "/tickets/new",
             get(pages::new_ticket::form).post(pages::new_ticket::create),

@@ -49,6 +49,11 @@ pub fn said(e: &ticket_event::Model, lang: Lang) -> Option<String> {
                 .then(|| text::device_alarm(lang, alarm_type, device_id))
         })
         .or_else(|| {
+            matches!(e.action.as_str(), "checklist_ticked" | "checklist_unticked")
+                .then(|| detail(e, "text").map(str::to_owned))
+                .flatten()
+        })
+        .or_else(|| {
             ["body", "note", "reason", "comment"]
                 .into_iter()
                 .find_map(|key| detail(e, key))

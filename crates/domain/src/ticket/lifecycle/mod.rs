@@ -93,6 +93,9 @@ pub struct Lifecycle {
     pub rated_at: Option<DateTime<Utc>>,
     /// The latest chase (催单), which holds back the next one for [`CHASE_INTERVAL_MINUTES`].
     pub chased_at: Option<DateTime<Utc>>,
+    /// The steps of the category's checklist not ticked yet, when the category requires it
+    /// before resolve (see [`crate::checklist`]); empty otherwise.
+    pub checklist_left: Vec<String>,
 }
 
 /// A chase (催单) tells the people on the ticket at most once in this many minutes.
@@ -133,6 +136,7 @@ impl Lifecycle {
             on_site_at: None,
             rated_at: None,
             chased_at: None,
+            checklist_left: Vec::new(),
         }
     }
 }
@@ -160,6 +164,9 @@ pub enum LifecycleError {
     },
     #[error(transparent)]
     Validation(#[from] ValidationError),
+    /// The category requires its checklist before resolve, and these steps are not ticked.
+    #[error("checklist steps not ticked: {}", .steps.join(", "))]
+    ChecklistIncomplete { steps: Vec<String> },
 }
 
 crate::code::code_enum! {
@@ -278,6 +285,13 @@ impl Lifecycle {
                 if self.open_subtasks > 0 =>
             {
                 return Err(invalid(Some(TransitionBlock::OpenSubtasks)));
+            }
+            (A::Resolve, S::Accepted | S::Dispatched | S::InProgress | S::Reopened)
+                if !self.checklist_left.is_empty() =>
+            {
+                return Err(LifecycleError::ChecklistIncomplete {
+                    steps: self.checklist_left.clone(),
+                });
             }
             (A::Resolve, S::Accepted | S::Dispatched | S::InProgress | S::Reopened) => {
                 Some(S::Resolved)

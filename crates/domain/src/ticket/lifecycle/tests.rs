@@ -245,6 +245,8 @@ fn outcome(result: Result<Status, LifecycleError>) -> String {
         Err(LifecycleError::Forbidden { .. }) => "403".into(),
         Err(LifecycleError::InvalidTransition { .. }) => "409".into(),
         Err(LifecycleError::Validation(e)) => panic!("target() never validates: {e}"),
+        // The table's tickets have no checklist.
+        Err(e @ LifecycleError::ChecklistIncomplete { .. }) => panic!("{e}"),
     }
 }
 
@@ -1185,4 +1187,40 @@ fn a_chase_is_recorded_at_most_once_an_hour() {
         )
         .is_ok()
     );
+}
+
+#[test]
+fn a_required_checklist_keeps_the_ticket_from_resolving_until_ticked() {
+    let mut job = Lifecycle {
+        checklist_left: vec!["关闭燃气总阀".into(), "开窗通风".into()],
+        ..ticket(Kind::Repair, Status::InProgress)
+    };
+    let refused = job.apply(
+        &action_for(ActionName::Resolve),
+        &actor(Role::Technician),
+        Utc::now(),
+        LoopRules::default(),
+    );
+    match refused {
+        Err(LifecycleError::ChecklistIncomplete { steps }) => {
+            assert_eq!(steps, ["关闭燃气总阀", "开窗通风"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(job.status, Status::InProgress, "nothing changed");
+    // Other actions are not held back by it.
+    assert!(
+        job.target(ActionName::Comment, &actor(Role::Technician))
+            .is_ok()
+    );
+    job.checklist_left.clear();
+    let change = job
+        .apply(
+            &action_for(ActionName::Resolve),
+            &actor(Role::Technician),
+            Utc::now(),
+            LoopRules::default(),
+        )
+        .unwrap();
+    assert_eq!(change.to, Status::Resolved);
 }

@@ -19,6 +19,8 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::routes::checklists::TicketChecklistView;
+use crate::routes::scripts::{SuggestedScript, suggested};
 use crate::routes::{self, photos};
 use crate::state::AppState;
 use crate::ui::action_form::{ActionForm, Shape, shape};
@@ -200,6 +202,11 @@ pub struct TicketPanel {
     notice: Option<Notice>,
     /// The 12345 order the ticket came from, with its reply step (the desk's page).
     hotline: Option<HotlineBox>,
+    /// Standard scripts that fit the ticket, filled from it (the desk's page, an open ticket).
+    scripts: Vec<SuggestedScript>,
+    /// The SOP checklist of its category, as ticked.
+    checklist: Option<TicketChecklistView>,
+    scripts_js: String,
 }
 
 /// The 12345 order on the ticket page: its number, and the handling result to write back.
@@ -263,6 +270,24 @@ impl TicketPanel {
         let labels = text::labels(lang);
         let now = Utc::now();
         let zone = dir.zone(&t.project_id);
+        let open = t.status.parse::<Status>().is_ok_and(Status::is_open);
+        let scripts = if view == View::Desk && open {
+            suggested(
+                state
+                    .store
+                    .scripts_for_ticket(who, id)
+                    .await
+                    .map_err(fail)?,
+            )
+        } else {
+            vec![]
+        };
+        let checklist = state
+            .store
+            .ticket_checklist(who, id)
+            .await
+            .map_err(fail)?
+            .map(TicketChecklistView::from);
         let hotline = match (view, platform_order_of(&t)) {
             (View::Desk, Some(platform)) => {
                 let order = state.store.hotline_order_of(who, &t).await.map_err(fail)?;
@@ -388,6 +413,9 @@ impl TicketPanel {
             ],
             notice,
             hotline,
+            scripts,
+            checklist,
+            scripts_js: crate::ui::assets::url("scripts.js"),
             duplicate_of: original.map(|o| Linked {
                 id: o.id,
                 label: o.number,
