@@ -11,6 +11,7 @@ pub mod eval;
 mod library;
 mod terms;
 mod thesaurus;
+pub use thesaurus::concepts;
 
 pub use article::Article;
 pub use bot::{Answer, Handoff, Reading, Reply, Suggestion, ask, candidates};
