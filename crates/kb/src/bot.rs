@@ -74,7 +74,7 @@ const ANSWER_OVER_KIND_AT: f32 = 0.8;
 const OWN_PROJECT: f32 = 1.1;
 
 /// Articles weighed for the answer, and suggested.
-const CANDIDATES: usize = 6;
+const CANDIDATES: usize = 8;
 const SUGGESTIONS: usize = 3;
 
 /// Ways of asking for a person rather than an answer.

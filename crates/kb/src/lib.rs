@@ -13,6 +13,7 @@ mod excerpt;
 mod library;
 mod terms;
 mod thesaurus;
+pub use thesaurus::concepts;
 
 pub use article::Article;
 pub use bot::{Answer, Handoff, Reading, Reply, Suggestion, ask, candidates};

@@ -74,12 +74,19 @@ fn dev_search_rank() {
     println!("search: top-1 {top1}/{n}, top-3 {top3}/{n}");
 }
 
-#[test]
-fn dev_features() {
-    let library = library();
+fn dump(articles: &str, questions: &str, out_path: &str) {
+    let articles: Vec<Article> = articles
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("article"))
+        .collect();
+    let library = Library::new(articles).expect("index");
     let read = reader();
     let analyzer = Analyzer::new(Vocabulary::default());
-    let cases = parse_cases(include_str!("../eval/questions-dev.jsonl")).expect("dev set");
+    let cases = parse_cases(questions).expect("set");
+    let names = |t: &str| -> Vec<&'static str> {
+        guanjia_kb::concepts(t).into_iter().map(|c| c.0).collect()
+    };
     let mut out = String::new();
     for case in &cases {
         let r = read(&case.text);
@@ -87,10 +94,29 @@ fn dev_features() {
         let c = guanjia_kb::candidates(&library, &case.text, Some(&case.project)).unwrap();
         let cands: Vec<serde_json::Value> = c.iter().map(|(i, b, cov, head, rev)| {
             let art = &library.articles()[*i];
-            serde_json::json!({"id": art.id, "bm25": b, "cov": cov, "head": head, "rev": rev, "own": art.is_for(&case.project)})
+            serde_json::json!({"id": art.id, "bm25": b, "cov": cov, "head": head, "rev": rev, "own": art.is_for(&case.project), "hc": names(&art.head()), "cat": art.category})
         }).collect();
-        out.push_str(&serde_json::json!({"text": case.text, "expect": case.expect, "kind": r.kind.map(|k| k.as_str()), "kconf": r.kind_confidence, "urg": r.urgency.as_str(), "cat": a.category, "cands": cands}).to_string());
+        out.push_str(&serde_json::json!({"text": case.text, "expect": case.expect, "kind": r.kind.map(|k| k.as_str()), "kconf": r.kind_confidence, "urg": r.urgency.as_str(), "cat": a.category, "qc": names(&case.text), "cands": cands}).to_string());
         out.push('\n');
     }
-    std::fs::write("/tmp/kb-dev-features.jsonl", out).unwrap();
+    std::fs::write(out_path, out).unwrap();
+}
+
+#[test]
+fn dump_features() {
+    dump(
+        include_str!("../eval/articles.jsonl"),
+        include_str!("../eval/questions-dev.jsonl"),
+        "/tmp/kbf-dev.jsonl",
+    );
+    dump(
+        include_str!("../train/articles-a.jsonl"),
+        include_str!("../train/questions-a.jsonl"),
+        "/tmp/kbf-a.jsonl",
+    );
+    dump(
+        include_str!("../train/articles-b.jsonl"),
+        include_str!("../train/questions-b.jsonl"),
+        "/tmp/kbf-b.jsonl",
+    );
 }
