@@ -74,49 +74,35 @@ fn dev_search_rank() {
     println!("search: top-1 {top1}/{n}, top-3 {top3}/{n}");
 }
 
-fn dump(articles: &str, questions: &str, out_path: &str) {
-    let articles: Vec<Article> = articles
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).expect("article"))
-        .collect();
-    let library = Library::new(articles).expect("index");
-    let read = reader();
-    let analyzer = Analyzer::new(Vocabulary::default());
-    let cases = parse_cases(questions).expect("set");
-    let names = |t: &str| -> Vec<&'static str> {
-        guanjia_kb::concepts(t).into_iter().map(|c| c.0).collect()
-    };
-    let mut out = String::new();
-    for case in &cases {
-        let r = read(&case.text);
-        let a = analyzer.analyze(&case.text, None);
-        let c = guanjia_kb::candidates(&library, &case.text, Some(&case.project)).unwrap();
-        let cands: Vec<serde_json::Value> = c.iter().map(|(i, b, cov, head, rev)| {
-            let art = &library.articles()[*i];
-            serde_json::json!({"id": art.id, "bm25": b, "cov": cov, "head": head, "rev": rev, "own": art.is_for(&case.project), "hc": names(&art.head()), "cat": art.category})
-        }).collect();
-        out.push_str(&serde_json::json!({"text": case.text, "expect": case.expect, "kind": r.kind.map(|k| k.as_str()), "kconf": r.kind_confidence, "urg": r.urgency.as_str(), "cat": a.category, "qc": names(&case.text), "cands": cands}).to_string());
-        out.push('\n');
-    }
-    std::fs::write(out_path, out).unwrap();
-}
-
+/// How the dev set fares at every threshold (tuning aid: the dev set may be tuned on).
 #[test]
-fn dump_features() {
-    dump(
-        include_str!("../eval/articles.jsonl"),
-        include_str!("../eval/questions-dev.jsonl"),
-        "/tmp/kbf-dev.jsonl",
-    );
-    dump(
-        include_str!("../train/articles-a.jsonl"),
-        include_str!("../train/questions-a.jsonl"),
-        "/tmp/kbf-a.jsonl",
-    );
-    dump(
-        include_str!("../train/articles-b.jsonl"),
-        include_str!("../train/questions-b.jsonl"),
-        "/tmp/kbf-b.jsonl",
+fn dev_threshold_curve() {
+    let library = library();
+    let read = reader();
+    let cases = parse_cases(include_str!("../eval/questions-dev.jsonl")).expect("dev set");
+    let mut rows = Vec::new();
+    for case in cases.iter().filter(|c| c.expect != "handoff") {
+        let reply =
+            guanjia_kb::ask(&library, &case.text, Some(&case.project), read(&case.text)).unwrap();
+        let best = reply.suggestions.first();
+        let right = best.is_some_and(|b| library.articles()[b.article].id == case.expect);
+        rows.push((best.map_or(0.0, |b| b.score), right, case.expect == "none"));
+    }
+    for t in (5..100).step_by(5) {
+        let t = t as f32 / 100.0;
+        let ans = rows.iter().filter(|r| !r.2).count() as f32;
+        let none = rows.iter().filter(|r| r.2).count() as f32;
+        let right = rows.iter().filter(|r| !r.2 && r.1 && r.0 >= t).count() as f32;
+        let held = rows.iter().filter(|r| r.2 && r.0 < t).count() as f32;
+        println!(
+            "curve {t:.2}: top-1 {:.2} hand-off {:.2}",
+            right / ans,
+            held / none
+        );
+    }
+    let ranked = rows.iter().filter(|r| !r.2 && r.1).count();
+    println!(
+        "model top-1 rank {ranked}/{}",
+        rows.iter().filter(|r| !r.2).count()
     );
 }
