@@ -64,8 +64,12 @@ pub struct Reply {
 }
 
 /// Probability at which an answer stands even when understanding reads a repair or complaint:
-/// the question names the article's subject outright ("报修电话是多少" is a question, not a repair).
-const ANSWER_OVER_KIND_AT: f32 = 0.9;
+/// the question names the article's subject outright ("公摊电费为啥每月不一样" asks, whatever its tone).
+const ANSWER_OVER_KIND_AT: f32 = 0.85;
+
+/// How sure understanding must be of a repair or complaint to hand off on that reading alone:
+/// below it, residents' plain questions (能带狗吗, 押金交多少) are too often read as complaints.
+const KIND_SURE_AT: f32 = 0.65;
 
 /// Articles suggested beside the answer or the hand-off.
 const SUGGESTIONS: usize = 3;
@@ -79,6 +83,11 @@ const PERSON: &[&str] = &[
     "要人工",
     "真人",
     "找客服",
+    "找下客服",
+    "叫客服",
+    "有没有人工",
+    "接人工",
+    "叫人工",
     "找你们经理",
     "找经理",
     "找领导",
@@ -105,6 +114,7 @@ pub fn ask(
         .collect();
     // Search's order breaks ties: the sort is stable.
     weighed.sort_by(|a, b| b.1.total_cmp(&a.1));
+    prefer_own_project(library, project, model.threshold, &mut weighed);
     let suggestions = weighed
         .iter()
         .take(SUGGESTIONS)
@@ -121,9 +131,10 @@ pub fn ask(
     } else {
         let sure = |at: f32| best.as_ref().is_some_and(|b| b.confidence >= at);
         let over_kind = ANSWER_OVER_KIND_AT.max(model.threshold);
+        let kind_sure = reading.kind_confidence >= KIND_SURE_AT;
         match reading.kind {
-            Some(Kind::Repair) if !sure(over_kind) => Some(Handoff::Repair),
-            Some(Kind::Complaint) if !sure(over_kind) => Some(Handoff::Complaint),
+            Some(Kind::Repair) if kind_sure && !sure(over_kind) => Some(Handoff::Repair),
+            Some(Kind::Complaint) if kind_sure && !sure(over_kind) => Some(Handoff::Complaint),
             _ if !sure(model.threshold) => Some(Handoff::NotKnown),
             _ => None,
         }
@@ -133,6 +144,33 @@ pub fn ask(
         handoff,
         suggestions,
     })
+}
+
+/// Share of the best candidate's probability at which the project's own article is taken in its
+/// place: a project's own article wins over a company-wide one on the same question.
+const OWN_PROJECT_AT: f32 = 0.4;
+
+/// Moves the project's own article to the front when the best is company-wide and the own one is
+/// nearly as likely (both answer; the own one says what holds in this project).
+fn prefer_own_project(
+    library: &Library,
+    project: Option<&str>,
+    threshold: f32,
+    weighed: &mut [(usize, f32)],
+) {
+    let Some(project) = project else { return };
+    let Some(&(best, best_p)) = weighed.first() else {
+        return;
+    };
+    if library.articles()[best].is_for(project) {
+        return;
+    }
+    let own = weighed.iter().position(|&(slot, p)| {
+        library.articles()[slot].is_for(project) && p >= threshold && p >= OWN_PROJECT_AT * best_p
+    });
+    if let Some(at) = own {
+        weighed[..=at].rotate_right(1);
+    }
 }
 
 fn asks_for_person(text: &str) -> bool {

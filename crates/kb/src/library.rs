@@ -204,6 +204,23 @@ impl Library {
         chars.len() > 1 && chars.windows(2).all(|p| has(format!("b:{}{}", p[0], p[1])))
     }
 
+    /// How much naming `concept` tells one article from another, 0–1: 1 when no article names
+    /// it, near 0 when every one does.
+    pub(crate) fn concept_rarity(&self, concept: &str) -> f32 {
+        let searcher = self.reader.searcher();
+        let n = searcher.num_docs() as f32;
+        let df = searcher
+            .doc_freq(&IndexTerm::from_field_text(
+                self.fields.all,
+                &format!("c:{concept}"),
+            ))
+            .unwrap_or(0) as f32;
+        if df == 0.0 || n == 0.0 {
+            return 1.0;
+        }
+        ((1.0 + n / df).ln() / (1.0 + n).ln()).clamp(0.0, 1.0)
+    }
+
     /// How rare each of `terms` is in the library (its inverse document frequency, BM25's), and
     /// whether any article has it at all.
     pub fn rarity(&self, terms: &[&str]) -> Result<(Vec<f32>, Vec<bool>), IndexError> {

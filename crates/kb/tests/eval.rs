@@ -49,6 +49,31 @@ fn print(name: &str, report: &Report) {
     }
 }
 
+/// The floors stand on the blind set, which nothing was tuned on. They sit a little below what
+/// the bot measured there when first run (2026-12-07: see README), so they catch a regression;
+/// issue 14's aim (90% each) is not yet met.
+#[test]
+fn blind_set() {
+    let cases = parse_cases(include_str!("../eval/questions-blind.jsonl")).expect("blind set");
+    let report = evaluate(&library(), &cases, reader()).expect("evaluate");
+    println!(
+        "blind: top-1 {}/{} = {:.1}%, hand-off {}/{} = {:.1}%",
+        report.answered_right,
+        report.answerable,
+        100.0 * report.top1(),
+        report.handed_off,
+        report.unanswerable,
+        100.0 * report.handoff_rate()
+    );
+    // First run, 2026-12-07: top-1 147/200 = 73.5%, hand-off 75/100 = 75.0%.
+    assert!(report.top1() >= 0.70, "top-1 {:.3}", report.top1());
+    assert!(
+        report.handoff_rate() >= 0.70,
+        "hand-off {:.3}",
+        report.handoff_rate()
+    );
+}
+
 #[test]
 fn dev_set() {
     let cases = parse_cases(include_str!("../eval/questions-dev.jsonl")).expect("dev set");
