@@ -8,6 +8,7 @@
 //! sounds and concepts; which of the question's heaviest nouns no article has) into the
 //! probability that it answers; below the model's threshold the question is handed off.
 
+pub use guanjia_domain::kb::Handoff;
 use guanjia_domain::taxonomy::{Kind, Urgency};
 use serde::Serialize;
 
@@ -23,22 +24,6 @@ pub struct Reading {
     /// How sure the reading of the kind is, 0–1.
     pub kind_confidence: f32,
     pub urgency: Urgency,
-}
-
-/// Why a person takes over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Handoff {
-    /// The resident asked for a person (转人工).
-    AskedForPerson,
-    /// Danger now: gas, fire, flooding, people trapped.
-    Emergency,
-    /// Something is broken: a ticket, not an article.
-    Repair,
-    /// Dissatisfaction: a person listens.
-    Complaint,
-    /// No article answers it well enough.
-    NotKnown,
 }
 
 /// The article that answers, and how sure the bot is (0–1).

@@ -6,7 +6,7 @@
 
 use std::sync::LazyLock;
 
-use crate::article::Article;
+use crate::eval::{ARTICLES, DEV, TRAINING_ARTICLES, parse_articles};
 use crate::judge::{Evidence, NAMES, evidence};
 use crate::library::Library;
 use crate::reading::QuestionReading;
@@ -44,17 +44,14 @@ struct Labelled {
 }
 
 /// A question's candidates and which of them (if any) is right.
+#[derive(Clone)]
 struct Example {
     evidence: Vec<Evidence>,
     right: Option<usize>,
 }
 
 fn examples(articles: &str, questions: &str) -> Vec<Example> {
-    let articles: Vec<Article> = articles
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).expect("training articles are checked by the tests"))
-        .collect();
+    let articles = parse_articles(articles).expect("the shipped sets are checked by the tests");
     let library = Library::new(articles).expect("an in-memory index of the training articles");
     questions
         .lines()
@@ -82,21 +79,15 @@ fn examples(articles: &str, questions: &str) -> Vec<Example> {
 /// set of the evaluation's company (which the bot may be tuned on; its blind set never is).
 pub(crate) static TRAINED: LazyLock<Model> = LazyLock::new(|| {
     let mut all = examples(
-        include_str!("../train/articles-a.jsonl"),
+        TRAINING_ARTICLES[0],
         include_str!("../train/questions-a.jsonl"),
     );
     all.extend(examples(
-        include_str!("../train/articles-b.jsonl"),
+        TRAINING_ARTICLES[1],
         include_str!("../train/questions-b.jsonl"),
     ));
-    let dev = examples(
-        include_str!("../eval/articles.jsonl"),
-        include_str!("../eval/questions-dev.jsonl"),
-    );
-    all.extend(examples(
-        include_str!("../eval/articles.jsonl"),
-        include_str!("../eval/questions-dev.jsonl"),
-    ));
+    let dev = examples(ARTICLES, DEV);
+    all.extend(dev.iter().cloned());
     let mut model = fit(&all);
     // The training companies' questions were read by the thesaurus's writer, so their
     // probabilities run high; the threshold is the dev set's, whose questions were not.

@@ -68,7 +68,10 @@ pub use hotline::{HotlineFigures, HotlineOrderFilter, HotlineOrderRow, MAX_EXPOR
 pub use import::{ImportReport, PhoneConflict, PlaceRow, ResidentRow};
 pub use incidents::{IncidentFilter, NewIncident};
 pub use iot::{AlarmPage, AlarmReceived, DeviceFilter, FORGET_BATCH};
-pub use kb::{ArticleFilter, ArticlePage, Found, KbArticle, MAX_KB_EXPORT, SearchFilter};
+pub use kb::{
+    ArticleFilter, ArticlePage, BotAnswer, BotQuestion, BotReply, BotSuggestion, Found, KbArticle,
+    MAX_KB_EXPORT, SearchFilter,
+};
 pub use mailbox::MailboxCursor;
 pub use message_files::NewFile;
 pub use passwords::hash_password;

@@ -110,6 +110,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::intake::router())
         .merge(routes::incidents::router())
         .merge(routes::kb::router())
+        .merge(routes::bot::router())
         .merge(routes::places::router())
         .merge(routes::devices::router())
         .merge(routes::iot::router())

@@ -3,6 +3,7 @@
 pub mod alarm_ticket;
 pub mod api_key;
 pub mod audit_entry;
+pub mod bot_answer;
 pub mod building;
 pub mod calendar;
 pub mod calendar_day;

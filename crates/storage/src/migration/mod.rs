@@ -27,6 +27,7 @@ mod m0023_wecom_robots;
 mod m0024_api_keys;
 mod m0025_webhooks;
 mod m0026_kb;
+mod m0033_bot_answers;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0024_api_keys::Migration),
             Box::new(m0025_webhooks::Migration),
             Box::new(m0026_kb::Migration),
+            Box::new(m0033_bot_answers::Migration),
         ]
     }
 }

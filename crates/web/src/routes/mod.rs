@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod auth;
+pub mod bot;
 pub mod calendars;
 pub mod calls;
 pub mod company;
