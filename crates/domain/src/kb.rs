@@ -13,3 +13,19 @@ code_enum! {
         Archived = "archived",
     }
 }
+
+code_enum! {
+    /// Why the FAQ bot hands a question to a person (转人工) instead of answering it.
+    pub enum Handoff ("hand-off reason") {
+        /// The resident asked for a person.
+        AskedForPerson = "asked_for_person",
+        /// Danger now: gas, fire, flooding, people trapped.
+        Emergency = "emergency",
+        /// Something is broken: a ticket, not an article.
+        Repair = "repair",
+        /// Dissatisfaction: a person listens.
+        Complaint = "complaint",
+        /// No article answers it well enough.
+        NotKnown = "not_known",
+    }
+}

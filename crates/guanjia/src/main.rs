@@ -14,6 +14,7 @@ mod config;
 mod demo;
 mod estate;
 mod eval;
+mod eval_bot;
 mod load;
 mod memory;
 
@@ -64,6 +65,9 @@ enum Command {
         /// Also lists the DEV set's mistakes.
         #[arg(long)]
         mistakes: bool,
+        /// Evaluates the FAQ bot instead: its sets, and its answer time among 5,000 articles.
+        #[arg(long)]
+        bot: bool,
     },
     /// Measures ticket creation over HTTP against a running server, with a trivial handler as reference.
     Bench(bench::BenchArgs),
@@ -111,7 +115,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => return bench::run(args).await,
         Command::BenchSla(args) => return bench_sla::run(args).await,
         Command::BenchDispatch(args) => return bench_dispatch::run(args).await,
-        Command::Eval { mistakes } => eval::run(mistakes),
+        Command::Eval { bot: true, .. } => eval_bot::run()?,
+        Command::Eval { mistakes, .. } => eval::run(mistakes),
         Command::Serve { demo } => serve(&config, demo).await?,
         Command::Migrate => {
             open_store(&config).await?;

@@ -12,6 +12,9 @@ pub struct Article {
     /// Other ways residents ask the same question; most articles have none.
     #[serde(default)]
     pub questions: Vec<String>,
+    /// Its category in the taxonomy, if it has one.
+    #[serde(default)]
+    pub category: Option<String>,
     /// The projects it is written for; empty: every project of the company. A project's own
     /// article wins over a company-wide one on the same question.
     #[serde(default)]

@@ -10,12 +10,16 @@ mod bot;
 pub mod draft;
 pub mod eval;
 mod excerpt;
+mod judge;
 mod library;
+mod model;
+mod reading;
 mod terms;
 mod thesaurus;
+pub use thesaurus::concepts;
 
 pub use article::Article;
-pub use bot::{Answer, Handoff, Reading, Reply, Suggestion, ask, candidates};
+pub use bot::{Answer, Handoff, Reading, Reply, Suggestion, ask};
 pub use draft::Draft;
 pub use excerpt::{Excerpt, excerpt};
 pub use library::{Hit, IndexError, Library};

@@ -11,6 +11,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, TantivyDocument, Term as IndexTerm};
 
 use crate::article::Article;
+use crate::reading::Page;
 use crate::terms::{Term, terms};
 
 /// The name the index knows our tokenizer by.
@@ -33,6 +34,8 @@ pub struct IndexError(#[from] tantivy::TantivyError);
 /// The articles and their index.
 pub struct Library {
     articles: Vec<Article>,
+    /// Each article's head and whole text as the bot's judgement reads them, made once here.
+    readings: Vec<(Page, Page)>,
     reader: IndexReader,
     fields: Fields,
 }
@@ -89,8 +92,17 @@ impl Library {
         }
         writer.commit()?;
         let reader = index.reader()?;
+        let readings = articles
+            .iter()
+            .map(|a| {
+                let head = a.head();
+                let all = format!("{head}\n{}", a.body);
+                (Page::new(&head), Page::new(&all))
+            })
+            .collect();
         Ok(Library {
             articles,
+            readings,
             reader,
             fields,
         })
@@ -168,6 +180,45 @@ impl Library {
             }
         }
         Ok(hits)
+    }
+
+    /// The head and the whole of the article in `slot`, as the judgement reads them.
+    pub(crate) fn reading(&self, slot: usize) -> (&Page, &Page) {
+        let (head, all) = &self.readings[slot];
+        (head, all)
+    }
+
+    /// Whether any article has `word`: as a word, or (a word jieba cut otherwise) every pair of
+    /// its characters.
+    pub(crate) fn knows(&self, word: &str) -> bool {
+        let searcher = self.reader.searcher();
+        let has = |term: String| {
+            searcher
+                .doc_freq(&IndexTerm::from_field_text(self.fields.all, &term))
+                .is_ok_and(|n| n > 0)
+        };
+        if has(format!("w:{word}")) {
+            return true;
+        }
+        let chars: Vec<char> = word.chars().collect();
+        chars.len() > 1 && chars.windows(2).all(|p| has(format!("b:{}{}", p[0], p[1])))
+    }
+
+    /// How much naming `concept` tells one article from another, 0–1: 1 when no article names
+    /// it, near 0 when every one does.
+    pub(crate) fn concept_rarity(&self, concept: &str) -> f32 {
+        let searcher = self.reader.searcher();
+        let n = searcher.num_docs() as f32;
+        let df = searcher
+            .doc_freq(&IndexTerm::from_field_text(
+                self.fields.all,
+                &format!("c:{concept}"),
+            ))
+            .unwrap_or(0) as f32;
+        if df == 0.0 || n == 0.0 {
+            return 1.0;
+        }
+        ((1.0 + n / df).ln() / (1.0 + n).ln()).clamp(0.0, 1.0)
     }
 
     /// How rare each of `terms` is in the library (its inverse document frequency, BM25's), and

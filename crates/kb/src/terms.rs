@@ -10,11 +10,11 @@ use jieba_rs::Jieba;
 use pinyin::ToPinyin;
 
 /// jieba with the dictionary that ships inside its crate, loaded once.
-static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+pub(crate) static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
 /// Words that carry no question of their own: particles, pronouns, politeness. Question words
 /// (哪里, 多少, 几点) stay: they tell "where to pay" from "how much to pay".
-const STOP_WORDS: &[&str] = &[
+pub(crate) const STOP_WORDS: &[&str] = &[
     "的",
     "了",
     "吗",
@@ -153,8 +153,13 @@ pub fn terms(text: &str) -> Vec<Term> {
     let mut out = Vec::new();
     words(text, &mut out);
     han_runs(text, &mut out);
-    for (concept, from, to) in crate::thesaurus::concepts(text) {
-        out.push(term(Layer::Concept, concept.to_string(), from, to));
+    for found in crate::thesaurus::concepts(text) {
+        out.push(term(
+            Layer::Concept,
+            found.concept.to_string(),
+            found.from,
+            found.to,
+        ));
     }
     out
 }

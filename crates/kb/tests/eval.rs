@@ -4,16 +4,11 @@
 
 use guanjia_domain::taxonomy::{Kind, Urgency};
 use guanjia_intake::{Analyzer, Vocabulary};
-use guanjia_kb::eval::{Report, evaluate, parse_cases};
-use guanjia_kb::{Article, Library, Reading};
+use guanjia_kb::eval::{ARTICLES, BLIND, DEV, Report, evaluate, parse_articles, parse_cases};
+use guanjia_kb::{Library, Reading};
 
 fn library() -> Library {
-    let articles: Vec<Article> = include_str!("../eval/articles.jsonl")
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).expect("article"))
-        .collect();
-    Library::new(articles).expect("index")
+    Library::new(parse_articles(ARTICLES).expect("articles")).expect("index")
 }
 
 fn reader() -> impl Fn(&str) -> Reading {
@@ -49,9 +44,34 @@ fn print(name: &str, report: &Report) {
     }
 }
 
+/// The floors stand on the blind set, which nothing was tuned on. They sit a little below what
+/// the bot measured there when first run (2026-12-07: see README), so they catch a regression;
+/// issue 14's aim (90% each) is not yet met.
+#[test]
+fn blind_set() {
+    let cases = parse_cases(BLIND).expect("blind set");
+    let report = evaluate(&library(), &cases, reader()).expect("evaluate");
+    println!(
+        "blind: top-1 {}/{} = {:.1}%, hand-off {}/{} = {:.1}%",
+        report.answered_right,
+        report.answerable,
+        100.0 * report.top1(),
+        report.handed_off,
+        report.unanswerable,
+        100.0 * report.handoff_rate()
+    );
+    // First run, 2026-12-07: top-1 147/200 = 73.5%, hand-off 75/100 = 75.0%.
+    assert!(report.top1() >= 0.70, "top-1 {:.3}", report.top1());
+    assert!(
+        report.handoff_rate() >= 0.70,
+        "hand-off {:.3}",
+        report.handoff_rate()
+    );
+}
+
 #[test]
 fn dev_set() {
-    let cases = parse_cases(include_str!("../eval/questions-dev.jsonl")).expect("dev set");
+    let cases = parse_cases(DEV).expect("dev set");
     let report = evaluate(&library(), &cases, reader()).expect("evaluate");
     print("dev", &report);
 }
@@ -59,7 +79,7 @@ fn dev_set() {
 #[test]
 fn dev_search_rank() {
     let library = library();
-    let cases = parse_cases(include_str!("../eval/questions-dev.jsonl")).expect("dev set");
+    let cases = parse_cases(DEV).expect("dev set");
     let (mut top1, mut top3, mut n) = (0, 0, 0);
     for case in cases.iter().filter(|c| c.expect.starts_with("kb-")) {
         n += 1;
@@ -74,23 +94,35 @@ fn dev_search_rank() {
     println!("search: top-1 {top1}/{n}, top-3 {top3}/{n}");
 }
 
+/// How the dev set fares at every threshold (tuning aid: the dev set may be tuned on).
 #[test]
-fn dev_features() {
+fn dev_threshold_curve() {
     let library = library();
     let read = reader();
-    let analyzer = Analyzer::new(Vocabulary::default());
-    let cases = parse_cases(include_str!("../eval/questions-dev.jsonl")).expect("dev set");
-    let mut out = String::new();
-    for case in &cases {
-        let r = read(&case.text);
-        let a = analyzer.analyze(&case.text, None);
-        let c = guanjia_kb::candidates(&library, &case.text, Some(&case.project)).unwrap();
-        let cands: Vec<serde_json::Value> = c.iter().map(|(i, b, cov, head, rev)| {
-            let art = &library.articles()[*i];
-            serde_json::json!({"id": art.id, "bm25": b, "cov": cov, "head": head, "rev": rev, "own": art.is_for(&case.project)})
-        }).collect();
-        out.push_str(&serde_json::json!({"text": case.text, "expect": case.expect, "kind": r.kind.map(|k| k.as_str()), "kconf": r.kind_confidence, "urg": r.urgency.as_str(), "cat": a.category, "cands": cands}).to_string());
-        out.push('\n');
+    let cases = parse_cases(DEV).expect("dev set");
+    let mut rows = Vec::new();
+    for case in cases.iter().filter(|c| c.expect != "handoff") {
+        let reply =
+            guanjia_kb::ask(&library, &case.text, Some(&case.project), read(&case.text)).unwrap();
+        let best = reply.suggestions.first();
+        let right = best.is_some_and(|b| library.articles()[b.article].id == case.expect);
+        rows.push((best.map_or(0.0, |b| b.score), right, case.expect == "none"));
     }
-    std::fs::write("/tmp/kb-dev-features.jsonl", out).unwrap();
+    for t in (5..100).step_by(5) {
+        let t = t as f32 / 100.0;
+        let ans = rows.iter().filter(|r| !r.2).count() as f32;
+        let none = rows.iter().filter(|r| r.2).count() as f32;
+        let right = rows.iter().filter(|r| !r.2 && r.1 && r.0 >= t).count() as f32;
+        let held = rows.iter().filter(|r| r.2 && r.0 < t).count() as f32;
+        println!(
+            "curve {t:.2}: top-1 {:.2} hand-off {:.2}",
+            right / ans,
+            held / none
+        );
+    }
+    let ranked = rows.iter().filter(|r| !r.2 && r.1).count();
+    println!(
+        "model top-1 rank {ranked}/{}",
+        rows.iter().filter(|r| !r.2).count()
+    );
 }

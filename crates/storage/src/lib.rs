@@ -76,8 +76,8 @@ pub use import::{ImportReport, PhoneConflict, PlaceRow, ResidentRow};
 pub use incidents::{IncidentFilter, NewIncident};
 pub use iot::{AlarmPage, AlarmReceived, DeviceFilter, FORGET_BATCH};
 pub use kb::{
-    ArticleFilter, ArticlePage, Checklist, Found, KbArticle, MAX_KB_EXPORT, SearchFilter,
-    TickedStep, TicketChecklist, TicketFacts, TicketScripts,
+    ArticleFilter, ArticlePage, BotAnswer, BotQuestion, BotReply, BotSuggestion, Checklist, Found,
+    KbArticle, MAX_KB_EXPORT, SearchFilter, TickedStep, TicketChecklist, TicketFacts, TicketScripts,
 };
 pub use mailbox::MailboxCursor;
 pub use message_files::NewFile;

@@ -115,6 +115,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::intake::router())
         .merge(routes::incidents::router())
         .merge(routes::kb::router())
+        .merge(routes::bot::router())
         .merge(routes::checklists::router())
         .merge(routes::scripts::router())
         .merge(routes::places::router())

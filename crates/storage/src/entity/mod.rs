@@ -5,6 +5,7 @@ pub mod announcement;
 pub mod announcement_recipient;
 pub mod api_key;
 pub mod audit_entry;
+pub mod bot_answer;
 pub mod building;
 pub mod calendar;
 pub mod calendar_day;

@@ -2,6 +2,7 @@
 //! publish them; the desk reads the published version of the articles of its projects and the
 //! company-wide ones, in lists and by ranked search.
 
+mod bot;
 mod checklists;
 mod read;
 mod review;
@@ -15,6 +16,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, Que
 use crate::entity::{kb_article, kb_article_project, kb_article_version};
 use crate::principal::{Principal, ProjectScope};
 
+pub use bot::{BotAnswer, BotQuestion, BotReply, BotSuggestion};
 pub use checklists::{Checklist, TickedStep, TicketChecklist};
 pub use scripts::{TicketFacts, TicketScripts};
 pub(crate) use search::Shelf;

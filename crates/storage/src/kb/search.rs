@@ -31,7 +31,7 @@ const CHUNK: usize = 200;
 
 /// A company's published articles and their index.
 pub(crate) struct Shelf {
-    library: Library,
+    pub(super) library: Library,
     /// Each article's category, in the library's order.
     categories: Vec<Option<String>>,
 }
@@ -95,7 +95,7 @@ fn strings(value: &serde_json::Value) -> Vec<String> {
 
 impl Store {
     /// The company's published articles indexed, shared until they change.
-    async fn shelf(&self, company_id: &str) -> Result<Arc<Shelf>> {
+    pub(super) async fn shelf(&self, company_id: &str) -> Result<Arc<Shelf>> {
         let version = version_of(&self.db, company_id, PUBLISHED_VERSION).await?;
         if let Some(found) = self.kb_shelves.fresh(company_id, version) {
             return Ok(found);

@@ -32,6 +32,7 @@ mod m0028_wechat_media;
 mod m0029_kb_scripts;
 mod m0030_kb_checklists;
 mod m0031_announcements;
+mod m0033_bot_answers;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -92,6 +93,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_kb_scripts::Migration),
             Box::new(m0030_kb_checklists::Migration),
             Box::new(m0031_announcements::Migration),
+            Box::new(m0033_bot_answers::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 pub mod announcements;
 pub mod api_keys;
 pub mod auth;
+pub mod bot;
 pub mod calendars;
 pub mod calls;
 pub mod checklists;
