@@ -18,7 +18,7 @@ use crate::entity::{announcement, announcement_recipient};
 use crate::error::Result;
 use crate::notify::notify_resident_batch;
 use crate::support::new_id;
-use crate::webhooks::emit;
+use crate::webhooks::{Event, SubscriptionCache, emit};
 
 /// What a notification about an announcement carries: enough to word it and open it.
 fn details(a: &announcement::Model) -> Value {
@@ -31,6 +31,7 @@ fn details(a: &announcement::Model) -> Value {
 pub(super) async fn send_in(
     txn: &DatabaseTransaction,
     setup: &DeliverySetup,
+    webhooks: &SubscriptionCache,
     a: announcement::Model,
     audience: &Audience,
     now: DateTime<Utc>,
@@ -99,21 +100,19 @@ pub(super) async fn send_in(
     sent.lease_until = Set(None);
     sent.updated_at = Set(now);
     let sent = sent.update(txn).await?;
-    emit(
-        txn,
-        &sent.company_id,
-        &sent.project_id,
-        &sent.id,
-        WebhookEvent::AnnouncementSent,
-        false,
-        json!({ "announcement": {
+    let event = Event {
+        company_id: sent.company_id.clone(),
+        project_id: sent.project_id.clone(),
+        order_key: sent.id.clone(),
+        event: WebhookEvent::AnnouncementSent,
+        internal: false,
+        data: json!({ "announcement": {
             "id": sent.id, "project_id": sent.project_id, "title": sent.title,
             "category": sent.category, "requires_ack": sent.requires_ack,
             "audience": sent.audience, "recipients": sent.recipients, "sent_at": sent.sent_at,
         } }),
-        now,
-    )
-    .await?;
+    };
+    emit(txn, webhooks, event, now).await?;
     Ok(sent)
 }
 

@@ -61,7 +61,7 @@ impl Store {
                 continue;
             }
             let audience: Audience = serde_json::from_value(a.audience.clone()).unwrap_or_default();
-            send_in(&txn, &self.delivery, a, &audience, now).await?;
+            send_in(&txn, &self.delivery, &self.webhooks, a, &audience, now).await?;
             txn.commit().await?;
             done.sent += 1;
         }

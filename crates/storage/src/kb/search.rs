@@ -32,8 +32,6 @@ const CHUNK: usize = 200;
 /// A company's published articles and their index.
 pub(crate) struct Shelf {
     pub(super) library: Library,
-    /// Each article's category, in the library's order.
-    categories: Vec<Option<String>>,
 }
 
 /// Filters of a search.
@@ -101,10 +99,10 @@ impl Store {
             return Ok(found);
         }
         let versions = published(&self.db, company_id).await?;
-        let categories = versions.iter().map(|v| v.category.clone()).collect();
         let articles = versions
             .into_iter()
             .map(|v| Article {
+                category: v.category,
                 questions: strings(&v.questions),
                 projects: strings(&v.project_ids),
                 id: v.article_id,
@@ -117,10 +115,7 @@ impl Store {
             .await
             .map_err(|e| StorageError::Search(e.to_string()))?
             .map_err(|e| StorageError::Search(e.to_string()))?;
-        let shelf = Arc::new(Shelf {
-            library,
-            categories,
-        });
+        let shelf = Arc::new(Shelf { library });
         self.kb_shelves.keep(company_id, version, shelf.clone());
         Ok(shelf)
     }
@@ -157,8 +152,7 @@ impl Store {
             .into_iter()
             .filter_map(|hit| {
                 let article = shelf.library.articles().get(hit.article)?;
-                let category = shelf.categories.get(hit.article)?;
-                let wanted = filter.category.is_none() || filter.category == *category;
+                let wanted = filter.category.is_none() || filter.category == article.category;
                 let score = if own(article) {
                     hit.score * OWN_PROJECT
                 } else {

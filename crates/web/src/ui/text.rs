@@ -1353,6 +1353,7 @@ pub fn webhook_event(
         E::SlaBreached => ("时限超时", "Deadline breached"),
         E::IncidentOpened => ("事件形成", "Incident opened"),
         E::IncidentClosed => ("事件关闭", "Incident closed"),
+        E::AnnouncementSent => ("公告发出", "Announcement sent"),
     };
     pick(lang, zh, en)
 }
