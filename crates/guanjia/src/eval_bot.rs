@@ -6,9 +6,8 @@ use std::time::{Duration, Instant};
 
 use guanjia_domain::taxonomy::{Kind, Urgency};
 use guanjia_intake::Analyzer;
-use guanjia_kb::eval::{
-    ARTICLES, BLIND, DEV, TRAINING_ARTICLES, evaluate, parse_articles, parse_cases,
-};
+use guanjia_kb::eval::{evaluate, parse_cases};
+use guanjia_kb::sets::{ARTICLES, BLIND, DEV, TRAINING_ARTICLES, parse_articles};
 use guanjia_kb::{Article, Library, Reading, ask};
 
 /// Articles in the library the answer time is measured on (issue 14: p95 < 5 ms at 5,000).

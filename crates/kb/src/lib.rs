@@ -14,6 +14,7 @@ mod judge;
 mod library;
 mod model;
 mod reading;
+pub mod sets;
 mod terms;
 mod thesaurus;
 pub use thesaurus::concepts;

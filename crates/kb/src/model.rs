@@ -6,10 +6,10 @@
 
 use std::sync::LazyLock;
 
-use crate::eval::{ARTICLES, DEV, TRAINING_ARTICLES, parse_articles};
 use crate::judge::{Evidence, NAMES, evidence};
 use crate::library::Library;
 use crate::reading::QuestionReading;
+use crate::sets::{ARTICLES, DEV, TRAINING_ARTICLES, parse_articles};
 
 /// Articles weighed for each question: search's best, among which the right one nearly always is.
 pub(crate) const CANDIDATES: usize = 8;

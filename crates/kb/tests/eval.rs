@@ -4,7 +4,8 @@
 
 use guanjia_domain::taxonomy::{Kind, Urgency};
 use guanjia_intake::{Analyzer, Vocabulary};
-use guanjia_kb::eval::{ARTICLES, BLIND, DEV, Report, evaluate, parse_articles, parse_cases};
+use guanjia_kb::eval::{Report, evaluate, parse_cases};
+use guanjia_kb::sets::{ARTICLES, BLIND, DEV, parse_articles};
 use guanjia_kb::{Library, Reading};
 
 fn library() -> Library {

@@ -77,7 +77,8 @@ pub use incidents::{IncidentFilter, NewIncident};
 pub use iot::{AlarmPage, AlarmReceived, DeviceFilter, FORGET_BATCH};
 pub use kb::{
     ArticleFilter, ArticlePage, BotAnswer, BotQuestion, BotReply, BotSuggestion, Checklist, Found,
-    KbArticle, MAX_KB_EXPORT, SearchFilter, TickedStep, TicketChecklist, TicketFacts, TicketScripts,
+    KbArticle, MAX_KB_EXPORT, SearchFilter, TickedStep, TicketChecklist, TicketFacts,
+    TicketScripts,
 };
 pub use mailbox::MailboxCursor;
 pub use message_files::NewFile;

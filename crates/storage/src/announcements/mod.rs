@@ -106,7 +106,15 @@ impl Store {
             )
             .await?;
         let row = if input.send_at.is_none() {
-            send::send_in(&txn, &self.delivery, &self.webhooks, row, &input.audience, now).await?
+            send::send_in(
+                &txn,
+                &self.delivery,
+                &self.webhooks,
+                row,
+                &input.audience,
+                now,
+            )
+            .await?
         } else {
             row
         };
