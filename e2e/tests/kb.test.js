@@ -64,5 +64,6 @@ test('knowledge base: write, publish, search in plain words', { timeout: 170_000
     assert.equal(await page.getByRole('button', { name: '发布' }).count(), 0);
   });
 
-  assert.deepEqual(errors, []);
+  // The form refused on purpose answers 422; nothing else may fail.
+  assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), []);
 });

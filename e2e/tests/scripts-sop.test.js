@@ -67,5 +67,6 @@ test('scripts and checklists: an agent inserts a script, a technician completes 
     await page.locator('.ticket-head .status', { hasText: '待回访' }).waitFor();
   });
 
-  assert.deepEqual(errors, []);
+  // The finish refused on purpose (steps left) answers 422; nothing else may fail.
+  assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), []);
 });

@@ -58,7 +58,7 @@ async fn ask(server: &Server, token: &str, project: &str, text: &str) -> (Status
         .post(
             Some(token),
             "/api/v1/bot/ask",
-            json!({ "text": text, "channel": "h5", "project_id": project }),
+            json!({ "text": text, "channel": "app", "project_id": project }),
         )
         .await
 }
@@ -179,7 +179,7 @@ async fn reach_and_bad_input_are_refused(server: Server) {
         .post(
             None,
             "/api/v1/bot/ask",
-            json!({ "text": "物业费怎么交", "channel": "h5", "project_id": site.project_id }),
+            json!({ "text": "物业费怎么交", "channel": "app", "project_id": site.project_id }),
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

@@ -24,7 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct AskInput {
     /// The question as the resident wrote it, 1–500 characters.
     pub text: String,
-    /// The channel it came in on (a channel code: wechat, h5, …).
+    /// The channel it came in on (a channel code: app for the residents' H5, wechat, …).
     pub channel: String,
     pub project_id: String,
 }
