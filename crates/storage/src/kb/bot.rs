@@ -129,9 +129,11 @@ impl Store {
             handoff: Set(reply.handoff.map(|h| h.as_str().to_owned())),
             helpful: Set(None),
             created_at: Set(now),
-        }
-        .insert(&self.db)
-        .await?;
+        };
+        // Everything is read first: the write transaction waits for no other connection.
+        let txn = self.begin_write().await?;
+        let record = record.insert(&txn).await?;
+        txn.commit().await?;
         Ok(BotReply {
             record,
             answer,
@@ -159,7 +161,10 @@ impl Store {
         }
         let mut row = found.into_active_model();
         row.helpful = Set(Some(helpful));
-        Ok(row.update(&self.db).await?)
+        let txn = self.begin_write().await?;
+        let row = row.update(&txn).await?;
+        txn.commit().await?;
+        Ok(row)
     }
 
     /// Staff ask within their projects; residents in a project one of their households is in.
