@@ -225,7 +225,8 @@ impl AnnouncementInput {
             audience,
             requires_ack: self.requires_ack.unwrap_or(false),
             send_at: self.send_at.filter(|at| *at > now),
-            remind_after: Duration::hours(hours),
+            // Clamped so a refused value never reaches chrono (which panics past its range).
+            remind_after: Duration::hours(hours.clamp(1, MAX_REMIND_AFTER_HOURS)),
         })
     }
 }
@@ -413,6 +414,17 @@ mod tests {
         let mut too_far = input();
         too_far.send_at = Some(now + Duration::days(400));
         assert_eq!(too_far.validate(now).unwrap_err().0[0].field, "send_at");
+    }
+
+    #[test]
+    fn a_reminder_delay_beyond_any_calendar_is_refused_not_a_panic() {
+        // Found by the API fuzz: chrono panics on hours past its range.
+        for hours in [i64::MAX - 1, i64::MIN, 0] {
+            let mut far = input();
+            far.remind_after_hours = Some(hours);
+            let refused = far.validate(Utc::now()).unwrap_err();
+            assert_eq!(refused.0[0].field, "remind_after_hours");
+        }
     }
 
     #[test]

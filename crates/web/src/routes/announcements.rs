@@ -142,31 +142,31 @@ async fn list_announcements(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PreviewInput {
+pub struct AudiencePreviewInput {
     pub project_id: String,
     pub audience: Option<AudienceInput>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PreviewView {
+pub struct AudiencePreviewView {
     /// People the audience reaches now.
     pub recipients: u64,
 }
 
 /// How many people an audience reaches now, before sending (those who may write announcements).
-#[utoipa::path(post, path = "/api/v1/announcements/preview", tag = "announcements", request_body = PreviewInput,
-    responses((status = 200, body = PreviewView), (status = 403), (status = 422)))]
+#[utoipa::path(post, path = "/api/v1/announcements/preview", tag = "announcements", request_body = AudiencePreviewInput,
+    responses((status = 200, body = AudiencePreviewView), (status = 403), (status = 422)))]
 async fn preview_announcement(
     State(state): State<AppState>,
     Caller(who): Caller,
-    ApiJson(input): ApiJson<PreviewInput>,
-) -> ApiResult<axum::Json<PreviewView>> {
+    ApiJson(input): ApiJson<AudiencePreviewInput>,
+) -> ApiResult<axum::Json<AudiencePreviewView>> {
     let audience = input.audience.unwrap_or_default().into_audience()?;
     let recipients = state
         .store
         .preview_audience(&who, input.project_id.trim(), &audience)
         .await?;
-    Ok(axum::Json(PreviewView { recipients }))
+    Ok(axum::Json(AudiencePreviewView { recipients }))
 }
 
 /// One announcement with its figures: recipients, delivered, read, acknowledged, read rate.
