@@ -99,7 +99,7 @@ fn file_download(file: &KeptFile, bytes: Vec<u8>) -> Response {
 
 /// How the person a conversation is with is reached on its channel.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ContactView {
+pub struct ConversationContactView {
     #[schema(value_type = ContactKind)]
     pub kind: String,
     /// The official account of an openid; empty for the others.
@@ -117,7 +117,7 @@ pub struct ConversationView {
     pub project_id: Option<String>,
     /// Null while the sender is unknown (not yet bound).
     pub resident_id: Option<String>,
-    pub contact: ContactView,
+    pub contact: ConversationContactView,
     #[schema(value_type = ConversationState)]
     pub state: String,
     /// The first to answer (首问负责人); owns the tickets opened from it.
@@ -145,7 +145,7 @@ impl ConversationView {
             channel: c.channel,
             project_id: c.project_id,
             resident_id: c.resident_id,
-            contact: ContactView {
+            contact: ConversationContactView {
                 kind: c.contact_kind,
                 account: c.contact_account,
                 value,

@@ -395,7 +395,7 @@ async fn import_orders(
 /// `POST /api/v1/tickets/{id}/hotline-reply` input.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReplyInput {
+pub struct HotlineReplyInput {
     /// 办理结果: what was done, and that the caller was told; the ticket must be resolved.
     pub result: String,
 }
@@ -405,13 +405,13 @@ pub struct ReplyInput {
 /// the request repeated, on a resolved or closed ticket; each rule it fails is named in 422
 /// `details.fields` (`result`: too_short, no_action_stated, caller_not_told, repeats_request;
 /// `status`: not_resolved). The first complete result stops the 办结 clock.
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/hotline-reply", tag = "hotline", request_body = ReplyInput,
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/hotline-reply", tag = "hotline", request_body = HotlineReplyInput,
     responses((status = 200, body = HotlineOrderView), (status = 403), (status = 404), (status = 422)))]
 async fn reply_to_order(
     State(state): State<AppState>,
     Caller(who): Caller,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<ReplyInput>,
+    ApiJson(input): ApiJson<HotlineReplyInput>,
 ) -> ApiResult<axum::Json<HotlineOrderView>> {
     let (ticket, order) = reply(&state, &who, &id, &input.result).await?;
     Ok(axum::Json(HotlineOrderView::new(
