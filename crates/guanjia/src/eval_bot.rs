@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use guanjia_domain::taxonomy::{Kind, Urgency};
 use guanjia_intake::Analyzer;
 use guanjia_kb::eval::{evaluate, parse_cases};
 use guanjia_kb::sets::{ARTICLES, BLIND, DEV, TRAINING_ARTICLES, parse_articles};
@@ -16,14 +15,11 @@ const VOLUME: usize = 5_000;
 /// How message understanding reads a question, as the bot is given it in production.
 fn reading(analyzer: &Analyzer, text: &str) -> Reading {
     let analysis = analyzer.analyze(text, None);
-    Reading {
-        kind: analysis
-            .kind
-            .as_deref()
-            .and_then(|k| k.parse::<Kind>().ok()),
-        kind_confidence: analysis.confidence.kind,
-        urgency: analysis.urgency.parse().unwrap_or(Urgency::Normal),
-    }
+    Reading::of_codes(
+        analysis.kind.as_deref(),
+        analysis.confidence.kind,
+        &analysis.urgency,
+    )
 }
 
 pub fn run() -> anyhow::Result<()> {

@@ -26,6 +26,18 @@ pub struct Reading {
     pub urgency: Urgency,
 }
 
+impl Reading {
+    /// From message understanding's codes (its analysis): a kind it does not name is no kind,
+    /// an urgency it does not name is normal.
+    pub fn of_codes(kind: Option<&str>, kind_confidence: f32, urgency: &str) -> Self {
+        Reading {
+            kind: kind.and_then(|k| k.parse::<Kind>().ok()),
+            kind_confidence,
+            urgency: urgency.parse().unwrap_or(Urgency::Normal),
+        }
+    }
+}
+
 /// The article that answers, and how sure the bot is (0–1).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Answer {

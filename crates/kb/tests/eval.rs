@@ -2,7 +2,6 @@
 //! written by people who had not seen the bot). The floors stand on the blind set; the dev set is
 //! the one the bot may be tuned on, and is printed to look at.
 
-use guanjia_domain::taxonomy::{Kind, Urgency};
 use guanjia_intake::{Analyzer, Vocabulary};
 use guanjia_kb::eval::{Report, evaluate, parse_cases};
 use guanjia_kb::sets::{ARTICLES, BLIND, DEV, parse_articles};
@@ -16,14 +15,11 @@ fn reader() -> impl Fn(&str) -> Reading {
     let analyzer = Analyzer::new(Vocabulary::default());
     move |text| {
         let analysis = analyzer.analyze(text, None);
-        Reading {
-            kind: analysis
-                .kind
-                .as_deref()
-                .and_then(|k| k.parse::<Kind>().ok()),
-            kind_confidence: analysis.confidence.kind,
-            urgency: analysis.urgency.parse().unwrap_or(Urgency::Normal),
-        }
+        Reading::of_codes(
+            analysis.kind.as_deref(),
+            analysis.confidence.kind,
+            &analysis.urgency,
+        )
     }
 }
 

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::kb::Handoff;
-use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
+use guanjia_domain::taxonomy::Channel;
 use guanjia_domain::validation::{FieldErrorCode, Problems, ValidationError};
 use guanjia_kb::{Reading, ask};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
@@ -81,14 +81,11 @@ impl Store {
             .analyzer(&who.company_id)
             .await?
             .analyze(&question.text, Some(channel.as_str()));
-        let reading = Reading {
-            kind: analysis
-                .kind
-                .as_deref()
-                .and_then(|k| k.parse::<Kind>().ok()),
-            kind_confidence: analysis.confidence.kind,
-            urgency: analysis.urgency.parse().unwrap_or(Urgency::Normal),
-        };
+        let reading = Reading::of_codes(
+            analysis.kind.as_deref(),
+            analysis.confidence.kind,
+            &analysis.urgency,
+        );
         let library = &shelf.library;
         let reply = ask(library, &question.text, Some(&question.project_id), reading)
             .map_err(|e| StorageError::Search(e.to_string()))?;
