@@ -32,7 +32,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use guanjia_channels::Senders;
 use guanjia_storage::Store;
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tower_http::catch_panic::CatchPanicLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -72,7 +72,7 @@ fn metrics_handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
-            let recorder = PrometheusBuilder::new().build_recorder();
+            let recorder = latency_buckets(PrometheusBuilder::new()).build_recorder();
             let handle = recorder.handle();
             // Another recorder may already be installed by an embedding program; ours still renders.
             let _ = metrics::set_global_recorder(recorder);
@@ -92,6 +92,33 @@ fn metrics_handle() -> PrometheusHandle {
             handle
         })
         .clone()
+}
+
+/// Request latencies (seconds) are counted in these buckets; deliveries' lags in the second set.
+const REQUEST_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+const LAG_BUCKETS: &[f64] = &[
+    0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0,
+];
+
+/// Latencies as histograms with fixed buckets rather than the recorder's default summaries: a
+/// summary keeps a fine-grained sketch per route, method and status (up to ~0.75 MB each, growing
+/// as latencies spread), so a server's memory grew with every route it answered; a histogram is a
+/// dozen counters, and unlike quantiles it adds up across nodes.
+fn latency_buckets(builder: PrometheusBuilder) -> PrometheusBuilder {
+    let lags = Matcher::Suffix("_lag_seconds".into());
+    match builder
+        .set_buckets(REQUEST_BUCKETS)
+        .and_then(|b| b.set_buckets_for_metric(lags, LAG_BUCKETS))
+    {
+        Ok(builder) => builder,
+        // Only an empty list is refused, and neither is.
+        Err(e) => {
+            tracing::warn!(error = %e, "latency buckets refused: latencies are kept as summaries");
+            PrometheusBuilder::new()
+        }
+    }
 }
 
 /// The OpenAPI document and the routes it describes, built from the same handler annotations.
