@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, Utc};
@@ -37,6 +38,8 @@ type StepKey = (String, String, String);
 struct Node {
     child: Child,
     base: String,
+    /// Its log's warnings and errors, for the failure message.
+    troubles: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Node {
@@ -69,11 +72,28 @@ fn serve(url: &str) -> Node {
         }
     };
     // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Node { child, base }
+    let troubles = Arc::new(Mutex::new(Vec::new()));
+    let kept = troubles.clone();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if line.contains(" WARN ") || line.contains(" ERROR ") {
+                kept.lock().expect("log lines").push(line);
+            }
+        }
+    });
+    Node {
+        child,
+        base,
+        troubles,
+    }
 }
 
 impl Node {
+    /// The warnings and errors it logged so far.
+    fn troubles(&self) -> Vec<String> {
+        self.troubles.lock().expect("log lines").clone()
+    }
+
     /// How many steps this process fired, from its Prometheus counter.
     async fn fired(&self) -> u64 {
         let text = reqwest::get(format!("{}/metrics", self.base))
@@ -437,16 +457,17 @@ async fn two_server_processes_fire_each_step_exactly_once() {
     gate.commit().await.expect("open the gate");
     wait_until_fired(&db, &company, due.len()).await;
     let by_node = fired_by(&nodes, due.len()).await;
-    drop(nodes);
     assert_eq!(
         by_node.iter().sum::<u64>(),
         due.len() as u64,
-        "fired per node: {by_node:?}"
+        "fired per node: {by_node:?}; their warnings: {:?}",
+        nodes.iter().map(Node::troubles).collect::<Vec<_>>()
     );
     assert!(
         by_node.iter().all(|&n| n > 0),
         "both nodes took part: {by_node:?}"
     );
+    drop(nodes);
     assert_fired_exactly_once(&db, &company, &due).await;
 
     // Steps that fall due while no server runs fire as soon as one starts.
@@ -458,7 +479,8 @@ async fn two_server_processes_fire_each_step_exactly_once() {
     assert_eq!(
         fired_by(&node, MISSED * DUE.len()).await,
         [(MISSED * DUE.len()) as u64],
-        "the restarted node fired only the missed steps"
+        "the restarted node fired only the missed steps; its warnings: {:?}",
+        node[0].troubles()
     );
     drop(node);
     assert_fired_exactly_once(&db, &company, &due).await;

@@ -43,13 +43,22 @@ const SYSTEM: &str = "system";
 const SCHEDULER: &str = "scheduler";
 
 impl Store {
-    /// Claims up to `limit` due steps for `node` and fires them. Returns how many fired here.
+    /// Claims up to `limit` due steps for `node` and fires them. Returns how many fired here; a
+    /// step that fails is logged and left to its lease.
     pub async fn sweep_sla(&self, node: &str, now: DateTime<Utc>, limit: u64) -> Result<usize> {
         let claimed = self.claim_steps(node, now, limit).await?;
         let mut fired = 0;
         for step in claimed {
-            if self.fire_step(node, &step, now).await? {
-                fired += 1;
+            match self.fire_step(node, &step, now).await {
+                Ok(true) => fired += 1,
+                Ok(false) => {}
+                // One step that cannot fire now must neither hold back the rest of the round nor
+                // hide the steps that did fire from the count: it keeps its lease and is claimed
+                // again when that runs out.
+                Err(e) => tracing::warn!(
+                    error = %e, ticket_id = %step.ticket_id, step = %step.step,
+                    "an SLA step failed to fire; it is tried again when its lease ends"
+                ),
             }
         }
         Ok(fired)
