@@ -27,6 +27,15 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Conversations agents already have (answered or given, not closed) stay theirs: the
+        // bot does not step into them.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "UPDATE conversations SET person_since = updated_at WHERE state <> 'closed' \
+                 AND (owner_id IS NOT NULL OR assignee_id IS NOT NULL)",
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()
