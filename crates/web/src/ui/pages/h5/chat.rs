@@ -137,7 +137,6 @@ pub async fn send(
     session: ResidentSession,
     form: Multipart,
 ) -> Result<Response, UiError> {
-    let lang = session.0.lang;
     let sent = async {
         let mut posted = Posted::read(form).await?;
         let photos = posted.checked_photos().await?;
@@ -149,11 +148,21 @@ pub async fn send(
         Ok::<_, ApiError>(())
     }
     .await;
-    match sent {
+    back_to_chat(&state, &rooms, &session, sent).await
+}
+
+/// Back to the chat, or the chat again saying why what the resident did was refused.
+async fn back_to_chat(
+    state: &AppState,
+    rooms: &RoomBook,
+    session: &ResidentSession,
+    outcome: Result<(), ApiError>,
+) -> Result<Response, UiError> {
+    match outcome {
         Ok(()) => Ok(see_other(false, "/h5/chat")),
         Err(error) => {
-            let notice = Some(Notice::of(&error, lang));
-            let page = ChatPage::load(&state, &rooms, &session, notice).await?;
+            let notice = Some(Notice::of(&error, session.0.lang));
+            let page = ChatPage::load(state, rooms, session, notice).await?;
             Ok((error.code.status(), Html(page.render()?)).into_response())
         }
     }
@@ -174,7 +183,6 @@ pub async fn feedback(
     Path(id): Path<String>,
     Form(form): Form<FeedbackForm>,
 ) -> Result<Response, UiError> {
-    let lang = session.0.lang;
     let rated = async {
         let helpful = match form.helpful.as_str() {
             "yes" => true,
@@ -188,14 +196,7 @@ pub async fn feedback(
         Ok::<_, ApiError>(())
     }
     .await;
-    match rated {
-        Ok(()) => Ok(see_other(false, "/h5/chat")),
-        Err(error) => {
-            let notice = Some(Notice::of(&error, lang));
-            let page = ChatPage::load(&state, &rooms, &session, notice).await?;
-            Ok((error.code.status(), Html(page.render()?)).into_response())
-        }
-    }
+    back_to_chat(&state, &rooms, &session, rated).await
 }
 
 /// `GET /h5/chat/files/{conversation}/{message}/{file}`: a file of the resident's own
