@@ -1,5 +1,65 @@
-//! The demo company's standard scripts (话术库) and SOP checklists (作业检查单): the wording its
-//! desk is trained on, and the steps its technicians follow on the dangerous jobs.
+//! The demo company's knowledge base (知识库) its FAQ bot answers from, standard scripts (话术库)
+//! and SOP checklists (作业检查单): the answers residents ask for most, the wording its desk is
+//! trained on, and the steps its technicians follow on the dangerous jobs.
+
+/// A published article, for every project; codes as the product's (`inquiry.fee`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoArticle {
+    pub title: &'static str,
+    /// Markdown.
+    pub body: &'static str,
+    pub category: Option<&'static str>,
+    /// Other ways residents ask it.
+    pub questions: &'static [&'static str],
+}
+
+/// The questions residents put to the service centre most, as 锦程物业 answers them.
+pub fn articles() -> Vec<DemoArticle> {
+    vec![
+        DemoArticle {
+            title: "物业费有哪些缴纳方式？",
+            body: "物业费可以这样交：\n\n1. **微信公众号**：关注“锦程物业”服务号 → 生活缴费，选择房号后在线支付。\n2. **住户 H5**：登录后在“缴费”里查看账单并支付，可一次预缴多个月。\n3. **服务中心柜台**：工作时间现场缴费，支持刷卡、微信、支付宝。\n4. **银行代扣**：带身份证和银行卡到服务中心签代扣协议，每月 5 日自动扣款。",
+            category: Some("inquiry.fee"),
+            questions: &["在哪交物业费", "物业费能用微信交吗"],
+        },
+        DemoArticle {
+            title: "服务中心几点上班？",
+            body: "服务中心每天 **8:30–18:00** 对外办公，法定节假日 9:00–17:00。夜间和节假日有 24 小时值班，报修、紧急情况请直接在这里留言或拨打值班电话 400-820-8888。",
+            category: None,
+            questions: &["物业几点下班", "服务中心上班时间"],
+        },
+        DemoArticle {
+            title: "停车月卡怎么办理？",
+            body: "带**行驶证、身份证和房产证明（或租赁合同）**到服务中心办理，地下车库月卡每月 300 元，地面车位每月 200 元，可按季度或年度预交。临时停车前 30 分钟免费。",
+            category: None,
+            questions: &["怎么办停车卡", "月租车位多少钱"],
+        },
+        DemoArticle {
+            title: "装修需要办什么手续？",
+            body: "开工前到服务中心办理装修登记：带房产证明、身份证、装修图纸和装修公司资质，交装修押金 3000 元。施工时间为工作日 8:00–12:00、14:00–18:00，周末和节假日不得进行有噪音的施工。完工验收合格后 30 天内退还押金。",
+            category: None,
+            questions: &["装修押金多少", "装修要不要报备"],
+        },
+        DemoArticle {
+            title: "门禁卡丢了怎么补办？",
+            body: "本人带身份证到服务中心补办，工本费 20 元，当场可取；原卡会同时注销。租户需带上租赁合同。也可以在住户 H5 上开通手机开门。",
+            category: None,
+            questions: &["门卡丢了", "补办门禁卡"],
+        },
+        DemoArticle {
+            title: "快递可以放在哪里？",
+            body: "每栋楼一楼大堂都有智能快递柜，大件快递可以寄存在服务中心（保管 7 天）。生鲜和贵重物品请尽量当面签收。",
+            category: None,
+            questions: &["快递柜在哪", "快递能放物业吗"],
+        },
+        DemoArticle {
+            title: "垃圾分类怎么投放？",
+            body: "小区实行定时定点投放：每天 **7:00–9:00、18:00–21:00** 在各楼栋旁的投放点投放厨余、其他、可回收和有害垃圾。大件家具和装修垃圾请联系服务中心预约清运。",
+            category: None,
+            questions: &["垃圾几点扔", "装修垃圾怎么处理"],
+        },
+    ]
+}
 
 /// A standard script; codes as the product's (`greeting`, `repair.gas`, `in_progress`).
 #[derive(Debug, Clone, PartialEq, Eq)]

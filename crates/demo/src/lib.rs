@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-pub use knowledge::{DemoChecklist, DemoScript};
+pub use knowledge::{DemoArticle, DemoChecklist, DemoScript};
 
 mod dice;
 mod issues;
@@ -57,6 +57,7 @@ pub fn demo_company(now: DateTime<Utc>) -> DemoCompany {
         teams,
         staff,
         tickets,
+        articles: knowledge::articles(),
         scripts: knowledge::scripts(),
         checklists: knowledge::checklists(),
     }
@@ -73,6 +74,8 @@ pub struct DemoCompany {
     pub staff: Vec<DemoStaff>,
     /// Ordered by `reported_at`; keys `t0001`… follow that order.
     pub tickets: Vec<DemoTicket>,
+    /// The published articles the FAQ bot answers from.
+    pub articles: Vec<DemoArticle>,
     /// The desk's standard scripts.
     pub scripts: Vec<DemoScript>,
     /// The SOP checklists of the dangerous jobs (gas, water, lift, power).

@@ -27,5 +27,7 @@ code_enum! {
         Complaint = "complaint",
         /// No article answers it well enough.
         NotKnown = "not_known",
+        /// The resident said the bot's answer did not help.
+        NotHelpful = "not_helpful",
     }
 }

@@ -11,6 +11,7 @@ use guanjia_domain::closed_loop::CallOutcome;
 use guanjia_domain::script::ScriptInput;
 use guanjia_domain::setup::{NewProject, NewResident, NewRoom, NewStaff, NewTeam};
 use guanjia_domain::ticket::{Action, ContactInput, TicketInput};
+use guanjia_kb::Draft;
 use guanjia_storage::{
     PageRequest, Principal, Store, Understanding, hash_password, staff_principal,
 };
@@ -181,8 +182,25 @@ impl Loader<'_> {
         Ok(())
     }
 
-    /// The standard scripts and SOP checklists.
+    /// The knowledge base's articles (published), the standard scripts and SOP checklists.
     async fn knowledge(&self, demo: &DemoCompany, at: DateTime<Utc>) -> anyhow::Result<()> {
+        for a in &demo.articles {
+            let draft = Draft {
+                title: a.title.into(),
+                body: a.body.into(),
+                category: a.category.map(Into::into),
+                questions: a.questions.iter().map(|&q| q.into()).collect(),
+                tags: vec![],
+                project_ids: vec![],
+            };
+            let article = self
+                .store
+                .create_kb_article(&self.loader, draft, None, at)
+                .await?;
+            self.store
+                .publish_kb_article(&self.loader, &article.article.id, at)
+                .await?;
+        }
         for s in &demo.scripts {
             let script = ScriptInput {
                 title: s.title.into(),

@@ -15,5 +15,6 @@ pub use inbound::{
     ProjectHint, ThreadHints,
 };
 pub use state::{
-    ConversationState, Direction, Replied, SenderKind, after_inbound, after_reply, reply_text,
+    ConversationState, Direction, Replied, SenderKind, after_inbound, after_reply,
+    bot_answers_first, reply_text,
 };

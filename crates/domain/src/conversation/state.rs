@@ -5,7 +5,8 @@
 use crate::code::code_enum;
 use crate::validation::{FieldErrorCode, Problems, ValidationError, has_control_characters};
 
-use super::inbound::MAX_TEXT;
+use super::inbound::{BodyKind, MAX_TEXT};
+use crate::taxonomy::Channel;
 
 code_enum! {
     /// Where a conversation stands.
@@ -72,6 +73,25 @@ pub fn after_reply(owner: Option<&str>, replier: &str) -> Replied {
     }
 }
 
+/// Whether the FAQ bot answers a resident's message before a person does. The one rule: a text
+/// written in the residents' H5 chat (`app`) or on WeChat, in a conversation of a known project
+/// (the articles that apply are a project's) of a company that has published articles, that is
+/// not with a person — `with_person` is set when the bot hands off, an agent answers or is
+/// given the conversation, and cleared when it is closed.
+pub fn bot_answers_first(
+    channel: Channel,
+    kind: BodyKind,
+    project_known: bool,
+    articles_published: bool,
+    with_person: bool,
+) -> bool {
+    matches!(channel, Channel::App | Channel::Wechat)
+        && kind == BodyKind::Text
+        && project_known
+        && articles_published
+        && !with_person
+}
+
 /// Checks an answer's text: present, at most [`MAX_TEXT`] characters, nothing hidden in it.
 pub fn reply_text(text: &str) -> Result<String, ValidationError> {
     let mut p = Problems::new();
@@ -91,6 +111,22 @@ mod tests {
         for state in ConversationState::ALL {
             assert_eq!(after_inbound(*state, false), (ConversationState::Open, 1));
         }
+    }
+
+    #[test]
+    fn the_bot_answers_first_only_texts_in_the_chat_and_on_wechat_before_a_person_takes_over() {
+        let text = |channel| bot_answers_first(channel, BodyKind::Text, true, true, false);
+        assert!(text(Channel::App));
+        assert!(text(Channel::Wechat));
+        assert!(!text(Channel::Email));
+        assert!(!text(Channel::Phone));
+        let wechat = |kind, project, articles, person| {
+            bot_answers_first(Channel::Wechat, kind, project, articles, person)
+        };
+        assert!(!wechat(BodyKind::Text, true, true, true), "a person has it");
+        assert!(!wechat(BodyKind::Text, false, true, false), "no project");
+        assert!(!wechat(BodyKind::Text, true, false, false), "no articles");
+        assert!(!wechat(BodyKind::Image, true, true, false));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! into a ticket ([`ticket`]); and the contact points that make one identity of a resident
 //! ([`identity`]).
 
+mod bot;
 mod chat;
 mod identity;
 mod query;

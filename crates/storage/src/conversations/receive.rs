@@ -95,6 +95,12 @@ impl Store {
                 Ok(received) => {
                     metrics::counter!("guanjia_messages_received_total", "channel" => message.channel.as_str())
                         .increment(1);
+                    // The message is stored: whatever the bot does, it is not lost, and a bot
+                    // that could not answer leaves the conversation open for a person.
+                    if let Err(e) = self.bot_first(company_id, &received, &message, now).await {
+                        tracing::warn!(conversation = %received.conversation_id, error = %e,
+                            "the bot could not answer first");
+                    }
                     return Ok(received);
                 }
                 Err(e) if lost_race(&e) => last = Some(e),
@@ -305,6 +311,7 @@ impl Store {
                     last_text: Set(preview),
                     created_at: Set(now),
                     updated_at: Set(now),
+                    person_since: Set(None),
                 }
                 .insert(&txn)
                 .await?
@@ -335,6 +342,7 @@ impl Store {
             notification_id: Set(None),
             sent_at: Set(message.sent_at),
             created_at: Set(now),
+            bot_note: Set(None),
         }
         .insert(&txn)
         .await?;

@@ -82,6 +82,10 @@ impl Store {
         let txn = self.begin_write().await?;
         set(&c)
             .col_expr(conversation::Column::AssigneeId, Expr::value(&assignee.id))
+            .col_expr(
+                conversation::Column::PersonSince,
+                Expr::value(c.person_since.unwrap_or(now)),
+            )
             .col_expr(conversation::Column::UpdatedAt, Expr::value(now))
             .exec(&txn)
             .await?;
@@ -114,6 +118,11 @@ impl Store {
                 Expr::value(ConversationState::Closed.as_str()),
             )
             .col_expr(conversation::Column::Unread, Expr::value(0))
+            // The next message starts afresh: the bot answers first again.
+            .col_expr(
+                conversation::Column::PersonSince,
+                Expr::value(None::<DateTime<Utc>>),
+            )
             .col_expr(conversation::Column::UpdatedAt, Expr::value(now))
             .exec(&txn)
             .await?;
@@ -223,6 +232,7 @@ pub(crate) async fn answer(
         notification_id: Set(notification),
         sent_at: Set(now),
         created_at: Set(now),
+        bot_note: Set(None),
     }
     .insert(txn)
     .await?;
@@ -236,6 +246,10 @@ pub(crate) async fn answer(
         .col_expr(conversation::Column::OwnerId, Expr::value(&replied.owner))
         .col_expr(conversation::Column::LastMessageAt, Expr::value(now))
         .col_expr(conversation::Column::LastText, Expr::value(preview))
+        .col_expr(
+            conversation::Column::PersonSince,
+            Expr::value(c.person_since.unwrap_or(now)),
+        )
         .col_expr(conversation::Column::UpdatedAt, Expr::value(now));
     if c.assignee_id.is_none() {
         update = update.col_expr(

@@ -27,6 +27,9 @@ pub struct Model {
     pub last_text: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Since when a person has it (the bot handed it off, an agent answered or was given it):
+    /// the bot stays out; None again once it is closed.
+    pub person_since: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

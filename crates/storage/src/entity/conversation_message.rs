@@ -25,6 +25,10 @@ pub struct Model {
     pub notification_id: Option<String>,
     pub sent_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+    /// On the bot's hand-off note, why it handed off (a hand-off reason code): the note is
+    /// worded from it in each reader's language. On a bot's answer, `sender_id` is its
+    /// recorded answer.
+    pub bot_note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -75,19 +75,50 @@ impl Store {
             return Err(ValidationError::single("channel", FieldErrorCode::Invalid).into());
         };
         self.may_ask_in(who, &question.project_id).await?;
+        let reply = self
+            .bot_reply(
+                &who.company_id,
+                &who.id,
+                &question.project_id,
+                channel,
+                &question.text,
+                now,
+            )
+            .await?;
+        // Everything is read first: the write transaction waits for no other connection.
+        let txn = self.begin_write().await?;
+        bot_answer::ActiveModel::from(reply.record.clone())
+            .reset_all()
+            .insert(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(reply)
+    }
 
-        let shelf = self.shelf(&who.company_id).await?;
+    /// What the bot does with `text`, asked by `asked_by` (a staff id, a resident's phone, a
+    /// WeChat sender's openid) in a project; its record is made, not yet written: the caller
+    /// writes it with whatever else the answer changes.
+    pub(crate) async fn bot_reply(
+        &self,
+        company_id: &str,
+        asked_by: &str,
+        project_id: &str,
+        channel: Channel,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<BotReply> {
+        let shelf = self.shelf(company_id).await?;
         let analysis = self
-            .analyzer(&who.company_id)
+            .analyzer(company_id)
             .await?
-            .analyze(&question.text, Some(channel.as_str()));
+            .analyze(text, Some(channel.as_str()));
         let reading = Reading::of_codes(
             analysis.kind.as_deref(),
             analysis.confidence.kind,
             &analysis.urgency,
         );
         let library = &shelf.library;
-        let reply = ask(library, &question.text, Some(&question.project_id), reading)
+        let reply = ask(library, text, Some(project_id), reading)
             .map_err(|e| StorageError::Search(e.to_string()))?;
         let answer = reply.answer.map(|a| {
             let article = &library.articles()[a.article];
@@ -110,27 +141,23 @@ impl Store {
                 }
             })
             .collect();
-        let record = bot_answer::ActiveModel {
-            company_id: Set(who.company_id.clone()),
-            id: Set(new_id()),
-            project_id: Set(question.project_id),
-            channel: Set(channel.as_str().to_owned()),
-            asked_by: Set(who.id.clone()),
-            question: Set(question.text),
-            article_id: Set(answer.as_ref().map(|a| a.article_id.clone())),
-            confidence: Set(answer
+        let record = bot_answer::Model {
+            company_id: company_id.to_owned(),
+            id: new_id(),
+            project_id: project_id.to_owned(),
+            channel: channel.as_str().to_owned(),
+            asked_by: asked_by.to_owned(),
+            question: text.to_owned(),
+            article_id: answer.as_ref().map(|a| a.article_id.clone()),
+            confidence: answer
                 .as_ref()
                 .map(|a| a.confidence)
                 .or(reply.suggestions.first().map(|s| s.score))
-                .unwrap_or(0.0)),
-            handoff: Set(reply.handoff.map(|h| h.as_str().to_owned())),
-            helpful: Set(None),
-            created_at: Set(now),
+                .unwrap_or(0.0),
+            handoff: reply.handoff.map(|h| h.as_str().to_owned()),
+            helpful: None,
+            created_at: now,
         };
-        // Everything is read first: the write transaction waits for no other connection.
-        let txn = self.begin_write().await?;
-        let record = record.insert(&txn).await?;
-        txn.commit().await?;
         Ok(BotReply {
             record,
             answer,
@@ -140,12 +167,14 @@ impl Store {
     }
 
     /// Records whether an answer helped; only whoever asked may say so, and saying it again
-    /// replaces what was said.
+    /// replaces what was said. An answer the bot gave in a conversation that did not help hands
+    /// the conversation to a person.
     pub async fn rate_bot_answer(
         &self,
         who: &Principal,
         id: &str,
         helpful: bool,
+        now: DateTime<Utc>,
     ) -> Result<bot_answer::Model> {
         let found = bot_answer::Entity::find_by_id((who.company_id.clone(), id.to_owned()))
             .one(&self.db)
@@ -156,10 +185,18 @@ impl Store {
             // A hand-off answered nothing: there is nothing to find helpful.
             return Err(ValidationError::single("helpful", FieldErrorCode::Invalid).into());
         }
+        // An answer that did not help, given in a conversation, hands it to a person.
+        let unhelped = match helpful {
+            false => self.conversation_of_answer(&who.company_id, id).await?,
+            true => None,
+        };
         let mut row = found.into_active_model();
         row.helpful = Set(Some(helpful));
         let txn = self.begin_write().await?;
         let row = row.update(&txn).await?;
+        if let Some(c) = &unhelped {
+            self.hand_off_unhelped(&txn, c, &who.id, now).await?;
+        }
         txn.commit().await?;
         Ok(row)
     }

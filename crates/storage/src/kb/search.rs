@@ -31,7 +31,7 @@ const CHUNK: usize = 200;
 
 /// A company's published articles and their index.
 pub(crate) struct Shelf {
-    pub(super) library: Library,
+    pub(crate) library: Library,
 }
 
 /// Filters of a search.
@@ -93,7 +93,7 @@ fn strings(value: &serde_json::Value) -> Vec<String> {
 
 impl Store {
     /// The company's published articles indexed, shared until they change.
-    pub(super) async fn shelf(&self, company_id: &str) -> Result<Arc<Shelf>> {
+    pub(crate) async fn shelf(&self, company_id: &str) -> Result<Arc<Shelf>> {
         let version = version_of(&self.db, company_id, PUBLISHED_VERSION).await?;
         if let Some(found) = self.kb_shelves.fresh(company_id, version) {
             return Ok(found);

@@ -33,6 +33,7 @@ mod m0029_kb_scripts;
 mod m0030_kb_checklists;
 mod m0031_announcements;
 mod m0033_bot_answers;
+mod m0034_bot_conversations;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -94,6 +95,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0030_kb_checklists::Migration),
             Box::new(m0031_announcements::Migration),
             Box::new(m0033_bot_answers::Migration),
+            Box::new(m0034_bot_conversations::Migration),
         ]
     }
 }

@@ -130,7 +130,7 @@ async fn rate(
 ) -> ApiResult<axum::Json<FeedbackView>> {
     let row = state
         .store
-        .rate_bot_answer(&who, &id, input.helpful)
+        .rate_bot_answer(&who, &id, input.helpful, Utc::now())
         .await?;
     Ok(axum::Json(FeedbackView {
         id: row.id,

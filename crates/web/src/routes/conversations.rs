@@ -11,6 +11,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use guanjia_domain::conversation::{Attachment, ContactKind, ConversationState, KeptFile};
+use guanjia_domain::kb::Handoff;
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::taxonomy::Channel;
 use guanjia_domain::validation::{FieldErrorCode, Problems};
@@ -31,6 +32,7 @@ use crate::routes::tickets::TicketView;
 use crate::state::AppState;
 use crate::ui::csrf::MAX_UPLOAD_BYTES;
 use crate::ui::pages::photo_form::Posted;
+use crate::ui::text;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -195,8 +197,11 @@ pub struct MessageView {
     pub sender: String,
     /// The staff member who wrote an answer.
     pub sender_id: Option<String>,
-    /// The words: the text, a voice message's transcript, a location's name.
+    /// The words: the text, a voice message's transcript, a location's name; the bot's hand-off
+    /// note worded in the caller's language.
     pub text: Option<String>,
+    /// On the bot's hand-off note, why it handed the conversation to a person.
+    pub handoff: Option<Handoff>,
     pub attachments: Vec<Attachment>,
     /// The files kept of it (an e-mail's attachments, chat photos), each with where to fetch it.
     pub files: Vec<FileLink>,
@@ -207,7 +212,15 @@ pub struct MessageView {
 }
 
 impl MessageView {
-    pub fn new(m: conversation_message::Model, deliveries: Vec<MessageDelivery>) -> Self {
+    pub fn new(
+        m: conversation_message::Model,
+        deliveries: Vec<MessageDelivery>,
+        lang: Lang,
+    ) -> Self {
+        let handoff = m
+            .bot_note
+            .as_deref()
+            .and_then(|n| n.parse::<Handoff>().ok());
         let attachment = m.attachment();
         let files = attachment
             .iter()
@@ -232,7 +245,10 @@ impl MessageView {
             kind: m.kind,
             sender: m.sender_kind,
             sender_id: m.sender_id,
-            text: m.text,
+            text: handoff
+                .map(|h| text::bot_note(lang, h).to_owned())
+                .or(m.text),
+            handoff,
             attachments,
             sent_at: m.sent_at,
             deliveries: deliveries.into_iter().map(Into::into).collect(),
@@ -261,7 +277,7 @@ pub struct ThreadView {
 }
 
 impl ThreadView {
-    pub fn new(thread: Thread) -> Self {
+    pub fn new(thread: Thread, lang: Lang) -> Self {
         let Thread {
             conversation,
             messages,
@@ -273,7 +289,7 @@ impl ThreadView {
                 .into_iter()
                 .map(|m| {
                     let d = deliveries.remove(&m.id).unwrap_or_default();
-                    MessageView::new(m, d)
+                    MessageView::new(m, d, lang)
                 })
                 .collect(),
         }
@@ -381,10 +397,12 @@ async fn list_conversations(
 async fn get_conversation(
     State(state): State<AppState>,
     Caller(who): Caller,
+    lang: Lang,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<ThreadView>> {
     Ok(axum::Json(ThreadView::new(
         state.store.read_thread(&who, &id).await?,
+        lang,
     )))
 }
 
@@ -433,6 +451,7 @@ pub(crate) async fn kept_file(
 async fn reply(
     State(state): State<AppState>,
     Caller(who): Caller,
+    lang: Lang,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ReplyInput>,
 ) -> ApiResult<(StatusCode, axum::Json<MessageView>)> {
@@ -444,7 +463,7 @@ async fn reply(
     let deliveries = thread.deliveries.get(&m.id).cloned().unwrap_or_default();
     Ok((
         StatusCode::CREATED,
-        axum::Json(MessageView::new(m, deliveries)),
+        axum::Json(MessageView::new(m, deliveries, lang)),
     ))
 }
 

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use guanjia_domain::delivery::{DeliveryChannel, DeliveryState};
+use guanjia_domain::kb::Handoff;
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::sla::ClockName;
 use guanjia_domain::ticket::ActionName;
@@ -167,6 +168,15 @@ pub(crate) fn message(n: &notification::Model, lang: Lang) -> String {
     }
 }
 
+/// What an answer in a conversation says: its text, or the bot's hand-off note worded from its
+/// reason.
+pub(crate) fn said(details: &Value, lang: Lang) -> String {
+    match details["handoff"].as_str().map(str::parse::<Handoff>) {
+        Some(Ok(reason)) => text::bot_note(lang, reason).to_owned(),
+        _ => details["text"].as_str().unwrap_or_default().to_owned(),
+    }
+}
+
 /// Every kind in both languages: the match has no catch-all, so a new kind cannot go unworded.
 fn words(kind: NoticeKind, details: &Value, lang: Lang) -> String {
     use NoticeKind as K;
@@ -297,9 +307,9 @@ fn words(kind: NoticeKind, details: &Value, lang: Lang) -> String {
         (K::Chase, Lang::En) => {
             format!("Chased: the resident is waiting on ticket {number}; act on it and reply")
         }
-        (K::ConversationReply, Lang::Zh) => format!("物业回复：{}", text("text")),
+        (K::ConversationReply, Lang::Zh) => format!("物业回复：{}", said(details, lang)),
         (K::ConversationReply, Lang::En) => {
-            format!("Reply from the property office: {}", text("text"))
+            format!("Reply from the property office: {}", said(details, lang))
         }
         (K::TicketAccepted, Lang::Zh) => {
             format!("您的工单 {number} 已受理，我们会尽快安排处理")

@@ -6,6 +6,7 @@ use guanjia_domain::announcement::{AnnouncementCategory, AnnouncementState};
 use guanjia_domain::conversation::ConversationState;
 use guanjia_domain::delivery::{DeliveryChannel, DeliveryState, PreferredChannel};
 use guanjia_domain::iot::{AlarmOutcome, AlarmState, AlarmType};
+use guanjia_domain::kb::Handoff;
 use guanjia_domain::place::RoomKind;
 use guanjia_domain::resident::ServiceTier;
 use guanjia_domain::role::Role;
@@ -251,6 +252,10 @@ labels! {
     chat_empty => "还没有消息，说说您遇到的问题吧", "No messages yet: tell us what you need";
     chat_us => "物业客服", "Property office";
     chat_you => "我", "Me";
+    chat_bot => "智能客服", "Assistant";
+    chat_helpful_ask => "这个回答有帮助吗？", "Did this answer help?";
+    chat_helpful => "有帮助", "Helpful";
+    chat_not_helpful => "没帮助", "Not helpful";
     nav_jobs => "我的工单", "My jobs";
     dashboard_title => "服务看板", "Service dashboard";
     period => "统计周期", "Period";
@@ -788,6 +793,34 @@ pub fn urgency(lang: Lang, urgency: Urgency) -> &'static str {
 }
 
 /// Where a conversation stands, as the inbox shows it.
+/// The bot's note when it hands a conversation to a person, as the resident reads it.
+pub fn bot_note(lang: Lang, reason: Handoff) -> &'static str {
+    match (lang, reason) {
+        (Lang::Zh, Handoff::Repair) => {
+            "已为您转人工客服，请稍候。工作人员可直接为您登记报修工单，并安排师傅上门。"
+        }
+        (Lang::En, Handoff::Repair) => {
+            "We've passed you to a person; please wait a moment. Staff can open a repair ticket for you and send a technician."
+        }
+        (Lang::Zh, Handoff::Emergency) => {
+            "已为您紧急转人工客服，请稍候。如有危险，请先离开现场并拨打 119 或 110。"
+        }
+        (Lang::En, Handoff::Emergency) => {
+            "This is urgent: we've passed you to a person. If you are in danger, leave first and call 119 or 110."
+        }
+        (Lang::Zh, Handoff::NotKnown) => "这个问题我暂时答不上来，已为您转人工客服，请稍候。",
+        (Lang::En, Handoff::NotKnown) => {
+            "I can't answer that one; we've passed you to a person. Please wait a moment."
+        }
+        (Lang::Zh, Handoff::AskedForPerson | Handoff::Complaint | Handoff::NotHelpful) => {
+            "已为您转人工客服，请稍候。"
+        }
+        (Lang::En, Handoff::AskedForPerson | Handoff::Complaint | Handoff::NotHelpful) => {
+            "We've passed you to a person; please wait a moment."
+        }
+    }
+}
+
 pub fn conversation_state(lang: Lang, state: ConversationState) -> &'static str {
     let t = labels(lang);
     match state {

@@ -8,6 +8,8 @@ use guanjia_domain::delivery::Outcome;
 use guanjia_storage::{Claimed, OpenAccount, Store};
 
 use super::tokens::{StoreTokens, credentials};
+use crate::i18n::Lang;
+use crate::routes::notifications::said;
 
 pub async fn customer_service(
     store: &Store,
@@ -16,14 +18,15 @@ pub async fn customer_service(
     c: &Claimed,
     openid: &str,
 ) -> Outcome {
-    let text = c.notification.details["text"].as_str().unwrap_or_default();
+    // Residents on WeChat read Chinese, as the template messages are written.
+    let text = said(&c.notification.details, Lang::Zh);
     senders
         .wechat()
         .send_custom_text(
             &StoreTokens::of(store, account),
             credentials(account),
             openid,
-            text,
+            &text,
         )
         .await
 }

@@ -9,7 +9,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use chrono_tz::Tz;
-use guanjia_domain::conversation::{Attachment, ContactKind, ConversationState};
+use guanjia_domain::conversation::{Attachment, ContactKind, ConversationState, SenderKind};
+use guanjia_domain::kb::Handoff;
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::taxonomy::Channel;
 use guanjia_domain::ticket::Status;
@@ -335,14 +336,21 @@ async fn selected(
                 .as_ref()
                 .map(attachment_label)
                 .unwrap_or_default();
+            let note = m
+                .bot_note
+                .as_deref()
+                .and_then(|n| n.parse::<Handoff>().ok());
             Message {
                 out,
-                who: if out {
-                    t.inbox_from_us.to_owned()
-                } else {
-                    who.clone()
+                who: match (out, m.sender_kind == SenderKind::Bot.as_str()) {
+                    (true, true) => t.chat_bot.to_owned(),
+                    (true, false) => t.inbox_from_us.to_owned(),
+                    (false, _) => who.clone(),
                 },
-                text: m.text.unwrap_or_default(),
+                text: note.map_or_else(
+                    || m.text.unwrap_or_default(),
+                    |n| text::bot_note(lang, n).to_owned(),
+                ),
                 extra,
                 files,
                 at: time::short(m.sent_at, zone),

@@ -3,11 +3,16 @@
 //! answers appear by themselves.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Extension, Multipart, Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
+use guanjia_domain::conversation::SenderKind;
+use guanjia_domain::kb::Handoff;
 use guanjia_domain::taxonomy::Channel;
+use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::ConversationFilter;
+use serde::Deserialize;
 
 use super::{Mine, ResidentSession};
 use crate::error::ApiError;
@@ -24,6 +29,8 @@ use crate::ui::time;
 struct Line {
     mine: bool,
     who: &'static str,
+    /// A bot's answer, by its recorded id: the resident may say whether it helped.
+    answer_id: Option<String>,
     text: String,
     /// Where the message's photos (its files) are fetched.
     photos: Vec<String>,
@@ -89,10 +96,21 @@ impl ChatPage {
                         .flat_map(|a| a.kept_files())
                         .map(|f| format!("/h5/chat/files/{}/{}/{}", m.conversation_id, m.id, f.id))
                         .collect::<Vec<_>>();
-                    (m.text.is_some() || !photos.is_empty()).then(|| Line {
+                    let bot = m.sender_kind == SenderKind::Bot.as_str();
+                    let note = m
+                        .bot_note
+                        .as_deref()
+                        .and_then(|n| n.parse::<Handoff>().ok());
+                    let text = note.map(|n| text::bot_note(lang, n).to_owned()).or(m.text);
+                    (text.is_some() || !photos.is_empty()).then(|| Line {
                         mine,
-                        who: if mine { t.chat_you } else { t.chat_us },
-                        text: m.text.unwrap_or_default(),
+                        who: match (mine, bot) {
+                            (true, _) => t.chat_you,
+                            (false, true) => t.chat_bot,
+                            (false, false) => t.chat_us,
+                        },
+                        answer_id: m.sender_id.filter(|_| bot && note.is_none()),
+                        text: text.unwrap_or_default(),
                         photos,
                         at: time::short(m.sent_at, zone),
                     })
@@ -119,7 +137,6 @@ pub async fn send(
     session: ResidentSession,
     form: Multipart,
 ) -> Result<Response, UiError> {
-    let lang = session.0.lang;
     let sent = async {
         let mut posted = Posted::read(form).await?;
         let photos = posted.checked_photos().await?;
@@ -131,14 +148,55 @@ pub async fn send(
         Ok::<_, ApiError>(())
     }
     .await;
-    match sent {
+    back_to_chat(&state, &rooms, &session, sent).await
+}
+
+/// Back to the chat, or the chat again saying why what the resident did was refused.
+async fn back_to_chat(
+    state: &AppState,
+    rooms: &RoomBook,
+    session: &ResidentSession,
+    outcome: Result<(), ApiError>,
+) -> Result<Response, UiError> {
+    match outcome {
         Ok(()) => Ok(see_other(false, "/h5/chat")),
         Err(error) => {
-            let notice = Some(Notice::of(&error, lang));
-            let page = ChatPage::load(&state, &rooms, &session, notice).await?;
+            let notice = Some(Notice::of(&error, session.0.lang));
+            let page = ChatPage::load(state, rooms, session, notice).await?;
             Ok((error.code.status(), Html(page.render()?)).into_response())
         }
     }
+}
+
+/// Whether a bot's answer helped: `helpful` is `yes` or `no`.
+#[derive(Deserialize)]
+pub struct FeedbackForm {
+    helpful: String,
+}
+
+/// `POST /h5/chat/answers/{id}/feedback`: the resident says whether the bot's answer helped
+/// (the API's feedback call); one that did not hands the conversation to a person.
+pub async fn feedback(
+    State(state): State<AppState>,
+    Extension(rooms): Extension<RoomBook>,
+    session: ResidentSession,
+    Path(id): Path<String>,
+    Form(form): Form<FeedbackForm>,
+) -> Result<Response, UiError> {
+    let rated = async {
+        let helpful = match form.helpful.as_str() {
+            "yes" => true,
+            "no" => false,
+            _ => return Err(ValidationError::single("helpful", FieldErrorCode::Invalid).into()),
+        };
+        state
+            .store
+            .rate_bot_answer(session.who(), &id, helpful, Utc::now())
+            .await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    back_to_chat(&state, &rooms, &session, rated).await
 }
 
 /// `GET /h5/chat/files/{conversation}/{message}/{file}`: a file of the resident's own

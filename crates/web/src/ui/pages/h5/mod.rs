@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(csrf::MAX_UPLOAD_BYTES)),
         )
         .route("/h5/chat/files/{id}/{message}/{file}", get(chat::file))
+        .route("/h5/chat/answers/{id}/feedback", post(chat::feedback))
         .route("/h5/notices", get(notices::list))
         .route("/h5/notices/{id}", get(notices::page))
         .route("/h5/notices/{id}/acknowledge", post(notices::acknowledge))
