@@ -176,9 +176,30 @@ async function signIn(page, base, username, landing = '/') {
   await page.waitForURL(`${base}${landing}`);
 }
 
+/** A resident's API token: asks for a sign-in code and reads it from the demo server's log. */
+async function residentToken(server, phone) {
+  const CODE_LINE = /resident sign-in code \(demo delivery\).*?code=(\d{6})/g;
+  const post = (url, body) => fetch(`${server.base}${url}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const seen = [...server.log().matchAll(CODE_LINE)].length;
+  const sent = await post('/api/v1/auth/resident/code', { phone });
+  if (!sent.ok) throw new Error(`resident code: ${sent.status}`);
+  let code = null;
+  for (let i = 0; i < 50 && !code; i += 1) {
+    const codes = [...server.log().matchAll(CODE_LINE)].map((m) => m[1]);
+    if (codes.length > seen) code = codes[codes.length - 1];
+    else await new Promise((done) => setTimeout(done, 100));
+  }
+  if (!code) throw new Error('no sign-in code in the server log');
+  const login = await post('/api/v1/auth/resident/login', { phone, code });
+  if (!login.ok) throw new Error(`resident login: ${login.status}`);
+  return (await login.json()).token;
+}
+
 /** Whether the page is wider than its viewport (something sticks out sideways). */
 async function overflows(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 }
 
-module.exports = { start, startServer, startBrowser, api, screenshot, bothSizes, watchErrors, signIn, overflows, PHONE, DESKTOP, PASSWORD };
+module.exports = { start, startServer, startBrowser, api, residentToken, screenshot, bothSizes, watchErrors, signIn, overflows, PHONE, DESKTOP, PASSWORD };

@@ -233,6 +233,28 @@ pub fn fit(
     Some((by_category, by_situation))
 }
 
+/// The situations of a talk that has no ticket yet, likeliest first.
+pub const WITHOUT_TICKET: [Situation; 4] = [
+    Situation::Greeting,
+    Situation::Closing,
+    Situation::Refusal,
+    Situation::Apology,
+];
+
+/// How well a script fits a conversation with no ticket, ranked as [`fit`] ranks: only a script
+/// for every category and without states of its own fits (it presumes no ticket), by how likely
+/// its situation is in [`WITHOUT_TICKET`].
+pub fn fit_without_ticket(
+    script_category: Option<&str>,
+    situation: Situation,
+    states: &[Status],
+) -> Option<(u8, usize)> {
+    if script_category.is_some() || !states.is_empty() {
+        return None;
+    }
+    Some((1, WITHOUT_TICKET.iter().position(|s| *s == situation)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,5 +380,15 @@ mod tests {
         let delay = fit(None, Situation::Delay, &[], water, Status::InProgress).unwrap();
         let greet = fit(None, Situation::Greeting, &[], water, Status::InProgress).unwrap();
         assert!(delay < greet);
+    }
+
+    #[test]
+    fn a_talk_without_a_ticket_gets_the_general_words() {
+        use Situation::*;
+        assert_eq!(fit_without_ticket(None, Greeting, &[]), Some((1, 0)));
+        assert_eq!(fit_without_ticket(None, Closing, &[]), Some((1, 1)));
+        assert_eq!(fit_without_ticket(None, Delay, &[]), None);
+        assert_eq!(fit_without_ticket(Some("repair"), Greeting, &[]), None);
+        assert_eq!(fit_without_ticket(None, Greeting, &[Status::New]), None);
     }
 }

@@ -4,14 +4,17 @@
 
 mod common;
 
+use chrono::{Duration, Utc};
 use common::Server;
+use guanjia_storage::{BotQuestion, Principal};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
     a_residents_question_is_answered_and_rated,
     what_no_article_answers_or_a_person_must_take_is_handed_off,
-    reach_and_bad_input_are_refused
+    reach_and_bad_input_are_refused,
+    the_bots_figures_count_its_questions
 );
 
 /// A small FAQ, published.
@@ -183,4 +186,141 @@ async fn reach_and_bad_input_are_refused(server: Server) {
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+/// The service figures count the bot's questions of the period, in SQL, to the exact number: the
+/// answer, helpful and hand-off rates, and the routine inquiries it settled — answered, and its
+/// asker reported no ticket in the 24 hours after.
+async fn the_bots_figures_count_its_questions(server: Server) {
+    let site = server.site("bot5").await;
+    let elsewhere = server.site("bot6").await;
+    faq(&server).await;
+    let (settled, returning) = (&site.residents[0].1, &site.residents[1].1);
+    let resident = server.resident_token(settled).await;
+    let other = server.resident_token(returning).await;
+    let rate = |token: String, reply: Value, helpful: bool| {
+        let server = &server;
+        async move {
+            let id = reply["id"].as_str().unwrap().to_owned();
+            server
+                .ok(
+                    &token,
+                    &format!("/api/v1/bot/answers/{id}/feedback"),
+                    json!({ "helpful": helpful }),
+                    StatusCode::OK,
+                )
+                .await;
+        }
+    };
+    let ticket = |phone: &str, reported_at| json!({ "project_id": site.project_id, "channel": "phone", "description": "厨房水管漏水", "contact": { "name": "业主", "phone": phone }, "reported_at": reported_at });
+    let now = Utc::now();
+    // The settled resident had a ticket before asking: it is no sign the answer failed.
+    server
+        .ok(
+            &site.agent,
+            "/api/v1/tickets",
+            ticket(settled, now - Duration::hours(2)),
+            StatusCode::CREATED,
+        )
+        .await;
+    // Three days ago the returning resident was answered, and came back with a ticket two days
+    // later: outside the 24 hours, so that answer settled its question.
+    let home = server
+        .store
+        .residents_by_phone(&server.company_id, returning)
+        .await
+        .unwrap();
+    let as_returning = Principal::resident(
+        &server.company_id,
+        returning,
+        "业主",
+        vec![home[0].household_id.clone()],
+    );
+    let old = server
+        .store
+        .ask_bot(
+            &as_returning,
+            BotQuestion {
+                text: "停车月卡怎么办".into(),
+                channel: "app".into(),
+                project_id: site.project_id.clone(),
+            },
+            now - Duration::days(3),
+        )
+        .await
+        .unwrap();
+    assert!(old.answer.is_some(), "{old:?}");
+    server
+        .ok(
+            &site.agent,
+            "/api/v1/tickets",
+            ticket(returning, now - Duration::days(1)),
+            StatusCode::CREATED,
+        )
+        .await;
+
+    let (_, a) = ask(&server, &resident, &site.project_id, "物业费能用微信交吗").await;
+    rate(resident.clone(), a, true).await;
+    let (_, b) = ask(&server, &resident, &site.project_id, "装修押金多少钱").await;
+    rate(resident.clone(), b, false).await;
+    let (_, handed) = ask(&server, &resident, &site.project_id, "转人工").await;
+    assert_eq!(handed["handoff"], true, "{handed}");
+    // Answered, then a ticket within the hour: the question was not settled by the bot.
+    let (_, c) = ask(&server, &other, &site.project_id, "停车月卡在哪办").await;
+    assert!(c["answer"].is_object(), "{c}");
+    server
+        .ok(
+            &site.agent,
+            "/api/v1/tickets",
+            ticket(returning, Utc::now()),
+            StatusCode::CREATED,
+        )
+        .await;
+    // Another project's questions are not this one's.
+    ask(
+        &server,
+        &elsewhere.agent,
+        &elsewhere.project_id,
+        "物业费怎么交",
+    )
+    .await;
+
+    let period = |from: chrono::DateTime<Utc>| {
+        format!(
+            "/api/v1/metrics/service?project_id={}&from={}&to={}",
+            site.project_id,
+            from.format("%Y-%m-%dT%H:%M:%SZ"),
+            (Utc::now() + Duration::hours(1)).format("%Y-%m-%dT%H:%M:%SZ"),
+        )
+    };
+    let (status, figures) = server
+        .get(Some(&server.admin), &period(now - Duration::days(7)))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{figures}");
+    // Asked 5: 4 answered (the old one, two rated, the returning one), 1 handed off; rated 2,
+    // 1 helpful; routine: the old one and the settled resident's two.
+    assert_eq!(
+        figures["bot"],
+        json!({
+            "asked": 5,
+            "answered": 4,
+            "answer_rate": 0.8,
+            "helpful_rate": 0.5,
+            "handoff_rate": 0.2,
+            "routine_answered": 3,
+            "routine_answered_rate": 0.6,
+        }),
+        "{figures}"
+    );
+    // A period of today leaves the old answer out.
+    let (_, today) = server
+        .get(Some(&server.admin), &period(now - Duration::hours(1)))
+        .await;
+    assert_eq!(today["bot"]["asked"], 4, "{today}");
+    assert_eq!(today["bot"]["routine_answered"], 2, "{today}");
+    // Another project's agent does not read this project's figures.
+    let (status, _) = server
+        .get(Some(&elsewhere.agent), &period(now - Duration::days(7)))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -15,6 +15,17 @@
 //! - **suggestion adoption rate** (建议采纳率): suggestions adopted ÷ suggestions reviewed;
 //! - **NPS** (净推荐值): from the survey answers given in the period (not the tickets): promoters
 //!   (9–10) minus detractors (0–6), as a share of all answers, × 100.
+//!
+//! The bot's figures (智能客服) count the questions put to it in the period (not the tickets),
+//! whoever asked and on whichever channel:
+//!
+//! - **bot answer rate** (机器人解答率): questions answered from an article ÷ questions asked;
+//! - **helpful rate** (有用率): answers the resident found helpful ÷ answers rated either way;
+//! - **hand-off rate** (转人工率): questions handed to a person ÷ questions asked;
+//! - **routine inquiries answered by the bot** (机器人独立解答率): questions answered, not handed
+//!   off, after which no ticket was reported in the same project with the asker's phone as its
+//!   contact within [`ROUTINE_QUIET_HOURS`] hours — "the same question" is read simply as the
+//!   same person coming back with a ticket in that time, whatever it is about; ÷ questions asked.
 
 use serde::Serialize;
 
@@ -41,6 +52,52 @@ pub struct TicketOutcome {
     pub adopted: Option<bool>,
 }
 
+/// How long after an answer a ticket from the same person means the bot did not settle it.
+pub const ROUTINE_QUIET_HOURS: i64 = 24;
+
+/// The bot's answers of the period, counted by the database.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BotCounts {
+    pub asked: u64,
+    pub answered: u64,
+    pub handed_off: u64,
+    /// Answers the resident rated, helpful or not.
+    pub rated: u64,
+    pub helpful: u64,
+    /// Answered, not handed off, and no ticket from the asker within [`ROUTINE_QUIET_HOURS`].
+    pub routine: u64,
+}
+
+/// The bot's figures; definitions in this module's documentation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BotFigures {
+    /// Questions put to the bot in the period.
+    pub asked: u64,
+    pub answered: u64,
+    pub answer_rate: Option<f64>,
+    pub helpful_rate: Option<f64>,
+    pub handoff_rate: Option<f64>,
+    /// Routine inquiries the bot answered on its own.
+    pub routine_answered: u64,
+    pub routine_answered_rate: Option<f64>,
+}
+
+impl BotFigures {
+    pub fn of(counts: BotCounts) -> Self {
+        let ratio = |part: u64, whole: u64| (whole > 0).then(|| part as f64 / whole as f64);
+        BotFigures {
+            asked: counts.asked,
+            answered: counts.answered,
+            answer_rate: ratio(counts.answered, counts.asked),
+            helpful_rate: ratio(counts.helpful, counts.rated),
+            handoff_rate: ratio(counts.handed_off, counts.asked),
+            routine_answered: counts.routine,
+            routine_answered_rate: ratio(counts.routine, counts.asked),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figures {
@@ -56,6 +113,8 @@ pub struct Figures {
     pub repeat_complaint_rate: Option<f64>,
     pub suggestion_adoption_rate: Option<f64>,
     pub nps: NpsSummary,
+    /// The bot's questions of the period.
+    pub bot: BotFigures,
 }
 
 /// `part` of `whole` that satisfy `test`, as a share; each outcome counted as many times as
@@ -80,6 +139,7 @@ fn share<'a>(
 pub fn figures(
     tickets: &[(TicketOutcome, u64)],
     nps: NpsSummary,
+    bot: BotCounts,
     satisfied_at_least: i64,
 ) -> Figures {
     let counted: Vec<&(TicketOutcome, u64)> = tickets
@@ -124,6 +184,7 @@ pub fn figures(
             |t| t.adopted == Some(true),
         ),
         nps,
+        bot: BotFigures::of(bot),
     }
 }
 
@@ -182,7 +243,7 @@ mod tests {
             },
         ];
         let once: Vec<(TicketOutcome, u64)> = tickets.into_iter().map(|t| (t, 1)).collect();
-        let f = figures(&once, NpsSummary::default(), 3);
+        let f = figures(&once, NpsSummary::default(), BotCounts::default(), 3);
         assert_eq!((f.tickets, f.complaints), (9, 4));
         assert_eq!(
             f.closed_loop_rate,
@@ -198,7 +259,7 @@ mod tests {
         assert_eq!(f.reopen_rate, Some(1.0 / 8.0));
         assert_eq!(f.repeat_complaint_rate, Some(0.25));
         assert_eq!(f.suggestion_adoption_rate, Some(2.0 / 3.0));
-        let empty = figures(&[], NpsSummary::default(), 3);
+        let empty = figures(&[], NpsSummary::default(), BotCounts::default(), 3);
         assert_eq!((empty.closed_loop_rate, empty.csat_average), (None, None));
     }
 
@@ -216,11 +277,32 @@ mod tests {
             (outcome(Kind::Complaint, Status::Resolved), 4),
             (outcome(Kind::Repair, Status::Cancelled), 10),
         ];
-        let f = figures(&tickets, NpsSummary::default(), 3);
+        let f = figures(&tickets, NpsSummary::default(), BotCounts::default(), 3);
         assert_eq!((f.tickets, f.complaints), (8, 8));
         assert_eq!(f.csat_average, Some(16.0 / 4.0));
         assert_eq!(f.csat_satisfied_share, Some(3.0 / 4.0));
         assert_eq!(f.closed_loop_rate, Some(4.0 / 8.0));
         assert_eq!(f.follow_up_coverage, Some(4.0 / 8.0));
+    }
+
+    #[test]
+    fn the_bots_rates_follow_their_definitions() {
+        let bot = BotFigures::of(BotCounts {
+            asked: 10,
+            answered: 8,
+            handed_off: 2,
+            rated: 4,
+            helpful: 3,
+            routine: 6,
+        });
+        assert_eq!(bot.answer_rate, Some(0.8));
+        assert_eq!(bot.helpful_rate, Some(0.75));
+        assert_eq!(bot.handoff_rate, Some(0.2));
+        assert_eq!(
+            (bot.routine_answered, bot.routine_answered_rate),
+            (6, Some(0.6))
+        );
+        let quiet = BotFigures::of(BotCounts::default());
+        assert_eq!((quiet.answer_rate, quiet.helpful_rate), (None, None));
     }
 }

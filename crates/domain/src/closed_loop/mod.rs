@@ -13,7 +13,7 @@ pub mod nps;
 pub mod praise;
 pub mod repeat;
 
-pub use figures::{Figures, TicketOutcome, figures};
+pub use figures::{BotCounts, BotFigures, Figures, ROUTINE_QUIET_HOURS, TicketOutcome, figures};
 pub use follow_up::{
     AUTO_CLOSE_DAYS, CallOutcome, FollowUpPolicy, FollowUpResult, MAX_FAILED_ATTEMPTS, Rating,
 };

@@ -141,6 +141,33 @@ impl Store {
         Ok(saved.into())
     }
 
+    /// Removes a category's checklist (admins and managers): its tickets no longer show it nor
+    /// need it before resolve; the ticks already made stay on their timelines. Audited.
+    pub async fn delete_checklist(
+        &self,
+        who: &Principal,
+        category_code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if !writes(who) {
+            return Err(StorageError::Forbidden);
+        }
+        let txn = self.begin_write().await?;
+        let gone = kb_checklist::Entity::delete_many()
+            .filter(kb_checklist::Column::CompanyId.eq(&who.company_id))
+            .filter(kb_checklist::Column::Category.eq(category_code))
+            .exec(&txn)
+            .await?;
+        if gone.rows_affected == 0 {
+            return Err(StorageError::NotFound("kb_checklist"));
+        }
+        Audit::by(who, "kb_checklist", category_code, "delete")
+            .record(&txn, json!({}), now)
+            .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// The company's checklists (staff), by category.
     pub async fn checklists(&self, who: &Principal) -> Result<Vec<Checklist>> {
         if !who.role.is_staff() {

@@ -2,7 +2,7 @@
 //! that fit a ticket, with what the ticket knows for their placeholders, and counts each use.
 
 use chrono::{DateTime, Utc};
-use guanjia_domain::script::{Script, Situation, fit};
+use guanjia_domain::script::{Script, Situation, fit, fit_without_ticket};
 use guanjia_domain::sla::ClockName;
 use guanjia_domain::ticket::Status;
 use guanjia_domain::validation::FieldErrorCode;
@@ -208,14 +208,60 @@ impl Store {
                 at = up;
             }
         }
-        let candidates = kb_script::Entity::find()
-            .filter(kb_script::Column::CompanyId.eq(&t.company_id))
-            .filter(kb_script::Column::Active.eq(true))
-            .filter(
+        let scripts = self
+            .best_scripts(
+                &t.company_id,
                 Condition::any()
                     .add(kb_script::Column::Category.is_null())
                     .add(kb_script::Column::Category.is_in(lineage)),
+                |category, situation, states| {
+                    fit(category, situation, states, t.category.as_deref(), status)
+                },
             )
+            .await?;
+        let facts = self.ticket_facts(&t).await?;
+        Ok(TicketScripts { scripts, facts })
+    }
+
+    /// The active scripts for a conversation that has no ticket yet (staff): the company-wide
+    /// greeting, closing and the like, `name` for the salutation and every other placeholder
+    /// left blank.
+    pub async fn scripts_without_ticket(
+        &self,
+        who: &Principal,
+        name: Option<String>,
+    ) -> Result<TicketScripts> {
+        if !who.role.is_staff() {
+            return Err(StorageError::Forbidden);
+        }
+        let scripts = self
+            .best_scripts(
+                &who.company_id,
+                Condition::all().add(kb_script::Column::Category.is_null()),
+                fit_without_ticket,
+            )
+            .await?;
+        Ok(TicketScripts {
+            scripts,
+            facts: TicketFacts {
+                name,
+                ..TicketFacts::default()
+            },
+        })
+    }
+
+    /// The company's active scripts of `categories`, ranked by `rank` (lower first, then the
+    /// most used), at most [`SUGGESTED`]; a script `rank` does not fit is left out.
+    async fn best_scripts(
+        &self,
+        company_id: &str,
+        categories: Condition,
+        rank: impl Fn(Option<&str>, Situation, &[Status]) -> Option<(u8, usize)>,
+    ) -> Result<Vec<kb_script::Model>> {
+        let candidates = kb_script::Entity::find()
+            .filter(kb_script::Column::CompanyId.eq(company_id))
+            .filter(kb_script::Column::Active.eq(true))
+            .filter(categories)
             .order_by_asc(kb_script::Column::Id)
             .limit(WEIGHED)
             .all(&self.db)
@@ -229,20 +275,11 @@ impl Store {
                     .iter()
                     .filter_map(|c| c.parse().ok())
                     .collect();
-                let rank = fit(
-                    s.category.as_deref(),
-                    situation,
-                    &states,
-                    t.category.as_deref(),
-                    status,
-                )?;
-                Some((rank, s))
+                Some((rank(s.category.as_deref(), situation, &states)?, s))
             })
             .collect();
         ranked.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.use_count.cmp(&a.1.use_count)));
-        let scripts = ranked.into_iter().take(SUGGESTED).map(|(_, s)| s).collect();
-        let facts = self.ticket_facts(&t).await?;
-        Ok(TicketScripts { scripts, facts })
+        Ok(ranked.into_iter().take(SUGGESTED).map(|(_, s)| s).collect())
     }
 
     async fn ticket_facts(&self, t: &crate::entity::ticket::Model) -> Result<TicketFacts> {

@@ -3,6 +3,7 @@
 //! Resolving with required steps left is 422 `checklist_incomplete`, naming them.
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use guanjia_domain::checklist::{ChecklistInput as DomainInput, Step};
 use guanjia_storage::{Checklist, TicketChecklist};
@@ -17,7 +18,7 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_checklists))
-        .routes(routes!(get_checklist, put_checklist))
+        .routes(routes!(get_checklist, put_checklist, delete_checklist))
         .routes(routes!(ticket_checklist))
         .routes(routes!(tick_step))
 }
@@ -103,6 +104,22 @@ async fn put_checklist(
         .put_checklist(&who, &category, input, Utc::now())
         .await?;
     Ok(axum::Json(saved.into()))
+}
+
+/// Removes a category's checklist (admins and managers); audited. The ticks already made stay
+/// on their tickets' timelines.
+#[utoipa::path(delete, path = "/api/v1/kb/checklists/{category}", tag = "kb",
+    responses((status = 204), (status = 403), (status = 404)))]
+async fn delete_checklist(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    Path(category): Path<String>,
+) -> ApiResult<StatusCode> {
+    state
+        .store
+        .delete_checklist(&who, &category, Utc::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A step of a ticket's checklist.

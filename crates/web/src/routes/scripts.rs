@@ -187,7 +187,8 @@ pub fn values(facts: &TicketFacts) -> Fill {
     let zone: chrono_tz::Tz = facts.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
     Fill {
         salutation: facts.name.clone(),
-        ticket_number: Some(facts.ticket_number.clone()),
+        // A talk with no ticket yet has no number.
+        ticket_number: Some(facts.ticket_number.clone()).filter(|n| !n.is_empty()),
         expected: facts.due_at.map(|due| {
             due.with_timezone(&zone)
                 .format("%Y-%m-%d %H:%M")

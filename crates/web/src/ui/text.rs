@@ -10,6 +10,7 @@ use guanjia_domain::kb::Handoff;
 use guanjia_domain::place::RoomKind;
 use guanjia_domain::resident::ServiceTier;
 use guanjia_domain::role::Role;
+use guanjia_domain::script::Situation;
 use guanjia_domain::sla::{ClockName, ClockState};
 use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
 use guanjia_domain::ticket::{ActionName, ResidentStep, Status};
@@ -221,8 +222,27 @@ labels! {
     kb_published_version => "已发布版本", "Published version";
     scripts_title => "推荐话术", "Suggested scripts";
     scripts_hint => "点一下放入回复框，已按工单填好称呼、工单号等。", "One click puts it into the reply box, filled from the ticket.";
+    scripts_hint_inbox => "点一下放入回复框，已按关联工单或住户填好称呼等。", "One click puts it into the reply box, filled from the linked ticket or the resident.";
     checklist_title => "作业检查单", "SOP checklist";
     checklist_required => "办结前须全部完成", "Required before resolving";
+    kb_scripts => "话术库", "Standard scripts";
+    kb_scripts_hint => "客服回复用的标准话术；可用占位符 {称呼} {工单号} {预计时间} {技术员}。", "Approved wording for the desk's replies; placeholders {称呼} {工单号} {预计时间} {技术员}.";
+    script_new => "新增话术", "New script";
+    script_situation => "场景", "Situation";
+    script_category_any => "所有分类", "Every category";
+    script_states => "适用工单状态（都不选：按场景推荐）", "Ticket statuses (none: those the situation is likely in)";
+    script_body => "话术内容", "Wording";
+    script_active => "推荐给客服", "Suggested to the desk";
+    script_uses => "使用次数", "Uses";
+    script_archive_hint => "归档后不再推荐给客服，可随时恢复。", "Once archived it is no longer suggested; it can be restored at any time.";
+    kb_checklists => "作业检查单", "SOP checklists";
+    kb_checklists_hint => "按分类设置技术员上门作业的步骤。", "The steps a technician follows, per category.";
+    checklist_new => "新增检查单", "New checklist";
+    checklist_steps => "步骤（每行一个）", "Steps (one a line)";
+    checklist_step_count => "步骤数", "Steps";
+    checklist_delete_hint => "删除后该分类的工单不再显示此检查单，也不再要求办结前完成；已勾选的记录保留在工单时间线上。", "Its tickets no longer show it nor need it before resolving; ticks already made stay on their timelines.";
+    done_archived => "已归档。", "Archived.";
+    done_restored => "已恢复。", "Restored.";
     nav_inbox => "会话", "Inbox";
     inbox_title => "会话收件箱", "Inbox";
     inbox_hint => "所有渠道的住户消息，最新在前，新消息自动出现", "Residents' messages on every channel, newest first; new ones appear by themselves";
@@ -278,6 +298,10 @@ labels! {
     fig_repeat => "重复投诉率", "Repeat complaints";
     fig_adoption => "建议采纳率", "Suggestions adopted";
     fig_nps => "净推荐值", "NPS";
+    fig_bot_answer => "机器人解答率", "Bot answer rate";
+    fig_bot_helpful => "机器人回答有用率", "Bot answers found helpful";
+    fig_bot_handoff => "转人工率", "Handed to a person";
+    fig_bot_routine => "机器人独立解答率", "Routine inquiries answered by the bot";
     day => "日期", "Date";
     week_of => "周（自周一）", "Week of";
     count => "数量", "Count";
@@ -774,6 +798,20 @@ pub fn status(lang: Lang, status: Status) -> &'static str {
         Status::Suspended => ("已挂起", "Suspended"),
         Status::Reopened => ("整改中", "Under rectification"),
         Status::Cancelled => ("已取消", "Cancelled"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn situation(lang: Lang, situation: Situation) -> &'static str {
+    let (zh, en) = match situation {
+        Situation::Greeting => ("问候", "Greeting"),
+        Situation::Apology => ("致歉", "Apology"),
+        Situation::Delay => ("延误说明", "Explaining a delay"),
+        Situation::Refusal => ("婉拒", "Refusing politely"),
+        Situation::Closing => ("结束语", "Closing"),
+        Situation::ComplaintListen => ("投诉处理·倾听", "Complaint: listening"),
+        Situation::ComplaintAsk => ("投诉处理·询问", "Complaint: asking"),
+        Situation::ComplaintResolve => ("投诉处理·解决", "Complaint: resolving"),
     };
     pick(lang, zh, en)
 }

@@ -305,6 +305,22 @@ fn tiles(data: &Data, figures: &Figures, lang: Lang) -> Vec<Tile> {
             label: t.fig_nps,
             value: nps,
         },
+        Tile {
+            label: t.fig_bot_answer,
+            value: text::percent(lang, figures.bot.answer_rate),
+        },
+        Tile {
+            label: t.fig_bot_helpful,
+            value: text::percent(lang, figures.bot.helpful_rate),
+        },
+        Tile {
+            label: t.fig_bot_handoff,
+            value: text::percent(lang, figures.bot.handoff_rate),
+        },
+        Tile {
+            label: t.fig_bot_routine,
+            value: text::percent(lang, figures.bot.routine_answered_rate),
+        },
     ]
 }
 

@@ -19,6 +19,7 @@ use guanjia_storage::{ConversationFilter, Thread, TicketFilter};
 use serde::Deserialize;
 
 use crate::routes::conversations::kept_file;
+use crate::routes::scripts::{SuggestedScript, suggested};
 use crate::state::AppState;
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::error::UiError;
@@ -146,6 +147,9 @@ struct InboxPage {
     states: Vec<Choice>,
     unread_only: bool,
     self_url: String,
+    /// Standard scripts for the reply box: the linked ticket's, else the general ones.
+    scripts: Vec<SuggestedScript>,
+    scripts_js: String,
 }
 
 /// `GET /inbox`.
@@ -211,9 +215,12 @@ pub async fn page(
             current: query.c.as_deref() == Some(c.id.as_str()),
         })
         .collect();
-    let selected = match thread {
-        Some(thread) => Some(selected(&state, &session, thread, zone).await?),
-        None => None,
+    let (selected, scripts) = match thread {
+        Some(thread) => {
+            let (shown, scripts) = selected(&state, &session, thread, zone).await?;
+            (Some(shown), scripts)
+        }
+        None => (None, vec![]),
     };
     let channels = std::iter::once(Choice {
         value: "",
@@ -247,17 +254,19 @@ pub async fn page(
         states,
         unread_only,
         self_url,
+        scripts,
+        scripts_js: crate::ui::assets::url("scripts.js"),
     };
     Ok(Html(page.render()?).into_response())
 }
 
-/// The chosen conversation as the page shows it.
+/// The chosen conversation as the page shows it, and the scripts for its reply box.
 async fn selected(
     state: &AppState,
     session: &Session,
     thread: Thread,
     zone: Tz,
-) -> Result<Selected, UiError> {
+) -> Result<(Selected, Vec<SuggestedScript>), UiError> {
     let lang = session.lang;
     let t = text::labels(lang);
     let fail = |e| UiError::api(e, lang);
@@ -358,7 +367,20 @@ async fn selected(
             }
         })
         .collect();
-    Ok(Selected {
+    let scripts = match &c.ticket_id {
+        Some(ticket_id) => {
+            state
+                .store
+                .scripts_for_ticket(&session.who, ticket_id)
+                .await
+        }
+        None => {
+            let name = resident.as_ref().map(|r| r.name.clone());
+            state.store.scripts_without_ticket(&session.who, name).await
+        }
+    }
+    .map_err(fail)?;
+    let shown = Selected {
         channel: channel_label(lang, &c.channel),
         state: state_label(lang, &c.state),
         closed: c.state == ConversationState::Closed.as_str(),
@@ -367,7 +389,8 @@ async fn selected(
         profile,
         who,
         id: c.id,
-    })
+    };
+    Ok((shown, suggested(scripts)))
 }
 
 /// An unknown sender by what the channel knows of them (a phone masked).

@@ -94,13 +94,13 @@ fn state_words(t: &Labels, state: &str) -> &'static str {
 }
 
 /// The company's categories and the caller's projects, by code and id, with their names.
-struct Names {
-    categories: Vec<(String, String)>,
+pub(super) struct Names {
+    pub(super) categories: Vec<(String, String)>,
     projects: Vec<(String, String)>,
 }
 
 impl Names {
-    async fn load(state: &AppState, session: &Session) -> Result<Self, UiError> {
+    pub(super) async fn load(state: &AppState, session: &Session) -> Result<Self, UiError> {
         let lang = session.lang;
         let fail = |e| UiError::api(e, lang);
         let (categories, projects) = tokio::try_join!(
@@ -124,7 +124,7 @@ impl Names {
         })
     }
 
-    fn category(&self, code: Option<&str>) -> String {
+    pub(super) fn category(&self, code: Option<&str>) -> String {
         code.map(|code| {
             self.categories
                 .iter()
@@ -142,7 +142,7 @@ impl Names {
     }
 
     /// A `<select>`'s options: "any" first, then `list`, `chosen` selected.
-    fn options(list: &[(String, String)], any: &str, chosen: &str) -> Vec<Choice> {
+    pub(super) fn options(list: &[(String, String)], any: &str, chosen: &str) -> Vec<Choice> {
         std::iter::once(Choice {
             value: String::new(),
             label: any.to_owned(),
@@ -392,7 +392,7 @@ async fn new_page(
     })
 }
 
-fn writer_only(session: &Session) -> Result<(), UiError> {
+pub(super) fn writer_only(session: &Session) -> Result<(), UiError> {
     if session.who.role.may_span_company() {
         Ok(())
     } else {

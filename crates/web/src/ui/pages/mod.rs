@@ -14,6 +14,7 @@ pub mod inbox;
 pub mod job_work;
 pub mod jobs;
 pub mod kb;
+pub mod kb_admin;
 pub mod login;
 pub mod new_ticket;
 pub mod notifications;

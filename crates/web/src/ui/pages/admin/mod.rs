@@ -146,6 +146,8 @@ pub enum Done {
     Saved,
     Deleted,
     Password,
+    Archived,
+    Restored,
 }
 
 impl Done {
@@ -154,6 +156,8 @@ impl Done {
             Done::Saved => t.done_saved,
             Done::Deleted => t.done_deleted,
             Done::Password => t.done_password,
+            Done::Archived => t.done_archived,
+            Done::Restored => t.done_restored,
         }
     }
 
@@ -163,6 +167,8 @@ impl Done {
             Done::Saved => "saved",
             Done::Deleted => "deleted",
             Done::Password => "password",
+            Done::Archived => "archived",
+            Done::Restored => "restored",
         };
         format!(
             "{path}{}done={code}",

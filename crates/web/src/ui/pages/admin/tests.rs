@@ -1444,3 +1444,179 @@ async fn an_admin_keeps_the_wechat_accounts_and_never_sees_a_secret() {
             .active
     );
 }
+
+#[tokio::test]
+async fn a_manager_keeps_the_scripts_and_checklists_and_each_action_says_what_it_did() {
+    let site = Site::new().await;
+    site.hire("manager", "经理老钱", Role::Manager).await;
+    let system = site.system().await;
+    let (agent, _) = site.sign_in().await;
+    for path in ["/kb/scripts", "/kb/checklists"] {
+        let refused = site.get(path, Some(&agent)).await;
+        assert_eq!(
+            refused.status(),
+            StatusCode::FORBIDDEN,
+            "{path}: the desk reads, not keeps"
+        );
+    }
+    let (cookie, token) = site.sign_in_as("manager").await;
+    let form = |pairs: &[(&'static str, &'static str)]| {
+        let mut all = vec![(csrf::FIELD, token.as_str())];
+        all.extend_from_slice(pairs);
+        all
+    };
+    // The dashboard carries the bot's figures beside the service figures.
+    let dashboard = body(site.get("/dashboard", Some(&cookie)).await).await;
+    for tile in [
+        "机器人解答率",
+        "机器人回答有用率",
+        "转人工率",
+        "机器人独立解答率",
+    ] {
+        assert!(dashboard.contains(tile), "{tile}");
+    }
+    let list = body(site.get("/kb/scripts", Some(&cookie)).await).await;
+    assert!(list.contains("话术库") && list.contains("新增话术"));
+
+    // A refused script changes nothing and keeps what was typed, each problem by its field.
+    let forged = site
+        .post_form("/kb/scripts", Some(&cookie), &[("title", "问候")])
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let refused = site
+        .post_form(
+            "/kb/scripts",
+            Some(&cookie),
+            &form(&[
+                ("title", " "),
+                ("situation", "greeting"),
+                ("body", "您好{名字}"),
+                ("active", "on"),
+            ]),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(refused).await;
+    assert!(page.contains("id=\"e-title\""), "{page}");
+    assert!(page.contains("您好{名字}"), "what was typed stays");
+    let none = site.store.kb_scripts(&system, ALL).await.unwrap();
+    assert_eq!(none.total, 0);
+
+    let created = site
+        .post_form(
+            "/kb/scripts",
+            Some(&cookie),
+            &form(&[
+                ("title", "报修问候"),
+                ("situation", "greeting"),
+                ("category", "repair"),
+                ("states", "new"),
+                ("states", "accepted"),
+                ("body", "{称呼}您好，您的工单{工单号}已受理。"),
+                ("active", "on"),
+            ]),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    assert_eq!(header(&created, LOCATION), "/kb/scripts?done=saved");
+    let list = body(site.get("/kb/scripts?done=saved", Some(&cookie)).await).await;
+    assert!(list.contains("已保存。") && list.contains("报修问候") && list.contains("问候"));
+    let saved = site.store.kb_scripts(&system, ALL).await.unwrap().items;
+    assert_eq!(saved.len(), 1);
+    let id = saved[0].id.clone();
+    assert_eq!(saved[0].category.as_deref(), Some("repair"));
+    assert_eq!(saved[0].states, serde_json::json!(["new", "accepted"]));
+
+    // Its page holds it as saved; an edit keeps the uses; archiving and restoring say so.
+    let path = format!("/kb/scripts/{id}");
+    let page = body(site.get(&path, Some(&cookie)).await).await;
+    assert!(page.contains("value=\"报修问候\"") && page.contains("value=\"new\" checked"));
+    let edited = site
+        .post_form(
+            &path,
+            Some(&cookie),
+            &form(&[
+                ("title", "报修问候语"),
+                ("situation", "greeting"),
+                ("body", "{称呼}您好。"),
+                ("active", "on"),
+            ]),
+        )
+        .await;
+    assert_eq!(header(&edited, LOCATION), format!("{path}?done=saved"));
+    let archive = format!("{path}/archive");
+    let archived = site
+        .post_form(&archive, Some(&cookie), &form(&[("active", "false")]))
+        .await;
+    assert_eq!(header(&archived, LOCATION), format!("{path}?done=archived"));
+    let shown = site.store.kb_script(&system, &id).await.unwrap();
+    assert_eq!((shown.title.as_str(), shown.active), ("报修问候语", false));
+    assert_eq!(shown.category, None, "the edit made it company-wide");
+    let page = body(
+        site.get(&format!("{path}?done=archived"), Some(&cookie))
+            .await,
+    )
+    .await;
+    assert!(page.contains("已归档。") && page.contains("恢复"));
+    let restored = site
+        .post_form(&archive, Some(&cookie), &form(&[("active", "true")]))
+        .await;
+    assert_eq!(header(&restored, LOCATION), format!("{path}?done=restored"));
+    assert!(site.store.kb_script(&system, &id).await.unwrap().active);
+
+    // A checklist: added for a category without one, rewritten, refused empty, deleted.
+    let added = site
+        .post_form(
+            "/kb/checklists",
+            Some(&cookie),
+            &form(&[
+                ("category", "repair.gas"),
+                ("steps", "关闭燃气总阀\r\n开窗通风\r\n\r\n不要开关电器"),
+                ("required", "on"),
+            ]),
+        )
+        .await;
+    assert_eq!(
+        header(&added, LOCATION),
+        "/kb/checklists/repair.gas?done=saved"
+    );
+    let kept = site.store.checklist(&system, "repair.gas").await.unwrap();
+    assert_eq!(kept.steps.len(), 3);
+    assert!(kept.required);
+    let list = body(site.get("/kb/checklists", Some(&cookie)).await).await;
+    assert!(list.contains("/kb/checklists/repair.gas"));
+    assert!(
+        !list.contains("<option value=\"repair.gas\""),
+        "a category with a checklist is not offered again"
+    );
+    let empty = site
+        .post_form(
+            "/kb/checklists/repair.gas",
+            Some(&cookie),
+            &form(&[("steps", "  ")]),
+        )
+        .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body(empty).await.contains("id=\"e-steps\""));
+    let deleted = site
+        .post_form(
+            "/kb/checklists/repair.gas/delete",
+            Some(&cookie),
+            &form(&[]),
+        )
+        .await;
+    assert_eq!(header(&deleted, LOCATION), "/kb/checklists?done=deleted");
+    assert!(site.store.checklist(&system, "repair.gas").await.is_err());
+    let page = body(
+        site.get(
+            "/kb/checklists?done=deleted",
+            Some(&format!("{cookie}; lang=en")),
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        page.contains("SOP checklists") && page.contains("Deleted."),
+        "{page}"
+    );
+}
