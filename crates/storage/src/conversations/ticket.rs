@@ -132,6 +132,9 @@ impl Store {
                             "conversation_id": m.conversation_id, "message_id": m.id,
                             "direction": m.direction, "channel": m.channel, "body": m.text,
                             "attachment": m.attachment, "sent_at": m.sent_at,
+                            // The bot's messages: who spoke, and a hand-off's reason, which the
+                            // timeline words in its reader's language as the thread does.
+                            "sender_kind": m.sender_kind, "bot_note": m.bot_note,
                         })),
                         // When it was written: the messages come first on the timeline.
                         created_at: Set(m.sent_at.min(now)),

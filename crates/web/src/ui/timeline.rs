@@ -19,6 +19,12 @@ pub fn detail<'a>(e: &'a ticket_event::Model, key: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
+/// Whether the entry is a conversation message the FAQ bot wrote.
+pub fn by_bot(e: &ticket_event::Model) -> bool {
+    e.action == "conversation_message"
+        && detail(e, "sender_kind") == Some(guanjia_domain::conversation::SenderKind::Bot.as_str())
+}
+
 /// The statuses the entry moved from and to, named in `lang`.
 pub fn statuses(
     e: &ticket_event::Model,
@@ -33,7 +39,8 @@ pub fn statuses(
 }
 
 /// The words the entry carries: why the system acted, in the reader's language (automatic
-/// dispatch's reasons reach staff only), else the action's body, note, reason or comment.
+/// dispatch's reasons reach staff only; the bot's hand-off notes), else the action's body, note,
+/// reason or comment.
 pub fn said(e: &ticket_event::Model, lang: Lang) -> Option<String> {
     explanation::in_details(lang, &e.details)
         .or_else(|| {
@@ -47,6 +54,10 @@ pub fn said(e: &ticket_event::Model, lang: Lang) -> Option<String> {
             let device_id = detail(e, "device_id")?;
             matches!(e.action.as_str(), "iot_alarm" | "iot_recovered")
                 .then(|| text::device_alarm(lang, alarm_type, device_id))
+        })
+        .or_else(|| {
+            let note = detail(e, "bot_note")?.parse().ok()?;
+            (e.action == "conversation_message").then(|| text::bot_note(lang, note).to_owned())
         })
         .or_else(|| {
             matches!(e.action.as_str(), "checklist_ticked" | "checklist_unticked")
@@ -137,6 +148,43 @@ mod tests {
             details,
             created_at: chrono::Utc::now(),
         }
+    }
+
+    #[test]
+    fn the_bots_messages_carried_into_a_ticket_say_who_spoke_and_what() {
+        let handed = entry(
+            "conversation_message",
+            serde_json::json!({ "direction": "out", "body": null, "sender_kind": "bot", "bot_note": "not_known" }),
+        );
+        assert!(by_bot(&handed));
+        assert_eq!(
+            said(&handed, Lang::Zh).as_deref(),
+            Some(text::bot_note(
+                Lang::Zh,
+                guanjia_domain::kb::Handoff::NotKnown
+            ))
+        );
+        assert_eq!(
+            said(&handed, Lang::En).as_deref(),
+            Some(text::bot_note(
+                Lang::En,
+                guanjia_domain::kb::Handoff::NotKnown
+            ))
+        );
+        let answered = entry(
+            "conversation_message",
+            serde_json::json!({ "direction": "out", "body": "物业费按季度缴纳", "sender_kind": "bot", "bot_note": null }),
+        );
+        assert!(by_bot(&answered));
+        assert_eq!(
+            said(&answered, Lang::En).as_deref(),
+            Some("物业费按季度缴纳")
+        );
+        let agent = entry(
+            "conversation_message",
+            serde_json::json!({ "direction": "out", "body": "马上到", "sender_kind": "staff" }),
+        );
+        assert!(!by_bot(&agent), "an agent's answer is the agent's");
     }
 
     #[test]

@@ -569,8 +569,9 @@ fn entry(
     zone: chrono_tz::Tz,
 ) -> Entry {
     let detail = |key: &str| timeline::detail(e, key);
-    let actor = dir
-        .staff_name(e.actor_id.as_deref())
+    let actor = timeline::by_bot(e)
+        .then(|| text::labels(lang).chat_bot.to_owned())
+        .or_else(|| dir.staff_name(e.actor_id.as_deref()))
         .or_else(|| {
             e.actor_role
                 .parse()

@@ -230,6 +230,7 @@ fn step(e: &ticket_event::Model, me: &str, lang: Lang, zone: chrono_tz::Tz) -> S
         step_of_entry(&e.action, *role.as_ref().unwrap_or(&Role::Admin), to),
     );
     let by = match role {
+        _ if timeline::by_bot(e) => t.chat_bot,
         _ if e.actor_id.as_deref() == Some(me) => t.h5_me,
         Ok(role) => text::role(lang, role),
         Err(_) => t.system,
