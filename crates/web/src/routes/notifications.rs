@@ -169,11 +169,14 @@ pub(crate) fn message(n: &notification::Model, lang: Lang) -> String {
 }
 
 /// What an answer in a conversation says: its text, or the bot's hand-off note worded from its
-/// reason.
+/// reason. The bot answers with an article, written in Markdown: it leaves as plain text, since
+/// the channels that carry these words show no markup.
 pub(crate) fn said(details: &Value, lang: Lang) -> String {
+    let text = details["text"].as_str().unwrap_or_default();
     match details["handoff"].as_str().map(str::parse::<Handoff>) {
         Some(Ok(reason)) => text::bot_note(lang, reason).to_owned(),
-        _ => details["text"].as_str().unwrap_or_default().to_owned(),
+        _ if details["bot"].as_bool() == Some(true) => crate::ui::markdown::plain(text),
+        _ => text.to_owned(),
     }
 }
 

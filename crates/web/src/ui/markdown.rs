@@ -1,9 +1,9 @@
 //! An article's Markdown as HTML that is safe to put in a staff page: anything written as raw
 //! HTML is shown as text, and a link or picture may only go to http(s), mail, a phone number or
 //! a path of our own (never `javascript:`). Articles come from imports too, not only from people
-//! we trust to write HTML.
+//! we trust to write HTML. Also as plain text, for channels that show no markup (WeChat, SMS).
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 /// Whether `url` may be a link's or a picture's target.
 fn safe_url(url: &str) -> bool {
@@ -52,9 +52,62 @@ pub fn render(markdown: &str) -> String {
     out
 }
 
+/// `markdown` as plain text: its words without marks, a line per paragraph, heading and list
+/// item (items marked "· "), a link's target after its words.
+pub fn plain(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut out = String::with_capacity(markdown.len());
+    let mut link: Option<String> = None;
+    let new_line = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+    };
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            Event::Start(Tag::Item) => {
+                new_line(&mut out);
+                out.push_str("· ");
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => link = Some(dest_url.into_string()),
+            Event::End(TagEnd::Link) => {
+                if let Some(url) = link.take().filter(|u| safe_url(u) && !u.is_empty()) {
+                    out.push_str(&format!(" {url}"));
+                }
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::CodeBlock,
+            ) => new_line(&mut out),
+            Event::End(TagEnd::TableCell) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim_end().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{plain, render};
+
+    #[test]
+    fn markdown_becomes_plain_text_for_channels_without_markup() {
+        let md = "## 物业费\n\n物业费**按季度**缴纳：\n\n- 微信缴费\n- 前台缴费\n\n详见[缴费说明](https://example.com/fee)。";
+        assert_eq!(
+            plain(md),
+            "物业费\n物业费按季度缴纳：\n· 微信缴费\n· 前台缴费\n详见缴费说明 https://example.com/fee。"
+        );
+        assert_eq!(plain("[点我](javascript:alert(1))"), "点我");
+        assert_eq!(plain("没有标记的话"), "没有标记的话");
+    }
 
     #[test]
     fn markdown_becomes_html() {

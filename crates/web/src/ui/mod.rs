@@ -15,7 +15,7 @@ mod error;
 mod import_template;
 mod json_island;
 mod lang;
-mod markdown;
+pub(crate) mod markdown;
 pub(crate) mod pages;
 mod place_rows;
 mod queue;

@@ -226,7 +226,7 @@ labels! {
     checklist_title => "作业检查单", "SOP checklist";
     checklist_required => "办结前须全部完成", "Required before resolving";
     kb_scripts => "话术库", "Standard scripts";
-    kb_scripts_hint => "客服回复用的标准话术；可用占位符 {称呼} {工单号} {预计时间} {技术员}。", "Approved wording for the desk's replies; placeholders {称呼} {工单号} {预计时间} {技术员}.";
+    kb_scripts_hint => "客服回复用的标准话术；以下占位符按工单填好：", "Approved wording for the desk's replies; these placeholders are filled from the ticket (salutation, ticket number, expected time, technician):";
     script_new => "新增话术", "New script";
     script_situation => "场景", "Situation";
     script_category_any => "所有分类", "Every category";

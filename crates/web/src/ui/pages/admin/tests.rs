@@ -1509,7 +1509,7 @@ async fn a_manager_keeps_the_scripts_and_checklists_and_each_action_says_what_it
             &form(&[
                 ("title", "报修问候"),
                 ("situation", "greeting"),
-                ("category", "repair"),
+                ("category", "repair.water"),
                 ("states", "new"),
                 ("states", "accepted"),
                 ("body", "{称呼}您好，您的工单{工单号}已受理。"),
@@ -1524,7 +1524,7 @@ async fn a_manager_keeps_the_scripts_and_checklists_and_each_action_says_what_it
     let saved = site.store.kb_scripts(&system, ALL).await.unwrap().items;
     assert_eq!(saved.len(), 1);
     let id = saved[0].id.clone();
-    assert_eq!(saved[0].category.as_deref(), Some("repair"));
+    assert_eq!(saved[0].category.as_deref(), Some("repair.water"));
     assert_eq!(saved[0].states, serde_json::json!(["new", "accepted"]));
 
     // Its page holds it as saved; an edit keeps the uses; archiving and restoring say so.

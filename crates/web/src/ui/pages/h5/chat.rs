@@ -101,7 +101,16 @@ impl ChatPage {
                         .bot_note
                         .as_deref()
                         .and_then(|n| n.parse::<Handoff>().ok());
-                    let text = note.map(|n| text::bot_note(lang, n).to_owned()).or(m.text);
+                    // The bot's answer is an article's Markdown: the chat bubble shows its words.
+                    let text = note
+                        .map(|n| text::bot_note(lang, n).to_owned())
+                        .or(m.text.map(|t| {
+                            if bot {
+                                crate::ui::markdown::plain(&t)
+                            } else {
+                                t
+                            }
+                        }));
                     (text.is_some() || !photos.is_empty()).then(|| Line {
                         mine,
                         who: match (mine, bot) {
