@@ -10,19 +10,17 @@ use guanjia_domain::conversation::{
     Body, ConversationState, Direction, InboundMessage, SenderKind, bot_answers_first,
 };
 use guanjia_domain::kb::Handoff;
-use guanjia_domain::notice::NoticeKind;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait};
 use sea_orm::{QueryFilter, QueryOrder};
 use serde_json::json;
 
 use super::MessageReceived;
-use super::reply::set;
+use super::reply::{send_on, set};
 use crate::db::Store;
 use crate::delivery::DeliverySetup;
 use crate::entity::{bot_answer, conversation, conversation_message};
 use crate::error::{Result, StorageError};
-use crate::notify::{Subject, notify_each};
 use crate::support::{Audit, new_id};
 
 /// What the bot says in a conversation.
@@ -174,20 +172,7 @@ async fn bot_says(
             "handoff": reason, "bot": true,
         }),
     };
-    let notification = notify_each(
-        txn,
-        delivery,
-        Subject {
-            company_id: &c.company_id,
-            ticket_id: c.ticket_id.as_deref(),
-        },
-        &[recipient],
-        NoticeKind::ConversationReply,
-        &details,
-        now,
-    )
-    .await?
-    .pop();
+    let notification = send_on(txn, delivery, c, recipient, &details, now).await?;
     let (sender_id, text, note) = match &says {
         Says::Answer { answer_id, text } => (
             Some((*answer_id).to_owned()),

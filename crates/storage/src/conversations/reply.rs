@@ -181,6 +181,26 @@ pub(crate) fn set(c: &conversation::Model) -> sea_orm::UpdateMany<conversation::
         .filter(conversation::Column::Id.eq(&c.id))
 }
 
+/// Queues words for the resident on the conversation's channel, in the caller's transaction: one
+/// notification to `recipient` whose `details` the delivery worker routes and words by. Its id,
+/// for the message that records them.
+pub(crate) async fn send_on(
+    txn: &impl ConnectionTrait,
+    delivery: &DeliverySetup,
+    c: &conversation::Model,
+    recipient: String,
+    details: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let subject = Subject {
+        company_id: &c.company_id,
+        ticket_id: c.ticket_id.as_deref(),
+    };
+    let kind = NoticeKind::ConversationReply;
+    let written = notify_each(txn, delivery, subject, &[recipient], kind, details, now).await?;
+    Ok(written.into_iter().next())
+}
+
 /// Writes an answer of `who` in the caller's transaction: the message, its notification on the
 /// conversation's channel (to the resident's `phone`, or the contact point of an unknown
 /// sender), the conversation's new state and owner, the audit entry. Also how a resident-visible
@@ -202,20 +222,7 @@ pub(crate) async fn answer(
     let details = json!({
         "conversation_id": c.id, "message_id": message_id, "channel": c.channel, "text": text,
     });
-    let notification = notify_each(
-        txn,
-        delivery,
-        Subject {
-            company_id: &c.company_id,
-            ticket_id: c.ticket_id.as_deref(),
-        },
-        &[recipient],
-        NoticeKind::ConversationReply,
-        &details,
-        now,
-    )
-    .await?
-    .pop();
+    let notification = send_on(txn, delivery, c, recipient, &details, now).await?;
     let message = conversation_message::ActiveModel {
         company_id: Set(c.company_id.clone()),
         id: Set(message_id),
