@@ -89,6 +89,9 @@ pub struct Store {
     pub(crate) secrets: Option<std::sync::Arc<crate::secrets::SecretKey>>,
 }
 
+/// Prepared statements each PostgreSQL connection keeps (sqlx's default is 100).
+const STATEMENT_CACHE: usize = 24;
+
 impl Store {
     /// Connects to `sqlite://PATH` (created if missing, with its folder) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Self, DbErr> {
@@ -105,7 +108,13 @@ impl Store {
                 // sequential scans cost 300 ms a creation at a thousand tickets for the first
                 // minute of a new installation. A plan made for each execution sees the tables'
                 // real size; planning these statements costs far less than a bad plan.
-                .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
+                // With plans made per execution, a cached prepared statement saves only its
+                // parsing; a short cache bounds what each pooled connection holds (a statement's
+                // description per distinct SQL text, and `IN` lists of every length are distinct).
+                .map_sqlx_postgres_opts(|o| {
+                    o.options([("plan_cache_mode", "force_custom_plan")])
+                        .statement_cache_capacity(STATEMENT_CACHE)
+                });
             let pool = Database::connect(options).await?;
             (pool.clone(), pool)
         } else {
