@@ -21,6 +21,7 @@ use crate::db::Store;
 use crate::delivery::DeliverySetup;
 use crate::entity::{bot_answer, conversation, conversation_message};
 use crate::error::{Result, StorageError};
+use crate::kb::Asked;
 use crate::support::{Audit, new_id};
 
 /// What the bot says in a conversation.
@@ -55,7 +56,8 @@ impl Store {
         .one(&self.db)
         .await?
         .ok_or(StorageError::NotFound("conversation"))?;
-        let published = !self.shelf(company_id).await?.library.articles().is_empty();
+        let shelf = self.shelf(company_id).await?;
+        let published = !shelf.library.articles().is_empty();
         let first = bot_answers_first(
             message.channel,
             kind,
@@ -72,9 +74,14 @@ impl Store {
             .phone_of(&c)
             .await?
             .unwrap_or_else(|| c.contact_value.clone());
-        let reply = self
-            .bot_reply(company_id, &asker, &project_id, message.channel, text, now)
-            .await;
+        let asked = Asked {
+            company_id,
+            asked_by: &asker,
+            project_id: &project_id,
+            channel: message.channel,
+            text,
+        };
+        let reply = self.bot_reply(&shelf, asked, now).await;
         // Said as the message came: a channel's times are whole seconds, and the answer comes
         // before whatever the resident wrote after it.
         let at = message.sent_at;

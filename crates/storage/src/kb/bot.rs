@@ -9,6 +9,7 @@ use guanjia_domain::validation::{FieldErrorCode, Problems, ValidationError};
 use guanjia_kb::{Reading, ask};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
+use super::search::Shelf;
 use crate::db::Store;
 use crate::entity::{bot_answer, household, project};
 use crate::error::{Result, StorageError};
@@ -25,6 +26,16 @@ pub struct BotQuestion {
     /// The channel's code, checked here.
     pub channel: String,
     pub project_id: String,
+}
+
+/// A checked question as the bot takes it: who asked, where and on which channel.
+pub(crate) struct Asked<'a> {
+    pub company_id: &'a str,
+    /// A staff id, a resident's phone or a WeChat sender's openid: who may rate the answer.
+    pub asked_by: &'a str,
+    pub project_id: &'a str,
+    pub channel: Channel,
+    pub text: &'a str,
 }
 
 /// The article the bot answers with, as published.
@@ -75,16 +86,15 @@ impl Store {
             return Err(ValidationError::single("channel", FieldErrorCode::Invalid).into());
         };
         self.may_ask_in(who, &question.project_id).await?;
-        let reply = self
-            .bot_reply(
-                &who.company_id,
-                &who.id,
-                &question.project_id,
-                channel,
-                &question.text,
-                now,
-            )
-            .await?;
+        let shelf = self.shelf(&who.company_id).await?;
+        let asked = Asked {
+            company_id: &who.company_id,
+            asked_by: &who.id,
+            project_id: &question.project_id,
+            channel,
+            text: &question.text,
+        };
+        let reply = self.bot_reply(&shelf, asked, now).await?;
         // Everything is read first: the write transaction waits for no other connection.
         let txn = self.begin_write().await?;
         bot_answer::ActiveModel::from(reply.record.clone())
@@ -95,19 +105,22 @@ impl Store {
         Ok(reply)
     }
 
-    /// What the bot does with `text`, asked by `asked_by` (a staff id, a resident's phone, a
-    /// WeChat sender's openid) in a project; its record is made, not yet written: the caller
-    /// writes it with whatever else the answer changes.
+    /// What the bot does with a question, from the company's `shelf` of published articles (the
+    /// caller has it already); its record is made, not yet written: the caller writes it with
+    /// whatever else the answer changes.
     pub(crate) async fn bot_reply(
         &self,
-        company_id: &str,
-        asked_by: &str,
-        project_id: &str,
-        channel: Channel,
-        text: &str,
+        shelf: &Shelf,
+        asked: Asked<'_>,
         now: DateTime<Utc>,
     ) -> Result<BotReply> {
-        let shelf = self.shelf(company_id).await?;
+        let Asked {
+            company_id,
+            asked_by,
+            project_id,
+            channel,
+            text,
+        } = asked;
         let analysis = self
             .analyzer(company_id)
             .await?

@@ -16,6 +16,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, Que
 use crate::entity::{kb_article, kb_article_project, kb_article_version};
 use crate::principal::{Principal, ProjectScope};
 
+pub(crate) use bot::Asked;
 pub use bot::{BotAnswer, BotQuestion, BotReply, BotSuggestion};
 pub use checklists::{Checklist, TickedStep, TicketChecklist};
 pub use scripts::{TicketFacts, TicketScripts};
