@@ -213,6 +213,12 @@ impl Store {
         begin_immediate(&self.writer).await
     }
 
+    /// Whether write transactions run side by side (PostgreSQL) rather than one at a time
+    /// through the group commit (SQLite).
+    pub(crate) fn writes_in_parallel(&self) -> bool {
+        self.batches.is_none()
+    }
+
     /// Runs `write` and answers once it is committed. On SQLite, writes that arrive while the
     /// writer is busy are committed together (one transaction, one fsync), each in its own
     /// savepoint: one that fails is rolled back alone and the others still commit. For writes

@@ -229,7 +229,7 @@ impl Store {
         let row = ticket::ActiveModel {
             company_id: Set(who.company_id.clone()),
             id: Set(id),
-            // Numbered, and joined to an incident, in the write transaction.
+            // Numbered and joined to an incident when written (`write_ticket`).
             number: NotSet,
             project_id: Set(parties.project.id.clone()),
             room_id: Set(parties.room_id),
@@ -299,9 +299,22 @@ impl Store {
             chased_at: Set(None),
             platform_order: Set(order.map(|o| json!(o))),
         };
+        let day = local_date(&parties.project.time_zone, now);
+        // Where creations commit side by side (PostgreSQL), the day's counter row taken inside
+        // the creation's transaction stays locked until it commits and queues every other
+        // creation of the company behind it; taken in a statement of its own it is held for
+        // that statement only, as a sequence is (a creation that fails then leaves a gap in the
+        // numbers). On SQLite writes are one at a time anyway, so the number commits with its
+        // batch and stays gapless.
+        let sequence = if self.writes_in_parallel() {
+            Some(next_counter(&self.db, &who.company_id, &number_counter(day)).await?)
+        } else {
+            None
+        };
         let new = NewTicket {
             row,
-            day: local_date(&parties.project.time_zone, now),
+            day,
+            sequence,
             duplicate_of,
             key_rows,
             actor: who.clone(),
@@ -491,6 +504,8 @@ struct NewTicket {
     row: ticket::ActiveModel,
     /// The project's local date, which the number counts in.
     day: chrono::NaiveDate,
+    /// The number within the day when it was taken before the transaction.
+    sequence: Option<i64>,
     /// The open ticket it reports again, whose incident it joins.
     duplicate_of: Option<String>,
     key_rows: Vec<ticket_problem_key::ActiveModel>,
@@ -512,6 +527,7 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
     let NewTicket {
         mut row,
         day,
+        sequence,
         duplicate_of,
         key_rows,
         actor,
@@ -523,7 +539,10 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         now,
         also,
     } = new;
-    let sequence = next_counter(txn, &actor.company_id, &number_counter(day)).await?;
+    let sequence = match sequence {
+        Some(taken) => taken,
+        None => next_counter(txn, &actor.company_id, &number_counter(day)).await?,
+    };
     row.number = Set(ticket_number(day, sequence));
     // A duplicate joins its original's incident (formed around the original the first time).
     row.incident_id = Set(match &duplicate_of {
