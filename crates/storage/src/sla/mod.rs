@@ -15,7 +15,7 @@ pub use notifications::{NEW_JOB_KINDS, Unread};
 pub use sweep::LEASE;
 
 pub(crate) use calendars::{exception_of_json, exceptions_json, weekly_json, weekly_of};
-pub(crate) use clocks::sync_clocks;
+pub(crate) use clocks::{start_clocks, sync_clocks};
 pub(crate) use context::ContextCache;
 pub(crate) use policies::{move_first_response_default, seed_sla};
 pub(crate) use version::bump_config;

@@ -34,7 +34,7 @@ use crate::incidents::{counted_in, incident_of_original};
 use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::residents::household_in_room;
-use crate::sla::{SlaContext, sync_clocks};
+use crate::sla::{SlaContext, start_clocks};
 use crate::support::{new_id, next_counter};
 use crate::tickets::problem_key_rows;
 
@@ -588,7 +588,7 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         data: json!({ "ticket": ticket_data(&model) }),
     };
     emit(txn, &webhooks, e, now).await?;
-    sync_clocks(txn, &ctx, std::slice::from_ref(&model), now).await?;
+    start_clocks(txn, &ctx, &model, now).await?;
     if let Some(original) = &repeat.original {
         let supervisors = Audience::Rung {
             role: Role::Supervisor,
