@@ -745,10 +745,10 @@ fn butlers_look_after_buildings_and_a_birthday_falls_on_today() {
             }
         }
         assert!(
-            c.care.households.iter().any(|h| h
-                .dates
+            c.care
+                .households
                 .iter()
-                .any(|d| d.kind == "birthday"
+                .any(|h| h.dates.iter().any(|d| d.kind == "birthday"
                     && (d.date.month(), d.date.day()) == (today.month(), today.day()))),
             "{now}"
         );

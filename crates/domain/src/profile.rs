@@ -168,7 +168,7 @@ impl ProfileInput {
                 .enumerate()
                 .filter_map(|(i, d)| date(&mut p, i, d))
                 .collect();
-            valid.sort_by(|a, b| (a.date, a.kind).cmp(&(b.date, b.kind)));
+            valid.sort_by_key(|a| (a.date, a.kind));
             valid
         });
         let preferences = self.preferences.map(|input| Preferences {
