@@ -17,6 +17,7 @@ use rand::rngs::StdRng;
 
 pub use knowledge::{DemoArticle, DemoChecklist, DemoScript};
 
+mod care;
 mod dice;
 mod issues;
 mod journey;
@@ -50,6 +51,7 @@ pub fn demo_company(now: DateTime<Utc>) -> DemoCompany {
     let teams = people::teams(&projects);
     let staff = people::staff(&projects, &mut registry, &mut rng);
     let tickets = tickets::tickets(now, &projects, &staff, &mut registry, &mut rng);
+    let care = care::care(now, &projects, &staff);
     DemoCompany {
         name: "锦程物业服务有限公司".into(),
         code: "jincheng".into(),
@@ -60,6 +62,7 @@ pub fn demo_company(now: DateTime<Utc>) -> DemoCompany {
         articles: knowledge::articles(),
         scripts: knowledge::scripts(),
         checklists: knowledge::checklists(),
+        care,
     }
 }
 
@@ -80,6 +83,37 @@ pub struct DemoCompany {
     pub scripts: Vec<DemoScript>,
     /// The SOP checklists of the dangerous jobs (gas, water, lift, power).
     pub checklists: Vec<DemoChecklist>,
+    /// Who looks after whom, and what is recorded about a few households.
+    pub care: DemoCare,
+}
+
+/// Butlers (管家) and owner profiles (业主画像).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DemoCare {
+    /// (building key, butler's staff key): each building's butler.
+    pub building_butlers: Vec<(String, String)>,
+    pub households: Vec<DemoHouseholdCare>,
+}
+
+/// What is recorded about the household of one room.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoHouseholdCare {
+    pub room_key: String,
+    /// A butler set by hand over the building's.
+    pub butler_key: Option<String>,
+    pub dates: Vec<DemoDate>,
+    /// `HH:MM`: no calls before.
+    pub call_not_before: Option<&'static str>,
+}
+
+/// An important date of a household.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoDate {
+    /// `birthday` | `move_in` | `other`
+    pub kind: &'static str,
+    pub date: chrono::NaiveDate,
+    pub resident_key: Option<String>,
+    pub label: Option<String>,
 }
 
 /// One managed site (项目).

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 
 use guanjia_domain::taxonomy::{DEFAULT_CATEGORIES, Kind};
 
@@ -701,5 +701,57 @@ fn complaints_close_the_loop_and_comments_take_both_visibilities() {
         assert!(visibilities.contains(&(false, Some("internal"))));
         assert!(visibilities.contains(&(false, Some("resident"))));
         assert!(visibilities.contains(&(true, Some("resident"))));
+    }
+}
+
+#[test]
+fn butlers_look_after_buildings_and_a_birthday_falls_on_today() {
+    for (now, c) in companies() {
+        let today = (now + Duration::hours(8)).date_naive();
+        for project in c.projects.iter().filter(|p| {
+            c.staff
+                .iter()
+                .any(|s| s.role == "butler" && s.project_keys.contains(&p.key))
+        }) {
+            for building in &project.buildings {
+                let (_, butler) = c
+                    .care
+                    .building_butlers
+                    .iter()
+                    .find(|(b, _)| *b == building.key)
+                    .unwrap_or_else(|| panic!("{} has no butler", building.key));
+                let butler = staff_of(&c, butler);
+                assert_eq!(butler.role, "butler");
+                assert!(butler.project_keys.contains(&project.key));
+            }
+        }
+        let rooms: BTreeMap<&str, &crate::DemoRoom> = c
+            .projects
+            .iter()
+            .flat_map(|p| &p.buildings)
+            .flat_map(|b| &b.rooms)
+            .map(|r| (r.key.as_str(), r))
+            .collect();
+        for home in &c.care.households {
+            let room = rooms[home.room_key.as_str()];
+            for d in &home.dates {
+                assert!(matches!(d.kind, "birthday" | "move_in" | "other"));
+                if let Some(k) = &d.resident_key {
+                    assert!(room.residents.iter().any(|r| &r.key == k), "{k}");
+                }
+            }
+            if let Some(b) = &home.butler_key {
+                assert_eq!(staff_of(&c, b).role, "butler");
+            }
+        }
+        assert!(
+            c.care
+                .households
+                .iter()
+                .any(|h| h.dates.iter().any(|d| d.kind == "birthday"
+                    && (d.date.month(), d.date.day()) == (today.month(), today.day()))),
+            "{now}"
+        );
+        assert!(c.care.households.iter().any(|h| h.butler_key.is_some()));
     }
 }

@@ -13,6 +13,7 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+use crate::care::building_butler;
 use crate::dice::{between, chance, one, pick, table, weighted};
 use crate::issues::{self, CATEGORIES, Issue};
 use crate::journey::{self, BEIJING, Journey};
@@ -406,9 +407,10 @@ fn owner<'a>(
     if site.butlers.is_empty() || !chance(rng, butler_channel) {
         return one(rng, &site.agents);
     }
-    let buildings = &site.project.buildings;
-    match home.and_then(|h| buildings.iter().position(|b| b.key == h.building.key)) {
-        Some(i) => site.butlers[i * site.butlers.len() / buildings.len()],
+    match home
+        .and_then(|h| building_butler(&site.butlers, &site.project.buildings, &h.building.key))
+    {
+        Some(butler) => butler,
         None => one(rng, &site.butlers),
     }
 }

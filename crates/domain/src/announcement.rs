@@ -294,7 +294,8 @@ fn is_tag_code(code: &str) -> bool {
 pub struct TagInput {
     /// Lower-case letters, digits, `_`, `-`: e.g. `elderly_alone`, `vip`.
     pub code: String,
-    /// Shown to managers and admins only (独居老人, 残障…).
+    /// Shown to butlers, managers and admins only (独居老人, 残障…); setting one records that
+    /// the resident consented, by whom and when.
     #[serde(default)]
     pub sensitive: bool,
 }
@@ -342,9 +343,10 @@ impl TagsInput {
     }
 }
 
-/// Sensitive tags (独居老人, 残障…) are for managers and admins only.
+/// Sensitive tags (独居老人, 残障…) are for butlers, managers and admins only: the butler is who
+/// looks after the household.
 pub fn sees_sensitive_tags(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Manager)
+    matches!(role, Role::Admin | Role::Manager | Role::Butler)
 }
 
 /// 触达率: the share of recipients who read it, 0 when there are none.

@@ -18,6 +18,7 @@ pub mod machine;
 pub mod notice;
 pub mod phone;
 pub mod place;
+pub mod profile;
 pub mod resident;
 pub mod role;
 pub mod script;

@@ -9,6 +9,8 @@ code_enum! {
         Family = "family",
         Tenant = "tenant",
         Merchant = "merchant",
+        /// 企业联系人: who speaks for the company renting an office.
+        CompanyContact = "company_contact",
     }
 }
 

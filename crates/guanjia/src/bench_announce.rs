@@ -129,6 +129,8 @@ pub async fn run(
                 project_id: Set(project_id.clone()),
                 room_id: Set(room_id.clone()),
                 created_at: Set(now),
+                facts: Set(None),
+                butler_id: Set(None),
             });
             people.push(resident::ActiveModel {
                 company_id: Set(company.id.clone()),

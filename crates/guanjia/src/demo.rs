@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use guanjia_demo::{DEMO_PASSWORD, DemoCompany, DemoStep, DemoTicket, demo_company};
 use guanjia_domain::checklist::ChecklistInput;
 use guanjia_domain::closed_loop::CallOutcome;
+use guanjia_domain::profile::{ImportantDateInput, PreferencesInput, ProfileInput};
 use guanjia_domain::script::ScriptInput;
 use guanjia_domain::setup::{NewProject, NewResident, NewRoom, NewStaff, NewTeam};
 use guanjia_domain::ticket::{Action, ContactInput, TicketInput};
@@ -54,6 +55,11 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The demo key of the household living in a room.
+fn household_key(room_key: &str) -> String {
+    format!("{room_key}#household")
+}
+
 struct Loader<'a> {
     store: &'a Store,
     loader: Principal,
@@ -89,6 +95,8 @@ impl Loader<'_> {
                     .store
                     .create_building(&self.loader, &stored.id, building.name.clone(), start)
                     .await?;
+                self.keys
+                    .insert(building.key.clone(), stored_building.id.clone());
                 for room in &building.rooms {
                     let input = NewRoom {
                         unit: room.unit.clone().unwrap_or_default(),
@@ -114,6 +122,8 @@ impl Loader<'_> {
                             .store
                             .create_resident(&self.loader, input, start)
                             .await?;
+                        self.keys
+                            .insert(household_key(&room.key), stored_resident.household_id);
                         self.keys.insert(resident.key.clone(), stored_resident.id);
                     }
                 }
@@ -170,6 +180,7 @@ impl Loader<'_> {
                 .await
                 .with_context(|| format!("demo ticket {}", ticket.key))?;
         }
+        self.care(demo, start).await?;
         // After the history: its resolves predate the checklists they would now need.
         self.knowledge(demo, Utc::now()).await?;
         // The history was replayed with no scheduler watching: the warnings and escalations it
@@ -179,6 +190,51 @@ impl Loader<'_> {
             .await?;
         // Thousands of rows just arrived: the planner learns of them now, not minutes later.
         self.store.analyze().await?;
+        Ok(())
+    }
+
+    /// The buildings' butlers, and the households with a butler by hand, important dates and
+    /// preferences.
+    async fn care(&self, demo: &DemoCompany, at: DateTime<Utc>) -> anyhow::Result<()> {
+        for (building_key, butler_key) in &demo.care.building_butlers {
+            let building = self.id(building_key)?;
+            self.store
+                .set_building_butler(&self.loader, &building, Some(self.id(butler_key)?), at)
+                .await?;
+        }
+        for home in &demo.care.households {
+            let household = self.id(&household_key(&home.room_key))?;
+            if let Some(butler) = &home.butler_key {
+                self.store
+                    .set_household_butler(&self.loader, &household, Some(self.id(butler)?), at)
+                    .await?;
+            }
+            let input = ProfileInput {
+                important_dates: Some(
+                    home.dates
+                        .iter()
+                        .map(|d| {
+                            Ok(ImportantDateInput {
+                                kind: d.kind.to_owned(),
+                                date: d.date.to_string(),
+                                resident_id: d
+                                    .resident_key
+                                    .as_deref()
+                                    .map(|k| self.id(k))
+                                    .transpose()?,
+                                label: d.label.clone(),
+                            })
+                        })
+                        .collect::<anyhow::Result<_>>()?,
+                ),
+                preferences: Some(PreferencesInput {
+                    call_not_before: home.call_not_before.map(str::to_owned),
+                }),
+            };
+            self.store
+                .set_household_facts(&self.loader, &household, input.validate()?, at)
+                .await?;
+        }
         Ok(())
     }
 

@@ -178,6 +178,7 @@ impl Plan {
                         project_id: Set(project_id.to_owned()),
                         name: Set(row.building.clone()),
                         created_at: Set(now),
+                        butler_id: Set(None),
                     });
                     plan.audits.push((
                         "building",
@@ -230,6 +231,8 @@ impl Plan {
                     project_id: Set(project_id.to_owned()),
                     room_id: Set(room_id.clone()),
                     created_at: Set(now),
+                    facts: Set(None),
+                    butler_id: Set(None),
                 });
                 id
             });

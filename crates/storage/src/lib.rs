@@ -31,6 +31,7 @@ mod notify;
 mod passwords;
 mod places;
 mod principal;
+mod profiles;
 #[cfg(test)]
 mod query_plan;
 mod resident_tags;
@@ -84,6 +85,10 @@ pub use mailbox::MailboxCursor;
 pub use message_files::NewFile;
 pub use passwords::hash_password;
 pub use principal::{Principal, ProjectScope};
+pub use profiles::{
+    ButlerDay, ButlerHousehold, Erased, HistoryEntry, HistoryPage, HouseholdButler,
+    HouseholdProfile, Member, PersonExport,
+};
 pub use residents::ResidentFilter;
 pub use secrets::{MIN_SECRET_KEY, SecretKey};
 pub use sign_in_codes::{CODE_TTL, MAX_CODE_ATTEMPTS, SignInCode};

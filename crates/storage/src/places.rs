@@ -115,6 +115,7 @@ impl Store {
             project_id: Set(project_id.to_owned()),
             name: Set(name),
             created_at: Set(now),
+            butler_id: Set(None),
         }
         .insert(&txn)
         .await

@@ -1,5 +1,5 @@
 //! Resident tags (标签): codes staff set on a resident so announcements can reach them. A
-//! sensitive tag is seen, set and cleared by managers and admins only; to everyone else it does
+//! sensitive tag is seen, set and cleared by butlers, managers and admins only; to everyone else it does
 //! not exist, and their changes leave it as it is.
 
 use std::collections::BTreeMap;
@@ -53,14 +53,27 @@ impl Store {
         }
         let resident = self.resident(who, id).await?;
         let txn = self.begin_write().await?;
-        let before: BTreeMap<String, bool> = resident_tag::Entity::find()
+        let stored = resident_tag::Entity::find()
             .filter(resident_tag::Column::CompanyId.eq(&who.company_id))
             .filter(resident_tag::Column::ResidentId.eq(&resident.id))
             .all(&txn)
-            .await?
-            .into_iter()
-            .map(|t| (t.code, t.sensitive))
+            .await?;
+        let before: BTreeMap<String, bool> = stored
+            .iter()
+            .map(|t| (t.code.clone(), t.sensitive))
             .collect();
+        // A sensitive tag named again keeps the consent recorded when it was first set; a new
+        // one is recorded as consented to by whoever sets it, now.
+        let consent = |t: &TagInput| -> (Option<String>, Option<DateTime<Utc>>) {
+            if !t.sensitive {
+                return (None, None);
+            }
+            stored
+                .iter()
+                .find(|s| s.code == t.code && s.sensitive && s.consent_at.is_some())
+                .map(|s| (s.consent_by.clone(), s.consent_at))
+                .unwrap_or((Some(who.id.clone()), Some(now)))
+        };
         // What the caller cannot see stays; a hidden code they name again stays hidden.
         let kept: Vec<&String> = before
             .iter()
@@ -77,13 +90,18 @@ impl Store {
         }
         delete.exec(&txn).await?;
         if !wanted.is_empty() {
-            resident_tag::Entity::insert_many(wanted.iter().map(|t| resident_tag::ActiveModel {
-                company_id: Set(who.company_id.clone()),
-                resident_id: Set(resident.id.clone()),
-                code: Set(t.code.clone()),
-                sensitive: Set(t.sensitive),
-                created_by: Set(Some(who.id.clone())),
-                created_at: Set(now),
+            resident_tag::Entity::insert_many(wanted.iter().map(|t| {
+                let (consent_by, consent_at) = consent(t);
+                resident_tag::ActiveModel {
+                    company_id: Set(who.company_id.clone()),
+                    resident_id: Set(resident.id.clone()),
+                    code: Set(t.code.clone()),
+                    sensitive: Set(t.sensitive),
+                    created_by: Set(Some(who.id.clone())),
+                    created_at: Set(now),
+                    consent_by: Set(consent_by),
+                    consent_at: Set(consent_at),
+                }
             }))
             .exec_without_returning(&txn)
             .await?;

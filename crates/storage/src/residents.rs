@@ -259,6 +259,8 @@ async fn household_of(
         project_id: Set(room.project_id.clone()),
         room_id: Set(room.id.clone()),
         created_at: Set(now),
+        facts: Set(None),
+        butler_id: Set(None),
     }
     .insert(db)
     .await?)

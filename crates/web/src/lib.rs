@@ -149,6 +149,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::devices::router())
         .merge(routes::iot::router())
         .merge(routes::residents::router())
+        .merge(routes::profiles::router())
         .merge(routes::staff::router())
         .merge(routes::taxonomy::router())
         .merge(routes::tickets::router())

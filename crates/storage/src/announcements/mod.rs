@@ -23,6 +23,7 @@ use crate::db::Store;
 use crate::entity::{announcement, announcement_recipient, building, notification, resident, room};
 use crate::error::{Result, StorageError};
 use crate::principal::{Principal, ProjectScope};
+use crate::profiles::butlers_of;
 use crate::support::{Audit, Page, PageRequest, new_id};
 
 pub use residents::MyNotice;
@@ -46,7 +47,7 @@ pub struct AnnouncementRow {
     pub figures: AnnouncementFigures,
 }
 
-/// A person still owing a read (or an acknowledgement), for butlers to call.
+/// A person still owing a read (or an acknowledgement), for their butler to call.
 #[derive(Debug, Clone)]
 pub struct ToCall {
     pub resident_id: String,
@@ -57,6 +58,8 @@ pub struct ToCall {
     pub room: String,
     pub read_at: Option<DateTime<Utc>>,
     pub reminded_at: Option<DateTime<Utc>>,
+    /// Who calls them: their household's butler, when it has one.
+    pub butler_id: Option<String>,
 }
 
 impl Store {
@@ -251,6 +254,8 @@ impl Store {
             .into_iter()
             .map(|r| (r.id.clone(), r))
             .collect();
+        let households: Vec<String> = people.values().map(|p| p.household_id.clone()).collect();
+        let butlers = butlers_of(&self.db, &who.company_id, &households).await?;
         Ok(owing
             .into_iter()
             .filter(|o| outstanding(a.requires_ack, o.read_at, o.acknowledged_at))
@@ -262,6 +267,9 @@ impl Store {
                     .map(|m| format!("{} {}", m.unit, m.number).trim().to_owned())
                     .unwrap_or_default();
                 ToCall {
+                    butler_id: person
+                        .and_then(|p| butlers.get(&p.household_id))
+                        .map(|(id, _)| id.clone()),
                     name: person.map(|p| p.name.clone()).unwrap_or_default(),
                     resident_id: o.resident_id,
                     phone: o.phone,

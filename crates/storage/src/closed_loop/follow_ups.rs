@@ -8,10 +8,12 @@ use sea_orm::{
 use crate::db::Store;
 use crate::entity::{staff, staff_project, ticket};
 use crate::error::Result;
+use crate::profiles::butlers_of;
 
 impl Store {
     /// The first-contact owner (首问负责人) follows up; a ticket that has none (a resident's own
-    /// report nobody at the desk touched) goes to a butler of the project.
+    /// report nobody at the desk touched) goes to its household's butler, else to a butler of
+    /// the project.
     pub(crate) async fn follow_up_owner(
         &self,
         db: &impl ConnectionTrait,
@@ -19,6 +21,13 @@ impl Store {
     ) -> Result<Option<String>> {
         if let Some(owner) = &t.first_contact_owner_id {
             return Ok(Some(owner.clone()));
+        }
+        if let Some(household_id) = &t.household_id {
+            let mut theirs =
+                butlers_of(db, &t.company_id, std::slice::from_ref(household_id)).await?;
+            if let Some((butler, _)) = theirs.remove(household_id) {
+                return Ok(Some(butler));
+            }
         }
         let members = staff_project::Entity::find()
             .select_only()

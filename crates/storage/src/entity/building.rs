@@ -12,6 +12,8 @@ pub struct Model {
     pub project_id: String,
     pub name: String,
     pub created_at: DateTimeUtc,
+    /// The butler of its households that have none set by hand.
+    pub butler_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

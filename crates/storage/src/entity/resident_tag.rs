@@ -1,5 +1,6 @@
 //! 标签: a code staff set on a resident (独居老人, VIP…) that announcements can target; a
-//! sensitive one is shown to managers and admins only.
+//! sensitive one is shown to butlers, managers and admins only, with who recorded the
+//! resident's consent and when.
 
 use sea_orm::entity::prelude::*;
 
@@ -15,6 +16,9 @@ pub struct Model {
     pub sensitive: bool,
     pub created_by: Option<String>,
     pub created_at: DateTimeUtc,
+    /// On a sensitive tag: who recorded that the resident consented, and when.
+    pub consent_by: Option<String>,
+    pub consent_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

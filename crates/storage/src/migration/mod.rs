@@ -34,6 +34,7 @@ mod m0030_kb_checklists;
 mod m0031_announcements;
 mod m0033_bot_answers;
 mod m0034_bot_conversations;
+mod m0035_profiles;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -96,6 +97,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0031_announcements::Migration),
             Box::new(m0033_bot_answers::Migration),
             Box::new(m0034_bot_conversations::Migration),
+            Box::new(m0035_profiles::Migration),
         ]
     }
 }

@@ -222,6 +222,9 @@ pub struct ToCallView {
     pub room: String,
     pub read_at: Option<DateTime<Utc>>,
     pub reminded_at: Option<DateTime<Utc>>,
+    /// Who calls them: their household's butler (set on it or on its building); null when it
+    /// has none, and any butler of the project calls.
+    pub butler_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -241,6 +244,7 @@ impl From<ToCall> for ToCallView {
             room: c.room,
             read_at: c.read_at,
             reminded_at: c.reminded_at,
+            butler_id: c.butler_id,
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod photos;
 pub mod places;
 pub mod praise;
+pub mod profiles;
 pub mod ratings;
 pub mod residents;
 pub mod scripts;

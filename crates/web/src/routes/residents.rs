@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_resident_tags, set_resident_tags))
 }
 
-/// A resident's tags; sensitive ones only for managers and admins.
+/// A resident's tags; sensitive ones only for butlers, managers and admins.
 #[utoipa::path(get, path = "/api/v1/residents/{id}/tags", tag = "residents",
     responses((status = 200, body = Vec<TagInput>), (status = 404)))]
 async fn get_resident_tags(
@@ -40,7 +40,7 @@ async fn get_resident_tags(
 }
 
 /// Replaces a resident's tags, which announcements can target (desk staff; audited). Sensitive
-/// tags are set, seen and cleared by managers and admins only (403 for others); others' changes
+/// tags are set, seen and cleared by butlers, managers and admins only (403 for others); others' changes
 /// leave them as they are.
 #[utoipa::path(put, path = "/api/v1/residents/{id}/tags", tag = "residents", request_body = TagsInput,
     responses((status = 200, body = Vec<TagInput>), (status = 403), (status = 404), (status = 422)))]

@@ -35,6 +35,8 @@ pub enum Nav {
     /// A resident's notice board.
     Notices,
     Report,
+    /// A butler's households and what needs attention today.
+    Butler,
     None,
 }
 
@@ -123,7 +125,16 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Announcements,
             Nav::Kb,
         ],
-        Role::Agent | Role::Butler => &[
+        Role::Butler => &[
+            Nav::Butler,
+            Nav::Workbench,
+            Nav::Inbox,
+            Nav::NewTicket,
+            Nav::Board,
+            Nav::Hotline,
+            Nav::Kb,
+        ],
+        Role::Agent => &[
             Nav::Workbench,
             Nav::Inbox,
             Nav::NewTicket,
@@ -154,6 +165,7 @@ impl Nav {
             Nav::MyRequests => ("/h5", t.h5_nav_requests),
             Nav::Notices => ("/h5/notices", t.h5_notices_title),
             Nav::Report => ("/h5/report", t.h5_nav_report),
+            Nav::Butler => ("/butler", t.nav_butler),
             Nav::None => ("/", t.nav_workbench),
         }
     }

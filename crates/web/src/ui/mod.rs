@@ -351,6 +351,9 @@ pub fn router() -> Router<AppState> {
             get(pages::announcements::list).post(pages::announcements::create),
         )
         .route("/announcements/{id}", get(pages::announcements::page))
+        .route("/households/{id}", get(pages::households::page))
+        .route("/households/{id}/profile", post(pages::households::save))
+        .route("/butler", get(pages::households::butler))
         .route("/notifications/count", get(pages::notifications::count))
         .route(
             "/notifications/read-all",

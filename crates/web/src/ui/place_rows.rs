@@ -115,6 +115,7 @@ impl Column {
                 ("家属", "family"),
                 ("租户", "tenant"),
                 ("商户", "merchant"),
+                ("企业联系人", "company_contact"),
             ],
             Column::Tier => &[("基础", "basic"), ("尊享", "premium")],
             _ => &[],

@@ -8,6 +8,7 @@ use guanjia_domain::delivery::{DeliveryChannel, DeliveryState, PreferredChannel}
 use guanjia_domain::iot::{AlarmOutcome, AlarmState, AlarmType};
 use guanjia_domain::kb::Handoff;
 use guanjia_domain::place::RoomKind;
+use guanjia_domain::profile::{HistoryKind, ImportantDateKind};
 use guanjia_domain::resident::ServiceTier;
 use guanjia_domain::role::Role;
 use guanjia_domain::script::Situation;
@@ -768,6 +769,45 @@ labels! {
     in_grid => "本网格", "in the grid";
     outside_grid => "不在网格", "outside the grid";
     at_capacity => "工单已满", "at capacity";
+    nav_butler => "我的住户", "My households";
+    household_title => "住户档案", "Household";
+    household_members => "成员", "Members";
+    household_name => "姓名", "Name";
+    household_role => "身份", "Role";
+    household_phone => "电话", "Phone";
+    household_channel => "首选渠道", "Preferred channel";
+    household_tags => "标签", "Tags";
+    household_sensitive => "敏感", "sensitive";
+    household_consent => "已征得本人同意", "consent recorded";
+    household_tier => "服务等级", "Tier";
+    household_butler => "管家", "Butler";
+    household_no_butler => "未指定管家", "No butler";
+    household_butler_by_building => "楼栋管家", "the building's butler";
+    household_butler_by_hand => "单独指定", "set by hand";
+    household_dates => "重要日期", "Important dates";
+    household_date_kind => "类型", "Kind";
+    household_date => "日期", "Date";
+    household_date_member => "成员", "Member";
+    household_date_label => "说明", "Note";
+    household_whole => "全户", "Whole household";
+    household_preferences => "联系偏好", "Preferences";
+    household_call_not_before => "勿早于此时间致电", "Do not call before";
+    household_any_time => "任何时间", "Any time";
+    household_save => "保存", "Save";
+    household_saved => "已保存。", "Saved.";
+    household_history => "服务记录", "History";
+    household_history_none => "暂无记录。", "Nothing yet.";
+    household_history_more => "更早的记录", "Older entries";
+    household_score => "评分", "Score";
+    household_acknowledged => "已确认", "acknowledged";
+    butler_title => "我的住户", "My households";
+    butler_none => "还没有由您负责的住户。", "No households are yours yet.";
+    butler_follow_ups => "待回访", "Follow-ups due";
+    butler_notices => "未确认的重要公告", "Critical notices not acknowledged";
+    butler_dates_today => "今天的重要日期", "Important dates today";
+    butler_all_quiet => "今天没有待办。", "Nothing for today.";
+    butler_attention => "今天需关注", "Needs attention today";
+    butler_households => "户", "households";
 }
 
 /// The labels of `lang`.
@@ -1061,6 +1101,23 @@ pub fn announcement_state(lang: Lang, state: AnnouncementState) -> &'static str 
     pick(lang, zh, en)
 }
 
+pub fn important_date_kind(lang: Lang, kind: ImportantDateKind) -> &'static str {
+    match kind {
+        ImportantDateKind::Birthday => pick(lang, "生日", "Birthday"),
+        ImportantDateKind::MoveIn => pick(lang, "入住纪念日", "Move-in anniversary"),
+        ImportantDateKind::Other => pick(lang, "其他", "Other"),
+    }
+}
+
+pub fn history_kind(lang: Lang, kind: HistoryKind) -> &'static str {
+    match kind {
+        HistoryKind::Ticket => pick(lang, "工单", "Ticket"),
+        HistoryKind::Conversation => pick(lang, "会话", "Conversation"),
+        HistoryKind::Rating => pick(lang, "评价", "Rating"),
+        HistoryKind::Announcement => pick(lang, "公告", "Announcement"),
+    }
+}
+
 pub fn preferred_channel(lang: Lang, channel: PreferredChannel) -> &'static str {
     match channel {
         PreferredChannel::Sms => pick(lang, "短信", "SMS"),
@@ -1137,13 +1194,14 @@ pub fn role(lang: Lang, role: Role) -> &'static str {
     pick(lang, zh, en)
 }
 
-/// A resident's place in a household: owner, family, tenant, merchant.
+/// A resident's place in a household: owner, family, tenant, merchant, company contact.
 pub fn resident_role(lang: Lang, code: &str) -> &'static str {
     let (zh, en) = match code {
         "owner" => ("业主", "Owner"),
         "family" => ("家属", "Family"),
         "tenant" => ("租户", "Tenant"),
         "merchant" => ("商户", "Merchant"),
+        "company_contact" => ("企业联系人", "Company contact"),
         _ => ("住户", "Resident"),
     };
     pick(lang, zh, en)
@@ -1200,6 +1258,9 @@ pub fn field(lang: Lang, field: &str) -> String {
         "escalation" => ("升级规则", "Escalation"),
         "calendar_id" => ("工作日历", "Calendar"),
         "date" => ("日期", "Date"),
+        "important_dates" => ("重要日期", "Important dates"),
+        "preferences" => ("联系偏好", "Preferences"),
+        "butler_id" => ("管家", "Butler"),
         "hours" | "weekly_hours" => ("工作时间", "Business hours"),
         "active" => ("状态", "State"),
         "overall" => ("总体满意度", "Overall"),

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod feedback;
 pub mod h5;
 pub mod hotline;
+pub mod households;
 pub mod import;
 pub mod inbox;
 pub mod job_work;
