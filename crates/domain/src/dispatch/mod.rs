@@ -10,8 +10,8 @@ pub mod pipeline;
 pub mod subtask;
 
 pub use field_work::{
-    ChargeLine, GeoPoint, MAX_REQUIRED_PHOTOS, Material, NewPriceItem, PriceItemInput, amount,
-    check_finish_photos,
+    ChargeLine, ChargeStatus, GeoPoint, MAX_REQUIRED_PHOTOS, Material, NewPriceItem,
+    PriceItemInput, amount, check_finish_photos,
 };
 pub use input::{GridInput, NewGrid, RosterDay, RosterInput, roster_calendar};
 pub use pipeline::{

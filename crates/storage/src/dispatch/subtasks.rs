@@ -52,10 +52,7 @@ impl Store {
             return Err(StorageError::Forbidden);
         }
         let t = self.ticket(who, ticket_id).await?;
-        if t.status
-            .parse::<Status>()
-            .is_ok_and(|s| s.is_final() || s == Status::Resolved)
-        {
+        if t.status.is_final() || t.status == Status::Resolved {
             return Err(StorageError::field("ticket", FieldErrorCode::Invalid));
         }
         if let Some(team_id) = &input.team_id {
