@@ -474,9 +474,9 @@ impl Generator {
                 actor_id: Set(Some(self.agent_id.clone())),
                 actor_role: Set(Role::Agent.as_str().to_owned()),
                 action: Set(action.to_owned()),
-                from_status: Set((k > 0).then(|| Status::New.as_str().to_owned())),
-                to_status: Set(Some(to.as_str().to_owned())),
-                visibility: Set(Visibility::Resident.as_str().to_owned()),
+                from_status: Set((k > 0).then(|| Status::New.into())),
+                to_status: Set(Some(to.into())),
+                visibility: Set(Visibility::Resident.into()),
                 details: Set(json!({ "title": title })),
                 created_at: Set(at),
             };

@@ -18,4 +18,4 @@ pub use pipeline::{
     Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Exclusion,
     Explanation, Job, Ranked, Redispatch, decide, is_field_work, rank,
 };
-pub use subtask::{NewSubtask, SubtaskInput};
+pub use subtask::{NewSubtask, SubtaskInput, SubtaskStatus};

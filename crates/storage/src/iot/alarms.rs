@@ -445,8 +445,8 @@ async fn write_entry(
         actor_role: Set(who.role.as_str().to_owned()),
         action: Set(action.to_owned()),
         from_status: Set(None),
-        to_status: Set(Some(t.status.to_string())),
-        visibility: Set(Visibility::Internal.as_str().to_owned()),
+        to_status: Set(Some((*t.status).into())),
+        visibility: Set(Visibility::Internal.into()),
         details: Set(json!({
             "device_id": d.device_id, "device_type": d.device_type,
             "alarm_type": alarm.alarm_type.as_str(), "state": alarm.state.as_str(), "at": alarm.at,

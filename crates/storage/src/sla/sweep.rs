@@ -247,9 +247,9 @@ impl Store {
             actor_id: Set(None),
             actor_role: Set(SYSTEM.to_owned()),
             action: Set(notice.as_str().to_owned()),
-            from_status: Set(Some(t.status.to_string())),
-            to_status: Set(Some(t.status.to_string())),
-            visibility: Set(Visibility::Internal.as_str().to_owned()),
+            from_status: Set(Some((*t.status).into())),
+            to_status: Set(Some((*t.status).into())),
+            visibility: Set(Visibility::Internal.into()),
             details: Set(details.clone()),
             created_at: Set(now),
         }

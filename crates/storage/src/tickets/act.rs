@@ -225,9 +225,9 @@ impl Store {
             actor_id: Set(Some(who.id.clone())),
             actor_role: Set(who.role.as_str().to_owned()),
             action: Set(change.action.as_str().to_owned()),
-            from_status: Set(Some(change.from.as_str().to_owned())),
-            to_status: Set(Some(change.to.as_str().to_owned())),
-            visibility: Set(change.visibility.as_str().to_owned()),
+            from_status: Set(Some(change.from.into())),
+            to_status: Set(Some(change.to.into())),
+            visibility: Set(change.visibility.into()),
             details: Set(details.clone()),
             created_at: Set(now),
         }

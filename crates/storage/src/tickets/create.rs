@@ -556,8 +556,8 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         actor_role: Set(actor.role.as_str().to_owned()),
         action: Set("create".to_owned()),
         from_status: Set(None),
-        to_status: Set(Some(model.status.to_string())),
-        visibility: Set(Visibility::Resident.as_str().to_owned()),
+        to_status: Set(Some((*model.status).into())),
+        visibility: Set(Visibility::Resident.into()),
         details: Set(json!({
             "number": model.number, "kind": model.kind, "category": model.category,
             "urgency": model.urgency, "channel": model.channel, "title": model.title,

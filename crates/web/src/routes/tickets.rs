@@ -281,13 +281,9 @@ impl From<ticket_event::Model> for EventView {
             .actor_role
             .parse()
             .unwrap_or(guanjia_domain::role::Role::Admin);
-        let progress = step_of_entry(
-            &e.action,
-            role,
-            e.to_status.as_deref().and_then(|s| s.parse().ok()),
-        )
-        .as_str()
-        .to_owned();
+        let progress = step_of_entry(&e.action, role, e.to_status.map(|s| *s))
+            .as_str()
+            .to_owned();
         EventView {
             progress,
             id: e.id,
@@ -295,9 +291,9 @@ impl From<ticket_event::Model> for EventView {
             actor_id: e.actor_id,
             actor_role: e.actor_role,
             action: e.action,
-            from_status: e.from_status,
-            to_status: e.to_status,
-            visibility: e.visibility,
+            from_status: e.from_status.map(|s| s.to_string()),
+            to_status: e.to_status.map(|s| s.to_string()),
+            visibility: e.visibility.to_string(),
             details: e.details,
             created_at: e.created_at,
         }

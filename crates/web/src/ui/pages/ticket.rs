@@ -631,7 +631,7 @@ fn entry(
         transition,
         text: timeline::said(e, lang),
         extra,
-        internal: e.visibility == Visibility::Internal.as_str(),
+        internal: e.visibility == Visibility::Internal,
     }
 }
 

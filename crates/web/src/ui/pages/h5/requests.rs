@@ -225,7 +225,7 @@ struct RequestPage {
 fn step(e: &ticket_event::Model, me: &str, lang: Lang, zone: chrono_tz::Tz) -> Step {
     let t = text::labels(lang);
     let role = e.actor_role.parse::<Role>();
-    let to = e.to_status.as_deref().and_then(|s| s.parse().ok());
+    let to = e.to_status.map(|s| *s);
     let what = text::resident_step(
         lang,
         step_of_entry(&e.action, *role.as_ref().unwrap_or(&Role::Admin), to),
