@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
 use chrono::{DateTime, Utc};
+use guanjia_domain::closed_loop::FollowUpResult;
 use guanjia_domain::place::{ProjectKind, local_date};
 use guanjia_domain::role::Role;
 use guanjia_domain::setup::{NewProject, NewStaff};
@@ -421,11 +422,11 @@ impl Generator {
             project_id: Set(self.project_ids[n % PROJECTS].clone()),
             contact_name: Set(Some(format!("业主{}", resident % 997))),
             contact_phone: Set(Some(format!("139{resident:08}"))),
-            kind: Set(kind.as_str().to_owned()),
+            kind: Set(kind.into()),
             category: Set(Some(category.to_owned())),
-            urgency: Set(urgency.as_str().to_owned()),
-            status: Set(status.as_str().to_owned()),
-            channel: Set(CHANNELS[n % CHANNELS.len()].as_str().to_owned()),
+            urgency: Set(urgency.into()),
+            status: Set(status.into()),
+            channel: Set(CHANNELS[n % CHANNELS.len()].into()),
             title: Set(title.to_owned()),
             description: Set(format!(
                 "{}栋{}单元{}室：{description}",
@@ -452,9 +453,14 @@ impl Generator {
             first_resolved_at: Set(resolved.then(|| after(240))),
             closed_at: Set(closed.then(|| after(1440))),
             follow_up_attempts: Set(0),
-            follow_up_result: Set(
-                closed.then(|| if rated { "rated" } else { "reached" }.to_owned())
-            ),
+            follow_up_result: Set(closed.then(|| {
+                if rated {
+                    FollowUpResult::Rated
+                } else {
+                    FollowUpResult::Reached
+                }
+                .into()
+            })),
             followed_up_at: Set(closed.then(|| after(1440))),
             open_subtasks: Set(0),
             created_by: Set(Some(self.agent_id.clone())),
@@ -468,9 +474,9 @@ impl Generator {
                 actor_id: Set(Some(self.agent_id.clone())),
                 actor_role: Set(Role::Agent.as_str().to_owned()),
                 action: Set(action.to_owned()),
-                from_status: Set((k > 0).then(|| Status::New.as_str().to_owned())),
-                to_status: Set(Some(to.as_str().to_owned())),
-                visibility: Set(Visibility::Resident.as_str().to_owned()),
+                from_status: Set((k > 0).then(|| Status::New.into())),
+                to_status: Set(Some(to.into())),
+                visibility: Set(Visibility::Resident.into()),
                 details: Set(json!({ "title": title })),
                 created_at: Set(at),
             };

@@ -15,10 +15,14 @@ use sea_orm::{
 };
 
 use crate::closed_loop::figures_projects;
+use crate::code::Code;
 use crate::db::Store;
 use crate::entity::{sla_clock, ticket};
 use crate::error::{Result, StorageError};
 use crate::principal::Principal;
+
+/// The status of a group of open tickets.
+type OpenStatus = Code<Status, ticket::Entity>;
 
 /// What the dashboard covers: the tickets reported in `[from, to)`, days counted in `zone`.
 #[derive(Debug, Clone)]
@@ -157,7 +161,7 @@ impl Store {
             .filter(ticket::Column::Status.is_in(open))
             .group_by(ticket::Column::ProjectId)
             .group_by(ticket::Column::Status)
-            .into_tuple::<(String, String, i64)>()
+            .into_tuple::<(String, OpenStatus, i64)>()
             .all(&self.db);
         let (late_scope, late_period) = (scope.clone(), period.clone());
         let clocks = sla_clock::Entity::find()
@@ -204,7 +208,7 @@ impl Store {
 fn tally(
     query: &DashboardQuery,
     reported: &[Reported],
-    open_now: &[(String, String, i64)],
+    open_now: &[(String, OpenStatus, i64)],
     clocks: &[Clocks],
     late: &[(String, String, i64)],
 ) -> Dashboard {
@@ -249,9 +253,7 @@ fn tally(
     }
     let mut by_status: BTreeMap<usize, (Status, u64)> = BTreeMap::new();
     for (project, status, n) in open_now {
-        let Ok(status) = status.parse::<Status>() else {
-            continue;
-        };
+        let status = **status;
         let order = Status::ALL
             .iter()
             .position(|s| *s == status)

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use guanjia_domain::ticket::LifecycleError;
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 
+use crate::code::UnknownStored;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     /// The object does not exist, or the caller may not see it: the two look the same.
@@ -44,7 +46,11 @@ pub enum StorageError {
     #[error("search: {0}")]
     Search(String),
     #[error("database: {0}")]
-    Database(#[from] sea_orm::DbErr),
+    Database(sea_orm::DbErr),
+    /// A row holds a code this version does not know (a hand edit, or a newer version's data):
+    /// an error naming the row rather than a guess.
+    #[error(transparent)]
+    UnknownStored(#[from] UnknownStored),
     #[error("password hashing: {0}")]
     Hashing(String),
     /// A setting this needs is missing from the configuration (its name).
@@ -53,6 +59,15 @@ pub enum StorageError {
     /// Sealing or opening a stored secret failed (no randomness, or a key that changed).
     #[error("secret: {0}")]
     Secret(String),
+}
+
+impl From<sea_orm::DbErr> for StorageError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        match UnknownStored::in_error(&e) {
+            Some(unknown) => StorageError::UnknownStored(unknown.clone()),
+            None => StorageError::Database(e),
+        }
+    }
 }
 
 impl StorageError {

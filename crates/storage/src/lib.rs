@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod calls;
 mod closed_loop;
+mod code;
 mod company;
 mod company_settings;
 mod conversations;
@@ -59,6 +60,7 @@ pub use api_keys::{ApiKeyView, IssuedKey, KeyCaller};
 pub use auth::{Login, SESSION_TTL, staff_principal};
 pub use calls::CallReceived;
 pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
+pub use code::{Code, UnknownStored};
 pub use company::DEFAULT_COMPANY_CODE;
 pub use company_settings::MAX_DISPLAY_NAME;
 pub use conversations::{

@@ -42,7 +42,7 @@ impl Store {
                 model.label_en = Set(input.label_en);
                 model.active = Set(input.active);
                 if let Some(policy) = input.follow_up_policy {
-                    model.follow_up_policy = Set(Some(policy.as_str().to_owned()));
+                    model.follow_up_policy = Set(Some(policy.into()));
                 }
                 if let Some(mode) = input.dispatch_mode {
                     model.dispatch_mode = Set(Some(mode.as_str().to_owned()));
@@ -65,7 +65,7 @@ impl Store {
                     label_en: Set(input.label_en),
                     active: Set(input.active),
                     position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
-                    follow_up_policy: Set(input.follow_up_policy.map(|p| p.as_str().to_owned())),
+                    follow_up_policy: Set(input.follow_up_policy.map(Into::into)),
                     dispatch_mode: Set(input.dispatch_mode.map(|m| m.as_str().to_owned())),
                     grab_minutes: Set(None),
                     min_photos: Set(input.min_photos),

@@ -59,6 +59,7 @@ guanjia_codes! {
     LinkUsed = "link_used" => (StatusCode::CONFLICT, "该链接已使用过", "This link has already been used"),
     LinkExpired = "link_expired" => (StatusCode::GONE, "该链接已失效", "This link has expired"),
     Unavailable = "unavailable" => (StatusCode::SERVICE_UNAVAILABLE, "服务暂时不可用，请稍后重试", "The service is unavailable; try again shortly"),
+    UnknownStoredValue = "unknown_stored_value" => (StatusCode::INTERNAL_SERVER_ERROR, "数据中有本版本无法识别的值，请联系管理员", "A stored record holds a value this version does not know; tell the administrator"),
     Internal = "internal" => (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误，请稍后重试", "Internal error; try again shortly"),
 }
 
@@ -243,6 +244,14 @@ impl From<StorageError> for ApiError {
             StorageError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 ApiError::new(ErrorCode::Unavailable)
+            }
+            // Which row holds what: for the administrator who has to mend it.
+            StorageError::UnknownStored(e) => {
+                tracing::error!(error = %e, "a stored value is unknown");
+                ApiError::with_details(
+                    ErrorCode::UnknownStoredValue,
+                    json!({ "table": e.table, "id": e.id, "column": e.column, "value": e.value }),
+                )
             }
             StorageError::Files(e) => {
                 tracing::error!(error = %e, "file storage failed");

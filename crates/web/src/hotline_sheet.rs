@@ -272,7 +272,7 @@ pub fn export(rows: &[HotlineOrderRow], lang: Lang, zone: Tz) -> Result<Vec<u8>,
                 .unwrap_or_default(),
             in_time.map(yes_no).unwrap_or_default().to_owned(),
             row.ticket.number.clone(),
-            row.ticket.status.clone(),
+            row.ticket.status.to_string(),
         ];
         for (c, value) in cells.iter().enumerate() {
             sheet.write_string(r, c as u16, value)?;

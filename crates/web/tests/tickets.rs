@@ -20,6 +20,7 @@ on_both_databases!(
     residents_sign_in_with_a_single_use_code,
     what_the_caller_leaves_out_is_read_from_the_text,
     a_second_report_of_the_same_problem_is_linked_not_dispatched,
+    an_unknown_stored_code_is_an_error_naming_its_row,
 );
 
 async fn create(server: &Server, site: &Site, token: &str, extra: Value) -> Value {
@@ -994,4 +995,36 @@ async fn a_second_report_of_the_same_problem_is_linked_not_dispatched(server: Se
         (last["action"].as_str(), last["visibility"].as_str()),
         (Some("unlink_duplicate"), Some("internal"))
     );
+}
+
+/// A code this version does not know in a ticket's row (a hand edit, a newer version's data) is
+/// never read as some other value: reading the ticket is a 500 with a stable code that names the
+/// table, the row, the column and the value; in a nullable column as in a required one.
+async fn an_unknown_stored_code_is_an_error_naming_its_row(server: Server) {
+    use sea_orm::ConnectionTrait;
+    let site = server.site("bogus").await;
+    let ticket = create(&server, &site, &site.agent, json!({})).await;
+    let id = ticket["id"].as_str().unwrap();
+    let db = sea_orm::Database::connect(&server.url).await.unwrap();
+    for (set, column, value) in [
+        ("status = 'bogus'", "status", "bogus"),
+        (
+            "status = 'suspended', suspended_from = 'limbo'",
+            "suspended_from",
+            "limbo",
+        ),
+    ] {
+        db.execute_unprepared(&format!("UPDATE tickets SET {set} WHERE id = '{id}'"))
+            .await
+            .unwrap();
+        let (status, body) = server
+            .get(Some(&site.agent), &format!("/api/v1/tickets/{id}"))
+            .await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+        assert_eq!(body["error"]["code"], "unknown_stored_value");
+        assert_eq!(
+            body["error"]["details"],
+            json!({ "table": "tickets", "id": id, "column": column, "value": value })
+        );
+    }
 }

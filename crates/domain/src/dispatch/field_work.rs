@@ -3,7 +3,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::code::code_enum;
 use crate::validation::{FieldErrorCode, Problems, ValidationError};
+
+code_enum! {
+    /// Where a paid service's bill stands with the resident.
+    pub enum ChargeStatus ("charge status") {
+        /// Waiting for the resident to confirm; the ticket is not closed meanwhile.
+        Pending = "pending",
+        Accepted = "accepted",
+        Disputed = "disputed",
+    }
+}
 
 /// A check-in position (WGS-84 degrees).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

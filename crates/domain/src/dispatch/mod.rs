@@ -10,12 +10,12 @@ pub mod pipeline;
 pub mod subtask;
 
 pub use field_work::{
-    ChargeLine, GeoPoint, MAX_REQUIRED_PHOTOS, Material, NewPriceItem, PriceItemInput, amount,
-    check_finish_photos,
+    ChargeLine, ChargeStatus, GeoPoint, MAX_REQUIRED_PHOTOS, Material, NewPriceItem,
+    PriceItemInput, amount, check_finish_photos,
 };
 pub use input::{GridInput, NewGrid, RosterDay, RosterInput, roster_calendar};
 pub use pipeline::{
     Candidate, DEFAULT_CAPACITY, DEFAULT_GRAB_MINUTES, Decision, DispatchMode, Exclusion,
     Explanation, Job, Ranked, Redispatch, decide, is_field_work, rank,
 };
-pub use subtask::{NewSubtask, SubtaskInput};
+pub use subtask::{NewSubtask, SubtaskInput, SubtaskStatus};

@@ -3,7 +3,16 @@
 
 use serde::Deserialize;
 
+use crate::code::code_enum;
 use crate::validation::{FieldErrorCode, Problems, ValidationError};
+
+code_enum! {
+    /// Whether the other team's part is still to do.
+    pub enum SubtaskStatus ("sub-task status") {
+        Open = "open",
+        Done = "done",
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::{
     BotCounts, Figures, FollowUpResult, ROUTINE_QUIET_HOURS, TicketOutcome, figures,
 };
+use guanjia_domain::taxonomy::Kind;
 use guanjia_domain::ticket::Status;
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -11,6 +12,7 @@ use sea_orm::{
     ColumnTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Select,
 };
 
+use crate::code::Code;
 use crate::db::Store;
 use crate::entity::{bot_answer, ticket};
 use crate::error::{Result, StorageError};
@@ -198,12 +200,12 @@ pub(crate) fn reported_between(
 /// Tickets alike in everything the figures read, and how many.
 #[derive(FromQueryResult)]
 struct Alike {
-    kind: String,
-    status: String,
+    kind: Code<Kind, ticket::Entity>,
+    status: Code<Status, ticket::Entity>,
     ever_resolved: bool,
     reopen_count: i32,
     satisfaction: Option<i32>,
-    follow_up_result: Option<String>,
+    follow_up_result: Option<Code<FollowUpResult, ticket::Entity>>,
     is_repeat: bool,
     adopted: Option<bool>,
     tickets: i64,
@@ -211,13 +213,10 @@ struct Alike {
 
 impl Alike {
     fn outcome(self) -> Option<(TicketOutcome, u64)> {
-        let result: Option<FollowUpResult> = self
-            .follow_up_result
-            .as_deref()
-            .and_then(|r| r.parse().ok());
+        let result = self.follow_up_result.map(|r| *r);
         let outcome = TicketOutcome {
-            kind: self.kind.parse().ok()?,
-            status: self.status.parse::<Status>().ok()?,
+            kind: *self.kind,
+            status: *self.status,
             ever_resolved: self.ever_resolved,
             reopen_count: self.reopen_count,
             satisfaction: self.satisfaction.map(i64::from),

@@ -165,8 +165,7 @@ async fn usable(
         .await?
         .ok_or(StorageError::NotFound("rating link"))?;
     // A link rates one resolve: after a reopen, or once the ticket closed, it has lapsed.
-    let current_round =
-        ticket.reopen_count == link.round && ticket.status == Status::Resolved.as_str();
+    let current_round = ticket.reopen_count == link.round && ticket.status == Status::Resolved;
     if now > link.expires_at || !current_round {
         return Err(StorageError::LinkExpired);
     }

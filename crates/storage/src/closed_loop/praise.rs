@@ -111,7 +111,7 @@ pub(crate) async fn credit_named(
     t: &ticket::Model,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if t.kind != Kind::Praise.as_str() {
+    if t.kind != Kind::Praise {
         return Ok(());
     }
     let staff = creditable(db, &t.company_id, &t.project_id).await?;
@@ -144,7 +144,7 @@ impl Store {
             return Err(StorageError::Forbidden);
         }
         let t = self.ticket(who, ticket_id).await?;
-        if t.kind != Kind::Praise.as_str() {
+        if t.kind != Kind::Praise {
             return Err(StorageError::field("ticket", FieldErrorCode::Mismatch));
         }
         let allowed = creditable(&self.db, &t.company_id, &t.project_id).await?;

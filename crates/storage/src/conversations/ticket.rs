@@ -126,8 +126,8 @@ impl Store {
                         actor_role: Set(actor_role.unwrap_or(Role::Agent).as_str().to_owned()),
                         action: Set("conversation_message".to_owned()),
                         from_status: Set(None),
-                        to_status: Set(Some(t.status.clone())),
-                        visibility: Set(Visibility::Resident.as_str().to_owned()),
+                        to_status: Set(Some((*t.status).into())),
+                        visibility: Set(Visibility::Resident.into()),
                         details: Set(json!({
                             "conversation_id": m.conversation_id, "message_id": m.id,
                             "direction": m.direction, "channel": m.channel, "body": m.text,

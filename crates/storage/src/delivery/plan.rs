@@ -64,7 +64,7 @@ impl Context {
                 .as_ref()
                 .and_then(|p| p.time_zone.parse().ok())
                 .unwrap_or(default.zone),
-            emergency: t.urgency == Urgency::Emergency.as_str(),
+            emergency: t.urgency == Urgency::Emergency,
             robot: match p {
                 Some(p) => robot_of_ticket(db, company_id, &p.id, t.team_id.as_deref())
                     .await?

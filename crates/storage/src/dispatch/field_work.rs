@@ -2,7 +2,7 @@
 //! resident's confirmation (or dispute) of that bill.
 
 use chrono::{DateTime, Utc};
-use guanjia_domain::dispatch::{ChargeLine, NewPriceItem, amount};
+use guanjia_domain::dispatch::{ChargeLine, ChargeStatus, NewPriceItem, amount};
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
@@ -20,9 +20,6 @@ use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
 use crate::principal::Principal;
 use crate::support::{Audit, new_id, require_admin};
-
-/// The bill waits for the resident.
-pub(crate) const PENDING: &str = "pending";
 
 impl Store {
     pub async fn create_price_item(
@@ -144,7 +141,7 @@ pub(crate) async fn write_bill(
         .await?;
     let mut model: ticket::ActiveModel = t.into();
     model.charge_total_cents = Set(Some(total));
-    model.charge_status = Set(Some(PENDING.to_owned()));
+    model.charge_status = Set(Some(ChargeStatus::Pending.into()));
     let t = model.update(txn).await?;
     if let Some(phone) = &t.contact_phone {
         notify(
@@ -171,7 +168,12 @@ pub(crate) async fn settle_bill(
 ) -> Result<ticket::Model> {
     let mut model: ticket::ActiveModel = t.into();
     model.charge_status = Set(Some(
-        if accepted { "accepted" } else { "disputed" }.to_owned(),
+        if accepted {
+            ChargeStatus::Accepted
+        } else {
+            ChargeStatus::Disputed
+        }
+        .into(),
     ));
     let t = model.update(txn).await?;
     if !accepted {

@@ -11,6 +11,6 @@ mod subtasks;
 
 pub use auto::{Dispatched, Ranking};
 pub(crate) use auto::{GRAB, Plan};
-pub(crate) use field_work::{PENDING, settle_bill, write_bill};
+pub(crate) use field_work::{settle_bill, write_bill};
 pub use load::Load;
 pub use photos::{CheckedPhoto, check_photo};

@@ -9,7 +9,7 @@ use guanjia_domain::dispatch::photo::{
     CONCURRENT_DECODES, DECODER_MEMORY, Decoding, MAX_PHOTO_BYTES, MAX_PHOTOS_PER_TICKET,
     PhotoType, THUMBNAIL_EDGE, sniff,
 };
-use guanjia_domain::ticket::{Status, Visibility};
+use guanjia_domain::ticket::Visibility;
 use guanjia_domain::validation::FieldErrorCode;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use sea_orm::{
@@ -199,7 +199,7 @@ impl Store {
     /// The ticket a photo is for, if it may have one more.
     async fn photo_ticket(&self, who: &Principal, ticket_id: &str) -> Result<ticket::Model> {
         let t = self.ticket(who, ticket_id).await?;
-        if t.status.parse::<Status>().is_ok_and(Status::is_final) {
+        if t.status.is_final() {
             return Err(StorageError::field("ticket", FieldErrorCode::Invalid));
         }
         let count = photo::Entity::find()

@@ -3,7 +3,7 @@
 //! while one is open.
 
 use chrono::{DateTime, Utc};
-use guanjia_domain::dispatch::NewSubtask;
+use guanjia_domain::dispatch::{NewSubtask, SubtaskStatus};
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::ticket::{Status, Visibility};
 use guanjia_domain::validation::FieldErrorCode;
@@ -21,9 +21,6 @@ use crate::notify::notify;
 use crate::principal::Principal;
 use crate::support::new_id;
 use crate::tickets::timeline;
-
-const OPEN: &str = "open";
-const DONE: &str = "done";
 
 /// Moves the ticket's count of open sub-tasks by `by`, in SQL, so concurrent changes add up.
 async fn count_open(txn: &DatabaseTransaction, t: &ticket::Model, by: i32) -> Result<()> {
@@ -52,10 +49,7 @@ impl Store {
             return Err(StorageError::Forbidden);
         }
         let t = self.ticket(who, ticket_id).await?;
-        if t.status
-            .parse::<Status>()
-            .is_ok_and(|s| s.is_final() || s == Status::Resolved)
-        {
+        if t.status.is_final() || t.status == Status::Resolved {
             return Err(StorageError::field("ticket", FieldErrorCode::Invalid));
         }
         if let Some(team_id) = &input.team_id {
@@ -100,7 +94,7 @@ impl Store {
             title: Set(input.title),
             team_id: Set(input.team_id),
             assignee_id: Set(input.assignee_id),
-            status: Set(OPEN.to_owned()),
+            status: Set(SubtaskStatus::Open.into()),
             created_by: Set(who.id.clone()),
             created_at: Set(now),
             done_by: Set(None),
@@ -179,13 +173,16 @@ impl Store {
         }
         let txn = self.begin_write().await?;
         let done = subtask::Entity::update_many()
-            .col_expr(subtask::Column::Status, Expr::value(DONE))
+            .col_expr(
+                subtask::Column::Status,
+                Expr::value(SubtaskStatus::Done.as_str()),
+            )
             .col_expr(subtask::Column::DoneBy, Expr::value(who.id.clone()))
             .col_expr(subtask::Column::DoneAt, Expr::value(now))
             .col_expr(subtask::Column::Note, Expr::value(note.clone()))
             .filter(subtask::Column::CompanyId.eq(&who.company_id))
             .filter(subtask::Column::Id.eq(subtask_id))
-            .filter(subtask::Column::Status.eq(OPEN))
+            .filter(subtask::Column::Status.eq(SubtaskStatus::Open.as_str()))
             .exec(&txn)
             .await?;
         if done.rows_affected != 1 {

@@ -1,6 +1,9 @@
 //! 分类: the company's editable category tree (`kind.category` codes).
 
+use guanjia_domain::closed_loop::FollowUpPolicy;
 use sea_orm::entity::prelude::*;
+
+use crate::code::Code;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "categories")]
@@ -14,8 +17,8 @@ pub struct Model {
     pub label_en: String,
     pub active: bool,
     pub position: i32,
-    /// always, unless_rated or never; None: unless_rated.
-    pub follow_up_policy: Option<String>,
+    /// None: unless_rated.
+    pub follow_up_policy: Option<Code<FollowUpPolicy, Entity>>,
     /// least_load or round_robin; None: least_load.
     pub dispatch_mode: Option<String>,
     /// Grab mode: minutes an offer stands before least load decides; None: the default 5.

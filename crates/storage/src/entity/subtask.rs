@@ -1,6 +1,9 @@
 //! 协办: a sub-task for another team on the same ticket.
 
+use guanjia_domain::dispatch::SubtaskStatus;
 use sea_orm::entity::prelude::*;
+
+use crate::code::Code;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "subtasks")]
@@ -13,8 +16,7 @@ pub struct Model {
     pub title: String,
     pub team_id: Option<String>,
     pub assignee_id: Option<String>,
-    /// open or done.
-    pub status: String,
+    pub status: Code<SubtaskStatus, Entity>,
     pub created_by: String,
     pub created_at: DateTimeUtc,
     pub done_by: Option<String>,

@@ -1,6 +1,13 @@
 //! 工单: one request, whatever its kind.
 
+use guanjia_domain::closed_loop::{FollowUpPolicy, FollowUpResult};
+use guanjia_domain::dispatch::ChargeStatus;
+use guanjia_domain::resident::ServiceTier;
+use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
+use guanjia_domain::ticket::Status;
 use sea_orm::entity::prelude::*;
+
+use crate::code::Code;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "tickets")]
@@ -16,12 +23,12 @@ pub struct Model {
     pub resident_id: Option<String>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
-    pub kind: String,
+    pub kind: Code<Kind, Entity>,
     pub category: Option<String>,
-    pub urgency: String,
-    pub status: String,
-    pub suspended_from: Option<String>,
-    pub channel: String,
+    pub urgency: Code<Urgency, Entity>,
+    pub status: Code<Status, Entity>,
+    pub suspended_from: Option<Code<Status, Entity>>,
+    pub channel: Code<Channel, Entity>,
     pub title: String,
     pub description: String,
     pub first_contact_owner_id: Option<String>,
@@ -50,15 +57,15 @@ pub struct Model {
     /// Finished suspensions `[{from, to}]`, deducted from SLA clocks in business time.
     pub pauses: Option<Json>,
     /// The resident's service tier when the ticket was opened; SLA policies may differ by it.
-    pub tier: Option<String>,
-    /// always, unless_rated or never: whether staff must call back after resolve.
-    pub follow_up_policy: Option<String>,
+    pub tier: Option<Code<ServiceTier, Entity>>,
+    /// Whether staff must call back after resolve; none: the kind's default.
+    pub follow_up_policy: Option<Code<FollowUpPolicy, Entity>>,
     /// Who calls back: the first-contact owner, else a butler of the project.
     pub follow_up_owner_id: Option<String>,
     /// Calls that did not reach the resident since the last resolve.
     pub follow_up_attempts: i32,
-    /// reached, rated or unreachable.
-    pub follow_up_result: Option<String>,
+    /// How the follow-up ended.
+    pub follow_up_result: Option<Code<FollowUpResult, Entity>>,
     pub followed_up_at: Option<DateTimeUtc>,
     pub first_resolved_at: Option<DateTimeUtc>,
     pub reopened_at: Option<DateTimeUtc>,
@@ -74,8 +81,8 @@ pub struct Model {
     pub open_subtasks: i32,
     /// A paid service's bill, in fen.
     pub charge_total_cents: Option<i64>,
-    /// pending (for the resident to confirm), accepted or disputed.
-    pub charge_status: Option<String>,
+    /// Whether the resident confirmed the bill.
+    pub charge_status: Option<Code<ChargeStatus, Entity>>,
     /// The incident (one outage, many tickets) this ticket is part of.
     pub incident_id: Option<String>,
     /// The fields message understanding filled in at creation: `["kind", "category", "urgency"]`.

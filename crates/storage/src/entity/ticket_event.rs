@@ -1,6 +1,9 @@
 //! The timeline: every change of a ticket, who, when, from → to, details.
 
+use guanjia_domain::ticket::{Status, Visibility};
 use sea_orm::entity::prelude::*;
+
+use crate::code::Code;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "ticket_events")]
@@ -13,9 +16,9 @@ pub struct Model {
     pub actor_id: Option<String>,
     pub actor_role: String,
     pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
-    pub visibility: String,
+    pub from_status: Option<Code<Status, Entity>>,
+    pub to_status: Option<Code<Status, Entity>>,
+    pub visibility: Code<Visibility, Entity>,
     pub details: Json,
     pub created_at: DateTimeUtc,
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::hotline::check_reply;
-use guanjia_domain::ticket::{Status, Visibility};
+use guanjia_domain::ticket::Visibility;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
@@ -45,11 +45,7 @@ impl Store {
         ) else {
             return Err(StorageError::NotFound("hotline_order"));
         };
-        let status: Status = current
-            .status
-            .parse()
-            .map_err(|_| StorageError::NotFound("ticket"))?;
-        let reply = check_reply(text, status, &current.description)?;
+        let reply = check_reply(text, *current.status, &current.description)?;
         // The first complete result answers the order; later ones correct its words.
         platform.answered_at = Some(platform.answered_at.unwrap_or(now));
         let mut t: ticket::ActiveModel = current.into();

@@ -148,7 +148,7 @@ impl Store {
         let found = ticket::Entity::find_by_id((d.company_id.clone(), claim.ticket_id.clone()))
             .one(&self.db)
             .await?;
-        Ok(match found.map(|t| (status_of(&t), t)) {
+        Ok(match found.map(|t| (*t.status, t)) {
             Some((status, t)) if status.is_open() => Current::Open(t),
             Some((Status::Resolved, t)) => Current::Resolved(t),
             _ => Current::Free {
@@ -169,7 +169,7 @@ impl Store {
         let txn = self.begin_write().await?;
         let Some(t) = locked_ticket(&txn, self, &t)
             .await?
-            .filter(|t| status_of(t).is_open())
+            .filter(|t| t.status.is_open())
         else {
             return Ok(None);
         };
@@ -270,7 +270,7 @@ impl Store {
         };
         let id = record(&txn, who, d, alarm, Some(&t.id), AlarmOutcome::Noted, now).await?;
         write_entry(&txn, who, d, alarm, &t, now).await?;
-        let resolved = if resolves && status_of(&t).is_open() {
+        let resolved = if resolves && t.status.is_open() {
             self.resolve_recovered(&txn, who, t.clone(), sla, now)
                 .await?
         } else {
@@ -307,7 +307,7 @@ impl Store {
     ) -> Result<Option<ticket::Model>> {
         let savepoint = txn.begin().await?;
         let steps = async {
-            let t = if status_of(&t) == Status::New {
+            let t = if *t.status == Status::New {
                 let accept = Action::Accept { note: None };
                 self.apply_in(&savepoint, who, t, &accept, false, None, sla, now)
                     .await?
@@ -348,10 +348,6 @@ impl Store {
         txn.commit().await?;
         Ok(Some((AlarmOutcome::Unmatched, None)))
     }
-}
-
-fn status_of(t: &ticket::Model) -> Status {
-    t.status.parse().unwrap_or(Status::New)
 }
 
 /// The ticket as it is now, locked for this transaction (PostgreSQL; SQLite's writer is alone).
@@ -449,8 +445,8 @@ async fn write_entry(
         actor_role: Set(who.role.as_str().to_owned()),
         action: Set(action.to_owned()),
         from_status: Set(None),
-        to_status: Set(Some(t.status.clone())),
-        visibility: Set(Visibility::Internal.as_str().to_owned()),
+        to_status: Set(Some((*t.status).into())),
+        visibility: Set(Visibility::Internal.into()),
         details: Set(json!({
             "device_id": d.device_id, "device_type": d.device_type,
             "alarm_type": alarm.alarm_type.as_str(), "state": alarm.state.as_str(), "at": alarm.at,

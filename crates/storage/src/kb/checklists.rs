@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use guanjia_domain::checklist::{ChecklistInput, Step, with_ids};
 use guanjia_domain::role::Role;
-use guanjia_domain::ticket::{Status, Visibility};
+use guanjia_domain::ticket::Visibility;
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -262,7 +262,7 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(StorageError::NotFound("ticket"))?;
-        let open = t.status.parse::<Status>().is_ok_and(Status::is_open);
+        let open = t.status.is_open();
         if !open {
             return Err(ValidationError::single("ticket", FieldErrorCode::Invalid).into());
         }

@@ -194,10 +194,7 @@ impl Store {
         ticket_id: &str,
     ) -> Result<TicketScripts> {
         let t = self.ticket(who, ticket_id).await?;
-        let status: Status = t
-            .status
-            .parse()
-            .map_err(|_| StorageError::NotFound("ticket"))?;
+        let status = *t.status;
         // The ticket's category and each category above it (`repair` for `repair.water`).
         let mut lineage = vec![];
         if let Some(code) = &t.category {

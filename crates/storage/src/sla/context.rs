@@ -258,17 +258,13 @@ fn build(time_zone: Tz, weekly: WeeklyHours, exceptions: &[Exception]) -> Calend
 /// The policy-matching traits and clock facts of a stored ticket; None for a row the domain
 /// cannot read (never written by this code).
 pub(crate) fn facts_of(t: &ticket::Model) -> Option<(TicketTraits, ClockFacts)> {
-    let kind = t.kind.parse().ok()?;
+    let kind = *t.kind;
     let traits = TicketTraits {
         project_id: t.project_id.clone(),
         kind,
         category: t.category.clone(),
-        urgency: t.urgency.parse().ok()?,
-        tier: t
-            .tier
-            .as_deref()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(ServiceTier::Basic),
+        urgency: *t.urgency,
+        tier: t.tier.map_or(ServiceTier::Basic, |s| *s),
     };
     let pauses: Vec<Pause> = t
         .pauses
@@ -277,7 +273,7 @@ pub(crate) fn facts_of(t: &ticket::Model) -> Option<(TicketTraits, ClockFacts)> 
         .unwrap_or_default();
     let facts = ClockFacts {
         kind,
-        status: t.status.parse().ok()?,
+        status: *t.status,
         reported_at: t.reported_at,
         first_responded_at: t.first_responded_at,
         arrived_at: t.arrived_at,

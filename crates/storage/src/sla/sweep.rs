@@ -247,9 +247,9 @@ impl Store {
             actor_id: Set(None),
             actor_role: Set(SYSTEM.to_owned()),
             action: Set(notice.as_str().to_owned()),
-            from_status: Set(Some(t.status.clone())),
-            to_status: Set(Some(t.status.clone())),
-            visibility: Set(Visibility::Internal.as_str().to_owned()),
+            from_status: Set(Some((*t.status).into())),
+            to_status: Set(Some((*t.status).into())),
+            visibility: Set(Visibility::Internal.into()),
             details: Set(details.clone()),
             created_at: Set(now),
         }
@@ -368,8 +368,7 @@ impl Store {
     ) -> Result<bool> {
         let late = late_assignee(key);
         let Some(mut plan) = plan.filter(|_| {
-            t.status == Status::Dispatched.as_str()
-                && t.assignee_id.as_deref() == Some(late.as_str())
+            t.status == Status::Dispatched && t.assignee_id.as_deref() == Some(late.as_str())
         }) else {
             txn.commit().await?;
             return Ok(false);

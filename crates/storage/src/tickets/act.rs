@@ -8,19 +8,18 @@ use guanjia_domain::machine::webhook::events_of_action;
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach, StepKind};
-use guanjia_domain::ticket::{
-    Action, ActionName, ActionRequest, Change, Lifecycle, Status, Visibility,
-};
+use guanjia_domain::ticket::{Action, ActionName, ActionRequest, Change, Status, Visibility};
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter,
 };
 
+use super::lifecycle::{lifecycle_of, write_lifecycle};
 use super::visible_to;
 use crate::db::Store;
 use crate::delivery::DeliverySetup;
-use crate::dispatch::{PENDING, settle_bill, write_bill};
+use crate::dispatch::{settle_bill, write_bill};
 use crate::entity::{category, dispatch_offer, photo, ticket, ticket_event};
 use crate::error::{Result, StorageError};
 use crate::notify::{audience_of, notify};
@@ -166,34 +165,9 @@ impl Store {
         }
         let change = lifecycle.apply(action, &who.actor(), now, self.loop_rules)?;
         let resolved = change.action == ActionName::Resolve;
+        let follows_up = lifecycle.follow_up_policy != FollowUpPolicy::Never;
         let mut model: ticket::ActiveModel = current.clone().into();
-        model.status = Set(change.to.as_str().to_owned());
-        model.suspended_from = Set(lifecycle.suspended_from.map(|s| s.as_str().to_owned()));
-        model.assignee_id = Set(lifecycle.assignee_id);
-        model.team_id = Set(lifecycle.team_id);
-        model.first_responded_at = Set(lifecycle.first_responded_at);
-        model.arrived_at = Set(lifecycle.arrived_at);
-        model.resolved_at = Set(lifecycle.resolved_at);
-        model.closed_at = Set(lifecycle.closed_at);
-        model.satisfaction = Set(lifecycle.satisfaction.and_then(|s| i32::try_from(s).ok()));
-        model.timeliness = Set(lifecycle.timeliness.and_then(|s| i32::try_from(s).ok()));
-        model.attitude = Set(lifecycle.attitude.and_then(|s| i32::try_from(s).ok()));
-        model.escalation_level = Set(lifecycle.escalation_level);
-        model.reopen_count = Set(lifecycle.reopen_count);
-        model.first_contact_owner_id = Set(lifecycle.first_contact_owner_id);
-        model.suspended_at = Set(lifecycle.suspended_at);
-        model.paused_seconds = Set(lifecycle.paused_seconds);
-        model.pauses = Set(Some(serde_json::json!(lifecycle.pauses)));
-        model.duplicate_of = Set(lifecycle.duplicate_of);
-        model.follow_up_attempts = Set(lifecycle.follow_up_attempts);
-        model.follow_up_result = Set(lifecycle.follow_up_result.map(|r| r.as_str().to_owned()));
-        model.followed_up_at = Set(lifecycle.followed_up_at);
-        model.first_resolved_at = Set(lifecycle.first_resolved_at);
-        model.reopened_at = Set(lifecycle.reopened_at);
-        model.adopted = Set(lifecycle.adopted);
-        model.on_site_at = Set(lifecycle.on_site_at);
-        model.rated_at = Set(lifecycle.rated_at);
-        model.chased_at = Set(lifecycle.chased_at);
+        write_lifecycle(&mut model, lifecycle);
         if matches!(
             change.action,
             ActionName::Dispatch | ActionName::Transfer | ActionName::Grab
@@ -206,7 +180,7 @@ impl Store {
                 .exec(txn)
                 .await?;
         }
-        if resolved && lifecycle.follow_up_policy != FollowUpPolicy::Never {
+        if resolved && follows_up {
             model.follow_up_owner_id = Set(self.follow_up_owner(txn, &current).await?);
         }
         if let Action::Reclassify {
@@ -251,9 +225,9 @@ impl Store {
             actor_id: Set(Some(who.id.clone())),
             actor_role: Set(who.role.as_str().to_owned()),
             action: Set(change.action.as_str().to_owned()),
-            from_status: Set(Some(change.from.as_str().to_owned())),
-            to_status: Set(Some(change.to.as_str().to_owned())),
-            visibility: Set(change.visibility.as_str().to_owned()),
+            from_status: Set(Some(change.from.into())),
+            to_status: Set(Some(change.to.into())),
+            visibility: Set(change.visibility.into()),
             details: Set(details.clone()),
             created_at: Set(now),
         }
@@ -438,7 +412,7 @@ impl Store {
             .ticket(who, original_id)
             .await
             .map_err(|_| field(FieldErrorCode::UnknownReference))?;
-        let is_open = original.status.parse::<Status>().is_ok_and(Status::is_open);
+        let is_open = original.status.is_open();
         if original.id == duplicate.id || original.duplicate_of.is_some() || !is_open {
             return Err(field(FieldErrorCode::Invalid));
         }
@@ -476,65 +450,6 @@ pub fn allowed_actions(who: &Principal, t: &ticket::Model) -> Vec<ActionName> {
         .copied()
         .filter(|&a| lifecycle.target(a, &actor).is_ok())
         .collect()
-}
-
-/// The state machine's view of a stored ticket.
-pub(crate) fn lifecycle_of(t: &ticket::Model) -> Lifecycle {
-    let parse_status = |s: &str| s.parse::<Status>().unwrap_or(Status::New);
-    Lifecycle {
-        kind: t
-            .kind
-            .parse()
-            .unwrap_or(guanjia_domain::taxonomy::Kind::Inquiry),
-        status: parse_status(&t.status),
-        suspended_from: t.suspended_from.as_deref().map(parse_status),
-        assignee_id: t.assignee_id.clone(),
-        team_id: t.team_id.clone(),
-        first_responded_at: t.first_responded_at,
-        arrived_at: t.arrived_at,
-        resolved_at: t.resolved_at,
-        closed_at: t.closed_at,
-        satisfaction: t.satisfaction.map(i64::from),
-        escalation_level: t.escalation_level,
-        reopen_count: t.reopen_count,
-        first_contact_owner_id: t.first_contact_owner_id.clone(),
-        suspended_at: t.suspended_at,
-        paused_seconds: t.paused_seconds,
-        pauses: t
-            .pauses
-            .clone()
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default(),
-        duplicate_of: t.duplicate_of.clone(),
-        follow_up_policy: follow_up_policy_of(t),
-        follow_up_attempts: t.follow_up_attempts,
-        follow_up_result: t.follow_up_result.as_deref().and_then(|r| r.parse().ok()),
-        followed_up_at: t.followed_up_at,
-        first_resolved_at: t.first_resolved_at,
-        reopened_at: t.reopened_at,
-        timeliness: t.timeliness.map(i64::from),
-        attitude: t.attitude.map(i64::from),
-        adopted: t.adopted,
-        open_subtasks: t.open_subtasks,
-        charges_pending: t.charge_status.as_deref() == Some(PENDING),
-        on_site_at: t.on_site_at,
-        rated_at: t.rated_at,
-        chased_at: t.chased_at,
-        // Read only when resolving: see `checklist_left`.
-        checklist_left: Vec::new(),
-    }
-}
-
-/// The follow-up policy a ticket was opened with (complaints are always followed up).
-pub fn follow_up_policy_of(t: &ticket::Model) -> FollowUpPolicy {
-    let kind = t
-        .kind
-        .parse()
-        .unwrap_or(guanjia_domain::taxonomy::Kind::Inquiry);
-    FollowUpPolicy::effective(
-        kind,
-        t.follow_up_policy.as_deref().and_then(|p| p.parse().ok()),
-    )
 }
 
 /// Whoever a job was just given to hears of it at once (their bell, and later their phone),

@@ -6,6 +6,7 @@ use guanjia_domain::hotline::PlatformOrder;
 use guanjia_domain::machine::webhook::WebhookEvent;
 use guanjia_domain::notice::NoticeKind;
 use guanjia_domain::place::local_date;
+use guanjia_domain::resident::ServiceTier;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{Audience, Reach};
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use guanjia_intake::{Analysis, Location, TicketFacts, Vocabulary};
 
 use crate::calls::link_call;
 use crate::closed_loop::{Repeat, credit_named};
+use crate::code::Code;
 use crate::entity::{building, project, resident, room, ticket, ticket_event, ticket_problem_key};
 use crate::error::{Result, StorageError};
 use crate::incidents::{counted_in, incident_of_original};
@@ -149,11 +151,11 @@ impl Store {
             return Err(StorageError::Forbidden);
         }
         let follow_up_policy = match &draft.category {
-            Some(category) => {
-                self.active_category(&who.company_id, category)
-                    .await?
-                    .follow_up_policy
-            }
+            Some(category) => self
+                .active_category(&who.company_id, category)
+                .await?
+                .follow_up_policy
+                .map(|p| (*p).into()),
             None => None,
         };
         if !draft.attachments.is_empty() {
@@ -226,6 +228,13 @@ impl Store {
         let contact_phone = draft.contact.as_ref().and_then(|c| c.phone.clone());
         let ctx = self.sla_context(&who.company_id).await?;
         let Arrival { order, also } = arrival;
+        let tier = match &parties.resident {
+            Some(r) => {
+                let tier = Code::<ServiceTier, resident::Entity>::parse(&r.id, "tier", &r.tier)?;
+                Some(tier.0.into())
+            }
+            None => None,
+        };
         let row = ticket::ActiveModel {
             company_id: Set(who.company_id.clone()),
             id: Set(id),
@@ -241,12 +250,12 @@ impl Store {
             contact_phone: Set(
                 contact_phone.or_else(|| parties.resident.as_ref().map(|r| r.phone.clone()))
             ),
-            kind: Set(draft.kind.as_str().to_owned()),
+            kind: Set(draft.kind.into()),
             category: Set(draft.category),
-            urgency: Set(draft.urgency.as_str().to_owned()),
-            status: Set(Status::New.as_str().to_owned()),
+            urgency: Set(draft.urgency.into()),
+            status: Set(Status::New.into()),
             suspended_from: Set(None),
-            channel: Set(draft.channel.as_str().to_owned()),
+            channel: Set(draft.channel.into()),
             title: Set(draft.title),
             description: Set(draft.description),
             // The desk member who takes the call owns it; a resident's own report, like a
@@ -276,7 +285,7 @@ impl Store {
             facts: Set(facts.map(|f| json!(f))),
             duplicate_candidates: Set(duplicates.map(|d| json!(d.candidates))),
             pauses: Set(None),
-            tier: Set(parties.resident.as_ref().map(|r| r.tier.clone())),
+            tier: Set(tier),
             follow_up_policy: Set(follow_up_policy),
             follow_up_owner_id: Set(None),
             follow_up_attempts: Set(0),
@@ -566,8 +575,8 @@ async fn write_ticket(txn: &DatabaseTransaction, new: NewTicket) -> Result<ticke
         actor_role: Set(actor.role.as_str().to_owned()),
         action: Set("create".to_owned()),
         from_status: Set(None),
-        to_status: Set(Some(model.status.clone())),
-        visibility: Set(Visibility::Resident.as_str().to_owned()),
+        to_status: Set(Some((*model.status).into())),
+        visibility: Set(Visibility::Resident.into()),
         details: Set(json!({
             "number": model.number, "kind": model.kind, "category": model.category,
             "urgency": model.urgency, "channel": model.channel, "title": model.title,

@@ -10,7 +10,7 @@ use guanjia_domain::ticket::{Change, Progress, Status, Visibility, follow_origin
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
-use super::act::lifecycle_of;
+use super::lifecycle::lifecycle_of;
 use super::timeline;
 use crate::db::Store;
 use crate::entity::{staff, ticket};

@@ -5,6 +5,7 @@ mod checklist_gate;
 mod create;
 mod duplicates;
 mod following;
+mod lifecycle;
 mod news;
 mod query;
 mod reclassify;
@@ -13,10 +14,10 @@ pub(crate) mod timeline;
 
 pub(crate) use act::SystemCause;
 pub use act::allowed_actions;
-pub use act::follow_up_policy_of;
 pub(crate) use create::{AlsoWrite, Arrival};
 pub use create::{Opened, Understanding};
 pub(crate) use duplicates::problem_key_rows;
+pub use lifecycle::follow_up_policy_of;
 pub use query::{After, TicketFilter, TicketOrder, TicketPage};
 pub(crate) use query::{NEXT_DUE_AT, clocks_in, earliest_open_due};
 #[cfg(feature = "test-support")]

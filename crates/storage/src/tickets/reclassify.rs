@@ -3,7 +3,6 @@
 //! real tickets (`GET /api/v1/metrics/intake`).
 
 use chrono::{DateTime, Utc};
-use guanjia_domain::taxonomy::{Kind, Urgency};
 use guanjia_domain::ticket::{
     CORRECTABLE, Classification, Correction, IntakeAccuracy, Reclassification, correction,
     intake_accuracy,
@@ -26,9 +25,9 @@ const TOP_CORRECTIONS: usize = 10;
 /// What a stored ticket is.
 fn classification_of(t: &ticket::Model) -> Classification {
     Classification {
-        kind: t.kind.parse().unwrap_or(Kind::Inquiry),
+        kind: *t.kind,
         category: t.category.clone(),
-        urgency: t.urgency.parse().unwrap_or(Urgency::Normal),
+        urgency: *t.urgency,
     }
 }
 
@@ -83,13 +82,13 @@ impl Store {
             let found = found
                 .filter(|c| c.active)
                 .ok_or_else(|| StorageError::field("category", FieldErrorCode::UnknownReference))?;
-            model.follow_up_policy = Set(found.follow_up_policy);
+            model.follow_up_policy = Set(found.follow_up_policy.map(|p| (*p).into()));
         } else if after.category.is_none() {
             model.follow_up_policy = Set(None);
         }
-        model.kind = Set(after.kind.as_str().to_owned());
+        model.kind = Set(after.kind.into());
         model.category = Set(after.category.clone());
-        model.urgency = Set(after.urgency.as_str().to_owned());
+        model.urgency = Set(after.urgency.into());
         let filled = filled_fields(current);
         for field in CORRECTABLE {
             let (was, will) = (before.value(field), after.value(field));

@@ -29,9 +29,9 @@ pub(crate) async fn record(
         actor_id: Set(Some(who.id.clone())),
         actor_role: Set(who.role.as_str().to_owned()),
         action: Set(action.to_owned()),
-        from_status: Set(Some(t.status.clone())),
-        to_status: Set(Some(t.status.clone())),
-        visibility: Set(visibility.as_str().to_owned()),
+        from_status: Set(Some((*t.status).into())),
+        to_status: Set(Some((*t.status).into())),
+        visibility: Set(visibility.into()),
         details: Set(details),
         created_at: Set(now),
     }

@@ -174,7 +174,7 @@ pub(crate) async fn caller_of(
             .map(|t| CallerTicket {
                 id: t.id,
                 number: t.number,
-                status: t.status,
+                status: t.status.to_string(),
                 title: t.title,
                 created_at: t.created_at,
             })

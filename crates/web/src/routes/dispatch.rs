@@ -102,7 +102,7 @@ impl From<subtask::Model> for SubtaskView {
             title: s.title,
             team_id: s.team_id,
             assignee_id: s.assignee_id,
-            status: s.status,
+            status: s.status.to_string(),
             created_by: s.created_by,
             created_at: s.created_at,
             done_by: s.done_by,

@@ -90,7 +90,7 @@ impl HotlineOrderView {
             ticket_id: ticket.id,
             ticket_number: ticket.number,
             project_id: order.project_id,
-            status: ticket.status,
+            status: ticket.status.to_string(),
             received_at: order.received_at,
             caller_name: ticket.contact_name,
             caller_phone: phone,

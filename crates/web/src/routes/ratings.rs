@@ -45,7 +45,7 @@ async fn rating_link(
     Ok(axum::Json(RatingLinkView {
         ticket_number: info.ticket.number,
         title: info.ticket.title,
-        kind: info.ticket.kind,
+        kind: info.ticket.kind.to_string(),
         resolved_at: info.ticket.resolved_at,
         expires_at: info.expires_at,
     }))
@@ -63,6 +63,6 @@ async fn rate(
     let ticket = state.store.rate_by_link(&token, rating, Utc::now()).await?;
     Ok(axum::Json(RatedView {
         ticket_number: ticket.number,
-        status: ticket.status,
+        status: ticket.status.to_string(),
     }))
 }

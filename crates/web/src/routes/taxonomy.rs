@@ -46,7 +46,7 @@ impl From<category::Model> for CategoryView {
             label_zh: c.label_zh,
             label_en: c.label_en,
             active: c.active,
-            follow_up_policy: c.follow_up_policy,
+            follow_up_policy: c.follow_up_policy.map(|p| p.to_string()),
             dispatch_mode: c.dispatch_mode,
             min_photos: c.min_photos,
         }

@@ -194,11 +194,11 @@ impl TicketView {
         TicketView {
             id: t.id,
             number: t.number,
-            kind: t.kind,
+            kind: t.kind.to_string(),
             category: t.category,
-            urgency: t.urgency,
-            status: t.status,
-            channel: t.channel,
+            urgency: t.urgency.to_string(),
+            status: t.status.to_string(),
+            channel: t.channel.to_string(),
             project_id: t.project_id,
             room_id: t.room_id,
             household_id: t.household_id,
@@ -219,7 +219,7 @@ impl TicketView {
                 .map(|stored| explanation::stored(lang, &stored)),
             open_subtasks: t.open_subtasks,
             charge_total_cents: t.charge_total_cents,
-            charge_status: t.charge_status,
+            charge_status: t.charge_status.map(|s| s.to_string()),
             deadlines,
             hotline_order,
             allowed_actions,
@@ -239,7 +239,7 @@ impl TicketView {
             follow_up_policy,
             follow_up_owner_id: t.follow_up_owner_id,
             follow_up_attempts: t.follow_up_attempts,
-            follow_up_result: t.follow_up_result,
+            follow_up_result: t.follow_up_result.map(|r| r.to_string()),
             followed_up_at: t.followed_up_at,
             first_resolved_at: t.first_resolved_at,
             reopened_at: t.reopened_at,
@@ -281,13 +281,9 @@ impl From<ticket_event::Model> for EventView {
             .actor_role
             .parse()
             .unwrap_or(guanjia_domain::role::Role::Admin);
-        let progress = step_of_entry(
-            &e.action,
-            role,
-            e.to_status.as_deref().and_then(|s| s.parse().ok()),
-        )
-        .as_str()
-        .to_owned();
+        let progress = step_of_entry(&e.action, role, e.to_status.map(|s| *s))
+            .as_str()
+            .to_owned();
         EventView {
             progress,
             id: e.id,
@@ -295,9 +291,9 @@ impl From<ticket_event::Model> for EventView {
             actor_id: e.actor_id,
             actor_role: e.actor_role,
             action: e.action,
-            from_status: e.from_status,
-            to_status: e.to_status,
-            visibility: e.visibility,
+            from_status: e.from_status.map(|s| s.to_string()),
+            to_status: e.to_status.map(|s| s.to_string()),
+            visibility: e.visibility.to_string(),
             details: e.details,
             created_at: e.created_at,
         }

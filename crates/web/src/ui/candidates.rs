@@ -69,7 +69,7 @@ pub async fn assignee_options(
     t: &ticket::Model,
 ) -> Result<Vec<(String, String)>, UiError> {
     let lang = session.lang;
-    let kind = t.kind.parse::<Kind>().unwrap_or(Kind::Repair);
+    let kind = *t.kind;
     if is_field_work(kind, t.category.as_deref()) {
         let ranking = state
             .store

@@ -155,9 +155,9 @@ impl TicketRow {
         .collect::<Vec<_>>()
         .join(" ");
         TicketRow {
-            status: t.status.parse().map_or("", |s| text::status(lang, s)),
-            kind: t.kind.parse().map_or("", |k| text::kind(lang, k)),
-            urgency: t.urgency.parse().map_or("", |u| text::urgency(lang, u)),
+            status: text::status(lang, *t.status),
+            kind: text::kind(lang, *t.kind),
+            urgency: text::urgency(lang, *t.urgency),
             category: dir.category(t.category.as_deref()),
             project: dir.project_name(&t.project_id),
             room: dir.room(t.room_id.as_deref()),
@@ -170,8 +170,8 @@ impl TicketRow {
             id: t.id,
             number: t.number,
             title: t.title,
-            status_code: t.status,
-            urgency_code: t.urgency,
+            status_code: t.status.to_string(),
+            urgency_code: t.urgency.to_string(),
         }
     }
 }

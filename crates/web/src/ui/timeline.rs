@@ -2,6 +2,7 @@
 
 use chrono::Duration;
 use guanjia_domain::sla::StepKind;
+use guanjia_domain::ticket::Status;
 use guanjia_storage::entity::ticket_event;
 use serde_json::Value;
 
@@ -30,12 +31,11 @@ pub fn statuses(
     e: &ticket_event::Model,
     lang: Lang,
 ) -> (Option<&'static str>, Option<&'static str>) {
-    let status = |s: &Option<String>| {
-        s.as_deref()
-            .and_then(|s| s.parse().ok())
-            .map(|s| text::status(lang, s))
-    };
-    (status(&e.from_status), status(&e.to_status))
+    let status = |s: Option<Status>| s.map(|s| text::status(lang, s));
+    (
+        status(e.from_status.map(|s| *s)),
+        status(e.to_status.map(|s| *s)),
+    )
 }
 
 /// The words the entry carries: why the system acted, in the reader's language (automatic
@@ -144,7 +144,7 @@ mod tests {
             action: action.into(),
             from_status: None,
             to_status: None,
-            visibility: "internal".into(),
+            visibility: guanjia_domain::ticket::Visibility::Internal.into(),
             details,
             created_at: chrono::Utc::now(),
         }

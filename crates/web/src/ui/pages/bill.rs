@@ -1,6 +1,7 @@
 //! A paid service's bill (有偿服务收费) as the pages show it: lines from the project's price list,
 //! the total, and whether the resident confirmed it. Money stays in whole fen until shown.
 
+use guanjia_domain::dispatch::ChargeStatus;
 use guanjia_storage::entity::ticket_charge;
 
 use crate::i18n::Lang;
@@ -28,7 +29,11 @@ pub fn money(cents: i64) -> String {
 
 impl Bill {
     /// The bill of a ticket with `status` (its `charge_status`); none without lines.
-    pub fn of(lines: Vec<ticket_charge::Model>, status: Option<&str>, lang: Lang) -> Option<Bill> {
+    pub fn of(
+        lines: Vec<ticket_charge::Model>,
+        status: Option<ChargeStatus>,
+        lang: Lang,
+    ) -> Option<Bill> {
         if lines.is_empty() {
             return None;
         }
@@ -42,12 +47,11 @@ impl Bill {
                 name: l.name,
             })
             .collect();
-        let status = match status {
-            Some("pending") => Some(t.bill_pending),
-            Some("accepted") => Some(t.bill_accepted),
-            Some("disputed") => Some(t.bill_disputed),
-            _ => None,
-        };
+        let status = status.map(|s| match s {
+            ChargeStatus::Pending => t.bill_pending,
+            ChargeStatus::Accepted => t.bill_accepted,
+            ChargeStatus::Disputed => t.bill_disputed,
+        });
         Some(Bill {
             lines,
             total,

@@ -9,6 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use guanjia_domain::closed_loop::{NpsAnswer, Rating};
+use guanjia_domain::ticket::Status;
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::StorageError;
 use serde::Deserialize;
@@ -194,7 +195,7 @@ pub async fn rate(
     match outcome {
         Ok(ticket) => {
             page.done = Some(
-                if ticket.status == "reopened" {
+                if ticket.status == Status::Reopened {
                     t.rate_rework
                 } else {
                     t.rate_thanks

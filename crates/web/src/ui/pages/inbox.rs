@@ -13,7 +13,6 @@ use guanjia_domain::conversation::{Attachment, ContactKind, ConversationState, S
 use guanjia_domain::kb::Handoff;
 use guanjia_domain::phone::mask_phone;
 use guanjia_domain::taxonomy::Channel;
-use guanjia_domain::ticket::Status;
 use guanjia_storage::entity::conversation;
 use guanjia_storage::{ConversationFilter, Thread, TicketFilter};
 use serde::Deserialize;
@@ -300,10 +299,7 @@ async fn selected(
                     .items
                     .into_iter()
                     .map(|tk| TicketRow {
-                        status: tk
-                            .status
-                            .parse::<Status>()
-                            .map_or("", |s| text::status(lang, s)),
+                        status: text::status(lang, *tk.status),
                         id: tk.id,
                         number: tk.number,
                         title: tk.title,

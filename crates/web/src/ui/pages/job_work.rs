@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form, Router, middleware};
 use chrono::Utc;
 use guanjia_domain::dispatch::{ChargeLine, Material};
-use guanjia_domain::ticket::{Action, ActionName, ActionRequest, Status};
+use guanjia_domain::ticket::{Action, ActionName, ActionRequest};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::allowed_actions;
 
@@ -144,7 +144,7 @@ impl WorkSection {
             t: text::labels(lang),
             id: t.id.clone(),
             csrf: session.csrf.clone(),
-            upload: !t.status.parse::<Status>().is_ok_and(Status::is_final),
+            upload: !t.status.is_final(),
             arrive: allowed.contains(&ActionName::Arrive),
             checkin_js: assets::url("checkin.js"),
             finish: allowed.contains(&ActionName::Resolve),
@@ -154,7 +154,7 @@ impl WorkSection {
             tell_resident: typed.tell_resident,
             materials,
             items,
-            bill: Bill::of(charges, t.charge_status.as_deref(), lang),
+            bill: Bill::of(charges, t.charge_status.map(|s| *s), lang),
             notice,
         })
     }

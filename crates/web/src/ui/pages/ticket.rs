@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Form};
 use chrono::Utc;
 use guanjia_domain::taxonomy::{Kind, Urgency};
-use guanjia_domain::ticket::{ActionName, Status, Visibility};
+use guanjia_domain::ticket::{ActionName, Visibility};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::entity::{photo, ticket, ticket_event};
 use guanjia_storage::{PageRequest, TicketFilter, allowed_actions, platform_order_of};
@@ -270,7 +270,7 @@ impl TicketPanel {
         let labels = text::labels(lang);
         let now = Utc::now();
         let zone = dir.zone(&t.project_id);
-        let open = t.status.parse::<Status>().is_ok_and(Status::is_open);
+        let open = t.status.is_open();
         let scripts = if view == View::Desk && open {
             suggested(
                 state
@@ -340,7 +340,7 @@ impl TicketPanel {
         } else {
             vec![]
         };
-        let upload = view == View::Desk && !t.status.parse::<Status>().is_ok_and(Status::is_final);
+        let upload = view == View::Desk && !t.status.is_final();
         let (quick, forms) = actions(who, &t, lang, view);
         let materials = timeline::materials(&events);
         let assigns = forms
@@ -420,9 +420,9 @@ impl TicketPanel {
                 id: o.id,
                 label: o.number,
             }),
-            status: t.status.parse().map_or("", |s| text::status(lang, s)),
-            kind: t.kind.parse().map_or("", |k| text::kind(lang, k)),
-            urgency: t.urgency.parse().map_or("", |u| text::urgency(lang, u)),
+            status: text::status(lang, *t.status),
+            kind: text::kind(lang, *t.kind),
+            urgency: text::urgency(lang, *t.urgency),
             category: dir.category(t.category.as_deref()),
             risk: t.escalation_risk,
             escalation_level: t.escalation_level,
@@ -430,8 +430,8 @@ impl TicketPanel {
             number: t.number,
             title: t.title,
             description: t.description,
-            status_code: t.status,
-            urgency_code: t.urgency,
+            status_code: t.status.to_string(),
+            urgency_code: t.urgency.to_string(),
         })
     }
 }
@@ -472,10 +472,7 @@ fn facts(
         },
         Fact {
             label: labels.channel,
-            value: t
-                .channel
-                .parse()
-                .map_or_else(|_| t.channel.clone(), |c| text::channel(lang, c).to_owned()),
+            value: text::channel(lang, *t.channel).to_owned(),
         },
         Fact {
             label: labels.reported,
@@ -634,7 +631,7 @@ fn entry(
         transition,
         text: timeline::said(e, lang),
         extra,
-        internal: e.visibility == Visibility::Internal.as_str(),
+        internal: e.visibility == Visibility::Internal,
     }
 }
 

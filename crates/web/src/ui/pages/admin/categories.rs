@@ -82,9 +82,7 @@ impl CategoriesPage {
             follow_up: follow_up(
                 t,
                 c.follow_up_policy
-                    .as_deref()
-                    .and_then(|p| p.parse().ok())
-                    .unwrap_or(FollowUpPolicy::UnlessRated),
+                    .map_or(FollowUpPolicy::UnlessRated, |p| *p),
             ),
             dispatch: dispatch_mode(
                 t,
@@ -153,7 +151,10 @@ pub async fn list(
                 ("label_zh", c.label_zh),
                 ("label_en", c.label_en),
             ];
-            pairs.extend(c.follow_up_policy.map(|p| ("follow_up_policy", p)));
+            pairs.extend(
+                c.follow_up_policy
+                    .map(|p| ("follow_up_policy", p.to_string())),
+            );
             pairs.extend(c.dispatch_mode.map(|m| ("dispatch_mode", m)));
             if c.active {
                 pairs.push(("active", "true".to_owned()));

@@ -9,9 +9,10 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Form};
 use chrono::Utc;
 use guanjia_domain::delivery::{PreferenceInput, PreferredChannel};
+use guanjia_domain::dispatch::ChargeStatus;
 use guanjia_domain::role::Role;
 use guanjia_domain::sla::{ClockName, ClockState};
-use guanjia_domain::ticket::{Action, ActionName, ResidentStep, Status, step_now, step_of_entry};
+use guanjia_domain::ticket::{Action, ActionName, ResidentStep, step_now, step_of_entry};
 use guanjia_storage::entity::{category, ticket, ticket_event};
 use guanjia_storage::{PageRequest, TicketFilter, allowed_actions};
 use serde::Deserialize;
@@ -66,7 +67,7 @@ struct ListPage {
 
 /// "报修 · 给排水": the kind, and the category in the page's language.
 fn what(t: &ticket::Model, categories: &[category::Model], lang: Lang) -> String {
-    let kind = t.kind.parse().map_or("", |k| text::kind(lang, k));
+    let kind = text::kind(lang, *t.kind);
     let category = t
         .category
         .as_deref()
@@ -87,7 +88,7 @@ fn what(t: &ticket::Model, categories: &[category::Model], lang: Lang) -> String
 /// Where the request stands, in the resident's words (已受理, 师傅已到场, 请评价 …), never the
 /// desk's workflow status.
 fn progress(t: &ticket::Model, may_rate: bool) -> ResidentStep {
-    let status = t.status.parse().unwrap_or(Status::New);
+    let status = *t.status;
     step_now(
         status,
         t.on_site_at.is_some(),
@@ -224,7 +225,7 @@ struct RequestPage {
 fn step(e: &ticket_event::Model, me: &str, lang: Lang, zone: chrono_tz::Tz) -> Step {
     let t = text::labels(lang);
     let role = e.actor_role.parse::<Role>();
-    let to = e.to_status.as_deref().and_then(|s| s.parse().ok());
+    let to = e.to_status.map(|s| *s);
     let what = text::resident_step(
         lang,
         step_of_entry(&e.action, *role.as_ref().unwrap_or(&Role::Admin), to),
@@ -322,7 +323,7 @@ async fn show(
     let labels = text::labels(lang);
     let zone = mine.zone(&t.project_id);
     let allowed = allowed_actions(who, &t);
-    let open = t.status.parse::<Status>().is_ok_and(|s| !s.is_final());
+    let open = !t.status.is_final();
     let may_rate = allowed.contains(&ActionName::FollowUp);
     let step_now = progress(&t, may_rate);
     let page = RequestPage {
@@ -360,11 +361,11 @@ async fn show(
             vec![]
         },
         confirm_charges: allowed.contains(&ActionName::ConfirmCharges)
-            && t.charge_status.as_deref() == Some("pending"),
+            && t.charge_status.is_some_and(|s| s == ChargeStatus::Pending),
         add_photos: open,
         photo_limits: photo_form::limits(lang),
         notice,
-        bill: Bill::of(charges, t.charge_status.as_deref(), lang),
+        bill: Bill::of(charges, t.charge_status.map(|s| *s), lang),
         id: t.id,
         number: t.number,
         title: t.title,
