@@ -100,8 +100,8 @@ impl Store {
             .await?
             .into_iter()
             .map(|t| HistoryEntry {
-                channel: Some(t.channel.clone()),
-                state: Some(t.status.clone()),
+                channel: Some(t.channel.to_string()),
+                state: Some(t.status.to_string()),
                 number: Some(t.number.clone()),
                 ..entry(
                     HistoryKind::Ticket,
