@@ -70,6 +70,12 @@ async fn opening_a_ticket_runs_a_bounded_number_of_statements() {
     let ran = STATEMENTS.0.load(Ordering::SeqCst) - before;
     println!("one creation ran {ran} statements (budget {BUDGET})");
     assert_eq!(ticket["status"], "new");
-    assert!(ran > 5, "the driver's statement log was not counted ({ran})");
-    assert!(ran <= BUDGET, "one creation ran {ran} statements, over {BUDGET}");
+    assert!(
+        ran > 5,
+        "the driver's statement log was not counted ({ran})"
+    );
+    assert!(
+        ran <= BUDGET,
+        "one creation ran {ran} statements, over {BUDGET}"
+    );
 }
