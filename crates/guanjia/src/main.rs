@@ -182,6 +182,7 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
 }
 
 async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
+    arenas::trim_periodically();
     let senders = guanjia_channels::Senders::new(config.delivery.clone())
         .map_err(anyhow::Error::msg)
         .context("reading [delivery]")?
