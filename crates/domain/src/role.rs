@@ -43,6 +43,12 @@ impl Role {
         matches!(self, Role::Admin | Role::Manager)
     }
 
+    /// Admins and managers decide for the company's residents: which butler looks after a
+    /// building, and a person's request to export or erase their data.
+    pub fn manages(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager)
+    }
+
     /// Only admins change the company's set-up (projects, places, staff, taxonomy).
     pub fn administers(self) -> bool {
         self == Role::Admin

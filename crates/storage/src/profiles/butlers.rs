@@ -67,7 +67,7 @@ impl Store {
         butler_id: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<building::Model> {
-        if !matches!(who.role, Role::Admin | Role::Manager) {
+        if !who.role.manages() {
             return Err(StorageError::Forbidden);
         }
         let current = building::Entity::find_by_id((who.company_id.clone(), id.to_owned()))

@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::profile::ImportantDate;
-use guanjia_domain::role::Role;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -308,7 +307,7 @@ impl Store {
 
 /// Admins and managers answer a person's requests about their data.
 fn may_handle_personal_data(who: &Principal) -> Result<()> {
-    if matches!(who.role, Role::Admin | Role::Manager) {
+    if who.role.manages() {
         Ok(())
     } else {
         Err(StorageError::Forbidden)
