@@ -74,11 +74,7 @@ pub(crate) async fn sync_clocks(
         .filter(sla_step::Column::TicketId.is_in(ids))
         .all(db)
         .await?;
-    let stored = Stored {
-        clocks: &stored_clocks,
-        steps: &stored_steps,
-    };
-    write_clocks(db, ctx, tickets, stored, now).await
+    write_clocks(db, ctx, tickets, &stored_clocks, &stored_steps, now).await
 }
 
 /// The clocks and steps of a ticket just written: [`sync_clocks`] without looking for stored
@@ -89,33 +85,19 @@ pub(crate) async fn start_clocks(
     ticket: &ticket::Model,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let none = Stored {
-        clocks: &[],
-        steps: &[],
-    };
-    write_clocks(db, ctx, std::slice::from_ref(ticket), none, now).await
+    write_clocks(db, ctx, std::slice::from_ref(ticket), &[], &[], now).await
 }
 
-/// What is stored of some tickets' clocks and steps.
-#[derive(Clone, Copy)]
-struct Stored<'a> {
-    clocks: &'a [sla_clock::Model],
-    steps: &'a [sla_step::Model],
-}
-
-/// Writes what `tickets` should have given what is `stored`: new and changed clocks and steps,
-/// moved or removed steps not yet fired, and clocks no longer wanted.
+/// Writes what `tickets` should have given their stored clocks and steps: new and changed
+/// clocks and steps, moved or removed steps not yet fired, and clocks no longer wanted.
 async fn write_clocks(
     db: &impl ConnectionTrait,
     ctx: &SlaContext,
     tickets: &[ticket::Model],
-    stored: Stored<'_>,
+    stored_clocks: &[sla_clock::Model],
+    stored_steps: &[sla_step::Model],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let Stored {
-        clocks: stored_clocks,
-        steps: stored_steps,
-    } = stored;
     let mut clocks_by_key: HashMap<(&str, &str), &sla_clock::Model> = stored_clocks
         .iter()
         .map(|c| ((c.ticket_id.as_str(), c.name.as_str()), c))
