@@ -70,7 +70,7 @@ test('admin import, manager dashboard, technician jobs', { timeout: 150_000 }, a
     for (const id of ['intake', 'open', 'sla', 'csat', 'response', 'projects']) {
       await page.locator(`#chart-${id} canvas`).first().waitFor();
     }
-    assert.equal(await page.locator('.tiles .tile').count(), 17, 'the service figures, open-and-late clocks and the FAQ bot\'s four among them');
+    assert.equal(await page.locator('.tiles .tile').count(), 26, 'the service figures, open-and-late clocks, the seeds\' nine and the FAQ bot\'s four among them');
     assert.match(await page.locator('.tiles').innerText(), /机器人|智能客服/, 'the bot\'s figures are named');
     assert.ok(Number(await page.locator('.tile dd').first().innerText()) > 0, 'the demo reported tickets');
     assert.ok((await page.locator('.chart-box table.grid tbody tr').count()) > 3, 'figures as tables too');

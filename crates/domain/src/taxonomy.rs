@@ -38,6 +38,15 @@ code_enum! {
 }
 
 impl Channel {
+    /// The channels a resident reaches us on by themselves, online (线上), as against a call,
+    /// a visit to the desk, a government transfer or a machine's alarm.
+    pub fn is_online(self) -> bool {
+        matches!(
+            self,
+            Channel::App | Channel::Wechat | Channel::Email | Channel::Web
+        )
+    }
+
     /// A 12345 government-hotline transfer is a complaint that already went over our heads.
     pub fn carries_escalation_risk(self) -> bool {
         self == Channel::Hotline12345

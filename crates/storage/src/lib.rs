@@ -59,7 +59,10 @@ pub use announcements::{
 pub use api_keys::{ApiKeyView, IssuedKey, KeyCaller};
 pub use auth::{Login, SESSION_TTL, staff_principal};
 pub use calls::CallReceived;
-pub use closed_loop::{Campaign, PraiseCount, RatingLinkInfo};
+pub use closed_loop::{
+    Campaign, FiguresQuery, GroupFigures, GroupName, PeriodFigures, PraiseCount, RatingLinkInfo,
+    ServiceFigures,
+};
 pub use code::{Code, UnknownStored};
 pub use company::DEFAULT_COMPANY_CODE;
 pub use company_settings::MAX_DISPLAY_NAME;

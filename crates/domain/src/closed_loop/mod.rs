@@ -5,15 +5,22 @@
 //! - [`repeat`]: a complaint that comes back;
 //! - [`nps`]: survey campaigns and the net promoter score;
 //! - [`praise`]: crediting the staff a resident praises;
-//! - [`figures`]: the service figures a manager reads, each defined once.
+//! - [`figures`]: the service figures a manager reads, each defined once;
+//! - [`breakdown`]: the same figures per project, grid, team, person, category or channel.
 
+pub mod breakdown;
 pub mod figures;
 pub mod follow_up;
 pub mod nps;
 pub mod praise;
 pub mod repeat;
 
-pub use figures::{BotCounts, BotFigures, Figures, ROUTINE_QUIET_HOURS, TicketOutcome, figures};
+pub use breakdown::{Breakdown, GridCover, grid_of, order_grids};
+pub use figures::{
+    BotCounts, BotFigures, COMPLAINT_CLOSE_TARGET_HOURS, ChannelShare,
+    FIRST_RESPONSE_TARGET_MINUTES, Figures, Medians, ROUTINE_QUIET_HOURS, TicketCounts,
+    TicketFigures, ticket_figures,
+};
 pub use follow_up::{
     AUTO_CLOSE_DAYS, CallOutcome, FollowUpPolicy, FollowUpResult, MAX_FAILED_ATTEMPTS, Rating,
 };

@@ -2,76 +2,189 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::{
-    BotCounts, Figures, FollowUpResult, ROUTINE_QUIET_HOURS, TicketOutcome, figures,
+    BotCounts, BotFigures, Breakdown, Figures, Medians, ROUTINE_QUIET_HOURS, TicketCounts,
+    TicketFigures, ticket_figures,
 };
-use guanjia_domain::taxonomy::Kind;
-use guanjia_domain::ticket::Status;
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Select,
 };
 
-use crate::code::Code;
+use super::counting::{Scope, medians, ticket_counts};
+use super::groups::{GroupName, Grouping};
 use crate::db::Store;
 use crate::entity::{bot_answer, ticket};
 use crate::error::{Result, StorageError};
 use crate::principal::{Principal, ProjectScope};
 
+/// What the service figures are asked for.
+#[derive(Debug, Clone)]
+pub struct FiguresQuery {
+    /// One project; None: every project the caller sees.
+    pub project_id: Option<String>,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// Also the figures per group.
+    pub by: Option<Breakdown>,
+    /// Also the same figures of the period just before, as long.
+    pub compare_previous: bool,
+}
+
+/// One group of a breakdown: its key (None: the tickets without one), name and figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupFigures {
+    pub key: Option<String>,
+    pub name: GroupName,
+    pub figures: TicketFigures,
+}
+
+/// The figures of one period, and of its groups when a breakdown was asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodFigures {
+    pub figures: Figures,
+    pub groups: Option<Vec<GroupFigures>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceFigures {
+    pub current: PeriodFigures,
+    pub previous: Option<PeriodFigures>,
+}
+
 impl Store {
-    /// The figures of the tickets reported in `[from, to)`, in one project or in every project
-    /// the caller sees. Definitions: `guanjia_domain::closed_loop::figures`.
+    /// The service figures of the tickets reported in `[from, to)`, in one project or in every
+    /// project the caller sees, broken down and compared as asked. Definitions:
+    /// `guanjia_domain::closed_loop::figures`.
     pub async fn service_figures(
         &self,
         who: &Principal,
-        project_id: Option<&str>,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Figures> {
-        let projects = figures_projects(who, project_id)?;
-        // The database counts the tickets alike in all the figures read: a few hundred rows
-        // however many tickets the period holds.
-        let ever_resolved = || Expr::col(ticket::Column::FirstResolvedAt).is_not_null();
-        let repeat = || Expr::col(ticket::Column::RepeatOf).is_not_null();
-        let outcomes: Vec<(TicketOutcome, u64)> =
-            reported_between(&who.company_id, projects.as_ref(), from, to)
-                .select_only()
-                .columns([ticket::Column::Kind, ticket::Column::Status])
-                .column_as(ever_resolved(), "ever_resolved")
-                .columns([
-                    ticket::Column::ReopenCount,
-                    ticket::Column::Satisfaction,
-                    ticket::Column::FollowUpResult,
-                ])
-                .column_as(repeat(), "is_repeat")
-                .column(ticket::Column::Adopted)
-                .column_as(Expr::col(ticket::Column::Id).count(), "tickets")
-                .group_by(ticket::Column::Kind)
-                .group_by(ticket::Column::Status)
-                .group_by(ever_resolved())
-                .group_by(ticket::Column::ReopenCount)
-                .group_by(ticket::Column::Satisfaction)
-                .group_by(ticket::Column::FollowUpResult)
-                .group_by(repeat())
-                .group_by(ticket::Column::Adopted)
-                .into_model::<Alike>()
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .filter_map(Alike::outcome)
-                .collect();
+        query: &FiguresQuery,
+    ) -> Result<ServiceFigures> {
+        let projects = figures_projects(who, query.project_id.as_deref())?;
+        let grouping = match query.by {
+            Some(by) => Some(Grouping::of(self, &who.company_id, by).await?),
+            None => None,
+        };
+        let scope = Scope {
+            company_id: &who.company_id,
+            projects: projects.as_ref(),
+            from: query.from,
+            to: query.to,
+        };
+        let mut current = self.period_figures(&scope, grouping.as_ref()).await?;
+        let previous = if query.compare_previous {
+            let length = query.to - query.from;
+            let before = Scope {
+                from: query.from - length,
+                to: query.from,
+                ..scope
+            };
+            let previous = self.period_figures(&before, grouping.as_ref()).await?;
+            current
+                .figures
+                .of_tickets
+                .compare_with(&previous.figures.of_tickets);
+            if let (Some(now), Some(then)) = (&mut current.groups, &previous.groups) {
+                for group in now.iter_mut() {
+                    if let Some(earlier) = then.iter().find(|g| g.key == group.key) {
+                        group.figures.compare_with(&earlier.figures);
+                    }
+                }
+            }
+            Some(previous)
+        } else {
+            None
+        };
+        Ok(ServiceFigures { current, previous })
+    }
+
+    async fn period_figures(
+        &self,
+        scope: &Scope<'_>,
+        grouping: Option<&Grouping>,
+    ) -> Result<PeriodFigures> {
+        // The database counts: one row for the whole and one a group, however many tickets.
+        let satisfied = self.loop_rules.satisfied_at_least;
+        let days = (scope.to - scope.from).num_seconds() as f64 / 86_400.0;
+        let whole = ticket_counts(&self.db, scope, None, satisfied)
+            .await?
+            .pop()
+            .map(|(_, counts)| counts)
+            .unwrap_or_default();
+        let middle = medians(&self.db, scope, None)
+            .await?
+            .pop()
+            .map(|(_, m)| m)
+            .unwrap_or_default();
         let bot = self
-            .bot_counts(&who.company_id, projects.as_ref(), from, to)
+            .bot_counts(scope.company_id, scope.projects, scope.from, scope.to)
             .await?;
         let nps = self
-            .nps_between(&who.company_id, projects, from, to)
+            .nps_between(
+                scope.company_id,
+                scope.projects.cloned(),
+                scope.from,
+                scope.to,
+            )
             .await?;
-        Ok(figures(
-            &outcomes,
+        let figures = Figures {
+            of_tickets: ticket_figures(&whole, middle, days),
             nps,
-            bot,
-            self.loop_rules.satisfied_at_least,
-        ))
+            bot: BotFigures::of(bot),
+        };
+        let groups = match grouping {
+            Some(g) => Some(self.group_figures(scope, g, days).await?),
+            None => None,
+        };
+        Ok(PeriodFigures { figures, groups })
+    }
+
+    /// The figures per group, the largest first, the tickets without a key last.
+    async fn group_figures(
+        &self,
+        scope: &Scope<'_>,
+        grouping: &Grouping,
+        days: f64,
+    ) -> Result<Vec<GroupFigures>> {
+        let satisfied = self.loop_rules.satisfied_at_least;
+        let counts: Vec<(Option<String>, TicketCounts)> =
+            ticket_counts(&self.db, scope, Some(grouping), satisfied).await?;
+        let middles = medians(&self.db, scope, Some(grouping)).await?;
+        let keys: Vec<String> = counts.iter().filter_map(|(k, _)| k.clone()).collect();
+        let mut names = grouping.names(self, scope.company_id, &keys).await?;
+        let mut groups: Vec<GroupFigures> = counts
+            .into_iter()
+            .map(|(key, c)| {
+                let middle = middles
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, m)| *m)
+                    .unwrap_or(Medians::default());
+                let name = key
+                    .as_ref()
+                    .and_then(|k| names.remove(k))
+                    .unwrap_or(GroupName::Unset);
+                GroupFigures {
+                    figures: ticket_figures(&c, middle, days),
+                    key,
+                    name,
+                }
+            })
+            .collect();
+        groups.sort_by(|a, b| {
+            (
+                a.key.is_none(),
+                std::cmp::Reverse(a.figures.tickets),
+                &a.key,
+            )
+                .cmp(&(
+                    b.key.is_none(),
+                    std::cmp::Reverse(b.figures.tickets),
+                    &b.key,
+                ))
+        });
+        Ok(groups)
     }
 
     /// The bot's questions of `[from, to)` counted in one row by the database, each answer
@@ -195,38 +308,6 @@ pub(crate) fn reported_between(
         query = query.filter(ticket::Column::ProjectId.is_in(ids.clone()));
     }
     query
-}
-
-/// Tickets alike in everything the figures read, and how many.
-#[derive(FromQueryResult)]
-struct Alike {
-    kind: Code<Kind, ticket::Entity>,
-    status: Code<Status, ticket::Entity>,
-    ever_resolved: bool,
-    reopen_count: i32,
-    satisfaction: Option<i32>,
-    follow_up_result: Option<Code<FollowUpResult, ticket::Entity>>,
-    is_repeat: bool,
-    adopted: Option<bool>,
-    tickets: i64,
-}
-
-impl Alike {
-    fn outcome(self) -> Option<(TicketOutcome, u64)> {
-        let result = self.follow_up_result.map(|r| *r);
-        let outcome = TicketOutcome {
-            kind: *self.kind,
-            status: *self.status,
-            ever_resolved: self.ever_resolved,
-            reopen_count: self.reopen_count,
-            satisfaction: self.satisfaction.map(i64::from),
-            followed_up: result.is_some(),
-            contacted: result.is_some_and(FollowUpResult::contacted),
-            repeat: self.is_repeat,
-            adopted: self.adopted,
-        };
-        Some((outcome, u64::try_from(self.tickets).ok()?))
-    }
 }
 
 #[cfg(test)]

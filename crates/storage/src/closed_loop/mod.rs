@@ -1,15 +1,19 @@
 //! The closed loop's storage: who follows up, signed single-use rating links, repeat complaints,
 //! and the service figures.
 
+mod counting;
 mod figures;
 mod follow_ups;
+mod groups;
 mod links;
 mod nps;
 mod praise;
 mod repeats;
 mod signing;
 
+pub use figures::{FiguresQuery, GroupFigures, PeriodFigures, ServiceFigures};
 pub(crate) use figures::{figures_projects, reported_between};
+pub use groups::GroupName;
 pub use links::RatingLinkInfo;
 pub use nps::Campaign;
 pub use praise::PraiseCount;

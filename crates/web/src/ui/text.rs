@@ -303,6 +303,16 @@ labels! {
     fig_bot_helpful => "机器人回答有用率", "Bot answers found helpful";
     fig_bot_handoff => "转人工率", "Handed to a person";
     fig_bot_routine => "机器人独立解答率", "Routine inquiries answered by the bot";
+    fig_complaint_24h => "投诉24小时办结率", "Complaints closed within 24 h";
+    fig_complaint_median => "投诉办结时长中位数", "Median time to close a complaint";
+    fig_response_15 => "15分钟响应率", "First response within 15 min";
+    fig_first_update => "首次进度更新中位数", "Median time to the first update";
+    fig_escalation => "升级率", "Escalation rate";
+    fig_duplicate => "重复工单率", "Duplicate tickets";
+    fig_online => "线上渠道占比", "Online share";
+    fig_per_agent_day => "人均日处理量", "Cases per person per day";
+    fig_repeat_change => "重复投诉环比", "Repeat complaints vs previous period";
+    group_unset => "（未指定）", "(none)";
     day => "日期", "Date";
     week_of => "周（自周一）", "Week of";
     count => "数量", "Count";

@@ -8,7 +8,9 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 use guanjia_domain::closed_loop::Figures;
-use guanjia_storage::{Dashboard as Data, DashboardQuery, PageRequest, ProjectFigures};
+use guanjia_storage::{
+    Dashboard as Data, DashboardQuery, FiguresQuery, PageRequest, ProjectFigures,
+};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -111,11 +113,17 @@ pub async fn page(
         to: now,
         zone,
     };
+    // The period before, for the repeat complaints' change.
+    let asked = FiguresQuery {
+        project_id: query.project_id.clone(),
+        from,
+        to: now,
+        by: None,
+        compare_previous: true,
+    };
     let (data, figures) = tokio::try_join!(
         state.store.dashboard(&session.who, &query),
-        state
-            .store
-            .service_figures(&session.who, query.project_id.as_deref(), from, now)
+        state.store.service_figures(&session.who, &asked)
     )
     .map_err(fail)?;
 
@@ -165,7 +173,7 @@ pub async fn page(
         ),
         selects,
         period: text::last_days(lang, days),
-        tiles: tiles(&data, &figures, lang),
+        tiles: tiles(&data, &figures.current.figures, lang),
         projects: project_lines
             .iter()
             .map(|(name, f)| Line {
@@ -248,6 +256,16 @@ fn project_values(f: &ProjectFigures, lang: Lang) -> Vec<String> {
 fn tiles(data: &Data, figures: &Figures, lang: Lang) -> Vec<Tile> {
     let t = text::labels(lang);
     let total = &data.total;
+    let tickets = &figures.of_tickets;
+    let span = |seconds: Option<f64>| {
+        seconds.map_or_else(
+            || t.unknown.to_owned(),
+            |s| text::span(lang, Duration::seconds(s as i64)),
+        )
+    };
+    let change = tickets
+        .repeat_complaint_change
+        .map_or_else(|| t.unknown.to_owned(), |c| format!("{:+.1}%", c * 100.0));
     let nps = figures
         .nps
         .score
@@ -279,31 +297,69 @@ fn tiles(data: &Data, figures: &Figures, lang: Lang) -> Vec<Tile> {
         },
         Tile {
             label: t.fig_one_time,
-            value: text::percent(lang, figures.one_time_resolution_rate),
+            value: text::percent(lang, tickets.one_time_resolution_rate),
         },
         Tile {
             label: t.fig_closed_loop,
-            value: text::percent(lang, figures.closed_loop_rate),
+            value: text::percent(lang, tickets.closed_loop_rate),
         },
         Tile {
             label: t.fig_follow_up,
-            value: text::percent(lang, figures.follow_up_coverage),
+            value: text::percent(lang, tickets.follow_up_coverage),
         },
         Tile {
             label: t.fig_reopen,
-            value: text::percent(lang, figures.reopen_rate),
+            value: text::percent(lang, tickets.reopen_rate),
         },
         Tile {
             label: t.fig_repeat,
-            value: text::percent(lang, figures.repeat_complaint_rate),
+            value: text::percent(lang, tickets.repeat_complaint_rate),
         },
         Tile {
             label: t.fig_adoption,
-            value: text::percent(lang, figures.suggestion_adoption_rate),
+            value: text::percent(lang, tickets.suggestion_adoption_rate),
         },
         Tile {
             label: t.fig_nps,
             value: nps,
+        },
+        Tile {
+            label: t.fig_complaint_24h,
+            value: text::percent(lang, tickets.complaints_closed_in_24h_share),
+        },
+        Tile {
+            label: t.fig_complaint_median,
+            value: span(tickets.complaint_close_median_hours.map(|h| h * 3600.0)),
+        },
+        Tile {
+            label: t.fig_response_15,
+            value: text::percent(lang, tickets.first_response_in_15min_share),
+        },
+        Tile {
+            label: t.fig_first_update,
+            value: span(tickets.first_update_median_minutes.map(|m| m * 60.0)),
+        },
+        Tile {
+            label: t.fig_escalation,
+            value: text::percent(lang, tickets.escalation_rate),
+        },
+        Tile {
+            label: t.fig_duplicate,
+            value: text::percent(lang, tickets.duplicate_rate),
+        },
+        Tile {
+            label: t.fig_online,
+            value: text::percent(lang, tickets.online_share),
+        },
+        Tile {
+            label: t.fig_per_agent_day,
+            value: tickets
+                .handled_per_agent_day
+                .map_or_else(|| t.unknown.to_owned(), |n| format!("{n:.1}")),
+        },
+        Tile {
+            label: t.fig_repeat_change,
+            value: change,
         },
         Tile {
             label: t.fig_bot_answer,
