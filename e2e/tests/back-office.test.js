@@ -75,6 +75,23 @@ test('admin import, manager dashboard, technician jobs', { timeout: 150_000 }, a
     assert.ok(Number(await page.locator('.tile dd').first().innerText()) > 0, 'the demo reported tickets');
     assert.ok((await page.locator('.chart-box table.grid tbody tr').count()) > 3, 'figures as tables too');
     await bothSizes(page, 'dashboard');
+
+    // By channel: each group's count leads to the tickets behind it.
+    await page.locator('select[name="by"]').selectOption('channel');
+    await page.getByRole('button', { name: '应用' }).click();
+    await page.waitForURL(/by=channel/);
+    const first = page.locator('#groups tbody tr').first();
+    const channel = (await first.locator('td').first().innerText()).trim();
+    const count = Number(await first.locator('td a').first().innerText());
+    assert.ok(count > 0, 'the largest channel has tickets');
+    await bothSizes(page, 'dashboard-by-channel');
+    await first.locator('td a').first().click();
+    await page.waitForURL(/status=counted/);
+    assert.match(await page.locator('.notice.drill').innerText(), /看板/);
+    await page.locator('#queue tbody tr').first().waitFor();
+    const total = Number((await page.locator('#queue .queue-head .muted').innerText()).replace(/\D/g, ''));
+    assert.equal(total, count, `the ${channel} tickets counted are the ones listed`);
+    await bothSizes(page, 'dashboard-drill');
     assert.deepEqual(errors, [], 'no script errors');
   });
 

@@ -347,6 +347,38 @@ async fn figures_break_down_by_each_dimension(server: Server) {
             .iter()
             .any(|g| g["name"] == "微信" && g["tickets"] == 2)
     );
+    // Each group's count is the tickets the list gives for the same period and group.
+    let counted = "new,accepted,dispatched,in_progress,resolved,closed,suspended,reopened";
+    let list = |filter: String| {
+        let server = &server;
+        let admin = admin.clone();
+        let url = format!(
+            "/api/v1/tickets?status={counted}&reported_from={}&reported_to={}&{filter}",
+            at(d.from),
+            at(to)
+        );
+        async move {
+            let (status, body) = server.get(Some(&admin), &url).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body["total"].as_u64().unwrap()
+        }
+    };
+    assert_eq!(list("channel=phone".into()).await, 2);
+    assert_eq!(
+        list(format!("first_contact_owner_id={}", d.a.agent_id)).await,
+        5
+    );
+    assert_eq!(list(format!("project_id={}", d.a.project_id)).await, 5);
+    let early = format!(
+        "/api/v1/tickets?project_id={}&reported_to={}",
+        d.a.project_id,
+        at(Utc::now() - Duration::hours(29))
+    );
+    let (_, before) = server.get(Some(&admin), &early).await;
+    assert_eq!(
+        before["total"], 1,
+        "a2 alone was reported 30 h ago: {before}"
+    );
     // By technician: a3 with A's technician; by agent: nobody else holds a ticket.
     let f = get("&by=technician", "zh-CN").await;
     let groups = f["groups"].as_array().unwrap();

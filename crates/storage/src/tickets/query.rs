@@ -28,6 +28,11 @@ pub struct TicketFilter {
     pub project_id: Option<String>,
     pub assignee_id: Option<String>,
     pub room_id: Option<String>,
+    pub team_id: Option<String>,
+    pub first_contact_owner_id: Option<String>,
+    /// Reported at or after, and before: the tickets behind a figure of a period.
+    pub reported_from: Option<DateTime<Utc>>,
+    pub reported_to: Option<DateTime<Utc>>,
     /// A ticket number, part of a phone number, or words of the title or description.
     pub q: Option<String>,
     /// Tickets with an open clock past its first warning, or overdue, as of the given moment.
@@ -370,11 +375,22 @@ fn conditions(who: &Principal, filter: TicketFilter) -> Condition {
         (ticket::Column::ProjectId, filter.project_id),
         (ticket::Column::AssigneeId, filter.assignee_id),
         (ticket::Column::RoomId, filter.room_id),
+        (ticket::Column::TeamId, filter.team_id),
+        (
+            ticket::Column::FirstContactOwnerId,
+            filter.first_contact_owner_id,
+        ),
     ];
     for (column, value) in exact {
         if let Some(value) = value {
             condition = condition.add(column.eq(value));
         }
+    }
+    if let Some(from) = filter.reported_from {
+        condition = condition.add(ticket::Column::ReportedAt.gte(from));
+    }
+    if let Some(to) = filter.reported_to {
+        condition = condition.add(ticket::Column::ReportedAt.lt(to));
     }
     if let Some(owner) = filter.awaiting_follow_up_by {
         condition = condition

@@ -5,7 +5,7 @@ use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::{Breakdown, Figures, TicketFigures};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
-use guanjia_storage::{GroupFigures, GroupName, PeriodFigures};
+use guanjia_storage::{GroupFigures, PeriodFigures};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -89,25 +89,12 @@ pub struct PreviousView {
     pub groups: Option<Vec<GroupView>>,
 }
 
-/// A group's name in `lang`.
-pub fn group_name(lang: Lang, name: &GroupName) -> String {
-    match name {
-        GroupName::Given(name) => name.clone(),
-        GroupName::Label { zh, en } => match lang {
-            Lang::Zh => zh.clone(),
-            Lang::En => en.clone(),
-        },
-        GroupName::Channel(channel) => text::channel(lang, *channel).to_owned(),
-        GroupName::Unset => text::labels(lang).group_unset.to_owned(),
-    }
-}
-
 fn groups_view(lang: Lang, groups: Option<Vec<GroupFigures>>) -> Option<Vec<GroupView>> {
     groups.map(|groups| {
         groups
             .into_iter()
             .map(|g| GroupView {
-                name: group_name(lang, &g.name),
+                name: text::group_name(lang, &g.name),
                 key: g.key,
                 figures: g.figures,
             })

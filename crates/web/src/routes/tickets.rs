@@ -318,6 +318,12 @@ pub struct TicketQuery {
     pub project_id: Option<String>,
     pub assignee_id: Option<String>,
     pub room_id: Option<String>,
+    pub team_id: Option<String>,
+    pub first_contact_owner_id: Option<String>,
+    /// Reported at or after (RFC 3339): with `reported_to`, the tickets behind a figure.
+    pub reported_from: Option<DateTime<Utc>>,
+    /// Reported before (RFC 3339).
+    pub reported_to: Option<DateTime<Utc>>,
     /// Ticket number, phone number or words of the title and description.
     pub q: Option<String>,
     /// warning: an open clock is past its first early warning; breached: an open clock is overdue.
@@ -421,6 +427,10 @@ async fn list_tickets(
         project_id: query.project_id,
         assignee_id: query.assignee_id,
         room_id: query.room_id,
+        team_id: query.team_id,
+        first_contact_owner_id: query.first_contact_owner_id,
+        reported_from: query.reported_from,
+        reported_to: query.reported_to,
         q: query.q,
         sla_state: sla_state.map(|s| (s, now)),
         awaiting_follow_up_by: None,

@@ -42,12 +42,53 @@ pub struct QueueQuery {
     pub mine: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
+    // The tickets behind a figure of the dashboard (下钻): a period and one group, carried along
+    // as the form's hidden fields. Written out, not a flattened struct: flattening would read
+    // `page` as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_contact_owner_id: Option<String>,
+    /// RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_to: Option<String>,
 }
 
 pub const OPEN: &str = "open";
 pub const ALL: &str = "all";
+/// Every ticket the figures count: all but the cancelled ones.
+pub const COUNTED: &str = "counted";
 
 impl QueueQuery {
+    /// The dashboard's drill-down fields set, as the form's hidden inputs carry them.
+    pub fn drill(&self) -> Vec<(&'static str, String)> {
+        [
+            ("project_id", &self.project_id),
+            ("category", &self.category),
+            ("assignee_id", &self.assignee_id),
+            ("team_id", &self.team_id),
+            ("first_contact_owner_id", &self.first_contact_owner_id),
+            ("reported_from", &self.reported_from),
+            ("reported_to", &self.reported_to),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| {
+            value
+                .as_ref()
+                .filter(|v| !v.is_empty())
+                .map(|v| (name, v.clone()))
+        })
+        .collect()
+    }
+
     pub fn mine(&self) -> bool {
         self.mine.as_deref() == Some("true")
     }
@@ -62,6 +103,11 @@ impl QueueQuery {
             .unwrap_or(OPEN)
         {
             ALL => vec![],
+            COUNTED => Status::ALL
+                .iter()
+                .filter(|s| **s != Status::Cancelled)
+                .map(|s| s.as_str().to_owned())
+                .collect(),
             OPEN => Status::open_codes()
                 .into_iter()
                 .map(str::to_owned)
@@ -72,6 +118,13 @@ impl QueueQuery {
                 .unwrap_or_default(),
         };
         let known = |value: &Option<String>, ok: fn(&str) -> bool| value.clone().filter(|v| ok(v));
+        let given = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
+        let moment = |value: &Option<String>| {
+            value
+                .as_deref()
+                .and_then(|v| DateTime::parse_from_rfc3339(v).ok())
+                .map(|t| t.with_timezone(&Utc))
+        };
         TicketFilter {
             statuses,
             kind: known(&self.kind, |v| v.parse::<Kind>().is_ok()),
@@ -84,6 +137,13 @@ impl QueueQuery {
                 .and_then(|s| s.parse::<SlaState>().ok())
                 .map(|s| (s, now)),
             mine_of: self.mine().then(|| me.to_owned()),
+            project_id: given(&self.project_id),
+            category: given(&self.category),
+            assignee_id: given(&self.assignee_id),
+            team_id: given(&self.team_id),
+            first_contact_owner_id: given(&self.first_contact_owner_id),
+            reported_from: moment(&self.reported_from),
+            reported_to: moment(&self.reported_to),
             ..TicketFilter::default()
         }
     }

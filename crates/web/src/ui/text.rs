@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 use guanjia_domain::announcement::{AnnouncementCategory, AnnouncementState};
+use guanjia_domain::closed_loop::Breakdown;
 use guanjia_domain::conversation::ConversationState;
 use guanjia_domain::delivery::{DeliveryChannel, DeliveryState, PreferredChannel};
 use guanjia_domain::iot::{AlarmOutcome, AlarmState, AlarmType};
@@ -16,6 +17,7 @@ use guanjia_domain::sla::{ClockName, ClockState};
 use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
 use guanjia_domain::ticket::{ActionName, ResidentStep, Status};
 use guanjia_domain::validation::FieldErrorCode;
+use guanjia_storage::GroupName;
 
 use crate::i18n::Lang;
 
@@ -313,6 +315,11 @@ labels! {
     fig_per_agent_day => "人均日处理量", "Cases per person per day";
     fig_repeat_change => "重复投诉环比", "Repeat complaints vs previous period";
     group_unset => "（未指定）", "(none)";
+    counted => "期内报事（不含已取消）", "Reported (not cancelled)";
+    breakdown => "分组", "Group by";
+    chart_groups => "分组对比", "By group";
+    previous_period => "上期报事", "Previous period";
+    drill_note => "正在查看看板数字背后的工单", "Showing the tickets behind a dashboard figure";
     day => "日期", "Date";
     week_of => "周（自周一）", "Week of";
     count => "数量", "Count";
@@ -928,6 +935,33 @@ pub fn channel(lang: Lang, channel: Channel) -> &'static str {
         Channel::Hotline12345 => ("12345转办", "12345 hotline"),
         Channel::Iot => ("物联网告警", "IoT alarm"),
         Channel::Web => ("网页", "Web"),
+    };
+    pick(lang, zh, en)
+}
+
+/// A group of a breakdown of the figures, named in `lang`.
+pub fn group_name(lang: Lang, name: &GroupName) -> String {
+    match name {
+        GroupName::Given(name) => name.clone(),
+        GroupName::Label { zh, en } => match lang {
+            Lang::Zh => zh.clone(),
+            Lang::En => en.clone(),
+        },
+        GroupName::Channel(c) => channel(lang, *c).to_owned(),
+        GroupName::Unset => labels(lang).group_unset.to_owned(),
+    }
+}
+
+pub fn breakdown(lang: Lang, by: Breakdown) -> &'static str {
+    let (zh, en) = match by {
+        Breakdown::Project => ("项目", "Project"),
+        Breakdown::Grid => ("网格", "Grid"),
+        Breakdown::Team => ("班组", "Team"),
+        Breakdown::Agent => ("客服", "Agent"),
+        Breakdown::Technician => ("维修工", "Technician"),
+        Breakdown::FirstContactOwner => ("首问负责人", "First-contact owner"),
+        Breakdown::Category => ("分类", "Category"),
+        Breakdown::Channel => ("渠道", "Channel"),
     };
     pick(lang, zh, en)
 }

@@ -7,9 +7,9 @@ use axum::extract::{OriginalUri, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{Duration, TimeZone, Utc};
 use chrono_tz::Tz;
-use guanjia_domain::closed_loop::Figures;
+use guanjia_domain::closed_loop::{Breakdown, Figures};
 use guanjia_storage::{
-    Dashboard as Data, DashboardQuery, FiguresQuery, PageRequest, ProjectFigures,
+    Dashboard as Data, DashboardQuery, FiguresQuery, PageRequest, ProjectFigures, ServiceFigures,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -22,6 +22,7 @@ use crate::ui::choice::{Select, choices};
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::error::UiError;
 use crate::ui::json_island;
+use crate::ui::queue::COUNTED;
 use crate::ui::session::Session;
 use crate::ui::text::{self, Labels};
 
@@ -36,6 +37,17 @@ const PROJECTS: PageRequest = PageRequest {
 pub struct Params {
     project_id: Option<String>,
     days: Option<u32>,
+    /// The breakdown of the group table; by project when left out or unknown.
+    by: Option<String>,
+}
+
+/// One group of the breakdown table, with the link to the tickets behind its count.
+pub struct GroupLine {
+    pub name: String,
+    pub tickets: String,
+    /// The workbench listing the group's tickets of the period; none where it cannot filter.
+    pub drill: Option<String>,
+    pub values: Vec<String>,
 }
 
 /// A headline figure.
@@ -62,6 +74,7 @@ struct DashboardPage {
     sla: Vec<Line>,
     days: Vec<Line>,
     weeks: Vec<Line>,
+    groups: Vec<GroupLine>,
     data: String,
     echarts: String,
     script: String,
@@ -113,12 +126,17 @@ pub async fn page(
         to: now,
         zone,
     };
-    // The period before, for the repeat complaints' change.
+    let by = params
+        .by
+        .as_deref()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(Breakdown::Project);
+    // The period before, for the repeat complaints' change and each group's count then.
     let asked = FiguresQuery {
         project_id: query.project_id.clone(),
         from,
         to: now,
-        by: None,
+        by: Some(by),
         compare_previous: true,
     };
     let (data, figures) = tokio::try_join!(
@@ -163,7 +181,18 @@ pub async fn page(
                 )
             },
         },
+        Select {
+            name: "by",
+            label: t.breakdown,
+            options: choices(
+                Some(by.as_str()),
+                Breakdown::ALL
+                    .iter()
+                    .map(|b| (b.as_str(), text::breakdown(lang, *b))),
+            ),
+        },
     ];
+    let groups = group_lines(&figures, by, &query, lang);
     let page = DashboardPage {
         chrome: Chrome::signed_in(
             &session,
@@ -217,11 +246,76 @@ pub async fn page(
                 values: vec![rating(lang, m.value()), m.count.to_string()],
             })
             .collect(),
+        groups,
         data: json_island::encode(&chart_data(&data, &project_lines, t, lang)),
         echarts: assets::url("echarts.min.js"),
         script: assets::url("dashboard.js"),
     };
     Ok(Html(page.render()?).into_response())
+}
+
+/// The breakdown table: each group's count (linked to its tickets), the seeds' main rates, and
+/// its count in the period before.
+fn group_lines(
+    figures: &ServiceFigures,
+    by: Breakdown,
+    query: &DashboardQuery,
+    lang: Lang,
+) -> Vec<GroupLine> {
+    let Some(groups) = &figures.current.groups else {
+        return Vec::new();
+    };
+    let before = figures.previous.as_ref().and_then(|p| p.groups.as_ref());
+    groups
+        .iter()
+        .map(|g| {
+            let f = &g.figures;
+            let earlier = before
+                .and_then(|b| b.iter().find(|e| e.key == g.key))
+                .map_or(0, |e| e.figures.tickets);
+            GroupLine {
+                name: text::group_name(lang, &g.name),
+                tickets: f.tickets.to_string(),
+                drill: g.key.as_deref().and_then(|key| drill_link(by, key, query)),
+                values: vec![
+                    text::percent(lang, f.complaints_closed_in_24h_share),
+                    text::percent(lang, f.first_response_in_15min_share),
+                    text::percent(lang, f.one_time_resolution_rate),
+                    rating(lang, f.csat_average),
+                    text::percent(lang, f.escalation_rate),
+                    text::percent(lang, f.duplicate_rate),
+                    earlier.to_string(),
+                ],
+            }
+        })
+        .collect()
+}
+
+/// The workbench listing the tickets a group's count stands for: reported in the period, not
+/// cancelled, of the group. None for grids, which the list does not filter by.
+fn drill_link(by: Breakdown, key: &str, query: &DashboardQuery) -> Option<String> {
+    let field = match by {
+        Breakdown::Project => "project_id",
+        Breakdown::Team => "team_id",
+        Breakdown::Agent | Breakdown::Technician => "assignee_id",
+        Breakdown::FirstContactOwner => "first_contact_owner_id",
+        Breakdown::Category => "category",
+        Breakdown::Channel => "channel",
+        Breakdown::Grid => return None,
+    };
+    let mut pairs = vec![
+        ("status", COUNTED.to_owned()),
+        ("reported_from", query.from.to_rfc3339()),
+        ("reported_to", query.to.to_rfc3339()),
+        (field, key.to_owned()),
+    ];
+    if let Some(project) = query.project_id.as_ref().filter(|_| field != "project_id") {
+        pairs.push(("project_id", project.clone()));
+    }
+    Some(format!(
+        "/?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    ))
 }
 
 fn clock_label(lang: Lang, name: &str) -> String {

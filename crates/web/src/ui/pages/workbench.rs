@@ -16,7 +16,7 @@ use crate::ui::choice::{Select, choices};
 use crate::ui::chrome::{Chrome, Nav};
 use crate::ui::directory::Directory;
 use crate::ui::error::UiError;
-use crate::ui::queue::{ALL, OPEN, Queue, QueueQuery};
+use crate::ui::queue::{ALL, COUNTED, OPEN, Queue, QueueQuery};
 use crate::ui::redirect::{is_htmx, see_other};
 use crate::ui::rooms::RoomBook;
 use crate::ui::session::Session;
@@ -29,6 +29,8 @@ const PER_PAGE: u64 = 30;
 struct Workbench {
     chrome: Chrome,
     selects: Vec<Select>,
+    /// The dashboard's drill-down, kept as hidden fields while other filters change.
+    drill: Vec<(&'static str, String)>,
     q: String,
     /// 我的 is ticked.
     mine: bool,
@@ -81,11 +83,13 @@ pub async fn page(
                 label: t.status,
                 options: choices(
                     Some(status),
-                    [(OPEN, t.open_only), (ALL, t.any)].into_iter().chain(
-                        Status::ALL
-                            .iter()
-                            .map(|s| (s.as_str(), text::status(lang, *s))),
-                    ),
+                    [(OPEN, t.open_only), (ALL, t.any), (COUNTED, t.counted)]
+                        .into_iter()
+                        .chain(
+                            Status::ALL
+                                .iter()
+                                .map(|s| (s.as_str(), text::status(lang, *s))),
+                        ),
                 ),
             },
             Select {
@@ -137,6 +141,7 @@ pub async fn page(
         ],
         q: query.q.clone().unwrap_or_default(),
         mine: query.mine(),
+        drill: query.drill(),
         queue,
     };
     Ok((vary, Html(page.render()?)).into_response())
