@@ -316,6 +316,16 @@ impl Site {
             )
         })
         .collect();
+        let breakdowns = ["project", "channel", "grid"]
+            .iter()
+            .map(|by| {
+                format!(
+                    "/api/v1/metrics/service?from={}&to={}&by={by}&compare=previous",
+                    month.format("%Y-%m-%dT%H:%M:%SZ"),
+                    now.format("%Y-%m-%dT%H:%M:%SZ")
+                )
+            })
+            .collect();
         Ok(vec![
             ("queue by deadline: first page", queues),
             ("queue by deadline: page 40 (or last) by cursor", deep),
@@ -325,6 +335,10 @@ impl Site {
             ("search by phone (?q=13900001234)", phones),
             ("search by number (?q=GJ-…)", numbers),
             ("service figures, last 30 days", figures),
+            (
+                "service figures by project, channel or grid, with the 30 days before",
+                breakdowns,
+            ),
         ])
     }
 }
