@@ -435,6 +435,16 @@ async fn figures_break_down_by_each_dimension(server: Server) {
         ),
         (1, Value::Null, Some("（未指定）"))
     );
+    // By grid before any grid is drawn: every ticket is in none.
+    let f = get("&by=grid", "zh-CN").await;
+    assert_eq!(f["groups"].as_array().unwrap().len(), 1, "{f}");
+    assert_eq!(
+        (
+            f["groups"][0]["key"].clone(),
+            f["groups"][0]["tickets"].as_u64()
+        ),
+        (Value::Null, Some(6))
+    );
     // By grid: A's building has a grid; B has none, so its ticket is in no grid.
     let (_, buildings) = server
         .get(

@@ -190,7 +190,7 @@ fn counts_statement(
         Alias::new("assignees"),
     );
     if let Some(g) = grouping {
-        q.expr_as(g.key(), Alias::new("group_key"));
+        q.expr_as(g.key(backend), Alias::new("group_key"));
         // By its name: a key with parameters is not the same expression twice to PostgreSQL.
         q.group_by_col(Alias::new("group_key"));
     }
@@ -297,7 +297,7 @@ async fn median(
     values.expr_as(Expr::cust(seconds(backend, from, to)), Alias::new("d"));
     let partition = match grouping {
         Some(g) => {
-            values.expr_as(g.key(), Alias::new("g"));
+            values.expr_as(g.key(backend), Alias::new("g"));
             "PARTITION BY g "
         }
         None => {
@@ -343,6 +343,8 @@ async fn median(
 mod tests {
     use chrono::TimeZone;
 
+    use guanjia_domain::closed_loop::Breakdown;
+
     use super::*;
     use crate::query_plan::sqlite_plan;
 
@@ -357,17 +359,19 @@ mod tests {
             from: day(1),
             to: day(2),
         };
-        let q = counts_statement(DbBackend::Sqlite, &scope, None, 4);
-        let plan = sqlite_plan(DbBackend::Sqlite.build(&q)).await;
-        assert!(
-            plan.iter()
-                .any(|step| step.contains("ix_tickets_company_id_reported_at")
-                    || step.contains("ix_tickets_company_id_project_id")),
-            "{plan:?}"
-        );
-        assert!(
-            !plan.iter().any(|step| step.starts_with("SCAN")),
-            "{plan:?}"
-        );
+        let by_project = Grouping::test(Breakdown::Project);
+        for grouping in [None, Some(&by_project)] {
+            let q = counts_statement(DbBackend::Sqlite, &scope, grouping, 4);
+            let plan = sqlite_plan(DbBackend::Sqlite.build(&q)).await;
+            assert!(
+                plan.iter()
+                    .any(|step| step.contains("ix_tickets_company_id_reported_at")),
+                "{plan:?}"
+            );
+            assert!(
+                !plan.iter().any(|step| step.starts_with("SCAN")),
+                "{plan:?}"
+            );
+        }
     }
 }
