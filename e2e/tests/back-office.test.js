@@ -76,6 +76,16 @@ test('admin import, manager dashboard, technician jobs', { timeout: 150_000 }, a
     assert.ok((await page.locator('.chart-box table.grid tbody tr').count()) > 3, 'figures as tables too');
     await bothSizes(page, 'dashboard');
 
+    // Custom dates: the period heading says them.
+    const today = new Date().toISOString().slice(0, 10);
+    const weekAgo = new Date(Date.now() - 6 * 86400e3).toISOString().slice(0, 10);
+    await page.locator('#from').fill(weekAgo);
+    await page.locator('#to').fill(today);
+    await page.getByRole('button', { name: '应用' }).click();
+    await page.waitForURL(/from=/);
+    assert.match(await page.locator('.page-head .muted').innerText(), new RegExp(`${weekAgo} — ${today}`));
+    await page.goto(`${base}/dashboard`);
+
     // By channel: each group's count leads to the tickets behind it.
     await page.locator('select[name="by"]').selectOption('channel');
     await page.getByRole('button', { name: '应用' }).click();

@@ -317,6 +317,9 @@ labels! {
     group_unset => "（未指定）", "(none)";
     counted => "期内报事（不含已取消）", "Reported (not cancelled)";
     breakdown => "分组", "Group by";
+    custom_from => "自定义起始日", "From (custom)";
+    today => "今天", "Today";
+    custom_to => "自定义截止日", "To (custom)";
     chart_groups => "分组对比", "By group";
     previous_period => "上期报事", "Previous period";
     drill_note => "正在查看看板数字背后的工单", "Showing the tickets behind a dashboard figure";

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{OriginalUri, Query, State};
 use axum::response::{Html, IntoResponse, Response};
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use guanjia_domain::closed_loop::{Breakdown, Figures};
 use guanjia_storage::{
@@ -26,8 +26,8 @@ use crate::ui::queue::COUNTED;
 use crate::ui::session::Session;
 use crate::ui::text::{self, Labels};
 
-/// The periods offered, in days; the first is the default.
-const PERIODS: [u32; 3] = [30, 7, 90];
+/// The periods offered, in days (1: today); the first is the default.
+const PERIODS: [u32; 5] = [30, 1, 7, 90, 365];
 const PROJECTS: PageRequest = PageRequest {
     page: 1,
     per_page: 1000,
@@ -39,6 +39,41 @@ pub struct Params {
     days: Option<u32>,
     /// The breakdown of the group table; by project when left out or unknown.
     by: Option<String>,
+    /// Custom dates (YYYY-MM-DD, both included), instead of `days` when both read.
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// What the dashboard covers: the last `days` days, today included, or the custom dates
+/// `first`–`last` (both included) — days in `zone`, never past `now`.
+fn period(
+    zone: Tz,
+    now: DateTime<Utc>,
+    days: u32,
+    custom: Option<(NaiveDate, NaiveDate)>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let midnight = |day: NaiveDate| {
+        zone.from_local_datetime(&day.and_time(NaiveTime::MIN))
+            .earliest()
+            .map(|d| d.with_timezone(&Utc))
+    };
+    let today = now.with_timezone(&zone).date_naive();
+    let (first, end) = match custom {
+        Some((first, last)) => (first, last.succ_opt().and_then(midnight)),
+        None => (today - Duration::days(i64::from(days) - 1), None),
+    };
+    let from = midnight(first).unwrap_or(now - Duration::days(i64::from(days)));
+    (from, end.map_or(now, |end| end.min(now)))
+}
+
+/// Custom dates that read, the first not after the last.
+fn custom_dates(params: &Params) -> Option<(NaiveDate, NaiveDate)> {
+    let date = |v: &Option<String>| {
+        v.as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    };
+    let (first, last) = (date(&params.from)?, date(&params.to)?);
+    (first <= last).then_some((first, last))
 }
 
 /// One group of the breakdown table, with the link to the tickets behind its count.
@@ -68,6 +103,9 @@ struct DashboardPage {
     chrome: Chrome,
     selects: Vec<Select>,
     period: String,
+    /// The custom dates asked for, or empty.
+    custom_from: String,
+    custom_to: String,
     tiles: Vec<Tile>,
     projects: Vec<Line>,
     open: Vec<Line>,
@@ -113,17 +151,12 @@ pub async fn page(
         .filter(|d| PERIODS.contains(d))
         .unwrap_or(PERIODS[0]);
     let now = Utc::now();
-    let first_day = now.with_timezone(&zone).date_naive() - Duration::days(i64::from(days) - 1);
-    let from = zone
-        .from_local_datetime(&first_day.and_time(chrono::NaiveTime::MIN))
-        .earliest()
-        .map_or(now - Duration::days(i64::from(days)), |d| {
-            d.with_timezone(&Utc)
-        });
+    let custom = custom_dates(&params);
+    let (from, to) = period(zone, now, days, custom);
     let query = DashboardQuery {
         project_id: project.map(|p| p.id.clone()),
         from,
-        to: now,
+        to,
         zone,
     };
     let by = params
@@ -135,7 +168,7 @@ pub async fn page(
     let asked = FiguresQuery {
         project_id: query.project_id.clone(),
         from,
-        to: now,
+        to,
         by: Some(by),
         compare_previous: true,
     };
@@ -173,7 +206,7 @@ pub async fn page(
             options: {
                 let labels: Vec<(String, String)> = PERIODS
                     .iter()
-                    .map(|d| (d.to_string(), text::last_days(lang, *d)))
+                    .map(|d| (d.to_string(), period_name(lang, *d)))
                     .collect();
                 choices(
                     Some(&days.to_string()),
@@ -201,7 +234,12 @@ pub async fn page(
             uri.path_and_query().map_or("/dashboard", |p| p.as_str()),
         ),
         selects,
-        period: text::last_days(lang, days),
+        period: match custom {
+            Some((first, last)) => format!("{first} — {last}"),
+            None => period_name(lang, days),
+        },
+        custom_from: custom.map(|(d, _)| d.to_string()).unwrap_or_default(),
+        custom_to: custom.map(|(_, d)| d.to_string()).unwrap_or_default(),
         tiles: tiles(&data, &figures.current.figures, lang),
         projects: project_lines
             .iter()
@@ -316,6 +354,14 @@ fn drill_link(by: Breakdown, key: &str, query: &DashboardQuery) -> Option<String
         "/?{}",
         serde_urlencoded::to_string(&pairs).unwrap_or_default()
     ))
+}
+
+fn period_name(lang: Lang, days: u32) -> String {
+    if days == 1 {
+        text::labels(lang).today.to_owned()
+    } else {
+        text::last_days(lang, days)
+    }
 }
 
 fn clock_label(lang: Lang, name: &str) -> String {
@@ -519,4 +565,51 @@ fn chart_data(
             ],
         },
     })
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_whole_days_in_the_zone_and_never_past_now() {
+        let zone = chrono_tz::Asia::Shanghai;
+        // 10:00 in Shanghai on 7 December.
+        let now = Utc.with_ymd_and_hms(2026, 12, 7, 2, 0, 0).unwrap();
+        let (from, to) = period(zone, now, 1, None);
+        assert_eq!(
+            (from, to),
+            (Utc.with_ymd_and_hms(2026, 12, 6, 16, 0, 0).unwrap(), now)
+        );
+        let (from, _) = period(zone, now, 7, None);
+        assert_eq!(from, Utc.with_ymd_and_hms(2026, 11, 30, 16, 0, 0).unwrap());
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let (from, to) = period(zone, now, 30, Some((day(1), day(30))));
+        assert_eq!(from, Utc.with_ymd_and_hms(2026, 10, 31, 16, 0, 0).unwrap());
+        assert_eq!(
+            to,
+            Utc.with_ymd_and_hms(2026, 11, 30, 16, 0, 0).unwrap(),
+            "the last day whole"
+        );
+        let (_, to) = period(
+            zone,
+            now,
+            30,
+            Some((day(1), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap())),
+        );
+        assert_eq!(to, now, "not past now");
+    }
+
+    #[test]
+    fn custom_dates_read_only_in_order() {
+        let params = |from: &str, to: &str| Params {
+            from: Some(from.into()),
+            to: Some(to.into()),
+            ..Params::default()
+        };
+        assert!(custom_dates(&params("2026-11-01", "2026-11-30")).is_some());
+        assert!(custom_dates(&params("2026-11-30", "2026-11-01")).is_none());
+        assert!(custom_dates(&params("2026-11-01", "")).is_none());
+        assert!(custom_dates(&params("11/01", "2026-11-30")).is_none());
+    }
 }
