@@ -54,6 +54,8 @@ pub struct InspectionRow {
 /// What a sampling round did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoundOutcome {
+    /// The Monday of the week sampled.
+    pub week: NaiveDate,
     /// Inspections this run created (0 on a rerun).
     pub created: u32,
     /// Tickets the rules take from the week, created now or before.
@@ -297,24 +299,26 @@ impl Store {
     }
 
     /// Runs the sampling round of a project for the week starting `week` (a Monday, not after
-    /// today): the tickets closed that week in the project's time zone that its rules take get
+    /// today; none: this week in the project's time zone): the tickets closed that week in the project's time zone that its rules take get
     /// an inspection each, once; a rerun creates only what is missing (those who oversee the
     /// project; audited).
     pub async fn run_inspection_round(
         &self,
         who: &Principal,
         project_id: &str,
-        week: NaiveDate,
+        week: Option<NaiveDate>,
         now: DateTime<Utc>,
     ) -> Result<RoundOutcome> {
         if !who.role.oversees() {
             return Err(StorageError::Forbidden);
         }
         let project = self.inspected_project(who, project_id).await?;
+        let today = local_date(&project.time_zone, now);
+        let week = week.unwrap_or_else(|| week_of(today));
         if !is_week_start(week) {
             return Err(StorageError::field("week", FieldErrorCode::Invalid));
         }
-        if week > local_date(&project.time_zone, now) {
+        if week > today {
             return Err(StorageError::field("week", FieldErrorCode::InFuture));
         }
         self.round(Some(who), &project, week, now).await
@@ -439,7 +443,15 @@ impl Store {
             };
             // A ticket already inspected (an earlier run, another node) keeps its inspection.
             let written = inspection::Entity::insert(row)
-                .on_conflict_do_nothing()
+                .on_conflict(
+                    OnConflict::columns([
+                        inspection::Column::CompanyId,
+                        inspection::Column::TicketId,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .do_nothing()
                 .exec_without_returning(&txn)
                 .await?;
             if let TryInsertResult::Inserted(n) = written {
@@ -475,6 +487,7 @@ impl Store {
             .await?;
         txn.commit().await?;
         Ok(RoundOutcome {
+            week,
             created,
             chosen: chosen.len() as u32,
         })

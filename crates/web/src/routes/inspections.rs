@@ -209,7 +209,8 @@ async fn set_rules(
 #[serde(deny_unknown_fields)]
 pub struct RoundInput {
     pub project_id: String,
-    /// The Monday the week starts on, not after today; left out: this week.
+    /// The Monday the week starts on, not after today; left out: this week in the project's time
+    /// zone.
     #[schema(value_type = Option<String>, format = Date)]
     pub week: Option<NaiveDate>,
 }
@@ -238,11 +239,13 @@ async fn run_round(
     Caller(who): Caller,
     ApiJson(input): ApiJson<RoundInput>,
 ) -> ApiResult<axum::Json<RoundView>> {
-    let now = Utc::now();
-    let week = input.week.unwrap_or_else(|| week_of(now.date_naive()));
-    let RoundOutcome { created, chosen } = state
+    let RoundOutcome {
+        week,
+        created,
+        chosen,
+    } = state
         .store
-        .run_inspection_round(&who, &input.project_id, week, now)
+        .run_inspection_round(&who, &input.project_id, input.week, Utc::now())
         .await?;
     Ok(axum::Json(RoundView {
         project_id: input.project_id,
