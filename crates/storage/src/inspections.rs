@@ -443,15 +443,10 @@ impl Store {
             };
             // A ticket already inspected (an earlier run, another node) keeps its inspection.
             let written = inspection::Entity::insert(row)
-                .on_conflict(
-                    OnConflict::columns([
-                        inspection::Column::CompanyId,
-                        inspection::Column::TicketId,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                )
-                .do_nothing()
+                .on_conflict_do_nothing_on([
+                    inspection::Column::CompanyId,
+                    inspection::Column::TicketId,
+                ])
                 .exec_without_returning(&txn)
                 .await?;
             if let TryInsertResult::Inserted(n) = written {
