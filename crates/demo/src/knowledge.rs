@@ -71,6 +71,34 @@ pub struct DemoScript {
     pub body: &'static str,
 }
 
+/// A score sheet (质检评分表); item kinds as the product's codes (`opening_words`, …, `custom`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSheet {
+    pub name: &'static str,
+    /// (kind, its own name for a custom item, weight, most it scores).
+    pub items: &'static [(&'static str, Option<&'static str>, u32, u32)],
+    pub red_lines: &'static [&'static str],
+}
+
+/// The company's standard sheet for the desk: the seven standard items, one of its own, and
+/// the red lines that zero an inspection.
+pub fn inspection_sheet() -> DemoSheet {
+    DemoSheet {
+        name: "客服标准质检表",
+        items: &[
+            ("opening_words", None, 10, 10),
+            ("ownership", None, 20, 10),
+            ("script_used", None, 10, 10),
+            ("correct_category", None, 10, 10),
+            ("promise_kept", None, 20, 10),
+            ("follow_up_done", None, 15, 10),
+            ("attitude", None, 10, 5),
+            ("custom", Some("记录完整"), 5, 5),
+        ],
+        red_lines: &["与业主争吵或辱骂业主", "泄露业主个人信息", "虚假回访"],
+    }
+}
+
 /// A category's checklist.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoChecklist {

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-pub use knowledge::{DemoArticle, DemoChecklist, DemoScript};
+pub use knowledge::{DemoArticle, DemoChecklist, DemoScript, DemoSheet};
 
 mod care;
 mod dice;
@@ -62,6 +62,7 @@ pub fn demo_company(now: DateTime<Utc>) -> DemoCompany {
         articles: knowledge::articles(),
         scripts: knowledge::scripts(),
         checklists: knowledge::checklists(),
+        inspection_sheet: knowledge::inspection_sheet(),
         care,
     }
 }
@@ -83,6 +84,8 @@ pub struct DemoCompany {
     pub scripts: Vec<DemoScript>,
     /// The SOP checklists of the dangerous jobs (gas, water, lift, power).
     pub checklists: Vec<DemoChecklist>,
+    /// The standard score sheet quality inspection (质检) scores against.
+    pub inspection_sheet: DemoSheet,
     /// Who looks after whom, and what is recorded about a few households.
     pub care: DemoCare,
 }

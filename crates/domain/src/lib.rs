@@ -12,6 +12,7 @@ pub mod conversation;
 pub mod delivery;
 pub mod dispatch;
 pub mod hotline;
+pub mod inspection;
 pub mod iot;
 pub mod kb;
 pub mod machine;

@@ -4,17 +4,20 @@
 use std::collections::HashMap;
 
 use anyhow::{Context, anyhow};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Days, Duration, Utc};
 use guanjia_demo::{DEMO_PASSWORD, DemoCompany, DemoStep, DemoTicket, demo_company};
 use guanjia_domain::checklist::ChecklistInput;
 use guanjia_domain::closed_loop::CallOutcome;
+use guanjia_domain::inspection::{
+    InspectionState, ItemScoreInput, RedLine, ScoreInput, ScoreSheet, SheetItem, week_of,
+};
 use guanjia_domain::profile::{ImportantDateInput, PreferencesInput, ProfileInput};
 use guanjia_domain::script::ScriptInput;
 use guanjia_domain::setup::{NewProject, NewResident, NewRoom, NewStaff, NewTeam};
 use guanjia_domain::ticket::{Action, ContactInput, TicketInput};
 use guanjia_kb::Draft;
 use guanjia_storage::{
-    PageRequest, Principal, Store, Understanding, hash_password, staff_principal,
+    InspectionFilter, PageRequest, Principal, Store, Understanding, hash_password, staff_principal,
 };
 
 /// Loads the demo company unless it is already there; prints the demo logins either way.
@@ -183,6 +186,7 @@ impl Loader<'_> {
         self.care(demo, start).await?;
         // After the history: its resolves predate the checklists they would now need.
         self.knowledge(demo, Utc::now()).await?;
+        self.inspections(demo, Utc::now()).await?;
         // The history was replayed with no scheduler watching: the warnings and escalations it
         // passed are settled, not fired all at once on the first sweep.
         self.store
@@ -278,6 +282,82 @@ impl Loader<'_> {
             };
             self.store
                 .put_checklist(&self.loader, c.category, input, at)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The standard score sheet, the last four weeks' sampling rounds of every project, and
+    /// the first few inspections of each scored, so the inspection pages show a queue, results
+    /// and scores on first start.
+    async fn inspections(&self, demo: &DemoCompany, at: DateTime<Utc>) -> anyhow::Result<()> {
+        let d = &demo.inspection_sheet;
+        let sheet = ScoreSheet {
+            name: d.name.into(),
+            items: d
+                .items
+                .iter()
+                .map(|&(kind, name, weight, max_score)| {
+                    Ok(SheetItem {
+                        kind: kind.parse()?,
+                        name: name.map(Into::into),
+                        weight,
+                        max_score,
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?,
+            red_lines: d
+                .red_lines
+                .iter()
+                .map(|&name| RedLine { name: name.into() })
+                .collect(),
+        }
+        .validate()?;
+        let stored = self
+            .store
+            .create_inspection_sheet(&self.loader, sheet.clone(), at)
+            .await?;
+        let this_week = week_of(at.date_naive());
+        for project in &demo.projects {
+            let project_id = self.id(&project.key)?;
+            for weeks_back in 1..=4 {
+                let week = this_week - Days::new(7 * weeks_back);
+                self.store
+                    .run_inspection_round(&self.loader, &project_id, Some(week), at)
+                    .await?;
+            }
+        }
+        let pending = self
+            .store
+            .inspections(
+                &self.loader,
+                &InspectionFilter {
+                    state: Some(InspectionState::Pending),
+                    ..InspectionFilter::default()
+                },
+                PageRequest {
+                    page: 1,
+                    per_page: 200,
+                },
+            )
+            .await?;
+        // Every other pending one scored, each item a point or so short of its most now and then.
+        for (n, row) in pending.items.iter().enumerate().filter(|(n, _)| n % 2 == 0) {
+            let input = ScoreInput {
+                items: sheet
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| ItemScoreInput {
+                        score: item.max_score - u32::from((n + i) % 3 == 0),
+                        note: None,
+                    })
+                    .collect(),
+                red_lines: vec![],
+                comment: Some("整体规范，注意开场白完整".into()),
+            };
+            self.store
+                .score_inspection(&self.loader, &row.inspection.id, &stored.id, input, at)
                 .await?;
         }
         Ok(())

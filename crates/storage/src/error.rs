@@ -15,6 +15,9 @@ pub enum StorageError {
     Validation(#[from] ValidationError),
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
+    /// An inspection's rules refuse the action (who, or its state).
+    #[error(transparent)]
+    Inspection(#[from] guanjia_domain::inspection::InspectionError),
     /// Wrong username or password, or a token that is missing, expired or revoked.
     #[error("not authenticated")]
     Unauthenticated,

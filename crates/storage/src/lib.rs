@@ -23,6 +23,7 @@ mod file_writes;
 mod hotline;
 mod import;
 mod incidents;
+mod inspections;
 mod iot;
 mod kb;
 mod mailbox;
@@ -80,6 +81,9 @@ pub use file_writes::ORPHAN_AFTER;
 pub use hotline::{HotlineFigures, HotlineOrderFilter, HotlineOrderRow, MAX_EXPORT, OrderReceived};
 pub use import::{ImportReport, PhoneConflict, PlaceRow, ResidentRow};
 pub use incidents::{IncidentFilter, NewIncident};
+pub use inspections::{
+    InspectionFilter, InspectionRow, RoundOutcome, ScoreRow, ScoresBy, facts_of as inspection_facts,
+};
 pub use iot::{AlarmPage, AlarmReceived, DeviceFilter, FORGET_BATCH};
 pub use kb::{
     ArticleFilter, ArticlePage, BotAnswer, BotQuestion, BotReply, BotSuggestion, Checklist, Found,

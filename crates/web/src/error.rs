@@ -6,6 +6,7 @@ use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use guanjia_domain::inspection::InspectionError;
 use guanjia_domain::ticket::LifecycleError;
 use guanjia_domain::validation::ValidationError;
 use guanjia_storage::StorageError;
@@ -49,6 +50,8 @@ guanjia_codes! {
     KeyScopeMissing = "key_scope_missing" => (StatusCode::FORBIDDEN, "该接口密钥没有此操作所需的权限范围", "This API key lacks the scope this needs"),
     KeyRateLimited = "key_rate_limited" => (StatusCode::TOO_MANY_REQUESTS, "该接口密钥请求过于频繁，请稍后再试", "This API key made too many requests; try again shortly"),
     NotFound = "not_found" => (StatusCode::NOT_FOUND, "对象不存在", "Not found"),
+    AlreadyAppealed = "already_appealed" => (StatusCode::CONFLICT, "该质检已申诉过，每次质检只能申诉一次", "This inspection was already appealed; one appeal only"),
+    InvalidInspectionState = "invalid_inspection_state" => (StatusCode::CONFLICT, "质检当前状态不允许此操作", "The inspection's state does not allow this action"),
     InvalidTransition = "invalid_transition" => (StatusCode::CONFLICT, "工单当前状态不允许此操作", "The ticket's status does not allow this action"),
     ChecklistIncomplete = "checklist_incomplete" => (StatusCode::UNPROCESSABLE_ENTITY, "检查单还有未完成的步骤，完成后才能办结", "Checklist steps are not ticked yet: tick them before resolving"),
     ValidationFailed = "validation_failed" => (StatusCode::UNPROCESSABLE_ENTITY, "输入有误，请检查标出的字段", "Some fields are invalid"),
@@ -215,6 +218,17 @@ impl From<StorageError> for ApiError {
             }
             StorageError::Validation(v) => v.into(),
             StorageError::Lifecycle(l) => l.into(),
+            StorageError::Inspection(e) => match e {
+                InspectionError::Forbidden(action) => ApiError::with_details(
+                    ErrorCode::Forbidden,
+                    json!({ "action": action.as_str() }),
+                ),
+                InspectionError::AlreadyAppealed => ApiError::new(ErrorCode::AlreadyAppealed),
+                InspectionError::InvalidState { action, state } => ApiError::with_details(
+                    ErrorCode::InvalidInspectionState,
+                    json!({ "action": action.as_str(), "state": state.as_str() }),
+                ),
+            },
             StorageError::Unauthenticated => ApiError::new(ErrorCode::Unauthenticated),
             StorageError::Throttled(until) => {
                 let seconds = (until - chrono::Utc::now()).num_seconds().max(1);

@@ -141,6 +141,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::sla::router())
         .merge(routes::intake::router())
         .merge(routes::incidents::router())
+        .merge(routes::inspections::router())
         .merge(routes::kb::router())
         .merge(routes::bot::router())
         .merge(routes::checklists::router())

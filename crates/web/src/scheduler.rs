@@ -1,5 +1,7 @@
-//! The background scheduler: every node sweeps for due SLA steps and announcements (scheduled
-//! sends, reminders); leases in the database make each fire exactly once however many nodes run.
+//! The background scheduler: every node sweeps for due SLA steps, announcements (scheduled
+//! sends, reminders) and last week's inspection sampling rounds; leases in the database make each
+//! fire exactly once however many nodes run (for rounds, the round's and each ticket's unique
+//! inspection key).
 
 use std::time::Duration;
 
@@ -25,6 +27,15 @@ pub fn spawn_scheduler(store: Store, node: String, every: Duration) -> tokio::ta
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "announcement sweep failed; retrying on the next tick")
+                }
+            }
+            // Last week's sampling round of each project that has none yet (质检).
+            match store.sweep_inspection_rounds(Utc::now()).await {
+                Ok(ran) => {
+                    metrics::counter!("guanjia_inspection_rounds_total").increment(ran.into())
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "inspection rounds failed; retrying on the next tick")
                 }
             }
             loop {

@@ -35,6 +35,7 @@ mod m0031_announcements;
 mod m0033_bot_answers;
 mod m0034_bot_conversations;
 mod m0035_profiles;
+mod m0036_inspections;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -98,6 +99,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0033_bot_answers::Migration),
             Box::new(m0034_bot_conversations::Migration),
             Box::new(m0035_profiles::Migration),
+            Box::new(m0036_inspections::Migration),
         ]
     }
 }

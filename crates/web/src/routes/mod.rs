@@ -15,6 +15,7 @@ pub mod dispatch;
 pub mod figures;
 pub mod hotline;
 pub mod incidents;
+pub mod inspections;
 pub mod intake;
 pub mod iot;
 pub mod kb;

@@ -37,6 +37,8 @@ pub enum Nav {
     Report,
     /// A butler's households and what needs attention today.
     Butler,
+    /// 质检: the queue and scores for those who oversee; one's own results for the others.
+    Inspection,
     None,
 }
 
@@ -111,6 +113,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Hotline,
             Nav::Announcements,
             Nav::Kb,
+            Nav::Inspection,
             Nav::Import,
             Nav::Admin,
         ],
@@ -124,6 +127,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Hotline,
             Nav::Announcements,
             Nav::Kb,
+            Nav::Inspection,
         ],
         Role::Butler => &[
             Nav::Butler,
@@ -133,6 +137,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Board,
             Nav::Hotline,
             Nav::Kb,
+            Nav::Inspection,
         ],
         Role::Agent => &[
             Nav::Workbench,
@@ -141,6 +146,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Board,
             Nav::Hotline,
             Nav::Kb,
+            Nav::Inspection,
         ],
         Role::Resident => &[Nav::MyRequests, Nav::Notices, Nav::Report, Nav::Chat],
     }
@@ -166,6 +172,7 @@ impl Nav {
             Nav::Notices => ("/h5/notices", t.h5_notices_title),
             Nav::Report => ("/h5/report", t.h5_nav_report),
             Nav::Butler => ("/butler", t.nav_butler),
+            Nav::Inspection => ("/inspection", t.nav_inspection),
             Nav::None => ("/", t.nav_workbench),
         }
     }

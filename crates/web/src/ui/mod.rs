@@ -354,6 +354,11 @@ pub fn router() -> Router<AppState> {
         .route("/households/{id}", get(pages::households::page))
         .route("/households/{id}/profile", post(pages::households::save))
         .route("/butler", get(pages::households::butler))
+        .route("/inspection", get(pages::inspection::queue))
+        .route("/inspection/{id}", get(pages::inspection::page))
+        .route("/inspection/{id}/score", post(pages::inspection::score))
+        .route("/inspection/{id}/appeal", post(pages::inspection::appeal))
+        .route("/inspection/{id}/decision", post(pages::inspection::decide))
         .route("/notifications/count", get(pages::notifications::count))
         .route(
             "/notifications/read-all",

@@ -6,6 +6,7 @@ use guanjia_domain::announcement::{AnnouncementCategory, AnnouncementState};
 use guanjia_domain::closed_loop::Breakdown;
 use guanjia_domain::conversation::ConversationState;
 use guanjia_domain::delivery::{DeliveryChannel, DeliveryState, PreferredChannel};
+use guanjia_domain::inspection::{InspectionState, ItemKind, SampleReason};
 use guanjia_domain::iot::{AlarmOutcome, AlarmState, AlarmType};
 use guanjia_domain::kb::Handoff;
 use guanjia_domain::place::RoomKind;
@@ -828,6 +829,43 @@ labels! {
     butler_all_quiet => "今天没有待办。", "Nothing for today.";
     butler_attention => "今天需关注", "Needs attention today";
     butler_households => "户", "households";
+    nav_inspection => "质检", "Inspection";
+    inspection_title => "质检", "Quality inspection";
+    inspection_mine => "我的质检结果", "My inspection results";
+    inspection_queue => "质检队列", "Inspection queue";
+    inspection_none => "没有符合条件的质检。", "No inspections match.";
+    inspection_person => "被检人", "Inspected";
+    inspection_week => "抽检周", "Week";
+    inspection_reason => "抽检原因", "Why sampled";
+    inspection_score => "得分", "Score";
+    inspection_sheet => "评分表", "Score sheet";
+    inspection_item => "评分项", "Item";
+    inspection_weight => "权重", "Weight";
+    inspection_note => "说明", "Note";
+    inspection_red_lines => "红线（触犯即整单 0 分）", "Red lines (any one hit scores 0)";
+    inspection_red_lines_hit => "触犯红线", "Red lines hit";
+    inspection_comment => "质检评语", "Inspector's comment";
+    inspection_save_score => "保存评分", "Save score";
+    inspection_scored => "评分已保存，被检人可查看并申诉一次。", "Score saved: the person inspected sees it and may appeal once.";
+    inspection_no_sheet => "还没有启用的评分表，请经理先建立评分表。", "No active score sheet yet: a manager sets one up first.";
+    inspection_appeal => "申诉", "Appeal";
+    inspection_appeal_reason => "申诉理由", "Why the score is wrong";
+    inspection_appeal_send => "提交申诉（仅一次）", "Appeal (once only)";
+    inspection_appealed => "申诉已提交，等待主管裁定。", "Appeal sent: a supervisor decides.";
+    inspection_decide => "裁定申诉", "Decide the appeal";
+    inspection_uphold => "维持原分", "Uphold the score";
+    inspection_overturn => "改判为新分数", "Overturn with a new score";
+    inspection_new_score => "新分数（0–100）", "New score (0–100)";
+    inspection_decision_comment => "裁定理由", "Reason for the decision";
+    inspection_decide_send => "提交裁定", "Decide";
+    inspection_decided => "裁定已保存。", "Decision saved.";
+    inspection_decision => "裁定", "Decision";
+    inspection_inspector_score => "原评分", "Inspector's score";
+    inspection_scores => "质检得分趋势（按人、按周）", "Scores by person and week";
+    inspection_scores_team => "质检得分趋势（按班组、按周）", "Scores by team and week";
+    inspection_count => "质检数", "Inspections";
+    inspection_average => "平均分", "Average";
+    inspection_ticket => "被检工单", "Ticket inspected";
 }
 
 /// The labels of `lang`.
@@ -1241,6 +1279,40 @@ pub fn role(lang: Lang, role: Role) -> &'static str {
     pick(lang, zh, en)
 }
 
+pub fn inspection_item(lang: Lang, kind: ItemKind) -> &'static str {
+    let (zh, en) = match kind {
+        ItemKind::OpeningWords => ("开场白", "Opening words"),
+        ItemKind::Ownership => ("首问负责", "Ownership"),
+        ItemKind::ScriptUsed => ("使用标准话术", "Script used"),
+        ItemKind::CorrectCategory => ("分类准确", "Correct category"),
+        ItemKind::PromiseKept => ("承诺兑现", "Promise kept"),
+        ItemKind::FollowUpDone => ("按时回访", "Follow-up done"),
+        ItemKind::Attitude => ("服务态度", "Attitude"),
+        ItemKind::Custom => ("自定义项", "Custom item"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn inspection_state(lang: Lang, state: InspectionState) -> &'static str {
+    let (zh, en) = match state {
+        InspectionState::Pending => ("待质检", "To score"),
+        InspectionState::Scored => ("已评分", "Scored"),
+        InspectionState::Appealed => ("申诉中", "Appealed"),
+        InspectionState::Upheld => ("维持原分", "Upheld"),
+        InspectionState::Overturned => ("已改判", "Overturned"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn sample_reason(lang: Lang, reason: SampleReason) -> &'static str {
+    let (zh, en) = match reason {
+        SampleReason::Share => ("按比例抽检", "Weekly share"),
+        SampleReason::LowRatedComplaint => ("投诉低评分", "Low-rated complaint"),
+        SampleReason::SlaBreached => ("超时工单", "SLA breached"),
+    };
+    pick(lang, zh, en)
+}
+
 /// A resident's place in a household: owner, family, tenant, merchant, company contact.
 pub fn resident_role(lang: Lang, code: &str) -> &'static str {
     let (zh, en) = match code {
@@ -1270,6 +1342,9 @@ pub fn field(lang: Lang, field: &str) -> String {
         "team_id" => ("班组", "Team"),
         "satisfaction" => ("满意度", "Satisfaction"),
         "reason" | "body" | "note" | "comment" => ("内容", "Text"),
+        "sheet_id" => ("评分表", "Score sheet"),
+        "items" => ("评分项", "Items"),
+        "score" => ("分数", "Score"),
         "title" => ("标题", "Title"),
         "questions" => ("其他问法", "Other phrasings"),
         "tags" => ("标签", "Tags"),

@@ -12,6 +12,7 @@ pub mod hotline;
 pub mod households;
 pub mod import;
 pub mod inbox;
+pub mod inspection;
 pub mod job_work;
 pub mod jobs;
 pub mod kb;

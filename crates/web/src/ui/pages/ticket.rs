@@ -645,6 +645,19 @@ pub async fn page(
     show(&state, &rooms, &session, View::Desk, &id, String::new()).await
 }
 
+/// A ticket's panel alone (facts, deadlines, timeline with the conversation), rendered, for a
+/// page that shows it beside its own work (an inspection).
+pub async fn panel_html(
+    state: &AppState,
+    rooms: &RoomBook,
+    session: &Session,
+    id: &str,
+) -> Result<String, UiError> {
+    let dir = Directory::load(state, session, rooms).await?;
+    let panel = TicketPanel::load(state, session, &dir, View::Desk, id, None).await?;
+    Ok(panel.render()?)
+}
+
 /// The whole page of a ticket in `view`, with `extra` (rendered HTML) below its panel.
 pub async fn show(
     state: &AppState,
