@@ -92,6 +92,28 @@ impl QueueQuery {
         self.page.unwrap_or(1).clamp(1, 1_000_000)
     }
 
+    /// The ticket list's spreadsheet (`format=xlsx`) under the filter this page applies, so the
+    /// file holds exactly the tickets the pages list.
+    pub fn export_url(&self, me: &str, now: DateTime<Utc>) -> String {
+        let filter = self.filter(me, now);
+        let statuses = filter.statuses.join(",");
+        let mut pairs: Vec<(&str, &str)> = vec![("format", "xlsx")];
+        let given = [
+            ("status", Some(statuses.as_str()).filter(|s| !s.is_empty())),
+            ("kind", filter.kind.as_deref()),
+            ("urgency", filter.urgency.as_deref()),
+            ("channel", filter.channel.as_deref()),
+            ("q", filter.q.as_deref()),
+            ("sla_state", filter.sla_state.map(|(s, _)| s.as_str())),
+            ("mine", filter.mine_of.is_some().then_some("true")),
+        ];
+        pairs.extend(given.into_iter().filter_map(|(k, v)| Some((k, v?))));
+        format!(
+            "/api/v1/tickets?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    }
+
     /// The workbench URL of these filters at `page`, leaving out what is empty.
     pub fn url(&self, page: u64) -> String {
         let mut query = self.clone();
@@ -189,6 +211,8 @@ pub struct Queue {
     pub pages: Option<Pages>,
     /// A link to the full list, for lists that show only their first page.
     pub more: Option<String>,
+    /// The API's spreadsheet of every ticket under the same filters.
+    pub export: String,
 }
 
 pub struct Pages {
@@ -247,6 +271,7 @@ impl Queue {
             total: text::total(session.lang, page.total),
             pages: Some(pages),
             more: None,
+            export: query.export_url(&session.who.id, now),
         })
     }
 }

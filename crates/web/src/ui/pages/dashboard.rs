@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{OriginalUri, Query, State};
 use axum::response::{Html, IntoResponse, Response};
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 use guanjia_domain::closed_loop::Figures;
 use guanjia_storage::{Dashboard as Data, DashboardQuery, PageRequest, ProjectFigures};
@@ -63,6 +63,8 @@ struct DashboardPage {
     data: String,
     echarts: String,
     script: String,
+    /// The service figures of the same projects and period as a spreadsheet.
+    export: String,
 }
 
 /// `GET /dashboard`.
@@ -212,6 +214,7 @@ pub async fn page(
         data: json_island::encode(&chart_data(&data, &project_lines, t, lang)),
         echarts: assets::url("echarts.min.js"),
         script: assets::url("dashboard.js"),
+        export: export_url(query.project_id.as_deref(), from, now),
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -369,4 +372,19 @@ fn chart_data(
             ],
         },
     })
+}
+
+/// `GET /api/v1/metrics/service` with `format=xlsx` over the page's projects and period.
+fn export_url(project_id: Option<&str>, from: DateTime<Utc>, to: DateTime<Utc>) -> String {
+    let (from, to) = (from.to_rfc3339(), to.to_rfc3339());
+    let mut pairs = vec![
+        ("format", "xlsx"),
+        ("from", from.as_str()),
+        ("to", to.as_str()),
+    ];
+    pairs.extend(project_id.map(|id| ("project_id", id)));
+    format!(
+        "/api/v1/metrics/service?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
 }
