@@ -123,6 +123,11 @@ async fn the_ticket_list_exports_every_page_under_its_filters(server: Server) {
     );
     let rows = sheet(response).await;
     assert_eq!(rows.len(), 451, "a header and one row per ticket");
+    // The columns in the order the API declares the fields.
+    assert_eq!(
+        rows[0][..3].iter().map(Data::to_string).collect::<Vec<_>>(),
+        ["编号", "工单号", "类型"]
+    );
     let (number, status, kind, phone, reported) = (
         column(&rows, "工单号"),
         column(&rows, "状态"),

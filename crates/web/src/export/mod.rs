@@ -25,7 +25,7 @@ use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use serde_json::{Map, Value};
 use tower::{Layer, Service, ServiceExt};
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
-use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::schema::{ArrayItems, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::{Content, OpenApi, RefOr, Required};
 
 use crate::error::{ApiError, ErrorCode};
@@ -59,7 +59,7 @@ enum Shape {
 /// The endpoints that export, by route, from the OpenAPI document: every GET that pages
 /// (`per_page`) and every figures endpoint (`/api/v1/metrics/…`), except those that answer a
 /// `format` of their own (the 12345 platform's reply sheet, the knowledge base's sheet).
-fn exportable(doc: &OpenApi) -> HashMap<String, Shape> {
+fn exportable(doc: &OpenApi) -> HashMap<String, Export> {
     doc.paths
         .paths
         .iter()
@@ -75,9 +75,109 @@ fn exportable(doc: &OpenApi) -> HashMap<String, Shape> {
             } else {
                 return None;
             };
-            Some((path.clone(), shape))
+            let mut fields = vec![];
+            if let Some(answer) = ok_schema(get) {
+                field_order(doc, answer, "", &mut fields, 0);
+            }
+            // A list's columns are its items' fields.
+            if shape == Shape::List {
+                fields = fields
+                    .iter()
+                    .filter_map(|f| f.strip_prefix("items.").map(str::to_owned))
+                    .collect();
+            }
+            Some((
+                path.clone(),
+                Export {
+                    shape,
+                    fields: Arc::new(fields),
+                },
+            ))
         })
         .collect()
+}
+
+/// What an endpoint that exports answers, and its fields (`contact.phone`) in the order the
+/// document declares them: the sheet's columns come in that order (a JSON object read back is
+/// in alphabetical order).
+#[derive(Debug, Clone)]
+struct Export {
+    shape: Shape,
+    fields: Arc<Vec<String>>,
+}
+
+/// The schema of an operation's JSON answer.
+fn ok_schema(operation: &Operation) -> Option<&RefOr<Schema>> {
+    let RefOr::T(ok) = operation.responses.responses.get("200")? else {
+        return None;
+    };
+    let RefOr::T(json) = ok.content.get("application/json")? else {
+        return None;
+    };
+    json.schema.as_ref()
+}
+
+/// The fields `schema` describes, depth first, as paths from `path`.
+fn field_order(
+    doc: &OpenApi,
+    schema: &RefOr<Schema>,
+    path: &str,
+    out: &mut Vec<String>,
+    depth: usize,
+) {
+    if depth > 12 {
+        return;
+    }
+    let schema = match schema {
+        RefOr::T(schema) => schema,
+        RefOr::Ref(reference) => {
+            let name = reference
+                .ref_location
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            if let Some(found) = doc.components.as_ref().and_then(|c| c.schemas.get(name)) {
+                field_order(doc, found, path, out, depth + 1);
+            }
+            return;
+        }
+    };
+    match schema {
+        Schema::Object(object) => {
+            for (name, property) in &object.properties {
+                let child = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
+                if !out.contains(&child) {
+                    out.push(child.clone());
+                }
+                field_order(doc, property, &child, out, depth + 1);
+            }
+        }
+        Schema::Array(array) => {
+            if let ArrayItems::RefOrSchema(items) = &array.items {
+                field_order(doc, items, path, out, depth + 1);
+            }
+        }
+        Schema::OneOf(one) => {
+            for part in &one.items {
+                field_order(doc, part, path, out, depth + 1);
+            }
+        }
+        Schema::AllOf(all) => {
+            for part in &all.items {
+                field_order(doc, part, path, out, depth + 1);
+            }
+        }
+        Schema::AnyOf(any) => {
+            for part in &any.items {
+                field_order(doc, part, path, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn takes(operation: &Operation, name: &str) -> bool {
@@ -89,7 +189,7 @@ fn takes(operation: &Operation, name: &str) -> bool {
 
 /// The endpoints that export, by route.
 #[derive(Clone, Default)]
-pub struct Routes(Arc<HashMap<String, Shape>>);
+pub struct Routes(Arc<HashMap<String, Export>>);
 
 /// Documents `format` and the spreadsheet answer on every endpoint that exports, and says which
 /// those are (read before the document says so: afterwards they all take a `format`).
@@ -138,15 +238,15 @@ pub fn layer(routes: Routes, state: AppState) -> ExportLayer {
 
 #[derive(Clone)]
 pub struct ExportLayer {
-    routes: Arc<HashMap<String, Shape>>,
+    routes: Arc<HashMap<String, Export>>,
     state: AppState,
 }
 
 impl<S> Layer<S> for ExportLayer {
-    type Service = Export<S>;
+    type Service = Exporting<S>;
 
-    fn layer(&self, inner: S) -> Export<S> {
-        Export {
+    fn layer(&self, inner: S) -> Exporting<S> {
+        Exporting {
             inner,
             routes: self.routes.clone(),
             state: self.state.clone(),
@@ -155,13 +255,13 @@ impl<S> Layer<S> for ExportLayer {
 }
 
 #[derive(Clone)]
-pub struct Export<S> {
+pub struct Exporting<S> {
     inner: S,
-    routes: Arc<HashMap<String, Shape>>,
+    routes: Arc<HashMap<String, Export>>,
     state: AppState,
 }
 
-impl<S> Service<Request> for Export<S>
+impl<S> Service<Request> for Exporting<S>
 where
     S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + Sync + 'static,
     S::Future: Send,
@@ -178,12 +278,12 @@ where
         let route = request
             .extensions()
             .get::<MatchedPath>()
-            .and_then(|p| Some((p.as_str().to_owned(), *self.routes.get(p.as_str())?)));
+            .and_then(|p| Some((p.as_str().to_owned(), self.routes.get(p.as_str())?.clone())));
         let format = (request.method() == Method::GET)
             .then(|| asked_format(request.uri().query()))
             .flatten();
         match (route, format) {
-            (Some((endpoint, shape)), Some(format)) => {
+            (Some((endpoint, export)), Some(format)) => {
                 // The readied service answers; a clone stays for the next call (tower's way).
                 let clone = self.inner.clone();
                 let inner = std::mem::replace(&mut self.inner, clone);
@@ -192,7 +292,7 @@ where
                     inner,
                     state,
                     endpoint,
-                    shape,
+                    export,
                 };
                 Box::pin(async move { Ok(export.answer(&format, request).await) })
             }
@@ -215,7 +315,7 @@ struct Walk<S> {
     inner: S,
     state: AppState,
     endpoint: String,
-    shape: Shape,
+    export: Export,
 }
 
 /// Why an export stopped: the endpoint's own answer (an error as JSON), or ours.
@@ -266,11 +366,11 @@ where
         lang: Lang,
     ) -> Result<Response, Stop> {
         let mut sheet = Sheet::new(lang)?;
-        let rows = match self.shape {
+        let rows = match self.export.shape {
             Shape::List => self.list(parts, filters, &mut sheet).await?,
             Shape::Figures => {
                 let figures = self.page(parts, filters, &[]).await?;
-                write_figures(&mut sheet, lang, &figures)?
+                write_figures(&mut sheet, lang, &figures, &self.export.fields)?
             }
         };
         // Who exported is known once the handler let them in; the audit says who, what and how much.
@@ -330,7 +430,7 @@ where
             .page(parts, filters, &[("per_page", per_page.clone())])
             .await?;
         let first = items(&body);
-        let columns = sheet::columns(first);
+        let columns = sheet::columns(first, &self.export.fields);
         sheet.header(&[], &columns)?;
         let lang = Lang::from_headers(&parts.headers);
         let mut page: u64 = 1;
@@ -421,7 +521,12 @@ fn signed_in_page(parts: &mut Parts) {
 
 /// The figures as rows: one per group (its name first) and a total, then the previous period's
 /// the same way, labelled. Returns the rows written.
-fn write_figures(sheet: &mut Sheet, lang: Lang, figures: &Value) -> Result<u32, Stop> {
+fn write_figures(
+    sheet: &mut Sheet,
+    lang: Lang,
+    figures: &Value,
+    order: &[String],
+) -> Result<u32, Stop> {
     let groups = |v: &Value| -> Vec<Value> {
         v.get("groups")
             .and_then(Value::as_array)
@@ -443,7 +548,7 @@ fn write_figures(sheet: &mut Sheet, lang: Lang, figures: &Value) -> Result<u32, 
     let previous = figures.get("previous").filter(|p| p.is_object());
     let mut shown: Vec<Value> = vec![own(figures)];
     shown.extend(groups(figures).iter().map(own));
-    let columns = sheet::columns(&shown);
+    let columns = sheet::columns(&shown, order);
     let words = export_words(lang);
     sheet.header(&[words.scope.to_owned()], &columns)?;
     let period = |sheet: &mut Sheet, figures: &Value, prefix: &str, total: &str| {

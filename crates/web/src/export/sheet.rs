@@ -28,13 +28,14 @@ const ZONE: Tz = chrono_tz::Asia::Shanghai;
 /// A column: the path of a field in an item (`contact.phone`).
 pub type Column = String;
 
-/// The columns of `items`, in the order their fields first appear: nested objects become one
-/// column per field, everything else one column.
-pub fn columns<'a>(items: impl IntoIterator<Item = &'a Value>) -> Vec<Column> {
+/// The columns of `items`: nested objects become one column per field, everything else one
+/// column; in the order of `order` (the fields as the API declares them), any other after.
+pub fn columns<'a>(items: impl IntoIterator<Item = &'a Value>, order: &[String]) -> Vec<Column> {
     let mut columns = vec![];
     for item in items {
         flatten_into(&mut columns, String::new(), item);
     }
+    columns.sort_by_key(|c| order.iter().position(|o| o == c).unwrap_or(usize::MAX));
     columns
 }
 
@@ -294,7 +295,19 @@ mod tests {
             json!({"number": "GJ-2", "status": "closed", "contact": {"name": "李", "phone": null},
                    "tags": [], "hotline_order": {"order_no": "GD-1"}, "reported_at": "2026-12-01T16:00:00Z"}),
         ];
-        let columns = columns(&items[..1]);
+        let order: Vec<String> = [
+            "number",
+            "status",
+            "contact",
+            "contact.name",
+            "contact.phone",
+            "tags",
+            "hotline_order",
+            "reported_at",
+        ]
+        .map(String::from)
+        .to_vec();
+        let columns = columns(&items[..1], &order);
         assert_eq!(
             columns,
             [

@@ -62,9 +62,17 @@ fn every_field_of_the_main_lists_and_the_figures_has_a_title() {
 #[test]
 fn lists_and_figures_export_and_the_rest_does_not() {
     let (_, doc, Routes(routes)) = crate::api();
-    assert_eq!(routes.get("/api/v1/tickets"), Some(&Shape::List));
-    assert_eq!(routes.get("/api/v1/residents"), Some(&Shape::List));
-    assert_eq!(routes.get("/api/v1/metrics/service"), Some(&Shape::Figures));
+    let shape = |path: &str| routes.get(path).map(|e| e.shape);
+    assert_eq!(shape("/api/v1/tickets"), Some(Shape::List));
+    assert_eq!(shape("/api/v1/residents"), Some(Shape::List));
+    assert_eq!(shape("/api/v1/metrics/service"), Some(Shape::Figures));
+    // Columns come in the order the API declares its fields, nested ones in place.
+    let tickets = &routes["/api/v1/tickets"].fields;
+    assert_eq!(tickets[..3], ["id", "number", "kind"]);
+    let at = |f: &str| tickets.iter().position(|t| t == f).unwrap();
+    assert!(at("contact.phone") < at("title"), "{tickets:?}");
+    let figures = &routes["/api/v1/metrics/service"].fields;
+    assert_eq!(figures[0], "tickets", "{figures:?}");
     // One ticket is not a list; these two answer a sheet of their own.
     for path in [
         "/api/v1/tickets/{id}",
