@@ -187,45 +187,6 @@ pub fn dependents(lang: Lang, details: &Value) -> Option<String> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn a_refused_field_says_what_it_accepts_in_both_languages() {
-        let details = json!({ "fields": { "code": "invalid" }, "allowed": { "code": { "rule": "code", "min": 1, "max": 64 } } });
-        assert_eq!(
-            field_problems(Lang::Zh, &details),
-            [(
-                "code".to_owned(),
-                "格式不正确，只能用字母、数字、- 和 _，1–64 位".to_owned()
-            )]
-        );
-        assert_eq!(
-            field_problems(Lang::En, &details)[0].1,
-            "invalid: letters, digits, - and _ only, 1–64 characters"
-        );
-        let bare = json!({ "fields": { "room_id": "unknown_reference" } });
-        assert_eq!(field_problems(Lang::Zh, &bare)[0].1, "不存在或无权使用");
-    }
-
-    #[test]
-    fn a_refused_deletion_says_what_depends_on_it() {
-        let details = json!({ "dependents": { "rooms": 2, "grids": 1 } });
-        let zh = dependents(Lang::Zh, &details).unwrap();
-        assert!(
-            zh.contains("2 间房屋") && zh.contains("1 个网格") && zh.contains('、'),
-            "{zh}"
-        );
-        let en = dependents(Lang::En, &details).unwrap();
-        assert!(
-            en.contains("2 rooms") && en.contains("1 grid") && !en.contains("1 grids"),
-            "{en}"
-        );
-    }
-}
-
 /// The title of an API field as a column of an exported sheet ("status" → 状态); a nested field
 /// is titled by its parts ("contact.phone" → 联系人·电话). `None` for a field not named here:
 /// the export then shows the field's own name (a test keeps the main lists' fields all titled).
@@ -399,5 +360,44 @@ pub fn export_words(lang: Lang) -> ExportWords {
             previous_total: "Previous period total",
             truncated: "A sheet holds 1,048,576 rows: the first 1,048,574 were exported, the rest were not. Narrow the filters.",
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_refused_field_says_what_it_accepts_in_both_languages() {
+        let details = json!({ "fields": { "code": "invalid" }, "allowed": { "code": { "rule": "code", "min": 1, "max": 64 } } });
+        assert_eq!(
+            field_problems(Lang::Zh, &details),
+            [(
+                "code".to_owned(),
+                "格式不正确，只能用字母、数字、- 和 _，1–64 位".to_owned()
+            )]
+        );
+        assert_eq!(
+            field_problems(Lang::En, &details)[0].1,
+            "invalid: letters, digits, - and _ only, 1–64 characters"
+        );
+        let bare = json!({ "fields": { "room_id": "unknown_reference" } });
+        assert_eq!(field_problems(Lang::Zh, &bare)[0].1, "不存在或无权使用");
+    }
+
+    #[test]
+    fn a_refused_deletion_says_what_depends_on_it() {
+        let details = json!({ "dependents": { "rooms": 2, "grids": 1 } });
+        let zh = dependents(Lang::Zh, &details).unwrap();
+        assert!(
+            zh.contains("2 间房屋") && zh.contains("1 个网格") && zh.contains('、'),
+            "{zh}"
+        );
+        let en = dependents(Lang::En, &details).unwrap();
+        assert!(
+            en.contains("2 rooms") && en.contains("1 grid") && !en.contains("1 grids"),
+            "{en}"
+        );
     }
 }

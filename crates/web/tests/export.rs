@@ -92,7 +92,7 @@ async fn sheet(response: reqwest::Response) -> Vec<Vec<Data>> {
 fn column(rows: &[Vec<Data>], title: &str) -> usize {
     rows[0]
         .iter()
-        .position(|c| c.to_string() == title)
+        .position(|c| *c == title)
         .unwrap_or_else(|| panic!("no column {title}: {:?}", rows[0]))
 }
 

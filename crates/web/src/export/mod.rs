@@ -526,7 +526,7 @@ fn write_figures(
     lang: Lang,
     figures: &Value,
     order: &[String],
-) -> Result<u32, Stop> {
+) -> Result<u32, rust_xlsxwriter::XlsxError> {
     let groups = |v: &Value| -> Vec<Value> {
         v.get("groups")
             .and_then(Value::as_array)
