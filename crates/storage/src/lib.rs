@@ -19,6 +19,7 @@ mod delivery;
 mod dispatch;
 pub mod entity;
 mod error;
+mod exports;
 mod file_writes;
 mod hotline;
 mod import;

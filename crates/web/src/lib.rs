@@ -5,6 +5,7 @@ mod delivery;
 mod email;
 mod error;
 mod explanation;
+mod export;
 mod extract;
 mod hotline_sheet;
 mod housekeeping;
@@ -121,8 +122,9 @@ fn latency_buckets(builder: PrometheusBuilder) -> PrometheusBuilder {
     }
 }
 
-/// The OpenAPI document and the routes it describes, built from the same handler annotations.
-fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+/// The OpenAPI document and the routes it describes, built from the same handler annotations,
+/// and which of those routes export.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi, export::Routes) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
         .merge(routes::announcements::router())
@@ -160,8 +162,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::wecom_robots::router())
         .merge(routes::webhooks::router())
         .split_for_parts();
+    let exports = export::document(&mut openapi);
     error::document_errors(&mut openapi);
-    (router, openapi)
+    (router, openapi, exports)
 }
 
 /// The whole application over `store`, sending nothing itself (a robot's test post answers
@@ -173,7 +176,7 @@ pub fn app(store: Store, settings: Settings) -> Router {
 /// The whole application over `store`, with the providers a request may send through (an
 /// admin's test post to a WeCom robot).
 pub fn app_with_senders(store: Store, settings: Settings, senders: Option<Senders>) -> Router {
-    let (api, openapi) = api();
+    let (api, openapi, exports) = api();
     let store = store.with_loop_rules(settings.rules);
     let state = AppState {
         store,
@@ -182,6 +185,7 @@ pub fn app_with_senders(store: Store, settings: Settings, senders: Option<Sender
         senders,
         key_rate: Default::default(),
     };
+    let api = api.layer(export::layer(exports, state.clone()));
     Router::new()
         .merge(api)
         .merge(routes::system::router(openapi))

@@ -187,6 +187,182 @@ pub fn dependents(lang: Lang, details: &Value) -> Option<String> {
     }
 }
 
+/// The title of an API field as a column of an exported sheet ("status" → 状态); a nested field
+/// is titled by its parts ("contact.phone" → 联系人·电话). `None` for a field not named here:
+/// the export then shows the field's own name (a test keeps the main lists' fields all titled).
+pub fn column_title(lang: Lang, field: &str) -> Option<&'static str> {
+    let (zh, en) = match field {
+        // Lists and groups
+        "id" => ("编号", "ID"),
+        "key" => ("分组代码", "Group code"),
+        "name" => ("名称", "Name"),
+        "items" => ("条目", "Items"),
+        "total" => ("总数", "Total"),
+        "page" => ("页码", "Page"),
+        "per_page" => ("每页条数", "Per page"),
+        "next" => ("下一页", "Next page"),
+        "groups" => ("分组", "Groups"),
+        "previous" => ("上期", "Previous period"),
+        // Tickets
+        "number" => ("工单号", "Ticket number"),
+        "kind" => ("类型", "Kind"),
+        "category" => ("分类", "Category"),
+        "urgency" => ("紧急程度", "Urgency"),
+        "status" => ("状态", "Status"),
+        "channel" => ("渠道", "Channel"),
+        "project_id" => ("项目", "Project"),
+        "project_ids" => ("项目", "Projects"),
+        "room_id" => ("房屋", "Room"),
+        "household_id" => ("住户", "Household"),
+        "resident_id" => ("业主/住户", "Resident"),
+        "contact" => ("联系人", "Contact"),
+        "phone" => ("电话", "Phone"),
+        "title" => ("标题", "Title"),
+        "description" => ("描述", "Description"),
+        "first_contact_owner_id" => ("首问负责人", "First-contact owner"),
+        "assignee_id" => ("处理人", "Assignee"),
+        "team_id" => ("班组", "Team"),
+        "dispatch_explanation" => ("派单说明", "Dispatch explanation"),
+        "open_subtasks" => ("未完成协办", "Open sub-tasks"),
+        "charge_total_cents" => ("收费（分）", "Charge (fen)"),
+        "charge_status" => ("收费确认", "Charge status"),
+        "deadlines" => ("时限", "Deadlines"),
+        "due_at" => ("到期时间", "Due at"),
+        "state" => ("状态", "State"),
+        "remaining_seconds" => ("剩余秒数", "Seconds left"),
+        "policy_id" => ("时限规则", "SLA policy"),
+        "hotline_order" => ("12345工单", "12345 order"),
+        "order_no" => ("工单编号", "Order number"),
+        "accept_by" => ("签收时限", "Accept by"),
+        "finish_by" => ("办理时限", "Finish by"),
+        "answered_at" => ("答复时间", "Answered at"),
+        "allowed_actions" => ("可执行操作", "Allowed actions"),
+        "escalation_risk" => ("升级风险", "Escalation risk"),
+        "escalation_level" => ("升级级别", "Escalation level"),
+        "duplicate_of" => ("重复于", "Duplicate of"),
+        "incident_id" => ("关联事件", "Incident"),
+        "duplicate_candidates" => ("疑似重复", "Possible duplicates"),
+        "score" => ("得分", "Score"),
+        "reason" => ("原因", "Reason"),
+        "repeat_of" => ("重复投诉于", "Repeat of"),
+        "satisfaction" => ("满意度", "Satisfaction"),
+        "timeliness" => ("及时性", "Timeliness"),
+        "attitude" => ("服务态度", "Attitude"),
+        "reopen_count" => ("整改次数", "Reopened"),
+        "follow_up_owner_id" => ("回访人", "Follow-up owner"),
+        "follow_up_policy" => ("回访规则", "Follow-up policy"),
+        "follow_up_attempts" => ("回访未接通次数", "Follow-up attempts"),
+        "follow_up_result" => ("回访结果", "Follow-up result"),
+        "followed_up_at" => ("回访时间", "Followed up at"),
+        "first_resolved_at" => ("首次完成时间", "First resolved at"),
+        "reopened_at" => ("整改时间", "Reopened at"),
+        "adopted" => ("建议已采纳", "Adopted"),
+        "reported_at" => ("报事时间", "Reported at"),
+        "created_at" => ("创建时间", "Created at"),
+        "updated_at" => ("更新时间", "Updated at"),
+        "first_responded_at" => ("首次响应时间", "First responded at"),
+        "arrived_at" => ("到场时间", "Arrived at"),
+        "resolved_at" => ("完成时间", "Resolved at"),
+        "closed_at" => ("关闭时间", "Closed at"),
+        // Residents and staff
+        "role" => ("身份", "Role"),
+        "tier" => ("服务等级", "Service tier"),
+        "preferred_channel" => ("首选联系方式", "Preferred channel"),
+        "username" => ("用户名", "Username"),
+        "skills" => ("技能", "Skills"),
+        "active" => ("在职", "Active"),
+        "extension" => ("分机号", "Extension"),
+        // Conversations
+        "account" => ("账号", "Account"),
+        "value" => ("联系方式", "Contact detail"),
+        "owner_id" => ("负责人", "Owner"),
+        "ticket_id" => ("工单", "Ticket"),
+        "unread" => ("未读", "Unread"),
+        "last_message_at" => ("最后消息时间", "Last message at"),
+        "last_text" => ("最后消息", "Last message"),
+        // Knowledge base
+        "latest_version" => ("最新版本", "Latest version"),
+        "published_version" => ("发布版本", "Published version"),
+        "review_by" => ("复审日期", "Review by"),
+        "snippet" => ("摘要", "Snippet"),
+        "highlights" => ("高亮", "Highlights"),
+        // Announcements
+        "body" => ("正文", "Body"),
+        "audience" => ("推送对象", "Audience"),
+        "requires_ack" => ("需确认", "Requires acknowledgement"),
+        "send_at" => ("计划发送时间", "Send at"),
+        "sent_at" => ("发送时间", "Sent at"),
+        "remind_after_hours" => ("提醒间隔（小时）", "Remind after (hours)"),
+        "reminded_at" => ("提醒时间", "Reminded at"),
+        "author_id" => ("发布人", "Author"),
+        "recipients" => ("接收人数", "Recipients"),
+        "delivered" => ("送达", "Delivered"),
+        "read" => ("已读", "Read"),
+        "acknowledged" => ("已确认", "Acknowledged"),
+        "reminded" => ("已提醒", "Reminded"),
+        "read_rate" => ("阅读率", "Read rate"),
+        // Service figures
+        "tickets" => ("工单数", "Tickets"),
+        "complaints" => ("投诉数", "Complaints"),
+        "closed_loop_rate" => ("闭环率", "Closed-loop rate"),
+        "follow_up_coverage" => ("回访覆盖率", "Follow-up coverage"),
+        "csat_average" => ("平均满意度", "Average satisfaction"),
+        "csat_satisfied_share" => ("满意占比", "Satisfied share"),
+        "one_time_resolution_rate" => ("一次解决率", "One-time resolution rate"),
+        "reopen_rate" => ("整改率", "Reopen rate"),
+        "repeat_complaint_rate" => ("重复投诉率", "Repeat complaint rate"),
+        "suggestion_adoption_rate" => ("建议采纳率", "Suggestion adoption rate"),
+        "nps" => ("NPS", "NPS"),
+        "responses" => ("答卷数", "Responses"),
+        "promoters" => ("推荐者", "Promoters"),
+        "passives" => ("被动者", "Passives"),
+        "detractors" => ("贬损者", "Detractors"),
+        "bot" => ("机器人", "Bot"),
+        "asked" => ("提问数", "Questions"),
+        "answered" => ("已回答", "Answered"),
+        "answer_rate" => ("回答率", "Answer rate"),
+        "helpful_rate" => ("有用率", "Helpful rate"),
+        "handoff_rate" => ("转人工率", "Hand-off rate"),
+        "routine_answered" => ("常规问题已回答", "Routine answered"),
+        "routine_answered_rate" => ("常规问题回答率", "Routine answer rate"),
+        _ => return None,
+    };
+    Some(if lang == Lang::Zh { zh } else { en })
+}
+
+/// The words of an exported sheet beside its column titles.
+pub struct ExportWords {
+    /// The figures' first column: which group, or which period.
+    pub scope: &'static str,
+    pub total: &'static str,
+    pub this_period: &'static str,
+    pub previous: &'static str,
+    pub previous_total: &'static str,
+    /// The last row of a list longer than a sheet holds.
+    pub truncated: &'static str,
+}
+
+pub fn export_words(lang: Lang) -> ExportWords {
+    match lang {
+        Lang::Zh => ExportWords {
+            scope: "范围",
+            total: "合计",
+            this_period: "本期",
+            previous: "上期",
+            previous_total: "上期合计",
+            truncated: "表格最多 1,048,576 行：已导出前 1,048,574 条，其余未导出，请缩小筛选范围。",
+        },
+        Lang::En => ExportWords {
+            scope: "Scope",
+            total: "Total",
+            this_period: "This period",
+            previous: "Previous period",
+            previous_total: "Previous period total",
+            truncated: "A sheet holds 1,048,576 rows: the first 1,048,574 were exported, the rest were not. Narrow the filters.",
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -120,7 +120,7 @@ async fn a_devices_alarms_are_read_newest_first_by_keyset_pages_within_scope(ser
         .iter()
         .filter_map(|p| p["name"].as_str())
         .collect();
-    assert_eq!(names, ["after", "per_page", "id"], "{names:?}");
+    assert_eq!(names, ["after", "per_page", "id", "format"], "{names:?}");
 }
 
 /// Alarms of `device_ref` received `days_ago`, written straight to the table (as months of

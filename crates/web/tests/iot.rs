@@ -771,7 +771,7 @@ async fn the_openapi_document_describes_devices_and_alarms_as_served(server: Ser
         .collect();
     assert_eq!(
         names,
-        ["project_id", "type", "active", "page", "per_page"],
+        ["project_id", "type", "active", "page", "per_page", "format"],
         "{names:?}"
     );
     let answers = paths["/api/v1/iot/alarms"]["post"]["responses"]

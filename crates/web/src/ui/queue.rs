@@ -152,6 +152,42 @@ impl QueueQuery {
         self.page.unwrap_or(1).clamp(1, 1_000_000)
     }
 
+    /// The ticket list's spreadsheet (`format=xlsx`) under the filter this page applies, so the
+    /// file holds exactly the tickets the pages list.
+    pub fn export_url(&self, me: &str, now: DateTime<Utc>) -> String {
+        let filter = self.filter(me, now);
+        let statuses = filter.statuses.join(",");
+        let (from, to) = (
+            filter.reported_from.map(|t| t.to_rfc3339()),
+            filter.reported_to.map(|t| t.to_rfc3339()),
+        );
+        let mut pairs: Vec<(&str, &str)> = vec![("format", "xlsx")];
+        let given = [
+            ("status", Some(statuses.as_str()).filter(|s| !s.is_empty())),
+            ("kind", filter.kind.as_deref()),
+            ("urgency", filter.urgency.as_deref()),
+            ("channel", filter.channel.as_deref()),
+            ("q", filter.q.as_deref()),
+            ("sla_state", filter.sla_state.map(|(s, _)| s.as_str())),
+            ("mine", filter.mine_of.is_some().then_some("true")),
+            ("project_id", filter.project_id.as_deref()),
+            ("category", filter.category.as_deref()),
+            ("assignee_id", filter.assignee_id.as_deref()),
+            ("team_id", filter.team_id.as_deref()),
+            (
+                "first_contact_owner_id",
+                filter.first_contact_owner_id.as_deref(),
+            ),
+            ("reported_from", from.as_deref()),
+            ("reported_to", to.as_deref()),
+        ];
+        pairs.extend(given.into_iter().filter_map(|(k, v)| Some((k, v?))));
+        format!(
+            "/api/v1/tickets?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    }
+
     /// The workbench URL of these filters at `page`, leaving out what is empty.
     pub fn url(&self, page: u64) -> String {
         let mut query = self.clone();
@@ -249,6 +285,8 @@ pub struct Queue {
     pub pages: Option<Pages>,
     /// A link to the full list, for lists that show only their first page.
     pub more: Option<String>,
+    /// The API's spreadsheet of every ticket under the same filters.
+    pub export: String,
 }
 
 pub struct Pages {
@@ -307,6 +345,7 @@ impl Queue {
             total: text::total(session.lang, page.total),
             pages: Some(pages),
             more: None,
+            export: query.export_url(&session.who.id, now),
         })
     }
 }

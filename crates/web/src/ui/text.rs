@@ -84,6 +84,7 @@ labels! {
     total_prefix => "共", "";
     total_suffix => "条", "tickets";
     view_all => "查看全部", "View all";
+    export_excel => "导出 Excel", "Export to Excel";
     escalation_risk => "升级风险", "Escalation risk";
     duplicate => "重复", "Duplicate";
     duplicate_of => "重复于", "Duplicate of";

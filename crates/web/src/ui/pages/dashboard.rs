@@ -116,6 +116,8 @@ struct DashboardPage {
     data: String,
     echarts: String,
     script: String,
+    /// The service figures of the same projects and period as a spreadsheet.
+    export: String,
 }
 
 /// `GET /dashboard`.
@@ -288,6 +290,7 @@ pub async fn page(
         data: json_island::encode(&chart_data(&data, &project_lines, t, lang)),
         echarts: assets::url("echarts.min.js"),
         script: assets::url("dashboard.js"),
+        export: export_url(query.project_id.as_deref(), from, to, by),
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -565,6 +568,29 @@ fn chart_data(
             ],
         },
     })
+}
+
+/// `GET /api/v1/metrics/service` with `format=xlsx` over the page's projects, period and
+/// breakdown, the period before beside.
+fn export_url(
+    project_id: Option<&str>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    by: Breakdown,
+) -> String {
+    let (from, to) = (from.to_rfc3339(), to.to_rfc3339());
+    let mut pairs = vec![
+        ("format", "xlsx"),
+        ("from", from.as_str()),
+        ("to", to.as_str()),
+        ("by", by.as_str()),
+        ("compare", "previous"),
+    ];
+    pairs.extend(project_id.map(|id| ("project_id", id)));
+    format!(
+        "/api/v1/metrics/service?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
 }
 
 #[cfg(test)]

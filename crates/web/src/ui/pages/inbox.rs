@@ -146,6 +146,8 @@ struct InboxPage {
     states: Vec<Choice>,
     unread_only: bool,
     self_url: String,
+    /// The conversations under the same filters as a spreadsheet.
+    export: String,
     /// Standard scripts for the reply box: the linked ticket's, else the general ones.
     scripts: Vec<SuggestedScript>,
     scripts_js: String,
@@ -253,6 +255,7 @@ pub async fn page(
         states,
         unread_only,
         self_url,
+        export: export_url(channel, chosen_state, unread_only),
         scripts,
         scripts_js: crate::ui::assets::url("scripts.js"),
     };
@@ -490,4 +493,24 @@ pub async fn close(
         .await
         .map_err(|e| UiError::api(e, session.lang))?;
     Ok(see_other(false, &format!("/inbox?c={}", urlencode(&id))))
+}
+
+/// `GET /api/v1/conversations` with `format=xlsx` under the inbox's filters.
+fn export_url(
+    channel: Option<Channel>,
+    state: Option<ConversationState>,
+    unread_only: bool,
+) -> String {
+    let given = [
+        ("channel", channel.map(Channel::as_str)),
+        ("state", state.map(ConversationState::as_str)),
+        ("unread", unread_only.then_some("true")),
+    ];
+    let pairs: Vec<(&str, &str)> = std::iter::once(("format", "xlsx"))
+        .chain(given.into_iter().filter_map(|(k, v)| Some((k, v?))))
+        .collect();
+    format!(
+        "/api/v1/conversations?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
 }

@@ -59,6 +59,24 @@ impl Search {
         }
     }
 
+    /// The residents list's spreadsheet (`format=xlsx`) under this page's filter.
+    fn export_url(&self) -> String {
+        let filter = self.filter();
+        let given = [
+            ("project_id", filter.project_id.as_deref()),
+            ("room_id", filter.room_id.as_deref()),
+            ("phone", filter.phone.as_deref()),
+            ("name", filter.name.as_deref()),
+        ];
+        let pairs: Vec<(&str, &str)> = std::iter::once(("format", "xlsx"))
+            .chain(given.into_iter().filter_map(|(k, v)| Some((k, v?))))
+            .collect();
+        format!(
+            "/api/v1/residents?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    }
+
     /// The store's filter: a phone number finds by phone, other words by name.
     fn filter(&self) -> ResidentFilter {
         let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
@@ -93,6 +111,8 @@ struct ResidentsPage {
     residents: Vec<ResidentRow>,
     total: String,
     pages: Pages,
+    /// The same residents as a spreadsheet.
+    export: String,
     /// The room the form registers in: (id, label).
     room: Option<(String, String)>,
     roles: Vec<Choice>,
@@ -159,6 +179,7 @@ impl ResidentsPage {
             chrome: Chrome::signed_in(session, t.admin_residents, Nav::Admin, &search.url(1)),
             t,
             q: search.q.clone().unwrap_or_default(),
+            export: search.export_url(),
             projects: choices(
                 search.project_id.as_deref().or(Some("")),
                 [("", t.all_projects)].into_iter().chain(
