@@ -14,7 +14,7 @@ use guanjia_domain::place::local_date;
 use guanjia_domain::sla::ClockState;
 use guanjia_domain::ticket::Status;
 use guanjia_domain::validation::FieldErrorCode;
-use sea_orm::sea_query::{Alias, Expr, Func, OnConflict};
+use sea_orm::sea_query::{Alias, Expr, Func, OnConflict, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TryInsertResult,
@@ -608,33 +608,23 @@ impl Store {
         let scored = sheet_of(&sheet)?.score(input)?;
         let total = scored.total as i32;
         let facts = json!(scored.facts);
-        let txn = self.begin_write().await?;
-        let moved = inspection::Entity::update_many()
-            .col_expr(inspection::Column::State, Expr::value(next.as_str()))
-            .col_expr(inspection::Column::SheetId, Expr::value(sheet_id))
-            .col_expr(inspection::Column::Facts, Expr::value(facts.clone()))
-            .col_expr(inspection::Column::Score, Expr::value(total))
-            .col_expr(inspection::Column::InspectorScore, Expr::value(total))
-            .col_expr(inspection::Column::InspectorId, Expr::value(who.id.clone()))
-            .col_expr(inspection::Column::ScoredAt, Expr::value(now))
-            .col_expr(inspection::Column::UpdatedAt, Expr::value(now))
-            .filter(inspection::Column::CompanyId.eq(&who.company_id))
-            .filter(inspection::Column::Id.eq(id))
-            .filter(inspection::Column::State.eq(current.state.as_str()))
-            .exec(&txn)
-            .await?;
-        if moved.rows_affected == 0 {
-            return Err(self.raced(who, id, InspectionAction::Score).await);
-        }
-        Audit::by(who, "inspection", id, "score")
-            .record(
-                &txn,
-                json!({ "sheet_id": sheet_id, "score": total, "facts": facts }),
-                now,
-            )
-            .await?;
-        txn.commit().await?;
-        self.inspection(who, id).await
+        self.move_inspection(
+            who,
+            current,
+            next,
+            InspectionAction::Score,
+            vec![
+                (inspection::Column::SheetId, Expr::value(sheet_id)),
+                (inspection::Column::Facts, Expr::value(facts.clone())),
+                (inspection::Column::Score, Expr::value(total)),
+                (inspection::Column::InspectorScore, Expr::value(total)),
+                (inspection::Column::InspectorId, Expr::value(who.id.clone())),
+                (inspection::Column::ScoredAt, Expr::value(now)),
+            ],
+            json!({ "sheet_id": sheet_id, "score": total, "facts": facts }),
+            now,
+        )
+        .await
     }
 
     /// The person inspected appeals a scored inspection, once (audited).
@@ -648,28 +638,22 @@ impl Store {
         let row = self.inspection(who, id).await?;
         let current = &row.inspection;
         let next = self.transition(who, current, InspectionAction::Appeal, false)?;
-        let txn = self.begin_write().await?;
-        let moved = inspection::Entity::update_many()
-            .col_expr(inspection::Column::State, Expr::value(next.as_str()))
-            .col_expr(
-                inspection::Column::AppealReason,
-                Expr::value(reason.clone()),
-            )
-            .col_expr(inspection::Column::AppealedAt, Expr::value(now))
-            .col_expr(inspection::Column::UpdatedAt, Expr::value(now))
-            .filter(inspection::Column::CompanyId.eq(&who.company_id))
-            .filter(inspection::Column::Id.eq(id))
-            .filter(inspection::Column::State.eq(current.state.as_str()))
-            .exec(&txn)
-            .await?;
-        if moved.rows_affected == 0 {
-            return Err(self.raced(who, id, InspectionAction::Appeal).await);
-        }
-        Audit::by(who, "inspection", id, "appeal")
-            .record(&txn, json!({ "reason": reason }), now)
-            .await?;
-        txn.commit().await?;
-        self.inspection(who, id).await
+        self.move_inspection(
+            who,
+            current,
+            next,
+            InspectionAction::Appeal,
+            vec![
+                (
+                    inspection::Column::AppealReason,
+                    Expr::value(reason.clone()),
+                ),
+                (inspection::Column::AppealedAt, Expr::value(now)),
+            ],
+            json!({ "reason": reason }),
+            now,
+        )
+        .await
     }
 
     /// Decides an appeal: the score stands (upheld) or a new one replaces it (overturned) (those
@@ -687,31 +671,56 @@ impl Store {
         let upheld = new_score.is_none();
         let next = self.transition(who, current, InspectionAction::Decide, upheld)?;
         let score = new_score.map_or(current.score, |s| Some(s as i32));
+        self.move_inspection(
+            who,
+            current,
+            next,
+            InspectionAction::Decide,
+            vec![
+                (inspection::Column::Score, Expr::value(score)),
+                (inspection::Column::DecidedBy, Expr::value(who.id.clone())),
+                (inspection::Column::DecisionComment, Expr::value(comment.clone())),
+                (inspection::Column::DecidedAt, Expr::value(now)),
+            ],
+            json!({ "state": next, "score": { "from": current.score, "to": score }, "comment": comment }),
+            now,
+        )
+        .await
+    }
+
+    /// One step of an inspection: its state from `current`'s to `next` with `columns` set, only
+    /// if no one moved it meanwhile (else the refusal the step now meets), audited with
+    /// `details`, in one transaction; the inspection as it is after.
+    #[allow(clippy::too_many_arguments)]
+    async fn move_inspection(
+        &self,
+        who: &Principal,
+        current: &inspection::Model,
+        next: InspectionState,
+        action: InspectionAction,
+        columns: Vec<(inspection::Column, SimpleExpr)>,
+        details: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<InspectionRow> {
+        let id = current.id.as_str();
         let txn = self.begin_write().await?;
-        let moved = inspection::Entity::update_many()
+        let mut update = inspection::Entity::update_many()
             .col_expr(inspection::Column::State, Expr::value(next.as_str()))
-            .col_expr(inspection::Column::Score, Expr::value(score))
-            .col_expr(inspection::Column::DecidedBy, Expr::value(who.id.clone()))
-            .col_expr(
-                inspection::Column::DecisionComment,
-                Expr::value(comment.clone()),
-            )
-            .col_expr(inspection::Column::DecidedAt, Expr::value(now))
-            .col_expr(inspection::Column::UpdatedAt, Expr::value(now))
+            .col_expr(inspection::Column::UpdatedAt, Expr::value(now));
+        for (column, value) in columns {
+            update = update.col_expr(column, value);
+        }
+        let moved = update
             .filter(inspection::Column::CompanyId.eq(&who.company_id))
             .filter(inspection::Column::Id.eq(id))
             .filter(inspection::Column::State.eq(current.state.as_str()))
             .exec(&txn)
             .await?;
         if moved.rows_affected == 0 {
-            return Err(self.raced(who, id, InspectionAction::Decide).await);
+            return Err(self.raced(who, id, action).await);
         }
-        Audit::by(who, "inspection", id, "decide")
-            .record(
-                &txn,
-                json!({ "state": next, "score": { "from": current.score, "to": score }, "comment": comment }),
-                now,
-            )
+        Audit::by(who, "inspection", id, action.as_str())
+            .record(&txn, details, now)
             .await?;
         txn.commit().await?;
         self.inspection(who, id).await
