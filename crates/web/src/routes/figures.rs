@@ -31,8 +31,10 @@ pub struct FiguresQuery {
     /// End of the period (RFC 3339, excluded).
     pub to: DateTime<Utc>,
     /// Also the same figures per group.
+    #[param(inline)]
     pub by: Option<Breakdown>,
     /// `previous`: also the figures of the period just before, as long.
+    #[param(inline)]
     pub compare: Option<Compare>,
 }
 
