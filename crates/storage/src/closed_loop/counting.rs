@@ -2,6 +2,8 @@
 //! and the middle values of two durations. What each count counts is defined on
 //! [`TicketCounts`]; this is the one place it is said in SQL.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::{
     COMPLAINT_CLOSE_TARGET_HOURS, FIRST_RESPONSE_TARGET_MINUTES, FollowUpResult, Medians,
@@ -247,18 +249,11 @@ pub(crate) async fn medians(
     db: &impl ConnectionTrait,
     scope: &Scope<'_>,
     grouping: Option<&Grouping>,
-) -> Result<Vec<(Option<String>, Medians)>> {
-    let mut out: Vec<(Option<String>, Medians)> = Vec::new();
+) -> Result<BTreeMap<Option<String>, Medians>> {
+    let mut out: BTreeMap<Option<String>, Medians> = BTreeMap::new();
     for duration in [Duration::ComplaintClose, Duration::FirstUpdate] {
         for (key, value) in median(db, scope, grouping, duration).await? {
-            let at = match out.iter().position(|(k, _)| *k == key) {
-                Some(at) => at,
-                None => {
-                    out.push((key, Medians::default()));
-                    out.len() - 1
-                }
-            };
-            let slot = &mut out[at].1;
+            let slot = out.entry(key).or_default();
             match duration {
                 Duration::ComplaintClose => slot.complaint_close = Some(value),
                 Duration::FirstUpdate => slot.first_update = Some(value),

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::{
-    BotCounts, BotFigures, Breakdown, Figures, Medians, ROUTINE_QUIET_HOURS, TicketCounts,
-    TicketFigures, ticket_figures,
+    BotCounts, BotFigures, Breakdown, Figures, ROUTINE_QUIET_HOURS, TicketCounts, TicketFigures,
+    ticket_figures,
 };
 use guanjia_domain::validation::FieldErrorCode;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -114,8 +114,7 @@ impl Store {
             .unwrap_or_default();
         let middle = medians(&self.db, scope, None)
             .await?
-            .pop()
-            .map(|(_, m)| m)
+            .remove(&None)
             .unwrap_or_default();
         let bot = self
             .bot_counts(scope.company_id, scope.projects, scope.from, scope.to)
@@ -150,17 +149,13 @@ impl Store {
         let satisfied = self.loop_rules.satisfied_at_least;
         let counts: Vec<(Option<String>, TicketCounts)> =
             ticket_counts(&self.db, scope, Some(grouping), satisfied).await?;
-        let middles = medians(&self.db, scope, Some(grouping)).await?;
+        let mut middles = medians(&self.db, scope, Some(grouping)).await?;
         let keys: Vec<String> = counts.iter().filter_map(|(k, _)| k.clone()).collect();
         let mut names = grouping.names(self, scope.company_id, &keys).await?;
         let mut groups: Vec<GroupFigures> = counts
             .into_iter()
             .map(|(key, c)| {
-                let middle = middles
-                    .iter()
-                    .find(|(k, _)| *k == key)
-                    .map(|(_, m)| *m)
-                    .unwrap_or(Medians::default());
+                let middle = middles.remove(&key).unwrap_or_default();
                 let name = key
                     .as_ref()
                     .and_then(|k| names.remove(k))
