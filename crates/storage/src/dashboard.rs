@@ -1,7 +1,7 @@
 //! The managers' dashboard: intake by day, open tickets by status, SLA compliance, first response
-//! and satisfaction, over a period and per project. Counting is done by the database (GROUP BY)
-//! where SQL is the same on SQLite and PostgreSQL; only day and week buckets, whose SQL differs,
-//! are made here from the few columns read.
+//! and satisfaction, over a period and per project. The period's tickets are read as day facts
+//! (kept per project and local day, see `closed_loop::days`); what is open now is counted by the
+//! database.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +14,7 @@ use sea_orm::{
     ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef,
 };
 
-use crate::closed_loop::figures_projects;
+use crate::closed_loop::{ProjectDays, figures_projects};
 use crate::code::Code;
 use crate::db::Store;
 use crate::entity::{sla_clock, ticket};
@@ -52,11 +52,10 @@ impl Compliance {
         (decided > 0).then(|| self.met as f64 / decided as f64)
     }
 
-    fn add(&mut self, met: bool, count: u64) {
-        self.finished += count;
-        if met {
-            self.met += count;
-        }
+    fn add_all(&mut self, other: Compliance) {
+        self.met += other.met;
+        self.finished += other.finished;
+        self.open_late += other.open_late;
     }
 }
 
@@ -68,9 +67,9 @@ pub struct Mean {
 }
 
 impl Mean {
-    fn add(&mut self, value: f64) {
-        self.sum += value;
-        self.count += 1;
+    fn add_all(&mut self, other: Mean) {
+        self.sum += other.sum;
+        self.count += other.count;
     }
 
     pub fn value(self) -> Option<f64> {
@@ -124,92 +123,71 @@ fn clock_ticket() -> RelationDef {
         .into()
 }
 
-/// A ticket reported in the period: project, reported, first responded, rating.
-type Reported = (String, DateTime<Utc>, Option<DateTime<Utc>>, Option<i32>);
-/// Finished clocks of a project with one name and final state, and how many.
-type Clocks = (String, String, String, i64);
-
 impl Store {
     pub async fn dashboard(&self, who: &Principal, query: &DashboardQuery) -> Result<Dashboard> {
         if !who.role.oversees() {
             return Err(StorageError::Forbidden);
         }
+        let projects = figures_projects(who, query.project_id.as_deref())?;
         let scope = in_scope(who, query.project_id.as_deref())?;
-        let period = Condition::all()
-            .add(ticket::Column::ReportedAt.gte(query.from))
-            .add(ticket::Column::ReportedAt.lt(query.to))
-            .add(ticket::Column::Status.ne(Status::Cancelled.as_str()));
         let open = Status::open_codes();
-
-        let reported = ticket::Entity::find()
-            .select_only()
-            .columns([
-                ticket::Column::ProjectId,
-                ticket::Column::ReportedAt,
-                ticket::Column::FirstRespondedAt,
-                ticket::Column::Satisfaction,
-            ])
-            .filter(scope.clone())
-            .filter(period.clone())
-            .into_tuple::<Reported>()
-            .all(&self.db);
-        let open_now = ticket::Entity::find()
-            .select_only()
-            .columns([ticket::Column::ProjectId, ticket::Column::Status])
-            .column_as(Expr::col(ticket::Column::Id).count(), "n")
-            .filter(scope.clone())
-            .filter(ticket::Column::Status.is_in(open))
-            .group_by(ticket::Column::ProjectId)
-            .group_by(ticket::Column::Status)
-            .into_tuple::<(String, OpenStatus, i64)>()
-            .all(&self.db);
-        let (late_scope, late_period) = (scope.clone(), period.clone());
-        let clocks = sla_clock::Entity::find()
-            .select_only()
-            .column(ticket::Column::ProjectId)
-            .columns([sla_clock::Column::Name, sla_clock::Column::State])
-            .column_as(
-                Expr::col((sla_clock::Entity, sla_clock::Column::TicketId)).count(),
-                "n",
-            )
-            .join(JoinType::InnerJoin, clock_ticket())
-            .filter(scope)
-            .filter(period)
-            .filter(sla_clock::Column::FinishedAt.is_not_null())
-            .group_by(ticket::Column::ProjectId)
-            .group_by(sla_clock::Column::Name)
-            .group_by(sla_clock::Column::State)
-            .into_tuple::<Clocks>()
-            .all(&self.db);
-        let late = sla_clock::Entity::find()
-            .select_only()
-            .column(ticket::Column::ProjectId)
-            .column(sla_clock::Column::Name)
-            .column_as(
-                Expr::col((sla_clock::Entity, sla_clock::Column::TicketId)).count(),
-                "n",
-            )
-            .join(JoinType::InnerJoin, clock_ticket())
-            .filter(late_scope)
-            .filter(late_period)
-            .filter(sla_clock::Column::FinishedAt.is_null())
-            .filter(sla_clock::Column::DueAt.lt(query.to))
-            .group_by(ticket::Column::ProjectId)
-            .group_by(sla_clock::Column::Name)
-            .into_tuple::<(String, String, i64)>()
-            .all(&self.db);
-        let (reported, open_now, clocks, late) =
-            tokio::try_join!(reported, open_now, clocks, late)?;
-        Ok(tally(query, &reported, &open_now, &clocks, &late))
+        // The period's tickets as day facts: read in time bounded by its days, not its tickets.
+        let days = self.project_days(&who.company_id, projects.as_ref(), query.from, query.to);
+        let late_scope = scope.clone();
+        let open_now = async {
+            Ok(ticket::Entity::find()
+                .select_only()
+                .columns([ticket::Column::ProjectId, ticket::Column::Status])
+                .column_as(Expr::col(ticket::Column::Id).count(), "n")
+                .filter(scope.clone())
+                .filter(ticket::Column::Status.is_in(open))
+                .group_by(ticket::Column::ProjectId)
+                .group_by(ticket::Column::Status)
+                .into_tuple::<(String, OpenStatus, i64)>()
+                .all(&self.db)
+                .await?)
+        };
+        // From the clocks still counting (few, by their state's index) to their tickets.
+        let counting = [
+            ClockState::Running,
+            ClockState::Paused,
+            ClockState::Breached,
+        ]
+        .map(|s| s.as_str());
+        let late = async {
+            Ok(sla_clock::Entity::find()
+                .select_only()
+                .column(ticket::Column::ProjectId)
+                .column(sla_clock::Column::Name)
+                .column_as(
+                    Expr::col((sla_clock::Entity, sla_clock::Column::TicketId)).count(),
+                    "n",
+                )
+                .join(JoinType::InnerJoin, clock_ticket())
+                .filter(sla_clock::Column::CompanyId.eq(&who.company_id))
+                .filter(sla_clock::Column::State.is_in(counting))
+                .filter(sla_clock::Column::FinishedAt.is_null())
+                .filter(sla_clock::Column::DueAt.lt(query.to))
+                .filter(late_scope)
+                .filter(ticket::Column::ReportedAt.gte(query.from))
+                .filter(ticket::Column::ReportedAt.lt(query.to))
+                .filter(ticket::Column::Status.ne(Status::Cancelled.as_str()))
+                .group_by(ticket::Column::ProjectId)
+                .group_by(sla_clock::Column::Name)
+                .into_tuple::<(String, String, i64)>()
+                .all(&self.db)
+                .await?)
+        };
+        let (days, open_now, late) = tokio::try_join!(days, open_now, late)?;
+        Ok(tally(query, &days, &open_now, &late))
     }
 }
 
-/// Buckets and sums the rows read.
+/// Sums the days and counts read.
 fn tally(
     query: &DashboardQuery,
-    reported: &[Reported],
+    days: &ProjectDays,
     open_now: &[(String, OpenStatus, i64)],
-    clocks: &[Clocks],
     late: &[(String, String, i64)],
 ) -> Dashboard {
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
@@ -229,26 +207,45 @@ fn tally(
         .collect();
     let mut projects: BTreeMap<String, ProjectFigures> = BTreeMap::new();
     let mut total = ProjectFigures::default();
-    for (project, reported_at, responded_at, satisfaction) in reported {
-        let day = local(*reported_at);
-        *by_day.entry(day).or_default() += 1;
+    let mut by_clock: BTreeMap<String, Compliance> = BTreeMap::new();
+    for (project, day, facts) in days {
+        let c = &facts.counts;
+        *by_day.entry(*day).or_default() += c.tickets;
+        let ratings = Mean {
+            sum: c.rating_sum as f64,
+            count: c.rated,
+        };
+        let responses = Mean {
+            sum: facts
+                .first_update
+                .iter()
+                .map(|ms| Ord::max(*ms, 0) as f64 / 1000.0)
+                .sum(),
+            count: facts.first_update.len() as u64,
+        };
         let line = projects.entry(project.clone()).or_default();
         for figures in [&mut total, line] {
-            figures.reported += 1;
-            if let Some(responded) = responded_at {
-                figures
-                    .first_response_seconds
-                    .add(Ord::max((*responded - *reported_at).num_seconds(), 0) as f64);
-            }
-            if let Some(rating) = satisfaction {
-                figures.csat.add(f64::from(*rating));
-            }
+            figures.reported += c.tickets;
+            figures.first_response_seconds.add_all(responses);
+            figures.csat.add_all(ratings);
         }
-        if let Some(rating) = satisfaction {
-            by_week
-                .entry(monday(day))
+        by_week.entry(monday(*day)).or_default().add_all(ratings);
+        for (name, tally) in &facts.clocks {
+            let finished = Compliance {
+                met: tally.met,
+                finished: tally.finished,
+                open_late: 0,
+            };
+            by_clock
+                .entry(name.as_str().to_owned())
                 .or_default()
-                .add(f64::from(*rating));
+                .add_all(finished);
+            projects
+                .entry(project.clone())
+                .or_default()
+                .sla
+                .add_all(finished);
+            total.sla.add_all(finished);
         }
     }
     let mut by_status: BTreeMap<usize, (Status, u64)> = BTreeMap::new();
@@ -261,20 +258,6 @@ fn tally(
         by_status.entry(order).or_insert((status, 0)).1 += count(*n);
         projects.entry(project.clone()).or_default().open += count(*n);
         total.open += count(*n);
-    }
-    let mut by_clock: BTreeMap<String, Compliance> = BTreeMap::new();
-    for (project, name, state, n) in clocks {
-        let met = *state == ClockState::Met.as_str();
-        by_clock
-            .entry(name.clone())
-            .or_default()
-            .add(met, count(*n));
-        projects
-            .entry(project.clone())
-            .or_default()
-            .sla
-            .add(met, count(*n));
-        total.sla.add(met, count(*n));
     }
     for (project, name, n) in late {
         by_clock.entry(name.clone()).or_default().open_late += count(*n);

@@ -1,5 +1,6 @@
 //! The background scheduler: every node sweeps for due SLA steps, announcements (scheduled
-//! sends, reminders) and last week's inspection sampling rounds; leases in the database make each
+//! sends, reminders), last week's inspection sampling rounds and the day facts of changed tickets
+//! (summing a day twice is harmless); leases in the database make each
 //! fire exactly once however many nodes run (for rounds, the round's and each ticket's unique
 //! inspection key).
 
@@ -36,6 +37,22 @@ pub fn spawn_scheduler(store: Store, node: String, every: Duration) -> tokio::ta
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "inspection rounds failed; retrying on the next tick")
+                }
+            }
+            // The days whose tickets changed, summed again for the dashboard (日汇总).
+            loop {
+                match store.refresh_ticket_days(Utc::now()).await {
+                    Ok(done) => {
+                        metrics::counter!("guanjia_ticket_days_refreshed_total")
+                            .increment(done.days as u64);
+                        if !done.more {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "summing ticket days failed; retrying on the next tick");
+                        break;
+                    }
                 }
             }
             loop {

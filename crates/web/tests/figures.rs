@@ -12,6 +12,7 @@ on_both_databases!(
     every_seed_figure_follows_its_definition,
     figures_break_down_by_each_dimension,
     the_previous_period_is_beside_and_bad_asks_are_refused,
+    kept_days_agree_with_the_tickets,
 );
 
 async fn ticket(
@@ -545,4 +546,101 @@ async fn the_previous_period_is_beside_and_bad_asks_are_refused(server: Server) 
         StatusCode::UNPROCESSABLE_ENTITY,
         "another project's: {body}"
     );
+}
+
+/// Sums the changed days until none is left, as the scheduler does; answers the days summed.
+async fn refresh(server: &Server) -> usize {
+    let mut days = 0;
+    loop {
+        let done = server
+            .store
+            .refresh_ticket_days(Utc::now())
+            .await
+            .expect("refresh");
+        days += done.days;
+        if !done.more {
+            return days;
+        }
+    }
+}
+
+/// The figures read from the kept day facts are those counted from the tickets: before any day
+/// is kept, after, and right after a ticket of a kept day changes.
+async fn kept_days_agree_with_the_tickets(server: Server) {
+    let d = data(&server).await;
+    // A ticket two days back: on a day the period covers whole.
+    let earlier = ticket_in(
+        &server,
+        &d.a,
+        1,
+        "inquiry",
+        "inquiry.fee",
+        "app",
+        d.to - Duration::days(2),
+    )
+    .await;
+    let figures = |by: &'static str| {
+        let to = d.to + Duration::minutes(1);
+        let server = &server;
+        let manager = server.admin.clone();
+        let (from, project) = (d.from - Duration::days(4), d.a.project_id.clone());
+        async move {
+            let mut out = Vec::new();
+            for project in [None, Some(project.as_str())] {
+                let (status, f) = server
+                    .get(
+                        Some(&manager),
+                        &path(project, from, to, &format!("&by={by}&compare=previous")),
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{f}");
+                out.push(f);
+            }
+            out
+        }
+    };
+    let from_tickets = figures("project").await;
+    assert_eq!(from_tickets[1]["tickets"], 6, "a1–a5 and the earlier one");
+    let summed = refresh(&server).await;
+    assert!(summed >= 3, "three days or more of site A and B: {summed}");
+    assert_eq!(refresh(&server).await, 0, "nothing changed since");
+    assert_eq!(figures("project").await, from_tickets, "kept days");
+    assert_eq!(
+        figures("channel").await[1]["tickets"],
+        from_tickets[1]["tickets"],
+        "a breakdown counted from the tickets has the same whole"
+    );
+
+    // The earlier ticket, on a kept day, is answered, solved and rated 1.
+    for action in [
+        json!({ "action": "accept" }),
+        json!({ "action": "resolve", "body": "已答复" }),
+        json!({ "action": "follow_up", "satisfaction": 1 }),
+    ] {
+        act(&server, &d.a.agent, &earlier, action).await;
+    }
+    let changed = figures("project").await;
+    assert_ne!(
+        changed, from_tickets,
+        "the change shows before its day is summed"
+    );
+    let before = &from_tickets[1];
+    let after = &changed[1];
+    let rated = |f: &Value| {
+        // Mean rating × its count is the sum: 5 + 4 before, + 1 after.
+        f["csat_average"].as_f64().unwrap()
+    };
+    near(&json!(rated(before)), 4.5, 1e-9, "a1 and a2's ratings");
+    near(
+        &json!(rated(after)),
+        10.0 / 3.0,
+        1e-9,
+        "with the earlier one's 1",
+    );
+    assert!(
+        after["first_update_median_minutes"] != before["first_update_median_minutes"],
+        "the earlier one's first answer counts among the first updates"
+    );
+    assert!(refresh(&server).await >= 1, "its day is summed again");
+    assert_eq!(figures("project").await, changed, "and reads the same");
 }

@@ -46,7 +46,7 @@
 //!   previous period's) ÷ the previous period's, when the previous period is asked for and had
 //!   a rate above zero; −0.35 is "down 35%".
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::nps::NpsSummary;
 use crate::taxonomy::Channel;
@@ -62,7 +62,7 @@ pub const ROUTINE_QUIET_HOURS: i64 = 24;
 
 /// The tickets reported in the period, cancelled ones left out, counted by the database. Each
 /// field says what it counts; the figures are ratios of them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketCounts {
     pub tickets: u64,
     pub complaints: u64,
@@ -98,6 +98,50 @@ pub struct TicketCounts {
     /// Tickets with an assignee, and how many different assignees they have.
     pub assigned: u64,
     pub assignees: u64,
+}
+
+impl TicketCounts {
+    /// Adds `other`'s counts to these, channel by channel. Distinct assignees do not add up: the
+    /// sum counts each side's, which only a caller that knows who they were can mend.
+    pub fn add(&mut self, other: &TicketCounts) {
+        let pairs = [
+            (&mut self.tickets, other.tickets),
+            (&mut self.complaints, other.complaints),
+            (
+                &mut self.complaints_closed_after_contact,
+                other.complaints_closed_after_contact,
+            ),
+            (
+                &mut self.complaints_closed_in_time,
+                other.complaints_closed_in_time,
+            ),
+            (&mut self.repeat_complaints, other.repeat_complaints),
+            (&mut self.resolved, other.resolved),
+            (&mut self.resolved_followed_up, other.resolved_followed_up),
+            (&mut self.resolved_reopened, other.resolved_reopened),
+            (&mut self.closed, other.closed),
+            (&mut self.closed_never_reopened, other.closed_never_reopened),
+            (&mut self.rated, other.rated),
+            (&mut self.rating_sum, other.rating_sum),
+            (&mut self.rated_satisfied, other.rated_satisfied),
+            (&mut self.suggestions_reviewed, other.suggestions_reviewed),
+            (&mut self.suggestions_adopted, other.suggestions_adopted),
+            (&mut self.responded_in_time, other.responded_in_time),
+            (&mut self.escalated, other.escalated),
+            (&mut self.duplicates, other.duplicates),
+            (&mut self.assigned, other.assigned),
+            (&mut self.assignees, other.assignees),
+        ];
+        for (mine, theirs) in pairs {
+            *mine += theirs;
+        }
+        for &(channel, n) in &other.channels {
+            match self.channels.iter_mut().find(|(c, _)| *c == channel) {
+                Some((_, mine)) => *mine += n,
+                None => self.channels.push((channel, n)),
+            }
+        }
+    }
 }
 
 /// Middle values the database finds among the period's tickets, in seconds.

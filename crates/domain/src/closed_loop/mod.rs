@@ -6,9 +6,11 @@
 //! - [`nps`]: survey campaigns and the net promoter score;
 //! - [`praise`]: crediting the staff a resident praises;
 //! - [`figures`]: the service figures a manager reads, each defined once;
+//! - [`days`]: the facts of a project's day, which add up to a period's figures;
 //! - [`breakdown`]: the same figures per project, grid, team, person, category or channel.
 
 pub mod breakdown;
+pub mod days;
 pub mod figures;
 pub mod follow_up;
 pub mod nps;
@@ -16,6 +18,7 @@ pub mod praise;
 pub mod repeat;
 
 pub use breakdown::{Breakdown, GridCover, grid_of, order_grids};
+pub use days::{ClockTally, DayFacts, DayPart, day_start, days_of};
 pub use figures::{
     BotCounts, BotFigures, COMPLAINT_CLOSE_TARGET_HOURS, ChannelShare,
     FIRST_RESPONSE_TARGET_MINUTES, Figures, Medians, ROUTINE_QUIET_HOURS, TicketCounts,

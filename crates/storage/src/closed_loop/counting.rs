@@ -28,7 +28,7 @@ pub(crate) struct Scope<'a> {
 
 /// Seconds from one timestamp column to another: SQLite keeps RFC 3339 text, which `julianday`
 /// reads offset and all.
-fn seconds(backend: DbBackend, from: &str, to: &str) -> String {
+pub(crate) fn seconds(backend: DbBackend, from: &str, to: &str) -> String {
     match backend {
         DbBackend::Sqlite => format!("((julianday({to}) - julianday({from})) * 86400.0)"),
         _ => format!("EXTRACT(EPOCH FROM ({to} - {from}))"),
@@ -116,7 +116,7 @@ fn conditions(backend: DbBackend, satisfied_at_least: i64) -> Vec<(&'static str,
 
 /// The tickets of `scope` (and of the grouping's own condition), from `tickets` and what the
 /// grouping joins; no columns yet.
-fn counted(scope: &Scope, grouping: Option<&Grouping>) -> SelectStatement {
+pub(crate) fn counted(scope: &Scope, grouping: Option<&Grouping>) -> SelectStatement {
     let column = |name: &str| Expr::col((Alias::new("tickets"), Alias::new(name)));
     let mut q = Query::select();
     q.from(Alias::new("tickets"))

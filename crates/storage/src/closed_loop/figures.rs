@@ -12,6 +12,7 @@ use sea_orm::{
 };
 
 use super::counting::{Scope, medians, ticket_counts};
+use super::days::sum_days;
 use super::groups::{GroupName, Grouping};
 use crate::db::Store;
 use crate::entity::{bot_answer, ticket};
@@ -104,18 +105,12 @@ impl Store {
         scope: &Scope<'_>,
         grouping: Option<&Grouping>,
     ) -> Result<PeriodFigures> {
-        // The database counts: one row for the whole and one a group, however many tickets.
-        let satisfied = self.loop_rules.satisfied_at_least;
         let days = (scope.to - scope.from).num_seconds() as f64 / 86_400.0;
-        let whole = ticket_counts(&self.db, scope, None, satisfied)
-            .await?
-            .pop()
-            .map(|(_, counts)| counts)
-            .unwrap_or_default();
-        let middle = medians(&self.db, scope, None)
-            .await?
-            .remove(&None)
-            .unwrap_or_default();
+        // The period's days add up (kept day facts, and the tickets of days not kept whole).
+        let project_days = self
+            .project_days(scope.company_id, scope.projects, scope.from, scope.to)
+            .await?;
+        let (whole, per_project) = sum_days(&project_days);
         let bot = self
             .bot_counts(scope.company_id, scope.projects, scope.from, scope.to)
             .await?;
@@ -128,43 +123,64 @@ impl Store {
             )
             .await?;
         let figures = Figures {
-            of_tickets: ticket_figures(&whole, middle, days),
+            of_tickets: whole.figures(days),
             nps,
             bot: BotFigures::of(bot),
         };
         let groups = match grouping {
-            Some(g) => Some(self.group_figures(scope, g, days).await?),
+            Some(g) if g.by() == Breakdown::Project => {
+                let figures = per_project
+                    .into_iter()
+                    .map(|(project, facts)| (Some(project), facts.figures(days)))
+                    .collect();
+                Some(self.named_groups(scope, g, figures).await?)
+            }
+            Some(g) => {
+                let figures = self.group_figures(scope, g, days).await?;
+                Some(self.named_groups(scope, g, figures).await?)
+            }
             None => None,
         };
         Ok(PeriodFigures { figures, groups })
     }
 
-    /// The figures per group, the largest first, the tickets without a key last.
+    /// The figures per group of a breakdown the day facts do not keep, from the tickets.
     async fn group_figures(
         &self,
         scope: &Scope<'_>,
         grouping: &Grouping,
         days: f64,
-    ) -> Result<Vec<GroupFigures>> {
+    ) -> Result<Vec<(Option<String>, TicketFigures)>> {
         let satisfied = self.loop_rules.satisfied_at_least;
         let counts: Vec<(Option<String>, TicketCounts)> =
             ticket_counts(&self.db, scope, Some(grouping), satisfied).await?;
         let mut middles = medians(&self.db, scope, Some(grouping)).await?;
-        let keys: Vec<String> = counts.iter().filter_map(|(k, _)| k.clone()).collect();
-        let mut names = grouping.names(self, scope.company_id, &keys).await?;
-        let mut groups: Vec<GroupFigures> = counts
+        Ok(counts
             .into_iter()
             .map(|(key, c)| {
                 let middle = middles.remove(&key).unwrap_or_default();
+                (key, ticket_figures(&c, middle, days))
+            })
+            .collect())
+    }
+
+    /// The groups named in the reader's terms, the largest first, the tickets without a key last.
+    async fn named_groups(
+        &self,
+        scope: &Scope<'_>,
+        grouping: &Grouping,
+        figures: Vec<(Option<String>, TicketFigures)>,
+    ) -> Result<Vec<GroupFigures>> {
+        let keys: Vec<String> = figures.iter().filter_map(|(k, _)| k.clone()).collect();
+        let mut names = grouping.names(self, scope.company_id, &keys).await?;
+        let mut groups: Vec<GroupFigures> = figures
+            .into_iter()
+            .map(|(key, figures)| {
                 let name = key
                     .as_ref()
                     .and_then(|k| names.remove(k))
                     .unwrap_or(GroupName::Unset);
-                GroupFigures {
-                    figures: ticket_figures(&c, middle, days),
-                    key,
-                    name,
-                }
+                GroupFigures { figures, key, name }
             })
             .collect();
         groups.sort_by(|a, b| {

@@ -55,7 +55,16 @@ impl Grouping {
         Ok(Self { by, grids })
     }
 
-    #[cfg(test)]
+    pub(crate) fn by(&self) -> Breakdown {
+        self.by
+    }
+
+    /// By project: the one grouping the day facts keep.
+    pub(crate) fn by_project() -> Self {
+        Self::test(Breakdown::Project)
+    }
+
+    /// A grouping that needs nothing read (every one but grids).
     pub(crate) fn test(by: Breakdown) -> Self {
         Self {
             by,

@@ -2,6 +2,7 @@
 //! and the service figures.
 
 mod counting;
+mod days;
 mod figures;
 mod follow_ups;
 mod groups;
@@ -11,6 +12,8 @@ mod praise;
 mod repeats;
 mod signing;
 
+pub use days::DaysRefreshed;
+pub(crate) use days::ProjectDays;
 pub use figures::{FiguresQuery, GroupFigures, PeriodFigures, ServiceFigures};
 pub(crate) use figures::{figures_projects, reported_between};
 pub use groups::GroupName;

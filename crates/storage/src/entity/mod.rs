@@ -66,6 +66,8 @@ pub mod team;
 pub mod team_member;
 pub mod ticket;
 pub mod ticket_charge;
+pub mod ticket_day;
+pub mod ticket_day_mark;
 pub mod ticket_event;
 pub mod ticket_problem_key;
 pub mod webhook;
