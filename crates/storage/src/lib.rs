@@ -62,8 +62,8 @@ pub use api_keys::{ApiKeyView, IssuedKey, KeyCaller};
 pub use auth::{Login, SESSION_TTL, staff_principal};
 pub use calls::CallReceived;
 pub use closed_loop::{
-    Campaign, DaysRefreshed, FiguresQuery, GroupFigures, GroupName, PeriodFigures, PraiseCount,
-    RatingLinkInfo, ServiceFigures,
+    Campaign, DaysRefreshed, FiguresQuery, GroupFigures, GroupName, MonthFigures, PeriodFigures,
+    PraiseCount, RatingLinkInfo, ServiceFigures, TREND_MONTHS_MAX,
 };
 pub use code::{Code, UnknownStored};
 pub use company::DEFAULT_COMPANY_CODE;

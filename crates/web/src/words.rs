@@ -203,6 +203,8 @@ pub fn column_title(lang: Lang, field: &str) -> Option<&'static str> {
         "next" => ("下一页", "Next page"),
         "groups" => ("分组", "Groups"),
         "previous" => ("上期", "Previous period"),
+        "months" => ("各月", "Months"),
+        "month" => ("月份", "Month"),
         // Tickets
         "number" => ("工单号", "Ticket number"),
         "kind" => ("类型", "Kind"),

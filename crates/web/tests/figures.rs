@@ -13,6 +13,7 @@ on_both_databases!(
     figures_break_down_by_each_dimension,
     the_previous_period_is_beside_and_bad_asks_are_refused,
     kept_days_agree_with_the_tickets,
+    the_trend_adds_up_month_by_month,
 );
 
 async fn ticket(
@@ -643,4 +644,81 @@ async fn kept_days_agree_with_the_tickets(server: Server) {
     );
     assert!(refresh(&server).await >= 1, "its day is summed again");
     assert_eq!(figures("project").await, changed, "and reads the same");
+}
+
+/// The trend's months hold the tickets reported in them, the same whole as the service figures
+/// of those months, whether the days are kept yet or not; it exports; bad asks are refused.
+async fn the_trend_adds_up_month_by_month(server: Server) {
+    let d = data(&server).await;
+    // One more ticket 29 days back (the oldest a report may be): this month or the last.
+    ticket_in(
+        &server,
+        &d.a,
+        1,
+        "inquiry",
+        "inquiry.fee",
+        "app",
+        d.to - Duration::days(29),
+    )
+    .await;
+    let trend = format!(
+        "/api/v1/metrics/trend?project_id={}&months=3",
+        d.a.project_id
+    );
+    let (status, t) = server.get(Some(&d.a.agent), &trend).await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    let months = t["months"].as_array().unwrap();
+    assert_eq!(months.len(), 3);
+    let first: DateTime<Utc> = months[0]["from"].as_str().unwrap().parse().unwrap();
+    let last_to: DateTime<Utc> = months[2]["to"].as_str().unwrap().parse().unwrap();
+    assert!(
+        last_to <= Utc::now() && last_to > d.to,
+        "this month ends now"
+    );
+    for pair in months.windows(2) {
+        assert_eq!(pair[0]["to"], pair[1]["from"], "months follow each other");
+    }
+    let month = months[2]["month"].as_str().unwrap();
+    assert_eq!(month.len(), 7, "YYYY-MM: {month}");
+    let sum: u64 = months.iter().map(|m| m["tickets"].as_u64().unwrap()).sum();
+    assert_eq!(sum, 6, "a1–a5 and the one 29 days back");
+    let (_, whole) = server
+        .get(
+            Some(&d.a.agent),
+            &path(Some(&d.a.project_id), first, last_to, ""),
+        )
+        .await;
+    assert_eq!(whole["tickets"], 6);
+    // Kept days read the same.
+    refresh(&server).await;
+    let (_, kept) = server.get(Some(&d.a.agent), &trend).await;
+    assert_eq!(kept["months"].as_array().unwrap().len(), 3);
+    for (was, is) in months.iter().zip(kept["months"].as_array().unwrap()) {
+        assert_eq!(was["tickets"], is["tickets"]);
+        assert_eq!(was["csat_average"], is["csat_average"]);
+    }
+    // As a spreadsheet, a row a month and the total.
+    let response = server
+        .client
+        .get(format!("{}{trend}&format=xlsx", server.base))
+        .bearer_auth(&d.a.agent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an .xlsx file");
+    for bad in ["months=0", "months=25", "months=x"] {
+        let (status, body) = server
+            .get(Some(&d.a.agent), &format!("/api/v1/metrics/trend?{bad}"))
+            .await;
+        assert!(status.is_client_error(), "{bad}: {status} {body}");
+    }
+    let (status, _) = server
+        .get(
+            Some(&d.b.agent),
+            &format!("/api/v1/metrics/trend?project_id={}", d.a.project_id),
+        )
+        .await;
+    assert!(status.is_client_error(), "another project's agent");
 }

@@ -162,7 +162,7 @@ fn touched_days(
 
 impl Store {
     /// The time zone of each of the company's projects (those of `projects` when given).
-    async fn project_zones(
+    pub(crate) async fn project_zones(
         &self,
         company_id: &str,
         projects: Option<&Vec<String>>,

@@ -11,6 +11,7 @@ mod nps;
 mod praise;
 mod repeats;
 mod signing;
+mod trend;
 
 pub use days::DaysRefreshed;
 pub(crate) use days::ProjectDays;
@@ -22,3 +23,4 @@ pub use nps::Campaign;
 pub use praise::PraiseCount;
 pub(crate) use praise::credit_named;
 pub(crate) use repeats::Repeat;
+pub use trend::{MonthFigures, TREND_MONTHS_MAX};

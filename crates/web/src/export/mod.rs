@@ -519,8 +519,8 @@ fn signed_in_page(parts: &mut Parts) {
     }
 }
 
-/// The figures as rows: one per group (its name first) and a total, then the previous period's
-/// the same way, labelled. Returns the rows written.
+/// The figures as rows: one per group or month (its name first) and a total, then the previous
+/// period's the same way, labelled. Returns the rows written.
 fn write_figures(
     sheet: &mut Sheet,
     lang: Lang,
@@ -529,6 +529,7 @@ fn write_figures(
 ) -> Result<u32, rust_xlsxwriter::XlsxError> {
     let groups = |v: &Value| -> Vec<Value> {
         v.get("groups")
+            .or_else(|| v.get("months"))
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default()
@@ -538,7 +539,12 @@ fn write_figures(
             Value::Object(fields) => Value::Object(
                 fields
                     .iter()
-                    .filter(|(k, _)| !matches!(k.as_str(), "groups" | "previous" | "key" | "name"))
+                    .filter(|(k, _)| {
+                        !matches!(
+                            k.as_str(),
+                            "groups" | "months" | "previous" | "key" | "name" | "month"
+                        )
+                    })
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect(),
             ),
@@ -557,6 +563,7 @@ fn write_figures(
             let name = group
                 .get("name")
                 .or_else(|| group.get("key"))
+                .or_else(|| group.get("month"))
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             let mut cells = vec![Cell::Text(format!("{prefix}{name}"))];

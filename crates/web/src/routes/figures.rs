@@ -5,7 +5,7 @@ use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use guanjia_domain::closed_loop::{Breakdown, Figures, TicketFigures};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
-use guanjia_storage::{GroupFigures, PeriodFigures};
+use guanjia_storage::{GroupFigures, PeriodFigures, TREND_MONTHS_MAX};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -17,7 +17,9 @@ use crate::state::AppState;
 use crate::ui::text;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(service_figures))
+    OpenApiRouter::new()
+        .routes(routes!(service_figures))
+        .routes(routes!(trend))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -134,5 +136,66 @@ async fn service_figures(
             figures: p.figures,
             groups: groups_view(lang, p.groups),
         }),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TrendQuery {
+    /// One project; default every project the caller sees.
+    pub project_id: Option<String>,
+    /// How many months, this one included: 1–24, default 12.
+    pub months: Option<u32>,
+}
+
+/// One month of the trend.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthView {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub from: DateTime<Utc>,
+    /// The month's end, or now for this month.
+    pub to: DateTime<Utc>,
+    #[serde(flatten)]
+    pub figures: TicketFigures,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrendView {
+    /// Oldest first; months without tickets are there with zero counts.
+    pub months: Vec<MonthView>,
+}
+
+/// The service figures month by month (趋势), counted in the project's time zone (of the first
+/// project seen, without `project_id`). Same definitions as `/api/v1/metrics/service`.
+#[utoipa::path(get, path = "/api/v1/metrics/trend", tag = "closed loop", params(TrendQuery), responses((status = 200, body = TrendView), (status = 422)))]
+async fn trend(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    ApiQuery(query): ApiQuery<TrendQuery>,
+) -> ApiResult<axum::Json<TrendView>> {
+    let months = query.months.unwrap_or(12);
+    if !(1..=TREND_MONTHS_MAX).contains(&months) {
+        return Err(ValidationError::single("months", FieldErrorCode::OutOfRange).into());
+    }
+    let zone = state
+        .store
+        .figures_zone(&who, query.project_id.as_deref())
+        .await?;
+    let found = state
+        .store
+        .monthly_figures(&who, query.project_id.as_deref(), months, zone, Utc::now())
+        .await?;
+    Ok(axum::Json(TrendView {
+        months: found
+            .into_iter()
+            .map(|m| MonthView {
+                month: m.month.format("%Y-%m").to_string(),
+                from: m.from,
+                to: m.to,
+                figures: m.figures,
+            })
+            .collect(),
     }))
 }
