@@ -67,13 +67,17 @@ test('admin import, manager dashboard, technician jobs', { timeout: 150_000 }, a
     await signIn(page, base, 'manager');
     await page.getByRole('link', { name: '服务看板' }).click();
     await page.waitForURL(/\/dashboard$/);
-    for (const id of ['intake', 'open', 'sla', 'csat', 'response', 'projects']) {
+    for (const id of ['intake', 'open', 'sla', 'csat', 'response', 'trend', 'projects']) {
       await page.locator(`#chart-${id} canvas`).first().waitFor();
     }
     assert.equal(await page.locator('.tiles .tile').count(), 26, 'the service figures, open-and-late clocks, the seeds\' nine and the FAQ bot\'s four among them');
     assert.match(await page.locator('.tiles').innerText(), /机器人|智能客服/, 'the bot\'s figures are named');
     assert.ok(Number(await page.locator('.tile dd').first().innerText()) > 0, 'the demo reported tickets');
     assert.ok((await page.locator('.chart-box table.grid tbody tr').count()) > 3, 'figures as tables too');
+    assert.equal(await page.locator('#trend tbody tr').count(), 12, 'the last twelve months');
+    const monthly = await page.locator('#trend tbody tr td:nth-child(2)').allTextContents();
+    assert.ok(monthly.map(Number).reduce((a, b) => a + b, 0) > 0, 'the demo\'s tickets are in the trend');
+    assert.match(await page.locator('#chart-projects').locator('xpath=..').innerText(), /^1\. /m, 'projects ranked');
     await bothSizes(page, 'dashboard');
 
     // Custom dates: the period heading says them.

@@ -57,6 +57,20 @@
     series: [{ type: 'line', name: data.csat.label, data: data.csat.averages, connectNulls: true, symbolSize: 8, label: { show: true }, itemStyle: { color: green } }]
   });
 
+  var trend = data.trend;
+  draw('chart-trend', {
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    legend: { top: 0, type: 'scroll' },
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category', data: trend.months, axisLabel: { hideOverlap: true } },
+    yAxis: [{ type: 'value', minInterval: 1 }, { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }],
+    series: [
+      { type: 'bar', name: trend.labels[0], data: trend.tickets, barMaxWidth: 28, itemStyle: { color: brand } },
+      { type: 'bar', name: trend.labels[1], data: trend.complaints, barMaxWidth: 28, itemStyle: { color: amber } },
+      { type: 'line', name: trend.labels[2], data: trend.closed_loop, yAxisIndex: 1, connectNulls: true, symbolSize: 8, itemStyle: { color: green } }
+    ]
+  });
+
   var projects = data.projects;
   var byKind = function (kind) { return projects.series.filter(function (s) { return s.kind === kind; }); };
   var minutes = byKind('minutes')[0];

@@ -290,7 +290,10 @@ labels! {
     chart_open => "未完结工单（按状态）", "Open tickets by status";
     chart_sla => "时限达成率（按时限）", "SLA compliance by clock";
     chart_csat => "满意度周趋势", "Satisfaction by week";
-    chart_projects => "各项目对比", "By project";
+    chart_projects => "各项目排行（按时限达成率、满意度）", "Projects ranked (SLA met, then satisfaction)";
+    chart_trend => "近12个月趋势", "The last 12 months";
+    month => "月份", "Month";
+    fig_complaints => "投诉量", "Complaints";
     fig_reported => "报事量", "Reported";
     fig_open => "未完结", "Open now";
     fig_sla => "时限达成率", "SLA met";

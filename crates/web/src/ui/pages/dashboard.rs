@@ -9,7 +9,8 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use guanjia_domain::closed_loop::{Breakdown, Figures};
 use guanjia_storage::{
-    Dashboard as Data, DashboardQuery, FiguresQuery, PageRequest, ProjectFigures, ServiceFigures,
+    Dashboard as Data, DashboardQuery, FiguresQuery, MonthFigures, PageRequest, ProjectFigures,
+    ServiceFigures,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -113,6 +114,8 @@ struct DashboardPage {
     days: Vec<Line>,
     weeks: Vec<Line>,
     groups: Vec<GroupLine>,
+    /// The last twelve months, oldest first.
+    months: Vec<Line>,
     data: String,
     echarts: String,
     script: String,
@@ -174,9 +177,16 @@ pub async fn page(
         by: Some(by),
         compare_previous: true,
     };
-    let (data, figures) = tokio::try_join!(
+    let (data, figures, months) = tokio::try_join!(
         state.store.dashboard(&session.who, &query),
-        state.store.service_figures(&session.who, &asked)
+        state.store.service_figures(&session.who, &asked),
+        state.store.monthly_figures(
+            &session.who,
+            query.project_id.as_deref(),
+            TREND_MONTHS,
+            zone,
+            now
+        )
     )
     .map_err(fail)?;
 
@@ -186,11 +196,12 @@ pub async fn page(
             .find(|p| p.id == id)
             .map_or_else(|| id.to_owned(), |p| p.name.clone())
     };
-    let project_lines: Vec<(String, &ProjectFigures)> = data
+    let mut project_lines: Vec<(String, &ProjectFigures)> = data
         .projects
         .iter()
         .map(|(id, f)| (name_of(id), f))
         .collect();
+    league(&mut project_lines);
     let selects = vec![
         Select {
             name: "project_id",
@@ -245,9 +256,26 @@ pub async fn page(
         tiles: tiles(&data, &figures.current.figures, lang),
         projects: project_lines
             .iter()
-            .map(|(name, f)| Line {
-                label: name.clone(),
+            .enumerate()
+            .map(|(rank, (name, f))| Line {
+                label: format!("{}. {name}", rank + 1),
                 values: project_values(f, lang),
+            })
+            .collect(),
+        months: months
+            .iter()
+            .map(|m| {
+                let f = &m.figures;
+                Line {
+                    label: m.month.format("%Y-%m").to_string(),
+                    values: vec![
+                        f.tickets.to_string(),
+                        f.complaints.to_string(),
+                        text::percent(lang, f.closed_loop_rate),
+                        text::percent(lang, f.one_time_resolution_rate),
+                        rating(lang, f.csat_average),
+                    ],
+                }
             })
             .collect(),
         open: data
@@ -287,12 +315,34 @@ pub async fn page(
             })
             .collect(),
         groups,
-        data: json_island::encode(&chart_data(&data, &project_lines, t, lang)),
+        data: json_island::encode(&chart_data(&data, &project_lines, &months, t, lang)),
         echarts: assets::url("echarts.min.js"),
         script: assets::url("dashboard.js"),
         export: export_url(query.project_id.as_deref(), from, to, by),
     };
     Ok(Html(page.render()?).into_response())
+}
+
+/// Months in the trend (近12个月).
+const TREND_MONTHS: u32 = 12;
+
+/// The projects as a league table (排行): SLA compliance first, satisfaction next, the busier
+/// project first on a tie.
+fn league(lines: &mut [(String, &ProjectFigures)]) {
+    let key = |f: &ProjectFigures| {
+        (
+            f.sla.share().unwrap_or(-1.0),
+            f.csat.value().unwrap_or(0.0),
+            f.reported as f64,
+        )
+    };
+    lines.sort_by(|(a_name, a), (b_name, b)| {
+        let (a, b) = (key(a), key(b));
+        b.0.total_cmp(&a.0)
+            .then(b.1.total_cmp(&a.1))
+            .then(b.2.total_cmp(&a.2))
+            .then(a_name.cmp(b_name))
+    });
 }
 
 /// The breakdown table: each group's count (linked to its tickets), the seeds' main rates, and
@@ -527,6 +577,7 @@ fn tiles(data: &Data, figures: &Figures, lang: Lang) -> Vec<Tile> {
 fn chart_data(
     data: &Data,
     projects: &[(String, &ProjectFigures)],
+    months: &[MonthFigures],
     t: &Labels,
     lang: Lang,
 ) -> serde_json::Value {
@@ -556,6 +607,13 @@ fn chart_data(
             "weeks": data.csat_by_week.iter().map(|(w, _)| w.format("%m-%d").to_string()).collect::<Vec<_>>(),
             "averages": data.csat_by_week.iter().map(|(_, m)| m.value().map(|a| (a * 100.0).round() / 100.0)).collect::<Vec<_>>(),
             "label": t.fig_csat,
+        },
+        "trend": {
+            "months": months.iter().map(|m| m.month.format("%Y-%m").to_string()).collect::<Vec<_>>(),
+            "tickets": months.iter().map(|m| m.figures.tickets).collect::<Vec<_>>(),
+            "complaints": months.iter().map(|m| m.figures.complaints).collect::<Vec<_>>(),
+            "closed_loop": months.iter().map(|m| share(m.figures.closed_loop_rate)).collect::<Vec<_>>(),
+            "labels": [t.fig_reported, t.fig_complaints, format!("{} (%)", t.fig_closed_loop)],
         },
         "projects": {
             "title": t.chart_projects,
