@@ -295,10 +295,13 @@ impl Store {
             .limit(MARKS_PER_ROUND)
             .all(&self.db)
             .await?;
-        let Some(last) = marks.last().map(|m| m.id) else {
+        if marks.is_empty() {
             return Ok(DaysRefreshed::default());
-        };
+        }
         let more = marks.len() as u64 == MARKS_PER_ROUND;
+        // The marks read, by id: on PostgreSQL a mark with a smaller id may commit after a
+        // larger one was read, and must stay for the next round.
+        let read: Vec<i64> = marks.iter().map(|m| m.id).collect();
         let mut by_company: BTreeMap<String, Vec<ticket_day_mark::Model>> = BTreeMap::new();
         for mark in marks {
             by_company
@@ -374,7 +377,7 @@ impl Store {
                 .await?;
         }
         ticket_day_mark::Entity::delete_many()
-            .filter(ticket_day_mark::Column::Id.lte(last))
+            .filter(ticket_day_mark::Column::Id.is_in(read))
             .exec(&txn)
             .await?;
         txn.commit().await?;
