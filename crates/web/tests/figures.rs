@@ -685,7 +685,13 @@ async fn the_trend_adds_up_month_by_month(server: Server) {
     let (_, whole) = server
         .get(
             Some(&d.a.agent),
-            &path(Some(&d.a.project_id), first, last_to, ""),
+            // The path's times are in whole seconds: the second that holds `last_to` included.
+            &path(
+                Some(&d.a.project_id),
+                first,
+                last_to + Duration::seconds(1),
+                "",
+            ),
         )
         .await;
     assert_eq!(whole["tickets"], 6);
