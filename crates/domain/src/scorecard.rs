@@ -331,9 +331,10 @@ fn round_to(value: f64, places: i32) -> f64 {
     (value * scale).round() / scale
 }
 
-/// Scores `facts` against `scheme`. A measure with nothing to measure earns no points and its
-/// weight leaves the total's base, so a month without ratings neither rewards nor punishes: the
-/// total is the points earned over the weights measured, as 0 to 100.
+/// Scores `facts` against `scheme`. A count missing from `facts` is none; any other measure with
+/// nothing to measure earns no points and its weight leaves the total's base, so a month without
+/// ratings neither rewards nor punishes: the total is the points earned over the weights
+/// measured, as 0 to 100.
 pub fn score(scheme: &Scheme, facts: &Facts) -> Scored {
     let mut earned = 0.0;
     let mut measured = 0u32;
@@ -341,10 +342,17 @@ pub fn score(scheme: &Scheme, facts: &Facts) -> Scored {
         .terms
         .iter()
         .map(|term| {
-            let fact = facts.get(&term.measure).copied().unwrap_or_default();
-            let points = fact.value.map(|v| {
-                f64::from(term.weight) * attainment(term.measure, v, term.target)
+            // Nothing counted is a count of none; anything else unmeasured stays unmeasured.
+            let fact = facts.get(&term.measure).copied().unwrap_or_else(|| {
+                if term.measure.scale() == Scale::Count {
+                    Fact::count(0)
+                } else {
+                    Fact::default()
+                }
             });
+            let points = fact
+                .value
+                .map(|v| f64::from(term.weight) * attainment(term.measure, v, term.target));
             if let Some(p) = points {
                 earned += p;
                 measured += term.weight;
@@ -603,6 +611,19 @@ mod tests {
             }],
         };
         assert_eq!(score(&scheme, &Facts::new()).total, 0.0);
+        // No praise counted is no praise: measured, and short of a target of one.
+        let praise = Scheme {
+            terms: vec![Term {
+                measure: Measure::Praise,
+                weight: 100,
+                target: 1.0,
+            }],
+        };
+        let card = score(&praise, &Facts::new());
+        assert_eq!(
+            (card.lines[0].value, card.lines[0].points),
+            (Some(0.0), Some(0.0))
+        );
     }
 
     #[test]
@@ -626,7 +647,10 @@ mod tests {
         assert_eq!(to.to_rfc3339(), "2026-11-30T16:00:00+00:00");
         assert_eq!(month.last_day().to_string(), "2026-11-30");
         assert_eq!(month.previous().to_string(), "2026-10");
-        assert_eq!("2026-12".parse::<Month>().unwrap().next().to_string(), "2027-01");
+        assert_eq!(
+            "2026-12".parse::<Month>().unwrap().next().to_string(),
+            "2027-01"
+        );
         for bad in ["2026-13", "2026-1", "26-11", "2026/11", "", "abcd-ef"] {
             assert!(bad.parse::<Month>().is_err(), "{bad}");
         }

@@ -1,7 +1,7 @@
 //! The background scheduler: every node sweeps for due SLA steps, announcements (scheduled
-//! sends, reminders) and last week's inspection sampling rounds; leases in the database make each
-//! fire exactly once however many nodes run (for rounds, the round's and each ticket's unique
-//! inspection key).
+//! sends, reminders), last week's inspection sampling rounds and last month's scorecards; leases
+//! in the database make each fire exactly once however many nodes run (for rounds, the round's
+//! and each ticket's unique inspection key; for scorecards, the locked month's key).
 
 use std::time::Duration;
 
@@ -36,6 +36,14 @@ pub fn spawn_scheduler(store: Store, node: String, every: Duration) -> tokio::ta
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "inspection rounds failed; retrying on the next tick")
+                }
+            }
+            // Last month's scorecards of each company that has not locked them (考核).
+            match store.sweep_scorecard_months(Utc::now()).await {
+                Ok(locked) => metrics::counter!("guanjia_scorecard_months_locked_total")
+                    .increment(locked.into()),
+                Err(e) => {
+                    tracing::warn!(error = %e, "scorecard lock failed; retrying on the next tick")
                 }
             }
             loop {

@@ -11,6 +11,7 @@ mod praise;
 mod repeats;
 mod signing;
 
+pub(crate) use counting::conditions as ticket_conditions;
 pub use figures::{FiguresQuery, GroupFigures, PeriodFigures, ServiceFigures};
 pub(crate) use figures::{figures_projects, reported_between};
 pub use groups::GroupName;
