@@ -8,7 +8,7 @@
 //! its members'. Months are calendar months in the company's time zone, by when a ticket was
 //! reported (an inspection by the Monday of its week).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use guanjia_domain::place::local_date;
@@ -20,6 +20,7 @@ use guanjia_domain::sla::{ClockName, ClockState};
 use guanjia_domain::taxonomy::Kind;
 use guanjia_domain::ticket::Status;
 use guanjia_domain::validation::FieldErrorCode;
+use sea_orm::DbBackend;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, OnConflict, Query, SelectStatement};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryResult,
@@ -526,6 +527,7 @@ impl Store {
         let backend = db.get_database_backend();
         let (from, to) = month.bounds(zone);
         let scope = MonthScope {
+            backend,
             company_id,
             from,
             to,
@@ -534,36 +536,8 @@ impl Store {
         let mut out: HashMap<String, Facts> = HashMap::new();
 
         // The tickets: volume, first response, one-time resolution, ratings.
-        let named: BTreeMap<&str, String> =
-            ticket_conditions(backend, self.loop_rules.satisfied_at_least)
-                .into_iter()
-                .filter(|(name, _)| {
-                    [
-                        "responded_in_time",
-                        "closed",
-                        "closed_never_reopened",
-                        "rated",
-                        "rated_satisfied",
-                    ]
-                    .contains(name)
-                })
-                .collect();
-        let mut q = scope.tickets();
-        let sum =
-            |condition: &str| Expr::cust(format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"));
-        q.expr_as(Expr::cust("COUNT(*)"), Alias::new("volume"));
-        q.expr_as(
-            sum("tickets.first_responded_at IS NOT NULL"),
-            Alias::new("responded"),
-        );
-        for (name, condition) in &named {
-            q.expr_as(sum(condition), Alias::new(*name));
-        }
-        q.expr_as(
-            Expr::cust("SUM(tickets.satisfaction)"),
-            Alias::new("rating_sum"),
-        );
-        for row in grouped(db, q).await? {
+        let q = scope.counts(self.loop_rules.satisfied_at_least);
+        for row in db.query_all(&q).await? {
             let n = |name: &str| number(&row, name);
             let facts = out.entry(row.try_get("", "k")?).or_default();
             facts.insert(Measure::Volume, Fact::count(n("volume")?));
@@ -587,25 +561,8 @@ impl Store {
         }
 
         // The SLA clocks of those tickets, each by its name.
-        let mut q = scope.tickets();
-        q.join(
-            JoinType::InnerJoin,
-            Alias::new("sla_clocks"),
-            Expr::cust("sla_clocks.company_id = tickets.company_id")
-                .and(Expr::cust("sla_clocks.ticket_id = tickets.id")),
-        );
-        let state = |states: &[ClockState]| {
-            let codes: Vec<String> = states.iter().map(|s| format!("'{}'", s.as_str())).collect();
-            format!("sla_clocks.state IN ({})", codes.join(", "))
-        };
-        q.expr_as(Expr::cust("sla_clocks.name"), Alias::new("clock"))
-            .expr_as(sum(&state(&[ClockState::Met])), Alias::new("met"))
-            .expr_as(
-                sum(&state(&[ClockState::Met, ClockState::Breached])),
-                Alias::new("finished"),
-            )
-            .group_by_col(Alias::new("clock"));
-        for row in grouped(db, q).await? {
+        let q = scope.clocks();
+        for row in db.query_all(&q).await? {
             let clock: String = row.try_get("", "clock")?;
             let Ok(clock) = clock.parse::<ClockName>() else {
                 continue;
@@ -627,7 +584,7 @@ impl Store {
             Kind::Praise.as_str()
         )));
         q.expr_as(Expr::cust("COUNT(*)"), Alias::new("praise"));
-        for row in grouped(db, q).await? {
+        for row in db.query_all(&q).await? {
             let fact = Fact::count(number(&row, "praise")?);
             out.entry(row.try_get("", "k")?)
                 .or_default()
@@ -678,6 +635,7 @@ impl Store {
 
 /// The month's tickets of a company a role's cards count.
 struct MonthScope<'a> {
+    backend: DbBackend,
     company_id: &'a str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -692,6 +650,60 @@ impl MonthScope<'_> {
             Subject::Technician => "tickets.assignee_id",
             Subject::Team => "tickets.team_id",
         }
+    }
+
+    /// Per owner: the tickets, those answered and answered in time, closed and closed never
+    /// reopened, rated, rated satisfied, and the ratings' sum (the conditions are the service
+    /// figures' own).
+    fn counts(&self, satisfied_at_least: i64) -> SelectStatement {
+        let wanted = [
+            "responded_in_time",
+            "closed",
+            "closed_never_reopened",
+            "rated",
+            "rated_satisfied",
+        ];
+        let mut q = self.tickets();
+        q.expr_as(Expr::cust("COUNT(*)"), Alias::new("volume"));
+        q.expr_as(
+            sum("tickets.first_responded_at IS NOT NULL"),
+            Alias::new("responded"),
+        );
+        for (name, condition) in ticket_conditions(self.backend, satisfied_at_least) {
+            if wanted.contains(&name) {
+                q.expr_as(sum(&condition), Alias::new(name));
+            }
+        }
+        q.expr_as(
+            Expr::cust("SUM(tickets.satisfaction)"),
+            Alias::new("rating_sum"),
+        );
+        q.group_by_col(Alias::new("k"));
+        q
+    }
+
+    /// Per owner and clock name: the clocks met, and those met or breached.
+    fn clocks(&self) -> SelectStatement {
+        let mut q = self.tickets();
+        q.join(
+            JoinType::InnerJoin,
+            Alias::new("sla_clocks"),
+            Expr::cust("sla_clocks.company_id = tickets.company_id")
+                .and(Expr::cust("sla_clocks.ticket_id = tickets.id")),
+        );
+        let state = |states: &[ClockState]| {
+            let codes: Vec<String> = states.iter().map(|s| format!("'{}'", s.as_str())).collect();
+            format!("sla_clocks.state IN ({})", codes.join(", "))
+        };
+        q.expr_as(Expr::cust("sla_clocks.name"), Alias::new("clock"))
+            .expr_as(sum(&state(&[ClockState::Met])), Alias::new("met"))
+            .expr_as(
+                sum(&state(&[ClockState::Met, ClockState::Breached])),
+                Alias::new("finished"),
+            )
+            .group_by_col(Alias::new("k"))
+            .group_by_col(Alias::new("clock"));
+        q
     }
 
     /// The month's tickets (cancelled ones left out) along the reported-at index; no columns.
@@ -712,9 +724,16 @@ impl MonthScope<'_> {
     /// The month's tickets with their owner as the key `k`.
     fn tickets(&self) -> SelectStatement {
         let owner = self.owner();
+        // On SQLite a unary plus keeps the planner from grouping along the owner's index
+        // instead of reading the month by the reported-at index (as the figures' groups do).
+        let plus = if self.backend == DbBackend::Sqlite {
+            "+"
+        } else {
+            ""
+        };
         let mut q = self.base();
         q.and_where(Expr::cust(format!("{owner} IS NOT NULL")))
-            .expr_as(Expr::cust(owner), Alias::new("k"));
+            .expr_as(Expr::cust(format!("{plus}{owner}")), Alias::new("k"));
         q
     }
 
@@ -739,15 +758,15 @@ impl MonthScope<'_> {
         } else {
             person.to_owned()
         };
-        q.expr_as(Expr::cust(key), Alias::new("k"));
+        q.expr_as(Expr::cust(key), Alias::new("k"))
+            .group_by_col(Alias::new("k"));
         q
     }
 }
 
-/// Runs a statement keyed by `k`, one row per key.
-async fn grouped(db: &impl ConnectionTrait, mut q: SelectStatement) -> Result<Vec<QueryResult>> {
-    q.group_by_col(Alias::new("k"));
-    Ok(db.query_all(&q).await?)
+/// A count of the rows meeting `condition`.
+fn sum(condition: &str) -> Expr {
+    Expr::cust(format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"))
 }
 
 /// A count or sum of a row; a sum over no rows is null.
@@ -766,4 +785,60 @@ fn order(cards: &mut [Card]) {
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.subject_id.cmp(&b.subject_id))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::query_plan::sqlite_plan;
+
+    /// However many tickets a company has, a month's cards read the month's by their index.
+    #[tokio::test]
+    async fn the_months_tickets_are_read_by_index() {
+        let (from, to) = Month::new(2026, 11).unwrap().bounds("Asia/Shanghai");
+        assert_eq!(from, Utc.with_ymd_and_hms(2026, 10, 31, 16, 0, 0).unwrap());
+        for &role in Subject::ALL {
+            let scope = MonthScope {
+                backend: DbBackend::Sqlite,
+                company_id: "c",
+                from,
+                to,
+                role,
+            };
+            for q in [scope.counts(3), scope.clocks()] {
+                let plan = sqlite_plan(DbBackend::Sqlite.build(&q)).await;
+                assert!(
+                    plan.iter()
+                        .any(|step| step.contains("ix_tickets_company_id_reported_at")),
+                    "{role}: {plan:?}"
+                );
+                assert!(
+                    !plan.iter().any(|step| step.starts_with("SCAN tickets")),
+                    "{role}: {plan:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_card_id_reads_back() {
+        let month = Month::new(2026, 11).unwrap();
+        let id = card_id(month, Subject::Team, "0190b5a2-0000-7000-8000-000000000000");
+        assert_eq!(id, "2026-11.team.0190b5a2-0000-7000-8000-000000000000");
+        assert_eq!(
+            parse_card_id(&id),
+            Some((month, Subject::Team, "0190b5a2-0000-7000-8000-000000000000"))
+        );
+        for bad in [
+            "",
+            "2026-11",
+            "2026-13.agent.x",
+            "2026-11.cook.x",
+            "2026-11.agent",
+        ] {
+            assert_eq!(parse_card_id(bad), None, "{bad}");
+        }
+    }
 }

@@ -1441,6 +1441,8 @@ pub fn field(lang: Lang, field: &str) -> String {
         "hours" | "weekly_hours" => ("工作时间", "Business hours"),
         "active" => ("状态", "State"),
         "overall" => ("总体满意度", "Overall"),
+        // `terms[2].target`: a scorecard scheme's.
+        "terms" => ("考核方案", "Scheme"),
         listed if listed.starts_with("charges") || listed.starts_with("materials") => {
             return list_row(lang, listed);
         }

@@ -51,7 +51,8 @@ pub struct CardLine {
 pub struct SchemeLine {
     pub code: String,
     pub measure: String,
-    pub weight: u32,
+    /// As stored, or as typed into a refused form.
+    pub weight: String,
     pub target: String,
 }
 
@@ -115,11 +116,12 @@ fn shown(measure: Measure, value: Option<f64>) -> String {
     }
 }
 
+/// The page; `posted` is a refused scheme form, shown again as it was typed.
 async fn render(
     state: &AppState,
     session: &Session,
     query: &ScorecardsQuery,
-    notice: Option<Notice>,
+    notice: Option<(Notice, &[(String, String)])>,
 ) -> Result<String, UiError> {
     let lang = session.lang;
     let fail = |e| UiError::api(e, lang);
@@ -218,7 +220,19 @@ async fn render(
             .scorecard_scheme(who, role)
             .await
             .map_err(fail)?;
-        scheme_lines(lang, role, &current)
+        let mut lines = scheme_lines(lang, role, &current);
+        if let Some((_, posted)) = &notice {
+            let typed = |name: String| posted.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
+            for line in &mut lines {
+                if let Some(w) = typed(format!("weight.{}", line.code)) {
+                    line.weight = w.clone();
+                }
+                if let Some(t) = typed(format!("target.{}", line.code)) {
+                    line.target = t.clone();
+                }
+            }
+        }
+        lines
     } else {
         vec![]
     };
@@ -245,7 +259,7 @@ async fn render(
         card,
         scheme,
         saved: query.saved.is_some(),
-        notice,
+        notice: notice.map(|(n, _)| n),
     };
     Ok(page.render()?)
 }
@@ -277,7 +291,7 @@ fn scheme_lines(lang: Lang, role: Subject, scheme: &Scheme) -> Vec<SchemeLine> {
             SchemeLine {
                 code: m.code(),
                 measure: text::measure(lang, m),
-                weight: term.map_or(0, |t| t.weight),
+                weight: term.map_or(0, |t| t.weight).to_string(),
                 target: format!("{target}"),
             }
         })
@@ -358,8 +372,8 @@ pub async fn save_scheme(
             Ok(see_other(false, &format!("/scorecards?{back}")))
         }
         Err(error) if error.code == ErrorCode::ValidationFailed => {
-            let notice = Some(Notice::of(&error, session.lang));
-            let html = render(&state, &session, &query, notice).await?;
+            let notice = Notice::of(&error, session.lang);
+            let html = render(&state, &session, &query, Some((notice, &pairs))).await?;
             Ok((error.code.status(), Html(html)).into_response())
         }
         Err(error) => Err(UiError::api(error, session.lang)),
