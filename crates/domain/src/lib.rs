@@ -22,6 +22,7 @@ pub mod place;
 pub mod profile;
 pub mod resident;
 pub mod role;
+pub mod scorecard;
 pub mod script;
 pub mod setup;
 pub mod sign_in_throttle;

@@ -39,6 +39,7 @@ mod profiles;
 mod query_plan;
 mod resident_tags;
 mod residents;
+mod scorecards;
 mod secrets;
 mod sign_in_codes;
 mod sign_in_throttle;
@@ -100,6 +101,7 @@ pub use profiles::{
     HouseholdProfile, Member, PersonExport,
 };
 pub use residents::ResidentFilter;
+pub use scorecards::{Card, CardFilter, card_id};
 pub use secrets::{MIN_SECRET_KEY, SecretKey};
 pub use sign_in_codes::{CODE_TTL, MAX_CODE_ATTEMPTS, SignInCode};
 pub use sla::{LEASE, NEW_JOB_KINDS, SlaContext, TicketClock, Unread, platform_order_of};

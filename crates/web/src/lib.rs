@@ -144,6 +144,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi, export::Routes) {
         .merge(routes::intake::router())
         .merge(routes::incidents::router())
         .merge(routes::inspections::router())
+        .merge(routes::scorecards::router())
         .merge(routes::kb::router())
         .merge(routes::bot::router())
         .merge(routes::checklists::router())

@@ -1,8 +1,8 @@
 //! The background scheduler: every node sweeps for due SLA steps, announcements (scheduled
-//! sends, reminders), last week's inspection sampling rounds and the day facts of changed tickets
-//! (summing a day twice is harmless); leases in the database make each
-//! fire exactly once however many nodes run (for rounds, the round's and each ticket's unique
-//! inspection key).
+//! sends, reminders), last week's inspection sampling rounds, last month's scorecards and the day
+//! facts of changed tickets; leases in the database make each fire exactly once however many nodes
+//! run (for rounds, the round's and each ticket's unique inspection key; for scorecards, the
+//! locked month's key; summing a day twice is harmless).
 
 use std::time::Duration;
 
@@ -37,6 +37,14 @@ pub fn spawn_scheduler(store: Store, node: String, every: Duration) -> tokio::ta
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "inspection rounds failed; retrying on the next tick")
+                }
+            }
+            // Last month's scorecards of each company that has not locked them (考核).
+            match store.sweep_scorecard_months(Utc::now()).await {
+                Ok(locked) => metrics::counter!("guanjia_scorecard_months_locked_total")
+                    .increment(locked.into()),
+                Err(e) => {
+                    tracing::warn!(error = %e, "scorecard lock failed; retrying on the next tick")
                 }
             }
             // The days whose tickets changed, summed again for the dashboard (日汇总).

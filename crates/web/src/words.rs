@@ -204,7 +204,6 @@ pub fn column_title(lang: Lang, field: &str) -> Option<&'static str> {
         "groups" => ("分组", "Groups"),
         "previous" => ("上期", "Previous period"),
         "months" => ("各月", "Months"),
-        "month" => ("月份", "Month"),
         // Tickets
         "number" => ("工单号", "Ticket number"),
         "kind" => ("类型", "Kind"),
@@ -346,6 +345,19 @@ pub fn column_title(lang: Lang, field: &str) -> Option<&'static str> {
         "handoff_rate" => ("转人工率", "Hand-off rate"),
         "routine_answered" => ("常规问题已回答", "Routine answered"),
         "routine_answered_rate" => ("常规问题回答率", "Routine answer rate"),
+        // Scorecards
+        "month" => ("月份", "Month"),
+        "subject_id" => ("考核对象", "Assessed"),
+        "rank" => ("排名", "Rank"),
+        "total_score" => ("总分", "Total score"),
+        "locked" => ("已锁定", "Locked"),
+        "locked_at" => ("锁定时间", "Locked at"),
+        "measures" => ("考核指标", "Measures"),
+        "measure" => ("指标", "Measure"),
+        "weight" => ("权重", "Weight"),
+        "target" => ("目标", "Target"),
+        "basis" => ("样本数", "Measured over"),
+        "points" => ("得分", "Points"),
         _ => return None,
     };
     Some(if lang == Lang::Zh { zh } else { en })

@@ -46,7 +46,10 @@ fn codes<T: Copy>(values: &[T], code: impl Fn(T) -> &'static str) -> String {
 
 /// Each count of [`TicketCounts`] but the channels and the distinct assignees, as the condition
 /// a ticket meets to be counted in it.
-fn conditions(backend: DbBackend, satisfied_at_least: i64) -> Vec<(&'static str, String)> {
+pub(crate) fn conditions(
+    backend: DbBackend,
+    satisfied_at_least: i64,
+) -> Vec<(&'static str, String)> {
     let complaint = format!("tickets.kind = '{}'", Kind::Complaint.as_str());
     let closed = format!("tickets.status = '{}'", Status::Closed.as_str());
     let contacted = codes(

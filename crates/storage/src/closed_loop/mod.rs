@@ -13,6 +13,7 @@ mod repeats;
 mod signing;
 mod trend;
 
+pub(crate) use counting::conditions as ticket_conditions;
 pub use days::DaysRefreshed;
 pub(crate) use days::ProjectDays;
 pub use figures::{FiguresQuery, GroupFigures, PeriodFigures, ServiceFigures};

@@ -36,6 +36,7 @@ mod m0033_bot_answers;
 mod m0034_bot_conversations;
 mod m0035_profiles;
 mod m0036_inspections;
+mod m0037_scorecards;
 mod m0039_ticket_days;
 
 /// A tenant table's reference to its company.
@@ -101,6 +102,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0034_bot_conversations::Migration),
             Box::new(m0035_profiles::Migration),
             Box::new(m0036_inspections::Migration),
+            Box::new(m0037_scorecards::Migration),
             Box::new(m0039_ticket_days::Migration),
         ]
     }

@@ -37,6 +37,7 @@ fn every_field_of_the_main_lists_and_the_figures_has_a_title() {
         "/api/v1/announcements",
         "/api/v1/metrics/service",
         "/api/v1/metrics/trend",
+        "/api/v1/scorecards",
     ] {
         let schema =
             &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];

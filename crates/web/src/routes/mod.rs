@@ -26,6 +26,7 @@ pub mod praise;
 pub mod profiles;
 pub mod ratings;
 pub mod residents;
+pub mod scorecards;
 pub mod scripts;
 pub mod sla;
 pub mod staff;

@@ -359,6 +359,8 @@ pub fn router() -> Router<AppState> {
         .route("/inspection/{id}/score", post(pages::inspection::score))
         .route("/inspection/{id}/appeal", post(pages::inspection::appeal))
         .route("/inspection/{id}/decision", post(pages::inspection::decide))
+        .route("/scorecards", get(pages::scorecards::page))
+        .route("/scorecards/scheme", post(pages::scorecards::save_scheme))
         .route("/notifications/count", get(pages::notifications::count))
         .route(
             "/notifications/read-all",

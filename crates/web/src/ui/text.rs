@@ -13,6 +13,7 @@ use guanjia_domain::place::RoomKind;
 use guanjia_domain::profile::{HistoryKind, ImportantDateKind};
 use guanjia_domain::resident::ServiceTier;
 use guanjia_domain::role::Role;
+use guanjia_domain::scorecard::{Measure, Subject};
 use guanjia_domain::script::Situation;
 use guanjia_domain::sla::{ClockName, ClockState};
 use guanjia_domain::taxonomy::{Channel, Kind, Urgency};
@@ -870,6 +871,28 @@ labels! {
     inspection_count => "质检数", "Inspections";
     inspection_average => "平均分", "Average";
     inspection_ticket => "被检工单", "Ticket inspected";
+    nav_scorecards => "考核", "Scorecards";
+    scorecard_title => "月度考核", "Monthly scorecards";
+    scorecard_mine => "我的月度考核", "My monthly scorecard";
+    scorecard_month => "月份", "Month";
+    scorecard_show => "查看", "Show";
+    scorecard_locked => "已锁定", "Locked";
+    scorecard_open => "未锁定（实时计算）", "Open (computed live)";
+    scorecard_rank => "排名", "Rank";
+    scorecard_name => "考核对象", "Assessed";
+    scorecard_total => "总分", "Total";
+    scorecard_none => "本月没有考核对象。", "Nobody to score this month.";
+    scorecard_card => "考核明细", "Scorecard";
+    scorecard_measure => "指标", "Measure";
+    scorecard_value => "实际值", "Value";
+    scorecard_target => "目标", "Target";
+    scorecard_weight => "权重", "Weight";
+    scorecard_points => "得分", "Points";
+    scorecard_unmeasured => "无数据（不计入）", "Nothing to measure (left out)";
+    scorecard_scheme => "考核方案（权重合计 100）", "Scheme (weights sum to 100)";
+    scorecard_scheme_hint => "权重为 0 的指标不参与考核；投诉类指标的目标是允许的上限。", "A measure weighted 0 is left out; for complaints the target is the most allowed.";
+    scorecard_scheme_save => "保存方案", "Save scheme";
+    scorecard_scheme_saved => "考核方案已保存，本月及以后未锁定的月份按新方案计算。", "Scheme saved: open months are scored on it now.";
 }
 
 /// The labels of `lang`.
@@ -1297,6 +1320,37 @@ pub fn inspection_item(lang: Lang, kind: ItemKind) -> &'static str {
     pick(lang, zh, en)
 }
 
+/// A scorecard measure's name; an SLA clock's is the clock's.
+pub fn measure(lang: Lang, measure: Measure) -> String {
+    let (zh, en) = match measure {
+        Measure::Volume => ("处理量", "Volume"),
+        Measure::SlaMet(c) => {
+            return match lang {
+                Lang::Zh => format!("时限达成率·{}", clock(lang, c)),
+                Lang::En => format!("SLA met: {}", clock(lang, c)),
+            };
+        }
+        Measure::FirstResponse => ("首次响应及时率", "First response in time"),
+        Measure::OneTimeResolution => ("一次性解决率", "One-time resolution"),
+        Measure::Satisfaction => ("满意度", "Satisfaction"),
+        Measure::Complaints => ("差评投诉", "Complaints"),
+        Measure::Praise => ("表扬", "Praise"),
+        Measure::Quality => ("质检得分", "Quality score"),
+    };
+    pick(lang, zh, en).to_owned()
+}
+
+/// The role a scheme scores.
+pub fn scorecard_role(lang: Lang, subject: Subject) -> &'static str {
+    let (zh, en) = match subject {
+        Subject::Agent => ("客服", "Agents"),
+        Subject::Butler => ("管家", "Butlers"),
+        Subject::Technician => ("维修工", "Technicians"),
+        Subject::Team => ("班组", "Teams"),
+    };
+    pick(lang, zh, en)
+}
+
 pub fn inspection_state(lang: Lang, state: InspectionState) -> &'static str {
     let (zh, en) = match state {
         InspectionState::Pending => ("待质检", "To score"),
@@ -1390,6 +1444,8 @@ pub fn field(lang: Lang, field: &str) -> String {
         "hours" | "weekly_hours" => ("工作时间", "Business hours"),
         "active" => ("状态", "State"),
         "overall" => ("总体满意度", "Overall"),
+        // `terms[2].target`: a scorecard scheme's.
+        "terms" => ("考核方案", "Scheme"),
         listed if listed.starts_with("charges") || listed.starts_with("materials") => {
             return list_row(lang, listed);
         }

@@ -21,6 +21,7 @@ pub mod login;
 pub mod new_ticket;
 pub mod notifications;
 pub mod photo_form;
+pub mod scorecards;
 pub mod sop;
 pub mod team;
 pub mod ticket;
