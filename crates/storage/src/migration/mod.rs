@@ -36,6 +36,7 @@ mod m0033_bot_answers;
 mod m0034_bot_conversations;
 mod m0035_profiles;
 mod m0036_inspections;
+mod m0038_training;
 
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
@@ -100,6 +101,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0034_bot_conversations::Migration),
             Box::new(m0035_profiles::Migration),
             Box::new(m0036_inspections::Migration),
+            Box::new(m0038_training::Migration),
         ]
     }
 }
