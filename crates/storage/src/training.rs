@@ -451,6 +451,32 @@ impl Store {
         })
     }
 
+    /// The caller's own attempt still open, as it was started (404 for anyone else's, or once
+    /// submitted: its page is then the result).
+    pub async fn open_training_attempt(
+        &self,
+        who: &Principal,
+        attempt_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<StartedAttempt> {
+        let attempt =
+            training_attempt::Entity::find_by_id((who.company_id.clone(), attempt_id.to_owned()))
+                .one(&self.db)
+                .await?
+                .filter(|a| a.staff_id == who.id && a.submitted_at.is_none())
+                .ok_or(StorageError::NotFound("training_attempt"))?;
+        let course = self.training_course(who, &attempt.course_id).await?;
+        let history = self
+            .attempt_history(&who.company_id, &who.id, &course.id)
+            .await?;
+        Ok(StartedAttempt {
+            questions: questions_of(&attempt.questions)?,
+            attempts_left: attempts_left(history, course.max_attempts.max(1) as u32, now)
+                .saturating_sub(1),
+            attempt,
+        })
+    }
+
     /// Grades the caller's open attempt (only the taker; audited): a pass issues the course's
     /// certificate, expiring its months from now. Answers that do not fit are 422 by field and
     /// change nothing; a second submission is 409 `attempt_submitted`.

@@ -79,8 +79,9 @@ pub struct CourseSummary {
     pub id: String,
     pub title: String,
     pub description: Option<String>,
-    pub lessons: usize,
-    pub questions: usize,
+    pub lesson_count: usize,
+    /// The exam asks them all.
+    pub question_count: usize,
     pub pass_mark: i32,
     pub max_attempts: i32,
     pub certificate_months: i32,
@@ -90,8 +91,8 @@ pub struct CourseSummary {
 impl From<training_course::Model> for CourseSummary {
     fn from(c: training_course::Model) -> Self {
         CourseSummary {
-            lessons: training_lessons_of(&c).len(),
-            questions: training_questions_of(&c.questions).map_or(0, |q| q.len()),
+            lesson_count: training_lessons_of(&c).len(),
+            question_count: training_questions_of(&c.questions).map_or(0, |q| q.len()),
             id: c.id,
             title: c.title,
             description: c.description,

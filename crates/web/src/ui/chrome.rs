@@ -39,6 +39,8 @@ pub enum Nav {
     Butler,
     /// 质检: the queue and scores for those who oversee; one's own results for the others.
     Inspection,
+    /// 培训: one's courses and certificates; the overdue list for those who oversee.
+    Training,
     None,
 }
 
@@ -102,7 +104,7 @@ impl BellCount {
 /// The sections each role works in; a technician's day is their jobs.
 fn sections(role: Role) -> &'static [Nav] {
     match role {
-        Role::Technician => &[Nav::Jobs],
+        Role::Technician => &[Nav::Jobs, Nav::Training],
         Role::Admin => &[
             Nav::Workbench,
             Nav::Inbox,
@@ -114,6 +116,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Announcements,
             Nav::Kb,
             Nav::Inspection,
+            Nav::Training,
             Nav::Import,
             Nav::Admin,
         ],
@@ -128,6 +131,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Announcements,
             Nav::Kb,
             Nav::Inspection,
+            Nav::Training,
         ],
         Role::Butler => &[
             Nav::Butler,
@@ -138,6 +142,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Hotline,
             Nav::Kb,
             Nav::Inspection,
+            Nav::Training,
         ],
         Role::Agent => &[
             Nav::Workbench,
@@ -147,6 +152,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Hotline,
             Nav::Kb,
             Nav::Inspection,
+            Nav::Training,
         ],
         Role::Resident => &[Nav::MyRequests, Nav::Notices, Nav::Report, Nav::Chat],
     }
@@ -173,6 +179,7 @@ impl Nav {
             Nav::Report => ("/h5/report", t.h5_nav_report),
             Nav::Butler => ("/butler", t.nav_butler),
             Nav::Inspection => ("/inspection", t.nav_inspection),
+            Nav::Training => ("/training", t.nav_training),
             Nav::None => ("/", t.nav_workbench),
         }
     }

@@ -24,4 +24,5 @@ pub mod photo_form;
 pub mod sop;
 pub mod team;
 pub mod ticket;
+pub mod training;
 pub mod workbench;
