@@ -552,6 +552,15 @@ impl Store {
                 .one(&self.db)
                 .await?
                 .ok_or(StorageError::NotFound("training_attempt"))?;
+        // As stored: the database keeps times to the microsecond.
+        let certificate = match certificate {
+            Some(c) => {
+                training_certificate::Entity::find_by_id((who.company_id.clone(), c.id))
+                    .one(&self.db)
+                    .await?
+            }
+            None => None,
+        };
         Ok(SubmittedAttempt {
             attempt,
             graded,
