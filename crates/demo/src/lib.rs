@@ -16,6 +16,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 pub use knowledge::{DemoArticle, DemoChecklist, DemoScript, DemoSheet};
+pub use training::{DemoCourse, DemoLesson, DemoQuestion};
 
 mod care;
 mod dice;
@@ -28,6 +29,7 @@ mod places;
 mod story;
 mod text;
 mod tickets;
+mod training;
 
 #[cfg(test)]
 mod tests;
@@ -63,6 +65,7 @@ pub fn demo_company(now: DateTime<Utc>) -> DemoCompany {
         scripts: knowledge::scripts(),
         checklists: knowledge::checklists(),
         inspection_sheet: knowledge::inspection_sheet(),
+        course: training::course(),
         care,
     }
 }
@@ -86,6 +89,8 @@ pub struct DemoCompany {
     pub checklists: Vec<DemoChecklist>,
     /// The standard score sheet quality inspection (质检) scores against.
     pub inspection_sheet: DemoSheet,
+    /// The desk's onboarding course, required for agents.
+    pub course: DemoCourse,
     /// Who looks after whom, and what is recorded about a few households.
     pub care: DemoCare,
 }

@@ -29,6 +29,7 @@ pub mod sign_in_throttle;
 pub mod sla;
 pub mod taxonomy;
 pub mod ticket;
+pub mod training;
 pub mod validation;
 pub mod wechat;
 pub mod wecom_robot;

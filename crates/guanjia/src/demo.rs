@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Days, Duration, Utc};
-use guanjia_demo::{DEMO_PASSWORD, DemoCompany, DemoStep, DemoTicket, demo_company};
+use guanjia_demo::{DEMO_PASSWORD, DemoCompany, DemoLesson, DemoStep, DemoTicket, demo_company};
 use guanjia_domain::checklist::ChecklistInput;
 use guanjia_domain::closed_loop::CallOutcome;
 use guanjia_domain::inspection::{
@@ -15,6 +15,9 @@ use guanjia_domain::profile::{ImportantDateInput, PreferencesInput, ProfileInput
 use guanjia_domain::script::ScriptInput;
 use guanjia_domain::setup::{NewProject, NewResident, NewRoom, NewStaff, NewTeam};
 use guanjia_domain::ticket::{Action, ContactInput, TicketInput};
+use guanjia_domain::training::{
+    Course, Lesson, LessonSource, Question, Requirement, check_requirements,
+};
 use guanjia_kb::Draft;
 use guanjia_storage::{
     InspectionFilter, PageRequest, Principal, Store, Understanding, hash_password, staff_principal,
@@ -185,7 +188,8 @@ impl Loader<'_> {
         }
         self.care(demo, start).await?;
         // After the history: its resolves predate the checklists they would now need.
-        self.knowledge(demo, Utc::now()).await?;
+        let sources = self.knowledge(demo, Utc::now()).await?;
+        self.training(demo, &sources, Utc::now()).await?;
         self.inspections(demo, Utc::now()).await?;
         // The history was replayed with no scheduler watching: the warnings and escalations it
         // passed are settled, not fired all at once on the first sweep.
@@ -242,8 +246,14 @@ impl Loader<'_> {
         Ok(())
     }
 
-    /// The knowledge base's articles (published), the standard scripts and SOP checklists.
-    async fn knowledge(&self, demo: &DemoCompany, at: DateTime<Utc>) -> anyhow::Result<()> {
+    /// The knowledge base's articles (published), the standard scripts and SOP checklists; the
+    /// ids of the articles and scripts by title.
+    async fn knowledge(
+        &self,
+        demo: &DemoCompany,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<HashMap<&'static str, String>> {
+        let mut ids = HashMap::new();
         for a in &demo.articles {
             let draft = Draft {
                 title: a.title.into(),
@@ -260,6 +270,7 @@ impl Loader<'_> {
             self.store
                 .publish_kb_article(&self.loader, &article.article.id, at)
                 .await?;
+            ids.insert(a.title, article.article.id);
         }
         for s in &demo.scripts {
             let script = ScriptInput {
@@ -271,9 +282,11 @@ impl Loader<'_> {
                 active: true,
             }
             .validate()?;
-            self.store
+            let stored = self
+                .store
                 .create_kb_script(&self.loader, script, at)
                 .await?;
+            ids.insert(s.title, stored.id);
         }
         for c in &demo.checklists {
             let input = ChecklistInput {
@@ -284,6 +297,83 @@ impl Loader<'_> {
                 .put_checklist(&self.loader, c.category, input, at)
                 .await?;
         }
+        Ok(ids)
+    }
+
+    /// The desk's onboarding course from the articles and scripts (`sources` by title), and the
+    /// roles that must pass it.
+    async fn training(
+        &self,
+        demo: &DemoCompany,
+        sources: &HashMap<&'static str, String>,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let d = &demo.course;
+        let id_of = |title: &str| {
+            sources
+                .get(title)
+                .cloned()
+                .ok_or_else(|| anyhow!("no demo article or script {title}"))
+        };
+        let course = Course {
+            title: d.title.into(),
+            description: Some(d.description.into()),
+            lessons: d
+                .lessons
+                .iter()
+                .map(|(title, lesson)| {
+                    let source = match lesson {
+                        DemoLesson::Article(a) => LessonSource::Article {
+                            article_id: id_of(a)?,
+                        },
+                        DemoLesson::Script(s) => LessonSource::Script {
+                            script_id: id_of(s)?,
+                        },
+                        DemoLesson::Text(body) => LessonSource::Text {
+                            body: (*body).into(),
+                        },
+                    };
+                    Ok(Lesson {
+                        title: (*title).into(),
+                        source,
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?,
+            questions: d
+                .questions
+                .iter()
+                .map(|&(kind, text, options, correct)| {
+                    Ok(Question {
+                        kind: kind.parse()?,
+                        text: text.into(),
+                        options: options.iter().map(|&o| o.into()).collect(),
+                        correct: correct.to_vec(),
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?,
+            pass_mark: d.pass_mark,
+            max_attempts: d.max_attempts,
+            certificate_months: d.certificate_months,
+        }
+        .validate()?;
+        let stored = self
+            .store
+            .create_training_course(&self.loader, course, at)
+            .await?;
+        let requirements = d
+            .required_for
+            .iter()
+            .map(|role| {
+                Ok(Requirement {
+                    role: role.parse()?,
+                    course_id: stored.id.clone(),
+                    due_days: d.due_days,
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        self.store
+            .set_training_requirements(&self.loader, check_requirements(requirements)?, at)
+            .await?;
         Ok(())
     }
 

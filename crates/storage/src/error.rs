@@ -18,6 +18,9 @@ pub enum StorageError {
     /// An inspection's rules refuse the action (who, or its state).
     #[error(transparent)]
     Inspection(#[from] guanjia_domain::inspection::InspectionError),
+    /// An exam's rules refuse the attempt (none left, certified, already submitted).
+    #[error(transparent)]
+    Training(#[from] guanjia_domain::training::TrainingError),
     /// Wrong username or password, or a token that is missing, expired or revoked.
     #[error("not authenticated")]
     Unauthenticated,

@@ -51,6 +51,7 @@ mod teams;
 #[cfg(feature = "test-support")]
 pub mod test_database;
 mod tickets;
+mod training;
 mod versioned;
 mod vocabulary;
 mod webhooks;
@@ -111,6 +112,11 @@ pub use teams::Team;
 pub use tickets::{
     After, Opened, TicketFilter, TicketOrder, TicketPage, Understanding, allowed_actions,
     follow_up_policy_of,
+};
+pub use training::{
+    CertificateRow, LessonText, Mentoring, OverdueRow, RequiredCourse, StaffTraining,
+    StartedAttempt, SubmittedAttempt, lessons_of as training_lessons_of,
+    questions_of as training_questions_of,
 };
 pub use vocabulary::StoredVocabulary;
 pub use webhooks::{ClaimedWebhook, CreatedWebhook, WEBHOOK_LEASE, WebhookAnswer, WebhookView};

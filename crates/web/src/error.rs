@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use guanjia_domain::inspection::InspectionError;
 use guanjia_domain::ticket::LifecycleError;
+use guanjia_domain::training::TrainingError;
 use guanjia_domain::validation::ValidationError;
 use guanjia_storage::StorageError;
 use serde_json::{Value, json};
@@ -52,6 +53,9 @@ guanjia_codes! {
     NotFound = "not_found" => (StatusCode::NOT_FOUND, "对象不存在", "Not found"),
     AlreadyAppealed = "already_appealed" => (StatusCode::CONFLICT, "该质检已申诉过，每次质检只能申诉一次", "This inspection was already appealed; one appeal only"),
     InvalidInspectionState = "invalid_inspection_state" => (StatusCode::CONFLICT, "质检当前状态不允许此操作", "The inspection's state does not allow this action"),
+    NoAttemptsLeft = "no_attempts_left" => (StatusCode::CONFLICT, "考试次数已用完", "No attempts are left for this exam"),
+    AlreadyCertified = "already_certified" => (StatusCode::CONFLICT, "已通过该课程，证书仍在有效期内", "You passed this course and your certificate is still valid"),
+    AttemptSubmitted = "attempt_submitted" => (StatusCode::CONFLICT, "本次考试已交卷", "This attempt was already submitted"),
     InvalidTransition = "invalid_transition" => (StatusCode::CONFLICT, "工单当前状态不允许此操作", "The ticket's status does not allow this action"),
     ChecklistIncomplete = "checklist_incomplete" => (StatusCode::UNPROCESSABLE_ENTITY, "检查单还有未完成的步骤，完成后才能办结", "Checklist steps are not ticked yet: tick them before resolving"),
     ValidationFailed = "validation_failed" => (StatusCode::UNPROCESSABLE_ENTITY, "输入有误，请检查标出的字段", "Some fields are invalid"),
@@ -229,6 +233,11 @@ impl From<StorageError> for ApiError {
                     json!({ "action": action.as_str(), "state": state.as_str() }),
                 ),
             },
+            StorageError::Training(e) => ApiError::new(match e {
+                TrainingError::NoAttemptsLeft => ErrorCode::NoAttemptsLeft,
+                TrainingError::AlreadyCertified => ErrorCode::AlreadyCertified,
+                TrainingError::AttemptSubmitted => ErrorCode::AttemptSubmitted,
+            }),
             StorageError::Unauthenticated => ApiError::new(ErrorCode::Unauthenticated),
             StorageError::Throttled(until) => {
                 let seconds = (until - chrono::Utc::now()).num_seconds().max(1);

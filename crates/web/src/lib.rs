@@ -157,6 +157,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi, export::Routes) {
         .merge(routes::staff::router())
         .merge(routes::taxonomy::router())
         .merge(routes::tickets::router())
+        .merge(routes::training::router())
         .merge(routes::company::router())
         .merge(routes::conversations::router())
         .merge(routes::wechat_accounts::router())

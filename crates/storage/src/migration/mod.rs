@@ -37,6 +37,7 @@ mod m0034_bot_conversations;
 mod m0035_profiles;
 mod m0036_inspections;
 mod m0037_scorecards;
+mod m0038_training;
 mod m0039_ticket_days;
 
 /// A tenant table's reference to its company.
@@ -104,6 +105,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0036_inspections::Migration),
             Box::new(m0037_scorecards::Migration),
             Box::new(m0039_ticket_days::Migration),
+            Box::new(m0038_training::Migration),
         ]
     }
 }

@@ -34,6 +34,7 @@ pub mod surveys;
 pub mod system;
 pub mod taxonomy;
 pub mod tickets;
+pub mod training;
 pub mod webhooks;
 pub mod wechat_accounts;
 pub mod wecom_robots;

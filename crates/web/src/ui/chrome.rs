@@ -41,6 +41,8 @@ pub enum Nav {
     Inspection,
     /// 考核: the month's league table and cards; one's own card for agents, butlers, technicians.
     Scorecards,
+    /// 培训: one's courses and certificates; the overdue list for those who oversee.
+    Training,
     None,
 }
 
@@ -104,7 +106,7 @@ impl BellCount {
 /// The sections each role works in; a technician's day is their jobs.
 fn sections(role: Role) -> &'static [Nav] {
     match role {
-        Role::Technician => &[Nav::Jobs, Nav::Scorecards],
+        Role::Technician => &[Nav::Jobs, Nav::Scorecards, Nav::Training],
         Role::Admin => &[
             Nav::Workbench,
             Nav::Inbox,
@@ -117,6 +119,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Kb,
             Nav::Inspection,
             Nav::Scorecards,
+            Nav::Training,
             Nav::Import,
             Nav::Admin,
         ],
@@ -132,6 +135,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Kb,
             Nav::Inspection,
             Nav::Scorecards,
+            Nav::Training,
         ],
         Role::Butler => &[
             Nav::Butler,
@@ -143,6 +147,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Kb,
             Nav::Inspection,
             Nav::Scorecards,
+            Nav::Training,
         ],
         Role::Agent => &[
             Nav::Workbench,
@@ -153,6 +158,7 @@ fn sections(role: Role) -> &'static [Nav] {
             Nav::Kb,
             Nav::Inspection,
             Nav::Scorecards,
+            Nav::Training,
         ],
         Role::Resident => &[Nav::MyRequests, Nav::Notices, Nav::Report, Nav::Chat],
     }
@@ -180,6 +186,7 @@ impl Nav {
             Nav::Butler => ("/butler", t.nav_butler),
             Nav::Inspection => ("/inspection", t.nav_inspection),
             Nav::Scorecards => ("/scorecards", t.nav_scorecards),
+            Nav::Training => ("/training", t.nav_training),
             Nav::None => ("/", t.nav_workbench),
         }
     }

@@ -361,6 +361,35 @@ pub fn router() -> Router<AppState> {
         .route("/inspection/{id}/decision", post(pages::inspection::decide))
         .route("/scorecards", get(pages::scorecards::page))
         .route("/scorecards/scheme", post(pages::scorecards::save_scheme))
+        .route("/training", get(pages::training::page))
+        .route("/training/staff/{id}", get(pages::training::person))
+        .route(
+            "/training/staff/{id}/checklist/{item}",
+            post(pages::training::tick),
+        )
+        .route(
+            "/training/staff/{id}/mentor",
+            post(pages::training::set_mentor),
+        )
+        .route("/training/manage", get(pages::training::manage))
+        .route(
+            "/training/manage/courses",
+            post(pages::training::save_course),
+        )
+        .route(
+            "/training/manage/courses/{id}",
+            post(pages::training::save_course),
+        )
+        .route(
+            "/training/manage/requirements",
+            post(pages::training::save_requirement),
+        )
+        .route("/training/courses/{id}", get(pages::training::course))
+        .route("/training/courses/{id}/exam", post(pages::training::start))
+        .route(
+            "/training/attempts/{id}",
+            get(pages::training::exam).post(pages::training::submit),
+        )
         .route("/notifications/count", get(pages::notifications::count))
         .route(
             "/notifications/read-all",

@@ -25,4 +25,5 @@ pub mod scorecards;
 pub mod sop;
 pub mod team;
 pub mod ticket;
+pub mod training;
 pub mod workbench;
