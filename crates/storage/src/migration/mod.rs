@@ -104,8 +104,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0035_profiles::Migration),
             Box::new(m0036_inspections::Migration),
             Box::new(m0037_scorecards::Migration),
-            Box::new(m0039_ticket_days::Migration),
             Box::new(m0038_training::Migration),
+            Box::new(m0039_ticket_days::Migration),
         ]
     }
 }
