@@ -547,6 +547,19 @@ async fn the_previous_period_is_beside_and_bad_asks_are_refused(server: Server) 
         StatusCode::UNPROCESSABLE_ENTITY,
         "another project's: {body}"
     );
+    // A period that starts before 2000 or lasts over ten years, whose previous period would
+    // reach back past year 1, is refused naming `from`.
+    let long_ago: DateTime<Utc> = "0205-08-07T19:20:37Z".parse().unwrap();
+    for from in [long_ago, to - Duration::days(3661)] {
+        let (status, body) = server
+            .get(
+                Some(&d.a.agent),
+                &path(Some(p), from, to, "&compare=previous"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{from}: {body}");
+        assert_eq!(body["error"]["details"]["fields"]["from"], "out_of_range");
+    }
 }
 
 /// Sums the changed days until none is left, as the scheduler does; answers the days summed.

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::HeaderMap;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use guanjia_domain::closed_loop::{Breakdown, Figures, TicketFigures};
 use guanjia_domain::validation::{FieldErrorCode, ValidationError};
 use guanjia_storage::{GroupFigures, PeriodFigures, TREND_MONTHS_MAX};
@@ -28,7 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct FiguresQuery {
     /// One project; default every project the caller sees.
     pub project_id: Option<String>,
-    /// Start of the period (RFC 3339, included).
+    /// Start of the period (RFC 3339, included; 2000 or later); a period lasts ten years (3,660
+    /// days) at most.
     pub from: DateTime<Utc>,
     /// End of the period (RFC 3339, excluded).
     pub to: DateTime<Utc>,
@@ -47,11 +48,22 @@ pub enum Compare {
     Previous,
 }
 
+/// The longest period the figures count.
+pub const MAX_PERIOD_DAYS: i64 = 3660;
+
+/// The earliest year a period may start in (the period before it then starts in 1990 at the
+/// earliest: every date stays a four-digit year).
+const FIRST_YEAR: i32 = 2000;
+
 impl FiguresQuery {
-    /// A period ends after it starts.
+    /// A period ends after it starts, starts in 2000 or later and lasts ten years at most.
     pub fn check(&self) -> Result<(), ValidationError> {
         if self.to <= self.from {
             Err(ValidationError::single("to", FieldErrorCode::OutOfRange))
+        } else if self.from.year() < FIRST_YEAR
+            || self.to - self.from > chrono::Duration::days(MAX_PERIOD_DAYS)
+        {
+            Err(ValidationError::single("from", FieldErrorCode::OutOfRange))
         } else {
             Ok(())
         }

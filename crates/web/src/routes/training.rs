@@ -675,9 +675,13 @@ pub struct TickInput {
 async fn tick_item(
     State(state): State<AppState>,
     Caller(who): Caller,
-    Path((id, item)): Path<(String, usize)>,
+    Path((id, item)): Path<(String, String)>,
     ApiJson(input): ApiJson<TickInput>,
 ) -> ApiResult<axum::Json<MentoringView>> {
+    // Read here, not by the path extractor, so a bad number is the same 422 as a missing item.
+    let item: usize = item
+        .parse()
+        .map_err(|_| ValidationError::single("item", FieldErrorCode::UnknownReference))?;
     let saved = state
         .store
         .tick_mentor_item(&who, &id, item, input.done, Utc::now())
