@@ -3,7 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::{company_fk, tenant_fk};
+use super::{at, company_fk, id, optional_at, optional_id, tenant_fk};
 
 pub struct Migration;
 
@@ -11,28 +11,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m0036_inspections"
     }
-}
-
-fn id(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).string_len(36).not_null().to_owned()
-}
-
-fn optional_id(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).string_len(36).null().to_owned()
-}
-
-fn at(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn optional_at(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
 }
 
 #[async_trait::async_trait]

@@ -3,7 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::company_fk;
+use super::{at, company_fk};
 
 pub struct Migration;
 
@@ -15,13 +15,6 @@ impl MigrationName for Migration {
 
 fn text(name: &'static str, len: u32) -> ColumnDef {
     ColumnDef::new(name).string_len(len).not_null().to_owned()
-}
-
-fn at(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
 }
 
 #[async_trait::async_trait]

@@ -4,7 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::{company_fk, tenant_fk};
+use super::{at, company_fk, id, tenant_fk};
 
 pub struct Migration;
 
@@ -12,17 +12,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m0038_training"
     }
-}
-
-fn id(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).string_len(36).not_null().to_owned()
-}
-
-fn at(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
 }
 
 fn index(

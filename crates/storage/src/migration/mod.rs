@@ -40,6 +40,32 @@ mod m0037_scorecards;
 mod m0038_training;
 mod m0039_ticket_days;
 
+/// A required id column (UUID text).
+fn id(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).string_len(36).not_null().to_owned()
+}
+
+/// An optional id column.
+fn optional_id(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).string_len(36).null().to_owned()
+}
+
+/// A required instant.
+fn at(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name)
+        .timestamp_with_time_zone()
+        .not_null()
+        .to_owned()
+}
+
+/// An optional instant.
+fn optional_at(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name)
+        .timestamp_with_time_zone()
+        .null()
+        .to_owned()
+}
+
 /// A tenant table's reference to its company.
 fn company_fk(table: &str) -> ForeignKeyCreateStatement {
     ForeignKey::create()
